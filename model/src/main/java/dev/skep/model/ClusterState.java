@@ -1,0 +1,68 @@
+package dev.skep.model;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The cluster's shared state: desired (apps, releases, assignments) and observed (agents,
+ * instances). Implemented over ZooKeeper in the state module; stages only see this interface.
+ * Reads may come from a local cache that lags writes by milliseconds; {@link #onChange} tells
+ * when it moved.
+ */
+public interface ClusterState {
+
+    // --- apps and releases (written by the API) ---
+
+    List<AppSpec> apps();
+
+    Optional<AppSpec> app(AppId id);
+
+    /** Creates the app if absent, else returns the existing spec. */
+    AppSpec createApp(AppId id);
+
+    /** Atomic read-modify-write (retried on concurrent change). Throws NOT_FOUND if absent. */
+    AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change);
+
+    /** Removes the app, its releases and its assignments. */
+    void deleteApp(AppId id);
+
+    /** Newest first. */
+    List<Release> releases(AppId id);
+
+    Optional<Release> release(AppId id, int number);
+
+    /** Stores a release under the next free number; the factory receives that number. */
+    Release addRelease(AppId id, java.util.function.IntFunction<Release> factory);
+
+    void deleteRelease(AppId id, int number);
+
+    // --- agents (ephemeral, one per live agent) ---
+
+    void registerAgent(AgentInfo agent);
+
+    List<AgentInfo> agents();
+
+    // --- assignments (written by the scheduler, read by agents) ---
+
+    List<Assignment> assignments();
+
+    List<Assignment> assignments(String agentId);
+
+    void putAssignment(Assignment assignment);
+
+    void removeAssignment(String agentId, String instance);
+
+    // --- instances (ephemeral, written by the agent that runs them) ---
+
+    List<InstanceStatus> instances();
+
+    void putInstance(InstanceStatus status);
+
+    void removeInstance(String instance);
+
+    // --- notification ---
+
+    /** Runs the listener (on a state thread, must not block) after any change; close to stop. */
+    AutoCloseable onChange(Runnable listener);
+}

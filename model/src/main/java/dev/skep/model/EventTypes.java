@@ -1,0 +1,20 @@
+package dev.skep.model;
+
+/** The names of event types, one place. */
+public final class EventTypes {
+    public static final String DEPLOY_STARTED = "deploy.started";
+    public static final String DEPLOY_SUCCEEDED = "deploy.succeeded";
+    public static final String DEPLOY_FAILED = "deploy.failed";
+    public static final String INSTANCE_STARTED = "instance.started";
+    public static final String INSTANCE_READY = "instance.ready";
+    public static final String INSTANCE_EXITED = "instance.exited";
+    public static final String INSTANCE_CRASH_LOOP = "instance.crash-loop";
+    public static final String INSTANCE_STOPPED = "instance.stopped";
+    public static final String INSTANCE_ADOPTED = "instance.adopted";
+    public static final String INSTANCE_OOM_KILLED = "instance.oom-killed";
+    public static final String AGENT_JOINED = "agent.joined";
+    public static final String AGENT_LOST = "agent.lost";
+
+    private EventTypes() {
+    }
+}
