@@ -95,7 +95,7 @@ class ZkClusterStateTest {
     void deletingAnAppRemovesItsReleasesAndAssignments() {
         state.createApp(shop);
         Release r = state.addRelease(shop, this::release);
-        state.putAssignment(new Assignment(InstanceIds.next(shop, 1), "local", r, Instant.now()));
+        state.putAssignment(new Assignment(InstanceIds.next(shop, 1), "local", r, 0, Instant.now()));
         state.deleteApp(shop);
         assertThat(state.apps()).isEmpty();
         assertThat(state.assignments()).isEmpty();
