@@ -80,8 +80,8 @@ public final class Scheduler implements AutoCloseable {
         Map<AppId, Release> wanted = new HashMap<>();
         var apps = state.apps();
         for (AppSpec app : apps) {
-            if (app.release() > 0) {
-                state.release(app.id(), app.release()).ifPresent(r -> wanted.put(app.id(), r));
+            if (app.target() > 0) {
+                state.release(app.id(), app.target()).ifPresent(r -> wanted.put(app.id(), r));
             }
         }
         Map<String, InstanceStatus> instances = state.instances().stream()

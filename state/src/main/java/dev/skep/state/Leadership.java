@@ -14,8 +14,15 @@ public final class Leadership implements AutoCloseable {
 
     private final LeaderLatch latch;
 
-    public Leadership(CuratorFramework zk, String memberId, Runnable onGained) {
+    private final String memberId;
+
+    public Leadership(CuratorFramework zk, String memberId) {
         this.latch = new LeaderLatch(zk, Paths.LEADER, memberId);
+        this.memberId = memberId;
+    }
+
+    /** Runs {@code onGained} each time this member becomes leader; call before {@link #start()}. */
+    public void whenLeader(Runnable onGained) {
         latch.addListener(new LeaderLatchListener() {
             @Override
             public void isLeader() {

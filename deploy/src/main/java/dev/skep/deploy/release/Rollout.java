@@ -44,7 +44,8 @@ public final class Rollout {
     public List<InstanceStatus> activate(AppId app, int release) {
         AppSpec before = state.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
         int previous = before.release();
-        AppSpec wanted = state.updateApp(app, spec -> spec.withRelease(release, clock.instant()));
+        AppSpec wanted = state.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
+                .withRunning(true, clock.instant()));
         int needed = Math.max(1, wanted.instances());
         Instant deadline = clock.instant().plus(timeout);
         Object signal = new Object();
@@ -58,6 +59,8 @@ public final class Rollout {
                         .filter(i -> i.app().equals(app) && i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
+                    state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
+                            : spec);
                     return ready;
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
@@ -98,11 +101,10 @@ public final class Rollout {
         return why.toString();
     }
 
-    /** Puts the previous release back as desired (only if nobody chose another meanwhile). */
+    /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
     private SkepException restore(AppId app, int release, int previous, String why) {
         try {
-            state.updateApp(app, spec -> spec.release() == release ? spec.withRelease(previous, clock.instant())
-                    .withRunning(previous > 0 && spec.running(), clock.instant()) : spec);
+            state.updateApp(app, spec -> spec.candidate() == release ? spec.withCandidate(0, clock.instant()) : spec);
         } catch (SkepException e) {
             log.error("event=rollout.restore-failed app={} release={} error={}", app, release, e.getMessage());
         }
@@ -113,6 +115,29 @@ public final class Rollout {
         return new SkepException(SkepException.Kind.UNPROCESSABLE,
                 "release " + release + " of " + app + " did not start: " + why,
                 kept + "; see `skep logs " + app + "`");
+    }
+
+    /**
+     * After a crash of the process that ran a rollout: drops candidates nobody waits for any more,
+     * and the fresh releases made for them, so no half release is ever used. Returns how many.
+     */
+    public int recoverInterrupted() {
+        int recovered = 0;
+        for (AppSpec app : state.apps()) {
+            if (app.candidate() > 0) {
+                int candidate = app.candidate();
+                state.updateApp(app.id(), spec -> spec.candidate() == candidate ? spec.withCandidate(0, clock.instant()) : spec);
+                if (candidate > app.release()) {
+                    state.deleteRelease(app.id(), candidate);
+                }
+                log.warn("event=rollout.interrupted app={} release={} kept={} reason=\"skep stopped during the rollout\"",
+                        app.id(), candidate, app.release());
+                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app.id(), candidate, null, null,
+                        "interrupted: skep stopped during the rollout", Map.of()));
+                recovered++;
+            }
+        }
+        return recovered;
     }
 
     /** Releases to keep on disk: the newest {@code keep} plus the current one. */
