@@ -2,7 +2,7 @@ package dev.skep.monitor.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.model.Event;
-import dev.skep.monitor.json.MonitorJson;
+import dev.skep.monitor.support.MonitorJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -69,7 +69,7 @@ public final class MetricsSampler implements AutoCloseable {
     /** One round: samples every listed instance whose process is alive, returns what was sampled. */
     public synchronized List<InstanceSample> sampleOnce() {
         List<InstanceStatus> listed = source.instances();
-        ProcessTable table = sampler.scan();
+        ProcessTable table = listed.isEmpty() ? new ProcessTable(Map.of()) : sampler.scan();
         Instant now = clock.instant();
         List<InstanceSample> out = new ArrayList<>(listed.size());
         Map<String, Seen> seen = new HashMap<>();

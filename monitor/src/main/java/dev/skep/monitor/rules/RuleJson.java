@@ -3,7 +3,7 @@ package dev.skep.monitor.rules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.skep.model.SkepException;
-import dev.skep.monitor.json.MonitorJson;
+import dev.skep.monitor.support.MonitorJson;
 
 import java.util.HashSet;
 import java.util.List;

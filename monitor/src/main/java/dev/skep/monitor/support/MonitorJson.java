@@ -1,4 +1,4 @@
-package dev.skep.monitor.json;
+package dev.skep.monitor.support;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
