@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,12 +91,14 @@ public final class MetricsSampler implements AutoCloseable {
                     tree.rssBytes(), tree.openFiles(), status.restarts(), uptime));
             seen.put(status.instance(), new Seen(status.app(), tree));
         }
+        Set<String> listedIds = new HashSet<>();
+        listed.forEach(s -> listedIds.add(s.instance()));
         for (Map.Entry<String, Seen> old : previous.entrySet()) {
-            if (!seen.containsKey(old.getKey()) && listed.stream().noneMatch(s -> s.instance().equals(old.getKey()))) {
+            if (!listedIds.contains(old.getKey())) {
                 notifyGone(old.getValue().app(), old.getKey());
             }
         }
-        previous.keySet().retainAll(listed.stream().map(InstanceStatus::instance).toList());
+        previous.keySet().retainAll(listedIds);
         previous.putAll(seen);
         for (InstanceSample sample : out) {
             for (SampleListener listener : listeners) {
