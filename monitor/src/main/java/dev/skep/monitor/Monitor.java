@@ -1,0 +1,147 @@
+package dev.skep.monitor;
+
+import dev.skep.model.AppId;
+import dev.skep.monitor.events.EventLog;
+import dev.skep.monitor.events.Subscription;
+import dev.skep.monitor.heartbeat.HeartbeatRegistry;
+import dev.skep.monitor.metrics.InstanceSample;
+import dev.skep.monitor.metrics.InstanceSource;
+import dev.skep.monitor.metrics.MetricsHistory;
+import dev.skep.monitor.metrics.MetricsSampler;
+import dev.skep.monitor.metrics.ProcessSampler;
+import dev.skep.monitor.metrics.PrometheusExport;
+import dev.skep.monitor.metrics.SampleListener;
+import dev.skep.monitor.react.Reactor;
+import dev.skep.monitor.react.ReactorDispatcher;
+import dev.skep.monitor.rules.AlertEngine;
+import dev.skep.monitor.rules.MonitorEvents;
+import dev.skep.monitor.rules.RuleSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The monitor, assembled: the one place its parts are wired, started and stopped (the composition root calls
+ * {@link #start} and {@link #close}). Data flow:
+ *
+ * <pre>
+ *  stages ──emit──> EventLog ──subscribe──> AlertEngine ──> ReactorDispatcher ──> mail, webhook, log
+ *  MetricsSampler ──> MetricsHistory, PrometheusExport, AlertEngine.onSample
+ *  POST /v1/heartbeat ──> HeartbeatRegistry ──> AlertEngine.onHeartbeat
+ *  ticker (every tickInterval) ──> AlertEngine.tick       AlertEngine, dispatcher ──emit──> EventLog
+ * </pre>
+ */
+public final class Monitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+
+    private final EventLog events;
+    private final ReactorDispatcher dispatcher;
+    private final AlertEngine engine;
+    private final Subscription engineFeed;
+    private final HeartbeatRegistry heartbeats;
+    private final MetricsHistory history;
+    private final PrometheusExport prometheus;
+    private final MetricsSampler sampler;
+    private final ScheduledExecutorService ticker;
+
+    private Monitor(MonitorConfig config, InstanceSource instances, RuleSource rules, List<Reactor> reactors,
+                    Clock clock) {
+        this.events = new EventLog(config.events(), clock);
+        this.dispatcher = new ReactorDispatcher(reactors, config.retry(), config.reactorQueue(), events, clock);
+        this.engine = new AlertEngine(RuleSource.withDefaults(rules), config.repeatEvery(), clock, dispatcher, events);
+        this.engineFeed = events.subscribe(e -> !MonitorEvents.isOwn(e.type()), engine::onEvent);
+        this.heartbeats = new HeartbeatRegistry(config.heartbeatKey(), engine::onHeartbeat);
+        this.history = new MetricsHistory(Duration.ofHours(1), config.sampleInterval());
+        this.prometheus = new PrometheusExport();
+        this.sampler = new MetricsSampler(instances, ProcessSampler.forThisHost(clock), config.sampleInterval(), clock,
+                List.of(history, prometheus, toEngine(engine)));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
+    }
+
+    /**
+     * Builds and starts the monitor.
+     *
+     * @param rules    the apps' own rules; the defaults are added (see {@link RuleSource#withDefaults})
+     * @param reactors e.g. {@code MailReactor}, {@code WebhookReactor}, {@code LogReactor}
+     */
+    public static Monitor start(MonitorConfig config, InstanceSource instances, RuleSource rules,
+                                List<Reactor> reactors, Clock clock) {
+        Monitor monitor = new Monitor(config, instances, rules, reactors, clock);
+        monitor.sampler.start();
+        long tick = config.tickInterval().toMillis();
+        monitor.ticker.scheduleWithFixedDelay(monitor::tick, tick, tick, TimeUnit.MILLISECONDS);
+        LOG.info("monitor started: sampling every {}, rules judged every {}, reactors {}", config.sampleInterval(),
+                config.tickInterval(), reactors.stream().map(Reactor::name).toList());
+        return monitor;
+    }
+
+    private void tick() {
+        try {
+            engine.tick();
+        } catch (RuntimeException e) {
+            LOG.error("alert tick failed: {}; next tick will retry", e.toString(), e);
+        }
+    }
+
+    private static SampleListener toEngine(AlertEngine engine) {
+        return new SampleListener() {
+            @Override
+            public void sample(InstanceSample s) {
+                engine.onSample(s.app(), s.instance(), s.metrics());
+            }
+
+            @Override
+            public void gone(AppId app, String instance) {
+                engine.onInstanceGone(app, instance);
+            }
+        };
+    }
+
+    /** The {@code EventSink} to hand to every stage; also queries and live subscriptions. */
+    public EventLog events() {
+        return events;
+    }
+
+    public AlertEngine alerts() {
+        return engine;
+    }
+
+    public HeartbeatRegistry heartbeats() {
+        return heartbeats;
+    }
+
+    public MetricsHistory history() {
+        return history;
+    }
+
+    public PrometheusExport prometheus() {
+        return prometheus;
+    }
+
+    public MetricsSampler sampler() {
+        return sampler;
+    }
+
+    public ReactorDispatcher reactors() {
+        return dispatcher;
+    }
+
+    /** Stops in reverse order of the flow: no new inputs, then the engine's feed, reactors, and the log last. */
+    @Override
+    public void close() {
+        sampler.close();
+        ticker.shutdownNow();
+        engineFeed.close();
+        dispatcher.close();
+        prometheus.close();
+        events.close();
+        LOG.info("monitor stopped");
+    }
+}
