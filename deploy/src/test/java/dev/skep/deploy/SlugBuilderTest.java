@@ -89,6 +89,7 @@ class SlugBuilderTest {
         assertThat(first.command()).containsExactly("node", "index.js");
         assertThat(first.appDir().resolve("node_modules/ms/package.json")).exists();
         assertThat(heard).anyMatch(line -> line.startsWith("build: "));
+        assertThat(node(first.appDir(), "console.log(require('ms')('2 days'))")).isEqualTo("172800000");
 
         // New code, same dependencies.
         BuiltSlug second = builder.build(app, Tarball.create().tree(Fixtures.app("with-deps"), "./")
@@ -148,6 +149,19 @@ class SlugBuilderTest {
     }
 
     // --- helpers ---
+
+    /** Runs a line of JavaScript in the slug, as the app would run there; returns its output. */
+    private static String node(Path appDir, String script) throws IOException {
+        Process node = new ProcessBuilder("node", "-e", script).directory(appDir.toFile())
+                .redirectErrorStream(true).start();
+        try {
+            assertThat(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("node finished").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        return new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    }
 
     private static NpmBuilder realNpm() {
         return new NpmBuilder(CACHE, Duration.ofMinutes(3));

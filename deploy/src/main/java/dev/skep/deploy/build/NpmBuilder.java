@@ -128,7 +128,7 @@ public final class NpmBuilder {
     }
 
     /** Only what npm needs: where programs are, a home of its own, the shared cache. */
-    Map<String, String> environment() {
+    private Map<String, String> environment() {
         return Map.of(
                 "PATH", searchPath,
                 "HOME", npmCacheDir.resolve("_home").toString(),

@@ -29,7 +29,7 @@ final class LinkCheck {
      */
     static Optional<String> problem(Path root, Path link) throws IOException {
         LinkCheck check = new LinkCheck(root);
-        check.walk(link.getParent(), Files.readSymbolicLink(link));
+        check.walk(link.normalize().getParent(), Files.readSymbolicLink(link));
         return Optional.ofNullable(check.problem);
     }
 

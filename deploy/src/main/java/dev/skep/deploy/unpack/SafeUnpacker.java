@@ -30,6 +30,7 @@ public final class SafeUnpacker {
 
     /** Unpacks into {@code dest}, which must be absent or empty, and finds the app root in it. */
     public static Unpacked unpack(Path tarGz, Path dest, UploadLimits limits) {
+        prepare(dest); // outside the cleanup below: a caller's non-empty directory is never deleted
         boolean kept = false;
         try {
             Unpacked unpacked = unpackInto(tarGz, dest, limits);
@@ -48,8 +49,6 @@ public final class SafeUnpacker {
     }
 
     private static Unpacked unpackInto(Path tarGz, Path dest, UploadLimits limits) throws IOException {
-        Files.createDirectories(dest);
-        requireEmpty(dest);
         Path root = dest.toRealPath();
         long compressed = Files.size(tarGz);
         requireGzip(tarGz, compressed);
@@ -85,11 +84,17 @@ public final class SafeUnpacker {
                 "send a gzipped tarball: tar -cz . | curl -XPOST -T- ...");
     }
 
-    private static void requireEmpty(Path dest) throws IOException {
-        try (Stream<Path> list = Files.list(dest)) {
-            if (list.findAny().isPresent()) {
-                throw new IllegalArgumentException("unpack destination must be empty: " + dest);
+    private static void prepare(Path dest) {
+        try {
+            Files.createDirectories(dest);
+            try (Stream<Path> list = Files.list(dest)) {
+                if (list.findAny().isPresent()) {
+                    throw new IllegalArgumentException("unpack destination must be empty: " + dest);
+                }
             }
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not create the unpack directory",
+                    "check the server's data directory", e);
         }
     }
 

@@ -21,7 +21,6 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -299,6 +298,16 @@ class SafeUnpackerTest {
         rejected(() -> unpack(Tarball.create()), Kind.BAD_REQUEST, "empty archive");
         Files.write(tarGz, new byte[0]);
         rejected(() -> SafeUnpacker.unpack(tarGz, dest, limits), Kind.BAD_REQUEST, "empty archive");
+    }
+
+    @Test
+    void neverTouchesADestinationThatIsNotEmpty() throws IOException {
+        Files.createDirectories(dest);
+        Files.writeString(dest.resolve("keep.txt"), "mine");
+        Tarball.create().file("package.json", PACKAGE_JSON).writeTo(tarGz);
+
+        assertThatThrownBy(() -> SafeUnpacker.unpack(tarGz, dest, limits)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(dest.resolve("keep.txt")).hasContent("mine");
     }
 
     // --- helpers ---
