@@ -1,9 +1,21 @@
 package dev.skep.deploy;
 
-/** Hears the stages of a deploy ("received", "unpacked", "build", "built", "starting"). */
+/**
+ * Hears how a deploy is going, e.g. to stream it to the client. Called on the deploying thread;
+ * must be quick.
+ */
 @FunctionalInterface
 public interface DeployListener {
-    void progress(String stage, String message);
 
-    DeployListener NONE = (stage, message) -> { };
+    String RECEIVED = "received";
+    String UNPACKED = "unpacked";
+    /** One call per line of npm output. */
+    String BUILD = "build";
+    String BUILT = "built";
+
+    void stage(String stage, String message);
+
+    static DeployListener none() {
+        return (stage, message) -> { };
+    }
 }

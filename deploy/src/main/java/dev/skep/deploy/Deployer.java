@@ -83,7 +83,7 @@ public final class Deployer {
         }
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
                 spec.env(), clock.instant(), by, "deploy"));
-        listener.progress("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
+        listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
         List<InstanceStatus> ready = activate(app, release, true);
         Duration took = Duration.between(start, clock.instant());
         log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());

@@ -48,7 +48,7 @@ public final class DeployRoutes {
     }
 
     private void haibu(Context ctx) throws IOException {
-        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.NONE);
+        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.none());
         InstanceStatus first = outcome.instances().get(0);
         AppId app = outcome.release().app();
         Map<String, Object> drone = new java.util.LinkedHashMap<>();
@@ -72,7 +72,7 @@ public final class DeployRoutes {
             streamed(ctx);
             return;
         }
-        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.NONE);
+        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.none());
         ctx.status(201).json(result(outcome));
     }
 

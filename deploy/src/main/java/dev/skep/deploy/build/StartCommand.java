@@ -1,0 +1,142 @@
+package dev.skep.deploy.build;
+
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides how to start an app, as argv run in its directory: Procfile {@code web:} >
+ * package.json {@code scripts.start} > {@code main} > server.js / app.js / index.js. Node runs
+ * directly, never under {@code npm start}, so signals reach the app and no npm sits in between.
+ */
+public final class StartCommand {
+
+    static final List<String> DEFAULT_FILES = List.of("server.js", "app.js", "index.js");
+
+    /** Anything a shell would interpret: operators, expansions, quotes, redirects, globs, VAR=x prefixes. */
+    private static final Pattern SHELL_SYNTAX =
+            Pattern.compile("[|&;<>()$`'\"\\\\*?~{}\\[\\]#\\n]|^[A-Za-z_][A-Za-z0-9_]*=");
+
+    /**
+     * Several commands in one line ({@code &&}, {@code ||}, {@code ;}, pipes, background {@code &}):
+     * {@code exec} would cut off all but the first. Redirects such as {@code 2>&1} are not lists.
+     */
+    private static final Pattern COMPOUND = Pattern.compile("[|;\\n]|(?<![<>&])&(?![>])");
+
+    private static final Pattern BARE_SCRIPT = Pattern.compile("[^\\s]+\\.(js|cjs|mjs)");
+
+    private static final Set<String> NODE = Set.of("node", "nodejs");
+    private static final Set<String> NODE_NO_SCRIPT = Set.of("-e", "--eval", "-p", "--print", "-i", "--interactive", "-");
+    private static final Set<String> NODE_FLAGS_WITH_VALUE = Set.of("-r", "--require", "--import", "--loader",
+            "--experimental-loader", "--env-file", "--title", "-C", "--conditions", "--inspect-port");
+
+    private StartCommand() {
+    }
+
+    public static List<String> detect(Path appRoot) {
+        Optional<String> web = Procfile.webCommand(appRoot);
+        if (web.isPresent()) {
+            return command(appRoot, web.get(), "Procfile web:");
+        }
+        Optional<PackageJson> pkg = PackageJson.read(appRoot);
+        Optional<String> start = pkg.flatMap(PackageJson::startScript);
+        if (start.isPresent()) {
+            return startScript(appRoot, start.get());
+        }
+        Optional<String> main = pkg.flatMap(PackageJson::main);
+        if (main.isPresent()) {
+            Optional<String> file = nodeFile(appRoot, main.get());
+            if (file.isPresent()) {
+                return List.of("node", file.get());
+            }
+        }
+        for (String name : DEFAULT_FILES) {
+            if (Files.isRegularFile(appRoot.resolve(name))) {
+                return List.of("node", name);
+            }
+        }
+        if (main.isPresent()) {
+            throw unprocessable("package.json main '" + main.get() + "' is not in the upload");
+        }
+        throw unprocessable("no start command: no Procfile web:, scripts.start, main, server.js, app.js or index.js");
+    }
+
+    /** npm reads scripts.start as a command; haibu read a bare file name as a script for node. */
+    private static List<String> startScript(Path appRoot, String script) {
+        if (BARE_SCRIPT.matcher(script).matches() && !SHELL_SYNTAX.matcher(script).find()) {
+            requireScript(appRoot, script, "package.json scripts.start '" + script + "'");
+            return List.of("node", script);
+        }
+        return command(appRoot, script, "package.json scripts.start");
+    }
+
+    private static List<String> command(Path appRoot, String command, String source) {
+        if (SHELL_SYNTAX.matcher(command).find()) {
+            // exec makes the app the shell's own process, so it gets the signals; a compound line
+            // has to keep its shell to run the rest.
+            String line = COMPOUND.matcher(command).find() ? command : "exec " + command;
+            return List.of("/bin/sh", "-c", line);
+        }
+        List<String> argv = Arrays.asList(command.trim().split("\\s+"));
+        if (NODE.contains(argv.get(0))) {
+            scriptOf(argv).ifPresent(script -> requireScript(appRoot, script, source + " '" + command + "'"));
+        }
+        return List.copyOf(argv);
+    }
+
+    /** The script node would run: its first argument that is not an option or an option's value. */
+    private static Optional<String> scriptOf(List<String> argv) {
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            if (NODE_NO_SCRIPT.contains(arg)) {
+                return Optional.empty();
+            }
+            if (NODE_FLAGS_WITH_VALUE.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return Optional.of(arg);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void requireScript(Path appRoot, String script, String what) {
+        // Dependencies are installed after this check; paths into them are npm's to provide.
+        if (script.startsWith("/") || script.startsWith("node_modules/") || script.startsWith("./node_modules/")) {
+            return;
+        }
+        Path path = appRoot.resolve(script).normalize();
+        if (!path.startsWith(appRoot)) {
+            throw unprocessable(what + " runs " + script + ", which is outside the app");
+        }
+        if (!Files.isDirectory(path) && nodeFile(appRoot, script).isEmpty()) {
+            throw unprocessable(what + " runs " + script + ", which is not in the upload");
+        }
+    }
+
+    /** The file node loads for {@code spec}, relative to the app, trying the extensions node tries. */
+    private static Optional<String> nodeFile(Path appRoot, String spec) {
+        Path base = appRoot.resolve(spec).normalize();
+        if (!base.startsWith(appRoot)) {
+            return Optional.empty();
+        }
+        for (String suffix : List.of("", ".js", ".cjs", ".mjs", ".json", "/index.js")) {
+            Path candidate = Path.of(base + suffix);
+            if (Files.isRegularFile(candidate)) {
+                return Optional.of(appRoot.relativize(candidate).toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static SkepException unprocessable(String message) {
+        return new SkepException(Kind.UNPROCESSABLE, message,
+                "add a Procfile with 'web: node server.js', or scripts.start in package.json, naming a file in the upload");
+    }
+}

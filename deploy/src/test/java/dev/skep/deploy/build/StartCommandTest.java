@@ -1,0 +1,206 @@
+package dev.skep.deploy.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skep.deploy.Fixtures;
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartCommandTest {
+
+    @TempDir
+    Path app;
+
+    // --- precedence ---
+
+    @Test
+    void procfileWebComesFirst() throws IOException {
+        write("Procfile", "web: node web.js --mode=procfile\nworker: node worker.js\n");
+        write("web.js", "");
+        write("package.json", "{\"main\":\"server.js\",\"scripts\":{\"start\":\"node server.js\"}}");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "web.js", "--mode=procfile");
+    }
+
+    @Test
+    void theProcfileFixtureRunsItsWebLine() {
+        assertThat(StartCommand.detect(Fixtures.app("procfile"))).containsExactly("node", "web.js", "--mode=procfile");
+    }
+
+    @Test
+    void aProcfileWithoutWebFallsThrough() throws IOException {
+        write("Procfile", "worker: node worker.js\n");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "server.js");
+    }
+
+    @Test
+    void scriptsStartComesBeforeMain() throws IOException {
+        write("package.json", "{\"main\":\"b.js\",\"scripts\":{\"start\":\"node a.js\"}}");
+        write("a.js", "");
+        write("b.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "a.js");
+    }
+
+    @Test
+    void theHelloFixtureRunsItsStartScript() {
+        assertThat(StartCommand.detect(Fixtures.app("hello"))).containsExactly("node", "server.js");
+    }
+
+    @Test
+    void aBareFileInScriptsStartRunsUnderNodeAsHaibuDid() throws IOException {
+        write("package.json", "{\"scripts\":{\"start\":\"server.js\"}}");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "server.js");
+    }
+
+    @Test
+    void mainComesBeforeTheDefaultFilesAndIsResolvedAsNodeWould() throws IOException {
+        write("package.json", "{\"main\":\"lib/start\"}");
+        write("lib/start.js", "");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "lib/start.js");
+    }
+
+    @Test
+    void aMainDirectoryMeansItsIndexJs() throws IOException {
+        write("package.json", "{\"main\":\"lib\"}");
+        write("lib/index.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "lib/index.js");
+    }
+
+    @Test
+    void theWithDepsFixtureRunsItsMain() {
+        assertThat(StartCommand.detect(Fixtures.app("with-deps"))).containsExactly("node", "index.js");
+    }
+
+    @Test
+    void aMissingMainFallsBackToServerJsAsNpmStartWould() throws IOException {
+        write("package.json", "{\"main\":\"index.js\"}");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("node", "server.js");
+    }
+
+    @Test
+    void theDefaultFilesGoServerThenAppThenIndex() throws IOException {
+        write("index.js", "");
+        assertThat(StartCommand.detect(app)).containsExactly("node", "index.js");
+        write("app.js", "");
+        assertThat(StartCommand.detect(app)).containsExactly("node", "app.js");
+        write("server.js", "");
+        assertThat(StartCommand.detect(app)).containsExactly("node", "server.js");
+    }
+
+    @Test
+    void slowStartFixtureRunsAppJs() {
+        assertThat(StartCommand.detect(Fixtures.app("slow-start"))).containsExactly("node", "app.js");
+    }
+
+    // --- commands ---
+
+    @Test
+    void aPlainCommandIsSplitIntoWords() throws IOException {
+        write("package.json", "{\"scripts\":{\"start\":\"node  --max-old-space-size=200 -r dotenv/config server.js  8080\"}}");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app))
+                .containsExactly("node", "--max-old-space-size=200", "-r", "dotenv/config", "server.js", "8080");
+    }
+
+    @Test
+    void aCommandWithShellSyntaxRunsUnderShExec() throws IOException {
+        write("server.js", "");
+        assertThat(startWith("NODE_ENV=production node server.js"))
+                .containsExactly("/bin/sh", "-c", "exec NODE_ENV=production node server.js");
+        assertThat(startWith("node server.js > out.log 2>&1"))
+                .containsExactly("/bin/sh", "-c", "exec node server.js > out.log 2>&1");
+        assertThat(startWith("node $ENTRY")).containsExactly("/bin/sh", "-c", "exec node $ENTRY");
+        assertThat(startWith("node 'my server.js'")).containsExactly("/bin/sh", "-c", "exec node 'my server.js'");
+    }
+
+    @Test
+    void aCompoundCommandKeepsItsShellSoTheRestStillRuns() throws IOException {
+        assertThat(startWith("npm run build && node dist/server.js"))
+                .containsExactly("/bin/sh", "-c", "npm run build && node dist/server.js");
+        assertThat(startWith("node server.js | tee log")).containsExactly("/bin/sh", "-c", "node server.js | tee log");
+    }
+
+    // --- failures ---
+
+    @Test
+    void brokenPackageJsonNamesTheFileAndWhere() throws IOException {
+        write("package.json", "{\n  \"name\": \"x\",\n  \"scripts\": { \"start\": \"node server.js\" \n}");
+        write("server.js", "");
+
+        assertThatThrownBy(() -> StartCommand.detect(app)).isInstanceOfSatisfying(SkepException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+            assertThat(e.getMessage()).startsWith("package.json is not valid JSON at line 4, column 2");
+        });
+    }
+
+    @Test
+    void aStartCommandRunningAMissingFileIsUnprocessable() throws IOException {
+        unprocessable(() -> startWith("node missing.js"),
+                "package.json scripts.start 'node missing.js' runs missing.js, which is not in the upload");
+        unprocessable(() -> startWith("missing.js"),
+                "package.json scripts.start 'missing.js' runs missing.js, which is not in the upload");
+        unprocessable(() -> startWith("node ../outside.js"), "runs ../outside.js, which is outside the app");
+        write("Procfile", "web: node gone.js\n");
+        unprocessable(() -> StartCommand.detect(app), "Procfile web: 'node gone.js' runs gone.js, which is not in the upload");
+    }
+
+    @Test
+    void aMissingMainWithNoDefaultFileIsUnprocessable() throws IOException {
+        write("package.json", "{\"main\":\"lib/gone.js\"}");
+        unprocessable(() -> StartCommand.detect(app), "package.json main 'lib/gone.js' is not in the upload");
+    }
+
+    @Test
+    void nothingToStartIsUnprocessable() throws IOException {
+        write("package.json", "{\"name\":\"x\"}");
+        unprocessable(() -> StartCommand.detect(app), "no start command");
+    }
+
+    @Test
+    void aStartScriptThatIsNotAStringIsUnprocessable() throws IOException {
+        write("package.json", "{\"scripts\":{\"start\":42}}");
+        unprocessable(() -> StartCommand.detect(app), "package.json scripts.start must be a string");
+    }
+
+    private List<String> startWith(String script) throws IOException {
+        write("package.json", "{\"scripts\":{\"start\":" + json(script) + "}}");
+        return StartCommand.detect(app);
+    }
+
+    private static void unprocessable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(SkepException.class, e -> {
+            assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+            assertThat(e.getMessage()).contains(message);
+            assertThat(e.detail()).isNotBlank();
+        });
+    }
+
+    private void write(String name, String content) throws IOException {
+        Path file = app.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+    }
+
+    private static String json(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
