@@ -89,6 +89,7 @@ final class InstanceRunner {
     private int restarts;
     private String lastExit;
     private boolean firstStart;
+    private boolean crashLooping;
     private LogPump pump;
 
     /**
@@ -186,7 +187,7 @@ final class InstanceRunner {
                                 assignment.app(), assignment.release().number(), id);
                     }
                     case TimedOut t -> {
-                        String why = "not ready within " + ctx.config().startTimeout().toSeconds() + " s";
+                        String why = "not ready within " + seconds(ctx.config().startTimeout());
                         terminate(Duration.ZERO);
                         lastExit = why;
                         Command after = firstStart ? fail(why) : backOff(current.started());
@@ -353,6 +354,7 @@ final class InstanceRunner {
 
     private void becomeReady() {
         firstStart = false;
+        crashLooping = false;
         publish(InstanceState.READY, current, current.started());
         log.info("instance ready app={} release={} instance={} pid={} port={} after_ms={}", assignment.app(),
                 assignment.release().number(), id, current.pid(), effectivePort,
@@ -369,7 +371,8 @@ final class InstanceRunner {
         Instant now = ctx.clock().instant();
         RestartTracker.Decision decision = tracker.onExit(started, now);
         restarts++;
-        boolean enteringLoop = decision.crashLoop() && (status == null || status.state() != InstanceState.CRASH_LOOP);
+        boolean enteringLoop = decision.crashLoop() && !crashLooping;
+        crashLooping = decision.crashLoop();
         InstanceState next = decision.crashLoop() ? InstanceState.CRASH_LOOP : InstanceState.BACKOFF;
         publish(next, null, now);
         log.warn("instance exited app={} release={} instance={} exit=\"{}\" uptime_ms={} restart_in_ms={} "
@@ -379,8 +382,8 @@ final class InstanceRunner {
                 "uptimeMs", Long.toString(Duration.between(started, now).toMillis())));
         if (enteringLoop) {
             log.error("instance crash loop app={} release={} instance={} quick_deaths={} exit=\"{}\": still "
-                            + "retried every {} s; read its log", assignment.app(), assignment.release().number(), id,
-                    decision.quickDeaths(), lastExit, ctx.config().restart().maxDelay().toSeconds());
+                            + "retried every {}; read its log", assignment.app(), assignment.release().number(), id,
+                    decision.quickDeaths(), lastExit, seconds(ctx.config().restart().maxDelay()));
             emit(EventTypes.INSTANCE_CRASH_LOOP, decision.quickDeaths() + " quick deaths in a row, last " + lastExit,
                     Map.of("quickDeaths", Integer.toString(decision.quickDeaths())));
         }
@@ -554,6 +557,11 @@ final class InstanceRunner {
         } catch (ExecutionException e) {
             return true;
         }
+    }
+
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     /** A TCP connection to the port on loopback succeeds. */
