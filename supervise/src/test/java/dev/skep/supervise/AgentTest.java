@@ -134,6 +134,7 @@ class AgentTest {
         int restarts = loop.restarts();
         await().atMost(Duration.ofSeconds(10)).until(() -> h.status(id).orElseThrow().restarts() >= restarts + 2);
         assertThat(h.status(id).orElseThrow().port()).isEqualTo(first.port());
+        assertThat(h.events(EventTypes.INSTANCE_CRASH_LOOP, id)).as("reported once, not per retry").hasSize(1);
     }
 
     @Test
