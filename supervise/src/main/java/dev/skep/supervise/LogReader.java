@@ -186,6 +186,7 @@ public final class LogReader {
                                 deliver(buffer.array(), n);
                             }
                             channel.close();
+                            catchUp(key, buffer);
                             channel = FileChannel.open(file, StandardOpenOption.READ);
                             key = now;
                             position = 0;
@@ -213,6 +214,31 @@ public final class LogReader {
             }
         }
 
+        /** Several rotations between two polls: read the whole files rotated after the one we had. */
+        private void catchUp(Object oldKey, ByteBuffer buffer) throws IOException {
+            int found = 0;
+            for (int n = 1; n <= filesKept && found == 0; n++) {
+                if (oldKey.equals(fileKey(RotatingLog.rotated(file, n)))) {
+                    found = n;
+                }
+            }
+            if (found == 0) {
+                found = filesKept + 1; // ours was rotated out entirely: every kept file is newer
+            }
+            for (int n = found - 1; n >= 1; n--) {
+                try (FileChannel between = FileChannel.open(RotatingLog.rotated(file, n), StandardOpenOption.READ)) {
+                    long position = 0;
+                    int read;
+                    while ((read = between.read(buffer.clear(), position)) > 0) {
+                        position += read;
+                        deliver(buffer.array(), read);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // rotated out of the kept set meanwhile: those lines are beyond reach
+                }
+            }
+        }
+
         private void deliver(byte[] bytes, int length) {
             int start = 0;
             for (int i = 0; i < length; i++) {
@@ -227,6 +253,9 @@ public final class LogReader {
         }
 
         private static Object fileKey(Path file) throws IOException {
+            if (!Files.exists(file)) {
+                return null;
+            }
             try {
                 return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
             } catch (NoSuchFileException gone) {
