@@ -1,16 +1,24 @@
 # Sourced by bin/skep, mvnw and .ci/run: sets SKEP_JAVA_HOME to a JDK 21 or newer.
 # Order: JAVA_HOME, then the usual JDK folders, then the java on PATH.
 
-skep_java_major() { # prints the major version of "$1/bin/java", or nothing
-  [ -x "$1/bin/java" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+skep_java_major() { # prints the major version of the JDK at "$1", or nothing
+  local version
+  if [ -f "$1/release" ]; then # cheap: no JVM start
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+  fi
+  if [ -z "${version:-}" ] && [ -x "$1/bin/java" ]; then
+    version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)
+  fi
+  echo "${version:-}"
 }
 
 skep_find_jdk() {
-  local candidate major
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/jdk* \
-      "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+  local candidate major on_path=""
+  if command -v java >/dev/null 2>&1; then
+    on_path=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+  fi
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/jdk* "$on_path"; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
     major=$(skep_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
@@ -20,6 +28,6 @@ skep_find_jdk() {
     fi
   done
   echo "skep: no JDK 21 or newer found (looked at \$JAVA_HOME, /usr/lib/jvm, /opt/java and the java on PATH)." >&2
-  echo "skep: install one (Debian: apt-get install openjdk-21-jdk-headless, or a Temurin 21+) or set JAVA_HOME to it." >&2
+  echo "skep: install one (e.g. Temurin 21+) or point JAVA_HOME at it." >&2
   return 1
 }

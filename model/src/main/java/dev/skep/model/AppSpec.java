@@ -7,12 +7,15 @@ import java.util.Map;
 /**
  * What the owner wants for an app: the desired state the scheduler works towards.
  *
- * @param release   the release that should run, 0 before the first successful deploy
- * @param running   false after "stop": no instances wanted, the spec is kept
- * @param env       the config for the next release (secrets: owner-only)
+ * @param release    the release that serves, 0 before the first successful deploy
+ * @param candidate  a release being rolled out (0: none): the scheduler runs it beside the
+ *                   serving one, which stays until the candidate is ready and becomes the release
+ * @param running    false after "stop": no instances wanted, the spec is kept
+ * @param env        the config for the next release (secrets: owner-only)
+ * @param generation bumped by "restart": instances of an older generation are replaced, rolling
  */
-public record AppSpec(AppId id, int release, int instances, boolean running, Map<String, String> env,
-                      List<String> domains, Instant updated) {
+public record AppSpec(AppId id, int release, int candidate, int instances, boolean running,
+                      Map<String, String> env, List<String> domains, long generation, Instant updated) {
 
     public AppSpec {
         if (instances < 0) {
@@ -23,26 +26,41 @@ public record AppSpec(AppId id, int release, int instances, boolean running, Map
     }
 
     public static AppSpec create(AppId id, Instant now) {
-        return new AppSpec(id, 0, 1, true, Map.of(), List.of(), now);
+        return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now);
     }
 
+    /** The release the scheduler should run now: the candidate while one rolls out. */
+    public int target() {
+        return candidate > 0 ? candidate : release;
+    }
+
+    public AppSpec withCandidate(int n, Instant now) {
+        return new AppSpec(id, release, n, instances, running, env, domains, generation, now);
+    }
+
+    /** The candidate made it: it is the release now. */
     public AppSpec withRelease(int n, Instant now) {
-        return new AppSpec(id, n, instances, true, env, domains, now);
+        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now);
     }
 
     public AppSpec withRunning(boolean run, Instant now) {
-        return new AppSpec(id, release, instances, run, env, domains, now);
+        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now);
     }
 
     public AppSpec withInstances(int n, Instant now) {
-        return new AppSpec(id, release, n, running, env, domains, now);
+        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now);
     }
 
     public AppSpec withEnv(Map<String, String> newEnv, Instant now) {
-        return new AppSpec(id, release, instances, running, newEnv, domains, now);
+        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now);
     }
 
     public AppSpec withDomains(List<String> newDomains, Instant now) {
-        return new AppSpec(id, release, instances, running, env, newDomains, now);
+        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now);
+    }
+
+    /** Asks for a rolling restart of every instance. */
+    public AppSpec restarted(Instant now) {
+        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now);
     }
 }

@@ -6,9 +6,10 @@ import java.time.Instant;
  * The scheduler's order to one agent: run this instance of this release. Everything the agent
  * needs is in the release (slug, command, env); it never reads the AppSpec.
  *
- * @param instance unique instance id, see {@link InstanceIds}
+ * @param instance   unique instance id, see {@link InstanceIds}
+ * @param generation the app's restart generation this instance was started for
  */
-public record Assignment(String instance, String agent, Release release, Instant created) {
+public record Assignment(String instance, String agent, Release release, long generation, Instant created) {
 
     public AppId app() {
         return release.app();

@@ -1,0 +1,85 @@
+package dev.skep.api;
+
+import dev.skep.api.auth.Authenticator;
+import dev.skep.api.haibu.DroneRoutes;
+import dev.skep.api.v1.AppRoutes;
+import dev.skep.api.v1.DeployRoutes;
+import dev.skep.api.v1.LogRoutes;
+import dev.skep.model.SkepException;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP API: haibu's routes and /v1, behind token auth. */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    /** Paths anyone may call: the version (haibu's clients probe it) and app heartbeats (own secret). */
+    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/");
+
+    private final Javalin javalin;
+    private final ApiConfig config;
+
+    /** @param extraRoutes routes of other components (monitor, users) registered behind the same auth */
+    public ApiServer(ApiConfig config, Authenticator auth, DeployRoutes deploys, AppRoutes apps, LogRoutes logs,
+                     DroneRoutes drones, List<Consumer<RoutesConfig>> extraRoutes) {
+        this.config = config;
+        this.javalin = Javalin.create(cfg -> {
+            cfg.jsonMapper(new ApiJson());
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = config.maxJsonBytes();
+            cfg.jetty.host = config.bind();
+            cfg.jetty.port = config.port();
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(2_000));
+            RoutesConfig routes = cfg.routes;
+            routes.before(ctx -> authenticate(auth, ctx));
+            routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
+            deploys.register(routes);
+            apps.register(routes);
+            logs.register(routes);
+            drones.register(routes);
+            extraRoutes.forEach(r -> r.accept(routes));
+            routes.exception(SkepException.class, ErrorMapper::skep);
+            routes.exception(HttpResponseException.class, ErrorMapper::javalin);
+            routes.exception(Exception.class, ErrorMapper::unexpected);
+            routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    ctx.json(new dev.skep.model.view.ApiError("no such route: " + ctx.method() + " " + ctx.path(),
+                            "see the API section of the README"));
+                }
+            });
+        });
+    }
+
+    private static void authenticate(Authenticator auth, Context ctx) {
+        String path = ctx.path();
+        if (PUBLIC.stream().anyMatch(p -> p.endsWith("/") ? path.startsWith(p) : path.equals(p))) {
+            return;
+        }
+        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(ctx.header("Authorization")));
+    }
+
+    public ApiServer start() {
+        javalin.start();
+        log.info("event=api.started address={}:{}", config.bind(), port());
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

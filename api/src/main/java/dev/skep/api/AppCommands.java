@@ -1,0 +1,120 @@
+package dev.skep.api;
+
+import dev.skep.deploy.Deployer;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.ClusterState;
+import dev.skep.model.EnvNames;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
+public final class AppCommands {
+
+    private final ClusterState state;
+    private final Deployer deployer;
+    private final Clock clock;
+    private final int maxInstances;
+
+    public AppCommands(ClusterState state, Deployer deployer, Clock clock, int maxInstances) {
+        this.state = state;
+        this.deployer = deployer;
+        this.clock = clock;
+        this.maxInstances = maxInstances;
+    }
+
+    public AppSpec require(AppId app) {
+        return state.app(app).orElseThrow(() -> new SkepException(SkepException.Kind.NOT_FOUND, "no app " + app,
+                "deploy it first: skep deploy --app " + app));
+    }
+
+    public AppSpec start(AppId app) {
+        AppSpec spec = require(app);
+        if (spec.release() == 0) {
+            throw new SkepException(SkepException.Kind.CONFLICT, app + " has no release yet", "deploy it first");
+        }
+        return state.updateApp(app, s -> s.withRunning(true, clock.instant()));
+    }
+
+    public AppSpec stop(AppId app) {
+        require(app);
+        return state.updateApp(app, s -> s.withRunning(false, clock.instant()));
+    }
+
+    public AppSpec restart(AppId app) {
+        AppSpec spec = require(app);
+        if (spec.release() == 0) {
+            throw new SkepException(SkepException.Kind.CONFLICT, app + " has no release yet", "deploy it first");
+        }
+        return state.updateApp(app, s -> s.restarted(clock.instant()));
+    }
+
+    public AppSpec scale(AppId app, int instances) {
+        if (instances < 0 || instances > maxInstances) {
+            throw SkepException.badRequest("instances must be 0.." + maxInstances + ", found " + instances, null);
+        }
+        require(app);
+        return state.updateApp(app, s -> s.withInstances(instances, clock.instant()));
+    }
+
+    public void delete(AppId app) {
+        require(app);
+        state.deleteApp(app);
+    }
+
+    /** Sets and unsets vars, then rolls them out as a new release (when the app has one). */
+    public Release changeEnv(AppId app, Map<String, String> set, List<String> unset, String by) {
+        set.keySet().forEach(EnvNames::require);
+        unset.forEach(EnvNames::require);
+        return deployer.exclusively(app, () -> {
+            AppSpec spec = state.updateApp(app, s -> {
+                Map<String, String> env = new HashMap<>(s.env());
+                env.putAll(set);
+                unset.forEach(env::remove);
+                return s.withEnv(env, clock.instant());
+            });
+            if (spec.release() == 0) {
+                return null;
+            }
+            Release current = state.release(app, spec.release()).orElseThrow();
+            Release next = state.addRelease(app, n -> current.withEnv(n, spec.env(), clock.instant(), by,
+                    "env: " + describe(set, unset)));
+            deployer.activate(app, next, true);
+            return next;
+        });
+    }
+
+    /** Runs release {@code number}, or the one before the current, again: no upload, no build. */
+    public Release rollback(AppId app, Integer number, String by) {
+        return deployer.exclusively(app, () -> {
+            AppSpec spec = require(app);
+            int target = number != null ? number : state.releases(app).stream()
+                    .mapToInt(Release::number).filter(n -> n < spec.release()).max()
+                    .orElseThrow(() -> new SkepException(SkepException.Kind.CONFLICT,
+                            "no release before " + spec.release() + " to roll back to",
+                            "see the kept releases with GET /v1/apps/" + app));
+            Release release = state.release(app, target).orElseThrow(() -> SkepException.notFound(
+                    "release " + target + " of " + app + " is not kept (the last 5 are)"));
+            if (target == spec.release()) {
+                throw new SkepException(SkepException.Kind.CONFLICT, "release " + target + " is already current", null);
+            }
+            deployer.activate(app, release, false);
+            return release;
+        });
+    }
+
+    private static String describe(Map<String, String> set, List<String> unset) {
+        StringBuilder s = new StringBuilder();
+        if (!set.isEmpty()) {
+            s.append("set ").append(String.join(",", new java.util.TreeSet<>(set.keySet())));
+        }
+        if (!unset.isEmpty()) {
+            s.append(s.isEmpty() ? "" : "; ").append("unset ").append(String.join(",", unset));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.skep.api;
+
+import dev.skep.model.AppSpec;
+import dev.skep.model.ClusterState;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import dev.skep.model.view.AppView;
+import dev.skep.model.view.InstanceView;
+import dev.skep.model.view.ReleaseView;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The safe projection of state for answers: no env values, ever. */
+public final class AppViews {
+
+    /** Live figures of an instance (from the monitor), or null. */
+    public record Usage(Long memoryBytes, Double cpuPercent) {
+    }
+
+    private final ClusterState state;
+    private final String baseDomain;
+    private final int routerPort;
+    private final Function<String, Usage> usage;
+
+    public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage) {
+        this.state = state;
+        this.baseDomain = baseDomain;
+        this.routerPort = routerPort;
+        this.usage = usage;
+    }
+
+    public String url(dev.skep.model.AppId app) {
+        return "http://" + app.name() + "." + app.user() + "." + baseDomain
+                + (routerPort == 80 ? "" : ":" + routerPort) + "/";
+    }
+
+    public AppView full(AppSpec app) {
+        List<InstanceStatus> instances = instancesOf(app);
+        List<ReleaseView> releases = state.releases(app.id()).stream().map(r -> release(r, app.release())).toList();
+        return view(app, instances, instances.stream().map(this::instance).toList(), releases);
+    }
+
+    public List<AppView> list() {
+        List<InstanceStatus> all = state.instances();
+        return state.apps().stream().map(app -> {
+            List<InstanceStatus> mine = all.stream().filter(i -> i.app().equals(app.id())).toList();
+            return view(app, mine, mine.stream().map(this::instance).toList(), List.of());
+        }).toList();
+    }
+
+    private AppView view(AppSpec app, List<InstanceStatus> instances, List<InstanceView> instanceViews,
+                         List<ReleaseView> releases) {
+        return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), app.instances(),
+                app.running(), stateOf(app, instances), app.domains(), url(app.id()), app.updated(), instanceViews, releases);
+    }
+
+    public List<InstanceStatus> instancesOf(AppSpec app) {
+        return state.instances().stream().filter(i -> i.app().equals(app.id()))
+                .sorted(Comparator.comparing(InstanceStatus::release).thenComparing(InstanceStatus::instance)).toList();
+    }
+
+    public InstanceView instance(InstanceStatus i) {
+        Usage u = usage.apply(i.instance());
+        return new InstanceView(i.instance(), i.release(), i.host(), i.port(), i.pid(), i.state().label(), i.since(),
+                i.restarts(), i.lastExit(), u == null ? null : u.memoryBytes(), u == null ? null : u.cpuPercent());
+    }
+
+    public static ReleaseView release(Release r, int current) {
+        return new ReleaseView(r.number(), r.sha256(), r.command(), r.created(), r.createdBy(), r.note(),
+                r.number() == current);
+    }
+
+    static String stateOf(AppSpec app, List<InstanceStatus> instances) {
+        if (app.release() == 0) {
+            return "new";
+        }
+        if (!app.running()) {
+            return "stopped";
+        }
+        List<InstanceStatus> current = instances.stream().filter(i -> i.release() == app.release()).toList();
+        long ready = current.stream().filter(InstanceStatus::ready).count();
+        if (ready >= app.instances()) {
+            return "running";
+        }
+        if (current.stream().anyMatch(i -> i.state() == InstanceState.CRASH_LOOP)) {
+            return "crash-loop";
+        }
+        return ready > 0 ? "degraded" : "starting";
+    }
+
+    /** Keys of an env map with the values hidden, for answers that must not show them. */
+    public static Map<String, String> keysOnly(Map<String, String> env) {
+        java.util.TreeMap<String, String> keys = new java.util.TreeMap<>();
+        env.keySet().forEach(k -> keys.put(k, null));
+        return keys;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.skep.api.haibu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.api.AppCommands;
+import dev.skep.api.AppViews;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.api.auth.Principal;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.ClusterState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.SkepException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * haibu's drone routes, kept for its clients. Unlike haibu, the path names the app (a body
+ * naming another app is refused) and answers are a safe projection: no environment, no stack.
+ */
+public final class DroneRoutes {
+
+    private final ClusterState state;
+    private final AppCommands commands;
+    private final AppViews views;
+    private final Bodies bodies;
+
+    public DroneRoutes(ClusterState state, AppCommands commands, AppViews views, Bodies bodies) {
+        this.state = state;
+        this.commands = commands;
+        this.views = views;
+        this.bodies = bodies;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/drones", ctx -> ctx.json(Map.of("drones", drones(visible(ctx)))));
+        routes.get("/drones/running", ctx -> ctx.json(running(visible(ctx))));
+        routes.get("/drones/{app}", ctx -> {
+            AppSpec app = commands.require(resolve(ctx, null));
+            ctx.json(entry(app));
+        });
+        routes.post("/drones/cleanall", this::cleanAll);
+        routes.post("/drones/{app}/{action}", this::action);
+    }
+
+    private void action(Context ctx) {
+        String action = ctx.pathParam("action");
+        JsonNode body = bodies.read(ctx, JsonNode.class, com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        // haibu wraps the app in {"start": {...}} / {"stop": {...}}; clean and update take it bare
+        JsonNode named = body.has(action) ? body.get(action) : body;
+        AppId app = resolve(ctx, named);
+        switch (action) {
+            case "start" -> commands.start(app);
+            case "stop" -> commands.stop(app);
+            case "restart", "update" -> commands.restart(app);
+            case "clean" -> commands.delete(app);
+            default -> throw new SkepException(SkepException.Kind.NOT_FOUND, "no drone action '" + action + "'",
+                    "haibu's actions are start, stop, restart, clean and update");
+        }
+        ctx.json(action.equals("clean") ? Map.of("clean", app.toString()) : entry(commands.require(app)));
+    }
+
+    private void cleanAll(Context ctx) {
+        List<String> cleaned = new ArrayList<>();
+        for (AppSpec app : visible(ctx)) {
+            commands.delete(app.id());
+            cleaned.add(app.id().toString());
+        }
+        ctx.json(Map.of("cleaned", cleaned));
+    }
+
+    /** Which app the path means: the body's or the caller's user, or (for admins) the one app of that name. */
+    private AppId resolve(Context ctx, JsonNode body) {
+        String name = AppId.requireName("app", ctx.pathParam("app"));
+        Principal who = Caller.principal(ctx);
+        String user = null;
+        if (body != null && body.isObject()) {
+            if (body.hasNonNull("name") && !name.equals(body.get("name").asText())) {
+                throw SkepException.badRequest("the body names app '" + body.get("name").asText()
+                        + "' but the path names '" + name + "'", "send the body of the app the path names");
+            }
+            if (body.hasNonNull("user")) {
+                user = body.get("user").asText();
+            }
+        }
+        if (user == null && who.admin()) {
+            List<AppId> matches = state.apps().stream().map(AppSpec::id).filter(a -> a.name().equals(name)).toList();
+            if (matches.size() == 1) {
+                user = matches.get(0).user();
+            } else if (matches.size() > 1) {
+                throw new SkepException(SkepException.Kind.CONFLICT, "several users have an app '" + name + "'",
+                        "name the user in the body ({\"user\": ...}) or use /v1/apps/USER/" + name);
+            }
+        }
+        AppId app = new AppId(user == null ? who.user() : user, name);
+        who.requireOwner(app);
+        return app;
+    }
+
+    private List<AppSpec> visible(Context ctx) {
+        Principal who = Caller.principal(ctx);
+        return state.apps().stream().filter(a -> who.admin() || a.id().user().equals(who.user())).toList();
+    }
+
+    private Map<String, Object> drones(List<AppSpec> apps) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (AppSpec app : apps) {
+            out.put(app.id().name(), entry(app));
+        }
+        return out;
+    }
+
+    private Map<String, Object> entry(AppSpec app) {
+        Map<String, Object> appInfo = new LinkedHashMap<>();
+        appInfo.put("name", app.id().name());
+        appInfo.put("user", app.id().user());
+        appInfo.put("release", app.release());
+        appInfo.put("running", app.running());
+        return Map.of("app", appInfo, "drones", views.instancesOf(app).stream().map(this::drone).toList());
+    }
+
+    private List<Map<String, Object>> running(List<AppSpec> apps) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AppSpec app : apps) {
+            for (InstanceStatus i : views.instancesOf(app)) {
+                if (i.ready()) {
+                    Map<String, Object> d = drone(i);
+                    d.put("name", app.id().name());
+                    d.put("user", app.id().user());
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> drone(InstanceStatus i) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("uid", i.instance());
+        d.put("release", i.release());
+        d.put("host", i.host());
+        d.put("port", i.port());
+        d.put("pid", i.pid());
+        d.put("ctime", i.since().toEpochMilli());
+        d.put("status", i.state().label());
+        return d;
+    }
+}

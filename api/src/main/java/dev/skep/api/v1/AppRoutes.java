@@ -1,0 +1,99 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.AppViews;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.api.auth.Principal;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import dev.skep.model.view.AppView;
+import dev.skep.model.view.EnvChange;
+import dev.skep.model.view.EnvView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Map;
+
+/** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
+public final class AppRoutes {
+
+    /** PATCH /v1/apps/{user}/{app}. */
+    public record AppPatch(Integer instances) {
+    }
+
+    /** POST .../rollback. */
+    public record RollbackRequest(Integer release) {
+    }
+
+    private final AppCommands commands;
+    private final AppViews views;
+    private final Bodies bodies;
+
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
+        this.commands = commands;
+        this.views = views;
+        this.bodies = bodies;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps", this::list);
+        routes.get("/v1/apps/{user}/{app}", ctx -> ctx.json(views.full(commands.require(Caller.ownedApp(ctx)))));
+        routes.patch("/v1/apps/{user}/{app}", this::patch);
+        routes.delete("/v1/apps/{user}/{app}", ctx -> {
+            commands.delete(Caller.ownedApp(ctx));
+            ctx.status(204);
+        });
+        routes.post("/v1/apps/{user}/{app}/start", ctx -> ctx.json(views.full(commands.start(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}/stop", ctx -> ctx.json(views.full(commands.stop(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}/restart", ctx -> ctx.json(views.full(commands.restart(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}/rollback", this::rollback);
+        routes.get("/v1/apps/{user}/{app}/env", this::env);
+        routes.patch("/v1/apps/{user}/{app}/env", this::changeEnv);
+    }
+
+    private void list(Context ctx) {
+        Principal who = Caller.principal(ctx);
+        List<AppView> all = views.list();
+        ctx.json(who.admin() ? all : all.stream().filter(a -> a.user().equals(who.user())).toList());
+    }
+
+    private void patch(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        AppPatch patch = bodies.read(ctx, AppPatch.class, null);
+        if (patch.instances() == null) {
+            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}");
+        }
+        ctx.json(views.full(commands.scale(app, patch.instances())));
+    }
+
+    private void rollback(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        RollbackRequest request = bodies.read(ctx, RollbackRequest.class, new RollbackRequest(null));
+        commands.rollback(app, request.release(), Caller.principal(ctx).user());
+        ctx.json(views.full(commands.require(app)));
+    }
+
+    private void env(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        AppSpec spec = commands.require(app);
+        ctx.json(new EnvView(app.toString(), spec.release(), new java.util.TreeMap<>(spec.env())));
+    }
+
+    private void changeEnv(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        EnvChange change = bodies.read(ctx, EnvChange.class, null);
+        Map<String, String> set = change.set() == null ? Map.of() : change.set();
+        List<String> unset = change.unset() == null ? List.of() : change.unset();
+        if (set.values().stream().anyMatch(v -> v == null)) {
+            throw SkepException.badRequest("env values must be strings", "use \"unset\" to remove a var");
+        }
+        Release release = commands.changeEnv(app, set, unset, Caller.principal(ctx).user());
+        AppSpec spec = commands.require(app);
+        ctx.json(new EnvView(app.toString(), release == null ? spec.release() : release.number(),
+                AppViews.keysOnly(spec.env())));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.Caller;
+import dev.skep.model.AppId;
+import dev.skep.model.LogSource;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
+public final class LogRoutes {
+
+    private static final int MAX_TAIL = 10_000;
+
+    private final LogSource logs;
+    private final AppCommands commands;
+
+    public LogRoutes(LogSource logs, AppCommands commands) {
+        this.logs = logs;
+        this.commands = commands;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/logs", this::logs);
+    }
+
+    private void logs(Context ctx) throws Exception {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        int tail = Math.min(MAX_TAIL, Math.max(0, ctx.queryParamAsClass("tail", Integer.class).getOrDefault(100)));
+        boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
+        ctx.contentType("text/plain; charset=utf-8");
+        OutputStream out = ctx.res().getOutputStream();
+        for (String line : logs.tail(app, tail)) {
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.flush();
+        if (!follow) {
+            return;
+        }
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(10_000);
+        try (AutoCloseable subscription = logs.follow(app, lines::offer)) {
+            while (true) {
+                String line = lines.poll(15, TimeUnit.SECONDS);
+                // a heartbeat newline now and then tells us when the client has gone
+                out.write(((line == null ? "" : line) + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException clientGone) {
+            // the client closed the stream: that is how a follow ends
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.skep.deploy;
+
+import dev.skep.deploy.release.Rollout;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.ClusterState;
+import dev.skep.model.Event;
+import dev.skep.model.EventSink;
+import dev.skep.model.EventTypes;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole deploy: intake and build (the {@link SlugBuilder}), a new numbered release, then the
+ * {@link Rollout}. Deploys of one app are serialised; different apps deploy in parallel.
+ */
+public final class Deployer {
+
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+
+    private final ClusterState state;
+    private final SlugBuilder builder;
+    private final Rollout rollout;
+    private final EventSink events;
+    private final Clock clock;
+    private final int releasesKept;
+    private final Consumer<Set<String>> slugPruner;
+    private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    /** @param slugPruner told which slugs are still referenced after a deploy; deletes the rest */
+    public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
+                    int releasesKept, Consumer<Set<String>> slugPruner) {
+        this.state = state;
+        this.builder = builder;
+        this.rollout = rollout;
+        this.events = events;
+        this.clock = clock;
+        this.releasesKept = releasesKept;
+        this.slugPruner = slugPruner;
+    }
+
+    /** What a deploy produced. */
+    public record Outcome(Release release, BuiltSlug slug, List<InstanceStatus> instances, Duration took) {
+    }
+
+    public Outcome deploy(AppId app, InputStream upload, String by, DeployListener listener) {
+        ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
+        lock.lock();
+        try {
+            return deployLocked(app, upload, by, listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener) {
+        Instant start = clock.instant();
+        AppSpec spec = state.createApp(app);
+        Optional<String> previousSlug = state.release(app, spec.release()).map(Release::slug);
+        log.info("event=deploy.started app={} by={} previous={}", app, by, spec.release());
+        events.emit(new Event(start, EventTypes.DEPLOY_STARTED, app, null, null, null, "deploy by " + by, Map.of()));
+        BuiltSlug slug;
+        try {
+            slug = builder.build(app, upload, previousSlug, listener);
+        } catch (RuntimeException e) {
+            events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, null, null, null,
+                    "build failed: " + e.getMessage(), Map.of()));
+            throw e;
+        }
+        Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
+                spec.env(), clock.instant(), by, "deploy"));
+        listener.progress("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
+        List<InstanceStatus> ready = activate(app, release, true);
+        Duration took = Duration.between(start, clock.instant());
+        log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
+        return new Outcome(release, slug, ready, took);
+    }
+
+    /**
+     * Rolls out a release and waits for it; if it fails the old one stays, and a release made just
+     * for this rollout ({@code fresh}) is deleted, so no half release is ever listed or used.
+     */
+    public List<InstanceStatus> activate(AppId app, Release release, boolean fresh) {
+        List<InstanceStatus> ready;
+        try {
+            ready = rollout.activate(app, release.number());
+        } catch (RuntimeException e) {
+            if (fresh) {
+                state.deleteRelease(app, release.number());
+            }
+            throw e;
+        }
+        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
+                "release " + release.number() + " is live (" + release.note() + ")", Map.of()));
+        prune(app, release.number());
+        return ready;
+    }
+
+    /** Serialises changes of one app (deploys, env changes, rollbacks) against each other. */
+    public <T> T exclusively(AppId app, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void prune(AppId app, int current) {
+        try {
+            for (Release old : Rollout.prunable(state.releases(app), current, releasesKept)) {
+                state.deleteRelease(app, old.number());
+            }
+            Set<String> live = new HashSet<>();
+            for (AppSpec each : state.apps()) {
+                state.releases(each.id()).forEach(r -> live.add(r.slug()));
+            }
+            slugPruner.accept(live);
+        } catch (RuntimeException e) {
+            log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.skep.deploy.release;
+
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.ClusterState;
+import dev.skep.model.Event;
+import dev.skep.model.EventSink;
+import dev.skep.model.EventTypes;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes a release the one that runs, and waits until its instances are ready. The scheduler
+ * starts the new instances beside the old ones and retires the old ones only once the new are
+ * ready; if the new release never gets ready, this puts the previous one back as desired, so it
+ * keeps serving, and reports why.
+ */
+public final class Rollout {
+
+    private static final Logger log = LoggerFactory.getLogger(Rollout.class);
+
+    private final ClusterState state;
+    private final EventSink events;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout) {
+        this.state = state;
+        this.events = events;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** Activates {@code release}; returns its ready instances, or throws with the reason and the old release restored. */
+    public List<InstanceStatus> activate(AppId app, int release) {
+        AppSpec before = state.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
+        int previous = before.release();
+        AppSpec wanted = state.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
+                .withRunning(true, clock.instant()));
+        int needed = Math.max(1, wanted.instances());
+        Instant deadline = clock.instant().plus(timeout);
+        Object signal = new Object();
+        try (AutoCloseable subscription = state.onChange(() -> {
+            synchronized (signal) {
+                signal.notifyAll();
+            }
+        })) {
+            while (true) {
+                List<InstanceStatus> mine = state.instances().stream()
+                        .filter(i -> i.app().equals(app) && i.release() == release).toList();
+                List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
+                if (ready.size() >= needed) {
+                    state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
+                            : spec);
+                    return ready;
+                }
+                InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
+                if (failed != null) {
+                    throw restore(app, release, previous, describe(failed));
+                }
+                if (clock.instant().isAfter(deadline)) {
+                    throw restore(app, release, previous, "not ready within " + timeout.toSeconds() + " s ("
+                            + ready.size() + " of " + needed + " instances ready)");
+                }
+                synchronized (signal) {
+                    signal.wait(100);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw restore(app, release, previous, "interrupted");
+        } catch (SkepException e) {
+            throw e;
+        } catch (Exception e) {
+            throw restore(app, release, previous, e.toString());
+        }
+    }
+
+    private static boolean gaveUp(InstanceStatus status) {
+        return status.state() == InstanceState.FAILED || status.state() == InstanceState.CRASH_LOOP;
+    }
+
+    private static String describe(InstanceStatus failed) {
+        StringBuilder why = new StringBuilder("instance ").append(failed.instance()).append(' ')
+                .append(failed.state().label());
+        if (failed.lastExit() != null) {
+            why.append(", exited with ").append(failed.lastExit());
+        }
+        if (failed.message() != null) {
+            why.append(": ").append(failed.message());
+        }
+        return why.toString();
+    }
+
+    /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
+    private SkepException restore(AppId app, int release, int previous, String why) {
+        try {
+            state.updateApp(app, spec -> spec.candidate() == release ? spec.withCandidate(0, clock.instant()) : spec);
+        } catch (SkepException e) {
+            log.error("event=rollout.restore-failed app={} release={} error={}", app, release, e.getMessage());
+        }
+        String kept = previous > 0 ? "release " + previous + " keeps serving" : "nothing was running before";
+        log.warn("event=rollout.failed app={} release={} reason=\"{}\" kept={}", app, release, why, previous);
+        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release, null, null, why,
+                Map.of("previous", String.valueOf(previous))));
+        return new SkepException(SkepException.Kind.UNPROCESSABLE,
+                "release " + release + " of " + app + " did not start: " + why,
+                kept + "; see `skep logs " + app + "`");
+    }
+
+    /**
+     * After a crash of the process that ran a rollout: drops candidates nobody waits for any more,
+     * and the fresh releases made for them, so no half release is ever used. Returns how many.
+     */
+    public int recoverInterrupted() {
+        int recovered = 0;
+        for (AppSpec app : state.apps()) {
+            if (app.candidate() > 0) {
+                int candidate = app.candidate();
+                state.updateApp(app.id(), spec -> spec.candidate() == candidate ? spec.withCandidate(0, clock.instant()) : spec);
+                if (candidate > app.release()) {
+                    state.deleteRelease(app.id(), candidate);
+                }
+                log.warn("event=rollout.interrupted app={} release={} kept={} reason=\"skep stopped during the rollout\"",
+                        app.id(), candidate, app.release());
+                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app.id(), candidate, null, null,
+                        "interrupted: skep stopped during the rollout", Map.of()));
+                recovered++;
+            }
+        }
+        return recovered;
+    }
+
+    /** Releases to keep on disk: the newest {@code keep} plus the current one. */
+    public static List<Release> prunable(List<Release> newestFirst, int current, int keep) {
+        return newestFirst.stream().skip(keep).filter(r -> r.number() != current).toList();
+    }
+}

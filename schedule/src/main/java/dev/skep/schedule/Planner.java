@@ -1,0 +1,97 @@
+package dev.skep.schedule;
+
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Desired vs actual, as a pure function (Nomad's habit: the scheduler is logic over a snapshot).
+ *
+ * <p>Per app: the wanted assignments are {@code instances} of the wanted release and restart
+ * generation. Missing ones are added on the least loaded live agents. Extra current ones are
+ * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
+ * once enough current ones are READY, so a deploy or restart is rolling and a release that never
+ * gets ready leaves the old one serving. Assignments of an app that is gone are withdrawn.
+ */
+public final class Planner {
+
+    private Planner() {
+    }
+
+    public static Plan plan(ClusterView view, Instant now) {
+        List<Assignment> add = new ArrayList<>();
+        List<Assignment> remove = new ArrayList<>();
+        Map<String, Integer> load = new HashMap<>();
+        Set<String> live = view.agents().stream().map(AgentInfo::id).collect(Collectors.toSet());
+        view.agents().forEach(a -> load.put(a.id(), 0));
+        view.assignments().forEach(a -> load.computeIfPresent(a.agent(), (k, v) -> v + 1));
+
+        Map<dev.skep.model.AppId, List<Assignment>> byApp = view.assignments().stream()
+                .collect(Collectors.groupingBy(Assignment::app));
+        Set<dev.skep.model.AppId> known = view.apps().stream().map(AppSpec::id).collect(Collectors.toSet());
+        byApp.forEach((app, assignments) -> {
+            if (!known.contains(app)) {
+                remove.addAll(assignments);
+            }
+        });
+
+        for (AppSpec spec : view.apps()) {
+            List<Assignment> mine = byApp.getOrDefault(spec.id(), List.of());
+            Release wanted = view.wantedReleases().get(spec.id());
+            int desired = spec.running() && wanted != null ? spec.instances() : 0;
+            List<Assignment> current = new ArrayList<>();
+            List<Assignment> old = new ArrayList<>();
+            for (Assignment a : mine) {
+                boolean isCurrent = wanted != null && a.release().number() == wanted.number()
+                        && a.release().equals(wanted) && a.generation() == spec.generation();
+                (isCurrent ? current : old).add(a);
+            }
+            if (current.size() > desired) {
+                current.sort(Comparator.comparing((Assignment a) -> isReady(view, a))
+                        .thenComparing(Assignment::created, Comparator.reverseOrder()));
+                List<Assignment> extra = current.subList(0, current.size() - desired);
+                remove.addAll(extra);
+                current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
+            }
+            for (int i = current.size(); i < desired; i++) {
+                String agent = leastLoaded(load, live);
+                if (agent == null) {
+                    break; // no agent alive: nothing to place on, try again when one joins
+                }
+                load.merge(agent, 1, Integer::sum);
+                add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number()), agent, wanted,
+                        spec.generation(), now));
+            }
+            long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
+            if (desired == 0 || readyCurrent >= desired) {
+                remove.addAll(old);
+            }
+        }
+        return new Plan(add, remove);
+    }
+
+    private static boolean isReady(ClusterView view, Assignment a) {
+        InstanceStatus status = view.instances().get(a.instance());
+        return status != null && status.state() == InstanceState.READY;
+    }
+
+    private static String leastLoaded(Map<String, Integer> load, Set<String> live) {
+        return load.entrySet().stream()
+                .filter(e -> live.contains(e.getKey()))
+                .min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse(null);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.skep.schedule;
+
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.ClusterState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconciler: on every state change (coalesced) and on a slow timer, while this process is
+ * the leader, takes a snapshot, asks the {@link Planner} and applies the plan.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private final ClusterState state;
+    private final BooleanSupplier isLeader;
+    private final Clock clock;
+    private final ScheduledExecutorService worker;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private AutoCloseable subscription;
+
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock) {
+        this.state = state;
+        this.isLeader = isLeader;
+        this.clock = clock;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("scheduler").daemon().unstarted(r));
+    }
+
+    public void start(Duration resync) {
+        subscription = state.onChange(this::poke);
+        worker.scheduleWithFixedDelay(this::poke, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a pass; many pokes while one is queued make one pass. */
+    public void poke() {
+        if (pending.compareAndSet(false, true)) {
+            worker.execute(this::pass);
+        }
+    }
+
+    private void pass() {
+        pending.set(false);
+        if (!isLeader.getAsBoolean()) {
+            return;
+        }
+        try {
+            Plan plan = Planner.plan(snapshot(), clock.instant());
+            for (Assignment a : plan.add()) {
+                state.putAssignment(a);
+                log.info("event=schedule.assigned app={} release={} instance={} agent={}",
+                        a.app(), a.release().number(), a.instance(), a.agent());
+            }
+            for (Assignment a : plan.remove()) {
+                state.removeAssignment(a.agent(), a.instance());
+                log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
+                        a.app(), a.release().number(), a.instance(), a.agent());
+            }
+        } catch (RuntimeException e) {
+            log.error("event=schedule.failed error=\"{}\" next=retry on the next change", e.getMessage(), e);
+        }
+    }
+
+    private ClusterView snapshot() {
+        Map<AppId, Release> wanted = new HashMap<>();
+        var apps = state.apps();
+        for (AppSpec app : apps) {
+            if (app.target() > 0) {
+                state.release(app.id(), app.target()).ifPresent(r -> wanted.put(app.id(), r));
+            }
+        }
+        Map<String, InstanceStatus> instances = state.instances().stream()
+                .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
+        return new ClusterView(apps, wanted, state.agents(), state.assignments(), instances);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (subscription != null) {
+            subscription.close();
+        }
+        worker.shutdownNow();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.skep.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    static final Instant NOW = Instant.parse("2026-11-26T00:00:00Z");
+    static final AppId SHOP = AppId.parse("alice/shop");
+    static final List<AgentInfo> AGENTS = List.of(new AgentInfo("a1", "10.0.0.1", 100, "t", NOW),
+            new AgentInfo("a2", "10.0.0.2", 100, "t", NOW));
+
+    final List<Assignment> assignments = new ArrayList<>();
+    final Map<String, InstanceStatus> instances = new HashMap<>();
+
+    static Release release(int n) {
+        return new Release(SHOP, n, "sha", "alice.shop.sha", List.of("node", "server.js"), Map.of(), NOW, "alice", "");
+    }
+
+    static AppSpec spec(int release, int count) {
+        return AppSpec.create(SHOP, NOW).withRelease(release, NOW).withInstances(count, NOW);
+    }
+
+    Plan plan(AppSpec spec, Release wanted) {
+        return Planner.plan(new ClusterView(List.of(spec), wanted == null ? Map.of() : Map.of(SHOP, wanted), AGENTS,
+                assignments, instances), NOW);
+    }
+
+    void run(Assignment a, InstanceState state) {
+        assignments.add(a);
+        instances.put(a.instance(), new InstanceStatus(a.instance(), SHOP, a.release().number(), a.agent(), "h", 1,
+                1, state, NOW, 0, null, null));
+    }
+
+    @Test
+    void spreadsNewInstancesOverTheLeastLoadedAgents() {
+        Plan plan = plan(spec(1, 3), release(1));
+        assertThat(plan.add()).hasSize(3).extracting(Assignment::agent).containsExactlyInAnyOrder("a1", "a2", "a1");
+        assertThat(plan.remove()).isEmpty();
+    }
+
+    @Test
+    void keepsTheOldReleaseUntilTheNewOneIsReady() {
+        Assignment old = Planner.plan(new ClusterView(List.of(spec(1, 1)), Map.of(SHOP, release(1)), AGENTS,
+                List.of(), Map.of()), NOW).add().get(0);
+        run(old, InstanceState.READY);
+
+        Plan starting = plan(spec(2, 1), release(2));
+        assertThat(starting.add()).singleElement().extracting(a -> a.release().number()).isEqualTo(2);
+        assertThat(starting.remove()).isEmpty();
+
+        run(starting.add().get(0), InstanceState.STARTING);
+        assertThat(plan(spec(2, 1), release(2)).isEmpty()).isTrue();
+
+        instances.put(starting.add().get(0).instance(), new InstanceStatus(starting.add().get(0).instance(), SHOP, 2,
+                "a1", "h", 2, 2, InstanceState.READY, NOW, 0, null, null));
+        assertThat(plan(spec(2, 1), release(2)).remove()).containsExactly(old);
+    }
+
+    @Test
+    void scalingDownWithdrawsNotReadyInstancesFirst() {
+        Plan first = plan(spec(1, 3), release(1));
+        run(first.add().get(0), InstanceState.READY);
+        run(first.add().get(1), InstanceState.BACKOFF);
+        run(first.add().get(2), InstanceState.READY);
+        Plan down = plan(spec(1, 2), release(1));
+        assertThat(down.remove()).containsExactly(first.add().get(1));
+        assertThat(down.add()).isEmpty();
+    }
+
+    @Test
+    void aStoppedAppHasNoInstances() {
+        Plan first = plan(spec(1, 2), release(1));
+        first.add().forEach(a -> run(a, InstanceState.READY));
+        Plan stop = plan(spec(1, 2).withRunning(false, NOW), release(1));
+        assertThat(stop.remove()).hasSize(2);
+    }
+
+    @Test
+    void aRestartReplacesInstancesOfTheOldGeneration() {
+        Assignment a = plan(spec(1, 1), release(1)).add().get(0);
+        run(a, InstanceState.READY);
+        Plan restart = plan(spec(1, 1).restarted(NOW), release(1));
+        assertThat(restart.add()).singleElement().extracting(Assignment::generation).isEqualTo(1L);
+        assertThat(restart.remove()).isEmpty();
+    }
+
+    @Test
+    void assignmentsOfDeletedAppsAreWithdrawn() {
+        Assignment a = plan(spec(1, 1), release(1)).add().get(0);
+        run(a, InstanceState.READY);
+        Plan plan = Planner.plan(new ClusterView(List.of(), Map.of(), AGENTS, assignments, instances), NOW);
+        assertThat(plan.remove()).containsExactly(a);
+    }
+
+    @Test
+    void withNoLiveAgentNothingIsPlaced() {
+        Plan plan = Planner.plan(new ClusterView(List.of(spec(1, 2)), Map.of(SHOP, release(1)), List.of(),
+                List.of(), Map.of()), NOW);
+        assertThat(plan.isEmpty()).isTrue();
+    }
+}

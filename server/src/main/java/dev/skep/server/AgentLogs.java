@@ -1,0 +1,51 @@
+package dev.skep.server;
+
+import dev.skep.model.AppId;
+import dev.skep.model.ClusterState;
+import dev.skep.model.LogSource;
+import dev.skep.model.SkepException;
+import dev.skep.supervise.LogReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The app logs of this host's agent, as the API reads them. */
+final class AgentLogs implements LogSource {
+
+    private final LogReader reader;
+    private final ClusterState state;
+
+    AgentLogs(LogReader reader, ClusterState state) {
+        this.reader = reader;
+        this.state = state;
+    }
+
+    @Override
+    public List<String> tail(AppId app, int lines) {
+        try {
+            return reader.tail(app, lines);
+        } catch (IOException e) {
+            throw new SkepException(SkepException.Kind.FAILED, "cannot read the logs of " + app + ": " + e.getMessage(),
+                    "check the agent's data dir");
+        }
+    }
+
+    /** Follows every instance of the app, including those a later deploy or restart starts. */
+    @Override
+    public AutoCloseable follow(AppId app, Consumer<String> line) {
+        Map<String, Closeable> follows = new ConcurrentHashMap<>();
+        Runnable addNew = () -> state.instances().stream().filter(i -> i.app().equals(app))
+                .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, line)));
+        addNew.run();
+        AutoCloseable subscription = state.onChange(addNew);
+        return () -> {
+            subscription.close();
+            for (Closeable c : follows.values()) {
+                c.close();
+            }
+        };
+    }
+}

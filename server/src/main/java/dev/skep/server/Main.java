@@ -1,0 +1,16 @@
+package dev.skep.server;
+
+import picocli.CommandLine;
+
+/** `skep`: the roles (server, ...) and the CLI verbs in one binary. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = dev.skep.cli.SkepCli.commandLine();
+        cli.addSubcommand("server", new ServerCommand());
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.skep.server;
+
+import dev.skep.model.AppId;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `skep server`: every role on one host, with an embedded ZooKeeper. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run skep on this host: state (embedded ZooKeeper), API, router, scheduler and agent.")
+public final class ServerCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Option(names = "--data-dir", description = "state, slugs, logs, token (default: $SKEP_DATA_DIR or ~/.skep)")
+    Path dataDir;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the API and router (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--api-port", defaultValue = "9002", description = "default: ${DEFAULT-VALUE}")
+    int apiPort;
+
+    @Option(names = "--router-port", defaultValue = "8080", description = "default: ${DEFAULT-VALUE}")
+    int routerPort;
+
+    @Option(names = "--app-ports", defaultValue = "20000-29999", description = "ports handed to apps (default: ${DEFAULT-VALUE})")
+    String appPorts;
+
+    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
+    String baseDomain;
+
+    @Option(names = "--keep-apps", description = "leave apps running when skep stops (the next start re-adopts them)")
+    boolean keepApps;
+
+    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
+    int startTimeoutSeconds;
+
+    @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
+    String zookeeper;
+
+    @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper on loopback (default: any free)")
+    int zkPort;
+
+    @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
+    String agentId;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = config(System.getenv());
+        CountDownLatch stopped = new CountDownLatch(1);
+        SkepServer server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            server.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig config(java.util.Map<String, String> env) throws IOException {
+        Path data = dataDir != null ? dataDir
+                : env.containsKey("SKEP_DATA_DIR") ? Path.of(env.get("SKEP_DATA_DIR"))
+                : Path.of(System.getProperty("user.home"), ".skep");
+        String[] ports = appPorts.split("-");
+        if (ports.length != 2) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--app-ports must look like 20000-29999, found '" + appPorts + "'");
+        }
+        return new ServerConfig(data.toAbsolutePath(), bind, apiPort, routerPort, Integer.parseInt(ports[0].trim()),
+                Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
+                Duration.ofSeconds(10), zookeeper, zkPort, agentId != null ? AppId.requireName("agent", agentId)
+                : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind);
+    }
+
+    /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
+    private static String persistentAgentId(Path data) throws IOException {
+        Path file = data.resolve("agent-id");
+        if (Files.exists(file)) {
+            return AppId.requireName("agent", Files.readString(file).trim());
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "local";
+        }
+        String id = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+|-+$", "");
+        if (!AppId.isValidName(id)) {
+            id = "local";
+        }
+        Files.createDirectories(data);
+        Files.writeString(file, id + "\n");
+        log.info("event=agent.id-chosen id={}", id);
+        return id;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.skep.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency rules of DESIGN.md: stages meet in state and model, never in each other. */
+class ArchitectureTest {
+
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void load() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.skep");
+    }
+
+    @Test
+    void stagesDoNotImportEachOther() {
+        String[] stages = {"deploy", "schedule", "supervise", "route", "monitor"};
+        for (String stage : stages) {
+            for (String other : stages) {
+                if (!stage.equals(other)) {
+                    noClasses().that().resideInAPackage("dev.skep." + stage + "..")
+                            .should().dependOnClassesThat().resideInAPackage("dev.skep." + other + "..")
+                            .check(classes);
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyTheStateModuleTalksToZooKeeper() {
+        noClasses().that().resideOutsideOfPackage("dev.skep.state..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.curator..", "org.apache.zookeeper..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheRouterUsesNettyDirectly() {
+        noClasses().that().resideOutsideOfPackage("dev.skep.route..")
+                .should().dependOnClassesThat().resideInAPackage("io.netty..")
+                .check(classes);
+    }
+
+    @Test
+    void theModelDependsOnNothingOfSkep() {
+        noClasses().that().resideInAPackage("dev.skep.model..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.skep.state..", "dev.skep.deploy..",
+                        "dev.skep.api..", "dev.skep.server..", "dev.skep.supervise..", "dev.skep.route..")
+                .check(classes);
+    }
+
+    @Test
+    void theCliOnlyKnowsTheClient() {
+        noClasses().that().resideInAPackage("dev.skep.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.skep.api..", "dev.skep.state..",
+                        "dev.skep.server..", "dev.skep.deploy..", "dev.skep.supervise..")
+                .check(classes);
+    }
+}

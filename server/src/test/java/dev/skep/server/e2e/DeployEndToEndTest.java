@@ -1,0 +1,148 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real `skep server`, real node apps, deployed the haibu way and through /v1. */
+class DeployEndToEndTest {
+
+    static final String CANARY = "canary-7f3a9c";
+
+    @TempDir
+    static Path dir;
+
+    static SkepServerProcess server;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of("SKEP_TEST_CANARY", CANARY)).start();
+        token = server.token();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertThat(server.stop()).isZero();
+        }
+    }
+
+    Http.Answer deploy(String route, String app, byte[] tarball) throws Exception {
+        return Http.send("POST", server.api(route + app), token, "application/gzip", tarball);
+    }
+
+    @Test
+    void theHaibuRouteDeploysAndTheAppAnswersOnItsPort() throws Exception {
+        Http.Answer answer = deploy("/deploy/", "alice/hello", Fixtures.tarball("hello"));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        JsonNode drone = answer.json().get("drone");
+        assertThat(drone.get("user").asText()).isEqualTo("alice");
+        assertThat(drone.get("name").asText()).isEqualTo("hello");
+        assertThat(drone.get("release").asInt()).isEqualTo(1);
+        assertThat(drone.get("hash").asText()).hasSize(64);
+        assertThat(drone.get("status").asText()).isEqualTo("started");
+        for (String field : List.of("host", "port", "pid", "ctime")) {
+            assertThat(drone.has(field)).as(field).isTrue();
+        }
+        assertThat(answer.body()).doesNotContain(CANARY).doesNotContainIgnoringCase("\"env\"");
+
+        Http.Answer app = Http.plain("http://127.0.0.1:" + drone.get("port").asInt() + "/");
+        assertThat(app.status()).isEqualTo(200);
+        assertThat(app.body()).startsWith("hello from alice.hello.1.");
+    }
+
+    @Test
+    void noVariableOfSkepsOwnEnvironmentReachesTheApp() throws Exception {
+        Http.Answer answer = deploy("/deploy/", "alice/envy", Fixtures.tarball("env-dump"));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        int port = answer.json().get("drone").get("port").asInt();
+        JsonNode env = Http.JSON.readTree(Http.plain("http://127.0.0.1:" + port + "/").body());
+        assertThat(env.toString()).doesNotContain(CANARY);
+        List<String> names = Http.JSON.convertValue(env, Map.class).keySet().stream().map(Object::toString).sorted().toList();
+        assertThat(names).contains("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE");
+        assertThat(names).allMatch(n -> List.of("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE",
+                "PATH", "HOME", "SKEP_HEARTBEAT_URL").contains(n), "only skep's documented vars");
+        assertThat(env.get("PORT").asInt()).isEqualTo(port);
+        assertThat(env.get("NODE_ENV").asText()).isEqualTo("production");
+        assertThat(env.get("SKEP_APP").asText()).isEqualTo("alice/envy");
+    }
+
+    @Test
+    void v1DeployAnswersWithTheReleaseAndARedeployRunsTheNewCode() throws Exception {
+        Http.Answer first = deploy("/v1/apps/", "bob/shop/releases", Fixtures.tarball("hello"));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(first.json().get("release").asInt()).isEqualTo(1);
+        assertThat(first.json().get("command").toString()).contains("node", "server.js");
+
+        Http.Answer second = deploy("/v1/apps/", "bob/shop/releases", Fixtures.tarball("procfile"));
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
+        assertThat(second.json().get("release").asInt()).isEqualTo(2);
+        int port = second.json().get("instances").get(0).get("port").asInt();
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).isEqualTo("procfile --mode=procfile\n");
+    }
+
+    @Test
+    void anAppWithDependenciesIsBuiltWithNpm() throws Exception {
+        Http.Answer answer = deploy("/v1/apps/", "carol/deps/releases", Fixtures.tarball("with-deps"));
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        int port = answer.json().get("instances").get(0).get("port").asInt();
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).isEqualTo("two days is 172800000 ms\n");
+    }
+
+    @Test
+    void aReleaseThatCrashesAtStartFailsTheDeployAndThePreviousKeepsServing() throws Exception {
+        Http.Answer good = deploy("/v1/apps/", "dave/web/releases", Fixtures.tarball("hello"));
+        assertThat(good.status()).as(good.body()).isEqualTo(201);
+        int port = good.json().get("instances").get(0).get("port").asInt();
+
+        Http.Answer bad = deploy("/v1/apps/", "dave/web/releases", Fixtures.tarball("crash-at-start"));
+        assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+        assertThat(bad.json().get("error").asText()).contains("did not start");
+        assertThat(bad.json().get("detail").asText()).contains("release 1 keeps serving");
+
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from dave.web.1.");
+        JsonNode app = Http.get(server.api("/v1/apps/dave/web"), token).json();
+        assertThat(app.get("release").asInt()).isEqualTo(1);
+        assertThat(app.get("releases").findValues("number").stream().map(JsonNode::asInt)).containsExactly(1);
+    }
+
+    @Test
+    void badUploadsGetAClearFourHundredAndChangeNothing() throws Exception {
+        Http.Answer notGzip = deploy("/deploy/", "erin/x", "this is not a tarball".getBytes());
+        assertThat(notGzip.status()).isEqualTo(400);
+        assertThat(notGzip.json().get("error").asText()).containsIgnoringCase("gzip");
+
+        Http.Answer empty = deploy("/deploy/", "erin/x", new byte[0]);
+        assertThat(empty.status()).isEqualTo(400);
+
+        Http.Answer badName = deploy("/deploy/", "erin/..%2Fetc", Fixtures.tarball("hello"));
+        assertThat(badName.status()).isIn(400, 404);
+
+        Http.Answer upper = deploy("/deploy/", "erin/Shop", Fixtures.tarball("hello"));
+        assertThat(upper.status()).isEqualTo(400);
+        assertThat(upper.json().get("error").asText()).contains("invalid app name");
+
+        assertThat(Http.get(server.api("/v1/apps/erin/x"), token).status()).isEqualTo(404);
+    }
+
+    @Test
+    void withoutAValidTokenNothingHappens() throws Exception {
+        Http.Answer none = Http.send("POST", server.api("/deploy/mallory/x"), null, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(none.status()).isEqualTo(401);
+        Http.Answer wrong = Http.send("POST", server.api("/deploy/mallory/x"), "skp_wrong", "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.json().get("error").asText()).contains("unauthorized");
+        assertThat(Http.get(server.api("/v1/apps/mallory/x"), token).status()).isEqualTo(404);
+        assertThat(Http.get(server.api("/version"), null).status()).isEqualTo(200);
+    }
+}

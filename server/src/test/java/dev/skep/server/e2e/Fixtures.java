@@ -1,0 +1,43 @@
+package dev.skep.server.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The fixture apps of the repo, and tarballs of them made with tar, as a user would. */
+public final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    public static Path repo() {
+        String configured = System.getProperty("skep.repo");
+        Path dir = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("fixtures/apps"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find fixtures/apps above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    public static Path app(String name) {
+        return repo().resolve("fixtures/apps").resolve(name);
+    }
+
+    /** `tar -cz -C DIR .` */
+    public static byte[] tarball(Path dir) throws IOException, InterruptedException {
+        Process tar = new ProcessBuilder("tar", "-cz", "-C", dir.toString(), ".").redirectError(
+                ProcessBuilder.Redirect.INHERIT).start();
+        byte[] bytes = tar.getInputStream().readAllBytes();
+        if (tar.waitFor() != 0) {
+            throw new IOException("tar failed for " + dir);
+        }
+        return bytes;
+    }
+
+    public static byte[] tarball(String app) throws IOException, InterruptedException {
+        return tarball(app(app));
+    }
+}

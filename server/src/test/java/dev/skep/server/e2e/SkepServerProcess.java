@@ -1,0 +1,135 @@
+package dev.skep.server.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real `skep server` in its own JVM, on free ports, with its own data dir: what the end-to-end
+ * tests drive. Kill it with {@link #kill()} (SIGKILL) to test crash behaviour.
+ */
+public final class SkepServerProcess implements AutoCloseable {
+
+    public final Path dataDir;
+    public final int apiPort;
+    public final int routerPort;
+    public final int firstAppPort;
+    private final List<String> extraArgs;
+    private final Map<String, String> extraEnv;
+    private Process process;
+    private final Path log;
+
+    public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv) throws IOException {
+        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 30000 + (int) (Math.random() * 300) * 100);
+    }
+
+    /** The same ports again: a restart of the same server. */
+    public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv, int apiPort,
+                             int routerPort, int firstAppPort) {
+        this.dataDir = dataDir;
+        this.apiPort = apiPort;
+        this.routerPort = routerPort;
+        this.firstAppPort = firstAppPort;
+        this.extraArgs = extraArgs;
+        this.extraEnv = extraEnv;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public SkepServerProcess start() throws IOException {
+        java.nio.file.Files.createDirectories(dataDir.getParent());
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"),
+                "dev.skep.server.Main", "server",
+                "--data-dir", dataDir.toString(),
+                "--api-port", String.valueOf(apiPort),
+                "--router-port", String.valueOf(routerPort),
+                "--app-ports", firstAppPort + "-" + (firstAppPort + 99)));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(extraEnv);
+        process = builder.start();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("skep server exited with " + process.exitValue() + ":\n" + output());
+            }
+            return answers();
+        });
+        return this;
+    }
+
+    private boolean answers() {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api("/version"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public URI api(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
+    }
+
+    public String token() throws IOException {
+        return Files.readString(dataDir.resolve("admin.token")).trim();
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook runs, as in a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM and wait for a clean exit; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+}

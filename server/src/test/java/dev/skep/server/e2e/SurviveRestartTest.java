@@ -1,0 +1,115 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 of skep: apps keep serving, are re-adopted, or restarted if they died meanwhile. */
+class SurviveRestartTest {
+
+    @TempDir
+    Path dir;
+
+    SkepServerProcess server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private SkepServerProcess restart() throws Exception {
+        SkepServerProcess next = new SkepServerProcess(server.dataDir, List.of(), Map.of(), server.apiPort,
+                server.routerPort, server.firstAppPort);
+        server = next.start();
+        return server;
+    }
+
+    private JsonNode instance(String app) throws Exception {
+        JsonNode view = Http.get(server.api("/v1/apps/" + app), server.token()).json();
+        return view.get("instances").get(0);
+    }
+
+    @Test
+    void appsKeepServingThroughAKillAndAreReadoptedWithTheSamePid() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        Http.Answer deployed = Http.send("POST", server.api("/deploy/alice/hello"), server.token(),
+                "application/gzip", Fixtures.tarball("hello"));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(200);
+        int port = deployed.json().get("drone").get("port").asInt();
+        long pid = deployed.json().get("drone").get("pid").asLong();
+
+        server.kill();
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).contains("pid " + pid);
+
+        restart();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode i = instance("alice/hello");
+            assertThat(i.get("state").asText()).isEqualTo("ready");
+            assertThat(i.get("pid").asLong()).isEqualTo(pid);
+        });
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).contains("pid " + pid);
+    }
+
+    @Test
+    void anAppThatDiedWhileSkepWasDownIsStartedAgain() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        Http.Answer deployed = Http.send("POST", server.api("/deploy/alice/hello"), server.token(),
+                "application/gzip", Fixtures.tarball("hello"));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(200);
+        long pid = deployed.json().get("drone").get("pid").asLong();
+
+        server.kill();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+
+        restart();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode i = instance("alice/hello");
+            assertThat(i.get("state").asText()).isEqualTo("ready");
+            assertThat(i.get("pid").asLong()).isNotEqualTo(pid);
+            assertThat(Http.plain("http://127.0.0.1:" + i.get("port").asInt() + "/").status()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void aDeployInterruptedByAKillLeavesThePreviousReleaseServing() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        Http.Answer first = Http.send("POST", server.api("/v1/apps/alice/web/releases"), server.token(),
+                "application/gzip", Fixtures.tarball("hello"));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        int port = first.json().get("instances").get(0).get("port").asInt();
+
+        Thread deploy = Thread.ofVirtual().start(() -> {
+            try {
+                Http.send("POST", server.api("/v1/apps/alice/web/releases"), server.token(), "application/gzip",
+                        Fixtures.tarball("slow-start"));
+            } catch (Exception expected) {
+                // the server dies under this request
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(server.api("/v1/apps/alice/web"), server.token())
+                .json().get("release").asInt() == 2);
+        server.kill();
+        deploy.join();
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from alice.web.1.");
+
+        restart();
+        // The interrupted release 2 is not used: no client ever saw it succeed, and 1 serves.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode app = Http.get(server.api("/v1/apps/alice/web"), server.token()).json();
+            assertThat(app.get("release").asInt()).isEqualTo(1);
+            assertThat(app.get("state").asText()).isEqualTo("running");
+        });
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from alice.web.1.");
+    }
+}

@@ -1,0 +1,53 @@
+package dev.skep.state;
+
+import dev.skep.model.AppId;
+
+/** The ZooKeeper layout, in one place (see DESIGN.md, "State"). */
+final class Paths {
+    static final String ROOT = "/skep";
+    static final String APPS = ROOT + "/apps";
+    static final String AGENTS = ROOT + "/agents";
+    static final String ASSIGNMENTS = ROOT + "/assignments";
+    static final String INSTANCES = ROOT + "/instances";
+    static final String USERS = ROOT + "/users";
+    static final String LEADER = ROOT + "/leader";
+
+    private Paths() {
+    }
+
+    static String user(String user) {
+        return APPS + "/" + user;
+    }
+
+    static String app(AppId id) {
+        return APPS + "/" + id.user() + "/" + id.name();
+    }
+
+    static String releases(AppId id) {
+        return app(id) + "/releases";
+    }
+
+    static String release(AppId id, int number) {
+        return releases(id) + "/" + number;
+    }
+
+    static String agent(String agentId) {
+        return AGENTS + "/" + agentId;
+    }
+
+    static String assignments(String agentId) {
+        return ASSIGNMENTS + "/" + agentId;
+    }
+
+    static String assignment(String agentId, String instance) {
+        return assignments(agentId) + "/" + instance;
+    }
+
+    static String instance(String instance) {
+        return INSTANCES + "/" + instance;
+    }
+
+    static String userRecord(String user) {
+        return USERS + "/" + user;
+    }
+}

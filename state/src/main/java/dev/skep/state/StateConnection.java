@@ -1,0 +1,61 @@
+package dev.skep.state;
+
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Connects to ZooKeeper (embedded or an ensemble) and logs connection changes as events. */
+public final class StateConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StateConnection.class);
+
+    private final CuratorFramework client;
+
+    private StateConnection(CuratorFramework client) {
+        this.client = client;
+    }
+
+    /** Connects and waits up to {@code timeout} for the first connection. */
+    public static StateConnection open(String connectString, Duration sessionTimeout, Duration timeout) {
+        CuratorFramework client = CuratorFrameworkFactory.builder()
+                .connectString(connectString)
+                .sessionTimeoutMs((int) sessionTimeout.toMillis())
+                .connectionTimeoutMs((int) Math.min(timeout.toMillis(), 15_000))
+                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+                .build();
+        client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, state));
+        client.start();
+        try {
+            if (!client.blockUntilConnected((int) timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                client.close();
+                throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within " + timeout
+                        + "; check --zk and that the ensemble is up");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new IllegalStateException("interrupted while connecting to ZooKeeper", e);
+        }
+        return new StateConnection(client);
+    }
+
+    private static void logState(String connectString, ConnectionState state) {
+        switch (state) {
+            case CONNECTED, RECONNECTED -> log.info("event=zookeeper.{} zk={}", state.name().toLowerCase(), connectString);
+            default -> log.warn("event=zookeeper.{} zk={}", state.name().toLowerCase(), connectString);
+        }
+    }
+
+    public CuratorFramework client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

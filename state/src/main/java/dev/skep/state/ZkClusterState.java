@@ -1,0 +1,345 @@
+package dev.skep.state;
+
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.ClusterState;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ClusterState} over ZooKeeper. Reads go to ZooKeeper directly (a few local round trips,
+ * always consistent with this process's own writes); a {@link CuratorCache} on /skep only serves
+ * to tell listeners that something changed.
+ */
+public final class ZkClusterState implements ClusterState, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ZkClusterState.class);
+
+    private final CuratorFramework zk;
+    private final Clock clock;
+    private final CuratorCache cache;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public ZkClusterState(CuratorFramework zk, Clock clock) {
+        this.zk = zk;
+        this.clock = clock;
+        ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS);
+        this.cache = CuratorCache.build(zk, Paths.ROOT);
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> fire()).build());
+        cache.start();
+    }
+
+    private void fire() {
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                log.error("event=state.listener-failed error={}", e.toString(), e);
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable onChange(Runnable listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    // --- apps ---
+
+    @Override
+    public List<AppSpec> apps() {
+        List<AppSpec> apps = new ArrayList<>();
+        for (String user : children(Paths.APPS)) {
+            for (String name : children(Paths.user(user))) {
+                read(Paths.APPS + "/" + user + "/" + name, AppSpec.class).ifPresent(apps::add);
+            }
+        }
+        apps.sort(Comparator.comparing(a -> a.id().toString()));
+        return apps;
+    }
+
+    @Override
+    public Optional<AppSpec> app(AppId id) {
+        return read(Paths.app(id), AppSpec.class);
+    }
+
+    @Override
+    public AppSpec createApp(AppId id) {
+        AppSpec fresh = AppSpec.create(id, clock.instant());
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(Paths.app(id), Json.write(fresh));
+            zk.create().forPath(Paths.releases(id));
+            return fresh;
+        } catch (KeeperException.NodeExistsException e) {
+            return app(id).orElseThrow(() -> conflict("app " + id + " is being created or deleted"));
+        } catch (Exception e) {
+            throw failure("create app " + id, e);
+        }
+    }
+
+    @Override
+    public AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change) {
+        String path = Paths.app(id);
+        while (true) {
+            try {
+                Stat stat = new Stat();
+                byte[] bytes = zk.getData().storingStatIn(stat).forPath(path);
+                AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
+                zk.setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
+                return next;
+            } catch (KeeperException.BadVersionException e) {
+                // someone else changed it between our read and write: read again
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no app " + id);
+            } catch (SkepException e) {
+                throw e;
+            } catch (Exception e) {
+                throw failure("update app " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public void deleteApp(AppId id) {
+        for (Assignment assignment : assignments()) {
+            if (assignment.app().equals(id)) {
+                removeAssignment(assignment.agent(), assignment.instance());
+            }
+        }
+        try {
+            zk.delete().deletingChildrenIfNeeded().forPath(Paths.app(id));
+        } catch (KeeperException.NoNodeException e) {
+            throw SkepException.notFound("no app " + id);
+        } catch (Exception e) {
+            throw failure("delete app " + id, e);
+        }
+    }
+
+    // --- releases ---
+
+    @Override
+    public List<Release> releases(AppId id) {
+        List<Release> releases = new ArrayList<>();
+        for (String child : children(Paths.releases(id))) {
+            read(Paths.releases(id) + "/" + child, Release.class).ifPresent(releases::add);
+        }
+        releases.sort(Comparator.comparingInt(Release::number).reversed());
+        return releases;
+    }
+
+    @Override
+    public Optional<Release> release(AppId id, int number) {
+        return read(Paths.release(id, number), Release.class);
+    }
+
+    @Override
+    public Release addRelease(AppId id, IntFunction<Release> factory) {
+        while (true) {
+            int next = children(Paths.releases(id)).stream().mapToInt(Integer::parseInt).max().orElse(0) + 1;
+            // the app's current release may be newer than any kept on disk after pruning
+            next = Math.max(next, app(id).map(a -> a.release() + 1).orElse(1));
+            Release release = factory.apply(next);
+            try {
+                zk.create().forPath(Paths.release(id, next), Json.write(release));
+                return release;
+            } catch (KeeperException.NodeExistsException e) {
+                // a concurrent deploy took this number: take the next
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no app " + id);
+            } catch (Exception e) {
+                throw failure("store release of " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public void deleteRelease(AppId id, int number) {
+        delete(Paths.release(id, number));
+    }
+
+    // --- agents ---
+
+    @Override
+    public void registerAgent(AgentInfo agent) {
+        AppId.requireName("agent", agent.id());
+        putEphemeral(Paths.agent(agent.id()), Json.write(agent));
+    }
+
+    @Override
+    public List<AgentInfo> agents() {
+        List<AgentInfo> agents = new ArrayList<>();
+        for (String id : children(Paths.AGENTS)) {
+            read(Paths.agent(id), AgentInfo.class).ifPresent(agents::add);
+        }
+        return agents;
+    }
+
+    // --- assignments ---
+
+    @Override
+    public List<Assignment> assignments() {
+        List<Assignment> all = new ArrayList<>();
+        for (String agent : children(Paths.ASSIGNMENTS)) {
+            all.addAll(assignments(agent));
+        }
+        return all;
+    }
+
+    @Override
+    public List<Assignment> assignments(String agentId) {
+        List<Assignment> list = new ArrayList<>();
+        for (String instance : children(Paths.assignments(agentId))) {
+            read(Paths.assignment(agentId, instance), Assignment.class).ifPresent(list::add);
+        }
+        return list;
+    }
+
+    @Override
+    public void putAssignment(Assignment assignment) {
+        AppId.requireName("agent", assignment.agent());
+        requireInstance(assignment.instance());
+        String path = Paths.assignment(assignment.agent(), assignment.instance());
+        try {
+            zk.create().orSetData().creatingParentsIfNeeded().forPath(path, Json.write(assignment));
+        } catch (Exception e) {
+            throw failure("assign " + assignment.instance(), e);
+        }
+    }
+
+    @Override
+    public void removeAssignment(String agentId, String instance) {
+        requireInstance(instance);
+        delete(Paths.assignment(agentId, instance));
+    }
+
+    // --- instances ---
+
+    @Override
+    public List<InstanceStatus> instances() {
+        List<InstanceStatus> list = new ArrayList<>();
+        for (String id : children(Paths.INSTANCES)) {
+            read(Paths.instance(id), InstanceStatus.class).ifPresent(list::add);
+        }
+        return list;
+    }
+
+    @Override
+    public void putInstance(InstanceStatus status) {
+        requireInstance(status.instance());
+        putEphemeral(Paths.instance(status.instance()), Json.write(status));
+    }
+
+    @Override
+    public void removeInstance(String instance) {
+        requireInstance(instance);
+        delete(Paths.instance(instance));
+    }
+
+    // --- plumbing ---
+
+    /** Writes an ephemeral node owned by this session, replacing one left by a dead session. */
+    private void putEphemeral(String path, byte[] bytes) {
+        try {
+            long mine = zk.getZookeeperClient().getZooKeeper().getSessionId();
+            Stat stat = zk.checkExists().forPath(path);
+            if (stat != null && stat.getEphemeralOwner() == mine) {
+                zk.setData().forPath(path, bytes);
+                return;
+            }
+            if (stat != null) {
+                zk.delete().forPath(path);
+            }
+            zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, bytes);
+        } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
+            putEphemeral(path, bytes); // raced with another writer of the same node: try again
+        } catch (Exception e) {
+            throw failure("write " + path, e);
+        }
+    }
+
+    private static void requireInstance(String instance) {
+        if (!InstanceIds.isValid(instance)) {
+            throw SkepException.badRequest("invalid instance id '" + instance + "'", null);
+        }
+    }
+
+    private List<String> children(String path) {
+        try {
+            return zk.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw failure("list " + path, e);
+        }
+    }
+
+    private <T> Optional<T> read(String path, Class<T> type) {
+        try {
+            return Optional.of(Json.read(zk.getData().forPath(path), type));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw failure("read " + path, e);
+        }
+    }
+
+    private void delete(String path) {
+        try {
+            zk.delete().guaranteed().deletingChildrenIfNeeded().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            // already gone: that is what we wanted
+        } catch (Exception e) {
+            throw failure("delete " + path, e);
+        }
+    }
+
+    private void ensure(String... paths) {
+        for (String path : paths) {
+            try {
+                zk.create().creatingParentsIfNeeded().forPath(path);
+            } catch (KeeperException.NodeExistsException e) {
+                // fine
+            } catch (Exception e) {
+                throw failure("create " + path, e);
+            }
+        }
+    }
+
+    private static SkepException conflict(String message) {
+        return new SkepException(SkepException.Kind.CONFLICT, message, "try again");
+    }
+
+    static SkepException failure(String what, Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new SkepException(SkepException.Kind.UNAVAILABLE, "state store: cannot " + what + ": " + e,
+                "check that ZooKeeper is reachable; skep retries on its own", e);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.skep.state;
+
+import dev.skep.model.AppId;
+import dev.skep.model.SkepException;
+import dev.skep.model.UserRecord;
+import dev.skep.model.UserStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/** {@link UserStore} at /skep/users/{user}. */
+public final class ZkUserStore implements UserStore {
+
+    private final CuratorFramework zk;
+
+    public ZkUserStore(CuratorFramework zk) {
+        this.zk = zk;
+    }
+
+    @Override
+    public Optional<UserRecord> user(String name) {
+        if (!AppId.isValidName(name)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.read(zk.getData().forPath(Paths.userRecord(name)), UserRecord.class));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw ZkClusterState.failure("read user " + name, e);
+        }
+    }
+
+    @Override
+    public List<UserRecord> users() {
+        List<UserRecord> users = new ArrayList<>();
+        try {
+            for (String name : zk.getChildren().forPath(Paths.USERS)) {
+                user(name).ifPresent(users::add);
+            }
+        } catch (KeeperException.NoNodeException e) {
+            return users;
+        } catch (Exception e) {
+            throw ZkClusterState.failure("list users", e);
+        }
+        return users;
+    }
+
+    @Override
+    public void createUser(UserRecord user) {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(Paths.userRecord(user.name()), Json.write(user));
+        } catch (KeeperException.NodeExistsException e) {
+            throw new SkepException(SkepException.Kind.CONFLICT, "user " + user.name() + " exists", null);
+        } catch (Exception e) {
+            throw ZkClusterState.failure("create user " + user.name(), e);
+        }
+    }
+
+    @Override
+    public UserRecord updateUser(String name, UnaryOperator<UserRecord> change) {
+        AppId.requireName("user", name);
+        while (true) {
+            try {
+                Stat stat = new Stat();
+                byte[] bytes = zk.getData().storingStatIn(stat).forPath(Paths.userRecord(name));
+                UserRecord next = change.apply(Json.read(bytes, UserRecord.class));
+                zk.setData().withVersion(stat.getVersion()).forPath(Paths.userRecord(name), Json.write(next));
+                return next;
+            } catch (KeeperException.BadVersionException e) {
+                // changed under us: read again
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no user " + name);
+            } catch (Exception e) {
+                throw ZkClusterState.failure("update user " + name, e);
+            }
+        }
+    }
+
+    @Override
+    public void deleteUser(String name) {
+        AppId.requireName("user", name);
+        try {
+            zk.delete().forPath(Paths.userRecord(name));
+        } catch (KeeperException.NoNodeException e) {
+            throw SkepException.notFound("no user " + name);
+        } catch (Exception e) {
+            throw ZkClusterState.failure("delete user " + name, e);
+        }
+    }
+}

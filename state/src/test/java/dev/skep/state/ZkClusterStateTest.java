@@ -1,0 +1,130 @@
+package dev.skep.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ZkClusterStateTest {
+
+    @TempDir
+    Path dir;
+
+    EmbeddedZooKeeper server;
+    StateConnection connection;
+    ZkClusterState state;
+    final AppId shop = AppId.parse("alice/shop");
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
+        connect();
+    }
+
+    private void connect() {
+        connection = StateConnection.open(server.connectString(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+        state = new ZkClusterState(connection.client(), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        state.close();
+        connection.close();
+        server.close();
+    }
+
+    private Release release(int n) {
+        return new Release(shop, n, "abc", "alice.shop.abc", List.of("node", "server.js"), Map.of("K", "v"),
+                Instant.now(), "alice", "deploy");
+    }
+
+    @Test
+    void releasesAreNumberedOneUpAndListedNewestFirst() {
+        state.createApp(shop);
+        state.addRelease(shop, this::release);
+        state.addRelease(shop, this::release);
+        assertThat(state.releases(shop)).extracting(Release::number).containsExactly(2, 1);
+        assertThat(state.release(shop, 2)).get().extracting(Release::env).isEqualTo(Map.of("K", "v"));
+    }
+
+    @Test
+    void updateAppIsAtomicUnderConcurrentWriters() throws Exception {
+        state.createApp(shop);
+        Thread[] writers = new Thread[4];
+        for (int i = 0; i < writers.length; i++) {
+            writers[i] = Thread.ofVirtual().start(() -> {
+                for (int k = 0; k < 10; k++) {
+                    state.updateApp(shop, a -> a.withInstances(a.instances() + 1, Instant.now()));
+                }
+            });
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        assertThat(state.app(shop)).get().extracting(AppSpec::instances).isEqualTo(41);
+    }
+
+    @Test
+    void missingAppIsNotFound() {
+        assertThatThrownBy(() -> state.updateApp(shop, a -> a))
+                .isInstanceOfSatisfying(SkepException.class, e -> assertThat(e.kind()).isEqualTo(SkepException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void deletingAnAppRemovesItsReleasesAndAssignments() {
+        state.createApp(shop);
+        Release r = state.addRelease(shop, this::release);
+        state.putAssignment(new Assignment(InstanceIds.next(shop, 1), "local", r, 0, Instant.now()));
+        state.deleteApp(shop);
+        assertThat(state.apps()).isEmpty();
+        assertThat(state.assignments()).isEmpty();
+    }
+
+    @Test
+    void ephemeralInstancesVanishWithTheirSessionAndListenersHearIt() {
+        AtomicInteger changes = new AtomicInteger();
+        state.onChange(changes::incrementAndGet);
+        String id = InstanceIds.next(shop, 1);
+        state.registerAgent(new AgentInfo("local", "127.0.0.1", 100, "test", Instant.now()));
+        state.putInstance(new InstanceStatus(id, shop, 1, "local", "127.0.0.1", 20000, 42, InstanceState.READY,
+                Instant.now(), 0, null, null));
+        assertThat(state.instances()).hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> changes.get() > 0);
+
+        state.close();
+        connection.close();
+        connect();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state.instances().isEmpty() && state.agents().isEmpty());
+    }
+
+    @Test
+    void stateSurvivesARestartOfTheEmbeddedServer() throws Exception {
+        state.createApp(shop);
+        state.addRelease(shop, this::release);
+        stop();
+        server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
+        connect();
+        assertThat(state.releases(shop)).hasSize(1);
+    }
+}
