@@ -86,7 +86,7 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
                 drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node);
     }
 
-    public AgentConfig withKeepAppsOnClose(boolean keep) {
+    public AgentConfig withKeepApps(boolean keep) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
                 drainDelay, restart, logs, keep, isolateWhenRoot, node);
     }
@@ -96,24 +96,27 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
                 drainDelay, restart, logs, keepAppsOnClose, isolate, node);
     }
 
+    /** Where {@link #findNode(String)} looks when given no PATH. */
+    public static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
     /**
-     * Resolves the node binary once, from a PATH value the composition root read at start-up.
+     * Resolves the node binary once, from a PATH value the composition root read at start-up
+     * ({@code System.getenv("PATH")}), or from {@link #SYSTEM_PATH} when that is null.
      *
      * @throws IllegalStateException when no executable {@code node} is on that PATH
      */
     public static Path findNode(String pathVariable) {
-        if (pathVariable != null) {
-            for (String dir : pathVariable.split(":")) {
-                if (dir.isEmpty()) {
-                    continue;
-                }
-                Path candidate = Path.of(dir, "node").toAbsolutePath();
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
+        String path = pathVariable == null ? SYSTEM_PATH : pathVariable;
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, "node").toAbsolutePath();
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
             }
         }
-        throw new IllegalStateException("no executable 'node' on PATH " + pathVariable
+        throw new IllegalStateException("no executable 'node' on PATH " + path
                 + "; install Node.js 20+ or set the node binary in the agent config");
     }
 

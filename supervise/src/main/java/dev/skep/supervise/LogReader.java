@@ -39,6 +39,11 @@ public final class LogReader {
     private final int filesKept;
     private final Duration pollEvery;
 
+    /** Reads the logs of the agent configured so (it need not run in this process). */
+    public LogReader(AgentConfig config) {
+        this(new AgentLayout(config.dataDir()), config.logs().filesKept(), Duration.ofMillis(100));
+    }
+
     public LogReader(AgentLayout layout, int filesKept, Duration pollEvery) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.filesKept = filesKept;

@@ -79,7 +79,7 @@ final class AgentHarness implements AutoCloseable {
         AppId app = new AppId("alice", appName);
         Release release = new Release(app, 1, "sha", slug, command, env, Instant.now(), "alice", "test");
         String id = InstanceIds.next(app, 1);
-        state.putAssignment(new Assignment(id, AGENT, release, Instant.now()));
+        state.putAssignment(new Assignment(id, AGENT, release, 0, Instant.now()));
         return id;
     }
 

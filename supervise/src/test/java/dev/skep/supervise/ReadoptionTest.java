@@ -34,7 +34,7 @@ class ReadoptionTest {
     }
 
     private AgentConfig keepApps() {
-        return h.config().withKeepAppsOnClose(true);
+        return h.config().withKeepApps(true);
     }
 
     @Test
