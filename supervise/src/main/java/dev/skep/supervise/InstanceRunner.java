@@ -243,10 +243,11 @@ final class InstanceRunner {
         if (ctx.users() != null) {
             user = ctx.users().forApp(assignment.app());
         }
-        port = previous == null ? ctx.ports().allocate() : ctx.ports().allocate(previous.port());
         if (adopt) {
-            port = previous.port();
+            port = previous.port(); // the adopted process listens on it: held, not probed
             ctx.ports().hold(port);
+        } else {
+            port = ctx.ports().allocate(previous == null ? 0 : previous.port());
         }
         effectivePort = port;
         Path runDir = ctx.layout().runDir(id);
