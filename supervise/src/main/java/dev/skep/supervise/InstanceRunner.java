@@ -46,6 +46,7 @@ final class InstanceRunner {
     private static final Duration READY_POLL = Duration.ofMillis(15);
     private static final int DISCOVER_EVERY_POLLS = 10;
     private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(20);
+    private static final Duration REMNANT_PAUSE = Duration.ofMillis(250);
 
     private sealed interface Signal permits Exited, Command, Ready, TimedOut {
     }
@@ -473,11 +474,21 @@ final class InstanceRunner {
                 assignment.release().number(), id, pid, lastExit);
     }
 
-    /** After an unexpected exit: what the app left in its group must not outlive it (pm2's treekill). */
+    /**
+     * After an unexpected exit: what the app left in its group must not outlive it (pm2's treekill).
+     * Runs off the restart path, after a pause, and without forking, so that it does not compete
+     * with the replacement process for CPU while that one boots.
+     */
     private void killRemnants(long pgid) {
         Thread.ofVirtual().name("remnants-" + id).start(() -> {
             try {
-                ProcessTree.signalGroup(pgid, "KILL");
+                Thread.sleep(REMNANT_PAUSE.toMillis());
+                Set<Long> left = ProcessTree.groupMembers(pgid);
+                if (!left.isEmpty()) {
+                    log.warn("instance left processes behind app={} release={} instance={} pgid={} pids={}: killing them",
+                            assignment.app(), assignment.release().number(), id, pgid, left);
+                    ProcessTree.killAll(left);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
