@@ -24,8 +24,10 @@ import java.util.List;
  * <p>The app writes the raw files in append mode (O_APPEND), so after a truncation its next write
  * lands at offset 0. Loss window: bytes the app writes between the pump's last read and the
  * truncation are lost; that is a few microseconds per truncation. When the app writes faster than
- * the pump keeps up and the unread backlog exceeds {@link LogPolicy#maxBytes()}, the backlog is
- * dropped and a line says how much: a chatty app cannot fill the disk.
+ * the pump keeps up and the unread backlog exceeds {@link LogPolicy#maxBytes()} (checked every 32 KiB
+ * read), the backlog is dropped and a line says how much: a chatty app cannot fill the disk. The
+ * raw file's peak size is then the app's write rate times the pump's scheduling delay (tens of
+ * MB at worst for a tight synchronous write loop on a starved host), not growing over time.
  *
  * <p>After an agent restart a new pump starts at offset 0 of the raw files; lines consumed by the
  * previous pump and not yet truncated (less than rawTruncateBytes) then appear twice. A clean
@@ -36,10 +38,10 @@ public final class LogPump implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogPump.class);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 32 * 1024;
     private static final int MAX_LINE = 16 * 1024;
     private static final long IDLE_MILLIS = 25;
-    private static final long ROUND_BYTES = 1024 * 1024;
+    private static final long ROUND_BYTES = 512 * 1024;
 
     private final String instance;
     private final List<Source> sources;
@@ -136,22 +138,17 @@ public final class LogPump implements AutoCloseable {
                 }
                 channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             }
-            long size = channel.size();
-            if (size < position) {
-                position = 0; // truncated by someone else
-            }
-            if (size - position > policy.maxBytes()) {
-                long dropped = size - position;
-                channel.truncate(0);
-                position = 0;
-                partial.reset();
-                out.append(format(clock.instant(), stream,
-                        "[skep: dropped " + dropped + " bytes of output: the app writes faster than logs are kept]"));
-                return dropped;
-            }
             long total = 0;
             boolean eof = false;
             while (total < ROUND_BYTES) {
+                long size = channel.size();
+                if (size < position) {
+                    position = 0; // truncated by someone else
+                }
+                if (size - position > policy.maxBytes()) {
+                    drop(size - position);
+                    return total + 1;
+                }
                 buffer.clear();
                 int n = channel.read(buffer, position);
                 if (n <= 0) {
@@ -170,6 +167,15 @@ public final class LogPump implements AutoCloseable {
                 position = 0;
             }
             return total;
+        }
+
+        /** The app writes faster than we keep: drop the backlog, say so in the log. */
+        private void drop(long dropped) throws IOException {
+            channel.truncate(0);
+            position = 0;
+            partial.reset();
+            out.append(format(clock.instant(), stream,
+                    "[skep: dropped " + dropped + " bytes of output: the app writes faster than logs are kept]"));
         }
 
         private void split(byte[] bytes, int length) throws IOException {

@@ -49,14 +49,22 @@ class LogCaptureTest {
         long logBound = SMALL.maxBytes() * (SMALL.filesKept() + 1);
         long maxLogs = 0;
         long maxRaw = 0;
+        long lastRaw = 0;
+        int shrank = 0;
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (System.nanoTime() < until) { // sample the sizes while the app floods
             maxLogs = Math.max(maxLogs, size(logDir));
-            maxRaw = Math.max(maxRaw, size(runDir));
+            long raw = size(runDir);
+            maxRaw = Math.max(maxRaw, raw);
+            shrank += raw < lastRaw ? 1 : 0;
+            lastRaw = raw;
         }
+        org.slf4j.LoggerFactory.getLogger(LogCaptureTest.class).info("flood peak_log_bytes={} peak_raw_bytes={}", maxLogs, maxRaw);
         assertThat(Files.exists(logDir.resolve(id + ".log.3"))).as("only filesKept rotated files").isFalse();
         assertThat(maxLogs).isLessThanOrEqualTo(logBound + 4096);
-        assertThat(maxRaw).as("raw capture is truncated or dropped").isLessThan(16L * 1024 * 1024);
+        assertThat(shrank).as("the raw capture is truncated again and again").isGreaterThan(3);
+        // its peak is the app's write rate times the pump's lag: a few MB, tens on a starved shared host
+        assertThat(maxRaw).as("raw capture stays bounded").isLessThan(128L * 1024 * 1024);
         List<String> tail = agent.logs().tail(id, 5);
         assertThat(tail).hasSize(5).allSatisfy(line -> assertThat(line)
                 .matches("\\S+Z stdout (x{200}|\\[skep: dropped \\d+ bytes of output.*)"));
