@@ -1,0 +1,249 @@
+package dev.skep.supervise;
+
+import dev.skep.model.AgentInfo;
+import dev.skep.model.Assignment;
+import dev.skep.model.ClusterState;
+import dev.skep.model.EventSink;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.SkepException;
+import dev.skep.model.SlugStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The node agent: runs the instances the scheduler assigns to this host, like forever or pm2.
+ * {@link #start()} registers the agent, re-adopts the processes a former agent process left
+ * running, and then reconciles on every state change (bursts coalesce) on one worker thread:
+ * an assignment without an instance is launched, an instance without an assignment is stopped.
+ * Each instance is owned by its {@link InstanceRunner}.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final Object WAKE = new Object();
+
+    private enum Lifecycle { LATENT, STARTED, CLOSED }
+
+    private final AgentConfig config;
+    private final ClusterState state;
+    private final SlugStore slugs;
+    private final EventSink events;
+    private final Clock clock;
+    private final AgentLayout layout;
+    private final InstanceStore store;
+    private final PortAllocator ports;
+    private final LogReader logs;
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
+    private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
+    private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
+    private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
+    private RunnerContext context;
+    private AutoCloseable subscription;
+    private Thread worker;
+
+    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.state = Objects.requireNonNull(state, "state");
+        this.slugs = Objects.requireNonNull(slugs, "slugs");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.layout = new AgentLayout(config.dataDir());
+        this.store = new InstanceStore(layout);
+        this.ports = new PortAllocator(config.portMin(), config.portMax());
+        this.logs = new LogReader(layout, config.logs().filesKept(), Duration.ofMillis(100));
+    }
+
+    public void start() {
+        if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
+            throw new IllegalStateException("agent " + config.agentId() + " was already started");
+        }
+        layout.create();
+        AppUsers users = null;
+        if (config.isolateWhenRoot() && AppUsers.runningAsRoot()) {
+            users = new AppUsers(layout.uids());
+            log.info("isolation on agent={}: each app runs under its own uid from {}", config.agentId(), AppUsers.BASE);
+        } else {
+            log.info("isolation off agent={}: apps run as the agent's user ({})", config.agentId(),
+                    config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
+        }
+        context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
+                new Launcher(config.node()), users, () -> ThreadLocalRandom.current().nextDouble());
+        state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
+        readopt();
+        worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
+        subscription = state.onChange(this::requestReconcile);
+        requestReconcile();
+        log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
+                config.dataDir(), config.portMin(), config.portMax(), config.node());
+    }
+
+    /** Reads the agent's logs (they outlive instances). */
+    public LogReader logs() {
+        return logs;
+    }
+
+    /** Stops and starts one instance again on the same port; NOT_FOUND when this agent does not run it. */
+    public void restart(String instance) {
+        InstanceRunner runner = runners.get(AgentLayout.requireInstance(instance));
+        if (runner == null || runner.stopRequested()) {
+            throw SkepException.notFound("instance " + instance + " does not run on agent " + config.agentId());
+        }
+        runner.restart();
+    }
+
+    /** What this agent runs now, as last reported. */
+    public List<InstanceStatus> instances() {
+        List<InstanceStatus> out = new ArrayList<>();
+        for (InstanceRunner runner : runners.values()) {
+            InstanceStatus status = runner.status();
+            if (status != null) {
+                out.add(status);
+            }
+        }
+        return out;
+    }
+
+    public Optional<InstanceStatus> instance(String instance) {
+        return Optional.ofNullable(runners.get(instance)).map(InstanceRunner::status);
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /**
+     * Stops every instance gracefully (in parallel), or, with keepAppsOnClose, leaves them running
+     * with their records for the next agent process to re-adopt.
+     */
+    @Override
+    public void close() {
+        Lifecycle was = lifecycle.getAndSet(Lifecycle.CLOSED);
+        if (was != Lifecycle.STARTED) {
+            return;
+        }
+        try {
+            if (subscription != null) {
+                subscription.close();
+            }
+        } catch (Exception e) {
+            log.warn("state subscription close failed agent={} error={}", config.agentId(), e.toString());
+        }
+        worker.interrupt();
+        try {
+            worker.join();
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (InstanceRunner runner : runners.values()) {
+                if (config.keepAppsOnClose()) {
+                    runner.detach();
+                } else {
+                    runner.stop();
+                }
+                pending.add(runner.done());
+            }
+            Duration bound = config.drainDelay().plus(config.stopGrace()).plusSeconds(10);
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            log.error("agent close timed out agent={} instances={}: some may still run", config.agentId(),
+                    runners.keySet());
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("agent close failed agent={} error={}", config.agentId(), e.toString());
+        }
+        log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
+    }
+
+    // --- re-adoption and reconciliation ---
+
+    /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */
+    private void readopt() {
+        for (InstanceRecord record : store.loadAll()) {
+            if (ProcessTree.isRunning(record.pid(), record.startTime())) {
+                InstanceRunner runner = new InstanceRunner(record.assignment(), context, record, true, this::gone);
+                runners.put(record.instance(), runner);
+                runner.start();
+            } else {
+                log.info("recorded instance is gone agent={} instance={} pid={}: started again if still assigned",
+                        config.agentId(), record.instance(), record.pid());
+                deadRecords.put(record.instance(), record);
+            }
+        }
+    }
+
+    private void requestReconcile() {
+        wake.offer(WAKE); // a full queue means a reconcile is pending anyway: bursts coalesce
+    }
+
+    private void reconcileLoop() {
+        while (lifecycle.get() == Lifecycle.STARTED) {
+            try {
+                wake.take();
+                reconcile();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("reconcile failed agent={} error={}: retried on the next state change",
+                        config.agentId(), e.toString(), e);
+            }
+        }
+    }
+
+    private void reconcile() {
+        Map<String, Assignment> wanted = new HashMap<>();
+        for (Assignment assignment : state.assignments(config.agentId())) {
+            wanted.put(assignment.instance(), assignment);
+        }
+        for (Assignment assignment : wanted.values()) {
+            if (lifecycle.get() != Lifecycle.STARTED) {
+                return;
+            }
+            runners.computeIfAbsent(assignment.instance(), id -> {
+                InstanceRunner runner = new InstanceRunner(assignment, context, deadRecords.remove(id), false,
+                        this::gone);
+                runner.start();
+                return runner;
+            });
+        }
+        for (InstanceRunner runner : runners.values()) {
+            if (!wanted.containsKey(runner.instance()) && !runner.stopRequested()) {
+                log.info("assignment removed agent={} instance={}: stopping", config.agentId(), runner.instance());
+                runner.stop();
+            }
+        }
+        for (InstanceRecord dead : deadRecords.values()) {
+            store.delete(dead.instance());
+        }
+        deadRecords.clear();
+    }
+
+    private void gone(InstanceRunner runner) {
+        runners.remove(runner.instance(), runner);
+        if (lifecycle.get() == Lifecycle.STARTED) {
+            requestReconcile(); // reassigned meanwhile? start it again
+        }
+    }
+
+    private static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

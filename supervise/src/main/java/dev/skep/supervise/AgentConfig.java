@@ -1,0 +1,128 @@
+package dev.skep.supervise;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything an {@link Agent} is told at start, read once by the composition root.
+ *
+ * @param agentId          this agent's id; assignments are addressed to it
+ * @param host             the address other hosts reach this agent's instances on, e.g. 127.0.0.1
+ * @param dataDir          the agent's own directory: instance records, runtime files, logs
+ * @param portMin          first port handed to instances (inclusive)
+ * @param portMax          last port handed to instances (inclusive)
+ * @param capacity         how many instances the scheduler may place here
+ * @param startTimeout     an instance must accept connections within this, or it failed
+ * @param stopGrace        time between SIGTERM and SIGKILL on stop
+ * @param drainDelay       wait this long after an assignment vanished before SIGTERM (routers drain)
+ * @param restart          restart/back-off policy
+ * @param logs             log rotation bounds
+ * @param keepAppsOnClose  on close, leave apps running for the next agent to re-adopt
+ * @param isolateWhenRoot  when the agent runs as uid 0, run each app under its own uid (setpriv)
+ * @param node             absolute path of the node binary, see {@link #findNode(String)}
+ */
+public record AgentConfig(String agentId, String host, Path dataDir, int portMin, int portMax, int capacity,
+                          Duration startTimeout, Duration stopGrace, Duration drainDelay,
+                          RestartPolicy restart, LogPolicy logs, boolean keepAppsOnClose,
+                          boolean isolateWhenRoot, Path node) {
+
+    public static final int DEFAULT_PORT_MIN = 20000;
+    public static final int DEFAULT_PORT_MAX = 29999;
+
+    public AgentConfig {
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(restart, "restart");
+        Objects.requireNonNull(logs, "logs");
+        dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+        if (portMin < 1 || portMax > 65535 || portMin > portMax) {
+            throw new IllegalArgumentException("port range must be within 1-65535, found " + portMin + "-" + portMax);
+        }
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, found " + capacity);
+        }
+        requireNotNegative("startTimeout", startTimeout);
+        requireNotNegative("stopGrace", stopGrace);
+        requireNotNegative("drainDelay", drainDelay);
+        if (startTimeout.isZero()) {
+            throw new IllegalArgumentException("startTimeout must be > 0, found " + startTimeout);
+        }
+        if (node == null || !node.isAbsolute()) {
+            throw new IllegalArgumentException("node must be an absolute path, found " + node);
+        }
+    }
+
+    /** The defaults: ports 20000-29999, start timeout 60 s, grace 10 s, no drain delay, stop apps on close. */
+    public static AgentConfig defaults(String agentId, String host, Path dataDir, Path node) {
+        return new AgentConfig(agentId, host, dataDir, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, 100,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
+                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node);
+    }
+
+    public AgentConfig withPorts(int min, int max) {
+        return new AgentConfig(agentId, host, dataDir, min, max, capacity, startTimeout, stopGrace, drainDelay,
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withTimeouts(Duration start, Duration grace) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, start, grace, drainDelay,
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withDrainDelay(Duration drain) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace, drain,
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withRestart(RestartPolicy policy) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withLogs(LogPolicy policy) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withKeepApps(boolean keep) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, restart, logs, keep, isolateWhenRoot, node);
+    }
+
+    public AgentConfig withIsolateWhenRoot(boolean isolate) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, restart, logs, keepAppsOnClose, isolate, node);
+    }
+
+    /** Where {@link #findNode(String)} looks when given no PATH. */
+    public static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /**
+     * Resolves the node binary once, from a PATH value the composition root read at start-up
+     * ({@code System.getenv("PATH")}), or from {@link #SYSTEM_PATH} when that is null.
+     *
+     * @throws IllegalStateException when no executable {@code node} is on that PATH
+     */
+    public static Path findNode(String pathVariable) {
+        String path = pathVariable == null ? SYSTEM_PATH : pathVariable;
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, "node").toAbsolutePath();
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no executable 'node' on PATH " + path
+                + "; install Node.js 20+ or set the node binary in the agent config");
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be >= 0, found " + value);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.skep.supervise;
+
+import dev.skep.model.AppId;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.SkepException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The agent's data dir, the one place that builds paths from instance ids:
+ *
+ * <pre>
+ *  {dataDir}/instances/{instance}.json     what to re-adopt after an agent restart
+ *  {dataDir}/run/{instance}/stdout|stderr  raw capture the app writes to (append mode)
+ *  {dataDir}/logs/{user}/{app}/{instance}.log[.N]  timestamped, rotated logs
+ *  {dataDir}/uids.json                     app -> uid, when isolation is on
+ * </pre>
+ */
+public final class AgentLayout {
+
+    private final Path root;
+
+    public AgentLayout(Path dataDir) {
+        this.root = dataDir.toAbsolutePath().normalize();
+    }
+
+    public void create() {
+        try {
+            Files.createDirectories(instances());
+            Files.createDirectories(root.resolve("run"));
+            Files.createDirectories(logs());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the agent data dir " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path instances() {
+        return root.resolve("instances");
+    }
+
+    public Path record(String instance) {
+        return instances().resolve(requireInstance(instance) + ".json");
+    }
+
+    public Path runDir(String instance) {
+        return root.resolve("run").resolve(requireInstance(instance));
+    }
+
+    public Path logs() {
+        return root.resolve("logs");
+    }
+
+    public Path appLogDir(AppId app) {
+        return logs().resolve(app.user()).resolve(app.name());
+    }
+
+    public Path logFile(String instance) {
+        return appLogDir(appOf(instance)).resolve(requireInstance(instance) + ".log");
+    }
+
+    public Path uids() {
+        return root.resolve("uids.json");
+    }
+
+    /** The app an instance id belongs to: ids are "{user}.{app}.{release}.{hex}". */
+    public static AppId appOf(String instance) {
+        String id = requireInstance(instance);
+        String[] parts = id.split("\\.");
+        return new AppId(parts[0], parts[1]);
+    }
+
+    public static String requireInstance(String instance) {
+        if (!InstanceIds.isValid(instance)) {
+            throw SkepException.badRequest("invalid instance id", "instance ids look like user.app.3.a1b2c3");
+        }
+        return instance;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.skep.supervise;
+
+import dev.skep.model.Assignment;
+import dev.skep.model.Release;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Starts one app process: argv with the absolute node binary, an environment built from the
+ * release only (never the agent's own), its own session and process group ({@code setsid}, which
+ * execs in place so the pid stays), optionally a dropped uid ({@code setpriv}), stdin from
+ * /dev/null and stdout/stderr appended to raw files (never pipes: an agent killed with -9 must not
+ * take its apps down with SIGPIPE).
+ */
+public final class Launcher {
+
+    static final String SETSID = "/usr/bin/setsid";
+    static final String SETPRIV = "/usr/bin/setpriv";
+    static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    /** Everything one launch needs. {@code user} is null when isolation is off. */
+    public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
+    }
+
+    private final Path node;
+
+    public Launcher(Path node) {
+        this.node = node;
+    }
+
+    public Process start(Spec spec) throws IOException {
+        Files.createDirectories(spec.runDir());
+        Path stdout = stdout(spec.runDir());
+        Path stderr = stderr(spec.runDir());
+        for (Path raw : List.of(stdout, stderr)) {
+            if (!Files.exists(raw)) {
+                Files.createFile(raw);
+            }
+        }
+        if (spec.user() != null) {
+            own(spec.runDir(), spec.user());
+            own(stdout, spec.user());
+            own(stderr, spec.user());
+            Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command(spec))
+                .directory(spec.appDir().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir()));
+        return builder.start();
+    }
+
+    public static Path stdout(Path runDir) {
+        return runDir.resolve("stdout");
+    }
+
+    public static Path stderr(Path runDir) {
+        return runDir.resolve("stderr");
+    }
+
+    /** The full exec chain: setsid [setpriv ...] node args. */
+    List<String> command(Spec spec) {
+        List<String> out = new ArrayList<>();
+        out.add(SETSID);
+        if (spec.user() != null) {
+            out.addAll(List.of(SETPRIV, "--reuid=" + spec.user().uid(), "--regid=" + spec.user().gid(),
+                    "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
+        }
+        out.addAll(argv(spec.assignment().release().command(), node));
+        return out;
+    }
+
+    /** The release's argv with a leading {@code node} replaced by the absolute binary. */
+    public static List<String> argv(List<String> command, Path node) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("release has an empty start command");
+        }
+        List<String> out = new ArrayList<>(command);
+        String first = out.get(0);
+        if (first.equals("node") || first.equals("nodejs")) {
+            out.set(0, node.toString());
+        } else if (first.endsWith(".js") || first.endsWith(".mjs") || first.endsWith(".cjs")) {
+            out.add(0, node.toString());
+        }
+        return out;
+    }
+
+    /** The whole environment of an instance: the release's env plus what skep sets. */
+    public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
+        Release release = assignment.release();
+        Map<String, String> env = new TreeMap<>(release.env());
+        env.putIfAbsent("NODE_ENV", "production");
+        env.put("PORT", Integer.toString(port));
+        env.put("SKEP_APP", release.app().toString());
+        env.put("SKEP_RELEASE", Integer.toString(release.number()));
+        env.put("SKEP_INSTANCE", assignment.instance());
+        env.put("PATH", node.getParent() + ":" + SYSTEM_PATH);
+        env.put("HOME", appDir.toString());
+        return env;
+    }
+
+    private static void own(Path path, AppUsers.AppUser user) throws IOException {
+        // numeric ids need no passwd entry: "unix:uid" is a Linux file attribute view
+        Files.setAttribute(path, "unix:uid", user.uid());
+        Files.setAttribute(path, "unix:gid", user.gid());
+    }
+
+}

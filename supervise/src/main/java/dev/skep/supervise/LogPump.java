@@ -1,0 +1,215 @@
+package dev.skep.supervise;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Tails an instance's raw stdout/stderr capture files on a virtual thread, writes each line to the
+ * instance's {@link RotatingLog} as {@code 2026-11-26T01:02:03.456Z stdout text}, and truncates a raw
+ * file once more than {@link LogPolicy#rawTruncateBytes()} of it was consumed.
+ *
+ * <p>The app writes the raw files in append mode (O_APPEND), so after a truncation its next write
+ * lands at offset 0. Loss window: bytes the app writes between the pump's last read and the
+ * truncation are lost; that is a few microseconds per truncation. When the app writes faster than
+ * the pump keeps up and the unread backlog exceeds {@link LogPolicy#maxBytes()} (checked every 32 KiB
+ * read), the backlog is dropped and a line says how much: a chatty app cannot fill the disk. The
+ * raw file's peak size is then the app's write rate times the pump's scheduling delay (tens of
+ * MB at worst for a tight synchronous write loop on a starved host), not growing over time.
+ *
+ * <p>After an agent restart a new pump starts at offset 0 of the raw files; lines consumed by the
+ * previous pump and not yet truncated (less than rawTruncateBytes) then appear twice. A clean
+ * {@link #close()} reads to the end and truncates, so only a killed agent causes that.
+ */
+public final class LogPump implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LogPump.class);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int CHUNK = 32 * 1024;
+    private static final int MAX_LINE = 16 * 1024;
+    private static final long IDLE_MILLIS = 25;
+    private static final long ROUND_BYTES = 512 * 1024;
+
+    private final String instance;
+    private final List<Source> sources;
+    private final RotatingLog out;
+    private final LogPolicy policy;
+    private final Clock clock;
+    private volatile boolean closing;
+    private Thread thread;
+
+    public LogPump(String instance, Path stdout, Path stderr, RotatingLog out, LogPolicy policy, Clock clock) {
+        this.instance = instance;
+        this.sources = List.of(new Source("stdout", stdout), new Source("stderr", stderr));
+        this.out = out;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Formats one captured line the way it is stored. */
+    public static String format(java.time.Instant time, String stream, String text) {
+        return STAMP.format(time) + " " + stream + " " + text;
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofVirtual().name("log-pump-" + instance).start(this::loop);
+        }
+    }
+
+    /** Reads what is left, truncates the raw files, stops. */
+    @Override
+    public void close() throws InterruptedException {
+        closing = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.join();
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            log.warn("log close failed instance={} error={}", instance, e.toString());
+        }
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                boolean stop = closing;
+                long read = 0;
+                for (Source source : sources) {
+                    read += source.pump(stop);
+                }
+                out.flush();
+                if (stop) {
+                    return;
+                }
+                if (read == 0) {
+                    Thread.sleep(IDLE_MILLIS);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            log.error("log pump stopped instance={} error={}: the instance keeps running but its output "
+                    + "is no longer captured; restart the instance to resume", instance, e.toString());
+        } finally {
+            for (Source source : sources) {
+                source.closeQuietly();
+            }
+        }
+    }
+
+    /** One raw capture file and the position read so far. */
+    private final class Source {
+        private final String stream;
+        private final Path path;
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+        private FileChannel channel;
+        private long position;
+
+        Source(String stream, Path path) {
+            this.stream = stream;
+            this.path = path;
+        }
+
+        /** Reads all new bytes; returns how many. */
+        long pump(boolean last) throws IOException {
+            if (channel == null) {
+                if (!Files.exists(path)) {
+                    return 0;
+                }
+                channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            long total = 0;
+            boolean eof = false;
+            while (total < ROUND_BYTES) {
+                long size = channel.size();
+                if (size < position) {
+                    position = 0; // truncated by someone else
+                }
+                if (size - position > policy.maxBytes()) {
+                    drop(size - position);
+                    return total + 1;
+                }
+                buffer.clear();
+                int n = channel.read(buffer, position);
+                if (n <= 0) {
+                    eof = true;
+                    break;
+                }
+                position += n;
+                total += n;
+                split(buffer.array(), n);
+            }
+            if (last && partial.size() > 0) {
+                emit();
+            }
+            if (eof && (position >= policy.rawTruncateBytes() || (last && position > 0))) {
+                channel.truncate(0);
+                position = 0;
+            }
+            return total;
+        }
+
+        /** The app writes faster than we keep: drop the backlog, say so in the log. */
+        private void drop(long dropped) throws IOException {
+            channel.truncate(0);
+            position = 0;
+            partial.reset();
+            out.append(format(clock.instant(), stream,
+                    "[skep: dropped " + dropped + " bytes of output: the app writes faster than logs are kept]"));
+        }
+
+        private void split(byte[] bytes, int length) throws IOException {
+            int start = 0;
+            for (int i = 0; i < length; i++) {
+                if (bytes[i] == '\n') {
+                    partial.write(bytes, start, i - start);
+                    emit();
+                    start = i + 1;
+                }
+            }
+            partial.write(bytes, start, length - start);
+            if (partial.size() > MAX_LINE) {
+                emit();
+            }
+        }
+
+        private void emit() throws IOException {
+            String text = partial.toString(StandardCharsets.UTF_8);
+            partial.reset();
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            out.append(format(clock.instant(), stream, text));
+        }
+
+        void closeQuietly() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing a read channel cannot lose data
+                }
+            }
+        }
+    }
+}

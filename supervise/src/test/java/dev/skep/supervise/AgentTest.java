@@ -1,0 +1,255 @@
+package dev.skep.supervise;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.model.EventTypes;
+import dev.skep.model.InstanceState;
+import dev.skep.model.InstanceStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class AgentTest {
+
+    @TempDir
+    Path dataDir;
+
+    private AgentHarness h;
+
+    @BeforeEach
+    void setUp() {
+        h = new AgentHarness(dataDir);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        h.close();
+    }
+
+    @Test
+    void helloGetsReadyAnswersOnItsPortAndItsOutputIsLogged() throws Exception {
+        Agent agent = h.start();
+        String id = h.assign("hello", AgentHarness.fixture("hello"), "server.js");
+
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+
+        assertThat(ready.port()).isBetween(31000, 31999);
+        assertThat(ready.host()).isEqualTo("127.0.0.1");
+        assertThat(ready.agent()).isEqualTo(AgentHarness.AGENT);
+        assertThat(h.get(ready.port(), "/")).isEqualTo("hello from " + id + " pid " + ready.pid() + "\n");
+        assertThat(h.events(EventTypes.INSTANCE_STARTED, id)).hasSize(1);
+        assertThat(h.events(EventTypes.INSTANCE_READY, id)).singleElement()
+                .satisfies(e -> assertThat(e.host()).isEqualTo("127.0.0.1"));
+        await().untilAsserted(() -> assertThat(agent.logs().tail(id, 10)).anySatisfy(line ->
+                assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z stdout listening on "
+                        + ready.port())));
+        assertThat(Files.exists(dataDir.resolve("instances").resolve(id + ".json"))).isTrue();
+    }
+
+    @Test
+    void theAppSeesOnlyTheReleaseEnvAndWhatSkepSets() throws Exception {
+        h.start();
+        String id = h.assign("env", AgentHarness.testApp("env-dump"), List.of("node", "server.js"),
+                Map.of("GREETING", "hi", "DATABASE_URL", "postgres://x"));
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+
+        JsonNode dump = InstanceStore.JSON.readTree(h.get(ready.port(), "/"));
+        Map<String, String> env = new HashMap<>();
+        dump.get("env").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+        Path appDir = AgentHarness.REPO.resolve(AgentHarness.testApp("env-dump"));
+
+        assertThat(env).isEqualTo(Map.of(
+                "GREETING", "hi", "DATABASE_URL", "postgres://x",
+                "PORT", Integer.toString(ready.port()), "NODE_ENV", "production",
+                "SKEP_APP", "alice/env", "SKEP_RELEASE", "1", "SKEP_INSTANCE", id,
+                "PATH", AgentHarness.NODE.getParent() + ":/usr/local/bin:/usr/bin:/bin",
+                "HOME", appDir.toString()));
+        for (String key : System.getenv().keySet()) {
+            if (!key.equals("PATH") && !key.equals("HOME")) {
+                assertThat(env).as("the agent's own env must not leak").doesNotContainKey(key);
+            }
+        }
+        assertThat(dump.get("pid").asLong()).as("setsid execs in place").isEqualTo(ready.pid());
+        assertThat(ProcessTree.stat(ready.pid()).orElseThrow().pgrp()).as("own process group").isEqualTo(ready.pid());
+        if (AppUsers.runningAsRoot()) {
+            assertThat(dump.get("uid").asInt()).isGreaterThanOrEqualTo(AppUsers.BASE);
+            assertThat(dump.get("gid").asInt()).isEqualTo(dump.get("uid").asInt());
+            Path runDir = dataDir.resolve("run").resolve(id);
+            assertThat(Files.getAttribute(runDir, "unix:uid")).isEqualTo(dump.get("uid").asInt());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void aCrashedInstanceIsRestartedAtOnceOnTheSamePort() throws Exception {
+        h.start();
+        String id = h.assign("crashy", AgentHarness.fixture("crash-after-request"), "server.js");
+        InstanceStatus first = h.awaitState(id, InstanceState.READY);
+
+        long crashed = System.nanoTime();
+        h.getAndDrop(first.port(), "/crash");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> h.status(id)
+                .filter(s -> s.state() == InstanceState.READY && s.pid() != first.pid()).isPresent());
+        long recoveredMs = (System.nanoTime() - crashed) / 1_000_000;
+
+        InstanceStatus second = h.status(id).orElseThrow();
+        assertThat(second.port()).isEqualTo(first.port());
+        assertThat(second.restarts()).isEqualTo(1);
+        assertThat(second.lastExit()).isEqualTo("code 7");
+        assertThat(h.get(second.port(), "/")).isEqualTo("alive " + second.pid() + "\n");
+        assertThat(h.state.history).anySatisfy(s -> assertThat(s.state()).isEqualTo(InstanceState.BACKOFF));
+        assertThat(h.events(EventTypes.INSTANCE_EXITED, id)).singleElement()
+                .satisfies(e -> assertThat(e.message()).isEqualTo("code 7"));
+        assertThat(recoveredMs).as("first restart is immediate").isLessThan(3000);
+    }
+
+    @Test
+    void anInstanceThatKeepsDyingAtStartBacksOffAndReportsACrashLoop(@TempDir Path markers) throws Exception {
+        Files.setPosixFilePermissions(markers, PosixFilePermissions.fromString("rwxrwxrwx"));
+        h.start();
+        String id = h.assign("loop", AgentHarness.testApp("crash-on-restart"), List.of("node", "server.js"),
+                Map.of("MARKER", markers.resolve("started-once").toString()));
+        InstanceStatus first = h.awaitState(id, InstanceState.READY);
+
+        h.getAndDrop(first.port(), "/crash");
+
+        InstanceStatus loop = h.awaitState(id, InstanceState.CRASH_LOOP);
+        assertThat(loop.restarts()).isGreaterThanOrEqualTo(3);
+        assertThat(loop.lastExit()).isEqualTo("code 3");
+        assertThat(h.events(EventTypes.INSTANCE_CRASH_LOOP, id)).hasSize(1);
+        assertThat(h.state.history).filteredOn(s -> s.state() == InstanceState.BACKOFF).isNotEmpty();
+        // still retried at the cap (1 s here), never given up
+        int restarts = loop.restarts();
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.status(id).orElseThrow().restarts() >= restarts + 2);
+        assertThat(h.status(id).orElseThrow().port()).isEqualTo(first.port());
+        assertThat(h.events(EventTypes.INSTANCE_CRASH_LOOP, id)).as("reported once, not per retry").hasSize(1);
+    }
+
+    @Test
+    void anInstanceThatDiesOnItsFirstStartFails() {
+        h.start();
+        String id = h.assign("broken", AgentHarness.fixture("crash-at-start"), "server.js");
+
+        InstanceStatus failed = h.awaitState(id, InstanceState.FAILED);
+
+        assertThat(failed.message()).isEqualTo("exited before it was ready (code 3)");
+        assertThat(failed.lastExit()).isEqualTo("code 3");
+        assertThat(failed.restarts()).isZero();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> h.status(id).orElseThrow().state() == InstanceState.FAILED);
+
+        h.unassign(id);
+        await().until(() -> h.status(id).isEmpty());
+    }
+
+    @Test
+    void anInstanceThatNeverGetsReadyFailsAfterTheStartTimeout() {
+        h.start(h.config().withTimeouts(Duration.ofMillis(1500), Duration.ofSeconds(1)));
+        String id = h.assign("slow", AgentHarness.fixture("slow-start"), List.of("node", "app.js"),
+                Map.of("SLOW_START_MS", "60000"));
+
+        InstanceStatus failed = h.awaitState(id, InstanceState.FAILED);
+
+        assertThat(failed.message()).startsWith("not ready within");
+        assertThat(h.state.history).filteredOn(s -> s.instance().equals(id) && s.pid() > 0)
+                .allSatisfy(s -> assertThat(AgentHarness.alive(s.pid())).isFalse());
+    }
+
+    @Test
+    void aSlowStarterBecomesReadyLater() {
+        h.start();
+        String id = h.assign("slow", AgentHarness.fixture("slow-start"), List.of("node", "app.js"),
+                Map.of("SLOW_START_MS", "1500"));
+
+        InstanceStatus starting = h.awaitState(id, InstanceState.STARTING, Duration.ofSeconds(5));
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+
+        assertThat(Duration.between(starting.since(), h.state.history.stream()
+                .filter(s -> s.instance().equals(id) && s.state() == InstanceState.READY).findFirst().orElseThrow()
+                .since())).isZero(); // since = process start for both
+        assertThat(ready.pid()).isEqualTo(starting.pid());
+        assertThat(h.events(EventTypes.INSTANCE_READY, id).get(0).time())
+                .isAfterOrEqualTo(h.events(EventTypes.INSTANCE_STARTED, id).get(0).time().plusMillis(1400));
+    }
+
+    @Test
+    void anAppThatIgnoresPortIsFoundThroughProc() throws Exception {
+        int own;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            own = probe.getLocalPort();
+        }
+        h.start();
+        String id = h.assign("rebel", AgentHarness.fixture("ignores-port"), List.of("node", "server.js"),
+                Map.of("OWN_PORT", Integer.toString(own)));
+
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+
+        assertThat(ready.port()).isEqualTo(own);
+        assertThat(ready.message()).contains("ignores PORT").contains(Integer.toString(own));
+        assertThat(h.get(own, "/")).isEqualTo("my own port\n");
+    }
+
+    @Test
+    void stoppingKillsTheWholeProcessTreeEvenWhenItIgnoresSigterm() throws Exception {
+        h.start(h.config().withTimeouts(Duration.ofSeconds(20), Duration.ofMillis(800)));
+        String id = h.assign("tree", AgentHarness.testApp("spawns-child"), List.of("node", "server.js"),
+                Map.of("STUBBORN", "1"));
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+        JsonNode pids = InstanceStore.JSON.readTree(h.get(ready.port(), "/"));
+        long child = pids.get("child").asLong();
+        assertThat(AgentHarness.alive(child)).isTrue();
+
+        h.unassign(id);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.status(id).isEmpty());
+        assertThat(h.state.history).anySatisfy(s -> assertThat(s.state()).isEqualTo(InstanceState.STOPPING));
+        assertThat(AgentHarness.alive(ready.pid())).isFalse();
+        assertThat(ProcessTree.stat(ready.pid())).as("our direct child is reaped, no zombie").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !AgentHarness.alive(child));
+        assertThat(AgentHarness.processesOf(id)).isEmpty();
+        assertThat(h.events(EventTypes.INSTANCE_STOPPED, id)).hasSize(1);
+        assertThat(Files.exists(dataDir.resolve("instances").resolve(id + ".json"))).isFalse();
+    }
+
+    @Test
+    void aGracefulStopLetsTheAppHandleSigterm() {
+        Agent agent = h.start();
+        String id = h.assign("hello", AgentHarness.fixture("hello"), "server.js");
+        h.awaitState(id, InstanceState.READY);
+
+        h.unassign(id);
+
+        await().until(() -> h.status(id).isEmpty());
+        await().untilAsserted(() -> assertThat(agent.logs().tail(id, 5))
+                .anySatisfy(line -> assertThat(line).endsWith("stdout SIGTERM, bye")));
+    }
+
+    @Test
+    void restartInPlaceKeepsThePort() {
+        Agent agent = h.start();
+        String id = h.assign("hello", AgentHarness.fixture("hello"), "server.js");
+        InstanceStatus first = h.awaitState(id, InstanceState.READY);
+
+        agent.restart(id);
+
+        await().until(() -> h.status(id).filter(s -> s.state() == InstanceState.READY && s.pid() != first.pid())
+                .isPresent());
+        InstanceStatus second = h.status(id).orElseThrow();
+        assertThat(second.port()).isEqualTo(first.port());
+        assertThat(second.restarts()).isEqualTo(1);
+        assertThat(AgentHarness.alive(first.pid())).isFalse();
+        assertThat(AgentHarness.processesOf(id)).containsExactly(second.pid());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.skep.supervise;
+
+import dev.skep.model.AppId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class LogReaderTest {
+
+    private static final LogPolicy POLICY = new LogPolicy(1024, 3, 1024);
+    private static final Instant T0 = Instant.parse("2026-11-26T01:02:03.456Z");
+
+    @TempDir
+    Path dataDir;
+
+    private final String a = "alice.shop.1.aaaaaa";
+    private final String b = "alice.shop.1.bbbbbb";
+
+    private RotatingLog open(String instance, AgentLayout layout) throws Exception {
+        return new RotatingLog(layout.logFile(instance), POLICY);
+    }
+
+    private static String line(int i, String text) {
+        return LogPump.format(T0.plusMillis(i), "stdout", text);
+    }
+
+    @Test
+    void formatsLinesWithAnIsoTimestampAndTheStream() {
+        assertThat(LogPump.format(T0, "stderr", "boom")).isEqualTo("2026-11-26T01:02:03.456Z stderr boom");
+    }
+
+    @Test
+    void tailReadsAcrossRotatedFilesAndRotationKeepsABoundedNumber() throws Exception {
+        AgentLayout layout = new AgentLayout(dataDir);
+        try (RotatingLog log = open(a, layout)) {
+            for (int i = 0; i < 200; i++) {
+                log.append(line(i, "line " + i));
+            }
+        }
+        Path file = layout.logFile(a);
+        assertThat(RotatingLog.rotated(file, 3)).exists();
+        assertThat(RotatingLog.rotated(file, 4)).doesNotExist();
+
+        LogReader reader = new LogReader(layout, POLICY.filesKept(), Duration.ofMillis(20));
+        List<String> tail = reader.tail(a, 40);
+
+        assertThat(tail).hasSize(40);
+        assertThat(tail.get(39)).endsWith("line 199");
+        assertThat(tail.get(0)).endsWith("line 160");
+        assertThat(reader.tail(a, 10_000)).hasSizeLessThan(200).last().asString().endsWith("line 199");
+        assertThat(reader.tail("alice.shop.1.cccccc", 10)).isEmpty();
+    }
+
+    @Test
+    void appTailMergesInstancesByTimestamp() throws Exception {
+        AgentLayout layout = new AgentLayout(dataDir);
+        try (RotatingLog la = open(a, layout); RotatingLog lb = open(b, layout)) {
+            for (int i = 0; i < 10; i += 2) {
+                la.append(line(i, "a" + i));
+                lb.append(line(i + 1, "b" + (i + 1)));
+            }
+        }
+        LogReader reader = new LogReader(layout, POLICY.filesKept(), Duration.ofMillis(20));
+
+        List<String> merged = reader.tail(new AppId("alice", "shop"), 4);
+
+        assertThat(merged).containsExactly(
+                LogPump.format(T0.plusMillis(6), "stdout", "a6").replace("Z stdout", "Z " + a + " stdout"),
+                LogPump.format(T0.plusMillis(7), "stdout", "b7").replace("Z stdout", "Z " + b + " stdout"),
+                LogPump.format(T0.plusMillis(8), "stdout", "a8").replace("Z stdout", "Z " + a + " stdout"),
+                LogPump.format(T0.plusMillis(9), "stdout", "b9").replace("Z stdout", "Z " + b + " stdout"));
+    }
+
+    @Test
+    void followSeesNewLinesThroughRotation() throws Exception {
+        AgentLayout layout = new AgentLayout(dataDir);
+        LogReader reader = new LogReader(layout, POLICY.filesKept(), Duration.ofMillis(10));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (RotatingLog log = open(a, layout)) {
+            log.append(line(0, "before follow"));
+            log.flush();
+            try (Closeable follow = reader.follow(a, seen::add)) {
+                await().pollDelay(Duration.ofMillis(50)).until(() -> true); // let the follower open the file
+                for (int i = 1; i <= 100; i++) {
+                    log.append(line(i, "line " + i)); // 1 KiB files: rotates several times
+                    log.flush();
+                }
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen).hasSizeGreaterThanOrEqualTo(100));
+            }
+        }
+        assertThat(seen).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 100).mapToObj(i -> line(i, "line " + i)).toList());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.skep.supervise;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PortAllocatorTest {
+
+    @Test
+    void neverHandsOutAHeldPortTwice() {
+        PortAllocator ports = new PortAllocator(41000, 41002);
+        int a = ports.allocate();
+        int b = ports.allocate();
+        int c = ports.allocate();
+        assertThat(java.util.Set.of(a, b, c)).containsExactlyInAnyOrder(41000, 41001, 41002);
+        assertThatThrownBy(ports::allocate).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("41000-41002");
+        ports.release(b);
+        assertThat(ports.allocate()).isEqualTo(b);
+    }
+
+    @Test
+    void skipsAPortSomeoneElseListensOn() throws Exception {
+        try (ServerSocket busy = new ServerSocket()) {
+            busy.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int taken = busy.getLocalPort();
+            PortAllocator ports = new PortAllocator(taken, taken + 1);
+            assertThat(ports.allocate()).isEqualTo(taken + 1);
+        }
+    }
+
+    @Test
+    void prefersTheWantedPortWhenFree() {
+        PortAllocator ports = new PortAllocator(41010, 41020);
+        assertThat(ports.allocate(41015)).isEqualTo(41015);
+        assertThat(ports.allocate(41015)).isNotEqualTo(41015);
+        assertThat(ports.allocate(99)).isBetween(41010, 41020);
+    }
+
+    @Test
+    void rejectsABadRange() {
+        assertThatThrownBy(() -> new PortAllocator(3000, 2000)).hasMessageContaining("3000-2000");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.skep.supervise;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RestartTrackerTest {
+
+    private static final RestartPolicy POLICY = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30),
+            2.0, 0.0, Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
+
+    /** A fake clock: each exit happens some time after the previous restart. */
+    private Instant now = Instant.parse("2026-11-26T00:00:00Z");
+
+    private RestartTracker.Decision runFor(RestartTracker tracker, Duration uptime) {
+        Instant started = now;
+        now = now.plus(uptime);
+        RestartTracker.Decision decision = tracker.onExit(started, now);
+        now = now.plus(decision.delay());
+        return decision;
+    }
+
+    @Test
+    void theFirstCrashIsRestartedAtOnce() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        RestartTracker.Decision decision = runFor(tracker, Duration.ofMinutes(5));
+        assertThat(decision.delay()).isZero();
+        assertThat(decision.crashLoop()).isFalse();
+    }
+
+    @Test
+    void quickDeathsBackOffExponentiallyThenReportACrashLoopRetriedAtTheCap() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        assertThat(runFor(tracker, Duration.ofMillis(50)).delay()).isZero();
+        assertThat(runFor(tracker, Duration.ofMillis(50)).delay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(runFor(tracker, Duration.ofMillis(50)).delay()).isEqualTo(Duration.ofMillis(200));
+        assertThat(runFor(tracker, Duration.ofMillis(50)).delay()).isEqualTo(Duration.ofMillis(400));
+        RestartTracker.Decision fifth = runFor(tracker, Duration.ofMillis(50));
+        assertThat(fifth.crashLoop()).isTrue();
+        assertThat(fifth.delay()).isEqualTo(Duration.ofSeconds(30));
+        RestartTracker.Decision sixth = runFor(tracker, Duration.ofMillis(50));
+        assertThat(sixth.crashLoop()).isTrue();
+        assertThat(sixth.delay()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theBackOffIsCapped() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        Duration last = Duration.ZERO;
+        for (int i = 0; i < 20; i++) {
+            last = runFor(tracker, Duration.ofSeconds(2)).delay(); // not quick: no crash loop, but still backing off
+        }
+        assertThat(last).isEqualTo(Duration.ofSeconds(30));
+        assertThat(tracker.quickDeaths()).isZero();
+    }
+
+    @Test
+    void aStableUptimeResetsTheHistory() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        for (int i = 0; i < 6; i++) {
+            runFor(tracker, Duration.ofMillis(10));
+        }
+        RestartTracker.Decision afterStableRun = runFor(tracker, Duration.ofSeconds(31));
+        assertThat(afterStableRun.delay()).isZero();
+        assertThat(afterStableRun.crashLoop()).isFalse();
+        assertThat(afterStableRun.quickDeaths()).isZero();
+    }
+
+    @Test
+    void aSurvivorBreaksTheCrashLoopStreakButNotTheBackOff() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        for (int i = 0; i < 4; i++) {
+            runFor(tracker, Duration.ofMillis(10));
+        }
+        RestartTracker.Decision survivor = runFor(tracker, Duration.ofSeconds(5));
+        assertThat(survivor.crashLoop()).isFalse();
+        assertThat(survivor.delay()).isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
+    void jitterSpreadsTheDelayWithinItsBoundsAndNeverPastTheCap() {
+        RestartPolicy jittery = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.1,
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
+        RestartTracker low = new RestartTracker(jittery, () -> 0.0);
+        RestartTracker high = new RestartTracker(jittery, () -> 0.999);
+        runFor(low, Duration.ofMillis(10));
+        runFor(high, Duration.ofMillis(10));
+        assertThat(runFor(low, Duration.ofMillis(10)).delay()).isEqualTo(Duration.ofMillis(90));
+        assertThat(runFor(high, Duration.ofMillis(10)).delay()).isEqualTo(Duration.ofMillis(110));
+        for (int i = 0; i < 10; i++) {
+            assertThat(runFor(high, Duration.ofMillis(10)).delay()).isLessThanOrEqualTo(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void resetForgetsQuickDeaths() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        for (int i = 0; i < 4; i++) {
+            runFor(tracker, Duration.ofMillis(10));
+        }
+        tracker.reset();
+        assertThat(runFor(tracker, Duration.ofMillis(10)).delay()).isZero();
+    }
+}
