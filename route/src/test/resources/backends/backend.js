@@ -15,7 +15,7 @@ const server = http.createServer((req, res) => {
   const q = (k, d) => Number(url.searchParams.get(k) || d);
   switch (url.pathname) {
     case '/stats':
-      return json(res, { name, pid: process.pid, connections, requests });
+      return server.getConnections((err, open) => json(res, { name, pid: process.pid, connections, requests, open }));
     case '/headers':
       return json(res, { name, headers: req.headers, url: req.url, method: req.method, httpVersion: req.httpVersion });
     case '/slow':
