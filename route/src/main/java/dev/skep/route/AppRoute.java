@@ -1,0 +1,28 @@
+package dev.skep.route;
+
+import dev.skep.model.AppId;
+
+import java.util.List;
+
+/**
+ * Where one host's requests go.
+ *
+ * @param backends     the ready instances; empty means the app exists but cannot serve (503)
+ * @param maxBodyBytes the largest request body accepted, or 0 for the router's default
+ */
+public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes) {
+
+    public AppRoute {
+        if (app == null) {
+            throw new IllegalArgumentException("app must be set");
+        }
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be >= 0, found " + maxBodyBytes);
+        }
+        backends = List.copyOf(backends);
+    }
+
+    public AppRoute(AppId app, List<Backend> backends) {
+        this(app, backends, 0);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.skep.route;
+
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.InstanceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Host -> app route, immutable; the router swaps whole tables. Exact hosts win over wildcards
+ * ("*.example.com" matches any name under example.com), and the longest wildcard wins among them.
+ */
+public final class RouteTable {
+
+    private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
+    private static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of());
+
+    private final Map<String, AppRoute> exact;
+    /** Keyed by the suffix with its leading dot: "*.example.com" is ".example.com". */
+    private final Map<String, AppRoute> wildcard;
+
+    private RouteTable(Map<String, AppRoute> exact, Map<String, AppRoute> wildcard) {
+        this.exact = Map.copyOf(exact);
+        this.wildcard = Map.copyOf(wildcard);
+    }
+
+    public static RouteTable empty() {
+        return EMPTY;
+    }
+
+    /** A table from explicit hosts (exact or "*.suffix"); for tests and tools. */
+    public static RouteTable of(Map<String, AppRoute> routes) {
+        Map<String, AppRoute> exact = new HashMap<>();
+        Map<String, AppRoute> wildcard = new HashMap<>();
+        routes.forEach((host, route) -> put(exact, wildcard, HostNames.requireDomain(host), route));
+        return new RouteTable(exact, wildcard);
+    }
+
+    /**
+     * The table for the cluster as it is: every app answers at {@code {app}.{user}.{baseDomain}}
+     * and at its own domains, served by all its READY instances whatever their release (during a
+     * rolling deploy both releases serve). A host claimed by two apps goes to the first app by
+     * name; {@link DomainConflicts} lets the API refuse such a claim before it is stored.
+     */
+    public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain) {
+        Map<AppId, List<Backend>> ready = new HashMap<>();
+        instances.stream()
+                .filter(InstanceStatus::ready)
+                .sorted(Comparator.comparing(InstanceStatus::instance))
+                .forEach(i -> ready.computeIfAbsent(i.app(), a -> new ArrayList<>())
+                        .add(new Backend(i.instance(), i.host(), i.port())));
+        Map<String, AppRoute> exact = new HashMap<>();
+        Map<String, AppRoute> wildcard = new HashMap<>();
+        Map<String, AppId> owner = new HashMap<>();
+        for (AppSpec app : byName(apps)) {
+            AppRoute route = new AppRoute(app.id(), ready.getOrDefault(app.id(), List.of()));
+            for (String host : hostsOf(app, baseDomain)) {
+                AppId first = owner.putIfAbsent(host, app.id());
+                if (first != null) {
+                    log.warn("domain {} is claimed by {} and {}; {} keeps it, remove the domain from {}",
+                            host, first, app.id(), first, app.id());
+                    continue;
+                }
+                put(exact, wildcard, host, route);
+            }
+        }
+        return new RouteTable(exact, wildcard);
+    }
+
+    /** The hosts an app answers at: its default host first, then its valid domains. */
+    static Set<String> hostsOf(AppSpec app, String baseDomain) {
+        Set<String> hosts = new LinkedHashSet<>();
+        hosts.add(defaultHost(app.id(), baseDomain));
+        for (String domain : app.domains()) {
+            try {
+                hosts.add(HostNames.requireDomain(domain));
+            } catch (IllegalArgumentException e) {
+                log.warn("app {}: ignoring domain: {}", app.id(), e.getMessage());
+            }
+        }
+        return hosts;
+    }
+
+    public static String defaultHost(AppId app, String baseDomain) {
+        return app.name() + "." + app.user() + "." + HostNames.normalize(baseDomain);
+    }
+
+    static List<AppSpec> byName(Collection<AppSpec> apps) {
+        return apps.stream().sorted(Comparator.comparing((AppSpec a) -> a.id().user())
+                .thenComparing(a -> a.id().name())).toList();
+    }
+
+    private static void put(Map<String, AppRoute> exact, Map<String, AppRoute> wildcard, String host, AppRoute route) {
+        if (HostNames.isWildcard(host)) {
+            wildcard.put(host.substring(1), route);
+        } else {
+            exact.put(host, route);
+        }
+    }
+
+    /** The route for a Host header value (any case, with or without port), or null. */
+    public AppRoute lookup(String hostHeader) {
+        String host = HostNames.normalize(hostHeader);
+        AppRoute route = exact.get(host);
+        if (route != null || wildcard.isEmpty()) {
+            return route;
+        }
+        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+            route = wildcard.get(host.substring(dot));
+            if (route != null) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /** Every backend in the table, for pool and health bookkeeping. */
+    public Set<Backend> backends() {
+        Set<Backend> all = new LinkedHashSet<>();
+        exact.values().forEach(r -> all.addAll(r.backends()));
+        wildcard.values().forEach(r -> all.addAll(r.backends()));
+        return all;
+    }
+
+    /** Hosts in the table, wildcards as "*.suffix"; sorted, for diagnostics. */
+    public List<String> hosts() {
+        List<String> hosts = new ArrayList<>(exact.keySet());
+        wildcard.keySet().forEach(s -> hosts.add("*" + s));
+        hosts.sort(null);
+        return hosts;
+    }
+
+    @Override
+    public String toString() {
+        return "RouteTable" + hosts();
+    }
+}

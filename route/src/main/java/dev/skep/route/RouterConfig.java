@@ -1,0 +1,101 @@
+package dev.skep.route;
+
+import java.time.Duration;
+
+/**
+ * Everything the router reads at start-up, validated once here.
+ *
+ * @param bindAddress     address to listen on, e.g. "0.0.0.0" or "127.0.0.1"
+ * @param port            HTTP port, 0 for any free port (tests)
+ * @param workerThreads   event loops, 0 for one per core
+ * @param connectTimeout  dialing a backend; past it the attempt fails (retried elsewhere, then 502)
+ * @param headerTimeout   a client must send a whole request head within this (slowloris guard, 408)
+ * @param idleTimeout     a keep-alive client connection with no request in flight is closed after this
+ * @param backendTimeout  after the request is sent, the backend must start its response within this (504)
+ * @param poolIdleTimeout an idle pooled backend connection is closed after this; keep it under node's
+ *                        default keepAliveTimeout (5 s) so the router, not the app, closes first
+ * @param maxHeaderBytes  request head size limit (431)
+ * @param maxUrlBytes     request target length limit (414)
+ * @param maxBodyBytes    default request body limit per app (413)
+ * @param maxConnections  client connections beyond this are closed on accept
+ * @param drainTimeout    on close, in-flight requests get this long to finish
+ * @param ejectFor        a backend that refused a connection is avoided for this long
+ */
+public record RouterConfig(String bindAddress, int port, int workerThreads, Duration connectTimeout,
+                           Duration headerTimeout, Duration idleTimeout, Duration backendTimeout,
+                           Duration poolIdleTimeout, int maxHeaderBytes, int maxUrlBytes, long maxBodyBytes,
+                           int maxConnections, Duration drainTimeout, Duration ejectFor) {
+
+    public RouterConfig {
+        if (bindAddress == null || bindAddress.isBlank()) {
+            throw new IllegalArgumentException("bindAddress must be set, found " + bindAddress);
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, found " + port);
+        }
+        if (workerThreads < 0) {
+            throw new IllegalArgumentException("workerThreads must be >= 0, found " + workerThreads);
+        }
+        positive("connectTimeout", connectTimeout);
+        positive("headerTimeout", headerTimeout);
+        positive("idleTimeout", idleTimeout);
+        positive("backendTimeout", backendTimeout);
+        positive("poolIdleTimeout", poolIdleTimeout);
+        positive("drainTimeout", drainTimeout);
+        positive("ejectFor", ejectFor);
+        if (maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("maxHeaderBytes must be >= 1024, found " + maxHeaderBytes);
+        }
+        if (maxUrlBytes < 256) {
+            throw new IllegalArgumentException("maxUrlBytes must be >= 256, found " + maxUrlBytes);
+        }
+        if (maxBodyBytes < 1) {
+            throw new IllegalArgumentException("maxBodyBytes must be > 0, found " + maxBodyBytes);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be > 0, found " + maxConnections);
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, found " + d);
+        }
+    }
+
+    /** Production defaults, listening on :8080 on every interface. */
+    public static RouterConfig defaults() {
+        return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
+                Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
+                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+
+    public RouterConfig withListen(String address, int newPort) {
+        return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                drainTimeout, ejectFor);
+    }
+
+    public RouterConfig withWorkerThreads(int n) {
+        return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                drainTimeout, ejectFor);
+    }
+
+    public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
+        return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
+                poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout, ejectFor);
+    }
+
+    public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
+        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
+                ejectFor);
+    }
+
+    public RouterConfig withDrainTimeout(Duration d) {
+        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
+                ejectFor);
+    }
+}

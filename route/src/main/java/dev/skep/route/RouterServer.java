@@ -1,0 +1,156 @@
+package dev.skep.route;
+
+import dev.skep.route.proxy.BackendInitializer;
+import dev.skep.route.proxy.BackendLoads;
+import dev.skep.route.proxy.FrontendInitializer;
+import dev.skep.route.proxy.ProxyContext;
+import dev.skep.route.proxy.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The edge proxy: one listener, Host header to app, app to its ready instances. The owner calls
+ * {@link #start()}, pushes tables with {@link #update(RouteTable)} whenever the cluster changes, and
+ * {@link #close()}s it; close lets in-flight requests finish for up to the drain timeout.
+ *
+ * <pre>
+ *  LATENT ──start──> STARTED ──close──> CLOSED
+ * </pre>
+ */
+public final class RouterServer implements AutoCloseable {
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private final RouterConfig config;
+    private final Transport transport;
+    private final ProxyContext proxy;
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private EventLoopGroup group;
+    private Channel listener;
+
+    public RouterServer(RouterConfig config) {
+        this(config, Transport.best());
+    }
+
+    RouterServer(RouterConfig config, Transport transport) {
+        this.config = config;
+        this.transport = transport;
+        this.proxy = new ProxyContext(config, new BackendLoads(config.ejectFor(), System::nanoTime), null);
+    }
+
+    /** Binds the listener; throws IllegalStateException when the port cannot be bound. */
+    public RouterServer start() {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("router already " + state.get().name().toLowerCase());
+        }
+        group = transport.newGroup(config.workerThreads(), "skep-router");
+        Bootstrap backends = new Bootstrap()
+                .channel(transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        proxy.dialer((backend, loop) -> backends.clone(loop)
+                .handler(new BackendInitializer(proxy, backend))
+                .connect(proxy.address(backend)));
+        ServerBootstrap server = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new FrontendInitializer(proxy));
+        try {
+            ChannelFuture bound = server.bind(config.bindAddress(), config.port()).sync();
+            listener = bound.channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownGroup();
+            throw new IllegalStateException("interrupted while binding the router", e);
+        } catch (Exception e) {
+            shutdownGroup();
+            throw new IllegalStateException("router cannot listen on " + config.bindAddress() + ":" + config.port()
+                    + " (" + e.getMessage() + "); free the port or choose another", e);
+        }
+        log.info("router listening on {}:{} ({}, {} event loops)", config.bindAddress(), port(), transport.name(),
+                config.workerThreads() == 0 ? "auto" : config.workerThreads());
+        return this;
+    }
+
+    /** Swaps the route table atomically; requests in flight keep the backend they have. */
+    public void update(RouteTable table) {
+        proxy.update(table);
+    }
+
+    public RouteTable table() {
+        return proxy.table();
+    }
+
+    /** The bound port, useful after binding port 0. */
+    public int port() {
+        if (listener == null) {
+            throw new IllegalStateException("router not started");
+        }
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public RouteMetrics metrics() {
+        return proxy.traffic();
+    }
+
+    /** Requests being proxied right now (including open websockets). */
+    public int inFlight() {
+        return proxy.inFlight();
+    }
+
+    /** Stops accepting, lets in-flight requests finish (up to the drain timeout), then stops. */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.STARTED, State.CLOSED)) {
+            state.set(State.CLOSED);
+            return;
+        }
+        listener.close().syncUninterruptibly();
+        proxy.startDraining();
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        try {
+            while (proxy.inFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (proxy.inFlight() > 0) {
+            log.warn("router closing with {} requests still in flight after {}", proxy.inFlight(),
+                    config.drainTimeout());
+        }
+        shutdownGroup();
+    }
+
+    private void shutdownGroup() {
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    Duration drainTimeout() {
+        return config.drainTimeout();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.skep.route.proxy;
+
+import dev.skep.route.Backend;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend end of a connection: hands what the backend sends to the exchange it is leased to,
+ * and leaves the pool when it closes while idle.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
+
+    private final ProxyContext proxy;
+    private final Backend backend;
+    private Exchange exchange;
+    private int served;
+
+    BackendHandler(ProxyContext proxy, Backend backend) {
+        this.proxy = proxy;
+        this.backend = backend;
+    }
+
+    void bind(Exchange e) {
+        exchange = e;
+    }
+
+    void unbind() {
+        exchange = null;
+        served++;
+    }
+
+    /** Whether this connection carried an exchange before (a reused keep-alive connection). */
+    boolean reused() {
+        return served > 0;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null) {
+            exchange.fromBackend(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            log.debug("backend {} sent data on an idle connection; closing it", backend);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.backendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.backendWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Exchange e = exchange;
+        if (e != null) {
+            exchange = null;
+            e.backendClosed();
+        } else {
+            proxy.pool(ctx.channel().eventLoop()).remove(backend, ctx.channel());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+            return;
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("backend {} connection failed: {}", backend, cause.toString());
+        ctx.close();
+    }
+}

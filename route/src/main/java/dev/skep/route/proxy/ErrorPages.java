@@ -1,0 +1,89 @@
+package dev.skep.route.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The router's own small error pages, HTML or JSON by {@code Accept}. They name no host, instance
+ * or exception: only what the visitor can act on.
+ */
+public final class ErrorPages {
+
+    public enum Format { HTML, JSON }
+
+    private ErrorPages() {
+    }
+
+    /** JSON when the client asks for JSON before (or instead of) HTML; HTML otherwise. */
+    public static Format choose(String accept) {
+        if (accept == null) {
+            return Format.HTML;
+        }
+        String a = accept.toLowerCase(Locale.ROOT);
+        int json = a.indexOf("json");
+        if (json < 0) {
+            return Format.HTML;
+        }
+        int html = a.indexOf("text/html");
+        return html < 0 || json < html ? Format.JSON : Format.HTML;
+    }
+
+    public static String message(int status) {
+        return switch (status) {
+            case 400 -> "The request could not be understood.";
+            case 404 -> "No app is served at this address.";
+            case 408 -> "The request took too long to arrive.";
+            case 413 -> "The request body is too large.";
+            case 414 -> "The request URL is too long.";
+            case 431 -> "The request headers are too large.";
+            case 502 -> "The app could not be reached. Try again in a moment.";
+            case 503 -> "The app has no running instance right now. Try again in a moment.";
+            case 504 -> "The app took too long to answer.";
+            default -> "The request failed.";
+        };
+    }
+
+    public static FullHttpResponse response(HttpResponseStatus status, String accept, String requestId,
+                                            ByteBufAllocator alloc) {
+        Format format = choose(accept);
+        String body = format == Format.JSON ? json(status, requestId) : html(status, requestId);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ByteBuf content = alloc.buffer(bytes.length).writeBytes(bytes);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, format == Format.JSON
+                ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        if (status.code() == 503) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        if (requestId != null) {
+            r.headers().set(ProxyHeaders.X_REQUEST_ID, requestId);
+        }
+        return r;
+    }
+
+    static String json(HttpResponseStatus status, String requestId) {
+        return "{\"status\":" + status.code() + ",\"error\":\"" + status.reasonPhrase() + "\",\"message\":\""
+                + message(status.code()) + "\"" + (requestId == null ? "" : ",\"request_id\":\"" + requestId + "\"")
+                + "}\n";
+    }
+
+    static String html(HttpResponseStatus status, String requestId) {
+        return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + status.code() + " "
+                + status.reasonPhrase() + "</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;margin:4em auto;"
+                + "max-width:36em;color:#333}small{color:#888}</style></head>\n<body><h1>" + status.code() + " "
+                + status.reasonPhrase() + "</h1>\n<p>" + message(status.code()) + "</p>\n"
+                + (requestId == null ? "" : "<p><small>request " + requestId + "</small></p>\n")
+                + "</body></html>\n";
+    }
+}

@@ -1,0 +1,517 @@
+package dev.skep.route.proxy;
+
+import dev.skep.route.AppRoute;
+import dev.skep.route.Backend;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response, from the request head to the last response byte, on the client's
+ * event loop. Life of an exchange:
+ *
+ * <pre>
+ *  start ─> attempt ─connect ok─> sending ─request sent─> waiting ─head─> responding ─last─> finish
+ *             ^  └─connect failed: eject, try another backend (nothing was sent) ─┐
+ *             └───────────────────────────────────────────────────────────────────┘
+ *  waiting ─reset before any response byte, body-less idempotent request─> attempt (another backend)
+ *  waiting ─backend timeout─> 504        responding ─101─> spliced (bytes both ways until one side closes)
+ * </pre>
+ * Backpressure: client bytes are read only while the backend is writable, backend bytes only while
+ * the client is writable; both flushed once per read burst.
+ */
+final class Exchange {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final FrontendHandler front;
+    private final ChannelHandlerContext client;
+    private final ProxyContext proxy;
+    private final HttpRequest request;
+    private final AppRoute route;
+    private final String requestId;
+    private final String path;
+    private final boolean replayable;
+    private final boolean upgradeRequested;
+    private final boolean http10;
+    private final boolean head;
+    private final long maxBody;
+    private final long startNanos = System.nanoTime();
+    private final Set<Backend> tried = new HashSet<>(4);
+    private final int maxAttempts;
+
+    private int attempts;
+    private Backend backend;
+    private boolean counted;
+    private Channel backendCh;
+    private BackendHandler backendHandler;
+    private boolean requestComplete;
+    private long requestBytes;
+    private boolean responseStarted;
+    private boolean informational;
+    private boolean switching;
+    private boolean spliced;
+    private boolean backendKeepAlive;
+    private boolean closeClient;
+    private int status;
+    private long responseBytes;
+    private boolean done;
+    private ScheduledFuture<?> responseTimer;
+
+    Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
+             AppRoute route, String requestId, long maxBody) {
+        this.front = front;
+        this.client = client;
+        this.proxy = proxy;
+        this.request = request;
+        this.route = route;
+        this.requestId = requestId;
+        this.maxBody = maxBody;
+        this.path = pathOf(request.uri());
+        this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        this.head = request.method().equals(HttpMethod.HEAD);
+        this.closeClient = !HttpUtil.isKeepAlive(request);
+        this.upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
+        this.replayable = bodyless(request) && idempotent(request.method()) && !upgradeRequested;
+        this.maxAttempts = Math.min(route.backends().size() + 1, 4);
+    }
+
+    static boolean bodyless(HttpRequest r) {
+        return !HttpUtil.isTransferEncodingChunked(r) && HttpUtil.getContentLength(r, 0L) == 0;
+    }
+
+    static boolean idempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+    }
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    void start() {
+        proxy.exchanges().incrementAndGet();
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        attempt(false);
+    }
+
+    // ---- choosing and connecting ----
+
+    private void attempt(boolean afterReset) {
+        Backend chosen = proxy.loads().choose(route.backends(), tried);
+        if (chosen == null && afterReset) {
+            chosen = proxy.loads().choose(route.backends(), Set.of()); // a stale keep-alive: same backend, new connection
+        }
+        Backend b = chosen;
+        if (b == null) {
+            fail(HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        tried.add(b);
+        attempts++;
+        backend = b;
+        proxy.loads().started(b);
+        counted = true;
+        ChannelFuture f = proxy.pool(client.channel().eventLoop()).acquire(b, client.channel().eventLoop());
+        if (f.isDone()) {
+            connected(b, f);
+        } else {
+            f.addListener(x -> connected(b, (ChannelFuture) x));
+        }
+    }
+
+    private void connected(Backend b, ChannelFuture f) {
+        if (done) {
+            if (f.isSuccess()) {
+                f.channel().close();
+            }
+            return;
+        }
+        if (!f.isSuccess()) {
+            uncount();
+            proxy.loads().eject(b);
+            log.warn("app {}: cannot connect to instance {} ({}); avoiding it for a while, request {}",
+                    route.app(), b, f.cause() == null ? "cancelled" : f.cause().getMessage(), requestId);
+            if (attempts < maxAttempts) {
+                attempt(false);
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY);
+            }
+            return;
+        }
+        bind(f.channel());
+    }
+
+    private void bind(Channel ch) {
+        backendCh = ch;
+        backendHandler = ch.pipeline().get(BackendHandler.class);
+        backendHandler.bind(this);
+        ch.write(request);
+        if (requestComplete) { // a replay after a reset: the body-less request ends here
+            ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            startResponseTimer();
+        }
+        front.drain();
+        ch.flush();
+        ch.read();
+        front.maybeRead();
+    }
+
+    private void uncount() {
+        if (counted) {
+            counted = false;
+            proxy.loads().finished(backend);
+        }
+    }
+
+    // ---- request body, client -> backend ----
+
+    boolean acceptsRequestContent() {
+        return backendCh != null && !requestComplete && !done;
+    }
+
+    boolean wantsRequestContent() {
+        return acceptsRequestContent() && backendCh.isWritable();
+    }
+
+    void requestContent(HttpContent c) {
+        requestBytes += c.content().readableBytes();
+        if (requestBytes > maxBody) {
+            c.release();
+            tooLarge();
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        backendCh.write(c, backendCh.voidPromise());
+        if (last) {
+            requestComplete = true;
+            startResponseTimer();
+        }
+    }
+
+    void relayFromClient(ByteBuf buf) {
+        if (backendCh != null && backendCh.isActive()) {
+            backendCh.write(buf, backendCh.voidPromise());
+        } else {
+            buf.release();
+        }
+    }
+
+    void flushBackend() {
+        if (backendCh != null) {
+            backendCh.flush();
+        }
+    }
+
+    boolean backendWritable() {
+        return backendCh != null && backendCh.isWritable();
+    }
+
+    void backendWritabilityChanged() {
+        if (backendCh.isWritable()) {
+            front.maybeRead();
+        }
+    }
+
+    private void tooLarge() {
+        closeClient = true;
+        if (responseStarted) {
+            abort();
+        } else {
+            dropBackend();
+            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        }
+    }
+
+    // ---- response, backend -> client ----
+
+    void fromBackend(Object msg) {
+        if (done && !spliced) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r) {
+            responseHead(r);
+        } else if (msg instanceof HttpContent c) {
+            responseContent(c);
+        } else if (msg instanceof ByteBuf b && spliced) {
+            front.write(b);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void responseHead(HttpResponse r) {
+        responseStarted = true;
+        cancelResponseTimer();
+        int code = r.status().code();
+        if (code == 101 && upgradeRequested) {
+            switching = true;
+            status = code;
+            ProxyHeaders.forResponse(r.headers(), true, requestId);
+            front.write(r);
+            return;
+        }
+        if (code >= 100 && code < 200) {
+            informational = true;
+            ProxyHeaders.forResponse(r.headers(), false, requestId);
+            front.write(r);
+            return;
+        }
+        status = code;
+        backendKeepAlive = HttpUtil.isKeepAlive(r);
+        ProxyHeaders.forResponse(r.headers(), false, requestId);
+        frame(r);
+        front.write(r);
+    }
+
+    /** Chooses how the body is delimited towards the client and whether its connection stays open. */
+    private void frame(HttpResponse r) {
+        if (!requestComplete || proxy.draining()) {
+            closeClient = true;
+        }
+        boolean bodyAllowed = !head && status != 204 && status != 304;
+        boolean length = r.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
+        if (http10) {
+            if (chunked) {
+                HttpUtil.setTransferEncodingChunked(r, false);
+                closeClient = true;
+            } else if (bodyAllowed && !length) {
+                closeClient = true;
+            }
+            if (!closeClient) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else if (bodyAllowed && !length && !chunked) {
+            HttpUtil.setTransferEncodingChunked(r, true);
+        }
+        if (closeClient) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    private void responseContent(HttpContent c) {
+        boolean last = c instanceof LastHttpContent;
+        if (switching) {
+            c.release();
+            if (last) {
+                splice();
+            }
+            return;
+        }
+        responseBytes += c.content().readableBytes();
+        front.write(c);
+        if (last) {
+            if (informational) {
+                informational = false;
+            } else {
+                finish();
+            }
+        }
+    }
+
+    void backendReadComplete() {
+        client.flush();
+        if (client.channel().isWritable()) {
+            backendCh.read();
+        }
+    }
+
+    void clientWritable() {
+        if (backendCh != null && (!done || spliced) && backendCh.isActive()) {
+            backendCh.read();
+        }
+        front.maybeRead();
+    }
+
+    private void finish() {
+        done = true;
+        cancelResponseTimer();
+        uncount();
+        Channel ch = backendCh;
+        backendHandler.unbind();
+        if (requestComplete && backendKeepAlive && !proxy.draining()) {
+            proxy.pool(client.channel().eventLoop()).release(backend, ch);
+        } else {
+            ch.close();
+        }
+        end(status);
+        client.flush();
+        front.exchangeDone(closeClient);
+    }
+
+    // ---- websocket (or other) upgrade ----
+
+    private void splice() {
+        spliced = true;
+        done = true;
+        cancelResponseTimer();
+        front.upgraded();
+        HttpClientCodec codec = backendCh.pipeline().get(HttpClientCodec.class);
+        codec.removeOutboundHandler();
+        backendCh.pipeline().remove(BackendInitializer.IDLE);
+        backendCh.pipeline().remove(codec);
+        record(status);
+        client.flush();
+        backendCh.flush();
+        backendCh.read();
+        front.maybeRead();
+    }
+
+    // ---- failures ----
+
+    /** The backend connection closed while this exchange owned it. */
+    void backendClosed() {
+        if (spliced) {
+            uncount();
+            endSplice();
+            front.closeAfterFlush();
+            return;
+        }
+        if (done) {
+            return;
+        }
+        cancelResponseTimer();
+        uncount();
+        boolean reused = backendHandler.reused();
+        backendCh = null;
+        backendHandler = null;
+        if (!responseStarted) {
+            if (replayable && attempts < maxAttempts) {
+                log.debug("app {}: instance {} closed the {} connection before answering; retrying request {}",
+                        route.app(), backend, reused ? "pooled" : "new", requestId);
+                attempt(true);
+                return;
+            }
+            fail(HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        log.warn("app {}: instance {} closed the connection in the middle of a response, request {}",
+                route.app(), backend, requestId);
+        abort();
+    }
+
+    private void startResponseTimer() {
+        if (responseTimer == null && !responseStarted) {
+            long nanos = proxy.config().backendTimeout().toNanos();
+            responseTimer = client.executor().schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void timedOut() {
+        responseTimer = null;
+        if (done || responseStarted) {
+            return;
+        }
+        log.warn("app {}: instance {} did not answer within {}, request {}", route.app(), backend,
+                proxy.config().backendTimeout(), requestId);
+        dropBackend();
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT);
+    }
+
+    private void dropBackend() {
+        uncount();
+        if (backendCh != null) {
+            backendHandler.unbind();
+            backendCh.close();
+            backendCh = null;
+        }
+    }
+
+    /** Answers with an error page if nothing was sent to the client yet; else cuts the connection. */
+    private void fail(HttpResponseStatus s) {
+        if (responseStarted) {
+            abort();
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        dropBackend();
+        if (!requestComplete && !bodyless(request)) {
+            closeClient = true;
+        }
+        end(s.code());
+        front.sendError(s, request, requestId, closeClient);
+    }
+
+    /** A response already started and cannot be completed: both connections are closed. */
+    private void abort() {
+        done = true;
+        cancelResponseTimer();
+        dropBackend();
+        end(status == 0 ? 502 : status);
+        front.closeAfterFlush();
+    }
+
+    /** The client went away. */
+    void clientClosed() {
+        if (spliced) {
+            endSplice();
+            uncount();
+            if (backendCh != null) {
+                backendCh.close();
+            }
+            return;
+        }
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        dropBackend();
+        end(499);
+    }
+
+    private void end(int finalStatus) {
+        proxy.exchanges().decrementAndGet();
+        record(finalStatus);
+    }
+
+    private void endSplice() {
+        if (spliced) {
+            spliced = false;
+            proxy.exchanges().decrementAndGet();
+        }
+    }
+
+    private void record(int finalStatus) {
+        long nanos = System.nanoTime() - startNanos;
+        proxy.traffic().record(route.app(), finalStatus, nanos);
+        AccessLog logger = proxy.accessLog();
+        if (logger.enabled()) {
+            logger.write(new AccessLog.Entry(Instant.now(), route.app(),
+                    backend == null ? null : backend.instance(), request.method().name(), path, finalStatus,
+                    responseBytes, nanos / 1e6, requestId));
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.skep.route.proxy;
+
+import dev.skep.route.AppRoute;
+import dev.skep.route.RouterConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayDeque;
+
+/**
+ * The client end of a connection: takes requests one at a time (pipelined ones wait in the inbox),
+ * validates and routes each, and runs it as an {@link Exchange}. Auto-read is off; this handler
+ * asks for the next bytes only when they can go somewhere.
+ */
+public final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final ProxyContext proxy;
+    private final boolean tls;
+    private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
+    private ChannelHandlerContext ctx;
+    private Exchange current;
+    private boolean closing;
+    private boolean upgraded;
+
+    public FrontendHandler(ProxyContext proxy, boolean tls) {
+        this.proxy = proxy;
+        this.tls = tls;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+        } else if (upgraded) {
+            if (msg instanceof ByteBuf b && current != null) {
+                current.relayFromClient(b);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } else {
+            inbox.add(msg);
+            drain();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (current != null) {
+            current.flushBackend();
+        }
+        maybeRead();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (current != null && ctx.channel().isWritable()) {
+            current.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        Object m;
+        while ((m = inbox.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+        if (current != null) {
+            Exchange e = current;
+            current = null;
+            e.clientClosed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HeaderTimeout.Expired expired) {
+            if (current == null && !closing) {
+                if (expired.partial()) {
+                    sendError(HttpResponseStatus.REQUEST_TIMEOUT, null, ProxyHeaders.requestId(null), true);
+                } else {
+                    closing = true;
+                    ctx.close();
+                }
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            if (current == null && !upgraded) {
+                closing = true;
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        closing = true;
+        ctx.close();
+    }
+
+    // ---- the request queue ----
+
+    /** Feeds queued messages to the current exchange, or starts the next one. */
+    void drain() {
+        while (!inbox.isEmpty() && !closing) {
+            Object m = inbox.peek();
+            if (current == null) {
+                inbox.poll();
+                if (m instanceof HttpRequest req) {
+                    startExchange(req);
+                } else {
+                    ReferenceCountUtil.release(m); // the rest of a request already answered
+                }
+            } else if (current.acceptsRequestContent() && m instanceof io.netty.handler.codec.http.HttpContent c) {
+                inbox.poll();
+                current.requestContent(c);
+            } else {
+                break;
+            }
+        }
+    }
+
+    /** Reads more from the client when what comes next can be handled. */
+    void maybeRead() {
+        if (closing || !inbox.isEmpty() || !ctx.channel().isActive()) {
+            return;
+        }
+        if (upgraded ? current != null && current.backendWritable()
+                : current == null || current.wantsRequestContent()) {
+            ctx.read();
+        }
+    }
+
+    private void startExchange(HttpRequest req) {
+        HeaderTimeout timeout = ctx.pipeline().get(HeaderTimeout.class);
+        if (timeout != null) {
+            timeout.headReceived();
+        }
+        RouterConfig config = proxy.config();
+        String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            HttpResponseStatus s = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+            local(s, req, requestId, null, true);
+            return;
+        }
+        if (req.uri().length() > config.maxUrlBytes()) {
+            local(HttpResponseStatus.REQUEST_URI_TOO_LONG, req, requestId, null, true);
+            return;
+        }
+        String host = hostOf(req);
+        if (host == null) {
+            local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, !Exchange.bodyless(req));
+            return;
+        }
+        AppRoute route = proxy.table().lookup(host);
+        if (route == null) {
+            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
+            return;
+        }
+        if (route.backends().isEmpty()) {
+            local(HttpResponseStatus.SERVICE_UNAVAILABLE, req, requestId, route, !Exchange.bodyless(req));
+            return;
+        }
+        long maxBody = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : config.maxBodyBytes();
+        if (HttpUtil.getContentLength(req, 0L) > maxBody) {
+            local(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, req, requestId, route, true);
+            return;
+        }
+        if (req.headers().contains(HttpHeaderNames.EXPECT)
+                && !req.headers().contains(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
+            local(HttpResponseStatus.EXPECTATION_FAILED, req, requestId, route, true);
+            return;
+        }
+        InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        int localPort = ctx.channel().localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+        ProxyHeaders.forRequest(req.headers(), peer, tls, localPort, requestId);
+        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody);
+        current.start();
+    }
+
+    /** The Host header, or the authority of an absolute-form target; null when neither is usable. */
+    static String hostOf(HttpRequest req) {
+        String host = req.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        String uri = req.uri();
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            try {
+                return URI.create(uri).getRawAuthority();
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** A response made here, not by an app: routing and limit errors. */
+    private void local(HttpResponseStatus s, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        long start = System.nanoTime();
+        if (route != null) {
+            proxy.traffic().record(route.app(), s.code(), System.nanoTime() - start);
+        }
+        AccessLog accessLog = proxy.accessLog();
+        if (accessLog.enabled()) {
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
+                    req.method().name(), q < 0 ? uri : uri.substring(0, q), s.code(), 0, 0, requestId));
+        }
+        sendError(s, req, requestId, close || !HttpUtil.isKeepAlive(req));
+    }
+
+    /** Writes an error page; then waits for the next request, or closes. */
+    void sendError(HttpResponseStatus s, HttpRequest req, String requestId, boolean close) {
+        String accept = req == null ? null : req.headers().get(HttpHeaderNames.ACCEPT);
+        FullHttpResponse r = ErrorPages.response(s, accept, requestId, ctx.alloc());
+        if (close || proxy.draining()) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            closing = true;
+            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(r);
+        exchangeDone(false);
+    }
+
+    // ---- called by the exchange ----
+
+    void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    void exchangeDone(boolean close) {
+        current = null;
+        if (close || proxy.draining()) {
+            closeAfterFlush();
+            return;
+        }
+        HeaderTimeout timeout = ctx.pipeline().get(HeaderTimeout.class);
+        if (timeout != null) {
+            timeout.awaitNextHead();
+        }
+        drain();
+        maybeRead();
+    }
+
+    void closeAfterFlush() {
+        if (!closing) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** After a 101: the HTTP codec and timeouts leave; bytes are relayed as they are. */
+    void upgraded() {
+        upgraded = true;
+        HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+        if (codec != null) {
+            codec.removeOutboundHandler();
+        }
+        FrontendInitializer.removeForUpgrade(ctx.pipeline());
+        if (codec != null) {
+            ctx.pipeline().remove(codec);
+        }
+    }
+
+    boolean isIdle() {
+        return current == null;
+    }
+}

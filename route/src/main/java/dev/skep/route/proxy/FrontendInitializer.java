@@ -1,0 +1,66 @@
+package dev.skep.route.proxy;
+
+import dev.skep.route.RouterConfig;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/** The pipeline of one client connection, as a list of named steps. */
+public final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String LIMIT = "limit";
+    static final String HEADER_TIMEOUT = "header-timeout";
+    static final String IDLE = "idle";
+    static final String HTTP = "http";
+    static final String PROXY = "proxy";
+
+    private final ProxyContext proxy;
+    private final ChannelHandler connectionLimit;
+
+    public FrontendInitializer(ProxyContext proxy) {
+        this.proxy = proxy;
+        this.connectionLimit = new ConnectionLimit(proxy.config().maxConnections());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(LIMIT, connectionLimit);
+        addHttpHandlers(p, proxy, false);
+    }
+
+    /** Everything after transport and TLS: timeouts, the HTTP/1.1 codec, the proxy. */
+    public static void addHttpHandlers(ChannelPipeline p, ProxyContext proxy, boolean tls) {
+        addTimeoutHandlers(p, proxy.config());
+        addHttp1Codec(p, proxy.config());
+        p.addLast(PROXY, new FrontendHandler(proxy, tls));
+    }
+
+    static void addTimeoutHandlers(ChannelPipeline p, RouterConfig config) {
+        p.addLast(HEADER_TIMEOUT, new HeaderTimeout(config.headerTimeout()));
+        p.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    static void addHttp1Codec(ChannelPipeline p, RouterConfig config) {
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxUrlBytes() + 64)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024);
+        p.addLast(HTTP, new HttpServerCodec(decoder));
+    }
+
+    static void removeForUpgrade(ChannelPipeline p) {
+        if (p.get(HEADER_TIMEOUT) != null) {
+            p.remove(HEADER_TIMEOUT);
+        }
+        if (p.get(IDLE) != null) {
+            p.remove(IDLE);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.skep.route.proxy;
+
+import dev.skep.route.Backend;
+import dev.skep.route.RouteTable;
+import dev.skep.route.RouterConfig;
+import io.netty.channel.EventLoop;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What every connection of one router shares: config, the current route table, backend loads,
+ * per-event-loop pools, counters. Owned by the router server.
+ */
+public final class ProxyContext {
+
+    private final RouterConfig config;
+    private final BackendLoads loads;
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final AccessLog accessLog = new AccessLog();
+    private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
+    private final AtomicInteger exchanges = new AtomicInteger();
+    private volatile Dialer dialer;
+    private volatile RouteTable table = RouteTable.empty();
+    private volatile Set<Backend> live = Set.of();
+    private volatile Map<Backend, InetSocketAddress> addresses = Map.of();
+    private volatile boolean draining;
+
+    public ProxyContext(RouterConfig config, BackendLoads loads, Dialer dialer) {
+        this.config = config;
+        this.loads = loads;
+        this.dialer = dialer;
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public RouteTable table() {
+        return table;
+    }
+
+    /** Swaps the table; pooled idle connections to backends that left are closed on their own loops. */
+    public void update(RouteTable next) {
+        Set<Backend> nextLive = Set.copyOf(next.backends());
+        Map<Backend, InetSocketAddress> resolved = new HashMap<>();
+        for (Backend b : nextLive) {
+            InetSocketAddress known = addresses.get(b);
+            resolved.put(b, known != null ? known : new InetSocketAddress(b.host(), b.port())); // DNS here, off the loops
+        }
+        addresses = resolved;
+        table = next;
+        live = nextLive;
+        loads.retain(nextLive);
+        pools.forEach((loop, pool) -> loop.execute(pool::closeIdleNotLive));
+    }
+
+    /** The backend's address, resolved when the table arrived (never on an event loop). */
+    public InetSocketAddress address(Backend b) {
+        InetSocketAddress a = addresses.get(b);
+        return a != null ? a : InetSocketAddress.createUnresolved(b.host(), b.port());
+    }
+
+    boolean isLive(Backend b) {
+        return live.contains(b);
+    }
+
+    public BackendLoads loads() {
+        return loads;
+    }
+
+    public TrafficCounters traffic() {
+        return traffic;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    BackendPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new BackendPool(this));
+    }
+
+    Dialer dialer() {
+        return dialer;
+    }
+
+    public void dialer(Dialer d) {
+        this.dialer = d;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** From now on every response closes its connection and idle pooled connections are closed. */
+    public void startDraining() {
+        draining = true;
+        pools.forEach((loop, pool) -> loop.execute(pool::closeAllIdle));
+    }
+
+    AtomicInteger exchanges() {
+        return exchanges;
+    }
+
+    public int inFlight() {
+        return exchanges.get();
+    }
+}
