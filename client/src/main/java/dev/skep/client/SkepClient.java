@@ -74,6 +74,8 @@ public final class SkepClient implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if ("http".equalsIgnoreCase(this.server.getScheme())) {
+            builder.sslContext(Tls.unused()); // the JDK's default context costs ~100 ms of start-up
         }
         this.http = builder.build();
     }
