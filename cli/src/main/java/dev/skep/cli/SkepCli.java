@@ -80,6 +80,9 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command for this process: reads the environment and home once, here. */
     public static CommandLine commandLine() {
+        // JSON and HTTP set-up on the other core while picocli builds its model: a ps round trip
+        // then costs the longer of the two, not their sum
+        Thread.ofPlatform().daemon().name("skep-warm-up").start(SkepClient::warmUp);
         return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
                 System.console() != null);
     }

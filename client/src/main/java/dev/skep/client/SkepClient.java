@@ -85,6 +85,24 @@ public final class SkepClient implements AutoCloseable {
         return new SkepClient(config.server(), config.token(), tls);
     }
 
+    /**
+     * Loads and links what a first call needs (the JSON mapping of the views, the HTTP classes),
+     * so that a CLI can do it on another core while it parses its arguments. Any thread, any
+     * number of times; it sends nothing.
+     */
+    public static void warmUp() {
+        try {
+            Json.MAPPER.readValue("[{\"updated\":\"2026-01-01T00:00:00Z\",\"instances\":[{\"since\":null}],"
+                    + "\"releases\":[{\"number\":1}]}]", Json.MAPPER.getTypeFactory()
+                    .constructCollectionType(List.class, AppView.class));
+            Json.MAPPER.readValue("{\"stage\":\"done\",\"result\":{\"instances\":[]}}", DeployProgress.class);
+            Json.MAPPER.readValue("{\"error\":\"x\"}", ApiError.class);
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Accept", JSON).GET().build();
+        } catch (IOException | RuntimeException e) {
+            // only a head start: whatever failed here fails again, and is reported, on the real call
+        }
+    }
+
     public URI server() {
         return server;
     }
