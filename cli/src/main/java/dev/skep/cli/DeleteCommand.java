@@ -22,7 +22,7 @@ final class DeleteCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -36,7 +36,7 @@ final class DeleteCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "this deletes " + app
                     + " with all its releases and env, with no undo; add --yes to go ahead");
         }
-        skep.client().delete(app);
+        skep.client(options).delete(app);
         skep.out().println("deleted " + app);
         return SkepCli.EXIT_OK;
     }

@@ -31,7 +31,7 @@ final class DeployCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Option(names = {"-a", "--app"}, required = true, paramLabel = "USER/APP",
             description = "the app to deploy to, e.g. alice/shop (created on its first deploy)")
@@ -47,7 +47,7 @@ final class DeployCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new ParameterException(spec.commandLine(), "DIR " + root + " is not a directory");
         }
-        SkepClient client = skep.client(); // a missing token fails here, before any packing
+        SkepClient client = skep.client(options); // a missing token fails here, before any packing
         PrintWriter out = skep.out();
         Path tarball = Files.createTempFile("skep-deploy-", ".tar.gz");
         try {

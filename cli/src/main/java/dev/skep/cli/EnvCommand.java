@@ -35,7 +35,7 @@ final class EnvCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -59,7 +59,7 @@ final class EnvCommand implements Callable<Integer> {
             case "unset" -> new EnvChange(Map.of(), parseKeys());
             default -> throw usage("unknown env action '" + action + "': use set KEY=VALUE ... or unset KEY ...");
         };
-        EnvView after = skep.client().changeEnv(app, change);
+        EnvView after = skep.client(options).changeEnv(app, change);
         String keys = String.join(", ", "set".equals(action) ? change.set().keySet() : change.unset());
         skep.out().println(action + " " + keys + " on " + app + ": release v" + after.release()
                 + " (the instances restart with it)");
@@ -67,7 +67,7 @@ final class EnvCommand implements Callable<Integer> {
     }
 
     private int list() {
-        EnvView view = skep.client().env(app);
+        EnvView view = skep.client(options).env(app);
         PrintWriter out = skep.out();
         Map<String, String> env = view.env() == null ? Map.of() : new TreeMap<>(view.env());
         if (env.isEmpty()) {

@@ -25,7 +25,7 @@ final class LogsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Option(names = {"-f", "--follow"}, description = "keep printing new lines until interrupted (Ctrl-C)")
     boolean follow;
@@ -43,7 +43,7 @@ final class LogsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-n must be 0 or more, found " + lines);
         }
         PrintWriter out = skep.out();
-        try (Stream<String> log = skep.client().logs(app, lines, follow)) {
+        try (Stream<String> log = skep.client(options).logs(app, lines, follow)) {
             log.forEach(line -> {
                 out.println(line);
                 if (follow) {

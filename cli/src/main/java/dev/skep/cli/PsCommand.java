@@ -28,7 +28,7 @@ final class PsCommand implements Callable<Integer> {
     SkepCli skep;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "show one app in detail")
     AppId app;
@@ -38,10 +38,10 @@ final class PsCommand implements Callable<Integer> {
         Instant now = skep.clock().instant();
         PrintWriter out = skep.out();
         if (app != null) {
-            printOne(out, skep.client().app(app), now);
+            printOne(out, skep.client(options).app(app), now);
             return SkepCli.EXIT_OK;
         }
-        List<AppView> apps = withInstances(skep.client(), skep.client().apps());
+        List<AppView> apps = withInstances(skep.client(options), skep.client(options).apps());
         if (apps.isEmpty()) {
             out.println("no apps yet: deploy one with `skep deploy --app USER/APP DIR`");
         } else {

@@ -15,14 +15,14 @@ final class RestartCommand implements Callable<Integer> {
     SkepCli skep;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
     @Override
     public Integer call() {
-        Views.printChanged(skep.out(), skep.client().restart(app));
+        Views.printChanged(skep.out(), skep.client(options).restart(app));
         return SkepCli.EXIT_OK;
     }
 }

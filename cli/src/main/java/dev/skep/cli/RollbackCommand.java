@@ -23,7 +23,7 @@ final class RollbackCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -36,7 +36,7 @@ final class RollbackCommand implements Callable<Integer> {
         if (release != null && release < 1) {
             throw new ParameterException(spec.commandLine(), "N must be a release number (1 or more), found " + release);
         }
-        AppView after = release == null ? skep.client().rollback(app) : skep.client().rollback(app, release);
+        AppView after = release == null ? skep.client(options).rollback(app) : skep.client(options).rollback(app, release);
         skep.out().println("rolled back " + app + " to release v" + after.release());
         Views.printChanged(skep.out(), after);
         return SkepCli.EXIT_OK;

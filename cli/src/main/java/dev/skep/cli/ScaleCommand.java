@@ -21,7 +21,7 @@ final class ScaleCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -34,7 +34,7 @@ final class ScaleCommand implements Callable<Integer> {
         if (instances < 0) {
             throw new ParameterException(spec.commandLine(), "N must be 0 or more, found " + instances);
         }
-        Views.printChanged(skep.out(), skep.client().scale(app, instances));
+        Views.printChanged(skep.out(), skep.client(options).scale(app, instances));
         return SkepCli.EXIT_OK;
     }
 }

@@ -17,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -49,16 +48,18 @@ public final class SkepCli implements Callable<Integer> {
     /** No answer from the server: refused, timed out, or the connection broke. */
     public static final int EXIT_UNREACHABLE = 3;
 
-    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
-            description = "skep's API address (default: $SKEP_SERVER, else " + ClientConfig.DEFAULT_SERVER + ")")
+    static final String SERVER_HELP = "skep's API address (default: $SKEP_SERVER, else "
+            + ClientConfig.DEFAULT_SERVER + ")";
+    static final String TOKEN_HELP = "API token (default: $SKEP_TOKEN, else the admin.token file)";
+    static final String CA_HELP = "trust this CA for https (default: $SKEP_CA_FILE)";
+
+    @Option(names = "--server", paramLabel = "URL", description = SERVER_HELP)
     String server;
 
-    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
-            description = "API token (default: $SKEP_TOKEN, else the admin.token file)")
+    @Option(names = "--token", paramLabel = "TOKEN", description = TOKEN_HELP)
     String token;
 
-    @Option(names = "--ca-file", scope = ScopeType.INHERIT, paramLabel = "PEM",
-            description = "trust this CA for https (default: $SKEP_CA_FILE)")
+    @Option(names = "--ca-file", paramLabel = "PEM", description = CA_HELP)
     String caFile;
 
     @Spec
@@ -117,19 +118,27 @@ public final class SkepCli implements Callable<Integer> {
 
     // --- for the verbs ---
 
-    /** The client, set up from flags and environment on first use; closed after the command. */
-    SkepClient client() {
+    /**
+     * The client, set up on first use from the verb's options, else skep's own, else the
+     * environment; closed after the command.
+     */
+    SkepClient client(ClientOptions verb) {
         if (client == null) {
-            client = SkepClient.of(config());
+            client = SkepClient.of(config(verb));
         }
         return client;
     }
 
-    ClientConfig config() {
+    ClientConfig config(ClientOptions verb) {
         if (config == null) {
-            config = ClientConfig.resolve(server, token, caFile, env, home);
+            config = ClientConfig.resolve(either(verb.server, server), either(verb.token, token),
+                    either(verb.caFile, caFile), env, home);
         }
         return config;
+    }
+
+    private static String either(String verbValue, String topValue) {
+        return verbValue != null ? verbValue : topValue;
     }
 
     /** The config if it was resolved during this command, else null (for error messages). */

@@ -15,14 +15,14 @@ final class StartCommand implements Callable<Integer> {
     SkepCli skep;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
     @Override
     public Integer call() {
-        Views.printChanged(skep.out(), skep.client().start(app));
+        Views.printChanged(skep.out(), skep.client(options).start(app));
         return SkepCli.EXIT_OK;
     }
 }

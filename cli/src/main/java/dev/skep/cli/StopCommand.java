@@ -15,14 +15,14 @@ final class StopCommand implements Callable<Integer> {
     SkepCli skep;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
     @Override
     public Integer call() {
-        Views.printChanged(skep.out(), skep.client().stop(app));
+        Views.printChanged(skep.out(), skep.client(options).stop(app));
         return SkepCli.EXIT_OK;
     }
 }

@@ -13,13 +13,13 @@ final class VersionCommand implements Callable<Integer> {
     SkepCli skep;
 
     @Mixin
-    HelpOption help;
+    ClientOptions options;
 
     @Override
     public Integer call() {
         skep.out().println("client: " + SkepCli.version());
         skep.out().flush();
-        skep.out().println("server: " + skep.client().version() + " at " + skep.config().server());
+        skep.out().println("server: " + skep.client(options).version() + " at " + skep.config(options).server());
         return SkepCli.EXIT_OK;
     }
 }

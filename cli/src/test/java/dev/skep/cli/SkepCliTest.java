@@ -156,19 +156,32 @@ class SkepCliTest {
         @Option(names = "--port")
         int port;
 
+        @Option(names = "--token", description = "the admin token to set")
+        String token;
+
         @Override
         public Integer call() {
-            return 42 + port;
+            return 42 + port + token.length();
         }
     }
 
     @Test
-    void theServerModuleCanAddItsOwnVerbs() {
+    void theServerModuleCanAddItsOwnVerbsWithOptionsOfTheSameName() {
         CommandLine skep = SkepCli.commandLine(Map.of(), home, Clock.systemUTC(), false);
         skep.addSubcommand(new ServerVerb());
 
-        assertThat(skep.execute("server", "--port", "1")).isEqualTo(43);
+        assertThat(skep.execute("server", "--port", "1", "--token", "abc")).isEqualTo(46);
         assertThat(CliRun.run(skep, "--help").out()).contains("server", "Run everything on this host.");
+        assertThat(CliRun.run(skep, "server", "--help").out()).doesNotContain("--server", "--ca-file");
+    }
+
+    @Test
+    void theVerbsServerWinsOverTheOneBeforeIt() {
+        fake.on("GET", "/v1/apps", 200, "[]");
+
+        CliRun.Result result = cli().run("--server", "http://127.0.0.1:1", "ps", "--server", fake.uri().toString());
+
+        assertThat(result.exit()).as(result.err()).isZero();
     }
 
     @Test
