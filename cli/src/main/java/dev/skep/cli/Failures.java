@@ -4,7 +4,9 @@ import dev.skep.client.ClientConfig;
 import dev.skep.client.ClientConfigException;
 import dev.skep.client.SkepApiException;
 import dev.skep.client.SkepClientException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -35,6 +37,9 @@ final class Failures {
             code = SkepCli.EXIT_USAGE;
         } else if (failure instanceof CliFailure local) {
             print(err, local.getMessage(), local.detail());
+            code = SkepCli.EXIT_REFUSED;
+        } else if (failure instanceof IOException || failure instanceof UncheckedIOException) {
+            print(err, String.valueOf(failure.getMessage()), "a local file could not be read or written");
             code = SkepCli.EXIT_REFUSED;
         } else {
             throw failure; // a bug: picocli prints the stack trace, exit 1
