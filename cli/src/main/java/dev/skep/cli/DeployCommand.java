@@ -1,0 +1,79 @@
+package dev.skep.cli;
+
+import dev.skep.client.SkepClient;
+import dev.skep.model.AppId;
+import dev.skep.model.view.DeployResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep deploy [DIR] --app USER/APP */
+@Command(name = "deploy", description = {"Pack DIR and deploy it as the next release of an app.",
+    "Leaves out .git, node_modules and what DIR/.skepignore names (.gitignore patterns).",
+    "The server installs the dependencies (npm ci), starts the new release and switches traffic",
+    "when it is ready; a release that never gets ready leaves the old one serving."})
+final class DeployCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Option(names = {"-a", "--app"}, required = true, paramLabel = "USER/APP",
+            description = "the app to deploy to, e.g. alice/shop (created on its first deploy)")
+    AppId app;
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = ".",
+            description = "the app's directory (default: the current one)")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+        Path root = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new ParameterException(spec.commandLine(), "DIR " + root + " is not a directory");
+        }
+        SkepClient client = skep.client(options); // a missing token fails here, before any packing
+        PrintWriter out = skep.out();
+        Path tarball = Files.createTempFile("skep-deploy-", ".tar.gz");
+        try {
+            long size = pack(root, tarball, out);
+            out.println("uploading " + Format.bytes(size) + " to " + client.server() + " as " + app);
+            out.flush();
+            DeployPrinter printer = new DeployPrinter(out, skep.interactive(), skep.clock());
+            DeployResult result = client.deploy(app, tarball, printer::uploaded, printer::progress);
+            printer.result(result);
+        } finally {
+            Files.deleteIfExists(tarball);
+        }
+        return SkepCli.EXIT_OK;
+    }
+
+    private long pack(Path root, Path tarball, PrintWriter out) {
+        try {
+            Tarball.Summary summary = Tarball.pack(root, tarball);
+            summary.warnings().forEach(warning -> skep.err().println("warning: " + warning));
+            long size = Files.size(tarball);
+            out.println("packed " + summary.files() + " files (" + Format.bytes(summary.bytes()) + ") from " + root
+                    + " into " + Format.bytes(size));
+            return size;
+        } catch (IOException e) {
+            throw new CliFailure("cannot pack " + root + ": " + e.getMessage(),
+                    "check that the files are readable, or leave them out in " + IgnoreRules.FILE, e);
+        }
+    }
+}

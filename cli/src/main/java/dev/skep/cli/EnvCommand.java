@@ -1,0 +1,106 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import dev.skep.model.view.EnvChange;
+import dev.skep.model.view.EnvView;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep env USER/APP [set K=V ... | unset K ...] */
+@Command(name = "env", description = {"List an app's env, or set or unset keys.",
+    "A change makes a new release: the instances restart with it.",
+    "  skep env alice/shop", "  skep env alice/shop set NODE_ENV=production API_KEY=s3cret",
+    "  skep env alice/shop unset API_KEY"})
+final class EnvCommand implements Callable<Integer> {
+
+    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
+    AppId app;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "set|unset", description = "what to change")
+    String action;
+
+    @Parameters(index = "2..*", paramLabel = "K=V|K", description = "KEY=VALUE to set, KEY to unset")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (action == null) {
+            return list();
+        }
+        if (args.isEmpty()) {
+            throw usage("name at least one key: " + ("set".equals(action) ? "set KEY=VALUE ..." : "unset KEY ..."));
+        }
+        EnvChange change = switch (action) {
+            case "set" -> new EnvChange(parseAssignments(), List.of());
+            case "unset" -> new EnvChange(Map.of(), parseKeys());
+            default -> throw usage("unknown env action '" + action + "': use set KEY=VALUE ... or unset KEY ...");
+        };
+        EnvView after = skep.client(options).changeEnv(app, change);
+        String keys = String.join(", ", "set".equals(action) ? change.set().keySet() : change.unset());
+        skep.out().println(action + " " + keys + " on " + app + ": release v" + after.release()
+                + " (the instances restart with it)");
+        return SkepCli.EXIT_OK;
+    }
+
+    private int list() {
+        EnvView view = skep.client(options).env(app);
+        PrintWriter out = skep.out();
+        Map<String, String> env = view.env() == null ? Map.of() : new TreeMap<>(view.env());
+        if (env.isEmpty()) {
+            skep.err().println(app + " has no env yet: `skep env " + app + " set KEY=VALUE`");
+        }
+        env.forEach((key, value) -> out.println(key + "=" + (value == null ? "" : value)));
+        return SkepCli.EXIT_OK;
+    }
+
+    private Map<String, String> parseAssignments() {
+        Map<String, String> set = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 0) {
+                throw usage("'" + arg + "' is not KEY=VALUE (to set an empty value: " + arg + "=)");
+            }
+            set.put(checkKey(arg.substring(0, eq)), arg.substring(eq + 1));
+        }
+        return set;
+    }
+
+    private List<String> parseKeys() {
+        return args.stream().map(this::checkKey).distinct().toList();
+    }
+
+    private String checkKey(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw usage("invalid env key '" + key + "': letters, digits and _, not starting with a digit");
+        }
+        return key;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

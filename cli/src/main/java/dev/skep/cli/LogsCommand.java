@@ -1,0 +1,56 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep logs [-f] [-n N] USER/APP */
+@Command(name = "logs", description = {"Show an app's log: every instance, stdout and stderr, oldest first.",
+    "Lines read: TIME INSTANCE STREAM TEXT."})
+final class LogsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Option(names = {"-f", "--follow"}, description = "keep printing new lines until interrupted (Ctrl-C)")
+    boolean follow;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N", defaultValue = "100",
+            description = "how many of the last lines to show first (default: ${DEFAULT-VALUE})")
+    int lines;
+
+    @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
+    AppId app;
+
+    @Override
+    public Integer call() {
+        if (lines < 0) {
+            throw new ParameterException(spec.commandLine(), "-n must be 0 or more, found " + lines);
+        }
+        PrintWriter out = skep.out();
+        try (Stream<String> log = skep.client(options).logs(app, lines, follow)) {
+            log.forEach(line -> {
+                out.println(line);
+                if (follow) {
+                    out.flush();
+                }
+            });
+        }
+        return SkepCli.EXIT_OK;
+    }
+}

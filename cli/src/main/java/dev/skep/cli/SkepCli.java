@@ -1,0 +1,201 @@
+package dev.skep.cli;
+
+import dev.skep.client.ClientConfig;
+import dev.skep.client.SkepClient;
+import dev.skep.model.AppId;
+import dev.skep.model.SkepException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code skep} command: global options, the client verbs, and how failures become exit codes.
+ * The server module adds its own subcommands ({@code server}, {@code agent}, {@code router}) to
+ * the {@link CommandLine} that {@link #commandLine()} returns.
+ */
+@Command(name = "skep",
+        mixinStandardHelpOptions = true,
+        versionProvider = SkepCli.Version.class,
+        description = "skep: a private cloud for Node.js apps.",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {
+            DeployCommand.class, PsCommand.class, LogsCommand.class,
+            StartCommand.class, StopCommand.class, RestartCommand.class,
+            ScaleCommand.class, EnvCommand.class, RollbackCommand.class,
+            DeleteCommand.class, VersionCommand.class, CommandLine.HelpCommand.class
+        },
+        footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "
+                + "$SKEP_DATA_DIR or ~/.skep) and $SKEP_CA_FILE.",
+            "Exit codes: 0 ok, 1 the server said no, 2 usage error, 3 cannot reach the server."})
+public final class SkepCli implements Callable<Integer> {
+
+    public static final int EXIT_OK = 0;
+    /** The server answered with an error (or a local step such as packing failed). */
+    public static final int EXIT_REFUSED = 1;
+    /** Bad arguments or missing configuration (picocli's default for usage errors). */
+    public static final int EXIT_USAGE = 2;
+    /** No answer from the server: refused, timed out, or the connection broke. */
+    public static final int EXIT_UNREACHABLE = 3;
+
+    static final String SERVER_HELP = "skep's API address (default: $SKEP_SERVER, else "
+            + ClientConfig.DEFAULT_SERVER + ")";
+    static final String TOKEN_HELP = "API token (default: $SKEP_TOKEN, else the admin.token file)";
+    static final String CA_HELP = "trust this CA for https (default: $SKEP_CA_FILE)";
+
+    @Option(names = "--server", paramLabel = "URL", description = SERVER_HELP)
+    String server;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = TOKEN_HELP)
+    String token;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = CA_HELP)
+    String caFile;
+
+    @Spec
+    CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final Clock clock;
+    private final boolean interactive;
+    private ClientConfig config;
+    private SkepClient client;
+
+    SkepCli(Map<String, String> env, Path home, Clock clock, boolean interactive) {
+        this.env = Map.copyOf(env);
+        this.home = home;
+        this.clock = clock;
+        this.interactive = interactive;
+    }
+
+    /** The {@code skep} command for this process: reads the environment and home once, here. */
+    public static CommandLine commandLine() {
+        // JSON and HTTP set-up on the other core while picocli builds its model: a ps round trip
+        // then costs the longer of the two, not their sum
+        Thread.ofPlatform().daemon().name("skep-warm-up").start(SkepClient::warmUp);
+        return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+                System.console() != null);
+    }
+
+    /** The {@code skep} command with the environment, home, clock and terminal given (for tests). */
+    public static CommandLine commandLine(Map<String, String> env, Path home, Clock clock, boolean interactive) {
+        SkepCli cli = new SkepCli(env, home, clock, interactive);
+        CommandLine commandLine = new CommandLine(cli);
+        commandLine.registerConverter(AppId.class, SkepCli::appId);
+        commandLine.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                cli.closeClient();
+            }
+        });
+        commandLine.setExecutionExceptionHandler(Failures::handle);
+        commandLine.setParameterExceptionHandler(Failures::usage);
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** {@code skep} alone: show what there is to do, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(err());
+        return EXIT_USAGE;
+    }
+
+    // --- for the verbs ---
+
+    /**
+     * The client, set up on first use from the verb's options, else skep's own, else the
+     * environment; closed after the command.
+     */
+    SkepClient client(ClientOptions verb) {
+        if (client == null) {
+            client = SkepClient.of(config(verb));
+        }
+        return client;
+    }
+
+    ClientConfig config(ClientOptions verb) {
+        if (config == null) {
+            config = ClientConfig.resolve(either(verb.server, server), either(verb.token, token),
+                    either(verb.caFile, caFile), env, home);
+        }
+        return config;
+    }
+
+    private static String either(String verbValue, String topValue) {
+        return verbValue != null ? verbValue : topValue;
+    }
+
+    /** The config if it was resolved during this command, else null (for error messages). */
+    ClientConfig resolvedConfig() {
+        return config;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** True when a person watches a terminal: progress may redraw one line. */
+    boolean interactive() {
+        return interactive;
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    private static AppId appId(String text) {
+        try {
+            return AppId.parse(text);
+        } catch (SkepException e) {
+            throw new CommandLine.TypeConversionException(
+                    e.getMessage() + (e.detail() == null ? "" : " (" + e.detail() + ")"));
+        }
+    }
+
+    /** The version of this build, from version.properties (written by Maven). */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = SkepCli.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "skep (unknown version: " + e.getMessage() + ")";
+        }
+        return "skep " + Objects.requireNonNullElse(properties.getProperty("version"), "unknown");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {version()};
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.skep.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Packs an app directory as a .tar.gz for {@code skep deploy}: entries named relative to the
+ * directory ("package.json", "lib/", no "./"), in a stable order, with their permission bits and
+ * times, owned by 0:0. Symbolic links stay links when they point inside the directory; others are
+ * left out with a warning, as are sockets and devices. What {@link IgnoreRules} names is left out.
+ */
+final class Tarball {
+
+    /** What went in, and what was left out that the user may want to know about. */
+    record Summary(int files, long bytes, List<String> warnings) {
+    }
+
+    private final Path root;
+    private final IgnoreRules rules;
+    private final List<String> warnings = new ArrayList<>();
+    private int files;
+    private long bytes;
+
+    private Tarball(Path root, IgnoreRules rules) {
+        this.root = root;
+        this.rules = rules;
+    }
+
+    /** Writes DIR as tar.gz to target (created or replaced). */
+    static Summary pack(Path dir, Path target) throws IOException {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
+            return pack(dir, out);
+        }
+    }
+
+    /** Writes DIR as tar.gz to out, which is finished but not closed. */
+    static Summary pack(Path dir, OutputStream out) throws IOException {
+        Path root = dir.toAbsolutePath().normalize();
+        Tarball tarball = new Tarball(root, IgnoreRules.load(root));
+        GZIPOutputStream gzip = new GZIPOutputStream(new NonClosing(out), 1 << 16);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            tarball.addChildren(tar, root, "");
+            tar.finish();
+        }
+        return new Summary(tarball.files, tarball.bytes, List.copyOf(tarball.warnings));
+    }
+
+    private void addChildren(TarArchiveOutputStream tar, Path dir, String prefix) throws IOException {
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.sorted().toList();
+        }
+        for (Path child : children) {
+            String name = prefix + child.getFileName();
+            BasicFileAttributes attributes = Files.readAttributes(child, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (rules.ignored(name, attributes.isDirectory())) {
+                continue;
+            }
+            if (attributes.isDirectory()) {
+                TarArchiveEntry entry = entry(child, name + "/", attributes, TarArchiveEntry.DEFAULT_DIR_MODE, 040000);
+                tar.putArchiveEntry(entry);
+                tar.closeArchiveEntry();
+                addChildren(tar, child, name + "/");
+            } else if (attributes.isRegularFile()) {
+                TarArchiveEntry entry = entry(child, name, attributes, TarArchiveEntry.DEFAULT_FILE_MODE, 0100000);
+                entry.setSize(attributes.size());
+                tar.putArchiveEntry(entry);
+                Files.copy(child, tar);
+                tar.closeArchiveEntry();
+                files++;
+                bytes += attributes.size();
+            } else if (attributes.isSymbolicLink()) {
+                addLink(tar, child, name);
+            } else {
+                warnings.add("left out " + name + ": not a file, directory or link");
+            }
+        }
+    }
+
+    private void addLink(TarArchiveOutputStream tar, Path link, String name) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        Path resolved = link.getParent().resolve(target).normalize();
+        if (target.isAbsolute() || !resolved.startsWith(root)) {
+            warnings.add("left out " + name + ": a link to " + target + ", outside the app");
+            return;
+        }
+        TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+        entry.setLinkName(target.toString().replace('\\', '/'));
+        entry.setMode(0120777);
+        owner(entry);
+        entry.setModTime(Files.getLastModifiedTime(link, LinkOption.NOFOLLOW_LINKS));
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
+    }
+
+    private static TarArchiveEntry entry(Path path, String name, BasicFileAttributes attributes, int defaultMode,
+                                         int type) throws IOException {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setMode(type | permissions(path, defaultMode & 07777));
+        entry.setModTime(attributes.lastModifiedTime());
+        owner(entry);
+        return entry;
+    }
+
+    private static void owner(TarArchiveEntry entry) {
+        entry.setUserId(0);
+        entry.setGroupId(0);
+        entry.setUserName("");
+        entry.setGroupName("");
+    }
+
+    /** The rwx bits of a file, or the default where the file system has none (Windows). */
+    private static int permissions(Path path, int fallback) throws IOException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return fallback;
+        }
+        Set<PosixFilePermission> set = Files.readAttributes(path, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).permissions();
+        int mode = 0;
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if (set.contains(p)) {
+                mode |= 1 << (8 - p.ordinal()); // OWNER_READ is 0400 ... OTHERS_EXECUTE is 01
+            }
+        }
+        return mode;
+    }
+
+    /** Lets the gzip trailer be written without closing the caller's stream. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.skep.cli;
+
+import dev.skep.model.view.AppView;
+import dev.skep.model.view.InstanceView;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** How apps and instances read on screen; shared by ps, deploy and the app verbs. */
+final class Views {
+
+    static final String READY = "ready";
+
+    private Views() {
+    }
+
+    static List<InstanceView> instances(AppView app) {
+        return app.instances() == null ? List.of() : app.instances();
+    }
+
+    static long ready(List<InstanceView> instances) {
+        return instances.stream().filter(i -> READY.equals(i.state())).count();
+    }
+
+    /** "alice/shop: running, 2/2 instances ready, release v3". */
+    static String summary(AppView app) {
+        List<InstanceView> instances = instances(app);
+        String release = app.release() > 0 ? "release v" + app.release() : "no release yet";
+        return app.app() + ": " + app.state() + ", " + ready(instances) + "/" + app.instancesWanted()
+                + " instances ready, " + release;
+    }
+
+    /** After a change: the summary, and how to watch it settle when it has not yet. */
+    static void printChanged(PrintWriter out, AppView app) {
+        out.println(summary(app));
+        if (app.running() && ready(instances(app)) < app.instancesWanted()) {
+            out.println("watch it settle with `skep ps " + app.app() + "`");
+        }
+    }
+
+    /** ps for apps: one row each. */
+    static void printApps(PrintWriter out, List<AppView> apps, Instant now) {
+        Table table = new Table("APP", "RELEASE", "READY", "STATE", "PORTS", "UPTIME", "RESTARTS", "MEMORY");
+        for (AppView app : apps) {
+            List<InstanceView> instances = instances(app);
+            String ports = instances.stream().map(InstanceView::port).filter(p -> p > 0).sorted().distinct()
+                    .map(String::valueOf).collect(Collectors.joining(","));
+            // the youngest ready instance: a recent restart shows here
+            Instant youngest = instances.stream().filter(i -> READY.equals(i.state()))
+                    .map(InstanceView::since).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
+            int restarts = instances.stream().mapToInt(InstanceView::restarts).sum();
+            boolean anyMemory = instances.stream().anyMatch(i -> i.memoryBytes() != null);
+            long memory = instances.stream().map(InstanceView::memoryBytes).filter(Objects::nonNull)
+                    .mapToLong(Long::longValue).sum();
+            table.row(app.app(), Format.release(app.release()), ready(instances) + "/" + app.instancesWanted(),
+                    app.state(), ports.isEmpty() ? null : ports, Format.uptime(youngest, now),
+                    instances.isEmpty() ? null : restarts, anyMemory ? Format.bytes(memory) : null);
+        }
+        table.print(out);
+    }
+
+    /** ps for one app's instances: one row each. */
+    static void printInstances(PrintWriter out, List<InstanceView> instances, Instant now) {
+        Table table = new Table("INSTANCE", "RELEASE", "STATE", "HOST:PORT", "PID", "UPTIME", "RESTARTS", "MEMORY",
+                "CPU", "LAST EXIT");
+        for (InstanceView i : instances) {
+            table.row(i.instance(), Format.release(i.release()), i.state(),
+                    i.port() > 0 ? i.host() + ":" + i.port() : i.host(), i.pid() > 0 ? i.pid() : null,
+                    Format.uptime(i.since(), now), i.restarts(),
+                    i.memoryBytes() == null ? null : Format.bytes(i.memoryBytes()),
+                    i.cpuPercent() == null ? null : String.format(Locale.ROOT, "%.1f%%", i.cpuPercent()),
+                    i.lastExit());
+        }
+        table.print(out);
+    }
+}

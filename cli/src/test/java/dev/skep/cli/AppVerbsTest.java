@@ -1,0 +1,107 @@
+package dev.skep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.client.FakeSkep;
+import dev.skep.client.Fixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** start, stop, restart, scale, rollback, delete: the request each sends and what it prints. */
+class AppVerbsTest {
+
+    @TempDir
+    Path home;
+
+    private final FakeSkep fake = new FakeSkep();
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private CliRun.Result run(String... args) {
+        return new CliRun(fake, home).run(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"start", "stop", "restart"})
+    void postsToTheVerbsPathAndPrintsTheAppsState(String verb) {
+        fake.on("POST", "/v1/apps/alice/shop/" + verb, 200, Fixtures.shop("running", true, 1));
+
+        CliRun.Result result = run(verb, "alice/shop");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last()).hasToString("POST /v1/apps/alice/shop/" + verb);
+        assertThat(fake.last().body()).isEmpty();
+        assertThat(result.out()).isEqualTo("alice/shop: running, 1/1 instances ready, release v3\n");
+    }
+
+    @Test
+    void saysHowToWatchWhenInstancesAreNotReadyYet() {
+        fake.on("POST", "/v1/apps/alice/shop/start", 200, Fixtures.shop("starting", true, 2));
+
+        assertThat(run("start", "alice/shop").out()).isEqualTo("""
+                alice/shop: starting, 1/2 instances ready, release v3
+                watch it settle with `skep ps alice/shop`
+                """);
+    }
+
+    @Test
+    void scalesWithAPatch() {
+        fake.on("PATCH", "/v1/apps/alice/shop", 200, Fixtures.shop("starting", true, 3));
+
+        CliRun.Result result = run("scale", "alice/shop", "3");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{\"instances\":3}");
+        assertThat(result.out()).startsWith("alice/shop: starting, 1/3 instances ready");
+    }
+
+    @Test
+    void refusesANegativeScale() {
+        CliRun.Result result = run("scale", "alice/shop", "-1");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void rollsBackToThePreviousRelease() {
+        fake.on("POST", "/v1/apps/alice/shop/rollback", 200, Fixtures.shop("running", true, 1).replace(
+                "\"release\":3,\"instancesWanted\"", "\"release\":2,\"instancesWanted\""));
+
+        CliRun.Result result = run("rollback", "alice/shop");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{}");
+        assertThat(result.out()).startsWith("rolled back alice/shop to release v2\n");
+    }
+
+    @Test
+    void rollsBackToAGivenRelease() {
+        fake.on("POST", "/v1/apps/alice/shop/rollback", 200, Fixtures.SHOP);
+
+        assertThat(run("rollback", "alice/shop", "2").exit()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{\"release\":2}");
+    }
+
+    @Test
+    void deletesOnlyWhenConfirmed() {
+        fake.on("DELETE", "/v1/apps/alice/shop", 204, null);
+
+        CliRun.Result unconfirmed = run("delete", "alice/shop");
+        assertThat(unconfirmed.exit()).isEqualTo(2);
+        assertThat(unconfirmed.err()).contains("add --yes");
+        assertThat(fake.requests()).isEmpty();
+
+        CliRun.Result confirmed = run("delete", "alice/shop", "--yes");
+        assertThat(confirmed.exit()).isZero();
+        assertThat(confirmed.out()).isEqualTo("deleted alice/shop\n");
+        assertThat(fake.last()).hasToString("DELETE /v1/apps/alice/shop");
+    }
+}

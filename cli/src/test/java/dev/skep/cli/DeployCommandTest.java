@@ -1,0 +1,181 @@
+package dev.skep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.client.FakeSkep;
+import dev.skep.client.Fixtures;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeployCommandTest {
+
+    private static final String RELEASES = "/v1/apps/alice/shop/releases";
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path app;
+
+    private final FakeSkep fake = new FakeSkep();
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    @BeforeEach
+    void writeApp() throws IOException {
+        write("package.json", "{\"name\":\"shop\",\"scripts\":{\"start\":\"node server.js\"}}");
+        write("server.js", "require('http').createServer((q, s) => s.end('hi')).listen(process.env.PORT)");
+        write("bin/run.sh", "#!/bin/sh\nexec node server.js\n");
+        Files.setPosixFilePermissions(app.resolve("bin/run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        write("lib/a.js", "module.exports = 1");
+        write("lib/node_modules/dep/index.js", "nested dependency");
+        write(".git/HEAD", "ref: refs/heads/main");
+        write("node_modules/express/index.js", "express");
+        write(".skepignore", "# logs and secrets stay home\n*.log\n!keep.log\nsecrets/\n/build\n");
+        write("app.log", "noise");
+        write("lib/debug.log", "noise");
+        write("keep.log", "wanted");
+        write("secrets/key", "s3cret");
+        write("build/out.js", "built locally");
+        write("src/build/x.js", "not the root build dir");
+        Files.createSymbolicLink(app.resolve("current"), Path.of("lib"));
+        Files.createSymbolicLink(app.resolve("passwd"), Path.of("/etc/passwd"));
+    }
+
+    private void write(String name, String text) throws IOException {
+        Path file = app.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    private void answerWithProgress() {
+        fake.on("POST", RELEASES, (exchange, request) -> {
+            try (OutputStream out = FakeSkep.stream(exchange, 200, "application/x-ndjson")) {
+                FakeSkep.writeLine(out, "{\"stage\":\"received\",\"bytes\":" + request.body().length + "}");
+                FakeSkep.writeLine(out, "{\"stage\":\"unpacked\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"build\",\"message\":\"> npm ci\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"build\",\"message\":\"added 1 package in 1s\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"built\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"starting\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"done\",\"result\":" + Fixtures.DEPLOY_RESULT.replace("\n", "") + "}");
+            }
+        });
+    }
+
+    @Test
+    void uploadsTheDirectoryAsATarballWithoutWhatIsIgnored() throws IOException {
+        answerWithProgress();
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        FakeSkep.Request request = fake.last();
+        assertThat(request).hasToString("POST " + RELEASES);
+        assertThat(request.header("Content-Type")).isEqualTo("application/gzip");
+        Map<String, TarArchiveEntry> entries = readTar(request.body());
+        assertThat(entries.keySet()).containsExactly(
+                ".skepignore", "bin/", "bin/run.sh", "current", "keep.log", "lib/", "lib/a.js", "package.json",
+                "server.js", "src/", "src/build/", "src/build/x.js");
+        assertThat(entries.get("bin/run.sh").getMode() & 07777).isEqualTo(0755);
+        assertThat(entries.get("server.js").getMode() & 07777)
+                .isEqualTo(modeOf(app.resolve("server.js")));
+        assertThat(entries.get("bin/").isDirectory()).isTrue();
+        assertThat(entries.get("current").isSymbolicLink()).isTrue();
+        assertThat(entries.get("current").getLinkName()).isEqualTo("lib");
+        assertThat(entries.get("server.js").getSize()).isEqualTo(Files.size(app.resolve("server.js")));
+        assertThat(entries.get("server.js").getLongUserId()).isZero();
+        assertThat(result.err()).contains("warning: left out passwd: a link to /etc/passwd, outside the app");
+    }
+
+    @Test
+    void showsUploadAndBuildProgressThenTheUrlAndInstances() {
+        answerWithProgress();
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(result.out())
+                .containsPattern("packed 7 files \\(.+\\) from " + app + " into .+\n")
+                .containsPattern("uploading .+ to " + fake.uri() + " as alice/shop\n")
+                .containsPattern("uploaded .+ in \\d+ ms\n")
+                .contains("""
+                        -----> unpacked
+                        -----> building
+                               > npm ci
+                               added 1 package in 1s
+                        -----> built
+                        -----> starting
+                        -----> released v4 of alice/shop in 4.2 s (build 1.5 s)
+                               http://shop.alice.localhost:8080
+
+                        INSTANCE             RELEASE  STATE  HOST:PORT        PID   UPTIME  RESTARTS  MEMORY   CPU   LAST EXIT
+                        alice.shop.3.ab12cd  v4       ready  127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
+                        """);
+    }
+
+    @Test
+    void aFailedBuildExitsWith1AfterShowingTheBuildOutput() {
+        fake.on("POST", RELEASES, (exchange, request) -> {
+            try (OutputStream out = FakeSkep.stream(exchange, 200, "application/x-ndjson")) {
+                FakeSkep.writeLine(out, "{\"stage\":\"build\",\"message\":\"npm ERR! missing script: start\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"error\",\"error\":{\"error\":\"build failed\","
+                        + "\"detail\":\"npm ci exited with code 1; the previous release keeps serving\"}}");
+            }
+        });
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.out()).contains("       npm ERR! missing script: start");
+        assertThat(result.err()).endsWith(
+                "error: build failed\nnpm ci exited with code 1; the previous release keeps serving\n");
+    }
+
+    @Test
+    void deploysTheCurrentDirectoryByDefaultAndNeedsAnApp() {
+        CliRun.Result result = new CliRun(fake, home).run("deploy");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing required option: '--app=USER/APP'");
+    }
+
+    @Test
+    void refusesADirectoryThatIsNotThere() {
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.resolve("nope").toString(), "-a", "alice/shop");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("is not a directory");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    private static Map<String, TarArchiveEntry> readTar(byte[] tarGz) throws IOException {
+        Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GZIPInputStream(new ByteArrayInputStream(tarGz)), StandardCharsets.UTF_8.name())) {
+            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                entries.put(entry.getName(), entry);
+            }
+        }
+        return entries;
+    }
+
+    private static int modeOf(Path file) throws IOException {
+        return (int) Files.getAttribute(file, "unix:mode") & 07777;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.skep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.client.FakeSkep;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvCommandTest {
+
+    private static final String ENV = "/v1/apps/alice/shop/env";
+
+    @TempDir
+    Path home;
+
+    private final FakeSkep fake = new FakeSkep();
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private CliRun.Result run(String... args) {
+        return new CliRun(fake, home).run(args);
+    }
+
+    @Test
+    void listsTheEnvSortedAsKeyEqualsValue() {
+        fake.on("GET", ENV, 200, "{\"app\":\"alice/shop\",\"release\":3,\"env\":{\"Z\":\"last\",\"A\":\"x=y\"}}");
+
+        CliRun.Result result = run("env", "alice/shop");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).isEqualTo("A=x=y\nZ=last\n");
+    }
+
+    @Test
+    void saysHowToSetWhenTheEnvIsEmpty() {
+        fake.on("GET", ENV, 200, "{\"app\":\"alice/shop\",\"release\":3,\"env\":{}}");
+
+        CliRun.Result result = run("env", "alice/shop");
+
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("skep env alice/shop set KEY=VALUE");
+    }
+
+    @Test
+    void setsKeysWithAPatch() {
+        fake.on("PATCH", ENV, 200, "{\"app\":\"alice/shop\",\"release\":4,\"env\":{\"A\":null,\"B\":null}}");
+
+        CliRun.Result result = run("env", "alice/shop", "set", "A=1", "B=x=y", "EMPTY=");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last()).hasToString("PATCH /v1/apps/alice/shop/env");
+        assertThat(fake.last().bodyText())
+                .isEqualTo("{\"set\":{\"A\":\"1\",\"B\":\"x=y\",\"EMPTY\":\"\"},\"unset\":[]}");
+        assertThat(result.out()).isEqualTo("set A, B, EMPTY on alice/shop: release v4 (the instances restart with it)\n");
+    }
+
+    @Test
+    void unsetsKeysWithAPatch() {
+        fake.on("PATCH", ENV, 200, "{\"app\":\"alice/shop\",\"release\":5,\"env\":{}}");
+
+        CliRun.Result result = run("env", "alice/shop", "unset", "A", "B");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{\"set\":{},\"unset\":[\"A\",\"B\"]}");
+        assertThat(result.out()).startsWith("unset A, B on alice/shop: release v5");
+    }
+
+    @Test
+    void refusesWhatIsNotKeyEqualsValue() {
+        CliRun.Result result = run("env", "alice/shop", "set", "A");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("'A' is not KEY=VALUE");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void refusesAnInvalidKeyAndAnUnknownAction() {
+        assertThat(run("env", "alice/shop", "set", "1A=x").err()).contains("invalid env key '1A'");
+        assertThat(run("env", "alice/shop", "add", "A=1").err()).contains("unknown env action 'add'");
+        assertThat(run("env", "alice/shop", "unset").err()).contains("name at least one key");
+        assertThat(fake.requests()).isEmpty();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.skep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.client.FakeSkep;
+import dev.skep.client.Fixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PsCommandTest {
+
+    @TempDir
+    Path home;
+
+    private final FakeSkep fake = new FakeSkep();
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    @Test
+    void listsEveryAppWithReadyWantedPortsUptimeRestartsAndMemory() {
+        fake.on("GET", "/v1/apps", 200, "[" + Fixtures.SHOP_LISTED + "," + Fixtures.BLOG_LISTED + "]");
+
+        CliRun.Result result = new CliRun(fake, home).run("ps");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                APP         RELEASE  READY  STATE     PORTS        UPTIME  RESTARTS  MEMORY
+                alice/shop  v3       1/2    degraded  40001,40002  1h 0m   4         50.0 MB
+                bob/blog    -        0/1    new       -            -       -         -
+                """);
+        assertThat(fake.requests()).extracting(FakeSkep.Request::toString).containsExactly("GET /v1/apps");
+    }
+
+    @Test
+    void fetchesTheInstancesTheListLeftOut() {
+        String shopWithout = Fixtures.SHOP_LISTED.replaceAll("(?s)\"instances\":\\[.*\\],\"releases\"",
+                "\"instances\":[],\"releases\"");
+        fake.on("GET", "/v1/apps", 200, "[" + shopWithout + "," + Fixtures.BLOG_LISTED + "]");
+        fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP);
+
+        CliRun.Result result = new CliRun(fake, home).run("ps");
+
+        assertThat(result.out()).contains("alice/shop  v3       1/2    degraded  40001,40002");
+        // bob/blog was never deployed: nothing to fetch
+        assertThat(fake.requests()).extracting(FakeSkep.Request::toString)
+                .containsExactlyInAnyOrder("GET /v1/apps", "GET /v1/apps/alice/shop");
+    }
+
+    @Test
+    void showsOneAppWithARowPerInstanceAndItsReleases() {
+        fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP);
+
+        CliRun.Result result = new CliRun(fake, home).run("ps", "alice/shop");
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).isEqualTo("""
+                APP         RELEASE  READY  STATE     PORTS        UPTIME  RESTARTS  MEMORY
+                alice/shop  v3       1/2    degraded  40001,40002  1h 0m   4         50.0 MB
+                url: http://shop.alice.localhost:8080
+
+                INSTANCE             RELEASE  STATE    HOST:PORT        PID   UPTIME  RESTARTS  MEMORY   CPU   LAST EXIT
+                alice.shop.3.ab12cd  v3       ready    127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
+                alice.shop.3.ef34ab  v3       backoff  127.0.0.1:40002  4243  30s     4         -        -     code 1
+
+                RELEASE  CREATED               BY     NOTE    COMMAND
+                *v3      2026-11-26T01:00:00Z  alice  deploy  node server.js
+                 v2      2026-11-25T01:00:00Z  alice  deploy  node server.js
+                """);
+    }
+
+    @Test
+    void saysHowToStartWhenThereAreNoApps() {
+        fake.on("GET", "/v1/apps", 200, "[]");
+
+        assertThat(new CliRun(fake, home).run("ps").out()).startsWith("no apps yet: deploy one with `skep deploy");
+    }
+}
