@@ -37,14 +37,36 @@ final class AgentHarness implements AutoCloseable {
 
     final InMemoryClusterState state = new InMemoryClusterState();
     final List<Event> events = new CopyOnWriteArrayList<>();
-    /** Slug ids are paths relative to the repo, e.g. fixtures/apps/hello. */
-    final SlugStore slugs = slug -> REPO.resolve(slug);
+    /**
+     * Slug ids are paths relative to the repo, e.g. fixtures/apps/hello; each is copied into the
+     * data dir first, as a real slug store holds its own copy (the agent chowns it to the app's uid).
+     */
+    final SlugStore slugs = this::copyOfFixture;
     final Path dataDir;
     private final List<Agent> agents = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     AgentHarness(Path dataDir) {
         this.dataDir = dataDir;
+    }
+
+    private synchronized Path copyOfFixture(String slug) throws java.io.IOException {
+        Path copy = dataDir.resolve("slugs").resolve(slug.replace('/', '_'));
+        if (!java.nio.file.Files.isDirectory(copy)) {
+            Path source = REPO.resolve(slug);
+            java.nio.file.Files.createDirectories(copy.getParent());
+            try (var paths = java.nio.file.Files.walk(source)) {
+                for (Path p : (Iterable<Path>) paths::iterator) {
+                    java.nio.file.Files.copy(p, copy.resolve(source.relativize(p).toString()));
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** Where the agent runs a fixture from. */
+    Path slugDir(String slug) {
+        return dataDir.resolve("slugs").resolve(slug.replace('/', '_'));
     }
 
     AgentConfig config() {

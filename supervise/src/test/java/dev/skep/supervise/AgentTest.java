@@ -68,13 +68,14 @@ class AgentTest {
         JsonNode dump = InstanceStore.JSON.readTree(h.get(ready.port(), "/"));
         Map<String, String> env = new HashMap<>();
         dump.get("env").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
-        Path appDir = AgentHarness.REPO.resolve(AgentHarness.testApp("env-dump"));
+        Path appDir = h.slugDir(AgentHarness.testApp("env-dump"));
 
         assertThat(env).isEqualTo(Map.of(
                 "GREETING", "hi", "DATABASE_URL", "postgres://x",
                 "PORT", Integer.toString(ready.port()), "NODE_ENV", "production",
                 "SKEP_APP", "alice/env", "SKEP_RELEASE", "1", "SKEP_INSTANCE", id,
-                "PATH", AgentHarness.NODE.getParent() + ":/usr/local/bin:/usr/bin:/bin",
+                "PATH", appDir.resolve("node_modules/.bin") + ":" + AgentHarness.NODE.getParent()
+                        + ":/usr/local/bin:/usr/bin:/bin",
                 "HOME", appDir.toString()));
         for (String key : System.getenv().keySet()) {
             if (!key.equals("PATH") && !key.equals("HOME")) {
