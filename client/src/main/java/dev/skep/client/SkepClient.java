@@ -437,6 +437,9 @@ public final class SkepClient implements AutoCloseable {
                         "if skep uses its own CA, pass --ca-file CA.pem or set SKEP_CA_FILE", e);
             }
         }
+        if (Thread.currentThread().isInterrupted()) {
+            return new SkepClientException("interrupted while " + what, null, e);
+        }
         if (e instanceof HttpTimeoutException) {
             return new SkepClientException("skep at " + server + " did not answer in time while " + what,
                     "the server may be overloaded; `skep ps` shows what it is doing", e);
