@@ -4,6 +4,7 @@ import dev.skep.client.ClientConfig;
 import dev.skep.client.SkepClient;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -85,7 +86,22 @@ public final class SkepCli implements Callable<Integer> {
         // then costs the longer of the two, not their sum
         Thread.ofPlatform().daemon().name("skep-warm-up").start(SkepClient::warmUp);
         return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
-                System.console() != null);
+                onTerminal());
+    }
+
+    /** Whether a person watches: JDK 22+ has a Console even when output is piped, and says so. */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // JDK 21: a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** The {@code skep} command with the environment, home, clock and terminal given (for tests). */

@@ -12,19 +12,14 @@ import dev.skep.model.view.EnvView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +33,6 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A typed client of skep's HTTP API, one method per endpoint. Thread-safe; close it when done.
@@ -59,6 +53,7 @@ public final class SkepClient implements AutoCloseable {
     private final URI server;
     private final String token;
     private final HttpClient http;
+    private final Answers answers;
 
     public SkepClient(URI server, String token) {
         this(server, token, null);
@@ -78,6 +73,7 @@ public final class SkepClient implements AutoCloseable {
             builder.sslContext(Tls.unused()); // the JDK's default context costs ~100 ms of start-up
         }
         this.http = builder.build();
+        this.answers = new Answers(this.server, CONNECT_TIMEOUT);
     }
 
     public static SkepClient of(ClientConfig config) {
@@ -180,7 +176,7 @@ public final class SkepClient implements AutoCloseable {
             byte[] all = readAll(response, what);
             return json(withBody(response, all), Json.MAPPER.constructType(DeployResult.class));
         }
-        try (LineReader lines = new LineReader(response.body(), e -> failure(e, what))) {
+        try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
             while (lines.hasNext()) {
                 String line = lines.next();
                 if (line.isBlank()) {
@@ -191,7 +187,7 @@ public final class SkepClient implements AutoCloseable {
                 progress.accept(step);
                 if ("done".equals(step.stage())) {
                     if (step.result() == null) {
-                        throw nonsense(response, "a 'done' line without a result");
+                        throw answers.nonsense(response, "a 'done' line without a result");
                     }
                     return step.result();
                 }
@@ -300,9 +296,9 @@ public final class SkepClient implements AutoCloseable {
         }
         HttpResponse<InputStream> response = send(builder.build(), BodyHandlers.ofInputStream(), what);
         if (response.statusCode() >= 400) {
-            throw apiError(response.statusCode(), readAll(response, what));
+            throw Answers.apiError(response.statusCode(), readAll(response, what));
         }
-        LineReader lines = new LineReader(response.body(), e -> failure(e, what));
+        LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL),
                 false).onClose(lines::close);
     }
@@ -342,7 +338,7 @@ public final class SkepClient implements AutoCloseable {
 
     private <T> T checked(HttpResponse<byte[]> response) {
         if (response.statusCode() >= 400) {
-            throw apiError(response.statusCode(), response.body());
+            throw Answers.apiError(response.statusCode(), response.body());
         }
         return null;
     }
@@ -357,13 +353,8 @@ public final class SkepClient implements AutoCloseable {
             return Json.MAPPER.readValue(body, type);
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw nonsense(response, "not the JSON expected (" + why + ")");
+            throw answers.nonsense(response, "not the JSON expected (" + why + ")");
         }
-    }
-
-    private SkepClientException nonsense(HttpResponse<?> response, String why) {
-        return new SkepClientException("unexpected answer from " + response.uri() + ": " + why,
-                "is " + server + " a skep server of the same version? compare `skep version`", null);
     }
 
     private static byte[] write(Object body) {
@@ -382,7 +373,7 @@ public final class SkepClient implements AutoCloseable {
         try (InputStream in = response.body()) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw failure(e, what);
+            throw answers.failure(e, what);
         }
     }
 
@@ -390,58 +381,16 @@ public final class SkepClient implements AutoCloseable {
         return new BufferedResponse(response, body);
     }
 
-    /** Maps an error answer to its ApiError; a body that is not one still yields a readable message. */
-    static SkepApiException apiError(int status, byte[] body) {
-        ApiError error = null;
-        try {
-            error = Json.MAPPER.readValue(body, ApiError.class);
-        } catch (IOException e) {
-            // not JSON (a proxy's page, say): described below from the raw text
-        }
-        if (error == null || error.error() == null || error.error().isBlank()) {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
-            String detail = text.isEmpty() ? null : (text.length() > 300 ? text.substring(0, 300) + "..." : text);
-            error = new ApiError("the server answered HTTP " + status, error != null && error.detail() != null
-                    ? error.detail() : detail);
-        }
-        return new SkepApiException(status, error);
-    }
-
     private <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String what) {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            throw failure(e, what);
+            throw answers.failure(e, what);
         } catch (UncheckedIOException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkepClientException("interrupted while " + what, null, e);
         }
-    }
-
-    /** Tells a server that is not there from one that broke off, and says what to do. */
-    private RuntimeException failure(IOException e, String what) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
-                return new SkepUnreachableException(server, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s", e);
-            }
-            if (t instanceof ConnectException || t instanceof UnresolvedAddressException
-                    || t instanceof UnknownHostException) {
-                String reason = t instanceof ConnectException && t.getMessage() != null
-                        ? t.getMessage().toLowerCase() : t instanceof ConnectException ? "connection refused" : "unknown host";
-                return new SkepUnreachableException(server, reason, e);
-            }
-            if (t instanceof SSLHandshakeException) {
-                return new SkepClientException("TLS handshake with " + server + " failed: " + t.getMessage(),
-                        "if skep uses its own CA, pass --ca-file CA.pem or set SKEP_CA_FILE", e);
-            }
-        }
-        if (e instanceof HttpTimeoutException) {
-            return new SkepClientException("skep at " + server + " did not answer in time while " + what,
-                    "the server may be overloaded; `skep ps` shows what it is doing", e);
-        }
-        return new SkepClientException("lost the connection to skep at " + server + " while " + what + ": " + e,
-                "check that the server is up (`skep version`) and try again", e);
     }
 }
