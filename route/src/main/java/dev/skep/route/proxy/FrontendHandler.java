@@ -7,6 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -146,7 +149,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
-                if (m instanceof HttpRequest req) {
+                if (m instanceof FullHttpRequest full) { // from HTTP/2: split into head and body as HTTP/1 has them
+                    HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                            full.headers());
+                    head.setDecoderResult(full.decoderResult());
+                    inbox.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+                    startExchange(head);
+                } else if (m instanceof HttpRequest req) {
                     startExchange(req);
                 } else {
                     ReferenceCountUtil.release(m); // the rest of a request already answered
