@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Host -> app route, immutable; the router swaps whole tables. Exact hosts win over wildcards
@@ -22,6 +23,7 @@ import java.util.Set;
 public final class RouteTable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
+    private static final Pattern BARE_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
     private static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of());
 
     private final Map<String, AppRoute> exact;
@@ -37,11 +39,17 @@ public final class RouteTable {
         return EMPTY;
     }
 
-    /** A table from explicit hosts (exact or "*.suffix"); for tests and tools. */
+    /**
+     * A table from explicit hosts (exact, "*.suffix", or a bare name such as "localhost" or an IP);
+     * for tests and tools.
+     */
     public static RouteTable of(Map<String, AppRoute> routes) {
         Map<String, AppRoute> exact = new HashMap<>();
         Map<String, AppRoute> wildcard = new HashMap<>();
-        routes.forEach((host, route) -> put(exact, wildcard, HostNames.requireDomain(host), route));
+        routes.forEach((host, route) -> {
+            String h = HostNames.normalize(host);
+            put(exact, wildcard, h.contains(".") ? HostNames.requireDomain(h) : requireBareName(host, h), route);
+        });
         return new RouteTable(exact, wildcard);
     }
 
@@ -74,6 +82,13 @@ public final class RouteTable {
             }
         }
         return new RouteTable(exact, wildcard);
+    }
+
+    private static String requireBareName(String given, String host) {
+        if (!BARE_NAME.matcher(host).matches()) {
+            throw new IllegalArgumentException("host must be a DNS name, found '" + given + "'");
+        }
+        return host;
     }
 
     /** The hosts an app answers at: its default host first, then its valid domains. */

@@ -20,11 +20,13 @@ import java.time.Duration;
  * @param maxConnections  client connections beyond this are closed on accept
  * @param drainTimeout    on close, in-flight requests get this long to finish
  * @param ejectFor        a backend that refused a connection is avoided for this long
+ * @param httpsPort       HTTPS listener port (certificates by SNI, h2 or HTTP/1.1 by ALPN); 0 for any free
+ *                        port, -1 for no HTTPS listener
  */
 public record RouterConfig(String bindAddress, int port, int workerThreads, Duration connectTimeout,
                            Duration headerTimeout, Duration idleTimeout, Duration backendTimeout,
                            Duration poolIdleTimeout, int maxHeaderBytes, int maxUrlBytes, long maxBodyBytes,
-                           int maxConnections, Duration drainTimeout, Duration ejectFor) {
+                           int maxConnections, Duration drainTimeout, Duration ejectFor, int httpsPort) {
 
     public RouterConfig {
         if (bindAddress == null || bindAddress.isBlank()) {
@@ -52,6 +54,9 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("maxBodyBytes must be > 0, found " + maxBodyBytes);
         }
+        if (httpsPort < -1 || httpsPort > 65535) {
+            throw new IllegalArgumentException("httpsPort must be -1 (off) or 0-65535, found " + httpsPort);
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be > 0, found " + maxConnections);
         }
@@ -67,35 +72,45 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
     public static RouterConfig defaults() {
         return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
-                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5));
+                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1);
     }
 
     public RouterConfig withListen(String address, int newPort) {
         return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor);
+                drainTimeout,
+                ejectFor, httpsPort);
     }
 
     public RouterConfig withWorkerThreads(int n) {
         return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor);
+                drainTimeout,
+                ejectFor, httpsPort);
     }
 
     public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
         return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
-                poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout, ejectFor);
+                poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout,
+                ejectFor, httpsPort);
     }
 
     public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
-                ejectFor);
+                ejectFor, httpsPort);
     }
 
     public RouterConfig withDrainTimeout(Duration d) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
-                ejectFor);
+                ejectFor, httpsPort);
+    }
+
+    /** Adds an HTTPS listener on {@code port} (0 for any free port). */
+    public RouterConfig withHttps(int port) {
+        return new RouterConfig(bindAddress, this.port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                drainTimeout, ejectFor, port);
     }
 }

@@ -2,8 +2,10 @@ package dev.skep.route;
 
 import dev.skep.route.proxy.BackendInitializer;
 import dev.skep.route.proxy.BackendLoads;
+import dev.skep.route.proxy.Certificates;
 import dev.skep.route.proxy.FrontendInitializer;
 import dev.skep.route.proxy.ProxyContext;
+import dev.skep.route.proxy.TlsInitializer;
 import dev.skep.route.proxy.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -39,9 +41,11 @@ public final class RouterServer implements AutoCloseable {
     private final RouterConfig config;
     private final Transport transport;
     private final ProxyContext proxy;
+    private final Certificates certificates = new Certificates();
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private EventLoopGroup group;
     private Channel listener;
+    private Channel httpsListener;
 
     public RouterServer(RouterConfig config) {
         this(config, Transport.best());
@@ -68,6 +72,17 @@ public final class RouterServer implements AutoCloseable {
         proxy.dialer((backend, loop) -> backends.clone(loop)
                 .handler(new BackendInitializer(proxy, backend))
                 .connect(proxy.address(backend)));
+        listener = bind(config.port(), new FrontendInitializer(proxy));
+        if (config.httpsPort() >= 0) {
+            httpsListener = bind(config.httpsPort(), new TlsInitializer(proxy, certificates));
+        }
+        log.info("router listening on {}:{}{} ({}, {} event loops)", config.bindAddress(), port(),
+                httpsListener == null ? "" : ", https on " + httpsPort(), transport.name(),
+                config.workerThreads() == 0 ? "auto" : config.workerThreads());
+        return this;
+    }
+
+    private Channel bind(int port, io.netty.channel.ChannelHandler initializer) {
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -76,22 +91,52 @@ public final class RouterServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new FrontendInitializer(proxy));
+                .childHandler(initializer);
         try {
-            ChannelFuture bound = server.bind(config.bindAddress(), config.port()).sync();
-            listener = bound.channel();
+            ChannelFuture bound = server.bind(config.bindAddress(), port).sync();
+            return bound.channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeListeners();
             shutdownGroup();
             throw new IllegalStateException("interrupted while binding the router", e);
         } catch (Exception e) {
+            closeListeners();
             shutdownGroup();
-            throw new IllegalStateException("router cannot listen on " + config.bindAddress() + ":" + config.port()
+            throw new IllegalStateException("router cannot listen on " + config.bindAddress() + ":" + port
                     + " (" + e.getMessage() + "); free the port or choose another", e);
         }
-        log.info("router listening on {}:{} ({}, {} event loops)", config.bindAddress(), port(), transport.name(),
-                config.workerThreads() == 0 ? "auto" : config.workerThreads());
-        return this;
+    }
+
+    /**
+     * Adds or replaces the HTTPS certificate for a domain ("shop.example.com" or "*.example.com"),
+     * chosen by SNI. PEM certificate chain and unencrypted PKCS#8 PEM key; throws
+     * IllegalArgumentException naming the domain when they cannot be used. Safe from any thread.
+     */
+    public void addCertificate(String domain, String certPem, String keyPem) {
+        certificates.add(domain, certPem, keyPem);
+    }
+
+    /** The certificate for HTTPS clients whose SNI name has no certificate of its own (or no SNI). */
+    public void setDefaultCertificate(String certPem, String keyPem) {
+        certificates.setDefault(certPem, keyPem);
+    }
+
+    /** The bound HTTPS port; IllegalStateException when HTTPS is off. */
+    public int httpsPort() {
+        if (httpsListener == null) {
+            throw new IllegalStateException("router has no HTTPS listener (httpsPort is -1 or not started)");
+        }
+        return ((InetSocketAddress) httpsListener.localAddress()).getPort();
+    }
+
+    private void closeListeners() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+        if (httpsListener != null) {
+            httpsListener.close().syncUninterruptibly();
+        }
     }
 
     /** Swaps the route table atomically; requests in flight keep the backend they have. */
@@ -127,7 +172,7 @@ public final class RouterServer implements AutoCloseable {
             state.set(State.CLOSED);
             return;
         }
-        listener.close().syncUninterruptibly();
+        closeListeners();
         proxy.startDraining();
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         try {

@@ -7,6 +7,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -16,6 +19,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -51,6 +55,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) { // added after TLS and ALPN, or on an HTTP/2 stream
+            ctx.read();
+        }
     }
 
     @Override
@@ -142,7 +149,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
-                if (m instanceof HttpRequest req) {
+                if (m instanceof FullHttpRequest full) { // from HTTP/2: split into head and body as HTTP/1 has them
+                    HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                            full.headers());
+                    head.setDecoderResult(full.decoderResult());
+                    inbox.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+                    startExchange(head);
+                } else if (m instanceof HttpRequest req) {
                     startExchange(req);
                 } else {
                     ReferenceCountUtil.release(m); // the rest of a request already answered
@@ -287,7 +300,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void closeAfterFlush() {
         if (!closing) {
             closing = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (ctx.channel() instanceof Http2StreamChannel) {
+                ctx.flush();
+                ctx.close();
+            } else {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
     }
 

@@ -23,6 +23,9 @@ public final class ProxyHeaders {
     static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
     static final AsciiString FORWARDED = AsciiString.cached("forwarded");
     static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    /** Added by Netty's HTTP/2 to HTTP/1 conversion; meaningless to a backend. */
+    static final AsciiString H2_STREAM_ID = AsciiString.cached("x-http2-stream-id");
+    static final AsciiString H2_SCHEME = AsciiString.cached("x-http2-scheme");
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -103,6 +106,7 @@ public final class ProxyHeaders {
         fwd.append(";proto=").append(proto);
         h.set(FORWARDED, fwd.toString());
         h.set(X_REQUEST_ID, requestId);
+        h.remove(H2_STREAM_ID).remove(H2_SCHEME);
     }
 
     /** Rewrites a response's headers in place for the client (hop-by-hop dropped, request id added). */

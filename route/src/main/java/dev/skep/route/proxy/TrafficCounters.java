@@ -38,6 +38,6 @@ public final class TrafficCounters implements RouteMetrics {
         apps.forEach((id, a) -> out.put(id, new AppTraffic(a.requests.sum(), a.byClass[0].sum(),
                 a.byClass[1].sum(), a.byClass[2].sum(), a.byClass[3].sum(),
                 a.latency.quantileMillis(0.5), a.latency.quantileMillis(0.99))));
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 }

@@ -77,4 +77,20 @@ class FailoverTest extends RouterFixture {
             }
         });
     }
+
+    @Test
+    void closingTheRouterLetsInFlightRequestsFinish() throws Exception {
+        NodeBackend a = backend("a");
+        startRouter().update(table("shop.test", SHOP, of(a)));
+        CompletableFuture<RawHttp.Response> slow = CompletableFuture.supplyAsync(() -> {
+            try (RawHttp client = new RawHttp(router.port())) {
+                return client.get("shop.test", "/slow?ms=800");
+            }
+        }, r -> Thread.ofPlatform().start(r));
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.inFlight() == 1);
+        router.close();
+        RawHttp.Response r = slow.get(5, TimeUnit.SECONDS);
+        assertThat(r.text()).isEqualTo("slow a\n");
+        assertThat(r.header("connection")).isEqualTo("close");
+    }
 }

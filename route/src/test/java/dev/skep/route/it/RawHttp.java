@@ -30,13 +30,27 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) {
+        this(plain(port));
+    }
+
+    /** Over an already connected socket, e.g. a TLS one. */
+    RawHttp(Socket connected) {
         try {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket = connected;
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
             in = new java.io.BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Socket plain(int port) {
+        try {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

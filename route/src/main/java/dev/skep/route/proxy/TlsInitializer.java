@@ -1,0 +1,70 @@
+package dev.skep.route.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+
+/**
+ * The pipeline of one HTTPS client connection: SNI picks the certificate, ALPN picks the protocol.
+ * HTTP/1.1 continues with the same steps as plain HTTP; with h2 every stream becomes a channel of
+ * its own that carries HTTP/1-style messages to the same frontend handler.
+ */
+public final class TlsInitializer extends ChannelInitializer<SocketChannel> {
+
+    static final String LIMIT = "limit";
+    static final String TLS = "tls";
+    static final String ALPN = "alpn";
+
+    private final ProxyContext proxy;
+    private final Certificates certificates;
+    private final ConnectionLimit connectionLimit;
+
+    public TlsInitializer(ProxyContext proxy, Certificates certificates) {
+        this.proxy = proxy;
+        this.certificates = certificates;
+        this.connectionLimit = new ConnectionLimit(proxy.config().maxConnections());
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        ch.config().setAutoRead(true); // until the protocol is known; the frontend turns it off
+        p.addLast(LIMIT, connectionLimit);
+        p.addLast(TLS, new SniHandler(certificates));
+        p.addLast(ALPN, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+            @Override
+            protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                    addHttp2Handlers(ctx.pipeline());
+                } else {
+                    ctx.channel().config().setAutoRead(false);
+                    FrontendInitializer.addHttpHandlers(ctx.pipeline(), proxy, true);
+                }
+            }
+        });
+    }
+
+    private void addHttp2Handlers(ChannelPipeline p) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxHeaderListSize(proxy.config().maxHeaderBytes())
+                .maxConcurrentStreams(128);
+        p.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                stream.config().setAutoRead(false);
+                stream.pipeline().addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast(FrontendInitializer.PROXY, new FrontendHandler(proxy, true));
+            }
+        }));
+    }
+}

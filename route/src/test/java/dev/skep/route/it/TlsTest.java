@@ -1,0 +1,151 @@
+package dev.skep.route.it;
+
+import dev.skep.route.AppRoute;
+import dev.skep.route.RouteTable;
+import dev.skep.route.RouterConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The HTTPS listener: certificates by SNI (made with the openssl command), ALPN h2 and HTTP/1.1. */
+class TlsTest extends RouterFixture {
+
+    @TempDir
+    Path dir;
+
+    private NodeBackend shop;
+
+    @Override
+    RouterConfig config() {
+        return super.config().withHttps(0);
+    }
+
+    record Pem(String cert, String key) {
+    }
+
+    private Pem selfSigned(String cn) throws Exception {
+        return selfSigned(cn, "DNS:" + cn);
+    }
+
+    private Pem selfSigned(String cn, String san) throws Exception {
+        Path key = dir.resolve(cn.replace('*', '_') + ".key");
+        Path cert = dir.resolve(cn.replace('*', '_') + ".crt");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "1", "-subj", "/CN=" + cn, "-addext", "subjectAltName=" + san)
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        return new Pem(Files.readString(cert), Files.readString(key));
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[]{new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] c, String a) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+
+    private SSLSocket connect(String sni, String... alpn) throws Exception {
+        SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", router.httpsPort());
+        SSLParameters params = s.getSSLParameters();
+        if (sni != null) {
+            params.setServerNames(List.of(new SNIHostName(sni)));
+        }
+        params.setApplicationProtocols(alpn);
+        s.setSSLParameters(params);
+        s.startHandshake();
+        return s;
+    }
+
+    private static String subject(SSLSocket s) throws Exception {
+        return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        shop = backend("shop-1");
+        startRouter().update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, of(shop)),
+                "www.blog.test", new AppRoute(BLOG, of(shop)), "localhost", new AppRoute(SHOP, of(shop)))));
+        Pem fallback = selfSigned("localhost", "DNS:localhost,IP:127.0.0.1");
+        router.setDefaultCertificate(fallback.cert(), fallback.key());
+        Pem shopCert = selfSigned("shop.test");
+        router.addCertificate("shop.test", shopCert.cert(), shopCert.key());
+        Pem blogCert = selfSigned("*.blog.test");
+        router.addCertificate("*.blog.test", blogCert.cert(), blogCert.key());
+    }
+
+    @Test
+    void theCertificateIsChosenBySniName() throws Exception {
+        try (SSLSocket s = connect("shop.test", "http/1.1")) {
+            assertThat(subject(s)).isEqualTo("CN=shop.test");
+        }
+        try (SSLSocket s = connect("www.blog.test", "http/1.1")) {
+            assertThat(subject(s)).isEqualTo("CN=*.blog.test");
+        }
+        try (SSLSocket s = connect("unknown.test", "http/1.1")) {
+            assertThat(subject(s)).isEqualTo("CN=localhost");
+        }
+    }
+
+    @Test
+    void http11OverTlsIsProxiedWithHttpsForwardingHeaders() throws Exception {
+        try (SSLSocket s = connect("shop.test", "http/1.1"); RawHttp c = new RawHttp(s)) {
+            assertThat(s.getApplicationProtocol()).isEqualTo("http/1.1");
+            String headers = c.get("shop.test", "/headers").text();
+            assertThat(headers).contains("\"x-forwarded-proto\":\"https\"")
+                    .contains("\"x-forwarded-port\":\"" + router.httpsPort() + "\"");
+            assertThat(c.get("shop.test", "/").text()).isEqualTo("hello from shop-1\n");
+        }
+    }
+
+    @Test
+    void http2ClientsGetH2ByAlpn() throws Exception {
+        HttpClient h2 = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + router.httpsPort() + "/headers")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"x-forwarded-proto\":\"https\"").doesNotContain("x-http2");
+        }
+        HttpResponse<String> post = h2.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + router.httpsPort() + "/upload"))
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.body()).contains("\"bytes\":100000");
+        HttpResponse<String> missing = h2.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + router.httpsPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(missing.statusCode()).isEqualTo(404);
+    }
+}
