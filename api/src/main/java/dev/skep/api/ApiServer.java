@@ -1,10 +1,6 @@
 package dev.skep.api;
 
 import dev.skep.api.auth.Authenticator;
-import dev.skep.api.haibu.DroneRoutes;
-import dev.skep.api.v1.AppRoutes;
-import dev.skep.api.v1.DeployRoutes;
-import dev.skep.api.v1.LogRoutes;
 import dev.skep.model.SkepException;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -12,7 +8,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +22,13 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin javalin;
     private final ApiConfig config;
 
-    /** @param extraRoutes routes of other components (monitor, users) registered behind the same auth */
-    public ApiServer(ApiConfig config, Authenticator auth, DeployRoutes deploys, AppRoutes apps, LogRoutes logs,
-                     DroneRoutes drones, List<Consumer<RoutesConfig>> extraRoutes) {
+    /** A group of routes (deploys, apps, logs, drones, monitor, users ...), all behind the same auth. */
+    @FunctionalInterface
+    public interface Routes {
+        void register(RoutesConfig routes);
+    }
+
+    public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups) {
         this.config = config;
         this.javalin = Javalin.create(cfg -> {
             cfg.jsonMapper(new ApiJson());
@@ -43,11 +42,7 @@ public final class ApiServer implements AutoCloseable {
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> authenticate(auth, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
-            deploys.register(routes);
-            apps.register(routes);
-            logs.register(routes);
-            drones.register(routes);
-            extraRoutes.forEach(r -> r.accept(routes));
+            groups.forEach(group -> group.register(routes));
             routes.exception(SkepException.class, ErrorMapper::skep);
             routes.exception(HttpResponseException.class, ErrorMapper::javalin);
             routes.exception(Exception.class, ErrorMapper::unexpected);

@@ -103,10 +103,11 @@ public final class SkepServer implements AutoCloseable {
             AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
             AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
             Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock),
-                    new DeployRoutes(deployer, views), new AppRoutes(commands, views, bodies),
+            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
+                    new DeployRoutes(deployer, views),
+                    new AppRoutes(commands, views, bodies),
                     new LogRoutes(new AgentLogs(agent.logs(), state), commands),
-                    new DroneRoutes(state, commands, views, bodies), List.of()));
+                    new DroneRoutes(state, commands, views, bodies))));
             api.start();
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : zk);

@@ -22,7 +22,7 @@ import java.util.Map;
  * haibu's drone routes, kept for its clients. Unlike haibu, the path names the app (a body
  * naming another app is refused) and answers are a safe projection: no environment, no stack.
  */
-public final class DroneRoutes {
+public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
 
     private final ClusterState state;
     private final AppCommands commands;
@@ -36,6 +36,7 @@ public final class DroneRoutes {
         this.bodies = bodies;
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         routes.get("/drones", ctx -> ctx.json(Map.of("drones", drones(visible(ctx)))));
         routes.get("/drones/running", ctx -> ctx.json(running(visible(ctx))));

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
-public final class AppRoutes {
+public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** PATCH /v1/apps/{user}/{app}. */
     public record AppPatch(Integer instances) {
@@ -38,6 +38,7 @@ public final class AppRoutes {
         this.bodies = bodies;
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps", this::list);
         routes.get("/v1/apps/{user}/{app}", ctx -> ctx.json(views.full(commands.require(Caller.ownedApp(ctx)))));

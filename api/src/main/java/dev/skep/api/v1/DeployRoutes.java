@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Deploys: haibu's {@code POST /deploy/{user}/{app}} (answers {"drone": ...}) and
  * {@code POST /v1/apps/{user}/{app}/releases} (a DeployResult, or NDJSON progress lines).
  */
-public final class DeployRoutes {
+public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
 
     private final Deployer deployer;
     private final AppViews views;
@@ -35,6 +35,7 @@ public final class DeployRoutes {
         this.views = views;
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         routes.post("/deploy/{user}/{app}", this::haibu);
         routes.post("/v1/apps/{user}/{app}/releases", this::v1);

@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
-public final class LogRoutes {
+public final class LogRoutes implements dev.skep.api.ApiServer.Routes {
 
     private static final int MAX_TAIL = 10_000;
 
@@ -25,6 +25,7 @@ public final class LogRoutes {
         this.commands = commands;
     }
 
+    @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps/{user}/{app}/logs", this::logs);
     }
