@@ -35,7 +35,7 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
 
     /**
      * server: flag, else SKEP_SERVER, else {@value #DEFAULT_SERVER}. token: flag, else SKEP_TOKEN,
-     * else the file admin.token in SKEP_DATA_DIR (else ~/.skep), trimmed. CA: flag, else SKEP_CA_FILE.
+     * else the file admin.token in SKEP_DATA_DIR (else ~/.skep, /var/lib/skep for root), trimmed. CA: flag, else SKEP_CA_FILE.
      *
      * @throws ClientConfigException when no token is found or the server address is not a URL
      */
@@ -50,7 +50,7 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
         if (present(env.get("SKEP_TOKEN"))) {
             return new ClientConfig(server, env.get("SKEP_TOKEN").trim(), "SKEP_TOKEN", caFile);
         }
-        Path dataDir = present(env.get("SKEP_DATA_DIR")) ? Path.of(env.get("SKEP_DATA_DIR")) : home.resolve(".skep");
+        Path dataDir = dev.skep.model.DataDirs.resolve(env, home, dev.skep.model.DataDirs.runningAsRoot());
         Path file = dataDir.resolve(TOKEN_FILE);
         String token = readToken(file);
         return new ClientConfig(server, token, file.toString(), caFile);

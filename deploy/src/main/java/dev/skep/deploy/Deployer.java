@@ -66,9 +66,9 @@ public final class Deployer {
 
     private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener) {
         Instant start = clock.instant();
-        AppSpec spec = state.createApp(app);
-        Optional<String> previousSlug = state.release(app, spec.release()).map(Release::slug);
-        log.info("event=deploy.started app={} by={} previous={}", app, by, spec.release());
+        int previous = state.app(app).map(AppSpec::release).orElse(0);
+        Optional<String> previousSlug = state.release(app, previous).map(Release::slug);
+        log.info("event=deploy.started app={} by={} previous={}", app, by, previous);
         events.emit(new Event(start, EventTypes.DEPLOY_STARTED, app, null, null, null, "deploy by " + by, Map.of()));
         BuiltSlug slug;
         try {
@@ -78,6 +78,8 @@ public final class Deployer {
                     "build failed: " + e.getMessage(), Map.of()));
             throw e;
         }
+        // only now does the app exist: a refused upload leaves nothing behind
+        AppSpec spec = state.createApp(app);
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
                 spec.env(), clock.instant(), by, "deploy"));
         listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));

@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
+import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
-    @Option(names = "--data-dir", description = "state, slugs, logs, token (default: $SKEP_DATA_DIR or ~/.skep)")
+    @Option(names = "--data-dir", description = "state, slugs, logs, token (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
     Path dataDir;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the API and router (default: ${DEFAULT-VALUE})")
@@ -59,19 +60,26 @@ public final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
-        SkepServer server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-            server.close();
-            stopped.countDown();
-        }));
+        SkepServer server;
+        try {
+            server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
+        } catch (IllegalStateException | IOException e) {
+            log.error("event=server.start-failed error=\"{}\"", e.getMessage());
+            System.err.println("skep server: cannot start: " + e.getMessage());
+            return 1;
+        }
+        // SIGTERM and SIGINT are a normal stop: close everything in order, then exit 0
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+        }
         stopped.await();
+        server.close();
         return 0;
     }
 
     ServerConfig config(java.util.Map<String, String> env) throws IOException {
         Path data = dataDir != null ? dataDir
-                : env.containsKey("SKEP_DATA_DIR") ? Path.of(env.get("SKEP_DATA_DIR"))
-                : Path.of(System.getProperty("user.home"), ".skep");
+                : DataDirs.resolve(env, Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot());
         String[] ports = appPorts.split("-");
         if (ports.length != 2) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

@@ -16,6 +16,7 @@ import dev.skep.deploy.build.NpmBuilder;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.Rollout;
+import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
 import dev.skep.route.RouterConfig;
 import dev.skep.route.RouterServer;
@@ -58,6 +59,9 @@ public final class SkepServer implements AutoCloseable {
         Lifecycle life = new Lifecycle();
         try {
             Path data = passThroughDir(config.dataDir());
+            if (DataDirs.runningAsRoot()) {
+                requireTraversable(data);
+            }
             String zk = config.zookeeper();
             if (zk == null) {
                 EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(privateDir(data.resolve("zk")),
@@ -115,6 +119,21 @@ public final class SkepServer implements AutoCloseable {
         } catch (Exception e) {
             life.close();
             throw e;
+        }
+    }
+
+    /**
+     * Apps run under their own uids and must pass through every parent of their code (node
+     * resolves absolute paths), so each parent of the data dir needs o+x. Says what to do if not.
+     */
+    static void requireTraversable(Path data) throws IOException {
+        for (Path dir = data.getParent(); dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IllegalStateException("apps run under their own uids and cannot pass through " + dir
+                        + " (mode " + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
+                        + ") to reach their code in " + data + "; use a --data-dir whose parents others may pass "
+                        + "(the default for root is " + DataDirs.ROOT_DEFAULT + "), or chmod o+x " + dir);
+            }
         }
     }
 

@@ -63,16 +63,7 @@ public final class AppUsers {
 
     /** True when this JVM runs as uid 0, read from /proc/self/status. */
     public static boolean runningAsRoot() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return "0".equals(line.substring(4).trim().split("\\s+")[1]); // effective uid
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+        return dev.skep.model.DataDirs.runningAsRoot();
     }
 
     private void save() {

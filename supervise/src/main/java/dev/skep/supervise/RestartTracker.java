@@ -44,7 +44,9 @@ public final class RestartTracker {
     /** Records one exit of a process that ran from {@code started} to {@code exited}. */
     public Decision onExit(Instant started, Instant exited) {
         Duration uptime = Duration.between(started, exited);
-        if (uptime.compareTo(policy.stableUptime()) >= 0) {
+        // Only dying young earns a back-off (forever's lesson): a process that outlived its
+        // minimum uptime is restarted at once, however often that happens.
+        if (uptime.compareTo(policy.stableUptime()) >= 0 || uptime.compareTo(policy.minUptime()) >= 0) {
             attempts = 0;
             quickDeaths = 0;
         }

@@ -48,12 +48,22 @@ class RestartTrackerTest {
 
     @Test
     void theBackOffIsCapped() {
-        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        RestartPolicy patient = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.0,
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 1000);
+        RestartTracker tracker = new RestartTracker(patient, () -> 0.5);
         Duration last = Duration.ZERO;
         for (int i = 0; i < 20; i++) {
-            last = runFor(tracker, Duration.ofSeconds(2)).delay(); // not quick: no crash loop, but still backing off
+            last = runFor(tracker, Duration.ofMillis(10)).delay();
         }
         assertThat(last).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aProcessThatOutlivesItsMinimumUptimeIsRestartedAtOnceEveryTime() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        for (int i = 0; i < 20; i++) {
+            assertThat(runFor(tracker, Duration.ofSeconds(2)).delay()).isZero();
+        }
         assertThat(tracker.quickDeaths()).isZero();
     }
 
@@ -70,14 +80,17 @@ class RestartTrackerTest {
     }
 
     @Test
-    void aSurvivorBreaksTheCrashLoopStreakButNotTheBackOff() {
+    void aSurvivorBreaksTheCrashLoopStreakAndTheBackOff() {
         RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
         for (int i = 0; i < 4; i++) {
             runFor(tracker, Duration.ofMillis(10));
         }
         RestartTracker.Decision survivor = runFor(tracker, Duration.ofSeconds(5));
         assertThat(survivor.crashLoop()).isFalse();
-        assertThat(survivor.delay()).isEqualTo(Duration.ofMillis(800));
+        assertThat(survivor.delay()).isZero();
+        // it is dying young again: the back-off starts over from its first step
+        assertThat(runFor(tracker, Duration.ofMillis(10)).delay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(runFor(tracker, Duration.ofMillis(10)).delay()).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test

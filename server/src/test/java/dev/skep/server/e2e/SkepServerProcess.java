@@ -54,6 +54,9 @@ public final class SkepServerProcess implements AutoCloseable {
 
     public SkepServerProcess start() throws IOException {
         java.nio.file.Files.createDirectories(dataDir.getParent());
+        // as on a real host: apps (own uids when root) must pass through the data dir's parents
+        java.nio.file.Files.setPosixFilePermissions(dataDir.getParent(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-Xmx256m",

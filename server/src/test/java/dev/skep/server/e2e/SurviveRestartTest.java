@@ -97,8 +97,10 @@ class SurviveRestartTest {
                 // the server dies under this request
             }
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> Http.get(server.api("/v1/apps/alice/web"), server.token())
-                .json().get("release").asInt() == 2);
+        // slow-start takes 3 s to listen: kill while release 2 is starting beside release 1
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
+                Http.get(server.api("/v1/apps/alice/web"), server.token()).json().get("instances")
+                        .findValues("release").stream().anyMatch(r -> r.asInt() == 2));
         server.kill();
         deploy.join();
         assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from alice.web.1.");

@@ -1,0 +1,41 @@
+package dev.skep.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where skep keeps its data, for the server and the CLI alike: $SKEP_DATA_DIR, else ~/.skep, or
+ * /var/lib/skep for root (apps run under their own uids and must pass through every parent of
+ * their code; root's home is mode 0700).
+ */
+public final class DataDirs {
+
+    public static final Path ROOT_DEFAULT = Path.of("/var/lib/skep");
+
+    private DataDirs() {
+    }
+
+    public static Path resolve(Map<String, String> env, Path home, boolean root) {
+        String configured = env.get("SKEP_DATA_DIR");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        return root ? ROOT_DEFAULT : home.resolve(".skep");
+    }
+
+    /** True when this process runs with effective uid 0. */
+    public static boolean runningAsRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return "0".equals(line.substring(4).trim().split("\\s+")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+}
