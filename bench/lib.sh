@@ -233,3 +233,11 @@ skep_deploy() {
 }
 
 skep_get() { curl -sS -H "Authorization: Bearer $SKEP_TOKEN" "$SKEP_API$1"; }
+
+# jget JS-EXPR: evaluates EXPR over the JSON on stdin, bound to j; prints the result (arrays one per line).
+jget() {
+  node -e '
+    let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
+      const j = JSON.parse(s); const v = eval(process.argv[1]);
+      console.log(Array.isArray(v) ? v.join("\n") : typeof v === "object" ? JSON.stringify(v) : v); });' "$1"
+}

@@ -48,7 +48,7 @@ if [ "${SKIP_SKEP:-0}" != 1 ]; then
   ports=()
   for i in $(seq "$apps"); do
     json=$(skep_deploy alice "c$i" "$BENCH_TMP/skep-app")
-    p=$(echo "$json" | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).drone.port))') ||
+    p=$(echo "$json" | jget j.drone.port) ||
       { echo "$json" >&2; tail -30 "$SKEP_LOG" >&2; die "skep deploy c$i"; }
     ports+=("$p")
   done
