@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +37,17 @@ public final class Deployer {
     private final EventSink events;
     private final Clock clock;
     private final int releasesKept;
-    private final Consumer<Set<String>> slugPruner;
     private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    /** @param slugPruner told which slugs are still referenced after a deploy; deletes the rest */
+    /** @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy) */
     public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
-                    int releasesKept, Consumer<Set<String>> slugPruner) {
+                    int releasesKept) {
         this.state = state;
         this.builder = builder;
         this.rollout = rollout;
         this.events = events;
         this.clock = clock;
         this.releasesKept = releasesKept;
-        this.slugPruner = slugPruner;
     }
 
     /** What a deploy produced. */
@@ -130,8 +127,8 @@ public final class Deployer {
             for (AppSpec each : state.apps()) {
                 state.releases(each.id()).forEach(r -> live.add(r.slug()));
             }
-            slugPruner.accept(live);
-        } catch (RuntimeException e) {
+            builder.store().prune(live);
+        } catch (RuntimeException | java.io.IOException e) {
             log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
         }
     }

@@ -2,7 +2,7 @@ package dev.skep.server;
 
 import dev.skep.model.ClusterState;
 import dev.skep.route.RouteTable;
-import dev.skep.route.proxy.RouterServer;
+import dev.skep.route.RouterServer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -80,7 +80,8 @@ public final class ServerCommand implements Callable<Integer> {
         return new ServerConfig(data.toAbsolutePath(), bind, apiPort, routerPort, Integer.parseInt(ports[0].trim()),
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, agentId != null ? AppId.requireName("agent", agentId)
-                : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind);
+                : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
+                env.get("PATH"));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

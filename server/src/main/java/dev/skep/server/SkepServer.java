@@ -18,7 +18,7 @@ import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.EventSink;
 import dev.skep.route.RouterConfig;
-import dev.skep.route.proxy.RouterServer;
+import dev.skep.route.RouterServer;
 import dev.skep.schedule.Scheduler;
 import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.Leadership;
@@ -27,7 +27,6 @@ import dev.skep.state.ZkClusterState;
 import dev.skep.state.ZkUserStore;
 import dev.skep.supervise.Agent;
 import dev.skep.supervise.AgentConfig;
-import dev.skep.supervise.LogReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -81,32 +80,32 @@ public final class SkepServer implements AutoCloseable {
             life.add("scheduler", scheduler);
             scheduler.start(Duration.ofSeconds(5));
 
-            LocalSlugStore slugs = new LocalSlugStore(passThroughDir(data.resolve("slugs")));
+            passThroughDir(data.resolve("slugs"));
+            SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(),
+                    new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
+            LocalSlugStore slugs = builder.store();
             AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
-                            data.resolve("agent"), AgentConfig.findNode(null))
+                            data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                     .withPorts(config.appPortMin(), config.appPortMax())
                     .withTimeouts(config.startTimeout(), config.stopGrace())
                     .withKeepApps(config.keepApps());
             Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
             agent.start();
 
-            RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults(config.bind(),
-                    config.routerPort())));
+            RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
+                    .withListen(config.bind(), config.routerPort())));
             router.start();
             life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
 
-            SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(),
-                    new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
-            Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5, slugs::prune);
+            Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5);
             ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                     router.port(), 64, Version.current());
             AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
             AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
             Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-            LogReader logReader = new LogReader(agentConfig);
             ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock),
                     new DeployRoutes(deployer, views), new AppRoutes(commands, views, bodies),
-                    new LogRoutes(new AgentLogs(logReader, state), commands),
+                    new LogRoutes(new AgentLogs(agent.logs(), state), commands),
                     new DroneRoutes(state, commands, views, bodies), List.of()));
             api.start();
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),

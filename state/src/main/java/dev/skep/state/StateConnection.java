@@ -24,7 +24,7 @@ public final class StateConnection implements AutoCloseable {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
-                .connectionTimeoutMs((int) Math.min(timeout.toMillis(), 15_000))
+                .connectionTimeoutMs((int) Math.min(timeout.toMillis(), sessionTimeout.toMillis()))
                 .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
                 .build();
         client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, state));

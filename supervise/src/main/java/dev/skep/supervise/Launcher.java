@@ -50,6 +50,7 @@ public final class Launcher {
             own(stdout, spec.user());
             own(stderr, spec.user());
             Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
+            ownTree(spec.appDir(), spec.user());
         }
         ProcessBuilder builder = new ProcessBuilder(command(spec))
                 .directory(spec.appDir().toFile())
@@ -106,9 +107,28 @@ public final class Launcher {
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_INSTANCE", assignment.instance());
-        env.put("PATH", node.getParent() + ":" + SYSTEM_PATH);
+        // as npm does for scripts: the app's own bins (e.g. `next start`) come first
+        env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());
         return env;
+    }
+
+    /**
+     * Gives the app its slug: owned by its uid, top dir 0700, so no other app can read it. Done
+     * once per slug (a slug belongs to one app); links are changed themselves, never followed.
+     */
+    static void ownTree(Path appDir, AppUsers.AppUser user) throws IOException {
+        int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (owner == user.uid()) {
+            return;
+        }
+        try (var paths = Files.walk(appDir)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+        Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwx------"));
     }
 
     private static void own(Path path, AppUsers.AppUser user) throws IOException {
