@@ -18,6 +18,7 @@ die() { log "FAILED: $*"; exit 1; }
 # bench_init NAME MAX_SECONDS: temp dir, EXIT trap, and a watchdog that ends the script after MAX_SECONDS.
 bench_init() {
   BENCH_TMP=$(mktemp -d "/tmp/skep-bench-$1.XXXXXX")
+  chmod 711 "$BENCH_TMP" # skep runs each app under its own uid: the data dir inside must be reachable
   trap bench_cleanup EXIT
   trap 'exit 130' INT
   trap 'log "time bound reached"; exit 124' TERM
@@ -204,7 +205,7 @@ skep_build() {
 skep_start() {
   local api router range i
   skep_build
-  read -r api router < <(free_ports 2 | tr '\n' ' ')
+  { read -r api; read -r router; } < <(free_ports 2)
   range=$(free_range 300)
   SKEP_DATA="$BENCH_TMP/skep-data"
   SKEP_LOG="$BENCH_TMP/skep.log"
