@@ -28,3 +28,6 @@ done
 echo
 echo "deploy of hello (upload start -> first 200 from the app), $rounds rounds:"
 bench_summary "$out" haibu ms
+echo
+echo "skep's steps (median ms, from its log; 'received' is after the upload was read):"
+node "$PROBE" phases "$SKEP_LOG" alice $(seq -f 'h%g' "$rounds")

@@ -10,6 +10,7 @@
 //                                interleaved SIGKILLs: each round, for each target in order, kill the
 //                                pid its next app reports, then poll a fresh connection every 5 ms until
 //                                200 from a new pid; prints "round name ms oldpid newpid" per kill
+//   phases LOG USER APP...        skep's deploy timeline from its log: median ms of each step over the apps
 //   summary FILE BASELINE [UNIT] reads "round name value" lines; per target n/median/min/max and the
 //                                median of per-round ratios to BASELINE's value in the same round
 'use strict';
@@ -164,6 +165,30 @@ function summary(file, baseline, unit = 'ms') {
   }
 }
 
+// Steps of one skep deploy as its server log tells them (the first line matching each, per app).
+const PHASES = [
+  ['received', /event=deploy\.received/],
+  ['built', /event=deploy\.built/],
+  ['assigned', /event=schedule\.assigned/],
+  ['spawned', /InstanceRunner instance started/],
+  ['ready', /InstanceRunner instance ready/],
+  ['answered', /Deployer event=deploy\.succeeded/],
+];
+function phases(logFile, user, apps) {
+  const lines = fs.readFileSync(logFile, 'utf8').split('\n');
+  const steps = PHASES.slice(1).map(([name], i) => `${PHASES[i][0]}->${name}`);
+  const deltas = steps.map(() => []);
+  for (const app of apps) {
+    const mine = lines.filter((l) => l.includes(`app=${user}/${app} `));
+    const at = PHASES.map(([, re]) => {
+      const l = mine.find((x) => re.test(x));
+      return l ? Date.parse(l.split(' ')[0]) : NaN;
+    });
+    at.slice(1).forEach((t, i) => deltas[i].push(t - at[i]));
+  }
+  console.log(steps.map((s, i) => `${s} ${median(deltas[i].filter(Number.isFinite))}`).join('   '));
+}
+
 async function main() {
   const [cmd, ...a] = process.argv.slice(2);
   switch (cmd) {
@@ -195,6 +220,9 @@ async function main() {
       break;
     case 'crash':
       await crash(Number(a[0]), Number(a[1]), a.slice(2));
+      break;
+    case 'phases':
+      phases(a[0], a[1], a.slice(2));
       break;
     case 'summary':
       summary(a[0], a[1], a[2]);
