@@ -3,7 +3,7 @@
 # whole overhead for the same apps: its daemon's RSS plus what its wrapper adds inside each app process
 # over a bare `node server.js` hello (measured here as the baseline). Every app has served one request.
 # Then what dominates the JVM: GC.heap_info and the Native Memory Tracking summary (NMT=0 turns it off).
-# Usage: [NMT=0] [SKIP_SKEP=1] bench/memory/run.sh [N=50]          Goal: skep below pm2 at N apps.
+# Usage: [NMT=0] [SKEP_JVM_OPTS=...] [SKIP_SKEP=1] bench/memory/run.sh [N=50]          Goal: skep below pm2 at N apps.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
 n=${1:-50}
@@ -30,6 +30,8 @@ mapfile -t pports < <(free_ports "$n")
 
 if [ "${SKIP_SKEP:-0}" != 1 ]; then
   [ "${NMT:-1}" = 1 ] && export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} -XX:NativeMemoryTracking=summary"
+  # SKEP_JVM_OPTS: extra JVM flags for the server under test (e.g. "-Xmn24m"), to try a setting.
+  [ -n "${SKEP_JVM_OPTS:-}" ] && export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:-} $SKEP_JVM_OPTS" && log "JVM extra: $SKEP_JVM_OPTS"
   skep_start
   unset JAVA_TOOL_OPTIONS
   hello_copy "$BENCH_TMP/skep-app"
