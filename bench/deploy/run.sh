@@ -29,5 +29,5 @@ echo
 echo "deploy of hello (upload start -> first 200 from the app), $rounds rounds:"
 bench_summary "$out" haibu ms
 echo
-echo "skep's steps (median ms, from its log; 'received' is after the upload was read):"
+echo "skep's steps (median ms between the log lines of each deploy):"
 node "$PROBE" phases "$SKEP_LOG" alice $(seq -f 'h%g' "$rounds")

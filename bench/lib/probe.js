@@ -167,6 +167,7 @@ function summary(file, baseline, unit = 'ms') {
 
 // Steps of one skep deploy as its server log tells them (the first line matching each, per app).
 const PHASES = [
+  ['started', /Deployer event=deploy\.started/],
   ['received', /event=deploy\.received/],
   ['built', /event=deploy\.built/],
   ['assigned', /event=schedule\.assigned/],
