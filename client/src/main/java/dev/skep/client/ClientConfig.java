@@ -50,8 +50,13 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
         if (present(env.get("SKEP_TOKEN"))) {
             return new ClientConfig(server, env.get("SKEP_TOKEN").trim(), "SKEP_TOKEN", caFile);
         }
-        Path dataDir = dev.skep.model.DataDirs.resolve(env, home, dev.skep.model.DataDirs.runningAsRoot());
-        Path file = dataDir.resolve(TOKEN_FILE);
+        // ~/.skep first; root's server keeps its data in /var/lib/skep by default
+        Path file = dev.skep.model.DataDirs.resolve(env, home, false).resolve(TOKEN_FILE);
+        Path rootDefault = dev.skep.model.DataDirs.ROOT_DEFAULT.resolve(TOKEN_FILE);
+        if (!present(env.get("SKEP_DATA_DIR")) && !Files.exists(file) && Files.exists(rootDefault)
+                && dev.skep.model.DataDirs.runningAsRoot()) {
+            file = rootDefault;
+        }
         String token = readToken(file);
         return new ClientConfig(server, token, file.toString(), caFile);
     }
