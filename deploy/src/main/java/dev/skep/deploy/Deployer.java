@@ -105,7 +105,11 @@ public final class Deployer {
         }
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
                 "release " + release.number() + " is live (" + release.note() + ")", Map.of()));
-        prune(app, release.number());
+        // old releases and slugs go after the answer: the caller does not wait for housekeeping
+        Thread.ofVirtual().name("prune-" + app).start(() -> exclusively(app, () -> {
+            prune(app, release.number());
+            return null;
+        }));
         return ready;
     }
 

@@ -61,6 +61,19 @@ public interface ClusterState {
 
     void removeInstance(String instance);
 
+    // --- everything at once ---
+
+    /**
+     * A view of the whole cluster for loops that re-read it on every change. Implementations may
+     * serve it from a local cache that lags writes by milliseconds: such loops run again on the
+     * {@link #onChange} that follows when the cache catches up.
+     */
+    default ClusterSnapshot snapshot() {
+        List<AppSpec> apps = apps();
+        List<Release> releases = apps.stream().flatMap(a -> releases(a.id()).stream()).toList();
+        return new ClusterSnapshot(apps, releases, agents(), assignments(), instances());
+    }
+
     // --- notification ---
 
     /** Runs the listener (on a state thread, must not block) after any change; close to stop. */

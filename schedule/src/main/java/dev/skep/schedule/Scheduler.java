@@ -3,12 +3,16 @@ package dev.skep.schedule;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
+import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.ClusterState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +37,12 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService worker;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /**
+     * Our own writes the (watch-fed) snapshot may not show yet: without them a quick second pass
+     * would place an instance twice or withdraw one twice. Touched only on the worker thread.
+     */
+    private final Map<String, Assignment> addedNotSeen = new HashMap<>();
+    private final Map<String, Instant> removedNotSeen = new HashMap<>();
     private AutoCloseable subscription;
 
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock) {
@@ -63,11 +73,13 @@ public final class Scheduler implements AutoCloseable {
             Plan plan = Planner.plan(snapshot(), clock.instant());
             for (Assignment a : plan.add()) {
                 state.putAssignment(a);
+                addedNotSeen.put(a.instance(), a);
                 log.info("event=schedule.assigned app={} release={} instance={} agent={}",
                         a.app(), a.release().number(), a.instance(), a.agent());
             }
             for (Assignment a : plan.remove()) {
                 state.removeAssignment(a.agent(), a.instance());
+                removedNotSeen.put(a.instance(), clock.instant());
                 log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
                         a.app(), a.release().number(), a.instance(), a.agent());
             }
@@ -77,16 +89,28 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private ClusterView snapshot() {
+        ClusterSnapshot now = state.snapshot();
         Map<AppId, Release> wanted = new HashMap<>();
-        var apps = state.apps();
-        for (AppSpec app : apps) {
+        for (AppSpec app : now.apps()) {
             if (app.target() > 0) {
-                state.release(app.id(), app.target()).ifPresent(r -> wanted.put(app.id(), r));
+                now.release(app.id(), app.target()).ifPresent(r -> wanted.put(app.id(), r));
             }
         }
-        Map<String, InstanceStatus> instances = state.instances().stream()
+        Map<String, InstanceStatus> instances = now.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        return new ClusterView(apps, wanted, state.agents(), state.assignments(), instances);
+        return new ClusterView(now.apps(), wanted, now.agents(), withOwnWrites(now.assignments()), instances);
+    }
+
+    /** The snapshot's assignments corrected by our writes it does not reflect yet. */
+    private List<Assignment> withOwnWrites(List<Assignment> seen) {
+        Map<String, Assignment> byId = new LinkedHashMap<>();
+        seen.forEach(a -> byId.put(a.instance(), a));
+        Instant stale = clock.instant().minusSeconds(30); // a write never seen in 30 s is not coming
+        addedNotSeen.values().removeIf(a -> byId.containsKey(a.instance()) || a.created().isBefore(stale));
+        removedNotSeen.entrySet().removeIf(e -> !byId.containsKey(e.getKey()) || e.getValue().isBefore(stale));
+        addedNotSeen.values().forEach(a -> byId.putIfAbsent(a.instance(), a));
+        removedNotSeen.keySet().forEach(byId::remove);
+        return List.copyOf(byId.values());
     }
 
     @Override

@@ -39,7 +39,8 @@ final class RouteFeed implements AutoCloseable {
     private void rebuild() {
         pending.set(false);
         try {
-            router.update(RouteTable.build(state.apps(), state.instances(), baseDomain));
+            var now = state.snapshot();
+            router.update(RouteTable.build(now.apps(), now.instances(), baseDomain));
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
         }

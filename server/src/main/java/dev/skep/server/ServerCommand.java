@@ -53,6 +53,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper on loopback (default: any free)")
     int zkPort;
 
+    @Option(names = "--zk-sync", description = "fsync the embedded ZooKeeper's log on every write (survives power loss; slower deploys)")
+    boolean zkSync;
+
     @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
     String agentId;
 
@@ -87,7 +90,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         return new ServerConfig(data.toAbsolutePath(), bind, apiPort, routerPort, Integer.parseInt(ports[0].trim()),
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
-                Duration.ofSeconds(10), zookeeper, zkPort, agentId != null ? AppId.requireName("agent", agentId)
+                Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"));
     }

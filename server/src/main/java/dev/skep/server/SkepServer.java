@@ -65,7 +65,7 @@ public final class SkepServer implements AutoCloseable {
             String zk = config.zookeeper();
             if (zk == null) {
                 EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(privateDir(data.resolve("zk")),
-                        new InetSocketAddress("127.0.0.1", config.zkPort())));
+                        new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync()));
                 zk = embedded.connectString();
             }
             StateConnection connection = life.add("zookeeper client",

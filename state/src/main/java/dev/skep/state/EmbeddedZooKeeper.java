@@ -26,8 +26,22 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Starts on the given address (port 0 picks a free one). */
+    /** Starts on the given address (port 0 picks a free one), without fsync per write. */
     public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address) throws IOException {
+        return start(dataDir, address, false);
+    }
+
+    /**
+     * @param syncEachWrite fsync the transaction log on every write. Off by default for the
+     *                      embedded server: a crash or kill of skep loses nothing (the OS has the
+     *                      writes); only a power loss or kernel crash could lose the last moments,
+     *                      which the agents' re-adoption and the scheduler recover from. Each fsync
+     *                      costs milliseconds to tens of milliseconds, and a deploy makes six writes.
+     */
+    public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite)
+            throws IOException {
+        // ZooKeeper reads this once, when its transaction log class loads: set it before the server exists
+        System.setProperty("zookeeper.forceSync", syncEachWrite ? "yes" : "no");
         Path snapshots = Files.createDirectories(dataDir.resolve("snapshots"));
         Path txlog = Files.createDirectories(dataDir.resolve("txlog"));
         ZooKeeperServer server = new ZooKeeperServer(snapshots.toFile(), txlog.toFile(), TICK_MILLIS);

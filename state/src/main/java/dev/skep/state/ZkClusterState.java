@@ -39,17 +39,35 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     private final Clock clock;
     private final CuratorCache cache;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("state-notify").daemon().unstarted(r));
+    private final java.util.concurrent.atomic.AtomicBoolean notifyPending = new java.util.concurrent.atomic.AtomicBoolean();
 
     public ZkClusterState(CuratorFramework zk, Clock clock) {
         this.zk = zk;
         this.clock = clock;
         ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS);
         this.cache = CuratorCache.build(zk, Paths.ROOT);
-        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> fire()).build());
+        cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
         cache.start();
     }
 
+    /**
+     * Something changed: run the listeners once on the notifier thread (bursts coalesce). Called
+     * by the watch on /skep and, without waiting for that round trip, after this process's own writes.
+     */
+    private void changed() {
+        if (notifyPending.compareAndSet(false, true)) {
+            try {
+                notifier.execute(this::fire);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                notifyPending.set(false);
+            }
+        }
+    }
+
     private void fire() {
+        notifyPending.set(false);
         for (Runnable listener : listeners) {
             try {
                 listener.run();
@@ -63,6 +81,47 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public AutoCloseable onChange(Runnable listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    // --- everything at once, from the watch-fed cache: no round trips ---
+
+    @Override
+    public dev.skep.model.ClusterSnapshot snapshot() {
+        List<AppSpec> apps = new ArrayList<>();
+        List<Release> releases = new ArrayList<>();
+        List<AgentInfo> agents = new ArrayList<>();
+        List<Assignment> assignments = new ArrayList<>();
+        List<InstanceStatus> instances = new ArrayList<>();
+        cache.stream().forEach(node -> {
+            byte[] data = node.getData();
+            if (data == null || data.length == 0) {
+                return;
+            }
+            String[] parts = node.getPath().split("/"); // "", "skep", kind, ...
+            try {
+                switch (parts.length > 2 ? parts[2] : "") {
+                    case "apps" -> {
+                        if (parts.length == 5) {
+                            apps.add(Json.read(data, AppSpec.class));
+                        } else if (parts.length == 7 && parts[5].equals("releases")) {
+                            releases.add(Json.read(data, Release.class));
+                        }
+                    }
+                    case "agents" -> agents.add(Json.read(data, AgentInfo.class));
+                    case "assignments" -> {
+                        if (parts.length == 5) {
+                            assignments.add(Json.read(data, Assignment.class));
+                        }
+                    }
+                    case "instances" -> instances.add(Json.read(data, InstanceStatus.class));
+                    default -> { }
+                }
+            } catch (RuntimeException e) {
+                log.warn("event=state.unreadable path={} error=\"{}\"", node.getPath(), e.getMessage());
+            }
+        });
+        apps.sort(Comparator.comparing(a -> a.id().toString()));
+        return new dev.skep.model.ClusterSnapshot(apps, releases, agents, assignments, instances);
     }
 
     // --- apps ---
@@ -90,6 +149,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         try {
             zk.create().creatingParentsIfNeeded().forPath(Paths.app(id), Json.write(fresh));
             zk.create().forPath(Paths.releases(id));
+            changed();
             return fresh;
         } catch (KeeperException.NodeExistsException e) {
             return app(id).orElseThrow(() -> conflict("app " + id + " is being created or deleted"));
@@ -107,6 +167,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 byte[] bytes = zk.getData().storingStatIn(stat).forPath(path);
                 AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
                 zk.setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
+                changed();
                 return next;
             } catch (KeeperException.BadVersionException e) {
                 // someone else changed it between our read and write: read again
@@ -129,6 +190,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         }
         try {
             zk.delete().deletingChildrenIfNeeded().forPath(Paths.app(id));
+            changed();
         } catch (KeeperException.NoNodeException e) {
             throw SkepException.notFound("no app " + id);
         } catch (Exception e) {
@@ -162,6 +224,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             Release release = factory.apply(next);
             try {
                 zk.create().forPath(Paths.release(id, next), Json.write(release));
+                changed();
                 return release;
             } catch (KeeperException.NodeExistsException e) {
                 // a concurrent deploy took this number: take the next
@@ -222,6 +285,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         String path = Paths.assignment(assignment.agent(), assignment.instance());
         try {
             zk.create().orSetData().creatingParentsIfNeeded().forPath(path, Json.write(assignment));
+            changed();
         } catch (Exception e) {
             throw failure("assign " + assignment.instance(), e);
         }
@@ -265,12 +329,14 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             Stat stat = zk.checkExists().forPath(path);
             if (stat != null && stat.getEphemeralOwner() == mine) {
                 zk.setData().forPath(path, bytes);
+                changed();
                 return;
             }
             if (stat != null) {
                 zk.delete().forPath(path);
             }
             zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, bytes);
+            changed();
         } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
             putEphemeral(path, bytes); // raced with another writer of the same node: try again
         } catch (Exception e) {
@@ -307,6 +373,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     private void delete(String path) {
         try {
             zk.delete().guaranteed().deletingChildrenIfNeeded().forPath(path);
+            changed();
         } catch (KeeperException.NoNodeException e) {
             // already gone: that is what we wanted
         } catch (Exception e) {
@@ -341,5 +408,6 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        notifier.shutdownNow();
     }
 }

@@ -84,9 +84,12 @@ class LogReaderTest {
     @Test
     void followSeesNewLinesThroughRotation() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
-        LogReader reader = new LogReader(layout, POLICY.filesKept(), Duration.ofMillis(10));
+        // enough files kept to hold the whole burst: a follower descheduled on a busy machine
+        // must still find every rotated file (with fewer, losing lines is the retention's design)
+        LogPolicy roomy = new LogPolicy(1024, 20, 1024);
+        LogReader reader = new LogReader(layout, roomy.filesKept(), Duration.ofMillis(10));
         List<String> seen = new CopyOnWriteArrayList<>();
-        try (RotatingLog log = open(a, layout)) {
+        try (RotatingLog log = new RotatingLog(layout.logFile(a), roomy)) {
             log.append(line(0, "before follow"));
             log.flush();
             try (Closeable follow = reader.follow(a, seen::add)) {
