@@ -63,7 +63,7 @@ public final class AppCommands {
 
     public void delete(AppId app) {
         require(app);
-        state.deleteApp(app);
+        deployer.delete(app);
     }
 
     /** Sets and unsets vars, then rolls them out as a new release (when the app has one). */

@@ -124,16 +124,27 @@ public final class Deployer {
         }
     }
 
+    /** Deletes the app with its releases and slugs, waiting for any deploy of it in flight. */
+    public void delete(AppId app) {
+        exclusively(app, () -> {
+            state.deleteApp(app);
+            try {
+                builder.store().prune(app, Set.of());
+            } catch (java.io.IOException e) {
+                log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
+            }
+            return null;
+        });
+    }
+
     private void prune(AppId app, int current) {
         try {
             for (Release old : Rollout.prunable(state.releases(app), current, releasesKept)) {
                 state.deleteRelease(app, old.number());
             }
             Set<String> live = new HashSet<>();
-            for (AppSpec each : state.apps()) {
-                state.releases(each.id()).forEach(r -> live.add(r.slug()));
-            }
-            builder.store().prune(live);
+            state.releases(app).forEach(r -> live.add(r.slug()));
+            builder.store().prune(app, live);
         } catch (RuntimeException | java.io.IOException e) {
             log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
         }

@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
         description = "Run skep on this host: state (embedded ZooKeeper), API, router, scheduler and agent.")
 public final class ServerCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+    /** Looked up when used: the CLI builds this command for its help, and must not start logging. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(ServerCommand.class);
+    }
 
     @Option(names = "--data-dir", description = "state, slugs, logs, token (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
     Path dataDir;
@@ -67,7 +70,7 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
         } catch (IllegalStateException | IOException e) {
-            log.error("event=server.start-failed error=\"{}\"", e.getMessage());
+            log().error("event=server.start-failed error=\"{}\"", e.getMessage());
             System.err.println("skep server: cannot start: " + e.getMessage());
             return 1;
         }
@@ -113,7 +116,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Files.createDirectories(data);
         Files.writeString(file, id + "\n");
-        log.info("event=agent.id-chosen id={}", id);
+        log().info("event=agent.id-chosen id={}", id);
         return id;
     }
 }

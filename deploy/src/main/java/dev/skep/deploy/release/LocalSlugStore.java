@@ -90,6 +90,19 @@ public final class LocalSlugStore implements SlugStore {
 
     /** Deletes every slug not in {@code keep}; returns the ids deleted. Work in progress is left alone. */
     public List<String> prune(Set<String> keep) throws IOException {
+        return prune(id -> true, keep);
+    }
+
+    /**
+     * Deletes the slugs of one app that {@code keep} does not name. Call it holding that app's
+     * deploy lock: a slug just built for a deploy in flight is referenced by no release yet.
+     */
+    public List<String> prune(dev.skep.model.AppId app, Set<String> keep) throws IOException {
+        String prefix = app.user() + "." + app.name() + ".";
+        return prune(id -> id.startsWith(prefix) && id.indexOf('.', prefix.length()) < 0, keep);
+    }
+
+    private List<String> prune(java.util.function.Predicate<String> mine, Set<String> keep) throws IOException {
         List<String> deleted = new ArrayList<>();
         if (!Files.isDirectory(slugsDir)) {
             return deleted;
@@ -100,7 +113,7 @@ public final class LocalSlugStore implements SlugStore {
         }
         for (Path dir : all) {
             String id = dir.getFileName().toString();
-            if (SlugIds.isValid(id) && !keep.contains(id)) {
+            if (SlugIds.isValid(id) && mine.test(id) && !keep.contains(id)) {
                 RecursiveDelete.delete(dir);
                 deleted.add(id);
                 log.info("event=slug.pruned slug={}", id);

@@ -88,6 +88,19 @@ class LocalSlugStoreTest {
     }
 
     @Test
+    void pruningOneAppNeverTouchesAnotherAppsSlugs() throws IOException {
+        LocalSlugStore store = new LocalSlugStore(tmp.resolve("slugs"));
+        store.publish(build("a"), "alice.shop.aaaaaaaaaaaa");
+        store.publish(build("b"), "alice.shopper.bbbbbbbbbbbb");
+        store.publish(build("c"), "bob.shop.cccccccccccc");
+
+        assertThat(store.prune(dev.skep.model.AppId.parse("alice/shop"), Set.of())).containsExactly("alice.shop.aaaaaaaaaaaa");
+
+        assertThat(tmp.resolve("slugs/alice.shopper.bbbbbbbbbbbb")).exists();
+        assertThat(tmp.resolve("slugs/bob.shop.cccccccccccc")).exists();
+    }
+
+    @Test
     void pruneDoesNotFollowSymlinksOutOfASlug() throws IOException {
         LocalSlugStore store = new LocalSlugStore(tmp.resolve("slugs"));
         Path outside = Files.createDirectories(tmp.resolve("outside"));

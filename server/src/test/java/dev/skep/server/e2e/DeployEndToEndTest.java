@@ -115,6 +115,31 @@ class DeployEndToEndTest {
     }
 
     @Test
+    void deploysOfSeveralAppsAtOnceAllSucceed() throws Exception {
+        byte[] hello = Fixtures.tarball("hello");
+        List<Thread> threads = new java.util.ArrayList<>();
+        Map<String, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            String app = "frank/app" + i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    statuses.put(app, deploy("/deploy/", app, hello).status());
+                } catch (Exception e) {
+                    statuses.put(app, -1);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(statuses).hasSize(6).allSatisfy((app, status) -> assertThat(status).as(app).isEqualTo(200));
+        for (String app : statuses.keySet()) {
+            JsonNode view = Http.get(server.api("/v1/apps/" + app), token).json();
+            assertThat(view.get("state").asText()).as(app).isEqualTo("running");
+        }
+    }
+
+    @Test
     void badUploadsGetAClearFourHundredAndChangeNothing() throws Exception {
         Http.Answer notGzip = deploy("/deploy/", "erin/x", "this is not a tarball".getBytes());
         assertThat(notGzip.status()).isEqualTo(400);
