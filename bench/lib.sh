@@ -120,7 +120,7 @@ npm_tool() {
 
 pm2_bin() { echo "$(npm_tool pm2 pm2@7)/node_modules/.bin/pm2"; }
 
-# haibu 0.10.3 on node 20, with the two changes /work/shared/ANCHORS.md names:
+# haibu 0.10.3 on node 20, with the two changes it needs there:
 # graceful-fs overridden to ^4.2.11, and _listen2.nodeVersion widened to '>=0.5.0'.
 haibu_tool() {
   local dir="$BENCH_CACHE/haibu"

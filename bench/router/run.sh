@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Router benchmark: the same node hello backend reached directly and through skep's router, nginx,
 # haproxy and node-http-proxy, in interleaved rounds (direct, skep, nginx, haproxy, node-http-proxy,
-# direct, ...), as /work/shared/ANCHORS.md asks. Prints req/s, p50, p99 and the proxy's CPU per
+# direct, ...), set up as the anchors were measured (nginx upstream keepalive 64, haproxy http-reuse always). Prints req/s, p50, p99 and the proxy's CPU per
 # request (utime+stime of the proxy process and its children from /proc, over requests served) per
 # round, then per-target medians and per-round ratios to direct.
 #
