@@ -107,13 +107,21 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                             releases.add(Json.read(data, Release.class));
                         }
                     }
-                    case "agents" -> agents.add(Json.read(data, AgentInfo.class));
+                    case "agents" -> {
+                        if (parts.length == 4) {
+                            agents.add(Json.read(data, AgentInfo.class));
+                        }
+                    }
                     case "assignments" -> {
                         if (parts.length == 5) {
                             assignments.add(Json.read(data, Assignment.class));
                         }
                     }
-                    case "instances" -> instances.add(Json.read(data, InstanceStatus.class));
+                    case "instances" -> {
+                        if (parts.length == 4) {
+                            instances.add(Json.read(data, InstanceStatus.class));
+                        }
+                    }
                     default -> { }
                 }
             } catch (RuntimeException e) {

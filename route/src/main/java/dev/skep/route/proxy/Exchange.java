@@ -80,7 +80,7 @@ final class Exchange {
     private ScheduledFuture<?> responseTimer;
 
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
-             AppRoute route, String requestId, long maxBody) {
+             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive) {
         this.front = front;
         this.client = client;
         this.proxy = proxy;
@@ -91,7 +91,7 @@ final class Exchange {
         this.path = pathOf(request.uri());
         this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.head = request.method().equals(HttpMethod.HEAD);
-        this.closeClient = !HttpUtil.isKeepAlive(request);
+        this.closeClient = !clientKeepAlive;
         this.upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
         this.replayable = bodyless(request) && idempotent(request.method()) && !upgradeRequested;
         this.maxAttempts = Math.min(route.backends().size() + 1, 4);

@@ -225,8 +225,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         int localPort = ctx.channel().localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+        // read before the hop-by-hop Connection header is stripped for the backend
+        boolean clientKeepAlive = HttpUtil.isKeepAlive(req);
         ProxyHeaders.forRequest(req.headers(), peer, tls, localPort, requestId);
-        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody);
+        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive);
         current.start();
     }
 

@@ -43,7 +43,9 @@ public final class SkepServerProcess implements AutoCloseable {
         this.firstAppPort = firstAppPort;
         this.extraArgs = extraArgs;
         this.extraEnv = extraEnv;
-        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+        // kept after the test (temp dirs are not), for whoever reads a failure
+        this.log = Path.of("target", "e2e-logs", dataDir.getParent().getFileName() + "-" + apiPort + ".log")
+                .toAbsolutePath();
     }
 
     public static int freePort() throws IOException {
@@ -54,6 +56,7 @@ public final class SkepServerProcess implements AutoCloseable {
 
     public SkepServerProcess start() throws IOException {
         java.nio.file.Files.createDirectories(dataDir.getParent());
+        java.nio.file.Files.createDirectories(log.getParent());
         // as on a real host: apps (own uids when root) must pass through the data dir's parents
         java.nio.file.Files.setPosixFilePermissions(dataDir.getParent(),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
