@@ -16,6 +16,7 @@ import dev.skep.deploy.build.NpmBuilder;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.Rollout;
+import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
 import dev.skep.route.RouterConfig;
@@ -74,8 +75,7 @@ public final class SkepServer implements AutoCloseable {
             ZkUserStore users = new ZkUserStore(connection.client());
             AdminBootstrap.ensureAdmin(users, data, clock);
 
-            Rollout rollout = new Rollout(state, events, clock, config.startTimeout().plusSeconds(5));
-            rollout.recoverInterrupted();
+            RolloutRecovery.recover(state, events, clock);
             Leadership leadership = new Leadership(connection.client(), config.agentId());
             Scheduler scheduler = new Scheduler(state, leadership::isLeader, clock);
             leadership.whenLeader(scheduler::poke);
@@ -101,6 +101,8 @@ public final class SkepServer implements AutoCloseable {
             router.start();
             life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
 
+            AgentLogs appLogs = new AgentLogs(agent.logs(), state);
+            Rollout rollout = new Rollout(state, events, clock, config.startTimeout().plusSeconds(5), appLogs);
             Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5);
             ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                     router.port(), 64, Version.current());
@@ -110,7 +112,7 @@ public final class SkepServer implements AutoCloseable {
             ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
                     new DeployRoutes(deployer, views),
                     new AppRoutes(commands, views, bodies),
-                    new LogRoutes(new AgentLogs(agent.logs(), state), commands),
+                    new LogRoutes(appLogs, commands),
                     new DroneRoutes(state, commands, views, bodies))));
             api.start();
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),

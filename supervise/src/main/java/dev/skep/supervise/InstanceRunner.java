@@ -409,6 +409,9 @@ final class InstanceRunner {
     /** FAILED: the first start never got ready. Returns the STOP, DETACH or RESTART that ends it. */
     private Command fail(String why) throws InterruptedException {
         message = why;
+        if (pump != null) {
+            pump.awaitCaughtUp(java.time.Duration.ofMillis(300)); // the failure report quotes its last lines
+        }
         publish(InstanceState.FAILED, null, ctx.clock().instant());
         log.error("instance failed app={} release={} instance={} reason=\"{}\": the release does not start; "
                 + "read its log", assignment.app(), assignment.release().number(), id, why);

@@ -106,7 +106,8 @@ class DeployEndToEndTest {
         Http.Answer bad = deploy("/v1/apps/", "dave/web/releases", Fixtures.tarball("crash-at-start"));
         assertThat(bad.status()).as(bad.body()).isEqualTo(422);
         assertThat(bad.json().get("error").asText()).contains("did not start");
-        assertThat(bad.json().get("detail").asText()).contains("release 1 keeps serving");
+        assertThat(bad.json().get("detail").asText()).contains("release 1 keeps serving")
+                .contains("missing DATABASE_URL, giving up");
 
         assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from dave.web.1.");
         JsonNode app = Http.get(server.api("/v1/apps/dave/web"), token).json();
