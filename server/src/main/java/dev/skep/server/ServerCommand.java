@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
+import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,6 +51,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
     int startTimeoutSeconds;
 
+    @Option(names = "--max-upload-mb", defaultValue = "512", description = "largest compressed upload (default: ${DEFAULT-VALUE})")
+    long maxUploadMb;
+
+    @Option(names = "--max-unpacked-mb", defaultValue = "2048", description = "largest unpacked app (default: ${DEFAULT-VALUE})")
+    long maxUnpackedMb;
+
+    @Option(names = "--max-entries", defaultValue = "100000", description = "most files in an upload (default: ${DEFAULT-VALUE})")
+    int maxEntries;
+
     @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
     String zookeeper;
 
@@ -95,7 +105,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"));
+                env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

@@ -13,5 +13,6 @@ import java.time.Duration;
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
-                           String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost, String searchPath) {
+                           String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost, String searchPath,
+                           dev.skep.deploy.intake.UploadLimits uploadLimits) {
 }

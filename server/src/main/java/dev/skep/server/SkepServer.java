@@ -13,7 +13,6 @@ import dev.skep.api.v1.LogRoutes;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NpmBuilder;
-import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.deploy.release.RolloutRecovery;
@@ -85,7 +84,7 @@ public final class SkepServer implements AutoCloseable {
             scheduler.start(Duration.ofSeconds(5));
 
             passThroughDir(data.resolve("slugs"));
-            SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(),
+            SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
                     new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
             LocalSlugStore slugs = builder.store();
             AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
