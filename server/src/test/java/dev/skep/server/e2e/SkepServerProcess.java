@@ -31,7 +31,8 @@ public final class SkepServerProcess implements AutoCloseable {
     private final Path log;
 
     public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv) throws IOException {
-        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 30000 + (int) (Math.random() * 300) * 100);
+        // app ports below Linux's ephemeral range (32768+), where no outgoing connection can sit on them
+        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 20000 + (int) (Math.random() * 120) * 100);
     }
 
     /** The same ports again: a restart of the same server. */
