@@ -56,6 +56,13 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
     String agentId;
 
+    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
+            + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @picocli.CommandLine.Mixin
+    EdgeOptions edge = new EdgeOptions();
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -89,7 +96,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"));
+                env.get("PATH"), Duration.ofSeconds(drainSeconds), edge.config());
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

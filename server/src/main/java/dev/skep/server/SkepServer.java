@@ -92,6 +92,7 @@ public final class SkepServer implements AutoCloseable {
                             data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                     .withPorts(config.appPortMin(), config.appPortMax())
                     .withTimeouts(config.startTimeout(), config.stopGrace())
+                    .withDrainDelay(config.drainTimeout())
                     .withKeepApps(config.keepApps());
             Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
             agent.start();

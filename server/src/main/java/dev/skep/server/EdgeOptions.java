@@ -1,0 +1,27 @@
+package dev.skep.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The router's edge flags, shared by `skep server` and `skep router`. */
+final class EdgeOptions {
+
+    @Option(names = "--https-port", defaultValue = "-1", description = "HTTPS listener (SNI certificates, h2); -1: none (default)")
+    int httpsPort;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain for HTTPS clients without a certificate of their own")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "the unencrypted PKCS#8 PEM key of --tls-cert")
+    Path tlsKey;
+
+    @Option(names = "--trusted-proxy", split = ",", description = "addresses or CIDR blocks (e.g. 10.0.0.0/8) of "
+            + "load balancers in front of skep whose X-Forwarded-For is kept and appended to; others' is replaced")
+    List<String> trustedProxies = new ArrayList<>();
+
+    EdgeConfig config() {
+        return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies);
+    }
+}
