@@ -31,11 +31,19 @@ public final class Scheduler implements AutoCloseable {
     private final ClusterState state;
     private final BooleanSupplier isLeader;
     private final Clock clock;
+    private final Duration agentGrace;
+    private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
     private final ScheduledExecutorService worker;
     private final AtomicBoolean pending = new AtomicBoolean();
     private AutoCloseable subscription;
 
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock) {
+        this(state, isLeader, clock, Duration.ofSeconds(30));
+    }
+
+    /** @param agentGrace how long an agent may be gone before its instances are placed on others */
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace) {
+        this.agentGrace = agentGrace;
         this.state = state;
         this.isLeader = isLeader;
         this.clock = clock;
@@ -57,6 +65,7 @@ public final class Scheduler implements AutoCloseable {
     private void pass() {
         pending.set(false);
         if (!isLeader.getAsBoolean()) {
+            agentsGoneSince.clear(); // a new leader times agents afresh, as Nomad's does
             return;
         }
         try {
@@ -86,7 +95,20 @@ public final class Scheduler implements AutoCloseable {
         }
         Map<String, InstanceStatus> instances = state.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        return new ClusterView(apps, wanted, state.agents(), state.assignments(), instances);
+        var agents = state.agents();
+        var assignments = state.assignments();
+        java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
+        java.util.Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
+        agentsGoneSince.keySet().removeIf(a -> live.contains(a) || !assigned.contains(a));
+        java.time.Instant now = clock.instant();
+        for (String agent : assigned) {
+            if (!live.contains(agent) && agentsGoneSince.putIfAbsent(agent, now) == null) {
+                log.warn("event=agent.gone agent={} grace_ms={} next=\"its instances are placed elsewhere unless it "
+                        + "comes back\"", agent, agentGrace.toMillis());
+                worker.schedule(this::poke, agentGrace.toMillis() + 50, TimeUnit.MILLISECONDS);
+            }
+        }
+        return new ClusterView(apps, wanted, agents, assignments, instances, agentsGoneSince, agentGrace);
     }
 
     @Override

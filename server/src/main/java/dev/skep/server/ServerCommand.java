@@ -63,6 +63,10 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     EdgeOptions edge = new EdgeOptions();
 
+    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
+            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    int agentGraceSeconds;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -96,11 +100,12 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"), Duration.ofSeconds(drainSeconds), edge.config());
+                env.get("PATH"), Duration.ofSeconds(drainSeconds), edge.config(),
+                Duration.ofSeconds(agentGraceSeconds));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
-    private static String persistentAgentId(Path data) throws IOException {
+    static String persistentAgentId(Path data) throws IOException {
         Path file = data.resolve("agent-id");
         if (Files.exists(file)) {
             return AppId.requireName("agent", Files.readString(file).trim());

@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param drainTimeout how long a withdrawn instance may take to drain (out of every router's table,
  *                     no client connected) before its SIGTERM
  * @param edge       the router's HTTPS and forwarding settings
+ * @param agentGrace how long an agent may be gone before the scheduler places its instances elsewhere
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, String agentId, String advertiseHost, String searchPath,
-                           Duration drainTimeout, EdgeConfig edge) {
+                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace) {
 }
