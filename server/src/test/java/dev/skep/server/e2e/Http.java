@@ -49,4 +49,16 @@ public final class Http {
                 HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body());
     }
+
+    /** GET through a router on loopback with the given Host header (HttpClient will not set Host). */
+    public static Answer hosted(int port, String host, String path) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new java.io.BufferedInputStream(socket.getInputStream()), body));
+            return new Answer(status, body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
 }

@@ -144,6 +144,11 @@ public final class LoadLoop implements AutoCloseable {
      * asked to close the connection (a polite close, not a failure); throws if the connection broke.
      */
     static int readResponse(InputStream in) throws IOException {
+        return readResponse(in, null);
+    }
+
+    /** As {@link #readResponse(InputStream)}, keeping the body in {@code body} when not null. */
+    static int readResponse(InputStream in, ByteArrayOutputStream body) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ");
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
@@ -166,21 +171,29 @@ public final class LoadLoop implements AutoCloseable {
         if (chunked) {
             for (long size = Long.parseLong(line(in).split(";")[0].trim(), 16); size > 0;
                  size = Long.parseLong(line(in).split(";")[0].trim(), 16)) {
-                skip(in, size);
+                skip(in, size, body);
                 line(in);
             }
             for (String trailer = line(in); !trailer.isEmpty(); trailer = line(in)) {
                 // trailers: none expected
             }
         } else if (length >= 0) {
-            skip(in, length);
+            skip(in, length, body);
         } else {
             throw new IOException("response without length (status " + status + ")");
         }
         return close ? -status : status;
     }
 
-    private static void skip(InputStream in, long n) throws IOException {
+    private static void skip(InputStream in, long n, ByteArrayOutputStream body) throws IOException {
+        if (body != null) {
+            byte[] bytes = in.readNBytes((int) n);
+            if (bytes.length < n) {
+                throw new IOException("connection closed mid-body");
+            }
+            body.write(bytes);
+            return;
+        }
         long left = n;
         while (left > 0) {
             long skipped = in.skip(left);
