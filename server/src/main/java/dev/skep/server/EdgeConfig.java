@@ -1,7 +1,6 @@
 package dev.skep.server;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The router's edge settings, read once from flags.
@@ -9,18 +8,16 @@ import java.util.List;
  * @param httpsPort      HTTPS listener port, -1 for none
  * @param tlsCert        PEM certificate chain of the default certificate, or null
  * @param tlsKey         its PKCS#8 PEM key, or null
- * @param trustedProxies addresses (or CIDR blocks) whose X-Forwarded-* headers are kept and appended to
  */
-public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey, List<String> trustedProxies) {
+public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey) {
 
     public EdgeConfig {
-        trustedProxies = List.copyOf(trustedProxies);
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together, found only one of them");
         }
     }
 
     public static EdgeConfig plain() {
-        return new EdgeConfig(-1, null, null, List.of());
+        return new EdgeConfig(-1, null, null);
     }
 }

@@ -1,8 +1,6 @@
 package dev.skep.server;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The router's edge flags, shared by `skep server` and `skep router`. */
@@ -17,11 +15,7 @@ final class EdgeOptions {
     @Option(names = "--tls-key", description = "the unencrypted PKCS#8 PEM key of --tls-cert")
     Path tlsKey;
 
-    @Option(names = "--trusted-proxy", split = ",", description = "addresses or CIDR blocks (e.g. 10.0.0.0/8) of "
-            + "load balancers in front of skep whose X-Forwarded-For is kept and appended to; others' is replaced")
-    List<String> trustedProxies = new ArrayList<>();
-
     EdgeConfig config() {
-        return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies);
+        return new EdgeConfig(httpsPort, tlsCert, tlsKey);
     }
 }

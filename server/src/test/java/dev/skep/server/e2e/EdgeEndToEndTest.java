@@ -21,10 +21,19 @@ class EdgeEndToEndTest {
 
     static SkepServerProcess server;
     static String token;
+    static int httpsPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new SkepServerProcess(dir.resolve("data"), List.of("--drain-timeout", "1"), Map.of()).start();
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=skep-default", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(openssl.waitFor()).as("openssl makes a self-signed certificate").isZero();
+        httpsPort = SkepServerProcess.freePort();
+        server = new SkepServerProcess(dir.resolve("data"), List.of("--drain-timeout", "1", "--https-port",
+                String.valueOf(httpsPort), "--tls-cert", cert.toString(), "--tls-key", key.toString()), Map.of()).start();
         token = server.token();
         for (String app : List.of("alice/shop", "bob/blog")) {
             Http.Answer deployed = Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token,
@@ -96,5 +105,35 @@ class EdgeEndToEndTest {
     static Http.Answer post(String app, String domain) throws Exception {
         return Http.send("POST", server.api("/v1/apps/" + app + "/domains"), token, "application/json",
                 Http.JSON.writeValueAsBytes(Map.of("domain", domain)));
+    }
+
+    @Test
+    void theHttpsListenerServesAppsWithTheDefaultCertificate() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket("127.0.0.1", httpsPort)) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            String subject = ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName();
+            assertThat(subject).isEqualTo("CN=skep-default");
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.alice.localhost\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new java.io.BufferedInputStream(socket.getInputStream()), body));
+            assertThat(status).isEqualTo(200);
+            assertThat(body.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("hello from alice.shop.");
+        }
     }
 }
