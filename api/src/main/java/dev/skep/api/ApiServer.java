@@ -16,8 +16,9 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-    /** Paths anyone may call: the version (haibu's clients probe it) and app heartbeats (own secret). */
-    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/");
+    /** Paths without a user token: the version (haibu's clients probe it), app heartbeats (own secret), slugs. */
+    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/",
+            dev.skep.api.v1.SlugRoutes.PREFIX); // agents show the cluster token, checked by the route
 
     private final Javalin javalin;
     private final ApiConfig config;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             DeployCommand.class, PsCommand.class, LogsCommand.class,
             StartCommand.class, StopCommand.class, RestartCommand.class,
-            ScaleCommand.class, EnvCommand.class, RollbackCommand.class,
+            ScaleCommand.class, EnvCommand.class, RollbackCommand.class, DomainsCommand.class,
             DeleteCommand.class, VersionCommand.class, CommandLine.HelpCommand.class
         },
         footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "

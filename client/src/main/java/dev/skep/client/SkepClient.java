@@ -250,6 +250,24 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    // --- domains ---
+
+    /** The app's default host and custom domains. */
+    public dev.skep.model.view.DomainsView domains(AppId app) {
+        return call("GET", appPath(app) + "/domains", null, Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    }
+
+    /** Adds a custom domain ("shop.example.com" or "*.example.com"); CONFLICT when another app has it. */
+    public dev.skep.model.view.DomainsView addDomain(AppId app, String domain) {
+        return call("POST", appPath(app) + "/domains", Map.of("domain", domain),
+                Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    }
+
+    public dev.skep.model.view.DomainsView removeDomain(AppId app, String domain) {
+        return call("DELETE", appPath(app) + "/domains/" + java.net.URLEncoder.encode(domain,
+                java.nio.charset.StandardCharsets.UTF_8), null, Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    }
+
     // --- env ---
 
     /** The app's env with values (owner only). */

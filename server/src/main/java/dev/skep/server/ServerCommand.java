@@ -72,6 +72,17 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
     String agentId;
 
+    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
+            + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @picocli.CommandLine.Mixin
+    EdgeOptions edge = new EdgeOptions();
+
+    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
+            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    int agentGraceSeconds;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -105,11 +116,12 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries));
+                env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries),
+                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
-    private static String persistentAgentId(Path data) throws IOException {
+    static String persistentAgentId(Path data) throws IOException {
         Path file = data.resolve("agent-id");
         if (Files.exists(file)) {
             return AppId.requireName("agent", Files.readString(file).trim());

@@ -1,40 +1,15 @@
 package dev.skep.server;
 
-import dev.skep.api.ApiConfig;
 import dev.skep.api.ApiServer;
-import dev.skep.api.AppCommands;
-import dev.skep.api.AppViews;
-import dev.skep.api.Bodies;
-import dev.skep.api.auth.Authenticator;
-import dev.skep.api.haibu.DroneRoutes;
-import dev.skep.api.v1.AppRoutes;
-import dev.skep.api.v1.DeployRoutes;
-import dev.skep.api.v1.LogRoutes;
-import dev.skep.deploy.Deployer;
-import dev.skep.deploy.SlugBuilder;
-import dev.skep.deploy.build.NpmBuilder;
-import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.deploy.release.Rollout;
-import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
-import dev.skep.route.RouterConfig;
 import dev.skep.route.RouterServer;
-import dev.skep.schedule.Scheduler;
-import dev.skep.state.EmbeddedZooKeeper;
-import dev.skep.state.Leadership;
-import dev.skep.state.StateConnection;
-import dev.skep.state.ZkClusterState;
-import dev.skep.state.ZkUserStore;
 import dev.skep.supervise.Agent;
-import dev.skep.supervise.AgentConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,60 +37,14 @@ public final class SkepServer implements AutoCloseable {
             if (DataDirs.runningAsRoot()) {
                 requireTraversable(data);
             }
-            String zk = config.zookeeper();
-            if (zk == null) {
-                EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(privateDir(data.resolve("zk")),
-                        new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync()));
-                zk = embedded.connectString();
-            }
-            StateConnection connection = life.add("zookeeper client",
-                    StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30)));
-            ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
-            ZkUserStore users = new ZkUserStore(connection.client());
-            AdminBootstrap.ensureAdmin(users, data, clock);
-
-            RolloutRecovery.recover(state, events, clock);
-            Leadership leadership = new Leadership(connection.client(), config.agentId());
-            Scheduler scheduler = new Scheduler(state, leadership::isLeader, clock);
-            leadership.whenLeader(scheduler::poke);
-            life.add("leadership", leadership);
-            leadership.start();
-            life.add("scheduler", scheduler);
-            scheduler.start(Duration.ofSeconds(5));
-
-            passThroughDir(data.resolve("slugs"));
-            SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
-                    new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
-            LocalSlugStore slugs = builder.store();
-            AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
-                            data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
-                    .withPorts(config.appPortMin(), config.appPortMax())
-                    .withTimeouts(config.startTimeout(), config.stopGrace())
-                    .withKeepApps(config.keepApps());
-            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
-            agent.start();
-
-            RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
-                    .withListen(config.bind(), config.routerPort())));
-            router.start();
-            life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
-
-            AgentLogs appLogs = new AgentLogs(agent.logs(), state);
-            Rollout rollout = new Rollout(state, events, clock, config.startTimeout().plusSeconds(5), appLogs);
-            Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5);
-            ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
-                    router.port(), 64, Version.current());
-            AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
-            AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
-            Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
-                    new DeployRoutes(deployer, views),
-                    new AppRoutes(commands, views, bodies),
-                    new LogRoutes(appLogs, commands),
-                    new DroneRoutes(state, commands, views, bodies))));
-            api.start();
+            StateRole state = StateRole.open(life, config, data, clock);
+            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
+            Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock);
+            RouterServer router = RouterRole.start(life, config, state.state());
+            ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
+                    List.of());
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
-                    config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : zk);
+                    config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());
             return new SkepServer(life, api);
         } catch (Exception e) {
             life.close();

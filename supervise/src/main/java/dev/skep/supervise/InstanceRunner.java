@@ -47,6 +47,9 @@ final class InstanceRunner {
     private static final int DISCOVER_EVERY_POLLS = 10;
     private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(20);
     private static final Duration REMNANT_PAUSE = Duration.ofMillis(250);
+    /** How long routers get to see a STOPPING instance before the agent counts connections. */
+    static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private sealed interface Signal permits Exited, Command, Ready, TimedOut {
     }
@@ -450,9 +453,8 @@ final class InstanceRunner {
             return;
         }
         publish(InstanceState.STOPPING, running, ctx.clock().instant());
-        if (!drain.isZero() && !await(running.exit(), drain)) {
-            log.info("instance drained app={} release={} instance={} drain_ms={}", assignment.app(),
-                    assignment.release().number(), id, drain.toMillis());
+        if (!drain.isZero()) {
+            drain(running, drain);
         }
         long pid = running.pid();
         Set<Long> tree = ProcessTree.tree(pid);
@@ -475,6 +477,36 @@ final class InstanceRunner {
         lastExit = running.exit().getNow("still running");
         log.info("instance stopped app={} release={} instance={} pid={} exit=\"{}\"", assignment.app(),
                 assignment.release().number(), id, pid, lastExit);
+    }
+
+    /**
+     * Routers drop a STOPPING instance from their tables and close their idle connections to it; its
+     * in-flight requests finish on theirs. So: wait for the routers to see the change, then until no
+     * client is connected to the instance's port any more, at most {@code drain} in all.
+     */
+    private void drain(Running running, Duration drain) throws InterruptedException {
+        Instant begun = ctx.clock().instant();
+        Instant deadline = begun.plus(drain);
+        Duration settle = drain.compareTo(DRAIN_SETTLE) < 0 ? drain : DRAIN_SETTLE;
+        if (await(running.exit(), settle)) {
+            return;
+        }
+        int connected;
+        while ((connected = ProcessTree.inboundConnections(effectivePort)) > 0
+                && ctx.clock().instant().isBefore(deadline)) {
+            if (await(running.exit(), DRAIN_POLL)) {
+                return;
+            }
+        }
+        long tookMs = Duration.between(begun, ctx.clock().instant()).toMillis();
+        if (connected > 0) {
+            log.warn("instance drain timed out app={} release={} instance={} port={} connections={} drain_ms={}: "
+                            + "stopping it anyway; raise --drain-timeout if requests run longer",
+                    assignment.app(), assignment.release().number(), id, effectivePort, connected, tookMs);
+        } else {
+            log.info("instance drained app={} release={} instance={} port={} drain_ms={}", assignment.app(),
+                    assignment.release().number(), id, effectivePort, tookMs);
+        }
     }
 
     /**

@@ -89,11 +89,11 @@ class LifecycleEndToEndTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Http.get(server.api("/v1/apps/alice/cycle"),
                 token).json().get("state").asText()).isEqualTo("stopped"));
-        assertThat(Http.routed(server.routerPort, "cycle.alice.localhost", "/").status()).isEqualTo(503);
+        assertThat(Http.hosted(server.routerPort, "cycle.alice.localhost", "/").status()).isEqualTo(503);
 
         Http.send("POST", server.api("/v1/apps/alice/cycle/start"), token, null, null);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(Http.routed(server.routerPort, "cycle.alice.localhost", "/").status()).isEqualTo(200));
+                assertThat(Http.hosted(server.routerPort, "cycle.alice.localhost", "/").status()).isEqualTo(200));
         long started = instance("alice/cycle").get("pid").asLong();
 
         Http.send("POST", server.api("/v1/apps/alice/cycle/restart"), token, null, null);

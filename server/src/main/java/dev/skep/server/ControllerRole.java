@@ -1,0 +1,131 @@
+package dev.skep.server;
+
+import dev.skep.api.ApiConfig;
+import dev.skep.api.ApiServer;
+import dev.skep.api.AppCommands;
+import dev.skep.api.AppViews;
+import dev.skep.api.Bodies;
+import dev.skep.api.auth.Authenticator;
+import dev.skep.api.haibu.DroneRoutes;
+import dev.skep.api.v1.AppRoutes;
+import dev.skep.api.v1.DeployRoutes;
+import dev.skep.api.v1.DomainRoutes;
+import dev.skep.api.v1.LogRoutes;
+import dev.skep.api.v1.SlugRoutes;
+import dev.skep.deploy.Deployer;
+import dev.skep.deploy.SlugBuilder;
+import dev.skep.deploy.build.NpmBuilder;
+import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.deploy.release.Rollout;
+import dev.skep.deploy.release.RolloutRecovery;
+import dev.skep.model.EventSink;
+import dev.skep.model.LogSource;
+import dev.skep.schedule.Scheduler;
+import dev.skep.state.Leadership;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
+ * API. {@link #start} brings up everything but the API, which {@link #startApi} adds once the
+ * caller knows where the logs and the router are.
+ */
+final class ControllerRole {
+
+    private final ServerConfig config;
+    private final StateRole state;
+    private final SlugBuilder builder;
+    private final Deployer deployer;
+    private final EventSink events;
+    private final Clock clock;
+
+    private final AppLogs appLogs;
+
+    private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
+                           AppLogs appLogs, EventSink events, Clock clock) {
+        this.appLogs = appLogs;
+        this.config = config;
+        this.state = state;
+        this.builder = builder;
+        this.deployer = deployer;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
+                                Clock clock) throws Exception {
+        AdminBootstrap.ensureAdmin(s.users(), data, clock);
+        RolloutRecovery.recover(s.state(), events, clock);
+        AppLogs appLogs = new AppLogs();
+        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs);
+        Leadership leadership = new Leadership(s.connection().client(), config.agentId());
+        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace());
+        leadership.whenLeader(scheduler::poke);
+        life.add("leadership", leadership);
+        leadership.start();
+        life.add("scheduler", scheduler);
+        scheduler.start(Duration.ofSeconds(5));
+
+        SkepServer.passThroughDir(data.resolve("slugs"));
+        SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
+                new NpmBuilder(SkepServer.privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
+        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
+        return new ControllerRole(config, s, builder, deployer, appLogs, events, clock);
+    }
+
+    /**
+     * The app logs a failed rollout quotes: known only once the API starts (they are the local
+     * agent's in `skep server`; a controller alone has none and quotes nothing).
+     */
+    private static final class AppLogs implements LogSource {
+        private volatile LogSource source;
+
+        @Override
+        public List<String> tail(dev.skep.model.AppId app, int lines) {
+            LogSource s = source;
+            return s == null ? List.of() : s.tail(app, lines);
+        }
+
+        @Override
+        public AutoCloseable follow(dev.skep.model.AppId app, java.util.function.Consumer<String> line) {
+            LogSource s = source;
+            return s == null ? () -> { } : s.follow(app, line);
+        }
+    }
+
+    /** Where this controller's builds are: the agent of `skep server` runs them from here. */
+    LocalSlugStore slugs() {
+        return builder.store();
+    }
+
+    /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
+    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra) {
+        appLogs.source = logs;
+        ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
+                routerPort, 64, Version.current());
+        AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort, instance -> null);
+        AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
+        Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
+        List<ApiServer.Routes> groups = new ArrayList<>(List.of(
+                new DeployRoutes(deployer, views),
+                new AppRoutes(commands, views, bodies),
+                new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
+                new LogRoutes(logs, commands),
+                new DroneRoutes(state.state(), commands, views, bodies),
+                new SlugRoutes(builder.store(), state.controllers()::clusterToken)));
+        groups.addAll(extra);
+        ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups));
+        api.start();
+        String url = "http://" + config.advertiseHost() + ":" + api.port();
+        try {
+            life.add("controller registration", state.controllers().register(config.agentId(), url));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing the controller at " + url, e);
+        }
+        return api;
+    }
+}
