@@ -25,6 +25,7 @@ import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.Leadership;
 import dev.skep.state.StateConnection;
 import dev.skep.state.ZkClusterState;
+import dev.skep.state.ZkAppDocuments;
 import dev.skep.state.ZkUserStore;
 import dev.skep.supervise.Agent;
 import dev.skep.supervise.AgentConfig;
@@ -56,6 +57,12 @@ public final class SkepServer implements AutoCloseable {
     }
 
     public static SkepServer start(ServerConfig config, EventSink events, Clock clock) throws Exception {
+        return start(config, MonitorOptions.defaults(), events, clock);
+    }
+
+    public static SkepServer start(ServerConfig config, MonitorOptions monitorOptions, EventSink operatorLog,
+                                   Clock clock)
+            throws Exception {
         Lifecycle life = new Lifecycle();
         try {
             Path data = passThroughDir(config.dataDir());
@@ -71,6 +78,10 @@ public final class SkepServer implements AutoCloseable {
             StateConnection connection = life.add("zookeeper client",
                     StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30)));
             ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
+            MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state,
+                    new ZkAppDocuments(connection.client()), config.agentId(),
+                    "http://" + config.advertiseHost() + ":" + config.apiPort(), clock));
+            EventSink events = monitor.events(operatorLog);
             ZkUserStore users = new ZkUserStore(connection.client());
             AdminBootstrap.ensureAdmin(users, data, clock);
 
@@ -93,26 +104,31 @@ public final class SkepServer implements AutoCloseable {
                     .withPorts(config.appPortMin(), config.appPortMax())
                     .withTimeouts(config.startTimeout(), config.stopGrace())
                     .withKeepApps(config.keepApps());
-            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
+            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock, monitor.agentHooks()));
+            monitor.agentStarted(agent.logs());
             agent.start();
 
             RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
                     .withListen(config.bind(), config.routerPort())));
             router.start();
+            monitor.routerStarted(router.metrics());
             life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
 
             Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5);
             ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                     router.port(), 64, Version.current());
-            AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
+            AppViews views = new AppViews(state, config.baseDomain(), router.port(), monitor::usage);
             AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
             Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
+            List<ApiServer.Routes> routes = new java.util.ArrayList<>(List.of(
                     new DeployRoutes(deployer, views),
-                    new AppRoutes(commands, views, bodies),
+                    new AppRoutes(commands, views, bodies, monitor.health()),
                     new LogRoutes(new AgentLogs(agent.logs(), state), commands),
-                    new DroneRoutes(state, commands, views, bodies))));
+                    new DroneRoutes(state, commands, views, bodies)));
+            routes.addAll(monitor.routes(commands, views, bodies));
+            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), routes));
             api.start();
+            monitor.apiStarted("http://" + config.advertiseHost() + ":" + api.port());
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : zk);
             return new SkepServer(life, api);
