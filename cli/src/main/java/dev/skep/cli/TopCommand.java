@@ -66,15 +66,15 @@ final class TopCommand implements Callable<Integer> {
                     mem += i.samples().getLast().rssBytes();
                 }
             }
-            table.row(app.app(), app.state(), String.format("%.1f", cpu), Format.bytes(mem),
-                    t == null ? "0.0" : String.format("%.1f", t.requestsPerSecond()),
+            table.row(app.app(), app.state(), String.format(java.util.Locale.ROOT, "%.1f", cpu), Format.bytes(mem),
+                    t == null ? "0.0" : String.format(java.util.Locale.ROOT, "%.1f", t.requestsPerSecond()),
                     t == null ? "0" : t.status5xx(), t == null ? "-" : Format.millis(Math.round(t.p99Millis())));
             List<dev.skep.model.view.InstanceView> views = client.app(AppId.parse(app.app())).instances();
             for (MetricsView.InstanceMetrics i : m.instances()) {
                 MetricsView.Sample s = i.samples().isEmpty() ? null : i.samples().getLast();
                 String state = views == null ? "-" : views.stream().filter(v -> v.instance().equals(i.instance()))
                         .map(v -> v.state()).findFirst().orElse("-");
-                table.row("  " + i.instance(), state, s == null ? "-" : String.format("%.1f", s.cpuPercent()),
+                table.row("  " + i.instance(), state, s == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f", s.cpuPercent()),
                         s == null ? "-" : Format.bytes(s.rssBytes()), "-", "-", "-");
             }
         }

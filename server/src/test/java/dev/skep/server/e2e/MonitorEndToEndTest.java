@@ -443,6 +443,32 @@ class MonitorEndToEndTest {
 
     @Test
     @Order(9)
+    void theCliShowsEventsTopAndAlerts(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        String events = cli(env, home, "events", "--app", "alice/hb", "--type", "alert.", "-n", "5");
+        assertThat(events).contains("alert.fired alice/hb alice.hb.1.", "alert.resolved alice/hb");
+        String set = cli(env, home, "alerts", "set", "alice/live", "--mail", "live@example.com");
+        assertThat(set).contains("mail:     live@example.com", "webhook signing key");
+        assertThat(cli(env, home, "alerts", "alice/live")).contains("live@example.com", "rules:    (the defaults)");
+        assertThat(cli(env, home, "alerts", "test", "alice/live")).contains("mail: sent to live@example.com");
+        String top = cli(env, home, "top", "--once");
+        assertThat(top).contains("APP/INSTANCE", "alice/mem", "  alice.mem.1.").containsPattern("alice/mem +running +[0-9.]+ +2\\d\\d");
+        assertThat(cli(env, home, "alerts", "rm", "alice/live")).contains("removed");
+    }
+
+    static String cli(Map<String, String> env, Path home, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine line = dev.skep.cli.SkepCli.commandLine(env, home, java.time.Clock.systemUTC(), false);
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        int exit = line.execute(args);
+        assertThat(exit).as(String.join(" ", args) + ":\n" + out + err).isZero();
+        return out.toString();
+    }
+
+    @Test
+    @Order(10)
     void eventsSurviveARestartOfSkep() throws Exception {
         JsonNode before = Http.get(server.api("/v1/events?app=alice/hb&limit=1000"), token).json();
         assertThat(before.size()).isGreaterThan(3);
