@@ -280,6 +280,13 @@ public final class SkepClient implements AutoCloseable {
         return call("PATCH", appPath(app) + "/env", change, Json.MAPPER.constructType(EnvView.class));
     }
 
+    // --- monitor: events, metrics, alerts ---
+
+    /** The monitor's calls: events (also live), metrics, alert settings. */
+    public MonitorClient monitor() {
+        return new MonitorClient(this, answers);
+    }
+
     // --- logs ---
 
     /** The last {@code tail} log lines (all the server keeps when tail is null). */
@@ -336,14 +343,14 @@ public final class SkepClient implements AutoCloseable {
         return Json.MAPPER.constructType(AppView.class);
     }
 
-    private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(server + path))
                 .header("Authorization", "Bearer " + token)
                 .header("User-Agent", USER_AGENT);
     }
 
     /** One JSON call; type null means the answer has no body (204). */
-    private <T> T call(String method, String path, Object body, JavaType type) {
+    <T> T call(String method, String path, Object body, JavaType type) {
         HttpRequest.Builder builder = request(path).timeout(CALL_TIMEOUT).header("Accept", JSON);
         if (body == null) {
             builder.method(method, BodyPublishers.noBody());
@@ -387,7 +394,7 @@ public final class SkepClient implements AutoCloseable {
         return response.headers().firstValue("Content-Type").orElse("").startsWith(JSON);
     }
 
-    private byte[] readAll(HttpResponse<InputStream> response, String what) {
+    byte[] readAll(HttpResponse<InputStream> response, String what) {
         try (InputStream in = response.body()) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -399,7 +406,7 @@ public final class SkepClient implements AutoCloseable {
         return new BufferedResponse(response, body);
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String what) {
+    <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String what) {
         try {
             return http.send(request, handler);
         } catch (IOException e) {

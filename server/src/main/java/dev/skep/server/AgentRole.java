@@ -16,13 +16,23 @@ final class AgentRole {
 
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock) {
+        return start(life, config, data, state, slugs, events, clock, null);
+    }
+
+    /** @param monitor lends heartbeat env and health checks; null where no monitor runs in this process */
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, MonitorRole monitor) {
         AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())
                 .withTimeouts(config.startTimeout(), config.stopGrace())
                 .withDrainDelay(config.drainTimeout())
                 .withKeepApps(config.keepApps());
-        Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
+        Agent agent = life.add("agent", monitor == null ? new Agent(agentConfig, state, slugs, events, clock)
+                : new Agent(agentConfig, state, slugs, events, clock, monitor.agentHooks()));
+        if (monitor != null) {
+            monitor.agentStarted(agent.logs());
+        }
         agent.start();
         return agent;
     }

@@ -103,23 +103,37 @@ final class ControllerRole {
 
     /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
     ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra) {
+        return startApi(life, routerPort, logs, extra, null);
+    }
+
+    /** @param monitor adds usage figures, health settings and the monitor's routes; null for none */
+    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra,
+                       MonitorRole monitor) {
         appLogs.source = logs;
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
-        AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort, instance -> null);
+        AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
+                monitor == null ? instance -> null : monitor::usage);
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
-                new AppRoutes(commands, views, bodies),
+                monitor == null ? new AppRoutes(commands, views, bodies)
+                        : new AppRoutes(commands, views, bodies, monitor.health()),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken)));
         groups.addAll(extra);
+        if (monitor != null) {
+            groups.addAll(monitor.routes(commands, views, bodies));
+        }
         ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups));
         api.start();
         String url = "http://" + config.advertiseHost() + ":" + api.port();
+        if (monitor != null) {
+            monitor.apiStarted(url);
+        }
         try {
             life.add("controller registration", state.controllers().register(config.agentId(), url));
         } catch (InterruptedException e) {

@@ -83,14 +83,18 @@ public final class ServerCommand implements Callable<Integer> {
             + "instances are started on other agents (default: ${DEFAULT-VALUE})")
     int agentGraceSeconds;
 
+    @picocli.CommandLine.Mixin
+    MonitorFlags monitorFlags;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         SkepServer server;
         try {
-            server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
-        } catch (IllegalStateException | IOException e) {
+            MonitorOptions monitor = monitorFlags.options(System.getenv());
+            server = SkepServer.start(config, monitor, new LogEvents(), Clock.systemUTC());
+        } catch (IllegalStateException | IllegalArgumentException | IOException | dev.skep.model.SkepException e) {
             log().error("event=server.start-failed error=\"{}\"", e.getMessage());
             System.err.println("skep server: cannot start: " + e.getMessage());
             return 1;

@@ -3,6 +3,7 @@ package dev.skep.server;
 import dev.skep.api.ApiServer;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
+import dev.skep.state.ZkAppDocuments;
 import dev.skep.route.RouterServer;
 import dev.skep.supervise.Agent;
 import java.io.IOException;
@@ -31,6 +32,12 @@ public final class SkepServer implements AutoCloseable {
     }
 
     public static SkepServer start(ServerConfig config, EventSink events, Clock clock) throws Exception {
+        return start(config, MonitorOptions.defaults(), events, clock);
+    }
+
+    /** @param operatorLog where events go besides the monitor's event log (the process log) */
+    public static SkepServer start(ServerConfig config, MonitorOptions monitorOptions, EventSink operatorLog,
+                                   Clock clock) throws Exception {
         Lifecycle life = new Lifecycle();
         try {
             Path data = passThroughDir(config.dataDir());
@@ -38,11 +45,17 @@ public final class SkepServer implements AutoCloseable {
                 requireTraversable(data);
             }
             StateRole state = StateRole.open(life, config, data, clock);
+            MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
+                    new ZkAppDocuments(state.connection().client()), config.agentId(),
+                    "http://" + config.advertiseHost() + ":" + config.apiPort(), clock));
+            EventSink events = monitor.events(operatorLog);
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
-            Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock);
+            Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
+                    monitor);
             RouterServer router = RouterRole.start(life, config, state.state());
+            monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
-                    List.of());
+                    List.of(), monitor);
             log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());
             return new SkepServer(life, api);

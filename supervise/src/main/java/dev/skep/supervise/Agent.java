@@ -50,6 +50,7 @@ public final class Agent implements AutoCloseable {
     private final InstanceStore store;
     private final PortAllocator ports;
     private final LogReader logs;
+    private final AgentHooks hooks;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
@@ -59,6 +60,13 @@ public final class Agent implements AutoCloseable {
     private Thread worker;
 
     public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
+        this(config, state, slugs, events, clock, AgentHooks.none());
+    }
+
+    /** @param hooks extra env per instance and health checks per app, lent by the composition root */
+    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+                 AgentHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.config = Objects.requireNonNull(config, "config");
         this.state = Objects.requireNonNull(state, "state");
         this.slugs = Objects.requireNonNull(slugs, "slugs");
@@ -84,7 +92,8 @@ public final class Agent implements AutoCloseable {
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(config.node()), users, () -> ThreadLocalRandom.current().nextDouble());
+                new Launcher(config.node(), hooks.environment()), users,
+                () -> ThreadLocalRandom.current().nextDouble(), hooks);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);

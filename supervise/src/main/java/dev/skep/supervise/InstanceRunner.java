@@ -3,6 +3,7 @@ package dev.skep.supervise;
 import dev.skep.model.Assignment;
 import dev.skep.model.Event;
 import dev.skep.model.EventTypes;
+import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import org.slf4j.Logger;
@@ -33,6 +34,10 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  launch ──> STARTING ──port accepts──> READY ──exit──> BACKOFF ─(delay)─> launch
+ *                 (or health path 2xx)      │ ^
+ *                                 health fails │ │ recovers
+ *                                            v │
+ *                                         UNHEALTHY ──(restartAfter)──> STOPPING ──> launch
  *                │                                   └─(N quick deaths)─> CRASH_LOOP ─(cap)─> launch
  *                └─ first start: exit or timeout ──> FAILED (process stopped; waits for stop)
  *  any ──STOP──> STOPPING ─drain, SIGTERM group, grace, SIGKILL group─> gone (record, status, port released)
@@ -51,7 +56,11 @@ final class InstanceRunner {
     static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
-    private sealed interface Signal permits Exited, Command, Ready, TimedOut {
+    private sealed interface Signal permits Exited, Command, Ready, TimedOut, Health {
+    }
+
+    /** The health watch of process {@code generation} saw it turn healthy or unhealthy. */
+    private record Health(int generation, boolean healthy, String why) implements Signal {
     }
 
     private record Exited(int generation, String how) implements Signal {
@@ -95,6 +104,7 @@ final class InstanceRunner {
     private boolean firstStart;
     private boolean crashLooping;
     private LogPump pump;
+    private String restartReason;
 
     /**
      * @param previous the record a former agent process left, or null
@@ -172,7 +182,7 @@ final class InstanceRunner {
                 Signal signal = current == null ? new Exited(generation, lastExit) : awaitReady();
                 if (signal instanceof Ready) {
                     becomeReady();
-                    signal = next();
+                    signal = serve();
                 }
                 switch (signal) {
                     case Command c when c == Command.STOP -> {
@@ -187,8 +197,16 @@ final class InstanceRunner {
                         terminate(Duration.ZERO);
                         tracker.reset();
                         restarts++;
-                        log.info("instance restarting on request app={} release={} instance={}",
-                                assignment.app(), assignment.release().number(), id);
+                        if (restartReason != null) {
+                            lastExit = "restarted: " + restartReason;
+                            log.warn("instance restarted app={} release={} instance={} reason=\"{}\"",
+                                    assignment.app(), assignment.release().number(), id, restartReason);
+                            emit(EventTypes.INSTANCE_EXITED, lastExit, Map.of("restartInMs", "0"));
+                            restartReason = null;
+                        } else {
+                            log.info("instance restarting on request app={} release={} instance={}",
+                                    assignment.app(), assignment.release().number(), id);
+                        }
                     }
                     case TimedOut t -> {
                         String why = "not ready within " + seconds(ctx.config().startTimeout());
@@ -221,6 +239,7 @@ final class InstanceRunner {
                         }
                     }
                     case Ready r -> throw new IllegalStateException("unexpected ready");
+                    case Health h -> throw new IllegalStateException("unexpected health signal");
                 }
             }
         } catch (InterruptedException e) {
@@ -322,12 +341,15 @@ final class InstanceRunner {
         return running;
     }
 
-    /** Polls the port until it accepts, the process exits, a command arrives or the timeout passes. */
+    /**
+     * Polls the port (and the health path, when the app has one) until it answers, the process exits, a command
+     * arrives or the timeout passes.
+     */
     private Signal awaitReady() throws InterruptedException {
         Instant deadline = ctx.clock().instant().plus(ctx.config().startTimeout());
         int polls = 0;
         while (true) {
-            if (accepts(effectivePort)) {
+            if (accepts(effectivePort) && healthyAtStart()) {
                 return new Ready();
             }
             if (++polls % DISCOVER_EVERY_POLLS == 0 && discoverPort()) {
@@ -339,6 +361,75 @@ final class InstanceRunner {
             Signal signal = mailbox.poll(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
             if (signal != null && !stale(signal)) {
                 return signal;
+            }
+        }
+    }
+
+    private boolean healthyAtStart() {
+        HealthCheck check = healthCheck();
+        return check == null || !check.isHttp() || HealthProbe.check(check, effectivePort).healthy();
+    }
+
+    private HealthCheck healthCheck() {
+        try {
+            return ctx.hooks().health().apply(assignment.app());
+        } catch (RuntimeException e) {
+            log.warn("health setting unreadable app={} instance={} error={}: checking the port only",
+                    assignment.app(), id, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * READY (or UNHEALTHY): runs the health watch of the current process and returns its next lifecycle
+     * signal. An unhealthy process leaves the route table (its status says UNHEALTHY); one that stays unhealthy
+     * for the check's {@code restartAfter} is restarted (returns RESTART with {@link #restartReason} set).
+     */
+    private Signal serve() throws InterruptedException {
+        int gen = current.generation();
+        Running running = current;
+        try (HealthWatch watch = HealthWatch.start(id, this::healthCheck, effectivePort,
+                (healthy, why) -> mailbox.add(new Health(gen, healthy, why)))) {
+            Instant unhealthySince = null;
+            while (true) {
+                Signal signal;
+                if (unhealthySince == null) {
+                    signal = next();
+                } else {
+                    HealthCheck check = healthCheck();
+                    Instant restartAt = unhealthySince.plus(check == null ? Duration.ZERO : check.restartAfter());
+                    long left = Duration.between(ctx.clock().instant(), restartAt).toMillis();
+                    signal = left > 0 ? mailbox.poll(left, TimeUnit.MILLISECONDS) : null;
+                    if (signal == null) {
+                        restartReason = "unhealthy for " + seconds(Duration.between(unhealthySince,
+                                ctx.clock().instant()));
+                        return Command.RESTART;
+                    }
+                    if (stale(signal)) {
+                        continue;
+                    }
+                }
+                if (!(signal instanceof Health health)) {
+                    return signal;
+                }
+                if (!health.healthy() && unhealthySince == null) {
+                    unhealthySince = ctx.clock().instant();
+                    message = "unhealthy: " + health.why();
+                    publish(InstanceState.UNHEALTHY, running, running.started());
+                    log.warn("instance unhealthy app={} release={} instance={} reason=\"{}\": out of the route "
+                                    + "table; restarted if it does not recover", assignment.app(),
+                            assignment.release().number(), id, health.why());
+                    emit(EventTypes.HEALTH_FAILED, health.why(), Map.of("port", Integer.toString(effectivePort)));
+                } else if (health.healthy() && unhealthySince != null) {
+                    long after = Duration.between(unhealthySince, ctx.clock().instant()).toMillis();
+                    unhealthySince = null;
+                    message = null;
+                    publish(InstanceState.READY, running, running.started());
+                    log.info("instance healthy again app={} release={} instance={} unhealthy_ms={}",
+                            assignment.app(), assignment.release().number(), id, after);
+                    emit(EventTypes.HEALTH_RECOVERED, "healthy again after " + seconds(Duration.ofMillis(after)),
+                            Map.of("unhealthyMs", Long.toString(after)));
+                }
             }
         }
     }
@@ -437,7 +528,8 @@ final class InstanceRunner {
     }
 
     private boolean stale(Signal signal) {
-        return signal instanceof Exited e && (current == null || e.generation() != current.generation());
+        return (signal instanceof Exited e && (current == null || e.generation() != current.generation()))
+                || (signal instanceof Health h && (current == null || h.generation() != current.generation()));
     }
 
     /**

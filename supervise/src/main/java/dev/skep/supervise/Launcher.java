@@ -31,9 +31,16 @@ public final class Launcher {
     }
 
     private final Path node;
+    private final java.util.function.Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
+        this(node, instance -> Map.of());
+    }
+
+    /** @param extraEnv variables the composition root adds per instance (heartbeat URL and secret) */
+    public Launcher(Path node, java.util.function.Function<String, Map<String, String>> extraEnv) {
         this.node = node;
+        this.extraEnv = extraEnv;
     }
 
     public Process start(Spec spec) throws IOException {
@@ -102,6 +109,7 @@ public final class Launcher {
     public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
         Release release = assignment.release();
         Map<String, String> env = new TreeMap<>(release.env());
+        env.putAll(extraEnv.apply(assignment.instance()));
         env.putIfAbsent("NODE_ENV", "production");
         env.put("PORT", Integer.toString(port));
         env.put("SKEP_APP", release.app().toString());

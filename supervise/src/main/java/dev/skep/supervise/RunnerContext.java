@@ -11,8 +11,9 @@ import java.util.function.DoubleSupplier;
  * The collaborators every {@link InstanceRunner} of one agent shares.
  *
  * @param users the app uid table, or null when isolation is off
+ * @param hooks what the composition root lends: extra env, health checks
  */
 record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
-                     AppUsers users, DoubleSupplier random) {
+                     AppUsers users, DoubleSupplier random, AgentHooks hooks) {
 }

@@ -21,7 +21,7 @@ import java.util.Map;
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** PATCH /v1/apps/{user}/{app}. */
-    public record AppPatch(Integer instances) {
+    public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health) {
     }
 
     /** POST .../rollback. */
@@ -31,11 +31,18 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private final AppCommands commands;
     private final AppViews views;
     private final Bodies bodies;
+    private final dev.skep.api.HealthSettings health;
 
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
+        this(commands, views, bodies, null);
+    }
+
+    /** @param health where {@code {"health": {...}}} goes, or null when this API takes none */
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health) {
         this.commands = commands;
         this.views = views;
         this.bodies = bodies;
+        this.health = health;
     }
 
     @Override
@@ -64,10 +71,14 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void patch(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
-        if (patch.instances() == null) {
-            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}");
+        if (patch.instances() == null && (patch.health() == null || health == null)) {
+            throw SkepException.badRequest("nothing to change", "send {\"instances\": N} or {\"health\": {...}}");
         }
-        ctx.json(views.full(commands.scale(app, patch.instances())));
+        if (patch.health() != null) {
+            commands.require(app);
+            health.apply(app, patch.health());
+        }
+        ctx.json(views.full(patch.instances() == null ? commands.require(app) : commands.scale(app, patch.instances())));
     }
 
     private void rollback(Context ctx) {
