@@ -5,7 +5,14 @@ import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
+import dev.skep.api.audit.AuditLog;
+import dev.skep.api.auth.Accounts;
 import dev.skep.api.auth.Authenticator;
+import dev.skep.api.tls.ApiTls;
+import dev.skep.api.tls.PemKeyStore;
+import dev.skep.api.v1.AuditRoutes;
+import dev.skep.api.v1.UserRoutes;
+import dev.skep.state.ZkAcl;
 import dev.skep.api.haibu.DroneRoutes;
 import dev.skep.api.v1.AppRoutes;
 import dev.skep.api.v1.DeployRoutes;
@@ -61,7 +68,16 @@ public final class SkepServer implements AutoCloseable {
             Path data = passThroughDir(config.dataDir());
             if (DataDirs.runningAsRoot()) {
                 requireTraversable(data);
+            } else {
+                log.warn("event=isolation.off reason=\"skep runs as {}, not root\" effect=\"apps run as this user: "
+                        + "they can read each other's files and skep's data dir; limits apply only where cgroups are "
+                        + "writable\" fix=\"run skep server as root for a uid per app\"", System.getProperty("user.name"));
             }
+            SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+            ApiTls tls = apiTls(security);
+            warnIfPublicWithoutTls(config.bind(), tls != null);
+            privateDir(data.resolve("tmp"));
+            ZkAcl acl = ZkAcl.inDataDir(data);
             String zk = config.zookeeper();
             if (zk == null) {
                 EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(privateDir(data.resolve("zk")),
@@ -69,7 +85,8 @@ public final class SkepServer implements AutoCloseable {
                 zk = embedded.connectString();
             }
             StateConnection connection = life.add("zookeeper client",
-                    StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+                    StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
+            acl.secure(connection.client(), config.zookeeper() == null);
             ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
             ZkUserStore users = new ZkUserStore(connection.client());
             AdminBootstrap.ensureAdmin(users, data, clock);
@@ -93,7 +110,7 @@ public final class SkepServer implements AutoCloseable {
                     .withPorts(config.appPortMin(), config.appPortMax())
                     .withTimeouts(config.startTimeout(), config.stopGrace())
                     .withKeepApps(config.keepApps());
-            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
+            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock, security.limits()));
             agent.start();
 
             RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
@@ -107,18 +124,54 @@ public final class SkepServer implements AutoCloseable {
             AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
             AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
             Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
+            AuditLog audit = AuditLog.in(data.resolve("audit"));
             ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
                     new DeployRoutes(deployer, views),
                     new AppRoutes(commands, views, bodies),
                     new LogRoutes(new AgentLogs(agent.logs(), state), commands),
-                    new DroneRoutes(state, commands, views, bodies))));
+                    new DroneRoutes(state, commands, views, bodies),
+                    new UserRoutes(new Accounts(users, state, clock), bodies),
+                    new AuditRoutes(audit)), audit, tls, clock));
             api.start();
-            log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
+            log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
+                    config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : zk);
             return new SkepServer(life, api);
         } catch (Exception e) {
             life.close();
             throw e;
+        }
+    }
+
+    /** The API's TLS, its files checked now (a bad file stops the start with the reason), or null. */
+    private static ApiTls apiTls(SecurityConfig security) {
+        if (!security.tls()) {
+            return null;
+        }
+        try {
+            PemKeyStore.load(security.apiTlsCert(), security.apiTlsKey(), "check".toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new ApiTls(security.apiTlsCert(), security.apiTlsKey());
+    }
+
+    /** Tokens cross the wire on every call: say so when they would cross a network in the clear. */
+    static void warnIfPublicWithoutTls(String bind, boolean tls) {
+        if (tls || isLoopback(bind)) {
+            return;
+        }
+        log.warn("event=api.plaintext bind={} risk=\"API tokens and app env values cross the network unencrypted\" "
+                + "fix=\"start with --api-tls-cert PEM --api-tls-key PEM, or --bind 127.0.0.1 behind a TLS proxy\"", bind);
+        System.err.println("skep server: WARNING: the API listens on " + bind + " without TLS; tokens and secrets "
+                + "cross the network in the clear. Use --api-tls-cert/--api-tls-key, or --bind 127.0.0.1.");
+    }
+
+    static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -7,6 +7,9 @@ import dev.skep.model.EventSink;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
+import dev.skep.supervise.limits.CgroupSetup;
+import dev.skep.supervise.limits.Cgroups;
+import dev.skep.supervise.limits.ResourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +57,19 @@ public final class Agent implements AutoCloseable {
     private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
     private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
+    private final ResourceLimits limits;
     private RunnerContext context;
     private AutoCloseable subscription;
     private Thread worker;
 
     public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
+        this(config, state, slugs, events, clock, null);
+    }
+
+    /** @param limits what each instance may use (enforced through cgroups where the host has them), or null */
+    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+                 ResourceLimits limits) {
+        this.limits = limits;
         this.config = Objects.requireNonNull(config, "config");
         this.state = Objects.requireNonNull(state, "state");
         this.slugs = Objects.requireNonNull(slugs, "slugs");
@@ -83,8 +94,13 @@ public final class Agent implements AutoCloseable {
             log.info("isolation off agent={}: apps run as the agent's user ({})", config.agentId(),
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
+        Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
+        if (limits != null) {
+            log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
+                    cgroups.describe());
+        }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(config.node()), users, () -> ThreadLocalRandom.current().nextDouble());
+                new Launcher(config.node()), users, () -> ThreadLocalRandom.current().nextDouble(), limits, cgroups);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);

@@ -2,6 +2,9 @@ package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
 import dev.skep.model.Release;
+import dev.skep.supervise.limits.CgroupSlot;
+import dev.skep.supervise.limits.Confinement;
+import dev.skep.supervise.limits.ResourceLimits;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,8 +29,16 @@ public final class Launcher {
     static final String SETPRIV = "/usr/bin/setpriv";
     static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
-    /** Everything one launch needs. {@code user} is null when isolation is off. */
-    public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
+    /**
+     * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
+     * when none apply, {@code cgroup} null when the host has no usable cgroups.
+     */
+    public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
+                       ResourceLimits limits, CgroupSlot cgroup) {
+
+        public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
+            this(assignment, appDir, port, runDir, user, null, null);
+        }
     }
 
     private final Path node;
@@ -71,10 +82,13 @@ public final class Launcher {
         return runDir.resolve("stderr");
     }
 
-    /** The full exec chain: setsid [setpriv ...] node args. */
+    /** The full exec chain: setsid [sh (limits, cgroups)] [setpriv ...] node args. */
     List<String> command(Spec spec) {
         List<String> out = new ArrayList<>();
         out.add(SETSID);
+        if (spec.limits() != null) {
+            out.addAll(Confinement.head(spec.limits(), spec.cgroup() == null ? List.of() : spec.cgroup().procsFiles()));
+        }
         if (spec.user() != null) {
             out.addAll(List.of(SETPRIV, "--reuid=" + spec.user().uid(), "--regid=" + spec.user().gid(),
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
