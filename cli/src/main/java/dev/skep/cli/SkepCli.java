@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
             DeployCommand.class, PsCommand.class, LogsCommand.class,
             StartCommand.class, StopCommand.class, RestartCommand.class,
             ScaleCommand.class, EnvCommand.class, RollbackCommand.class,
-            DeleteCommand.class, VersionCommand.class, CommandLine.HelpCommand.class
+            DeleteCommand.class, UsersCommand.class, TokensCommand.class, AuditCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class
         },
         footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "
                 + "$SKEP_DATA_DIR or ~/.skep) and $SKEP_CA_FILE.",

@@ -250,6 +250,11 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    /** Users, tokens and the audit log. */
+    public Accounts accounts() {
+        return new Accounts(this);
+    }
+
     // --- env ---
 
     /** The app's env with values (owner only). */
@@ -324,8 +329,8 @@ public final class SkepClient implements AutoCloseable {
                 .header("User-Agent", USER_AGENT);
     }
 
-    /** One JSON call; type null means the answer has no body (204). */
-    private <T> T call(String method, String path, Object body, JavaType type) {
+    /** One JSON call; type null means the answer has no body (204). Package-private for {@link Accounts}. */
+    <T> T call(String method, String path, Object body, JavaType type) {
         HttpRequest.Builder builder = request(path).timeout(CALL_TIMEOUT).header("Accept", JSON);
         if (body == null) {
             builder.method(method, BodyPublishers.noBody());
