@@ -19,6 +19,7 @@ import dev.skep.api.v1.DeployRoutes;
 import dev.skep.api.v1.LogRoutes;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
+import dev.skep.deploy.build.BuildUser;
 import dev.skep.deploy.build.NpmBuilder;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
@@ -102,8 +103,14 @@ public final class SkepServer implements AutoCloseable {
             scheduler.start(Duration.ofSeconds(5));
 
             passThroughDir(data.resolve("slugs"));
+            // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
+            java.util.concurrent.atomic.AtomicReference<Agent> agentRef = new java.util.concurrent.atomic.AtomicReference<>();
             SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(),
-                    new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
+                    new NpmBuilder(passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), app -> {
+                        Agent a = agentRef.get();
+                        var user = a == null ? null : a.userFor(app);
+                        return user == null ? null : new BuildUser(user.uid(), user.gid());
+                    });
             LocalSlugStore slugs = builder.store();
             AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                             data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
@@ -112,6 +119,7 @@ public final class SkepServer implements AutoCloseable {
                     .withKeepApps(config.keepApps());
             Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock, security.limits()));
             agent.start();
+            agentRef.set(agent);
 
             RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
                     .withListen(config.bind(), config.routerPort())));

@@ -58,7 +58,7 @@ public final class Agent implements AutoCloseable {
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
     private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
     private final ResourceLimits limits;
-    private RunnerContext context;
+    private volatile RunnerContext context;
     private AutoCloseable subscription;
     private Thread worker;
 
@@ -108,6 +108,12 @@ public final class Agent implements AutoCloseable {
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
+    }
+
+    /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
+    public AppUsers.AppUser userFor(dev.skep.model.AppId app) {
+        RunnerContext ctx = context;
+        return ctx == null || ctx.users() == null ? null : ctx.users().forApp(app);
     }
 
     /** Reads the agent's logs (they outlive instances). */

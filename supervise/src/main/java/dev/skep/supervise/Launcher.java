@@ -133,15 +133,15 @@ public final class Launcher {
      */
     static void ownTree(Path appDir, AppUsers.AppUser user) throws IOException {
         int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (owner == user.uid()) {
-            return;
-        }
-        try (var paths = Files.walk(appDir)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (owner != user.uid()) {
+            try (var paths = Files.walk(appDir)) {
+                for (Path p : (Iterable<Path>) paths::iterator) {
+                    Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
             }
         }
+        // always: a slug built under the app's uid arrives owned already, its top dir maybe 0755 from the tar
         Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwx------"));
     }
 

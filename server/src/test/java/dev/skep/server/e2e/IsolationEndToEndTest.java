@@ -143,6 +143,31 @@ class IsolationEndToEndTest {
     }
 
     @Test
+    void theUploadsInstallScriptsRunAsTheAppsUidNeverAsRoot() throws Exception {
+        Path data = server.dataDir;
+        String script = "id -u > build-uid.txt; cat " + data.resolve("admin.token") + " > stolen.txt 2>/dev/null; "
+                + "touch " + data.resolve("pwned-by-build") + " 2>/dev/null; true";
+        byte[] tarball = Tars.of(tar -> {
+            Tars.file(tar, "package.json", "{\"name\":\"b\",\"version\":\"1.0.0\",\"main\":\"server.js\","
+                    + "\"dependencies\":{\"x\":\"file:./x\"},\"scripts\":{\"preinstall\":"
+                    + Http.JSON.writeValueAsString(script) + "}}", 0644);
+            Tars.file(tar, "server.js", Tars.SERVER_JS, 0644);
+            Tars.file(tar, "x/package.json", "{\"name\":\"x\",\"version\":\"1.0.0\"}", 0644);
+        });
+        Http.Answer answer = Http.send("POST", server.api("/v1/apps/mallory/build/releases"), token, "application/gzip",
+                tarball);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+        Path code = Files.readSymbolicLink(Path.of("/proc/" + answer.json().get("instances").get(0).get("pid").asLong()
+                + "/cwd"));
+        int appUid = (Integer) Files.getAttribute(code, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        assertThat(Files.readString(code.resolve("build-uid.txt")).trim()).isEqualTo(Integer.toString(appUid));
+        assertThat(appUid).isGreaterThanOrEqualTo(100_000);
+        assertThat(Files.readString(code.resolve("stolen.txt"))).doesNotContain(token);
+        assertThat(data.resolve("pwned-by-build")).doesNotExist();
+        assertThat(code.resolve("node_modules/x/package.json")).exists();
+    }
+
+    @Test
     void zooKeeperStateIsUnreadableAndUnwritableWithoutSkepsSecret() throws Exception {
         deploy("alice/zk", "hello");
         CountDownLatch connected = new CountDownLatch(1);
@@ -177,7 +202,7 @@ class IsolationEndToEndTest {
         Path data = server.dataDir;
         Map<String, String> modes = Map.ofEntries(Map.entry("", "rwx--x--x"), Map.entry("admin.token", "rw-------"),
                 Map.entry("zk.secret", "rw-------"), Map.entry("zk", "rwx------"), Map.entry("audit", "rwx------"),
-                Map.entry("tmp", "rwx------"), Map.entry("npm-cache", "rwx------"), Map.entry("slugs", "rwx--x--x"),
+                Map.entry("tmp", "rwx------"), Map.entry("npm-cache", "rwx--x--x"), Map.entry("slugs", "rwx--x--x"),
                 Map.entry("agent", "rwx--x--x"), Map.entry("agent/run", "rwx--x--x"),
                 Map.entry("agent/instances", "rwx------"), Map.entry("agent/logs", "rwx------"));
         modes.forEach((path, mode) -> assertThat(mode(data.resolve(path))).as(path).isEqualTo(mode));
