@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             StartCommand.class, StopCommand.class, RestartCommand.class,
             ScaleCommand.class, EnvCommand.class, RollbackCommand.class, DomainsCommand.class,
             DeleteCommand.class, EventsCommand.class, TopCommand.class, AlertsCommand.class,
+            UsersCommand.class, TokensCommand.class, AuditCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class
         },
         footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "

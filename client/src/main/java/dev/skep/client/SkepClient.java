@@ -268,6 +268,13 @@ public final class SkepClient implements AutoCloseable {
                 java.nio.charset.StandardCharsets.UTF_8), null, Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
     }
 
+    // --- users, tokens, audit ---
+
+    /** Users, tokens and the audit log. */
+    public Accounts accounts() {
+        return new Accounts(this);
+    }
+
     // --- env ---
 
     /** The app's env with values (owner only). */
@@ -349,7 +356,7 @@ public final class SkepClient implements AutoCloseable {
                 .header("User-Agent", USER_AGENT);
     }
 
-    /** One JSON call; type null means the answer has no body (204). */
+    /** One JSON call; type null means the answer has no body (204). Package-private for {@link Accounts}. */
     <T> T call(String method, String path, Object body, JavaType type) {
         HttpRequest.Builder builder = request(path).timeout(CALL_TIMEOUT).header("Accept", JSON);
         if (body == null) {

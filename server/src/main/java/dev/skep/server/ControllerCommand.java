@@ -50,7 +50,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, UploadLimits.defaults(), Duration.ZERO,
                 EdgeConfig.plain(),
-                Duration.ofSeconds(agentGraceSeconds));
+                Duration.ofSeconds(agentGraceSeconds), null);
         return RoleRunner.run("controller", life -> {
             Clock clock = Clock.systemUTC();
             StateRole state = StateRole.open(life, config, data, clock);

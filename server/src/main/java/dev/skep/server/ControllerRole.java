@@ -43,10 +43,12 @@ final class ControllerRole {
     private final Clock clock;
 
     private final AppLogs appLogs;
+    private final BuildUsers buildUsers;
 
     private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
-                           AppLogs appLogs, EventSink events, Clock clock) {
+                           AppLogs appLogs, BuildUsers buildUsers, EventSink events, Clock clock) {
         this.appLogs = appLogs;
+        this.buildUsers = buildUsers;
         this.config = config;
         this.state = state;
         this.builder = builder;
@@ -70,10 +72,30 @@ final class ControllerRole {
         scheduler.start(Duration.ofSeconds(5));
 
         SkepServer.passThroughDir(data.resolve("slugs"));
+        // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
+        BuildUsers buildUsers = new BuildUsers();
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
-                new NpmBuilder(SkepServer.privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
+                new NpmBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
-        return new ControllerRole(config, s, builder, deployer, appLogs, events, clock);
+        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, events, clock);
+    }
+
+    /** Whose uid an app's build runs under: the local agent's answer, once there is one. */
+    private static final class BuildUsers implements java.util.function.Function<dev.skep.model.AppId,
+            dev.skep.deploy.build.BuildUser> {
+        private volatile java.util.function.Function<dev.skep.model.AppId, dev.skep.supervise.AppUsers.AppUser> users;
+
+        @Override
+        public dev.skep.deploy.build.BuildUser apply(dev.skep.model.AppId app) {
+            var lookup = users;
+            var user = lookup == null ? null : lookup.apply(app);
+            return user == null ? null : new dev.skep.deploy.build.BuildUser(user.uid(), user.gid());
+        }
+    }
+
+    /** Builds run under the uid the local agent gives each app (root only; otherwise as skep). */
+    void buildAs(java.util.function.Function<dev.skep.model.AppId, dev.skep.supervise.AppUsers.AppUser> users) {
+        buildUsers.users = users;
     }
 
     /**
@@ -102,13 +124,14 @@ final class ControllerRole {
     }
 
     /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
-    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra) {
-        return startApi(life, routerPort, logs, extra, null);
+    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra)
+            throws java.io.IOException {
+        return startApi(life, routerPort, logs, extra, null, null);
     }
 
     /** @param monitor adds usage figures, health settings and the monitor's routes; null for none */
     ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra,
-                       MonitorRole monitor) {
+                       MonitorRole monitor, dev.skep.api.tls.ApiTls tls) throws java.io.IOException {
         appLogs.source = logs;
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
@@ -124,11 +147,16 @@ final class ControllerRole {
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken)));
+        dev.skep.api.audit.AuditLog audit = dev.skep.api.audit.AuditLog.in(config.dataDir().resolve("audit"));
+        groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
+                bodies));
+        groups.add(new dev.skep.api.v1.AuditRoutes(audit));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));
         }
-        ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups));
+        ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups,
+                audit, tls, clock));
         api.start();
         String url = "http://" + config.advertiseHost() + ":" + api.port();
         if (monitor != null) {

@@ -86,6 +86,24 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MonitorFlags monitorFlags;
 
+    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "serve the API over HTTPS with this certificate (chain)")
+    Path apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
+    Path apiTlsKey;
+
+    @Option(names = "--app-memory", defaultValue = "512", paramLabel = "MiB", description = "memory of each app instance, swap included (default: ${DEFAULT-VALUE} MiB)")
+    long appMemoryMib;
+
+    @Option(names = "--app-pids", defaultValue = "256", description = "processes and threads of each app instance (default: ${DEFAULT-VALUE})")
+    int appPids;
+
+    @Option(names = "--app-cpu-shares", defaultValue = "1024", description = "CPU share of each app instance, 1024 = an ordinary process (default: ${DEFAULT-VALUE})")
+    int appCpuShares;
+
+    @Option(names = "--app-open-files", defaultValue = "4096", description = "open files of each app process (default: ${DEFAULT-VALUE})")
+    int appOpenFiles;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -121,7 +139,18 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries),
-                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds));
+                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security());
+    }
+
+    private SecurityConfig security() {
+        try {
+            return new SecurityConfig(apiTlsCert == null ? null : apiTlsCert.toAbsolutePath(),
+                    apiTlsKey == null ? null : apiTlsKey.toAbsolutePath(),
+                    new dev.skep.supervise.limits.ResourceLimits(appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB,
+                            appPids, appCpuShares, appOpenFiles));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

@@ -14,10 +14,11 @@ import java.time.Duration;
  *                     no client connected) before its SIGTERM
  * @param edge       the router's HTTPS and forwarding settings
  * @param agentGrace how long an agent may be gone before the scheduler places its instances elsewhere
+ * @param security   TLS of the API and the apps' resource limits
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
-                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace) {
+                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security) {
 }

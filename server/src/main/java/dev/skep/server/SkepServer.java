@@ -1,6 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.api.ApiServer;
+import dev.skep.api.tls.ApiTls;
+import dev.skep.api.tls.PemKeyStore;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
 import dev.skep.state.ZkAppDocuments;
@@ -44,6 +46,10 @@ public final class SkepServer implements AutoCloseable {
             if (DataDirs.runningAsRoot()) {
                 requireTraversable(data);
             }
+            SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+            ApiTls tls = apiTls(security);
+            warnIfPublicWithoutTls(config.bind(), tls != null);
+            privateDir(data.resolve("tmp"));
             StateRole state = StateRole.open(life, config, data, clock);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
                     new ZkAppDocuments(state.connection().client()), config.agentId(),
@@ -51,12 +57,14 @@ public final class SkepServer implements AutoCloseable {
             EventSink events = monitor.events(operatorLog);
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
-                    monitor);
+                    monitor, security.limits());
+            controller.buildAs(agent::userFor);
             RouterServer router = RouterRole.start(life, config, state.state());
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
-                    List.of(), monitor);
-            log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
+                    List.of(), monitor, tls);
+            log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
+                    config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());
             return new SkepServer(life, api);
         } catch (Exception e) {
@@ -77,6 +85,36 @@ public final class SkepServer implements AutoCloseable {
                         + ") to reach their code in " + data + "; use a --data-dir whose parents others may pass "
                         + "(the default for root is " + DataDirs.ROOT_DEFAULT + "), or chmod o+x " + dir);
             }
+        }
+    }
+
+    private static ApiTls apiTls(SecurityConfig security) {
+        if (!security.tls()) {
+            return null;
+        }
+        try {
+            PemKeyStore.load(security.apiTlsCert(), security.apiTlsKey(), "check".toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new ApiTls(security.apiTlsCert(), security.apiTlsKey());
+    }
+
+    static void warnIfPublicWithoutTls(String bind, boolean tls) {
+        if (tls || isLoopback(bind)) {
+            return;
+        }
+        log.warn("event=api.plaintext bind={} risk=\"API tokens and app env values cross the network unencrypted\" "
+                + "fix=\"start with --api-tls-cert PEM --api-tls-key PEM, or --bind 127.0.0.1 behind a TLS proxy\"", bind);
+        System.err.println("skep server: WARNING: the API listens on " + bind + " without TLS; tokens and secrets "
+                + "cross the network in the clear. Use --api-tls-cert/--api-tls-key, or --bind 127.0.0.1.");
+    }
+
+    static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -27,8 +27,15 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
                     config.zkSync()));
             zk = embedded.connectString();
         }
-        StateConnection connection = life.add("zookeeper client",
-                StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        // the embedded server is locked with a secret in the data dir: apps on this host can reach its
+        // port, and must not read the state through it (an ensemble's members would share the secret)
+        dev.skep.state.ZkAcl acl = config.zookeeper() == null && data != null ? dev.skep.state.ZkAcl.inDataDir(data) : null;
+        StateConnection connection = life.add("zookeeper client", acl == null
+                ? StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30))
+                : StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
+        if (acl != null) {
+            acl.secure(connection.client(), true);
+        }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(connection.client()),
                 new ZkControllers(connection.client()), zk);

@@ -6,6 +6,7 @@ import dev.skep.model.EventTypes;
 import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.supervise.limits.CgroupSlot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,8 @@ final class InstanceRunner {
     private boolean crashLooping;
     private LogPump pump;
     private String restartReason;
+    private CgroupSlot cgroup;
+    private long oomKillsSeen;
 
     /**
      * @param previous the record a former agent process left, or null
@@ -223,6 +226,7 @@ final class InstanceRunner {
                     }
                     case Exited e -> {
                         lastExit = e.how();
+                        noteOomKill();
                         Instant started = current == null ? ctx.clock().instant() : current.started();
                         if (current != null) {
                             killRemnants(current.pid());
@@ -273,6 +277,10 @@ final class InstanceRunner {
             port = ctx.ports().allocate(previous == null ? 0 : previous.port());
         }
         effectivePort = port;
+        if (ctx.limits() != null) {
+            cgroup = ctx.cgroups().slot(id, ctx.limits()).orElse(null);
+            oomKillsSeen = cgroup == null ? 0 : cgroup.oomKills();
+        }
         Path runDir = ctx.layout().runDir(id);
         java.nio.file.Files.createDirectories(runDir);
         pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
@@ -291,7 +299,7 @@ final class InstanceRunner {
                 appDir = ctx.slugs().checkout(assignment.release().slug());
             }
             Process process = ctx.launcher().start(
-                    new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id), user));
+                    new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id), user, ctx.limits(), cgroup));
             Instant started = ctx.clock().instant();
             long pid = process.pid();
             long startTime = ProcessTree.startTime(pid);
@@ -561,6 +569,7 @@ final class InstanceRunner {
                     assignment.app(), assignment.release().number(), id, pid, ctx.config().stopGrace().toMillis());
             ProcessTree.signalGroup(pid, "KILL");
             ProcessTree.killAll(tree.stream().filter(p -> p != pid).toList());
+            emptyCgroup();
             if (!await(running.exit(), Duration.ofSeconds(5))) {
                 log.error("instance survived SIGKILL app={} release={} instance={} pid={}", assignment.app(),
                         assignment.release().number(), id, pid);
@@ -632,6 +641,10 @@ final class InstanceRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!detached && cgroup != null) {
+            emptyCgroup();
+            cgroup.remove();
+        }
         if (detached) {
             log.info("instance detached app={} release={} instance={} pid={}: left running for re-adoption",
                     assignment.app(), assignment.release().number(), id, current == null ? -1 : current.pid());
@@ -654,6 +667,44 @@ final class InstanceRunner {
     }
 
     // --- helpers ---
+
+    /** After an exit: if the kernel's OOM killer struck in this instance's cgroup, say so (event and exit). */
+    private void noteOomKill() {
+        if (cgroup == null) {
+            return;
+        }
+        long kills = cgroup.oomKills();
+        if (kills > oomKillsSeen) {
+            oomKillsSeen = kills;
+            lastExit = "killed: out of memory (limit " + ctx.limits().memoryText() + ")";
+            log.warn("event=instance.oom-killed app={} release={} instance={} limit_bytes={}: restarting; give it "
+                    + "more memory (--app-memory) or make it use less", assignment.app(), assignment.release().number(),
+                    id, ctx.limits().memoryBytes());
+            emit(EventTypes.INSTANCE_OOM_KILLED, lastExit,
+                    Map.of("limitBytes", Long.toString(ctx.limits().memoryBytes())));
+        }
+    }
+
+    /** SIGKILL to whatever is still in the instance's cgroup (forks that left its process group), a few rounds. */
+    private void emptyCgroup() {
+        if (cgroup == null) {
+            return;
+        }
+        for (int round = 0; round < 50; round++) {
+            Set<Long> left = cgroup.pids();
+            if (left.isEmpty()) {
+                return;
+            }
+            ProcessTree.killAll(left);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
+    }
 
     private void save(Running running) {
         ctx.store().save(new InstanceRecord(assignment, running.pid(), running.startTime(), port, restarts,

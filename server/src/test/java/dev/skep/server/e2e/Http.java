@@ -38,6 +38,22 @@ public final class Http {
         return new Answer(r.statusCode(), r.body());
     }
 
+    /** As {@link #send}, on a connection of its own (after a request the server had to hang up on). */
+    public static Answer sendFresh(String method, URI uri, String token, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = fresh.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
     public static Answer get(URI uri, String token) throws IOException, InterruptedException {
         return send("GET", uri, token, null, null);
     }
