@@ -47,13 +47,14 @@ class AgentHealthTest {
         long unhealthyAfterMs = (System.nanoTime() - turned) / 1_000_000;
         assertThat(unhealthyAfterMs).as("2 failures at 200 ms").isLessThan(2_000);
         assertThat(h.status(sibling).orElseThrow().state()).isEqualTo(InstanceState.READY);
-        assertThat(h.events(EventTypes.HEALTH_FAILED, sick)).singleElement()
-                .satisfies(e -> assertThat(e.message()).contains("GET /health answered 503"));
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(h.events(EventTypes.HEALTH_FAILED, sick))
+                .singleElement().satisfies(e -> assertThat(e.message()).contains("GET /health answered 503")));
 
         h.get(first.port(), "/well");
         InstanceStatus back = h.awaitState(sick, InstanceState.READY, Duration.ofSeconds(3));
         assertThat(back.pid()).as("recovered, not restarted").isEqualTo(first.pid());
-        assertThat(h.events(EventTypes.HEALTH_RECOVERED, sick)).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(h.events(EventTypes.HEALTH_RECOVERED, sick)).hasSize(1));
         assertThat(h.events(EventTypes.HEALTH_FAILED, sibling)).isEmpty();
     }
 

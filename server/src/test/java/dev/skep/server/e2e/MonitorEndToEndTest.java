@@ -386,7 +386,8 @@ class MonitorEndToEndTest {
 
         app(sick.get("port").asInt(), "/well");
         await().atMost(Duration.ofSeconds(5)).until(() -> "ready".equals(stateOf("alice/hh", sickId)));
-        assertThat(Http.get(server.api("/v1/events?app=alice/hh&type=health.recovered"), token).json()).hasSize(1);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(Http.get(server.api(
+                "/v1/events?app=alice/hh&type=health.recovered"), token).json()).hasSize(1));
         assertThat(Http.get(server.api("/v1/apps/alice/hh/health"), token).json().get("path").asText()).isEqualTo("/health");
     }
 
