@@ -39,8 +39,6 @@ class ClientConfigTest {
 
     @Test
     void defaultsToTheLocalServerAndTheAdminTokenFileInHome() throws IOException {
-        org.junit.jupiter.api.Assumptions.assumeFalse(dev.skep.model.DataDirs.runningAsRoot(),
-                "as root the default data dir is /var/lib/skep, not the home (see aMissingTokenNamesBothWaysToGiveIt)");
         writeToken(home.resolve(".skep"), "  file-token\n");
 
         ClientConfig config = ClientConfig.resolve(null, "", Map.of(), home);
@@ -65,8 +63,8 @@ class ClientConfigTest {
         assertThatThrownBy(() -> ClientConfig.resolve(null, null, Map.of(), home))
                 .isInstanceOfSatisfying(ClientConfigException.class, e -> {
                     assertThat(e.getMessage()).isEqualTo("no skep token given");
-                    assertThat(e.detail()).contains("--token TOKEN", "SKEP_TOKEN", dev.skep.model.DataDirs.resolve(
-                            Map.of(), home, dev.skep.model.DataDirs.runningAsRoot()).resolve("admin.token").toString());
+                    assertThat(e.detail()).contains("--token TOKEN", "SKEP_TOKEN",
+                            home.resolve(".skep/admin.token").toString());
                 });
     }
 
@@ -74,8 +72,7 @@ class ClientConfigTest {
     void anEmptyTokenFileIsAMissingToken() throws IOException {
         writeToken(home.resolve(".skep"), "\n");
 
-        assertThatThrownBy(() -> ClientConfig.resolve(null, null,
-                Map.of("SKEP_DATA_DIR", home.resolve(".skep").toString()), home))
+        assertThatThrownBy(() -> ClientConfig.resolve(null, null, Map.of(), home))
                 .isInstanceOf(ClientConfigException.class)
                 .hasMessageContaining("is empty");
     }
