@@ -30,12 +30,17 @@ class AgentHealthTest {
         h.close();
     }
 
+    /** A port range of its own: the harness's default range is shared with AgentTest (and other checkouts). */
+    private AgentConfig config() {
+        return h.config().withPorts(33700, 33799);
+    }
+
     @Test
     void aFailingInstanceTurnsUnhealthyWhileItsSiblingStaysReadyAndComesBackWhenItRecovers() throws Exception {
         h = new AgentHarness(dataDir);
         AtomicReference<HealthCheck> check = new AtomicReference<>(new HealthCheck("/health",
                 Duration.ofMillis(200), Duration.ofMillis(500), 2, Duration.ofSeconds(3)));
-        h.start(h.config(), new AgentHooks(instance -> Map.of("BEAT_MS", "60000"), app -> check.get()));
+        h.start(config(), new AgentHooks(instance -> Map.of("BEAT_MS", "60000"), app -> check.get()));
         String sick = h.assign("beats", AgentHarness.fixture("beats"), "server.js");
         String sibling = h.assign("beats", AgentHarness.fixture("beats"), "server.js");
         InstanceStatus first = h.awaitState(sick, InstanceState.READY);
@@ -63,7 +68,7 @@ class AgentHealthTest {
         h = new AgentHarness(dataDir);
         HealthCheck check = new HealthCheck("/health", Duration.ofMillis(200), Duration.ofMillis(500), 2,
                 Duration.ofSeconds(2));
-        h.start(h.config(), new AgentHooks(instance -> Map.of(), app -> check));
+        h.start(config(), new AgentHooks(instance -> Map.of(), app -> check));
         String id = h.assign("beats", AgentHarness.fixture("beats"), "server.js");
         InstanceStatus first = h.awaitState(id, InstanceState.READY);
 
@@ -80,7 +85,7 @@ class AgentHealthTest {
     @Test
     void hookVariablesReachTheAppAndAnAnsweringHealthPathMakesItReady() throws Exception {
         h = new AgentHarness(dataDir);
-        h.start(h.config(), new AgentHooks(instance -> Map.of("EXTRA", "from-hook"),
+        h.start(config(), new AgentHooks(instance -> Map.of("EXTRA", "from-hook"),
                 app -> HealthCheck.http("/missing-but-200")));
         String id = h.assign("beats", AgentHarness.fixture("beats"), List.of("node", "server.js"), Map.of());
         InstanceStatus ready = h.awaitState(id, InstanceState.READY);
