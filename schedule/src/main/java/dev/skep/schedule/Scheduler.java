@@ -36,6 +36,9 @@ public final class Scheduler implements AutoCloseable {
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Duration agentGrace;
+    private final dev.skep.model.EventSink events;
+    /** The agents seen alive at the last pass, null before the first (worker thread only). */
+    private Map<String, dev.skep.model.AgentInfo> knownAgents;
     private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
     private final ScheduledExecutorService worker;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -53,6 +56,13 @@ public final class Scheduler implements AutoCloseable {
 
     /** @param agentGrace how long an agent may be gone before its instances are placed on others */
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace) {
+        this(state, isLeader, clock, agentGrace, event -> { });
+    }
+
+    /** @param events hears agents join and get lost (seen by the leader, once each) */
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+                     dev.skep.model.EventSink events) {
+        this.events = events;
         this.agentGrace = agentGrace;
         this.state = state;
         this.isLeader = isLeader;
@@ -110,6 +120,7 @@ public final class Scheduler implements AutoCloseable {
         var agents = now.agents();
         var assignments = withOwnWrites(now.assignments());
         java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
+        noteMembership(agents, live);
         java.util.Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
         agentsGoneSince.keySet().removeIf(a -> live.contains(a) || !assigned.contains(a));
         Instant at = clock.instant();
@@ -121,6 +132,27 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         return new ClusterView(now.apps(), wanted, agents, assignments, instances, agentsGoneSince, agentGrace);
+    }
+
+    /** Emits agent.joined / agent.lost for changes since the last pass (none for the first one). */
+    private void noteMembership(List<dev.skep.model.AgentInfo> agents, java.util.Set<String> live) {
+        if (knownAgents != null) {
+            for (dev.skep.model.AgentInfo agent : agents) {
+                if (!knownAgents.containsKey(agent.id())) {
+                    events.emit(new dev.skep.model.Event(clock.instant(), dev.skep.model.EventTypes.AGENT_JOINED, null,
+                            null, null, agent.host(), "agent " + agent.id() + " joined", Map.of("agent", agent.id())));
+                }
+            }
+            for (dev.skep.model.AgentInfo gone : knownAgents.values()) {
+                if (!live.contains(gone.id())) {
+                    events.emit(new dev.skep.model.Event(clock.instant(), dev.skep.model.EventTypes.AGENT_LOST, null,
+                            null, null, gone.host(), "agent " + gone.id() + " lost (its ZooKeeper session ended)",
+                            Map.of("agent", gone.id())));
+                }
+            }
+        }
+        knownAgents = new HashMap<>();
+        agents.forEach(a -> knownAgents.put(a.id(), a));
     }
 
     /** The snapshot's assignments corrected by our writes it does not reflect yet. */

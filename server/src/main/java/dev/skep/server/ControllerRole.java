@@ -64,7 +64,7 @@ final class ControllerRole {
         AppLogs appLogs = new AppLogs();
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs);
         Leadership leadership = new Leadership(s.connection().client(), config.agentId());
-        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace());
+        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events);
         leadership.whenLeader(scheduler::poke);
         life.add("leadership", leadership);
         leadership.start();

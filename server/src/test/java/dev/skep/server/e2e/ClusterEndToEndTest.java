@@ -118,6 +118,8 @@ class ClusterEndToEndTest {
                 instances(token).findValues("instance").stream().map(JsonNode::asText).toList());
         assertThat(agent2.output()).as("agents fetch slugs from the controller, never build")
                 .contains("event=slug.fetched").doesNotContain("npm");
+        assertThat(roles.get(0).output()).as("the leader reports the lost agent once")
+                .containsOnlyOnce("event=agent.lost");
     }
 
     static boolean inRange(int port, int first) {
