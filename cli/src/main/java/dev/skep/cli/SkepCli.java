@@ -30,12 +30,7 @@ import picocli.CommandLine.Spec;
         versionProvider = SkepCli.Version.class,
         description = "skep: a private cloud for Node.js apps.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {
-            DeployCommand.class, PsCommand.class, LogsCommand.class,
-            StartCommand.class, StopCommand.class, RestartCommand.class,
-            ScaleCommand.class, EnvCommand.class, RollbackCommand.class,
-            DeleteCommand.class, VersionCommand.class, CommandLine.HelpCommand.class
-        },
+        // the verbs are registered as they are needed: see VerbsOnDemand
         footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "
                 + "$SKEP_DATA_DIR or ~/.skep) and $SKEP_CA_FILE.",
             "Exit codes: 0 ok, 1 the server said no, 2 usage error, 3 cannot reach the server."})
@@ -107,7 +102,7 @@ public final class SkepCli implements Callable<Integer> {
     /** The {@code skep} command with the environment, home, clock and terminal given (for tests). */
     public static CommandLine commandLine(Map<String, String> env, Path home, Clock clock, boolean interactive) {
         SkepCli cli = new SkepCli(env, home, clock, interactive);
-        CommandLine commandLine = new CommandLine(cli);
+        CommandLine commandLine = new VerbsOnDemand(cli);
         commandLine.registerConverter(AppId.class, SkepCli::appId);
         commandLine.setExecutionStrategy(parseResult -> {
             try {
@@ -186,7 +181,7 @@ public final class SkepCli implements Callable<Integer> {
         }
     }
 
-    private static AppId appId(String text) {
+    static AppId appId(String text) {
         try {
             return AppId.parse(text);
         } catch (SkepException e) {

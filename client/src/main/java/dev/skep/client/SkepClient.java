@@ -13,23 +13,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
@@ -52,7 +45,7 @@ public final class SkepClient implements AutoCloseable {
 
     private final URI server;
     private final String token;
-    private final HttpClient http;
+    private final Http1Client http;
     private final Answers answers;
 
     public SkepClient(URI server, String token) {
@@ -63,16 +56,7 @@ public final class SkepClient implements AutoCloseable {
     public SkepClient(URI server, String token, SSLContext tls) {
         this.server = ClientConfig.parseServer(server.toString());
         this.token = token;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            builder.sslContext(tls);
-        } else if ("http".equalsIgnoreCase(this.server.getScheme())) {
-            builder.sslContext(Tls.unused()); // the JDK's default context costs ~100 ms of start-up
-        }
-        this.http = builder.build();
+        this.http = new Http1Client(this.server, tls, CONNECT_TIMEOUT);
         this.answers = new Answers(this.server, CONNECT_TIMEOUT);
     }
 
@@ -93,7 +77,6 @@ public final class SkepClient implements AutoCloseable {
                     .constructCollectionType(List.class, AppView.class));
             Json.MAPPER.readValue("{\"stage\":\"done\",\"result\":{\"instances\":[]}}", DeployProgress.class);
             Json.MAPPER.readValue("{\"error\":\"x\"}", ApiError.class);
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Accept", JSON).GET().build();
         } catch (IOException | RuntimeException e) {
             // only a head start: whatever failed here fails again, and is reported, on the real call
         }
@@ -121,7 +104,7 @@ public final class SkepClient implements AutoCloseable {
     /**
      * Uploads a tar.gz from a file (streamed, never whole in memory) as the next release of app.
      *
-     * @param upload   hears bytes sent, on an HTTP client thread; {@link UploadListener#NONE} to ignore
+     * @param upload   hears bytes sent, on the calling thread; {@link UploadListener#NONE} or null to ignore
      * @param progress hears the server's stages as they happen (NDJSON); null to wait for the result only
      */
     public DeployResult deploy(AppId app, Path tarball, UploadListener upload, Consumer<DeployProgress> progress) {
@@ -131,13 +114,11 @@ public final class SkepClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
         }
-        return deploy(app, () -> {
-            try {
-                return Files.newInputStream(tarball);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
-            }
-        }, size, upload, progress);
+        try (InputStream in = Files.newInputStream(tarball)) {
+            return deploy(app, in, size, upload, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -147,35 +128,21 @@ public final class SkepClient implements AutoCloseable {
      */
     public DeployResult deploy(AppId app, InputStream tarball, long length, UploadListener upload,
                                Consumer<DeployProgress> progress) {
-        return deploy(app, () -> tarball, length, upload, progress);
-    }
-
-    private DeployResult deploy(AppId app, Supplier<InputStream> source, long length, UploadListener upload,
-                                Consumer<DeployProgress> progress) {
         UploadListener listener = upload == null ? UploadListener.NONE : upload;
-        BodyPublisher stream = BodyPublishers.ofInputStream(
-                () -> new CountingInputStream(source.get(), length, listener));
-        BodyPublisher body = length >= 0 ? BodyPublishers.fromPublisher(stream, length) : stream;
-        HttpRequest request = request(appPath(app) + "/releases")
-                .header("Content-Type", "application/gzip")
-                .header("Accept", progress == null ? JSON : NDJSON)
-                .expectContinue(true) // a refused upload (401, 413 ...) is answered before it is sent
-                .POST(body)
-                .build();
+        // Expect: 100-continue: a refused upload (401, 413 ...) is answered before it is sent
+        Http1Request request = new Http1Request("POST", appPath(app) + "/releases",
+                headers("Content-Type", "application/gzip", "Accept", progress == null ? JSON : NDJSON),
+                new CountingInputStream(tarball, length, listener), length, true, null);
         String what = "deploying " + app;
-        if (progress == null) {
-            return json(send(request, BodyHandlers.ofByteArray(), what), Json.MAPPER.constructType(DeployResult.class));
+        try (Http1Response response = send(request, what)) {
+            if (progress == null || response.status() >= 400 || isJson(response)) {
+                return json(response, readAll(response, what), Json.MAPPER.constructType(DeployResult.class));
+            }
+            return readProgress(response, progress, what);
         }
-        HttpResponse<InputStream> response = send(request, BodyHandlers.ofInputStream(), what);
-        return readProgress(response, progress, what);
     }
 
-    private DeployResult readProgress(HttpResponse<InputStream> response, Consumer<DeployProgress> progress,
-                                      String what) {
-        if (response.statusCode() >= 400 || isJson(response)) {
-            byte[] all = readAll(response, what);
-            return json(withBody(response, all), Json.MAPPER.constructType(DeployResult.class));
-        }
+    private DeployResult readProgress(Http1Response response, Consumer<DeployProgress> progress, String what) {
         try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
             while (lines.hasNext()) {
                 String line = lines.next();
@@ -187,14 +154,14 @@ public final class SkepClient implements AutoCloseable {
                 progress.accept(step);
                 if ("done".equals(step.stage())) {
                     if (step.result() == null) {
-                        throw answers.nonsense(response, "a 'done' line without a result");
+                        throw answers.nonsense(response.uri(), "a 'done' line without a result");
                     }
                     return step.result();
                 }
                 if ("error".equals(step.stage())) {
                     ApiError error = step.error() != null ? step.error()
                             : new ApiError("deploy failed", step.message());
-                    throw new SkepApiException(response.statusCode(), error);
+                    throw new SkepApiException(response.status(), error);
                 }
             }
         }
@@ -272,8 +239,9 @@ public final class SkepClient implements AutoCloseable {
     }
 
     /**
-     * Streams log lines to {@code sink} until the server ends the stream (follow) or the thread is
-     * interrupted. Blocks; run it on a thread of its own to stop it from elsewhere.
+     * Streams log lines to {@code sink} until the server ends the stream (follow), the (virtual)
+     * thread is interrupted or the client is closed. Blocks; run it on a thread of its own to stop it
+     * from elsewhere.
      */
     public void followLogs(AppId app, Integer tail, Consumer<String> sink) {
         try (Stream<String> lines = logs(app, tail, true)) {
@@ -288,24 +256,23 @@ public final class SkepClient implements AutoCloseable {
     public Stream<String> logs(AppId app, Integer tail, boolean follow) {
         String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
         String what = "reading the logs of " + app;
-        HttpRequest.Builder builder = request(appPath(app) + "/logs" + query)
-                .header("Accept", "text/plain")
-                .GET();
-        if (!follow) {
-            builder.timeout(CALL_TIMEOUT);
-        }
-        HttpResponse<InputStream> response = send(builder.build(), BodyHandlers.ofInputStream(), what);
-        if (response.statusCode() >= 400) {
-            throw Answers.apiError(response.statusCode(), readAll(response, what));
+        Http1Request request = Http1Request.of("GET", appPath(app) + "/logs" + query, headers("Accept", "text/plain"),
+                null, follow ? null : CALL_TIMEOUT);
+        Http1Response response = send(request, what);
+        if (response.status() >= 400) {
+            try (response) {
+                throw Answers.apiError(response.status(), readAll(response, what));
+            }
         }
         LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL),
                 false).onClose(lines::close);
     }
 
+    /** Hangs up every answer still being read (a log being followed, say), from any thread. */
     @Override
     public void close() {
-        http.shutdownNow();
+        http.closeAll();
     }
 
     // --- plumbing ---
@@ -318,42 +285,47 @@ public final class SkepClient implements AutoCloseable {
         return Json.MAPPER.constructType(AppView.class);
     }
 
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(server + path))
-                .header("Authorization", "Bearer " + token)
-                .header("User-Agent", USER_AGENT);
+    /** The headers every call sends, and these. */
+    private Map<String, String> headers(String... namesAndValues) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Authorization", "Bearer " + token);
+        headers.put("User-Agent", USER_AGENT);
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            headers.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return headers;
     }
 
     /** One JSON call; type null means the answer has no body (204). */
     private <T> T call(String method, String path, Object body, JavaType type) {
-        HttpRequest.Builder builder = request(path).timeout(CALL_TIMEOUT).header("Accept", JSON);
-        if (body == null) {
-            builder.method(method, BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", JSON).method(method, BodyPublishers.ofByteArray(write(body)));
+        Http1Request request = Http1Request.of(method, path,
+                body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
+                body == null ? null : write(body), CALL_TIMEOUT);
+        String what = method + " " + path;
+        try (Http1Response response = send(request, what)) {
+            byte[] answer = readAll(response, what);
+            return type == null ? checked(response, answer) : json(response, answer, type);
         }
-        HttpResponse<byte[]> response = send(builder.build(), BodyHandlers.ofByteArray(), method + " " + path);
-        return type == null ? checked(response) : json(response, type);
     }
 
-    private <T> T checked(HttpResponse<byte[]> response) {
-        if (response.statusCode() >= 400) {
-            throw Answers.apiError(response.statusCode(), response.body());
+    private static <T> T checked(Http1Response response, byte[] body) {
+        if (response.status() >= 400) {
+            throw Answers.apiError(response.status(), body);
         }
         return null;
     }
 
-    private <T> T json(HttpResponse<byte[]> response, JavaType type) {
-        checked(response);
-        return parse(response.body(), type, response);
+    private <T> T json(Http1Response response, byte[] body, JavaType type) {
+        checked(response, body);
+        return parse(body, type, response);
     }
 
-    private <T> T parse(byte[] body, JavaType type, HttpResponse<?> response) {
+    private <T> T parse(byte[] body, JavaType type, Http1Response response) {
         try {
             return Json.MAPPER.readValue(body, type);
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw answers.nonsense(response, "not the JSON expected (" + why + ")");
+            throw answers.nonsense(response.uri(), "not the JSON expected (" + why + ")");
         }
     }
 
@@ -365,32 +337,24 @@ public final class SkepClient implements AutoCloseable {
         }
     }
 
-    private static boolean isJson(HttpResponse<?> response) {
-        return response.headers().firstValue("Content-Type").orElse("").startsWith(JSON);
+    private static boolean isJson(Http1Response response) {
+        String type = response.header("Content-Type");
+        return type != null && type.startsWith(JSON);
     }
 
-    private byte[] readAll(HttpResponse<InputStream> response, String what) {
-        try (InputStream in = response.body()) {
-            return in.readAllBytes();
+    private byte[] readAll(Http1Response response, String what) {
+        try {
+            return response.body().readAllBytes();
         } catch (IOException e) {
             throw answers.failure(e, what);
         }
     }
 
-    private static HttpResponse<byte[]> withBody(HttpResponse<InputStream> response, byte[] body) {
-        return new BufferedResponse(response, body);
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String what) {
+    private Http1Response send(Http1Request request, String what) {
         try {
-            return http.send(request, handler);
+            return http.send(request);
         } catch (IOException e) {
             throw answers.failure(e, what);
-        } catch (UncheckedIOException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SkepClientException("interrupted while " + what, null, e);
         }
     }
 }
