@@ -77,9 +77,6 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command for this process: reads the environment and home once, here. */
     public static CommandLine commandLine() {
-        // JSON and HTTP set-up on the other core while picocli builds its model: a ps round trip
-        // then costs the longer of the two, not their sum
-        Thread.ofPlatform().daemon().name("skep-warm-up").start(SkepClient::warmUp);
         return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
                 onTerminal());
     }
@@ -103,17 +100,32 @@ public final class SkepCli implements Callable<Integer> {
     public static CommandLine commandLine(Map<String, String> env, Path home, Clock clock, boolean interactive) {
         SkepCli cli = new SkepCli(env, home, clock, interactive);
         CommandLine commandLine = new VerbsOnDemand(cli);
-        commandLine.registerConverter(AppId.class, SkepCli::appId);
-        commandLine.setExecutionStrategy(parseResult -> {
+        commandLine.registerConverter(AppId.class, new VerbsOnDemand.AppIdConverter());
+        commandLine.setExecutionStrategy(new RunAndClose(cli));
+        commandLine.setExecutionExceptionHandler(new Failures.OnExecution());
+        commandLine.setParameterExceptionHandler(new Failures.OnUsage());
+        return commandLine;
+    }
+
+    /**
+     * Runs the verb, then closes the client. A class, not a lambda: picocli's interfaces are too
+     * old for the JDK's AOT cache, so a lambda of them would be spun at every start.
+     */
+    private static final class RunAndClose implements CommandLine.IExecutionStrategy {
+        private final SkepCli cli;
+
+        RunAndClose(SkepCli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
             } finally {
                 cli.closeClient();
             }
-        });
-        commandLine.setExecutionExceptionHandler(Failures::handle);
-        commandLine.setParameterExceptionHandler(Failures::usage);
-        return commandLine;
+        }
     }
 
     public static void main(String[] args) {

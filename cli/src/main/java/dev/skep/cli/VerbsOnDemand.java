@@ -2,50 +2,55 @@ package dev.skep.cli;
 
 import dev.skep.model.AppId;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /**
  * The {@code skep} command line with its verbs registered when a command needs them. picocli
  * builds a verb's model from its annotations by reflection; {@code skep ps} thus builds the model
  * of {@code ps} only, not of all twelve verbs. Help, usage errors and unknown verbs register them
- * all, in the order below, ahead of the verbs others added ({@code server} ...).
+ * all, in usage order, ahead of the verbs others added ({@code server} ...).
+ *
+ * <p>No lambdas here: this class extends picocli's, which the JDK's AOT cache cannot hold (picocli
+ * is compiled for Java 5), so lambdas of this class would be spun at every start.
  */
 final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
-    private static final Map<String, Supplier<Object>> VERBS = verbs();
+    static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
+            "rollback", "delete", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
         super(skep);
     }
 
-    private static Map<String, Supplier<Object>> verbs() {
-        Map<String, Supplier<Object>> verbs = new LinkedHashMap<>();
-        verbs.put("deploy", DeployCommand::new);
-        verbs.put("ps", PsCommand::new);
-        verbs.put("logs", LogsCommand::new);
-        verbs.put("start", StartCommand::new);
-        verbs.put("stop", StopCommand::new);
-        verbs.put("restart", RestartCommand::new);
-        verbs.put("scale", ScaleCommand::new);
-        verbs.put("env", EnvCommand::new);
-        verbs.put("rollback", RollbackCommand::new);
-        verbs.put("delete", DeleteCommand::new);
-        verbs.put("version", VersionCommand::new);
-        verbs.put("help", CommandLine.HelpCommand::new);
-        return verbs;
+    static Object newVerb(String name) {
+        return switch (name) {
+            case "deploy" -> new DeployCommand();
+            case "ps" -> new PsCommand();
+            case "logs" -> new LogsCommand();
+            case "start" -> new StartCommand();
+            case "stop" -> new StopCommand();
+            case "restart" -> new RestartCommand();
+            case "scale" -> new ScaleCommand();
+            case "env" -> new EnvCommand();
+            case "rollback" -> new RollbackCommand();
+            case "delete" -> new DeleteCommand();
+            case "version" -> new VersionCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no verb " + name + ", expected one of " + VERBS);
+        };
     }
 
     @Override
     public int execute(String... args) {
         String verb = verb(args);
-        if (verb != null && VERBS.containsKey(verb) && !"help".equals(verb)) {
+        if (verb != null && VERBS.contains(verb) && !"help".equals(verb)) {
             if (!getSubcommands().containsKey(verb)) {
-                addSubcommand(verb, VERBS.get(verb).get());
+                addSubcommand(verb, newVerb(verb));
                 configureVerbs();
             }
         } else if (verb == null || !getSubcommands().containsKey(verb)) {
@@ -74,20 +79,35 @@ final class VerbsOnDemand extends CommandLine {
 
     /** Every verb, in usage order, then what others added, in the order they added it. */
     private void registerAll() {
-        if (getSubcommands().keySet().containsAll(VERBS.keySet())) {
+        if (getSubcommands().keySet().containsAll(VERBS)) {
             return;
         }
         Map<String, CommandLine> present = new LinkedHashMap<>(getSubcommands());
-        present.keySet().forEach(getCommandSpec()::removeSubcommand);
-        VERBS.forEach((name, verb) -> addSubcommand(name, present.containsKey(name) ? present.remove(name) : verb.get()));
-        present.forEach(this::addSubcommand);
+        for (String name : present.keySet()) {
+            getCommandSpec().removeSubcommand(name);
+        }
+        for (String name : VERBS) {
+            CommandLine registered = present.remove(name);
+            addSubcommand(name, registered != null ? registered : newVerb(name));
+        }
+        for (Map.Entry<String, CommandLine> other : present.entrySet()) {
+            addSubcommand(other.getKey(), other.getValue());
+        }
         configureVerbs();
     }
 
     /** What the top-level command line was told applies to every subcommand, also to those added now. */
     private void configureVerbs() {
-        registerConverter(AppId.class, SkepCli::appId);
+        registerConverter(AppId.class, new AppIdConverter());
         setOut(getOut());
         setErr(getErr());
+    }
+
+    /** USER/APP arguments. */
+    static final class AppIdConverter implements CommandLine.ITypeConverter<AppId> {
+        @Override
+        public AppId convert(String text) {
+            return SkepCli.appId(text);
+        }
     }
 }

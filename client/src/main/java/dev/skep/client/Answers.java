@@ -3,11 +3,11 @@ package dev.skep.client;
 import dev.skep.model.view.ApiError;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
@@ -27,8 +27,8 @@ final class Answers {
     static SkepApiException apiError(int status, byte[] body) {
         ApiError error = null;
         try {
-            error = Json.MAPPER.readValue(body, ApiError.class);
-        } catch (IOException e) {
+            error = Json.read(body, ApiError.class);
+        } catch (JsonException e) {
             // not JSON (a proxy's page, say): described below from the raw text
         }
         if (error == null || error.error() == null || error.error().isBlank()) {

@@ -1,7 +1,5 @@
 package dev.skep.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
 import dev.skep.model.AppId;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
@@ -12,6 +10,7 @@ import dev.skep.model.view.EnvView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,23 +64,6 @@ public final class SkepClient implements AutoCloseable {
         return new SkepClient(config.server(), config.token(), tls);
     }
 
-    /**
-     * Loads and links what a first call needs (the JSON mapping of the views, the HTTP classes),
-     * so that a CLI can do it on another core while it parses its arguments. Any thread, any
-     * number of times; it sends nothing.
-     */
-    public static void warmUp() {
-        try {
-            Json.MAPPER.readValue("[{\"updated\":\"2026-01-01T00:00:00Z\",\"instances\":[{\"since\":null}],"
-                    + "\"releases\":[{\"number\":1}]}]", Json.MAPPER.getTypeFactory()
-                    .constructCollectionType(List.class, AppView.class));
-            Json.MAPPER.readValue("{\"stage\":\"done\",\"result\":{\"instances\":[]}}", DeployProgress.class);
-            Json.MAPPER.readValue("{\"error\":\"x\"}", ApiError.class);
-        } catch (IOException | RuntimeException e) {
-            // only a head start: whatever failed here fails again, and is reported, on the real call
-        }
-    }
-
     public URI server() {
         return server;
     }
@@ -90,7 +72,7 @@ public final class SkepClient implements AutoCloseable {
 
     /** The server's version, e.g. "skep 0.1.0". */
     public String version() {
-        Map<?, ?> answer = call("GET", "/version", null, Json.MAPPER.constructType(Map.class));
+        Map<?, ?> answer = call("GET", "/version", null, Map.class);
         Object version = answer == null ? null : answer.get("version");
         if (version == null) {
             throw new SkepClientException("the answer of " + server + "/version has no version",
@@ -136,7 +118,7 @@ public final class SkepClient implements AutoCloseable {
         String what = "deploying " + app;
         try (Http1Response response = send(request, what)) {
             if (progress == null || response.status() >= 400 || isJson(response)) {
-                return json(response, readAll(response, what), Json.MAPPER.constructType(DeployResult.class));
+                return json(response, readAll(response, what), DeployResult.class);
             }
             return readProgress(response, progress, what);
         }
@@ -150,7 +132,7 @@ public final class SkepClient implements AutoCloseable {
                     continue;
                 }
                 DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8),
-                        Json.MAPPER.constructType(DeployProgress.class), response);
+                        DeployProgress.class, response);
                 progress.accept(step);
                 if ("done".equals(step.stage())) {
                     if (step.result() == null) {
@@ -174,7 +156,7 @@ public final class SkepClient implements AutoCloseable {
     /** All apps this token may see; the list view may leave out instances and releases. */
     public List<AppView> apps() {
         return call("GET", "/v1/apps", null,
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, AppView.class));
+                Json.listOf(AppView.class));
     }
 
     /** One app with its instances and releases. */
@@ -221,12 +203,12 @@ public final class SkepClient implements AutoCloseable {
 
     /** The app's env with values (owner only). */
     public EnvView env(AppId app) {
-        return call("GET", appPath(app) + "/env", null, Json.MAPPER.constructType(EnvView.class));
+        return call("GET", appPath(app) + "/env", null, EnvView.class);
     }
 
     /** Sets and unsets env keys: makes a new release. The answer names keys only (values null). */
     public EnvView changeEnv(AppId app, EnvChange change) {
-        return call("PATCH", appPath(app) + "/env", change, Json.MAPPER.constructType(EnvView.class));
+        return call("PATCH", appPath(app) + "/env", change, EnvView.class);
     }
 
     // --- logs ---
@@ -281,8 +263,8 @@ public final class SkepClient implements AutoCloseable {
         return "/v1/apps/" + app.user() + "/" + app.name();
     }
 
-    private static JavaType appView() {
-        return Json.MAPPER.constructType(AppView.class);
+    private static Type appView() {
+        return AppView.class;
     }
 
     /** The headers every call sends, and these. */
@@ -297,7 +279,7 @@ public final class SkepClient implements AutoCloseable {
     }
 
     /** One JSON call; type null means the answer has no body (204). */
-    private <T> T call(String method, String path, Object body, JavaType type) {
+    private <T> T call(String method, String path, Object body, Type type) {
         Http1Request request = Http1Request.of(method, path,
                 body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
                 body == null ? null : write(body), CALL_TIMEOUT);
@@ -315,26 +297,21 @@ public final class SkepClient implements AutoCloseable {
         return null;
     }
 
-    private <T> T json(Http1Response response, byte[] body, JavaType type) {
+    private <T> T json(Http1Response response, byte[] body, Type type) {
         checked(response, body);
         return parse(body, type, response);
     }
 
-    private <T> T parse(byte[] body, JavaType type, Http1Response response) {
+    private <T> T parse(byte[] body, Type type, Http1Response response) {
         try {
-            return Json.MAPPER.readValue(body, type);
-        } catch (IOException e) {
-            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw answers.nonsense(response.uri(), "not the JSON expected (" + why + ")");
+            return Json.read(body, type);
+        } catch (JsonException e) {
+            throw answers.nonsense(response.uri(), "not the JSON expected (" + e.getMessage() + ")");
         }
     }
 
     private static byte[] write(Object body) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
-        }
+        return Json.write(body);
     }
 
     private static boolean isJson(Http1Response response) {
