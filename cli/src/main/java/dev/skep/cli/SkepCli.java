@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,11 +65,11 @@ public final class SkepCli implements Callable<Integer> {
     private final Map<String, String> env;
     private final Path home;
     private final Clock clock;
-    private final boolean interactive;
+    private final BooleanSupplier interactive;
     private ClientConfig config;
     private SkepClient client;
 
-    SkepCli(Map<String, String> env, Path home, Clock clock, boolean interactive) {
+    SkepCli(Map<String, String> env, Path home, Clock clock, BooleanSupplier interactive) {
         this.env = Map.copyOf(env);
         this.home = home;
         this.clock = clock;
@@ -77,8 +78,8 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command for this process: reads the environment and home once, here. */
     public static CommandLine commandLine() {
-        return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
-                onTerminal());
+        return commandLine(new SkepCli(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+                SkepCli::onTerminal)); // asked only by verbs that draw progress: finding the console costs ~3 ms
     }
 
     /** Whether a person watches: JDK 22+ has a Console even when output is piped, and says so. */
@@ -98,7 +99,10 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command with the environment, home, clock and terminal given (for tests). */
     public static CommandLine commandLine(Map<String, String> env, Path home, Clock clock, boolean interactive) {
-        SkepCli cli = new SkepCli(env, home, clock, interactive);
+        return commandLine(new SkepCli(env, home, clock, () -> interactive));
+    }
+
+    private static CommandLine commandLine(SkepCli cli) {
         CommandLine commandLine = new VerbsOnDemand(cli);
         commandLine.registerConverter(AppId.class, new VerbsOnDemand.AppIdConverter());
         commandLine.setExecutionStrategy(new RunAndClose(cli));
@@ -183,7 +187,7 @@ public final class SkepCli implements Callable<Integer> {
 
     /** True when a person watches a terminal: progress may redraw one line. */
     boolean interactive() {
-        return interactive;
+        return interactive.getAsBoolean();
     }
 
     private void closeClient() {
