@@ -37,7 +37,10 @@ public final class SkepClient implements AutoCloseable {
 
     static final String USER_AGENT = "skep-client";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Start, stop and restart may wait for instances; deploys and log streams have no limit. */
+    /**
+     * The longest silence in an answer: start, stop and restart may wait for instances. Deploys and
+     * followed logs wait for ever.
+     */
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
     private static final String JSON = "application/json";
     private static final String NDJSON = "application/x-ndjson";
@@ -131,8 +134,7 @@ public final class SkepClient implements AutoCloseable {
                 if (line.isBlank()) {
                     continue;
                 }
-                DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8),
-                        DeployProgress.class, response);
+                DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8), DeployProgress.class, response);
                 progress.accept(step);
                 if ("done".equals(step.stage())) {
                     if (step.result() == null) {
@@ -282,7 +284,7 @@ public final class SkepClient implements AutoCloseable {
     private <T> T call(String method, String path, Object body, Type type) {
         Http1Request request = Http1Request.of(method, path,
                 body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
-                body == null ? null : write(body), CALL_TIMEOUT);
+                body == null ? null : Json.write(body), CALL_TIMEOUT);
         String what = method + " " + path;
         try (Http1Response response = send(request, what)) {
             byte[] answer = readAll(response, what);
@@ -308,10 +310,6 @@ public final class SkepClient implements AutoCloseable {
         } catch (JsonException e) {
             throw answers.nonsense(response.uri(), "not the JSON expected (" + e.getMessage() + ")");
         }
-    }
-
-    private static byte[] write(Object body) {
-        return Json.write(body);
     }
 
     private static boolean isJson(Http1Response response) {
