@@ -18,7 +18,9 @@ public final class ApiJson implements JsonMapper {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            // null fields are left out; null map values stay (an env answer lists keys with hidden values)
+            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                    JsonInclude.Include.ALWAYS));
 
     @Override
     public String toJsonString(Object obj, Type type) {

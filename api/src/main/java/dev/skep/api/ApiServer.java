@@ -1,6 +1,10 @@
 package dev.skep.api;
 
+import dev.skep.api.audit.Audit;
+import dev.skep.api.audit.AuditLog;
 import dev.skep.api.auth.Authenticator;
+import dev.skep.api.tls.ApiTls;
+import dev.skep.model.view.AuditEntry;
 import dev.skep.model.SkepException;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
@@ -16,8 +20,9 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-    /** Paths anyone may call: the version (haibu's clients probe it) and app heartbeats (own secret). */
-    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/");
+    /** Paths without a user token: the version (haibu's clients probe it), app heartbeats (own secret), slugs. */
+    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/",
+            dev.skep.api.v1.SlugRoutes.PREFIX); // agents show the cluster token, checked by the route
 
     private final Javalin javalin;
     private final ApiConfig config;
@@ -29,8 +34,20 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups) {
+        this(config, auth, groups, null, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param audit where changes are recorded (null: nowhere)
+     * @param tls   serve HTTPS with this certificate instead of plain HTTP (null: plain)
+     */
+    public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups, AuditLog audit, ApiTls tls,
+                     java.time.Clock clock) {
         this.config = config;
         this.javalin = Javalin.create(cfg -> {
+            if (tls != null) {
+                cfg.jetty.addConnector((server, http) -> tls.connector(server, http, config.bind(), config.port()));
+            }
             cfg.jsonMapper(new ApiJson());
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -43,6 +60,9 @@ public final class ApiServer implements AutoCloseable {
             routes.before(ctx -> authenticate(auth, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
             groups.forEach(group -> group.register(routes));
+            if (audit != null) {
+                routes.after(ctx -> record(audit, clock, ctx));
+            }
             routes.exception(SkepException.class, ErrorMapper::skep);
             routes.exception(HttpResponseException.class, ErrorMapper::javalin);
             routes.exception(Exception.class, ErrorMapper::unexpected);
@@ -60,7 +80,18 @@ public final class ApiServer implements AutoCloseable {
         if (PUBLIC.stream().anyMatch(p -> p.endsWith("/") ? path.startsWith(p) : path.equals(p))) {
             return;
         }
-        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(ctx.header("Authorization")));
+        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(ctx.header("Authorization"), ctx.ip()));
+    }
+
+    /** After a route that named a change (see {@link Audit}): one audit entry with who, where and how it ended. */
+    private static void record(AuditLog audit, java.time.Clock clock, Context ctx) {
+        String action = Audit.action(ctx);
+        if (action == null) {
+            return;
+        }
+        dev.skep.api.auth.Principal who = Caller.principal(ctx);
+        audit.write(new AuditEntry(clock.instant(), who == null ? null : who.user(), ctx.ip(), action, Audit.app(ctx),
+                ctx.statusCode(), Audit.detail(ctx)));
     }
 
     public ApiServer start() {

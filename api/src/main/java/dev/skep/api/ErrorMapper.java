@@ -21,6 +21,9 @@ public final class ErrorMapper {
             log.warn("event=api.error method={} path={} status={} error=\"{}\"", ctx.method(), ctx.path(),
                     e.kind().status, e.getMessage());
         }
+        if (e instanceof dev.skep.api.auth.TooManyFailures tooMany) {
+            ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+        }
         ctx.status(e.kind().status).json(new ApiError(e.getMessage(), e.detail()));
     }
 

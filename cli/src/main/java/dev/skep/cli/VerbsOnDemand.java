@@ -10,7 +10,7 @@ import picocli.CommandLine;
 /**
  * The {@code skep} command line with its verbs registered when a command needs them. picocli
  * builds a verb's model from its annotations by reflection; {@code skep ps} thus builds the model
- * of {@code ps} only, not of all twelve verbs. Help, usage errors and unknown verbs register them
+ * of {@code ps} only, not of all nineteen verbs. Help, usage errors and unknown verbs register them
  * all, in usage order, ahead of the verbs others added ({@code server} ...).
  *
  * <p>No lambdas here: this class extends picocli's, which the JDK's AOT cache cannot hold (picocli
@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
-            "rollback", "delete", "version", "help");
+            "rollback", "domains", "delete", "events", "top", "alerts", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -38,7 +38,14 @@ final class VerbsOnDemand extends CommandLine {
             case "scale" -> new ScaleCommand();
             case "env" -> new EnvCommand();
             case "rollback" -> new RollbackCommand();
+            case "domains" -> new DomainsCommand();
             case "delete" -> new DeleteCommand();
+            case "events" -> new EventsCommand();
+            case "top" -> new TopCommand();
+            case "alerts" -> new AlertsCommand();
+            case "users" -> new UsersCommand();
+            case "tokens" -> new TokensCommand();
+            case "audit" -> new AuditCommand();
             case "version" -> new VersionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no verb " + name + ", expected one of " + VERBS);

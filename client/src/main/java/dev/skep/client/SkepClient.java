@@ -5,6 +5,7 @@ import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.DeployProgress;
 import dev.skep.model.view.DeployResult;
+import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,6 +203,30 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    // --- domains ---
+
+    /** The app's default host and custom domains. */
+    public DomainsView domains(AppId app) {
+        return call("GET", appPath(app) + "/domains", null, DomainsView.class);
+    }
+
+    /** Adds a custom domain ("shop.example.com" or "*.example.com"); CONFLICT when another app has it. */
+    public DomainsView addDomain(AppId app, String domain) {
+        return call("POST", appPath(app) + "/domains", Map.of("domain", domain), DomainsView.class);
+    }
+
+    public DomainsView removeDomain(AppId app, String domain) {
+        return call("DELETE", appPath(app) + "/domains/" + URLEncoder.encode(domain, StandardCharsets.UTF_8), null,
+                DomainsView.class);
+    }
+
+    // --- users, tokens, audit ---
+
+    /** Users, tokens and the audit log. */
+    public Accounts accounts() {
+        return new Accounts(this);
+    }
+
     // --- env ---
 
     /** The app's env with values (owner only). */
@@ -211,6 +237,13 @@ public final class SkepClient implements AutoCloseable {
     /** Sets and unsets env keys: makes a new release. The answer names keys only (values null). */
     public EnvView changeEnv(AppId app, EnvChange change) {
         return call("PATCH", appPath(app) + "/env", change, EnvView.class);
+    }
+
+    // --- monitor: events, metrics, alerts ---
+
+    /** The monitor's calls: events (also live), metrics, alert settings. */
+    public MonitorClient monitor() {
+        return new MonitorClient(this, answers);
     }
 
     // --- logs ---
@@ -270,7 +303,7 @@ public final class SkepClient implements AutoCloseable {
     }
 
     /** The headers every call sends, and these. */
-    private Map<String, String> headers(String... namesAndValues) {
+    Map<String, String> headers(String... namesAndValues) {
         Map<String, String> headers = new HashMap<>();
         headers.put("Authorization", "Bearer " + token);
         headers.put("User-Agent", USER_AGENT);
@@ -280,8 +313,8 @@ public final class SkepClient implements AutoCloseable {
         return headers;
     }
 
-    /** One JSON call; type null means the answer has no body (204). */
-    private <T> T call(String method, String path, Object body, Type type) {
+    /** One JSON call; type null means the answer has no body (204). Package-private for {@link Accounts}. */
+    <T> T call(String method, String path, Object body, Type type) {
         Http1Request request = Http1Request.of(method, path,
                 body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
                 body == null ? null : Json.write(body), CALL_TIMEOUT);
@@ -304,7 +337,7 @@ public final class SkepClient implements AutoCloseable {
         return parse(body, type, response);
     }
 
-    private <T> T parse(byte[] body, Type type, Http1Response response) {
+    <T> T parse(byte[] body, Type type, Http1Response response) {
         try {
             return Json.read(body, type);
         } catch (JsonException e) {
@@ -317,7 +350,7 @@ public final class SkepClient implements AutoCloseable {
         return type != null && type.startsWith(JSON);
     }
 
-    private byte[] readAll(Http1Response response, String what) {
+    byte[] readAll(Http1Response response, String what) {
         try {
             return response.body().readAllBytes();
         } catch (IOException e) {
@@ -325,7 +358,7 @@ public final class SkepClient implements AutoCloseable {
         }
     }
 
-    private Http1Response send(Http1Request request, String what) {
+    Http1Response send(Http1Request request, String what) {
         try {
             return http.send(request);
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.skep.deploy;
 
 import dev.skep.deploy.build.BuildResult;
+import dev.skep.deploy.build.BuildUser;
 import dev.skep.deploy.build.NpmBuilder;
 import dev.skep.deploy.build.StartCommand;
 import dev.skep.deploy.fs.RecursiveDelete;
@@ -43,8 +44,16 @@ public final class SlugBuilder {
     private final LocalSlugStore store;
     private final UploadLimits limits;
     private final NpmBuilder npm;
+    private final java.util.function.Function<AppId, BuildUser> buildUsers;
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NpmBuilder npm) {
+        this(dataDir, limits, npm, app -> null);
+    }
+
+    /** @param buildUsers who each app's build runs as (null for an app: skep's own user) */
+    public SlugBuilder(Path dataDir, UploadLimits limits, NpmBuilder npm,
+                       java.util.function.Function<AppId, BuildUser> buildUsers) {
+        this.buildUsers = buildUsers;
         this.tmpDir = dataDir.resolve("tmp");
         this.store = new LocalSlugStore(dataDir.resolve("slugs"));
         this.limits = limits;
@@ -89,8 +98,15 @@ public final class SlugBuilder {
                     "unpacked " + unpacked.entries() + " entries, " + unpacked.bytes() + " bytes");
             List<String> command = StartCommand.detect(unpacked.appRoot());
             Optional<Path> previous = previousSlug.flatMap(this::previousAppDir);
+            BuildUser user = buildUsers.apply(app);
+            if (user != null) {
+                user.own(work);
+            }
             BuildResult build = npm.build(unpacked.appRoot(), previous,
-                    line -> listener.stage(DeployListener.BUILD, line));
+                    line -> listener.stage(DeployListener.BUILD, line), user);
+            if (user != null) {
+                user.own(work); // node_modules reused from the release before were copied by skep
+            }
             Path appDir = store.publish(unpacked.appRoot(), slug);
             log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} command=\"{}\"",
                     app, slug, build.how(), build.took().toMillis(), String.join(" ", command));

@@ -14,6 +14,8 @@ public final class EventTypes {
     public static final String INSTANCE_OOM_KILLED = "instance.oom-killed";
     public static final String AGENT_JOINED = "agent.joined";
     public static final String AGENT_LOST = "agent.lost";
+    public static final String HEALTH_FAILED = "health.failed";
+    public static final String HEALTH_RECOVERED = "health.recovered";
 
     private EventTypes() {
     }

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * generation. Missing ones are added on the least loaded live agents. Extra current ones are
  * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
  * once enough current ones are READY, so a deploy or restart is rolling and a release that never
- * gets ready leaves the old one serving. Assignments of an app that is gone are withdrawn.
+ * gets ready leaves the old one serving. Assignments of an app that is gone are withdrawn, and so
+ * are those of an agent whose node has been gone for longer than the grace period: they no longer
+ * count, so replacements are placed on the live agents.
  */
 public final class Planner {
 
@@ -48,7 +50,14 @@ public final class Planner {
         });
 
         for (AppSpec spec : view.apps()) {
-            List<Assignment> mine = byApp.getOrDefault(spec.id(), List.of());
+            List<Assignment> mine = new ArrayList<>();
+            for (Assignment a : byApp.getOrDefault(spec.id(), List.of())) {
+                if (view.lost(a.agent(), now)) {
+                    remove.add(a); // its agent is gone for good: placed again below
+                } else {
+                    mine.add(a);
+                }
+            }
             Release wanted = view.wantedReleases().get(spec.id());
             int desired = spec.running() && wanted != null ? spec.instances() : 0;
             List<Assignment> current = new ArrayList<>();

@@ -35,6 +35,8 @@ public final class Scheduler implements AutoCloseable {
     private final ClusterState state;
     private final BooleanSupplier isLeader;
     private final Clock clock;
+    private final Duration agentGrace;
+    private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
     private final ScheduledExecutorService worker;
     private final AtomicBoolean pending = new AtomicBoolean();
     /**
@@ -46,6 +48,12 @@ public final class Scheduler implements AutoCloseable {
     private AutoCloseable subscription;
 
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock) {
+        this(state, isLeader, clock, Duration.ofSeconds(30));
+    }
+
+    /** @param agentGrace how long an agent may be gone before its instances are placed on others */
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace) {
+        this.agentGrace = agentGrace;
         this.state = state;
         this.isLeader = isLeader;
         this.clock = clock;
@@ -67,6 +75,7 @@ public final class Scheduler implements AutoCloseable {
     private void pass() {
         pending.set(false);
         if (!isLeader.getAsBoolean()) {
+            agentsGoneSince.clear(); // a new leader times agents afresh, as Nomad's does
             return;
         }
         try {
@@ -98,7 +107,20 @@ public final class Scheduler implements AutoCloseable {
         }
         Map<String, InstanceStatus> instances = now.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        return new ClusterView(now.apps(), wanted, now.agents(), withOwnWrites(now.assignments()), instances);
+        var agents = now.agents();
+        var assignments = withOwnWrites(now.assignments());
+        java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
+        java.util.Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
+        agentsGoneSince.keySet().removeIf(a -> live.contains(a) || !assigned.contains(a));
+        Instant at = clock.instant();
+        for (String agent : assigned) {
+            if (!live.contains(agent) && agentsGoneSince.putIfAbsent(agent, at) == null) {
+                log.warn("event=agent.gone agent={} grace_ms={} next=\"its instances are placed elsewhere unless it "
+                        + "comes back\"", agent, agentGrace.toMillis());
+                worker.schedule(this::poke, agentGrace.toMillis() + 50, TimeUnit.MILLISECONDS);
+            }
+        }
+        return new ClusterView(now.apps(), wanted, agents, assignments, instances, agentsGoneSince, agentGrace);
     }
 
     /** The snapshot's assignments corrected by our writes it does not reflect yet. */

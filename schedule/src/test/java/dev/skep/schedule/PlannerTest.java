@@ -9,6 +9,7 @@ import dev.skep.model.Assignment;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,5 +112,26 @@ class PlannerTest {
         Plan plan = Planner.plan(new ClusterView(List.of(spec(1, 2)), Map.of(SHOP, release(1)), List.of(),
                 List.of(), Map.of()), NOW);
         assertThat(plan.isEmpty()).isTrue();
+    }
+
+    @Test
+    void instancesOfAnAgentGoneLongerThanTheGraceArePlacedOnTheLiveOnes() {
+        Assignment onA1 = new Assignment("alice.shop.1.aaaaaa", "a1", release(1), 0, NOW);
+        Assignment onGone = new Assignment("alice.shop.1.bbbbbb", "a3", release(1), 0, NOW);
+        run(onA1, InstanceState.READY);
+        assignments.add(onGone); // its agent died: no instance status any more
+        Duration grace = Duration.ofSeconds(30);
+
+        Plan within = Planner.plan(new ClusterView(List.of(spec(1, 2)), Map.of(SHOP, release(1)), AGENTS,
+                assignments, instances, Map.of("a3", NOW.minusSeconds(29)), grace), NOW);
+        assertThat(within.isEmpty()).as("an agent may come back within the grace").isTrue();
+
+        Plan after = Planner.plan(new ClusterView(List.of(spec(1, 2)), Map.of(SHOP, release(1)), AGENTS,
+                assignments, instances, Map.of("a3", NOW.minusSeconds(30)), grace), NOW);
+        assertThat(after.remove()).containsExactly(onGone);
+        assertThat(after.add()).singleElement().satisfies(a -> {
+            assertThat(a.agent()).isEqualTo("a2");
+            assertThat(a.release()).isEqualTo(release(1));
+        });
     }
 }

@@ -23,6 +23,14 @@ final class AgentLogs implements LogSource {
         this.state = state;
     }
 
+    /** An instance's own log lines are "{time} {stream} {text}"; the app's say which instance. */
+    private static Consumer<String> withInstance(String instance, Consumer<String> line) {
+        return raw -> {
+            int space = raw.indexOf(' ');
+            line.accept(space < 0 ? raw : raw.substring(0, space) + " " + instance + raw.substring(space));
+        };
+    }
+
     @Override
     public List<String> tail(AppId app, int lines) {
         try {
@@ -38,7 +46,7 @@ final class AgentLogs implements LogSource {
     public AutoCloseable follow(AppId app, Consumer<String> line) {
         Map<String, Closeable> follows = new ConcurrentHashMap<>();
         Runnable addNew = () -> state.instances().stream().filter(i -> i.app().equals(app))
-                .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, line)));
+                .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, withInstance(id, line))));
         addNew.run();
         AutoCloseable subscription = state.onChange(addNew);
         return () -> {

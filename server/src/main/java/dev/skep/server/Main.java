@@ -11,6 +11,9 @@ public final class Main {
     public static void main(String[] args) {
         CommandLine cli = dev.skep.cli.SkepCli.commandLine();
         cli.addSubcommand("server", new ServerCommand());
+        cli.addSubcommand("agent", new AgentCommand());
+        cli.addSubcommand("router", new RouterCommand());
+        cli.addSubcommand("controller", new ControllerCommand());
         System.exit(cli.execute(args));
     }
 }

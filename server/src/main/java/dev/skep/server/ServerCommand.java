@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
+import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,6 +51,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
     int startTimeoutSeconds;
 
+    @Option(names = "--max-upload-mb", defaultValue = "512", description = "largest compressed upload (default: ${DEFAULT-VALUE})")
+    long maxUploadMb;
+
+    @Option(names = "--max-unpacked-mb", defaultValue = "2048", description = "largest unpacked app (default: ${DEFAULT-VALUE})")
+    long maxUnpackedMb;
+
+    @Option(names = "--max-entries", defaultValue = "100000", description = "most files in an upload (default: ${DEFAULT-VALUE})")
+    int maxEntries;
+
     @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
     String zookeeper;
 
@@ -62,14 +72,47 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
     String agentId;
 
+    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
+            + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @picocli.CommandLine.Mixin
+    EdgeOptions edge = new EdgeOptions();
+
+    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
+            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    int agentGraceSeconds;
+
+    @picocli.CommandLine.Mixin
+    MonitorFlags monitorFlags;
+
+    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "serve the API over HTTPS with this certificate (chain)")
+    Path apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
+    Path apiTlsKey;
+
+    @Option(names = "--app-memory", defaultValue = "512", paramLabel = "MiB", description = "memory of each app instance, swap included (default: ${DEFAULT-VALUE} MiB)")
+    long appMemoryMib;
+
+    @Option(names = "--app-pids", defaultValue = "256", description = "processes and threads of each app instance (default: ${DEFAULT-VALUE})")
+    int appPids;
+
+    @Option(names = "--app-cpu-shares", defaultValue = "1024", description = "CPU share of each app instance, 1024 = an ordinary process (default: ${DEFAULT-VALUE})")
+    int appCpuShares;
+
+    @Option(names = "--app-open-files", defaultValue = "4096", description = "open files of each app process (default: ${DEFAULT-VALUE})")
+    int appOpenFiles;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
         CountDownLatch stopped = new CountDownLatch(1);
         SkepServer server;
         try {
-            server = SkepServer.start(config, new LogEvents(), Clock.systemUTC());
-        } catch (IllegalStateException | IOException e) {
+            MonitorOptions monitor = monitorFlags.options(System.getenv());
+            server = SkepServer.start(config, monitor, new LogEvents(), Clock.systemUTC());
+        } catch (IllegalStateException | IllegalArgumentException | IOException | dev.skep.model.SkepException e) {
             log().error("event=server.start-failed error=\"{}\"", e.getMessage());
             System.err.println("skep server: cannot start: " + e.getMessage());
             return 1;
@@ -95,11 +138,23 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"));
+                env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries),
+                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security());
+    }
+
+    private SecurityConfig security() {
+        try {
+            return new SecurityConfig(apiTlsCert == null ? null : apiTlsCert.toAbsolutePath(),
+                    apiTlsKey == null ? null : apiTlsKey.toAbsolutePath(),
+                    new dev.skep.supervise.limits.ResourceLimits(appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB,
+                            appPids, appCpuShares, appOpenFiles));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
-    private static String persistentAgentId(Path data) throws IOException {
+    static String persistentAgentId(Path data) throws IOException {
         Path file = data.resolve("agent-id");
         if (Files.exists(file)) {
             return AppId.requireName("agent", Files.readString(file).trim());

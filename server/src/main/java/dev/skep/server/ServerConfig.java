@@ -10,8 +10,15 @@ import java.time.Duration;
  * @param zkPort     port of the embedded ZooKeeper (0: any free port on loopback)
  * @param zkSync     fsync the embedded ZooKeeper's log on every write (off: see EmbeddedZooKeeper)
  * @param searchPath the PATH skep was started with, only to find node (apps never see it)
+ * @param drainTimeout how long a withdrawn instance may take to drain (out of every router's table,
+ *                     no client connected) before its SIGTERM
+ * @param edge       the router's HTTPS and forwarding settings
+ * @param agentGrace how long an agent may be gone before the scheduler places its instances elsewhere
+ * @param security   TLS of the API and the apps' resource limits
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
-                           String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost, String searchPath) {
+                           String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
+                           String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security) {
 }

@@ -1,40 +1,18 @@
 package dev.skep.server;
 
-import dev.skep.api.ApiConfig;
 import dev.skep.api.ApiServer;
-import dev.skep.api.AppCommands;
-import dev.skep.api.AppViews;
-import dev.skep.api.Bodies;
-import dev.skep.api.auth.Authenticator;
-import dev.skep.api.haibu.DroneRoutes;
-import dev.skep.api.v1.AppRoutes;
-import dev.skep.api.v1.DeployRoutes;
-import dev.skep.api.v1.LogRoutes;
-import dev.skep.deploy.Deployer;
-import dev.skep.deploy.SlugBuilder;
-import dev.skep.deploy.build.NpmBuilder;
-import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.deploy.release.Rollout;
+import dev.skep.api.tls.ApiTls;
+import dev.skep.api.tls.PemKeyStore;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
-import dev.skep.route.RouterConfig;
+import dev.skep.state.ZkAppDocuments;
 import dev.skep.route.RouterServer;
-import dev.skep.schedule.Scheduler;
-import dev.skep.state.EmbeddedZooKeeper;
-import dev.skep.state.Leadership;
-import dev.skep.state.StateConnection;
-import dev.skep.state.ZkClusterState;
-import dev.skep.state.ZkUserStore;
 import dev.skep.supervise.Agent;
-import dev.skep.supervise.AgentConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,65 +34,38 @@ public final class SkepServer implements AutoCloseable {
     }
 
     public static SkepServer start(ServerConfig config, EventSink events, Clock clock) throws Exception {
+        return start(config, MonitorOptions.defaults(), events, clock);
+    }
+
+    /** @param operatorLog where events go besides the monitor's event log (the process log) */
+    public static SkepServer start(ServerConfig config, MonitorOptions monitorOptions, EventSink operatorLog,
+                                   Clock clock) throws Exception {
         Lifecycle life = new Lifecycle();
         try {
             Path data = passThroughDir(config.dataDir());
             if (DataDirs.runningAsRoot()) {
                 requireTraversable(data);
             }
-            String zk = config.zookeeper();
-            if (zk == null) {
-                EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(privateDir(data.resolve("zk")),
-                        new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync()));
-                zk = embedded.connectString();
-            }
-            StateConnection connection = life.add("zookeeper client",
-                    StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30)));
-            ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
-            ZkUserStore users = new ZkUserStore(connection.client());
-            AdminBootstrap.ensureAdmin(users, data, clock);
-
-            Rollout rollout = new Rollout(state, events, clock, config.startTimeout().plusSeconds(5));
-            rollout.recoverInterrupted();
-            Leadership leadership = new Leadership(connection.client(), config.agentId());
-            Scheduler scheduler = new Scheduler(state, leadership::isLeader, clock);
-            leadership.whenLeader(scheduler::poke);
-            life.add("leadership", leadership);
-            leadership.start();
-            life.add("scheduler", scheduler);
-            scheduler.start(Duration.ofSeconds(5));
-
-            passThroughDir(data.resolve("slugs"));
-            SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(),
-                    new NpmBuilder(privateDir(data.resolve("npm-cache")), Duration.ofMinutes(10)));
-            LocalSlugStore slugs = builder.store();
-            AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
-                            data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
-                    .withPorts(config.appPortMin(), config.appPortMax())
-                    .withTimeouts(config.startTimeout(), config.stopGrace())
-                    .withKeepApps(config.keepApps());
-            Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock));
-            agent.start();
-
-            RouterServer router = life.add("router", new RouterServer(RouterConfig.defaults()
-                    .withListen(config.bind(), config.routerPort())));
-            router.start();
-            life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
-
-            Deployer deployer = new Deployer(state, builder, rollout, events, clock, 5);
-            ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
-                    router.port(), 64, Version.current());
-            AppViews views = new AppViews(state, config.baseDomain(), router.port(), instance -> null);
-            AppCommands commands = new AppCommands(state, deployer, clock, apiConfig.maxInstances());
-            Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-            ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(users, clock), List.of(
-                    new DeployRoutes(deployer, views),
-                    new AppRoutes(commands, views, bodies),
-                    new LogRoutes(new AgentLogs(agent.logs(), state), commands),
-                    new DroneRoutes(state, commands, views, bodies))));
-            api.start();
-            log.info("event=server.started api={}:{} router={}:{} data={} zk={}", config.bind(), api.port(),
-                    config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : zk);
+            SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+            ApiTls tls = apiTls(security);
+            warnIfPublicWithoutTls(config.bind(), tls != null);
+            privateDir(data.resolve("tmp"));
+            StateRole state = StateRole.open(life, config, data, clock);
+            MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
+                    new ZkAppDocuments(state.connection().client()), config.agentId(),
+                    "http://" + config.advertiseHost() + ":" + config.apiPort(), clock));
+            EventSink events = monitor.events(operatorLog);
+            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
+            Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
+                    monitor, security.limits());
+            controller.buildAs(agent::userFor);
+            RouterServer router = RouterRole.start(life, config, state.state());
+            monitor.routerStarted(router.metrics());
+            ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
+                    List.of(), monitor, tls);
+            log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
+                    config.bind(), api.port(),
+                    config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());
             return new SkepServer(life, api);
         } catch (Exception e) {
             life.close();
@@ -134,6 +85,36 @@ public final class SkepServer implements AutoCloseable {
                         + ") to reach their code in " + data + "; use a --data-dir whose parents others may pass "
                         + "(the default for root is " + DataDirs.ROOT_DEFAULT + "), or chmod o+x " + dir);
             }
+        }
+    }
+
+    private static ApiTls apiTls(SecurityConfig security) {
+        if (!security.tls()) {
+            return null;
+        }
+        try {
+            PemKeyStore.load(security.apiTlsCert(), security.apiTlsKey(), "check".toCharArray());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return new ApiTls(security.apiTlsCert(), security.apiTlsKey());
+    }
+
+    static void warnIfPublicWithoutTls(String bind, boolean tls) {
+        if (tls || isLoopback(bind)) {
+            return;
+        }
+        log.warn("event=api.plaintext bind={} risk=\"API tokens and app env values cross the network unencrypted\" "
+                + "fix=\"start with --api-tls-cert PEM --api-tls-key PEM, or --bind 127.0.0.1 behind a TLS proxy\"", bind);
+        System.err.println("skep server: WARNING: the API listens on " + bind + " without TLS; tokens and secrets "
+                + "cross the network in the clear. Use --api-tls-cert/--api-tls-key, or --bind 127.0.0.1.");
+    }
+
+    static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -31,6 +31,14 @@ final class Paths {
         return releases(id) + "/" + number;
     }
 
+    static String documents(AppId id) {
+        return app(id) + "/documents";
+    }
+
+    static String document(AppId id, String name) {
+        return documents(id) + "/" + name;
+    }
+
     static String agent(String agentId) {
         return AGENTS + "/" + agentId;
     }

@@ -21,12 +21,20 @@ public final class StateConnection implements AutoCloseable {
 
     /** Connects and waits up to {@code timeout} for the first connection. */
     public static StateConnection open(String connectString, Duration sessionTimeout, Duration timeout) {
-        CuratorFramework client = CuratorFrameworkFactory.builder()
+        return open(connectString, sessionTimeout, timeout, null);
+    }
+
+    /** As above, authenticated as skep, and creating every node with skep's ACL (null: open ACLs). */
+    public static StateConnection open(String connectString, Duration sessionTimeout, Duration timeout, ZkAcl acl) {
+        CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
                 .connectionTimeoutMs((int) Math.min(timeout.toMillis(), sessionTimeout.toMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
-                .build();
+                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000));
+        if (acl != null) {
+            builder.authorization("digest", acl.auth()).aclProvider(acl.provider());
+        }
+        CuratorFramework client = builder.build();
         client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, state));
         client.start();
         try {

@@ -7,6 +7,9 @@ import dev.skep.model.EventSink;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
+import dev.skep.supervise.limits.CgroupSetup;
+import dev.skep.supervise.limits.Cgroups;
+import dev.skep.supervise.limits.ResourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,15 +53,34 @@ public final class Agent implements AutoCloseable {
     private final InstanceStore store;
     private final PortAllocator ports;
     private final LogReader logs;
+    private final AgentHooks hooks;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.LATENT);
     private final Map<String, InstanceRunner> runners = new ConcurrentHashMap<>();
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
     private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
-    private RunnerContext context;
+    private final ResourceLimits limits;
+    private volatile RunnerContext context;
     private AutoCloseable subscription;
     private Thread worker;
 
     public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
+        this(config, state, slugs, events, clock, AgentHooks.none(), null);
+    }
+
+    /** @param hooks extra env per instance and health checks per app, lent by the composition root */
+    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+                 AgentHooks hooks) {
+        this(config, state, slugs, events, clock, hooks, null);
+    }
+
+    /**
+     * @param hooks  extra env per instance and health checks per app, lent by the composition root
+     * @param limits what each instance may use (enforced through cgroups where the host has them), or null
+     */
+    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+                 AgentHooks hooks, ResourceLimits limits) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
+        this.limits = limits;
         this.config = Objects.requireNonNull(config, "config");
         this.state = Objects.requireNonNull(state, "state");
         this.slugs = Objects.requireNonNull(slugs, "slugs");
@@ -83,8 +105,14 @@ public final class Agent implements AutoCloseable {
             log.info("isolation off agent={}: apps run as the agent's user ({})", config.agentId(),
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
+        Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
+        if (limits != null) {
+            log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
+                    cgroups.describe());
+        }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(config.node()), users, () -> ThreadLocalRandom.current().nextDouble());
+                new Launcher(config.node(), hooks.environment()), users,
+                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
@@ -92,6 +120,12 @@ public final class Agent implements AutoCloseable {
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
+    }
+
+    /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
+    public AppUsers.AppUser userFor(dev.skep.model.AppId app) {
+        RunnerContext ctx = context;
+        return ctx == null || ctx.users() == null ? null : ctx.users().forApp(app);
     }
 
     /** Reads the agent's logs (they outlive instances). */

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param capacity         how many instances the scheduler may place here
  * @param startTimeout     an instance must accept connections within this, or it failed
  * @param stopGrace        time between SIGTERM and SIGKILL on stop
- * @param drainDelay       wait this long after an assignment vanished before SIGTERM (routers drain)
+ * @param drainDelay       on stop, the instance is STOPPING (routers drop it) and gets up to this long
+ *                         until no client is connected to its port, then SIGTERM; 0: SIGTERM at once
  * @param restart          restart/back-off policy
  * @param logs             log rotation bounds
  * @param keepAppsOnClose  on close, leave apps running for the next agent to re-adopt

@@ -27,14 +27,27 @@ public final class AgentLayout {
         this.root = dataDir.toAbsolutePath().normalize();
     }
 
+    /**
+     * Creates the layout with modes that keep apps out: the root and run/ 0711 (an app passes
+     * through to its own run dir, 0700 and its own), instances/ (records hold env values) and
+     * logs/ 0700 (apps read their logs through the API, never each other's).
+     */
     public void create() {
         try {
             Files.createDirectories(instances());
             Files.createDirectories(root.resolve("run"));
             Files.createDirectories(logs());
+            mode(root, "rwx--x--x");
+            mode(root.resolve("run"), "rwx--x--x");
+            mode(instances(), "rwx------");
+            mode(logs(), "rwx------");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the agent data dir " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void mode(Path dir, String mode) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
     }
 
     public Path root() {

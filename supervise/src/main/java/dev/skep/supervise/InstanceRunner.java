@@ -3,8 +3,10 @@ package dev.skep.supervise;
 import dev.skep.model.Assignment;
 import dev.skep.model.Event;
 import dev.skep.model.EventTypes;
+import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.supervise.limits.CgroupSlot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,10 @@ import java.util.function.Consumer;
  *
  * <pre>
  *  launch ──> STARTING ──port accepts──> READY ──exit──> BACKOFF ─(delay)─> launch
+ *                 (or health path 2xx)      │ ^
+ *                                 health fails │ │ recovers
+ *                                            v │
+ *                                         UNHEALTHY ──(restartAfter)──> STOPPING ──> launch
  *                │                                   └─(N quick deaths)─> CRASH_LOOP ─(cap)─> launch
  *                └─ first start: exit or timeout ──> FAILED (process stopped; waits for stop)
  *  any ──STOP──> STOPPING ─drain, SIGTERM group, grace, SIGKILL group─> gone (record, status, port released)
@@ -47,8 +53,15 @@ final class InstanceRunner {
     private static final int DISCOVER_EVERY_POLLS = 10;
     private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(20);
     private static final Duration REMNANT_PAUSE = Duration.ofMillis(250);
+    /** How long routers get to see a STOPPING instance before the agent counts connections. */
+    static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
-    private sealed interface Signal permits Exited, Command, Ready, TimedOut {
+    private sealed interface Signal permits Exited, Command, Ready, TimedOut, Health {
+    }
+
+    /** The health watch of process {@code generation} saw it turn healthy or unhealthy. */
+    private record Health(int generation, boolean healthy, String why) implements Signal {
     }
 
     private record Exited(int generation, String how) implements Signal {
@@ -92,6 +105,9 @@ final class InstanceRunner {
     private boolean firstStart;
     private boolean crashLooping;
     private LogPump pump;
+    private String restartReason;
+    private CgroupSlot cgroup;
+    private long oomKillsSeen;
 
     /**
      * @param previous the record a former agent process left, or null
@@ -169,7 +185,7 @@ final class InstanceRunner {
                 Signal signal = current == null ? new Exited(generation, lastExit) : awaitReady();
                 if (signal instanceof Ready) {
                     becomeReady();
-                    signal = next();
+                    signal = serve();
                 }
                 switch (signal) {
                     case Command c when c == Command.STOP -> {
@@ -184,8 +200,16 @@ final class InstanceRunner {
                         terminate(Duration.ZERO);
                         tracker.reset();
                         restarts++;
-                        log.info("instance restarting on request app={} release={} instance={}",
-                                assignment.app(), assignment.release().number(), id);
+                        if (restartReason != null) {
+                            lastExit = "restarted: " + restartReason;
+                            log.warn("instance restarted app={} release={} instance={} reason=\"{}\"",
+                                    assignment.app(), assignment.release().number(), id, restartReason);
+                            emit(EventTypes.INSTANCE_EXITED, lastExit, Map.of("restartInMs", "0"));
+                            restartReason = null;
+                        } else {
+                            log.info("instance restarting on request app={} release={} instance={}",
+                                    assignment.app(), assignment.release().number(), id);
+                        }
                     }
                     case TimedOut t -> {
                         String why = "not ready within " + seconds(ctx.config().startTimeout());
@@ -202,6 +226,7 @@ final class InstanceRunner {
                     }
                     case Exited e -> {
                         lastExit = e.how();
+                        noteOomKill();
                         Instant started = current == null ? ctx.clock().instant() : current.started();
                         if (current != null) {
                             killRemnants(current.pid());
@@ -218,6 +243,7 @@ final class InstanceRunner {
                         }
                     }
                     case Ready r -> throw new IllegalStateException("unexpected ready");
+                    case Health h -> throw new IllegalStateException("unexpected health signal");
                 }
             }
         } catch (InterruptedException e) {
@@ -251,6 +277,10 @@ final class InstanceRunner {
             port = ctx.ports().allocate(previous == null ? 0 : previous.port());
         }
         effectivePort = port;
+        if (ctx.limits() != null) {
+            cgroup = ctx.cgroups().slot(id, ctx.limits()).orElse(null);
+            oomKillsSeen = cgroup == null ? 0 : cgroup.oomKills();
+        }
         Path runDir = ctx.layout().runDir(id);
         java.nio.file.Files.createDirectories(runDir);
         pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
@@ -269,7 +299,7 @@ final class InstanceRunner {
                 appDir = ctx.slugs().checkout(assignment.release().slug());
             }
             Process process = ctx.launcher().start(
-                    new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id), user));
+                    new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id), user, ctx.limits(), cgroup));
             Instant started = ctx.clock().instant();
             long pid = process.pid();
             long startTime = ProcessTree.startTime(pid);
@@ -319,12 +349,15 @@ final class InstanceRunner {
         return running;
     }
 
-    /** Polls the port until it accepts, the process exits, a command arrives or the timeout passes. */
+    /**
+     * Polls the port (and the health path, when the app has one) until it answers, the process exits, a command
+     * arrives or the timeout passes.
+     */
     private Signal awaitReady() throws InterruptedException {
         Instant deadline = ctx.clock().instant().plus(ctx.config().startTimeout());
         int polls = 0;
         while (true) {
-            if (accepts(effectivePort)) {
+            if (accepts(effectivePort) && healthyAtStart()) {
                 return new Ready();
             }
             if (++polls % DISCOVER_EVERY_POLLS == 0 && discoverPort()) {
@@ -336,6 +369,75 @@ final class InstanceRunner {
             Signal signal = mailbox.poll(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
             if (signal != null && !stale(signal)) {
                 return signal;
+            }
+        }
+    }
+
+    private boolean healthyAtStart() {
+        HealthCheck check = healthCheck();
+        return check == null || !check.isHttp() || HealthProbe.check(check, effectivePort).healthy();
+    }
+
+    private HealthCheck healthCheck() {
+        try {
+            return ctx.hooks().health().apply(assignment.app());
+        } catch (RuntimeException e) {
+            log.warn("health setting unreadable app={} instance={} error={}: checking the port only",
+                    assignment.app(), id, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * READY (or UNHEALTHY): runs the health watch of the current process and returns its next lifecycle
+     * signal. An unhealthy process leaves the route table (its status says UNHEALTHY); one that stays unhealthy
+     * for the check's {@code restartAfter} is restarted (returns RESTART with {@link #restartReason} set).
+     */
+    private Signal serve() throws InterruptedException {
+        int gen = current.generation();
+        Running running = current;
+        try (HealthWatch watch = HealthWatch.start(id, this::healthCheck, effectivePort,
+                (healthy, why) -> mailbox.add(new Health(gen, healthy, why)))) {
+            Instant unhealthySince = null;
+            while (true) {
+                Signal signal;
+                if (unhealthySince == null) {
+                    signal = next();
+                } else {
+                    HealthCheck check = healthCheck();
+                    Instant restartAt = unhealthySince.plus(check == null ? Duration.ZERO : check.restartAfter());
+                    long left = Duration.between(ctx.clock().instant(), restartAt).toMillis();
+                    signal = left > 0 ? mailbox.poll(left, TimeUnit.MILLISECONDS) : null;
+                    if (signal == null) {
+                        restartReason = "unhealthy for " + seconds(Duration.between(unhealthySince,
+                                ctx.clock().instant()));
+                        return Command.RESTART;
+                    }
+                    if (stale(signal)) {
+                        continue;
+                    }
+                }
+                if (!(signal instanceof Health health)) {
+                    return signal;
+                }
+                if (!health.healthy() && unhealthySince == null) {
+                    unhealthySince = ctx.clock().instant();
+                    message = "unhealthy: " + health.why();
+                    publish(InstanceState.UNHEALTHY, running, running.started());
+                    log.warn("instance unhealthy app={} release={} instance={} reason=\"{}\": out of the route "
+                                    + "table; restarted if it does not recover", assignment.app(),
+                            assignment.release().number(), id, health.why());
+                    emit(EventTypes.HEALTH_FAILED, health.why(), Map.of("port", Integer.toString(effectivePort)));
+                } else if (health.healthy() && unhealthySince != null) {
+                    long after = Duration.between(unhealthySince, ctx.clock().instant()).toMillis();
+                    unhealthySince = null;
+                    message = null;
+                    publish(InstanceState.READY, running, running.started());
+                    log.info("instance healthy again app={} release={} instance={} unhealthy_ms={}",
+                            assignment.app(), assignment.release().number(), id, after);
+                    emit(EventTypes.HEALTH_RECOVERED, "healthy again after " + seconds(Duration.ofMillis(after)),
+                            Map.of("unhealthyMs", Long.toString(after)));
+                }
             }
         }
     }
@@ -409,6 +511,9 @@ final class InstanceRunner {
     /** FAILED: the first start never got ready. Returns the STOP, DETACH or RESTART that ends it. */
     private Command fail(String why) throws InterruptedException {
         message = why;
+        if (pump != null) {
+            pump.awaitCaughtUp(java.time.Duration.ofMillis(300)); // the failure report quotes its last lines
+        }
         publish(InstanceState.FAILED, null, ctx.clock().instant());
         log.error("instance failed app={} release={} instance={} reason=\"{}\": the release does not start; "
                 + "read its log", assignment.app(), assignment.release().number(), id, why);
@@ -431,7 +536,8 @@ final class InstanceRunner {
     }
 
     private boolean stale(Signal signal) {
-        return signal instanceof Exited e && (current == null || e.generation() != current.generation());
+        return (signal instanceof Exited e && (current == null || e.generation() != current.generation()))
+                || (signal instanceof Health h && (current == null || h.generation() != current.generation()));
     }
 
     /**
@@ -447,9 +553,8 @@ final class InstanceRunner {
             return;
         }
         publish(InstanceState.STOPPING, running, ctx.clock().instant());
-        if (!drain.isZero() && !await(running.exit(), drain)) {
-            log.info("instance drained app={} release={} instance={} drain_ms={}", assignment.app(),
-                    assignment.release().number(), id, drain.toMillis());
+        if (!drain.isZero()) {
+            drain(running, drain);
         }
         long pid = running.pid();
         Set<Long> tree = ProcessTree.tree(pid);
@@ -464,6 +569,7 @@ final class InstanceRunner {
                     assignment.app(), assignment.release().number(), id, pid, ctx.config().stopGrace().toMillis());
             ProcessTree.signalGroup(pid, "KILL");
             ProcessTree.killAll(tree.stream().filter(p -> p != pid).toList());
+            emptyCgroup();
             if (!await(running.exit(), Duration.ofSeconds(5))) {
                 log.error("instance survived SIGKILL app={} release={} instance={} pid={}", assignment.app(),
                         assignment.release().number(), id, pid);
@@ -472,6 +578,36 @@ final class InstanceRunner {
         lastExit = running.exit().getNow("still running");
         log.info("instance stopped app={} release={} instance={} pid={} exit=\"{}\"", assignment.app(),
                 assignment.release().number(), id, pid, lastExit);
+    }
+
+    /**
+     * Routers drop a STOPPING instance from their tables and close their idle connections to it; its
+     * in-flight requests finish on theirs. So: wait for the routers to see the change, then until no
+     * client is connected to the instance's port any more, at most {@code drain} in all.
+     */
+    private void drain(Running running, Duration drain) throws InterruptedException {
+        Instant begun = ctx.clock().instant();
+        Instant deadline = begun.plus(drain);
+        Duration settle = drain.compareTo(DRAIN_SETTLE) < 0 ? drain : DRAIN_SETTLE;
+        if (await(running.exit(), settle)) {
+            return;
+        }
+        int connected;
+        while ((connected = ProcessTree.inboundConnections(effectivePort)) > 0
+                && ctx.clock().instant().isBefore(deadline)) {
+            if (await(running.exit(), DRAIN_POLL)) {
+                return;
+            }
+        }
+        long tookMs = Duration.between(begun, ctx.clock().instant()).toMillis();
+        if (connected > 0) {
+            log.warn("instance drain timed out app={} release={} instance={} port={} connections={} drain_ms={}: "
+                            + "stopping it anyway; raise --drain-timeout if requests run longer",
+                    assignment.app(), assignment.release().number(), id, effectivePort, connected, tookMs);
+        } else {
+            log.info("instance drained app={} release={} instance={} port={} drain_ms={}", assignment.app(),
+                    assignment.release().number(), id, effectivePort, tookMs);
+        }
     }
 
     /**
@@ -505,6 +641,10 @@ final class InstanceRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!detached && cgroup != null) {
+            emptyCgroup();
+            cgroup.remove();
+        }
         if (detached) {
             log.info("instance detached app={} release={} instance={} pid={}: left running for re-adoption",
                     assignment.app(), assignment.release().number(), id, current == null ? -1 : current.pid());
@@ -527,6 +667,44 @@ final class InstanceRunner {
     }
 
     // --- helpers ---
+
+    /** After an exit: if the kernel's OOM killer struck in this instance's cgroup, say so (event and exit). */
+    private void noteOomKill() {
+        if (cgroup == null) {
+            return;
+        }
+        long kills = cgroup.oomKills();
+        if (kills > oomKillsSeen) {
+            oomKillsSeen = kills;
+            lastExit = "killed: out of memory (limit " + ctx.limits().memoryText() + ")";
+            log.warn("event=instance.oom-killed app={} release={} instance={} limit_bytes={}: restarting; give it "
+                    + "more memory (--app-memory) or make it use less", assignment.app(), assignment.release().number(),
+                    id, ctx.limits().memoryBytes());
+            emit(EventTypes.INSTANCE_OOM_KILLED, lastExit,
+                    Map.of("limitBytes", Long.toString(ctx.limits().memoryBytes())));
+        }
+    }
+
+    /** SIGKILL to whatever is still in the instance's cgroup (forks that left its process group), a few rounds. */
+    private void emptyCgroup() {
+        if (cgroup == null) {
+            return;
+        }
+        for (int round = 0; round < 50; round++) {
+            Set<Long> left = cgroup.pids();
+            if (left.isEmpty()) {
+                return;
+            }
+            ProcessTree.killAll(left);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
+    }
 
     private void save(Running running) {
         ctx.store().save(new InstanceRecord(assignment, running.pid(), running.startTime(), port, restarts,

@@ -2,6 +2,9 @@ package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
 import dev.skep.model.Release;
+import dev.skep.supervise.limits.CgroupSlot;
+import dev.skep.supervise.limits.Confinement;
+import dev.skep.supervise.limits.ResourceLimits;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,14 +29,29 @@ public final class Launcher {
     static final String SETPRIV = "/usr/bin/setpriv";
     static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
-    /** Everything one launch needs. {@code user} is null when isolation is off. */
-    public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
+    /**
+     * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
+     * when none apply, {@code cgroup} null when the host has no usable cgroups.
+     */
+    public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
+                       ResourceLimits limits, CgroupSlot cgroup) {
+
+        public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
+            this(assignment, appDir, port, runDir, user, null, null);
+        }
     }
 
     private final Path node;
+    private final java.util.function.Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
+        this(node, instance -> Map.of());
+    }
+
+    /** @param extraEnv variables the composition root adds per instance (heartbeat URL and secret) */
+    public Launcher(Path node, java.util.function.Function<String, Map<String, String>> extraEnv) {
         this.node = node;
+        this.extraEnv = extraEnv;
     }
 
     public Process start(Spec spec) throws IOException {
@@ -71,10 +89,13 @@ public final class Launcher {
         return runDir.resolve("stderr");
     }
 
-    /** The full exec chain: setsid [setpriv ...] node args. */
+    /** The full exec chain: setsid [sh (limits, cgroups)] [setpriv ...] node args. */
     List<String> command(Spec spec) {
         List<String> out = new ArrayList<>();
         out.add(SETSID);
+        if (spec.limits() != null) {
+            out.addAll(Confinement.head(spec.limits(), spec.cgroup() == null ? List.of() : spec.cgroup().procsFiles()));
+        }
         if (spec.user() != null) {
             out.addAll(List.of(SETPRIV, "--reuid=" + spec.user().uid(), "--regid=" + spec.user().gid(),
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
@@ -102,6 +123,7 @@ public final class Launcher {
     public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
         Release release = assignment.release();
         Map<String, String> env = new TreeMap<>(release.env());
+        env.putAll(extraEnv.apply(assignment.instance()));
         env.putIfAbsent("NODE_ENV", "production");
         env.put("PORT", Integer.toString(port));
         env.put("SKEP_APP", release.app().toString());
@@ -119,15 +141,15 @@ public final class Launcher {
      */
     static void ownTree(Path appDir, AppUsers.AppUser user) throws IOException {
         int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (owner == user.uid()) {
-            return;
-        }
-        try (var paths = Files.walk(appDir)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (owner != user.uid()) {
+            try (var paths = Files.walk(appDir)) {
+                for (Path p : (Iterable<Path>) paths::iterator) {
+                    Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                }
             }
         }
+        // always: a slug built under the app's uid arrives owned already, its top dir maybe 0755 from the tar
         Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwx------"));
     }
 

@@ -64,6 +64,28 @@ public final class LogPump implements AutoCloseable {
         return STAMP.format(time) + " " + stream + " " + text;
     }
 
+    private volatile long passes;
+
+    /**
+     * Waits (at most {@code max}) until what the process has written so far is in the log, so a
+     * report of its death can quote its last words.
+     */
+    public void awaitCaughtUp(java.time.Duration max) {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        long target = passes + 2; // the pass under way may have read before the last write
+        long deadline = System.nanoTime() + max.toNanos();
+        while (passes < target && System.nanoTime() < deadline && t.isAlive()) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+        }
+    }
+
     public synchronized void start() {
         if (thread == null) {
             thread = Thread.ofVirtual().name("log-pump-" + instance).start(this::loop);
@@ -97,11 +119,15 @@ public final class LogPump implements AutoCloseable {
                     read += source.pump(stop);
                 }
                 out.flush();
+                passes++;
                 if (stop) {
                     return;
                 }
                 if (read == 0) {
-                    Thread.sleep(IDLE_MILLIS);
+                    java.util.concurrent.locks.LockSupport.parkNanos(IDLE_MILLIS * 1_000_000L);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
                 }
             }
         } catch (InterruptedException e) {

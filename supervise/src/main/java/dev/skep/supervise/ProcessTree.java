@@ -172,4 +172,26 @@ public final class ProcessTree {
         }
         return ports;
     }
+
+    /**
+     * Established TCP connections whose local port is {@code port}: the clients (routers) still
+     * connected to an instance listening there. Its own outgoing connections use other ports.
+     */
+    public static int inboundConnections(int port) {
+        int count = 0;
+        for (String table : List.of("tcp", "tcp6")) {
+            try {
+                for (String line : Files.readAllLines(PROC.resolve("net").resolve(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 3 && "01".equals(f[3])
+                            && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port) {
+                        count++;
+                    }
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // no IPv6 table on this host, or a torn line (the header has no hex port): skip it
+            }
+        }
+        return count;
+    }
 }

@@ -4,15 +4,20 @@ import dev.skep.model.ClusterState;
 import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 
+import dev.skep.supervise.limits.Cgroups;
+import dev.skep.supervise.limits.ResourceLimits;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
 
 /**
  * The collaborators every {@link InstanceRunner} of one agent shares.
  *
- * @param users the app uid table, or null when isolation is off
+ * @param users   the app uid table, or null when isolation is off
+ * @param hooks   what the composition root lends: extra env, health checks
+ * @param limits  what each instance may use, or null for no limits
+ * @param cgroups where the memory, pids and cpu limits are enforced
  */
 record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
-                     AppUsers users, DoubleSupplier random) {
+                     AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups) {
 }

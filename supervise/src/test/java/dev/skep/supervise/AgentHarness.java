@@ -82,7 +82,11 @@ final class AgentHarness implements AutoCloseable {
     }
 
     Agent start(AgentConfig config) {
-        Agent agent = new Agent(config, state, slugs, events::add, Clock.systemUTC());
+        return start(config, AgentHooks.none());
+    }
+
+    Agent start(AgentConfig config, AgentHooks hooks) {
+        Agent agent = new Agent(config, state, slugs, events::add, Clock.systemUTC(), hooks);
         agents.add(agent);
         agent.start();
         return agent;

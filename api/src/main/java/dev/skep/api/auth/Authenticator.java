@@ -14,15 +14,48 @@ import java.util.Optional;
  */
 public final class Authenticator {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
+
     private static final String HOW = "send `Authorization: Bearer TOKEN`, or use curl -u USER:TOKEN; "
             + "the admin token is in <data-dir>/admin.token";
 
     private final UserStore users;
     private final Clock clock;
+    private final AuthThrottle throttle;
 
     public Authenticator(UserStore users, Clock clock) {
+        this(users, clock, new AuthThrottle(AuthThrottle.Policy.defaults(), clock));
+    }
+
+    public Authenticator(UserStore users, Clock clock, AuthThrottle throttle) {
         this.users = users;
         this.clock = clock;
+        this.throttle = throttle;
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a request from {@code address}: an address that sent
+     * too many bad tokens gets 429 (its token is not even looked at); a missing token is not a
+     * guess and does not count.
+     */
+    public Principal authenticate(String authorization, String address) {
+        throttle.retryAfter(address).ifPresent(wait -> {
+            throw new TooManyFailures(wait);
+        });
+        if (authorization == null || authorization.isBlank()) {
+            return authenticate(authorization);
+        }
+        try {
+            Principal who = authenticate(authorization);
+            throttle.succeeded(address);
+            return who;
+        } catch (SkepException e) {
+            java.time.Duration blocked = throttle.failed(address);
+            if (!blocked.isZero()) {
+                log.warn("event=auth.throttled from={} blocked_ms={}", address, blocked.toMillis());
+            }
+            throw e;
+        }
     }
 
     public Principal authenticate(String authorization) {

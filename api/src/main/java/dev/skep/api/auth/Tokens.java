@@ -21,7 +21,7 @@ public final class Tokens {
     }
 
     public static String newTokenId() {
-        byte[] bytes = new byte[4];
+        byte[] bytes = new byte[6];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }

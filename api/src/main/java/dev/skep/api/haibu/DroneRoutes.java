@@ -54,6 +54,8 @@ public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
         // haibu wraps the app in {"start": {...}} / {"stop": {...}}; clean and update take it bare
         JsonNode named = body.has(action) ? body.get(action) : body;
         AppId app = resolve(ctx, named);
+        dev.skep.api.audit.Audit.action(ctx, "app." + (action.equals("clean") ? "delete" : action), app,
+                Map.of("route", "haibu"));
         switch (action) {
             case "start" -> commands.start(app);
             case "stop" -> commands.stop(app);
@@ -67,6 +69,7 @@ public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
 
     private void cleanAll(Context ctx) {
         List<String> cleaned = new ArrayList<>();
+        dev.skep.api.audit.Audit.action(ctx, "app.cleanall", null, Map.of("route", "haibu", "apps", cleaned));
         for (AppSpec app : visible(ctx)) {
             commands.delete(app.id());
             cleaned.add(app.id().toString());

@@ -4,6 +4,7 @@ import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -21,7 +22,7 @@ import java.util.Map;
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** PATCH /v1/apps/{user}/{app}. */
-    public record AppPatch(Integer instances) {
+    public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health) {
     }
 
     /** POST .../rollback. */
@@ -31,11 +32,18 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private final AppCommands commands;
     private final AppViews views;
     private final Bodies bodies;
+    private final dev.skep.api.HealthSettings health;
 
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
+        this(commands, views, bodies, null);
+    }
+
+    /** @param health where {@code {"health": {...}}} goes, or null when this API takes none */
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health) {
         this.commands = commands;
         this.views = views;
         this.bodies = bodies;
+        this.health = health;
     }
 
     @Override
@@ -44,15 +52,22 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         routes.get("/v1/apps/{user}/{app}", ctx -> ctx.json(views.full(commands.require(Caller.ownedApp(ctx)))));
         routes.patch("/v1/apps/{user}/{app}", this::patch);
         routes.delete("/v1/apps/{user}/{app}", ctx -> {
-            commands.delete(Caller.ownedApp(ctx));
+            commands.delete(audited(ctx, "app.delete", Map.of()));
             ctx.status(204);
         });
-        routes.post("/v1/apps/{user}/{app}/start", ctx -> ctx.json(views.full(commands.start(Caller.ownedApp(ctx)))));
-        routes.post("/v1/apps/{user}/{app}/stop", ctx -> ctx.json(views.full(commands.stop(Caller.ownedApp(ctx)))));
-        routes.post("/v1/apps/{user}/{app}/restart", ctx -> ctx.json(views.full(commands.restart(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}/start", ctx -> ctx.json(views.full(commands.start(audited(ctx, "app.start", Map.of())))));
+        routes.post("/v1/apps/{user}/{app}/stop", ctx -> ctx.json(views.full(commands.stop(audited(ctx, "app.stop", Map.of())))));
+        routes.post("/v1/apps/{user}/{app}/restart", ctx -> ctx.json(views.full(commands.restart(audited(ctx, "app.restart", Map.of())))));
         routes.post("/v1/apps/{user}/{app}/rollback", this::rollback);
         routes.get("/v1/apps/{user}/{app}/env", this::env);
         routes.patch("/v1/apps/{user}/{app}/env", this::changeEnv);
+    }
+
+    /** The app in the path, owned by the caller, named as the subject of this change. */
+    private static AppId audited(Context ctx, String action, Map<String, ?> detail) {
+        AppId app = Caller.ownedApp(ctx);
+        Audit.action(ctx, action, app, detail);
+        return app;
     }
 
     private void list(Context ctx) {
@@ -64,16 +79,25 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void patch(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
-        if (patch.instances() == null) {
-            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}");
+        if (patch.instances() == null && (patch.health() == null || health == null)) {
+            throw SkepException.badRequest("nothing to change", "send {\"instances\": N} or {\"health\": {...}}");
         }
-        ctx.json(views.full(commands.scale(app, patch.instances())));
+        if (patch.health() != null) {
+            commands.require(app);
+            health.apply(app, patch.health());
+            Audit.action(ctx, "app.health", app, Map.of());
+        }
+        if (patch.instances() != null) {
+            Audit.action(ctx, "app.scale", app, Map.of("instances", patch.instances()));
+        }
+        ctx.json(views.full(patch.instances() == null ? commands.require(app) : commands.scale(app, patch.instances())));
     }
 
     private void rollback(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         RollbackRequest request = bodies.read(ctx, RollbackRequest.class, new RollbackRequest(null));
-        commands.rollback(app, request.release(), Caller.principal(ctx).user());
+        Audit.action(ctx, "app.rollback", app, Map.of());
+        Audit.detail(ctx, "release", commands.rollback(app, request.release(), Caller.principal(ctx).user()).number());
         ctx.json(views.full(commands.require(app)));
     }
 
@@ -92,7 +116,10 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         if (set.values().stream().anyMatch(v -> v == null)) {
             throw SkepException.badRequest("env values must be strings", "use \"unset\" to remove a var");
         }
+        // keys only: a value never reaches the audit log
+        Audit.action(ctx, "env.change", app, Map.of("set", new java.util.TreeSet<>(set.keySet()), "unset", unset));
         Release release = commands.changeEnv(app, set, unset, Caller.principal(ctx).user());
+        Audit.detail(ctx, "release", release == null ? null : release.number());
         AppSpec spec = commands.require(app);
         ctx.json(new EnvView(app.toString(), release == null ? spec.release() : release.number(),
                 AppViews.keysOnly(spec.env())));

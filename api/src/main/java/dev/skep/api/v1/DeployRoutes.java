@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
+import dev.skep.api.audit.Audit;
 import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
 import dev.skep.model.InstanceStatus;
@@ -43,8 +44,16 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
 
     private Deployer.Outcome run(Context ctx, dev.skep.deploy.DeployListener listener) throws IOException {
         AppId app = Caller.ownedApp(ctx);
+        Audit.action(ctx, "deploy", app, Map.of());
+        Audit.detail(ctx, "bytes", ctx.req().getContentLengthLong() >= 0 ? ctx.req().getContentLengthLong() : null);
         try (InputStream body = ctx.req().getInputStream()) {
-            return deployer.deploy(app, body, Caller.principal(ctx).user(), listener);
+            Deployer.Outcome outcome = deployer.deploy(app, body, Caller.principal(ctx).user(), listener);
+            Audit.detail(ctx, "release", outcome.release().number());
+            Audit.detail(ctx, "sha256", outcome.release().sha256());
+            return outcome;
+        } catch (RuntimeException e) {
+            Audit.detail(ctx, "outcome", "failed");
+            throw e;
         }
     }
 

@@ -60,6 +60,14 @@ public final class NpmBuilder {
      * @param outputLine      receives npm's output line by line, as it comes
      */
     public BuildResult build(Path appRoot, Optional<Path> previousAppRoot, Consumer<String> outputLine) {
+        return build(appRoot, previousAppRoot, outputLine, null);
+    }
+
+    /**
+     * @param user run npm (and so the upload's install scripts) as this user, with a cache of its
+     *             own; null runs it as skep's own user
+     */
+    public BuildResult build(Path appRoot, Optional<Path> previousAppRoot, Consumer<String> outputLine, BuildUser user) {
         long started = System.nanoTime();
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
         if (pkg.isEmpty() || !pkg.get().hasDependencies()) {
@@ -77,7 +85,7 @@ public final class NpmBuilder {
                 }
             }
             String how = NodeModulesReuse.lockfile(appRoot).isPresent() ? BuildResult.NPM_CI : BuildResult.NPM_INSTALL;
-            run(appRoot, how, outputLine);
+            run(appRoot, how, outputLine, user);
             Duration took = since(started);
             log.info("event=build.npm how=\"{}\" dir={} took_ms={}", how, appRoot, took.toMillis());
             return new BuildResult(how, took, how + " --omit=dev");
@@ -87,20 +95,24 @@ public final class NpmBuilder {
         }
     }
 
-    private void run(Path appRoot, String how, Consumer<String> outputLine) throws InterruptedException {
+    private void run(Path appRoot, String how, Consumer<String> outputLine, BuildUser user) throws InterruptedException {
+        Path cache = user == null ? npmCacheDir : userCache(user);
         List<String> argv = new ArrayList<>(List.of(npm, how.substring("npm ".length())));
-        argv.addAll(List.of("--omit=dev", "--no-audit", "--no-fund", "--cache", npmCacheDir.toString()));
-        ProcessBuilder builder = new ProcessBuilder(argv)
+        argv.addAll(List.of("--omit=dev", "--no-audit", "--no-fund", "--cache", cache.toString()));
+        ProcessBuilder builder = new ProcessBuilder(user == null ? argv : user.wrap(argv))
                 .directory(appRoot.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment());
+        env.putAll(environment(cache));
 
         Process process;
         try {
-            Files.createDirectories(npmCacheDir.resolve("_home"));
+            Files.createDirectories(cache.resolve("_home"));
+            if (user != null) {
+                user.own(cache.resolve("_home"));
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new SkepException(Kind.FAILED, "could not start npm (" + e.getMessage() + ")",
@@ -128,12 +140,27 @@ public final class NpmBuilder {
     }
 
     /** Only what npm needs: where programs are, a home of its own, the shared cache. */
-    private Map<String, String> environment() {
+    private Map<String, String> environment(Path cache) {
         return Map.of(
                 "PATH", searchPath,
-                "HOME", npmCacheDir.resolve("_home").toString(),
-                "npm_config_cache", npmCacheDir.toString(),
+                "HOME", cache.resolve("_home").toString(),
+                "npm_config_cache", cache.toString(),
                 "npm_config_update_notifier", "false");
+    }
+
+    /** {@code <cache>/uid-N}, 0700 and the user's own: tenants never share (or poison) a cache. */
+    private Path userCache(BuildUser user) {
+        Path dir = npmCacheDir.resolve("uid-" + user.uid());
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setAttribute(dir, "unix:uid", user.uid());
+            Files.setAttribute(dir, "unix:gid", user.gid());
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not prepare the npm cache " + dir + " (" + e.getMessage() + ")",
+                    "check the server's data directory", e);
+        }
+        return dir;
     }
 
     private static void pump(InputStream output, OutputTail tail, Consumer<String> outputLine) {

@@ -32,12 +32,15 @@ public final class Rollout {
     private final EventSink events;
     private final Clock clock;
     private final Duration timeout;
+    private final dev.skep.model.LogSource logs;
 
-    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout) {
+    /** @param logs where a failed release's last log lines come from, for the deploy's answer */
+    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, dev.skep.model.LogSource logs) {
         this.state = state;
         this.events = events;
         this.clock = clock;
         this.timeout = timeout;
+        this.logs = logs;
     }
 
     /** Activates {@code release}; returns its ready instances, or throws with the reason and the old release restored. */
@@ -65,11 +68,12 @@ public final class Rollout {
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
                 if (failed != null) {
-                    throw restore(app, release, previous, describe(failed));
+                    throw restore(app, release, previous, describe(failed), lastLines(app, failed.instance()));
                 }
                 if (clock.instant().isAfter(deadline)) {
                     throw restore(app, release, previous, "not ready within " + timeout.toSeconds() + " s ("
-                            + ready.size() + " of " + needed + " instances ready)");
+                            + ready.size() + " of " + needed + " instances ready)",
+                            mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
                 }
                 synchronized (signal) {
                     signal.wait(100);
@@ -77,11 +81,11 @@ public final class Rollout {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw restore(app, release, previous, "interrupted");
+            throw restore(app, release, previous, "interrupted", List.of());
         } catch (SkepException e) {
             throw e;
         } catch (Exception e) {
-            throw restore(app, release, previous, e.toString());
+            throw restore(app, release, previous, e.toString(), List.of());
         }
     }
 
@@ -102,7 +106,7 @@ public final class Rollout {
     }
 
     /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
-    private SkepException restore(AppId app, int release, int previous, String why) {
+    private SkepException restore(AppId app, int release, int previous, String why, List<String> lastLines) {
         try {
             state.updateApp(app, spec -> spec.candidate() == release ? spec.withCandidate(0, clock.instant()) : spec);
         } catch (SkepException e) {
@@ -112,32 +116,20 @@ public final class Rollout {
         log.warn("event=rollout.failed app={} release={} reason=\"{}\" kept={}", app, release, why, previous);
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release, null, null, why,
                 Map.of("previous", String.valueOf(previous))));
+        String tail = lastLines.isEmpty() ? "" : "; its last log lines:\n" + String.join("\n", lastLines);
         return new SkepException(SkepException.Kind.UNPROCESSABLE,
                 "release " + release + " of " + app + " did not start: " + why,
-                kept + "; see `skep logs " + app + "`");
+                kept + "; see `skep logs " + app + "`" + tail);
     }
 
-    /**
-     * After a crash of the process that ran a rollout: drops candidates nobody waits for any more,
-     * and the fresh releases made for them, so no half release is ever used. Returns how many.
-     */
-    public int recoverInterrupted() {
-        int recovered = 0;
-        for (AppSpec app : state.apps()) {
-            if (app.candidate() > 0) {
-                int candidate = app.candidate();
-                state.updateApp(app.id(), spec -> spec.candidate() == candidate ? spec.withCandidate(0, clock.instant()) : spec);
-                if (candidate > app.release()) {
-                    state.deleteRelease(app.id(), candidate);
-                }
-                log.warn("event=rollout.interrupted app={} release={} kept={} reason=\"skep stopped during the rollout\"",
-                        app.id(), candidate, app.release());
-                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app.id(), candidate, null, null,
-                        "interrupted: skep stopped during the rollout", Map.of()));
-                recovered++;
-            }
+    /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */
+    private List<String> lastLines(AppId app, String instance) {
+        try {
+            List<String> mine = logs.tail(app, 200).stream().filter(line -> line.contains(" " + instance + " ")).toList();
+            return mine.subList(Math.max(0, mine.size() - 20), mine.size());
+        } catch (RuntimeException e) {
+            return List.of();
         }
-        return recovered;
     }
 
     /** Releases to keep on disk: the newest {@code keep} plus the current one. */

@@ -99,6 +99,12 @@ public final class EventLog implements EventSink, AutoCloseable {
      * @param since      only events at or after this instant, or all when null
      */
     public List<Event> query(AppId app, String typePrefix, Instant since, int limit) {
+        return query(e -> (app == null || app.equals(e.app()))
+                && (typePrefix == null || e.type().startsWith(typePrefix)), since, limit);
+    }
+
+    /** The newest {@code limit} events at or after {@code since} (all when null) that pass {@code filter}, oldest first. */
+    public List<Event> query(Predicate<Event> filter, Instant since, int limit) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be > 0, found " + limit);
         }
@@ -111,7 +117,7 @@ public final class EventLog implements EventSink, AutoCloseable {
                 if (e.time().isBefore(oldest) || (since != null && e.time().isBefore(since))) {
                     continue;
                 }
-                if ((app == null || app.equals(e.app())) && (typePrefix == null || e.type().startsWith(typePrefix))) {
+                if (filter.test(e)) {
                     out.add(e);
                 }
             }

@@ -168,6 +168,11 @@ public final class AlertEngine {
                 Map.Entry<AlertKey, Track> e = it.next();
                 AlertKey key = e.getKey();
                 Rule now_ = current.computeIfAbsent(key.app(), this::rulesById).get(key.ruleId());
+                if (now_ instanceof ExpireRule changed && e.getValue() instanceof Track.Expire expire
+                        && !changed.equals(expire.rule()) && changed.signal() == expire.rule().signal()
+                        && changed.per() == expire.rule().per()) {
+                    e.setValue(expire.withRule(changed)); // a new T for the same signal: the silence goes on
+                }
                 if (now_ == null || !now_.equals(e.getValue().rule())) {
                     resolveIfActive(key, e.getValue(), now, "rule changed or removed", out);
                     it.remove();

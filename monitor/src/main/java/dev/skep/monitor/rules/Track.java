@@ -48,6 +48,11 @@ sealed interface Track {
             lastSeen = now;
         }
 
+        /** The same silence judged by a changed rule (a new T): when it was last seen carries over. */
+        Expire withRule(ExpireRule changed) {
+            return new Expire(changed, lastSeen);
+        }
+
         @Override
         public ExpireRule rule() {
             return rule;

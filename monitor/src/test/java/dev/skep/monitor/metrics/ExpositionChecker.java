@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * syntax, quoted and escaped label values, numeric values, TYPE before a family's samples and at most once.
  * Returns the problems found, with line numbers; and the samples, to assert on.
  */
-final class ExpositionChecker {
+public final class ExpositionChecker {
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -28,10 +28,10 @@ final class ExpositionChecker {
     static final Pattern VALUE = Pattern.compile("[+-]?(\\d+\\.?\\d*([eE][+-]?\\d+)?|\\.\\d+([eE][+-]?\\d+)?|Inf)|NaN");
     static final Pattern HELP_TEXT_BAD = Pattern.compile("\\\\[^\\\\n]");
 
-    final List<String> problems = new ArrayList<>();
-    final List<Sample> samples = new ArrayList<>();
+    public final List<String> problems = new ArrayList<>();
+    public final List<Sample> samples = new ArrayList<>();
 
-    static ExpositionChecker check(String text) {
+    public static ExpositionChecker check(String text) {
         ExpositionChecker c = new ExpositionChecker();
         c.run(text);
         return c;

@@ -60,6 +60,18 @@ class AlertEngineTest {
     }
 
     @Test
+    void a_shorter_expiry_set_while_an_instance_is_already_silent_still_fires() {
+        List<Rule> custom = new ArrayList<>();
+        AlertEngine engine = new AlertEngine(RuleSource.withDefaults(app -> List.copyOf(custom)),
+                Duration.ofMinutes(30), clock, alerts::add, emitted::add);
+        engine.onHeartbeat(SHOP, I1);
+        pass(engine, Duration.ofSeconds(10), Duration.ofSeconds(1));
+        custom.add(new ExpireRule("heartbeat", ExpireRule.Signal.HEARTBEAT, Duration.ofSeconds(3), null, null));
+        engine.tick();
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.summary()).contains("for 10s"));
+    }
+
+    @Test
     void an_app_that_never_beats_is_never_alerted_for_heartbeats() {
         AlertEngine engine = engine();
         engine.onEvent(event(EventTypes.INSTANCE_STARTED, I1));

@@ -96,11 +96,11 @@ class CliEndToEndTest {
         assertThat(set.exit()).as(set.err()).isZero();
         Run env = skep("env", "alice/cli");
         assertThat(env.out()).contains("GREETING").contains("bonjour");
-        assertThat(Http.routed(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("bonjour from alice.cli.2.");
+        assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("bonjour from alice.cli.2.");
 
         Run rollback = skep("rollback", "alice/cli");
         assertThat(rollback.exit()).as(rollback.err()).isZero();
-        assertThat(Http.routed(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("hello from alice.cli.1.");
+        assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("hello from alice.cli.1.");
     }
 
     @Test

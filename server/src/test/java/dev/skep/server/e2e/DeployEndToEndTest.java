@@ -67,9 +67,13 @@ class DeployEndToEndTest {
         JsonNode env = Http.JSON.readTree(Http.plain("http://127.0.0.1:" + port + "/").body());
         assertThat(env.toString()).doesNotContain(CANARY);
         List<String> names = Http.JSON.convertValue(env, Map.class).keySet().stream().map(Object::toString).sorted().toList();
-        assertThat(names).contains("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE");
+        assertThat(names).contains("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE",
+                "SKEP_HEARTBEAT_URL", "SKEP_HEARTBEAT_SECRET");
         assertThat(names).allMatch(n -> List.of("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE",
-                "PATH", "HOME", "SKEP_HEARTBEAT_URL").contains(n), "only skep's documented vars");
+                "PATH", "HOME", "SKEP_HEARTBEAT_URL", "SKEP_HEARTBEAT_SECRET").contains(n), "only skep's documented vars");
+        assertThat(env.get("SKEP_HEARTBEAT_URL").asText())
+                .isEqualTo("http://127.0.0.1:" + server.apiPort + "/v1/heartbeat/" + env.get("SKEP_INSTANCE").asText());
+        assertThat(env.get("SKEP_HEARTBEAT_SECRET").asText()).hasSize(64);
         assertThat(env.get("PORT").asInt()).isEqualTo(port);
         assertThat(env.get("NODE_ENV").asText()).isEqualTo("production");
         assertThat(env.get("SKEP_APP").asText()).isEqualTo("alice/envy");
@@ -106,7 +110,8 @@ class DeployEndToEndTest {
         Http.Answer bad = deploy("/v1/apps/", "dave/web/releases", Fixtures.tarball("crash-at-start"));
         assertThat(bad.status()).as(bad.body()).isEqualTo(422);
         assertThat(bad.json().get("error").asText()).contains("did not start");
-        assertThat(bad.json().get("detail").asText()).contains("release 1 keeps serving");
+        assertThat(bad.json().get("detail").asText()).contains("release 1 keeps serving")
+                .contains("missing DATABASE_URL, giving up");
 
         assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from dave.web.1.");
         JsonNode app = Http.get(server.api("/v1/apps/dave/web"), token).json();

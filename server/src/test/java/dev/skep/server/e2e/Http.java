@@ -38,6 +38,22 @@ public final class Http {
         return new Answer(r.statusCode(), r.body());
     }
 
+    /** As {@link #send}, on a connection of its own (after a request the server had to hang up on). */
+    public static Answer sendFresh(String method, URI uri, String token, String contentType, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> r = fresh.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body());
+    }
+
     public static Answer get(URI uri, String token) throws IOException, InterruptedException {
         return send("GET", uri, token, null, null);
     }
@@ -50,35 +66,15 @@ public final class Http {
         return new Answer(r.statusCode(), r.body());
     }
 
-    /** GET through the router with a Host header, on a fresh connection (java.net.http refuses to set Host). */
-    public static Answer routed(int routerPort, String host, String path) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", routerPort)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            int status = Integer.parseInt(response.substring(9, 12));
-            int bodyStart = response.indexOf("\r\n\r\n") + 4;
-            String head = response.substring(0, bodyStart).toLowerCase();
-            String body = response.substring(bodyStart);
-            if (head.contains("transfer-encoding: chunked")) {
-                body = dechunk(body);
-            }
-            return new Answer(status, body);
-        }
-    }
-
-    private static String dechunk(String chunked) {
-        StringBuilder out = new StringBuilder();
-        int at = 0;
-        while (true) {
-            int eol = chunked.indexOf("\r\n", at);
-            int size = Integer.parseInt(chunked.substring(at, eol).trim(), 16);
-            if (size == 0) {
-                return out.toString();
-            }
-            out.append(chunked, eol + 2, eol + 2 + size);
-            at = eol + 2 + size + 2;
+    /** GET through a router on loopback with the given Host header (HttpClient will not set Host). */
+    public static Answer hosted(int port, String host, String path) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new java.io.BufferedInputStream(socket.getInputStream()), body));
+            return new Answer(status, body.toString(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }

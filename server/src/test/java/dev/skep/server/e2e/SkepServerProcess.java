@@ -29,9 +29,11 @@ public final class SkepServerProcess implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private Process process;
     private final Path log;
+    private javax.net.ssl.SSLContext tls;
 
     public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv) throws IOException {
-        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 30000 + (int) (Math.random() * 300) * 100);
+        // app ports below Linux's ephemeral range (32768+), where no outgoing connection can sit on them
+        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 20000 + (int) (Math.random() * 120) * 100);
     }
 
     /** The same ports again: a restart of the same server. */
@@ -52,6 +54,12 @@ public final class SkepServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The API speaks HTTPS (started with --api-tls-cert/--api-tls-key): probe it trusting this context. */
+    public SkepServerProcess withTls(javax.net.ssl.SSLContext context) {
+        this.tls = context;
+        return this;
     }
 
     public SkepServerProcess start() throws IOException {
@@ -85,7 +93,8 @@ public final class SkepServerProcess implements AutoCloseable {
 
     private boolean answers() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(api("/version"))
+            HttpClient client = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(api("/version"))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200;
         } catch (IOException e) {
@@ -97,7 +106,7 @@ public final class SkepServerProcess implements AutoCloseable {
     }
 
     public URI api(String path) {
-        return URI.create("http://127.0.0.1:" + apiPort + path);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + apiPort + path);
     }
 
     public String token() throws IOException {

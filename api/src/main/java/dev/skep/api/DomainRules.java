@@ -1,0 +1,22 @@
+package dev.skep.api;
+
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import java.util.List;
+
+/** How domains are spelled and who may claim one; the router's rules, handed in by the composition root. */
+public interface DomainRules {
+
+    /** A refused domain; {@code owner} is the app that has it, or null when the name itself is not allowed. */
+    record Refusal(String domain, AppId owner, String reason) {
+    }
+
+    /** The domain as stored and routed ("shop.example.com", "*.example.com"); IllegalArgumentException if it is none. */
+    String normalize(String domain);
+
+    /** The host every app answers at without a custom domain. */
+    String defaultHost(AppId app);
+
+    /** Why {@code candidate}'s domains cannot be stored beside {@code all} apps; empty when they can. */
+    List<Refusal> check(AppSpec candidate, List<AppSpec> all);
+}

@@ -1,0 +1,83 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.model.AppId;
+import dev.skep.model.view.AlertSettings;
+import dev.skep.model.view.AlertTestResult;
+import dev.skep.monitor.settings.AlertSettingsStore;
+import dev.skep.monitor.settings.AppAlerts;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * An app's alert settings: GET, PUT (replaces all: mail, webhooks, rules), DELETE (back to the install's
+ * defaults), and POST .../alerts/test (a test alert through every reactor now; the answer says what happened).
+ */
+public final class AlertRoutes implements dev.skep.api.ApiServer.Routes {
+
+    /** Sends a test alert for an app; per reactor what happened. */
+    @FunctionalInterface
+    public interface Tester {
+        Map<String, String> test(AppId app);
+    }
+
+    private final AlertSettingsStore store;
+    private final AppCommands commands;
+    private final Bodies bodies;
+    private final Tester tester;
+    private final Function<AppId, String> webhookSecret;
+
+    /** @param webhookSecret the hex key an app's webhook receivers check signatures with */
+    public AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies bodies, Tester tester,
+                       Function<AppId, String> webhookSecret) {
+        this.store = store;
+        this.commands = commands;
+        this.bodies = bodies;
+        this.tester = tester;
+        this.webhookSecret = webhookSecret;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/alerts", this::show);
+        routes.put("/v1/apps/{user}/{app}/alerts", this::replace);
+        routes.delete("/v1/apps/{user}/{app}/alerts", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            store.delete(app);
+            ctx.status(204);
+        });
+        routes.post("/v1/apps/{user}/{app}/alerts/test", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            ctx.json(new AlertTestResult(app.toString(), tester.test(app)));
+        });
+    }
+
+    private void show(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        ctx.json(view(app, store.read(app).orElse(AppAlerts.NONE)));
+    }
+
+    private void replace(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        AlertSettings body = bodies.read(ctx, AlertSettings.class, null);
+        if (body.app() != null && !body.app().equals(app.toString())) {
+            throw dev.skep.model.SkepException.badRequest("the body names app " + body.app() + ", the path " + app,
+                    "leave \"app\" out or make it match");
+        }
+        ctx.json(view(app, store.put(app, body.mail(), body.webhooks(), body.rules())));
+    }
+
+    private AlertSettings view(AppId app, AppAlerts alerts) {
+        return new AlertSettings(app.toString(), alerts.mail(), alerts.webhooks().stream().map(URI::toString).toList(),
+                alerts.rulesJson(), webhookSecret.apply(app));
+    }
+}

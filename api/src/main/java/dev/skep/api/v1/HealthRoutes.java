@@ -1,0 +1,29 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.Caller;
+import dev.skep.api.HealthSettings;
+import dev.skep.model.AppId;
+import io.javalin.config.RoutesConfig;
+import java.util.Map;
+
+/** GET /v1/apps/{user}/{app}/health: the app's health check ({"type": "off"} when none); set it with PATCH. */
+public final class HealthRoutes implements dev.skep.api.ApiServer.Routes {
+
+    private final HealthSettings health;
+    private final AppCommands commands;
+
+    public HealthRoutes(HealthSettings health, AppCommands commands) {
+        this.health = health;
+        this.commands = commands;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/health", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            ctx.json(health.read(app).<Object>map(HealthSettings.Setting::of).orElse(Map.of("type", "off")));
+        });
+    }
+}

@@ -1,0 +1,171 @@
+package dev.skep.api.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skep.model.SkepException;
+import dev.skep.model.UserRecord;
+import dev.skep.model.UserStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class AuthThrottleTest {
+
+    /** A clock the test moves by hand. */
+    static final class HandClock extends Clock {
+        Instant now = Instant.parse("2026-11-26T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    private final HandClock clock = new HandClock();
+    private final AuthThrottle throttle = new AuthThrottle(new AuthThrottle.Policy(3, Duration.ofSeconds(1),
+            Duration.ofSeconds(60), Duration.ofMinutes(15), 3), clock);
+
+    @Test
+    void theFirstFailuresAreFreeThenEachBlockDoubles() {
+        assertThat(throttle.failed("10.0.0.1")).isZero();
+        assertThat(throttle.failed("10.0.0.1")).isZero();
+        assertThat(throttle.failed("10.0.0.1")).isZero();
+        assertThat(throttle.retryAfter("10.0.0.1")).isEmpty();
+        assertThat(throttle.failed("10.0.0.1")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.retryAfter("10.0.0.1")).contains(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(throttle.retryAfter("10.0.0.1")).isEmpty();
+        assertThat(throttle.failed("10.0.0.1")).isEqualTo(Duration.ofSeconds(2));
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(throttle.failed("10.0.0.1")).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theBlockIsCappedEvenAfterVeryManyFailures() {
+        assertThat(throttle.delayAfter(10)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(throttle.delayAfter(1_000)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(throttle.delayAfter(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void otherAddressesAreNotSlowedDown() {
+        for (int i = 0; i < 6; i++) {
+            throttle.failed("10.0.0.1");
+        }
+        assertThat(throttle.retryAfter("10.0.0.1")).isPresent();
+        assertThat(throttle.retryAfter("10.0.0.2")).isEmpty();
+    }
+
+    @Test
+    void aGoodTokenOrAQuietSpellClearsTheRecord() {
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("a");
+            throttle.failed("b");
+        }
+        throttle.succeeded("a");
+        assertThat(throttle.retryAfter("a")).isEmpty();
+        assertThat(throttle.failed("a")).isZero();
+
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(throttle.retryAfter("b")).isEmpty();
+        assertThat(throttle.failed("b")).isZero();
+    }
+
+    @Test
+    void theTableIsBounded() {
+        for (int i = 0; i < 100; i++) {
+            for (int j = 0; j < 5; j++) {
+                throttle.failed("10.0.0." + i);
+            }
+        }
+        // only the 3 most recent addresses are remembered
+        assertThat(throttle.retryAfter("10.0.0.0")).isEmpty();
+        assertThat(throttle.retryAfter("10.0.0.99")).isPresent();
+    }
+
+    @Test
+    void theAuthenticatorRefusesABlockedAddressWith429EvenForAGoodToken() {
+        String good = Tokens.newToken();
+        UserStore users = new OneUser(new UserRecord("alice", false, List.of(new UserRecord.Token("t1",
+                Tokens.sha256(good), clock.instant(), null)), clock.instant()));
+        Authenticator auth = new Authenticator(users, clock, throttle);
+        assertThat(auth.authenticate("Bearer " + good, "10.0.0.9").user()).isEqualTo("alice");
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> auth.authenticate("Bearer skp_wrong", "10.0.0.9"))
+                    .isInstanceOf(SkepException.class).hasMessageContaining("unauthorized");
+        }
+        assertThatThrownBy(() -> auth.authenticate("Bearer skp_wrong", "10.0.0.9")).hasMessageContaining("unauthorized");
+        assertThatThrownBy(() -> auth.authenticate("Bearer " + good, "10.0.0.9"))
+                .isInstanceOfSatisfying(TooManyFailures.class, e -> {
+                    assertThat(e.kind().status).isEqualTo(429);
+                    assertThat(e.retryAfterSeconds()).isEqualTo(1);
+                });
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(auth.authenticate("Bearer " + good, "10.0.0.9").user()).isEqualTo("alice");
+        // a missing token is no guess: it never counts
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> auth.authenticate(null, "10.0.0.9")).hasMessageContaining("missing token");
+        }
+        assertThat(throttle.retryAfter("10.0.0.9")).isEmpty();
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        String token = Tokens.newToken();
+        UserStore users = new OneUser(new UserRecord("alice", false, List.of(new UserRecord.Token("t1",
+                Tokens.sha256(token), clock.instant(), clock.instant().plusSeconds(60))), clock.instant()));
+        Authenticator auth = new Authenticator(users, clock, throttle);
+        assertThat(auth.authenticate("Bearer " + token, "x").user()).isEqualTo("alice");
+        clock.advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> auth.authenticate("Bearer " + token, "x")).hasMessageContaining("invalid token");
+    }
+
+    private record OneUser(UserRecord user) implements UserStore {
+        @Override
+        public Optional<UserRecord> user(String name) {
+            return name.equals(user.name()) ? Optional.of(user) : Optional.empty();
+        }
+
+        @Override
+        public List<UserRecord> users() {
+            return new ArrayList<>(List.of(user));
+        }
+
+        @Override
+        public void createUser(UserRecord u) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public UserRecord updateUser(String name, UnaryOperator<UserRecord> change) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deleteUser(String name) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}

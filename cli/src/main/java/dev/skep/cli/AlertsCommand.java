@@ -1,0 +1,52 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import dev.skep.model.view.AlertSettings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** skep alerts USER/APP, and its verbs set, rm, test. */
+@Command(name = "alerts", description = {"Show an app's alert settings: who gets mail, which webhooks, its rules.",
+    "Apps without recipients of their own alert the install's (--alert-mail, --webhook of skep server)."},
+        subcommands = {AlertsSetCommand.class, AlertsRmCommand.class, AlertsTestCommand.class})
+final class AlertsCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Mixin
+    ClientOptions options;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
+    AppId app;
+
+    @Override
+    public Integer call() {
+        if (app == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
+        }
+        print(skep.out(), skep.client(options).monitor().alerts(app));
+        return SkepCli.EXIT_OK;
+    }
+
+    static void print(PrintWriter out, AlertSettings a) {
+        out.println("app:      " + a.app());
+        out.println("mail:     " + (a.mail().isEmpty() ? "(the install's)" : String.join(", ", a.mail())));
+        out.println("webhooks: " + (a.webhooks().isEmpty() ? "(the install's)" : String.join(", ", a.webhooks())));
+        if (a.webhookSecret() != null) {
+            out.println("webhook signing key (X-Skep-Signature: sha256=HMAC of the body): " + a.webhookSecret());
+        }
+        out.println("rules:    " + (a.rules().isEmpty() ? "(the defaults)" : a.rules().size() + " of its own"));
+        for (var rule : a.rules()) {
+            out.println("  " + rule);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.skep.client;
+
+import dev.skep.model.AppId;
+import dev.skep.model.view.AlertSettings;
+import dev.skep.model.view.AlertTestResult;
+import dev.skep.model.view.EventView;
+import dev.skep.model.view.MetricsView;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The monitor's part of the API, one method per endpoint (a part of {@link SkepClient}, which stays small:
+ * {@code client.monitor().events(...)}). Errors as in {@link SkepClient}.
+ */
+public final class MonitorClient {
+
+    /** What to ask {@code /v1/events} for; nulls mean "any". {@code since}: ISO time or an age ("10m"). */
+    public record EventQuery(AppId app, String type, String since, Integer limit) {
+        String query(boolean follow) {
+            StringBuilder q = new StringBuilder("?follow=").append(follow);
+            if (app != null) {
+                q.append("&app=").append(encode(app.toString()));
+            }
+            if (type != null) {
+                q.append("&type=").append(encode(type));
+            }
+            if (since != null) {
+                q.append("&since=").append(encode(since));
+            }
+            if (limit != null) {
+                q.append("&limit=").append(limit);
+            }
+            return q.toString();
+        }
+    }
+
+    private final SkepClient client;
+    private final Answers answers;
+
+    MonitorClient(SkepClient client, Answers answers) {
+        this.client = client;
+        this.answers = answers;
+    }
+
+    /** The newest events that match, oldest first. */
+    public List<EventView> events(EventQuery query) {
+        return client.call("GET", "/v1/events" + query.query(false), null, Json.listOf(EventView.class));
+    }
+
+    /**
+     * The matching events, then every new one as it happens (server-sent events), to {@code sink}, until the
+     * server ends the stream or the thread is interrupted. Blocks.
+     */
+    public void followEvents(EventQuery query, Consumer<EventView> sink) {
+        String what = "following events";
+        Http1Request request = Http1Request.of("GET", "/v1/events" + query.query(true),
+                client.headers("Accept", "text/event-stream"), null, null);
+        try (Http1Response response = client.send(request, what)) {
+            if (response.status() >= 400) {
+                throw Answers.apiError(response.status(), client.readAll(response, what));
+            }
+            try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("data:")) {
+                        sink.accept(event(line.substring(5).strip(), response));
+                    }
+                }
+            }
+        }
+    }
+
+    private EventView event(String json, Http1Response response) {
+        try {
+            return Json.read(json.getBytes(StandardCharsets.UTF_8), EventView.class);
+        } catch (JsonException e) {
+            throw answers.nonsense(response.uri(), "an event that is not JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The app's samples per instance (the last {@code samples}, or the last hour when null) and traffic. */
+    public MetricsView metrics(AppId app, Integer samples) {
+        return client.call("GET", path(app) + "/metrics" + (samples == null ? "" : "?samples=" + samples), null,
+                MetricsView.class);
+    }
+
+    public AlertSettings alerts(AppId app) {
+        return client.call("GET", path(app) + "/alerts", null, AlertSettings.class);
+    }
+
+    /** Replaces the app's mail recipients, webhooks and rules. */
+    public AlertSettings setAlerts(AppId app, AlertSettings settings) {
+        return client.call("PUT", path(app) + "/alerts", settings, AlertSettings.class);
+    }
+
+    /** Back to the install's recipients and the default rules. */
+    public void deleteAlerts(AppId app) {
+        client.call("DELETE", path(app) + "/alerts", null, null);
+    }
+
+    /** Sends a test alert through every reactor now; says per reactor what happened. */
+    public AlertTestResult testAlerts(AppId app) {
+        return client.call("POST", path(app) + "/alerts/test", null, AlertTestResult.class);
+    }
+
+    /**
+     * Alert rules from JSON text (an array of objects, as in monitor/README-rules.md), to send with
+     * {@link #setAlerts}.
+     *
+     * @throws IllegalArgumentException when the text is not such an array; the message says where
+     */
+    public static List<Map<String, Object>> parseRules(String json) {
+        try {
+            Object tree = JsonParser.parse(json);
+            if (!(tree instanceof List<?>)) {
+                throw new IllegalArgumentException("the rules should be a JSON array of objects");
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) JsonBinder.bind(tree,
+                    Json.listOf(Map.class), "the rules");
+            return rules;
+        } catch (JsonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static String path(AppId app) {
+        return "/v1/apps/" + app.user() + "/" + app.name();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

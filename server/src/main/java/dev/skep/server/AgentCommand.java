@@ -1,0 +1,58 @@
+package dev.skep.server;
+
+import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.release.LocalSlugStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `skep agent --zk HOSTS`: a host that runs app instances, with slugs fetched from a controller. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run app instances on this host for a skep cluster (needs a controller and ZooKeeper).")
+public final class AgentCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--app-ports", defaultValue = "20000-29999", description = "ports handed to apps (default: ${DEFAULT-VALUE})")
+    String appPorts;
+
+    @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
+    String agentId;
+
+    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
+    int startTimeoutSeconds;
+
+    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
+            + "to finish its requests before SIGTERM (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @Option(names = "--keep-apps", description = "leave apps running when the agent stops (the next start re-adopts them)")
+    boolean keepApps;
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = cluster.data(System.getenv());
+        int[] ports = PortRange.parse(appPorts);
+        ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost", keepApps,
+                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
+                ClusterOptions.id(agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
+                System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(drainSeconds), EdgeConfig.plain(),
+                Duration.ZERO, null);
+        return RoleRunner.run("agent", life -> {
+            if (dev.skep.model.DataDirs.runningAsRoot()) {
+                SkepServer.requireTraversable(data);
+            }
+            StateRole state = StateRole.open(life, config, data, Clock.systemUTC());
+            LocalSlugStore local = new LocalSlugStore(SkepServer.passThroughDir(data.resolve("slugs")));
+            RemoteSlugStore slugs = new RemoteSlugStore(local, state.controllers()::urls,
+                    state.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000));
+            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC());
+        });
+    }
+}

@@ -1,0 +1,43 @@
+package dev.skep.server;
+
+import dev.skep.model.ClusterState;
+import dev.skep.model.EventSink;
+import dev.skep.model.SlugStore;
+import dev.skep.supervise.Agent;
+import dev.skep.supervise.AgentConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The agent role: runs the instances the scheduler assigns to this host. */
+final class AgentRole {
+
+    private AgentRole() {
+    }
+
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock) {
+        return start(life, config, data, state, slugs, events, clock, null, null);
+    }
+
+    /**
+     * @param monitor lends heartbeat env and health checks; null where no monitor runs in this process
+     * @param limits  what each instance may use (cgroups), or null for none
+     */
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, MonitorRole monitor,
+                       dev.skep.supervise.limits.ResourceLimits limits) {
+        AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
+                        data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
+                .withPorts(config.appPortMin(), config.appPortMax())
+                .withTimeouts(config.startTimeout(), config.stopGrace())
+                .withDrainDelay(config.drainTimeout())
+                .withKeepApps(config.keepApps());
+        Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock,
+                monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
+        if (monitor != null) {
+            monitor.agentStarted(agent.logs());
+        }
+        agent.start();
+        return agent;
+    }
+}

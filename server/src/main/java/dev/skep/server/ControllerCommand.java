@@ -1,0 +1,75 @@
+package dev.skep.server;
+
+import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.model.AppId;
+import dev.skep.model.SkepException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `skep controller --zk HOSTS`: the API, builds, and the scheduler (on the elected leader). */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+        description = "Run a skep controller: API, builds and the scheduler (one leader among controllers).")
+public final class ControllerCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the API (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--api-port", defaultValue = "9002", description = "default: ${DEFAULT-VALUE}")
+    int apiPort;
+
+    @Option(names = "--router-port", defaultValue = "8080", description = "the routers' port, for app URLs (default: ${DEFAULT-VALUE})")
+    int routerPort;
+
+    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
+    String baseDomain;
+
+    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
+    int startTimeoutSeconds;
+
+    @Option(names = "--id", description = "this controller's id among controllers (default: from the host name, kept in the data dir)")
+    String id;
+
+    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
+            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    int agentGraceSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Path data = cluster.data(System.getenv());
+        ServerConfig config = new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
+                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
+                ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
+                : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, UploadLimits.defaults(), Duration.ZERO,
+                EdgeConfig.plain(),
+                Duration.ofSeconds(agentGraceSeconds), null);
+        return RoleRunner.run("controller", life -> {
+            Clock clock = Clock.systemUTC();
+            StateRole state = StateRole.open(life, config, data, clock);
+            ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock);
+            controller.startApi(life, routerPort, new ElsewhereLogs(), List.of());
+        });
+    }
+
+    /** A controller holds no app logs: they stay on the agents' hosts. */
+    private static final class ElsewhereLogs implements dev.skep.model.LogSource {
+        @Override
+        public List<String> tail(AppId app, int lines) {
+            throw new SkepException(SkepException.Kind.UNAVAILABLE, "the logs of " + app + " are on its agents' hosts",
+                    "read them there under <agent data dir>/agent/logs, or run `skep server` on one host");
+        }
+
+        @Override
+        public AutoCloseable follow(AppId app, java.util.function.Consumer<String> line) {
+            return tail(app, 0) == null ? null : () -> { };
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.skep.server;
+
+import dev.skep.api.ApiConfig;
+import dev.skep.api.ApiServer;
+import dev.skep.api.AppCommands;
+import dev.skep.api.AppViews;
+import dev.skep.api.Bodies;
+import dev.skep.api.auth.Authenticator;
+import dev.skep.api.haibu.DroneRoutes;
+import dev.skep.api.v1.AppRoutes;
+import dev.skep.api.v1.DeployRoutes;
+import dev.skep.api.v1.DomainRoutes;
+import dev.skep.api.v1.LogRoutes;
+import dev.skep.api.v1.SlugRoutes;
+import dev.skep.deploy.Deployer;
+import dev.skep.deploy.SlugBuilder;
+import dev.skep.deploy.build.NpmBuilder;
+import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.deploy.release.Rollout;
+import dev.skep.deploy.release.RolloutRecovery;
+import dev.skep.model.EventSink;
+import dev.skep.model.LogSource;
+import dev.skep.schedule.Scheduler;
+import dev.skep.state.Leadership;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
+ * API. {@link #start} brings up everything but the API, which {@link #startApi} adds once the
+ * caller knows where the logs and the router are.
+ */
+final class ControllerRole {
+
+    private final ServerConfig config;
+    private final StateRole state;
+    private final SlugBuilder builder;
+    private final Deployer deployer;
+    private final EventSink events;
+    private final Clock clock;
+
+    private final AppLogs appLogs;
+    private final BuildUsers buildUsers;
+
+    private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
+                           AppLogs appLogs, BuildUsers buildUsers, EventSink events, Clock clock) {
+        this.appLogs = appLogs;
+        this.buildUsers = buildUsers;
+        this.config = config;
+        this.state = state;
+        this.builder = builder;
+        this.deployer = deployer;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
+                                Clock clock) throws Exception {
+        AdminBootstrap.ensureAdmin(s.users(), data, clock);
+        RolloutRecovery.recover(s.state(), events, clock);
+        AppLogs appLogs = new AppLogs();
+        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs);
+        Leadership leadership = new Leadership(s.connection().client(), config.agentId());
+        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace());
+        leadership.whenLeader(scheduler::poke);
+        life.add("leadership", leadership);
+        leadership.start();
+        life.add("scheduler", scheduler);
+        scheduler.start(Duration.ofSeconds(5));
+
+        SkepServer.passThroughDir(data.resolve("slugs"));
+        // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
+        BuildUsers buildUsers = new BuildUsers();
+        SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
+                new NpmBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
+        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, events, clock);
+    }
+
+    /** Whose uid an app's build runs under: the local agent's answer, once there is one. */
+    private static final class BuildUsers implements java.util.function.Function<dev.skep.model.AppId,
+            dev.skep.deploy.build.BuildUser> {
+        private volatile java.util.function.Function<dev.skep.model.AppId, dev.skep.supervise.AppUsers.AppUser> users;
+
+        @Override
+        public dev.skep.deploy.build.BuildUser apply(dev.skep.model.AppId app) {
+            var lookup = users;
+            var user = lookup == null ? null : lookup.apply(app);
+            return user == null ? null : new dev.skep.deploy.build.BuildUser(user.uid(), user.gid());
+        }
+    }
+
+    /** Builds run under the uid the local agent gives each app (root only; otherwise as skep). */
+    void buildAs(java.util.function.Function<dev.skep.model.AppId, dev.skep.supervise.AppUsers.AppUser> users) {
+        buildUsers.users = users;
+    }
+
+    /**
+     * The app logs a failed rollout quotes: known only once the API starts (they are the local
+     * agent's in `skep server`; a controller alone has none and quotes nothing).
+     */
+    private static final class AppLogs implements LogSource {
+        private volatile LogSource source;
+
+        @Override
+        public List<String> tail(dev.skep.model.AppId app, int lines) {
+            LogSource s = source;
+            return s == null ? List.of() : s.tail(app, lines);
+        }
+
+        @Override
+        public AutoCloseable follow(dev.skep.model.AppId app, java.util.function.Consumer<String> line) {
+            LogSource s = source;
+            return s == null ? () -> { } : s.follow(app, line);
+        }
+    }
+
+    /** Where this controller's builds are: the agent of `skep server` runs them from here. */
+    LocalSlugStore slugs() {
+        return builder.store();
+    }
+
+    /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
+    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra)
+            throws java.io.IOException {
+        return startApi(life, routerPort, logs, extra, null, null);
+    }
+
+    /** @param monitor adds usage figures, health settings and the monitor's routes; null for none */
+    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra,
+                       MonitorRole monitor, dev.skep.api.tls.ApiTls tls) throws java.io.IOException {
+        appLogs.source = logs;
+        ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
+                routerPort, 64, Version.current());
+        AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
+                monitor == null ? instance -> null : monitor::usage);
+        AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
+        Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
+        List<ApiServer.Routes> groups = new ArrayList<>(List.of(
+                new DeployRoutes(deployer, views),
+                monitor == null ? new AppRoutes(commands, views, bodies)
+                        : new AppRoutes(commands, views, bodies, monitor.health()),
+                new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
+                new LogRoutes(logs, commands),
+                new DroneRoutes(state.state(), commands, views, bodies),
+                new SlugRoutes(builder.store(), state.controllers()::clusterToken)));
+        dev.skep.api.audit.AuditLog audit = dev.skep.api.audit.AuditLog.in(config.dataDir().resolve("audit"));
+        groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
+                bodies));
+        groups.add(new dev.skep.api.v1.AuditRoutes(audit));
+        groups.addAll(extra);
+        if (monitor != null) {
+            groups.addAll(monitor.routes(commands, views, bodies));
+        }
+        ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups,
+                audit, tls, clock));
+        api.start();
+        String url = "http://" + config.advertiseHost() + ":" + api.port();
+        if (monitor != null) {
+            monitor.apiStarted(url);
+        }
+        try {
+            life.add("controller registration", state.controllers().register(config.agentId(), url));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing the controller at " + url, e);
+        }
+        return api;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.skep.server;
+
+import java.nio.file.Path;
+
+/**
+ * The router's edge settings, read once from flags.
+ *
+ * @param httpsPort      HTTPS listener port, -1 for none
+ * @param tlsCert        PEM certificate chain of the default certificate, or null
+ * @param tlsKey         its PKCS#8 PEM key, or null
+ */
+public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey) {
+
+    public EdgeConfig {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together, found only one of them");
+        }
+    }
+
+    public static EdgeConfig plain() {
+        return new EdgeConfig(-1, null, null);
+    }
+}

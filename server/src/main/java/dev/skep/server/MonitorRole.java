@@ -1,0 +1,203 @@
+package dev.skep.server;
+
+import dev.skep.api.ApiServer;
+import dev.skep.api.AppCommands;
+import dev.skep.api.AppViews;
+import dev.skep.api.Bodies;
+import dev.skep.api.HealthSettings;
+import dev.skep.api.v1.AlertRoutes;
+import dev.skep.api.v1.EventRoutes;
+import dev.skep.api.v1.HealthRoutes;
+import dev.skep.api.v1.HeartbeatRoutes;
+import dev.skep.api.v1.MetricsRoutes;
+import dev.skep.model.AppDocuments;
+import dev.skep.model.AppId;
+import dev.skep.model.ClusterState;
+import dev.skep.model.EventSink;
+import dev.skep.monitor.Monitor;
+import dev.skep.monitor.MonitorConfig;
+import dev.skep.monitor.metrics.InstanceSample;
+import dev.skep.monitor.react.AppWebhooks;
+import dev.skep.monitor.react.LogReactor;
+import dev.skep.monitor.react.LogTail;
+import dev.skep.monitor.react.MailReactor;
+import dev.skep.monitor.react.Reactor;
+import dev.skep.monitor.react.RetryPolicy;
+import dev.skep.monitor.react.TestAlert;
+import dev.skep.monitor.settings.AlertSettingsStore;
+import dev.skep.monitor.settings.AppAlerts;
+import dev.skep.route.RouteMetrics;
+import dev.skep.supervise.AgentHooks;
+import dev.skep.supervise.LogReader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor in `skep server`: builds and starts {@link Monitor} with this install's reactors, rules and keys,
+ * lends the agent its hooks (heartbeat env, health checks), and gives the API its routes. Started right after
+ * the state, so every later stage's events reach the event log; closed after them.
+ */
+final class MonitorRole implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MonitorRole.class);
+
+    private final Monitor monitor;
+    private final MonitorSecrets secrets;
+    private final AlertSettingsStore alerts;
+    private final HealthSettings health;
+    private final MonitorOptions options;
+    private final List<Reactor> reactors;
+    private final AutoCloseable invalidation;
+    private final Clock clock;
+    private volatile LogReader logs;
+    private volatile String apiBase;
+    private volatile TrafficRates traffic;
+
+    private MonitorRole(Monitor monitor, MonitorSecrets secrets, AlertSettingsStore alerts, HealthSettings health,
+                        MonitorOptions options, List<Reactor> reactors, AutoCloseable invalidation, Clock clock) {
+        this.monitor = monitor;
+        this.secrets = secrets;
+        this.alerts = alerts;
+        this.health = health;
+        this.options = options;
+        this.reactors = reactors;
+        this.invalidation = invalidation;
+        this.clock = clock;
+    }
+
+    /**
+     * @param agentId this host's agent: its instances are the ones sampled here
+     * @param apiBase where apps reach the API for heartbeats, e.g. "http://127.0.0.1:9002"
+     */
+    static MonitorRole start(Path data, MonitorOptions options, ClusterState state, AppDocuments documents,
+                             String agentId, String apiBase, Clock clock) throws java.io.IOException {
+        MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
+        AlertSettingsStore alerts = new AlertSettingsStore(documents);
+        HealthSettings health = new HealthSettings(documents);
+        MonitorRole[] self = new MonitorRole[1];
+        LogTail tail = (app, instance, lines) -> self[0].lastLines(app, instance, lines);
+        List<Reactor> reactors = new ArrayList<>();
+        reactors.add(new LogReactor());
+        if (options.mail() != null) {
+            reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
+        }
+        reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
+                options.dashboardUrl(), Duration.ofSeconds(10)));
+        MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
+                        secrets.heartbeatKey())
+                .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
+                        RetryPolicy.defaults());
+        Monitor monitor = Monitor.start(config,
+                () -> state.instances().stream().filter(i -> agentId.equals(i.agent())).toList(),
+                app -> alerts.cached(app).rules(), reactors, clock);
+        AutoCloseable invalidation = state.onChange(() -> {
+            alerts.invalidate();
+            health.invalidate();
+        });
+        self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock);
+        self[0].apiBase = apiBase;
+        log.info("event=monitor.wired mail={} alert_mail={} webhooks={} interval={}",
+                options.mail() == null ? "off" : options.mail(), options.alertMail().size(), options.webhooks().size(),
+                options.tick());
+        return self[0];
+    }
+
+    /** Events go to the event log (kept, queried, judged) and to {@code also} (the operator's log). */
+    EventSink events(EventSink also) {
+        return event -> {
+            also.emit(event);
+            monitor.events().emit(event);
+        };
+    }
+
+    /** What the agent needs from the monitor and the app settings. */
+    AgentHooks agentHooks() {
+        return new AgentHooks(instance -> monitor.heartbeats().environment(instance, apiBase), health::cached);
+    }
+
+    void agentStarted(LogReader reader) {
+        this.logs = reader;
+    }
+
+    void apiStarted(String base) {
+        this.apiBase = base;
+    }
+
+    void routerStarted(RouteMetrics router) {
+        this.traffic = new TrafficRates(router, monitor.alerts(), monitor.prometheus().registry(), options.tick());
+    }
+
+    /** The latest memory and CPU of an instance of this host, for `skep ps`. */
+    AppViews.Usage usage(String instance) {
+        List<InstanceSample> samples = monitor.history().history(instance);
+        if (samples.isEmpty()) {
+            return null;
+        }
+        InstanceSample last = samples.getLast();
+        return new AppViews.Usage(last.rssBytes(), Math.round(last.cpuPercent() * 10) / 10.0);
+    }
+
+    List<ApiServer.Routes> routes(AppCommands commands, AppViews views, Bodies bodies) {
+        return List.of(
+                new HeartbeatRoutes(monitor.heartbeats()),
+                new EventRoutes(monitor.events(), clock),
+                new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
+                        app -> traffic == null ? null : traffic.of(app)),
+                new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
+                new HealthRoutes(health, commands));
+    }
+
+    HealthSettings health() {
+        return health;
+    }
+
+    private Map<String, String> test(AppId app) {
+        return TestAlert.send(app, reactors, reactor -> switch (reactor) {
+            case "mail" -> mailTo(alerts, options, app);
+            case "webhook" -> webhooksOf(alerts, options, app).stream()
+                    .map(u -> u.getScheme() + "://" + u.getAuthority() + u.getPath()).toList();
+            default -> null;
+        }, clock);
+    }
+
+    private static List<String> mailTo(AlertSettingsStore alerts, MonitorOptions options, AppId app) {
+        AppAlerts own = alerts.cached(app);
+        return own.mail().isEmpty() ? options.alertMail() : own.mail();
+    }
+
+    private static List<URI> webhooksOf(AlertSettingsStore alerts, MonitorOptions options, AppId app) {
+        AppAlerts own = alerts.cached(app);
+        return own.webhooks().isEmpty() ? options.webhooks() : own.webhooks();
+    }
+
+    private List<String> lastLines(AppId app, String instance, int lines) {
+        LogReader reader = logs;
+        if (reader == null || app == null) {
+            return List.of();
+        }
+        try {
+            if (instance != null && dev.skep.model.InstanceIds.isValid(instance)) {
+                return reader.tail(instance, lines);
+            }
+            return reader.tail(app, lines);
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of("(log lines unavailable: " + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        invalidation.close();
+        if (traffic != null) {
+            traffic.close();
+        }
+        monitor.close();
+    }
+}

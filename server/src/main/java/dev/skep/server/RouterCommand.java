@@ -1,0 +1,42 @@
+package dev.skep.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `skep router --zk HOSTS`: an edge proxy fed from the state; stateless, run as many as you like. */
+@Command(name = "router", mixinStandardHelpOptions = true,
+        description = "Run a skep edge router: Host header -> app -> its ready instances, from the cluster state.")
+public final class RouterCommand implements Callable<Integer> {
+
+    @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
+    String zookeeper;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
+    String baseDomain;
+
+    @Mixin
+    EdgeOptions edge = new EdgeOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", bind, null,
+                dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
+                edge.config(), Duration.ZERO, null);
+        return RoleRunner.run("router", life -> {
+            StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
+            RouterRole.start(life, config, state.state());
+        });
+    }
+}

@@ -1,0 +1,29 @@
+package dev.skep.server;
+
+import dev.skep.model.ClusterState;
+import dev.skep.route.RouterConfig;
+import dev.skep.route.RouterServer;
+import java.io.IOException;
+import java.nio.file.Files;
+
+/** The router role: the edge proxy and the feed that keeps its table in step with the state. */
+final class RouterRole {
+
+    private RouterRole() {
+    }
+
+    static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state) throws IOException {
+        EdgeConfig edge = config.edge();
+        RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort());
+        if (edge.httpsPort() >= 0) {
+            routerConfig = routerConfig.withHttps(edge.httpsPort());
+        }
+        RouterServer router = life.add("router", new RouterServer(routerConfig));
+        if (edge.tlsCert() != null) {
+            router.setDefaultCertificate(Files.readString(edge.tlsCert()), Files.readString(edge.tlsKey()));
+        }
+        router.start();
+        life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
+        return router;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.skep.server;
+
+import dev.skep.state.EmbeddedZooKeeper;
+import dev.skep.state.StateConnection;
+import dev.skep.state.ZkClusterState;
+import dev.skep.state.ZkControllers;
+import dev.skep.state.ZkUserStore;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What every role starts with: the state. The embedded ZooKeeper (under the data dir) when no
+ * ensemble is given, which only `skep server` allows; the other roles always name one.
+ *
+ * @param connectString where the state is, for the start-up log line
+ */
+record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
+                 String connectString) {
+
+    static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
+        String zk = config.zookeeper();
+        if (zk == null) {
+            EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(
+                    SkepServer.privateDir(data.resolve("zk")), new InetSocketAddress("127.0.0.1", config.zkPort()),
+                    config.zkSync()));
+            zk = embedded.connectString();
+        }
+        // the embedded server is locked with a secret in the data dir: apps on this host can reach its
+        // port, and must not read the state through it (an ensemble's members would share the secret)
+        dev.skep.state.ZkAcl acl = config.zookeeper() == null && data != null ? dev.skep.state.ZkAcl.inDataDir(data) : null;
+        StateConnection connection = life.add("zookeeper client", acl == null
+                ? StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30))
+                : StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
+        if (acl != null) {
+            acl.secure(connection.client(), true);
+        }
+        ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
+        return new StateRole(connection, state, new ZkUserStore(connection.client()),
+                new ZkControllers(connection.client()), zk);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.state.EmbeddedZooKeeper;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster on loopback, each role its own JVM: an embedded ZooKeeper (in the test), one
+ * controller, two agents (own data dirs, own port ranges) and one router.
+ */
+class ClusterEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static EmbeddedZooKeeper zk;
+    static final List<RoleProcess> roles = new ArrayList<>();
+    static RoleProcess agent1;
+    static RoleProcess agent2;
+    static int apiPort;
+    static int routerPort;
+    static final int A1 = 31000 + (int) (Math.random() * 50) * 100;
+    static final int A2 = A1 + 5000;
+    static final List<Long> appPids = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        zk = EmbeddedZooKeeper.start(Files.createDirectories(dir.resolve("zk")), new InetSocketAddress("127.0.0.1", 0));
+        String zkHosts = zk.connectString();
+        apiPort = SkepServerProcess.freePort();
+        routerPort = SkepServerProcess.freePort();
+        Path logs = dir.resolve("logs");
+        roles.add(RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
+                "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
+                "--advertise", "127.0.0.1", "--id", "ctl", "--agent-grace", "2", "--router-port",
+                String.valueOf(routerPort)));
+        agent1 = agent("a1", zkHosts, A1);
+        roles.add(agent1);
+        agent2 = agent("a2", zkHosts, A2);
+        roles.add(agent2);
+        roles.add(RoleProcess.start("router", logs, "router listening", "router", "--zk", zkHosts, "--bind",
+                "127.0.0.1", "--port", String.valueOf(routerPort)));
+    }
+
+    static RoleProcess agent(String id, String zkHosts, int firstPort) throws Exception {
+        return RoleProcess.start(id, dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+                "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", "127.0.0.1",
+                "--app-ports", firstPort + "-" + (firstPort + 99), "--drain-timeout", "2");
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        for (int i = roles.size() - 1; i >= 0; i--) {
+            roles.get(i).close();
+        }
+        for (long pid : appPids) { // what the SIGKILLed agent left running
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    @Test
+    void instancesSpreadOverBothAgentsAndMoveWhenOneDies() throws Exception {
+        String token = Files.readString(dir.resolve("controller/admin.token")).trim();
+        Http.Answer deploy = Http.send("POST", api("/v1/apps/alice/web/releases"), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+        assertThat(Http.send("PATCH", api("/v1/apps/alice/web"), token, "application/json",
+                "{\"instances\": 2}".getBytes()).status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token).size() == 2);
+        List<Integer> ports = readyPorts(token);
+        assertThat(ports).as("one instance on each agent").anyMatch(p -> inRange(p, A1)).anyMatch(p -> inRange(p, A2));
+        instances(token).forEach(i -> appPids.add(i.get("pid").asLong()));
+
+        Set<String> servedBy = new HashSet<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Http.Answer answer = Http.hosted(routerPort, "web.alice.localhost", "/");
+            assertThat(answer.status()).isEqualTo(200);
+            servedBy.add(answer.body().split(" ")[2]);
+            return servedBy.size() == 2;
+        });
+
+        agent1.kill();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    List<Integer> now = readyPorts(token);
+                    return now.size() == 2 && now.stream().allMatch(p -> inRange(p, A2));
+                });
+        instances(token).forEach(i -> appPids.add(i.get("pid").asLong()));
+        Set<String> after = new HashSet<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Http.Answer answer = Http.hosted(routerPort, "web.alice.localhost", "/");
+            if (answer.status() == 200) {
+                after.add(answer.body().split(" ")[2]);
+            }
+            return after.size() == 2;
+        });
+        assertThat(after).containsExactlyInAnyOrderElementsOf(
+                instances(token).findValues("instance").stream().map(JsonNode::asText).toList());
+        assertThat(agent2.output()).as("agents fetch slugs from the controller, never build")
+                .contains("event=slug.fetched").doesNotContain("npm");
+    }
+
+    static boolean inRange(int port, int first) {
+        return port >= first && port < first + 100;
+    }
+
+    static JsonNode instances(String token) throws Exception {
+        return Http.get(api("/v1/apps/alice/web"), token).json().get("instances");
+    }
+
+    static List<Integer> readyPorts(String token) throws Exception {
+        List<Integer> ports = new ArrayList<>();
+        for (JsonNode i : instances(token)) {
+            if ("ready".equals(i.get("state").asText())) {
+                ports.add(i.get("port").asInt());
+            }
+        }
+        return ports;
+    }
+
+    static java.net.URI api(String path) {
+        return java.net.URI.create("http://127.0.0.1:" + apiPort + path);
+    }
+}

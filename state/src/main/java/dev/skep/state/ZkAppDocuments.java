@@ -1,0 +1,75 @@
+package dev.skep.state;
+
+import dev.skep.model.AppDocuments;
+import dev.skep.model.AppId;
+import dev.skep.model.SkepException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+
+/**
+ * {@link AppDocuments} over ZooKeeper, at {@code /skep/apps/{user}/{app}/documents/{name}}: under the app's own
+ * node, so {@code deleteApp} removes them with it. Reads go to ZooKeeper (callers cache what they read often).
+ */
+public final class ZkAppDocuments implements AppDocuments {
+
+    /** ZooKeeper's default node limit is 1 MB; settings are far smaller. */
+    static final int MAX_BYTES = 256 * 1024;
+
+    private final CuratorFramework zk;
+
+    public ZkAppDocuments(CuratorFramework zk) {
+        this.zk = zk;
+    }
+
+    @Override
+    public Optional<String> get(AppId app, String name) {
+        try {
+            return Optional.of(new String(zk.getData().forPath(Paths.document(app, AppDocuments.requireName(name))),
+                    StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw ZkClusterState.failure("read " + name + " of " + app, e);
+        }
+    }
+
+    @Override
+    public void put(AppId app, String name, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BYTES) {
+            throw new SkepException(SkepException.Kind.TOO_LARGE, name + " of " + app + " is larger than "
+                    + MAX_BYTES + " bytes", "keep settings small");
+        }
+        String path = Paths.document(app, AppDocuments.requireName(name));
+        try {
+            if (zk.checkExists().forPath(Paths.app(app)) == null) {
+                throw SkepException.notFound("no app " + app);
+            }
+            try {
+                zk.create().forPath(Paths.documents(app));
+            } catch (KeeperException.NodeExistsException e) {
+                // made by an earlier document
+            }
+            zk.create().orSetData().forPath(path, bytes);
+        } catch (KeeperException.NoNodeException e) {
+            throw SkepException.notFound("no app " + app);
+        } catch (SkepException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ZkClusterState.failure("write " + name + " of " + app, e);
+        }
+    }
+
+    @Override
+    public void delete(AppId app, String name) {
+        try {
+            zk.delete().guaranteed().forPath(Paths.document(app, AppDocuments.requireName(name)));
+        } catch (KeeperException.NoNodeException e) {
+            // already gone
+        } catch (Exception e) {
+            throw ZkClusterState.failure("delete " + name + " of " + app, e);
+        }
+    }
+}

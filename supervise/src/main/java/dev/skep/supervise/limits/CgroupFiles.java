@@ -1,0 +1,60 @@
+package dev.skep.supervise.limits;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** Reading and writing the small text files of a cgroup directory. */
+final class CgroupFiles {
+
+    private CgroupFiles() {
+    }
+
+    static void write(Path dir, String file, String value) throws IOException {
+        Files.writeString(dir.resolve(file), value);
+    }
+
+    /** The number after {@code key} in a "key value" file (memory.events, memory.oom_control), or 0. */
+    static long keyed(Path file, String key) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2 && kv[0].equals(key)) {
+                    return Long.parseLong(kv[1]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    static Set<Long> pids(Path dir) {
+        Set<Long> out = new LinkedHashSet<>();
+        try {
+            for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+                if (!line.isBlank()) {
+                    out.add(Long.parseLong(line.trim()));
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            return out;
+        } catch (IOException | NumberFormatException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** rmdir of a cgroup (only an empty one goes); true when it is gone. */
+    static boolean remove(Path dir) {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

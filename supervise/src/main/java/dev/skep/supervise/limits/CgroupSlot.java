@@ -1,0 +1,21 @@
+package dev.skep.supervise.limits;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** The cgroup(s) of one instance: joined at launch, read for OOM kills, emptied and removed at the end. */
+public interface CgroupSlot {
+
+    /** The {@code cgroup.procs} files the launch writes its pid to before it execs the app. */
+    List<Path> procsFiles();
+
+    /** How many times the kernel's OOM killer struck inside this slot so far. */
+    long oomKills();
+
+    /** Every process in the slot now. */
+    Set<Long> pids();
+
+    /** Removes the slot's directories once empty; best effort, logged. */
+    void remove();
+}

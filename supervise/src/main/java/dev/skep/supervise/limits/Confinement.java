@@ -1,0 +1,35 @@
+package dev.skep.supervise.limits;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The head of an instance's exec chain that applies its limits before the app runs: a POSIX
+ * shell sets the open-files limit, writes its own pid to each cgroup's {@code cgroup.procs}
+ * (so the app and every child it forks start inside the cgroups, never outside), then execs the
+ * rest of the chain in place: the pid stays the instance's. If any step fails it exits with
+ * {@link #FAILED_EXIT} and says why on stderr, and the app does not run unconfined. The shell adds nothing to the environment (PWD is unset).
+ */
+public final class Confinement {
+
+    public static final int FAILED_EXIT = 97;
+    static final String SH = "/bin/sh";
+    static final String SCRIPT = "unset PWD; n=$1; shift; "
+            + "ulimit -n \"$n\" || { echo \"skep: cannot set the open files limit to $n\" >&2; exit 97; }; "
+            + "for f in \"$@\"; do shift; "
+            + "if [ \"$f\" = -- ]; then exec \"$@\"; fi; "
+            + "echo $$ > \"$f\" || { echo \"skep: cannot join cgroup $f\" >&2; exit 97; }; "
+            + "done; exit 97";
+
+    private Confinement() {
+    }
+
+    /** {@code sh -c SCRIPT skep-limits NOFILE PROCS... --}, to be followed by the rest of the chain. */
+    public static List<String> head(ResourceLimits limits, List<Path> procsFiles) {
+        List<String> out = new ArrayList<>(List.of(SH, "-c", SCRIPT, "skep-limits", Integer.toString(limits.openFiles())));
+        procsFiles.forEach(p -> out.add(p.toString()));
+        out.add("--");
+        return out;
+    }
+}
