@@ -8,14 +8,25 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.skep.model.view.AlertSettings;
+import dev.skep.model.view.AlertTestResult;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.DeployProgress;
+import dev.skep.model.view.AuditEntry;
 import dev.skep.model.view.DeployResult;
+import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
+import dev.skep.model.view.EventView;
 import dev.skep.model.view.InstanceView;
+import dev.skep.model.view.MetricsView;
+import dev.skep.model.view.NewToken;
+import dev.skep.model.view.NewUser;
 import dev.skep.model.view.ReleaseView;
+import dev.skep.model.view.TokenView;
+import dev.skep.model.view.UserView;
+import dev.skep.model.view.Whoami;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -66,6 +77,47 @@ class JsonTest {
         assertThat(new String(Json.write(Map.of("instances", 5)), StandardCharsets.UTF_8)).isEqualTo("{\"instances\":5}");
         assertThat(new String(Json.write(new EnvChange(null, List.of())), StandardCharsets.UTF_8))
                 .isEqualTo("{\"unset\":[]}");
+    }
+
+    @Test
+    void readsAndWritesTheViewsOfDomainsMonitorAndAccounts() throws Exception {
+        Instant now = Instant.parse("2026-11-26T02:40:49.843Z");
+        TokenView token = new TokenView("t1", "bob", now, null, TRICKY);
+        MetricsView metrics = new MetricsView("alice/shop", List.of(new MetricsView.InstanceMetrics("i1",
+                List.of(new MetricsView.Sample(now, 12.5, 52_428_800L, 17, 2, 1, 3600L)))),
+                new MetricsView.Traffic(10, 7, 1, 1, 1, 0.5, 3.25, 80.0));
+        EventView event = new EventView(now, "instance.crashed", "alice/shop", 3, "i1", "h", TRICKY,
+                Map.of("code", "1"));
+        AlertSettings alerts = new AlertSettings("alice/shop", List.of("ops@example.com"), List.of(),
+                List.of(Map.of("name", "hot", "threshold", 90.5, "for", List.of("1m"), "on", true)), "s3cret");
+        List<Map<String, Object>> rules = List.of(Map.of("name", "n", "count", 3L));
+
+        assertThat(Json.<DomainsView>read(server(new DomainsView("alice/shop", "shop.alice.localhost",
+                List.of("*.example.com"))), DomainsView.class).domains()).containsExactly("*.example.com");
+        assertThat(Json.<List<UserView>>read(server(List.of(new UserView("bob", true, now, List.of(token)))),
+                Json.listOf(UserView.class))).containsExactly(new UserView("bob", true, now, List.of(token)));
+        assertThat(Json.<Whoami>read(server(new Whoami("bob", false, "t1")), Whoami.class))
+                .isEqualTo(new Whoami("bob", false, "t1"));
+        assertThat(Json.<MetricsView>read(server(metrics), MetricsView.class)).isEqualTo(metrics);
+        assertThat(Json.<List<EventView>>read(server(List.of(event)), Json.listOf(EventView.class)))
+                .containsExactly(event);
+        assertThat(Json.<AlertSettings>read(server(alerts), AlertSettings.class)).isEqualTo(alerts);
+        assertThat(Json.<AlertTestResult>read(server(new AlertTestResult("alice/shop", Map.of("mail", "sent"))),
+                AlertTestResult.class).reactors()).containsEntry("mail", "sent");
+        assertThat(Json.<List<AuditEntry>>read(server(List.of(new AuditEntry(now, "bob", "127.0.0.1", "deploy",
+                "alice/shop", 201, Map.of("release", 4, "keys", List.of("A"))))), Json.listOf(AuditEntry.class))
+                .get(0).detail()).isEqualTo(Map.of("release", 4L, "keys", List.of("A")));
+
+        assertThat(SERVER.readValue(Json.write(alerts), AlertSettings.class)).isEqualTo(alerts);
+        assertThat(SERVER.readValue(Json.write(new NewUser("bob", null, "30d")), NewUser.class))
+                .isEqualTo(new NewUser("bob", null, "30d"));
+        assertThat(SERVER.readValue(Json.write(new NewToken(null, "1h")), NewToken.class))
+                .isEqualTo(new NewToken(null, "1h"));
+        assertThat(MonitorClient.parseRules("[{\"name\":\"n\",\"count\":3}]")).isEqualTo(rules);
+        assertThatThrownBy(() -> MonitorClient.parseRules("{\"name\":\"n\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a JSON array");
+        assertThatThrownBy(() -> MonitorClient.parseRules("[1]"))
+                .hasMessage("the rules[0] should be an object, found 1");
     }
 
     @Test
