@@ -115,8 +115,8 @@ public final class MonitorClient {
     public static List<Map<String, Object>> parseRules(String json) {
         try {
             Object tree = JsonParser.parse(json);
-            if (!(tree instanceof List<?>)) {
-                throw new IllegalArgumentException("the rules should be a JSON array of objects");
+            if (tree == null) {
+                throw new IllegalArgumentException("the rules should be a list, found null");
             }
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> rules = (List<Map<String, Object>>) JsonBinder.bind(tree,

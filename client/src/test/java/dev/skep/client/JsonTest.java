@@ -115,7 +115,7 @@ class JsonTest {
                 .isEqualTo(new NewToken(null, "1h"));
         assertThat(MonitorClient.parseRules("[{\"name\":\"n\",\"count\":3}]")).isEqualTo(rules);
         assertThatThrownBy(() -> MonitorClient.parseRules("{\"name\":\"n\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a JSON array");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("the rules should be a list, found an object");
         assertThatThrownBy(() -> MonitorClient.parseRules("[1]"))
                 .hasMessage("the rules[0] should be an object, found 1");
     }
