@@ -1,7 +1,5 @@
 package dev.skep.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.client.MonitorClient;
 import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
@@ -66,9 +64,8 @@ final class AlertsSetCommand implements Callable<Integer> {
 
     private List<Map<String, Object>> readRules() {
         try {
-            return new ObjectMapper().readValue(Files.readString(rules), new TypeReference<>() {
-            });
-        } catch (IOException e) {
+            return MonitorClient.parseRules(Files.readString(rules));
+        } catch (IOException | IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "cannot read rules from " + rules + ": " + e.getMessage()
                     + " (a JSON array, see monitor/README-rules.md)");
         }

@@ -41,7 +41,7 @@ final class DeployPrinter {
         this.started = clock.millis();
     }
 
-    /** Upload progress; called on an HTTP client thread. */
+    /** Upload progress; called on the thread that uploads. */
     synchronized void uploaded(long bytes, long total) {
         sent = bytes;
         if (uploadDone) {

@@ -60,6 +60,23 @@ final class Failures {
         return SkepCli.EXIT_USAGE;
     }
 
+    /** {@link #handle} for picocli (a class, not a lambda: see SkepCli.RunAndClose). */
+    static final class OnExecution implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception failure, CommandLine command, ParseResult parseResult)
+                throws Exception {
+            return handle(failure, command, parseResult);
+        }
+    }
+
+    /** {@link #usage} for picocli. */
+    static final class OnUsage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException failure, String[] args) {
+            return usage(failure, args);
+        }
+    }
+
     private static void print(PrintWriter err, String error, String detail) {
         err.println("error: " + error);
         if (detail != null && !detail.isBlank()) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,14 +31,7 @@ import picocli.CommandLine.Spec;
         versionProvider = SkepCli.Version.class,
         description = "skep: a private cloud for Node.js apps.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {
-            DeployCommand.class, PsCommand.class, LogsCommand.class,
-            StartCommand.class, StopCommand.class, RestartCommand.class,
-            ScaleCommand.class, EnvCommand.class, RollbackCommand.class, DomainsCommand.class,
-            DeleteCommand.class, EventsCommand.class, TopCommand.class, AlertsCommand.class,
-            UsersCommand.class, TokensCommand.class, AuditCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class
-        },
+        // the verbs are registered as they are needed: see VerbsOnDemand
         footer = {"", "Server, token and CA default to $SKEP_SERVER, $SKEP_TOKEN (else the admin.token file in "
                 + "$SKEP_DATA_DIR or ~/.skep) and $SKEP_CA_FILE.",
             "Exit codes: 0 ok, 1 the server said no, 2 usage error, 3 cannot reach the server."})
@@ -71,11 +65,11 @@ public final class SkepCli implements Callable<Integer> {
     private final Map<String, String> env;
     private final Path home;
     private final Clock clock;
-    private final boolean interactive;
+    private final BooleanSupplier interactive;
     private ClientConfig config;
     private SkepClient client;
 
-    SkepCli(Map<String, String> env, Path home, Clock clock, boolean interactive) {
+    SkepCli(Map<String, String> env, Path home, Clock clock, BooleanSupplier interactive) {
         this.env = Map.copyOf(env);
         this.home = home;
         this.clock = clock;
@@ -84,11 +78,8 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command for this process: reads the environment and home once, here. */
     public static CommandLine commandLine() {
-        // JSON and HTTP set-up on the other core while picocli builds its model: a ps round trip
-        // then costs the longer of the two, not their sum
-        Thread.ofPlatform().daemon().name("skep-warm-up").start(SkepClient::warmUp);
-        return commandLine(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
-                onTerminal());
+        return commandLine(new SkepCli(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+                SkepCli::onTerminal)); // asked only by verbs that draw progress: finding the console costs ~3 ms
     }
 
     /** Whether a person watches: JDK 22+ has a Console even when output is piped, and says so. */
@@ -108,19 +99,37 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command with the environment, home, clock and terminal given (for tests). */
     public static CommandLine commandLine(Map<String, String> env, Path home, Clock clock, boolean interactive) {
-        SkepCli cli = new SkepCli(env, home, clock, interactive);
-        CommandLine commandLine = new CommandLine(cli);
-        commandLine.registerConverter(AppId.class, SkepCli::appId);
-        commandLine.setExecutionStrategy(parseResult -> {
+        return commandLine(new SkepCli(env, home, clock, () -> interactive));
+    }
+
+    private static CommandLine commandLine(SkepCli cli) {
+        CommandLine commandLine = new VerbsOnDemand(cli);
+        commandLine.registerConverter(AppId.class, new VerbsOnDemand.AppIdConverter());
+        commandLine.setExecutionStrategy(new RunAndClose(cli));
+        commandLine.setExecutionExceptionHandler(new Failures.OnExecution());
+        commandLine.setParameterExceptionHandler(new Failures.OnUsage());
+        return commandLine;
+    }
+
+    /**
+     * Runs the verb, then closes the client. A class, not a lambda: picocli's interfaces are too
+     * old for the JDK's AOT cache, so a lambda of them would be spun at every start.
+     */
+    private static final class RunAndClose implements CommandLine.IExecutionStrategy {
+        private final SkepCli cli;
+
+        RunAndClose(SkepCli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parseResult) {
             try {
                 return new CommandLine.RunLast().execute(parseResult);
             } finally {
                 cli.closeClient();
             }
-        });
-        commandLine.setExecutionExceptionHandler(Failures::handle);
-        commandLine.setParameterExceptionHandler(Failures::usage);
-        return commandLine;
+        }
     }
 
     public static void main(String[] args) {
@@ -178,7 +187,7 @@ public final class SkepCli implements Callable<Integer> {
 
     /** True when a person watches a terminal: progress may redraw one line. */
     boolean interactive() {
-        return interactive;
+        return interactive.getAsBoolean();
     }
 
     private void closeClient() {
@@ -188,7 +197,7 @@ public final class SkepCli implements Callable<Integer> {
         }
     }
 
-    private static AppId appId(String text) {
+    static AppId appId(String text) {
         try {
             return AppId.parse(text);
         } catch (SkepException e) {

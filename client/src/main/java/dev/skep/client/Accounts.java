@@ -1,12 +1,12 @@
 package dev.skep.client;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.skep.model.view.AuditEntry;
 import dev.skep.model.view.NewToken;
 import dev.skep.model.view.NewUser;
 import dev.skep.model.view.TokenView;
 import dev.skep.model.view.UserView;
 import dev.skep.model.view.Whoami;
+import java.lang.reflect.Type;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -60,11 +60,11 @@ public final class Accounts {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static JavaType type(Class<?> c) {
-        return Json.MAPPER.constructType(c);
+    private static Type type(Class<?> c) {
+        return c;
     }
 
-    private static JavaType list(Class<?> c) {
-        return Json.MAPPER.getTypeFactory().constructCollectionType(List.class, c);
+    private static Type list(Class<?> c) {
+        return Json.listOf(c);
     }
 }

@@ -3,12 +3,11 @@ package dev.skep.client;
 import dev.skep.model.view.ApiError;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
@@ -28,8 +27,8 @@ final class Answers {
     static SkepApiException apiError(int status, byte[] body) {
         ApiError error = null;
         try {
-            error = Json.MAPPER.readValue(body, ApiError.class);
-        } catch (IOException e) {
+            error = Json.read(body, ApiError.class);
+        } catch (JsonException e) {
             // not JSON (a proxy's page, say): described below from the raw text
         }
         if (error == null || error.error() == null || error.error().isBlank()) {
@@ -44,13 +43,13 @@ final class Answers {
     /** Tells a server that is not there from one that broke off, and says what to do. */
     RuntimeException failure(IOException e, String what) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
+            if (t instanceof Http1Client.ConnectTimeoutException) {
                 return new SkepUnreachableException(server, "no answer within " + connectTimeout.toSeconds() + " s", e);
             }
-            if (t instanceof ConnectException || t instanceof UnresolvedAddressException
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
                     || t instanceof UnknownHostException) {
-                String reason = t instanceof ConnectException && t.getMessage() != null
-                        ? t.getMessage().toLowerCase() : t instanceof ConnectException ? "connection refused" : "unknown host";
+                String reason = t instanceof UnknownHostException ? "unknown host " + t.getMessage()
+                        : t.getMessage() != null ? t.getMessage().toLowerCase() : "connection refused";
                 return new SkepUnreachableException(server, reason, e);
             }
             if (t instanceof SSLHandshakeException) {
@@ -61,7 +60,10 @@ final class Answers {
         if (Thread.currentThread().isInterrupted()) {
             return new SkepClientException("interrupted while " + what, null, e);
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof ProtocolException) {
+            return nonsense(server, e.getMessage());
+        }
+        if (e instanceof SocketTimeoutException) {
             return new SkepClientException("skep at " + server + " did not answer in time while " + what,
                     "the server may be overloaded; `skep ps` shows what it is doing", e);
         }
@@ -69,8 +71,8 @@ final class Answers {
                 "check that the server is up (`skep version`) and try again", e);
     }
 
-    SkepClientException nonsense(HttpResponse<?> response, String why) {
-        return new SkepClientException("unexpected answer from " + response.uri() + ": " + why,
+    SkepClientException nonsense(URI asked, String why) {
+        return new SkepClientException("unexpected answer from " + asked + ": " + why,
                 "is " + server + " a skep server of the same version? compare `skep version`", null);
     }
 }

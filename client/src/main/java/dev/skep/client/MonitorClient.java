@@ -1,17 +1,14 @@
 package dev.skep.client;
 
-import com.fasterxml.jackson.databind.JavaType;
 import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
 import dev.skep.model.view.AlertTestResult;
 import dev.skep.model.view.EventView;
 import dev.skep.model.view.MetricsView;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -50,8 +47,7 @@ public final class MonitorClient {
 
     /** The newest events that match, oldest first. */
     public List<EventView> events(EventQuery query) {
-        return client.call("GET", "/v1/events" + query.query(false), null,
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, EventView.class));
+        return client.call("GET", "/v1/events" + query.query(false), null, Json.listOf(EventView.class));
     }
 
     /**
@@ -60,39 +56,44 @@ public final class MonitorClient {
      */
     public void followEvents(EventQuery query, Consumer<EventView> sink) {
         String what = "following events";
-        HttpResponse<InputStream> response = client.send(client.request("/v1/events" + query.query(true))
-                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream(), what);
-        if (response.statusCode() >= 400) {
-            throw Answers.apiError(response.statusCode(), client.readAll(response, what));
-        }
-        JavaType type = Json.MAPPER.constructType(EventView.class);
-        try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
-            while (lines.hasNext()) {
-                String line = lines.next();
-                if (line.startsWith("data:")) {
-                    try {
-                        sink.accept(Json.MAPPER.readValue(line.substring(5).strip(), type));
-                    } catch (IOException e) {
-                        throw answers.nonsense(response, "an event that is not JSON (" + e.getMessage() + ")");
+        Http1Request request = Http1Request.of("GET", "/v1/events" + query.query(true),
+                client.headers("Accept", "text/event-stream"), null, null);
+        try (Http1Response response = client.send(request, what)) {
+            if (response.status() >= 400) {
+                throw Answers.apiError(response.status(), client.readAll(response, what));
+            }
+            try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.startsWith("data:")) {
+                        sink.accept(event(line.substring(5).strip(), response));
                     }
                 }
             }
         }
     }
 
+    private EventView event(String json, Http1Response response) {
+        try {
+            return Json.read(json.getBytes(StandardCharsets.UTF_8), EventView.class);
+        } catch (JsonException e) {
+            throw answers.nonsense(response.uri(), "an event that is not JSON (" + e.getMessage() + ")");
+        }
+    }
+
     /** The app's samples per instance (the last {@code samples}, or the last hour when null) and traffic. */
     public MetricsView metrics(AppId app, Integer samples) {
         return client.call("GET", path(app) + "/metrics" + (samples == null ? "" : "?samples=" + samples), null,
-                Json.MAPPER.constructType(MetricsView.class));
+                MetricsView.class);
     }
 
     public AlertSettings alerts(AppId app) {
-        return client.call("GET", path(app) + "/alerts", null, Json.MAPPER.constructType(AlertSettings.class));
+        return client.call("GET", path(app) + "/alerts", null, AlertSettings.class);
     }
 
     /** Replaces the app's mail recipients, webhooks and rules. */
     public AlertSettings setAlerts(AppId app, AlertSettings settings) {
-        return client.call("PUT", path(app) + "/alerts", settings, Json.MAPPER.constructType(AlertSettings.class));
+        return client.call("PUT", path(app) + "/alerts", settings, AlertSettings.class);
     }
 
     /** Back to the install's recipients and the default rules. */
@@ -102,7 +103,28 @@ public final class MonitorClient {
 
     /** Sends a test alert through every reactor now; says per reactor what happened. */
     public AlertTestResult testAlerts(AppId app) {
-        return client.call("POST", path(app) + "/alerts/test", null, Json.MAPPER.constructType(AlertTestResult.class));
+        return client.call("POST", path(app) + "/alerts/test", null, AlertTestResult.class);
+    }
+
+    /**
+     * Alert rules from JSON text (an array of objects, as in monitor/README-rules.md), to send with
+     * {@link #setAlerts}.
+     *
+     * @throws IllegalArgumentException when the text is not such an array; the message says where
+     */
+    public static List<Map<String, Object>> parseRules(String json) {
+        try {
+            Object tree = JsonParser.parse(json);
+            if (tree == null) {
+                throw new IllegalArgumentException("the rules should be a list, found null");
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) JsonBinder.bind(tree,
+                    Json.listOf(Map.class), "the rules");
+            return rules;
+        } catch (JsonException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static String path(AppId app) {

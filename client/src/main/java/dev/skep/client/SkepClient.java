@@ -1,35 +1,29 @@
 package dev.skep.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
 import dev.skep.model.AppId;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.DeployProgress;
 import dev.skep.model.view.DeployResult;
+import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublisher;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
@@ -45,14 +39,17 @@ public final class SkepClient implements AutoCloseable {
 
     static final String USER_AGENT = "skep-client";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** Start, stop and restart may wait for instances; deploys and log streams have no limit. */
+    /**
+     * The longest silence in an answer: start, stop and restart may wait for instances. Deploys and
+     * followed logs wait for ever.
+     */
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
     private static final String JSON = "application/json";
     private static final String NDJSON = "application/x-ndjson";
 
     private final URI server;
     private final String token;
-    private final HttpClient http;
+    private final Http1Client http;
     private final Answers answers;
 
     public SkepClient(URI server, String token) {
@@ -63,40 +60,13 @@ public final class SkepClient implements AutoCloseable {
     public SkepClient(URI server, String token, SSLContext tls) {
         this.server = ClientConfig.parseServer(server.toString());
         this.token = token;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (tls != null) {
-            builder.sslContext(tls);
-        } else if ("http".equalsIgnoreCase(this.server.getScheme())) {
-            builder.sslContext(Tls.unused()); // the JDK's default context costs ~100 ms of start-up
-        }
-        this.http = builder.build();
+        this.http = new Http1Client(this.server, tls, CONNECT_TIMEOUT);
         this.answers = new Answers(this.server, CONNECT_TIMEOUT);
     }
 
     public static SkepClient of(ClientConfig config) {
         SSLContext tls = config.caFile() == null ? null : Tls.trusting(config.caFile());
         return new SkepClient(config.server(), config.token(), tls);
-    }
-
-    /**
-     * Loads and links what a first call needs (the JSON mapping of the views, the HTTP classes),
-     * so that a CLI can do it on another core while it parses its arguments. Any thread, any
-     * number of times; it sends nothing.
-     */
-    public static void warmUp() {
-        try {
-            Json.MAPPER.readValue("[{\"updated\":\"2026-01-01T00:00:00Z\",\"instances\":[{\"since\":null}],"
-                    + "\"releases\":[{\"number\":1}]}]", Json.MAPPER.getTypeFactory()
-                    .constructCollectionType(List.class, AppView.class));
-            Json.MAPPER.readValue("{\"stage\":\"done\",\"result\":{\"instances\":[]}}", DeployProgress.class);
-            Json.MAPPER.readValue("{\"error\":\"x\"}", ApiError.class);
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1/")).header("Accept", JSON).GET().build();
-        } catch (IOException | RuntimeException e) {
-            // only a head start: whatever failed here fails again, and is reported, on the real call
-        }
     }
 
     public URI server() {
@@ -107,7 +77,7 @@ public final class SkepClient implements AutoCloseable {
 
     /** The server's version, e.g. "skep 0.1.0". */
     public String version() {
-        Map<?, ?> answer = call("GET", "/version", null, Json.MAPPER.constructType(Map.class));
+        Map<?, ?> answer = call("GET", "/version", null, Map.class);
         Object version = answer == null ? null : answer.get("version");
         if (version == null) {
             throw new SkepClientException("the answer of " + server + "/version has no version",
@@ -121,7 +91,7 @@ public final class SkepClient implements AutoCloseable {
     /**
      * Uploads a tar.gz from a file (streamed, never whole in memory) as the next release of app.
      *
-     * @param upload   hears bytes sent, on an HTTP client thread; {@link UploadListener#NONE} to ignore
+     * @param upload   hears bytes sent, on the calling thread; {@link UploadListener#NONE} or null to ignore
      * @param progress hears the server's stages as they happen (NDJSON); null to wait for the result only
      */
     public DeployResult deploy(AppId app, Path tarball, UploadListener upload, Consumer<DeployProgress> progress) {
@@ -131,13 +101,11 @@ public final class SkepClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
         }
-        return deploy(app, () -> {
-            try {
-                return Files.newInputStream(tarball);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
-            }
-        }, size, upload, progress);
+        try (InputStream in = Files.newInputStream(tarball)) {
+            return deploy(app, in, size, upload, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -147,54 +115,39 @@ public final class SkepClient implements AutoCloseable {
      */
     public DeployResult deploy(AppId app, InputStream tarball, long length, UploadListener upload,
                                Consumer<DeployProgress> progress) {
-        return deploy(app, () -> tarball, length, upload, progress);
-    }
-
-    private DeployResult deploy(AppId app, Supplier<InputStream> source, long length, UploadListener upload,
-                                Consumer<DeployProgress> progress) {
         UploadListener listener = upload == null ? UploadListener.NONE : upload;
-        BodyPublisher stream = BodyPublishers.ofInputStream(
-                () -> new CountingInputStream(source.get(), length, listener));
-        BodyPublisher body = length >= 0 ? BodyPublishers.fromPublisher(stream, length) : stream;
-        HttpRequest request = request(appPath(app) + "/releases")
-                .header("Content-Type", "application/gzip")
-                .header("Accept", progress == null ? JSON : NDJSON)
-                .expectContinue(true) // a refused upload (401, 413 ...) is answered before it is sent
-                .POST(body)
-                .build();
+        // Expect: 100-continue: a refused upload (401, 413 ...) is answered before it is sent
+        Http1Request request = new Http1Request("POST", appPath(app) + "/releases",
+                headers("Content-Type", "application/gzip", "Accept", progress == null ? JSON : NDJSON),
+                new CountingInputStream(tarball, length, listener), length, true, null);
         String what = "deploying " + app;
-        if (progress == null) {
-            return json(send(request, BodyHandlers.ofByteArray(), what), Json.MAPPER.constructType(DeployResult.class));
+        try (Http1Response response = send(request, what)) {
+            if (progress == null || response.status() >= 400 || isJson(response)) {
+                return json(response, readAll(response, what), DeployResult.class);
+            }
+            return readProgress(response, progress, what);
         }
-        HttpResponse<InputStream> response = send(request, BodyHandlers.ofInputStream(), what);
-        return readProgress(response, progress, what);
     }
 
-    private DeployResult readProgress(HttpResponse<InputStream> response, Consumer<DeployProgress> progress,
-                                      String what) {
-        if (response.statusCode() >= 400 || isJson(response)) {
-            byte[] all = readAll(response, what);
-            return json(withBody(response, all), Json.MAPPER.constructType(DeployResult.class));
-        }
+    private DeployResult readProgress(Http1Response response, Consumer<DeployProgress> progress, String what) {
         try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
             while (lines.hasNext()) {
                 String line = lines.next();
                 if (line.isBlank()) {
                     continue;
                 }
-                DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8),
-                        Json.MAPPER.constructType(DeployProgress.class), response);
+                DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8), DeployProgress.class, response);
                 progress.accept(step);
                 if ("done".equals(step.stage())) {
                     if (step.result() == null) {
-                        throw answers.nonsense(response, "a 'done' line without a result");
+                        throw answers.nonsense(response.uri(), "a 'done' line without a result");
                     }
                     return step.result();
                 }
                 if ("error".equals(step.stage())) {
                     ApiError error = step.error() != null ? step.error()
                             : new ApiError("deploy failed", step.message());
-                    throw new SkepApiException(response.statusCode(), error);
+                    throw new SkepApiException(response.status(), error);
                 }
             }
         }
@@ -207,7 +160,7 @@ public final class SkepClient implements AutoCloseable {
     /** All apps this token may see; the list view may leave out instances and releases. */
     public List<AppView> apps() {
         return call("GET", "/v1/apps", null,
-                Json.MAPPER.getTypeFactory().constructCollectionType(List.class, AppView.class));
+                Json.listOf(AppView.class));
     }
 
     /** One app with its instances and releases. */
@@ -253,19 +206,18 @@ public final class SkepClient implements AutoCloseable {
     // --- domains ---
 
     /** The app's default host and custom domains. */
-    public dev.skep.model.view.DomainsView domains(AppId app) {
-        return call("GET", appPath(app) + "/domains", null, Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    public DomainsView domains(AppId app) {
+        return call("GET", appPath(app) + "/domains", null, DomainsView.class);
     }
 
     /** Adds a custom domain ("shop.example.com" or "*.example.com"); CONFLICT when another app has it. */
-    public dev.skep.model.view.DomainsView addDomain(AppId app, String domain) {
-        return call("POST", appPath(app) + "/domains", Map.of("domain", domain),
-                Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    public DomainsView addDomain(AppId app, String domain) {
+        return call("POST", appPath(app) + "/domains", Map.of("domain", domain), DomainsView.class);
     }
 
-    public dev.skep.model.view.DomainsView removeDomain(AppId app, String domain) {
-        return call("DELETE", appPath(app) + "/domains/" + java.net.URLEncoder.encode(domain,
-                java.nio.charset.StandardCharsets.UTF_8), null, Json.MAPPER.constructType(dev.skep.model.view.DomainsView.class));
+    public DomainsView removeDomain(AppId app, String domain) {
+        return call("DELETE", appPath(app) + "/domains/" + URLEncoder.encode(domain, StandardCharsets.UTF_8), null,
+                DomainsView.class);
     }
 
     // --- users, tokens, audit ---
@@ -279,12 +231,12 @@ public final class SkepClient implements AutoCloseable {
 
     /** The app's env with values (owner only). */
     public EnvView env(AppId app) {
-        return call("GET", appPath(app) + "/env", null, Json.MAPPER.constructType(EnvView.class));
+        return call("GET", appPath(app) + "/env", null, EnvView.class);
     }
 
     /** Sets and unsets env keys: makes a new release. The answer names keys only (values null). */
     public EnvView changeEnv(AppId app, EnvChange change) {
-        return call("PATCH", appPath(app) + "/env", change, Json.MAPPER.constructType(EnvView.class));
+        return call("PATCH", appPath(app) + "/env", change, EnvView.class);
     }
 
     // --- monitor: events, metrics, alerts ---
@@ -304,8 +256,9 @@ public final class SkepClient implements AutoCloseable {
     }
 
     /**
-     * Streams log lines to {@code sink} until the server ends the stream (follow) or the thread is
-     * interrupted. Blocks; run it on a thread of its own to stop it from elsewhere.
+     * Streams log lines to {@code sink} until the server ends the stream (follow), the (virtual)
+     * thread is interrupted or the client is closed. Blocks; run it on a thread of its own to stop it
+     * from elsewhere.
      */
     public void followLogs(AppId app, Integer tail, Consumer<String> sink) {
         try (Stream<String> lines = logs(app, tail, true)) {
@@ -320,24 +273,23 @@ public final class SkepClient implements AutoCloseable {
     public Stream<String> logs(AppId app, Integer tail, boolean follow) {
         String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
         String what = "reading the logs of " + app;
-        HttpRequest.Builder builder = request(appPath(app) + "/logs" + query)
-                .header("Accept", "text/plain")
-                .GET();
-        if (!follow) {
-            builder.timeout(CALL_TIMEOUT);
-        }
-        HttpResponse<InputStream> response = send(builder.build(), BodyHandlers.ofInputStream(), what);
-        if (response.statusCode() >= 400) {
-            throw Answers.apiError(response.statusCode(), readAll(response, what));
+        Http1Request request = Http1Request.of("GET", appPath(app) + "/logs" + query, headers("Accept", "text/plain"),
+                null, follow ? null : CALL_TIMEOUT);
+        Http1Response response = send(request, what);
+        if (response.status() >= 400) {
+            try (response) {
+                throw Answers.apiError(response.status(), readAll(response, what));
+            }
         }
         LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL),
                 false).onClose(lines::close);
     }
 
+    /** Hangs up every answer still being read (a log being followed, say), from any thread. */
     @Override
     public void close() {
-        http.shutdownNow();
+        http.closeAll();
     }
 
     // --- plumbing ---
@@ -346,83 +298,71 @@ public final class SkepClient implements AutoCloseable {
         return "/v1/apps/" + app.user() + "/" + app.name();
     }
 
-    private static JavaType appView() {
-        return Json.MAPPER.constructType(AppView.class);
+    private static Type appView() {
+        return AppView.class;
     }
 
-    HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(server + path))
-                .header("Authorization", "Bearer " + token)
-                .header("User-Agent", USER_AGENT);
+    /** The headers every call sends, and these. */
+    Map<String, String> headers(String... namesAndValues) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Authorization", "Bearer " + token);
+        headers.put("User-Agent", USER_AGENT);
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            headers.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return headers;
     }
 
     /** One JSON call; type null means the answer has no body (204). Package-private for {@link Accounts}. */
-    <T> T call(String method, String path, Object body, JavaType type) {
-        HttpRequest.Builder builder = request(path).timeout(CALL_TIMEOUT).header("Accept", JSON);
-        if (body == null) {
-            builder.method(method, BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", JSON).method(method, BodyPublishers.ofByteArray(write(body)));
+    <T> T call(String method, String path, Object body, Type type) {
+        Http1Request request = Http1Request.of(method, path,
+                body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
+                body == null ? null : Json.write(body), CALL_TIMEOUT);
+        String what = method + " " + path;
+        try (Http1Response response = send(request, what)) {
+            byte[] answer = readAll(response, what);
+            return type == null ? checked(response, answer) : json(response, answer, type);
         }
-        HttpResponse<byte[]> response = send(builder.build(), BodyHandlers.ofByteArray(), method + " " + path);
-        return type == null ? checked(response) : json(response, type);
     }
 
-    private <T> T checked(HttpResponse<byte[]> response) {
-        if (response.statusCode() >= 400) {
-            throw Answers.apiError(response.statusCode(), response.body());
+    private static <T> T checked(Http1Response response, byte[] body) {
+        if (response.status() >= 400) {
+            throw Answers.apiError(response.status(), body);
         }
         return null;
     }
 
-    private <T> T json(HttpResponse<byte[]> response, JavaType type) {
-        checked(response);
-        return parse(response.body(), type, response);
+    private <T> T json(Http1Response response, byte[] body, Type type) {
+        checked(response, body);
+        return parse(body, type, response);
     }
 
-    private <T> T parse(byte[] body, JavaType type, HttpResponse<?> response) {
+    <T> T parse(byte[] body, Type type, Http1Response response) {
         try {
-            return Json.MAPPER.readValue(body, type);
-        } catch (IOException e) {
-            String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw answers.nonsense(response, "not the JSON expected (" + why + ")");
+            return Json.read(body, type);
+        } catch (JsonException e) {
+            throw answers.nonsense(response.uri(), "not the JSON expected (" + e.getMessage() + ")");
         }
     }
 
-    private static byte[] write(Object body) {
+    private static boolean isJson(Http1Response response) {
+        String type = response.header("Content-Type");
+        return type != null && type.startsWith(JSON);
+    }
+
+    byte[] readAll(Http1Response response, String what) {
         try {
-            return Json.MAPPER.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot write " + body.getClass().getSimpleName() + " as JSON", e);
-        }
-    }
-
-    private static boolean isJson(HttpResponse<?> response) {
-        return response.headers().firstValue("Content-Type").orElse("").startsWith(JSON);
-    }
-
-    byte[] readAll(HttpResponse<InputStream> response, String what) {
-        try (InputStream in = response.body()) {
-            return in.readAllBytes();
+            return response.body().readAllBytes();
         } catch (IOException e) {
             throw answers.failure(e, what);
         }
     }
 
-    private static HttpResponse<byte[]> withBody(HttpResponse<InputStream> response, byte[] body) {
-        return new BufferedResponse(response, body);
-    }
-
-    <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String what) {
+    Http1Response send(Http1Request request, String what) {
         try {
-            return http.send(request, handler);
+            return http.send(request);
         } catch (IOException e) {
             throw answers.failure(e, what);
-        } catch (UncheckedIOException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SkepClientException("interrupted while " + what, null, e);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -18,20 +17,6 @@ import javax.net.ssl.TrustManagerFactory;
 public final class Tls {
 
     private Tls() {
-    }
-
-    /**
-     * A context for a client that never speaks TLS (its server is http:// and it follows no
-     * redirects): it trusts nothing, and unlike the JDK's default it does not load the trust store.
-     */
-    static SSLContext unused() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[0], new TrustManager[0], null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK offers no TLS context", e);
-        }
     }
 
     /** An SSLContext that trusts exactly the certificates in a PEM file (one or more CA certs). */
