@@ -5,7 +5,7 @@
 # Two loads, each its own run: GET / on the hello fixture (as pm2 reload's anchor was measured; a
 # router may retry those on another instance), and POST ?ms=20 on the slow-answer fixture (never
 # replayed: only a real drain keeps them whole).
-# Anchor (../shared/ANCHORS.md): pm2 reload loses ~22 requests per reload. Goal: 0.
+# Anchor: pm2 reload loses ~22 requests per reload (measured on this kind of machine). Goal: 0.
 #
 # Usage: bench/router/redeploy.sh [REDEPLOYS=10]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
