@@ -354,7 +354,9 @@ class MonitorEndToEndTest {
         List<Long> at = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         Thread load = Thread.ofVirtual().start(() -> {
-            for (int i = 0; i < 3_000 && !stop.get(); i++) { // bounded: at most 3,000 sequential requests
+            // bounded: stops when the test has seen enough, at 20,000 sequential requests at the most (3,000 ran
+            // out before the check below on a quiet machine, where a request takes ~2 ms)
+            for (int i = 0; i < 20_000 && !stop.get(); i++) {
                 try {
                     answers.add(viaRouter("hh.alice.localhost", "/"));
                 } catch (IOException e) {
