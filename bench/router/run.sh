@@ -8,7 +8,8 @@
 # Usage: bench/router/run.sh [ROUNDS=3] [SECONDS=10] [CONNECTIONS=64]
 #
 # skep's router runs from the route module's test classpath (dev.skep.route.bench.BenchRouter, one
-# event loop like nginx's one worker and haproxy's nbthread 1, access log off like nginx's).
+# event loop like nginx's one worker and haproxy's nbthread 1, access log off like nginx's), with the
+# JVM options of `bin/skep server`.
 # Everything runs on loopback, under a private temp dir, and is stopped by pid on exit.
 set -euo pipefail
 
@@ -50,6 +51,7 @@ fi
 . "$repo/bin/find-jdk.sh"
 skep_find_jdk
 java="$SKEP_JAVA_HOME/bin/java"
+skep_server_opts "$(skep_java_major "$SKEP_JAVA_HOME")" # the JVM options `bin/skep server` runs with
 
 freeport() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -95,7 +97,7 @@ node "$here/hello.js" "$backend_port" >"$tmp/backend.log" 2>&1 & backend_pid=$!;
 wait_port "$backend_port"
 
 skep_port=$(freeport)
-"$java" -Xms256m -Xmx256m --enable-native-access=ALL-UNNAMED -Dskep.access.level=OFF -cp "$cp" \
+"$java" "${SKEP_SERVER_OPTS[@]}" -Dskep.access.level=OFF -cp "$cp" \
   dev.skep.route.bench.BenchRouter "$skep_port" 1 "$backend_port" >"$tmp/skep.log" 2>&1 & skep_pid=$!
 pids+=("$skep_pid")
 

@@ -3,14 +3,13 @@ package dev.skep.route.proxy;
 import dev.skep.route.Backend;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The backend end of a connection: hands what the backend sends to the exchange it is leased to,
- * and leaves the pool when it closes while idle.
+ * and leaves the pool when it closes while idle or stays idle past the pool idle timeout.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
@@ -19,6 +18,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final ProxyContext proxy;
     private final Backend backend;
     private Exchange exchange;
+    private LazyTimer poolIdle;
     private int served;
 
     BackendHandler(ProxyContext proxy, Backend backend) {
@@ -26,13 +26,24 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         this.backend = backend;
     }
 
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        poolIdle = new LazyTimer(ctx.executor(), () -> {
+            if (exchange == null) {
+                ctx.close();
+            }
+        });
+    }
+
     void bind(Exchange e) {
         exchange = e;
+        poolIdle.disarm();
     }
 
     void unbind() {
         exchange = null;
         served++;
+        poolIdle.arm(proxy.config().poolIdleTimeout().toNanos());
     }
 
     /** Whether this connection carried an exchange before (a reused keep-alive connection). */
@@ -68,6 +79,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        poolIdle.stop();
         Exchange e = exchange;
         if (e != null) {
             exchange = null;
@@ -75,15 +87,6 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         } else {
             proxy.pool(ctx.channel().eventLoop()).remove(backend, ctx.channel());
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && exchange == null) {
-            ctx.close();
-            return;
-        }
-        ReferenceCountUtil.release(evt);
     }
 
     @Override

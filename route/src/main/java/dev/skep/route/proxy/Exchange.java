@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its response, from the request head to the last response byte, on the client's
@@ -77,7 +75,7 @@ final class Exchange {
     private int status;
     private long responseBytes;
     private boolean done;
-    private ScheduledFuture<?> responseTimer;
+    private boolean responseTimerArmed;
 
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
              AppRoute route, String requestId, long maxBody, boolean clientKeepAlive) {
@@ -372,7 +370,6 @@ final class Exchange {
         front.upgraded();
         HttpClientCodec codec = backendCh.pipeline().get(HttpClientCodec.class);
         codec.removeOutboundHandler();
-        backendCh.pipeline().remove(BackendInitializer.IDLE);
         backendCh.pipeline().remove(codec);
         record(status);
         client.flush();
@@ -415,21 +412,21 @@ final class Exchange {
     }
 
     private void startResponseTimer() {
-        if (responseTimer == null && !responseStarted) {
-            long nanos = proxy.config().backendTimeout().toNanos();
-            responseTimer = client.executor().schedule(this::timedOut, nanos, TimeUnit.NANOSECONDS);
+        if (!responseTimerArmed && !responseStarted) {
+            responseTimerArmed = true;
+            front.responseTimer().arm(proxy.config().backendTimeout().toNanos());
         }
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
+        if (responseTimerArmed) {
+            responseTimerArmed = false;
+            front.responseTimer().disarm();
         }
     }
 
-    private void timedOut() {
-        responseTimer = null;
+    void timedOut() {
+        responseTimerArmed = false;
         if (done || responseStarted) {
             return;
         }

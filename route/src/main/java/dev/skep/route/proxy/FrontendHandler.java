@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +42,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final boolean tls;
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
+    private HeaderTimeout headerTimeout;
+    /** Closes a keep-alive connection that carries no request for the idle timeout. */
+    private LazyTimer idle;
+    /** The backend must start its response within the backend timeout; armed by the exchange. */
+    private LazyTimer responseTimer;
     private Exchange current;
     private boolean closing;
     private boolean upgraded;
@@ -55,15 +59,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.headerTimeout = ctx.pipeline().get(HeaderTimeout.class);
+        this.idle = new LazyTimer(ctx.executor(), this::idleExpired);
+        this.responseTimer = new LazyTimer(ctx.executor(), () -> {
+            if (current != null) {
+                current.timedOut();
+            }
+        });
         if (ctx.channel().isActive()) { // added after TLS and ALPN, or on an HTTP/2 stream
+            idle.arm(proxy.config().idleTimeout().toNanos());
             ctx.read();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        idle.arm(proxy.config().idleTimeout().toNanos());
         ctx.read();
         ctx.fireChannelActive();
+    }
+
+    private void idleExpired() {
+        if (current == null && !upgraded && !closing) {
+            closing = true;
+            ctx.close();
+        }
     }
 
     @Override
@@ -101,6 +121,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
+        idle.stop();
+        responseTimer.stop();
         Object m;
         while ((m = inbox.poll()) != null) {
             ReferenceCountUtil.release(m);
@@ -123,11 +145,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     closing = true;
                     ctx.close();
                 }
-            }
-        } else if (evt instanceof IdleStateEvent) {
-            if (current == null && !upgraded) {
-                closing = true;
-                ctx.close();
             }
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -181,9 +198,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startExchange(HttpRequest req) {
-        HeaderTimeout timeout = ctx.pipeline().get(HeaderTimeout.class);
-        if (timeout != null) {
-            timeout.headReceived();
+        idle.disarm();
+        if (headerTimeout != null) {
+            headerTimeout.headReceived();
         }
         RouterConfig config = proxy.config();
         String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
@@ -291,9 +308,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closeAfterFlush();
             return;
         }
-        HeaderTimeout timeout = ctx.pipeline().get(HeaderTimeout.class);
-        if (timeout != null) {
-            timeout.awaitNextHead();
+        idle.arm(proxy.config().idleTimeout().toNanos());
+        if (headerTimeout != null) {
+            headerTimeout.awaitNextHead();
         }
         drain();
         maybeRead();
@@ -314,6 +331,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** After a 101: the HTTP codec and timeouts leave; bytes are relayed as they are. */
     void upgraded() {
         upgraded = true;
+        idle.stop();
+        headerTimeout = null;
         HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
         if (codec != null) {
             codec.removeOutboundHandler();
@@ -322,6 +341,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (codec != null) {
             ctx.pipeline().remove(codec);
         }
+    }
+
+    LazyTimer responseTimer() {
+        return responseTimer;
     }
 
     boolean isIdle() {

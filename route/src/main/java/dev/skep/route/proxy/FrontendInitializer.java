@@ -7,16 +7,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-
-import java.util.concurrent.TimeUnit;
 
 /** The pipeline of one client connection, as a list of named steps. */
 public final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
 
     static final String LIMIT = "limit";
     static final String HEADER_TIMEOUT = "header-timeout";
-    static final String IDLE = "idle";
     static final String HTTP = "http";
     static final String PROXY = "proxy";
 
@@ -42,9 +38,9 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
         p.addLast(PROXY, new FrontendHandler(proxy, tls));
     }
 
+    /** The idle timeout between requests is the proxy handler's own (it knows when none is in flight). */
     static void addTimeoutHandlers(ChannelPipeline p, RouterConfig config) {
         p.addLast(HEADER_TIMEOUT, new HeaderTimeout(config.headerTimeout()));
-        p.addLast(IDLE, new IdleStateHandler(0, 0, config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     static void addHttp1Codec(ChannelPipeline p, RouterConfig config) {
@@ -58,9 +54,6 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
     static void removeForUpgrade(ChannelPipeline p) {
         if (p.get(HEADER_TIMEOUT) != null) {
             p.remove(HEADER_TIMEOUT);
-        }
-        if (p.get(IDLE) != null) {
-            p.remove(IDLE);
         }
     }
 }

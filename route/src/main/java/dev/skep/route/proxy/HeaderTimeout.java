@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Slow-client guard, placed before the HTTP codec: a request head must arrive within the timeout,
@@ -20,7 +18,7 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private final long timeoutNanos;
-    private ScheduledFuture<?> timer;
+    private LazyTimer timer;
     private boolean waiting = true;
     private boolean bytesSeen;
 
@@ -30,14 +28,19 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        arm(ctx);
+        timer.arm(timeoutNanos);
         ctx.fireChannelActive();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        timer = new LazyTimer(ctx.executor(), () -> {
+            if (waiting) {
+                ctx.fireUserEventTriggered(new Expired(bytesSeen));
+            }
+        });
         if (ctx.channel().isActive()) {
-            arm(ctx);
+            timer.arm(timeoutNanos);
         }
     }
 
@@ -45,7 +48,9 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (waiting && msg instanceof ByteBuf b && b.isReadable()) {
             bytesSeen = true;
-            arm(ctx);
+            if (!timer.armed()) { // counted from the first byte of the head
+                timer.arm(timeoutNanos);
+            }
         }
         ctx.fireChannelRead(msg);
     }
@@ -54,7 +59,7 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     void headReceived() {
         waiting = false;
         bytesSeen = false;
-        cancel();
+        timer.disarm();
     }
 
     /** The frontend finished a response and waits for the next request on this connection. */
@@ -62,32 +67,14 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
         waiting = true;
     }
 
-    private void arm(ChannelHandlerContext ctx) {
-        if (timer == null) {
-            timer = ctx.executor().schedule(() -> {
-                timer = null;
-                if (waiting) {
-                    ctx.fireUserEventTriggered(new Expired(bytesSeen));
-                }
-            }, timeoutNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
         ctx.fireChannelInactive();
     }
 }
