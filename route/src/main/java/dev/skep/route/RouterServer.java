@@ -78,8 +78,8 @@ public final class RouterServer implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        proxy.dialer((backend, loop) -> backends.clone(loop)
-                .handler(new BackendInitializer(proxy, backend))
+        proxy.dialer((backend, loop, raw) -> backends.clone(loop)
+                .handler(new BackendInitializer(proxy, backend, raw))
                 .connect(proxy.address(backend)));
         listener = bind(config.port(), new FrontendInitializer(proxy));
         if (config.httpsPort() >= 0) {

@@ -17,13 +17,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext proxy;
     private final Backend backend;
+    private final boolean raw;
     private Exchange exchange;
     private LazyTimer poolIdle;
     private int served;
 
-    BackendHandler(ProxyContext proxy, Backend backend) {
+    BackendHandler(ProxyContext proxy, Backend backend, boolean raw) {
         this.proxy = proxy;
         this.backend = backend;
+        this.raw = raw;
     }
 
     @Override
@@ -85,7 +87,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             exchange = null;
             e.backendClosed();
         } else {
-            proxy.pool(ctx.channel().eventLoop()).remove(backend, ctx.channel());
+            proxy.pool(ctx.channel().eventLoop(), raw).remove(backend, ctx.channel());
         }
     }
 

@@ -6,26 +6,36 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 
 /** The pipeline of one backend connection, in named steps. */
 public final class BackendInitializer extends ChannelInitializer<Channel> {
 
     static final String HTTP = "http";
+    static final String RESPONSE = "response";
     static final String PROXY = "proxy";
 
     private final ProxyContext proxy;
     private final Backend backend;
+    private final boolean raw;
 
-    public BackendInitializer(ProxyContext proxy, Backend backend) {
+    /** {@code raw}: responses are read as bytes by {@link ResponseReader}, for HTTP/1.1 clients. */
+    public BackendInitializer(ProxyContext proxy, Backend backend, boolean raw) {
         this.proxy = proxy;
         this.backend = backend;
+        this.raw = raw;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        addHttp1Codec(p);
-        p.addLast(PROXY, new BackendHandler(proxy, backend));
+        if (raw) {
+            p.addLast(HTTP, new HttpRequestEncoder());
+            p.addLast(RESPONSE, new ResponseReader());
+        } else {
+            addHttp1Codec(p);
+        }
+        p.addLast(PROXY, new BackendHandler(proxy, backend, raw));
     }
 
     static void addHttp1Codec(ChannelPipeline p) {

@@ -19,10 +19,13 @@ final class BackendPool {
     private static final int MAX_IDLE_PER_BACKEND = 256;
 
     private final ProxyContext proxy;
+    private final boolean raw;
     private final Map<Backend, ArrayDeque<Channel>> idle = new HashMap<>();
 
-    BackendPool(ProxyContext proxy) {
+    /** {@code raw}: connections whose responses are read as bytes (see {@link Dialer}). */
+    BackendPool(ProxyContext proxy, boolean raw) {
         this.proxy = proxy;
+        this.raw = raw;
     }
 
     ChannelFuture acquire(Backend b, EventLoop loop) {
@@ -33,7 +36,7 @@ final class BackendPool {
                 return ch.newSucceededFuture();
             }
         }
-        return proxy.dialer().dial(b, loop);
+        return proxy.dialer().dial(b, loop, raw);
     }
 
     /** Takes back a connection whose exchange ended cleanly; closes it when it should not be reused. */

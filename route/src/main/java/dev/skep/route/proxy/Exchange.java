@@ -38,6 +38,9 @@ import java.util.Set;
  * </pre>
  * Backpressure: client bytes are read only while the backend is writable, backend bytes only while
  * the client is writable; both flushed once per read burst.
+ * <p>
+ * A <em>raw</em> exchange (an HTTP/1.1 client, no upgrade) reads the response with {@link ResponseReader}
+ * and writes it on as bytes, only its head rewritten; the others read and write Netty's HTTP objects.
  */
 final class Exchange {
 
@@ -54,6 +57,7 @@ final class Exchange {
     private final boolean upgradeRequested;
     private final boolean http10;
     private final boolean head;
+    private final boolean raw;
     private final long maxBody;
     private final long startNanos = System.nanoTime();
     private final Set<Backend> tried = new HashSet<>(4);
@@ -71,6 +75,8 @@ final class Exchange {
     private boolean switching;
     private boolean spliced;
     private boolean backendKeepAlive;
+    /** A raw body that ends with the backend's close, sent on to the client in chunks. */
+    private boolean rechunk;
     private boolean closeClient;
     private int status;
     private long responseBytes;
@@ -78,7 +84,7 @@ final class Exchange {
     private boolean responseTimerArmed;
 
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
-             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive) {
+             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw) {
         this.front = front;
         this.client = client;
         this.proxy = proxy;
@@ -86,6 +92,7 @@ final class Exchange {
         this.route = route;
         this.requestId = requestId;
         this.maxBody = maxBody;
+        this.raw = raw;
         this.path = pathOf(request.uri());
         this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.head = request.method().equals(HttpMethod.HEAD);
@@ -132,7 +139,7 @@ final class Exchange {
         backend = b;
         proxy.loads().started(b);
         counted = true;
-        ChannelFuture f = proxy.pool(client.channel().eventLoop()).acquire(b, client.channel().eventLoop());
+        ChannelFuture f = proxy.pool(client.channel().eventLoop(), raw).acquire(b, client.channel().eventLoop());
         if (f.isDone()) {
             connected(b, f);
         } else {
@@ -166,6 +173,9 @@ final class Exchange {
         backendCh = ch;
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.bind(this);
+        if (raw) {
+            ch.pipeline().get(ResponseReader.class).expect(head);
+        }
         ch.write(request);
         if (requestComplete) { // a replay after a reset: the body-less request ends here
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -250,7 +260,9 @@ final class Exchange {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse r) {
+        if (raw) {
+            fromBackendRaw(msg);
+        } else if (msg instanceof HttpResponse r) {
             responseHead(r);
         } else if (msg instanceof HttpContent c) {
             responseContent(c);
@@ -283,6 +295,52 @@ final class Exchange {
         ProxyHeaders.forResponse(r.headers(), false, requestId);
         frame(r);
         front.write(r);
+    }
+
+    private void fromBackendRaw(Object msg) {
+        if (msg instanceof ByteBuf body) {
+            responseBytes += body.readableBytes();
+            front.writeRaw(rechunk ? RawResponse.chunk(client.alloc(), body) : body);
+        } else if (msg instanceof RawResponse.Head h) {
+            rawHead(h);
+        } else if (msg == RawResponse.END) {
+            if (rechunk) {
+                front.writeRaw(RawResponse.lastChunk(client.alloc()));
+            }
+            finish();
+        } else if (msg instanceof RawResponse.Malformed m) {
+            log.warn("app {}: instance {} sent a malformed response ({}), request {}", route.app(), backend,
+                    m.reason(), requestId);
+            fail(HttpResponseStatus.BAD_GATEWAY);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void rawHead(RawResponse.Head h) {
+        try {
+            if (h.status == 101) { // never asked for: raw exchanges carry no upgrade
+                log.warn("app {}: instance {} switched protocols unasked, request {}", route.app(), backend,
+                        requestId);
+                fail(HttpResponseStatus.BAD_GATEWAY);
+                return;
+            }
+            responseStarted = true;
+            cancelResponseTimer();
+            if (h.informational()) { // 100 Continue, 103 Early Hints: the final head follows
+                front.writeRaw(h.encode(client.alloc(), requestId, false));
+                return;
+            }
+            status = h.status;
+            backendKeepAlive = h.keepAlive;
+            rechunk = h.framing == RawResponse.Framing.UNTIL_CLOSE;
+            if (!requestComplete || proxy.draining()) {
+                closeClient = true;
+            }
+            front.writeRaw(h.encode(client.alloc(), requestId, closeClient));
+        } finally {
+            h.release();
+        }
     }
 
     /** Chooses how the body is delimited towards the client and whether its connection stays open. */
@@ -352,7 +410,7 @@ final class Exchange {
         Channel ch = backendCh;
         backendHandler.unbind();
         if (requestComplete && backendKeepAlive && !proxy.draining()) {
-            proxy.pool(client.channel().eventLoop()).release(backend, ch);
+            proxy.pool(client.channel().eventLoop(), raw).release(backend, ch);
         } else {
             ch.close();
         }

@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -43,6 +45,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> inbox = new ArrayDeque<>(4);
     private ChannelHandlerContext ctx;
     private HeaderTimeout headerTimeout;
+    /** HTTP/1 only (null on an HTTP/2 stream): the encoder of error pages, and its context for raw writes. */
+    private ClientResponseEncoder encoder;
+    private ChannelHandlerContext rawOut;
     /** Closes a keep-alive connection that carries no request for the idle timeout. */
     private LazyTimer idle;
     /** The backend must start its response within the backend timeout; armed by the exchange. */
@@ -60,6 +65,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.headerTimeout = ctx.pipeline().get(HeaderTimeout.class);
+        this.encoder = ctx.pipeline().get(ClientResponseEncoder.class);
+        this.rawOut = encoder == null ? null : ctx.pipeline().context(encoder);
         this.idle = new LazyTimer(ctx.executor(), this::idleExpired);
         this.responseTimer = new LazyTimer(ctx.executor(), () -> {
             if (current != null) {
@@ -199,6 +206,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void startExchange(HttpRequest req) {
         idle.disarm();
+        if (encoder != null) {
+            encoder.headRequest(req.method().equals(HttpMethod.HEAD));
+        }
         if (headerTimeout != null) {
             headerTimeout.headReceived();
         }
@@ -244,8 +254,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         int localPort = ctx.channel().localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
         // read before the hop-by-hop Connection header is stripped for the backend
         boolean clientKeepAlive = HttpUtil.isKeepAlive(req);
+        // HTTP/1.1 responses go out as the backend framed them; HTTP/1.0, upgrades and HTTP/2 need objects
+        boolean raw = rawOut != null && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && !ProxyHeaders.isUpgrade(req.headers());
         ProxyHeaders.forRequest(req.headers(), peer, tls, localPort, requestId);
-        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive);
+        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
         current.start();
     }
 
@@ -284,6 +297,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Writes an error page; then waits for the next request, or closes. */
     void sendError(HttpResponseStatus s, HttpRequest req, String requestId, boolean close) {
+        if (req == null && encoder != null) {
+            encoder.headRequest(false); // a timeout between requests: not the last request's answer
+        }
         String accept = req == null ? null : req.headers().get(HttpHeaderNames.ACCEPT);
         FullHttpResponse r = ErrorPages.response(s, accept, requestId, ctx.alloc());
         if (close || proxy.draining()) {
@@ -300,6 +316,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     void write(Object msg) {
         ctx.write(msg, ctx.voidPromise());
+    }
+
+    /** Bytes already in HTTP/1.1 form: past the encoder. */
+    void writeRaw(ByteBuf bytes) {
+        rawOut.write(bytes, rawOut.voidPromise());
     }
 
     void exchangeDone(boolean close) {
@@ -333,13 +354,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         upgraded = true;
         idle.stop();
         headerTimeout = null;
-        HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
-        if (codec != null) {
-            codec.removeOutboundHandler();
+        if (encoder != null) {
+            ctx.pipeline().remove(encoder);
+            encoder = null;
+            rawOut = null;
         }
         FrontendInitializer.removeForUpgrade(ctx.pipeline());
-        if (codec != null) {
-            ctx.pipeline().remove(codec);
+        HttpRequestDecoder decoder = ctx.pipeline().get(HttpRequestDecoder.class);
+        if (decoder != null) {
+            ctx.pipeline().remove(decoder); // hands on bytes it held: the first of the upgraded protocol
         }
     }
 

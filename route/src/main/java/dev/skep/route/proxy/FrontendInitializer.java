@@ -6,7 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 
 /** The pipeline of one client connection, as a list of named steps. */
 public final class FrontendInitializer extends ChannelInitializer<SocketChannel> {
@@ -14,6 +14,7 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
     static final String LIMIT = "limit";
     static final String HEADER_TIMEOUT = "header-timeout";
     static final String HTTP = "http";
+    static final String HTTP_OUT = "http-out";
     static final String PROXY = "proxy";
 
     private final ProxyContext proxy;
@@ -43,12 +44,14 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
         p.addLast(HEADER_TIMEOUT, new HeaderTimeout(config.headerTimeout()));
     }
 
+    /** Decoder and encoder as two steps: raw responses are written from the encoder's context, past it. */
     static void addHttp1Codec(ChannelPipeline p, RouterConfig config) {
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxUrlBytes() + 64)
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(64 * 1024);
-        p.addLast(HTTP, new HttpServerCodec(decoder));
+        p.addLast(HTTP, new HttpRequestDecoder(decoder));
+        p.addLast(HTTP_OUT, new ClientResponseEncoder());
     }
 
     static void removeForUpgrade(ChannelPipeline p) {

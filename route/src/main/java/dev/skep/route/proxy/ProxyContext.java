@@ -23,6 +23,7 @@ public final class ProxyContext {
     private final TrafficCounters traffic = new TrafficCounters();
     private final AccessLog accessLog = new AccessLog();
     private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, BackendPool> rawPools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private volatile Dialer dialer;
     private volatile RouteTable table = RouteTable.empty();
@@ -57,6 +58,7 @@ public final class ProxyContext {
         live = nextLive;
         loads.retain(nextLive);
         pools.forEach((loop, pool) -> loop.execute(pool::closeIdleNotLive));
+        rawPools.forEach((loop, pool) -> loop.execute(pool::closeIdleNotLive));
     }
 
     /** The backend's address, resolved when the table arrived (never on an event loop). */
@@ -81,8 +83,10 @@ public final class ProxyContext {
         return accessLog;
     }
 
-    BackendPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new BackendPool(this));
+    /** The loop's pool of backend connections of one kind ({@code raw}: see {@link Dialer}). */
+    BackendPool pool(EventLoop loop, boolean raw) {
+        return raw ? rawPools.computeIfAbsent(loop, l -> new BackendPool(this, true))
+                : pools.computeIfAbsent(loop, l -> new BackendPool(this, false));
     }
 
     Dialer dialer() {
@@ -101,6 +105,7 @@ public final class ProxyContext {
     public void startDraining() {
         draining = true;
         pools.forEach((loop, pool) -> loop.execute(pool::closeAllIdle));
+        rawPools.forEach((loop, pool) -> loop.execute(pool::closeAllIdle));
     }
 
     AtomicInteger exchanges() {

@@ -46,8 +46,8 @@ class FrontendPipelineTest {
     void setUp() {
         RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
         proxy = new ProxyContext(config, new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
-        proxy.dialer((b, loop) -> {
-            backend = new EmbeddedChannel(new BackendInitializer(proxy, b));
+        proxy.dialer((b, loop, raw) -> {
+            backend = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
             return backend.newSucceededFuture();
         });
         proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
@@ -140,7 +140,7 @@ class FrontendPipelineTest {
         send(c, "GET / HTTP/1.1\r\nHost: shop.test\r\n\r\n");
         outbound(backend);
         send(backend, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-        assertThat(proxy.pool(c.eventLoop()).idleCount(SHOP_1)).isEqualTo(1);
+        assertThat(proxy.pool(c.eventLoop(), true).idleCount(SHOP_1)).isEqualTo(1); // an HTTP/1.1 client: raw
         assertThat(proxy.loads().outstanding(SHOP_1)).isZero();
         assertThat(proxy.traffic().snapshot().get(SHOP).status2xx()).isEqualTo(1);
     }
