@@ -227,7 +227,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         int localPort = ctx.channel().localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
         // read before the hop-by-hop Connection header is stripped for the backend
         boolean clientKeepAlive = HttpUtil.isKeepAlive(req);
-        ProxyHeaders.forRequest(req.headers(), peer, tls, localPort, requestId);
+        ForwardedHeaders.forRequest(req.headers(), peer, tls, localPort, requestId, config.trustedProxies());
         current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive);
         current.start();
     }
