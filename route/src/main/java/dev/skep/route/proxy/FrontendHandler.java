@@ -209,6 +209,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
             return;
         }
+        if (!tls) {
+            FullHttpResponse redirect = proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc());
+            if (redirect != null) {
+                local(redirect, req, requestId, route, !Exchange.bodyless(req));
+                return;
+            }
+        }
         if (route.backends().isEmpty()) {
             local(HttpResponseStatus.SERVICE_UNAVAILABLE, req, requestId, route, !Exchange.bodyless(req));
             return;
@@ -251,6 +258,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A response made here, not by an app: routing and limit errors. */
     private void local(HttpResponseStatus s, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+        local(ErrorPages.response(s, accept, requestId, ctx.alloc()), req, requestId, route, close);
+    }
+
+    /** A response made here (an error page, a redirect): counted, logged, written. */
+    private void local(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        HttpResponseStatus s = r.status();
         long start = System.nanoTime();
         if (route != null) {
             proxy.traffic().record(route.app(), s.code(), System.nanoTime() - start);
@@ -262,13 +276,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
                     req.method().name(), q < 0 ? uri : uri.substring(0, q), s.code(), 0, 0, requestId));
         }
-        sendError(s, req, requestId, close || !HttpUtil.isKeepAlive(req));
+        send(r, close || !HttpUtil.isKeepAlive(req));
     }
 
     /** Writes an error page; then waits for the next request, or closes. */
     void sendError(HttpResponseStatus s, HttpRequest req, String requestId, boolean close) {
         String accept = req == null ? null : req.headers().get(HttpHeaderNames.ACCEPT);
-        FullHttpResponse r = ErrorPages.response(s, accept, requestId, ctx.alloc());
+        send(ErrorPages.response(s, accept, requestId, ctx.alloc()), close);
+    }
+
+    private void send(FullHttpResponse r, boolean close) {
         if (close || proxy.draining()) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closing = true;
