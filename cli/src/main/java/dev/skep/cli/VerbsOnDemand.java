@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
-            "rollback", "domains", "delete", "events", "top", "alerts", "users", "tokens", "audit", "version", "help");
+            "rollback", "domains", "set", "certs", "delete", "events", "top", "alerts", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -39,6 +39,8 @@ final class VerbsOnDemand extends CommandLine {
             case "env" -> new EnvCommand();
             case "rollback" -> new RollbackCommand();
             case "domains" -> new DomainsCommand();
+            case "set" -> new SetCommand();
+            case "certs" -> new CertsCommand();
             case "delete" -> new DeleteCommand();
             case "events" -> new EventsCommand();
             case "top" -> new TopCommand();

@@ -220,6 +220,13 @@ public final class SkepClient implements AutoCloseable {
                 DomainsView.class);
     }
 
+    // --- route settings and certificates ---
+
+    /** The app's route settings (body limit, HTTPS only) and HTTPS certificates. */
+    public EdgeClient edge() {
+        return new EdgeClient(this);
+    }
+
     // --- users, tokens, audit ---
 
     /** Users, tokens and the audit log. */

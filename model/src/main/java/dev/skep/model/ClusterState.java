@@ -74,6 +74,15 @@ public interface ClusterState {
         return new ClusterSnapshot(apps, releases, agents(), assignments(), instances());
     }
 
+    /**
+     * Every app's document of one name (see {@link AppDocuments}) decoded as {@code type}, served like
+     * {@link #snapshot()} (from a cache that may lag by milliseconds); unreadable ones are left out. For the
+     * routers, which read settings of all apps on every change. None unless the implementation keeps them.
+     */
+    default <T> java.util.Map<AppId, T> documents(String name, Class<T> type) {
+        return java.util.Map.of();
+    }
+
     // --- notification ---
 
     /** Runs the listener (on a state thread, must not block) after any change; close to stop. */

@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param backends     the ready instances; empty means the app exists but cannot serve (503)
  * @param maxBodyBytes the largest request body accepted, or 0 for the router's default
+ * @param httpsOnly    plain-HTTP requests are redirected to https (when the router has an HTTPS listener)
  */
-public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes) {
+public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes, boolean httpsOnly) {
 
     public AppRoute {
         if (app == null) {
@@ -23,6 +24,10 @@ public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes) {
     }
 
     public AppRoute(AppId app, List<Backend> backends) {
-        this(app, backends, 0);
+        this(app, backends, 0, false);
+    }
+
+    public AppRoute(AppId app, List<Backend> backends, long maxBodyBytes) {
+        this(app, backends, maxBodyBytes, false);
     }
 }

@@ -3,6 +3,7 @@ package dev.skep.route;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.RouteSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,12 @@ public final class RouteTable {
      * name; {@link DomainConflicts} lets the API refuse such a claim before it is stored.
      */
     public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain) {
+        return build(apps, instances, baseDomain, Map.of());
+    }
+
+    /** As {@link #build(List, List, String)}, with each app's route settings (absent: the defaults). */
+    public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain,
+                                   Map<AppId, RouteSettings> settings) {
         Map<AppId, List<Backend>> ready = new HashMap<>();
         instances.stream()
                 .filter(InstanceStatus::ready)
@@ -70,7 +77,9 @@ public final class RouteTable {
         Map<String, AppRoute> wildcard = new HashMap<>();
         Map<String, AppId> owner = new HashMap<>();
         for (AppSpec app : byName(apps)) {
-            AppRoute route = new AppRoute(app.id(), ready.getOrDefault(app.id(), List.of()));
+            RouteSettings s = settings.getOrDefault(app.id(), RouteSettings.DEFAULTS);
+            AppRoute route = new AppRoute(app.id(), ready.getOrDefault(app.id(), List.of()), s.maxBodyBytes(),
+                    s.httpsOnly());
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {
@@ -92,7 +101,7 @@ public final class RouteTable {
     }
 
     /** The hosts an app answers at: its default host first, then its valid domains. */
-    static Set<String> hostsOf(AppSpec app, String baseDomain) {
+    public static Set<String> hostsOf(AppSpec app, String baseDomain) {
         Set<String> hosts = new LinkedHashSet<>();
         hosts.add(defaultHost(app.id(), baseDomain));
         for (String domain : app.domains()) {

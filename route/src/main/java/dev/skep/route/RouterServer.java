@@ -2,6 +2,7 @@ package dev.skep.route;
 
 import dev.skep.route.proxy.BackendInitializer;
 import dev.skep.route.proxy.BackendLoads;
+import dev.skep.route.proxy.CertificateSync;
 import dev.skep.route.proxy.Certificates;
 import dev.skep.route.proxy.FrontendInitializer;
 import dev.skep.route.proxy.ProxyContext;
@@ -43,6 +44,7 @@ public final class RouterServer implements AutoCloseable {
     private final Transport transport;
     private final ProxyContext proxy;
     private final Certificates certificates = new Certificates();
+    private final CertificateSync certificateSync = new CertificateSync(certificates);
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private EventLoopGroup group;
     private Channel listener;
@@ -84,7 +86,9 @@ public final class RouterServer implements AutoCloseable {
         listener = bind(config.port(), new FrontendInitializer(proxy));
         if (config.httpsPort() >= 0) {
             httpsListener = bind(config.httpsPort(), new TlsInitializer(proxy, certificates));
+            proxy.httpsRedirect().listening(httpsPort());
         }
+        proxy.httpsRedirect().tableChanged(proxy.table());
         log.info("router listening on {}:{}{} ({}, {} event loops)", config.bindAddress(), port(),
                 httpsListener == null ? "" : ", https on " + httpsPort(), transport.name(),
                 config.workerThreads() == 0 ? "auto" : config.workerThreads());
@@ -126,6 +130,14 @@ public final class RouterServer implements AutoCloseable {
         certificates.add(domain, certPem, keyPem);
     }
 
+    /**
+     * Makes these (domain to PEM, from the state) the certificates served by SNI besides the default and those
+     * added with {@link #addCertificate}: new and changed ones are loaded, those left out removed. One caller.
+     */
+    public void syncCertificates(java.util.Map<String, CertificatePem> wanted) {
+        certificateSync.apply(wanted);
+    }
+
     /** The certificate for HTTPS clients whose SNI name has no certificate of its own (or no SNI). */
     public void setDefaultCertificate(String certPem, String keyPem) {
         certificates.setDefault(certPem, keyPem);
@@ -151,6 +163,7 @@ public final class RouterServer implements AutoCloseable {
     /** Swaps the route table atomically; requests in flight keep the backend they have. */
     public void update(RouteTable table) {
         proxy.update(table);
+        proxy.httpsRedirect().tableChanged(table);
     }
 
     public RouteTable table() {

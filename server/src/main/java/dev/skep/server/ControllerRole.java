@@ -139,10 +139,11 @@ final class ControllerRole {
                 monitor == null ? instance -> null : monitor::usage);
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
+        var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
+        var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
-                monitor == null ? new AppRoutes(commands, views, bodies)
-                        : new AppRoutes(commands, views, bodies, monitor.health()),
+                new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
@@ -151,6 +152,9 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
                 bodies));
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
+        groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
+        groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
+                new RouterDomainRules(config.baseDomain()), bodies, clock));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));

@@ -8,16 +8,18 @@ import java.nio.file.Path;
  * @param httpsPort      HTTPS listener port, -1 for none
  * @param tlsCert        PEM certificate chain of the default certificate, or null
  * @param tlsKey         its PKCS#8 PEM key, or null
+ * @param trustedProxies peers whose X-Forwarded-* headers the router keeps ("10.0.0.0/8,fd00::/8"), or null
  */
-public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey) {
+public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey, String trustedProxies) {
 
     public EdgeConfig {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together, found only one of them");
         }
+        dev.skep.route.TrustedProxies.parse(trustedProxies); // refuses a bad range at start-up, naming it
     }
 
     public static EdgeConfig plain() {
-        return new EdgeConfig(-1, null, null);
+        return new EdgeConfig(-1, null, null, null);
     }
 }

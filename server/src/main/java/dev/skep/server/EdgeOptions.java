@@ -1,7 +1,10 @@
 package dev.skep.server;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The router's edge flags, shared by `skep server` and `skep router`. */
 final class EdgeOptions {
@@ -15,7 +18,22 @@ final class EdgeOptions {
     @Option(names = "--tls-key", description = "the unencrypted PKCS#8 PEM key of --tls-cert")
     Path tlsKey;
 
+    @Option(names = "--trusted-proxies", paramLabel = "CIDR[,CIDR...]",
+            description = "load balancers in front of the router: their X-Forwarded-* headers are kept and extended "
+                    + "(default: none, every client's are replaced)")
+    String trustedProxies;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     EdgeConfig config() {
-        return new EdgeConfig(httpsPort, tlsCert, tlsKey);
+        try {
+            return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies);
+        } catch (IllegalArgumentException e) {
+            if (command == null) {
+                throw e;
+            }
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
     }
 }

@@ -1,6 +1,10 @@
 package dev.skep.server;
 
+import dev.skep.model.AppCertificates;
 import dev.skep.model.ClusterState;
+import dev.skep.route.AppRoute;
+import dev.skep.route.CertificatePem;
+import dev.skep.model.RouteSettings;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterServer;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +44,27 @@ final class RouteFeed implements AutoCloseable {
         pending.set(false);
         try {
             var now = state.snapshot();
-            router.update(RouteTable.build(now.apps(), now.instances(), baseDomain));
+            RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain,
+                    state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
+            router.syncCertificates(certificates(table));
+            router.update(table);
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
         }
+    }
+
+    /** The apps' certificates for the hosts they own in this table (a domain an app lost is not served). */
+    private java.util.Map<String, CertificatePem> certificates(RouteTable table) {
+        java.util.Map<String, CertificatePem> wanted = new java.util.HashMap<>();
+        state.documents(AppCertificates.DOCUMENT, AppCertificates.class).forEach((app, doc) -> {
+            for (AppCertificates.Entry e : doc.certificates()) {
+                AppRoute route = table.lookup(e.domain());
+                if (route != null && route.app().equals(app)) {
+                    wanted.put(e.domain(), new CertificatePem(e.certPem(), e.keyPem()));
+                }
+            }
+        });
+        return wanted;
     }
 
     @Override

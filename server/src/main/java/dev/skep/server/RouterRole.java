@@ -14,7 +14,8 @@ final class RouterRole {
 
     static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state) throws IOException {
         EdgeConfig edge = config.edge();
-        RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort());
+        RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
+                .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()));
         if (edge.httpsPort() >= 0) {
             routerConfig = routerConfig.withHttps(edge.httpsPort());
         }
@@ -23,6 +24,11 @@ final class RouterRole {
             router.setDefaultCertificate(Files.readString(edge.tlsCert()), Files.readString(edge.tlsKey()));
         }
         router.start();
+        if (!routerConfig.trustedProxies().isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(RouterRole.class).info(
+                    "event=router.trusted-proxies ranges={} effect=\"their X-Forwarded-* headers are kept\"",
+                    routerConfig.trustedProxies());
+        }
         life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
         return router;
     }

@@ -132,6 +132,26 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         return new dev.skep.model.ClusterSnapshot(apps, releases, agents, assignments, instances);
     }
 
+    @Override
+    public <T> java.util.Map<AppId, T> documents(String name, Class<T> type) {
+        dev.skep.model.AppDocuments.requireName(name);
+        java.util.Map<AppId, T> found = new java.util.HashMap<>();
+        cache.stream().forEach(node -> {
+            String[] parts = node.getPath().split("/"); // "", "skep", "apps", user, app, "documents", name
+            byte[] data = node.getData();
+            if (parts.length != 7 || !parts[2].equals("apps") || !parts[5].equals("documents")
+                    || !parts[6].equals(name) || data == null || data.length == 0) {
+                return;
+            }
+            try {
+                found.put(new AppId(parts[3], parts[4]), Json.read(data, type));
+            } catch (RuntimeException e) {
+                log.warn("event=state.unreadable path={} error=\"{}\"", node.getPath(), e.getMessage());
+            }
+        });
+        return found;
+    }
+
     // --- apps ---
 
     @Override

@@ -22,7 +22,8 @@ import java.util.Map;
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** PATCH /v1/apps/{user}/{app}. */
-    public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health) {
+    public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
+                           Boolean httpsOnly) {
     }
 
     /** POST .../rollback. */
@@ -33,6 +34,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private final AppViews views;
     private final Bodies bodies;
     private final dev.skep.api.HealthSettings health;
+    private final dev.skep.api.RouteSettingsStore routeSettings;
 
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
         this(commands, views, bodies, null);
@@ -40,6 +42,13 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** @param health where {@code {"health": {...}}} goes, or null when this API takes none */
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health) {
+        this(commands, views, bodies, health, null);
+    }
+
+    /** @param routeSettings where {@code {"maxBodyBytes": N, "httpsOnly": true}} go, or null when this API takes none */
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health,
+                     dev.skep.api.RouteSettingsStore routeSettings) {
+        this.routeSettings = routeSettings;
         this.commands = commands;
         this.views = views;
         this.bodies = bodies;
@@ -79,8 +88,16 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void patch(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
-        if (patch.instances() == null && (patch.health() == null || health == null)) {
-            throw SkepException.badRequest("nothing to change", "send {\"instances\": N} or {\"health\": {...}}");
+        boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null);
+        if (patch.instances() == null && (patch.health() == null || health == null) && !route) {
+            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"health\": {...}}, "
+                    + "{\"maxBodyBytes\": N} or {\"httpsOnly\": true}");
+        }
+        if (route) {
+            commands.require(app);
+            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly());
+            Audit.action(ctx, "app.route", app, Map.of("maxBodyBytes", applied.maxBodyBytes(),
+                    "httpsOnly", applied.httpsOnly()));
         }
         if (patch.health() != null) {
             commands.require(app);

@@ -40,6 +40,16 @@ public final class Certificates implements Mapping<String, SslContext> {
         }
     }
 
+    /** Removes the certificate of a domain; its clients get the default (or a wildcard) from now on. */
+    public void remove(String domain) {
+        String d = HostNames.requireDomain(domain);
+        if (HostNames.isWildcard(d)) {
+            wildcard.remove(d.substring(1));
+        } else {
+            exact.remove(d);
+        }
+    }
+
     /** The certificate for clients that send no SNI name, or a name with no certificate of its own. */
     public void setDefault(String certPem, String keyPem) {
         fallback = context("the default certificate", certPem, keyPem);

@@ -236,6 +236,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
             return;
         }
+        if (!tls) {
+            FullHttpResponse redirect = proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc());
+            if (redirect != null) {
+                local(redirect, req, requestId, route, !Exchange.bodyless(req));
+                return;
+            }
+        }
         if (route.backends().isEmpty()) {
             local(HttpResponseStatus.SERVICE_UNAVAILABLE, req, requestId, route, !Exchange.bodyless(req));
             return;
@@ -257,7 +264,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // HTTP/1.1 responses go out as the backend framed them; HTTP/1.0, upgrades and HTTP/2 need objects
         boolean raw = rawOut != null && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && !ProxyHeaders.isUpgrade(req.headers());
-        ProxyHeaders.forRequest(req.headers(), peer, tls, localPort, requestId);
+        ForwardedHeaders.forRequest(req.headers(), peer, tls, localPort, requestId, config.trustedProxies());
         current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
         current.start();
     }
@@ -281,6 +288,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A response made here, not by an app: routing and limit errors. */
     private void local(HttpResponseStatus s, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+        local(ErrorPages.response(s, accept, requestId, ctx.alloc()), req, requestId, route, close);
+    }
+
+    /** A response made here (an error page, a redirect): counted, logged, written. */
+    private void local(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        HttpResponseStatus s = r.status();
         long start = System.nanoTime();
         if (route != null) {
             proxy.traffic().record(route.app(), s.code(), System.nanoTime() - start);
@@ -292,7 +306,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
                     req.method().name(), q < 0 ? uri : uri.substring(0, q), s.code(), 0, 0, requestId));
         }
-        sendError(s, req, requestId, close || !HttpUtil.isKeepAlive(req));
+        send(r, close || !HttpUtil.isKeepAlive(req));
     }
 
     /** Writes an error page; then waits for the next request, or closes. */
@@ -301,7 +315,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             encoder.headRequest(false); // a timeout between requests: not the last request's answer
         }
         String accept = req == null ? null : req.headers().get(HttpHeaderNames.ACCEPT);
-        FullHttpResponse r = ErrorPages.response(s, accept, requestId, ctx.alloc());
+        send(ErrorPages.response(s, accept, requestId, ctx.alloc()), close);
+    }
+
+    private void send(FullHttpResponse r, boolean close) {
         if (close || proxy.draining()) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closing = true;

@@ -22,6 +22,7 @@ public final class ProxyContext {
     private final BackendLoads loads;
     private final TrafficCounters traffic = new TrafficCounters();
     private final AccessLog accessLog = new AccessLog();
+    private final HttpsRedirect httpsRedirect = new HttpsRedirect();
     private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<EventLoop, BackendPool> rawPools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
@@ -77,6 +78,10 @@ public final class ProxyContext {
 
     public TrafficCounters traffic() {
         return traffic;
+    }
+
+    public HttpsRedirect httpsRedirect() {
+        return httpsRedirect;
     }
 
     AccessLog accessLog() {

@@ -136,4 +136,193 @@ class EdgeEndToEndTest {
             assertThat(body.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("hello from alice.shop.");
         }
     }
+
+    // ---- per-app router settings and certificates ----
+
+    static Http.Answer patch(String app, Map<String, ?> body) throws Exception {
+        return Http.send("PATCH", server.api("/v1/apps/" + app), token, "application/json",
+                Http.JSON.writeValueAsBytes(body));
+    }
+
+    /** Sends a request head (and body, when given) to the router; answers the status line and headers. */
+    static String rawHead(String head, byte[] body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.routerPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (body != null) {
+                socket.getOutputStream().write(body);
+            }
+            java.io.InputStream in = socket.getInputStream();
+            StringBuilder b = new StringBuilder();
+            while (!b.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    break;
+                }
+                b.append((char) c);
+            }
+            return b.toString();
+        }
+    }
+
+    static String upload(String host, int bytes) {
+        return "POST /upload HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + bytes + "\r\nConnection: close\r\n\r\n";
+    }
+
+    @Test
+    void aBodyLimitSetThroughTheApiGives413ToThatAppWhileAnotherTakesTheSameBody() throws Exception {
+        byte[] twoMib = new byte[2 << 20];
+        Http.Answer set = patch("alice/shop", Map.of("maxBodyBytes", 1 << 20));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> rawHead(upload("shop.alice.localhost", twoMib.length), null).startsWith("HTTP/1.1 413"));
+        assertThat(rawHead(upload("blog.bob.localhost", twoMib.length), twoMib)).startsWith("HTTP/1.1 200");
+        assertThat(Http.get(server.api("/v1/apps/alice/shop/route"), token).json().get("maxBodyBytes").asLong())
+                .isEqualTo(1 << 20);
+
+        Http.Answer negative = patch("alice/shop", Map.of("maxBodyBytes", -1));
+        assertThat(negative.status()).isEqualTo(400);
+        assertThat(negative.json().get("error").asText()).contains("maxBodyBytes");
+
+        assertThat(patch("alice/shop", Map.of("maxBodyBytes", 0)).status()).isEqualTo(200); // the default again
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> rawHead(upload("shop.alice.localhost", twoMib.length), twoMib).startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void anHttpsOnlyAppRedirectsPlainHttpWith308AndTheCliShowsTheSetting() throws Exception {
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("set", "bob/blog", "--https-only", "--max-body", "50m")).isZero();
+        assertThat(out.toString()).contains("bob/blog: body limit 50 MiB, https only on");
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> rawHead("GET /a?b=1 HTTP/1.1\r\nHost: blog.bob.localhost\r\n\r\n", null)
+                        .startsWith("HTTP/1.1 308"));
+        assertThat(rawHead("GET /a?b=1 HTTP/1.1\r\nHost: blog.bob.localhost\r\n\r\n", null).toLowerCase())
+                .contains("location: https://blog.bob.localhost:" + httpsPort + "/a?b=1\r\n");
+        assertThat(Http.hosted(server.routerPort, "shop.alice.localhost", "/").status()).isEqualTo(200);
+
+        cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("set", "bob/blog", "--https-only=false", "--max-body", "default")).isZero();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Http.hosted(server.routerPort, "blog.bob.localhost", "/").status() == 200);
+    }
+
+    record Pem(String cert, String key) {
+    }
+
+    static Pem selfSigned(String name, String san) throws Exception {
+        Path key = dir.resolve(name.replace('*', '_') + ".key");
+        Path cert = dir.resolve(name.replace('*', '_') + ".crt");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor()).as("openssl makes a certificate for " + name).isZero();
+        return new Pem(java.nio.file.Files.readString(cert), java.nio.file.Files.readString(key));
+    }
+
+    static Http.Answer putCert(String app, String domain, Pem pem) throws Exception {
+        return Http.send("PUT", server.api("/v1/apps/" + app + "/certificates/" + domain), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("cert", pem.cert(), "key", pem.key())));
+    }
+
+    static String servedSubject(String sni) throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                .createSocket("127.0.0.1", httpsPort)) {
+            socket.setSoTimeout(5000);
+            javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName();
+        }
+    }
+
+    @Test
+    void aCertificateAddedThroughTheApiIsServedBySniWithinSecondsAndGoneAfterItsRemoval() throws Exception {
+        assertThat(post("alice/shop", "secure.example.org").status()).isEqualTo(201);
+        assertThat(servedSubject("secure.example.org")).isEqualTo("CN=skep-default");
+        Pem pem = selfSigned("secure.example.org", "DNS:secure.example.org");
+
+        long put = System.nanoTime();
+        Http.Answer added = putCert("alice/shop", "secure.example.org", pem);
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                .until(() -> servedSubject("secure.example.org").equals("CN=secure.example.org"));
+        long liveMs = (System.nanoTime() - put) / 1_000_000;
+        assertThat(liveMs).isLessThan(2000);
+        assertThat(servedSubject("shop.alice.localhost")).isEqualTo("CN=skep-default");
+
+        Http.Answer list = Http.get(server.api("/v1/apps/alice/shop/certificates"), token);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().get(0).get("domain").asText()).isEqualTo("secure.example.org");
+        assertThat(list.json().get(0).get("subject").asText()).isEqualTo("CN=secure.example.org");
+        assertThat(list.json().get(0).get("sans").toString()).contains("secure.example.org");
+        assertThat(list.json().get(0).has("notAfter")).isTrue();
+        assertThat(list.body()).doesNotContain("PRIVATE KEY").doesNotContain("keyPem");
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(Map.of("SKEP_SERVER",
+                "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token), dir, java.time.Clock.systemUTC(), false);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("certs", "ls", "alice/shop")).isZero();
+        assertThat(out.toString()).contains("secure.example.org  CN=secure.example.org");
+
+        assertThat(Http.send("DELETE", server.api("/v1/apps/alice/shop/certificates/secure.example.org"), token, null,
+                null).status()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                .until(() -> servedSubject("secure.example.org").equals("CN=skep-default"));
+        assertThat(Http.send("DELETE", server.api("/v1/apps/alice/shop/certificates/secure.example.org"), token, null,
+                null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void certificatesThatCannotServeTheDomainAreRefusedWithA4xxThatSaysWhy() throws Exception {
+        assertThat(post("bob/blog", "www.example.net").status()).isEqualTo(201);
+        Pem www = selfSigned("www.example.net", "DNS:www.example.net");
+        Pem other = selfSigned("other.example.net", "DNS:other.example.net");
+        Pem wildcard = selfSigned("*.example.net", "DNS:*.example.net");
+
+        Http.Answer notItsHost = putCert("alice/shop", "www.example.net", www);
+        assertThat(notItsHost.status()).isEqualTo(422);
+        assertThat(notItsHost.json().get("error").asText()).contains("not a host of alice/shop");
+
+        Http.Answer wrongName = putCert("bob/blog", "www.example.net", other);
+        assertThat(wrongName.status()).isEqualTo(422);
+        assertThat(wrongName.json().get("error").asText()).contains("other.example.net", "not www.example.net");
+
+        Http.Answer wrongKey = putCert("bob/blog", "www.example.net", new Pem(www.cert(), other.key()));
+        assertThat(wrongKey.status()).isEqualTo(422);
+        assertThat(wrongKey.json().get("error").asText()).contains("key does not belong");
+
+        Http.Answer garbage = putCert("bob/blog", "www.example.net", new Pem("not a cert", www.key()));
+        assertThat(garbage.status()).isEqualTo(400);
+        Http.Answer rsaKey = putCert("bob/blog", "www.example.net", new Pem(www.cert(),
+                "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"));
+        assertThat(rsaKey.status()).isEqualTo(400);
+        assertThat(rsaKey.json().get("detail").asText()).contains("openssl pkcs8");
+
+        assertThat(Http.get(server.api("/v1/apps/bob/blog/certificates"), token).json().size()).isZero();
+        Http.Answer covered = putCert("bob/blog", "www.example.net", wildcard); // *.example.net covers www
+        assertThat(covered.status()).as(covered.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+                .until(() -> servedSubject("www.example.net").equals("CN=*.example.net"));
+    }
 }

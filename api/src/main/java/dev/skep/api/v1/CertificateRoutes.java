@@ -1,0 +1,146 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.ApiJson;
+import dev.skep.api.AppCommands;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.api.DomainRules;
+import dev.skep.api.audit.Audit;
+import dev.skep.api.tls.CertificateCheck;
+import dev.skep.model.AppCertificates;
+import dev.skep.model.AppDocuments;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.SkepException;
+import dev.skep.model.view.CertificateView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An app's HTTPS certificates, chosen by the routers by SNI without a restart:
+ * {@code GET /v1/apps/{user}/{app}/certificates}, {@code PUT|DELETE .../certificates/{domain}}.
+ * A certificate is stored only for one of the app's own hosts, checked (see {@link CertificateCheck}); its key
+ * goes into the state and is never answered.
+ */
+public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
+
+    /** PUT body: PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM key. */
+    public record CertificateUpload(String cert, String key) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(CertificateRoutes.class);
+
+    private final AppDocuments documents;
+    private final AppCommands commands;
+    private final DomainRules rules;
+    private final Bodies bodies;
+    private final Clock clock;
+
+    public CertificateRoutes(AppDocuments documents, AppCommands commands, DomainRules rules, Bodies bodies,
+                             Clock clock) {
+        this.documents = documents;
+        this.commands = commands;
+        this.rules = rules;
+        this.bodies = bodies;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/certificates", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            ctx.json(views(read(app)));
+        });
+        routes.put("/v1/apps/{user}/{app}/certificates/{domain}", this::put);
+        routes.delete("/v1/apps/{user}/{app}/certificates/{domain}", this::delete);
+    }
+
+    private void put(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        AppSpec spec = commands.require(app);
+        String domain = hostOf(spec, ctx.pathParam("domain"));
+        Audit.action(ctx, "app.certificate.put", app, Map.of("domain", domain));
+        CertificateUpload upload = bodies.read(ctx, CertificateUpload.class, null);
+        CertificateCheck.Checked checked = CertificateCheck.check(domain, upload.cert(), upload.key(), clock.instant());
+        AppCertificates now = read(app);
+        if (!now.has(domain) && now.certificates().size() >= AppCertificates.MAX_PER_APP) {
+            throw new SkepException(SkepException.Kind.CONFLICT, app + " has " + AppCertificates.MAX_PER_APP
+                    + " certificates already", "remove one first, or use a wildcard certificate");
+        }
+        AppCertificates next = now.with(new AppCertificates.Entry(domain, upload.cert(), upload.key(),
+                checked.subject(), checked.sans(), checked.notAfter(), clock.instant()));
+        write(app, next);
+        log.info("event=certificate.added app={} domain={} subject=\"{}\" not_after={}", app, domain,
+                checked.subject(), checked.notAfter());
+        ctx.json(views(next));
+    }
+
+    private void delete(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        String domain = normalize(ctx.pathParam("domain"));
+        Audit.action(ctx, "app.certificate.delete", app, Map.of("domain", domain));
+        AppCertificates now = read(app);
+        if (!now.has(domain)) {
+            throw SkepException.notFound(app + " has no certificate for " + domain);
+        }
+        write(app, now.without(domain));
+        log.info("event=certificate.removed app={} domain={}", app, domain);
+        ctx.status(204);
+    }
+
+    /** The domain, normalized, if it is the app's default host or one of its custom domains. */
+    private String hostOf(AppSpec spec, String given) {
+        String domain = normalize(given);
+        if (!domain.equals(rules.defaultHost(spec.id())) && !spec.domains().contains(domain)) {
+            throw new SkepException(SkepException.Kind.UNPROCESSABLE, domain + " is not a host of " + spec.id(),
+                    "add it first: skep domains add " + spec.id() + " " + domain);
+        }
+        return domain;
+    }
+
+    private String normalize(String domain) {
+        try {
+            return rules.normalize(domain);
+        } catch (IllegalArgumentException e) {
+            throw SkepException.badRequest(e.getMessage(), null);
+        }
+    }
+
+    private AppCertificates read(AppId app) {
+        return documents.get(app, AppCertificates.DOCUMENT).map(json -> {
+            try {
+                return ApiJson.MAPPER.readValue(json, AppCertificates.class);
+            } catch (IOException e) {
+                throw new IllegalStateException("certificates of " + app + " are not readable: " + e.getMessage(), e);
+            }
+        }).orElse(AppCertificates.NONE);
+    }
+
+    private void write(AppId app, AppCertificates certificates) {
+        if (certificates.certificates().isEmpty()) {
+            documents.delete(app, AppCertificates.DOCUMENT);
+            return;
+        }
+        try {
+            documents.put(app, AppCertificates.DOCUMENT, ApiJson.MAPPER.writeValueAsString(certificates));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write certificates", e);
+        }
+    }
+
+    private static List<CertificateView> views(AppCertificates certificates) {
+        return certificates.certificates().stream()
+                .sorted(Comparator.comparing(AppCertificates.Entry::domain))
+                .map(e -> new CertificateView(e.domain(), e.subject(), e.sans(), e.notAfter(), e.added()))
+                .toList();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.Caller;
+import dev.skep.api.RouteSettingsStore;
+import dev.skep.model.AppId;
+import io.javalin.config.RoutesConfig;
+
+/** GET /v1/apps/{user}/{app}/route: the app's router settings (body limit, HTTPS only); set them with PATCH. */
+public final class RouteSettingsRoutes implements dev.skep.api.ApiServer.Routes {
+
+    private final RouteSettingsStore settings;
+    private final AppCommands commands;
+
+    public RouteSettingsRoutes(RouteSettingsStore settings, AppCommands commands) {
+        this.settings = settings;
+        this.commands = commands;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/route", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            ctx.json(settings.read(app));
+        });
+    }
+}

@@ -1,0 +1,92 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import dev.skep.model.RouteSettings;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] */
+@Command(name = "set", description = {"Show or change how the routers treat an app's requests; live within a second,",
+    "no new release.", "  skep set alice/shop", "  skep set alice/shop --max-body 50m --https-only",
+    "  skep set alice/shop --max-body default --https-only=false"})
+final class SetCommand implements Callable<Integer> {
+
+    private static final long KIB = 1024;
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
+    AppId app;
+
+    @Option(names = "--max-body", paramLabel = "SIZE",
+            description = "largest request body: bytes, or with k, m, g (1024-based); 'default' for the router's")
+    String maxBody;
+
+    @Option(names = "--https-only", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "answer plain-HTTP requests with a 308 to https (on routers with an HTTPS listener)")
+    Boolean httpsOnly;
+
+    @Override
+    public Integer call() {
+        var edge = skep.client(options).edge();
+        RouteSettings settings = maxBody == null && httpsOnly == null ? edge.routeSettings(app)
+                : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly);
+        skep.out().println(app + ": body limit " + (settings.maxBodyBytes() == 0 ? "the router's default"
+                : size(settings.maxBodyBytes())) + ", https only " + (settings.httpsOnly() ? "on" : "off")
+                + (maxBody == null && httpsOnly == null ? "" : " (live on the routers within a second)"));
+        return SkepCli.EXIT_OK;
+    }
+
+    /** "50m" is 50 MiB; "default" and "0" are the router's default. */
+    long bytes(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("default")) {
+            return 0;
+        }
+        long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 'k' -> KIB;
+            case 'm' -> KIB * KIB;
+            case 'g' -> KIB * KIB * KIB;
+            default -> 1;
+        };
+        String number = unit == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            long n = Long.parseLong(number);
+            if (n < 0 || n > RouteSettings.MAX_BODY_LIMIT / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--max-body must be a size such as 1048576, 512k, 50m "
+                    + "or 1g (or 'default'), found '" + text + "'");
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes % (KIB * KIB * KIB) == 0) {
+            return bytes / (KIB * KIB * KIB) + " GiB";
+        }
+        if (bytes % (KIB * KIB) == 0) {
+            return bytes / (KIB * KIB) + " MiB";
+        }
+        if (bytes % KIB == 0) {
+            return bytes / KIB + " KiB";
+        }
+        return bytes + " bytes";
+    }
+}
