@@ -5,7 +5,10 @@
 # request (utime+stime of the proxy process and its children from /proc, over requests served) per
 # round, then per-target medians and per-round ratios to direct.
 #
-# Usage: bench/router/run.sh [ROUNDS=3] [SECONDS=10] [CONNECTIONS=64]
+# Usage: bench/router/run.sh [ROUNDS=3] [SECONDS=10] [CONNECTIONS=64] [BACKENDS=1]
+#
+# With BACKENDS=2 every proxy balances over two node processes; "direct" is still one of them, so a
+# proxy's ratio to direct can pass 1 (the second backend adds a node process, not a core).
 #
 # skep's router runs from the route module's test classpath (dev.skep.route.bench.BenchRouter, one
 # event loop like nginx's one worker and haproxy's nbthread 1, access log off like nginx's), with the
@@ -18,6 +21,7 @@ repo=$(cd "$here/../.." && pwd)
 rounds=${1:-3}
 secs=${2:-10}
 conns=${3:-64}
+nbackends=${4:-1}
 tmp=$(mktemp -d /tmp/skep-bench-router.XXXXXX)
 pids=()
 
@@ -92,13 +96,21 @@ mkdir -p "$tmp/npm"
   || { log "npm install http-proxy failed"; exit 1; }
 
 # ---- start everything ----
-backend_port=$(freeport)
-node "$here/hello.js" "$backend_port" >"$tmp/backend.log" 2>&1 & backend_pid=$!; pids+=("$backend_pid")
-wait_port "$backend_port"
+backend_ports=()
+for i in $(seq 1 "$nbackends"); do
+  port=$(freeport)
+  node "$here/hello.js" "$port" >"$tmp/backend-$i.log" 2>&1 & pids+=("$!")
+  [ "$i" = 1 ] && backend_pid=$!
+  wait_port "$port"
+  backend_ports+=("$port")
+done
+backend_port=${backend_ports[0]}
+nginx_servers=$(printf 'server 127.0.0.1:%s; ' "${backend_ports[@]}")
+haproxy_servers=$(for i in "${!backend_ports[@]}"; do printf '  server hello%s 127.0.0.1:%s\n' "$i" "${backend_ports[$i]}"; done)
 
 skep_port=$(freeport)
 "$java" "${SKEP_SERVER_OPTS[@]}" -Dskep.access.level=OFF -cp "$cp" \
-  dev.skep.route.bench.BenchRouter "$skep_port" 1 "$backend_port" >"$tmp/skep.log" 2>&1 & skep_pid=$!
+  dev.skep.route.bench.BenchRouter "$skep_port" 1 "${backend_ports[@]}" >"$tmp/skep.log" 2>&1 & skep_pid=$!
 pids+=("$skep_pid")
 
 nginx_port=$(freeport)
@@ -117,7 +129,7 @@ http {
   fastcgi_temp_path $tmp/nginx/fastcgi;
   uwsgi_temp_path $tmp/nginx/uwsgi;
   scgi_temp_path $tmp/nginx/scgi;
-  upstream app { server 127.0.0.1:$backend_port; keepalive 64; }
+  upstream app { $nginx_servers keepalive 64; }
   server {
     listen 127.0.0.1:$nginx_port;
     location / {
@@ -149,13 +161,13 @@ frontend web
   default_backend app
 backend app
   balance roundrobin
-  server hello 127.0.0.1:$backend_port
+$(printf '%b' "$haproxy_servers")
 CONF
 haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.log" 2>&1 & haproxy_pid=$!
 pids+=("$haproxy_pid")
 
 nhp_port=$(freeport)
-NODE_PATH="$tmp/npm/node_modules" node "$here/node-http-proxy.js" "$nhp_port" "$backend_port" >"$tmp/nhp.log" 2>&1 &
+NODE_PATH="$tmp/npm/node_modules" node "$here/node-http-proxy.js" "$nhp_port" "${backend_ports[@]}" >"$tmp/nhp.log" 2>&1 &
 nhp_pid=$!
 pids+=("$nhp_pid")
 
@@ -185,6 +197,7 @@ run_wrk() { # target seconds -> appends a result line
   echo "$t $rps $p50 $p99 $reqs $errs $cpu"
 }
 
+log "backends: $nbackends (direct = the first one alone)"
 log "warming up each target for 15 s (the JVM compiles hot paths in its first seconds)"
 for t in "${targets[@]}"; do run_wrk "$t" 15 >/dev/null; done
 
