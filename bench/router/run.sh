@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Router benchmark: the same node hello backend reached directly and through skep's router, nginx,
-# haproxy and node-http-proxy, in interleaved rounds (direct, skep, nginx, haproxy, node-http-proxy,
-# direct, ...), set up as the anchors were measured (nginx upstream keepalive 64, haproxy http-reuse always). Prints req/s, p50, p99 and the proxy's CPU per
-# request (utime+stime of the proxy process and its children from /proc, over requests served) per
+# haproxy and node-http-proxy, in interleaved rounds (direct, skep, nginx, nginx+fwd, haproxy,
+# node-http-proxy, direct, ...). nginx+fwd is nginx adding the six headers skep's router adds
+# (X-Forwarded-*, Forwarded, X-Request-Id): the backend parses those too, so it serves fewer requests.
+# The anchors are set up as they were measured (nginx upstream keepalive 64, haproxy http-reuse
+# always). Prints req/s, p50, p99 and the proxy's CPU per request (utime+stime of the proxy process and its children from /proc, over requests served) per
 # round, then per-target medians and per-round ratios to direct.
 #
 # Usage: bench/router/run.sh [ROUNDS=3] [SECONDS=10] [CONNECTIONS=64] [BACKENDS=1]
@@ -114,6 +116,7 @@ skep_port=$(freeport)
 pids+=("$skep_pid")
 
 nginx_port=$(freeport)
+nginx_fwd_port=$(freeport)
 mkdir -p "$tmp/nginx/logs"
 cat >"$tmp/nginx/nginx.conf" <<CONF
 worker_processes 1;
@@ -136,6 +139,21 @@ http {
       proxy_pass http://app;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+    }
+  }
+  # like for like: the forwarding headers and request id skep's router adds to every request
+  server {
+    listen 127.0.0.1:$nginx_fwd_port;
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$http_host;
+      proxy_set_header X-Forwarded-Port \$server_port;
+      proxy_set_header Forwarded "for=\$remote_addr;host=\$http_host;proto=\$scheme";
+      proxy_set_header X-Request-Id \$request_id;
     }
   }
 }
@@ -171,12 +189,12 @@ NODE_PATH="$tmp/npm/node_modules" node "$here/node-http-proxy.js" "$nhp_port" "$
 nhp_pid=$!
 pids+=("$nhp_pid")
 
-for p in "$skep_port" "$nginx_port" "$haproxy_port" "$nhp_port"; do wait_port "$p"; done
+for p in "$skep_port" "$nginx_port" "$nginx_fwd_port" "$haproxy_port" "$nhp_port"; do wait_port "$p"; done
 
-targets=(direct skep nginx haproxy node-http-proxy)
-declare -A port_of=([direct]=$backend_port [skep]=$skep_port [nginx]=$nginx_port [haproxy]=$haproxy_port
+targets=(direct skep nginx nginx+fwd haproxy node-http-proxy)
+declare -A port_of=([direct]=$backend_port [skep]=$skep_port [nginx]=$nginx_port [nginx+fwd]=$nginx_fwd_port [haproxy]=$haproxy_port
   [node-http-proxy]=$nhp_port)
-declare -A pid_of=([direct]=$backend_pid [skep]=$skep_pid [nginx]=$nginx_pid [haproxy]=$haproxy_pid
+declare -A pid_of=([direct]=$backend_pid [skep]=$skep_pid [nginx]=$nginx_pid [nginx+fwd]=$nginx_pid [haproxy]=$haproxy_pid
   [node-http-proxy]=$nhp_pid)
 
 to_ms() { # wrk latency like 1.23ms, 850.00us, 1.02s
