@@ -98,10 +98,7 @@ final class ResponseReader extends ByteToMessageDecoder {
         int lineStart = start;
         int[] spans = new int[32]; // [start, end) of each line, ends without CR/LF
         int end = -1;
-        for (int i = start; i < limit; i++) {
-            if (in.getByte(i) != '\n') {
-                continue;
-            }
+        for (int i = in.indexOf(start, limit, (byte) '\n'); i >= 0; i = in.indexOf(i + 1, limit, (byte) '\n')) {
             int lineEnd = i > lineStart && in.getByte(i - 1) == '\r' ? i - 1 : i;
             if (lineEnd == lineStart && lines > 0) {
                 end = i + 1;
