@@ -4,6 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.monitor.events.EventLog;
 import dev.skep.monitor.events.Subscription;
 import dev.skep.monitor.heartbeat.HeartbeatRegistry;
+import dev.skep.monitor.metrics.CgroupMemory;
 import dev.skep.monitor.metrics.InstanceSample;
 import dev.skep.monitor.metrics.InstanceSource;
 import dev.skep.monitor.metrics.MetricsHistory;
@@ -60,8 +61,8 @@ public final class Monitor implements AutoCloseable {
         this.heartbeats = new HeartbeatRegistry(config.heartbeatKey(), engine::onHeartbeat);
         this.history = new MetricsHistory(Duration.ofHours(1), config.sampleInterval());
         this.prometheus = new PrometheusExport();
-        this.sampler = new MetricsSampler(instances, ProcessSampler.forThisHost(clock), config.sampleInterval(), clock,
-                List.of(history, prometheus, toEngine(engine)));
+        this.sampler = new MetricsSampler(instances, ProcessSampler.forThisHost(clock), CgroupMemory.forThisHost(),
+                config.sampleInterval(), clock, List.of(history, prometheus, toEngine(engine)));
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
     }
 

@@ -149,7 +149,8 @@ final class MonitorRole implements AutoCloseable {
                 new HeartbeatRoutes(monitor.heartbeats()),
                 new EventRoutes(monitor.events(), clock),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
-                        app -> traffic == null ? null : traffic.of(app)),
+                        app -> traffic == null ? null : traffic.of(app),
+                        instance -> traffic == null ? null : traffic.ofInstance(instance)),
                 new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
                 new HealthRoutes(health, commands));
     }
