@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * GET /metrics: Prometheus text (admin), skep's JVM and process, every instance, the router per app.
+ * GET /metrics: Prometheus text (admin), skep's JVM and process, every instance, the router per app and instance.
  * GET /v1/apps/{user}/{app}/metrics[?samples=N]: the last hour (or the last N samples) per instance with the
  * router's traffic to it, and the router's traffic for the app.
  */
