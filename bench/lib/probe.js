@@ -74,9 +74,12 @@ function portFree(port) {
   });
 }
 
+// Below the kernel's ephemeral range: a port in it may be taken by any outgoing connection meanwhile.
 async function freeRange(n) {
+  let low = 32768;
+  try { low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]); } catch (e) { /* keep the default */ }
   for (let tries = 0; tries < 50; tries++) {
-    const base = 31000 + Math.floor(Math.random() * 28000);
+    const base = 10000 + Math.floor(Math.random() * Math.max(1, low - 10000 - n));
     let ok = true;
     for (let p = base; p < base + n && ok; p++) ok = await portFree(p);
     if (ok) return `${base}-${base + n - 1}`;

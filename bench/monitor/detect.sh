@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Detection time of skep's monitor: from an app hanging to the alert mail arriving at a real SMTP server
 # (GreenMail, started from MailSink.java). Two ways to hang, ROUNDS rounds each, then the medians:
-#   heartbeat: the app stops beating (GET /hang); rule: expire after T=10 s; checked every 5 s (the default)
-#              goal: T + one interval = 15 s
+#   heartbeat: the app stops beating (GET /hang); rule: expire after T=10 s, judged at its deadline
+#              (last beat + T) rather than on the 5 s periodic check; goal: T + one interval = 15 s, expected ~T
 #   health:    GET /health answers 503 (GET /sick); check every 2 s, 3 failures; an event rule on health.failed
 #              goal: 3 x 2 s + one check interval = 8 s
 # Usage: bench/monitor/detect.sh [ROUNDS=10]

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** skep top [--once] [--every S] */
 @Command(name = "top", description = {"CPU, memory and requests per app and instance, refreshed until interrupted.",
-    "Requests are counted per app by the router (instances show -); p99 is since the router started."})
+    "MEM/LIMIT is the instance's cgroup (page cache included) where it runs in one; p99 is per app, since the "
+        + "router started."})
 final class TopCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -51,7 +52,7 @@ final class TopCommand implements Callable<Integer> {
     }
 
     private static Table table(SkepClient client) {
-        Table table = new Table("APP/INSTANCE", "STATE", "CPU%", "MEM", "REQ/S", "5XX", "P99");
+        Table table = new Table("APP/INSTANCE", "STATE", "CPU%", "MEM", "MEM/LIMIT", "REQ/S", "5XX", "P99");
         for (AppView app : client.apps()) {
             if (!app.running() || app.release() == 0) {
                 continue;
@@ -60,24 +61,54 @@ final class TopCommand implements Callable<Integer> {
             MetricsView.Traffic t = m.traffic();
             double cpu = 0;
             long mem = 0;
+            long cgroupMem = 0;
+            long cgroupLimit = 0;
+            boolean allInCgroups = !m.instances().isEmpty();
             for (MetricsView.InstanceMetrics i : m.instances()) {
-                if (!i.samples().isEmpty()) {
-                    cpu += i.samples().getLast().cpuPercent();
-                    mem += i.samples().getLast().rssBytes();
+                MetricsView.Sample s = last(i);
+                if (s != null) {
+                    cpu += s.cpuPercent();
+                    mem += s.rssBytes();
+                }
+                if (s == null || s.cgroupMemoryBytes() == null || s.cgroupMemoryLimitBytes() == null) {
+                    allInCgroups = false;
+                } else {
+                    cgroupMem += s.cgroupMemoryBytes();
+                    cgroupLimit += s.cgroupMemoryLimitBytes();
                 }
             }
-            table.row(app.app(), app.state(), String.format(java.util.Locale.ROOT, "%.1f", cpu), Format.bytes(mem),
-                    t == null ? "0.0" : String.format(java.util.Locale.ROOT, "%.1f", t.requestsPerSecond()),
+            table.row(app.app(), app.state(), one(cpu), Format.bytes(mem),
+                    allInCgroups ? Format.bytes(cgroupMem) + " / " + Format.bytes(cgroupLimit) : "-",
+                    t == null ? "0.0" : one(t.requestsPerSecond()),
                     t == null ? "0" : t.status5xx(), t == null ? "-" : Format.millis(Math.round(t.p99Millis())));
             List<dev.skep.model.view.InstanceView> views = client.app(AppId.parse(app.app())).instances();
             for (MetricsView.InstanceMetrics i : m.instances()) {
-                MetricsView.Sample s = i.samples().isEmpty() ? null : i.samples().getLast();
+                MetricsView.Sample s = last(i);
+                MetricsView.InstanceTraffic it = i.traffic();
                 String state = views == null ? "-" : views.stream().filter(v -> v.instance().equals(i.instance()))
                         .map(v -> v.state()).findFirst().orElse("-");
-                table.row("  " + i.instance(), state, s == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f", s.cpuPercent()),
-                        s == null ? "-" : Format.bytes(s.rssBytes()), "-", "-", "-");
+                table.row("  " + i.instance(), state, s == null ? "-" : one(s.cpuPercent()),
+                        s == null ? "-" : Format.bytes(s.rssBytes()), s == null ? "-" : cgroupMemory(s),
+                        it == null ? "0.0" : one(it.requestsPerSecond()), it == null ? "0" : it.status5xx(), "-");
             }
         }
         return table;
+    }
+
+    private static MetricsView.Sample last(MetricsView.InstanceMetrics i) {
+        return i.samples() == null || i.samples().isEmpty() ? null : i.samples().getLast();
+    }
+
+    /** "52.1 MB / 512.0 MB" in a cgroup with a limit, "52.1 MB / -" without one, "-" outside any. */
+    static String cgroupMemory(MetricsView.Sample s) {
+        if (s.cgroupMemoryBytes() == null) {
+            return "-";
+        }
+        return Format.bytes(s.cgroupMemoryBytes()) + " / "
+                + (s.cgroupMemoryLimitBytes() == null ? "-" : Format.bytes(s.cgroupMemoryLimitBytes()));
+    }
+
+    private static String one(double v) {
+        return String.format(java.util.Locale.ROOT, "%.1f", v);
     }
 }

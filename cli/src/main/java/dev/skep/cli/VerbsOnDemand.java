@@ -10,7 +10,7 @@ import picocli.CommandLine;
 /**
  * The {@code skep} command line with its verbs registered when a command needs them. picocli
  * builds a verb's model from its annotations by reflection; {@code skep ps} thus builds the model
- * of {@code ps} only, not of all nineteen verbs. Help, usage errors and unknown verbs register them
+ * of {@code ps} only, not of all twenty verbs. Help, usage errors and unknown verbs register them
  * all, in usage order, ahead of the verbs others added ({@code server} ...).
  *
  * <p>No lambdas here: this class extends picocli's, which the JDK's AOT cache cannot hold (picocli
@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
-            "rollback", "domains", "set", "certs", "delete", "events", "top", "alerts", "users", "tokens", "audit", "version", "help");
+            "rollback", "domains", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -45,6 +45,7 @@ final class VerbsOnDemand extends CommandLine {
             case "events" -> new EventsCommand();
             case "top" -> new TopCommand();
             case "alerts" -> new AlertsCommand();
+            case "health" -> new HealthCommand();
             case "users" -> new UsersCommand();
             case "tokens" -> new TokensCommand();
             case "audit" -> new AuditCommand();

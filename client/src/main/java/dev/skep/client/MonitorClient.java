@@ -3,7 +3,9 @@ package dev.skep.client;
 import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
 import dev.skep.model.view.AlertTestResult;
+import dev.skep.model.view.AppView;
 import dev.skep.model.view.EventView;
+import dev.skep.model.view.HealthView;
 import dev.skep.model.view.MetricsView;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,20 @@ public final class MonitorClient {
     public MetricsView metrics(AppId app, Integer samples) {
         return client.call("GET", path(app) + "/metrics" + (samples == null ? "" : "?samples=" + samples), null,
                 MetricsView.class);
+    }
+
+    /** The app's health check ({@code type} "off" when it has none). */
+    public HealthView health(AppId app) {
+        return client.call("GET", path(app) + "/health", null, HealthView.class);
+    }
+
+    /**
+     * Sets the app's health check: {@code {"path": "/health", "interval": 5, ...}} as the API takes it
+     * (durations in seconds; {@code "type": "tcp"}, or {@code "type": "off"} to remove it). Running instances
+     * use it from their next check on.
+     */
+    public void setHealth(AppId app, Map<String, Object> setting) {
+        client.call("PATCH", path(app), Map.of("health", setting), AppView.class);
     }
 
     public AlertSettings alerts(AppId app) {

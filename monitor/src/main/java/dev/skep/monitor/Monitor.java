@@ -4,6 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.monitor.events.EventLog;
 import dev.skep.monitor.events.Subscription;
 import dev.skep.monitor.heartbeat.HeartbeatRegistry;
+import dev.skep.monitor.metrics.CgroupMemory;
 import dev.skep.monitor.metrics.InstanceSample;
 import dev.skep.monitor.metrics.InstanceSource;
 import dev.skep.monitor.metrics.MetricsHistory;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *  stages ──emit──> EventLog ──subscribe──> AlertEngine ──> ReactorDispatcher ──> mail, webhook, log
  *  MetricsSampler ──> MetricsHistory, PrometheusExport, AlertEngine.onSample
  *  POST /v1/heartbeat ──> HeartbeatRegistry ──> AlertEngine.onHeartbeat
- *  ticker (every tickInterval) ──> AlertEngine.tick       AlertEngine, dispatcher ──emit──> EventLog
+ *  ticker (every tickInterval, and at each expiry's deadline) ──> AlertEngine.tick
+ *  AlertEngine, dispatcher ──emit──> EventLog
  * </pre>
  */
 public final class Monitor implements AutoCloseable {
@@ -55,14 +57,16 @@ public final class Monitor implements AutoCloseable {
                     Clock clock) {
         this.events = new EventLog(config.events(), clock);
         this.dispatcher = new ReactorDispatcher(reactors, config.retry(), config.reactorQueue(), events, clock);
-        this.engine = new AlertEngine(RuleSource.withDefaults(rules), config.repeatEvery(), clock, dispatcher, events);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
+        DeadlineTicks deadlines = new DeadlineTicks(ticker, clock, this::tick, this::nextExpiry);
+        this.engine = new AlertEngine(RuleSource.withDefaults(rules), config.repeatEvery(), clock, dispatcher, events,
+                deadlines::at);
         this.engineFeed = events.subscribe(e -> !MonitorEvents.isOwn(e.type()), engine::onEvent);
         this.heartbeats = new HeartbeatRegistry(config.heartbeatKey(), engine::onHeartbeat);
         this.history = new MetricsHistory(Duration.ofHours(1), config.sampleInterval());
         this.prometheus = new PrometheusExport();
-        this.sampler = new MetricsSampler(instances, ProcessSampler.forThisHost(clock), config.sampleInterval(), clock,
-                List.of(history, prometheus, toEngine(engine)));
-        this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
+        this.sampler = new MetricsSampler(instances, ProcessSampler.forThisHost(clock), CgroupMemory.forThisHost(),
+                config.sampleInterval(), clock, List.of(history, prometheus, toEngine(engine)));
     }
 
     /**
@@ -88,6 +92,10 @@ public final class Monitor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("alert tick failed: {}; next tick will retry", e.toString(), e);
         }
+    }
+
+    private java.util.Optional<java.time.Instant> nextExpiry() {
+        return engine.nextExpiry();
     }
 
     private static SampleListener toEngine(AlertEngine engine) {

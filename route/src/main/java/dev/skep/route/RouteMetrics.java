@@ -3,8 +3,9 @@ package dev.skep.route;
 import dev.skep.model.AppId;
 
 import java.util.Map;
+import java.util.Set;
 
-/** What the router counted since it started, per app; the monitor module adapts it to its registry. */
+/** What the router counted since it started, per app and per instance; the monitor adapts it to its registry. */
 public interface RouteMetrics {
 
     /**
@@ -15,5 +16,18 @@ public interface RouteMetrics {
                       double p50Millis, double p99Millis) {
     }
 
+    /**
+     * Counters since start of the requests one instance answered (or was the last one tried for). Requests the
+     * router answered itself (404, 503 with no instance) count for the app only.
+     */
+    record InstanceTraffic(AppId app, long requests, long status5xx) {
+    }
+
     Map<AppId, AppTraffic> snapshot();
+
+    /** Per instance id. */
+    Map<String, InstanceTraffic> instances();
+
+    /** Forgets the counters of apps and instances that are not listed (deleted apps, stopped instances). */
+    void retain(Set<AppId> apps, Set<String> instances);
 }

@@ -35,7 +35,7 @@ final class AgentRole {
         Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock,
                 monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
         if (monitor != null) {
-            monitor.agentStarted(agent.logs());
+            monitor.agentStarted(agent.logs(), agent::instances);
         }
         agent.start();
         return agent;

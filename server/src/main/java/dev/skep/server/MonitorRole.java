@@ -17,6 +17,7 @@ import dev.skep.model.EventSink;
 import dev.skep.monitor.Monitor;
 import dev.skep.monitor.MonitorConfig;
 import dev.skep.monitor.metrics.InstanceSample;
+import dev.skep.monitor.metrics.InstanceSource;
 import dev.skep.monitor.react.AppWebhooks;
 import dev.skep.monitor.react.LogReactor;
 import dev.skep.monitor.react.LogTail;
@@ -57,6 +58,7 @@ final class MonitorRole implements AutoCloseable {
     private final AutoCloseable invalidation;
     private final Clock clock;
     private volatile LogReader logs;
+    private volatile InstanceSource local;
     private volatile String apiBase;
     private volatile TrafficRates traffic;
 
@@ -95,7 +97,8 @@ final class MonitorRole implements AutoCloseable {
                 .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
                         RetryPolicy.defaults());
         Monitor monitor = Monitor.start(config,
-                () -> state.instances().stream().filter(i -> agentId.equals(i.agent())).toList(),
+                () -> self[0] != null && self[0].local != null ? self[0].local.instances()
+                        : state.instances().stream().filter(i -> agentId.equals(i.agent())).toList(),
                 app -> alerts.cached(app).rules(), reactors, clock);
         AutoCloseable invalidation = state.onChange(() -> {
             alerts.invalidate();
@@ -122,8 +125,13 @@ final class MonitorRole implements AutoCloseable {
         return new AgentHooks(instance -> monitor.heartbeats().environment(instance, apiBase), health::cached);
     }
 
-    void agentStarted(LogReader reader) {
+    /**
+     * @param instances the agent's own list of what it runs: read by the sampler every interval instead of the
+     *                  state (which would be a ZooKeeper read per instance)
+     */
+    void agentStarted(LogReader reader, InstanceSource instances) {
         this.logs = reader;
+        this.local = instances;
     }
 
     void apiStarted(String base) {
@@ -149,7 +157,8 @@ final class MonitorRole implements AutoCloseable {
                 new HeartbeatRoutes(monitor.heartbeats()),
                 new EventRoutes(monitor.events(), clock),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
-                        app -> traffic == null ? null : traffic.of(app)),
+                        app -> traffic == null ? null : traffic.of(app),
+                        instance -> traffic == null ? null : traffic.ofInstance(instance)),
                 new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
                 new HealthRoutes(health, commands));
     }

@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Rebuilds the router's table from the state after every change (coalesced) and swaps it in. */
+/**
+ * Rebuilds the router's table from the state after every change (coalesced) and swaps it in; the router forgets
+ * the counters of apps and instances that left the state.
+ */
 final class RouteFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteFeed.class);
@@ -48,6 +51,8 @@ final class RouteFeed implements AutoCloseable {
                     state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
             router.syncCertificates(certificates(table));
             router.update(table);
+            router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
+                    now.instances().stream().map(i -> i.instance()).collect(java.util.stream.Collectors.toSet()));
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
         }

@@ -6,11 +6,13 @@ import dev.skep.monitor.rules.AlertEngine;
 import dev.skep.route.RouteMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,23 +22,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The router's counters per app, every interval: turned into rates (requests/s, % of 5xx) for the API and
- * {@code skep top}, handed to the alert engine as app-wide figures ({@code requests_per_second},
- * {@code http_5xx_rate} in %, {@code p50_ms}, {@code p99_ms}), and exported on /metrics.
+ * The router's counters per app and per instance, every interval: turned into rates (requests/s, % of 5xx) for
+ * the API and {@code skep top}, handed to the alert engine as app-wide figures ({@code requests_per_second},
+ * {@code http_5xx_rate} in %, {@code p50_ms}, {@code p99_ms}), and exported on /metrics. An app or instance the router no longer counts (deleted, stopped) loses its
+ * figures and its meters.
  */
 final class TrafficRates implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrafficRates.class);
 
-    private record Seen(long nanos, RouteMetrics.AppTraffic traffic) {
+    private record Seen(long nanos, long requests, long status5xx) {
     }
 
     private final RouteMetrics router;
     private final AlertEngine engine;
     private final MeterRegistry registry;
-    private final Map<AppId, Seen> previous = new HashMap<>();
-    private final Map<AppId, MetricsView.Traffic> latest = new ConcurrentHashMap<>();
-    private final Set<AppId> exported = ConcurrentHashMap.newKeySet();
+    private final Map<AppId, Seen> previousApps = new HashMap<>();
+    private final Map<String, Seen> previousInstances = new HashMap<>();
+    private final Map<AppId, MetricsView.Traffic> apps = new ConcurrentHashMap<>();
+    private final Map<String, MetricsView.InstanceTraffic> instances = new ConcurrentHashMap<>();
+    private final Map<AppId, List<Meter>> appMeters = new HashMap<>();
+    private final Map<String, List<Meter>> instanceMeters = new HashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("traffic-rates").factory());
 
@@ -49,63 +55,127 @@ final class TrafficRates implements AutoCloseable {
 
     /** The app's traffic as of the last round, or null when the router has seen none. */
     MetricsView.Traffic of(AppId app) {
-        return latest.get(app);
+        return apps.get(app);
     }
 
-    private void round() {
+    /** The instance's traffic as of the last round, or null when the router has seen none. */
+    MetricsView.InstanceTraffic ofInstance(String instance) {
+        return instances.get(instance);
+    }
+
+    /** One round now (tests); rounds never overlap. */
+    synchronized void round() {
         try {
             long now = System.nanoTime();
-            for (Map.Entry<AppId, RouteMetrics.AppTraffic> e : router.snapshot().entrySet()) {
-                AppId app = e.getKey();
-                RouteMetrics.AppTraffic t = e.getValue();
-                Seen before = previous.put(app, new Seen(now, t));
-                double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
-                long requests = before == null ? 0 : t.requests() - before.traffic().requests();
-                long errors = before == null ? 0 : t.status5xx() - before.traffic().status5xx();
-                double rate = seconds > 0 ? requests / seconds : 0;
-                double errorRate = requests > 0 ? 100.0 * errors / requests : 0;
-                latest.put(app, new MetricsView.Traffic(t.requests(), t.status2xx(), t.status3xx(), t.status4xx(),
-                        t.status5xx(), Math.round(rate * 10) / 10.0, t.p50Millis(), t.p99Millis()));
-                export(app);
-                if (before != null) {
-                    engine.onSample(app, null, Map.of("requests_per_second", rate, "http_5xx_rate", errorRate,
-                            "p50_ms", t.p50Millis(), "p99_ms", t.p99Millis()));
-                }
+            Map<AppId, RouteMetrics.AppTraffic> appCounts = router.snapshot();
+            for (Map.Entry<AppId, RouteMetrics.AppTraffic> e : appCounts.entrySet()) {
+                app(e.getKey(), e.getValue(), now);
             }
+            Map<String, RouteMetrics.InstanceTraffic> instanceCounts = router.instances();
+            for (Map.Entry<String, RouteMetrics.InstanceTraffic> e : instanceCounts.entrySet()) {
+                instance(e.getKey(), e.getValue(), now);
+            }
+            forgetAppsBut(appCounts);
+            forgetInstancesBut(instanceCounts);
         } catch (RuntimeException e) {
             log.warn("event=traffic.round-failed error=\"{}\" next=\"tried again next interval\"", e.toString());
         }
     }
 
-    private void export(AppId app) {
-        if (!exported.add(app)) {
-            return;
+    private void app(AppId app, RouteMetrics.AppTraffic t, long now) {
+        Seen before = previousApps.put(app, new Seen(now, t.requests(), t.status5xx()));
+        double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
+        long requests = before == null ? 0 : t.requests() - before.requests();
+        long errors = before == null ? 0 : t.status5xx() - before.status5xx();
+        double rate = seconds > 0 ? requests / seconds : 0;
+        double errorRate = requests > 0 ? 100.0 * errors / requests : 0;
+        apps.put(app, new MetricsView.Traffic(t.requests(), t.status2xx(), t.status3xx(), t.status4xx(),
+                t.status5xx(), round1(rate), t.p50Millis(), t.p99Millis()));
+        appMeters.computeIfAbsent(app, this::exportApp);
+        if (before != null) {
+            engine.onSample(app, null, Map.of("requests_per_second", rate, "http_5xx_rate", errorRate,
+                    "p50_ms", t.p50Millis(), "p99_ms", t.p99Millis()));
         }
-        String name = app.toString();
-        counter(name, "2xx", t -> t.status2xx());
-        counter(name, "3xx", t -> t.status3xx());
-        counter(name, "4xx", t -> t.status4xx());
-        counter(name, "5xx", t -> t.status5xx());
-        Gauge.builder("skep.router.latency.p50", latest, m -> value(m.get(app), MetricsView.Traffic::p50Millis))
-                .description("Median time from request head to last response byte, since start")
-                .baseUnit("milliseconds").tag("app", name).register(registry);
-        Gauge.builder("skep.router.latency.p99", latest, m -> value(m.get(app), MetricsView.Traffic::p99Millis))
-                .description("99th percentile of the time from request head to last response byte, since start")
-                .baseUnit("milliseconds").tag("app", name).register(registry);
-        Gauge.builder("skep.router.request.rate", latest, m -> value(m.get(app), MetricsView.Traffic::requestsPerSecond))
-                .description("Requests per second over the last interval")
-                .tag("app", name).register(registry);
     }
 
-    private void counter(String app, String status, ToDoubleFunction<MetricsView.Traffic> figure) {
-        AppId id = AppId.parse(app);
-        FunctionCounter.builder("skep.router.requests", latest, m -> value(m.get(id), figure))
-                .description("Requests the router finished, by status class").tags("app", app, "status", status)
+    private void instance(String id, RouteMetrics.InstanceTraffic t, long now) {
+        Seen before = previousInstances.put(id, new Seen(now, t.requests(), t.status5xx()));
+        double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
+        long requests = before == null ? 0 : t.requests() - before.requests();
+        double rate = seconds > 0 ? requests / seconds : 0;
+        instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(), round1(rate)));
+        instanceMeters.computeIfAbsent(id, k -> exportInstance(t.app(), id));
+    }
+
+    private void forgetAppsBut(Map<AppId, ?> counted) {
+        for (AppId app : new ArrayList<>(appMeters.keySet())) {
+            if (!counted.containsKey(app)) {
+                appMeters.remove(app).forEach(registry::remove);
+                apps.remove(app);
+                previousApps.remove(app);
+                log.info("event=traffic.forgotten app={} reason=\"the router no longer counts it (deleted)\"", app);
+            }
+        }
+    }
+
+    private void forgetInstancesBut(Map<String, ?> counted) {
+        for (String id : new ArrayList<>(instanceMeters.keySet())) {
+            if (!counted.containsKey(id)) {
+                instanceMeters.remove(id).forEach(registry::remove);
+                instances.remove(id);
+                previousInstances.remove(id);
+            }
+        }
+    }
+
+    private List<Meter> exportApp(AppId app) {
+        String name = app.toString();
+        return List.of(
+                counter(app, name, "2xx", MetricsView.Traffic::status2xx),
+                counter(app, name, "3xx", MetricsView.Traffic::status3xx),
+                counter(app, name, "4xx", MetricsView.Traffic::status4xx),
+                counter(app, name, "5xx", MetricsView.Traffic::status5xx),
+                Gauge.builder("skep.router.latency.p50", apps, m -> value(m.get(app), MetricsView.Traffic::p50Millis))
+                        .description("Median time from request head to last response byte, since start")
+                        .baseUnit("milliseconds").tag("app", name).register(registry),
+                Gauge.builder("skep.router.latency.p99", apps, m -> value(m.get(app), MetricsView.Traffic::p99Millis))
+                        .description("99th percentile of the time from request head to last response byte, since start")
+                        .baseUnit("milliseconds").tag("app", name).register(registry),
+                Gauge.builder("skep.router.request.rate", apps,
+                                m -> value(m.get(app), MetricsView.Traffic::requestsPerSecond))
+                        .description("Requests per second over the last interval")
+                        .tag("app", name).register(registry));
+    }
+
+    private List<Meter> exportInstance(AppId app, String id) {
+        String name = app.toString();
+        return List.of(
+                FunctionCounter.builder("skep.router.instance.requests", instances,
+                                m -> value(m.get(id), MetricsView.InstanceTraffic::requests))
+                        .description("Requests the router finished on this instance").tags("app", name, "instance", id)
+                        .register(registry),
+                FunctionCounter.builder("skep.router.instance.requests.5xx", instances,
+                                m -> value(m.get(id), MetricsView.InstanceTraffic::status5xx))
+                        .description("Requests the router finished on this instance with a 5xx")
+                        .tags("app", name, "instance", id).register(registry),
+                Gauge.builder("skep.router.instance.request.rate", instances,
+                                m -> value(m.get(id), MetricsView.InstanceTraffic::requestsPerSecond))
+                        .description("Requests per second to this instance over the last interval")
+                        .tags("app", name, "instance", id).register(registry));
+    }
+
+    private Meter counter(AppId app, String name, String status, ToDoubleFunction<MetricsView.Traffic> figure) {
+        return FunctionCounter.builder("skep.router.requests", apps, m -> value(m.get(app), figure))
+                .description("Requests the router finished, by status class").tags("app", name, "status", status)
                 .register(registry);
     }
 
-    private static double value(MetricsView.Traffic t, ToDoubleFunction<MetricsView.Traffic> figure) {
+    private static <T> double value(T t, ToDoubleFunction<T> figure) {
         return t == null ? 0 : figure.applyAsDouble(t);
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 
     @Override

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * GET /metrics: Prometheus text (admin), skep's JVM and process, every instance, the router per app.
- * GET /v1/apps/{user}/{app}/metrics[?samples=N]: the last hour (or the last N samples) per instance, and the
- * router's traffic for the app.
+ * GET /metrics: Prometheus text (admin), skep's JVM and process, every instance, the router per app and instance.
+ * GET /v1/apps/{user}/{app}/metrics[?samples=N]: the last hour (or the last N samples) per instance with the
+ * router's traffic to it, and the router's traffic for the app.
  */
 public final class MetricsRoutes implements dev.skep.api.ApiServer.Routes {
 
@@ -28,15 +28,21 @@ public final class MetricsRoutes implements dev.skep.api.ApiServer.Routes {
     private final AppCommands commands;
     private final AppViews views;
     private final Function<AppId, MetricsView.Traffic> traffic;
+    private final Function<String, MetricsView.InstanceTraffic> instanceTraffic;
 
-    /** @param traffic the router's figures for an app, or null when it has seen none */
+    /**
+     * @param traffic         the router's figures for an app, or null when it has seen none
+     * @param instanceTraffic the router's figures for an instance, or null when it has seen none
+     */
     public MetricsRoutes(PrometheusExport prometheus, MetricsHistory history, AppCommands commands, AppViews views,
-                         Function<AppId, MetricsView.Traffic> traffic) {
+                         Function<AppId, MetricsView.Traffic> traffic,
+                         Function<String, MetricsView.InstanceTraffic> instanceTraffic) {
         this.prometheus = prometheus;
         this.history = history;
         this.commands = commands;
         this.views = views;
         this.traffic = traffic;
+        this.instanceTraffic = instanceTraffic;
     }
 
     @Override
@@ -60,11 +66,17 @@ public final class MetricsRoutes implements dev.skep.api.ApiServer.Routes {
             List<InstanceSample> all = history.history(instance.instance());
             List<MetricsView.Sample> out = all.subList(Math.max(0, all.size() - samples), all.size()).stream()
                     .map(s -> new MetricsView.Sample(s.time(), round(s.cpuPercent()), s.rssBytes(), s.openFiles(),
-                            s.processes(), s.restarts(), s.uptimeSeconds()))
+                            s.processes(), s.restarts(), s.uptimeSeconds(), known(s.cgroupMemoryBytes()),
+                            known(s.cgroupMemoryLimitBytes())))
                     .toList();
-            instances.add(new MetricsView.InstanceMetrics(instance.instance(), out));
+            instances.add(new MetricsView.InstanceMetrics(instance.instance(), out,
+                    instanceTraffic.apply(instance.instance())));
         }
         ctx.json(new MetricsView(app.toString(), instances, traffic.apply(app)));
+    }
+
+    private static Long known(long bytes) {
+        return bytes < 0 ? null : bytes;
     }
 
     private static double round(double v) {

@@ -5,6 +5,7 @@ import dev.skep.model.InstanceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every {@code interval} (5 s by default) asks the {@link InstanceSource} for this host's instances, samples
- * each one's process tree with one {@code /proc} scan, and hands the samples to its listeners (history,
+ * each one's process tree with one {@code /proc} scan (and its cgroup's memory, where it has one), and hands the samples to its listeners (history,
  * Prometheus, the alert engine). Instances that left the list are reported {@link SampleListener#gone gone}.
  *
  * <p>Lifecycle: {@link #start()} once, {@link #close()} once. {@link #sampleOnce()} runs one round on the
@@ -31,12 +32,14 @@ public final class MetricsSampler implements AutoCloseable {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(MetricsSampler.class);
+    private static final CgroupMemory.Figures NO_CGROUP = new CgroupMemory.Figures(-1, -1);
 
     private record Seen(AppId app, TreeSample tree) {
     }
 
     private final InstanceSource source;
     private final ProcessSampler sampler;
+    private final CgroupMemory cgroups;
     private final Duration interval;
     private final Clock clock;
     private final List<SampleListener> listeners;
@@ -44,10 +47,18 @@ public final class MetricsSampler implements AutoCloseable {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("metrics-sampler").factory());
 
+    /** Without cgroup figures (tests, benchmarks). */
     public MetricsSampler(InstanceSource source, ProcessSampler sampler, Duration interval, Clock clock,
                           List<SampleListener> listeners) {
+        this(source, sampler, new CgroupMemory(Path.of("/proc"), null, null), interval, clock, listeners);
+    }
+
+    /** @param cgroups reads the memory of the cgroup an instance runs in, where it has one of its own */
+    public MetricsSampler(InstanceSource source, ProcessSampler sampler, CgroupMemory cgroups, Duration interval,
+                          Clock clock, List<SampleListener> listeners) {
         this.source = Objects.requireNonNull(source, "source");
         this.sampler = Objects.requireNonNull(sampler, "sampler");
+        this.cgroups = Objects.requireNonNull(cgroups, "cgroups");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listeners = List.copyOf(listeners);
@@ -87,8 +98,10 @@ public final class MetricsSampler implements AutoCloseable {
             double cpu = before != null && before.tree().rootPid() == tree.rootPid()
                     ? sampler.cpuPercent(before.tree(), tree) : 0;
             long uptime = status.since() == null ? 0 : Math.max(0, Duration.between(status.since(), now).toSeconds());
+            CgroupMemory.Figures memory = cgroups.read(status.instance(), status.pid()).orElse(NO_CGROUP);
             out.add(new InstanceSample(now, status.app(), status.instance(), status.pid(), tree.processes(), cpu,
-                    tree.rssBytes(), tree.openFiles(), status.restarts(), uptime));
+                    tree.rssBytes(), tree.openFiles(), status.restarts(), uptime, memory.usageBytes(),
+                    memory.limitBytes()));
             seen.put(status.instance(), new Seen(status.app(), tree));
         }
         Set<String> listedIds = new HashSet<>();
@@ -114,6 +127,7 @@ public final class MetricsSampler implements AutoCloseable {
     }
 
     private void notifyGone(AppId app, String instance) {
+        cgroups.forget(instance);
         for (SampleListener listener : listeners) {
             try {
                 listener.gone(app, instance);

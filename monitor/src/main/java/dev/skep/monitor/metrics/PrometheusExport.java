@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +25,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The Prometheus text for {@code /metrics}: one gauge family per instance figure, labelled {@code app} and
- * {@code instance}, plus the JVM and process metrics of skep itself. Gauges read the latest sample; an instance
- * that is {@link #gone} loses its series.
+ * {@code instance} (its cgroup's memory use and limit too, where it runs in one), plus the JVM and process
+ * metrics of skep itself. Gauges read the latest sample; an instance that is {@link #gone} loses its series.
  */
 public final class PrometheusExport implements SampleListener, AutoCloseable {
 
@@ -72,7 +73,7 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private Series register(InstanceSample first) {
         AtomicReference<InstanceSample> latest = new AtomicReference<>(first);
         Tags tags = Tags.of("app", first.app().toString(), "instance", first.instance());
-        List<Meter> meters = List.of(
+        List<Meter> meters = new ArrayList<>(List.of(
                 gauge("skep.instance.cpu", "percent", "CPU use of the instance's process tree, % of one core",
                         tags, latest, InstanceSample::cpuPercent),
                 gauge("skep.instance.resident.memory", BaseUnits.BYTES,
@@ -85,8 +86,17 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
                 gauge("skep.instance.restarts", null, "Restarts of the instance so far", tags, latest,
                         InstanceSample::restarts),
                 gauge("skep.instance.uptime", "seconds", "Time since the instance's process started",
-                        tags, latest, InstanceSample::uptimeSeconds));
-        return new Series(latest, meters);
+                        tags, latest, InstanceSample::uptimeSeconds)));
+        if (first.cgroupMemoryBytes() >= 0) { // in a cgroup of its own from its start: figures in every sample
+            meters.add(gauge("skep.instance.cgroup.memory.usage", BaseUnits.BYTES,
+                    "Memory use of the instance's cgroup, page cache included", tags, latest,
+                    InstanceSample::cgroupMemoryBytes));
+        }
+        if (first.cgroupMemoryLimitBytes() > 0) {
+            meters.add(gauge("skep.instance.cgroup.memory.limit", BaseUnits.BYTES,
+                    "Memory limit of the instance's cgroup", tags, latest, InstanceSample::cgroupMemoryLimitBytes));
+        }
+        return new Series(latest, List.copyOf(meters));
     }
 
     private Meter gauge(String name, String unit, String help, Tags tags, AtomicReference<InstanceSample> latest,

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -49,17 +51,30 @@ public final class AlertEngine {
     private final EventSink events;
     private final Map<AlertKey, Track> tracks = new LinkedHashMap<>();
     private final Map<AlertKey, Active> active = new LinkedHashMap<>();
+    private final Consumer<Instant> deadlines;
 
     /**
      * @param rules       the rules per app, defaults included (see {@link RuleSource#withDefaults})
      * @param repeatEvery how often a holding alert is repeated
      */
     public AlertEngine(RuleSource rules, Duration repeatEvery, Clock clock, AlertListener listener, EventSink events) {
+        this(rules, repeatEvery, clock, listener, events, deadline -> {
+        });
+    }
+
+    /**
+     * @param deadlines told the deadline of every expiry as it moves (last seen + T), so that its owner can call
+     *                  {@link #tick()} right then rather than at the next periodic tick; called under the engine's
+     *                  lock, must only schedule. {@link #nextExpiry()} says which deadline is next after a tick.
+     */
+    public AlertEngine(RuleSource rules, Duration repeatEvery, Clock clock, AlertListener listener, EventSink events,
+                       Consumer<Instant> deadlines) {
         this.rules = Objects.requireNonNull(rules, "rules");
         this.repeatEvery = Rule.requirePositive("repeatEvery", repeatEvery, null);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.events = Objects.requireNonNull(events, "events");
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
     }
 
     /** Any event of any stage; the monitor's own (alert.*, reactor.*) are ignored. */
@@ -171,7 +186,9 @@ public final class AlertEngine {
                 if (now_ instanceof ExpireRule changed && e.getValue() instanceof Track.Expire expire
                         && !changed.equals(expire.rule()) && changed.signal() == expire.rule().signal()
                         && changed.per() == expire.rule().per()) {
-                    e.setValue(expire.withRule(changed)); // a new T for the same signal: the silence goes on
+                    Track.Expire moved = expire.withRule(changed); // a new T for the same signal: the silence goes on
+                    e.setValue(moved);
+                    deadlines.accept(moved.deadline());
                 }
                 if (now_ == null || !now_.equals(e.getValue().rule())) {
                     resolveIfActive(key, e.getValue(), now, "rule changed or removed", out);
@@ -185,6 +202,18 @@ public final class AlertEngine {
             }
         }
         publish(out);
+    }
+
+    /** The earliest deadline of an expiry that is not firing yet, if any: when a {@link #tick()} should run. */
+    public synchronized Optional<Instant> nextExpiry() {
+        Instant next = null;
+        for (Map.Entry<AlertKey, Track> e : tracks.entrySet()) {
+            if (e.getValue() instanceof Track.Expire expire && !active.containsKey(e.getKey())
+                    && (next == null || expire.deadline().isBefore(next))) {
+                next = expire.deadline();
+            }
+        }
+        return Optional.ofNullable(next);
     }
 
     /** The alerts holding now. */
@@ -210,8 +239,10 @@ public final class AlertEngine {
 
     private void seen(ExpireRule r, AppId app, String instance, Instant now, List<Alert> out) {
         AlertKey key = key(r, r.per(), app, instance);
-        track(key, k -> new Track.Expire(r, now), Track.Expire.class).seen(now);
+        Track.Expire expire = track(key, k -> new Track.Expire(r, now), Track.Expire.class);
+        expire.seen(now);
         judge(key, now, out);
+        deadlines.accept(expire.deadline());
     }
 
     private void clearEventRule(EventRule r, Event event, Instant now, List<Alert> out) {

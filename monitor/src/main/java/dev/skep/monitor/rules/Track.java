@@ -48,6 +48,11 @@ sealed interface Track {
             lastSeen = now;
         }
 
+        /** When the silence starts to count: last seen + T. */
+        Instant deadline() {
+            return lastSeen.plus(rule.after());
+        }
+
         /** The same silence judged by a changed rule (a new T): when it was last seen carries over. */
         Expire withRule(ExpireRule changed) {
             return new Expire(changed, lastSeen);

@@ -72,6 +72,25 @@ class AlertEngineTest {
     }
 
     @Test
+    void the_engine_tells_each_expirys_deadline_and_which_one_is_next() {
+        List<java.time.Instant> told = new ArrayList<>();
+        AlertEngine engine = new AlertEngine(RuleSource.withDefaults(app -> List.of(
+                new ExpireRule("heartbeat", ExpireRule.Signal.HEARTBEAT, Duration.ofSeconds(10), null, null))),
+                Duration.ofMinutes(30), clock, alerts::add, emitted::add, told::add);
+        java.time.Instant t0 = clock.instant();
+        engine.onHeartbeat(SHOP, I1);
+        clock.advance(Duration.ofSeconds(3));
+        engine.onHeartbeat(SHOP, I2);
+        assertThat(told).containsExactly(t0.plusSeconds(10), t0.plusSeconds(13));
+        assertThat(engine.nextExpiry()).contains(t0.plusSeconds(10));
+
+        clock.advance(Duration.ofSeconds(7)); // a tick right at I1's deadline fires it, not a moment later
+        engine.tick();
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.instance()).isEqualTo(I1));
+        assertThat(engine.nextExpiry()).as("firing ones are not next").contains(t0.plusSeconds(13));
+    }
+
+    @Test
     void an_app_that_never_beats_is_never_alerted_for_heartbeats() {
         AlertEngine engine = engine();
         engine.onEvent(event(EventTypes.INSTANCE_STARTED, I1));

@@ -561,7 +561,7 @@ final class Exchange {
 
     private void record(int finalStatus) {
         long nanos = System.nanoTime() - startNanos;
-        proxy.traffic().record(route.app(), finalStatus, nanos);
+        proxy.traffic().record(route.app(), backend, finalStatus, nanos);
         AccessLog logger = proxy.accessLog();
         if (logger.enabled()) {
             logger.write(new AccessLog.Entry(Instant.now(), route.app(),

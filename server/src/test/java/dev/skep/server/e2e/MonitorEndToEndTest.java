@@ -485,4 +485,136 @@ class MonitorEndToEndTest {
         assertThat(types).contains("deploy.started", "deploy.succeeded", "alert.fired", "alert.resolved");
         assertThat(after.get(0).get("time").asText()).isEqualTo(before.get(0).get("time").asText());
     }
+
+    // --- per instance: requests, cgroup memory; health from the CLI; meters of a deleted app ---
+
+    @Test
+    @Order(11)
+    void requestsAndCgroupMemoryShowPerInstanceInTheApiMetricsAndTop(@TempDir Path home) throws Exception {
+        deploy("alice/per");
+        assertThat(json("PATCH", "/v1/apps/alice/per", "{\"instances\": 2}").status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> readyInstances("alice/per").size() == 2);
+        List<String> instances = readyInstances("alice/per").stream().map(i -> i.get("instance").asText()).toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> viaRouter("per.alice.localhost", "/").status() == 200);
+        int sent = 1;
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<JsonNode> busy = new ArrayList<>();
+        while (busy.size() < 2 && System.nanoTime() < until) { // load until both show a rate in one answer
+            for (int i = 0; i < 10; i++, sent++) {
+                assertThat(viaRouter("per.alice.localhost", "/").status()).isEqualTo(200);
+            }
+            busy.clear();
+            Http.get(server.api("/v1/apps/alice/per/metrics?samples=1"), token).json().get("instances").forEach(i -> {
+                if (i.hasNonNull("traffic") && i.get("traffic").get("requestsPerSecond").asDouble() > 0) {
+                    busy.add(i);
+                }
+            });
+        }
+        assertThat(busy).as("both instances answer requests and show a rate").hasSize(2);
+        int total = sent;
+        await().atMost(INTERVAL.plus(SLACK).multipliedBy(2)).untilAsserted(() -> {
+            JsonNode view = Http.get(server.api("/v1/apps/alice/per/metrics?samples=1"), token).json();
+            long perInstance = 0;
+            for (JsonNode i : view.get("instances")) {
+                perInstance += i.get("traffic").get("requests").asLong();
+            }
+            assertThat(perInstance).as("every request counted for the instance that answered it").isEqualTo(total);
+            assertThat(view.get("traffic").get("requests").asLong()).isEqualTo(total);
+            ExpositionChecker text = ExpositionChecker.check(Http.get(server.api("/metrics"), token).body());
+            assertThat(text.problems).isEmpty();
+            double exported = text.samples.stream().filter(x -> x.name().equals("skep_router_instance_requests_total")
+                    && "alice/per".equals(x.labels().get("app"))).mapToDouble(x -> x.value()).sum();
+            assertThat(exported).isEqualTo(total);
+            assertThat(text.samples).filteredOn(x -> x.name().equals("skep_router_instance_request_rate"))
+                    .extracting(x -> x.labels().get("instance")).containsAll(instances);
+        });
+
+        if (dev.skep.model.DataDirs.runningAsRoot()) { // apps run in cgroups of their own (as in CI)
+            String id = instances.get(0);
+            Path v1 = Path.of("/sys/fs/cgroup/memory/skep", id, "memory.limit_in_bytes");
+            Path v2 = Path.of("/sys/fs/cgroup/skep", id, "memory.max");
+            Path limitFile = java.nio.file.Files.exists(v1) ? v1 : v2;
+            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(limitFile),
+                    "the agent put " + id + " in no memory cgroup (none writable here)");
+            long limit = Long.parseLong(java.nio.file.Files.readString(limitFile).strip());
+            assertThat(limit).as("--app-memory default").isEqualTo(512L << 20);
+            await().atMost(INTERVAL.plus(SLACK)).untilAsserted(() -> {
+                JsonNode sample = instanceMetrics("alice/per", id).get("samples").get(0);
+                assertThat(sample.get("cgroupMemoryLimitBytes").asLong()).isEqualTo(limit);
+                assertThat(sample.get("cgroupMemoryBytes").asLong()).isBetween(1L << 20, limit);
+                ExpositionChecker text = ExpositionChecker.check(Http.get(server.api("/metrics"), token).body());
+                assertThat(text.samples).anySatisfy(x -> {
+                    assertThat(x.name()).isEqualTo("skep_instance_cgroup_memory_limit_bytes");
+                    assertThat(x.labels()).containsEntry("instance", id);
+                    assertThat(x.value()).isEqualTo((double) limit);
+                });
+                assertThat(text.samples).anySatisfy(x -> {
+                    assertThat(x.name()).isEqualTo("skep_instance_cgroup_memory_usage_bytes");
+                    assertThat(x.labels()).containsEntry("instance", id);
+                    assertThat(x.value()).isGreaterThan(1e6);
+                });
+            });
+        }
+
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        String top = cli(env, home, "top", "--once");
+        assertThat(top).contains("MEM/LIMIT", "REQ/S").containsPattern("  " + java.util.regex.Pattern.quote(
+                instances.get(0)) + " +ready +[0-9.]+ +[0-9.]+ [KMG]B +("
+                + (dev.skep.model.DataDirs.runningAsRoot() ? "[0-9.]+ [KMG]B / 512.0 MB" : "-") + ") +[0-9.]+ +0 ");
+    }
+
+    @Test
+    @Order(12)
+    void theCliSetsShowsAndRemovesAHealthCheckThatTheServerApplies(@TempDir Path home) throws Exception {
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        String set = cli(env, home, "health", "set", "alice/per", "--path", "/health", "--interval", "500ms",
+                "--timeout", "1s", "--failures", "2", "--restart-after", "2m");
+        assertThat(set).contains("check:         http GET /health", "interval:      500ms", "restart after: 120s");
+        JsonNode stored = Http.get(server.api("/v1/apps/alice/per/health"), token).json();
+        assertThat(stored.get("path").asText()).isEqualTo("/health");
+        assertThat(stored.get("interval").asDouble()).isEqualTo(0.5);
+        assertThat(stored.get("failures").asInt()).isEqualTo(2);
+        assertThat(cli(env, home, "health", "alice/per")).contains("timeout:       1s");
+
+        JsonNode first = readyInstances("alice/per").get(0);
+        String id = first.get("instance").asText();
+        int port = first.get("port").asInt();
+        assertThat(app(port, "/sick")).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "unhealthy".equals(stateOf("alice/per", id)));
+        assertThat(app(port, "/well")).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ready".equals(stateOf("alice/per", id)));
+
+        assertThat(cli(env, home, "health", "rm", "alice/per")).contains("health check of alice/per removed");
+        assertThat(cli(env, home, "health", "alice/per")).contains("check:         off");
+    }
+
+    @Test
+    @Order(13)
+    void aDeletedAppLeavesNoSeriesOnMetrics(@TempDir Path home) throws Exception {
+        deploy("alice/gone");
+        for (int i = 0; i < 5; i++) {
+            assertThat(viaRouter("gone.alice.localhost", "/").status()).isEqualTo(200);
+        }
+        await().atMost(INTERVAL.plus(SLACK).multipliedBy(2)).untilAsserted(() -> assertThat(
+                Http.get(server.api("/metrics"), token).body())
+                .contains("skep_router_requests_total{app=\"alice/gone\"", "skep_router_instance_requests_total{app=\"alice/gone\"",
+                        "skep_instance_resident_memory_bytes{app=\"alice/gone\""));
+
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        cli(env, home, "delete", "alice/gone", "--yes");
+
+        await().atMost(INTERVAL.plus(SLACK).multipliedBy(3)).untilAsserted(() -> {
+            String text = Http.get(server.api("/metrics"), token).body();
+            assertThat(text).doesNotContain("alice/gone").contains("alice/per");
+        });
+    }
+
+    static JsonNode instanceMetrics(String app, String instance) throws Exception {
+        for (JsonNode i : Http.get(server.api("/v1/apps/" + app + "/metrics?samples=1"), token).json().get("instances")) {
+            if (i.get("instance").asText().equals(instance)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no metrics of instance " + instance + " of " + app);
+    }
 }

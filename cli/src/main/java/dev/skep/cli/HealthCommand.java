@@ -1,0 +1,69 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import dev.skep.model.view.HealthView;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep health USER/APP, and its verbs set, rm. */
+@Command(name = "health", description = {"Show an app's health check.",
+    "A failing instance leaves the route table at once, returns when it answers again, and is restarted after "
+        + "--restart-after."},
+        subcommands = {HealthSetCommand.class, HealthRmCommand.class})
+final class HealthCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Mixin
+    ClientOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
+    AppId app;
+
+    @Override
+    public Integer call() {
+        if (app == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "name the app: skep health USER/APP, or skep health set|rm USER/APP");
+        }
+        print(skep.out(), app, skep.client(options).monitor().health(app));
+        return SkepCli.EXIT_OK;
+    }
+
+    static void print(PrintWriter out, AppId app, HealthView h) {
+        out.println("app:           " + app);
+        if (h.type() == null || h.type().equals("off")) {
+            out.println("check:         off (ready when the port accepts a connection; no checks while running)");
+            return;
+        }
+        out.println("check:         " + (h.type().equals("http") ? "http GET " + h.path() + " answers 2xx/3xx"
+                : "tcp connect to the port"));
+        out.println("interval:      " + seconds(h.interval()));
+        out.println("timeout:       " + seconds(h.timeout()));
+        out.println("failures:      " + h.failures() + " in a row make an instance unhealthy");
+        out.println("restart after: " + seconds(h.restartAfter()) + " unhealthy");
+    }
+
+    /** 5.0 -> "5s", 0.25 -> "250ms", 90 -> "90s". */
+    static String seconds(Double s) {
+        if (s == null) {
+            return "-";
+        }
+        if (s < 1) {
+            return Math.round(s * 1000) + "ms";
+        }
+        return s == Math.rint(s) ? (long) (double) s + "s" : String.format(Locale.ROOT, "%.1fs", s);
+    }
+}
