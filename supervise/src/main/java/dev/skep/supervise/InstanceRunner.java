@@ -104,6 +104,7 @@ final class InstanceRunner {
     private String lastExit;
     private boolean firstStart;
     private boolean crashLooping;
+    private boolean foreignListenerLogged;
     private LogPump pump;
     private String restartReason;
     private CgroupSlot cgroup;
@@ -357,7 +358,7 @@ final class InstanceRunner {
         Instant deadline = ctx.clock().instant().plus(ctx.config().startTimeout());
         int polls = 0;
         while (true) {
-            if (accepts(effectivePort) && healthyAtStart()) {
+            if (accepts(effectivePort) && listensItself() && healthyAtStart()) {
                 return new Ready();
             }
             if (++polls % DISCOVER_EVERY_POLLS == 0 && discoverPort()) {
@@ -371,6 +372,26 @@ final class InstanceRunner {
                 return signal;
             }
         }
+    }
+
+    /**
+     * Whether what accepted on the port is this instance and not another process that holds it (the
+     * instance would then die with EADDRINUSE, or never listen, yet look ready). Unknown counts as yes:
+     * when /proc does not show the process's sockets there is nothing better to go on.
+     */
+    private boolean listensItself() {
+        Set<Long> tree = ProcessTree.tree(current.pid());
+        if (!ProcessTree.socketsVisible(current.pid())
+                || ProcessTree.listeningPorts(tree).contains(effectivePort)) {
+            return true;
+        }
+        if (!foreignListenerLogged) {
+            foreignListenerLogged = true;
+            log.warn("port taken by another process app={} release={} instance={} port={}: not ready until the "
+                    + "instance itself listens there; free the port or narrow the app port range", assignment.app(),
+                    assignment.release().number(), id, effectivePort);
+        }
+        return false;
     }
 
     private boolean healthyAtStart() {

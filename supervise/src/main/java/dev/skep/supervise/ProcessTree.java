@@ -133,6 +133,11 @@ public final class ProcessTree {
         }
     }
 
+    /** Whether this process's open files (and so its sockets) can be listed here. */
+    public static boolean socketsVisible(long pid) {
+        return Files.isReadable(PROC.resolve(Long.toString(pid)).resolve("fd"));
+    }
+
     /** TCP ports the given processes listen on, from their socket inodes and /proc/net/tcp{,6}. */
     public static Set<Integer> listeningPorts(Collection<Long> pids) {
         Set<String> inodes = new HashSet<>();

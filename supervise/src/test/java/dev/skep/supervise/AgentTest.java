@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +167,22 @@ class AgentTest {
         assertThat(failed.message()).startsWith("not ready within");
         assertThat(h.state.history).filteredOn(s -> s.instance().equals(id) && s.pid() > 0)
                 .allSatisfy(s -> assertThat(AgentHarness.alive(s.pid())).isFalse());
+    }
+
+    @Test
+    void anotherProcessListeningOnTheInstancesPortDoesNotMakeItReady() throws Exception {
+        h.start(h.config().withTimeouts(Duration.ofMillis(2500), Duration.ofSeconds(1)));
+        String id = h.assign("squatted", AgentHarness.fixture("slow-start"), List.of("node", "app.js"),
+                Map.of("SLOW_START_MS", "60000"));
+        InstanceStatus starting = h.awaitState(id, InstanceState.STARTING, Duration.ofSeconds(5));
+        // someone else takes the port the instance was given, before the instance listens on it
+        try (ServerSocket squatter = new ServerSocket(starting.port(), 50, InetAddress.getLoopbackAddress())) {
+            InstanceStatus failed = h.awaitState(id, InstanceState.FAILED);
+
+            assertThat(failed.message()).startsWith("not ready within");
+            assertThat(h.state.history).filteredOn(s -> s.instance().equals(id))
+                    .noneMatch(s -> s.state() == InstanceState.READY);
+        }
     }
 
     @Test
