@@ -117,7 +117,7 @@ public final class LogReader {
             return List.of();
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long end = raf.length();
+            long end = completeLinesEnd(raf);
             long start = end;
             int newlines = 0;
             byte[] block = new byte[8192];
@@ -146,6 +146,24 @@ public final class LogReader {
         } catch (NoSuchFileException rotatedAway) {
             return List.of();
         }
+    }
+
+    /** Where the file's last whole line ends: a line without its newline is still being written. */
+    private static long completeLinesEnd(RandomAccessFile raf) throws IOException {
+        long end = raf.length();
+        byte[] block = new byte[4096];
+        while (end > 0) {
+            int len = (int) Math.min(block.length, end);
+            raf.seek(end - len);
+            raf.readFully(block, 0, len);
+            for (int i = len - 1; i >= 0; i--) {
+                if (block[i] == '\n') {
+                    return end - len + i + 1;
+                }
+            }
+            end -= len;
+        }
+        return 0;
     }
 
     /** Polls one log file; reopens it when rotation replaced it. */

@@ -62,6 +62,17 @@ class LogReaderTest {
     }
 
     @Test
+    void aLineStillBeingWrittenIsLeftOutOfTheTail() throws Exception {
+        java.nio.file.Path file = dataDir.resolve("partial.log");
+        java.nio.file.Files.writeString(file, "one\ntwo\nthree\nfou");
+
+        assertThat(LogReader.tailOf(file, 2)).containsExactly("two", "three");
+        assertThat(LogReader.tailOf(file, 10)).containsExactly("one", "two", "three");
+        java.nio.file.Files.writeString(file, "no newline yet");
+        assertThat(LogReader.tailOf(file, 3)).isEmpty();
+    }
+
+    @Test
     void appTailMergesInstancesByTimestamp() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
         try (RotatingLog la = open(a, layout); RotatingLog lb = open(b, layout)) {
