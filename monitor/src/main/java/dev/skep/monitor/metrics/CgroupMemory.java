@@ -1,5 +1,7 @@
 package dev.skep.monitor.metrics;
 
+import dev.skep.model.CgroupMounts;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,26 +52,8 @@ public final class CgroupMemory {
     }
 
     static CgroupMemory fromMountinfo(Path proc, List<String> mountinfo) {
-        Path v2 = null;
-        Path v1 = null;
-        for (String line : mountinfo) {
-            int dash = line.indexOf(" - ");
-            if (dash < 0) {
-                continue;
-            }
-            String[] before = line.substring(0, dash).split(" ");
-            String[] after = line.substring(dash + 3).split(" ");
-            if (before.length < 5 || after.length < 3) {
-                continue;
-            }
-            Path mountPoint = Path.of(before[4].replace("\\040", " "));
-            if (after[0].equals("cgroup2") && (v2 == null || mountPoint.equals(Path.of("/sys/fs/cgroup")))) {
-                v2 = mountPoint;
-            } else if (after[0].equals("cgroup") && v1 == null && List.of(after[2].split(",")).contains("memory")) {
-                v1 = mountPoint;
-            }
-        }
-        return new CgroupMemory(proc, v2, v1);
+        CgroupMounts mounts = CgroupMounts.parse(mountinfo);
+        return new CgroupMemory(proc, mounts.v2().orElse(null), mounts.v1().get("memory"));
     }
 
     /** The figures of the instance's own cgroup, or empty when its process {@code pid} is in none. */

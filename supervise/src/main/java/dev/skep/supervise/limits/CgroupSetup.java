@@ -1,5 +1,7 @@
 package dev.skep.supervise.limits;
 
+import dev.skep.model.CgroupMounts;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

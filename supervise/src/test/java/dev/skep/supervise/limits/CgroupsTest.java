@@ -1,5 +1,6 @@
 package dev.skep.supervise.limits;
 
+import dev.skep.model.CgroupMounts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
