@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the cgroup hierarchies are mounted (for the agent's limits and the monitor's memory figures), read from {@code /proc/self/mountinfo} text: the
- * cgroup2 mount, and each cgroup v1 controller's mount. Pure parsing, no I/O.
+ * Where the cgroup hierarchies are mounted, read from {@code /proc/self/mountinfo} text: the cgroup2
+ * mount, and each cgroup v1 controller's mount (for the agent's limits and the monitor's memory
+ * figures). Pure parsing, no I/O.
  */
 public record CgroupMounts(Optional<Path> v2, Map<String, Path> v1) {
 
