@@ -5,6 +5,7 @@ import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.RouteSettings;
 import java.io.IOException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,11 @@ public final class RouteSettingsStore {
 
     /** The app's settings; the defaults when it has none. */
     public RouteSettings read(AppId app) {
-        return documents.get(app, RouteSettings.DOCUMENT).map(json -> {
+        return parse(app, documents.get(app, RouteSettings.DOCUMENT));
+    }
+
+    private static RouteSettings parse(AppId app, Optional<String> document) {
+        return document.map(json -> {
             try {
                 return ApiJson.MAPPER.readValue(json, RouteSettings.class);
             } catch (IOException e) {
@@ -33,18 +38,21 @@ public final class RouteSettingsStore {
         }).orElse(RouteSettings.DEFAULTS);
     }
 
+    private static String json(RouteSettings settings) {
+        try {
+            return ApiJson.MAPPER.writeValueAsString(settings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write route settings", e);
+        }
+    }
+
     /** Changes what is named (null: keep) and returns the settings now in force. */
     public RouteSettings apply(AppId app, Long maxBodyBytes, Boolean httpsOnly) {
-        RouteSettings next = read(app).with(maxBodyBytes, httpsOnly);
-        if (next.equals(RouteSettings.DEFAULTS)) {
-            documents.delete(app, RouteSettings.DOCUMENT);
-        } else {
-            try {
-                documents.put(app, RouteSettings.DOCUMENT, ApiJson.MAPPER.writeValueAsString(next));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write route settings", e);
-            }
-        }
+        // one atomic read-modify-write: two PATCHes naming different settings both land
+        RouteSettings next = documents.update(app, RouteSettings.DOCUMENT, now -> {
+            RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly);
+            return changed.equals(RouteSettings.DEFAULTS) ? Optional.empty() : Optional.of(json(changed));
+        }).map(json -> parse(app, Optional.of(json))).orElse(RouteSettings.DEFAULTS);
         log.info("event=route.settings app={} max_body_bytes={} https_only={}", app, next.maxBodyBytes(),
                 next.httpsOnly());
         return next;

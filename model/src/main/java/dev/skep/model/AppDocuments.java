@@ -1,6 +1,7 @@
 package dev.skep.model;
 
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +21,21 @@ public interface AppDocuments {
 
     /** Removes the document; nothing happens when it is absent. */
     void delete(AppId app, String name);
+
+    /**
+     * Read-modify-write: {@code change} gets the document (empty when absent) and returns the new one (empty to
+     * delete it). Two writers never lose each other's change: an implementation that can be raced re-runs
+     * {@code change} on what the other wrote, so it must not have side effects. Returns what was written.
+     */
+    default Optional<String> update(AppId app, String name, UnaryOperator<Optional<String>> change) {
+        Optional<String> next = change.apply(get(app, name));
+        if (next.isPresent()) {
+            put(app, name, next.get());
+        } else {
+            delete(app, name);
+        }
+        return next;
+    }
 
     static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {

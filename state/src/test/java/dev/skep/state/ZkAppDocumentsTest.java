@@ -53,6 +53,35 @@ class ZkAppDocumentsTest {
     }
 
     @Test
+    void concurrentUpdatesLoseNothing() throws Exception {
+        state.createApp(shop);
+        int writers = 4;
+        int each = 25;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) { // a counter: a lost update would show as a short count
+                        documents.update(shop, "route", now -> java.util.Optional.of(
+                                Integer.toString(now.map(Integer::parseInt).orElse(0) + 1)));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(documents.get(shop, "route")).contains(Integer.toString(writers * each));
+        assertThat(documents.update(shop, "route", now -> java.util.Optional.empty())).isEmpty();
+        assertThat(documents.get(shop, "route")).isEmpty();
+        assertThatThrownBy(() -> documents.update(AppId.parse("alice/none"), "route", now -> java.util.Optional.of("1")))
+                .isInstanceOfSatisfying(SkepException.class, e -> assertThat(e.kind()).isEqualTo(SkepException.Kind.NOT_FOUND));
+    }
+
+    @Test
     void documentsGoWithTheirAppAndNeedOne() {
         assertThatThrownBy(() -> documents.put(shop, "health", "{}"))
                 .isInstanceOfSatisfying(SkepException.class, e -> assertThat(e.kind()).isEqualTo(SkepException.Kind.NOT_FOUND));

@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +72,15 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
         Audit.action(ctx, "app.certificate.put", app, Map.of("domain", domain));
         CertificateUpload upload = bodies.read(ctx, CertificateUpload.class, null);
         CertificateCheck.Checked checked = CertificateCheck.check(domain, upload.cert(), upload.key(), clock.instant());
-        AppCertificates now = read(app);
-        if (!now.has(domain) && now.certificates().size() >= AppCertificates.MAX_PER_APP) {
-            throw new SkepException(SkepException.Kind.CONFLICT, app + " has " + AppCertificates.MAX_PER_APP
-                    + " certificates already", "remove one first, or use a wildcard certificate");
-        }
-        AppCertificates next = now.with(new AppCertificates.Entry(domain, upload.cert(), upload.key(),
-                checked.subject(), checked.sans(), checked.notAfter(), clock.instant()));
-        write(app, next);
+        AppCertificates.Entry entry = new AppCertificates.Entry(domain, upload.cert(), upload.key(),
+                checked.subject(), checked.sans(), checked.notAfter(), clock.instant());
+        AppCertificates next = update(app, now -> {
+            if (!now.has(domain) && now.certificates().size() >= AppCertificates.MAX_PER_APP) {
+                throw new SkepException(SkepException.Kind.CONFLICT, app + " has " + AppCertificates.MAX_PER_APP
+                        + " certificates already", "remove one first, or use a wildcard certificate");
+            }
+            return now.with(entry);
+        });
         log.info("event=certificate.added app={} domain={} subject=\"{}\" not_after={}", app, domain,
                 checked.subject(), checked.notAfter());
         ctx.json(views(next));
@@ -88,11 +91,12 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
         commands.require(app);
         String domain = normalize(ctx.pathParam("domain"));
         Audit.action(ctx, "app.certificate.delete", app, Map.of("domain", domain));
-        AppCertificates now = read(app);
-        if (!now.has(domain)) {
-            throw SkepException.notFound(app + " has no certificate for " + domain);
-        }
-        write(app, now.without(domain));
+        update(app, now -> {
+            if (!now.has(domain)) {
+                throw SkepException.notFound(app + " has no certificate for " + domain);
+            }
+            return now.without(domain);
+        });
         log.info("event=certificate.removed app={} domain={}", app, domain);
         ctx.status(204);
     }
@@ -116,7 +120,11 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
     }
 
     private AppCertificates read(AppId app) {
-        return documents.get(app, AppCertificates.DOCUMENT).map(json -> {
+        return parse(app, documents.get(app, AppCertificates.DOCUMENT));
+    }
+
+    private static AppCertificates parse(AppId app, Optional<String> document) {
+        return document.map(json -> {
             try {
                 return ApiJson.MAPPER.readValue(json, AppCertificates.class);
             } catch (IOException e) {
@@ -125,16 +133,19 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
         }).orElse(AppCertificates.NONE);
     }
 
-    private void write(AppId app, AppCertificates certificates) {
-        if (certificates.certificates().isEmpty()) {
-            documents.delete(app, AppCertificates.DOCUMENT);
-            return;
-        }
-        try {
-            documents.put(app, AppCertificates.DOCUMENT, ApiJson.MAPPER.writeValueAsString(certificates));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write certificates", e);
-        }
+    /** One atomic read-modify-write of the app's certificates (concurrent changes both land); returns the result. */
+    private AppCertificates update(AppId app, UnaryOperator<AppCertificates> change) {
+        return parse(app, documents.update(app, AppCertificates.DOCUMENT, now -> {
+            AppCertificates next = change.apply(parse(app, now));
+            if (next.certificates().isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(ApiJson.MAPPER.writeValueAsString(next));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write certificates", e);
+            }
+        }));
     }
 
     private static List<CertificateView> views(AppCertificates certificates) {
