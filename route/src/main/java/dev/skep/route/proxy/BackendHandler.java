@@ -19,6 +19,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final Backend backend;
     private final boolean raw;
     private Exchange exchange;
+    /** The raw pipeline's response reader (null on an object pipeline): told about each request's method. */
+    private ResponseReader reader;
     private LazyTimer poolIdle;
     private int served;
 
@@ -30,6 +32,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        reader = ctx.pipeline().get(ResponseReader.class);
         poolIdle = new LazyTimer(ctx.executor(), () -> {
             if (exchange == null) {
                 ctx.close();
@@ -37,9 +40,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
-    void bind(Exchange e) {
+    /** Leases the connection to an exchange whose request is about to be sent ({@code head}: a HEAD request). */
+    void bind(Exchange e, boolean head) {
         exchange = e;
         poolIdle.disarm();
+        if (reader != null) {
+            reader.expect(head);
+        }
     }
 
     void unbind() {

@@ -172,10 +172,7 @@ final class Exchange {
     private void bind(Channel ch) {
         backendCh = ch;
         backendHandler = ch.pipeline().get(BackendHandler.class);
-        backendHandler.bind(this);
-        if (raw) {
-            ch.pipeline().get(ResponseReader.class).expect(head);
-        }
+        backendHandler.bind(this, head);
         ch.write(request);
         if (requestComplete) { // a replay after a reset: the body-less request ends here
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT);

@@ -27,6 +27,14 @@ public final class ProxyHeaders {
     static final AsciiString H2_STREAM_ID = AsciiString.cached("x-http2-stream-id");
     static final AsciiString H2_SCHEME = AsciiString.cached("x-http2-scheme");
 
+    /**
+     * Hop-by-hop headers besides Connection itself: they describe one connection, never the message.
+     * The one list for both directions ({@link #dropHopByHop} and {@link ResponseReader}).
+     */
+    static final java.util.List<AsciiString> HOP_BY_HOP = java.util.List.of(HttpHeaderNames.KEEP_ALIVE,
+            PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE);
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private ProxyHeaders() {
@@ -135,9 +143,10 @@ public final class ProxyHeaders {
                 }
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION).remove(HttpHeaderNames.KEEP_ALIVE).remove(PROXY_CONNECTION)
-                .remove(HttpHeaderNames.TE).remove(HttpHeaderNames.TRAILER).remove(HttpHeaderNames.UPGRADE)
-                .remove(HttpHeaderNames.PROXY_AUTHORIZATION).remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+        h.remove(HttpHeaderNames.CONNECTION);
+        for (AsciiString name : HOP_BY_HOP) {
+            h.remove(name);
+        }
     }
 
     static String ipOf(InetSocketAddress a) {

@@ -32,8 +32,8 @@ final class ResponseReader extends ByteToMessageDecoder {
     private static final byte[] CONNECTION = ascii("connection");
     private static final byte[] X_REQUEST_ID = ascii("x-request-id");
     /** Hop-by-hop: they describe the backend connection, not the response. */
-    private static final byte[][] HOP_BY_HOP = {ascii("keep-alive"), ascii("proxy-connection"), ascii("te"),
-            ascii("trailer"), ascii("upgrade"), ascii("proxy-authenticate"), ascii("proxy-authorization")};
+    private static final byte[][] HOP_BY_HOP = ProxyHeaders.HOP_BY_HOP.stream().map(n -> ascii(n.toString()))
+            .toArray(byte[][]::new);
 
     private State state = State.HEAD;
     private boolean headRequest;
@@ -212,21 +212,23 @@ final class ResponseReader extends ByteToMessageDecoder {
             kept[keptCount++] = s;
             kept[keptCount++] = e;
         }
-        if (named != null) {
-            keptCount = dropNamed(head, kept, keptCount, named);
-        }
         RawResponse.Framing framing;
         if (headRequest || status < 200 || status == 204 || status == 304) {
             framing = RawResponse.Framing.NONE;
         } else if (chunked) {
             framing = RawResponse.Framing.CHUNKED;
-            keptCount = dropNamed(head, kept, keptCount, List.of("content-length")); // chunked wins
         } else if (otherCoding) {
             framing = RawResponse.Framing.UNTIL_CLOSE;
         } else if (contentLength >= 0) {
             framing = RawResponse.Framing.LENGTH;
         } else {
             framing = RawResponse.Framing.UNTIL_CLOSE;
+        }
+        if (framing == RawResponse.Framing.CHUNKED && contentLength >= 0) { // chunked wins over a length
+            keptCount = dropLength(head, kept, keptCount);
+        }
+        if (named != null) {
+            keptCount = dropNamed(head, kept, keptCount, named);
         }
         boolean reusable = framing != RawResponse.Framing.UNTIL_CLOSE && !close && (!http10 || keepAlive);
         out.add(new RawResponse.Head(status, reusable, framing, contentLength, head, kept, keptCount,
@@ -249,6 +251,18 @@ final class ResponseReader extends ByteToMessageDecoder {
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
         }
         return null;
+    }
+
+    private static int dropLength(ByteBuf head, int[] kept, int keptCount) {
+        int w = 2;
+        for (int i = 2; i < keptCount; i += 2) {
+            int colon = head.indexOf(kept[i], kept[i + 1], (byte) ':');
+            if (!nameIs(head, kept[i], colon - kept[i], CONTENT_LENGTH)) {
+                kept[w++] = kept[i];
+                kept[w++] = kept[i + 1];
+            }
+        }
+        return w;
     }
 
     private static int dropNamed(ByteBuf head, int[] kept, int keptCount, List<String> names) {
