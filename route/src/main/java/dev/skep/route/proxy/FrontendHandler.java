@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     private boolean closing;
     private boolean upgraded;
+    /** Set once an early answer was sent and the rest of the request is being read and dropped. */
+    private LazyTimer lingering;
+    private long lingerDeadline;
+
+    static final long LINGER_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    static final long LINGER_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     public FrontendHandler(ProxyContext proxy, boolean tls) {
         this.proxy = proxy;
@@ -111,6 +118,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (lingering != null) {
+            lingerRead();
+            return;
+        }
         if (current != null) {
             current.flushBackend();
         }
@@ -130,6 +141,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         idle.stop();
         responseTimer.stop();
+        if (lingering != null) {
+            lingering.stop();
+        }
         Object m;
         while ((m = inbox.poll()) != null) {
             ReferenceCountUtil.release(m);
@@ -322,7 +336,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (close || proxy.draining()) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             closing = true;
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(r).addListener(f -> {
+                if (f.isSuccess()) {
+                    lingerThenClose();
+                } else {
+                    ctx.close();
+                }
+            });
             return;
         }
         ctx.writeAndFlush(r);
@@ -352,6 +372,46 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         drain();
         maybeRead();
+    }
+
+    /**
+     * Closes after an early answer (413, 417, a bad request) without a reset: a client still sending
+     * the body it was refused would get a TCP reset for its next write, and with it lose the answer
+     * unread. So the sending side is shut (the client reads the answer and EOF) and what still comes
+     * is read and dropped, until the client closes, it pauses {@link #LINGER_PAUSE_NANOS}, or
+     * {@link #LINGER_MAX_NANOS} pass in all (nginx's lingering close, with its defaults).
+     */
+    private void lingerThenClose() {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (ctx.channel() instanceof Http2StreamChannel
+                || !(ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex)) {
+            ctx.close(); // an HTTP/2 stream is reset by its codec, which the client handles
+            return;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            ssl.closeOutbound(); // close_notify: the TLS form of end-of-answer
+        } else {
+            duplex.shutdownOutput();
+        }
+        long until = System.nanoTime() + LINGER_MAX_NANOS;
+        lingering = new LazyTimer(ctx.executor(), ctx::close);
+        lingerDeadline = until;
+        lingering.arm(LINGER_PAUSE_NANOS);
+        ctx.read();
+    }
+
+    /** Bytes came while lingering: they are dropped and the pause restarts, within the overall bound. */
+    private void lingerRead() {
+        long left = lingerDeadline - System.nanoTime();
+        if (left <= 0) {
+            ctx.close();
+            return;
+        }
+        lingering.arm(Math.min(LINGER_PAUSE_NANOS, left));
+        ctx.read();
     }
 
     void closeAfterFlush() {

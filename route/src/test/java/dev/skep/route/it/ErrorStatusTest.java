@@ -78,6 +78,24 @@ class ErrorStatusTest extends RouterFixture {
     }
 
     @Test
+    void aClientStillSendingTheRefusedBodyReadsThe413InsteadOfAReset() throws Exception {
+        NodeBackend shop = backend("shop-1");
+        startRouter().update(table("shop.test", SHOP, of(shop)));
+        byte[] body = new byte[32 << 20]; // more than the kernel buffers hold: the write outlasts the answer
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", router.port())) {
+            s.setSoTimeout(10_000);
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body); // without a lingering close this write fails with a connection reset
+            out.flush();
+            byte[] answer = s.getInputStream().readAllBytes(); // to EOF: the router shut its side after answering
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 413 ").contains("connection: close");
+        }
+    }
+
+    @Test
     void longUrlIs414AndLargeHeadersAre431() {
         startRouter();
         try (RawHttp c = new RawHttp(router.port())) {

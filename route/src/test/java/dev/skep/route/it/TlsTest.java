@@ -129,6 +129,20 @@ class TlsTest extends RouterFixture {
     }
 
     @Test
+    void aRefusedBodyOverTlsStillLetsTheClientReadThe413() throws Exception {
+        byte[] body = new byte[32 << 20];
+        try (SSLSocket s = connect("shop.test", "http/1.1")) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: " + (1L << 40)
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body); // read and dropped by the router after its answer
+            s.getOutputStream().flush();
+            byte[] answer = s.getInputStream().readAllBytes(); // to the router's close_notify
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 413 ");
+        }
+    }
+
+    @Test
     void http2ClientsGetH2ByAlpn() throws Exception {
         HttpClient h2 = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
         for (int i = 0; i < 3; i++) {
