@@ -58,13 +58,18 @@ public final class CgroupMemory {
 
     /** The figures of the instance's own cgroup, or empty when its process {@code pid} is in none. */
     public Optional<Figures> read(String instance, long pid) {
+        if (v2Mount == null && v1MemoryMount == null) {
+            return Optional.empty();
+        }
         Dir dir = dirs.get(instance);
         if (dir == null || dir.pid() != pid) {
             dir = find(instance, pid);
+            if (dir.dir() == null) {
+                // not cached: the launch moves itself into its cgroup just after it starts, and a sample
+                // taken in between must not hide the cgroup for the rest of the process's life
+                return Optional.empty();
+            }
             dirs.put(instance, dir);
-        }
-        if (dir.dir() == null) {
-            return Optional.empty();
         }
         long usage = number(dir.dir().resolve(dir.v2() ? "memory.current" : "memory.usage_in_bytes"));
         if (usage < 0) {

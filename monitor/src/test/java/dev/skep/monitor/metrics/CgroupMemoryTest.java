@@ -84,6 +84,17 @@ class CgroupMemoryTest {
     }
 
     @Test
+    void aProcessSampledBeforeItMovedIntoItsCgroupShowsTheCgroupOnceItHas() throws IOException {
+        process(42, "4:memory:/user.slice"); // the launch shell, before it wrote its pid to cgroup.procs
+        dir("memory/skep/i1", "memory.usage_in_bytes", "4096", "memory.limit_in_bytes", "8192");
+        CgroupMemory memory = new CgroupMemory(proc, null, cgroups.resolve("memory"));
+        assertThat(memory.read("i1", 42)).isEmpty();
+
+        process(42, "4:memory:/skep/i1");
+        assertThat(memory.read("i1", 42)).contains(new CgroupMemory.Figures(4096, 8192));
+    }
+
+    @Test
     void findsTheMountsInMountinfo() throws IOException {
         process(42, "4:memory:/skep/i1");
         List<String> mountinfo = List.of(
