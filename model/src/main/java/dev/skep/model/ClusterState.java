@@ -83,6 +83,31 @@ public interface ClusterState {
         return java.util.Map.of();
     }
 
+    // --- routers catching up with the state ---
+
+    /**
+     * Marks everything written so far with a new route epoch and answers it. A router that reports this
+     * epoch (or a later one) routes by a state at least as new as the marker: a rollout waits for that
+     * before it answers, so the caller's next request reaches the new release. 0 when not kept.
+     */
+    default long markRouteEpoch() {
+        return 0;
+    }
+
+    /** The newest route epoch this process's cached view has seen; a router reads it before its snapshot. */
+    default long routeEpochSeen() {
+        return 0;
+    }
+
+    /** A router says it routes by the state up to {@code epoch}; the report goes with the router's session. */
+    default void reportRoutesApplied(String routerId, long epoch) {
+    }
+
+    /** Each live router's last reported epoch, by router id; empty when no router reports. */
+    default java.util.Map<String, Long> routesApplied() {
+        return java.util.Map.of();
+    }
+
     // --- notification ---
 
     /** Runs the listener (on a state thread, must not block) after any change; close to stop. */

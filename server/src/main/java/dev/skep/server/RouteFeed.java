@@ -24,15 +24,20 @@ final class RouteFeed implements AutoCloseable {
     private final ClusterState state;
     private final RouterServer router;
     private final String baseDomain;
+    private final String routerId;
+    /** The route epoch last reported to the state; -1 before the first report registers this router. */
+    private long reportedEpoch = -1;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("route-feed").daemon().unstarted(r));
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AutoCloseable subscription;
 
-    RouteFeed(ClusterState state, RouterServer router, String baseDomain) {
+    /** @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch) */
+    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId) {
         this.state = state;
         this.router = router;
         this.baseDomain = baseDomain;
+        this.routerId = routerId;
         this.subscription = state.onChange(this::poke);
         poke();
     }
@@ -46,6 +51,7 @@ final class RouteFeed implements AutoCloseable {
     private void rebuild() {
         pending.set(false);
         try {
+            long epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
             var now = state.snapshot();
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain,
                     state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
@@ -53,6 +59,10 @@ final class RouteFeed implements AutoCloseable {
             router.update(table);
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
                     now.instances().stream().map(i -> i.instance()).collect(java.util.stream.Collectors.toSet()));
+            if (epoch != reportedEpoch) {
+                state.reportRoutesApplied(routerId, epoch);
+                reportedEpoch = epoch;
+            }
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
         }

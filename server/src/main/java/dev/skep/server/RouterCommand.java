@@ -28,6 +28,17 @@ public final class RouterCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edge = new EdgeOptions();
 
+    /** This host's name and the router's port: one router per port per host. */
+    static String routerId(int port) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "router";
+        }
+        return host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + port;
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
@@ -36,7 +47,7 @@ public final class RouterCommand implements Callable<Integer> {
                 edge.config(), Duration.ZERO, null);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
-            RouterRole.start(life, config, state.state());
+            RouterRole.start(life, config, state.state(), routerId(port));
         });
     }
 }

@@ -12,7 +12,9 @@ final class RouterRole {
     private RouterRole() {
     }
 
-    static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state) throws IOException {
+    /** @param routerId this router's name among the routers a rollout waits for */
+    static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state, String routerId)
+            throws IOException {
         EdgeConfig edge = config.edge();
         RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
                 .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()));
@@ -29,7 +31,7 @@ final class RouterRole {
                     "event=router.trusted-proxies ranges={} effect=\"their X-Forwarded-* headers are kept\"",
                     routerConfig.trustedProxies());
         }
-        life.add("route feed", new RouteFeed(state, router, config.baseDomain()));
+        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId));
         return router;
     }
 }

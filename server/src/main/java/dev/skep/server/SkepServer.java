@@ -59,7 +59,7 @@ public final class SkepServer implements AutoCloseable {
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
                     monitor, security.limits());
             controller.buildAs(agent::userFor);
-            RouterServer router = RouterRole.start(life, config, state.state());
+            RouterServer router = RouterRole.start(life, config, state.state(), config.agentId() + "-router");
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
                     List.of(), monitor, tls);

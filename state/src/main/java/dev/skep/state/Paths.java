@@ -11,6 +11,9 @@ final class Paths {
     static final String INSTANCES = ROOT + "/instances";
     static final String USERS = ROOT + "/users";
     static final String LEADER = ROOT + "/leader";
+    /** Its data version is the route epoch (see ClusterState#markRouteEpoch). */
+    static final String ROUTE_EPOCH = ROOT + "/route-epoch";
+    static final String ROUTERS = ROOT + "/routers";
 
     private Paths() {
     }
@@ -53,6 +56,10 @@ final class Paths {
 
     static String instance(String instance) {
         return INSTANCES + "/" + instance;
+    }
+
+    static String router(String routerId) {
+        return ROUTERS + "/" + routerId;
     }
 
     static String userRecord(String user) {

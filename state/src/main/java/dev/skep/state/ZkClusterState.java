@@ -46,7 +46,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public ZkClusterState(CuratorFramework zk, Clock clock) {
         this.zk = zk;
         this.clock = clock;
-        ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS);
+        ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
+                Paths.ROUTERS);
         this.cache = CuratorCache.build(zk, Paths.ROOT);
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
         cache.start();
@@ -346,6 +347,52 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public void removeInstance(String instance) {
         requireInstance(instance);
         delete(Paths.instance(instance));
+    }
+
+    // --- routers catching up ---
+
+    /** One ZooKeeper node name: no slash, no "." or "..". */
+    private static final java.util.regex.Pattern ROUTER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    @Override
+    public long markRouteEpoch() {
+        try {
+            // an unconditional write bumps the node's data version atomically: that version is the epoch
+            return zk.setData().forPath(Paths.ROUTE_EPOCH, new byte[0]).getVersion();
+        } catch (Exception e) {
+            throw failure("write " + Paths.ROUTE_EPOCH, e);
+        }
+    }
+
+    @Override
+    public long routeEpochSeen() {
+        return cache.get(Paths.ROUTE_EPOCH).map(node -> (long) node.getStat().getVersion()).orElse(0L);
+    }
+
+    @Override
+    public void reportRoutesApplied(String routerId, long epoch) {
+        if (!ROUTER_ID.matcher(routerId).matches()) {
+            throw new IllegalArgumentException("invalid router id '" + routerId + "'");
+        }
+        putEphemeral(Paths.router(routerId), Long.toString(epoch).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public java.util.Map<String, Long> routesApplied() {
+        java.util.Map<String, Long> applied = new java.util.TreeMap<>();
+        for (String id : children(Paths.ROUTERS)) {
+            try {
+                byte[] data = zk.getData().forPath(Paths.router(id));
+                applied.put(id, Long.parseLong(new String(data, java.nio.charset.StandardCharsets.US_ASCII).strip()));
+            } catch (KeeperException.NoNodeException e) {
+                // that router just went away
+            } catch (NumberFormatException e) {
+                applied.put(id, 0L);
+            } catch (Exception e) {
+                throw failure("read " + Paths.router(id), e);
+            }
+        }
+        return applied;
     }
 
     // --- plumbing ---

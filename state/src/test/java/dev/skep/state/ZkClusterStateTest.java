@@ -119,6 +119,27 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void routeEpochsCountUpAndRoutersReportsGoWithTheirSession() {
+        long first = state.markRouteEpoch();
+        long second = state.markRouteEpoch();
+        assertThat(second).isEqualTo(first + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> state.routeEpochSeen() == second);
+
+        state.reportRoutesApplied("node1-router", first);
+        assertThat(state.routesApplied()).isEqualTo(Map.of("node1-router", first));
+        state.reportRoutesApplied("node1-router", second);
+        assertThat(state.routesApplied()).isEqualTo(Map.of("node1-router", second));
+        assertThatThrownBy(() -> state.reportRoutesApplied("../agents", second))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        state.close();
+        connection.close();
+        connect();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state.routesApplied().isEmpty());
+        assertThat(state.markRouteEpoch()).as("the epoch is kept").isEqualTo(second + 1);
+    }
+
+    @Test
     void stateSurvivesARestartOfTheEmbeddedServer() throws Exception {
         state.createApp(shop);
         state.addRelease(shop, this::release);

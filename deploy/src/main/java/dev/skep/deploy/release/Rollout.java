@@ -34,6 +34,10 @@ public final class Rollout {
     private final Duration timeout;
     private final dev.skep.model.LogSource logs;
 
+    /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
+    static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
+    static final Duration ROUTERS_WAIT = Duration.ofSeconds(2);
+
     /** @param logs where a failed release's last log lines come from, for the deploy's answer */
     public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, dev.skep.model.LogSource logs) {
         this.state = state;
@@ -64,6 +68,7 @@ public final class Rollout {
                 if (ready.size() >= needed) {
                     state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
                             : spec);
+                    awaitSwitch(app, release, signal);
                     return ready;
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
@@ -87,6 +92,53 @@ public final class Rollout {
         } catch (Exception e) {
             throw restore(app, release, previous, e.toString(), List.of());
         }
+    }
+
+    /**
+     * After the switch: waits until no instance of another release is ready (they are stopping and out of
+     * the routers' tables), then until every router reports routing by that state. So the caller's next
+     * request reaches the new release. Bounded: a slow agent or a lagging router is logged, not waited for.
+     */
+    private void awaitSwitch(AppId app, int release, Object signal) throws InterruptedException {
+        Instant deadline = clock.instant().plus(SWITCH_WAIT);
+        boolean oldOut = waitUntil(() -> state.instances().stream()
+                .noneMatch(i -> i.app().equals(app) && i.release() != release && i.ready()), deadline, signal);
+        if (!oldOut) {
+            log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
+                    + "answer a little longer; its instances stop when their agent gets to them\"",
+                    app, release, SWITCH_WAIT.toMillis());
+        }
+        long epoch = state.markRouteEpoch();
+        java.util.Map<String, Long> behind = java.util.Map.of();
+        Instant routersDeadline = clock.instant().plus(ROUTERS_WAIT);
+        while (true) {
+            behind = new java.util.TreeMap<>(state.routesApplied());
+            behind.values().removeIf(applied -> applied >= epoch);
+            if (behind.isEmpty() || clock.instant().isAfter(routersDeadline)) {
+                break;
+            }
+            synchronized (signal) {
+                signal.wait(20);
+            }
+        }
+        if (!behind.isEmpty()) {
+            log.warn("event=rollout.routers-behind app={} release={} epoch={} routers={} effect=\"they route by an "
+                    + "older state a little longer\" check=\"their connection to ZooKeeper\"", app, release, epoch,
+                    behind.keySet());
+        }
+    }
+
+    private boolean waitUntil(java.util.function.BooleanSupplier done, Instant deadline, Object signal)
+            throws InterruptedException {
+        while (!done.getAsBoolean()) {
+            if (clock.instant().isAfter(deadline)) {
+                return false;
+            }
+            synchronized (signal) {
+                signal.wait(100);
+            }
+        }
+        return true;
     }
 
     private static boolean gaveUp(InstanceStatus status) {

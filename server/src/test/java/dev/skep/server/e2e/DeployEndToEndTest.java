@@ -94,6 +94,20 @@ class DeployEndToEndTest {
     }
 
     @Test
+    void onceARolloutAnswersTheRouterSendsTheNextRequestToTheNewRelease() throws Exception {
+        assertThat(deploy("/deploy/", "frank/flip", Fixtures.tarball("hello")).status()).isEqualTo(200);
+        for (int release = 2; release <= 9; release++) {
+            String greeting = "greeting" + release;
+            Http.Answer change = Http.send("PATCH", server.api("/v1/apps/frank/flip/env"), token, "application/json",
+                    Http.JSON.writeValueAsBytes(Map.of("set", Map.of("GREETING", greeting))));
+            assertThat(change.status()).as(change.body()).isEqualTo(200);
+            // at once, on a new connection: no old instance may still be in the router's table
+            assertThat(Http.hosted(server.routerPort, "flip.frank.localhost", "/").body())
+                    .startsWith(greeting + " from frank.flip." + release + ".");
+        }
+    }
+
+    @Test
     void anAppWithDependenciesIsBuiltWithNpm() throws Exception {
         Http.Answer answer = deploy("/v1/apps/", "carol/deps/releases", Fixtures.tarball("with-deps"));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
