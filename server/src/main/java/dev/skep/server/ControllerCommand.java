@@ -1,6 +1,5 @@
 package dev.skep.server;
 
-import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import java.nio.file.Path;
@@ -42,21 +41,35 @@ public final class ControllerCommand implements Callable<Integer> {
             + "instances are started on other agents (default: ${DEFAULT-VALUE})")
     int agentGraceSeconds;
 
+    @Mixin
+    ApiOptions api = new ApiOptions();
+
     @Override
     public Integer call() throws Exception {
         Path data = cluster.data(System.getenv());
-        ServerConfig config = new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
-                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
-                ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
-                : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, UploadLimits.defaults(), Duration.ZERO,
-                EdgeConfig.plain(),
-                Duration.ofSeconds(agentGraceSeconds), null);
+        ServerConfig config = config(data);
         return RoleRunner.run("controller", life -> {
             Clock clock = Clock.systemUTC();
+            dev.skep.api.tls.ApiTls tls = SkepServer.apiTls(config.security());
+            SkepServer.warnIfPublicWithoutTls(config.bind(), tls != null);
             StateRole state = StateRole.open(life, config, data, clock);
             ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock);
-            controller.startApi(life, routerPort, new ElsewhereLogs(), List.of());
+            controller.startApi(life, routerPort, new ElsewhereLogs(), List.of(), null, tls);
         });
+    }
+
+    ServerConfig config(Path data) throws java.io.IOException {
+        SecurityConfig security;
+        try {
+            security = new SecurityConfig(api.tlsCert(), api.tlsKey(), dev.skep.supervise.limits.ResourceLimits.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+        return new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
+                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
+                ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
+                : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
+                EdgeConfig.plain(), Duration.ofSeconds(agentGraceSeconds), security);
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

@@ -1,7 +1,6 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
-import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -51,15 +50,6 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
     int startTimeoutSeconds;
 
-    @Option(names = "--max-upload-mb", defaultValue = "512", description = "largest compressed upload (default: ${DEFAULT-VALUE})")
-    long maxUploadMb;
-
-    @Option(names = "--max-unpacked-mb", defaultValue = "2048", description = "largest unpacked app (default: ${DEFAULT-VALUE})")
-    long maxUnpackedMb;
-
-    @Option(names = "--max-entries", defaultValue = "100000", description = "most files in an upload (default: ${DEFAULT-VALUE})")
-    int maxEntries;
-
     @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
     String zookeeper;
 
@@ -86,11 +76,8 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     MonitorFlags monitorFlags;
 
-    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "serve the API over HTTPS with this certificate (chain)")
-    Path apiTlsCert;
-
-    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
-    Path apiTlsKey;
+    @picocli.CommandLine.Mixin
+    ApiOptions api = new ApiOptions();
 
     @Option(names = "--app-memory", defaultValue = "512", paramLabel = "MiB", description = "memory of each app instance, swap included (default: ${DEFAULT-VALUE} MiB)")
     long appMemoryMib;
@@ -138,14 +125,13 @@ public final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"), new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries),
+                env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security());
     }
 
     private SecurityConfig security() {
         try {
-            return new SecurityConfig(apiTlsCert == null ? null : apiTlsCert.toAbsolutePath(),
-                    apiTlsKey == null ? null : apiTlsKey.toAbsolutePath(),
+            return new SecurityConfig(api.tlsCert(), api.tlsKey(),
                     new dev.skep.supervise.limits.ResourceLimits(appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB,
                             appPids, appCpuShares, appOpenFiles));
         } catch (IllegalArgumentException e) {

@@ -88,7 +88,7 @@ public final class SkepServer implements AutoCloseable {
         }
     }
 
-    private static ApiTls apiTls(SecurityConfig security) {
+    static ApiTls apiTls(SecurityConfig security) {
         if (!security.tls()) {
             return null;
         }

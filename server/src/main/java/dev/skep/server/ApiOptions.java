@@ -1,0 +1,36 @@
+package dev.skep.server;
+
+import dev.skep.deploy.intake.UploadLimits;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The API's flags, shared by `skep server` and `skep controller`: what an upload may be, and HTTPS. */
+final class ApiOptions {
+
+    @Option(names = "--max-upload-mb", defaultValue = "512", description = "largest compressed upload (default: ${DEFAULT-VALUE})")
+    long maxUploadMb;
+
+    @Option(names = "--max-unpacked-mb", defaultValue = "2048", description = "largest unpacked app (default: ${DEFAULT-VALUE})")
+    long maxUnpackedMb;
+
+    @Option(names = "--max-entries", defaultValue = "100000", description = "most files in an upload (default: ${DEFAULT-VALUE})")
+    int maxEntries;
+
+    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "serve the API over HTTPS with this certificate (chain)")
+    Path apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
+    Path apiTlsKey;
+
+    UploadLimits uploadLimits() {
+        return new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries);
+    }
+
+    Path tlsCert() {
+        return apiTlsCert == null ? null : apiTlsCert.toAbsolutePath();
+    }
+
+    Path tlsKey() {
+        return apiTlsKey == null ? null : apiTlsKey.toAbsolutePath();
+    }
+}
