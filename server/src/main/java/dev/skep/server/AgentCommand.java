@@ -43,7 +43,7 @@ public final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(drainSeconds), EdgeConfig.plain(),
-                Duration.ZERO, null);
+                Duration.ZERO, null, cluster.zkSecret);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

@@ -16,6 +16,10 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
     String zookeeper;
 
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = "the secret that locks skep's state in the "
+            + "ensemble (ZooKeeper digest ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host")
+    Path zkSecret;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
@@ -44,7 +48,7 @@ public final class RouterCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", bind, null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
-                edge.config(), Duration.ZERO, null);
+                edge.config(), Duration.ZERO, null, zkSecret);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
             RouterRole.start(life, config, state.state(), routerId(port));

@@ -53,6 +53,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
     String zookeeper;
 
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = "with --zk: the secret that locks skep's state "
+            + "in the ensemble (digest ACL), the same file on every skep host (the embedded one makes its own)")
+    Path zkSecret;
+
     @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper on loopback (default: any free)")
     int zkPort;
 
@@ -116,6 +120,10 @@ public final class ServerCommand implements Callable<Integer> {
     ServerConfig config(java.util.Map<String, String> env) throws IOException {
         Path data = dataDir != null ? dataDir
                 : DataDirs.resolve(env, Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot());
+        if (zkSecret != null && zookeeper == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
+        }
         String[] ports = appPorts.split("-");
         if (ports.length != 2) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -126,7 +134,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), api.uploadLimits(),
-                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security());
+                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security(),
+                zkSecret);
     }
 
     private SecurityConfig security() {

@@ -15,10 +15,13 @@ import java.time.Duration;
  * @param edge       the router's HTTPS and forwarding settings
  * @param agentGrace how long an agent may be gone before the scheduler places its instances elsewhere
  * @param security   TLS of the API and the apps' resource limits
+ * @param zkSecret   with an external ensemble: the file of the secret that locks skep's nodes (digest ACL),
+ *                   the same on every skep host; null leaves them open to whoever reaches the ensemble
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
-                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security) {
+                           Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
+                           Path zkSecret) {
 }

@@ -29,12 +29,19 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
-        dev.skep.state.ZkAcl acl = config.zookeeper() == null && data != null ? dev.skep.state.ZkAcl.inDataDir(data) : null;
+        boolean embedded = config.zookeeper() == null;
+        dev.skep.state.ZkAcl acl = embedded && data != null ? dev.skep.state.ZkAcl.inDataDir(data)
+                : !embedded && config.zkSecret() != null ? dev.skep.state.ZkAcl.fromFile(config.zkSecret()) : null;
+        if (!embedded && acl == null) {
+            org.slf4j.LoggerFactory.getLogger(StateRole.class).warn("event=zk.open-acl zk={} risk=\"whoever reaches the "
+                    + "ensemble reads and changes skep's state, the cluster token included\" fix=\"start every skep "
+                    + "role with --zk-secret FILE (the same file on each host)\"", zk);
+        }
         StateConnection connection = life.add("zookeeper client", acl == null
                 ? StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30))
                 : StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
         if (acl != null) {
-            acl.secure(connection.client(), true);
+            acl.secure(connection.client(), embedded); // an ensemble's root is not ours to lock
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(connection.client()),

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps skep's ZooKeeper state to skep: every node under /skep carries a digest ACL for the user
  * "skep" whose secret lives in {@code <data-dir>/zk.secret} (mode 0600), so a local process that
- * connects to ZooKeeper's port (an app, say) can neither read nor change it. On an ensemble,
- * copy the same file to every skep host.
+ * connects to ZooKeeper's port (an app, say) can neither read nor change it. On an ensemble, every
+ * skep host is given the same secret file ({@code --zk-secret}).
  */
 public final class ZkAcl {
 
@@ -60,11 +60,32 @@ public final class ZkAcl {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             log.info("event=zk.secret-created file={}", file);
         }
+        return new ZkAcl(secretIn(file, "delete it only together with the state"));
+    }
+
+    /**
+     * Reads the secret an ensemble's skep hosts share ({@code --zk-secret FILE}): the file must exist, be
+     * readable by its owner alone, and hold at least 32 characters.
+     */
+    public static ZkAcl fromFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no ZooKeeper secret at " + file + "; make one on the first host with "
+                    + "`openssl rand -hex 32 > " + file + " && chmod 600 " + file + "` and copy it to every skep host");
+        }
+        var mode = Files.getPosixFilePermissions(file);
+        if (mode.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            throw new IllegalStateException(file + " may be read by others (mode "
+                    + PosixFilePermissions.toString(mode) + "); chmod 600 " + file);
+        }
+        return new ZkAcl(secretIn(file, "put at least 32 random characters in it (openssl rand -hex 32)"));
+    }
+
+    private static String secretIn(Path file, String fix) throws IOException {
         String secret = Files.readString(file).trim();
         if (secret.length() < 32) {
-            throw new IllegalStateException(file + " holds no usable secret; delete it only together with the state");
+            throw new IllegalStateException(file + " holds no usable secret (fewer than 32 characters); " + fix);
         }
-        return new ZkAcl(secret);
+        return secret;
     }
 
     /** What the client authenticates with: scheme digest, "skep:SECRET". */

@@ -37,16 +37,22 @@ class ClusterEndToEndTest {
     static final int A1 = 31000 + (int) (Math.random() * 50) * 100;
     static final int A2 = A1 + 5000;
     static final List<Long> appPids = new ArrayList<>();
+    static Path secret;
 
     @BeforeAll
     static void startCluster() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         zk = EmbeddedZooKeeper.start(Files.createDirectories(dir.resolve("zk")), new InetSocketAddress("127.0.0.1", 0));
         String zkHosts = zk.connectString();
+        // one secret for the whole cluster, as an operator copies it to every host
+        secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
         apiPort = SkepServerProcess.freePort();
         routerPort = SkepServerProcess.freePort();
         Path logs = dir.resolve("logs");
         roles.add(RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
+                "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
                 "--advertise", "127.0.0.1", "--id", "ctl", "--agent-grace", "2", "--router-port",
                 String.valueOf(routerPort)));
@@ -54,12 +60,14 @@ class ClusterEndToEndTest {
         roles.add(agent1);
         agent2 = agent("a2", zkHosts, A2);
         roles.add(agent2);
-        roles.add(RoleProcess.start("router", logs, "router listening", "router", "--zk", zkHosts, "--bind",
+        roles.add(RoleProcess.start("router", logs, "router listening", "router", "--zk", zkHosts,
+                "--zk-secret", secret.toString(), "--bind",
                 "127.0.0.1", "--port", String.valueOf(routerPort)));
     }
 
     static RoleProcess agent(String id, String zkHosts, int firstPort) throws Exception {
         return RoleProcess.start(id, dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+                "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", "127.0.0.1",
                 "--app-ports", firstPort + "-" + (firstPort + 99), "--drain-timeout", "2");
     }
@@ -120,6 +128,27 @@ class ClusterEndToEndTest {
                 .contains("event=slug.fetched").doesNotContain("npm");
         assertThat(roles.get(0).output()).as("the leader reports the lost agent once")
                 .containsOnlyOnce("event=agent.lost");
+    }
+
+    @Test
+    void theStateInTheEnsembleIsLockedToHoldersOfTheSecret() throws Exception {
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+        try (org.apache.zookeeper.ZooKeeper client = new org.apache.zookeeper.ZooKeeper(zk.connectString(), 10_000,
+                event -> {
+                    if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                        connected.countDown();
+                    }
+                })) {
+            assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getData("/skep/cluster-token", false, null))
+                    .as("the cluster token").isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getChildren("/skep/agents", false))
+                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+            client.addAuthInfo("digest", ("skep:" + Files.readString(secret).trim())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(client.getChildren("/skep/agents", false)).as("with the secret").contains("a2");
+            assertThat(client.getData("/skep/cluster-token", false, null)).isNotEmpty();
+        }
     }
 
     static boolean inRange(int port, int first) {
