@@ -14,8 +14,10 @@ final class ClusterOptions {
     @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
     String zookeeper;
 
-    @Option(names = "--zk-secret", paramLabel = "FILE", description = "the secret that locks skep's state in the "
-            + "ensemble (ZooKeeper digest ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host")
+    static final String ZK_SECRET_HELP = "the secret that locks skep's state in the ensemble (ZooKeeper digest "
+            + "ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host";
+
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = ZK_SECRET_HELP)
     Path zkSecret;
 
     @Option(names = "--data-dir", description = "this role's own files (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")

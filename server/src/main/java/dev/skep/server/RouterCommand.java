@@ -16,8 +16,7 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
     String zookeeper;
 
-    @Option(names = "--zk-secret", paramLabel = "FILE", description = "the secret that locks skep's state in the "
-            + "ensemble (ZooKeeper digest ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host")
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = ClusterOptions.ZK_SECRET_HELP)
     Path zkSecret;
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
