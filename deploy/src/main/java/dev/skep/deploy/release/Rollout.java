@@ -68,7 +68,12 @@ public final class Rollout {
                 if (ready.size() >= needed) {
                     state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
                             : spec);
-                    awaitSwitch(app, release, signal);
+                    try {
+                        awaitSwitch(app, release, signal);
+                    } catch (RuntimeException e) { // the release is live: a failed wait must not report it failed
+                        log.warn("event=rollout.switch-wait-failed app={} release={} error=\"{}\" effect=\"the "
+                                + "routers follow on their own\"", app, release, e.getMessage());
+                    }
                     return ready;
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
