@@ -58,7 +58,7 @@ public final class AppViews {
     }
 
     public List<InstanceStatus> instancesOf(AppSpec app) {
-        return state.instances().stream().filter(i -> i.app().equals(app.id()))
+        return state.instances(app.id()).stream()
                 .sorted(Comparator.comparing(InstanceStatus::release).thenComparing(InstanceStatus::instance)).toList();
     }
 

@@ -49,6 +49,16 @@ public interface ClusterState {
 
     List<Assignment> assignments(String agentId);
 
+    /** The ids of the instances assigned to an agent: one read, for a reconcile loop that knows most of them. */
+    default List<String> assignedInstances(String agentId) {
+        return assignments(agentId).stream().map(Assignment::instance).toList();
+    }
+
+    /** One assignment of an agent, if it is (still) there. */
+    default Optional<Assignment> assignment(String agentId, String instance) {
+        return assignments(agentId).stream().filter(a -> a.instance().equals(instance)).findFirst();
+    }
+
     void putAssignment(Assignment assignment);
 
     void removeAssignment(String agentId, String instance);
@@ -56,6 +66,11 @@ public interface ClusterState {
     // --- instances (ephemeral, written by the agent that runs them) ---
 
     List<InstanceStatus> instances();
+
+    /** One app's instances: for loops that wait on an app, without reading every other app's. */
+    default List<InstanceStatus> instances(AppId app) {
+        return instances().stream().filter(i -> i.app().equals(app)).toList();
+    }
 
     void putInstance(InstanceStatus status);
 

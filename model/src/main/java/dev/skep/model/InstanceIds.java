@@ -16,7 +16,12 @@ public final class InstanceIds {
     public static String next(AppId app, int release) {
         byte[] bytes = new byte[3];
         RANDOM.nextBytes(bytes);
-        return app.user() + "." + app.name() + "." + release + "." + HexFormat.of().formatHex(bytes);
+        return prefix(app) + release + "." + HexFormat.of().formatHex(bytes);
+    }
+
+    /** The start every id of the app's instances shares: user and app names hold no dot. */
+    public static String prefix(AppId app) {
+        return app.user() + "." + app.name() + ".";
     }
 
     public static boolean isValid(String id) {

@@ -45,7 +45,7 @@ final class AgentLogs implements LogSource {
     @Override
     public AutoCloseable follow(AppId app, Consumer<String> line) {
         Map<String, Closeable> follows = new ConcurrentHashMap<>();
-        Runnable addNew = () -> state.instances().stream().filter(i -> i.app().equals(app))
+        Runnable addNew = () -> state.instances(app).stream()
                 .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, withInstance(id, line))));
         addNew.run();
         AutoCloseable subscription = state.onChange(addNew);

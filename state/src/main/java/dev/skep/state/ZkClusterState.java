@@ -308,6 +308,19 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public List<String> assignedInstances(String agentId) {
+        return children(Paths.assignments(agentId));
+    }
+
+    @Override
+    public Optional<Assignment> assignment(String agentId, String instance) {
+        if (!InstanceIds.isValid(instance)) {
+            return Optional.empty(); // no such assignment can exist; a stray node must not stop a reconcile
+        }
+        return read(Paths.assignment(agentId, instance), Assignment.class);
+    }
+
+    @Override
     public void putAssignment(Assignment assignment) {
         AppId.requireName("agent", assignment.agent());
         requireInstance(assignment.instance());
@@ -333,6 +346,18 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         List<InstanceStatus> list = new ArrayList<>();
         for (String id : children(Paths.INSTANCES)) {
             read(Paths.instance(id), InstanceStatus.class).ifPresent(list::add);
+        }
+        return list;
+    }
+
+    @Override
+    public List<InstanceStatus> instances(AppId app) {
+        String prefix = InstanceIds.prefix(app);
+        List<InstanceStatus> list = new ArrayList<>();
+        for (String id : children(Paths.INSTANCES)) {
+            if (id.startsWith(prefix)) { // the id names the app: no read of other apps' nodes
+                read(Paths.instance(id), InstanceStatus.class).filter(i -> i.app().equals(app)).ifPresent(list::add);
+            }
         }
         return list;
     }

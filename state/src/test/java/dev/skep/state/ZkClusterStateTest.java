@@ -119,6 +119,19 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void oneAppsInstancesAreReadWithoutTheOthers() {
+        AppId shop2 = AppId.parse("alice/shop-2");
+        AppId bobs = AppId.parse("bob/shop");
+        for (AppId app : List.of(shop, shop2, bobs)) {
+            state.putInstance(new InstanceStatus(InstanceIds.next(app, 1), app, 1, "local", "127.0.0.1", 20000, 42,
+                    InstanceState.READY, Instant.now(), 0, null, null));
+        }
+        assertThat(state.instances(shop)).singleElement().satisfies(i -> assertThat(i.app()).isEqualTo(shop));
+        assertThat(state.instances(shop2)).singleElement().satisfies(i -> assertThat(i.app()).isEqualTo(shop2));
+        assertThat(state.instances()).hasSize(3);
+    }
+
+    @Test
     void routeEpochsCountUpAndRoutersReportsGoWithTheirSession() {
         long first = state.markRouteEpoch();
         long second = state.markRouteEpoch();

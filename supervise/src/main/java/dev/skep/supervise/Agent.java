@@ -242,23 +242,25 @@ public final class Agent implements AutoCloseable {
     }
 
     private void reconcile() {
-        Map<String, Assignment> wanted = new HashMap<>();
-        for (Assignment assignment : state.assignments(config.agentId())) {
-            wanted.put(assignment.instance(), assignment);
-        }
-        for (Assignment assignment : wanted.values()) {
+        // the ids in one read; only new ones are read whole (a runner keeps its assignment): a reconcile
+        // runs on every change anywhere in the cluster, and must not read every assignment each time
+        java.util.Set<String> wanted = new java.util.HashSet<>(state.assignedInstances(config.agentId()));
+        for (String id : wanted) {
             if (lifecycle.get() != Lifecycle.STARTED) {
                 return;
             }
-            runners.computeIfAbsent(assignment.instance(), id -> {
-                InstanceRunner runner = new InstanceRunner(assignment, context, deadRecords.remove(id), false,
+            if (runners.containsKey(id)) {
+                continue;
+            }
+            state.assignment(config.agentId(), id).ifPresent(assignment -> runners.computeIfAbsent(id, i -> {
+                InstanceRunner runner = new InstanceRunner(assignment, context, deadRecords.remove(i), false,
                         this::gone);
                 runner.start();
                 return runner;
-            });
+            }));
         }
         for (InstanceRunner runner : runners.values()) {
-            if (!wanted.containsKey(runner.instance()) && !runner.stopRequested()) {
+            if (!wanted.contains(runner.instance()) && !runner.stopRequested()) {
                 log.info("assignment removed agent={} instance={}: stopping", config.agentId(), runner.instance());
                 runner.stop();
             }

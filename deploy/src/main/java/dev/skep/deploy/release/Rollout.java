@@ -62,8 +62,7 @@ public final class Rollout {
             }
         })) {
             while (true) {
-                List<InstanceStatus> mine = state.instances().stream()
-                        .filter(i -> i.app().equals(app) && i.release() == release).toList();
+                List<InstanceStatus> mine = state.instances(app).stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
                     state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
@@ -106,8 +105,8 @@ public final class Rollout {
      */
     private void awaitSwitch(AppId app, int release, Object signal) throws InterruptedException {
         Instant deadline = clock.instant().plus(SWITCH_WAIT);
-        boolean oldOut = waitUntil(() -> state.instances().stream()
-                .noneMatch(i -> i.app().equals(app) && i.release() != release && i.ready()), deadline, signal);
+        boolean oldOut = waitUntil(() -> state.instances(app).stream()
+                .noneMatch(i -> i.release() != release && i.ready()), deadline, signal);
         if (!oldOut) {
             log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
                     + "answer a little longer; its instances stop when their agent gets to them\"",
