@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The router's counters per app and per instance, every interval: turned into rates (requests/s, % of 5xx) for
  * the API and {@code skep top}, handed to the alert engine as app-wide figures ({@code requests_per_second},
- * {@code http_5xx_rate} in %, {@code p50_ms}, {@code p99_ms}), and exported on /metrics. An app or instance the router no longer counts (deleted, stopped) loses its
+ * {@code http_5xx_rate} in %, {@code p50_ms}, {@code p99_ms}) and per instance ({@code instance_requests_per_second},
+ * {@code instance_http_5xx_rate}), and exported on /metrics. An app or instance the router no longer counts (deleted, stopped) loses its
  * figures and its meters.
  */
 final class TrafficRates implements AutoCloseable {
@@ -33,6 +34,10 @@ final class TrafficRates implements AutoCloseable {
 
     private record Seen(long nanos, long requests, long status5xx) {
     }
+
+    /** Rule metrics of one instance's traffic (a sick instance among healthy ones shows here, not app-wide). */
+    static final String INSTANCE_REQUESTS_PER_SECOND = "instance_requests_per_second";
+    static final String INSTANCE_HTTP_5XX_RATE = "instance_http_5xx_rate";
 
     private final RouteMetrics router;
     private final AlertEngine engine;
@@ -102,9 +107,14 @@ final class TrafficRates implements AutoCloseable {
         Seen before = previousInstances.put(id, new Seen(now, t.requests(), t.status5xx()));
         double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
         long requests = before == null ? 0 : t.requests() - before.requests();
+        long errors = before == null ? 0 : t.status5xx() - before.status5xx();
         double rate = seconds > 0 ? requests / seconds : 0;
         instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(), round1(rate)));
         instanceMeters.computeIfAbsent(id, k -> exportInstance(t.app(), id));
+        if (before != null) { // names of their own: an app-wide rule must not also fire once per instance
+            engine.onSample(t.app(), id, Map.of(INSTANCE_REQUESTS_PER_SECOND, rate,
+                    INSTANCE_HTTP_5XX_RATE, requests > 0 ? 100.0 * errors / requests : 0));
+        }
     }
 
     private void forgetAppsBut(Map<AppId, ?> counted) {
