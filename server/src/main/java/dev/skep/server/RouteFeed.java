@@ -50,8 +50,9 @@ final class RouteFeed implements AutoCloseable {
 
     private void rebuild() {
         pending.set(false);
+        long epoch;
         try {
-            long epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
+            epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
             var now = state.snapshot();
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain,
                     state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
@@ -59,12 +60,18 @@ final class RouteFeed implements AutoCloseable {
             router.update(table);
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
                     now.instances().stream().map(i -> i.instance()).collect(java.util.stream.Collectors.toSet()));
-            if (epoch != reportedEpoch) {
-                state.reportRoutesApplied(routerId, epoch);
-                reportedEpoch = epoch;
-            }
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
+            return;
+        }
+        if (epoch != reportedEpoch) {
+            try {
+                state.reportRoutesApplied(routerId, epoch);
+                reportedEpoch = epoch;
+            } catch (RuntimeException e) { // the table is live; rollouts wait for this router at most a while
+                log.warn("event=route.report-failed router={} epoch={} error=\"{}\" next=\"reported with the next "
+                        + "change\"", routerId, epoch, e.getMessage());
+            }
         }
     }
 

@@ -37,6 +37,8 @@ public final class Rollout {
     /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
     static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
     static final Duration ROUTERS_WAIT = Duration.ofSeconds(2);
+    /** A re-check without any change notice, in case one was missed. */
+    private static final long POLL = 100;
 
     /** @param logs where a failed release's last log lines come from, for the deploy's answer */
     public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, dev.skep.model.LogSource logs) {
@@ -55,20 +57,17 @@ public final class Rollout {
                 .withRunning(true, clock.instant()));
         int needed = Math.max(1, wanted.instances());
         Instant deadline = clock.instant().plus(timeout);
-        Object signal = new Object();
-        try (AutoCloseable subscription = state.onChange(() -> {
-            synchronized (signal) {
-                signal.notifyAll();
-            }
-        })) {
+        Changes changes = new Changes();
+        try (AutoCloseable subscription = state.onChange(changes::changed)) {
             while (true) {
+                long seen = changes.count();
                 List<InstanceStatus> mine = state.instances(app).stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
                     state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
                             : spec);
                     try {
-                        awaitSwitch(app, release, signal);
+                        awaitSwitch(app, release, changes);
                     } catch (RuntimeException e) { // the release is live: a failed wait must not report it failed
                         log.warn("event=rollout.switch-wait-failed app={} release={} error=\"{}\" effect=\"the "
                                 + "routers follow on their own\"", app, release, e.getMessage());
@@ -84,9 +83,7 @@ public final class Rollout {
                             + ready.size() + " of " + needed + " instances ready)",
                             mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
                 }
-                synchronized (signal) {
-                    signal.wait(100);
-                }
+                changes.awaitAfter(seen, POLL);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -103,46 +100,68 @@ public final class Rollout {
      * the routers' tables), then until every router reports routing by that state. So the caller's next
      * request reaches the new release. Bounded: a slow agent or a lagging router is logged, not waited for.
      */
-    private void awaitSwitch(AppId app, int release, Object signal) throws InterruptedException {
+    private void awaitSwitch(AppId app, int release, Changes changes) throws InterruptedException {
         Instant deadline = clock.instant().plus(SWITCH_WAIT);
         boolean oldOut = waitUntil(() -> state.instances(app).stream()
-                .noneMatch(i -> i.release() != release && i.ready()), deadline, signal);
+                .noneMatch(i -> i.release() != release && i.ready()), deadline, changes);
         if (!oldOut) {
             log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
                     + "answer a little longer; its instances stop when their agent gets to them\"",
                     app, release, SWITCH_WAIT.toMillis());
         }
         long epoch = state.markRouteEpoch();
-        java.util.Map<String, Long> behind = java.util.Map.of();
-        Instant routersDeadline = clock.instant().plus(ROUTERS_WAIT);
-        while (true) {
-            behind = new java.util.TreeMap<>(state.routesApplied());
-            behind.values().removeIf(applied -> applied >= epoch);
-            if (behind.isEmpty() || clock.instant().isAfter(routersDeadline)) {
-                break;
-            }
-            synchronized (signal) {
-                signal.wait(20);
-            }
-        }
-        if (!behind.isEmpty()) {
+        java.util.Set<String> behind = new java.util.TreeSet<>();
+        boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
+            behind.clear();
+            state.routesApplied().forEach((router, applied) -> {
+                if (applied < epoch) {
+                    behind.add(router);
+                }
+            });
+            return behind.isEmpty();
+        }, clock.instant().plus(ROUTERS_WAIT), changes);
+        if (!caughtUp) {
             log.warn("event=rollout.routers-behind app={} release={} epoch={} routers={} effect=\"they route by an "
                     + "older state a little longer\" check=\"their connection to ZooKeeper\"", app, release, epoch,
-                    behind.keySet());
+                    behind);
         }
     }
 
-    private boolean waitUntil(java.util.function.BooleanSupplier done, Instant deadline, Object signal)
+    private boolean waitUntil(java.util.function.BooleanSupplier done, Instant deadline, Changes changes)
             throws InterruptedException {
-        while (!done.getAsBoolean()) {
+        while (true) {
+            long seen = changes.count();
+            if (done.getAsBoolean()) {
+                return true;
+            }
             if (clock.instant().isAfter(deadline)) {
                 return false;
             }
-            synchronized (signal) {
-                signal.wait(100);
+            changes.awaitAfter(seen, POLL);
+        }
+    }
+
+    /**
+     * Counts state changes. A waiter notes the count before it reads the state and sleeps only if no change came
+     * since: a change that lands while it reads (ZooKeeper reads take milliseconds) is not slept through.
+     */
+    private static final class Changes {
+        private long count;
+
+        synchronized void changed() {
+            count++;
+            notifyAll();
+        }
+
+        synchronized long count() {
+            return count;
+        }
+
+        synchronized void awaitAfter(long seen, long maxMillis) throws InterruptedException {
+            if (count == seen) {
+                wait(maxMillis);
             }
         }
-        return true;
     }
 
     private static boolean gaveUp(InstanceStatus status) {
