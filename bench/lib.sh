@@ -201,7 +201,7 @@ skep_build() {
 }
 
 # skep_start [ARGS...]: `skep server` with a data dir in the temp dir and free ports.
-# Sets SKEP_PID (the JVM), SKEP_API, SKEP_TOKEN, SKEP_SERVER, SKEP_DATA, SKEP_LOG.
+# Sets SKEP_PID (the JVM), SKEP_API, SKEP_ROUTER_PORT, SKEP_TOKEN, SKEP_SERVER, SKEP_DATA, SKEP_LOG.
 skep_start() {
   local api router range i
   skep_build
@@ -214,6 +214,7 @@ skep_start() {
   SKEP_PID=$!
   bench_on_exit "bench_stop_pid $SKEP_PID 20"
   SKEP_API="http://127.0.0.1:$api"
+  SKEP_ROUTER_PORT=$router
   for i in $(seq 600); do
     if [ -s "$SKEP_DATA/admin.token" ] &&
        [ "$(curl -s -o /dev/null -w '%{http_code}' "$SKEP_API/v1/apps" -H "Authorization: Bearer $(cat "$SKEP_DATA/admin.token")")" != 000 ]; then

@@ -11,13 +11,7 @@ n=${1:-50}
 bench_init propagation $((240 + n))
 
 skep_start
-router=""
-for i in $(seq 100); do
-  router=$(grep -o 'event=server.started .*router=[^ ]*' "$SKEP_LOG" | head -1 | sed 's/.*router=[^:]*://')
-  [ -n "$router" ] && break
-  sleep 0.1
-done
-[ -n "$router" ] || die "cannot read the router port from $SKEP_LOG"
+router=$SKEP_ROUTER_PORT
 skep_deploy bench hello "$HELLO" >/dev/null
 for i in $(seq 300); do
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: hello.bench.localhost' "http://127.0.0.1:$router/")" = 200 ] && break

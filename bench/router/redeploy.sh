@@ -15,13 +15,7 @@ bench_init redeploy $((300 + redeploys * 60))
 command -v wrk >/dev/null || die "wrk is needed (Debian: apt-get install wrk)"
 
 skep_start
-router=""
-for i in $(seq 100); do
-  router=$(grep -o 'event=server.started .*router=[^ ]*' "$SKEP_LOG" | head -1 | sed 's/.*router=[^:]*://')
-  [ -n "$router" ] && break
-  sleep 0.1
-done
-[ -n "$router" ] || die "cannot read the router port from $SKEP_LOG"
+router=$SKEP_ROUTER_PORT
 
 # settled APP RELEASE: 2 instances, all of RELEASE, all ready (the old ones drained and gone).
 settled() {
