@@ -47,14 +47,14 @@ final class CertsCommand implements Callable<Integer> {
     public Integer call() {
         List<String> a = args.size() == 2 && args.get(0).equals("ls") ? args.subList(1, 2) : args;
         if (a.size() == 1) {
-            print(skep.client(options).edge().certificates(app(a.get(0))));
+            print(skep.client(options).edge().certificates(SkepCli.appArgument(spec, a.get(0))));
             return SkepCli.EXIT_OK;
         }
         if (a.size() != 3 || !List.of("add", "rm").contains(a.get(0))) {
             throw usage("use: skep certs [ls] USER/APP, skep certs add USER/APP DOMAIN --cert PEM --key PEM, "
                     + "or skep certs rm USER/APP DOMAIN");
         }
-        AppId app = app(a.get(1));
+        AppId app = SkepCli.appArgument(spec, a.get(1));
         String domain = a.get(2);
         if (a.get(0).equals("rm")) {
             skep.client(options).edge().removeCertificate(app, domain);
@@ -75,14 +75,6 @@ final class CertsCommand implements Callable<Integer> {
             return Files.readString(file);
         } catch (IOException e) {
             throw usage("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private AppId app(String text) {
-        try {
-            return AppId.parse(text);
-        } catch (RuntimeException e) {
-            throw usage(e.getMessage());
         }
     }
 

@@ -35,14 +35,14 @@ final class DomainsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (args.size() == 1) {
-            print(skep.client(options).domains(app(args.get(0))));
+            print(skep.client(options).domains(SkepCli.appArgument(spec, args.get(0))));
             return SkepCli.EXIT_OK;
         }
         if (args.size() != 3 || !List.of("add", "rm").contains(args.get(0))) {
             throw new ParameterException(spec.commandLine(),
                     "use: skep domains USER/APP, skep domains add USER/APP DOMAIN, or skep domains rm USER/APP DOMAIN");
         }
-        AppId app = app(args.get(1));
+        AppId app = SkepCli.appArgument(spec, args.get(1));
         String domain = args.get(2);
         DomainsView after = "add".equals(args.get(0)) ? skep.client(options).addDomain(app, domain)
                 : skep.client(options).removeDomain(app, domain);
@@ -50,14 +50,6 @@ final class DomainsCommand implements Callable<Integer> {
                 + ("add".equals(args.get(0)) ? " to " : " from ") + app + " (live on the routers within a second)");
         print(after);
         return SkepCli.EXIT_OK;
-    }
-
-    private AppId app(String text) {
-        try {
-            return AppId.parse(text);
-        } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     private void print(DomainsView view) {

@@ -197,6 +197,15 @@ public final class SkepCli implements Callable<Integer> {
         }
     }
 
+    /** A USER/APP a command parses from its own arguments (not a typed parameter): a usage error if invalid. */
+    static AppId appArgument(CommandLine.Model.CommandSpec spec, String text) {
+        try {
+            return appId(text);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     static AppId appId(String text) {
         try {
             return AppId.parse(text);
