@@ -9,16 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -132,7 +125,7 @@ class RouteSettingsTest extends RouterFixture {
 
     @Test
     void overHttpsTheHttpsOnlyAppIsServed() throws Exception {
-        try (SSLSocket s = tls("secure.test"); RawHttp c = new RawHttp(s)) {
+        try (SSLSocket s = connectTls("secure.test", "http/1.1"); RawHttp c = new RawHttp(s)) {
             RawHttp.Response r = c.get("secure.test", "/headers");
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.text()).contains("\"x-forwarded-proto\":\"https\"");
@@ -151,25 +144,4 @@ class RouteSettingsTest extends RouterFixture {
         }
     }
 
-    private SSLSocket tls(String sni) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[]{new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", router.httpsPort());
-        SSLParameters params = s.getSSLParameters();
-        params.setServerNames(List.of(new SNIHostName(sni)));
-        params.setApplicationProtocols(new String[]{"http/1.1"});
-        s.setSSLParameters(params);
-        s.startHandshake();
-        return s;
-    }
 }

@@ -8,6 +8,13 @@ import dev.skep.route.RouterConfig;
 import dev.skep.route.RouterServer;
 import org.junit.jupiter.api.AfterEach;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +63,36 @@ abstract class RouterFixture {
             routes.put((String) hostAppBackends[i], new AppRoute((AppId) hostAppBackends[i + 1], bs));
         }
         return RouteTable.of(routes);
+    }
+
+    /** A TLS client context that trusts any certificate: the tests' certificates are self-signed. */
+    static SSLContext trustAll() throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[]{new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] c, String a) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+
+    /** A handshaken TLS connection to the router's HTTPS port, naming {@code sni} (unless null) and offering {@code alpn}. */
+    SSLSocket connectTls(String sni, String... alpn) throws Exception {
+        SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", router.httpsPort());
+        SSLParameters params = s.getSSLParameters();
+        if (sni != null) {
+            params.setServerNames(List.of(new SNIHostName(sni)));
+        }
+        params.setApplicationProtocols(alpn);
+        s.setSSLParameters(params);
+        s.startHandshake();
+        return s;
     }
 
     @AfterEach

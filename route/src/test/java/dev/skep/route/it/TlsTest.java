@@ -7,12 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -59,34 +53,6 @@ class TlsTest extends RouterFixture {
         return new Pem(Files.readString(cert), Files.readString(key));
     }
 
-    private static SSLContext trustAll() throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[]{new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
-
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return ctx;
-    }
-
-    private SSLSocket connect(String sni, String... alpn) throws Exception {
-        SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", router.httpsPort());
-        SSLParameters params = s.getSSLParameters();
-        if (sni != null) {
-            params.setServerNames(List.of(new SNIHostName(sni)));
-        }
-        params.setApplicationProtocols(alpn);
-        s.setSSLParameters(params);
-        s.startHandshake();
-        return s;
-    }
-
     private static String subject(SSLSocket s) throws Exception {
         return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
     }
@@ -106,20 +72,20 @@ class TlsTest extends RouterFixture {
 
     @Test
     void theCertificateIsChosenBySniName() throws Exception {
-        try (SSLSocket s = connect("shop.test", "http/1.1")) {
+        try (SSLSocket s = connectTls("shop.test", "http/1.1")) {
             assertThat(subject(s)).isEqualTo("CN=shop.test");
         }
-        try (SSLSocket s = connect("www.blog.test", "http/1.1")) {
+        try (SSLSocket s = connectTls("www.blog.test", "http/1.1")) {
             assertThat(subject(s)).isEqualTo("CN=*.blog.test");
         }
-        try (SSLSocket s = connect("unknown.test", "http/1.1")) {
+        try (SSLSocket s = connectTls("unknown.test", "http/1.1")) {
             assertThat(subject(s)).isEqualTo("CN=localhost");
         }
     }
 
     @Test
     void http11OverTlsIsProxiedWithHttpsForwardingHeaders() throws Exception {
-        try (SSLSocket s = connect("shop.test", "http/1.1"); RawHttp c = new RawHttp(s)) {
+        try (SSLSocket s = connectTls("shop.test", "http/1.1"); RawHttp c = new RawHttp(s)) {
             assertThat(s.getApplicationProtocol()).isEqualTo("http/1.1");
             String headers = c.get("shop.test", "/headers").text();
             assertThat(headers).contains("\"x-forwarded-proto\":\"https\"")
@@ -131,7 +97,7 @@ class TlsTest extends RouterFixture {
     @Test
     void aRefusedBodyOverTlsStillLetsTheClientReadThe413() throws Exception {
         byte[] body = new byte[32 << 20];
-        try (SSLSocket s = connect("shop.test", "http/1.1")) {
+        try (SSLSocket s = connectTls("shop.test", "http/1.1")) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: " + (1L << 40)
                     + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -107,8 +107,8 @@ class EdgeEndToEndTest {
                 Http.JSON.writeValueAsBytes(Map.of("domain", domain)));
     }
 
-    @Test
-    void theHttpsListenerServesAppsWithTheDefaultCertificate() throws Exception {
+    /** A TLS client context that trusts any certificate: the router's are self-signed here. */
+    static javax.net.ssl.SSLContext trustAll() throws Exception {
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
@@ -121,6 +121,12 @@ class EdgeEndToEndTest {
                 return new java.security.cert.X509Certificate[0];
             }
         }}, null);
+        return tls;
+    }
+
+    @Test
+    void theHttpsListenerServesAppsWithTheDefaultCertificate() throws Exception {
+        javax.net.ssl.SSLContext tls = trustAll();
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
                 .createSocket("127.0.0.1", httpsPort)) {
             socket.setSoTimeout(5000);
@@ -231,18 +237,7 @@ class EdgeEndToEndTest {
     }
 
     static String servedSubject(String sni) throws Exception {
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
-            }
-
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        }}, null);
+        javax.net.ssl.SSLContext tls = trustAll();
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
                 .createSocket("127.0.0.1", httpsPort)) {
             socket.setSoTimeout(5000);
