@@ -32,7 +32,22 @@ final class TrafficRates implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrafficRates.class);
 
+    /** One subject's counters at one round. */
     private record Seen(long nanos, long requests, long status5xx) {
+
+        /** Requests/s and % of them 5xx from {@code before} to this round; zeros when there is no before. */
+        Interval since(Seen before) {
+            if (before == null) {
+                return new Interval(0, 0);
+            }
+            double seconds = (nanos - before.nanos) / 1e9;
+            long answered = requests - before.requests;
+            return new Interval(seconds > 0 ? answered / seconds : 0,
+                    answered > 0 ? 100.0 * (status5xx - before.status5xx) / answered : 0);
+        }
+    }
+
+    private record Interval(double requestsPerSecond, double percent5xx) {
     }
 
     /** Rule metrics of one instance's traffic (a sick instance among healthy ones shows here, not app-wide). */
@@ -48,10 +63,18 @@ final class TrafficRates implements AutoCloseable {
     private final Map<String, MetricsView.InstanceTraffic> instances = new ConcurrentHashMap<>();
     private final Map<AppId, List<Meter>> appMeters = new HashMap<>();
     private final Map<String, List<Meter>> instanceMeters = new HashMap<>();
+    private final java.util.function.LongSupplier nanoTime;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("traffic-rates").factory());
 
     TrafficRates(RouteMetrics router, AlertEngine engine, MeterRegistry registry, Duration interval) {
+        this(router, engine, registry, interval, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock rates are timed by (tests move it on) */
+    TrafficRates(RouteMetrics router, AlertEngine engine, MeterRegistry registry, Duration interval,
+                 java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.router = router;
         this.engine = engine;
         this.registry = registry;
@@ -71,7 +94,7 @@ final class TrafficRates implements AutoCloseable {
     /** One round now (tests); rounds never overlap. */
     synchronized void round() {
         try {
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             Map<AppId, RouteMetrics.AppTraffic> appCounts = router.snapshot();
             for (Map.Entry<AppId, RouteMetrics.AppTraffic> e : appCounts.entrySet()) {
                 app(e.getKey(), e.getValue(), now);
@@ -88,32 +111,27 @@ final class TrafficRates implements AutoCloseable {
     }
 
     private void app(AppId app, RouteMetrics.AppTraffic t, long now) {
-        Seen before = previousApps.put(app, new Seen(now, t.requests(), t.status5xx()));
-        double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
-        long requests = before == null ? 0 : t.requests() - before.requests();
-        long errors = before == null ? 0 : t.status5xx() - before.status5xx();
-        double rate = seconds > 0 ? requests / seconds : 0;
-        double errorRate = requests > 0 ? 100.0 * errors / requests : 0;
+        Seen seen = new Seen(now, t.requests(), t.status5xx());
+        Seen before = previousApps.put(app, seen);
+        Interval last = seen.since(before);
         apps.put(app, new MetricsView.Traffic(t.requests(), t.status2xx(), t.status3xx(), t.status4xx(),
-                t.status5xx(), round1(rate), t.p50Millis(), t.p99Millis()));
+                t.status5xx(), round1(last.requestsPerSecond()), t.p50Millis(), t.p99Millis()));
         appMeters.computeIfAbsent(app, this::exportApp);
         if (before != null) {
-            engine.onSample(app, null, Map.of("requests_per_second", rate, "http_5xx_rate", errorRate,
-                    "p50_ms", t.p50Millis(), "p99_ms", t.p99Millis()));
+            engine.onSample(app, null, Map.of("requests_per_second", last.requestsPerSecond(),
+                    "http_5xx_rate", last.percent5xx(), "p50_ms", t.p50Millis(), "p99_ms", t.p99Millis()));
         }
     }
 
     private void instance(String id, RouteMetrics.InstanceTraffic t, long now) {
-        Seen before = previousInstances.put(id, new Seen(now, t.requests(), t.status5xx()));
-        double seconds = before == null ? 0 : (now - before.nanos()) / 1e9;
-        long requests = before == null ? 0 : t.requests() - before.requests();
-        long errors = before == null ? 0 : t.status5xx() - before.status5xx();
-        double rate = seconds > 0 ? requests / seconds : 0;
-        instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(), round1(rate)));
+        Seen seen = new Seen(now, t.requests(), t.status5xx());
+        Seen before = previousInstances.put(id, seen);
+        Interval last = seen.since(before);
+        instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(), round1(last.requestsPerSecond())));
         instanceMeters.computeIfAbsent(id, k -> exportInstance(t.app(), id));
         if (before != null) { // names of their own: an app-wide rule must not also fire once per instance
-            engine.onSample(t.app(), id, Map.of(INSTANCE_REQUESTS_PER_SECOND, rate,
-                    INSTANCE_HTTP_5XX_RATE, requests > 0 ? 100.0 * errors / requests : 0));
+            engine.onSample(t.app(), id, Map.of(INSTANCE_REQUESTS_PER_SECOND, last.requestsPerSecond(),
+                    INSTANCE_HTTP_5XX_RATE, last.percent5xx()));
         }
     }
 
