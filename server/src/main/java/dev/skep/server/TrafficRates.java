@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * The router's counters per app and per instance, every interval: turned into rates (requests/s, % of 5xx) for
  * the API and {@code skep top}, handed to the alert engine as app-wide figures ({@code requests_per_second},
  * {@code http_5xx_rate} in %, {@code p50_ms}, {@code p99_ms}) and per instance ({@code instance_requests_per_second},
- * {@code instance_http_5xx_rate}), and exported on /metrics. An app or instance the router no longer counts (deleted, stopped) loses its
- * figures and its meters.
+ * {@code instance_http_5xx_rate}), and exported on /metrics. An app or instance the router no longer counts
+ * (deleted, stopped) loses its figures and its meters.
  */
 final class TrafficRates implements AutoCloseable {
 
@@ -127,7 +127,8 @@ final class TrafficRates implements AutoCloseable {
         Seen seen = new Seen(now, t.requests(), t.status5xx());
         Seen before = previousInstances.put(id, seen);
         Interval last = seen.since(before);
-        instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(), round1(last.requestsPerSecond())));
+        instances.put(id, new MetricsView.InstanceTraffic(t.requests(), t.status5xx(),
+                round1(last.requestsPerSecond())));
         instanceMeters.computeIfAbsent(id, k -> exportInstance(t.app(), id));
         if (before != null) { // names of their own: an app-wide rule must not also fire once per instance
             engine.onSample(t.app(), id, Map.of(INSTANCE_REQUESTS_PER_SECOND, last.requestsPerSecond(),
