@@ -2,7 +2,10 @@ package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The API's flags, shared by `skep server` and `skep controller`: what an upload may be, and HTTPS. */
 final class ApiOptions {
@@ -21,6 +24,21 @@ final class ApiOptions {
 
     @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
     Path apiTlsKey;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** The API's TLS pair with the apps' limits; a bad flag (a certificate without its key) is a usage error. */
+    SecurityConfig security(java.util.function.Supplier<dev.skep.supervise.limits.ResourceLimits> limits) {
+        try {
+            return new SecurityConfig(tlsCert(), tlsKey(), limits.get());
+        } catch (IllegalArgumentException e) {
+            if (command == null) {
+                throw e;
+            }
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
+    }
 
     UploadLimits uploadLimits() {
         return new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries);

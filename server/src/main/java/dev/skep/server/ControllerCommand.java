@@ -59,12 +59,7 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     ServerConfig config(Path data) throws java.io.IOException {
-        SecurityConfig security;
-        try {
-            security = new SecurityConfig(api.tlsCert(), api.tlsKey(), dev.skep.supervise.limits.ResourceLimits.defaults());
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
-        }
+        SecurityConfig security = api.security(dev.skep.supervise.limits.ResourceLimits::defaults);
         return new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise

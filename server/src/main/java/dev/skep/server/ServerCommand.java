@@ -139,13 +139,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private SecurityConfig security() {
-        try {
-            return new SecurityConfig(api.tlsCert(), api.tlsKey(),
-                    new dev.skep.supervise.limits.ResourceLimits(appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB,
-                            appPids, appCpuShares, appOpenFiles));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
-        }
+        return api.security(() -> new dev.skep.supervise.limits.ResourceLimits(
+                appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
