@@ -343,20 +343,20 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public List<InstanceStatus> instances() {
-        List<InstanceStatus> list = new ArrayList<>();
-        for (String id : children(Paths.INSTANCES)) {
-            read(Paths.instance(id), InstanceStatus.class).ifPresent(list::add);
-        }
-        return list;
+        return instancesNamed(id -> true);
     }
 
     @Override
     public List<InstanceStatus> instances(AppId app) {
-        String prefix = InstanceIds.prefix(app);
+        String prefix = InstanceIds.prefix(app); // the id names the app: no read of other apps' nodes
+        return instancesNamed(id -> id.startsWith(prefix)).stream().filter(i -> i.app().equals(app)).toList();
+    }
+
+    private List<InstanceStatus> instancesNamed(java.util.function.Predicate<String> wanted) {
         List<InstanceStatus> list = new ArrayList<>();
         for (String id : children(Paths.INSTANCES)) {
-            if (id.startsWith(prefix)) { // the id names the app: no read of other apps' nodes
-                read(Paths.instance(id), InstanceStatus.class).filter(i -> i.app().equals(app)).ifPresent(list::add);
+            if (wanted.test(id)) {
+                read(Paths.instance(id), InstanceStatus.class).ifPresent(list::add);
             }
         }
         return list;
