@@ -23,8 +23,7 @@ public final class ProxyContext {
     private final TrafficCounters traffic = new TrafficCounters();
     private final AccessLog accessLog = new AccessLog();
     private final HttpsRedirect httpsRedirect = new HttpsRedirect();
-    private final ConcurrentHashMap<EventLoop, BackendPool> pools = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<EventLoop, BackendPool> rawPools = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private volatile Dialer dialer;
     private volatile RouteTable table = RouteTable.empty();
@@ -58,8 +57,7 @@ public final class ProxyContext {
         table = next;
         live = nextLive;
         loads.retain(nextLive);
-        pools.forEach((loop, pool) -> loop.execute(pool::closeIdleNotLive));
-        rawPools.forEach((loop, pool) -> loop.execute(pool::closeIdleNotLive));
+        pools.forEach((loop, both) -> loop.execute(() -> both.each(BackendPool::closeIdleNotLive)));
     }
 
     /** The backend's address, resolved when the table arrived (never on an event loop). */
@@ -90,8 +88,17 @@ public final class ProxyContext {
 
     /** The loop's pool of backend connections of one kind ({@code raw}: see {@link Dialer}). */
     BackendPool pool(EventLoop loop, boolean raw) {
-        return raw ? rawPools.computeIfAbsent(loop, l -> new BackendPool(this, true))
-                : pools.computeIfAbsent(loop, l -> new BackendPool(this, false));
+        LoopPools both = pools.computeIfAbsent(loop, l -> new LoopPools(new BackendPool(this, false),
+                new BackendPool(this, true)));
+        return raw ? both.raw() : both.objects();
+    }
+
+    /** One event loop's two pools: connections that speak HTTP objects, and raw ones. */
+    private record LoopPools(BackendPool objects, BackendPool raw) {
+        void each(java.util.function.Consumer<BackendPool> action) {
+            action.accept(objects);
+            action.accept(raw);
+        }
     }
 
     Dialer dialer() {
@@ -109,8 +116,7 @@ public final class ProxyContext {
     /** From now on every response closes its connection and idle pooled connections are closed. */
     public void startDraining() {
         draining = true;
-        pools.forEach((loop, pool) -> loop.execute(pool::closeAllIdle));
-        rawPools.forEach((loop, pool) -> loop.execute(pool::closeAllIdle));
+        pools.forEach((loop, both) -> loop.execute(() -> both.each(BackendPool::closeAllIdle)));
     }
 
     AtomicInteger exchanges() {
