@@ -35,7 +35,7 @@ public final class StateConnection implements AutoCloseable {
             builder.authorization("digest", acl.auth()).aclProvider(acl.provider());
         }
         CuratorFramework client = builder.build();
-        client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, state));
+        client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, c, state));
         client.start();
         try {
             if (!client.blockUntilConnected((int) timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -51,10 +51,23 @@ public final class StateConnection implements AutoCloseable {
         return new StateConnection(client);
     }
 
-    private static void logState(String connectString, ConnectionState state) {
+    private static void logState(String connectString, CuratorFramework client, ConnectionState state) {
         switch (state) {
-            case CONNECTED, RECONNECTED -> log.info("event=zookeeper.{} zk={}", state.name().toLowerCase(), connectString);
+            case CONNECTED, RECONNECTED -> log.info("event=zookeeper.{} zk={} session=0x{}", state.name().toLowerCase(),
+                    connectString, session(client));
+            case SUSPENDED -> log.warn("event=zookeeper.suspended zk={} next=\"apps and routes keep running as they "
+                    + "are; no new work until ZooKeeper answers\"", connectString);
+            case LOST -> log.warn("event=zookeeper.lost zk={} next=\"a new session re-registers this process's "
+                    + "nodes and re-reads the state\"", connectString);
             default -> log.warn("event=zookeeper.{} zk={}", state.name().toLowerCase(), connectString);
+        }
+    }
+
+    private static String session(CuratorFramework client) {
+        try {
+            return Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId());
+        } catch (Exception e) {
+            return "?";
         }
     }
 

@@ -10,6 +10,7 @@ import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.zookeeper.CreateMode;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("state-notify").daemon().unstarted(r));
     private final java.util.concurrent.atomic.AtomicBoolean notifyPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final EphemeralNodes ephemerals;
 
     public ZkClusterState(CuratorFramework zk, Clock clock) {
         this.zk = zk;
@@ -51,6 +53,13 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.cache = CuratorCache.build(zk, Paths.ROOT);
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
         cache.start();
+        this.ephemerals = new EphemeralNodes(zk, this::changed, Duration.ofSeconds(5));
+        // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
+        zk.getConnectionStateListenable().addListener((client, newState) -> {
+            if (newState == ConnectionState.RECONNECTED) {
+                changed();
+            }
+        });
     }
 
     /**
@@ -275,7 +284,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public void registerAgent(AgentInfo agent) {
         AppId.requireName("agent", agent.id());
-        putEphemeral(Paths.agent(agent.id()), Json.write(agent));
+        ephemerals.put(Paths.agent(agent.id()), Json.write(agent));
     }
 
     @Override
@@ -365,13 +374,13 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public void putInstance(InstanceStatus status) {
         requireInstance(status.instance());
-        putEphemeral(Paths.instance(status.instance()), Json.write(status));
+        ephemerals.put(Paths.instance(status.instance()), Json.write(status));
     }
 
     @Override
     public void removeInstance(String instance) {
         requireInstance(instance);
-        delete(Paths.instance(instance));
+        ephemerals.remove(Paths.instance(instance));
     }
 
     // --- routers catching up ---
@@ -399,7 +408,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         if (!ROUTER_ID.matcher(routerId).matches()) {
             throw new IllegalArgumentException("invalid router id '" + routerId + "'");
         }
-        putEphemeral(Paths.router(routerId), Long.toString(epoch).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ephemerals.put(Paths.router(routerId), Long.toString(epoch).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @Override
@@ -421,28 +430,6 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     // --- plumbing ---
-
-    /** Writes an ephemeral node owned by this session, replacing one left by a dead session. */
-    private void putEphemeral(String path, byte[] bytes) {
-        try {
-            long mine = zk.getZookeeperClient().getZooKeeper().getSessionId();
-            Stat stat = zk.checkExists().forPath(path);
-            if (stat != null && stat.getEphemeralOwner() == mine) {
-                zk.setData().forPath(path, bytes);
-                changed();
-                return;
-            }
-            if (stat != null) {
-                zk.delete().forPath(path);
-            }
-            zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, bytes);
-            changed();
-        } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
-            putEphemeral(path, bytes); // raced with another writer of the same node: try again
-        } catch (Exception e) {
-            throw failure("write " + path, e);
-        }
-    }
 
     private static void requireInstance(String instance) {
         if (!InstanceIds.isValid(instance)) {
@@ -507,6 +494,9 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public void close() {
+        if (zk.getZookeeperClient().isConnected()) {
+            ephemerals.close(); // else the session's end removes them, without waiting on retries
+        }
         cache.close();
         notifier.shutdownNow();
     }
