@@ -16,13 +16,17 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster on loopback, each role its own JVM: an embedded ZooKeeper (in the test), one
  * controller, two agents (own data dirs, own port ranges) and one router.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {
 
     @TempDir
@@ -85,6 +89,64 @@ class ClusterEndToEndTest {
         }
     }
 
+    /**
+     * An agent frozen past its session (SIGSTOP, a long GC, a network blip) comes back on a new session: it
+     * re-registers and gets work again, and the copy the cluster replaced meanwhile is stopped, so the app
+     * never runs more instances than asked for once things settle. Runs first: it leaves both agents up.
+     */
+    @Test
+    @Order(1)
+    void anAgentFrozenPastItsSessionReRegistersStopsItsReplacedCopyAndGetsWorkAgain() throws Exception {
+        String token = Files.readString(dir.resolve("controller/admin.token")).trim();
+        String app = "alice/frozen";
+        Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+        scale(token, app, 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 2
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A2)));
+        long frozenCopy = 0;
+        for (JsonNode i : instances(token, app)) {
+            appPids.add(i.get("pid").asLong());
+            if (inRange(i.get("port").asInt(), A2)) {
+                frozenCopy = i.get("pid").asLong();
+            }
+        }
+
+        signal("STOP", agent2.pid());
+        try {
+            // the session (10 s) ends and the grace (2 s) passes: its instance is started on a1
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                List<Integer> now = readyPorts(token, app);
+                return now.size() == 2 && now.stream().allMatch(p -> inRange(p, A1));
+            });
+        } finally {
+            signal("CONT", agent2.pid());
+        }
+        long copy = frozenCopy;
+        await("the replaced copy on the resumed agent is stopped").atMost(Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(copy).map(p -> !p.isAlive()).orElse(true));
+        assertThat(readyPorts(token, app)).hasSize(2);
+
+        scale(token, app, 3); // placement spreads: the third goes to a2 only if it is registered again
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 3
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A2)));
+        instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
+        assertThat(agent2.output()).contains("event=zookeeper.lost").contains("event=zookeeper.reconnected");
+        assertThat(Http.hosted(routerPort, "frozen.alice.localhost", "/").status()).isEqualTo(200);
+        assertThat(Http.send("DELETE", api("/v1/apps/" + app), token, "application/json", new byte[0]).status())
+                .isEqualTo(204);
+    }
+
+    private static void scale(String token, String app, int instances) throws Exception {
+        assertThat(Http.send("PATCH", api("/v1/apps/" + app), token, "application/json",
+                ("{\"instances\": " + instances + "}").getBytes()).status()).isEqualTo(200);
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor()).isZero();
+    }
+
     @Test
     void instancesSpreadOverBothAgentsAndMoveWhenOneDies() throws Exception {
         String token = Files.readString(dir.resolve("controller/admin.token")).trim();
@@ -127,7 +189,7 @@ class ClusterEndToEndTest {
         assertThat(agent2.output()).as("agents fetch slugs from the controller, never build")
                 .contains("event=slug.fetched").doesNotContain("npm");
         assertThat(roles.get(0).output()).as("the leader reports the lost agent once")
-                .containsOnlyOnce("event=agent.lost");
+                .containsOnlyOnce("agent a1 lost");
     }
 
     @Test
@@ -156,12 +218,20 @@ class ClusterEndToEndTest {
     }
 
     static JsonNode instances(String token) throws Exception {
-        return Http.get(api("/v1/apps/alice/web"), token).json().get("instances");
+        return instances(token, "alice/web");
+    }
+
+    static JsonNode instances(String token, String app) throws Exception {
+        return Http.get(api("/v1/apps/" + app), token).json().get("instances");
     }
 
     static List<Integer> readyPorts(String token) throws Exception {
+        return readyPorts(token, "alice/web");
+    }
+
+    static List<Integer> readyPorts(String token, String app) throws Exception {
         List<Integer> ports = new ArrayList<>();
-        for (JsonNode i : instances(token)) {
+        for (JsonNode i : instances(token, app)) {
             if ("ready".equals(i.get("state").asText())) {
                 ports.add(i.get("port").asInt());
             }

@@ -52,6 +52,10 @@ public final class RoleProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL, as in a crash of the host's skep. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
