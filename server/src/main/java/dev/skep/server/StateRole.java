@@ -21,15 +21,16 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
 
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
-        if (zk == null) {
-            EmbeddedZooKeeper embedded = life.add("zookeeper", EmbeddedZooKeeper.start(
-                    SkepServer.privateDir(data.resolve("zk")), new InetSocketAddress("127.0.0.1", config.zkPort()),
-                    config.zkSync()));
-            zk = embedded.connectString();
+        boolean embedded = config.zookeeper() == null;
+        EmbeddedZooKeeper server = null;
+        if (embedded) {
+            // apps on this host reach its port: a session that does not authenticate is closed at once
+            server = life.add("zookeeper", EmbeddedZooKeeper.start(SkepServer.privateDir(data.resolve("zk")),
+                    new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync(), true));
+            zk = server.connectString();
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
-        boolean embedded = config.zookeeper() == null;
         dev.skep.state.ZkAcl acl = embedded && data != null ? dev.skep.state.ZkAcl.inDataDir(data)
                 : !embedded && config.zkSecret() != null ? dev.skep.state.ZkAcl.fromFile(config.zkSecret()) : null;
         if (!embedded && acl == null) {
@@ -40,8 +41,8 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         StateConnection connection = life.add("zookeeper client", acl == null
                 ? StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30))
                 : StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
-        if (acl != null) {
-            acl.secure(connection.client(), embedded); // an ensemble's root is not ours to lock
+        if (acl != null && acl.secure(connection.client(), embedded) > 0) { // an ensemble's root is not ours to lock
+            server.compact(); // the next start loads what is left, not the junk
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(connection.client()),

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.zookeeper.server.AuthenticationHelper;
+import org.apache.zookeeper.server.DatadirCleanupManager;
+import org.apache.zookeeper.server.PurgeTxnLog;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
@@ -17,18 +20,32 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
     private static final int TICK_MILLIS = 500;
+    /** Snapshots (and the transaction logs they need) kept; older ones are deleted every hour. */
+    private static final int SNAPSHOTS_KEPT = 3;
 
     private final ZooKeeperServer server;
     private final ServerCnxnFactory connections;
+    private final DatadirCleanupManager cleanup;
+    private final Path snapshots;
+    private final Path txlog;
 
-    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory connections) {
+    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory connections, DatadirCleanupManager cleanup,
+                              Path snapshots, Path txlog) {
         this.server = server;
         this.connections = connections;
+        this.cleanup = cleanup;
+        this.snapshots = snapshots;
+        this.txlog = txlog;
     }
 
-    /** Starts on the given address (port 0 picks a free one), without fsync per write. */
+    /** Starts on the given address (port 0 picks a free one), without fsync per write, open to any session. */
     public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address) throws IOException {
-        return start(dataDir, address, false);
+        return start(dataDir, address, false, false);
+    }
+
+    public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite)
+            throws IOException {
+        return start(dataDir, address, syncEachWrite, false);
     }
 
     /**
@@ -37,14 +54,17 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      *                      writes); only a power loss or kernel crash could lose the last moments,
      *                      which the agents' re-adoption and the scheduler recover from. Each fsync
      *                      costs milliseconds to tens of milliseconds, and a deploy makes six writes.
+     * @param requireAuth   close every session that has not authenticated (digest) before its first
+     *                      request: a process on this host that merely reaches the port gets nothing,
+     *                      not even watches or a session to hold
      */
-    public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite)
-            throws IOException {
+    public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite,
+                                          boolean requireAuth) throws IOException {
         // ZooKeeper reads this once, when its transaction log class loads: set it before the server exists
         System.setProperty("zookeeper.forceSync", syncEachWrite ? "yes" : "no");
         Path snapshots = Files.createDirectories(dataDir.resolve("snapshots"));
         Path txlog = Files.createDirectories(dataDir.resolve("txlog"));
-        ZooKeeperServer server = new ZooKeeperServer(snapshots.toFile(), txlog.toFile(), TICK_MILLIS);
+        ZooKeeperServer server = newServer(snapshots, txlog, requireAuth);
         // Sessions of a killed skep must expire fast, so its ephemeral nodes go with it.
         server.setMinSessionTimeout(2 * TICK_MILLIS);
         server.setMaxSessionTimeout(20 * TICK_MILLIS);
@@ -56,8 +76,54 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             connections.shutdown();
             throw new IOException("interrupted while starting ZooKeeper", e);
         }
-        log.info("event=zookeeper.started address={} data={}", connectString(connections), dataDir);
-        return new EmbeddedZooKeeper(server, connections);
+        DatadirCleanupManager cleanup = new DatadirCleanupManager(txlog.toFile(), snapshots.toFile(), SNAPSHOTS_KEPT, 1);
+        cleanup.start();
+        log.info("event=zookeeper.started address={} data={} auth_required={}", connectString(connections), dataDir,
+                requireAuth);
+        return new EmbeddedZooKeeper(server, connections, cleanup, snapshots, txlog);
+    }
+
+    /**
+     * Note: ZooKeeperServer(snapDir, logDir, tick) hands its arguments to FileTxnSnapLog(logDir, snapDir),
+     * so since the first release transaction logs live in zk/snapshots and snapshots in zk/txlog; kept so
+     * for existing data dirs, and the clean-up below is told the same.
+     *
+     * ZooKeeper reads its authentication enforcement from system properties when a server is made: set
+     * them for this one only (other servers in the same JVM, tests' say, keep theirs).
+     */
+    private static ZooKeeperServer newServer(Path snapshots, Path txlog, boolean requireAuth) throws IOException {
+        synchronized (EmbeddedZooKeeper.class) {
+            String enabled = System.getProperty(AuthenticationHelper.ENFORCE_AUTH_ENABLED);
+            String schemes = System.getProperty(AuthenticationHelper.ENFORCE_AUTH_SCHEMES);
+            try {
+                if (requireAuth) {
+                    System.setProperty(AuthenticationHelper.ENFORCE_AUTH_ENABLED, "true");
+                    System.setProperty(AuthenticationHelper.ENFORCE_AUTH_SCHEMES, "digest");
+                }
+                return new ZooKeeperServer(snapshots.toFile(), txlog.toFile(), TICK_MILLIS);
+            } finally {
+                restore(AuthenticationHelper.ENFORCE_AUTH_ENABLED, enabled);
+                restore(AuthenticationHelper.ENFORCE_AUTH_SCHEMES, schemes);
+            }
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    /**
+     * Writes a snapshot of the state as it is now and deletes the older snapshots and logs: after junk
+     * was removed, the next start loads only what is left instead of replaying the junk's writes.
+     */
+    public void compact() throws IOException {
+        server.takeSnapshot();
+        PurgeTxnLog.purge(snapshots.toFile(), txlog.toFile(), SNAPSHOTS_KEPT); // (log dir, snapshot dir): see newServer
+        log.info("event=zookeeper.compacted kept_snapshots={}", SNAPSHOTS_KEPT);
     }
 
     public String connectString() {
@@ -71,6 +137,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     @Override
     public void close() {
+        cleanup.shutdown();
         connections.shutdown();
         server.shutdown();
         log.info("event=zookeeper.stopped");

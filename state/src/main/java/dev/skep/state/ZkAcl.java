@@ -110,10 +110,12 @@ public final class ZkAcl {
 
     /**
      * Puts skep's ACL on /skep and every node below that lacks it (state written before ACLs, or
-     * by an older skep). With {@code lockRoot} (an embedded ZooKeeper, ours alone), the root may
-     * then only be read by others, not written.
+     * by an older skep). With {@code lockRoot} (an embedded ZooKeeper, ours alone), the root and
+     * /zookeeper may then only be read by others, not written, and what others wrote there before is removed.
+     *
+     * @return how many foreign subtrees were removed (0 without {@code lockRoot})
      */
-    public void secure(CuratorFramework zk, boolean lockRoot) throws Exception {
+    public int secure(CuratorFramework zk, boolean lockRoot) throws Exception {
         if (zk.checkExists().forPath(Paths.ROOT) == null) {
             try {
                 zk.create().forPath(Paths.ROOT);
@@ -125,9 +127,15 @@ public final class ZkAcl {
         if (lockRoot) {
             List<ACL> root = new java.util.ArrayList<>(acl);
             root.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-            zk.setACL().withACL(root).forPath("/");
+            // ZooKeeper's own subtree is world-writable by default: nobody but skep may add to it either
+            for (String path : List.of("/", "/zookeeper", "/zookeeper/quota")) {
+                if (zk.checkExists().forPath(path) != null) {
+                    zk.setACL().withACL(root).forPath(path);
+                }
+            }
         }
         log.info("event=zk.acl-checked nodes_secured={} root_locked={}", changed, lockRoot);
+        return lockRoot ? ForeignNodes.removeAll(zk) : 0;
     }
 
     private int secureTree(CuratorFramework zk, String path) throws Exception {

@@ -167,16 +167,28 @@ class IsolationEndToEndTest {
         assertThat(code.resolve("node_modules/x/package.json")).exists();
     }
 
-    @Test
-    void zooKeeperStateIsUnreadableAndUnwritableWithoutSkepsSecret() throws Exception {
-        deploy("alice/zk", "hello");
+    private ZooKeeper connectedClient() throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        try (ZooKeeper zk = new ZooKeeper("127.0.0.1:" + zkPort, 10_000, event -> {
+        ZooKeeper zk = new ZooKeeper("127.0.0.1:" + zkPort, 10_000, event -> {
             if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
-        })) {
-            assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        });
+        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        return zk;
+    }
+
+    @Test
+    void zooKeeperStateIsUnreadableAndUnwritableWithoutSkepsSecret() throws Exception {
+        deploy("alice/zk", "hello");
+        try (ZooKeeper anonymous = connectedClient()) {
+            // a session without credentials is closed at its first request
+            assertThatThrownBy(() -> anonymous.getChildren("/skep", false))
+                    .isInstanceOf(KeeperException.SessionClosedRequireAuthException.class);
+        }
+        try (ZooKeeper zk = connectedClient()) {
+            // credentials of its own (a wrong secret is no better) make a session, and nothing more
+            zk.addAuthInfo("digest", "skep:not-the-secret".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> zk.getChildren("/skep", false)).isInstanceOf(KeeperException.NoAuthException.class);
             assertThatThrownBy(() -> zk.getData("/skep/apps/alice/zk", false, null))
                     .isInstanceOf(KeeperException.NoAuthException.class);
@@ -185,13 +197,10 @@ class IsolationEndToEndTest {
             assertThatThrownBy(() -> zk.setData("/skep/apps/alice/zk", "{}".getBytes(), -1))
                     .isInstanceOf(KeeperException.NoAuthException.class);
             assertThatThrownBy(() -> zk.delete("/skep/apps/alice/zk", -1)).isInstanceOf(KeeperException.class);
-            assertThatThrownBy(() -> zk.create("/skep/evil", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT)).isInstanceOf(KeeperException.NoAuthException.class);
-            assertThatThrownBy(() -> zk.create("/evil", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                    CreateMode.PERSISTENT)).isInstanceOf(KeeperException.NoAuthException.class);
-            // a wrong secret is no better than none
-            zk.addAuthInfo("digest", "skep:not-the-secret".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> zk.getChildren("/skep/apps", false)).isInstanceOf(KeeperException.NoAuthException.class);
+            for (String path : new String[] {"/skep/evil", "/evil", "/zookeeper/evil", "/zookeeper/quota/evil"}) {
+                assertThatThrownBy(() -> zk.create(path, new byte[1024], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                        CreateMode.PERSISTENT)).as(path).isInstanceOf(KeeperException.NoAuthException.class);
+            }
         }
         assertThat(Http.get(server.api("/v1/apps/alice/zk"), token).status()).isEqualTo(200);
     }
