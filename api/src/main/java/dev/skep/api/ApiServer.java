@@ -6,12 +6,16 @@ import dev.skep.api.auth.Authenticator;
 import dev.skep.api.tls.ApiTls;
 import dev.skep.model.view.AuditEntry;
 import dev.skep.model.SkepException;
+import dev.skep.model.LoopbackTwin;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +100,35 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer start() {
         javalin.start();
+        LoopbackTwin.of(config.bind()).ifPresent(this::holdTwin);
         log.info("event=api.started address={}:{}", config.bind(), port());
         return this;
+    }
+
+    /** Serves the API on [::1] too, at the same port and with the same protocols (see {@link LoopbackTwin}). */
+    private void holdTwin(java.net.InetAddress twin) {
+        Server server = javalin.jettyServer().server();
+        for (var existing : server.getConnectors()) {
+            if (!(existing instanceof ServerConnector first) || !config.bind().equals(first.getHost())) {
+                continue;
+            }
+            int port = first.getLocalPort();
+            ServerConnector connector = new ServerConnector(server,
+                    first.getConnectionFactories().toArray(ConnectionFactory[]::new));
+            connector.setHost(twin.getHostAddress());
+            connector.setPort(port);
+            try {
+                server.addConnector(connector);
+                connector.start();
+            } catch (Exception e) {
+                server.removeConnector(connector);
+                if (LoopbackTwin.takenByAnother(e)) {
+                    log.error(LoopbackTwin.problem("api", twin, port, e));
+                } else {
+                    log.info(LoopbackTwin.problem("api", twin, port, e));
+                }
+            }
+        }
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package dev.skep.route;
 
+import dev.skep.model.LoopbackTwin;
 import dev.skep.route.proxy.BackendInitializer;
 import dev.skep.route.proxy.BackendLoads;
 import dev.skep.route.proxy.CertificateSync;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -49,6 +52,8 @@ public final class RouterServer implements AutoCloseable {
     private EventLoopGroup group;
     private Channel listener;
     private Channel httpsListener;
+    /** The same listeners on [::1] when bound to 127.0.0.1 (see LoopbackTwin). */
+    private final List<Channel> twins = new ArrayList<>();
 
     public RouterServer(RouterConfig config) {
         this(config, Transport.best());
@@ -83,9 +88,13 @@ public final class RouterServer implements AutoCloseable {
         proxy.dialer((backend, loop, raw) -> backends.clone(loop)
                 .handler(new BackendInitializer(proxy, backend, raw))
                 .connect(proxy.address(backend)));
-        listener = bind(config.port(), new FrontendInitializer(proxy));
+        FrontendInitializer plain = new FrontendInitializer(proxy);
+        listener = bind(config.port(), plain);
+        holdTwin(port(), plain);
         if (config.httpsPort() >= 0) {
-            httpsListener = bind(config.httpsPort(), new TlsInitializer(proxy, certificates));
+            TlsInitializer tls = new TlsInitializer(proxy, certificates);
+            httpsListener = bind(config.httpsPort(), tls);
+            holdTwin(httpsPort(), tls);
             proxy.httpsRedirect().listening(httpsPort());
         }
         proxy.httpsRedirect().tableChanged(proxy.table());
@@ -96,18 +105,8 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private Channel bind(int port, io.netty.channel.ChannelHandler initializer) {
-        ServerBootstrap server = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(initializer);
         try {
-            ChannelFuture bound = server.bind(config.bindAddress(), port).sync();
-            return bound.channel();
+            return listen(config.bindAddress(), port, initializer).sync().channel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeListeners();
@@ -119,6 +118,33 @@ public final class RouterServer implements AutoCloseable {
             throw new IllegalStateException("router cannot listen on " + config.bindAddress() + ":" + port
                     + " (" + e.getMessage() + "); free the port or choose another", e);
         }
+    }
+
+    /** Serves the same port on [::1] too, when bound to 127.0.0.1 (see {@link LoopbackTwin}). */
+    private void holdTwin(int port, io.netty.channel.ChannelHandler initializer) {
+        LoopbackTwin.of(config.bindAddress()).ifPresent(twin -> {
+            ChannelFuture bound = listen(twin.getHostAddress(), port, initializer).awaitUninterruptibly();
+            if (bound.isSuccess()) {
+                twins.add(bound.channel());
+            } else if (LoopbackTwin.takenByAnother(bound.cause())) {
+                log.error(LoopbackTwin.problem("router", twin, port, bound.cause()));
+            } else {
+                log.info(LoopbackTwin.problem("router", twin, port, bound.cause()));
+            }
+        });
+    }
+
+    private ChannelFuture listen(String address, int port, io.netty.channel.ChannelHandler initializer) {
+        ServerBootstrap server = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer);
+        return server.bind(address, port);
     }
 
     /**
@@ -152,6 +178,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     private void closeListeners() {
+        twins.forEach(twin -> twin.close().syncUninterruptibly());
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }

@@ -1,7 +1,10 @@
 package dev.skep.state;
 
+import dev.skep.model.LoopbackTwin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.zookeeper.server.AuthenticationHelper;
@@ -28,9 +31,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     private final DatadirCleanupManager cleanup;
     private final Path snapshots;
     private final Path txlog;
+    private final ServerSocket twin;
 
     private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory connections, DatadirCleanupManager cleanup,
-                              Path snapshots, Path txlog) {
+                              Path snapshots, Path txlog, ServerSocket twin) {
+        this.twin = twin;
         this.server = server;
         this.connections = connections;
         this.cleanup = cleanup;
@@ -80,7 +85,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         cleanup.start();
         log.info("event=zookeeper.started address={} data={} auth_required={}", connectString(connections), dataDir,
                 requireAuth);
-        return new EmbeddedZooKeeper(server, connections, cleanup, snapshots, txlog);
+        return new EmbeddedZooKeeper(server, connections, cleanup, snapshots, txlog,
+                holdTwin(connections.getLocalAddress()));
     }
 
     /**
@@ -117,6 +123,39 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }
 
     /**
+     * Holds the port on [::1] too (see LoopbackTwin): nobody is served there, but no app can listen there in
+     * skep's name either. Each connection is closed at once.
+     */
+    private static ServerSocket holdTwin(InetSocketAddress bound) {
+        var twin = LoopbackTwin.of(bound.getAddress().getHostAddress());
+        if (twin.isEmpty()) {
+            return null;
+        }
+        try {
+            ServerSocket socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(twin.get(), bound.getPort()));
+            Thread.ofVirtual().name("zookeeper-twin").start(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket refused = socket.accept()) {
+                        log.debug("event=zookeeper.twin-refused peer={}", refused.getRemoteSocketAddress());
+                    } catch (IOException closed) {
+                        // closed with the server
+                    }
+                }
+            });
+            return socket;
+        } catch (IOException e) {
+            String line = LoopbackTwin.problem("zookeeper", twin.get(), bound.getPort(), e);
+            if (LoopbackTwin.takenByAnother(e)) {
+                log.error(line);
+            } else {
+                log.info(line);
+            }
+            return null;
+        }
+    }
+
+    /**
      * Writes a snapshot of the state as it is now and deletes the older snapshots and logs: after junk
      * was removed, the next start loads only what is left instead of replaying the junk's writes.
      */
@@ -137,6 +176,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     @Override
     public void close() {
+        if (twin != null) {
+            try {
+                twin.close();
+            } catch (IOException e) {
+                log.debug("event=zookeeper.twin-close-failed error={}", e.toString());
+            }
+        }
         cleanup.shutdown();
         connections.shutdown();
         server.shutdown();

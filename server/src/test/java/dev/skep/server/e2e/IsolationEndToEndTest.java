@@ -98,6 +98,8 @@ class IsolationEndToEndTest {
         List<String> kills = List.of(Long.toString(victimPid), Long.toString(server.pid()), "1");
         List<String> binds = List.of(Integer.toString(victim.get("port").asInt()), Integer.toString(server.apiPort),
                 Integer.toString(server.routerPort), Integer.toString(zkPort), "80");
+        List<String> binds6 = List.of(Integer.toString(server.apiPort), Integer.toString(server.routerPort),
+                Integer.toString(zkPort));
 
         StringBuilder query = new StringBuilder("/probe?");
         reads.forEach(p -> query.append("read=").append(encode(p)).append('&'));
@@ -105,11 +107,12 @@ class IsolationEndToEndTest {
         writes.forEach(p -> query.append("write=").append(encode(p)).append('&'));
         kills.forEach(p -> query.append("kill=").append(p).append('&'));
         binds.forEach(p -> query.append("bind=").append(p).append('&'));
+        binds6.forEach(p -> query.append("bind6=").append(p).append('&'));
         JsonNode results = call(hostile.get("port").asInt(), query.toString());
 
         int tried = 0;
         List<String> escaped = new ArrayList<>();
-        for (String kind : List.of("read", "list", "write", "kill", "bind")) {
+        for (String kind : List.of("read", "list", "write", "kill", "bind", "bind6")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = results.get(kind).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> attempt = it.next();
                 tried++;
@@ -119,7 +122,8 @@ class IsolationEndToEndTest {
             }
         }
         System.out.printf("isolation: %d escapes tried, %d blocked%n%s%n", tried, tried - escaped.size(), results);
-        assertThat(tried).isEqualTo(reads.size() + lists.size() + writes.size() + kills.size() + binds.size());
+        assertThat(tried).isEqualTo(reads.size() + lists.size() + writes.size() + kills.size() + binds.size()
+                + binds6.size());
         assertThat(escaped).as("attempts that worked").isEmpty();
         assertThat(results.get("read").get("/proc/" + server.pid() + "/environ").asText()).isEqualTo("EACCES");
         assertThat(results.get("kill").get(Long.toString(victimPid)).asText()).isEqualTo("EPERM");
