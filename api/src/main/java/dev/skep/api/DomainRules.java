@@ -19,4 +19,7 @@ public interface DomainRules {
 
     /** Why {@code candidate}'s domains cannot be stored beside {@code all} apps; empty when they can. */
     List<Refusal> check(AppSpec candidate, List<AppSpec> all);
+
+    /** Which of a certificate's names reach another app's hosts; empty when {@code app} may hold it. */
+    List<Refusal> checkCertificate(AppId app, List<String> names, List<AppSpec> all);
 }

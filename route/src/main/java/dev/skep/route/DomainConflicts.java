@@ -46,7 +46,10 @@ public final class DomainConflicts {
                 continue;
             }
             String bare = HostNames.isWildcard(host) ? host.substring(2) : host;
-            if (!host.equals(own) && (bare.equals(base) || bare.endsWith("." + base))) {
+            java.util.Optional<String> suffix = PublicSuffixes.refusal(host);
+            if (suffix.isPresent()) {
+                conflicts.add(new Conflict(host, null, candidate.id(), suffix.get()));
+            } else if (!host.equals(own) && (bare.equals(base) || bare.endsWith("." + base))) {
                 conflicts.add(new Conflict(host, null, candidate.id(),
                         host + " is under " + base + ", which is reserved for default app hosts"));
             } else if (taken.containsKey(host)) {
@@ -55,6 +58,48 @@ public final class DomainConflicts {
             }
         }
         return conflicts;
+    }
+
+    /**
+     * The names of a certificate (its DNS SANs) that reach a host another app answers at: the same name, a
+     * wildcard of the certificate's over another app's host, or another app's wildcard over one of its names
+     * that {@code app} does not hold itself. A tenant may hold certificates for its own hosts only.
+     */
+    public static List<Conflict> certificateNames(AppId app, List<String> names, List<AppSpec> all, String baseDomain) {
+        String base = HostNames.normalize(baseDomain);
+        java.util.Set<String> own = new java.util.HashSet<>();
+        Map<String, AppId> others = new HashMap<>();
+        for (AppSpec spec : all) {
+            if (spec.id().equals(app)) {
+                own.addAll(RouteTable.hostsOf(spec, base));
+            } else {
+                RouteTable.hostsOf(spec, base).forEach(h -> others.putIfAbsent(h, spec.id()));
+            }
+        }
+        List<Conflict> conflicts = new ArrayList<>();
+        for (String raw : names) {
+            String name = HostNames.normalize(raw);
+            for (Map.Entry<String, AppId> other : others.entrySet()) {
+                String host = other.getKey();
+                boolean reaches = name.equals(host) || covers(name, host)
+                        || (covers(host, name) && !own.contains(name));
+                if (reaches) {
+                    conflicts.add(new Conflict(host, other.getValue(), app, "the certificate names " + name
+                            + ", which reaches " + host + " of " + other.getValue()));
+                    break;
+                }
+            }
+        }
+        return conflicts;
+    }
+
+    /** Whether wildcard {@code pattern} ("*.example.com") covers {@code host} (any name under example.com). */
+    private static boolean covers(String pattern, String host) {
+        if (!HostNames.isWildcard(pattern)) {
+            return false;
+        }
+        String bare = HostNames.isWildcard(host) ? host.substring(2) : host;
+        return bare.endsWith(pattern.substring(1));
     }
 
     /** Every host claimed by more than one app, as {@link RouteTable#build} resolves it (first by name keeps it). */

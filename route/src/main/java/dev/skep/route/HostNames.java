@@ -46,6 +46,10 @@ public final class HostNames {
             throw new IllegalArgumentException(
                     "domain must look like shop.example.com or *.example.com, found '" + domain + "'");
         }
+        if (d.substring(d.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
+            // no top-level domain is all digits: 127.0.0.1 as a "domain" would route Host: 127.0.0.1 to one app
+            throw new IllegalArgumentException("domain must be a name, not an IP address, found '" + domain + "'");
+        }
         return d;
     }
 

@@ -56,4 +56,44 @@ class DomainConflictsTest {
                     assertThat(x.claimant()).isEqualTo(zed);
                 });
     }
+
+    @Test
+    void publicSuffixesAndWildcardsAtThemAreRefused() {
+        for (String domain : List.of("*.com", "com.", "*.co.uk", "co.uk", "*.github.io", "*.test", "*.internal")) {
+            assertThat(DomainConflicts.check(app(SHOP, 1, domain), List.of(), "localhost")).as(domain)
+                    .singleElement().satisfies(c -> {
+                        assertThat(c.owner()).isNull();
+                        assertThat(c.reason()).containsAnyOf("public suffix", "top-level domain", "must look like");
+                    });
+        }
+        for (String domain : List.of("*.example.com", "*.example.co.uk", "*.alice.test", "shop.alice.test")) {
+            assertThat(DomainConflicts.check(app(SHOP, 1, domain), List.of(), "localhost")).as(domain).isEmpty();
+        }
+    }
+
+    @Test
+    void ipAddressesAreNotDomains() {
+        for (String domain : List.of("127.0.0.1", "10.0.0.5", "[::1]", "::1")) {
+            assertThat(DomainConflicts.check(app(SHOP, 1, domain), List.of(), "localhost")).as(domain)
+                    .singleElement().satisfies(c -> assertThat(c.owner()).isNull());
+        }
+    }
+
+    @Test
+    void aCertificateMayNameOnlyTheAppsOwnHosts() {
+        var alice = app(SHOP, 1, "*.alice.test");
+        var bob = app(BLOG, 1, "shop.alice.test");
+        List<dev.skep.model.AppSpec> all = List.of(alice, bob);
+        assertThat(DomainConflicts.certificateNames(SHOP, List.of("*.alice.test"), all, "localhost"))
+                .as("alice's wildcard certificate covers bob's shop.alice.test").singleElement()
+                .satisfies(c -> assertThat(c.owner()).isEqualTo(BLOG));
+        assertThat(DomainConflicts.certificateNames(SHOP, List.of("www.alice.test", "api.alice.test"), all,
+                "localhost")).as("names under alice's own wildcard").isEmpty();
+        assertThat(DomainConflicts.certificateNames(BLOG, List.of("shop.alice.test", "other.alice.test"), all,
+                "localhost")).as("a name bob does not hold, under alice's wildcard").singleElement()
+                .satisfies(c -> assertThat(c.owner()).isEqualTo(SHOP));
+        assertThat(DomainConflicts.certificateNames(BLOG, List.of("shop.alice.test"), all, "localhost")).isEmpty();
+        assertThat(DomainConflicts.certificateNames(BLOG, List.of("shop.alice.localhost"), all, "localhost"))
+                .as("another app's default host").singleElement();
+    }
 }

@@ -154,7 +154,7 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
-                new RouterDomainRules(config.baseDomain()), bodies, clock));
+                new RouterDomainRules(config.baseDomain()), bodies, clock, state.state()::apps));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));

@@ -26,4 +26,10 @@ record RouterDomainRules(String baseDomain) implements DomainRules {
         return DomainConflicts.check(candidate, all, baseDomain).stream()
                 .map(c -> new Refusal(c.host(), c.owner(), c.reason())).toList();
     }
+
+    @Override
+    public List<Refusal> checkCertificate(AppId app, List<String> names, List<AppSpec> all) {
+        return DomainConflicts.certificateNames(app, names, all, baseDomain).stream()
+                .map(c -> new Refusal(c.host(), c.owner(), c.reason())).toList();
+    }
 }

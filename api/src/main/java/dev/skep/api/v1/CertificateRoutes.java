@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,12 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
     private final DomainRules rules;
     private final Bodies bodies;
     private final Clock clock;
+    private final Supplier<List<AppSpec>> apps;
 
+    /** @param apps every app, to refuse a certificate that names another app's hosts */
     public CertificateRoutes(AppDocuments documents, AppCommands commands, DomainRules rules, Bodies bodies,
-                             Clock clock) {
+                             Clock clock, Supplier<List<AppSpec>> apps) {
+        this.apps = apps;
         this.documents = documents;
         this.commands = commands;
         this.rules = rules;
@@ -72,6 +76,11 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
         Audit.action(ctx, "app.certificate.put", app, Map.of("domain", domain));
         CertificateUpload upload = bodies.read(ctx, CertificateUpload.class, null);
         CertificateCheck.Checked checked = CertificateCheck.check(domain, upload.cert(), upload.key(), clock.instant());
+        List<DomainRules.Refusal> refused = rules.checkCertificate(app, checked.sans(), apps.get());
+        if (!refused.isEmpty()) {
+            throw new SkepException(SkepException.Kind.UNPROCESSABLE, "certificate refused for " + domain + ": "
+                    + refused.get(0).reason(), "use a certificate that names only " + app + "'s own hosts");
+        }
         AppCertificates.Entry entry = new AppCertificates.Entry(domain, upload.cert(), upload.key(),
                 checked.subject(), checked.sans(), checked.notAfter(), clock.instant());
         AppCertificates next = update(app, now -> {

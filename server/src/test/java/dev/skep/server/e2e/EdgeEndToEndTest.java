@@ -102,6 +102,36 @@ class EdgeEndToEndTest {
         assertThat(blog.get("domains").toString()).doesNotContain("taken");
     }
 
+    @Test
+    void noTenantMayClaimAPublicSuffixAnIpOrACertificateNamingAnotherTenantsHost() throws Exception {
+        for (String domain : List.of("*.com", "*.test", "co.uk", "*.github.io")) {
+            Http.Answer refused = post("bob/blog", domain);
+            assertThat(refused.status()).as(domain).isEqualTo(409);
+            assertThat(refused.json().get("error").asText()).as(domain).containsAnyOf("public suffix",
+                    "top-level domain");
+        }
+        Http.Answer ip = post("bob/blog", "127.0.0.1");
+        assertThat(ip.status()).isEqualTo(400);
+        assertThat(ip.json().get("error").asText()).contains("not an IP address");
+        assertThat(Http.hosted(server.routerPort, "127.0.0.1", "/").status()).as("Host: 127.0.0.1 reaches no app")
+                .isEqualTo(404);
+
+        assertThat(post("alice/shop", "*.alice.test").status()).isEqualTo(201);
+        assertThat(post("bob/blog", "shop.alice.test").status()).as("an exact name under it").isEqualTo(201);
+        Http.Answer wide = putCert("alice/shop", "*.alice.test", selfSigned("*.alice.test", "DNS:*.alice.test"));
+        assertThat(wide.status()).as(wide.body()).isEqualTo(422);
+        assertThat(wide.json().get("error").asText()).contains("shop.alice.test", "bob/blog");
+        Http.Answer own = putCert("bob/blog", "shop.alice.test", selfSigned("shop.alice.test", "DNS:shop.alice.test"));
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        // leave the shared apps as the other tests expect them
+        assertThat(Http.send("DELETE", server.api("/v1/apps/bob/blog/certificates/shop.alice.test"), token, null,
+                null).status()).isEqualTo(204);
+        assertThat(Http.send("DELETE", server.api("/v1/apps/bob/blog/domains/shop.alice.test"), token, null, null)
+                .status()).isEqualTo(200);
+        assertThat(Http.send("DELETE", server.api("/v1/apps/alice/shop/domains/*.alice.test"), token, null, null)
+                .status()).isEqualTo(200);
+    }
+
     static Http.Answer post(String app, String domain) throws Exception {
         return Http.send("POST", server.api("/v1/apps/" + app + "/domains"), token, "application/json",
                 Http.JSON.writeValueAsBytes(Map.of("domain", domain)));
