@@ -5,6 +5,10 @@ final class CliFailure extends RuntimeException {
 
     private final String detail;
 
+    CliFailure(String message, String detail) {
+        this(message, detail, null);
+    }
+
     CliFailure(String message, String detail, Throwable cause) {
         super(message, cause);
         this.detail = detail;

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** skep deploy [DIR] --app USER/APP */
 @Command(name = "deploy", description = {"Pack DIR and deploy it as the next release of an app.",
-    "Leaves out .git, node_modules and what DIR/.skepignore names (.gitignore patterns).",
+    "Leaves out what .gitignore files and DIR/.skepignore name (.skepignore last: '!dist/' re-includes),",
+    "and always .git, node_modules, .env, skep data dirs and token files. Refuses above 200 MB",
+    "without --force, and a DIR with neither package.json nor Procfile.",
     "The server installs the dependencies (npm ci), starts the new release and switches traffic",
     "when it is ready; a release that never gets ready leaves the old one serving."})
 final class DeployCommand implements Callable<Integer> {
@@ -37,6 +39,12 @@ final class DeployCommand implements Callable<Integer> {
             description = "the app to deploy to, e.g. alice/shop (created on its first deploy)")
     AppId app;
 
+    /** Above this an upload is a mistake more often than an app (a data dir, a video, a build cache). */
+    static final long MAX_UPLOAD = 200L * 1024 * 1024;
+
+    @Option(names = "--force", description = "upload even when the packed app is larger than 200 MB")
+    boolean force;
+
     @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = ".",
             description = "the app's directory (default: the current one)")
     Path dir;
@@ -46,6 +54,10 @@ final class DeployCommand implements Callable<Integer> {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
             throw new ParameterException(spec.commandLine(), "DIR " + root + " is not a directory");
+        }
+        if (!Files.exists(root.resolve("package.json")) && !Files.exists(root.resolve("Procfile"))) {
+            throw new CliFailure(root + " has neither package.json nor Procfile: it is not a Node app's root",
+                    "run skep deploy in the app's directory, or name it: skep deploy DIR --app " + app);
         }
         SkepClient client = skep.client(options); // a missing token fails here, before any packing
         PrintWriter out = skep.out();
@@ -70,6 +82,15 @@ final class DeployCommand implements Callable<Integer> {
             long size = Files.size(tarball);
             out.println("packed " + summary.files() + " files (" + Format.bytes(summary.bytes()) + ") from " + root
                     + " into " + Format.bytes(size));
+            if (!summary.rootNames().contains("package.json") && !summary.rootNames().contains("Procfile")) {
+                throw new CliFailure("nothing to deploy: the ignore rules leave out package.json and Procfile",
+                        "check .gitignore and " + IgnoreRules.FILE + " in " + root + " (a '*' line leaves out everything)");
+            }
+            if (size > MAX_UPLOAD && !force) {
+                throw new CliFailure("the packed app is " + Format.bytes(size) + ", more than "
+                        + MAX_UPLOAD / (1024 * 1024) + " MB (largest: " + summary.largest(3) + ")",
+                        "leave out what the app does not need in " + IgnoreRules.FILE + ", or upload anyway with --force");
+            }
             return size;
         } catch (IOException e) {
             throw new CliFailure("cannot pack " + root + ": " + e.getMessage(),

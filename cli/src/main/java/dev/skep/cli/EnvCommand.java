@@ -3,7 +3,11 @@ package dev.skep.cli;
 import dev.skep.model.AppId;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,11 +23,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** skep env USER/APP [set K=V ... | unset K ...] */
-@Command(name = "env", description = {"List an app's env, or set or unset keys.",
+/** skep env USER/APP [set K=V ... | unset K ... | import FILE] */
+@Command(name = "env", description = {"List an app's env, set or unset keys, or import a dotenv file.",
     "A change makes a new release: the instances restart with it.",
     "  skep env alice/shop", "  skep env alice/shop set NODE_ENV=production API_KEY=s3cret",
-    "  skep env alice/shop unset API_KEY"})
+    "  skep env alice/shop unset API_KEY", "  skep env alice/shop import .env      (- reads standard input)"})
 final class EnvCommand implements Callable<Integer> {
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -40,10 +44,11 @@ final class EnvCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "set|unset", description = "what to change")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "set|unset|import", description = "what to change")
     String action;
 
-    @Parameters(index = "2..*", paramLabel = "K=V|K", description = "KEY=VALUE to set, KEY to unset")
+    @Parameters(index = "2..*", paramLabel = "K=V|K|FILE",
+            description = "KEY=VALUE to set, KEY to unset, a dotenv FILE to import")
     List<String> args = new ArrayList<>();
 
     @Override
@@ -57,10 +62,15 @@ final class EnvCommand implements Callable<Integer> {
         EnvChange change = switch (action) {
             case "set" -> new EnvChange(parseAssignments(), List.of());
             case "unset" -> new EnvChange(Map.of(), parseKeys());
-            default -> throw usage("unknown env action '" + action + "': use set KEY=VALUE ... or unset KEY ...");
+            case "import" -> new EnvChange(readDotEnv(), List.of());
+            default -> throw usage("unknown env action '" + action + "': use set KEY=VALUE ..., unset KEY ... "
+                    + "or import FILE");
         };
+        if (change.set().isEmpty() && change.unset().isEmpty()) {
+            throw usage(args.get(0) + " sets no variable");
+        }
         EnvView after = skep.client(options).changeEnv(app, change);
-        String keys = String.join(", ", "set".equals(action) ? change.set().keySet() : change.unset());
+        String keys = String.join(", ", "unset".equals(action) ? change.unset() : change.set().keySet());
         skep.out().println(action + " " + keys + " on " + app + ": release v" + after.release()
                 + " (the instances restart with it)");
         return SkepCli.EXIT_OK;
@@ -85,6 +95,27 @@ final class EnvCommand implements Callable<Integer> {
                 throw usage("'" + arg + "' is not KEY=VALUE (to set an empty value: " + arg + "=)");
             }
             set.put(checkKey(arg.substring(0, eq)), arg.substring(eq + 1));
+        }
+        return set;
+    }
+
+    private Map<String, String> readDotEnv() {
+        if (args.size() != 1) {
+            throw usage("import takes one dotenv file (or - for standard input)");
+        }
+        String file = args.get(0);
+        String text;
+        try {
+            text = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                    : Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new CliFailure("cannot read " + file + ": " + e.getMessage(), "give the path of a dotenv file");
+        }
+        Map<String, String> set = new LinkedHashMap<>();
+        try {
+            DotEnv.parse(text).forEach((key, value) -> set.put(checkKey(key), value));
+        } catch (IllegalArgumentException e) {
+            throw usage(file + ": " + e.getMessage());
         }
         return set;
     }

@@ -9,33 +9,63 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What {@code skep deploy} leaves out: {@code .git} and {@code node_modules} at any depth, and the
- * patterns of {@code .skepignore} in the app's root. The patterns follow .gitignore: one per line,
- * {@code #} comments, {@code !} re-includes, a trailing {@code /} matches directories only, a
- * pattern with a {@code /} is anchored at the root, {@code *} and {@code ?} stay within one path
- * part, {@code **} crosses them. A left-out directory is left out whole.
+ * What {@code skep deploy} leaves out, as a git push to Heroku would: what {@code .gitignore} files name
+ * (the root's and each directory's, relative to their directory, deeper ones taking precedence), then what
+ * {@code .skepignore} in the app's root names (last, so it can {@code !}re-include build output that git
+ * ignores). Never sent, whatever the files say: {@code .git}, {@code node_modules}, {@code .env} (secrets
+ * belong in config vars), skep's own data dir and token files. The patterns follow .gitignore: one per
+ * line, {@code #} comments, {@code !} re-includes, a trailing {@code /} matches directories only, a
+ * pattern with a {@code /} is anchored at its file's directory, {@code *} and {@code ?} stay within one
+ * path part, {@code **} crosses them. A left-out directory is left out whole.
  */
 final class IgnoreRules {
 
     static final String FILE = ".skepignore";
-    static final Set<String> ALWAYS = Set.of(".git", "node_modules");
+    static final String GITIGNORE = ".gitignore";
+    static final Set<String> ALWAYS = Set.of(".git", "node_modules", ".env");
+    /** Files of a skep data dir or CLI config: a token must never travel inside an app. */
+    static final Set<String> SECRETS = Set.of("admin.token", "zk.secret", "cli-token");
 
-    private record Rule(Pattern pattern, boolean negated, boolean directoryOnly) {
+    /** @param base the directory of the file the rule comes from, "" for the root or "lib/" */
+    private record Rule(String base, Pattern pattern, boolean negated, boolean directoryOnly) {
     }
 
-    private final List<Rule> rules;
+    private final List<Rule> gitRules;
+    private final List<Rule> skepRules;
 
-    private IgnoreRules(List<Rule> rules) {
-        this.rules = List.copyOf(rules);
+    private IgnoreRules(List<Rule> gitRules, List<Rule> skepRules) {
+        this.gitRules = List.copyOf(gitRules);
+        this.skepRules = List.copyOf(skepRules);
     }
 
-    /** The rules of DIR/.skepignore, or only the fixed ones when there is no such file. */
+    /** The rules of DIR/.gitignore and DIR/.skepignore (nested .gitignore files come with {@link #enter}). */
     static IgnoreRules load(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
-        return Files.isRegularFile(file) ? parse(Files.readAllLines(file)) : parse(List.of());
+        return new IgnoreRules(List.of(), rules("", lines(dir.resolve(FILE)))).enter("", dir);
     }
 
     static IgnoreRules parse(List<String> lines) {
+        return new IgnoreRules(List.of(), rules("", lines));
+    }
+
+    /**
+     * The rules inside directory {@code prefix} ("lib/"; "" for the root): these plus that directory's
+     * own .gitignore, if it has one.
+     */
+    IgnoreRules enter(String prefix, Path dir) throws IOException {
+        List<String> lines = lines(dir.resolve(GITIGNORE));
+        if (lines.isEmpty()) {
+            return this;
+        }
+        List<Rule> git = new ArrayList<>(gitRules);
+        git.addAll(rules(prefix, lines));
+        return new IgnoreRules(git, skepRules);
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    private static List<Rule> rules(String base, List<String> lines) {
         List<Rule> rules = new ArrayList<>();
         for (String raw : lines) {
             String line = raw.strip();
@@ -58,9 +88,9 @@ final class IgnoreRules {
                 line = line.substring(1);
             }
             String regex = (anchored ? "" : "(?:.*/)?") + globToRegex(line);
-            rules.add(new Rule(Pattern.compile(regex), negated, directoryOnly));
+            rules.add(new Rule(base, Pattern.compile(regex), negated, directoryOnly));
         }
-        return new IgnoreRules(rules);
+        return rules;
     }
 
     /**
@@ -69,16 +99,24 @@ final class IgnoreRules {
      */
     boolean ignored(String path, boolean directory) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        if (ALWAYS.contains(name)) {
+        if (ALWAYS.contains(name) || (!directory && SECRETS.contains(name))) {
             return true;
         }
         boolean ignored = false;
-        for (Rule rule : rules) {
-            if ((!rule.directoryOnly() || directory) && rule.pattern().matcher(path).matches()) {
-                ignored = !rule.negated();
+        for (List<Rule> layer : List.of(gitRules, skepRules)) {
+            for (Rule rule : layer) {
+                if ((!rule.directoryOnly() || directory) && path.startsWith(rule.base())
+                        && rule.pattern().matcher(path.substring(rule.base().length())).matches()) {
+                    ignored = !rule.negated();
+                }
             }
         }
         return ignored;
+    }
+
+    /** A skep data dir (it holds the admin token and ZooKeeper's secret): never packed, wherever it is. */
+    static boolean isSkepDataDir(Path dir) {
+        return Files.exists(dir.resolve("admin.token")) || Files.exists(dir.resolve("zk.secret"));
     }
 
     private static String globToRegex(String glob) {

@@ -10,8 +10,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -26,19 +30,30 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 final class Tarball {
 
-    /** What went in, and what was left out that the user may want to know about. */
-    record Summary(int files, long bytes, List<String> warnings) {
+    /**
+     * What went in, and what was left out that the user may want to know about.
+     *
+     * @param topLevel bytes under each entry of the app's root, for a user looking for what made it big
+     * @param rootNames the names at the app's root that went in
+     */
+    record Summary(int files, long bytes, List<String> warnings, Map<String, Long> topLevel, Set<String> rootNames) {
+
+        /** The largest root entries, "public/ 580 MB, dist/ 12 MB", at most {@code n}. */
+        String largest(int n) {
+            return topLevel.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                    .map(e -> e.getKey() + " " + Format.bytes(e.getValue())).collect(Collectors.joining(", "));
+        }
     }
 
     private final Path root;
-    private final IgnoreRules rules;
     private final List<String> warnings = new ArrayList<>();
+    private final Map<String, Long> topLevel = new HashMap<>();
+    private final Set<String> rootNames = new TreeSet<>();
     private int files;
     private long bytes;
 
-    private Tarball(Path root, IgnoreRules rules) {
+    private Tarball(Path root) {
         this.root = root;
-        this.rules = rules;
     }
 
     /** Writes DIR as tar.gz to target (created or replaced). */
@@ -51,19 +66,22 @@ final class Tarball {
     /** Writes DIR as tar.gz to out, which is finished but not closed. */
     static Summary pack(Path dir, OutputStream out) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
-        Tarball tarball = new Tarball(root, IgnoreRules.load(root));
+        Tarball tarball = new Tarball(root);
+        IgnoreRules rules = IgnoreRules.load(root);
         GZIPOutputStream gzip = new GZIPOutputStream(new NonClosing(out), 1 << 16);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
-            tarball.addChildren(tar, root, "");
+            tarball.addChildren(tar, root, "", rules);
             tar.finish();
         }
-        return new Summary(tarball.files, tarball.bytes, List.copyOf(tarball.warnings));
+        return new Summary(tarball.files, tarball.bytes, List.copyOf(tarball.warnings), Map.copyOf(tarball.topLevel),
+                Set.copyOf(tarball.rootNames));
     }
 
-    private void addChildren(TarArchiveOutputStream tar, Path dir, String prefix) throws IOException {
+    private void addChildren(TarArchiveOutputStream tar, Path dir, String prefix, IgnoreRules rules)
+            throws IOException {
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.sorted().toList();
@@ -75,11 +93,18 @@ final class Tarball {
             if (rules.ignored(name, attributes.isDirectory())) {
                 continue;
             }
+            if (attributes.isDirectory() && IgnoreRules.isSkepDataDir(child)) {
+                warnings.add("left out " + name + "/: a skep data dir (it holds tokens)");
+                continue;
+            }
+            if (prefix.isEmpty()) {
+                rootNames.add(child.getFileName().toString());
+            }
             if (attributes.isDirectory()) {
                 TarArchiveEntry entry = entry(child, name + "/", attributes, TarArchiveEntry.DEFAULT_DIR_MODE, 040000);
                 tar.putArchiveEntry(entry);
                 tar.closeArchiveEntry();
-                addChildren(tar, child, name + "/");
+                addChildren(tar, child, name + "/", rules.enter(name + "/", child));
             } else if (attributes.isRegularFile()) {
                 TarArchiveEntry entry = entry(child, name, attributes, TarArchiveEntry.DEFAULT_FILE_MODE, 0100000);
                 entry.setSize(attributes.size());
@@ -88,6 +113,8 @@ final class Tarball {
                 tar.closeArchiveEntry();
                 files++;
                 bytes += attributes.size();
+                int slash = name.indexOf('/');
+                topLevel.merge(slash < 0 ? name : name.substring(0, slash + 1), attributes.size(), Long::sum);
             } else if (attributes.isSymbolicLink()) {
                 addLink(tar, child, name);
             } else {

@@ -156,6 +156,72 @@ class DeployCommandTest {
     }
 
     @Test
+    void honoursGitignoreFilesUnderSkepignoreAndNeverSendsSecrets() throws IOException {
+        answerWithProgress();
+        write(".gitignore", "dist/\n.cache\n");
+        write("dist/server.js", "built output the app needs");
+        write(".cache/big", "cache");
+        write("lib/.gitignore", "generated.js\n/local/\n");
+        write("lib/generated.js", "ignored by lib's own .gitignore");
+        write("lib/local/x.js", "anchored at lib/");
+        write("lib/sub/local/y.js", "not anchored here");
+        write(".skepignore", "!dist/\n"); // git leaves the build output out; the deploy wants it
+        write(".env", "STRIPE_KEY=sk_live_123");
+        write("config/.env", "DB_PASSWORD=hunter2");
+        write("admin.token", "skt_admin");
+        write("data/admin.token", "skt_admin");
+        write("data/zk.secret", "secret");
+        write("data/zk/version-2/log.1", "state");
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        Map<String, TarArchiveEntry> entries = readTar(fake.last().body());
+        assertThat(entries).containsKeys("dist/", "dist/server.js", "lib/a.js", "lib/sub/local/y.js", ".gitignore");
+        assertThat(entries).doesNotContainKeys(".cache/", ".cache/big", "lib/generated.js", "lib/local/", "lib/local/x.js",
+                ".env", "config/.env", "admin.token", "data/", "data/admin.token", "data/zk.secret");
+        assertThat(result.err()).contains("left out data/: a skep data dir");
+    }
+
+    @Test
+    void refusesAnUploadAbove200MbWithoutForceNamingWhatIsBig() throws IOException {
+        answerWithProgress();
+        Path big = app.resolve("videos/intro.bin");
+        Files.createDirectories(big.getParent());
+        byte[] chunk = new byte[1 << 20];
+        java.util.Random random = new java.util.Random(7); // incompressible, like media
+        try (OutputStream out = Files.newOutputStream(big)) {
+            for (int i = 0; i < 205; i++) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+
+        CliRun.Result refused = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("more than 200 MB").contains("videos/").contains("--force");
+        assertThat(fake.requests()).isEmpty();
+
+        CliRun.Result forced = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop", "--force");
+        assertThat(forced.exit()).as(forced.err()).isZero();
+    }
+
+    @Test
+    void refusesADirectoryWithoutPackageJsonOrProcfileAndIgnoreRulesThatLeaveThemOut() throws IOException {
+        Path empty = Files.createDirectories(app.resolve("not-an-app"));
+        Files.writeString(empty.resolve("README.md"), "hello");
+        CliRun.Result notApp = new CliRun(fake, home).run("deploy", empty.toString(), "--app", "alice/shop");
+        assertThat(notApp.exit()).isNotZero();
+        assertThat(notApp.err()).contains("neither package.json nor Procfile");
+
+        write(".gitignore", "*\n");
+        CliRun.Result everything = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+        assertThat(everything.exit()).isNotZero();
+        assertThat(everything.err()).contains("leave out package.json");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
     void refusesADirectoryThatIsNotThere() {
         CliRun.Result result = new CliRun(fake, home).run("deploy", app.resolve("nope").toString(), "-a", "alice/shop");
 

@@ -47,6 +47,31 @@ class EnvCommandTest {
     }
 
     @Test
+    void importsADotenvFileAsOneChange() throws Exception {
+        fake.on("PATCH", ENV, 200, "{\"app\":\"alice/shop\",\"release\":5,\"env\":{\"A\":null,\"B\":null}}");
+        Path file = home.resolve(".env");
+        java.nio.file.Files.writeString(file, "# local settings\nA=1\nexport B=\"two words\"\n");
+
+        CliRun.Result result = run("env", "alice/shop", "import", file.toString());
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{\"set\":{\"A\":\"1\",\"B\":\"two words\"},\"unset\":[]}");
+        assertThat(result.out()).contains("import A, B on alice/shop: release v5");
+    }
+
+    @Test
+    void aDotenvFileWithABadLineChangesNothing() throws Exception {
+        Path file = home.resolve("bad.env");
+        java.nio.file.Files.writeString(file, "A=1\nnot an assignment\n");
+
+        CliRun.Result result = run("env", "alice/shop", "import", file.toString());
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("line 2 is not KEY=VALUE");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
     void setsKeysWithAPatch() {
         fake.on("PATCH", ENV, 200, "{\"app\":\"alice/shop\",\"release\":4,\"env\":{\"A\":null,\"B\":null}}");
 
