@@ -122,11 +122,7 @@ public final class ApiServer implements AutoCloseable {
                 connector.start();
             } catch (Exception e) {
                 server.removeConnector(connector);
-                if (LoopbackTwin.takenByAnother(e)) {
-                    log.error(LoopbackTwin.problem("api", twin, port, e));
-                } else {
-                    log.info(LoopbackTwin.problem("api", twin, port, e));
-                }
+                LoopbackTwin.report(log, "api", twin, port, e);
             }
         }
     }

@@ -48,8 +48,19 @@ public final class LoopbackTwin {
         return false;
     }
 
-    /** The log line for a twin that could not be held. */
-    public static String problem(String what, InetAddress twin, int port, Throwable e) {
+    /**
+     * Logs a twin that could not be held: an error when another process holds it, else (no IPv6 on this
+     * host) a note.
+     */
+    public static void report(org.slf4j.Logger log, String what, InetAddress twin, int port, Throwable e) {
+        if (takenByAnother(e)) {
+            log.error(problem(what, twin, port, e));
+        } else {
+            log.info(problem(what, twin, port, e));
+        }
+    }
+
+    private static String problem(String what, InetAddress twin, int port, Throwable e) {
         return takenByAnother(e)
                 ? "event=" + what + ".twin-taken address=[" + twin.getHostAddress() + "]:" + port + " risk=\"clients that "
                         + "resolve localhost to ::1 reach another process, not skep\" fix=\"find it with `ss -ltnp "

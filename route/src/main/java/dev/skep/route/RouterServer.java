@@ -126,10 +126,8 @@ public final class RouterServer implements AutoCloseable {
             ChannelFuture bound = listen(twin.getHostAddress(), port, initializer).awaitUninterruptibly();
             if (bound.isSuccess()) {
                 twins.add(bound.channel());
-            } else if (LoopbackTwin.takenByAnother(bound.cause())) {
-                log.error(LoopbackTwin.problem("router", twin, port, bound.cause()));
             } else {
-                log.info(LoopbackTwin.problem("router", twin, port, bound.cause()));
+                LoopbackTwin.report(log, "router", twin, port, bound.cause());
             }
         });
     }

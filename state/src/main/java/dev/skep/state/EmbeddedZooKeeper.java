@@ -145,12 +145,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             });
             return socket;
         } catch (IOException e) {
-            String line = LoopbackTwin.problem("zookeeper", twin.get(), bound.getPort(), e);
-            if (LoopbackTwin.takenByAnother(e)) {
-                log.error(line);
-            } else {
-                log.info(line);
-            }
+            LoopbackTwin.report(log, "zookeeper", twin.get(), bound.getPort(), e);
             return null;
         }
     }
