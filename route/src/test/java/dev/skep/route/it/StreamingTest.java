@@ -152,11 +152,11 @@ class StreamingTest extends RouterFixture {
     @Test
     void websocketEchoesThroughTheProxy() throws Exception {
         NodeBackend ws = backend("ws-1");
-        startRouter().update(table("127.0.0.1", SHOP, of(ws)));
+        startRouter().update(table("localhost", SHOP, of(ws)));
         LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
         LinkedBlockingQueue<Integer> binaries = new LinkedBlockingQueue<>();
         WebSocket socket = http.newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + router.port() + "/chat"), new WebSocket.Listener() {
+                URI.create("ws://localhost:" + router.port() + "/chat"), new WebSocket.Listener() {
                     final StringBuilder text = new StringBuilder();
                     long binary;
 
