@@ -247,7 +247,8 @@ class AccountsEndToEndTest {
                 break;
             }
         }
-        assertThat(refused401).isBetween(5, 7);
+        // earlier tests' bad tokens from this address count too (a good token no longer clears them)
+        assertThat(refused401).isLessThanOrEqualTo(7);
         assertThat(last.status()).isEqualTo(429);
         // blocked is for bad tokens only: the admin's good token from the same address still gets in (an app on
         // this host must not be able to lock the admin out), while the next guess waits as Retry-After says
