@@ -3,6 +3,7 @@ package dev.skep.api.auth;
 import dev.skep.model.SkepException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 /**
  * What a request presented in its Authorization header: `Bearer TOKEN`, or basic auth with the token as
@@ -11,6 +12,8 @@ import java.util.Base64;
  * @param claimedUser the basic user part, or null
  */
 record Credentials(String claimedUser, String token) {
+
+    private static final Pattern USER = Pattern.compile("[a-z0-9-]{1,40}");
 
     static final String HOW = "send `Authorization: Bearer TOKEN`, or use curl -u USER:TOKEN; "
             + "the admin token is in <data-dir>/admin.token";
@@ -47,8 +50,10 @@ record Credentials(String claimedUser, String token) {
     static String throttleKey(String authorization) {
         try {
             Credentials c = parse(authorization);
-            if (c.claimedUser() != null && !c.claimedUser().isEmpty()) {
-                return "user:" + c.claimedUser();
+            String user = c.claimedUser();
+            if (user != null && !user.isEmpty()) {
+                // a user name as is (readable in the log); anything else hashed, so it is short and safe to log
+                return USER.matcher(user).matches() ? "user:" + user : "user#" + Tokens.sha256(user).substring(0, 16);
             }
             return "token:" + Tokens.sha256(c.token()).substring(0, 16);
         } catch (SkepException malformed) {

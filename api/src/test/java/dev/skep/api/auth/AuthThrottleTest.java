@@ -186,6 +186,14 @@ class AuthThrottleTest {
         assertThat(byPresented.retryAfter("user:alice")).isEmpty();
     }
 
+    @Test
+    void whatWasPresentedIsKeyedShortAndSafeToLog() {
+        assertThat(Credentials.throttleKey(basic("alice", "x"))).isEqualTo("user:alice");
+        assertThat(Credentials.throttleKey(basic("a".repeat(10_000) + "\nevent=forged", "x"))).matches("user#[0-9a-f]{16}");
+        assertThat(Credentials.throttleKey("Bearer skp_secret")).matches("token:[0-9a-f]{16}").doesNotContain("secret");
+        assertThat(Credentials.throttleKey("Basic !!!")).matches("header:[0-9a-f]{16}");
+    }
+
     private UserStore alice(String token) {
         return new OneUser(new UserRecord("alice", false, List.of(new UserRecord.Token("t1",
                 Tokens.sha256(token), clock.instant(), null)), clock.instant()));
