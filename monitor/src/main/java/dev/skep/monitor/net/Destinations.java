@@ -2,6 +2,7 @@ package dev.skep.monitor.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class Destinations {
         if (allowList == null || allowList.isBlank()) {
             return publicOnly(List.of());
         }
-        return publicOnly(java.util.Arrays.stream(allowList.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        return publicOnly(Arrays.stream(allowList.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .map(AddressRange::parse).toList());
     }
 

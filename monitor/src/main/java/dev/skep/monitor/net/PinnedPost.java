@@ -51,6 +51,12 @@ public final class PinnedPost {
     /** POSTs {@code body} to {@code url} over a connection to {@code address}; returns the status code. */
     public static int post(URI url, InetAddress address, Map<String, String> headers, byte[] body, Timeouts timeouts)
             throws IOException {
+        return post(url, address, headers, body, timeouts, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** As above, trusting what {@code tls} trusts (tests: a private CA). */
+    static int post(URI url, InetAddress address, Map<String, String> headers, byte[] body, Timeouts timeouts,
+                    SSLSocketFactory tls) throws IOException {
         boolean https = "https".equals(url.getScheme());
         String host = bare(url.getHost());
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
@@ -61,7 +67,7 @@ public final class PinnedPost {
         try (socket) {
             socket.connect(new InetSocketAddress(address, port), (int) timeouts.connect().toMillis());
             socket.setSoTimeout(remaining(deadline));
-            Socket channel = https ? tls(socket, host, port) : socket;
+            Socket channel = https ? tls(tls, socket, host, port) : socket;
             OutputStream out = channel.getOutputStream();
             out.write(head(url, headers, body.length).getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
@@ -77,9 +83,8 @@ public final class PinnedPost {
         }
     }
 
-    private static Socket tls(Socket socket, String host, int port) throws IOException {
-        SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, host, port, true);
+    private static Socket tls(SSLSocketFactory factory, Socket socket, String host, int port) throws IOException {
+        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the URL's host
         if (!host.contains(":") && !Ipv4Text.looksNumeric(host)) {
@@ -91,8 +96,9 @@ public final class PinnedPost {
     }
 
     private static String head(URI url, Map<String, String> headers, int length) {
-        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        String target = url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+        URI ascii = URI.create(url.toASCIIString()); // non-ASCII in the path or query, percent-encoded
+        String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
+        String target = ascii.getRawQuery() == null ? path : path + "?" + ascii.getRawQuery();
         StringBuilder b = new StringBuilder("POST ").append(target).append(" HTTP/1.1\r\n");
         b.append("Host: ").append(url.getHost()).append(url.getPort() > 0 ? ":" + url.getPort() : "").append("\r\n");
         headers.forEach((name, value) -> b.append(name).append(": ").append(value).append("\r\n"));
