@@ -174,8 +174,8 @@ final class MonitorRole implements AutoCloseable {
         return TestAlert.send(app, reactors, reactor -> switch (reactor) {
             case "mail" -> mailTo(alerts, options, app);
             case "webhook" -> webhooksOf(alerts, options, app).stream()
-                    .map(t -> t.trusted() ? "the install's webhook" : t.url().getScheme() + "://"
-                            + t.url().getAuthority() + t.url().getPath()).toList();
+                    .map(t -> t.trusted() ? "the install's webhooks" : t.url().getScheme() + "://"
+                            + t.url().getAuthority() + t.url().getPath()).distinct().toList();
             default -> null;
         }, clock);
     }
