@@ -1,5 +1,7 @@
 package dev.skep.server;
 
+import dev.skep.monitor.net.AddressRange;
+import dev.skep.monitor.net.Destinations;
 import dev.skep.monitor.react.MailConfig;
 import dev.skep.monitor.settings.AlertSettingsStore;
 import java.net.URI;
@@ -38,8 +40,14 @@ final class MonitorFlags {
     List<String> alertMail = new ArrayList<>();
 
     @Option(names = "--webhook", paramLabel = "URL", split = ",",
-            description = "where install alerts, and alerts of apps that name no webhooks of their own, are POSTed")
+            description = "where install alerts, and alerts of apps that name no webhooks of their own, are POSTed; "
+                    + "trusted: may be an internal address")
     List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--webhook-allow", paramLabel = "CIDR", split = ",",
+            description = "internal ranges apps' own webhooks may reach, e.g. 10.0.5.0/24 (default: none; loopback, "
+                    + "private, link-local and metadata addresses are refused)")
+    List<String> webhookAllow = new ArrayList<>();
 
     @Option(names = "--dashboard-url", paramLabel = "URL", description = "base of the links in alerts")
     String dashboardUrl;
@@ -55,7 +63,16 @@ final class MonitorFlags {
         Duration interval = Duration.ofMillis(Math.round(intervalSeconds * 1000));
         List<String> recipients = alertMail.stream().map(AlertSettingsStore::requireAddress).toList();
         List<URI> hooks = webhooks.stream().map(AlertSettingsStore::requireWebhook).toList();
-        return new MonitorOptions(mail(env), recipients, hooks, dashboardUrl, interval, interval);
+        List<AddressRange> allowed = new ArrayList<>();
+        for (String cidr : webhookAllow) {
+            try {
+                allowed.add(AddressRange.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webhook-allow: " + e.getMessage());
+            }
+        }
+        return new MonitorOptions(mail(env), recipients, hooks, dashboardUrl, interval, interval,
+                Destinations.publicOnly(allowed));
     }
 
     private MailConfig mail(Map<String, String> env) {

@@ -30,10 +30,8 @@ import dev.skep.monitor.settings.AppAlerts;
 import dev.skep.route.RouteMetrics;
 import dev.skep.supervise.AgentHooks;
 import dev.skep.supervise.LogReader;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +79,7 @@ final class MonitorRole implements AutoCloseable {
     static MonitorRole start(Path data, MonitorOptions options, ClusterState state, AppDocuments documents,
                              String agentId, String apiBase, Clock clock) throws java.io.IOException {
         MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
-        AlertSettingsStore alerts = new AlertSettingsStore(documents);
+        AlertSettingsStore alerts = new AlertSettingsStore(documents, options.webhookTargets());
         HealthSettings health = new HealthSettings(documents);
         MonitorRole[] self = new MonitorRole[1];
         LogTail tail = (app, instance, lines) -> self[0].lastLines(app, instance, lines);
@@ -90,8 +88,13 @@ final class MonitorRole implements AutoCloseable {
         if (options.mail() != null) {
             reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
         }
+        EventSink monitorEvents = event -> {
+            if (self[0] != null) {
+                self[0].monitor.events().emit(event);
+            }
+        };
         reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
-                options.dashboardUrl(), Duration.ofSeconds(10)));
+                options.dashboardUrl(), options.webhookTargets(), RetryPolicy.defaults(), monitorEvents, clock));
         MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
                         secrets.heartbeatKey())
                 .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
@@ -106,9 +109,9 @@ final class MonitorRole implements AutoCloseable {
         });
         self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock);
         self[0].apiBase = apiBase;
-        log.info("event=monitor.wired mail={} alert_mail={} webhooks={} interval={}",
+        log.info("event=monitor.wired mail={} alert_mail={} webhooks={} app_webhooks_reach={} interval={}",
                 options.mail() == null ? "off" : options.mail(), options.alertMail().size(), options.webhooks().size(),
-                options.tick());
+                options.webhookTargets(), options.tick());
         return self[0];
     }
 
@@ -171,7 +174,8 @@ final class MonitorRole implements AutoCloseable {
         return TestAlert.send(app, reactors, reactor -> switch (reactor) {
             case "mail" -> mailTo(alerts, options, app);
             case "webhook" -> webhooksOf(alerts, options, app).stream()
-                    .map(u -> u.getScheme() + "://" + u.getAuthority() + u.getPath()).toList();
+                    .map(t -> t.trusted() ? "the install's webhooks" : t.url().getScheme() + "://"
+                            + t.url().getAuthority() + t.url().getPath()).distinct().toList();
             default -> null;
         }, clock);
     }
@@ -181,9 +185,13 @@ final class MonitorRole implements AutoCloseable {
         return own.mail().isEmpty() ? options.alertMail() : own.mail();
     }
 
-    private static List<URI> webhooksOf(AlertSettingsStore alerts, MonitorOptions options, AppId app) {
+    /** The app's own webhooks, or else the admin's install-wide ones (trusted: they may be internal). */
+    private static List<AppWebhooks.Target> webhooksOf(AlertSettingsStore alerts, MonitorOptions options, AppId app) {
         AppAlerts own = alerts.cached(app);
-        return own.webhooks().isEmpty() ? options.webhooks() : own.webhooks();
+        if (own.webhooks().isEmpty()) {
+            return options.webhooks().stream().map(u -> new AppWebhooks.Target(u, true)).toList();
+        }
+        return own.webhooks().stream().map(u -> new AppWebhooks.Target(u, false)).toList();
     }
 
     private List<String> lastLines(AppId app, String instance, int lines) {

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Slows down guessing: per client address, the first {@code freeFailures} bad tokens cost
- * nothing, then each one blocks the address for twice as long as the one before (from
- * {@code baseDelay} up to {@code maxDelay}). While blocked an address gets 429 without its token
- * being looked at. A good token, or {@code forgetAfter} without failures, clears the record.
+ * Slows down guessing: per key (a client address, or what was presented: a user, a token's hash),
+ * the first {@code freeFailures} bad tokens cost nothing, then each one blocks the key for twice as
+ * long as the one before (from {@code baseDelay} up to {@code maxDelay}). While blocked, a bad
+ * token under the key gets 429 instead of 401 (the {@link Authenticator} never blocks a good one).
+ * {@link #succeeded}, or {@code forgetAfter} without failures, clears the record.
  * Pure logic over an injected clock; the table is bounded (least recently failed evicted first).
  */
 public final class AuthThrottle {

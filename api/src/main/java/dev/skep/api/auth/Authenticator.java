@@ -3,10 +3,11 @@ package dev.skep.api.auth;
 import dev.skep.model.SkepException;
 import dev.skep.model.UserRecord;
 import dev.skep.model.UserStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks `Authorization: Bearer TOKEN`, or basic auth with the token as password (so curl's
@@ -14,75 +15,66 @@ import java.util.Optional;
  */
 public final class Authenticator {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Authenticator.class);
-
-    private static final String HOW = "send `Authorization: Bearer TOKEN`, or use curl -u USER:TOKEN; "
-            + "the admin token is in <data-dir>/admin.token";
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
 
     private final UserStore users;
     private final Clock clock;
-    private final AuthThrottle throttle;
+    private final AuthThrottle byAddress;
+    private final AuthThrottle byPresented;
 
     public Authenticator(UserStore users, Clock clock) {
-        this(users, clock, new AuthThrottle(AuthThrottle.Policy.defaults(), clock));
-    }
-
-    public Authenticator(UserStore users, Clock clock, AuthThrottle throttle) {
-        this.users = users;
-        this.clock = clock;
-        this.throttle = throttle;
+        this(users, clock, new AuthThrottle(AuthThrottle.Policy.defaults(), clock),
+                new AuthThrottle(AuthThrottle.Policy.defaults(), clock));
     }
 
     /**
-     * As {@link #authenticate(String)}, for a request from {@code address}: an address that sent
-     * too many bad tokens gets 429 (its token is not even looked at); a missing token is not a
-     * guess and does not count.
+     * @param byAddress   failures counted per client address
+     * @param byPresented failures counted per presented user or token (a table of its own, so an attacker
+     *                    inventing tokens cannot evict the address records)
+     */
+    public Authenticator(UserStore users, Clock clock, AuthThrottle byAddress, AuthThrottle byPresented) {
+        this.users = users;
+        this.clock = clock;
+        this.byAddress = byAddress;
+        this.byPresented = byPresented;
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a request from {@code address}. The token is checked first: a
+     * valid token is never throttled, so nobody's bad tokens from a shared address (an app on this host) lock
+     * out the admin. A bad token from an address, or for a user or token, that failed too often gets 429
+     * instead of 401, and is not counted while blocked; a missing token is not a guess and never counts. A good
+     * token clears the record of what it presented, not that of its address, so a tenant's own good token
+     * cannot reset its guessing budget.
      */
     public Principal authenticate(String authorization, String address) {
-        throttle.retryAfter(address).ifPresent(wait -> {
-            throw new TooManyFailures(wait);
-        });
         if (authorization == null || authorization.isBlank()) {
             return authenticate(authorization);
         }
+        String presented = Credentials.throttleKey(authorization);
         try {
             Principal who = authenticate(authorization);
-            throttle.succeeded(address);
+            byPresented.succeeded(presented);
             return who;
         } catch (SkepException e) {
-            java.time.Duration blocked = throttle.failed(address);
+            Optional<Duration> wait = longer(byAddress.retryAfter(address), byPresented.retryAfter(presented));
+            if (wait.isPresent()) {
+                throw new TooManyFailures(wait.get());
+            }
+            Duration blocked = longer(Optional.of(byAddress.failed(address)), Optional.of(byPresented.failed(presented)))
+                    .orElseThrow();
             if (!blocked.isZero()) {
-                log.warn("event=auth.throttled from={} blocked_ms={}", address, blocked.toMillis());
+                log.warn("event=auth.throttled from={} presented={} blocked_ms={}", address, presented,
+                        blocked.toMillis());
             }
             throw e;
         }
     }
 
     public Principal authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            throw unauthorized("missing token");
-        }
-        String claimedUser = null;
-        String token;
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = authorization.substring(7).trim();
-        } else if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw unauthorized("malformed basic credentials");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw unauthorized("malformed basic credentials");
-            }
-            claimedUser = decoded.substring(0, colon);
-            token = decoded.substring(colon + 1);
-        } else {
-            throw unauthorized("unsupported authorization scheme");
-        }
-        return verify(token, claimedUser).orElseThrow(() -> unauthorized("invalid token"));
+        Credentials presented = Credentials.parse(authorization);
+        return verify(presented.token(), presented.claimedUser())
+                .orElseThrow(() -> Credentials.unauthorized("invalid token"));
     }
 
     private Optional<Principal> verify(String token, String claimedUser) {
@@ -90,7 +82,8 @@ public final class Authenticator {
             return Optional.empty();
         }
         String hash = Tokens.sha256(token);
-        // Every user is checked, whatever matched, so the time taken says nothing about which.
+        // Every token of every user is compared (fixed-length hashes, MessageDigest.isEqual), whatever matched,
+        // so the time taken says nothing about which token or how much of it matched.
         Principal found = null;
         for (UserRecord user : users.users()) {
             for (UserRecord.Token t : user.tokens()) {
@@ -107,7 +100,13 @@ public final class Authenticator {
         return Optional.ofNullable(found);
     }
 
-    private static SkepException unauthorized(String why) {
-        return new SkepException(SkepException.Kind.UNAUTHORIZED, "unauthorized: " + why, HOW);
+    private static Optional<Duration> longer(Optional<Duration> a, Optional<Duration> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        if (b.isEmpty()) {
+            return a;
+        }
+        return Optional.of(a.get().compareTo(b.get()) >= 0 ? a.get() : b.get());
     }
 }

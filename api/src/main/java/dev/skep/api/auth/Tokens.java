@@ -39,4 +39,16 @@ public final class Tokens {
     public static boolean sameHash(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
     }
+
+    /**
+     * Whether a presented secret equals the expected one, in time that depends on neither where they differ nor
+     * the presented length: both are hashed first, and the fixed-length hashes compared with
+     * {@link MessageDigest#isEqual}.
+     */
+    public static boolean sameSecret(String presented, String expected) {
+        if (presented == null || expected == null) {
+            return false;
+        }
+        return sameHash(sha256(presented), sha256(expected));
+    }
 }

@@ -3,13 +3,13 @@ package dev.skep.api.auth;
 import dev.skep.model.SkepException;
 import java.time.Duration;
 
-/** 429: this address sent too many bad tokens; the answer carries Retry-After. */
+/** 429: too many bad tokens from this address, or for this user or token; the answer carries Retry-After. */
 public final class TooManyFailures extends SkepException {
 
     private final Duration retryAfter;
 
     public TooManyFailures(Duration retryAfter) {
-        super(Kind.TOO_MANY, "too many failed logins from this address",
+        super(Kind.TOO_MANY, "too many failed logins from this address or with these credentials",
                 "wait " + seconds(retryAfter) + " s before trying again; check the token you send");
         this.retryAfter = retryAfter;
     }

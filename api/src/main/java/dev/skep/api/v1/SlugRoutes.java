@@ -1,13 +1,12 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.auth.Tokens;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.SlugArchive;
 import dev.skep.deploy.release.SlugIds;
 import dev.skep.model.SkepException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Supplier;
 
 /**
@@ -35,8 +34,7 @@ public final class SlugRoutes implements dev.skep.api.ApiServer.Routes {
     private void slug(Context ctx) throws Exception {
         String authorization = ctx.header("Authorization");
         String expected = "Bearer " + clusterToken.get();
-        if (authorization == null || !MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
+        if (!Tokens.sameSecret(authorization, expected)) {
             throw new SkepException(SkepException.Kind.UNAUTHORIZED, "slugs are for agents of this cluster",
                     "agents send the cluster token they read from the state");
         }

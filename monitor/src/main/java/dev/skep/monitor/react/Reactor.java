@@ -12,4 +12,13 @@ public interface Reactor {
     String name();
 
     void deliver(Alert alert) throws Exception;
+
+    /** {@code alerts test}: deliver now, on the caller's thread, and throw if it failed. */
+    default void test(Alert alert) throws Exception {
+        deliver(alert);
+    }
+
+    /** Stops whatever the reactor runs of its own. */
+    default void close() {
+    }
 }

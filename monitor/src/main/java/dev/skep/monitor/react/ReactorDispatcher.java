@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * reactor, so a reactor that hangs or fails (SMTP down) holds up only itself. A failed delivery is retried with
  * the {@link RetryPolicy}'s back-off, reported once as a {@code reactor.failed} event on the first failure and
  * again if it is given up; when the reactor comes back, its queued alerts go out in order. A full queue drops
- * its oldest alert (logged).
+ * its oldest alert (logged). The event says only that delivery failed (app owners read it); the log says why.
  */
 public final class ReactorDispatcher implements AlertListener, AutoCloseable {
 
@@ -62,7 +63,7 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
 
     /** Alerts waiting for a reactor, by name (for the dashboard and tests). */
     public Map<String, Integer> backlog() {
-        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        Map<String, Integer> out = new LinkedHashMap<>();
         workers.forEach(w -> out.put(w.reactor.name(), w.size()));
         return out;
     }
@@ -71,6 +72,7 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
     public void close() {
         closed = true;
         workers.forEach(Worker::stop);
+        workers.forEach(w -> w.reactor.close());
         for (Worker worker : workers) {
             try {
                 worker.thread.join(TimeUnit.SECONDS.toMillis(5));
@@ -108,8 +110,8 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
             if (queue.size() >= queueSize) {
                 Alert lost = queue.pollFirst();
                 dropped++;
-                LOG.warn("reactor {} is behind: dropped alert {} app {} instance {} ({} dropped so far)",
-                        reactor.name(), lost.ruleId(), lost.appLabel(), lost.instance(), dropped);
+                LOG.warn("event=reactor.dropped reactor={} rule={} app={} instance={} dropped_total={}: the reactor is "
+                        + "behind", reactor.name(), lost.ruleId(), lost.appLabel(), lost.instance(), dropped);
             }
             queue.addLast(alert);
             notifyAll();
@@ -137,7 +139,7 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
                 try {
                     reactor.deliver(alert);
                     if (attempt > 1) {
-                        LOG.info("reactor {} delivered alert {} app {} instance {} after {} attempts",
+                        LOG.info("event=reactor.delivered reactor={} rule={} app={} instance={} attempts={}",
                                 reactor.name(), alert.ruleId(), alert.appLabel(), alert.instance(), attempt);
                     }
                     return;
@@ -145,12 +147,12 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
                     throw e;
                 } catch (Exception e) {
                     boolean last = attempt >= retry.attempts();
-                    String what = last ? "giving up" : "retrying in " + retry.delayAfter(attempt);
-                    LOG.warn("reactor {} failed to deliver alert {} app {} instance {} (attempt {}): {}; {}",
+                    String what = last ? "gave_up" : "retry_in_" + retry.delayAfter(attempt).toMillis() + "ms";
+                    LOG.warn("event=reactor.failed reactor={} rule={} app={} instance={} attempt={} error=\"{}\" next={}",
                             reactor.name(), alert.ruleId(), alert.appLabel(), alert.instance(), attempt, e.toString(),
                             what);
                     if (attempt == 1 || last) {
-                        report(alert, attempt, e, last);
+                        report(alert, attempt, last);
                     }
                     if (last) {
                         return;
@@ -160,8 +162,8 @@ public final class ReactorDispatcher implements AlertListener, AutoCloseable {
             }
         }
 
-        private void report(Alert alert, int attempt, Exception e, boolean gaveUp) {
-            String message = "reactor " + reactor.name() + " failed for alert " + alert.ruleId() + ": " + e.getMessage()
+        private void report(Alert alert, int attempt, boolean gaveUp) {
+            String message = "reactor " + reactor.name() + " failed for alert " + alert.ruleId() + ": delivery failed"
                     + (gaveUp ? " (gave up)" : " (will retry)");
             events.emit(new Event(clock.instant(), MonitorEvents.REACTOR_FAILED, alert.app(), null, alert.instance(),
                     null, message, Map.of("reactor", reactor.name(), "rule", alert.ruleId(),

@@ -1,23 +1,25 @@
 package dev.skep.monitor.react;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.skep.monitor.net.PinnedPost;
 import dev.skep.monitor.rules.Alert;
 import dev.skep.monitor.rules.MonitorEvents;
 import dev.skep.monitor.support.Hmac;
 import dev.skep.monitor.support.MonitorJson;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 /**
- * POSTs each alert as JSON, signed: {@code X-Skep-Signature: sha256=<hex HMAC of the body>}. One attempt per call;
- * anything but a 2xx throws, and the {@link ReactorDispatcher} retries with back-off. Payload:
+ * POSTs each alert as JSON, signed: {@code X-Skep-Signature: sha256=<hex HMAC of the body>}. One attempt per call,
+ * to an address the {@link WebhookConfig#destinations()} allow, resolved and checked for this attempt and connected
+ * to as is ({@link PinnedPost}); anything but a 2xx throws, and the caller retries with back-off. Payload:
  *
  * <pre>
  * {"event":"alert.fired","status":"firing","rule":"heartbeat","kind":"expire","app":"alice/shop",
@@ -30,14 +32,11 @@ public final class WebhookReactor implements Reactor {
 
     private final WebhookConfig config;
     private final String dashboardUrl;
-    private final HttpClient http;
-    private final Map<Alert, String> deliveryIds = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private final Map<Alert, String> deliveryIds = Collections.synchronizedMap(new WeakHashMap<>());
 
     public WebhookReactor(WebhookConfig config, String dashboardUrl) {
         this.config = Objects.requireNonNull(config, "config");
         this.dashboardUrl = dashboardUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -46,20 +45,18 @@ public final class WebhookReactor implements Reactor {
     }
 
     @Override
-    public void deliver(Alert alert) throws IOException, InterruptedException {
+    public void deliver(Alert alert) throws IOException {
         byte[] body = payload(alert);
         String event = alert.status() == Alert.Status.RESOLVED ? MonitorEvents.ALERT_RESOLVED : MonitorEvents.ALERT_FIRED;
-        HttpRequest request = HttpRequest.newBuilder(config.url())
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "skep-monitor")
-                .header("X-Skep-Event", event)
-                .header("X-Skep-Signature", "sha256=" + Hmac.sha256Hex(config.secret(), body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException("webhook " + config + " answered " + response.statusCode());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "skep-monitor");
+        headers.put("X-Skep-Event", event);
+        headers.put("X-Skep-Signature", "sha256=" + Hmac.sha256Hex(config.secret(), body));
+        InetAddress address = config.destinations().resolve(config.url().getHost());
+        int status = PinnedPost.post(config.url(), address, headers, body, config.timeouts());
+        if (status / 100 != 2) {
+            throw new IOException("webhook " + config + " answered " + status);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
+import dev.skep.monitor.net.Destinations;
 import dev.skep.monitor.rules.Rule;
 import dev.skep.monitor.rules.RuleJson;
 import dev.skep.monitor.support.MonitorJson;
@@ -35,10 +36,13 @@ public final class AlertSettingsStore {
     };
 
     private final AppDocuments documents;
+    private final Destinations destinations;
     private final Map<AppId, AppAlerts> cache = new ConcurrentHashMap<>();
 
-    public AlertSettingsStore(AppDocuments documents) {
+    /** @param destinations where apps' webhooks may point: a URL whose host is a refused address is a 422 */
+    public AlertSettingsStore(AppDocuments documents, Destinations destinations) {
         this.documents = documents;
+        this.destinations = destinations;
     }
 
     /** The app's settings, from the cache; {@link AppAlerts#NONE} when it has none (or they cannot be read). */
@@ -61,9 +65,20 @@ public final class AlertSettingsStore {
         return documents.get(app, DOCUMENT).map(AlertSettingsStore::parse);
     }
 
-    /** Validates and stores; a bad address, URL or rule is a 400 that names it. */
+    /**
+     * Validates and stores; a bad address, URL or rule is a 400 that names it, a webhook whose host is written as
+     * an internal address (loopback, private, metadata ...) a 422. Names are checked at delivery, once resolved.
+     */
     public AppAlerts put(AppId app, List<String> mail, List<String> webhooks, List<Map<String, Object>> rules) {
         AppAlerts alerts = validate(mail, webhooks, rules);
+        for (URI url : alerts.webhooks()) {
+            destinations.refusalOfHost(url.getHost()).ifPresent(why -> {
+                throw new SkepException(SkepException.Kind.UNPROCESSABLE, "webhook URL '" + printable(url.toString())
+                        + "' points at an internal address (" + why + ")",
+                        "give a receiver reachable from the internet; internal receivers need an admin's "
+                                + "--webhook-allow");
+            });
+        }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("mail", alerts.mail());
         doc.put("webhooks", alerts.webhooks().stream().map(URI::toString).toList());

@@ -30,12 +30,23 @@ public final class Hmac {
         return HexFormat.of().formatHex(sha256(key, data));
     }
 
-    /** Compares in time independent of where the strings differ. */
+    /**
+     * Compares in time independent of where the strings differ and of their lengths: both are hashed first and the
+     * fixed-length digests compared with {@link MessageDigest#isEqual}.
+     */
     public static boolean equalsConstantTime(String a, String b) {
         if (a == null || b == null) {
             return false;
         }
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(sha256(a), sha256(b));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** A fresh random key, e.g. for a new install's heartbeat or webhook secret. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.skep.model.AppId;
 import dev.skep.model.Event;
+import dev.skep.monitor.net.Destinations;
 import dev.skep.monitor.rules.Alert;
 import dev.skep.monitor.rules.MonitorEvents;
 import dev.skep.monitor.support.Hmac;
@@ -56,7 +57,7 @@ class WebhookReactorTest {
         server.start();
         WebhookReactor webhook = new WebhookReactor(new WebhookConfig(
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook"), SECRET,
-                Duration.ofSeconds(2)), "https://skep.test");
+                null, Destinations.trusted()), "https://skep.test");
         dispatcher = new ReactorDispatcher(List.of(webhook), new RetryPolicy(5, Duration.ofMillis(50),
                 Duration.ofMillis(200)), 100, events::add, Clock.systemUTC());
     }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +202,36 @@ class HostileInputEndToEndTest {
         refusedWith(new Http.Answer(result.status(), body(result.response())), 413, "larger than");
         assertThat(result.sent()).as("bytes sent before the server hung up").isLessThan(1L << 30);
         System.out.printf("5 GB stream: cut off after %d MiB%n", result.sent() >> 20);
+    }
+
+    @Test
+    void webhooksToThisHostOrTheInternalNetworkAreRefused() throws Exception {
+        // issue 10 #6: accepted before, and "alerts test" said per target whether the port answered
+        String alerts = "/v1/apps/alice/web/alerts";
+        for (String url : List.of("http://127.0.0.1:" + server.apiPort + "/v1/apps",
+                "http://2130706433:" + server.routerPort + "/", "http://0177.0.0.1/",
+                "http://[::1]:" + server.apiPort + "/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0:2181/",
+                "http://localhost:2181/", "http://LOCALHOST./", "http://169.254.169.254/latest/meta-data/",
+                "http://[fd00:ec2::254]/", "http://10.0.0.1/", "http://172.16.0.1/", "http://192.168.1.1/",
+                "http://100.64.0.1/", "http://[fe80::1]/", "http://224.0.0.1/")) {
+            refusedWith(Http.send("PUT", server.api(alerts), token, "application/json",
+                    ("{\"webhooks\": [\"" + url + "\"]}").getBytes(StandardCharsets.UTF_8)), 422, "internal address");
+        }
+        for (String url : List.of("http://127.1:" + server.apiPort + "/", "http://0x7f.0.0.1/")) { // no host to java.net.URI
+            refusedWith(Http.send("PUT", server.api(alerts), token, "application/json",
+                    ("{\"webhooks\": [\"" + url + "\"]}").getBytes(StandardCharsets.UTF_8)), 400, "invalid webhook URL");
+        }
+        // a name that resolves to this host is accepted when set, and refused at delivery, after resolution
+        String self = InetAddress.getLocalHost().getHostName();
+        Assumptions.assumeTrue(InetAddress.getByName(self).isLoopbackAddress(), self + " does not resolve to loopback");
+        Http.Answer set = Http.send("PUT", server.api(alerts), token, "application/json",
+                ("{\"webhooks\": [\"http://" + self + ":" + server.apiPort + "/v1/apps\"]}").getBytes(StandardCharsets.UTF_8));
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        Http.Answer test = Http.send("POST", server.api(alerts + "/test"), token, null, null);
+        assertThat(test.json().get("reactors").get("webhook").asText())
+                .isEqualTo("failed: delivery failed for 1 of 1 webhooks");
+        assertThat(server.output()).contains("resolves to an internal address (loopback");
+        assertThat(Http.send("DELETE", server.api(alerts), token, null, null).status()).isEqualTo(204);
     }
 
     @Test

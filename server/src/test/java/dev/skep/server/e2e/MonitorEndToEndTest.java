@@ -70,7 +70,9 @@ class MonitorEndToEndTest {
     static List<String> args() {
         return List.of("--smtp-host", "127.0.0.1", "--smtp-port", String.valueOf(smtpPort),
                 "--smtp-from", "skep@test.example", "--alert-mail", "ops@example.com",
-                "--monitor-interval", String.valueOf(INTERVAL.toSeconds()), "--dashboard-url", "http://skep.test");
+                "--monitor-interval", String.valueOf(INTERVAL.toSeconds()), "--dashboard-url", "http://skep.test",
+                // the webhook receiver runs on loopback, which apps' own webhooks may reach only when allowed
+                "--webhook-allow", "127.0.0.1/32");
     }
 
     static GreenMail startSmtp() {
@@ -277,6 +279,18 @@ class MonitorEndToEndTest {
         assertThat(test.json().get("reactors").get("webhook").asText()).startsWith("sent to http://127.0.0.1:");
         assertThat(mailsAbout("alice/cfg")).singleElement().satisfies(m -> assertThat(subject(m)).contains("test alert"));
         assertThat(hooks.about("alice/cfg")).hasSize(1);
+
+        // issue 10 #6: not a port scanner, even where internal receivers are allowed: a closed port, the API (which
+        // answers, just not 2xx) and the router all fail the same way, and the reason stays in the operator's log
+        int closed = SkepServerProcess.freePort();
+        for (int port : new int[] {closed, server.apiPort, server.routerPort}) {
+            assertThat(json("PUT", "/v1/apps/alice/cfg/alerts", """
+                    {"webhooks": ["http://127.0.0.1:%d/"]}""".formatted(port)).status()).isEqualTo(200);
+            Http.Answer probe = json("POST", "/v1/apps/alice/cfg/alerts/test", null);
+            assertThat(probe.json().get("reactors").get("webhook").asText()).as("port " + port)
+                    .isEqualTo("failed: delivery failed for 1 of 1 webhooks");
+        }
+        assertThat(server.output()).contains("event=webhook.test_failed app=alice/cfg url=http://127.0.0.1:" + closed);
 
         assertThat(Http.send("DELETE", server.api("/v1/apps/alice/cfg/alerts"), token, null, null).status()).isEqualTo(204);
         assertThat(Http.get(server.api("/v1/apps/alice/cfg/alerts"), token).json().get("mail")).isEmpty();
