@@ -26,20 +26,20 @@ public final class TlsInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ProxyContext proxy;
     private final Certificates certificates;
-    private final ConnectionLimit connectionLimit;
 
     public TlsInitializer(ProxyContext proxy, Certificates certificates) {
         this.proxy = proxy;
         this.certificates = certificates;
-        this.connectionLimit = new ConnectionLimit(proxy.config().maxConnections());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         ch.config().setAutoRead(true); // until the protocol is known; the frontend turns it off
-        p.addLast(LIMIT, connectionLimit);
-        p.addLast(TLS, new SniHandler(certificates));
+        p.addLast(LIMIT, new ConnectionLimit(proxy.clients()));
+        // the header timeout starts after ALPN: until then the handshake has the same deadline, a
+        // client that never finishes its ClientHello would otherwise hold its connection forever
+        p.addLast(TLS, new SniHandler(certificates, proxy.config().headerTimeout().toMillis()));
         p.addLast(ALPN, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
