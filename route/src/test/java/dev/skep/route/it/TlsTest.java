@@ -29,12 +29,14 @@ class TlsTest extends RouterFixture {
     @TempDir
     Path dir;
 
+    static final int IDLE_SECONDS = 3;
+
     private NodeBackend shop;
 
     @Override
     RouterConfig config() {
         return super.config().withHttps(0).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2),
-                Duration.ofSeconds(75), Duration.ofSeconds(60));
+                Duration.ofSeconds(IDLE_SECONDS), Duration.ofSeconds(2));
     }
 
     record Pem(String cert, String key) {
@@ -169,6 +171,25 @@ class TlsTest extends RouterFixture {
             }
             assertThat(first).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aSilentH2ConnectionIsClosedAtTheIdleTimeout() throws Exception {
+        try (SSLSocket s = connectTls("shop.test", "h2")) {
+            assertThat(s.getApplicationProtocol()).isEqualTo("h2");
+            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(new byte[]{0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+            s.getOutputStream().flush();
+            s.setSoTimeout(IDLE_SECONDS * 1000 + 5000);
+            long start = System.nanoTime();
+            try {
+                s.getInputStream().readAllBytes(); // the router's SETTINGS and ack, then its close
+            } catch (java.io.IOException e) {
+                // a reset is a close too
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(IDLE_SECONDS * 1000L - 500),
+                    Duration.ofMillis(IDLE_SECONDS * 1000L + 3000));
         }
     }
 }
