@@ -23,12 +23,15 @@ import java.time.Duration;
  * @param httpsPort       HTTPS listener port (certificates by SNI, h2 or HTTP/1.1 by ALPN); 0 for any free
  *                        port, -1 for no HTTPS listener
  * @param trustedProxies  peers whose X-Forwarded-* headers are kept and extended, not replaced
+ * @param maxConnectionsPerIp client connections one IP (an IPv6 /64) may hold, over all listeners; trusted
+ *                        proxies are exempt (everyone behind a load balancer shares its address) and
+ *                        bound by maxConnections only
  */
 public record RouterConfig(String bindAddress, int port, int workerThreads, Duration connectTimeout,
                            Duration headerTimeout, Duration idleTimeout, Duration backendTimeout,
                            Duration poolIdleTimeout, int maxHeaderBytes, int maxUrlBytes, long maxBodyBytes,
                            int maxConnections, Duration drainTimeout, Duration ejectFor, int httpsPort,
-                           TrustedProxies trustedProxies) {
+                           TrustedProxies trustedProxies, int maxConnectionsPerIp) {
 
     public RouterConfig {
         if (bindAddress == null || bindAddress.isBlank()) {
@@ -62,6 +65,9 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be > 0, found " + maxConnections);
         }
+        if (maxConnectionsPerIp < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerIp must be > 0, found " + maxConnectionsPerIp);
+        }
         if (trustedProxies == null) {
             trustedProxies = TrustedProxies.none();
         }
@@ -77,52 +83,59 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
     public static RouterConfig defaults() {
         return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
-                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none());
+                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none(), 256);
     }
 
     public RouterConfig withListen(String address, int newPort) {
         return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
     }
 
     public RouterConfig withWorkerThreads(int n) {
         return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
     }
 
     public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
         return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
                 poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
     }
 
     public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
     }
 
     public RouterConfig withDrainTimeout(Duration d) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
-                ejectFor, httpsPort, trustedProxies);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
     }
 
     /** Adds an HTTPS listener on {@code port} (0 for any free port). */
     public RouterConfig withHttps(int port) {
         return new RouterConfig(bindAddress, this.port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, port, trustedProxies);
+                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp);
+    }
+
+    /** Caps client connections: in all, and per client IP (an IPv6 /64); see {@link #maxConnectionsPerIp}. */
+    public RouterConfig withConnectionLimits(int total, int perIp) {
+        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, total,
+                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp);
     }
 
     /** Keeps and extends the X-Forwarded-* headers of peers in these ranges (see {@link TrustedProxies}). */
     public RouterConfig withTrustedProxies(TrustedProxies proxies) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, proxies);
+                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp);
     }
 }

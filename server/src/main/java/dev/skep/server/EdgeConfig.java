@@ -9,17 +9,24 @@ import java.nio.file.Path;
  * @param tlsCert        PEM certificate chain of the default certificate, or null
  * @param tlsKey         its PKCS#8 PEM key, or null
  * @param trustedProxies peers whose X-Forwarded-* headers the router keeps ("10.0.0.0/8,fd00::/8"), or null
+ * @param maxConnections client connections the router holds in all
+ * @param maxConnectionsPerIp client connections one IP may hold (trusted proxies: the total only)
  */
-public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey, String trustedProxies) {
+public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey, String trustedProxies, int maxConnections,
+                         int maxConnectionsPerIp) {
 
     public EdgeConfig {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together, found only one of them");
         }
         dev.skep.route.TrustedProxies.parse(trustedProxies); // refuses a bad range at start-up, naming it
+        if (maxConnections < 1 || maxConnectionsPerIp < 1) {
+            throw new IllegalArgumentException("--max-connections and --max-connections-per-ip must be > 0, found "
+                    + maxConnections + " and " + maxConnectionsPerIp);
+        }
     }
 
     public static EdgeConfig plain() {
-        return new EdgeConfig(-1, null, null, null);
+        return new EdgeConfig(-1, null, null, null, 10_000, 256);
     }
 }

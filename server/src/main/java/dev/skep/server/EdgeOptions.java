@@ -23,12 +23,21 @@ final class EdgeOptions {
                     + "(default: none, every client's are replaced)")
     String trustedProxies;
 
+    @Option(names = "--max-connections", defaultValue = "10000", paramLabel = "N",
+            description = "client connections the router holds in all, HTTP and HTTPS together (default 10000)")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", defaultValue = "256", paramLabel = "N",
+            description = "client connections one IP (an IPv6 /64) may hold; --trusted-proxies are bound by "
+                    + "--max-connections only (default 256)")
+    int maxConnectionsPerIp;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     EdgeConfig config() {
         try {
-            return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies);
+            return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies, maxConnections, maxConnectionsPerIp);
         } catch (IllegalArgumentException e) {
             if (command == null) {
                 throw e;

@@ -17,7 +17,8 @@ final class RouterRole {
             throws IOException {
         EdgeConfig edge = config.edge();
         RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
-                .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()));
+                .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()))
+                .withConnectionLimits(edge.maxConnections(), edge.maxConnectionsPerIp());
         if (edge.httpsPort() >= 0) {
             routerConfig = routerConfig.withHttps(edge.httpsPort());
         }

@@ -179,7 +179,9 @@ final class Exchange {
             startResponseTimer();
         }
         front.drain();
-        ch.flush();
+        if (!front.inReadBurst()) { // else at the burst's end: a bad chunk right behind the head is refused unsent
+            ch.flush();
+        }
         ch.read();
         front.maybeRead();
     }
@@ -202,6 +204,11 @@ final class Exchange {
     }
 
     void requestContent(HttpContent c) {
+        if (c.decoderResult().isFailure()) { // a bad chunk size or trailer: the body's framing is unknown
+            c.release();
+            badBody();
+            return;
+        }
         requestBytes += c.content().readableBytes();
         if (requestBytes > maxBody) {
             c.release();
@@ -237,6 +244,20 @@ final class Exchange {
     void backendWritabilityChanged() {
         if (backendCh.isWritable()) {
             front.maybeRead();
+        }
+    }
+
+    /**
+     * The client's body framing broke mid-request: the backend connection, which holds part of a
+     * request, is closed rather than finished with a terminating chunk, and the client gets 400.
+     */
+    private void badBody() {
+        closeClient = true;
+        if (responseStarted) {
+            abort();
+        } else {
+            dropBackend();
+            fail(HttpResponseStatus.BAD_REQUEST);
         }
     }
 

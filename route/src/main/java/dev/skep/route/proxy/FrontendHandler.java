@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayDeque;
 
@@ -56,6 +55,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Exchange current;
     private boolean closing;
     private boolean upgraded;
+    /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
+    private boolean reading;
     /** Set once an early answer was sent and the rest of the request is being read and dropped. */
     private LazyTimer lingering;
     private long lingerDeadline;
@@ -102,6 +103,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
         } else if (upgraded) {
@@ -118,6 +120,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
         if (lingering != null) {
             lingerRead();
             return;
@@ -240,9 +243,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             local(HttpResponseStatus.REQUEST_URI_TOO_LONG, req, requestId, null, true);
             return;
         }
-        String host = hostOf(req);
-        if (host == null) {
-            local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, !Exchange.bodyless(req));
+        String host = RequestHost.of(req);
+        if (host == null) { // no Host, two of them, or a target naming another host: closed, as RFC 9112 wants
+            local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, true);
             return;
         }
         AppRoute route = proxy.table().lookup(host);
@@ -281,23 +284,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ForwardedHeaders.forRequest(req.headers(), peer, tls, localPort, requestId, config.trustedProxies());
         current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
         current.start();
-    }
-
-    /** The Host header, or the authority of an absolute-form target; null when neither is usable. */
-    static String hostOf(HttpRequest req) {
-        String host = req.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !host.isBlank()) {
-            return host;
-        }
-        String uri = req.uri();
-        if (uri.startsWith("http://") || uri.startsWith("https://")) {
-            try {
-                return URI.create(uri).getRawAuthority();
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** A response made here, not by an app: routing and limit errors. */
@@ -441,6 +427,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (decoder != null) {
             ctx.pipeline().remove(decoder); // hands on bytes it held: the first of the upgraded protocol
         }
+    }
+
+    boolean inReadBurst() {
+        return reading;
     }
 
     LazyTimer responseTimer() {

@@ -1,7 +1,6 @@
 package dev.skep.route.proxy;
 
 import dev.skep.route.RouterConfig;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -18,17 +17,15 @@ public final class FrontendInitializer extends ChannelInitializer<SocketChannel>
     static final String PROXY = "proxy";
 
     private final ProxyContext proxy;
-    private final ChannelHandler connectionLimit;
 
     public FrontendInitializer(ProxyContext proxy) {
         this.proxy = proxy;
-        this.connectionLimit = new ConnectionLimit(proxy.config().maxConnections());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast(LIMIT, connectionLimit);
+        p.addLast(LIMIT, new ConnectionLimit(proxy.clients()));
         addHttpHandlers(p, proxy, false);
     }
 

@@ -25,6 +25,7 @@ public final class ProxyContext {
     private final HttpsRedirect httpsRedirect = new HttpsRedirect();
     private final ConcurrentHashMap<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
+    private final ClientConnections clients;
     private volatile Dialer dialer;
     private volatile RouteTable table = RouteTable.empty();
     private volatile Set<Backend> live = Set.of();
@@ -35,6 +36,13 @@ public final class ProxyContext {
         this.config = config;
         this.loads = loads;
         this.dialer = dialer;
+        this.clients = new ClientConnections(config.maxConnections(), config.maxConnectionsPerIp(),
+                config.trustedProxies());
+    }
+
+    /** Client connection counts over all listeners (total, per IP). */
+    ClientConnections clients() {
+        return clients;
     }
 
     public RouterConfig config() {

@@ -12,6 +12,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of one HTTPS client connection: SNI picks the certificate, ALPN picks the protocol.
@@ -26,20 +29,20 @@ public final class TlsInitializer extends ChannelInitializer<SocketChannel> {
 
     private final ProxyContext proxy;
     private final Certificates certificates;
-    private final ConnectionLimit connectionLimit;
 
     public TlsInitializer(ProxyContext proxy, Certificates certificates) {
         this.proxy = proxy;
         this.certificates = certificates;
-        this.connectionLimit = new ConnectionLimit(proxy.config().maxConnections());
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         ch.config().setAutoRead(true); // until the protocol is known; the frontend turns it off
-        p.addLast(LIMIT, connectionLimit);
-        p.addLast(TLS, new SniHandler(certificates));
+        p.addLast(LIMIT, new ConnectionLimit(proxy.clients()));
+        // the header timeout starts after ALPN: until then the handshake has the same deadline, a
+        // client that never finishes its ClientHello would otherwise hold its connection forever
+        p.addLast(TLS, new SniHandler(certificates, proxy.config().headerTimeout().toMillis()));
         p.addLast(ALPN, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
             @Override
             protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
@@ -57,6 +60,10 @@ public final class TlsInitializer extends ChannelInitializer<SocketChannel> {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxHeaderListSize(proxy.config().maxHeaderBytes())
                 .maxConcurrentStreams(128);
+        // an h2 connection has no frontend handler of its own (streams do): one the client stays silent on
+        // for the idle timeout is closed, as an idle HTTP/1.1 keep-alive connection is; a download keeps
+        // it alive with the client's WINDOW_UPDATEs, and a stream waits for its backend less than this
+        p.addLast("h2-idle", new H2Idle(proxy.config().idleTimeout().toMillis()));
         p.addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
             @Override
@@ -66,5 +73,17 @@ public final class TlsInitializer extends ChannelInitializer<SocketChannel> {
                 stream.pipeline().addLast(FrontendInitializer.PROXY, new FrontendHandler(proxy, true));
             }
         }));
+    }
+
+    /** Closes a silent h2 connection quietly (the stock handler fires an exception, logged per connection). */
+    private static final class H2Idle extends ReadTimeoutHandler {
+        H2Idle(long millis) {
+            super(millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        protected void readTimedOut(ChannelHandlerContext ctx) {
+            ctx.close();
+        }
     }
 }

@@ -14,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +29,14 @@ class TlsTest extends RouterFixture {
     @TempDir
     Path dir;
 
+    static final int IDLE_SECONDS = 3;
+
     private NodeBackend shop;
 
     @Override
     RouterConfig config() {
-        return super.config().withHttps(0);
+        return super.config().withHttps(0).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(IDLE_SECONDS), Duration.ofSeconds(2));
     }
 
     record Pem(String cert, String key) {
@@ -127,5 +133,63 @@ class TlsTest extends RouterFixture {
         HttpResponse<String> missing = h2.send(HttpRequest.newBuilder(
                 URI.create("https://127.0.0.1:" + router.httpsPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(missing.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anExactNameWinsOverAnOverlappingWildcardOfAnotherApp() throws Exception {
+        Pem wildcard = selfSigned("*.alice.test"); // app A
+        Pem shop = selfSigned("shop.alice.test"); // app B, inside A's wildcard
+        router.addCertificate("*.alice.test", wildcard.cert(), wildcard.key());
+        router.addCertificate("shop.alice.test", shop.cert(), shop.key());
+        for (String name : new String[]{"shop.alice.test", "SHOP.Alice.Test"}) {
+            try (SSLSocket s = connectTls(name, "http/1.1")) {
+                assertThat(subject(s)).isEqualTo("CN=shop.alice.test");
+            }
+        }
+        for (String name : new String[]{"www.alice.test", "shop2.alice.test", "x.shop.alice.test"}) {
+            try (SSLSocket s = connectTls(name, "http/1.1")) {
+                assertThat(subject(s)).isEqualTo("CN=*.alice.test");
+            }
+        }
+        router.addCertificate("*.alice.test", wildcard.cert(), wildcard.key()); // order of adding does not matter
+        try (SSLSocket s = connectTls("shop.alice.test", "http/1.1")) {
+            assertThat(subject(s)).isEqualTo("CN=shop.alice.test");
+        }
+    }
+
+    @Test
+    void aSilentHttpsConnectionIsClosedAtTheHeaderDeadline() throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", router.httpsPort()), 5000);
+            s.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            int first;
+            try {
+                first = s.getInputStream().read();
+            } catch (java.io.IOException e) {
+                first = -1;
+            }
+            assertThat(first).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aSilentH2ConnectionIsClosedAtTheIdleTimeout() throws Exception {
+        try (SSLSocket s = connectTls("shop.test", "h2")) {
+            assertThat(s.getApplicationProtocol()).isEqualTo("h2");
+            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(new byte[]{0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+            s.getOutputStream().flush();
+            s.setSoTimeout(IDLE_SECONDS * 1000 + 5000);
+            long start = System.nanoTime();
+            try {
+                s.getInputStream().readAllBytes(); // the router's SETTINGS and ack, then its close
+            } catch (java.io.IOException e) {
+                // a reset is a close too
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(IDLE_SECONDS * 1000L - 500),
+                    Duration.ofMillis(IDLE_SECONDS * 1000L + 3000));
+        }
     }
 }

@@ -154,4 +154,103 @@ class FrontendPipelineTest {
         send(c, "GET / HTTP/1.1\r\nHost: shop.test\r\n\r\n");
         assertThat(outbound(backend)).startsWith("GET / HTTP/1.1");
     }
+
+    // ---- RFC 9112 strictness: refused with 400 and a close, never forwarded ----
+
+    @Test
+    void twoHostHeadersAre400AndTheConnectionCloses() {
+        EmbeddedChannel c = client();
+        send(c, "GET / HTTP/1.1\r\nHost: shop.test\r\nHost: other.test\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ").contains("connection: close");
+        assertThat(c.isOpen()).isFalse();
+        assertThat(backend).isNull();
+    }
+
+    @Test
+    void twoEqualHostHeadersAreRefusedToo() {
+        EmbeddedChannel c = client();
+        send(c, "GET / HTTP/1.1\r\nHost: shop.test\r\nHost: shop.test\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(backend).isNull();
+    }
+
+    @Test
+    void aMissingHostIs400AndCloses() {
+        EmbeddedChannel c = client();
+        send(c, "GET / HTTP/1.1\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    @Test
+    void anAbsoluteTargetNamingAnotherHostIs400() {
+        EmbeddedChannel c = client();
+        send(c, "GET http://other.test/admin HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ").contains("connection: close");
+        assertThat(c.isOpen()).isFalse();
+        assertThat(backend).isNull();
+    }
+
+    @Test
+    void anAbsoluteTargetOnAnotherPortIs400() {
+        EmbeddedChannel c = client();
+        send(c, "GET http://shop.test:9000/ HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(backend).isNull();
+    }
+
+    @Test
+    void anAbsoluteTargetWithUserinfoIs400() {
+        EmbeddedChannel c = client();
+        send(c, "GET http://shop.test@other.test/ HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(backend).isNull();
+    }
+
+    @Test
+    void anAbsoluteTargetNamingTheSameHostIsForwarded() {
+        EmbeddedChannel c = client();
+        send(c, "GET HTTP://Shop.Test:80/x HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+        assertThat(outbound(backend)).startsWith("GET HTTP://Shop.Test:80/x HTTP/1.1");
+    }
+
+    @Test
+    void anAbsoluteTargetAloneNamesTheHost() {
+        EmbeddedChannel c = client();
+        send(c, "GET http://shop.test/x HTTP/1.0\r\n\r\n");
+        assertThat(outbound(backend)).startsWith("GET http://shop.test/x HTTP/1.1");
+    }
+
+    @Test
+    void anOverflowingChunkSizeIs400AndNothingReachesTheBackend() {
+        EmbeddedChannel c = client();
+        send(c, "POST / HTTP/1.1\r\nHost: shop.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1ffffffffffffffff1\r\nabc\r\n0\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ").contains("connection: close");
+        assertThat(outbound(backend)).isEmpty();
+        assertThat(backend.isOpen()).isFalse();
+        assertThat(c.isOpen()).isFalse();
+        assertThat(proxy.loads().outstanding(SHOP_1)).isZero();
+    }
+
+    @Test
+    void aBadChunkAfterTheHeadWasSentClosesTheBackendWithoutEndingTheBody() {
+        EmbeddedChannel c = client();
+        send(c, "POST / HTTP/1.1\r\nHost: shop.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n");
+        String sent = outbound(backend);
+        assertThat(sent).startsWith("POST / HTTP/1.1").endsWith("3\r\nabc\r\n");
+        send(c, "fffffffffffffffffffffffff\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(outbound(backend)).doesNotContain("0\r\n\r\n");
+        assertThat(backend.isOpen()).isFalse();
+        assertThat(proxy.pool(c.eventLoop(), true).idleCount(SHOP_1)).isZero();
+    }
+
+    @Test
+    void aChunkSizeThatIsNotHexIs400() {
+        EmbeddedChannel c = client();
+        send(c, "POST / HTTP/1.1\r\nHost: shop.test\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nabc\r\n0\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 400 ");
+        assertThat(outbound(backend)).isEmpty();
+    }
 }

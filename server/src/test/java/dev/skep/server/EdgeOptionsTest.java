@@ -1,0 +1,42 @@
+package dev.skep.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The router's connection caps as `skep server` flags. */
+class EdgeOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private ServerConfig server(String... extra) throws Exception {
+        ServerCommand command = new ServerCommand();
+        String[] args = new String[extra.length + 4];
+        System.arraycopy(new String[]{"--data-dir", dir.toString(), "--agent-id", "a1"}, 0, args, 0, 4);
+        System.arraycopy(extra, 0, args, 4, extra.length);
+        new CommandLine(command).parseArgs(args);
+        return command.config(Map.of());
+    }
+
+    @Test
+    void connectionCapsDefaultAndReachTheEdgeConfig() throws Exception {
+        EdgeConfig defaults = server().edge();
+        assertThat(defaults.maxConnections()).isEqualTo(10_000);
+        assertThat(defaults.maxConnectionsPerIp()).isEqualTo(256);
+        EdgeConfig set = server("--max-connections", "5000", "--max-connections-per-ip", "64").edge();
+        assertThat(set.maxConnections()).isEqualTo(5000);
+        assertThat(set.maxConnectionsPerIp()).isEqualTo(64);
+    }
+
+    @Test
+    void aZeroCapIsAUsageError() {
+        assertThatThrownBy(() -> server("--max-connections-per-ip", "0"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--max-connections-per-ip");
+    }
+}
