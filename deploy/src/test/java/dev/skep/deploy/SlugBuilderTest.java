@@ -117,6 +117,21 @@ class SlugBuilderTest {
     }
 
     @Test
+    void aStartFileTheBuildDoesNotCreateFailsAfterTheBuildAndLeavesNothing() {
+        SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
+        String pkg = "{\"name\":\"x\",\"scripts\":{\"build\":\"node -e 0\",\"start\":\"node dist/server.js\"}}";
+
+        assertThatThrownBy(() -> builder.build(ALICE_HELLO, Tarball.create().file("package.json", pkg).stream(),
+                Map.of(), listener)).isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("package.json scripts.start 'node dist/server.js' runs "
+                            + "dist/server.js, which is not in the upload nor made by its build");
+                });
+        assertThat(heard).contains("build: $ npm run build");
+        assertNoLeftovers();
+    }
+
+    @Test
     void aDeletedAppLosesItsBuildCache() throws IOException {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
         AppId app = new AppId("alice", "with-deps");
