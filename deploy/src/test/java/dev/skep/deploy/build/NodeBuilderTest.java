@@ -251,6 +251,23 @@ class NodeBuilderTest {
     }
 
     @Test
+    void nextsBuildCacheFromTheLastBuildIsThereForTheNextOne() throws IOException {
+        NodeBuilder npm = fakeNpm("""
+                if [ "$1" = run ]; then
+                  if [ -f .next/cache/webpack/seen ]; then echo "next cache: $(cat .next/cache/webpack/seen)"; fi
+                  mkdir -p .next/cache/webpack && echo "from $(basename "$PWD")" > .next/cache/webpack/seen
+                fi
+                """);
+
+        npm.build(copyOf("typescript", "first"), cached(), output::add);
+        assertThat(output).noneMatch(line -> line.startsWith("next cache:"));
+        npm.build(copyOf("typescript", "second"), cached(), output::add);
+
+        assertThat(output).contains("next cache: from first");
+        assertThat(tmp.resolve("build-cache/.next-cache/webpack/seen")).hasContent("from second");
+    }
+
+    @Test
     void yarnWithoutCorepackOnTheServerFailsSayingWhatToDo() throws IOException {
         Path app = yarnApp();
         Path bin = Files.createDirectories(tmp.resolve("empty-bin"));
