@@ -66,13 +66,15 @@ public final class Deployer {
 
     private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener) {
         Instant start = clock.instant();
-        int previous = state.app(app).map(AppSpec::release).orElse(0);
-        Optional<String> previousSlug = state.release(app, previous).map(Release::slug);
+        Optional<AppSpec> existing = state.app(app);
+        int previous = existing.map(AppSpec::release).orElse(0);
+        // the build sees the app's config vars, as the release will
+        Map<String, String> config = existing.map(AppSpec::env).orElse(Map.of());
         log.info("event=deploy.started app={} by={} previous={}", app, by, previous);
         events.emit(new Event(start, EventTypes.DEPLOY_STARTED, app, null, null, null, "deploy by " + by, Map.of()));
         BuiltSlug slug;
         try {
-            slug = builder.build(app, upload, previousSlug, listener);
+            slug = builder.build(app, upload, config, listener);
         } catch (RuntimeException e) {
             events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, null, null, null,
                     "build failed: " + e.getMessage(), Map.of()));
@@ -130,6 +132,7 @@ public final class Deployer {
             state.deleteApp(app);
             try {
                 builder.store().prune(app, Set.of());
+                builder.forget(app);
             } catch (java.io.IOException e) {
                 log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
             }

@@ -2,7 +2,8 @@ package dev.skep.deploy;
 
 import dev.skep.deploy.build.BuildResult;
 import dev.skep.deploy.build.BuildUser;
-import dev.skep.deploy.build.NpmBuilder;
+import dev.skep.deploy.build.BuildRequest;
+import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.build.StartCommand;
 import dev.skep.deploy.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
@@ -21,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Turns an upload into a slug, in the order the data moves:
  *
  * <pre>
- *  body ─> intake (dataDir/tmp) ─> unpack (dataDir/slugs/.tmp-*) ─> app root ─> start command
- *       ─> npm ─> publish (one rename to dataDir/slugs/{slug})
+ *  body ─> intake (dataDir/tmp) ─> unpack (dataDir/slugs/.tmp-*) ─> app root
+ *       ─> build (install, build script, prune; cache in dataDir/build-cache/{user}.{app})
+ *       ─> start command, checked against the built tree ─> publish (one rename to dataDir/slugs/{slug})
  * </pre>
  *
  * The same upload to the same app is the same slug and is not built twice. On any failure the
@@ -43,18 +47,19 @@ public final class SlugBuilder {
     private final Path tmpDir;
     private final LocalSlugStore store;
     private final UploadLimits limits;
-    private final NpmBuilder npm;
-    private final java.util.function.Function<AppId, BuildUser> buildUsers;
+    private final Path cacheDir;
+    private final NodeBuilder npm;
+    private final Function<AppId, BuildUser> buildUsers;
 
-    public SlugBuilder(Path dataDir, UploadLimits limits, NpmBuilder npm) {
+    public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm) {
         this(dataDir, limits, npm, app -> null);
     }
 
     /** @param buildUsers who each app's build runs as (null for an app: skep's own user) */
-    public SlugBuilder(Path dataDir, UploadLimits limits, NpmBuilder npm,
-                       java.util.function.Function<AppId, BuildUser> buildUsers) {
+    public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers) {
         this.buildUsers = buildUsers;
         this.tmpDir = dataDir.resolve("tmp");
+        this.cacheDir = dataDir.resolve("build-cache");
         this.store = new LocalSlugStore(dataDir.resolve("slugs"));
         this.limits = limits;
         this.npm = npm;
@@ -65,10 +70,15 @@ public final class SlugBuilder {
         return store;
     }
 
+    /** Deletes the app's build cache (when the app is deleted). */
+    public void forget(AppId app) throws IOException {
+        RecursiveDelete.delete(appCache(app));
+    }
+
     /**
-     * @param previousSlug the app's current slug, whose node_modules may be reused
+     * @param config the app's config vars, which its build sees
      */
-    public BuiltSlug build(AppId app, InputStream upload, Optional<String> previousSlug, DeployListener listener) {
+    public BuiltSlug build(AppId app, InputStream upload, Map<String, String> config, DeployListener listener) {
         try (Upload received = Intake.receive(upload, tmpDir, limits)) {
             String slug = SlugIds.of(app, received.sha256());
             log.info("event=deploy.received app={} slug={} bytes={}", app, slug, received.bytes());
@@ -76,7 +86,7 @@ public final class SlugBuilder {
             if (store.contains(slug)) {
                 return alreadyBuilt(app, received, slug, listener);
             }
-            return buildNew(app, received, slug, previousSlug, listener);
+            return buildNew(app, received, slug, config, listener);
         }
     }
 
@@ -89,24 +99,22 @@ public final class SlugBuilder {
         return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);
     }
 
-    private BuiltSlug buildNew(AppId app, Upload received, String slug, Optional<String> previousSlug,
+    private BuiltSlug buildNew(AppId app, Upload received, String slug, Map<String, String> config,
                                DeployListener listener) {
         Path work = createWorkDir();
         try {
             Unpacked unpacked = SafeUnpacker.unpack(received.file(), work, limits);
             listener.stage(DeployListener.UNPACKED,
                     "unpacked " + unpacked.entries() + " entries, " + unpacked.bytes() + " bytes");
-            List<String> command = StartCommand.detect(unpacked.appRoot());
-            Optional<Path> previous = previousSlug.flatMap(this::previousAppDir);
             BuildUser user = buildUsers.apply(app);
             if (user != null) {
                 user.own(work);
             }
-            BuildResult build = npm.build(unpacked.appRoot(), previous,
-                    line -> listener.stage(DeployListener.BUILD, line), user);
-            if (user != null) {
-                user.own(work); // node_modules reused from the release before were copied by skep
-            }
+            BuildRequest request = new BuildRequest(config, Optional.of(appCache(app)), Optional.ofNullable(user));
+            BuildResult build = npm.build(unpacked.appRoot(), request,
+                    line -> listener.stage(DeployListener.BUILD, line));
+            // after the build: a start file the build writes (dist/server.js from tsc) is there now
+            List<String> command = StartCommand.detect(unpacked.appRoot());
             Path appDir = store.publish(unpacked.appRoot(), slug);
             log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} command=\"{}\"",
                     app, slug, build.how(), build.took().toMillis(), String.join(" ", command));
@@ -124,14 +132,8 @@ public final class SlugBuilder {
         }
     }
 
-    /** The previous release's files, if they are still here; without them npm simply runs. */
-    private Optional<Path> previousAppDir(String slug) {
-        try {
-            return Optional.of(store.checkout(slug));
-        } catch (SkepException e) {
-            log.info("event=deploy.no-previous slug={} reason=\"{}\"", slug, e.getMessage());
-            return Optional.empty();
-        }
+    private Path appCache(AppId app) {
+        return cacheDir.resolve(app.user() + "." + app.name());
     }
 
     private Path createWorkDir() {

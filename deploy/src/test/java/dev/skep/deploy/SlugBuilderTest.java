@@ -3,7 +3,7 @@ package dev.skep.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skep.deploy.build.NpmBuilder;
+import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class SlugBuilderTest {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
 
         BuiltSlug built = builder.build(ALICE_HELLO, Tarball.create().tree(Fixtures.app("hello"), "./").stream(),
-                Optional.empty(), listener);
+                Map.of(), listener);
 
         assertThat(built.slug()).matches("alice\\.hello\\.[0-9a-f]{12}").isEqualTo("alice.hello." + built.sha256().substring(0, 12));
         assertThat(built.command()).containsExactly("node", "server.js");
@@ -54,10 +54,10 @@ class SlugBuilderTest {
     void theSameUploadToTheSameAppIsNotBuiltTwice() throws IOException {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
         byte[] tarball = Tarball.create().tree(Fixtures.app("hello"), "").bytes();
-        BuiltSlug first = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Optional.empty(), listener);
+        BuiltSlug first = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Map.of(), listener);
         heard.clear();
 
-        BuiltSlug again = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Optional.empty(), listener);
+        BuiltSlug again = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Map.of(), listener);
 
         assertThat(again.slug()).isEqualTo(first.slug());
         assertThat(again.command()).containsExactly("node", "server.js");
@@ -71,19 +71,19 @@ class SlugBuilderTest {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
 
         BuiltSlug built = builder.build(ALICE_HELLO,
-                Tarball.create().tree(Fixtures.app("hello"), "hello-main/").stream(), Optional.empty(), listener);
+                Tarball.create().tree(Fixtures.app("hello"), "hello-main/").stream(), Map.of(), listener);
 
         assertThat(built.appDir().resolve("package.json")).exists();
         assertNoLeftovers(built.slug());
     }
 
     @Test
-    void buildsWithDepsWithNpmCiThenReusesItsNodeModulesForTheNextRelease() throws IOException {
+    void buildsWithDepsWithNpmCiThenInstallsOverTheCachedNodeModulesForTheNextRelease() throws IOException {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
         AppId app = new AppId("alice", "with-deps");
 
         BuiltSlug first = builder.build(app, Tarball.create().tree(Fixtures.app("with-deps"), "./").stream(),
-                Optional.empty(), listener);
+                Map.of(), listener);
 
         assertThat(first.build().how()).isEqualTo("npm ci");
         assertThat(first.command()).containsExactly("node", "index.js");
@@ -93,13 +93,54 @@ class SlugBuilderTest {
 
         // New code, same dependencies.
         BuiltSlug second = builder.build(app, Tarball.create().tree(Fixtures.app("with-deps"), "./")
-                .file("./VERSION", "2").stream(), Optional.of(first.slug()), listener);
+                .file("./VERSION", "2").stream(), Map.of(), listener);
 
         assertThat(second.slug()).isNotEqualTo(first.slug());
-        assertThat(second.build().how()).isEqualTo("reused");
+        assertThat(second.build().how()).isEqualTo("cached npm install");
         assertThat(second.appDir().resolve("node_modules/ms/package.json")).exists();
         assertThat(first.appDir()).exists();
         assertNoLeftovers(first.slug(), second.slug());
+    }
+
+    @Test
+    void aStartFileTheBuildCreatesIsFoundAfterTheBuild() throws IOException {
+        SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
+
+        BuiltSlug built = builder.build(new AppId("alice", "ts"),
+                Tarball.create().tree(Fixtures.app("typescript"), "./").stream(), Map.of(), listener);
+
+        assertThat(built.command()).containsExactly("node", "dist/server.js");
+        assertThat(built.appDir().resolve("dist/server.js")).exists();
+        assertThat(built.appDir().resolve("node_modules/typescript")).doesNotExist();
+        assertThat(heard).contains("build: $ npm run build");
+        assertNoLeftovers(built.slug());
+    }
+
+    @Test
+    void aStartFileTheBuildDoesNotCreateFailsAfterTheBuildAndLeavesNothing() {
+        SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
+        String pkg = "{\"name\":\"x\",\"scripts\":{\"build\":\"node -e 0\",\"start\":\"node dist/server.js\"}}";
+
+        assertThatThrownBy(() -> builder.build(ALICE_HELLO, Tarball.create().file("package.json", pkg).stream(),
+                Map.of(), listener)).isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("package.json scripts.start 'node dist/server.js' runs "
+                            + "dist/server.js, which is not in the upload nor made by its build");
+                });
+        assertThat(heard).contains("build: $ npm run build");
+        assertNoLeftovers();
+    }
+
+    @Test
+    void aDeletedAppLosesItsBuildCache() throws IOException {
+        SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
+        AppId app = new AppId("alice", "with-deps");
+        builder.build(app, Tarball.create().tree(Fixtures.app("with-deps"), "./").stream(), Map.of(), listener);
+        assertThat(data.resolve("build-cache/alice.with-deps/node_modules/ms")).exists();
+
+        builder.forget(app);
+
+        assertThat(data.resolve("build-cache/alice.with-deps")).doesNotExist();
     }
 
     // --- failures leave nothing behind ---
@@ -109,7 +150,7 @@ class SlugBuilderTest {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
 
         failsCleanly(() -> builder.build(ALICE_HELLO, Tarball.create().file("package.json", "{}")
-                .file("../../evil.js", "x").stream(), Optional.empty(), listener), Kind.BAD_REQUEST);
+                .file("../../evil.js", "x").stream(), Map.of(), listener), Kind.BAD_REQUEST);
         assertThat(data.resolve("evil.js")).doesNotExist();
     }
 
@@ -118,7 +159,7 @@ class SlugBuilderTest {
         SlugBuilder builder = new SlugBuilder(data, new UploadLimits(1024, 1 << 20, 100), realNpm());
 
         failsCleanly(() -> builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(new byte[4096]),
-                Optional.empty(), listener), Kind.TOO_LARGE);
+                Map.of(), listener), Kind.TOO_LARGE);
     }
 
     @Test
@@ -126,7 +167,7 @@ class SlugBuilderTest {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
 
         failsCleanly(() -> builder.build(ALICE_HELLO, Tarball.create().file("package.json", "{\"name\":\"x\"}").stream(),
-                Optional.empty(), listener), Kind.UNPROCESSABLE);
+                Map.of(), listener), Kind.UNPROCESSABLE);
     }
 
     @Test
@@ -135,11 +176,11 @@ class SlugBuilderTest {
         Path fake = bin.resolve("npm");
         Files.writeString(fake, "#!/bin/sh\necho 'npm ERR! something broke'\nmkdir -p node_modules/half\nexit 1\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        NpmBuilder failing = new NpmBuilder(data.resolve("cache"), Duration.ofSeconds(30), bin + ":/usr/bin:/bin");
+        NodeBuilder failing = new NodeBuilder(data.resolve("cache"), Duration.ofSeconds(30), bin + ":/usr/bin:/bin");
         SlugBuilder builder = new SlugBuilder(data.resolve("d"), UploadLimits.defaults(), failing);
 
         assertThatThrownBy(() -> builder.build(ALICE_HELLO, Tarball.create().tree(Fixtures.app("with-deps"), "")
-                .stream(), Optional.empty(), listener)).isInstanceOfSatisfying(SkepException.class, e -> {
+                .stream(), Map.of(), listener)).isInstanceOfSatisfying(SkepException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
                     assertThat(e.getMessage()).isEqualTo("npm ci failed (exit 1)");
                     assertThat(e.detail()).contains("npm ERR! something broke");
@@ -163,8 +204,8 @@ class SlugBuilderTest {
         return new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     }
 
-    private static NpmBuilder realNpm() {
-        return new NpmBuilder(CACHE, Duration.ofMinutes(3));
+    private static NodeBuilder realNpm() {
+        return new NodeBuilder(CACHE, Duration.ofMinutes(3));
     }
 
     private void failsCleanly(ThrowingCallable call, Kind kind) {

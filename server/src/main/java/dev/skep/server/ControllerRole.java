@@ -14,7 +14,7 @@ import dev.skep.api.v1.LogRoutes;
 import dev.skep.api.v1.SlugRoutes;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
-import dev.skep.deploy.build.NpmBuilder;
+import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.deploy.release.RolloutRecovery;
@@ -72,10 +72,12 @@ final class ControllerRole {
         scheduler.start(Duration.ofSeconds(5));
 
         SkepServer.passThroughDir(data.resolve("slugs"));
+        // each app's build cache below is its build user's own (0700); the parent only lets it through
+        SkepServer.passThroughDir(data.resolve("build-cache"));
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
         BuildUsers buildUsers = new BuildUsers();
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
-                new NpmBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+                new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
         return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, events, clock);
     }

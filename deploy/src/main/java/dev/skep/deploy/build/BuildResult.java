@@ -3,18 +3,15 @@ package dev.skep.deploy.build;
 import java.time.Duration;
 
 /**
- * How the dependencies got into a build.
+ * What a build did.
  *
- * @param how    "none", "reused", "npm ci" or "npm install"
- * @param took   wall time of that step
- * @param detail one line for people, e.g. "hard-linked node_modules from the previous release"
+ * @param how    how the dependencies got there: "none", or the install that ran, e.g. "npm ci"
+ * @param took   wall time of the whole build
+ * @param detail one line for people, e.g. "npm ci, npm run build, npm prune --omit=dev"
  */
 public record BuildResult(String how, Duration took, String detail) {
 
     public static final String NONE = "none";
-    public static final String REUSED = "reused";
-    public static final String NPM_CI = "npm ci";
-    public static final String NPM_INSTALL = "npm install";
 
     public BuildResult(String how, Duration took) {
         this(how, took, how);

@@ -11,6 +11,7 @@ import dev.skep.model.SkepException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** The parts of an app's package.json the build reads, parsed strictly (as npm's JSON.parse would). */
@@ -22,6 +23,10 @@ public final class PackageJson {
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    private static final List<String> DEPENDENCY_FIELDS = List.of("dependencies", "devDependencies",
+            "optionalDependencies", "peerDependencies", "bundleDependencies", "bundledDependencies", "overrides", "resolutions", "pnpm",
+            "workspaces");
 
     private final JsonNode root;
 
@@ -72,14 +77,50 @@ public final class PackageJson {
         return text(root.path("main"), "main");
     }
 
+    /** {@code scripts.NAME}, if set and not blank: e.g. "build", "heroku-postbuild". */
+    public Optional<String> script(String name) {
+        return text(root.path("scripts").path(name), "scripts." + name);
+    }
+
+    /** {@code packageManager}, e.g. "pnpm@9.1.0", if set: corepack reads it too. */
+    public Optional<String> packageManager() {
+        return text(root.path("packageManager"), "packageManager");
+    }
+
     /** The {@code dependencies} object; an empty one if absent. */
     public JsonNode dependencies() {
-        JsonNode deps = root.path("dependencies");
-        return deps.isObject() ? deps : JsonNodeFactory.instance.objectNode();
+        return object("dependencies");
     }
 
     public boolean hasDependencies() {
         return !dependencies().isEmpty();
+    }
+
+    public boolean hasDevDependencies() {
+        return !object("devDependencies").isEmpty();
+    }
+
+    /** Anything for an install to do: dependencies of any kind. */
+    public boolean hasAnyDependencies() {
+        return DEPENDENCY_FIELDS.stream().anyMatch(field -> !object(field).isEmpty());
+    }
+
+    /**
+     * Every field that decides what an install puts into node_modules, as one canonical text: part
+     * of the node_modules cache key, so a package.json edit the lockfile missed is installed afresh
+     * (and npm ci gets to say that the two disagree).
+     */
+    public String dependencyFields() {
+        StringBuilder out = new StringBuilder();
+        for (String field : DEPENDENCY_FIELDS) {
+            out.append(field).append('=').append(root.path(field).toString()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private JsonNode object(String field) {
+        JsonNode node = root.path(field);
+        return node.isObject() ? node : JsonNodeFactory.instance.objectNode();
     }
 
     private static Optional<String> text(JsonNode node, String field) {

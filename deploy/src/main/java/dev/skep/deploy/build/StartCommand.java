@@ -62,7 +62,7 @@ public final class StartCommand {
             }
         }
         if (main.isPresent()) {
-            throw unprocessable("package.json main '" + main.get() + "' is not in the upload");
+            throw unprocessable("package.json main '" + main.get() + "' is not in the upload nor made by its build");
         }
         throw unprocessable("no start command: no Procfile web:, scripts.start, main, server.js, app.js or index.js");
     }
@@ -107,7 +107,7 @@ public final class StartCommand {
     }
 
     private static void requireScript(Path appRoot, String script, String what) {
-        // Dependencies are installed after this check; paths into them are npm's to provide.
+        // Checked after the build, but node_modules/.bin links and absolute paths are the runtime's to resolve.
         if (script.startsWith("/") || script.startsWith("node_modules/") || script.startsWith("./node_modules/")) {
             return;
         }
@@ -116,7 +116,7 @@ public final class StartCommand {
             throw unprocessable(what + " runs " + script + ", which is outside the app");
         }
         if (!Files.isDirectory(path) && nodeFile(appRoot, script).isEmpty()) {
-            throw unprocessable(what + " runs " + script + ", which is not in the upload");
+            throw unprocessable(what + " runs " + script + ", which is not in the upload nor made by its build");
         }
     }
 
@@ -137,6 +137,7 @@ public final class StartCommand {
 
     private static SkepException unprocessable(String message) {
         return new SkepException(Kind.UNPROCESSABLE, message,
-                "add a Procfile with 'web: node server.js', or scripts.start in package.json, naming a file in the upload");
+                "add a Procfile with 'web: node server.js', or scripts.start in package.json, naming a file in the upload "
+                        + "or one its build script (scripts.build) writes");
     }
 }

@@ -1,0 +1,41 @@
+package dev.skep.deploy.build;
+
+import dev.skep.deploy.build.BuildStep.Phase;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The environment of a build command: the app's config vars (as Heroku shows them to a build),
+ * then what skep needs to win over them (where programs and caches are), never a variable of the
+ * server's own environment. NODE_ENV is unset while installing, so devDependencies are installed
+ * whatever the app sets; from the build on it is the app's, else production.
+ *
+ * @param searchPath the PATH commands run with, where node, npm and corepack's shims are found
+ * @param cache      the npm (and corepack, pnpm store) cache of the user the build runs as
+ */
+record BuildEnvironment(String searchPath, Path cache) {
+
+    static final String NODE_ENV = "NODE_ENV";
+
+    Path home() {
+        return cache.resolve("_home");
+    }
+
+    Map<String, String> of(Phase phase, Map<String, String> config) {
+        Map<String, String> env = new HashMap<>(config);
+        if (phase == Phase.PREPARE || phase == Phase.INSTALL) {
+            env.remove(NODE_ENV);
+        } else {
+            env.putIfAbsent(NODE_ENV, "production");
+        }
+        env.put("PATH", searchPath);
+        env.put("HOME", home().toString());
+        env.put("npm_config_cache", cache.toString());
+        env.put("npm_config_update_notifier", "false");
+        env.put("npm_config_store_dir", cache.resolve("pnpm-store").toString());
+        env.put("COREPACK_HOME", cache.resolve("corepack").toString());
+        env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0");
+        return env;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.skep.deploy.build;
+
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a Node.js app in its directory as Heroku's Node.js buildpack does (see {@link BuildPlan}):
+ * the package manager its lockfile names, an install with devDependencies, its build script, a
+ * prune of devDependencies. node_modules comes from the app's build cache when the lockfile, the
+ * package manager and Node are the same, which makes the install quick but never skips it or the
+ * build. Commands get the app's config vars and nothing of the server's environment, no stdin, a
+ * cache of the build user's own and one time limit for the whole build.
+ */
+public final class NodeBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeBuilder.class);
+    private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+
+    private final Path npmCacheDir;
+    private final Duration timeout;
+    private final String searchPath;
+    private final CorepackShims corepack;
+    private final StepRunner runner;
+    private volatile String nodeVersion;
+
+    /** Finds npm, node and corepack on the PATH this server started with. */
+    public NodeBuilder(Path npmCacheDir, Duration timeout) {
+        this(npmCacheDir, timeout, System.getenv().getOrDefault("PATH", DEFAULT_PATH));
+    }
+
+    /** @param searchPath the PATH builds run with, where npm, node and corepack are found */
+    public NodeBuilder(Path npmCacheDir, Duration timeout, String searchPath) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
+        }
+        this.npmCacheDir = npmCacheDir.toAbsolutePath();
+        this.timeout = timeout;
+        this.corepack = new CorepackShims(this.npmCacheDir.resolve("corepack-bin"), searchPath);
+        this.searchPath = corepack.dir() + File.pathSeparator + searchPath;
+        this.runner = new StepRunner(timeout);
+    }
+
+    /** @param outputLine receives every command's output line by line, as it comes */
+    public BuildResult build(Path appRoot, BuildRequest request, Consumer<String> outputLine) {
+        long started = System.nanoTime();
+        Instant deadline = Instant.now().plus(timeout);
+        Optional<PackageJson> pkg = PackageJson.read(appRoot);
+        if (pkg.isEmpty()) {
+            return new BuildResult(BuildResult.NONE, since(started), "no package.json");
+        }
+        boolean uploadedModules = Files.exists(appRoot.resolve(BuildCache.NODE_MODULES), LinkOption.NOFOLLOW_LINKS);
+        PackageManager pm = PackageManager.detect(appRoot, pkg.get());
+        BuildPlan plan = BuildPlan.of(pkg.get(), pm, request.config(), uploadedModules);
+        if (plan.isEmpty()) {
+            plan.notes().forEach(outputLine);
+            return new BuildResult(BuildResult.NONE, since(started), "nothing to install or build");
+        }
+        BuildUser user = request.user().orElse(null);
+        Optional<BuildCache> cache = request.cacheDir().map(dir -> new BuildCache(dir, user));
+        BuildEnvironment env = new BuildEnvironment(searchPath, user == null ? sharedCache() : userCache(user));
+        Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm);
+        List<String> done = new ArrayList<>();
+        String how = BuildResult.NONE;
+        try {
+            plan.notes().forEach(outputLine);
+            if (plan.prepare().isPresent()) {
+                corepack.ensure(pm);
+                steps.run(plan.prepare().get());
+            }
+            if (plan.prebuild().isPresent()) {
+                steps.run(plan.prebuild().get());
+                done.add(plan.prebuild().get().label());
+            }
+            if (plan.install().isPresent()) {
+                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine);
+            }
+            cache.ifPresent(c -> restoreFrameworkCaches(c, appRoot, deadline));
+            if (plan.build().isPresent()) {
+                steps.run(plan.build().get());
+                done.add(plan.build().get().label());
+                if (cache.isPresent()) {
+                    cache.get().saveFrameworkCaches(appRoot, remaining(deadline));
+                }
+            }
+            if (plan.prune().isPresent()) {
+                steps.run(plan.prune().get());
+                done.add(plan.prune().get().label());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);
+        }
+        Duration took = since(started);
+        log.info("event=build.done dir={} pm={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(), how,
+                String.join(", ", done), took.toMillis());
+        return new BuildResult(how, took, String.join(", ", done));
+    }
+
+    /** The install: over node_modules from the cache when its key matches, else from scratch. */
+    private String install(Path appRoot, PackageJson pkg, BuildPlan plan, Optional<BuildCache> cache, Steps steps,
+                           List<String> done, Consumer<String> outputLine) throws InterruptedException {
+        Optional<String> key = cache.isPresent() && plan.packageManager().lockfile().isPresent()
+                ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
+                        nodeVersion()))
+                : Optional.empty();
+        boolean warm = key.isPresent() && plan.warmInstall().isPresent()
+                && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
+        BuildStep install = warm ? plan.warmInstall().get() : plan.install().get();
+        if (warm) {
+            outputLine.accept("restored node_modules from the build cache (same lockfile, package manager and Node)");
+            done.add("node_modules from the build cache");
+        }
+        steps.run(install);
+        done.add(install.label());
+        if (key.isPresent()) {
+            cache.get().saveNodeModules(appRoot, key.get(), remaining(steps.deadline()));
+        }
+        return warm ? "cached " + install.label() : install.label();
+    }
+
+    private void restoreFrameworkCaches(BuildCache cache, Path appRoot, Instant deadline) {
+        try {
+            cache.restoreFrameworkCaches(appRoot, remaining(deadline));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);
+        }
+    }
+
+    /** One build's fixed arguments to the runner, with each step echoed to the output first. */
+    private record Steps(StepRunner runner, Path appRoot, BuildRequest request, BuildEnvironment env,
+                         Instant deadline, Consumer<String> outputLine, BuildUser user, PackageManager pm) {
+
+        void run(BuildStep step) throws InterruptedException {
+            outputLine.accept("$ " + step.commandLine());
+            runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm);
+        }
+    }
+
+    private String nodeVersion() {
+        String v = nodeVersion;
+        if (v == null) {
+            v = HostNode.version(searchPath);
+            nodeVersion = v;
+        }
+        return v;
+    }
+
+    private static byte[] lockfileBytes(Path appRoot, PackageManager pm) {
+        try {
+            return Files.readAllBytes(appRoot.resolve(pm.lockfile().orElseThrow()));
+        } catch (IOException e) {
+            throw new SkepException(Kind.UNPROCESSABLE, "could not read " + pm.lockfile().get() + " (" + e.getMessage()
+                    + ")", "commit the lockfile as the file your package manager writes", e);
+        }
+    }
+
+    private Path sharedCache() {
+        try {
+            Files.createDirectories(npmCacheDir.resolve("_home"));
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not prepare the npm cache " + npmCacheDir + " ("
+                    + e.getMessage() + ")", "check the server's data directory", e);
+        }
+        return npmCacheDir;
+    }
+
+    /** {@code <cache>/uid-N}, 0700 and the user's own: tenants never share (or poison) a cache. */
+    private Path userCache(BuildUser user) {
+        Path dir = npmCacheDir.resolve("uid-" + user.uid());
+        try {
+            Files.createDirectories(dir.resolve("_home"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            user.own(dir.resolve("_home"));
+            Files.setAttribute(dir, "unix:uid", user.uid());
+            Files.setAttribute(dir, "unix:gid", user.gid());
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not prepare the npm cache " + dir + " (" + e.getMessage() + ")",
+                    "check the server's data directory", e);
+        }
+        return dir;
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,354 @@
+package dev.skep.deploy.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.skep.deploy.Fixtures;
+import dev.skep.deploy.fs.TreeCopy;
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two kinds of npm: the real one (against the registry) for what only it can prove (a real
+ * TypeScript build, the cache, lockfile checks, lifecycle scripts), and a shell script standing in
+ * for it for what npm must be given (argv, environment, stdin) and for the time limit.
+ */
+class NodeBuilderTest {
+
+    /** Shared by every run of these tests, as the server's cache is shared by every build. */
+    private static final Path CACHE = Path.of("target/npm-cache").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+    // --- the real npm ---
+
+    @Test
+    void buildsATypeScriptAppWithItsDevDependenciesThenPrunesThem() throws IOException {
+        NodeBuilder npm = realNpm();
+        Path app = copyOf("typescript", "first");
+
+        BuildResult built = npm.build(app, cached(), output::add);
+
+        assertThat(built.how()).isEqualTo("npm ci");
+        assertThat(built.detail()).isEqualTo("npm ci, npm run build, npm prune --omit=dev");
+        assertThat(app.resolve("dist/server.js")).content().contains("typescript v1");
+        assertThat(app.resolve("node_modules/typescript")).doesNotExist();
+        assertThat(output).contains("$ npm ci --include=dev --no-audit --no-fund", "$ npm run build",
+                "$ npm prune --omit=dev --no-audit --no-fund");
+        assertThat(output).anyMatch(line -> line.contains("> tsc"));
+    }
+
+    @Test
+    void aCodeOnlyRedeployInstallsOverTheCachedNodeModulesAndBuildsTheNewCode() throws IOException {
+        NodeBuilder npm = realNpm();
+        npm.build(copyOf("typescript", "first"), cached(), output::add);
+        Path second = copyOf("typescript", "second");
+        Files.writeString(second.resolve("src/server.ts"),
+                Files.readString(second.resolve("src/server.ts")).replace("typescript v1", "typescript v2"));
+        output.clear();
+
+        BuildResult again = npm.build(second, cached(), output::add);
+
+        assertThat(again.how()).isEqualTo("cached npm install");
+        assertThat(again.detail()).isEqualTo(
+                "node_modules from the build cache, npm install, npm run build, npm prune --omit=dev");
+        assertThat(second.resolve("dist/server.js")).content().contains("typescript v2");
+        assertThat(second.resolve("node_modules/typescript")).doesNotExist();
+        assertThat(tmp.resolve("build-cache/node_modules/typescript/package.json"))
+                .as("the cache keeps devDependencies").exists();
+    }
+
+    @Test
+    void lifecycleScriptsRunOnEveryInstallCachedOrNot() throws IOException {
+        NodeBuilder npm = realNpm();
+        for (String name : List.of("first", "second")) {
+            Path app = copyOf("with-deps", name);
+            addScript(app, "postinstall", "node -e \"require('fs').writeFileSync('postinstall-ran', 'yes')\"");
+
+            npm.build(app, cached(), output::add);
+
+            assertThat(app.resolve("postinstall-ran")).as(name).hasContent("yes");
+        }
+        assertThat(output).contains("restored node_modules from the build cache (same lockfile, package manager and Node)");
+    }
+
+    @Test
+    void aLockfileThatDisagreesWithPackageJsonFailsSayingWhatToDo() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        Files.writeString(app.resolve("package.json"),
+                "{ \"name\": \"with-deps\", \"version\": \"1.0.0\", \"main\": \"index.js\", \"dependencies\": { \"ms\": \"2.1.2\" } }");
+
+        assertThatThrownBy(() -> realNpm().build(app, cached(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).matches(
+                            "npm ci failed \\(exit \\d+\\): package-lock.json does not match package.json");
+                    assertThat(e.detail()).startsWith("run `npm install` locally and commit the updated package-lock.json")
+                            .contains("in sync").contains("lock file's ms@2.1.3 does not satisfy ms@2.1.2");
+                });
+    }
+
+    @Test
+    void aFailingBuildScriptFailsTheBuildWithItsOutput() throws IOException {
+        Path app = Files.createDirectory(tmp.resolve("app"));
+        Files.writeString(app.resolve("package.json"), "{\"name\":\"x\",\"scripts\":{\"build\":"
+                + "\"node -e \\\"console.error('src/app.ts(3,7): error TS2322: boom'); process.exit(2)\\\"\"}}");
+
+        assertThatThrownBy(() -> realNpm().build(app, cached(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("npm run build failed (exit 2)");
+                    assertThat(e.detail()).contains("run `npm run build` locally").contains("error TS2322: boom");
+                });
+        assertThat(output).contains("src/app.ts(3,7): error TS2322: boom");
+    }
+
+    @Test
+    void aDependencyThatDoesNotExistFailsWithNpmsOutput() throws IOException {
+        Path app = Files.createDirectory(tmp.resolve("broken"));
+        Files.writeString(app.resolve("package.json"),
+                "{\"name\":\"broken\",\"version\":\"1.0.0\",\"dependencies\":{\"skep-fixture-no-such-package-7f3a\":\"1.0.0\"}}");
+
+        assertThatThrownBy(() -> realNpm().build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).matches("npm install failed \\(exit \\d+\\)");
+                    assertThat(e.detail()).contains("404").contains("skep-fixture-no-such-package-7f3a");
+                    assertThat(e.detail().lines().count()).isLessThanOrEqualTo(40);
+                });
+        assertThat(output).isNotEmpty();
+    }
+
+    @Test
+    void anAppWithoutDependenciesOrScriptsNeedsNoBuild() throws IOException {
+        BuildResult built = realNpm().build(copyOf("hello", "hello"), cached(), output::add);
+
+        assertThat(built.how()).isEqualTo("none");
+        assertThat(output).isEmpty();
+    }
+
+    // --- a stand-in npm ---
+
+    @Test
+    void npmGetsTheRightArgumentsAMinimalEnvironmentAndNoStdin() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        NodeBuilder npm = fakeNpm("""
+                echo "args: $*"
+                echo "stdin: $(readlink /proc/self/fd/0)"
+                env | cut -d= -f1 | sort | sed 's/^/env: /'
+                """);
+
+        BuildResult built = npm.build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.how()).isEqualTo("npm ci");
+        assertThat(output).contains("args: ci --include=dev --no-audit --no-fund");
+        assertThat(output).contains("stdin: /dev/null");
+        Set<String> names = output.stream().filter(l -> l.startsWith("env: ")).map(l -> l.substring(5))
+                .collect(Collectors.toSet());
+        // sh adds PWD (and some add SHLVL, _) itself; nothing may come from this JVM's environment.
+        assertThat(names).contains("PATH", "HOME", "npm_config_cache")
+                .isSubsetOf("PATH", "HOME", "npm_config_cache", "npm_config_update_notifier", "npm_config_store_dir",
+                        "COREPACK_HOME", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "SHLVL", "_");
+    }
+
+    @Test
+    void theAppsConfigVarsReachTheBuildButNodeEnvProductionNeverReachesTheInstall() throws IOException {
+        Path app = copyOf("typescript", "app");
+        NodeBuilder npm = fakeNpm("echo \"$1 NODE_ENV=${NODE_ENV-unset} API_URL=$API_URL\"");
+
+        npm.build(app, BuildRequest.plain().withConfig(Map.of("NODE_ENV", "production", "API_URL", "https://api.test")),
+                output::add);
+
+        assertThat(output).containsSubsequence(
+                "ci NODE_ENV=unset API_URL=https://api.test",
+                "run NODE_ENV=production API_URL=https://api.test",
+                "prune NODE_ENV=production API_URL=https://api.test");
+    }
+
+    @Test
+    void npmConfigProductionFalseKeepsDevDependenciesAsOnHeroku() throws IOException {
+        Path app = copyOf("typescript", "app");
+
+        BuildResult built = fakeNpm("echo \"ran $1\"").build(app,
+                BuildRequest.plain().withConfig(Map.of("NPM_CONFIG_PRODUCTION", "false")), output::add);
+
+        assertThat(built.detail()).isEqualTo("npm ci, npm run build");
+        assertThat(output).contains("keeping devDependencies: NPM_CONFIG_PRODUCTION=false is set")
+                .doesNotContain("ran prune");
+    }
+
+    @Test
+    void withoutALockfileItRunsNpmInstallAndSaysSo() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        Files.delete(app.resolve("package-lock.json"));
+
+        BuildResult built = fakeNpm("echo \"args: $*\"").build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.how()).isEqualTo("npm install");
+        assertThat(output.get(0)).startsWith("warning: no lockfile");
+        assertThat(output).contains("args: install --include=dev --no-audit --no-fund");
+    }
+
+    @Test
+    void aFailingNpmReportsItsExitCodeAndTheLast40Lines() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        NodeBuilder npm = fakeNpm("for i in $(seq 1 100); do echo \"line $i\"; done; exit 3");
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("npm ci failed (exit 3)");
+                    assertThat(e.detail().lines().toList()).hasSize(40).startsWith("line 61").endsWith("line 100");
+                });
+        assertThat(output).hasSize(101).startsWith("$ npm ci --include=dev --no-audit --no-fund");
+    }
+
+    @Test
+    void aHungNpmIsKilledWithEverythingItStarted() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        Path childPid = tmp.resolve("child.pid");
+        NodeBuilder npm = fakeNpm("sleep 300 &\necho $! > " + childPid + "\necho waiting\nwait", Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).isEqualTo("npm ci timed out: a build may take at most 2s");
+                    assertThat(e.detail()).contains("waiting");
+                });
+        long pid = Long.parseLong(Files.readString(childPid).strip());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void aHungBuildScriptHitsTheSameTimeLimit() throws IOException {
+        Path app = copyOf("typescript", "app");
+        NodeBuilder npm = fakeNpm("if [ \"$1\" = run ]; then echo compiling; sleep 300; fi", Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).isEqualTo("npm run build timed out: a build may take at most 2s");
+                    assertThat(e.detail()).contains("compiling");
+                });
+    }
+
+    @Test
+    void nextsBuildCacheFromTheLastBuildIsThereForTheNextOne() throws IOException {
+        NodeBuilder npm = fakeNpm("""
+                if [ "$1" = run ]; then
+                  if [ -f .next/cache/webpack/seen ]; then echo "next cache: $(cat .next/cache/webpack/seen)"; fi
+                  mkdir -p .next/cache/webpack && echo "from $(basename "$PWD")" > .next/cache/webpack/seen
+                fi
+                """);
+
+        npm.build(copyOf("typescript", "first"), cached(), output::add);
+        assertThat(output).noneMatch(line -> line.startsWith("next cache:"));
+        npm.build(copyOf("typescript", "second"), cached(), output::add);
+
+        assertThat(output).contains("next cache: from first");
+        assertThat(tmp.resolve("build-cache/.next-cache/webpack/seen")).hasContent("from second");
+    }
+
+    @Test
+    void yarnWithoutCorepackOnTheServerFailsSayingWhatToDo() throws IOException {
+        Path app = yarnApp();
+        Path bin = Files.createDirectories(tmp.resolve("empty-bin"));
+        NodeBuilder npm = new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(30), bin.toString());
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.FAILED);
+                    assertThat(e.getMessage()).isEqualTo(
+                            "yarn.lock needs yarn, which skep gets through corepack, but corepack is not on the server's PATH");
+                    assertThat(e.detail()).contains("install Node.js 20 or later").contains("package-lock.json");
+                });
+    }
+
+    @Test
+    void aYarnCorepackCannotGetFailsTheBuildWithCorepacksOwnWords() throws IOException {
+        Path app = yarnApp();
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        // corepack enable writes a yarn that fails as corepack does when it cannot fetch yarn
+        write(bin.resolve("corepack"), """
+                #!/bin/sh
+                printf '#!/bin/sh\necho "Error: No compatible signature found in package metadata"\nexit 1\n' > "$3/yarn"
+                chmod +x "$3/yarn"
+                """);
+        NodeBuilder npm = new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(30), bin + ":/usr/bin:/bin");
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("could not get yarn through corepack (exit 1)");
+                    assertThat(e.detail()).contains("packageManager")
+                            .endsWith("Error: No compatible signature found in package metadata");
+                });
+        assertThat(output).startsWith("$ yarn --version");
+    }
+
+    // --- helpers ---
+
+    private Path yarnApp() throws IOException {
+        Path app = copyOf("with-deps", "yarn-app");
+        Files.delete(app.resolve("package-lock.json"));
+        Files.writeString(app.resolve("yarn.lock"), "# THIS IS AN AUTOGENERATED FILE.\n# yarn lockfile v1\n");
+        return app;
+    }
+
+    private static void write(Path script, String body) throws IOException {
+        Files.writeString(script, body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private BuildRequest cached() {
+        return BuildRequest.plain().withCache(tmp.resolve("build-cache"));
+    }
+
+    private static NodeBuilder realNpm() {
+        return new NodeBuilder(CACHE, Duration.ofMinutes(3));
+    }
+
+    private Path copyOf(String fixture, String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        TreeCopy.copy(Fixtures.app(fixture), copy);
+        return copy;
+    }
+
+    private static void addScript(Path app, String name, String command) throws IOException {
+        String json = Files.readString(app.resolve("package.json")).strip();
+        String escaped = command.replace("\\", "\\\\").replace("\"", "\\\"");
+        Files.writeString(app.resolve("package.json"), json.substring(0, json.length() - 1)
+                + ", \"scripts\": { \"" + name + "\": \"" + escaped + "\" } }");
+    }
+
+    private NodeBuilder fakeNpm(String body) throws IOException {
+        return fakeNpm(body, Duration.ofSeconds(30));
+    }
+
+    /** An "npm" that runs {@code body} under sh, first on a PATH that still has the real tools. */
+    private NodeBuilder fakeNpm(String body, Duration timeout) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path script = bin.resolve("npm");
+        Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new NodeBuilder(tmp.resolve("cache"), timeout, bin + ":/usr/bin:/bin");
+    }
+}

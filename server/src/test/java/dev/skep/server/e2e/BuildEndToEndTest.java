@@ -1,0 +1,152 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real TypeScript app, built as Heroku builds it (npm ci with devDependencies, tsc, prune) by a
+ * real `skep server` against the real registry: its start file exists only after the build, a
+ * code-only redeploy is quick and serves the new code, and a failing build changes nothing.
+ */
+class BuildEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static SkepServerProcess server;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        token = server.token();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertThat(server.stop()).isZero();
+        }
+    }
+
+    @Test
+    void aTypeScriptAppIsBuiltByTscAndACodeOnlyRedeployIsFastAndServesTheNewCode() throws Exception {
+        long firstStarted = System.nanoTime();
+        List<JsonNode> first = deployStreamed("ts/web", Fixtures.tarball("typescript"));
+        Duration firstTook = since(firstStarted);
+
+        JsonNode done = last(first);
+        assertThat(done.get("stage").asText()).as(first.toString()).isEqualTo("done");
+        assertThat(done.get("result").get("command").toString()).contains("node", "dist/server.js");
+        assertThat(messages(first)).contains("$ npm ci --include=dev --no-audit --no-fund", "$ npm run build",
+                "$ npm prune --omit=dev --no-audit --no-fund");
+        assertThat(answer("web.ts.localhost")).isEqualTo("typescript v1\n");
+
+        Path changed = changedCopy("typescript v1", "typescript v2");
+        long secondStarted = System.nanoTime();
+        List<JsonNode> second = deployStreamed("ts/web", Fixtures.tarball(changed));
+        Duration secondTook = since(secondStarted);
+
+        assertThat(last(second).get("stage").asText()).as(second.toString()).isEqualTo("done");
+        assertThat(messages(second)).contains("restored node_modules from the build cache (same lockfile, package manager and Node)",
+                "$ npm run build");
+        assertThat(answer("web.ts.localhost")).isEqualTo("typescript v2\n");
+        // the first deploy downloads typescript; the second finds it in the build cache
+        assertThat(secondTook).as("code-only redeploy %s vs first deploy %s", secondTook, firstTook)
+                .isLessThan(firstTook);
+        System.out.printf("event=test.build-timing first_ms=%d code_only_redeploy_ms=%d%n", firstTook.toMillis(),
+                secondTook.toMillis());
+    }
+
+    @Test
+    void aFailingBuildScriptFailsTheDeployWithItsOutputAndThePreviousReleaseKeepsServing() throws Exception {
+        Http.Answer good = Http.send("POST", server.api("/v1/apps/ts/api/releases"), token, "application/gzip",
+                Fixtures.tarball("typescript"));
+        assertThat(good.status()).as(good.body()).isEqualTo(201);
+
+        Path broken = changedCopy("const ANSWER: string = 'typescript v1';", "const ANSWER: number = 'typescript v1';");
+        Http.Answer bad = Http.send("POST", server.api("/v1/apps/ts/api/releases"), token, "application/gzip",
+                Fixtures.tarball(broken));
+
+        assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+        assertThat(bad.json().get("error").asText()).isEqualTo("npm run build failed (exit 2)");
+        assertThat(bad.json().get("detail").asText()).contains("run `npm run build` locally")
+                .contains("error TS2322");
+        assertThat(answer("api.ts.localhost")).isEqualTo("typescript v1\n");
+        JsonNode app = Http.get(server.api("/v1/apps/ts/api"), token).json();
+        assertThat(app.get("release").asInt()).isEqualTo(1);
+        assertThat(app.get("releases").findValues("number").stream().map(JsonNode::asInt)).containsExactly(1);
+    }
+
+    /** The fixture with one text replaced in src/server.ts: a code-only change. */
+    private static Path changedCopy(String from, String to) throws IOException {
+        Path copy = Files.createTempDirectory(dir, "typescript-");
+        try (var files = Files.walk(Fixtures.app("typescript"))) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(Fixtures.app("typescript").relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        Path server = copy.resolve("src/server.ts");
+        String code = Files.readString(server);
+        assertThat(code).contains(from);
+        Files.writeString(server, code.replace(from, to));
+        return copy;
+    }
+
+    /** Deploys asking for NDJSON progress, as `skep deploy` does; one JSON object per line. */
+    private static List<JsonNode> deployStreamed(String app, byte[] tarball) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(server.api("/v1/apps/" + app + "/releases"))
+                .timeout(Duration.ofMinutes(5))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/gzip")
+                .header("Accept", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(tarball)).build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : (Iterable<String>) response.body()::iterator) {
+            lines.add(Http.JSON.readTree(line));
+        }
+        return lines;
+    }
+
+    private static List<String> messages(List<JsonNode> progress) {
+        return progress.stream().filter(p -> p.hasNonNull("message")).map(p -> p.get("message").asText()).toList();
+    }
+
+    private static JsonNode last(List<JsonNode> progress) {
+        assertThat(progress).isNotEmpty();
+        return progress.get(progress.size() - 1);
+    }
+
+    private static String answer(String host) throws IOException {
+        Http.Answer answer = Http.hosted(server.routerPort, host, "/");
+        assertThat(answer.status()).isEqualTo(200);
+        return answer.body();
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}
