@@ -505,6 +505,9 @@ final class InstanceRunner {
         boolean enteringLoop = decision.crashLoop() && !crashLooping;
         crashLooping = decision.crashLoop();
         InstanceState next = decision.crashLoop() ? InstanceState.CRASH_LOOP : InstanceState.BACKOFF;
+        if (pump != null) { // whoever reacts to the exit (a rollout in probation) quotes its last lines: log them first
+            pump.awaitCaughtUp(Duration.ofMillis(100));
+        }
         publish(next, null, now);
         log.warn("instance exited app={} release={} instance={} exit=\"{}\" uptime_ms={} restart_in_ms={} "
                         + "quick_deaths={}", assignment.app(), assignment.release().number(), id, lastExit,
