@@ -30,6 +30,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
@@ -145,7 +147,8 @@ final class ControllerRole {
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
         AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
-                monitor == null ? instance -> null : monitor::usage);
+                monitor == null ? instance -> null : monitor::usage, app -> deployer.failures(app).entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().reason())));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
