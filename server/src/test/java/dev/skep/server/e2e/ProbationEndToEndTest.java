@@ -158,6 +158,31 @@ class ProbationEndToEndTest {
         });
     }
 
+    @Test
+    void theHaibuRouteAnswersOnceTheReleaseServesWhileItsProbationGoesOn() throws Exception {
+        String app = "pb/haibu";
+        Http.Answer first = Http.send("POST", server.api("/deploy/" + app), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(Http.send("PATCH", server.api("/v1/apps/" + app), token, "application/json",
+                "{\"probation\": 8}".getBytes()).status()).isEqualTo(200);
+
+        long started = System.nanoTime();
+        Http.Answer second = Http.sendFresh("POST", server.api("/deploy/" + app), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertThat(second.status()).as(second.body()).isEqualTo(200);
+        assertThat(second.json().get("drone").get("release").asInt()).isEqualTo(2);
+        assertThat(tookMs).as("answered before the 8 s window ended").isLessThan(6000);
+        assertThat(Http.hosted(server.routerPort, "haibu.pb.localhost", "/").body()).startsWith("hello from pb.haibu.2.");
+        assertThat(Http.get(server.api("/v1/apps/" + app), token).json().get("instances").size())
+                .as("the old instance is kept warm during the window").isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode instances = Http.get(server.api("/v1/apps/" + app), token).json().get("instances");
+            return instances.size() == 1 && instances.get(0).get("release").asInt() == 2;
+        });
+    }
+
     // --- helpers ---
 
     record Run(int exit, String out, String err) {
