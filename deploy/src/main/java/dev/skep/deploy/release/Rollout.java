@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -170,13 +171,25 @@ public final class Rollout {
         Instant end = clock.instant().plus(window);
         while (true) {
             long seen = changes.count();
-            AppSpec spec = state.app(app).orElse(null);
+            AppSpec spec;
+            Optional<ProbationCheck.Failure> failure;
+            try {
+                spec = state.app(app).orElse(null);
+                failure = ProbationCheck.failure(watched, state.instances(app));
+            } catch (RuntimeException e) { // a state read failed: the release is live, look again
+                log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
+                        + "in {} ms\"", app, release, e.getMessage(), POLL);
+                changes.awaitAfter(seen, POLL);
+                if (clock.instant().isAfter(end)) {
+                    return;
+                }
+                continue;
+            }
             if (spec == null || spec.release() != release || !spec.running()) {
                 log.info("event=release.probation-ended app={} release={} reason=\"the app was changed meanwhile\"",
                         app, release);
                 return;
             }
-            var failure = ProbationCheck.failure(watched, state.instances(app));
             if (failure.isPresent()) {
                 throw rollBack(app, release, previous, failure.get().why(), failure.get().instance());
             }
