@@ -1,5 +1,6 @@
 package dev.skep.api;
 
+import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
 public final class AppCommands {
@@ -83,7 +85,7 @@ public final class AppCommands {
             Release current = state.release(app, spec.release()).orElseThrow();
             Release next = state.addRelease(app, n -> current.withEnv(n, spec.env(), clock.instant(), by,
                     "env: " + describe(set, unset)));
-            deployer.activate(app, next, true);
+            deployer.activate(app, next, DeployListener.none());
             return next;
         });
     }
@@ -92,8 +94,9 @@ public final class AppCommands {
     public Release rollback(AppId app, Integer number, String by) {
         return deployer.exclusively(app, () -> {
             AppSpec spec = require(app);
+            Set<Integer> failed = deployer.failures(app).keySet(); // never the default target
             int target = number != null ? number : state.releases(app).stream()
-                    .mapToInt(Release::number).filter(n -> n < spec.release()).max()
+                    .mapToInt(Release::number).filter(n -> n < spec.release() && !failed.contains(n)).max()
                     .orElseThrow(() -> new SkepException(SkepException.Kind.CONFLICT,
                             "no release before " + spec.release() + " to roll back to",
                             "see the kept releases with GET /v1/apps/" + app));
@@ -102,7 +105,7 @@ public final class AppCommands {
             if (target == spec.release()) {
                 throw new SkepException(SkepException.Kind.CONFLICT, "release " + target + " is already current", null);
             }
-            deployer.activate(app, release, false);
+            deployer.activate(app, release, DeployListener.none());
             return release;
         });
     }

@@ -1,5 +1,6 @@
 package dev.skep.api;
 
+import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
 import dev.skep.model.InstanceState;
@@ -24,8 +25,16 @@ public final class AppViews {
     private final String baseDomain;
     private final int routerPort;
     private final Function<String, Usage> usage;
+    private final Function<AppId, Map<Integer, String>> failures;
 
     public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage) {
+        this(state, baseDomain, routerPort, usage, app -> Map.of());
+    }
+
+    /** @param failures why each of an app's failed releases failed, by number */
+    public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage,
+                    Function<AppId, Map<Integer, String>> failures) {
+        this.failures = failures;
         this.state = state;
         this.baseDomain = baseDomain;
         this.routerPort = routerPort;
@@ -39,7 +48,9 @@ public final class AppViews {
 
     public AppView full(AppSpec app) {
         List<InstanceStatus> instances = instancesOf(app);
-        List<ReleaseView> releases = state.releases(app.id()).stream().map(r -> release(r, app.release())).toList();
+        Map<Integer, String> failed = failures.apply(app.id());
+        List<ReleaseView> releases = state.releases(app.id()).stream()
+                .map(r -> release(r, app.release(), failed.get(r.number()))).toList();
         return view(app, instances, instances.stream().map(this::instance).toList(), releases);
     }
 
@@ -68,9 +79,10 @@ public final class AppViews {
                 i.restarts(), i.lastExit(), u == null ? null : u.memoryBytes(), u == null ? null : u.cpuPercent());
     }
 
-    public static ReleaseView release(Release r, int current) {
+    /** @param failed why it failed, or null */
+    public static ReleaseView release(Release r, int current, String failed) {
         return new ReleaseView(r.number(), r.sha256(), r.command(), r.created(), r.createdBy(), r.note(),
-                r.number() == current);
+                r.number() == current, failed);
     }
 
     static String stateOf(AppSpec app, List<InstanceStatus> instances) {

@@ -15,6 +15,8 @@ import java.util.Locale;
  * -----> received 340.0 KB
  * -----> building
  *        added 57 packages in 2s
+ * -----> starting: release 4: node server.js
+ * -----> serving, in probation for 10 s
  * -----> released v4 of alice/shop in 4.2 s (build 1.5 s)
  *        http://shop.alice.localhost:8080
  * </pre>
@@ -85,6 +87,7 @@ final class DeployPrinter {
             }
             case "received" -> out.println(STAGE + "received" + (step.bytes() == null ? "" : " " + Format.bytes(step.bytes()))
                     + (step.message() == null ? "" : ": " + step.message()));
+            case "serving" -> out.println(STAGE + "serving" + (step.message() == null ? "" : ", " + step.message()));
             case "done", "error" -> {
                 // the result is printed by result(); the error by the CLI's failure handler
             }

@@ -66,7 +66,8 @@ final class PsCommand implements Callable<Integer> {
             out.println();
             Table table = new Table("RELEASE", "CREATED", "BY", "NOTE", "COMMAND");
             for (ReleaseView r : releases) {
-                table.row((r.current() ? "*" : " ") + "v" + r.number(), r.created(), r.createdBy(), r.note(),
+                table.row((r.current() ? "*" : " ") + "v" + r.number(), r.created(), r.createdBy(),
+                        r.failed() == null ? r.note() : "FAILED " + r.failed(),
                         r.command() == null ? null : String.join(" ", r.command()));
             }
             table.print(out);

@@ -13,10 +13,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] */
-@Command(name = "set", description = {"Show or change how the routers treat an app's requests; live within a second,",
-    "no new release.", "  skep set alice/shop", "  skep set alice/shop --max-body 50m --https-only",
-    "  skep set alice/shop --max-body default --https-only=false"})
+/** skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--probation DURATION] */
+@Command(name = "set", description = {"Show or change how the routers treat an app's requests, and how long a new",
+    "release is watched before it counts as released; live within a second, no new release.", "  skep set alice/shop",
+    "  skep set alice/shop --max-body 50m --https-only", "  skep set alice/shop --max-body default --https-only=false",
+    "  skep set alice/shop --probation 30s"})
 final class SetCommand implements Callable<Integer> {
 
     private static final long KIB = 1024;
@@ -41,8 +42,21 @@ final class SetCommand implements Callable<Integer> {
             description = "answer plain-HTTP requests with a 308 to https (on routers with an HTTPS listener)")
     Boolean httpsOnly;
 
+    @Option(names = "--probation", paramLabel = "DURATION", description = "how long a new release serves, the old "
+            + "one kept warm, before it counts as released; one that fails inside it is rolled back: 10s, 2m, 0 (off)")
+    String probation;
+
     @Override
     public Integer call() {
+        if (probation != null) {
+            long seconds = seconds(probation);
+            skep.client(options).setProbation(app, seconds);
+            skep.out().println(app + ": probation " + (seconds == 0 ? "off: a deploy is released as soon as it is ready"
+                    : seconds + " s: a deploy is released once its new instances have served that long"));
+            if (maxBody == null && httpsOnly == null) {
+                return SkepCli.EXIT_OK;
+            }
+        }
         var edge = skep.client(options).edge();
         RouteSettings settings = maxBody == null && httpsOnly == null ? edge.routeSettings(app)
                 : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly);
@@ -74,6 +88,23 @@ final class SetCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new ParameterException(spec.commandLine(), "--max-body must be a size such as 1048576, 512k, 50m "
                     + "or 1g (or 'default'), found '" + text + "'");
+        }
+    }
+
+    /** "10s", "2m" or a bare number of seconds. */
+    long seconds(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unit = t.endsWith("m") ? 60 : 1;
+        String number = t.endsWith("s") || t.endsWith("m") ? t.substring(0, t.length() - 1) : t;
+        try {
+            long n = Long.parseLong(number);
+            if (n < 0 || n > 3600 / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--probation must be a duration such as 10s, 2m or 0 "
+                    + "(off), found '" + text + "'");
         }
     }
 

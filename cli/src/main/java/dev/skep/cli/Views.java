@@ -26,18 +26,33 @@ final class Views {
         return instances.stream().filter(i -> READY.equals(i.state())).count();
     }
 
-    /** "alice/shop: running, 2/2 instances ready, release v3". */
+    /**
+     * "alice/shop: running, 2/2 instances ready, release v3": only instances of the app's release count (an old
+     * release kept warm during a probation is not "3/1 ready"); a stopped app says what is still stopping
+     * instead ("stopped, 1/1 instances ready" read as if it still ran).
+     */
     static String summary(AppView app) {
         List<InstanceView> instances = instances(app);
         String release = app.release() > 0 ? "release v" + app.release() : "no release yet";
-        return app.app() + ": " + app.state() + ", " + ready(instances) + "/" + app.instancesWanted()
+        if (!app.running()) {
+            long left = ready(instances);
+            return app.app() + ": stopped, " + release + (left == 0 ? ""
+                    : " (" + left + (left == 1 ? " instance" : " instances") + " still stopping)");
+        }
+        return app.app() + ": " + app.state() + ", " + readyOfRelease(app) + "/" + app.instancesWanted()
                 + " instances ready, " + release;
+    }
+
+    /** Ready instances of the app's release (all ready ones before it has one). */
+    static long readyOfRelease(AppView app) {
+        return instances(app).stream().filter(i -> READY.equals(i.state()))
+                .filter(i -> app.release() == 0 || i.release() == app.release()).count();
     }
 
     /** After a change: the summary, and how to watch it settle when it has not yet. */
     static void printChanged(PrintWriter out, AppView app) {
         out.println(summary(app));
-        if (app.running() && ready(instances(app)) < app.instancesWanted()) {
+        if (app.running() && readyOfRelease(app) < app.instancesWanted()) {
             out.println("watch it settle with `skep ps " + app.app() + "`");
         }
     }
@@ -56,7 +71,7 @@ final class Views {
             boolean anyMemory = instances.stream().anyMatch(i -> i.memoryBytes() != null);
             long memory = instances.stream().map(InstanceView::memoryBytes).filter(Objects::nonNull)
                     .mapToLong(Long::longValue).sum();
-            table.row(app.app(), Format.release(app.release()), ready(instances) + "/" + app.instancesWanted(),
+            table.row(app.app(), Format.release(app.release()), readyOfRelease(app) + "/" + app.instancesWanted(),
                     app.state(), ports.isEmpty() ? null : ports, Format.uptime(youngest, now),
                     instances.isEmpty() ? null : restarts, anyMemory ? Format.bytes(memory) : null);
         }

@@ -52,6 +52,18 @@ class AppVerbsTest {
     }
 
     @Test
+    void countsOnlyTheReleasesInstancesNotAnOldOneKeptWarm() {
+        // release 4 serves; release 3's instance is still up (a probation keeps it warm)
+        String json = Fixtures.shop("running", true, 1).replace("\"release\":3,\"instancesWanted\"",
+                "\"release\":4,\"instancesWanted\"").replace("\"instances\":[",
+                "\"instances\":[" + Fixtures.INSTANCE_1.replace("alice.shop.3.ab12cd", "alice.shop.4.aa11bb")
+                        .replace("\"release\":3", "\"release\":4") + ",");
+        fake.on("POST", "/v1/apps/alice/shop/start", 200, json);
+
+        assertThat(run("start", "alice/shop").out()).isEqualTo("alice/shop: running, 1/1 instances ready, release v4\n");
+    }
+
+    @Test
     void scalesWithAPatch() {
         fake.on("PATCH", "/v1/apps/alice/shop", 200, Fixtures.shop("starting", true, 3));
 

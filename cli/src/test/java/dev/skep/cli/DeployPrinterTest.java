@@ -48,4 +48,15 @@ class DeployPrinterTest {
         assertThat(text.toString().lines()).containsExactly(
                 "uploaded 100 B in 0 ms", "-----> received 100 B", "-----> unpacked: 12 files");
     }
+
+    @Test
+    void saysWhenTheReleaseServesAndIsInProbation() {
+        DeployPrinter printer = new DeployPrinter(new PrintWriter(text), false, clock);
+
+        printer.uploaded(100, 100);
+        printer.progress(new DeployProgress("serving", "in probation for 10 s", null, null, null));
+
+        assertThat(text.toString().lines()).containsExactly(
+                "uploaded 100 B in 0 ms", "-----> serving, in probation for 10 s");
+    }
 }

@@ -191,6 +191,6 @@ class SkepCliTest {
         CliRun.Result result = cli().run("stop", "alice/shop");
 
         assertThat(result.exit()).isZero();
-        assertThat(result.out()).isEqualTo("alice/shop: stopped, 1/2 instances ready, release v3\n");
+        assertThat(result.out()).isEqualTo("alice/shop: stopped, release v3 (1 instance still stopping)\n");
     }
 }

@@ -193,6 +193,14 @@ public final class SkepClient implements AutoCloseable {
         return call("PATCH", appPath(app), Map.of("instances", instances), appView());
     }
 
+    /**
+     * Sets how long the app's new releases are watched, serving with the old one kept warm, before they count as
+     * released (whole seconds; 0 turns it off).
+     */
+    public AppView setProbation(AppId app, long seconds) {
+        return call("PATCH", appPath(app), Map.of("probation", seconds), appView());
+    }
+
     /** Rolls back to the release before the current one. */
     public AppView rollback(AppId app) {
         return call("POST", appPath(app) + "/rollback", Map.of(), appView());

@@ -1,5 +1,6 @@
 package dev.skep.deploy;
 
+import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -85,26 +86,19 @@ public final class Deployer {
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
                 spec.env(), clock.instant(), by, "deploy"));
         listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
-        List<InstanceStatus> ready = activate(app, release, true);
+        List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());
         log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
         return new Outcome(release, slug, ready, took);
     }
 
     /**
-     * Rolls out a release and waits for it; if it fails the old one stays, and a release made just
-     * for this rollout ({@code fresh}) is deleted, so no half release is ever listed or used.
+     * Rolls out a release and waits until it is released (ready, then through its probation). If it fails, the
+     * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */
-    public List<InstanceStatus> activate(AppId app, Release release, boolean fresh) {
-        List<InstanceStatus> ready;
-        try {
-            ready = rollout.activate(app, release.number());
-        } catch (RuntimeException e) {
-            if (fresh) {
-                state.deleteRelease(app, release.number());
-            }
-            throw e;
-        }
+    public List<InstanceStatus> activate(AppId app, Release release, DeployListener listener) {
+        List<InstanceStatus> ready = rollout.activate(app, release.number(),
+                (serving, probation) -> listener.serving(release, serving, probation));
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
                 "release " + release.number() + " is live (" + release.note() + ")", Map.of()));
         // old releases and slugs go after the answer: the caller does not wait for housekeeping
@@ -113,6 +107,11 @@ public final class Deployer {
             return null;
         }));
         return ready;
+    }
+
+    /** Which of the app's releases failed, and why. */
+    public Map<Integer, ReleaseFailures.Failure> failures(AppId app) {
+        return rollout.failures().of(app);
     }
 
     /** Serialises changes of one app (deploys, env changes, rollbacks) against each other. */

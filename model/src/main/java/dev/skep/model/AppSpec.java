@@ -13,9 +13,11 @@ import java.util.Map;
  * @param running    false after "stop": no instances wanted, the spec is kept
  * @param env        the config for the next release (secrets: owner-only)
  * @param generation bumped by "restart": instances of an older generation are replaced, rolling
+ * @param warm       a release kept running, out of the routers' way, while {@code release} is in probation (0: none):
+ *                   its instances are not withdrawn, so traffic can go back to them at once
  */
 public record AppSpec(AppId id, int release, int candidate, int instances, boolean running,
-                      Map<String, String> env, List<String> domains, long generation, Instant updated) {
+                      Map<String, String> env, List<String> domains, long generation, Instant updated, int warm) {
 
     public AppSpec {
         if (instances < 0) {
@@ -26,7 +28,7 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     }
 
     public static AppSpec create(AppId id, Instant now) {
-        return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now);
+        return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now, 0);
     }
 
     /** The release the scheduler should run now: the candidate while one rolls out. */
@@ -35,32 +37,37 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     }
 
     public AppSpec withCandidate(int n, Instant now) {
-        return new AppSpec(id, release, n, instances, running, env, domains, generation, now);
+        return new AppSpec(id, release, n, instances, running, env, domains, generation, now, warm);
     }
 
-    /** The candidate made it: it is the release now. */
+    /** The candidate made it: it is the release now (no release is kept warm). */
     public AppSpec withRelease(int n, Instant now) {
-        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now);
+        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now, 0);
+    }
+
+    /** Keeps release {@code n}'s instances running beside the release in probation; 0 lets them go. */
+    public AppSpec withWarm(int n, Instant now) {
+        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, n);
     }
 
     public AppSpec withRunning(boolean run, Instant now) {
-        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now);
+        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now, warm);
     }
 
     public AppSpec withInstances(int n, Instant now) {
-        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now);
+        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now, warm);
     }
 
     public AppSpec withEnv(Map<String, String> newEnv, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now);
+        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now, warm);
     }
 
     public AppSpec withDomains(List<String> newDomains, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now);
+        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now, warm);
     }
 
     /** Asks for a rolling restart of every instance. */
     public AppSpec restarted(Instant now) {
-        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now);
+        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now, warm);
     }
 }

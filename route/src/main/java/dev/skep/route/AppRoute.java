@@ -7,11 +7,13 @@ import java.util.List;
 /**
  * Where one host's requests go.
  *
- * @param backends     the ready instances; empty means the app exists but cannot serve (503)
+ * @param backends     the ready instances that serve; empty means the app exists but cannot serve (503)
+ * @param standby      ready instances tried only when no serving one can take a request (see {@link ServingSplit})
  * @param maxBodyBytes the largest request body accepted, or 0 for the router's default
  * @param httpsOnly    plain-HTTP requests are redirected to https (when the router has an HTTPS listener)
  */
-public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes, boolean httpsOnly) {
+public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
+                       boolean httpsOnly) {
 
     public AppRoute {
         if (app == null) {
@@ -21,6 +23,11 @@ public record AppRoute(AppId app, List<Backend> backends, long maxBodyBytes, boo
             throw new IllegalArgumentException("maxBodyBytes must be >= 0, found " + maxBodyBytes);
         }
         backends = List.copyOf(backends);
+        standby = List.copyOf(standby);
+    }
+
+    public AppRoute(AppId app, List<Backend> backends, long maxBodyBytes, boolean httpsOnly) {
+        this(app, backends, List.of(), maxBodyBytes, httpsOnly);
     }
 
     public AppRoute(AppId app, List<Backend> backends) {

@@ -56,8 +56,8 @@ public final class RouteTable {
 
     /**
      * The table for the cluster as it is: every app answers at {@code {app}.{user}.{baseDomain}}
-     * and at its own domains, served by all its READY instances whatever their release (during a
-     * rolling deploy both releases serve). A host claimed by two apps goes to the first app by
+     * and at its own domains, served by its READY instances of the app's release, the others standing by (see
+     * {@link ServingSplit}); when none of that release is ready, by all READY ones. A host claimed by two apps goes to the first app by
      * name; {@link DomainConflicts} lets the API refuse such a claim before it is stored.
      */
     public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain) {
@@ -67,19 +67,18 @@ public final class RouteTable {
     /** As {@link #build(List, List, String)}, with each app's route settings (absent: the defaults). */
     public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain,
                                    Map<AppId, RouteSettings> settings) {
-        Map<AppId, List<Backend>> ready = new HashMap<>();
+        Map<AppId, List<InstanceStatus>> ready = new HashMap<>();
         instances.stream()
                 .filter(InstanceStatus::ready)
                 .sorted(Comparator.comparing(InstanceStatus::instance))
-                .forEach(i -> ready.computeIfAbsent(i.app(), a -> new ArrayList<>())
-                        .add(new Backend(i.instance(), i.host(), i.port())));
+                .forEach(i -> ready.computeIfAbsent(i.app(), a -> new ArrayList<>()).add(i));
         Map<String, AppRoute> exact = new HashMap<>();
         Map<String, AppRoute> wildcard = new HashMap<>();
         Map<String, AppId> owner = new HashMap<>();
         for (AppSpec app : byName(apps)) {
             RouteSettings s = settings.getOrDefault(app.id(), RouteSettings.DEFAULTS);
-            AppRoute route = new AppRoute(app.id(), ready.getOrDefault(app.id(), List.of()), s.maxBodyBytes(),
-                    s.httpsOnly());
+            ServingSplit split = ServingSplit.of(app.release(), ready.getOrDefault(app.id(), List.of()));
+            AppRoute route = new AppRoute(app.id(), split.serving(), split.standby(), s.maxBodyBytes(), s.httpsOnly());
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {
@@ -150,8 +149,14 @@ public final class RouteTable {
     /** Every backend in the table, for pool and health bookkeeping. */
     public Set<Backend> backends() {
         Set<Backend> all = new LinkedHashSet<>();
-        exact.values().forEach(r -> all.addAll(r.backends()));
-        wildcard.values().forEach(r -> all.addAll(r.backends()));
+        exact.values().forEach(r -> {
+            all.addAll(r.backends());
+            all.addAll(r.standby());
+        });
+        wildcard.values().forEach(r -> {
+            all.addAll(r.backends());
+            all.addAll(r.standby());
+        });
         return all;
     }
 

@@ -47,7 +47,7 @@ class RouteTableTest {
     }
 
     @Test
-    void onlyReadyInstancesOfTheAppServeWhateverTheirRelease() {
+    void readyInstancesOfTheAppsReleaseServeAndOtherReadyOnesStandBy() {
         RouteTable t = RouteTable.build(List.of(app(SHOP, 2), app(BLOG, 1)), List.of(
                 instance("shop-old", SHOP, 1, 5001, InstanceState.READY),
                 instance("shop-new", SHOP, 2, 5002, InstanceState.READY),
@@ -55,9 +55,22 @@ class RouteTableTest {
                 instance("shop-backoff", SHOP, 2, 5004, InstanceState.BACKOFF),
                 instance("blog-1", BLOG, 1, 5005, InstanceState.READY)), "localhost");
         assertThat(t.lookup("shop.alice.localhost").backends()).extracting(Backend::instance)
-                .containsExactly("shop-new", "shop-old");
+                .containsExactly("shop-new");
+        assertThat(t.lookup("shop.alice.localhost").standby()).extracting(Backend::instance)
+                .containsExactly("shop-old");
         assertThat(t.lookup("blog.bob.localhost").backends()).extracting(Backend::instance)
                 .containsExactly("blog-1");
+        assertThat(t.backends()).extracting(Backend::instance).contains("shop-old", "shop-new", "blog-1");
+    }
+
+    @Test
+    void whenNoInstanceOfTheReleaseIsReadyTheOtherReadyOnesServe() {
+        RouteTable t = RouteTable.build(List.of(app(SHOP, 2)), List.of(
+                instance("shop-old", SHOP, 1, 5001, InstanceState.READY),
+                instance("shop-new", SHOP, 2, 5002, InstanceState.BACKOFF)), "localhost");
+        assertThat(t.lookup("shop.alice.localhost").backends()).extracting(Backend::instance)
+                .containsExactly("shop-old");
+        assertThat(t.lookup("shop.alice.localhost").standby()).isEmpty();
     }
 
     @Test

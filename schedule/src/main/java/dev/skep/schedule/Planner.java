@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * generation. Missing ones are added on the least loaded live agents. Extra current ones are
  * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
  * once enough current ones are READY, so a deploy or restart is rolling and a release that never
- * gets ready leaves the old one serving. Assignments of an app that is gone are withdrawn, and so
+ * gets ready leaves the old one serving; those of a release kept warm during a probation stay until it ends.
+ * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
  * count, so replacements are placed on the live agents.
  */
@@ -85,10 +86,15 @@ public final class Planner {
             }
             long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
             if (desired == 0 || readyCurrent >= desired) {
-                remove.addAll(old);
+                old.stream().filter(a -> desired == 0 || !keptWarm(spec, a)).forEach(remove::add);
             }
         }
         return new Plan(add, remove);
+    }
+
+    /** An instance of the release kept warm while the new one is in probation (of any generation: it stays as is). */
+    private static boolean keptWarm(AppSpec spec, Assignment a) {
+        return spec.warm() > 0 && a.release().number() == spec.warm();
     }
 
     private static boolean isReady(ClusterView view, Assignment a) {

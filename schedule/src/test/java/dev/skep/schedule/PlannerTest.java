@@ -72,6 +72,21 @@ class PlannerTest {
     }
 
     @Test
+    void aReleaseKeptWarmStaysUntilTheProbationEnds() {
+        Assignment old = Planner.plan(new ClusterView(List.of(spec(1, 1)), Map.of(SHOP, release(1)), AGENTS,
+                List.of(), Map.of()), NOW).add().get(0);
+        run(old, InstanceState.READY);
+        Assignment fresh = plan(spec(2, 1), release(2)).add().get(0);
+        run(fresh, InstanceState.READY);
+
+        AppSpec inProbation = spec(2, 1).withWarm(1, NOW);
+        assertThat(plan(inProbation, release(2)).isEmpty()).isTrue();
+        assertThat(plan(inProbation.withWarm(0, NOW), release(2)).remove()).containsExactly(old);
+        assertThat(plan(inProbation.withRunning(false, NOW), release(2)).remove())
+                .as("a stop stops the warm ones too").containsExactlyInAnyOrder(old, fresh);
+    }
+
+    @Test
     void scalingDownWithdrawsNotReadyInstancesFirst() {
         Plan first = plan(spec(1, 3), release(1));
         run(first.add().get(0), InstanceState.READY);

@@ -1,7 +1,9 @@
 package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.release.ProbationSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +27,11 @@ final class ApiOptions {
     @Option(names = "--api-tls-key", paramLabel = "PEM", description = "the certificate's private key (PKCS#8 PEM)")
     Path apiTlsKey;
 
+    @Option(names = "--probation", defaultValue = "10", paramLabel = "SECONDS", description = "how long a new release "
+            + "is watched, serving with the old one kept warm, before it counts as released; for apps that set none "
+            + "(0: off; default: ${DEFAULT-VALUE})")
+    long probationSeconds;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -42,6 +49,20 @@ final class ApiOptions {
 
     UploadLimits uploadLimits() {
         return new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries);
+    }
+
+    /** The default probation window; out of range is a usage error. */
+    Duration probation() {
+        Duration window = Duration.ofSeconds(probationSeconds);
+        if (probationSeconds < 0 || window.compareTo(ProbationSettings.MAX) > 0) {
+            String why = "--probation must be 0 to " + ProbationSettings.MAX.toSeconds() + " seconds, found "
+                    + probationSeconds;
+            if (command == null) {
+                throw new IllegalArgumentException(why);
+            }
+            throw new ParameterException(command.commandLine(), why);
+        }
+        return window;
     }
 
     Path tlsCert() {

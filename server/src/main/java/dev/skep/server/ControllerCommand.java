@@ -64,7 +64,8 @@ public final class ControllerCommand implements Callable<Integer> {
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
-                EdgeConfig.plain(), Duration.ofSeconds(agentGraceSeconds), security, cluster.zkSecret);
+                EdgeConfig.plain(), Duration.ofSeconds(agentGraceSeconds), security, cluster.zkSecret,
+                api.probation());
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

@@ -16,17 +16,22 @@ import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.deploy.release.ProbationSettings;
+import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.EventSink;
 import dev.skep.model.LogSource;
 import dev.skep.schedule.Scheduler;
 import dev.skep.state.Leadership;
+import dev.skep.state.ZkAppDocuments;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
@@ -44,9 +49,12 @@ final class ControllerRole {
 
     private final AppLogs appLogs;
     private final BuildUsers buildUsers;
+    private final ProbationSettings probation;
 
     private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
-                           AppLogs appLogs, BuildUsers buildUsers, EventSink events, Clock clock) {
+                           AppLogs appLogs, BuildUsers buildUsers, ProbationSettings probation, EventSink events,
+                           Clock clock) {
+        this.probation = probation;
         this.appLogs = appLogs;
         this.buildUsers = buildUsers;
         this.config = config;
@@ -62,7 +70,10 @@ final class ControllerRole {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
         RolloutRecovery.recover(s.state(), events, clock);
         AppLogs appLogs = new AppLogs();
-        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs);
+        ZkAppDocuments documents = new ZkAppDocuments(s.connection().client());
+        ProbationSettings probation = new ProbationSettings(documents, config.probation());
+        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
+                probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(s.connection().client(), config.agentId());
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events);
         leadership.whenLeader(scheduler::poke);
@@ -79,7 +90,7 @@ final class ControllerRole {
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
-        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, events, clock);
+        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
     }
 
     /** Whose uid an app's build runs under: the local agent's answer, once there is one. */
@@ -138,14 +149,16 @@ final class ControllerRole {
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
         AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
-                monitor == null ? instance -> null : monitor::usage);
+                monitor == null ? instance -> null : monitor::usage, app -> deployer.failures(app).entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().reason())));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
-                new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings),
+                new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,
+                        probation),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),

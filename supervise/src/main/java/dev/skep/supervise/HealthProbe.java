@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.IntPredicate;
 
 /**
  * One health check of one instance on loopback: a TCP connect, or an HTTP/1.1 GET of the check's path that must
@@ -27,28 +28,43 @@ final class HealthProbe {
     }
 
     static Result check(HealthCheck check, int port) {
-        long deadline = System.nanoTime() + check.timeout().toNanos();
+        if (!check.isHttp()) {
+            return connect(port, check.timeout());
+        }
+        return get(check.path(), port, check.timeout(), status -> status >= 200 && status < 400);
+    }
+
+    /** A TCP connect to the port on loopback within the timeout. */
+    static Result connect(int port, Duration timeout) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis(check.timeout()));
-            if (!check.isHttp()) {
-                return Result.OK;
-            }
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis(timeout));
+            return Result.OK;
+        } catch (SocketTimeoutException e) {
+            return new Result(false, "connect took longer than " + InstanceRunner.seconds(timeout));
+        } catch (IOException e) {
+            return new Result(false, "connect to port " + port + " failed: " + e.getMessage());
+        }
+    }
+
+    /** An HTTP/1.1 GET of {@code path} on loopback whose status {@code good} accepts, all within the timeout. */
+    static Result get(String path, int port, Duration timeout, IntPredicate good) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis(timeout));
             socket.setSoTimeout(Math.max(1, (int) ((deadline - System.nanoTime()) / 1_000_000)));
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + check.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nUser-Agent: skep-health\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             int status = status(socket.getInputStream());
-            if (status >= 200 && status < 400) {
+            if (status > 0 && good.test(status)) {
                 return Result.OK;
             }
-            return new Result(false, "GET " + check.path() + " answered " + (status < 0 ? "nothing" : status));
+            return new Result(false, "GET " + path + " answered " + (status < 0 ? "nothing" : status));
         } catch (SocketTimeoutException e) {
-            return new Result(false, (check.isHttp() ? "GET " + check.path() : "connect") + " took longer than "
-                    + InstanceRunner.seconds(check.timeout()));
+            return new Result(false, "GET " + path + " took longer than " + InstanceRunner.seconds(timeout));
         } catch (IOException e) {
-            return new Result(false, (check.isHttp() ? "GET " + check.path() : "connect to port " + port)
-                    + " failed: " + e.getMessage());
+            return new Result(false, "GET " + path + " failed: " + e.getMessage());
         }
     }
 

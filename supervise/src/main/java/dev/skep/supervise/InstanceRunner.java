@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * the agent's commands), so all of its state has one owner.
  *
  * <pre>
- *  launch ──> STARTING ──port accepts──> READY ──exit──> BACKOFF ─(delay)─> launch
- *                 (or health path 2xx)      │ ^
+ *  launch ──> STARTING ──own socket, HTTP──> READY ──exit──> BACKOFF ─(delay)─> launch
+ *                 (see ReadinessProbe)      │ ^
  *                                 health fails │ │ recovers
  *                                            v │
  *                                         UNHEALTHY ──(restartAfter)──> STOPPING ──> launch
@@ -105,6 +105,8 @@ final class InstanceRunner {
     private boolean firstStart;
     private boolean crashLooping;
     private boolean foreignListenerLogged;
+    /** What the last readiness probe of the current start answered, when it failed. */
+    private String notReadyWhy;
     private LogPump pump;
     private String restartReason;
     private CgroupSlot cgroup;
@@ -213,7 +215,8 @@ final class InstanceRunner {
                         }
                     }
                     case TimedOut t -> {
-                        String why = "not ready within " + seconds(ctx.config().startTimeout());
+                        String why = "not ready within " + seconds(ctx.config().startTimeout())
+                                + (notReadyWhy == null ? "" : " (last check: " + notReadyWhy + ")");
                         terminate(Duration.ZERO);
                         lastExit = why;
                         Command after = firstStart ? fail(why) : backOff(current.started());
@@ -293,6 +296,7 @@ final class InstanceRunner {
     private Running launch() {
         generation++;
         message = null;
+        notReadyWhy = null;
         effectivePort = port;
         int gen = generation;
         try {
@@ -394,9 +398,11 @@ final class InstanceRunner {
         return false;
     }
 
+    /** The instance answers HTTP on its port (see {@link ReadinessProbe}); why not is kept for the timeout's message. */
     private boolean healthyAtStart() {
-        HealthCheck check = healthCheck();
-        return check == null || !check.isHttp() || HealthProbe.check(check, effectivePort).healthy();
+        HealthProbe.Result result = ReadinessProbe.check(healthCheck(), effectivePort);
+        notReadyWhy = result.why();
+        return result.healthy();
     }
 
     private HealthCheck healthCheck() {
@@ -499,6 +505,9 @@ final class InstanceRunner {
         boolean enteringLoop = decision.crashLoop() && !crashLooping;
         crashLooping = decision.crashLoop();
         InstanceState next = decision.crashLoop() ? InstanceState.CRASH_LOOP : InstanceState.BACKOFF;
+        if (pump != null) { // whoever reacts to the exit (a rollout in probation) quotes its last lines: log them first
+            pump.awaitCaughtUp(Duration.ofMillis(100));
+        }
         publish(next, null, now);
         log.warn("instance exited app={} release={} instance={} exit=\"{}\" uptime_ms={} restart_in_ms={} "
                         + "quick_deaths={}", assignment.app(), assignment.release().number(), id, lastExit,

@@ -6,6 +6,7 @@ import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
+import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Release;
@@ -15,15 +16,16 @@ import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
-    /** PATCH /v1/apps/{user}/{app}. */
+    /** PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds. */
     public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
-                           Boolean httpsOnly) {
+                           Boolean httpsOnly, Long probation) {
     }
 
     /** POST .../rollback. */
@@ -35,6 +37,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private final Bodies bodies;
     private final dev.skep.api.HealthSettings health;
     private final dev.skep.api.RouteSettingsStore routeSettings;
+    private final ProbationSettings probation;
 
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
         this(commands, views, bodies, null);
@@ -48,6 +51,13 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     /** @param routeSettings where {@code {"maxBodyBytes": N, "httpsOnly": true}} go, or null when this API takes none */
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health,
                      dev.skep.api.RouteSettingsStore routeSettings) {
+        this(commands, views, bodies, health, routeSettings, null);
+    }
+
+    /** @param probation where {@code {"probation": SECONDS}} goes, or null when this API takes none */
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health,
+                     dev.skep.api.RouteSettingsStore routeSettings, ProbationSettings probation) {
+        this.probation = probation;
         this.routeSettings = routeSettings;
         this.commands = commands;
         this.views = views;
@@ -89,9 +99,15 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
         boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null);
-        if (patch.instances() == null && (patch.health() == null || health == null) && !route) {
+        boolean window = probation != null && patch.probation() != null;
+        if (patch.instances() == null && (patch.health() == null || health == null) && !route && !window) {
             throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"health\": {...}}, "
-                    + "{\"maxBodyBytes\": N} or {\"httpsOnly\": true}");
+                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true} or {\"probation\": SECONDS}");
+        }
+        if (window) {
+            commands.require(app);
+            Duration set = probation.set(app, Duration.ofSeconds(patch.probation()));
+            Audit.action(ctx, "app.probation", app, Map.of("seconds", set.toSeconds()));
         }
         if (route) {
             commands.require(app);

@@ -5,9 +5,11 @@ import dev.skep.api.ApiJson;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
+import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.DeployProgress;
@@ -19,7 +21,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -42,7 +48,7 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
         routes.post("/v1/apps/{user}/{app}/releases", this::v1);
     }
 
-    private Deployer.Outcome run(Context ctx, dev.skep.deploy.DeployListener listener) throws IOException {
+    private Deployer.Outcome run(Context ctx, DeployListener listener) throws IOException {
         AppId app = Caller.ownedApp(ctx);
         Audit.action(ctx, "deploy", app, Map.of());
         Audit.detail(ctx, "bytes", ctx.req().getContentLengthLong() >= 0 ? ctx.req().getContentLengthLong() : null);
@@ -57,15 +63,46 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
         }
     }
 
+    /**
+     * haibu answers once the release serves: during a probation the answer goes out then, and the deploy goes on
+     * watching the release (a failure then rolls back, as for every deploy, but this client has had its answer).
+     */
     private void haibu(Context ctx) throws IOException {
-        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.none());
-        InstanceStatus first = outcome.instances().get(0);
-        AppId app = outcome.release().app();
-        Map<String, Object> drone = new java.util.LinkedHashMap<>();
+        AtomicBoolean answered = new AtomicBoolean();
+        DeployListener early = new DeployListener() {
+            @Override
+            public void stage(String stage, String message) {
+            }
+
+            @Override
+            public void serving(Release release, List<InstanceStatus> ready, Duration probation) {
+                if (!probation.isZero() && !ready.isEmpty()) {
+                    answerNow(ctx, drone(release, ready.get(0)));
+                    answered.set(true);
+                }
+            }
+        };
+        Deployer.Outcome outcome;
+        try {
+            outcome = run(ctx, early);
+        } catch (RuntimeException e) {
+            if (answered.get()) { // the client has its answer; the failure is logged, evented and marked by the rollout
+                return;
+            }
+            throw e;
+        }
+        if (!answered.get()) {
+            ctx.json(drone(outcome.release(), outcome.instances().get(0)));
+        }
+    }
+
+    private Map<String, Object> drone(Release release, InstanceStatus first) {
+        AppId app = release.app();
+        Map<String, Object> drone = new LinkedHashMap<>();
         drone.put("user", app.user());
         drone.put("name", app.name());
-        drone.put("release", outcome.release().number());
-        drone.put("hash", outcome.release().sha256());
+        drone.put("release", release.number());
+        drone.put("hash", release.sha256());
         drone.put("host", first.host());
         drone.put("port", first.port());
         drone.put("pid", first.pid());
@@ -73,7 +110,23 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
         drone.put("status", "started");
         drone.put("instance", first.instance());
         drone.put("url", views.url(app));
-        ctx.json(Map.of("drone", drone));
+        return Map.of("drone", drone);
+    }
+
+    /** The whole answer, written and flushed now while the handler goes on; the connection closes after it. */
+    private static void answerNow(Context ctx, Object body) {
+        try {
+            byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(body);
+            ctx.res().setStatus(200);
+            ctx.res().setContentType("application/json");
+            ctx.res().setContentLength(bytes.length);
+            ctx.res().setHeader("Connection", "close");
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away", e);
+        }
     }
 
     private void v1(Context ctx) throws IOException {
@@ -82,7 +135,7 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
             streamed(ctx);
             return;
         }
-        Deployer.Outcome outcome = run(ctx, dev.skep.deploy.DeployListener.none());
+        Deployer.Outcome outcome = run(ctx, DeployListener.none());
         ctx.status(201).json(result(outcome));
     }
 
@@ -111,7 +164,7 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
         try {
             Deployer.Outcome outcome = run(ctx, (stage, message) -> send.apply(
                     new DeployProgress(stage, message, null, null, null)));
-            send.apply(new DeployProgress("done", "release " + outcome.release().number() + " is live", null,
+            send.apply(new DeployProgress("done", "release " + outcome.release().number() + " released", null,
                     result(outcome), null));
         } catch (SkepException e) {
             send.apply(new DeployProgress("error", e.getMessage(), null, null, new ApiError(e.getMessage(), e.detail())));

@@ -8,6 +8,7 @@ import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.LogSource;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import java.time.Clock;
@@ -15,14 +16,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes a release the one that runs, and waits until its instances are ready. The scheduler
- * starts the new instances beside the old ones and retires the old ones only once the new are
- * ready; if the new release never gets ready, this puts the previous one back as desired, so it
- * keeps serving, and reports why.
+ * Makes a release the one that runs, and waits until it serves. The scheduler starts the new instances beside
+ * the old ones; once the new are ready the release is switched to and the routers send it the traffic. Then its
+ * probation: the old instances stay up, warm and standing by in the routers, until the window passes. If a new
+ * instance exits or fails its health check inside the window, the old release is switched back at once and the
+ * new one is marked failed. A release that never gets ready is dropped the same way. Either way the old release
+ * keeps serving and the caller hears why, with the instance's last log lines.
  */
 public final class Rollout {
 
@@ -32,7 +40,9 @@ public final class Rollout {
     private final EventSink events;
     private final Clock clock;
     private final Duration timeout;
-    private final dev.skep.model.LogSource logs;
+    private final LogSource logs;
+    private final ProbationSettings probation;
+    private final ReleaseFailures failures;
 
     /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
     static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
@@ -40,21 +50,50 @@ public final class Rollout {
     /** A re-check without any change notice, in case one was missed. */
     private static final long POLL = 100;
 
-    /** @param logs where a failed release's last log lines come from, for the deploy's answer */
-    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, dev.skep.model.LogSource logs) {
+    /** Hears when the release serves, before its probation (if any) is over. */
+    @FunctionalInterface
+    public interface Progress {
+        /** The routers send the release its traffic; it is watched for {@code probation} more (zero: it is released). */
+        void serving(List<InstanceStatus> ready, Duration probation);
+
+        static Progress none() {
+            return (ready, probation) -> { };
+        }
+    }
+
+    /**
+     * @param logs      where a failed release's last log lines come from, for the deploy's answer
+     * @param probation each app's probation window
+     * @param failures  where failed releases are marked
+     */
+    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, LogSource logs,
+                   ProbationSettings probation, ReleaseFailures failures) {
         this.state = state;
         this.events = events;
         this.clock = clock;
         this.timeout = timeout;
         this.logs = logs;
+        this.probation = probation;
+        this.failures = failures;
     }
 
-    /** Activates {@code release}; returns its ready instances, or throws with the reason and the old release restored. */
-    public List<InstanceStatus> activate(AppId app, int release) {
+    public ReleaseFailures failures() {
+        return failures;
+    }
+
+    /**
+     * Activates {@code release}; returns its ready instances once it is released (ready, then through its
+     * probation), or throws with the reason and the old release serving.
+     */
+    public List<InstanceStatus> activate(AppId app, int release, Progress progress) {
         AppSpec before = state.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
         int previous = before.release();
+        // with a probation the old release stays from the start: the scheduler would retire it once the candidate
+        // is ready, before the switch, and there would be nothing to go back to
+        Duration window = previous == release ? Duration.ZERO : probation.of(app);
+        int warm = window.isZero() ? 0 : previous;
         AppSpec wanted = state.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
-                .withRunning(true, clock.instant()));
+                .withRunning(true, clock.instant()).withWarm(warm, clock.instant()));
         int needed = Math.max(1, wanted.instances());
         Instant deadline = clock.instant().plus(timeout);
         Changes changes = new Changes();
@@ -64,15 +103,7 @@ public final class Rollout {
                 List<InstanceStatus> mine = state.instances(app).stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
-                    state.updateApp(app, spec -> spec.candidate() == release ? spec.withRelease(release, clock.instant())
-                            : spec);
-                    try {
-                        awaitSwitch(app, release, changes);
-                    } catch (RuntimeException e) { // the release is live: a failed wait must not report it failed
-                        log.warn("event=rollout.switch-wait-failed app={} release={} error=\"{}\" effect=\"the "
-                                + "routers follow on their own\"", app, release, e.getMessage());
-                    }
-                    return ready;
+                    return serve(app, release, previous, warm, window, ready, progress, changes);
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
                 if (failed != null) {
@@ -96,38 +127,180 @@ public final class Rollout {
     }
 
     /**
-     * After the switch: waits until no instance of another release is ready (they are stopping and out of
-     * the routers' tables), then until every router reports routing by that state. So the caller's next
-     * request reaches the new release. Bounded: a slow agent or a lagging router is logged, not waited for.
+     * The release is ready: switch to it (keeping the previous one warm for the probation), tell the caller it
+     * serves, watch it through the window, then let the previous one go.
      */
-    private void awaitSwitch(AppId app, int release, Changes changes) throws InterruptedException {
-        Instant deadline = clock.instant().plus(SWITCH_WAIT);
-        boolean oldOut = waitUntil(() -> state.instances(app).stream()
-                .noneMatch(i -> i.release() != release && i.ready()), deadline, changes);
-        if (!oldOut) {
-            log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
-                    + "answer a little longer; its instances stop when their agent gets to them\"",
-                    app, release, SWITCH_WAIT.toMillis());
+    private List<InstanceStatus> serve(AppId app, int release, int previous, int warm, Duration window,
+                                       List<InstanceStatus> ready, Progress progress, Changes changes)
+            throws InterruptedException {
+        AppSpec switched = state.updateApp(app, spec -> spec.candidate() == release
+                ? spec.withRelease(release, clock.instant()).withWarm(warm, clock.instant()) : spec);
+        if (switched.release() != release) {
+            return ready; // another rollout replaced this one meanwhile: it decides
         }
-        long epoch = state.markRouteEpoch();
-        java.util.Set<String> behind = new java.util.TreeSet<>();
-        boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
-            behind.clear();
-            state.routesApplied().forEach((router, applied) -> {
-                if (applied < epoch) {
-                    behind.add(router);
+        if (window.isZero()) {
+            awaitSwitch(app, release, changes);
+            progress.serving(ready, Duration.ZERO);
+            return ready;
+        }
+        awaitRouters(app, release, changes);
+        log.info("event=release.probation app={} release={} seconds={} instances={} warm={}", app, release,
+                window.toSeconds(), ready.size(), warm);
+        progress.serving(ready, window);
+        Set<String> watched = ready.stream().map(InstanceStatus::instance).collect(Collectors.toSet());
+        try {
+            watch(app, release, previous, watched, window, changes);
+        } finally {
+            letWarmGo(app, warm);
+        }
+        log.info("event=release.released app={} release={} probation_s={}", app, release, window.toSeconds());
+        if (warm > 0) {
+            awaitOldOut(app, release, changes);
+        }
+        List<InstanceStatus> now = state.instances(app).stream()
+                .filter(i -> i.release() == release && i.ready()).toList();
+        return now.isEmpty() ? ready : now;
+    }
+
+    /**
+     * Watches the release through its probation window; throws (after switching back) when one of its instances
+     * lets it down. A change by someone else (a stop, a rollback) ends the watch: that change decides.
+     */
+    private void watch(AppId app, int release, int previous, Set<String> watched, Duration window, Changes changes)
+            throws InterruptedException {
+        Instant end = clock.instant().plus(window);
+        while (true) {
+            long seen = changes.count();
+            AppSpec spec;
+            Optional<ProbationCheck.Failure> failure;
+            try {
+                spec = state.app(app).orElse(null);
+                failure = ProbationCheck.failure(watched, state.instances(app));
+            } catch (RuntimeException e) { // a state read failed: the release is live, look again
+                log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
+                        + "in {} ms\"", app, release, e.getMessage(), POLL);
+                changes.awaitAfter(seen, POLL);
+                if (clock.instant().isAfter(end)) {
+                    return;
                 }
-            });
-            return behind.isEmpty();
-        }, clock.instant().plus(ROUTERS_WAIT), changes);
-        if (!caughtUp) {
-            log.warn("event=rollout.routers-behind app={} release={} epoch={} routers={} effect=\"they route by an "
-                    + "older state a little longer\" check=\"their connection to ZooKeeper\"", app, release, epoch,
-                    behind);
+                continue;
+            }
+            if (spec == null || spec.release() != release || !spec.running()) {
+                log.info("event=release.probation-ended app={} release={} reason=\"the app was changed meanwhile\"",
+                        app, release);
+                return;
+            }
+            if (failure.isPresent()) {
+                throw rollBack(app, release, previous, failure.get().why(), failure.get().instance());
+            }
+            long left = Duration.between(clock.instant(), end).toMillis();
+            if (left <= 0) {
+                return;
+            }
+            changes.awaitAfter(seen, Math.min(POLL, left));
         }
     }
 
-    private boolean waitUntil(java.util.function.BooleanSupplier done, Instant deadline, Changes changes)
+    /** The probation is over (passed or not): the release kept warm is no longer needed as such. */
+    private void letWarmGo(AppId app, int warm) {
+        if (warm == 0) {
+            return;
+        }
+        try {
+            state.updateApp(app, spec -> spec.warm() == warm ? spec.withWarm(0, clock.instant()) : spec);
+        } catch (RuntimeException e) {
+            log.error("event=release.warm-not-released app={} warm={} error=\"{}\" effect=\"its instances keep "
+                    + "running\" fix=\"deploy again or restart the app\"", app, warm, e.getMessage());
+        }
+    }
+
+    /**
+     * A release failed in probation: the previous release is the app's again (the routers already send it the
+     * traffic, since no instance of the failed one is ready), the failure is recorded, and the caller hears why.
+     */
+    private SkepException rollBack(AppId app, int release, int previous, String why, String instance)
+            throws InterruptedException {
+        try {
+            state.updateApp(app, spec -> spec.release() == release
+                    ? spec.withRelease(previous, clock.instant()).withRunning(spec.running(), clock.instant()) : spec);
+        } catch (SkepException e) {
+            log.error("event=release.rollback-failed app={} release={} previous={} error=\"{}\" fix=\"skep rollback "
+                    + "{} {}\"", app, release, previous, e.getMessage(), app, previous);
+        }
+        String kept = previous > 0 ? "traffic went back to release " + previous + ", which keeps serving"
+                : "nothing was running before, so the app serves nothing";
+        log.warn("event=release.failed app={} release={} phase=probation reason=\"{}\" kept={}", app, release, why,
+                previous);
+        List<String> lastLines = settledLastLines(app, instance);
+        failed(app, release, previous, "failed in probation: " + why, lastLines, "probation");
+        String tail = lastLines.isEmpty() ? "" : "; its last log lines:\n" + String.join("\n", lastLines);
+        return new SkepException(SkepException.Kind.UNPROCESSABLE,
+                "release " + release + " of " + app + " failed in probation: " + why,
+                kept + "; release " + release + " is marked failed; see `skep logs " + app + "`" + tail);
+    }
+
+    /** Marks a release failed (its number is never handed out again) and tells the event stream. */
+    private void failed(AppId app, int release, int previous, String why, List<String> lastLines, String phase) {
+        failures.record(app, release, new ReleaseFailures.Failure(why, lastLines, clock.instant().toString()));
+        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release, null, null, why,
+                Map.of("previous", String.valueOf(previous), "phase", phase)));
+    }
+
+    /**
+     * After the switch: waits until no instance of another release is ready (they are stopping and out of
+     * the routers' tables), then until every router reports routing by that state. So the caller's next
+     * request reaches the new release. Bounded: a slow agent or a lagging router is logged, not waited for.
+     * Once the release is live, a failed wait must not report it failed: it is logged.
+     */
+    private void awaitSwitch(AppId app, int release, Changes changes) throws InterruptedException {
+        awaitOldOut(app, release, changes);
+        awaitRouters(app, release, changes);
+    }
+
+    private void awaitOldOut(AppId app, int release, Changes changes) throws InterruptedException {
+        try {
+            boolean oldOut = waitUntil(() -> state.instances(app).stream()
+                    .noneMatch(i -> i.release() != release && i.ready()), clock.instant().plus(SWITCH_WAIT), changes);
+            if (!oldOut) {
+                log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
+                        + "answer a little longer; its instances stop when their agent gets to them\"",
+                        app, release, SWITCH_WAIT.toMillis());
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=rollout.switch-wait-failed app={} release={} error=\"{}\" effect=\"the routers follow on "
+                    + "their own\"", app, release, e.getMessage());
+        }
+    }
+
+    /**
+     * Marks a route epoch and waits until every router routes by a state at least that new: with the release
+     * switched to, they send it the requests (other ready instances only stand by).
+     */
+    private void awaitRouters(AppId app, int release, Changes changes) throws InterruptedException {
+        try {
+            long epoch = state.markRouteEpoch();
+            Set<String> behind = new TreeSet<>();
+            boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
+                behind.clear();
+                state.routesApplied().forEach((router, applied) -> {
+                    if (applied < epoch) {
+                        behind.add(router);
+                    }
+                });
+                return behind.isEmpty();
+            }, clock.instant().plus(ROUTERS_WAIT), changes);
+            if (!caughtUp) {
+                log.warn("event=rollout.routers-behind app={} release={} epoch={} routers={} effect=\"they route by "
+                        + "an older state a little longer\" check=\"their connection to ZooKeeper\"", app, release,
+                        epoch, behind);
+            }
+        } catch (RuntimeException e) {
+            log.warn("event=rollout.switch-wait-failed app={} release={} error=\"{}\" effect=\"the routers follow on "
+                    + "their own\"", app, release, e.getMessage());
+        }
+    }
+
+    private boolean waitUntil(BooleanSupplier done, Instant deadline, Changes changes)
             throws InterruptedException {
         while (true) {
             long seen = changes.count();
@@ -183,18 +356,37 @@ public final class Rollout {
     /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
     private SkepException restore(AppId app, int release, int previous, String why, List<String> lastLines) {
         try {
-            state.updateApp(app, spec -> spec.candidate() == release ? spec.withCandidate(0, clock.instant()) : spec);
+            state.updateApp(app, spec -> spec.candidate() == release
+                    ? spec.withCandidate(0, clock.instant()).withWarm(0, clock.instant()) : spec);
         } catch (SkepException e) {
             log.error("event=rollout.restore-failed app={} release={} error={}", app, release, e.getMessage());
         }
         String kept = previous > 0 ? "release " + previous + " keeps serving" : "nothing was running before";
-        log.warn("event=rollout.failed app={} release={} reason=\"{}\" kept={}", app, release, why, previous);
-        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release, null, null, why,
-                Map.of("previous", String.valueOf(previous))));
+        log.warn("event=release.failed app={} release={} phase=start reason=\"{}\" kept={}", app, release, why,
+                previous);
+        failed(app, release, previous, "did not start: " + why, lastLines, "start");
         String tail = lastLines.isEmpty() ? "" : "; its last log lines:\n" + String.join("\n", lastLines);
         return new SkepException(SkepException.Kind.UNPROCESSABLE,
                 "release " + release + " of " + app + " did not start: " + why,
-                kept + "; see `skep logs " + app + "`" + tail);
+                kept + "; release " + release + " is marked failed; see `skep logs " + app + "`" + tail);
+    }
+
+    /**
+     * The last lines of an instance that just died: what it wrote last (why it gave up) reaches the log a moment
+     * after its exit is reported, so read until two reads agree, a second at most. Only on the failure path.
+     */
+    private List<String> settledLastLines(AppId app, String instance) throws InterruptedException {
+        List<String> lines = lastLines(app, instance);
+        Instant until = clock.instant().plusSeconds(1);
+        while (clock.instant().isBefore(until)) {
+            Thread.sleep(150);
+            List<String> again = lastLines(app, instance);
+            if (again.equals(lines) && !again.isEmpty()) {
+                return again;
+            }
+            lines = again;
+        }
+        return lines;
     }
 
     /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */

@@ -31,7 +31,7 @@ import java.util.Set;
  *
  * <pre>
  *  start ─> attempt ─connect ok─> sending ─request sent─> waiting ─head─> responding ─last─> finish
- *             ^  └─connect failed: eject, try another backend (nothing was sent) ─┐
+ *             ^  └─connect failed: eject, try another backend, then a standby (nothing was sent) ─┐
  *             └───────────────────────────────────────────────────────────────────┘
  *  waiting ─reset before any response byte, body-less idempotent request─> attempt (another backend)
  *  waiting ─backend timeout─> 504        responding ─101─> spliced (bytes both ways until one side closes)
@@ -99,7 +99,7 @@ final class Exchange {
         this.closeClient = !clientKeepAlive;
         this.upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
         this.replayable = bodyless(request) && idempotent(request.method()) && !upgradeRequested;
-        this.maxAttempts = Math.min(route.backends().size() + 1, 4);
+        this.maxAttempts = Math.min(route.backends().size() + route.standby().size() + 1, 4);
     }
 
     static boolean bodyless(HttpRequest r) {
@@ -126,6 +126,13 @@ final class Exchange {
 
     private void attempt(boolean afterReset) {
         Backend chosen = proxy.loads().choose(route.backends(), tried);
+        if (chosen == null || proxy.loads().ejected(chosen)) {
+            // every serving instance failed this request or cannot be reached: one standing by takes it
+            Backend standby = proxy.loads().choose(route.standby(), tried);
+            if (standby != null && (chosen == null || !proxy.loads().ejected(standby))) {
+                chosen = standby;
+            }
+        }
         if (chosen == null && afterReset) {
             chosen = proxy.loads().choose(route.backends(), Set.of()); // a stale keep-alive: same backend, new connection
         }

@@ -1,10 +1,13 @@
 package dev.skep.route.it;
 
+import dev.skep.route.AppRoute;
+import dev.skep.route.RouteTable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +52,43 @@ class FailoverTest extends RouterFixture {
                 .mapToInt(e -> e.getValue().get()).sum();
         assertThat(ok).as("statuses %s", byStatus).isEqualTo(connections * perConnection);
         assertThat(byStatus).containsKey("200 hello from b"); // b served before it died
+    }
+
+    @Test
+    void whenTheOnlyServingBackendDiesUnderLoadTheStandbyTakesEveryRequest() throws Exception {
+        NodeBackend fresh = backend("fresh");
+        NodeBackend warm = backend("warm");
+        Map<String, AppRoute> routes = Map.of("shop.test", new AppRoute(SHOP, of(fresh), of(warm), 0, false));
+        startRouter().update(RouteTable.of(routes)); // as in a probation: the new release serves, the old stands by
+        int connections = 4;
+        int perConnection = 300;
+        AtomicInteger done = new AtomicInteger();
+        ConcurrentHashMap<String, AtomicInteger> byStatus = new ConcurrentHashMap<>();
+        CountDownLatch started = new CountDownLatch(1);
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            clients.add(CompletableFuture.runAsync(() -> {
+                try (RawHttp client = new RawHttp(router.port())) {
+                    for (int j = 0; j < perConnection; j++) {
+                        RawHttp.Response r = client.get("shop.test", "/");
+                        byStatus.computeIfAbsent(r.status() + " " + r.text().trim(), k -> new AtomicInteger())
+                                .incrementAndGet();
+                        if (done.incrementAndGet() == 200) {
+                            started.countDown();
+                        }
+                    }
+                }
+            }, r -> Thread.ofPlatform().start(r)));
+        }
+        assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(byStatus).as("the standby takes nothing while the serving backend answers")
+                .doesNotContainKey("200 hello from warm");
+        fresh.kill(); // the table still names it: the router finds out by its requests
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        int ok = byStatus.entrySet().stream().filter(e -> e.getKey().startsWith("200"))
+                .mapToInt(e -> e.getValue().get()).sum();
+        assertThat(ok).as("statuses %s", byStatus).isEqualTo(connections * perConnection);
+        assertThat(byStatus).containsKey("200 hello from warm");
     }
 
     @Test

@@ -58,7 +58,7 @@ class ClusterEndToEndTest {
         roles.add(RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
                 "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
-                "--advertise", "127.0.0.1", "--id", "ctl", "--agent-grace", "2", "--router-port",
+                "--advertise", "127.0.0.1", "--id", "ctl", "--agent-grace", "2", "--probation", "1", "--router-port",
                 String.valueOf(routerPort)));
         agent1 = agent("a1", zkHosts, A1);
         roles.add(agent1);

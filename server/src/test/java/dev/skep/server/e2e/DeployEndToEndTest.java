@@ -130,7 +130,11 @@ class DeployEndToEndTest {
         assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).startsWith("hello from dave.web.1.");
         JsonNode app = Http.get(server.api("/v1/apps/dave/web"), token).json();
         assertThat(app.get("release").asInt()).isEqualTo(1);
-        assertThat(app.get("releases").findValues("number").stream().map(JsonNode::asInt)).containsExactly(1);
+        // the failed release is kept, marked failed, so its number is never handed out again
+        assertThat(app.get("releases").findValues("number").stream().map(JsonNode::asInt)).containsExactly(2, 1);
+        assertThat(app.get("releases").get(0).get("failed").asText()).startsWith("did not start: ")
+                .contains("exited before it was ready");
+        assertThat(app.get("releases").get(1).path("failed").isTextual()).as("release 1 did not fail").isFalse();
     }
 
     @Test

@@ -77,6 +77,11 @@ public final class SkepServerProcess implements AutoCloseable {
                 "--api-port", String.valueOf(apiPort),
                 "--router-port", String.valueOf(routerPort),
                 "--app-ports", firstAppPort + "-" + (firstAppPort + 99)));
+        if (!extraArgs.contains("--probation")) {
+            // every deploy of the suite goes through a probation, a short one: dozens of deploys, each 10 s longer,
+            // would starve the machine; tests of the window itself set theirs
+            command.addAll(List.of("--probation", System.getProperty("skep.test.probation", "1")));
+        }
         command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
