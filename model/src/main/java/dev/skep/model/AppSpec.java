@@ -15,9 +15,16 @@ import java.util.Map;
  * @param generation bumped by "restart": instances of an older generation are replaced, rolling
  * @param warm       a release kept running, out of the routers' way, while {@code release} is in probation (0: none):
  *                   its instances are not withdrawn, so traffic can go back to them at once
+ * @param instances  how many web instances (the field's name from before process types, so an old spec reads as is)
+ * @param formation  how many instances of each other process type, where the owner scaled it; a type not named
+ *                   runs {@link #DEFAULT_COUNT} (Heroku's default formation: one of each)
  */
 public record AppSpec(AppId id, int release, int candidate, int instances, boolean running,
-                      Map<String, String> env, List<String> domains, long generation, Instant updated, int warm) {
+                      Map<String, String> env, List<String> domains, long generation, Instant updated, int warm,
+                      Map<String, Integer> formation) {
+
+    /** Instances of a process type other than web that nobody scaled. */
+    public static final int DEFAULT_COUNT = 1;
 
     public AppSpec {
         if (instances < 0) {
@@ -25,10 +32,44 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
         }
         env = Map.copyOf(env);
         domains = List.copyOf(domains);
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        if (formation != null) {
+            formation.forEach((type, n) -> {
+                if (n == null || n < 0) {
+                    throw new IllegalArgumentException(type + " instances must be >= 0, found " + n);
+                }
+                if (!ProcessTypes.isWeb(type)) {
+                    counts.put(type, n);
+                }
+            });
+        }
+        formation = java.util.Collections.unmodifiableMap(counts);
+    }
+
+    public AppSpec(AppId id, int release, int candidate, int instances, boolean running,
+                   Map<String, String> env, List<String> domains, long generation, Instant updated, int warm) {
+        this(id, release, candidate, instances, running, env, domains, generation, updated, warm, Map.of());
     }
 
     public static AppSpec create(AppId id, Instant now) {
         return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now, 0);
+    }
+
+    /** How many instances of {@code type} the owner wants (while the app runs). */
+    public int count(String type) {
+        return ProcessTypes.isWeb(type) ? instances : formation.getOrDefault(type, DEFAULT_COUNT);
+    }
+
+    /** Sets the counts of the types named (web included), keeping the others. */
+    public AppSpec withCounts(Map<String, Integer> counts, Instant now) {
+        int web = counts.getOrDefault(ProcessTypes.WEB, instances);
+        Map<String, Integer> merged = new java.util.TreeMap<>(formation);
+        counts.forEach((type, n) -> {
+            if (!ProcessTypes.isWeb(type)) {
+                merged.put(type, n);
+            }
+        });
+        return new AppSpec(id, release, candidate, web, running, env, domains, generation, now, warm, merged);
     }
 
     /** The release the scheduler should run now: the candidate while one rolls out. */
@@ -37,37 +78,37 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     }
 
     public AppSpec withCandidate(int n, Instant now) {
-        return new AppSpec(id, release, n, instances, running, env, domains, generation, now, warm);
+        return new AppSpec(id, release, n, instances, running, env, domains, generation, now, warm, formation);
     }
 
     /** The candidate made it: it is the release now (no release is kept warm). */
     public AppSpec withRelease(int n, Instant now) {
-        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now, 0);
+        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now, 0, formation);
     }
 
     /** Keeps release {@code n}'s instances running beside the release in probation; 0 lets them go. */
     public AppSpec withWarm(int n, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, n);
+        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, n, formation);
     }
 
     public AppSpec withRunning(boolean run, Instant now) {
-        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now, warm, formation);
     }
 
     public AppSpec withInstances(int n, Instant now) {
-        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now, warm, formation);
     }
 
     public AppSpec withEnv(Map<String, String> newEnv, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now, warm, formation);
     }
 
     public AppSpec withDomains(List<String> newDomains, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now, warm, formation);
     }
 
     /** Asks for a rolling restart of every instance. */
     public AppSpec restarted(Instant now) {
-        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now, warm);
+        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now, warm, formation);
     }
 }

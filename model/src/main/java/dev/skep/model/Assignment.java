@@ -14,4 +14,14 @@ public record Assignment(String instance, String agent, Release release, long ge
     public AppId app() {
         return release.app();
     }
+
+    /** The process type it runs, which its id carries ("web" for ids made before process types). */
+    public String type() {
+        return ProcessTypes.orWeb(InstanceIds.type(instance));
+    }
+
+    /** The argv this instance runs: its type's command in the release. */
+    public java.util.List<String> command() {
+        return release.commandOf(type());
+    }
 }

@@ -1,30 +1,67 @@
 package dev.skep.model;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One immutable, numbered release of an app: a built slug plus the config it runs with
  * (Heroku's model, so a rollback restores both). {@code env} holds secrets: never put a
  * Release in an API answer, event or log; use its safe fields.
  *
- * @param sha256  sha256 of the uploaded tarball (haibu's "hash")
- * @param slug    content id of the built slug (sha256 of its tar), where agents fetch it
- * @param command argv to start one instance, relative to the app dir, e.g. [node, server.js]
+ * @param sha256    sha256 of the uploaded tarball (haibu's "hash")
+ * @param slug      content id of the built slug (sha256 of its tar), where agents fetch it
+ * @param command   argv to start one web instance, relative to the app dir, e.g. [node, server.js]; empty for an
+ *                  app without web (a worker-only Procfile)
+ * @param processes argv per process type other than web (Procfile order), e.g. worker: [node, worker.js]; empty for
+ *                  releases made before process types
+ * @param releasePhase argv of the Procfile's {@code release:} command, run once before the release starts; empty: none
  */
 public record Release(AppId app, int number, String sha256, String slug, List<String> command,
-                      Map<String, String> env, Instant created, String createdBy, String note) {
+                      Map<String, String> env, Instant created, String createdBy, String note,
+                      Map<String, List<String>> processes, List<String> releasePhase) {
 
     public Release {
         if (number < 1) {
             throw new IllegalArgumentException("release number must be >= 1, found " + number);
         }
-        command = List.copyOf(command);
+        command = command == null ? List.of() : List.copyOf(command);
         env = Map.copyOf(env);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        if (processes != null) {
+            processes.forEach((type, argv) -> copy.put(type, List.copyOf(argv)));
+        }
+        processes = java.util.Collections.unmodifiableMap(copy);
+        releasePhase = releasePhase == null ? List.of() : List.copyOf(releasePhase);
+    }
+
+    /** A release with a web process only (as every release was before process types). */
+    public Release(AppId app, int number, String sha256, String slug, List<String> command,
+                   Map<String, String> env, Instant created, String createdBy, String note) {
+        this(app, number, sha256, slug, command, env, created, createdBy, note, Map.of(), List.of());
     }
 
     public Release withEnv(int newNumber, Map<String, String> newEnv, Instant when, String by, String why) {
-        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why);
+        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why, processes, releasePhase);
+    }
+
+    /** The types this release runs, web first when it has one, then the Procfile's order. */
+    public Set<String> types() {
+        Set<String> types = new java.util.LinkedHashSet<>();
+        if (!command.isEmpty()) {
+            types.add(ProcessTypes.WEB);
+        }
+        types.addAll(processes.keySet());
+        return types;
+    }
+
+    /** The argv of one process type; empty when this release has no such type. */
+    public List<String> commandOf(String type) {
+        if (ProcessTypes.isWeb(type)) {
+            return command;
+        }
+        return processes.getOrDefault(type, List.of());
     }
 }

@@ -19,10 +19,11 @@ import java.util.stream.Collectors;
 /**
  * Desired vs actual, as a pure function (Nomad's habit: the scheduler is logic over a snapshot).
  *
- * <p>Per app: the wanted assignments are {@code instances} of the wanted release and restart
- * generation. Missing ones are added on the least loaded live agents. Extra current ones are
+ * <p>Per app and process type of the wanted release: the wanted assignments are the type's count
+ * ({@link AppSpec#count}) of the wanted release and restart generation, numbered from 1 per type ("worker.2"),
+ * a replacement taking the lowest free number. Missing ones are added on the least loaded live agents. Extra current ones are
  * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
- * once enough current ones are READY, so a deploy or restart is rolling and a release that never
+ * once enough current ones of every type are READY, so a deploy or restart is rolling and a release that never
  * gets ready leaves the old one serving; those of a release kept warm during a probation stay until it ends.
  * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
@@ -60,33 +61,54 @@ public final class Planner {
                 }
             }
             Release wanted = view.wantedReleases().get(spec.id());
-            int desired = spec.running() && wanted != null ? spec.instances() : 0;
-            List<Assignment> current = new ArrayList<>();
+            Map<String, List<Assignment>> currentByType = new java.util.LinkedHashMap<>();
+            if (wanted != null) {
+                wanted.types().forEach(t -> currentByType.put(t, new ArrayList<>()));
+            }
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
-                        && a.release().equals(wanted) && a.generation() == spec.generation();
-                (isCurrent ? current : old).add(a);
-            }
-            if (current.size() > desired) {
-                current.sort(Comparator.comparing((Assignment a) -> isReady(view, a))
-                        .thenComparing(Assignment::created, Comparator.reverseOrder()));
-                List<Assignment> extra = current.subList(0, current.size() - desired);
-                remove.addAll(extra);
-                current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
-            }
-            for (int i = current.size(); i < desired; i++) {
-                String agent = leastLoaded(load, live);
-                if (agent == null) {
-                    break; // no agent alive: nothing to place on, try again when one joins
+                        && a.release().equals(wanted) && a.generation() == spec.generation()
+                        && currentByType.containsKey(a.type());
+                if (isCurrent) {
+                    currentByType.get(a.type()).add(a);
+                } else {
+                    old.add(a);
                 }
-                load.merge(agent, 1, Integer::sum);
-                add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number()), agent, wanted,
-                        spec.generation(), now));
             }
-            long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
-            if (desired == 0 || readyCurrent >= desired) {
-                old.stream().filter(a -> desired == 0 || !keptWarm(spec, a)).forEach(remove::add);
+            boolean allReady = true;
+            for (Map.Entry<String, List<Assignment>> entry : currentByType.entrySet()) {
+                String type = entry.getKey();
+                int desired = spec.running() ? spec.count(type) : 0;
+                List<Assignment> current = entry.getValue();
+                if (current.size() > desired) {
+                    current.sort(Comparator.comparing((Assignment a) -> isReady(view, a))
+                            .thenComparing(Assignment::created, Comparator.reverseOrder()));
+                    remove.addAll(current.subList(0, current.size() - desired));
+                    current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
+                }
+                Set<Integer> taken = current.stream().map(a -> InstanceIds.ordinal(a.instance()))
+                        .collect(Collectors.toSet());
+                int ordinal = 0;
+                for (int i = current.size(); i < desired; i++) {
+                    String agent = leastLoaded(load, live);
+                    if (agent == null) {
+                        break; // no agent alive: nothing to place on, try again when one joins
+                    }
+                    do {
+                        ordinal++;
+                    } while (taken.contains(ordinal));
+                    load.merge(agent, 1, Integer::sum);
+                    add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number(), type, ordinal), agent,
+                            wanted, spec.generation(), now));
+                }
+                long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
+                allReady &= readyCurrent >= desired;
+            }
+            boolean stopped = !spec.running() || wanted == null
+                    || currentByType.keySet().stream().allMatch(t -> spec.count(t) == 0);
+            if (stopped || allReady) {
+                old.stream().filter(a -> stopped || !keptWarm(spec, a)).forEach(remove::add);
             }
         }
         return new Plan(add, remove);

@@ -149,4 +149,64 @@ class PlannerTest {
             assertThat(a.release()).isEqualTo(release(1));
         });
     }
+
+    static Release withWorker(int n, boolean web) {
+        return new Release(SHOP, n, "sha", "alice.shop.sha", web ? List.of("node", "server.js") : List.of(), Map.of(),
+                NOW, "alice", "", Map.of("worker", List.of("node", "worker.js")), List.of());
+    }
+
+    @Test
+    void runsOneOfEachProcessTypeByDefaultNamedByTypeAndNumber() {
+        Plan plan = plan(spec(1, 2), withWorker(1, true));
+        assertThat(plan.add()).extracting(a -> dev.skep.model.InstanceIds.process(a.instance()))
+                .containsExactlyInAnyOrder("web.1", "web.2", "worker.1");
+        assertThat(plan.add()).filteredOn(a -> a.type().equals("worker")).singleElement()
+                .extracting(Assignment::command).isEqualTo(List.of("node", "worker.js"));
+    }
+
+    @Test
+    void scalesEachTypeOnItsOwn() {
+        AppSpec spec = spec(1, 1).withCounts(Map.of("web", 2, "worker", 0), NOW);
+        assertThat(spec.count("worker")).isZero();
+        assertThat(plan(spec, withWorker(1, true)).add()).extracting(Assignment::type).containsExactly("web", "web");
+
+        Plan three = plan(spec(1, 1).withCounts(Map.of("worker", 3), NOW), withWorker(1, true));
+        assertThat(three.add()).extracting(Assignment::type).containsExactlyInAnyOrder("web", "worker", "worker",
+                "worker");
+        three.add().forEach(a -> run(a, InstanceState.READY));
+        Plan down = plan(spec(1, 1).withCounts(Map.of("worker", 1), NOW), withWorker(1, true));
+        assertThat(down.remove()).hasSize(2).allMatch(a -> a.type().equals("worker"));
+        assertThat(down.add()).isEmpty();
+    }
+
+    @Test
+    void aReplacementTakesTheLowestFreeNumber() {
+        Plan plan = plan(spec(1, 0).withCounts(Map.of("worker", 2), NOW), withWorker(1, true));
+        plan.add().forEach(a -> run(a, InstanceState.READY));
+        Assignment first = plan.add().stream().filter(a -> a.instance().contains(".worker.1.")).findFirst().orElseThrow();
+        assignments.remove(first);
+        instances.remove(first.instance());
+        assertThat(plan(spec(1, 0).withCounts(Map.of("worker", 2), NOW), withWorker(1, true)).add())
+                .singleElement().extracting(a -> dev.skep.model.InstanceIds.process(a.instance())).isEqualTo("worker.1");
+    }
+
+    @Test
+    void aWorkerOnlyReleaseRunsNoWebAndRetiresTheOldOnesOnceItsWorkersAreReady() {
+        Assignment oldWeb = plan(spec(1, 1), release(1)).add().get(0);
+        run(oldWeb, InstanceState.READY);
+        Plan plan = plan(spec(2, 1), withWorker(2, false));
+        assertThat(plan.add()).singleElement().extracting(Assignment::type).isEqualTo("worker");
+        assertThat(plan.remove()).isEmpty();
+        run(plan.add().get(0), InstanceState.READY);
+        assertThat(plan(spec(2, 1), withWorker(2, false)).remove()).containsExactly(oldWeb);
+    }
+
+    @Test
+    void anOldSpecWithInstancesReadsAsThatManyWeb() {
+        AppSpec old = new AppSpec(SHOP, 1, 0, 3, true, Map.of(), List.of(), 0, NOW, 0, null);
+        assertThat(old.count("web")).isEqualTo(3);
+        assertThat(old.count("worker")).isEqualTo(1);
+        assertThat(dev.skep.model.InstanceIds.type("alice.shop.3.a1b2c3")).isEqualTo("web");
+        assertThat(dev.skep.model.InstanceIds.process("alice.shop.3.worker.2.a1b2c3")).isEqualTo("worker.2");
+    }
 }
