@@ -39,6 +39,8 @@ public final class Deployer {
     private final Clock clock;
     private final int releasesKept;
     private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** The deploy output's stage for the release phase's lines. */
+    public static final String RELEASE_PHASE = "release";
 
     /** @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy) */
     public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
@@ -84,8 +86,7 @@ public final class Deployer {
         // only now does the app exist: a refused upload leaves nothing behind
         AppSpec spec = state.createApp(app);
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
-                spec.env(), clock.instant(), by, "deploy"));
-        listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
+                spec.env(), clock.instant(), by, "deploy", slug.processes().others(), slug.processes().release()));
         List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());
         log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
@@ -97,6 +98,8 @@ public final class Deployer {
      * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */
     public List<InstanceStatus> activate(AppId app, Release release, DeployListener listener) {
+        releasePhase(app, release, listener);
+        listener.stage("starting", "release " + release.number() + ": " + describe(release));
         List<InstanceStatus> ready = rollout.activate(app, release.number(),
                 (serving, probation) -> listener.serving(release, serving, probation));
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
@@ -107,6 +110,71 @@ public final class Deployer {
             return null;
         }));
         return ready;
+    }
+
+    /**
+     * Runs the release's release phase, if it has one, before any instance of it starts: on every activation (a
+     * deploy, a config change, a rollback), as Heroku does on every new release; never on scale or restart, which
+     * start instances of the release already live. Its output is the deploy's. If it fails the release is marked
+     * failed and never started: the serving release is untouched.
+     */
+    private void releasePhase(AppId app, Release release, DeployListener listener) {
+        if (release.releasePhase().isEmpty()) {
+            return;
+        }
+        String command = String.join(" ", release.releasePhase());
+        listener.stage(RELEASE_PHASE, "release " + release.number() + ": running release phase: " + command);
+        log.info("event=release-phase.started app={} release={} command=\"{}\"", app, release.number(), command);
+        List<String> lastLines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Instant started = clock.instant();
+        try {
+            builder.runReleasePhase(release, line -> {
+                synchronized (lastLines) {
+                    lastLines.add(line);
+                    if (lastLines.size() > 20) {
+                        lastLines.remove(0);
+                    }
+                }
+                listener.stage(RELEASE_PHASE, line);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw releasePhaseFailed(app, release, new dev.skep.model.SkepException(
+                    dev.skep.model.SkepException.Kind.FAILED, "the release phase was interrupted", null), lastLines);
+        } catch (RuntimeException e) {
+            throw releasePhaseFailed(app, release, e, lastLines);
+        }
+        log.info("event=release-phase.succeeded app={} release={} took_ms={}", app, release.number(),
+                Duration.between(started, clock.instant()).toMillis());
+        listener.stage(RELEASE_PHASE, "release phase done");
+    }
+
+    private RuntimeException releasePhaseFailed(AppId app, Release release, RuntimeException e, List<String> lines) {
+        int serving = state.app(app).map(AppSpec::release).orElse(0);
+        List<String> last = List.copyOf(lines);
+        log.warn("event=release.failed app={} release={} phase=release reason=\"{}\" kept={}", app, release.number(),
+                e.getMessage(), serving);
+        rollout.failures().record(app, release.number(),
+                new ReleaseFailures.Failure("release phase failed: " + e.getMessage(), last, clock.instant().toString()));
+        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release.number(), null, null,
+                "release phase failed: " + e.getMessage(), Map.of("previous", String.valueOf(serving),
+                "phase", "release")));
+        if (e instanceof dev.skep.model.SkepException se) {
+            String kept = serving > 0 ? "release " + serving + " keeps serving" : "nothing was running before";
+            return new dev.skep.model.SkepException(se.kind(), "release " + release.number() + " of " + app + ": "
+                    + se.getMessage(), kept + "; " + se.detail(), se);
+        }
+        return e;
+    }
+
+    /** "web: node server.js; worker: node worker.js". */
+    private static String describe(Release release) {
+        StringBuilder out = new StringBuilder();
+        for (String type : release.types()) {
+            out.append(out.isEmpty() ? "" : "; ").append(type).append(": ")
+                    .append(String.join(" ", release.commandOf(type)));
+        }
+        return out.toString();
     }
 
     /** Which of the app's releases failed, and why. */

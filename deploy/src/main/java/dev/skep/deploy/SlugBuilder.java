@@ -4,6 +4,7 @@ import dev.skep.deploy.build.BuildResult;
 import dev.skep.deploy.build.BuildUser;
 import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.NodeBuilder;
+import dev.skep.deploy.build.ReleasePhase;
 import dev.skep.deploy.build.StartCommand;
 import dev.skep.deploy.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
@@ -14,6 +15,7 @@ import dev.skep.deploy.release.SlugIds;
 import dev.skep.deploy.unpack.SafeUnpacker;
 import dev.skep.deploy.unpack.Unpacked;
 import dev.skep.model.AppId;
+import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class SlugBuilder {
     private final Path cacheDir;
     private final NodeBuilder npm;
     private final Function<AppId, BuildUser> buildUsers;
+    private final ReleasePhase releasePhase;
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm) {
         this(dataDir, limits, npm, app -> null);
@@ -57,6 +61,12 @@ public final class SlugBuilder {
 
     /** @param buildUsers who each app's build runs as (null for an app: skep's own user) */
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers) {
+        this(dataDir, limits, npm, buildUsers, new ReleasePhase());
+    }
+
+    public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers,
+                       ReleasePhase releasePhase) {
+        this.releasePhase = releasePhase;
         this.buildUsers = buildUsers;
         this.tmpDir = dataDir.resolve("tmp");
         this.cacheDir = dataDir.resolve("build-cache");
@@ -68,6 +78,18 @@ public final class SlugBuilder {
     /** Where the slugs are; the same store this builder publishes to. */
     public LocalSlugStore store() {
         return store;
+    }
+
+    /**
+     * Runs the release's release phase in its slug, as the app's build user, streaming its output; throws when it
+     * fails or outlasts its limit. Nothing to do for a release without one.
+     */
+    public void runReleasePhase(Release release, Consumer<String> outputLine) throws InterruptedException {
+        if (release.releasePhase().isEmpty()) {
+            return;
+        }
+        Path appDir = store.checkout(release.slug());
+        releasePhase.run(release, appDir, buildUsers.apply(release.app()), outputLine);
     }
 
     /** Deletes the app's build cache (when the app is deleted). */
@@ -92,7 +114,7 @@ public final class SlugBuilder {
 
     private BuiltSlug alreadyBuilt(AppId app, Upload received, String slug, DeployListener listener) {
         Path appDir = store.checkout(slug);
-        List<String> command = StartCommand.detect(appDir);
+        StartCommand.Processes command = StartCommand.processes(appDir);
         BuildResult build = new BuildResult(BuildResult.NONE, Duration.ZERO, "slug already built from this upload");
         log.info("event=deploy.built app={} slug={} how=existing", app, slug);
         listener.stage(DeployListener.BUILT, "slug " + slug + " already built from this upload; reusing it");
@@ -114,12 +136,12 @@ public final class SlugBuilder {
             BuildResult build = npm.build(unpacked.appRoot(), request,
                     line -> listener.stage(DeployListener.BUILD, line));
             // after the build: a start file the build writes (dist/server.js from tsc) is there now
-            List<String> command = StartCommand.detect(unpacked.appRoot());
+            StartCommand.Processes command = StartCommand.processes(unpacked.appRoot());
             Path appDir = store.publish(unpacked.appRoot(), slug);
-            log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} command=\"{}\"",
-                    app, slug, build.how(), build.took().toMillis(), String.join(" ", command));
-            listener.stage(DeployListener.BUILT, "slug " + slug + " built (" + build.detail() + "), starts with: "
-                    + String.join(" ", command));
+            log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} processes=\"{}\"",
+                    app, slug, build.how(), build.took().toMillis(), command.describe());
+            listener.stage(DeployListener.BUILT, "slug " + slug + " built (" + build.detail() + "), runs "
+                    + command.describe());
             return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);
         } catch (IOException e) {
             throw new SkepException(Kind.FAILED, "could not publish slug " + slug + " (" + e.getMessage() + ")",

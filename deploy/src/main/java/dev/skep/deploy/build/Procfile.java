@@ -1,26 +1,34 @@
 package dev.skep.deploy.build;
 
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the {@code web:} line of a Heroku-style Procfile; other process types are not run here. */
+/**
+ * Reads a Heroku-style Procfile: one {@code type: command} line per process type, blank lines and {@code #}
+ * comments allowed. Anything else (a line without a colon, a type name skep cannot run, a type named twice, an
+ * empty command) fails the deploy naming the line, rather than quietly not running what the owner wrote.
+ */
 final class Procfile {
 
     private static final long MAX_BYTES = 64 * 1024;
-    private static final Pattern LINE = Pattern.compile("^([A-Za-z0-9_-]+)\\s*:\\s*(.*)$");
+    private static final Pattern LINE = Pattern.compile("^([^:\\s]*)\\s*:\\s*(.*)$");
 
     private Procfile() {
     }
 
-    /** The web command, or empty if there is no Procfile or it has no web line. */
-    static Optional<String> webCommand(Path appRoot) {
+    /** The Procfile's commands by type, in its order; empty if there is no Procfile. */
+    static Optional<Map<String, String>> read(Path appRoot) {
         Path file = appRoot.resolve("Procfile");
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
@@ -36,17 +44,46 @@ final class Procfile {
             throw new SkepException(Kind.UNPROCESSABLE, "could not read Procfile (" + e.getMessage() + ")",
                     "save the Procfile as UTF-8 text", e);
         }
-        for (String line : text.split("\r?\n")) {
-            Matcher m = LINE.matcher(line.strip());
-            if (m.matches() && m.group(1).equals("web")) {
-                String command = m.group(2).strip();
-                if (command.isEmpty()) {
-                    throw new SkepException(Kind.UNPROCESSABLE, "Procfile has an empty web: command",
-                            "write the command after web:, e.g. web: node server.js");
-                }
-                return Optional.of(command);
+        return Optional.of(parse(text));
+    }
+
+    /** Parses Procfile text; throws UNPROCESSABLE naming the first bad line. */
+    static Map<String, String> parse(String text) {
+        Map<String, String> types = new LinkedHashMap<>();
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String where = "Procfile line " + (i + 1) + " '" + shorten(line) + "'";
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                throw bad(where + " is not 'type: command'");
+            }
+            String type = m.group(1);
+            String command = m.group(2).strip();
+            if (!ProcessTypes.isValidName(type)) {
+                throw bad(where + " names the process type '" + type + "': a type is lower-case letters, digits, "
+                        + "'_' and '-', starting with a letter, at most 30");
+            }
+            if (command.isEmpty()) {
+                throw bad(where + " has no command after '" + type + ":'");
+            }
+            if (types.putIfAbsent(type, command) != null) {
+                throw bad(where + " names '" + type + "' a second time");
             }
         }
-        return Optional.empty();
+        return Collections.unmodifiableMap(types);
+    }
+
+    private static String shorten(String line) {
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+
+    private static SkepException bad(String message) {
+        return new SkepException(Kind.UNPROCESSABLE, message,
+                "write one process per line as 'type: command', e.g. 'web: node server.js', 'worker: node worker.js', "
+                        + "'release: node migrate.js'");
     }
 }

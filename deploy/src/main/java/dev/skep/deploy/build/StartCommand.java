@@ -4,8 +4,12 @@ import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.skep.model.ProcessTypes;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -39,11 +43,65 @@ public final class StartCommand {
     private StartCommand() {
     }
 
-    public static List<String> detect(Path appRoot) {
-        Optional<String> web = Procfile.webCommand(appRoot);
-        if (web.isPresent()) {
-            return command(appRoot, web.get(), "Procfile web:");
+    /**
+     * What a release runs. A Procfile that names any process type other than {@code release} is the whole
+     * formation: without a {@code web:} line the app has no web process (a worker-only app). Without a Procfile,
+     * or with one naming only {@code release}, web comes from package.json or the default files.
+     *
+     * @param web     argv of the web process, empty for none
+     * @param others  argv per other process type, in the Procfile's order
+     * @param release argv of the release phase, empty for none
+     */
+    public record Processes(List<String> web, Map<String, List<String>> others, List<String> release) {
+
+        /** One line for the deploy output: "web: node server.js; worker: node worker.js; release: ...". */
+        public String describe() {
+            StringBuilder out = new StringBuilder();
+            if (!web.isEmpty()) {
+                out.append("web: ").append(String.join(" ", web));
+            }
+            others.forEach((type, argv) -> out.append(out.isEmpty() ? "" : "; ").append(type).append(": ")
+                    .append(String.join(" ", argv)));
+            if (!release.isEmpty()) {
+                out.append(out.isEmpty() ? "" : "; ").append("release: ").append(String.join(" ", release));
+            }
+            return out.toString();
         }
+    }
+
+    public static Processes processes(Path appRoot) {
+        Map<String, String> procfile = Procfile.read(appRoot).orElse(Map.of());
+        Map<String, List<String>> others = new LinkedHashMap<>();
+        List<String> release = List.of();
+        for (Map.Entry<String, String> e : procfile.entrySet()) {
+            List<String> argv = command(appRoot, e.getValue(), "Procfile " + e.getKey() + ":");
+            if (e.getKey().equals(ProcessTypes.RELEASE)) {
+                release = argv;
+            } else if (!e.getKey().equals(ProcessTypes.WEB)) {
+                others.put(e.getKey(), argv);
+            }
+        }
+        List<String> web;
+        if (procfile.containsKey(ProcessTypes.WEB)) {
+            web = command(appRoot, procfile.get(ProcessTypes.WEB), "Procfile web:");
+        } else if (others.isEmpty()) {
+            web = detectWithoutProcfile(appRoot);
+        } else {
+            web = List.of();
+        }
+        return new Processes(web, Collections.unmodifiableMap(others), release);
+    }
+
+    /** The web command; throws when the app has none (a worker-only Procfile: see {@link #processes}). */
+    public static List<String> detect(Path appRoot) {
+        Processes processes = processes(appRoot);
+        if (processes.web().isEmpty()) {
+            throw unprocessable("no web process: the Procfile names " + processes.others().keySet() + " but no web:");
+        }
+        return processes.web();
+    }
+
+    private static List<String> detectWithoutProcfile(Path appRoot) {
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
         Optional<String> start = pkg.flatMap(PackageJson::startScript);
         if (start.isPresent()) {
@@ -64,7 +122,7 @@ public final class StartCommand {
         if (main.isPresent()) {
             throw unprocessable("package.json main '" + main.get() + "' is not in the upload nor made by its build");
         }
-        throw unprocessable("no start command: no Procfile web:, scripts.start, main, server.js, app.js or index.js");
+        throw unprocessable("no start command: no Procfile, scripts.start, main, server.js, app.js or index.js");
     }
 
     /** npm reads scripts.start as a command; haibu read a bare file name as a script for node. */

@@ -94,7 +94,8 @@ public final class Rollout {
         int warm = window.isZero() ? 0 : previous;
         AppSpec wanted = state.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
                 .withRunning(true, clock.instant()).withWarm(warm, clock.instant()));
-        int needed = Math.max(1, wanted.instances());
+        int needed = Math.max(1, state.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
+                .orElse(wanted.instances())); // every process type's instances: a worker that never runs fails it
         Instant deadline = clock.instant().plus(timeout);
         Changes changes = new Changes();
         try (AutoCloseable subscription = state.onChange(changes::changed)) {

@@ -24,6 +24,7 @@ class StartCommandTest {
     void procfileWebComesFirst() throws IOException {
         write("Procfile", "web: node web.js --mode=procfile\nworker: node worker.js\n");
         write("web.js", "");
+        write("worker.js", "");
         write("package.json", "{\"main\":\"server.js\",\"scripts\":{\"start\":\"node server.js\"}}");
         write("server.js", "");
 
@@ -36,11 +37,59 @@ class StartCommandTest {
     }
 
     @Test
-    void aProcfileWithoutWebFallsThrough() throws IOException {
+    void aProcfileWithoutWebIsAWorkerOnlyApp() throws IOException {
         write("Procfile", "worker: node worker.js\n");
+        write("worker.js", "");
         write("server.js", "");
 
-        assertThat(StartCommand.detect(app)).containsExactly("node", "server.js");
+        StartCommand.Processes p = StartCommand.processes(app);
+        assertThat(p.web()).isEmpty();
+        assertThat(p.others()).containsExactly(java.util.Map.entry("worker", List.of("node", "worker.js")));
+        assertThat(p.release()).isEmpty();
+    }
+
+    @Test
+    void aProcfileWithOnlyAReleaseLineKeepsTheDetectedWeb() throws IOException {
+        write("Procfile", "release: node migrate.js\n");
+        write("migrate.js", "");
+        write("server.js", "");
+
+        StartCommand.Processes p = StartCommand.processes(app);
+        assertThat(p.web()).containsExactly("node", "server.js");
+        assertThat(p.release()).containsExactly("node", "migrate.js");
+    }
+
+    @Test
+    void everyProcfileTypeIsReadInOrder() throws IOException {
+        write("Procfile", "# formation\nweb: node web.js\n\nworker: node worker.js\nclock: node clock.js --tick 1\n"
+                + "release: ./migrate.sh && echo done\n");
+        for (String f : List.of("web.js", "worker.js", "clock.js")) {
+            write(f, "");
+        }
+        StartCommand.Processes p = StartCommand.processes(app);
+        assertThat(p.web()).containsExactly("node", "web.js");
+        assertThat(p.others().keySet()).containsExactly("worker", "clock");
+        assertThat(p.others().get("clock")).containsExactly("node", "clock.js", "--tick", "1");
+        assertThat(p.release()).containsExactly("/bin/sh", "-c", "./migrate.sh && echo done");
+        assertThat(p.describe()).isEqualTo("web: node web.js; worker: node worker.js; clock: node clock.js --tick 1; "
+                + "release: /bin/sh -c ./migrate.sh && echo done");
+    }
+
+    @Test
+    void aBadProcfileLineFailsNamingTheLine() throws IOException {
+        write("web.js", "");
+        write("Procfile", "web: node web.js\nthis is not a process\n");
+        unprocessable(() -> StartCommand.processes(app), "Procfile line 2 'this is not a process' is not 'type: command'");
+        write("Procfile", "web: node web.js\nWorker.A: node web.js\n");
+        unprocessable(() -> StartCommand.processes(app), "Procfile line 2 'Worker.A: node web.js' names the process "
+                + "type 'Worker.A'");
+        write("Procfile", "web: node web.js\nworker:\n");
+        unprocessable(() -> StartCommand.processes(app), "Procfile line 2 'worker:' has no command");
+        write("Procfile", "web: node web.js\nweb: node other.js\n");
+        unprocessable(() -> StartCommand.processes(app), "Procfile line 2 'web: node other.js' names 'web' a second time");
+        write("Procfile", "web: node web.js\nworker: node gone.js\n");
+        unprocessable(() -> StartCommand.processes(app), "Procfile worker: 'node gone.js' runs gone.js, which is not in "
+                + "the upload");
     }
 
     @Test

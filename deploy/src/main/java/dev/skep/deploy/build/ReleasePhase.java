@@ -1,0 +1,121 @@
+package dev.skep.deploy.build;
+
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs a release's Procfile {@code release:} command once, in its built slug, before any instance of it starts
+ * (Heroku's release phase: migrations, cache warm-ups). It sees the release's config vars and what an instance
+ * sees of skep (SKEP_APP, SKEP_RELEASE, NODE_ENV), runs as the app's uid like the build, and is killed with all
+ * it started when it outlasts its limit. A non-zero exit or the limit fails the release, with its last lines.
+ */
+public final class ReleasePhase {
+
+    /** How long a release phase may run, as a build may. */
+    public static final Duration DEFAULT_LIMIT = Duration.ofMinutes(10);
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
+
+    private final Duration limit;
+    private final String searchPath;
+
+    /** @param searchPath the PATH node is found on (the builds' own) */
+    public ReleasePhase(Duration limit, String searchPath) {
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("limit must be > 0, found " + limit);
+        }
+        this.limit = limit;
+        this.searchPath = searchPath;
+    }
+
+    public ReleasePhase() {
+        this(DEFAULT_LIMIT, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    }
+
+    /** Runs it; returns normally on exit 0, throws UNPROCESSABLE (TIMEOUT past the limit) with its last lines. */
+    public void run(Release release, Path appDir, BuildUser user, Consumer<String> outputLine)
+            throws InterruptedException {
+        Map<String, String> env = environment(release, appDir);
+        List<String> argv = new ArrayList<>(release.releasePhase());
+        argv.set(0, argv.get(0).equals("node") || argv.get(0).equals("nodejs") ? StepRunner.find("node", env.get("PATH"))
+                : StepRunner.find(argv.get(0), env.get("PATH")));
+        ProcessBuilder builder = new ProcessBuilder(user == null ? argv : user.wrap(argv))
+                .directory(appDir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        String what = "release phase '" + String.join(" ", release.releasePhase()) + "'";
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new SkepException(Kind.UNPROCESSABLE, "could not start the " + what + " (" + e.getMessage() + ")",
+                    "check the Procfile's release: line names a program in the app or on the server's PATH", e);
+        }
+        OutputTail tail = new OutputTail(StepRunner.TAIL_LINES);
+        Thread reader = Thread.ofVirtual().name("release-phase-" + process.pid()).start(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    tail.add(line);
+                    outputLine.accept(line);
+                }
+            } catch (IOException | RuntimeException e) {
+                // closed after it ended (a grandchild kept the pipe), or the listener failed: its tail is kept
+            }
+        });
+        boolean finished;
+        try {
+            finished = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            if (process.isAlive()) {
+                ProcessTree.kill(process.toHandle());
+            }
+        }
+        if (!reader.join(OUTPUT_DRAIN)) {
+            try {
+                process.getInputStream().close();
+            } catch (IOException e) {
+                // nothing more to read either way
+            }
+            reader.join(OUTPUT_DRAIN);
+        }
+        String fix = "release " + release.number() + " is marked failed and the running release keeps serving; fix "
+                + "the Procfile's release: command (run it locally with the app's config) and deploy again";
+        if (!finished) {
+            throw new SkepException(Kind.TIMEOUT, "the " + what + " did not finish within " + limit.toSeconds()
+                    + " s and was killed", fix + "\n" + tail.text());
+        }
+        if (process.exitValue() != 0) {
+            throw new SkepException(Kind.UNPROCESSABLE, "the " + what + " failed (exit " + process.exitValue() + ")",
+                    fix + "\n" + tail.text());
+        }
+    }
+
+    /** The release's config vars and skep's per-release variables. */
+    Map<String, String> environment(Release release, Path appDir) {
+        Map<String, String> env = new TreeMap<>(release.env());
+        env.putIfAbsent("NODE_ENV", "production");
+        env.put("SKEP_APP", release.app().toString());
+        env.put("SKEP_RELEASE", Integer.toString(release.number()));
+        env.put("SKEP_PROCESS", "release");
+        env.put("PATH", appDir.resolve("node_modules/.bin") + File.pathSeparator + searchPath);
+        env.put("HOME", appDir.toString());
+        return env;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.skep.deploy.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skep.model.AppId;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import dev.skep.model.SkepException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The release phase against a real node: its output streamed, its exit judged, a hang killed at the limit. */
+class ReleasePhaseTest {
+
+    @TempDir
+    Path app;
+
+    final List<String> output = Collections.synchronizedList(new ArrayList<>());
+
+    Release release(String... argv) {
+        return new Release(AppId.parse("alice/shop"), 4, "sha", "slug", List.of("node", "server.js"),
+                Map.of("DATABASE_URL", "postgres://db/shop"), Instant.now(), "alice", "deploy", Map.of(),
+                List.of(argv));
+    }
+
+    ReleasePhase phase(Duration limit) {
+        return new ReleasePhase(limit, System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    @Test
+    void runsWithTheReleasesConfigInItsSlugAndStreamsItsOutput() throws Exception {
+        write("migrate.js", "console.log('migrating', process.env.DATABASE_URL, process.env.SKEP_RELEASE, "
+                + "process.env.NODE_ENV, require('fs').existsSync('migrate.js')); console.error('to stderr');");
+        phase(Duration.ofSeconds(30)).run(release("node", "migrate.js"), app, null, output::add);
+        assertThat(output).containsExactly("migrating postgres://db/shop 4 production true", "to stderr");
+    }
+
+    @Test
+    void aNonZeroExitFailsWithItsLastLines() throws IOException {
+        write("migrate.js", "console.log('step 1'); console.error('table users is locked'); process.exit(3);");
+        assertThatThrownBy(() -> phase(Duration.ofSeconds(30)).run(release("node", "migrate.js"), app, null, output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("the release phase 'node migrate.js' failed (exit 3)");
+                    assertThat(e.detail()).contains("keeps serving", "step 1", "table users is locked");
+                });
+        assertThat(output).containsExactly("step 1", "table users is locked");
+    }
+
+    @Test
+    void aHangIsKilledAtTheLimit() throws IOException {
+        write("hang.js", "console.log('waiting forever'); setInterval(() => {}, 1000);");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> phase(Duration.ofSeconds(2)).run(release("node", "hang.js"), app, null, output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
+                    assertThat(e.getMessage()).contains("did not finish within 2 s and was killed");
+                    assertThat(e.detail()).contains("waiting forever");
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(output).containsExactly("waiting forever");
+    }
+
+    private void write(String name, String text) throws IOException {
+        Files.writeString(app.resolve(name), text);
+    }
+}
