@@ -2,7 +2,9 @@ package dev.skep.route;
 
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.RouteSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ public final class RouteTable {
 
     /**
      * The table for the cluster as it is: every app answers at {@code {app}.{user}.{baseDomain}}
-     * and at its own domains, served by its READY instances of the app's release, the others standing by (see
+     * and at its own domains, served by its READY web instances of the app's release, the others standing by (see
      * {@link ServingSplit}); when none of that release is ready, by all READY ones. A host claimed by two apps goes to the first app by
      * name; {@link DomainConflicts} lets the API refuse such a claim before it is stored.
      */
@@ -70,6 +72,7 @@ public final class RouteTable {
         Map<AppId, List<InstanceStatus>> ready = new HashMap<>();
         instances.stream()
                 .filter(InstanceStatus::ready)
+                .filter(i -> ProcessTypes.isWeb(InstanceIds.type(i.instance()))) // workers have no route
                 .sorted(Comparator.comparing(InstanceStatus::instance))
                 .forEach(i -> ready.computeIfAbsent(i.app(), a -> new ArrayList<>()).add(i));
         Map<String, AppRoute> exact = new HashMap<>();

@@ -38,6 +38,17 @@ class RouteTableTest {
     }
 
     @Test
+    void onlyWebInstancesAreBackends() {
+        RouteTable t = RouteTable.build(List.of(app(SHOP, 3)), List.of(
+                instance("alice.shop.3.web.1.a1b2c3", SHOP, 3, 5001, InstanceState.READY),
+                instance("alice.shop.3.worker.1.d4e5f6", SHOP, 3, 5002, InstanceState.READY),
+                instance("alice.shop.3.abcdef", SHOP, 3, 5003, InstanceState.READY)), "localhost");
+        assertThat(t.lookup("shop.alice.localhost").backends()).extracting(Backend::instance)
+                .containsExactly("alice.shop.3.abcdef", "alice.shop.3.web.1.a1b2c3");
+        assertThat(t.lookup("shop.alice.localhost").standby()).isEmpty();
+    }
+
+    @Test
     void hostLookupIgnoresCasePortAndTrailingDot() {
         RouteTable t = RouteTable.build(List.of(app(SHOP, 1)), List.of(), "Example.COM");
         assertThat(t.lookup("SHOP.alice.example.com:8080")).isNotNull();

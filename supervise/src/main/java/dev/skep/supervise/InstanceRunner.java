@@ -50,6 +50,8 @@ final class InstanceRunner {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceRunner.class);
     private static final Duration READY_POLL = Duration.ofMillis(15);
+    /** How long a process type other than web must keep running to be ready (see {@link #awaitRunning}). */
+    static final Duration SETTLE = Duration.ofSeconds(1);
     private static final int DISCOVER_EVERY_POLLS = 10;
     private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(20);
     private static final Duration REMNANT_PAUSE = Duration.ofMillis(250);
@@ -82,6 +84,8 @@ final class InstanceRunner {
 
     private final Assignment assignment;
     private final String id;
+    /** Web takes the route: readiness is its port (and health path); other types are ready by running. */
+    private final boolean web;
     private final RunnerContext ctx;
     private final InstanceRecord previous;
     private final boolean adopt;
@@ -119,6 +123,7 @@ final class InstanceRunner {
     InstanceRunner(Assignment assignment, RunnerContext ctx, InstanceRecord previous, boolean adopt,
                    Consumer<InstanceRunner> onGone) {
         this.assignment = assignment;
+        this.web = dev.skep.model.ProcessTypes.isWeb(assignment.type());
         this.id = assignment.instance();
         this.ctx = ctx;
         this.previous = previous;
@@ -359,6 +364,9 @@ final class InstanceRunner {
      * arrives or the timeout passes.
      */
     private Signal awaitReady() throws InterruptedException {
+        if (!web) {
+            return awaitRunning();
+        }
         Instant deadline = ctx.clock().instant().plus(ctx.config().startTimeout());
         int polls = 0;
         while (true) {
@@ -372,6 +380,25 @@ final class InstanceRunner {
                 return new TimedOut();
             }
             Signal signal = mailbox.poll(READY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            if (signal != null && !stale(signal)) {
+                return signal;
+            }
+        }
+    }
+
+    /**
+     * A process type other than web has no port to check: it is ready once it has kept running for
+     * {@link #SETTLE}, so one that dies as it loads (a syntax error, a missing module) fails its start rather than
+     * counting as ready for a moment.
+     */
+    private Signal awaitRunning() throws InterruptedException {
+        Instant readyAt = current.started().plus(SETTLE);
+        while (true) {
+            long left = Duration.between(ctx.clock().instant(), readyAt).toMillis();
+            if (left <= 0) {
+                return new Ready();
+            }
+            Signal signal = mailbox.poll(left, TimeUnit.MILLISECONDS);
             if (signal != null && !stale(signal)) {
                 return signal;
             }
@@ -406,6 +433,9 @@ final class InstanceRunner {
     }
 
     private HealthCheck healthCheck() {
+        if (!web) {
+            return null; // the app's health check is its web's: other types are judged by running
+        }
         try {
             return ctx.hooks().health().apply(assignment.app());
         } catch (RuntimeException e) {

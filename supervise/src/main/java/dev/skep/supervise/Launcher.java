@@ -100,14 +100,14 @@ public final class Launcher {
             out.addAll(List.of(SETPRIV, "--reuid=" + spec.user().uid(), "--regid=" + spec.user().gid(),
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
         }
-        out.addAll(argv(spec.assignment().release().command(), node));
+        out.addAll(argv(spec.assignment().command(), node));
         return out;
     }
 
     /** The release's argv with a leading {@code node} replaced by the absolute binary. */
     public static List<String> argv(List<String> command, Path node) {
         if (command.isEmpty()) {
-            throw new IllegalArgumentException("release has an empty start command");
+            throw new IllegalArgumentException("the release has no command for this process type");
         }
         List<String> out = new ArrayList<>(command);
         String first = out.get(0);
@@ -129,6 +129,7 @@ public final class Launcher {
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_INSTANCE", assignment.instance());
+        env.put("SKEP_PROCESS", dev.skep.model.InstanceIds.process(assignment.instance())); // Heroku's DYNO: worker.1
         // as npm does for scripts: the app's own bins (e.g. `next start`) come first
         env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());

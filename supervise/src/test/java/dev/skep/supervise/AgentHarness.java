@@ -113,6 +113,16 @@ final class AgentHarness implements AutoCloseable {
         return id;
     }
 
+    /** Assigns instance 1 of process type {@code type} (its command) of a new release; returns its id. */
+    String assignProcess(String appName, String slug, String type, List<String> command) {
+        AppId app = new AppId("alice", appName);
+        Release release = new Release(app, 1, "sha", slug, List.of(), Map.of(), Instant.now(), "alice", "test",
+                Map.of(type, command), List.of());
+        String id = InstanceIds.next(app, 1, type, 1);
+        state.putAssignment(new Assignment(id, AGENT, release, 0, Instant.now()));
+        return id;
+    }
+
     String assign(String appName, String slug, String script) {
         return assign(appName, slug, List.of("node", script), Map.of());
     }

@@ -60,6 +60,33 @@ class AgentTest {
     }
 
     @Test
+    void aWorkerRunsWithoutAPortCheckIsReadyByRunningAndIsRestartedLikeWeb() throws Exception {
+        Agent agent = h.start();
+        String id = h.assignProcess("workers", AgentHarness.fixture("procfile-worker"), "worker",
+                List.of("node", "worker.js"));
+        assertThat(dev.skep.model.InstanceIds.process(id)).isEqualTo("worker.1");
+
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+        assertThat(h.events(EventTypes.INSTANCE_READY, id)).hasSize(1);
+        await().untilAsserted(() -> assertThat(agent.logs().tail(id, 10))
+                .anySatisfy(line -> assertThat(line).endsWith("stdout worker heartbeat 2")));
+
+        ProcessTree.stat(ready.pid()).orElseThrow();
+        new ProcessBuilder("kill", "-9", Long.toString(ready.pid())).start().waitFor();
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.status(id)
+                .map(s -> s.state() == InstanceState.READY && s.pid() != ready.pid() && s.restarts() == 1).orElse(false));
+    }
+
+    @Test
+    void aWorkerThatDiesAsItLoadsFailsItsFirstStart() throws Exception {
+        h.start();
+        String id = h.assignProcess("workers", AgentHarness.fixture("procfile-worker"), "worker",
+                List.of("node", "-e", "process.exit(2)"));
+        InstanceStatus failed = h.awaitState(id, InstanceState.FAILED);
+        assertThat(failed.lastExit()).isEqualTo("code 2");
+    }
+
+    @Test
     void theAppSeesOnlyTheReleaseEnvAndWhatSkepSets() throws Exception {
         h.start();
         String id = h.assign("env", AgentHarness.testApp("env-dump"), List.of("node", "server.js"),
@@ -74,7 +101,7 @@ class AgentTest {
         assertThat(env).isEqualTo(Map.of(
                 "GREETING", "hi", "DATABASE_URL", "postgres://x",
                 "PORT", Integer.toString(ready.port()), "NODE_ENV", "production",
-                "SKEP_APP", "alice/env", "SKEP_RELEASE", "1", "SKEP_INSTANCE", id,
+                "SKEP_APP", "alice/env", "SKEP_RELEASE", "1", "SKEP_INSTANCE", id, "SKEP_PROCESS", "web.1",
                 "PATH", appDir.resolve("node_modules/.bin") + ":" + AgentHarness.NODE.getParent()
                         + ":/usr/local/bin:/usr/bin:/bin",
                 "HOME", appDir.toString()));
