@@ -6,6 +6,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
 import dev.skep.model.EnvNames;
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import java.time.Clock;
@@ -56,11 +57,34 @@ public final class AppCommands {
     }
 
     public AppSpec scale(AppId app, int instances) {
-        if (instances < 0 || instances > maxInstances) {
-            throw SkepException.badRequest("instances must be 0.." + maxInstances + ", found " + instances, null);
+        return scale(app, Map.of(ProcessTypes.WEB, instances));
+    }
+
+    /**
+     * Sets the instance count of each process type named (others keep theirs). A type must be one the app's
+     * release runs (before its first release: any well-formed name), so a typo does not pass silently.
+     */
+    public AppSpec scale(AppId app, Map<String, Integer> counts) {
+        if (counts.isEmpty()) {
+            throw SkepException.badRequest("no process type to scale", "name one, e.g. {\"web\": 2, \"worker\": 1}");
         }
-        require(app);
-        return state.updateApp(app, s -> s.withInstances(instances, clock.instant()));
+        AppSpec spec = require(app);
+        java.util.Set<String> types = spec.release() == 0 ? null
+                : state.release(app, spec.release()).map(Release::types).orElse(null);
+        counts.forEach((type, n) -> {
+            if (!ProcessTypes.isValidName(type)) {
+                throw SkepException.badRequest("'" + type + "' is not a process type name",
+                        "process types are the names in the Procfile, e.g. web or worker");
+            }
+            if (n == null || n < 0 || n > maxInstances) {
+                throw SkepException.badRequest(type + " instances must be 0.." + maxInstances + ", found " + n, null);
+            }
+            if (types != null && !types.contains(type)) {
+                throw new SkepException(SkepException.Kind.UNPROCESSABLE, "release " + spec.release() + " of " + app
+                        + " has no process type '" + type + "'", "its types are " + String.join(", ", types));
+            }
+        });
+        return state.updateApp(app, s -> s.withCounts(counts, clock.instant()));
     }
 
     public void delete(AppId app) {

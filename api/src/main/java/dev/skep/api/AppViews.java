@@ -5,6 +5,8 @@ import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.InstanceView;
@@ -51,21 +53,35 @@ public final class AppViews {
         Map<Integer, String> failed = failures.apply(app.id());
         List<ReleaseView> releases = state.releases(app.id()).stream()
                 .map(r -> release(r, app.release(), failed.get(r.number()))).toList();
-        return view(app, instances, instances.stream().map(this::instance).toList(), releases);
+        Release current = state.releases(app.id()).stream().filter(r -> r.number() == app.release()).findFirst()
+                .orElse(null);
+        return view(app, current, instances, instances.stream().map(this::instance).toList(), releases);
     }
 
     public List<AppView> list() {
         List<InstanceStatus> all = state.instances();
         return state.apps().stream().map(app -> {
             List<InstanceStatus> mine = all.stream().filter(i -> i.app().equals(app.id())).toList();
-            return view(app, mine, mine.stream().map(this::instance).toList(), List.of());
+            Release current = app.release() == 0 ? null : state.release(app.id(), app.release()).orElse(null);
+            return view(app, current, mine, mine.stream().map(this::instance).toList(), List.of());
         }).toList();
     }
 
-    private AppView view(AppSpec app, List<InstanceStatus> instances, List<InstanceView> instanceViews,
-                         List<ReleaseView> releases) {
-        return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), app.instances(),
-                app.running(), stateOf(app, instances), app.domains(), url(app.id()), app.updated(), instanceViews, releases);
+    private AppView view(AppSpec app, Release current, List<InstanceStatus> instances,
+                         List<InstanceView> instanceViews, List<ReleaseView> releases) {
+        Map<String, Integer> formation = formation(app, current);
+        int wanted = formation.values().stream().mapToInt(Integer::intValue).sum();
+        return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), wanted,
+                app.running(), stateOf(app, wanted, instances), app.domains(), url(app.id()), app.updated(),
+                instanceViews, releases, formation);
+    }
+
+    /** How many of each process type the app wants: its release's types (before one: web), web first. */
+    public static Map<String, Integer> formation(AppSpec app, Release current) {
+        Map<String, Integer> formation = new java.util.LinkedHashMap<>();
+        java.util.Set<String> types = current == null ? java.util.Set.of(ProcessTypes.WEB) : current.types();
+        types.forEach(type -> formation.put(type, app.count(type)));
+        return formation;
     }
 
     public List<InstanceStatus> instancesOf(AppSpec app) {
@@ -76,7 +92,8 @@ public final class AppViews {
     public InstanceView instance(InstanceStatus i) {
         Usage u = usage.apply(i.instance());
         return new InstanceView(i.instance(), i.release(), i.host(), i.port(), i.pid(), i.state().label(), i.since(),
-                i.restarts(), i.lastExit(), u == null ? null : u.memoryBytes(), u == null ? null : u.cpuPercent());
+                i.restarts(), i.lastExit(), u == null ? null : u.memoryBytes(), u == null ? null : u.cpuPercent(),
+                InstanceIds.process(i.instance()));
     }
 
     /** @param failed why it failed, or null */
@@ -85,7 +102,7 @@ public final class AppViews {
                 r.number() == current, failed);
     }
 
-    static String stateOf(AppSpec app, List<InstanceStatus> instances) {
+    static String stateOf(AppSpec app, int wanted, List<InstanceStatus> instances) {
         if (app.release() == 0) {
             return "new";
         }
@@ -94,7 +111,7 @@ public final class AppViews {
         }
         List<InstanceStatus> current = instances.stream().filter(i -> i.release() == app.release()).toList();
         long ready = current.stream().filter(InstanceStatus::ready).count();
-        if (ready >= app.instances()) {
+        if (ready >= wanted) {
             return "running";
         }
         if (current.stream().anyMatch(i -> i.state() == InstanceState.CRASH_LOOP)) {

@@ -35,6 +35,7 @@ final class DeployPrinter {
     private long lastDraw;
     private boolean uploadDone;
     private boolean building;
+    private boolean releasing;
 
     DeployPrinter(PrintWriter out, boolean interactive, Clock clock) {
         this.out = out;
@@ -80,6 +81,15 @@ final class DeployPrinter {
                 if (!building) {
                     building = true;
                     out.println(STAGE + "building");
+                }
+                if (step.message() != null) {
+                    out.println(INDENT + step.message());
+                }
+            }
+            case "release" -> { // the Procfile's release: command, its output as it comes
+                if (!releasing) {
+                    releasing = true;
+                    out.println(STAGE + "release phase");
                 }
                 if (step.message() != null) {
                     out.println(INDENT + step.message());

@@ -55,6 +55,9 @@ final class PsCommand implements Callable<Integer> {
         if (view.url() != null) {
             out.println("url: " + view.url());
         }
+        if (view.formation() != null && !view.formation().isEmpty()) {
+            out.println("formation: " + Views.formation(view.formation()));
+        }
         out.println();
         if (Views.instances(view).isEmpty()) {
             out.println(view.running() ? "no instances yet" : "no instances: stopped (`skep start " + view.app() + "`)");

@@ -52,9 +52,18 @@ final class Views {
     /** After a change: the summary, and how to watch it settle when it has not yet. */
     static void printChanged(PrintWriter out, AppView app) {
         out.println(summary(app));
+        if (app.formation() != null && app.formation().size() > 1) {
+            out.println("formation: " + formation(app.formation()));
+        }
         if (app.running() && readyOfRelease(app) < app.instancesWanted()) {
             out.println("watch it settle with `skep ps " + app.app() + "`");
         }
+    }
+
+    /** "web=2 worker=1", in the API's order (web first). */
+    static String formation(java.util.Map<String, Integer> formation) {
+        return formation.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(" "));
     }
 
     /** ps for apps: one row each. */
@@ -80,10 +89,10 @@ final class Views {
 
     /** ps for one app's instances: one row each. */
     static void printInstances(PrintWriter out, List<InstanceView> instances, Instant now) {
-        Table table = new Table("INSTANCE", "RELEASE", "STATE", "HOST:PORT", "PID", "UPTIME", "RESTARTS", "MEMORY",
-                "CPU", "LAST EXIT");
+        Table table = new Table("PROCESS", "INSTANCE", "RELEASE", "STATE", "HOST:PORT", "PID", "UPTIME", "RESTARTS",
+                "MEMORY", "CPU", "LAST EXIT");
         for (InstanceView i : instances) {
-            table.row(i.instance(), Format.release(i.release()), i.state(),
+            table.row(i.process() == null ? "web" : i.process(), i.instance(), Format.release(i.release()), i.state(),
                     i.port() > 0 ? i.host() + ":" + i.port() : i.host(), i.pid() > 0 ? i.pid() : null,
                     Format.uptime(i.since(), now), i.restarts(),
                     i.memoryBytes() == null ? null : Format.bytes(i.memoryBytes()),

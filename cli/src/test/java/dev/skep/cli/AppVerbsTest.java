@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,28 @@ class AppVerbsTest {
         assertThat(result.exit()).isZero();
         assertThat(fake.last().bodyText()).isEqualTo("{\"instances\":3}");
         assertThat(result.out()).startsWith("alice/shop: starting, 1/3 instances ready");
+    }
+
+    @Test
+    void scalesProcessTypesWithAFormation() {
+        fake.on("PATCH", "/v1/apps/alice/shop", 200, Fixtures.shop("starting", true, 3));
+
+        CliRun.Result result = run("scale", "alice/shop", "web=2", "worker=0");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last().bodyText()).isEqualTo("{\"formation\":{\"web\":2,\"worker\":0}}");
+    }
+
+    @Test
+    void refusesAScaleThatIsNotTypeEqualsN() {
+        for (List<String> bad : List.of(List.of("web=-1"), List.of("Web.1=2"), List.of("worker"), List.of("web=1", "web=2"),
+                List.of("2", "worker=1"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("scale", "alice/shop"));
+            args.addAll(bad);
+            CliRun.Result result = run(args.toArray(String[]::new));
+            assertThat(result.exit()).as(bad.toString()).isEqualTo(2);
+        }
+        assertThat(fake.requests()).isEmpty();
     }
 
     @Test

@@ -124,8 +124,8 @@ class DeployCommandTest {
                         -----> released v4 of alice/shop in 4.2 s (build 1.5 s)
                                http://shop.alice.localhost:8080
 
-                        INSTANCE             RELEASE  STATE  HOST:PORT        PID   UPTIME  RESTARTS  MEMORY   CPU   LAST EXIT
-                        alice.shop.3.ab12cd  v4       ready  127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
+                        PROCESS  INSTANCE             RELEASE  STATE  HOST:PORT        PID   UPTIME  RESTARTS  MEMORY   CPU   LAST EXIT
+                        web      alice.shop.3.ab12cd  v4       ready  127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
                         """);
     }
 

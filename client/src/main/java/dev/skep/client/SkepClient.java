@@ -193,6 +193,16 @@ public final class SkepClient implements AutoCloseable {
         return call("PATCH", appPath(app), Map.of("instances", instances), appView());
     }
 
+    /** Sets the instance counts of the process types named, e.g. {web: 2, worker: 0}; others keep theirs. */
+    public AppView scale(AppId app, Map<String, Integer> formation) {
+        formation.forEach((type, n) -> {
+            if (n == null || n < 0) {
+                throw new IllegalArgumentException(type + " instances must be >= 0, found " + n);
+            }
+        });
+        return call("PATCH", appPath(app), Map.of("formation", formation), appView());
+    }
+
     /**
      * Sets how long the app's new releases are watched, serving with the old one kept warm, before they count as
      * released (whole seconds; 0 turns it off).

@@ -23,9 +23,12 @@ import java.util.Map;
 /** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
-    /** PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds. */
+    /**
+     * PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds; {@code instances} is the web count,
+     * {@code formation} counts per process type ({@code {"web": 2, "worker": 0}}).
+     */
     public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
-                           Boolean httpsOnly, Long probation) {
+                           Boolean httpsOnly, Long probation, Map<String, Integer> formation) {
     }
 
     /** POST .../rollback. */
@@ -100,8 +103,10 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
         boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null);
         boolean window = probation != null && patch.probation() != null;
-        if (patch.instances() == null && (patch.health() == null || health == null) && !route && !window) {
-            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"health\": {...}}, "
+        boolean scale = patch.instances() != null || patch.formation() != null;
+        if (!scale && (patch.health() == null || health == null) && !route && !window) {
+            throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"formation\": "
+                    + "{\"web\": N, \"worker\": N}}, {\"health\": {...}}, "
                     + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true} or {\"probation\": SECONDS}");
         }
         if (window) {
@@ -120,10 +125,19 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
             health.apply(app, patch.health());
             Audit.action(ctx, "app.health", app, Map.of());
         }
-        if (patch.instances() != null) {
-            Audit.action(ctx, "app.scale", app, Map.of("instances", patch.instances()));
+        if (!scale) {
+            ctx.json(views.full(commands.require(app)));
+            return;
         }
-        ctx.json(views.full(patch.instances() == null ? commands.require(app) : commands.scale(app, patch.instances())));
+        Map<String, Integer> counts = new java.util.TreeMap<>(patch.formation() == null ? Map.of() : patch.formation());
+        if (patch.instances() != null) {
+            Integer web = counts.putIfAbsent(dev.skep.model.ProcessTypes.WEB, patch.instances());
+            if (web != null && !web.equals(patch.instances())) {
+                throw SkepException.badRequest("instances and formation.web differ", "send one of them");
+            }
+        }
+        Audit.action(ctx, "app.scale", app, Map.copyOf(counts));
+        ctx.json(views.full(commands.scale(app, counts)));
     }
 
     private void rollback(Context ctx) {

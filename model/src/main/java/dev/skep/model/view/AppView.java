@@ -2,12 +2,21 @@ package dev.skep.model.view;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An app as the API shows it. {@code state}: "running" (all wanted instances ready), "starting",
- * "degraded", "crash-loop", "stopped", "new" (never deployed).
+ * "degraded", "crash-loop", "stopped", "new" (never deployed). {@code instancesWanted} counts every process
+ * type; {@code formation} says how many of each the app wants (web first, then the Procfile's order).
  */
 public record AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
                       String state, List<String> domains, String url, Instant updated,
-                      List<InstanceView> instances, List<ReleaseView> releases) {
+                      List<InstanceView> instances, List<ReleaseView> releases, Map<String, Integer> formation) {
+
+    public AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
+                   String state, List<String> domains, String url, Instant updated,
+                   List<InstanceView> instances, List<ReleaseView> releases) {
+        this(app, user, name, release, instancesWanted, running, state, domains, url, updated, instances, releases,
+                null);
+    }
 }
