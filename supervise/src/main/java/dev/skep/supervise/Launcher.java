@@ -107,7 +107,7 @@ public final class Launcher {
     /** The release's argv with a leading {@code node} replaced by the absolute binary. */
     public static List<String> argv(List<String> command, Path node) {
         if (command.isEmpty()) {
-            throw new IllegalArgumentException("the release has no command for this process type");
+            throw new IllegalArgumentException("the release has an empty start command for this process type");
         }
         List<String> out = new ArrayList<>(command);
         String first = out.get(0);
