@@ -50,6 +50,21 @@ class DeployPrinterTest {
     }
 
     @Test
+    void showsTheReleasePhaseOutputUnderOneHeading() {
+        DeployPrinter printer = new DeployPrinter(new PrintWriter(text), false, clock);
+
+        printer.uploaded(100, 100);
+        printer.progress(new DeployProgress("release", "release 4: running release phase: node migrate.js", null,
+                null, null));
+        printer.progress(new DeployProgress("release", "migrated 3 tables", null, null, null));
+        printer.progress(new DeployProgress("starting", "release 4: web: node server.js", null, null, null));
+
+        assertThat(text.toString().lines()).containsExactly("uploaded 100 B in 0 ms", "-----> release phase",
+                "       release 4: running release phase: node migrate.js", "       migrated 3 tables",
+                "-----> starting: release 4: web: node server.js");
+    }
+
+    @Test
     void saysWhenTheReleaseServesAndIsInProbation() {
         DeployPrinter printer = new DeployPrinter(new PrintWriter(text), false, clock);
 

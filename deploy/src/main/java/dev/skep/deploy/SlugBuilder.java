@@ -54,6 +54,7 @@ public final class SlugBuilder {
     private final NodeBuilder npm;
     private final Function<AppId, BuildUser> buildUsers;
     private final ReleasePhase releasePhase;
+    private volatile dev.skep.model.SlugStore releaseSlugs;
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm) {
         this(dataDir, limits, npm, app -> null);
@@ -88,8 +89,40 @@ public final class SlugBuilder {
         if (release.releasePhase().isEmpty()) {
             return;
         }
-        Path appDir = store.checkout(release.slug());
-        releasePhase.run(release, appDir, buildUsers.apply(release.app()), outputLine);
+        Path appDir;
+        try {
+            // a config change or rollback may reach another controller than the one that built the slug
+            appDir = releaseSlugs == null ? store.checkout(release.slug()) : releaseSlugs.checkout(release.slug());
+        } catch (java.io.IOException e) {
+            throw new SkepException(Kind.UNAVAILABLE, "could not get slug " + release.slug() + " for the release phase ("
+                    + e.getMessage() + ")", "check that the controller that built it is up, or deploy again");
+        }
+        BuildUser user = buildUsers.apply(release.app());
+        if (user != null) {
+            ownOnce(appDir, user);
+        }
+        releasePhase.run(release, appDir, user, outputLine);
+    }
+
+    /** A slug fetched from another controller arrives as skep's: give it to the app's uid, as its build was. */
+    private static void ownOnce(Path appDir, BuildUser user) {
+        try {
+            int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (owner != user.uid()) {
+                user.own(appDir);
+            }
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not give the slug to the app's user (" + e.getMessage() + ")",
+                    "check the server's data directory", e);
+        }
+    }
+
+    /**
+     * Where the release phase finds slugs this controller did not build (another controller's), fetched on demand;
+     * without one only this controller's own.
+     */
+    public void fetchSlugsFrom(dev.skep.model.SlugStore slugs) {
+        this.releaseSlugs = slugs;
     }
 
     /** Deletes the app's build cache (when the app is deleted). */

@@ -15,6 +15,7 @@ import dev.skep.api.v1.SlugRoutes;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NodeBuilder;
+import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleaseFailures;
@@ -89,6 +90,8 @@ final class ControllerRole {
         BuildUsers buildUsers = new BuildUsers();
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+        builder.fetchSlugsFrom(new RemoteSlugStore(builder.store(), s.controllers()::urls,
+                s.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000)));
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
         return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
     }
