@@ -67,6 +67,8 @@ class LifecycleEndToEndTest {
             assertThat(now.get("port").asInt()).isEqualTo(port);
             assertThat(now.get("restarts").asInt()).isEqualTo(1);
             assertThat(now.get("lastExit").asText()).isEqualTo("code 7");
+            // the new pid shows from its start; only once ready does it listen (on a busy host, a while later)
+            assertThat(now.get("state").asText()).isEqualTo("ready");
             assertThat(Http.plain("http://127.0.0.1:" + port + "/").status()).isEqualTo(200);
         });
     }
@@ -110,7 +112,7 @@ class LifecycleEndToEndTest {
         JsonNode i = deploy("alice/talky", "hello").get("instances").get(0);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 Http.get(server.api("/v1/apps/alice/talky/logs?tail=10"), token).body())
-                .matches("(?s).*\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z alice\\.talky\\.1\\.[0-9a-f]{6} stdout listening on \\d+\\n.*"));
+                .matches("(?s).*\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z alice\\.talky\\.1\\.web\\.1\\.[0-9a-f]{6} stdout listening on \\d+\\n.*"));
 
         List<String> followed = new CopyOnWriteArrayList<>();
         HttpURLConnection follow = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.apiPort
