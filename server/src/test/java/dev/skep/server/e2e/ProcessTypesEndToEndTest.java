@@ -106,6 +106,17 @@ class ProcessTypesEndToEndTest {
         assertThat(countOf(server.output(), "event=release-phase.started app=pt/shop")).isEqualTo(2);
         assertThat(server.output()).contains("event=release-phase.succeeded app=pt/shop release=2");
         await().atMost(Duration.ofSeconds(30)).until(() -> processes("pt/shop").equals(List.of("web.1 ready")));
+
+        // so does a rollback (release 1 runs again), and restart does not
+        Http.Answer rollback = Http.send("POST", server.api("/v1/apps/pt/shop/rollback"), token, "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+        assertThat(server.output()).contains("event=release-phase.started app=pt/shop release=1 ");
+        assertThat(countOf(server.output(), "event=release-phase.started app=pt/shop")).isEqualTo(3);
+        Http.Answer restart = Http.send("POST", server.api("/v1/apps/pt/shop/restart"), token, null, null);
+        assertThat(restart.status()).as(restart.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> processes("pt/shop").equals(List.of("web.1 ready")));
+        assertThat(countOf(server.output(), "event=release-phase.started app=pt/shop")).isEqualTo(3);
     }
 
     @Test
