@@ -8,6 +8,7 @@ import dev.skep.model.view.DeployResult;
 import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
+import dev.skep.model.view.ReleaseView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -287,8 +288,22 @@ public final class SkepClient implements AutoCloseable {
      */
     public Stream<String> logs(AppId app, Integer tail, boolean follow) {
         String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
-        String what = "reading the logs of " + app;
-        Http1Request request = Http1Request.of("GET", appPath(app) + "/logs" + query, headers("Accept", "text/plain"),
+        return textLines(appPath(app) + "/logs" + query, "reading the logs of " + app, follow);
+    }
+
+    /** A deploy's whole output (install, build, release phase, rollout): release N's, or the newest deploy's. */
+    public Stream<String> buildLog(AppId app, Integer release) {
+        return textLines(appPath(app) + "/build-log" + (release == null ? "" : "?release=" + release),
+                "reading the build log of " + app, false);
+    }
+
+    /** The app's releases, newest first, with status and build facts. */
+    public List<ReleaseView> releases(AppId app) {
+        return call("GET", appPath(app) + "/releases", null, Json.listOf(ReleaseView.class));
+    }
+
+    private Stream<String> textLines(String path, String what, boolean follow) {
+        Http1Request request = Http1Request.of("GET", path, headers("Accept", "text/plain"),
                 null, follow ? null : CALL_TIMEOUT);
         Http1Response response = send(request, what);
         if (response.status() >= 400) {

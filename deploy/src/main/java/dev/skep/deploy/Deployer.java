@@ -1,5 +1,6 @@
 package dev.skep.deploy;
 
+import dev.skep.deploy.release.BuildLogs;
 import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.AppId;
@@ -38,11 +39,13 @@ public final class Deployer {
     private final EventSink events;
     private final Clock clock;
     private final int releasesKept;
+    private final BuildLogs buildLogs;
     private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy) */
     public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
-                    int releasesKept) {
+                    int releasesKept, BuildLogs buildLogs) {
+        this.buildLogs = buildLogs;
         this.state = state;
         this.builder = builder;
         this.rollout = rollout;
@@ -65,7 +68,19 @@ public final class Deployer {
         }
     }
 
-    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener) {
+    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener client) {
+        try (BuildLogs.Recording recording = buildLogs.start(app)) {
+            try {
+                return deployLocked(app, upload, by, recording.tee(client), recording);
+            } catch (RuntimeException e) {
+                recording.write("error", e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener,
+                                 BuildLogs.Recording recording) {
         Instant start = clock.instant();
         Optional<AppSpec> existing = state.app(app);
         int previous = existing.map(AppSpec::release).orElse(0);
@@ -85,9 +100,11 @@ public final class Deployer {
         AppSpec spec = state.createApp(app);
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
                 spec.env(), clock.instant(), by, "deploy"));
+        recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
         listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
         List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());
+        recording.write("released", "release " + release.number() + " released in " + took.toMillis() + " ms");
         log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
         return new Outcome(release, slug, ready, took);
     }
@@ -107,6 +124,11 @@ public final class Deployer {
             return null;
         }));
         return ready;
+    }
+
+    /** Each deploy's output, kept per release. */
+    public BuildLogs buildLogs() {
+        return buildLogs;
     }
 
     /** Which of the app's releases failed, and why. */
@@ -132,6 +154,7 @@ public final class Deployer {
             try {
                 builder.store().prune(app, Set.of());
                 builder.forget(app);
+                buildLogs.delete(app);
             } catch (java.io.IOException e) {
                 log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
             }
@@ -145,7 +168,12 @@ public final class Deployer {
                 state.deleteRelease(app, old.number());
             }
             Set<String> live = new HashSet<>();
-            state.releases(app).forEach(r -> live.add(r.slug()));
+            Set<Integer> kept = new HashSet<>();
+            state.releases(app).forEach(r -> {
+                live.add(r.slug());
+                kept.add(r.number());
+            });
+            buildLogs.prune(app, kept);
             builder.store().prune(app, live);
         } catch (RuntimeException | java.io.IOException e) {
             log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());

@@ -15,6 +15,7 @@ import dev.skep.api.v1.SlugRoutes;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NodeBuilder;
+import dev.skep.deploy.release.BuildLogs;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleaseFailures;
@@ -89,7 +90,8 @@ final class ControllerRole {
         BuildUsers buildUsers = new BuildUsers();
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
-        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
+        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
+                new BuildLogs(data.resolve("build-logs"), clock));
         return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
     }
 
@@ -149,14 +151,14 @@ final class ControllerRole {
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
         AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
-                monitor == null ? instance -> null : monitor::usage, app -> deployer.failures(app).entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().reason())));
+                monitor == null ? instance -> null : monitor::usage, new DeployHistory(deployer));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
+                new dev.skep.api.v1.ReleaseRoutes(commands, views, deployer.buildLogs()),
                 new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,
                         probation),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
