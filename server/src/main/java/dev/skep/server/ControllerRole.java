@@ -31,8 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
