@@ -1,6 +1,7 @@
 package dev.skep.deploy;
 
 import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.AppId;
@@ -40,12 +41,17 @@ public final class Deployer {
     private final Clock clock;
     private final int releasesKept;
     private final BuildLogs buildLogs;
+    private final CrashLoopWatch crashLoops;
     private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    /** @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy) */
+    /**
+     * @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy)
+     * @param crashLoops   told of every release that goes live; start it with {@link #rollBack} as its action
+     */
     public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
-                    int releasesKept, BuildLogs buildLogs) {
+                    int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops) {
         this.buildLogs = buildLogs;
+        this.crashLoops = crashLoops;
         this.state = state;
         this.builder = builder;
         this.rollout = rollout;
@@ -114,8 +120,10 @@ public final class Deployer {
      * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */
     public List<InstanceStatus> activate(AppId app, Release release, DeployListener listener) {
+        int previous = state.app(app).map(AppSpec::release).orElse(0);
         List<InstanceStatus> ready = rollout.activate(app, release.number(),
                 (serving, probation) -> listener.serving(release, serving, probation));
+        crashLoops.watch(app, release.number(), previous);
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
                 "release " + release.number() + " is live (" + release.note() + ")", Map.of()));
         // old releases and slugs go after the answer: the caller does not wait for housekeeping
@@ -124,6 +132,40 @@ public final class Deployer {
             return null;
         }));
         return ready;
+    }
+
+    /**
+     * Puts release {@code good} back in place of {@code bad}, which crash-looped soon after it went live: {@code bad}
+     * is marked failed with why and its last lines, the switch is evented (and alerted on), and nothing is done
+     * when the app changed meanwhile. {@code good} is not watched in turn: there is nothing sound to go back to.
+     */
+    public void rollBack(AppId app, int bad, int good, String why, String instance) {
+        exclusively(app, () -> {
+            if (state.app(app).map(AppSpec::release).orElse(0) != bad) {
+                return null;
+            }
+            Optional<Release> target = state.release(app, good).filter(r -> !failures(app).containsKey(good));
+            if (target.isEmpty()) {
+                log.warn("event=release.rollback-impossible app={} release={} previous={} why=\"{}\"", app, bad, good, why);
+                return null;
+            }
+            rollout.failures().record(app, bad, new ReleaseFailures.Failure("crash-looped after going live: " + why,
+                    rollout.lastLines(app, instance), clock.instant().toString()));
+            log.warn("event=release.rolling-back app={} release={} to={} why=\"{}\"", app, bad, good, why);
+            try {
+                rollout.activate(app, good, Rollout.Progress.none());
+            } catch (RuntimeException e) {
+                log.error("event=release.rollback-failed app={} release={} to={} error=\"{}\"", app, bad, good,
+                        e.getMessage());
+                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, good, null, null,
+                        "rolling back to release " + good + " failed too: " + e.getMessage(), Map.of()));
+                return null;
+            }
+            events.emit(new Event(clock.instant(), EventTypes.RELEASE_ROLLED_BACK, app, bad, instance, null,
+                    "release " + bad + " crash-looped, release " + good + " is live again: " + why,
+                    Map.of("to", String.valueOf(good))));
+            return null;
+        });
     }
 
     /** Each deploy's output, kept per release. */

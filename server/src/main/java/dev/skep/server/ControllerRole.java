@@ -16,6 +16,7 @@ import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleaseFailures;
@@ -70,7 +71,7 @@ final class ControllerRole {
         RolloutRecovery.recover(s.state(), events, clock);
         AppLogs appLogs = new AppLogs();
         ZkAppDocuments documents = new ZkAppDocuments(s.connection().client());
-        ProbationSettings probation = new ProbationSettings(documents, config.probation());
+        ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(s.connection().client(), config.agentId());
@@ -88,8 +89,10 @@ final class ControllerRole {
         BuildUsers buildUsers = new BuildUsers();
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+        CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback());
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
-                new BuildLogs(data.resolve("build-logs"), clock));
+                new BuildLogs(data.resolve("build-logs"), clock), crashLoops);
+        life.add("crash-loop watch", crashLoops.start(deployer::rollBack));
         return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
     }
 
