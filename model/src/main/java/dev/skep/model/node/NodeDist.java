@@ -32,7 +32,7 @@ public final class NodeDist {
     private static final Duration PACK_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern JSON_STRING = Pattern.compile("\"([^\"\\\\]*)\"");
 
-    private final Path npm;
+    private final java.util.function.Supplier<Path> npm;
     private final String pkg;
     private final Clock clock;
     private volatile Listing listing;
@@ -40,8 +40,8 @@ public final class NodeDist {
     private record Listing(List<NodeVersion> versions, Instant at) {
     }
 
-    /** @param npm the npm to ask, absolute */
-    public NodeDist(Path npm, String pkg, Clock clock) {
+    /** @param npm the npm to ask, absolute (found when first needed) */
+    public NodeDist(java.util.function.Supplier<Path> npm, String pkg, Clock clock) {
         this.npm = npm;
         this.pkg = pkg;
         this.clock = clock;
@@ -49,7 +49,7 @@ public final class NodeDist {
 
     /** npm from that PATH, this machine's package. */
     public static NodeDist onPath(String searchPath) {
-        return new NodeDist(Command.find("npm", searchPath), packageFor(System.getProperty("os.name"),
+        return new NodeDist(() -> Command.find("npm", searchPath), packageFor(System.getProperty("os.name"),
                 System.getProperty("os.arch")), Clock.systemUTC());
     }
 
@@ -78,7 +78,7 @@ public final class NodeDist {
         if (l != null && Duration.between(l.at(), clock.instant()).compareTo(LIST_TTL) < 0) {
             return l.versions();
         }
-        String json = Command.run(List.of(npm.toString(), "view", pkg, "versions", "--json"), workDir, VIEW_TIMEOUT);
+        String json = Command.run(List.of(npm.get().toString(), "view", pkg, "versions", "--json"), workDir, VIEW_TIMEOUT);
         List<NodeVersion> versions = new ArrayList<>();
         Matcher m = JSON_STRING.matcher(json);
         while (m.find()) {
@@ -100,14 +100,14 @@ public final class NodeDist {
      */
     public Path download(NodeVersion version, Path workDir) {
         String spec = pkg + "@" + version;
-        String integrity = Command.run(List.of(npm.toString(), "view", spec, "dist.integrity"), workDir, VIEW_TIMEOUT)
+        String integrity = Command.run(List.of(npm.get().toString(), "view", spec, "dist.integrity"), workDir, VIEW_TIMEOUT)
                 .strip();
         if (!integrity.startsWith("sha512-")) {
             throw new SkepException(Kind.UNAVAILABLE, "the registry lists no sha512 integrity for " + spec
                     + " (found \"" + integrity + "\")", "check the server's npm configuration (npm config get registry)");
         }
         // a cache of its own: npm's shared one would keep a second copy of every binary
-        Command.run(List.of(npm.toString(), "pack", spec, "--cache", workDir.resolve("npm-cache").toString(),
+        Command.run(List.of(npm.get().toString(), "pack", spec, "--cache", workDir.resolve("npm-cache").toString(),
                 "--pack-destination", workDir.toString(), "--no-update-notifier"), workDir, PACK_TIMEOUT);
         Path tarball = findTarball(workDir, spec);
         String actual = "sha512-" + sha512(tarball);
