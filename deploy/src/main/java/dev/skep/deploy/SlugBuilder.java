@@ -119,8 +119,8 @@ public final class SlugBuilder {
             // after the build: a start file the build writes (dist/server.js from tsc) is there now
             List<String> command = StartCommand.detect(unpacked.appRoot());
             Path appDir = store.publish(unpacked.appRoot(), slug);
-            log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} command=\"{}\"",
-                    app, slug, build.how(), build.took().toMillis(), String.join(" ", command));
+            log.info("event=deploy.built app={} slug={} node={} how=\"{}\" took_ms={} command=\"{}\"",
+                    app, slug, build.node(), build.how(), build.took().toMillis(), String.join(" ", command));
             listener.stage(DeployListener.BUILT, "slug " + slug + " built (" + build.detail() + "), starts with: "
                     + String.join(" ", command));
             return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);
