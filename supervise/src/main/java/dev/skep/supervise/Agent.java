@@ -118,7 +118,7 @@ public final class Agent implements AutoCloseable {
                     cgroups.describe());
         }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(release -> nodes.binaryFor(release.node()), hooks.environment()), users,
+                new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
@@ -127,6 +127,15 @@ public final class Agent implements AutoCloseable {
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
+    }
+
+    /** The release's node binary; one this host lacks is fetched first (a release built on another host). */
+    private java.nio.file.Path nodeOf(NodeInstalls nodes, dev.skep.model.Release release) {
+        if (!nodes.present(release.node())) {
+            log.info("event=node.fetch agent={} app={} release={} node={}: this host lacks the release's Node",
+                    config.agentId(), release.app(), release.number(), release.node());
+        }
+        return nodes.binaryFor(release.node());
     }
 
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */

@@ -54,6 +54,14 @@ public final class NodeInstalls {
         return version.equals(hostVersion()) ? hostNode : cache.ensure(version);
     }
 
+    /** True when the binary a release names is here without a download. */
+    public boolean present(String releaseNode) {
+        if (releaseNode == null || releaseNode.isBlank()) {
+            return true;
+        }
+        return NodeVersion.parse(releaseNode).map(v -> v.equals(hostVersion()) || cache.has(v)).orElse(false);
+    }
+
     /**
      * The binary a release names ("22.23.5"); the host's for releases made before skep recorded
      * the version (null or blank).
