@@ -33,7 +33,8 @@ public final class NodeCache {
 
     private final Path dir;
     private final NodeDist dist;
-    private final ConcurrentHashMap<NodeVersion, Object> locks = new ConcurrentHashMap<>();
+    /** Per release dir, for the whole JVM: a controller's builds and its agent hold caches of their own on one dir. */
+    private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     public NodeCache(Path dir, NodeDist dist) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -62,7 +63,7 @@ public final class NodeCache {
         if (has(version)) {
             return binary(version);
         }
-        synchronized (locks.computeIfAbsent(version, v -> new Object())) {
+        synchronized (LOCKS.computeIfAbsent(dir.resolve(version.toString()), v -> new Object())) {
             if (has(version)) {
                 return binary(version);
             }
