@@ -76,6 +76,11 @@ class NodeVersionEndToEndTest {
         Run ps = skep("ps", "nv/first");
         assertThat(ps.exit()).as(ps.err()).isZero();
         assertThat(ps.out()).containsPattern("\\*v1 .* " + Pattern.quote(release) + " +deploy");
+        assertThat(Http.get(server.api("/v1/apps/nv/first/releases"), token).json().get(0).get("node").asText())
+                .isEqualTo(release);
+        Run releases = skep("releases", "nv/first");
+        assertThat(releases.exit()).as(releases.err()).isZero();
+        assertThat(releases.out()).containsPattern("v1 +live .* " + Pattern.quote(release) + " ");
 
         assertThat(downloads()).as(server.output()).isEqualTo(1);
         FileTime cachedAt = Files.getLastModifiedTime(cached.getParent().getParent());
