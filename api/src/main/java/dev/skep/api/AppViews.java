@@ -90,7 +90,7 @@ public final class AppViews {
         return new ReleaseView(r.number(), r.sha256(), r.command(), r.created(), r.createdBy(), r.note(),
                 r.number() == app.release(), failed, statusOf(r.number(), app, failed != null),
                 build == null ? null : build.buildMillis(), build == null ? null : build.uploadBytes(),
-                build == null || build.slugBytes() < 0 ? null : build.slugBytes());
+                build == null || build.slugBytes() < 0 ? null : build.slugBytes(), r.node());
     }
 
     /** Heroku's words where they fit: live, failed, superseded; "rolled back" for one a rollback moved away from. */

@@ -64,9 +64,10 @@ final class PsCommand implements Callable<Integer> {
         List<ReleaseView> releases = view.releases() == null ? List.of() : view.releases();
         if (!releases.isEmpty()) {
             out.println();
-            Table table = new Table("RELEASE", "CREATED", "BY", "NOTE", "COMMAND");
+            Table table = new Table("RELEASE", "CREATED", "BY", "NODE", "NOTE", "COMMAND");
             for (ReleaseView r : releases) {
                 table.row((r.current() ? "*" : " ") + "v" + r.number(), r.created(), r.createdBy(),
+                        r.node() == null ? "host" : r.node(),
                         r.failed() == null ? r.note() : "FAILED " + r.failed(),
                         r.command() == null ? null : String.join(" ", r.command()));
             }

@@ -36,10 +36,11 @@ final class ReleasesCommand implements Callable<Integer> {
             return SkepCli.EXIT_OK;
         }
         Instant now = skep.clock().instant();
-        Table table = new Table("RELEASE", "STATUS", "CREATED", "BY", "SIZE", "BUILD", "NOTE");
+        Table table = new Table("RELEASE", "STATUS", "CREATED", "BY", "NODE", "SIZE", "BUILD", "NOTE");
         for (ReleaseView r : releases) {
             table.row("v" + r.number(), r.status(), Format.duration(Duration.between(r.created(), now)) + " ago",
-                    r.createdBy(), r.slugBytes() == null ? null : Format.bytes(r.slugBytes()), build(r),
+                    r.createdBy(), r.node() == null ? "host" : r.node(),
+                    r.slugBytes() == null ? null : Format.bytes(r.slugBytes()), build(r),
                     r.failed() == null ? r.note() : r.note() + ": " + r.failed());
         }
         table.print(out);

@@ -105,13 +105,15 @@ public final class Deployer {
         // only now does the app exist: a refused upload leaves nothing behind
         AppSpec spec = state.createApp(app);
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
-                spec.env(), clock.instant(), by, "deploy"));
+                spec.env(), clock.instant(), by, "deploy", slug.build().node()));
         recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
-        listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command()));
+        listener.stage("starting", "release " + release.number() + ": " + String.join(" ", release.command())
+                + (release.node() == null ? "" : " (Node " + release.node() + ")"));
         List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());
         recording.write("released", "release " + release.number() + " released in " + took.toMillis() + " ms");
-        log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
+        log.info("event=deploy.succeeded app={} release={} node={} took_ms={}", app, release.number(), release.node(),
+                took.toMillis());
         return new Outcome(release, slug, ready, took);
     }
 

@@ -1,5 +1,8 @@
 package dev.skep.supervise;
 
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterState;
@@ -106,12 +109,16 @@ public final class Agent implements AutoCloseable {
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
         Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
+        // a release names the Node it was built with; one this host lacks is fetched (once) at its first start
+        NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
+                NodeDist.onPath(config.node().getParent() + java.io.File.pathSeparator
+                        + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH))));
         if (limits != null) {
             log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
                     cgroups.describe());
         }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(config.node(), hooks.environment()), users,
+                new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
@@ -120,6 +127,15 @@ public final class Agent implements AutoCloseable {
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
+    }
+
+    /** The release's node binary; one this host lacks is fetched first (a release built on another host). */
+    private java.nio.file.Path nodeOf(NodeInstalls nodes, dev.skep.model.Release release) {
+        if (!nodes.present(release.node())) {
+            log.info("event=node.fetch agent={} app={} release={} node={}: this host lacks the release's Node",
+                    config.agentId(), release.app(), release.number(), release.node());
+        }
+        return nodes.binaryFor(release.node());
     }
 
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */

@@ -41,16 +41,26 @@ public final class Launcher {
         }
     }
 
-    private final Path node;
+    private final java.util.function.Function<Release, Path> nodes;
     private final java.util.function.Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
         this(node, instance -> Map.of());
     }
 
-    /** @param extraEnv variables the composition root adds per instance (heartbeat URL and secret) */
+    /** Every release runs with this one node binary. */
     public Launcher(Path node, java.util.function.Function<String, Map<String, String>> extraEnv) {
-        this.node = node;
+        this((java.util.function.Function<Release, Path>) release -> node, extraEnv);
+    }
+
+    /**
+     * @param nodes    the absolute node binary of a release: the Node version it names (fetched into
+     *                 the host's cache if need be), else the host's
+     * @param extraEnv variables the composition root adds per instance (heartbeat URL and secret)
+     */
+    public Launcher(java.util.function.Function<Release, Path> nodes,
+                    java.util.function.Function<String, Map<String, String>> extraEnv) {
+        this.nodes = nodes;
         this.extraEnv = extraEnv;
     }
 
@@ -70,14 +80,15 @@ public final class Launcher {
             Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
             ownTree(spec.appDir(), spec.user());
         }
-        ProcessBuilder builder = new ProcessBuilder(command(spec))
+        Path node = nodes.apply(spec.assignment().release());
+        ProcessBuilder builder = new ProcessBuilder(command(spec, node))
                 .directory(spec.appDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir()));
+        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir(), node));
         return builder.start();
     }
 
@@ -91,6 +102,10 @@ public final class Launcher {
 
     /** The full exec chain: setsid [sh (limits, cgroups)] [setpriv ...] node args. */
     List<String> command(Spec spec) {
+        return command(spec, nodes.apply(spec.assignment().release()));
+    }
+
+    private List<String> command(Spec spec, Path node) {
         List<String> out = new ArrayList<>();
         out.add(SETSID);
         if (spec.limits() != null) {
@@ -121,6 +136,11 @@ public final class Launcher {
 
     /** The whole environment of an instance: the release's env plus what skep sets. */
     public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
+        return environment(assignment, port, appDir, nodes.apply(assignment.release()));
+    }
+
+    /** @param node the release's node binary: its directory comes first on PATH, so scripts' npm/node are it */
+    private Map<String, String> environment(Assignment assignment, int port, Path appDir, Path node) {
         Release release = assignment.release();
         Map<String, String> env = new TreeMap<>(release.env());
         env.putAll(extraEnv.apply(assignment.instance()));

@@ -1,5 +1,6 @@
 package dev.skep.model.view;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,14 +13,26 @@ import java.util.List;
  *                    controller answering did not build it
  * @param uploadBytes the upload's size, null when not known here
  * @param slugBytes   the built slug's size on disk, null when not known (yet)
+ * @param node        the Node version it runs with, e.g. "22.23.5"; null when the release predates the record
  */
 public record ReleaseView(int number, String sha256, List<String> command, Instant created, String createdBy,
                          String note, boolean current, String failed, String status, Long buildMillis,
-                         Long uploadBytes, Long slugBytes) {
+                         Long uploadBytes, Long slugBytes, String node) {
+
+    @JsonCreator
+    public ReleaseView {
+    }
+
+    public ReleaseView(int number, String sha256, List<String> command, Instant created, String createdBy,
+                       String note, boolean current, String failed, String status, Long buildMillis,
+                       Long uploadBytes, Long slugBytes) {
+        this(number, sha256, command, created, createdBy, note, current, failed, status, buildMillis, uploadBytes,
+                slugBytes, null);
+    }
 
     public ReleaseView(int number, String sha256, List<String> command, Instant created, String createdBy,
                        String note, boolean current) {
         this(number, sha256, command, created, createdBy, note, current, null, current ? "live" : null, null, null,
-                null);
+                null, null);
     }
 }
