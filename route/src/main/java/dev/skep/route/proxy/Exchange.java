@@ -184,11 +184,10 @@ final class Exchange {
 
     /** The cookie value to set on this response, or null: the app is not sticky, or the client's cookie holds. */
     private String newStickyKey() {
-        if (route.sticky() == null || backend == null) {
+        if (route.sticky() == null || backend == null || backend.equals(route.sticky().backend(stickyKey))) {
             return null;
         }
-        String key = StickyKeys.key(backend.instance());
-        return key.equals(stickyKey) ? null : key;
+        return StickyKeys.key(backend.instance()); // hashed only when a cookie is set
     }
 
     private void addStickyCookie(HttpResponse r) {

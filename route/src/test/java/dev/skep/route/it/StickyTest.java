@@ -34,6 +34,14 @@ class StickyTest extends RouterFixture {
     private NodeBackend b;
     private NodeBackend c;
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+
+    @Override
+    dev.skep.route.RouterConfig config() {
+        return super.config().withHttps(0);
+    }
+
     @BeforeEach
     void setUp() {
         a = backend("node-a");
@@ -105,6 +113,25 @@ class StickyTest extends RouterFixture {
     }
 
     @Test
+    void aSecondRouterSendsTheCookieToTheSameInstance() {
+        String key = cookieOf(get("chat.test", "/", null));
+        String home = servedBy(get("chat.test", "/", "skep_sticky=" + key));
+        List<Backend> serving = of(a, b, c);
+        try (dev.skep.route.RouterServer other = new dev.skep.route.RouterServer(config()).start()) {
+            other.update(RouteTable.of(Map.of( // built on its own, from the same instances
+                    "chat.test", new AppRoute(CHAT, serving, List.of(), 0, false, true, StickyKeys.of(serving)))));
+            for (int i = 0; i < 6; i++) {
+                try (RawHttp http = new RawHttp(other.port())) {
+                    RawHttp.Response r = http.request("GET / HTTP/1.1\r\nHost: chat.test\r\nCookie: skep_sticky=" + key
+                            + "\r\n\r\n");
+                    assertThat(servedBy(r)).isEqualTo(home);
+                    assertThat(r.header("set-cookie")).isNull();
+                }
+            }
+        }
+    }
+
+    @Test
     void keepAliveRequestsFollowTheCookieToo() {
         String key = StickyKeys.key(b.name);
         try (RawHttp http = new RawHttp(router.port())) {
@@ -151,6 +178,24 @@ class StickyTest extends RouterFixture {
         String now = servedBy(r);
         assertThat(now).isIn("node-a", "node-c");
         assertThat(cookieOf(r)).isEqualTo(StickyKeys.key(now));
+    }
+
+    @Test
+    void overHttpsTheCookieIsSecure() throws Exception {
+        java.nio.file.Path key = dir.resolve("default.key");
+        java.nio.file.Path cert = dir.resolve("default.crt");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "1", "-subj", "/CN=default").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        router.setDefaultCertificate(java.nio.file.Files.readString(cert), java.nio.file.Files.readString(key));
+        try (RawHttp https = new RawHttp(connectTls("chat.test", "http/1.1"))) {
+            RawHttp.Response r = https.get("chat.test", "/");
+            assertThat(r.header("set-cookie")).isEqualTo("skep_sticky=" + StickyKeys.key(servedBy(r))
+                    + "; Path=/; HttpOnly; SameSite=Lax; Secure");
+        }
+        assertThat(get("chat.test", "/", null).header("set-cookie")).doesNotContain("Secure");
     }
 
     @Test

@@ -133,6 +133,13 @@ class StickyEndToEndTest {
             served.add(m.group(1));
         }
         assertThat(ready).containsAll(served);
+
+        cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute("set", "alice/chat", "--sticky=false")).isZero();
+        assertThat(out.toString()).contains("sticky sessions off");
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !rawHead("chat.alice.localhost").toLowerCase().contains("skep_sticky"));
     }
 
     @Test
