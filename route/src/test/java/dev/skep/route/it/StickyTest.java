@@ -180,22 +180,53 @@ class StickyTest extends RouterFixture {
         assertThat(cookieOf(r)).isEqualTo(StickyKeys.key(now));
     }
 
-    @Test
-    void overHttpsTheCookieIsSecure() throws Exception {
+    private void defaultCertificate() throws Exception {
         java.nio.file.Path key = dir.resolve("default.key");
         java.nio.file.Path cert = dir.resolve("default.crt");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
-                "-days", "1", "-subj", "/CN=default").redirectErrorStream(true).start();
+                "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost")
+                .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         router.setDefaultCertificate(java.nio.file.Files.readString(cert), java.nio.file.Files.readString(key));
+    }
+
+    @Test
+    void overHttpsTheCookieIsSecure() throws Exception {
+        defaultCertificate();
         try (RawHttp https = new RawHttp(connectTls("chat.test", "http/1.1"))) {
             RawHttp.Response r = https.get("chat.test", "/");
             assertThat(r.header("set-cookie")).isEqualTo("skep_sticky=" + StickyKeys.key(servedBy(r))
                     + "; Path=/; HttpOnly; SameSite=Lax; Secure");
         }
         assertThat(get("chat.test", "/", null).header("set-cookie")).doesNotContain("Secure");
+    }
+
+    @Test
+    void http2ClientsAreStickyToo() throws Exception {
+        defaultCertificate();
+        HttpClient h2 = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
+        URI headers = URI.create("https://localhost:" + router.httpsPort() + "/headers");
+        java.net.http.HttpResponse<String> first = h2.send(java.net.http.HttpRequest.newBuilder(headers).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        String set = first.headers().firstValue("set-cookie").orElseThrow();
+        assertThat(set).endsWith("; Secure");
+        assertThat(first.headers().allValues("cache-control")).contains("no-cache=\"set-cookie\"");
+        Matcher m = COOKIE.matcher(set);
+        assertThat(m.find()).isTrue();
+        String home = StickyKeys.key("node-a").equals(m.group(1)) ? "node-a"
+                : StickyKeys.key("node-b").equals(m.group(1)) ? "node-b" : "node-c";
+        assertThat(first.body()).contains("\"name\":\"" + home + "\"");
+        for (int i = 0; i < 6; i++) {
+            java.net.http.HttpResponse<String> r = h2.send(java.net.http.HttpRequest.newBuilder(headers)
+                    .header("Cookie", "lang=en; skep_sticky=" + m.group(1)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).contains("\"name\":\"" + home + "\"").contains("\"cookie\":\"lang=en\"")
+                    .doesNotContain("skep_sticky");
+            assertThat(r.headers().firstValue("set-cookie")).isEmpty();
+        }
     }
 
     @Test
