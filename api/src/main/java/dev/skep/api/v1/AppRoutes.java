@@ -25,7 +25,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds. */
     public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
-                           Boolean httpsOnly, Long probation) {
+                           Boolean httpsOnly, Boolean sticky, Long probation) {
     }
 
     /** POST .../rollback. */
@@ -98,11 +98,12 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void patch(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
-        boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null);
+        boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null
+                || patch.sticky() != null);
         boolean window = probation != null && patch.probation() != null;
         if (patch.instances() == null && (patch.health() == null || health == null) && !route && !window) {
             throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"health\": {...}}, "
-                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true} or {\"probation\": SECONDS}");
+                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true}, {\"sticky\": true} or {\"probation\": SECONDS}");
         }
         if (window) {
             commands.require(app);
@@ -111,9 +112,9 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         }
         if (route) {
             commands.require(app);
-            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly());
+            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky());
             Audit.action(ctx, "app.route", app, Map.of("maxBodyBytes", applied.maxBodyBytes(),
-                    "httpsOnly", applied.httpsOnly()));
+                    "httpsOnly", applied.httpsOnly(), "sticky", applied.sticky()));
         }
         if (patch.health() != null) {
             commands.require(app);
