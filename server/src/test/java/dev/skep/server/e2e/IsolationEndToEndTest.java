@@ -130,7 +130,9 @@ class IsolationEndToEndTest {
 
         // who the app is: its own uid, no groups, no capabilities, no_new_privs, its limits
         JsonNode me = call(hostile.get("port").asInt(), "/whoami");
-        long victimUid = (Integer) Files.getAttribute(victimCode, "unix:uid");
+        // the victim's cwd is an overlay in its own mount namespace: on the host an empty dir of root's, so ask /proc
+        long victimUid = Files.readAllLines(Path.of("/proc/" + victimPid + "/status")).stream()
+                .filter(l -> l.startsWith("Uid:")).map(l -> Long.parseLong(l.split("\\s+")[1])).findFirst().orElseThrow();
         assertThat(me.get("uid").asLong()).isNotZero().isNotEqualTo(victimUid).isGreaterThanOrEqualTo(100_000);
         assertThat(me.get("gid").asLong()).isEqualTo(me.get("uid").asLong());
         assertThat(me.get("groups").size()).isLessThanOrEqualTo(1);

@@ -77,6 +77,8 @@ public final class OverlayWorkspaces implements Workspaces {
         Files.createDirectories(layers);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwx------"));
+        // on the host the mount point stays empty and root's: only the instance's namespace has the copy there
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
         try (var old = Files.list(layers)) {
             for (Path p : (Iterable<Path>) old::iterator) {
                 FileTrees.delete(p);
