@@ -71,7 +71,8 @@ public final class AppViews {
     private AppView view(AppSpec app, List<InstanceStatus> instances, List<InstanceView> instanceViews,
                          List<ReleaseView> releases) {
         return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), app.instances(),
-                app.running(), stateOf(app, instances), app.domains(), url(app.id()), app.updated(), instanceViews, releases);
+                app.running(), stateOf(app, instances), app.domains(), url(app.id()), app.updated(), instanceViews, releases,
+                app.volumes().stream().map(dev.skep.model.Volume::path).toList(), app.volumeAgent());
     }
 
     public List<InstanceStatus> instancesOf(AppSpec app) {

@@ -55,6 +55,10 @@ final class PsCommand implements Callable<Integer> {
         if (view.url() != null) {
             out.println("url: " + view.url());
         }
+        if (view.volumes() != null && !view.volumes().isEmpty()) {
+            out.println("volumes: " + String.join(", ", view.volumes()) + " (kept on agent " + view.volumesAgent()
+                    + ": the app runs only there)");
+        }
         out.println();
         if (Views.instances(view).isEmpty()) {
             out.println(view.running() ? "no instances yet" : "no instances: stopped (`skep start " + view.app() + "`)");

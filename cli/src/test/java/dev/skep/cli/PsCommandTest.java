@@ -79,4 +79,15 @@ class PsCommandTest {
 
         assertThat(new CliRun(fake, home).run("ps").out()).startsWith("no apps yet: deploy one with `skep deploy");
     }
+
+    @Test
+    void saysWhichAgentKeepsTheAppsVolumes() {
+        fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP.replaceFirst("\\{", "{\"volumes\":[\"data\",\"var/uploads\"],"
+                + "\"volumesAgent\":\"vm\","));
+
+        CliRun.Result result = new CliRun(fake, home).run("ps", "alice/shop");
+
+        assertThat(result.out()).contains("url: http://shop.alice.localhost:8080\n"
+                + "volumes: data, var/uploads (kept on agent vm: the app runs only there)\n");
+    }
 }

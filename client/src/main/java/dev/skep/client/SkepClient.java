@@ -212,6 +212,44 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    // --- volumes ---
+
+    /** The app's volumes, with their sizes where the API's host keeps them. */
+    public dev.skep.model.view.VolumesView volumes(AppId app) {
+        return call("GET", appPath(app) + "/volumes", null, dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Adds a volume at {@code path} (relative to the app's root); the instances are replaced, rolling. */
+    public dev.skep.model.view.VolumesView addVolume(AppId app, String path) {
+        return call("POST", appPath(app) + "/volumes", Map.of("path", path), dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Removes a volume; its data stays unless {@code purge}. */
+    public dev.skep.model.view.VolumesView removeVolume(AppId app, String path, boolean purge) {
+        return call("DELETE", appPath(app) + "/volumes/" + volumeSegment(path) + (purge ? "?purge=true" : ""), null,
+                dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Streams the volume as a tar.gz into {@code out}; returns the bytes written. */
+    public long exportVolume(AppId app, String path, java.io.OutputStream out) {
+        String what = "exporting volume " + path + " of " + app;
+        Http1Request request = Http1Request.of("GET", appPath(app) + "/volumes/" + volumeSegment(path) + "/export",
+                headers("Accept", "application/gzip"), null, null);
+        try (Http1Response response = send(request, what)) {
+            if (response.status() >= 400) {
+                throw Answers.apiError(response.status(), readAll(response, what));
+            }
+            return response.body().transferTo(out);
+        } catch (IOException e) {
+            throw answers.failure(e, what);
+        }
+    }
+
+    /** A volume path in a URL: "/" is written "+" (never part of a valid path). */
+    private static String volumeSegment(String path) {
+        return URLEncoder.encode(path.replace('/', '+'), StandardCharsets.UTF_8).replace("%2B", "+");
+    }
+
     // --- domains ---
 
     /** The app's default host and custom domains. */

@@ -15,9 +15,11 @@ import java.util.Map;
  * @param generation bumped by "restart": instances of an older generation are replaced, rolling
  * @param warm       a release kept running, out of the routers' way, while {@code release} is in probation (0: none):
  *                   its instances are not withdrawn, so traffic can go back to them at once
+ * @param volumes    directories that outlive instances and releases (absent in older state: none)
  */
 public record AppSpec(AppId id, int release, int candidate, int instances, boolean running,
-                      Map<String, String> env, List<String> domains, long generation, Instant updated, int warm) {
+                      Map<String, String> env, List<String> domains, long generation, Instant updated, int warm,
+                      List<Volume> volumes) {
 
     public AppSpec {
         if (instances < 0) {
@@ -25,10 +27,11 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
         }
         env = Map.copyOf(env);
         domains = List.copyOf(domains);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
     }
 
     public static AppSpec create(AppId id, Instant now) {
-        return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now, 0);
+        return new AppSpec(id, 0, 0, 1, true, Map.of(), List.of(), 0, now, 0, List.of());
     }
 
     /** The release the scheduler should run now: the candidate while one rolls out. */
@@ -37,37 +40,47 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     }
 
     public AppSpec withCandidate(int n, Instant now) {
-        return new AppSpec(id, release, n, instances, running, env, domains, generation, now, warm);
+        return new AppSpec(id, release, n, instances, running, env, domains, generation, now, warm, volumes);
     }
 
     /** The candidate made it: it is the release now (no release is kept warm). */
     public AppSpec withRelease(int n, Instant now) {
-        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now, 0);
+        return new AppSpec(id, n, 0, instances, true, env, domains, generation, now, 0, volumes);
     }
 
     /** Keeps release {@code n}'s instances running beside the release in probation; 0 lets them go. */
     public AppSpec withWarm(int n, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, n);
+        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, n, volumes);
     }
 
     public AppSpec withRunning(boolean run, Instant now) {
-        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, run, env, domains, generation, now, warm, volumes);
     }
 
     public AppSpec withInstances(int n, Instant now) {
-        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, n, running, env, domains, generation, now, warm, volumes);
     }
 
     public AppSpec withEnv(Map<String, String> newEnv, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, running, newEnv, domains, generation, now, warm, volumes);
     }
 
     public AppSpec withDomains(List<String> newDomains, Instant now) {
-        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now, warm);
+        return new AppSpec(id, release, candidate, instances, running, env, newDomains, generation, now, warm, volumes);
+    }
+
+    /** New volumes roll out like a restart: every instance is replaced, rolling, by one that mounts them. */
+    public AppSpec withVolumes(List<Volume> newVolumes, Instant now) {
+        return new AppSpec(id, release, candidate, instances, running, env, domains, generation, now, warm, newVolumes);
+    }
+
+    /** The agent that holds the app's volumes, or null when it has none (then it may run anywhere). */
+    public String volumeAgent() {
+        return volumes.isEmpty() ? null : volumes.get(0).agent();
     }
 
     /** Asks for a rolling restart of every instance. */
     public AppSpec restarted(Instant now) {
-        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now, warm);
+        return new AppSpec(id, release, candidate, instances, true, env, domains, generation + 1, now, warm, volumes);
     }
 }

@@ -27,6 +27,10 @@ import java.util.stream.Collectors;
  * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
  * count, so replacements are placed on the live agents.
+ *
+ * <p>An app with volumes runs only on the agent that holds them ({@link AppSpec#volumeAgent()}): its
+ * instances elsewhere, or mounting other volumes, are old and replaced, rolling, like a restart's; while
+ * that agent is gone nothing new is placed (its data is there), and the old instances keep serving.
  */
 public final class Planner {
 
@@ -61,11 +65,14 @@ public final class Planner {
             }
             Release wanted = view.wantedReleases().get(spec.id());
             int desired = spec.running() && wanted != null ? spec.instances() : 0;
+            String pinned = spec.volumeAgent();
+            List<String> paths = spec.volumes().stream().map(dev.skep.model.Volume::path).toList();
             List<Assignment> current = new ArrayList<>();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
-                        && a.release().equals(wanted) && a.generation() == spec.generation();
+                        && a.release().equals(wanted) && a.generation() == spec.generation()
+                        && a.volumes().equals(paths) && (pinned == null || pinned.equals(a.agent()));
                 (isCurrent ? current : old).add(a);
             }
             if (current.size() > desired) {
@@ -76,13 +83,13 @@ public final class Planner {
                 current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
             }
             for (int i = current.size(); i < desired; i++) {
-                String agent = leastLoaded(load, live);
+                String agent = pinned == null ? leastLoaded(load, live) : live.contains(pinned) ? pinned : null;
                 if (agent == null) {
-                    break; // no agent alive: nothing to place on, try again when one joins
+                    break; // no agent alive (or not the volumes' one): nothing to place on, try again when one joins
                 }
                 load.merge(agent, 1, Integer::sum);
                 add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number()), agent, wanted,
-                        spec.generation(), now));
+                        spec.generation(), now, paths));
             }
             long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
             if (desired == 0 || readyCurrent >= desired) {

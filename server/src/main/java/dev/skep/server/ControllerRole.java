@@ -134,6 +134,13 @@ final class ControllerRole {
         }
     }
 
+    private volatile dev.skep.api.LocalVolumes localVolumes = dev.skep.api.LocalVolumes.none();
+
+    /** The volumes of the agent in this process (`skep server`): the API sizes, exports and purges those. */
+    void volumesOn(dev.skep.api.LocalVolumes volumes) {
+        localVolumes = volumes;
+    }
+
     /** Where this controller's builds are: the agent of `skep server` runs them from here. */
     LocalSlugStore slugs() {
         return builder.store();
@@ -163,6 +170,7 @@ final class ControllerRole {
                 new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,
                         probation),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
+                new dev.skep.api.v1.VolumeRoutes(state.state(), commands, bodies, clock, builder.store(), localVolumes),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken)));

@@ -119,7 +119,7 @@ public final class Agent implements AutoCloseable {
         }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
-                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups);
+                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups, workspaces(users != null));
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
@@ -138,10 +138,31 @@ public final class Agent implements AutoCloseable {
         return nodes.binaryFor(release.node());
     }
 
+    /**
+     * Overlays when root and the host lets us mount them, else copies (said once, here: each start
+     * then costs a copy of the slug).
+     */
+    private dev.skep.supervise.workspace.Workspaces workspaces(boolean root) {
+        if (root && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work())) {
+            log.info("event=workspace.overlay agent={}: each instance runs in an overlay of its slug, in a mount "
+                    + "namespace of its own", config.agentId());
+            return new dev.skep.supervise.workspace.OverlayWorkspaces(layout.work());
+        }
+        log.warn("event=workspace.copy agent={} reason=\"{}\": each instance start copies its slug (cp --reflink=auto); "
+                + "run skep as root on a host with overlayfs for copy-free starts", config.agentId(),
+                root ? "overlayfs cannot be mounted here" : "not root");
+        return new dev.skep.supervise.workspace.CopyWorkspaces(layout.work());
+    }
+
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
     public AppUsers.AppUser userFor(dev.skep.model.AppId app) {
         RunnerContext ctx = context;
         return ctx == null || ctx.users() == null ? null : ctx.users().forApp(app);
+    }
+
+    /** Where this agent keeps the volume at {@code path} of {@code app} (created at the first start that mounts it). */
+    public java.nio.file.Path volumeDir(dev.skep.model.AppId app, String path) {
+        return layout.volume(app, path);
     }
 
     /** Reads the agent's logs (they outlive instances). */
@@ -223,9 +244,31 @@ public final class Agent implements AutoCloseable {
 
     // --- re-adoption and reconciliation ---
 
+    /**
+     * Copies of instances this agent no longer knows (it died before removing them) go. Their mounts, if
+     * any, lived in the instances' own namespaces and went with their processes.
+     */
+    private void removeStaleWorkspaces(List<InstanceRecord> records) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        records.forEach(r -> known.add(r.instance()));
+        try (var dirs = java.nio.file.Files.list(layout.work())) {
+            for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                    dev.skep.supervise.workspace.FileTrees.delete(dir);
+                    log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
+        }
+    }
+
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */
     private void readopt() {
-        for (InstanceRecord record : store.loadAll()) {
+        List<InstanceRecord> records = store.loadAll();
+        removeStaleWorkspaces(records);
+        for (InstanceRecord record : records) {
             if (ProcessTree.isRunning(record.pid(), record.startTime())) {
                 InstanceRunner runner = new InstanceRunner(record.assignment(), context, record, true, this::gone);
                 runners.put(record.instance(), runner);

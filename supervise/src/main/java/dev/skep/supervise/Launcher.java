@@ -31,13 +31,18 @@ public final class Launcher {
 
     /**
      * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
-     * when none apply, {@code cgroup} null when the host has no usable cgroups.
+     * when none apply, {@code cgroup} null when the host has no usable cgroups; {@code mounts} the head
+     * of the chain that mounts the instance's copy and volumes (see workspace/), empty for none.
      */
     public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
-                       ResourceLimits limits, CgroupSlot cgroup) {
+                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts) {
+
+        public Spec {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        }
 
         public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
-            this(assignment, appDir, port, runDir, user, null, null);
+            this(assignment, appDir, port, runDir, user, null, null, List.of());
         }
     }
 
@@ -78,7 +83,6 @@ public final class Launcher {
             own(stdout, spec.user());
             own(stderr, spec.user());
             Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
-            ownTree(spec.appDir(), spec.user());
         }
         Path node = nodes.apply(spec.assignment().release());
         ProcessBuilder builder = new ProcessBuilder(command(spec, node))
@@ -100,7 +104,7 @@ public final class Launcher {
         return runDir.resolve("stderr");
     }
 
-    /** The full exec chain: setsid [sh (limits, cgroups)] [setpriv ...] node args. */
+    /** The full exec chain: setsid [unshare sh (mounts)] [sh (limits, cgroups)] [setpriv ...] node args. */
     List<String> command(Spec spec) {
         return command(spec, nodes.apply(spec.assignment().release()));
     }
@@ -108,6 +112,7 @@ public final class Launcher {
     private List<String> command(Spec spec, Path node) {
         List<String> out = new ArrayList<>();
         out.add(SETSID);
+        out.addAll(spec.mounts()); // as root, before the uid is dropped
         if (spec.limits() != null) {
             out.addAll(Confinement.head(spec.limits(), spec.cgroup() == null ? List.of() : spec.cgroup().procsFiles()));
         }
@@ -153,24 +158,6 @@ public final class Launcher {
         env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());
         return env;
-    }
-
-    /**
-     * Gives the app its slug: owned by its uid, top dir 0700, so no other app can read it. Done
-     * once per slug (a slug belongs to one app); links are changed themselves, never followed.
-     */
-    static void ownTree(Path appDir, AppUsers.AppUser user) throws IOException {
-        int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (owner != user.uid()) {
-            try (var paths = Files.walk(appDir)) {
-                for (Path p : (Iterable<Path>) paths::iterator) {
-                    Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-        // always: a slug built under the app's uid arrives owned already, its top dir maybe 0755 from the tar
-        Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwx------"));
     }
 
     private static void own(Path path, AppUsers.AppUser user) throws IOException {

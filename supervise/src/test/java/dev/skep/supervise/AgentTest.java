@@ -69,7 +69,7 @@ class AgentTest {
         JsonNode dump = InstanceStore.JSON.readTree(h.get(ready.port(), "/"));
         Map<String, String> env = new HashMap<>();
         dump.get("env").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
-        Path appDir = h.slugDir(AgentHarness.testApp("env-dump"));
+        Path appDir = dataDir.resolve("work").resolve(id).resolve("app"); // its own writable copy, not the slug
 
         assertThat(env).isEqualTo(Map.of(
                 "GREETING", "hi", "DATABASE_URL", "postgres://x",

@@ -67,6 +67,8 @@ class LifecycleEndToEndTest {
             assertThat(now.get("port").asInt()).isEqualTo(port);
             assertThat(now.get("restarts").asInt()).isEqualTo(1);
             assertThat(now.get("lastExit").asText()).isEqualTo("code 7");
+            // the new pid shows from its start on (state starting): ask it once it listens
+            assertThat(now.get("state").asText()).isEqualTo("ready");
             assertThat(Http.plain("http://127.0.0.1:" + port + "/").status()).isEqualTo(200);
         });
     }
