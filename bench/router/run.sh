@@ -111,6 +111,7 @@ nginx_servers=$(printf 'server 127.0.0.1:%s; ' "${backend_ports[@]}")
 haproxy_servers=$(for i in "${!backend_ports[@]}"; do printf '  server hello%s 127.0.0.1:%s\n' "$i" "${backend_ports[$i]}"; done)
 
 skep_port=$(freeport)
+bench_host=hello.bench.test # BenchRouter's route
 "$java" "${SKEP_SERVER_OPTS[@]}" -Dskep.access.level=OFF -cp "$cp" \
   dev.skep.route.bench.BenchRouter "$skep_port" 1 "${backend_ports[@]}" >"$tmp/skep.log" 2>&1 & skep_pid=$!
 pids+=("$skep_pid")
@@ -204,7 +205,8 @@ to_ms() { # wrk latency like 1.23ms, 850.00us, 1.02s
 run_wrk() { # target seconds -> appends a result line
   local t=$1 d=$2 out before after reqs rps p50 p99 errs cpu
   before=$(cpu_ticks "${pid_of[$t]}")
-  out=$(wrk -t1 -c"$conns" -d"${d}s" --latency "http://127.0.0.1:${port_of[$t]}/")
+  # a name, as browsers send: the router routes by Host and routes no IP literal
+  out=$(wrk -t1 -c"$conns" -d"${d}s" --latency -H "Host: $bench_host" "http://127.0.0.1:${port_of[$t]}/")
   after=$(cpu_ticks "${pid_of[$t]}")
   reqs=$(awk '/requests in/ {print $1}' <<<"$out")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")

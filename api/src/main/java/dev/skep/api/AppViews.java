@@ -1,5 +1,6 @@
 package dev.skep.api;
 
+import dev.skep.deploy.release.BuildLogs.BuildFacts;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
@@ -27,16 +28,16 @@ public final class AppViews {
     private final String baseDomain;
     private final int routerPort;
     private final Function<String, Usage> usage;
-    private final Function<AppId, Map<Integer, String>> failures;
+    private final ReleaseHistory history;
 
     public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage) {
-        this(state, baseDomain, routerPort, usage, app -> Map.of());
+        this(state, baseDomain, routerPort, usage, ReleaseHistory.NONE);
     }
 
-    /** @param failures why each of an app's failed releases failed, by number */
+    /** @param history why releases failed and how they were built */
     public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage,
-                    Function<AppId, Map<Integer, String>> failures) {
-        this.failures = failures;
+                    ReleaseHistory history) {
+        this.history = history;
         this.state = state;
         this.baseDomain = baseDomain;
         this.routerPort = routerPort;
@@ -50,12 +51,17 @@ public final class AppViews {
 
     public AppView full(AppSpec app) {
         List<InstanceStatus> instances = instancesOf(app);
-        Map<Integer, String> failed = failures.apply(app.id());
-        List<ReleaseView> releases = state.releases(app.id()).stream()
-                .map(r -> release(r, app.release(), failed.get(r.number()))).toList();
         Release current = state.releases(app.id()).stream().filter(r -> r.number() == app.release()).findFirst()
                 .orElse(null);
-        return view(app, current, instances, instances.stream().map(this::instance).toList(), releases);
+        return view(app, current, instances, instances.stream().map(this::instance).toList(), releases(app));
+    }
+
+    /** The app's releases, newest first, with their status and build facts. */
+    public List<ReleaseView> releases(AppSpec app) {
+        Map<Integer, String> failed = history.failures(app.id());
+        Map<Integer, BuildFacts> builds = history.builds(app.id());
+        return state.releases(app.id()).stream()
+                .map(r -> release(r, app, failed.get(r.number()), builds.get(r.number()))).toList();
     }
 
     public List<AppView> list() {
@@ -73,7 +79,8 @@ public final class AppViews {
         int wanted = formation.values().stream().mapToInt(Integer::intValue).sum();
         return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), wanted,
                 app.running(), stateOf(app, wanted, instances), app.domains(), url(app.id()), app.updated(),
-                instanceViews, releases, formation);
+                instanceViews, releases, app.volumes().stream().map(dev.skep.model.Volume::path).toList(),
+                app.volumeAgent(), formation);
     }
 
     /** How many of each process type the app wants: its release's types (before one: web), web first. */
@@ -96,10 +103,26 @@ public final class AppViews {
                 InstanceIds.process(i.instance()));
     }
 
-    /** @param failed why it failed, or null */
-    public static ReleaseView release(Release r, int current, String failed) {
+    /** @param failed why it failed, or null; @param build how it was built, null when not known here */
+    static ReleaseView release(Release r, AppSpec app, String failed, BuildFacts build) {
         return new ReleaseView(r.number(), r.sha256(), r.command(), r.created(), r.createdBy(), r.note(),
-                r.number() == current, failed);
+                r.number() == app.release(), failed, statusOf(r.number(), app, failed != null),
+                build == null ? null : build.buildMillis(), build == null ? null : build.uploadBytes(),
+                build == null || build.slugBytes() < 0 ? null : build.slugBytes(), r.node());
+    }
+
+    /** Heroku's words where they fit: live, failed, superseded; "rolled back" for one a rollback moved away from. */
+    static String statusOf(int number, AppSpec app, boolean failed) {
+        if (failed) {
+            return "failed";
+        }
+        if (number == app.release()) {
+            return "live";
+        }
+        if (number == app.candidate()) {
+            return "deploying";
+        }
+        return number < app.release() ? "superseded" : "rolled back";
     }
 
     static String stateOf(AppSpec app, int wanted, List<InstanceStatus> instances) {

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An app's router settings (body limit, HTTPS only), in its "route" document: written by the API, read
+ * An app's router settings (body limit, HTTPS only, sticky sessions), in its "route" document: written by the API, read
  * by every router from its state snapshot. A change needs no release; the routers apply it at once.
  */
 public final class RouteSettingsStore {
@@ -47,14 +47,14 @@ public final class RouteSettingsStore {
     }
 
     /** Changes what is named (null: keep) and returns the settings now in force. */
-    public RouteSettings apply(AppId app, Long maxBodyBytes, Boolean httpsOnly) {
+    public RouteSettings apply(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky) {
         // one atomic read-modify-write: two PATCHes naming different settings both land
         RouteSettings next = documents.update(app, RouteSettings.DOCUMENT, now -> {
-            RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly);
+            RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly, sticky);
             return changed.equals(RouteSettings.DEFAULTS) ? Optional.empty() : Optional.of(json(changed));
         }).map(json -> parse(app, Optional.of(json))).orElse(RouteSettings.DEFAULTS);
-        log.info("event=route.settings app={} max_body_bytes={} https_only={}", app, next.maxBodyBytes(),
-                next.httpsOnly());
+        log.info("event=route.settings app={} max_body_bytes={} https_only={} sticky={}", app, next.maxBodyBytes(),
+                next.httpsOnly(), next.sticky());
         return next;
     }
 }

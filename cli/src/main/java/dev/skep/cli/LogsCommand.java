@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** skep logs [-f] [-n N] USER/APP */
+/** skep logs [-f] [-n N] USER/APP, skep logs --build [--release N] USER/APP */
 @Command(name = "logs", description = {"Show an app's log: every instance, stdout and stderr, oldest first.",
     "Lines read: TIME INSTANCE STREAM TEXT."})
 final class LogsCommand implements Callable<Integer> {
@@ -34,6 +34,13 @@ final class LogsCommand implements Callable<Integer> {
             description = "how many of the last lines to show first (default: ${DEFAULT-VALUE})")
     int lines;
 
+    @Option(names = "--build", description = "the newest deploy's whole output (install, build, release phase, "
+            + "rollout) instead of the app's log; a failed build's too")
+    boolean build;
+
+    @Option(names = "--release", paramLabel = "N", description = "with --build: release N's deploy output")
+    Integer release;
+
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
@@ -42,7 +49,16 @@ final class LogsCommand implements Callable<Integer> {
         if (lines < 0) {
             throw new ParameterException(spec.commandLine(), "-n must be 0 or more, found " + lines);
         }
+        if (release != null && !build) {
+            throw new ParameterException(spec.commandLine(), "--release N goes with --build (release N's build log)");
+        }
         PrintWriter out = skep.out();
+        if (build) {
+            try (Stream<String> log = skep.client(options).buildLog(app, release)) {
+                log.forEach(out::println);
+            }
+            return SkepCli.EXIT_OK;
+        }
         try (Stream<String> log = skep.client(options).logs(app, lines, follow)) {
             log.forEach(line -> {
                 out.println(line);

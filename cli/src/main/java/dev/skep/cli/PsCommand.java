@@ -58,6 +58,10 @@ final class PsCommand implements Callable<Integer> {
         if (view.formation() != null && !view.formation().isEmpty()) {
             out.println("formation: " + Views.formation(view.formation()));
         }
+        if (view.volumes() != null && !view.volumes().isEmpty()) {
+            out.println("volumes: " + String.join(", ", view.volumes()) + " (kept on agent " + view.volumesAgent()
+                    + ": the app runs only there)");
+        }
         out.println();
         if (Views.instances(view).isEmpty()) {
             out.println(view.running() ? "no instances yet" : "no instances: stopped (`skep start " + view.app() + "`)");
@@ -67,9 +71,10 @@ final class PsCommand implements Callable<Integer> {
         List<ReleaseView> releases = view.releases() == null ? List.of() : view.releases();
         if (!releases.isEmpty()) {
             out.println();
-            Table table = new Table("RELEASE", "CREATED", "BY", "NOTE", "COMMAND");
+            Table table = new Table("RELEASE", "CREATED", "BY", "NODE", "NOTE", "COMMAND");
             for (ReleaseView r : releases) {
                 table.row((r.current() ? "*" : " ") + "v" + r.number(), r.created(), r.createdBy(),
+                        r.node() == null ? "host" : r.node(),
                         r.failed() == null ? r.note() : "FAILED " + r.failed(),
                         r.command() == null ? null : String.join(" ", r.command()));
             }

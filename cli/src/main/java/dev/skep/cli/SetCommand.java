@@ -13,10 +13,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--probation DURATION] */
+/** skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--sticky[=true|false]] [--probation DURATION] */
 @Command(name = "set", description = {"Show or change how the routers treat an app's requests, and how long a new",
     "release is watched before it counts as released; live within a second, no new release.", "  skep set alice/shop",
     "  skep set alice/shop --max-body 50m --https-only", "  skep set alice/shop --max-body default --https-only=false",
+    "  skep set alice/chat --sticky",
     "  skep set alice/shop --probation 30s"})
 final class SetCommand implements Callable<Integer> {
 
@@ -42,6 +43,11 @@ final class SetCommand implements Callable<Integer> {
             description = "answer plain-HTTP requests with a 308 to https (on routers with an HTTPS listener)")
     Boolean httpsOnly;
 
+    @Option(names = "--sticky", arity = "0..1", fallbackValue = "true", paramLabel = "true|false",
+            description = "sticky sessions: the router's cookie keeps a client on one instance while it is ready "
+                    + "(in-memory sessions, socket.io's long-polling)")
+    Boolean sticky;
+
     @Option(names = "--probation", paramLabel = "DURATION", description = "how long a new release serves, the old "
             + "one kept warm, before it counts as released; one that fails inside it is rolled back: 10s, 2m, 0 (off)")
     String probation;
@@ -53,17 +59,22 @@ final class SetCommand implements Callable<Integer> {
             skep.client(options).setProbation(app, seconds);
             skep.out().println(app + ": probation " + (seconds == 0 ? "off: a deploy is released as soon as it is ready"
                     : seconds + " s: a deploy is released once its new instances have served that long"));
-            if (maxBody == null && httpsOnly == null) {
+            if (!routeChange()) {
                 return SkepCli.EXIT_OK;
             }
         }
         var edge = skep.client(options).edge();
-        RouteSettings settings = maxBody == null && httpsOnly == null ? edge.routeSettings(app)
-                : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly);
+        RouteSettings settings = !routeChange() ? edge.routeSettings(app)
+                : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly, sticky);
         skep.out().println(app + ": body limit " + (settings.maxBodyBytes() == 0 ? "the router's default"
                 : size(settings.maxBodyBytes())) + ", https only " + (settings.httpsOnly() ? "on" : "off")
-                + (maxBody == null && httpsOnly == null ? "" : " (live on the routers within a second)"));
+                + ", sticky sessions " + (settings.sticky() ? "on" : "off")
+                + (!routeChange() ? "" : " (live on the routers within a second)"));
         return SkepCli.EXIT_OK;
+    }
+
+    private boolean routeChange() {
+        return maxBody != null || httpsOnly != null || sticky != null;
     }
 
     /** "50m" is 50 MiB; "default" and "0" are the router's default. */

@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
-            "rollback", "domains", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
+            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -37,8 +37,10 @@ final class VerbsOnDemand extends CommandLine {
             case "restart" -> new RestartCommand();
             case "scale" -> new ScaleCommand();
             case "env" -> new EnvCommand();
+            case "releases" -> new ReleasesCommand();
             case "rollback" -> new RollbackCommand();
             case "domains" -> new DomainsCommand();
+            case "volumes" -> new VolumesCommand();
             case "set" -> new SetCommand();
             case "certs" -> new CertsCommand();
             case "delete" -> new DeleteCommand();

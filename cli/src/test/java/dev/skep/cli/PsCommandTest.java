@@ -67,9 +67,9 @@ class PsCommandTest {
                 web      alice.shop.3.ab12cd  v3       ready    127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
                 web      alice.shop.3.ef34ab  v3       backoff  127.0.0.1:40002  4243  30s     4         -        -     code 1
 
-                RELEASE  CREATED               BY     NOTE    COMMAND
-                *v3      2026-11-26T01:00:00Z  alice  deploy  node server.js
-                 v2      2026-11-25T01:00:00Z  alice  deploy  node server.js
+                RELEASE  CREATED               BY     NODE     NOTE    COMMAND
+                *v3      2026-11-26T01:00:00Z  alice  22.23.5  deploy  node server.js
+                 v2      2026-11-25T01:00:00Z  alice  host     deploy  node server.js
                 """);
     }
 
@@ -78,5 +78,16 @@ class PsCommandTest {
         fake.on("GET", "/v1/apps", 200, "[]");
 
         assertThat(new CliRun(fake, home).run("ps").out()).startsWith("no apps yet: deploy one with `skep deploy");
+    }
+
+    @Test
+    void saysWhichAgentKeepsTheAppsVolumes() {
+        fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP.replaceFirst("\\{", "{\"volumes\":[\"data\",\"var/uploads\"],"
+                + "\"volumesAgent\":\"vm\","));
+
+        CliRun.Result result = new CliRun(fake, home).run("ps", "alice/shop");
+
+        assertThat(result.out()).contains("url: http://shop.alice.localhost:8080\n"
+                + "volumes: data, var/uploads (kept on agent vm: the app runs only there)\n");
     }
 }

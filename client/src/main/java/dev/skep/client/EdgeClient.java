@@ -25,7 +25,7 @@ public final class EdgeClient {
     }
 
     /** Changes what is not null; answers the settings now in force. */
-    public RouteSettings setRouteSettings(AppId app, Long maxBodyBytes, Boolean httpsOnly) {
+    public RouteSettings setRouteSettings(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky) {
         Map<String, Object> patch = new LinkedHashMap<>();
         if (maxBodyBytes != null) {
             patch.put("maxBodyBytes", maxBodyBytes);
@@ -33,8 +33,11 @@ public final class EdgeClient {
         if (httpsOnly != null) {
             patch.put("httpsOnly", httpsOnly);
         }
+        if (sticky != null) {
+            patch.put("sticky", sticky);
+        }
         if (patch.isEmpty()) {
-            throw new IllegalArgumentException("nothing to change: give a body limit or https-only");
+            throw new IllegalArgumentException("nothing to change: give a body limit, https-only or sticky");
         }
         client.call("PATCH", path(app), patch, Map.class);
         return routeSettings(app);

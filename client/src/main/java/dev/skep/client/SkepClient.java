@@ -8,6 +8,7 @@ import dev.skep.model.view.DeployResult;
 import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
+import dev.skep.model.view.ReleaseView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -221,6 +222,44 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    // --- volumes ---
+
+    /** The app's volumes, with their sizes where the API's host keeps them. */
+    public dev.skep.model.view.VolumesView volumes(AppId app) {
+        return call("GET", appPath(app) + "/volumes", null, dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Adds a volume at {@code path} (relative to the app's root); the instances are replaced, rolling. */
+    public dev.skep.model.view.VolumesView addVolume(AppId app, String path) {
+        return call("POST", appPath(app) + "/volumes", Map.of("path", path), dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Removes a volume; its data stays unless {@code purge}. */
+    public dev.skep.model.view.VolumesView removeVolume(AppId app, String path, boolean purge) {
+        return call("DELETE", appPath(app) + "/volumes/" + volumeSegment(path) + (purge ? "?purge=true" : ""), null,
+                dev.skep.model.view.VolumesView.class);
+    }
+
+    /** Streams the volume as a tar.gz into {@code out}; returns the bytes written. */
+    public long exportVolume(AppId app, String path, java.io.OutputStream out) {
+        String what = "exporting volume " + path + " of " + app;
+        Http1Request request = Http1Request.of("GET", appPath(app) + "/volumes/" + volumeSegment(path) + "/export",
+                headers("Accept", "application/gzip"), null, null);
+        try (Http1Response response = send(request, what)) {
+            if (response.status() >= 400) {
+                throw Answers.apiError(response.status(), readAll(response, what));
+            }
+            return response.body().transferTo(out);
+        } catch (IOException e) {
+            throw answers.failure(e, what);
+        }
+    }
+
+    /** A volume path in a URL: "/" is written "+" (never part of a valid path). */
+    private static String volumeSegment(String path) {
+        return URLEncoder.encode(path.replace('/', '+'), StandardCharsets.UTF_8).replace("%2B", "+");
+    }
+
     // --- domains ---
 
     /** The app's default host and custom domains. */
@@ -297,8 +336,22 @@ public final class SkepClient implements AutoCloseable {
      */
     public Stream<String> logs(AppId app, Integer tail, boolean follow) {
         String query = "?follow=" + follow + (tail == null ? "" : "&tail=" + tail);
-        String what = "reading the logs of " + app;
-        Http1Request request = Http1Request.of("GET", appPath(app) + "/logs" + query, headers("Accept", "text/plain"),
+        return textLines(appPath(app) + "/logs" + query, "reading the logs of " + app, follow);
+    }
+
+    /** A deploy's whole output (install, build, release phase, rollout): release N's, or the newest deploy's. */
+    public Stream<String> buildLog(AppId app, Integer release) {
+        return textLines(appPath(app) + "/build-log" + (release == null ? "" : "?release=" + release),
+                "reading the build log of " + app, false);
+    }
+
+    /** The app's releases, newest first, with status and build facts. */
+    public List<ReleaseView> releases(AppId app) {
+        return call("GET", appPath(app) + "/releases", null, Json.listOf(ReleaseView.class));
+    }
+
+    private Stream<String> textLines(String path, String what, boolean follow) {
+        Http1Request request = Http1Request.of("GET", path, headers("Accept", "text/plain"),
                 null, follow ? null : CALL_TIMEOUT);
         Http1Response response = send(request, what);
         if (response.status() >= 400) {

@@ -19,7 +19,7 @@ public final class Fixtures {
              "updated":"2026-11-26T01:02:03.456Z","futureField":{"x":1},
              "instances":[%s,%s],
              "releases":[{"number":3,"sha256":"abc","command":["node","server.js"],"created":"2026-11-26T01:00:00Z",
-                          "createdBy":"alice","note":"deploy","current":true},
+                          "createdBy":"alice","note":"deploy","current":true,"node":"22.23.5"},
                          {"number":2,"sha256":"def","command":["node","server.js"],"created":"2026-11-25T01:00:00Z",
                           "createdBy":"alice","note":"deploy","current":false}]}
             """.formatted(INSTANCE_1, INSTANCE_2);

@@ -51,7 +51,7 @@ class JsonTest {
     private static final AppView SHOP = new AppView("alice/shop", "alice", "shop", 3, 2, true, "degraded",
             List.of("shop.example.com"), "http://shop.alice.localhost:8080", Instant.parse("2026-11-26T01:02:03Z"),
             List.of(READY, CRASHING), List.of(new ReleaseView(3, "abc", List.of("node", "server.js"),
-                    Instant.parse("2026-11-26T01:00:00Z"), "alice", TRICKY, true)));
+                    Instant.parse("2026-11-26T01:00:00Z"), "alice", TRICKY, true)), List.of("data"), "local");
 
     @Test
     void readsWhatTheServerWrites() throws Exception {

@@ -1,5 +1,7 @@
 package dev.skep.deploy;
 
+import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.AppId;
@@ -38,13 +40,20 @@ public final class Deployer {
     private final EventSink events;
     private final Clock clock;
     private final int releasesKept;
+    private final BuildLogs buildLogs;
+    private final CrashLoopWatch crashLoops;
     private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** The deploy output's stage for the release phase's lines. */
     public static final String RELEASE_PHASE = "release";
 
-    /** @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy) */
+    /**
+     * @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy)
+     * @param crashLoops   told of every release that goes live; start it with {@link #rollBack} as its action
+     */
     public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
-                    int releasesKept) {
+                    int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops) {
+        this.buildLogs = buildLogs;
+        this.crashLoops = crashLoops;
         this.state = state;
         this.builder = builder;
         this.rollout = rollout;
@@ -67,7 +76,19 @@ public final class Deployer {
         }
     }
 
-    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener) {
+    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener client) {
+        try (BuildLogs.Recording recording = buildLogs.start(app)) {
+            try {
+                return deployLocked(app, upload, by, recording.tee(client), recording);
+            } catch (RuntimeException e) {
+                recording.write("error", e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener listener,
+                                 BuildLogs.Recording recording) {
         Instant start = clock.instant();
         Optional<AppSpec> existing = state.app(app);
         int previous = existing.map(AppSpec::release).orElse(0);
@@ -86,10 +107,14 @@ public final class Deployer {
         // only now does the app exist: a refused upload leaves nothing behind
         AppSpec spec = state.createApp(app);
         Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
-                spec.env(), clock.instant(), by, "deploy", slug.processes().others(), slug.processes().release()));
+                spec.env(), clock.instant(), by, "deploy", slug.processes().others(), slug.processes().release(),
+                slug.build().node()));
+        recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
         List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());
-        log.info("event=deploy.succeeded app={} release={} took_ms={}", app, release.number(), took.toMillis());
+        recording.write("released", "release " + release.number() + " released in " + took.toMillis() + " ms");
+        log.info("event=deploy.succeeded app={} release={} node={} took_ms={}", app, release.number(), release.node(),
+                took.toMillis());
         return new Outcome(release, slug, ready, took);
     }
 
@@ -98,10 +123,13 @@ public final class Deployer {
      * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */
     public List<InstanceStatus> activate(AppId app, Release release, DeployListener listener) {
+        int previous = state.app(app).map(AppSpec::release).orElse(0);
         releasePhase(app, release, listener);
-        listener.stage("starting", "release " + release.number() + ": " + describe(release));
+        listener.stage("starting", "release " + release.number() + ": " + describe(release)
+                + (release.node() == null ? "" : " (Node " + release.node() + ")"));
         List<InstanceStatus> ready = rollout.activate(app, release.number(),
                 (serving, probation) -> listener.serving(release, serving, probation));
+        crashLoops.watch(app, release.number(), previous);
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,
                 "release " + release.number() + " is live (" + release.note() + ")", Map.of()));
         // old releases and slugs go after the answer: the caller does not wait for housekeeping
@@ -177,6 +205,45 @@ public final class Deployer {
         return out.toString();
     }
 
+    /**
+     * Puts release {@code good} back in place of {@code bad}, which crash-looped soon after it went live: {@code bad}
+     * is marked failed with why and its last lines, the switch is evented (and alerted on), and nothing is done
+     * when the app changed meanwhile. {@code good} is not watched in turn: there is nothing sound to go back to.
+     */
+    public void rollBack(AppId app, int bad, int good, String why, String instance) {
+        exclusively(app, () -> {
+            if (state.app(app).map(AppSpec::release).orElse(0) != bad) {
+                return null;
+            }
+            Optional<Release> target = state.release(app, good).filter(r -> !failures(app).containsKey(good));
+            if (target.isEmpty()) {
+                log.warn("event=release.rollback-impossible app={} release={} previous={} why=\"{}\"", app, bad, good, why);
+                return null;
+            }
+            rollout.failures().record(app, bad, new ReleaseFailures.Failure("crash-looped after going live: " + why,
+                    rollout.lastLines(app, instance), clock.instant().toString()));
+            log.warn("event=release.rolling-back app={} release={} to={} why=\"{}\"", app, bad, good, why);
+            try {
+                rollout.activate(app, good, Rollout.Progress.none());
+            } catch (RuntimeException e) {
+                log.error("event=release.rollback-failed app={} release={} to={} error=\"{}\"", app, bad, good,
+                        e.getMessage());
+                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, good, null, null,
+                        "rolling back to release " + good + " failed too: " + e.getMessage(), Map.of()));
+                return null;
+            }
+            events.emit(new Event(clock.instant(), EventTypes.RELEASE_ROLLED_BACK, app, bad, instance, null,
+                    "release " + bad + " crash-looped, release " + good + " is live again: " + why,
+                    Map.of("to", String.valueOf(good))));
+            return null;
+        });
+    }
+
+    /** Each deploy's output, kept per release. */
+    public BuildLogs buildLogs() {
+        return buildLogs;
+    }
+
     /** Which of the app's releases failed, and why. */
     public Map<Integer, ReleaseFailures.Failure> failures(AppId app) {
         return rollout.failures().of(app);
@@ -200,6 +267,7 @@ public final class Deployer {
             try {
                 builder.store().prune(app, Set.of());
                 builder.forget(app);
+                buildLogs.delete(app);
             } catch (java.io.IOException e) {
                 log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
             }
@@ -213,7 +281,12 @@ public final class Deployer {
                 state.deleteRelease(app, old.number());
             }
             Set<String> live = new HashSet<>();
-            state.releases(app).forEach(r -> live.add(r.slug()));
+            Set<Integer> kept = new HashSet<>();
+            state.releases(app).forEach(r -> {
+                live.add(r.slug());
+                kept.add(r.number());
+            });
+            buildLogs.prune(app, kept);
             builder.store().prune(app, live);
         } catch (RuntimeException | java.io.IOException e) {
             log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());

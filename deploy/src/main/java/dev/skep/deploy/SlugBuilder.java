@@ -148,7 +148,10 @@ public final class SlugBuilder {
     private BuiltSlug alreadyBuilt(AppId app, Upload received, String slug, DeployListener listener) {
         Path appDir = store.checkout(slug);
         StartCommand.Processes command = StartCommand.processes(appDir);
-        BuildResult build = new BuildResult(BuildResult.NONE, Duration.ZERO, "slug already built from this upload");
+        // the slug does not say which Node built it: the same choice again (the host's, or the newest match)
+        String node = npm.chooseNode(appDir).version().toString();
+        BuildResult build = new BuildResult(BuildResult.NONE, Duration.ZERO, "slug already built from this upload",
+                node);
         log.info("event=deploy.built app={} slug={} how=existing", app, slug);
         listener.stage(DeployListener.BUILT, "slug " + slug + " already built from this upload; reusing it");
         return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);
@@ -171,8 +174,8 @@ public final class SlugBuilder {
             // after the build: a start file the build writes (dist/server.js from tsc) is there now
             StartCommand.Processes command = StartCommand.processes(unpacked.appRoot());
             Path appDir = store.publish(unpacked.appRoot(), slug);
-            log.info("event=deploy.built app={} slug={} how=\"{}\" took_ms={} processes=\"{}\"",
-                    app, slug, build.how(), build.took().toMillis(), command.describe());
+            log.info("event=deploy.built app={} slug={} node={} how=\"{}\" took_ms={} processes=\"{}\"",
+                    app, slug, build.node(), build.how(), build.took().toMillis(), command.describe());
             listener.stage(DeployListener.BUILT, "slug " + slug + " built (" + build.detail() + "), runs "
                     + command.describe());
             return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);

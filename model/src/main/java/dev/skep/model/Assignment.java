@@ -8,8 +8,19 @@ import java.time.Instant;
  *
  * @param instance   unique instance id, see {@link InstanceIds}
  * @param generation the app's restart generation this instance was started for
+ * @param volumes    the app's volume paths this instance mounts (absent in older state: none)
  */
-public record Assignment(String instance, String agent, Release release, long generation, Instant created) {
+public record Assignment(String instance, String agent, Release release, long generation, Instant created,
+                         java.util.List<String> volumes) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the short one below
+    public Assignment {
+        volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
+    }
+
+    public Assignment(String instance, String agent, Release release, long generation, Instant created) {
+        this(instance, agent, release, generation, created, java.util.List.of());
+    }
 
     public AppId app() {
         return release.app();

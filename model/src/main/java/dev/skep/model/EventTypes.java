@@ -5,6 +5,8 @@ public final class EventTypes {
     public static final String DEPLOY_STARTED = "deploy.started";
     public static final String DEPLOY_SUCCEEDED = "deploy.succeeded";
     public static final String DEPLOY_FAILED = "deploy.failed";
+    /** A live release crash-looped soon after going live and the one before was put back. */
+    public static final String RELEASE_ROLLED_BACK = "release.rolled-back";
     public static final String INSTANCE_STARTED = "instance.started";
     public static final String INSTANCE_READY = "instance.ready";
     public static final String INSTANCE_EXITED = "instance.exited";

@@ -1,5 +1,6 @@
 package dev.skep.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,11 +19,14 @@ import java.util.Set;
  * @param processes argv per process type other than web (Procfile order), e.g. worker: [node, worker.js]; empty for
  *                  releases made before process types
  * @param releasePhase argv of the Procfile's {@code release:} command, run once before the release starts; empty: none
+ * @param node      the Node version it was built with and runs with, e.g. "22.23.5" (every agent runs
+ *                  that one, fetching it if its host lacks it); null in releases made before skep recorded it
  */
 public record Release(AppId app, int number, String sha256, String slug, List<String> command,
                       Map<String, String> env, Instant created, String createdBy, String note,
-                      Map<String, List<String>> processes, List<String> releasePhase) {
+                      Map<String, List<String>> processes, List<String> releasePhase, String node) {
 
+    @JsonCreator
     public Release {
         if (number < 1) {
             throw new IllegalArgumentException("release number must be >= 1, found " + number);
@@ -37,14 +41,27 @@ public record Release(AppId app, int number, String sha256, String slug, List<St
         releasePhase = releasePhase == null ? List.of() : List.copyOf(releasePhase);
     }
 
-    /** A release with a web process only (as every release was before process types). */
+    /** A release with a web process only that names no Node version (as releases were before both). */
     public Release(AppId app, int number, String sha256, String slug, List<String> command,
                    Map<String, String> env, Instant created, String createdBy, String note) {
-        this(app, number, sha256, slug, command, env, created, createdBy, note, Map.of(), List.of());
+        this(app, number, sha256, slug, command, env, created, createdBy, note, Map.of(), List.of(), null);
+    }
+
+    /** A release with a web process only, run with Node {@code node}. */
+    public Release(AppId app, int number, String sha256, String slug, List<String> command,
+                   Map<String, String> env, Instant created, String createdBy, String note, String node) {
+        this(app, number, sha256, slug, command, env, created, createdBy, note, Map.of(), List.of(), node);
+    }
+
+    /** A release of process types that names no Node version: it runs with the host's node. */
+    public Release(AppId app, int number, String sha256, String slug, List<String> command,
+                   Map<String, String> env, Instant created, String createdBy, String note,
+                   Map<String, List<String>> processes, List<String> releasePhase) {
+        this(app, number, sha256, slug, command, env, created, createdBy, note, processes, releasePhase, null);
     }
 
     public Release withEnv(int newNumber, Map<String, String> newEnv, Instant when, String by, String why) {
-        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why, processes, releasePhase);
+        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why, processes, releasePhase, node);
     }
 
     /** The types this release runs, web first when it has one, then the Procfile's order. */

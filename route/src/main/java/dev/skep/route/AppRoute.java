@@ -11,9 +11,11 @@ import java.util.List;
  * @param standby      ready instances tried only when no serving one can take a request (see {@link ServingSplit})
  * @param maxBodyBytes the largest request body accepted, or 0 for the router's default
  * @param httpsOnly    plain-HTTP requests are redirected to https (when the router has an HTTPS listener)
+ * @param running      false when the app is stopped (its 503 says so rather than "try again")
+ * @param sticky       the cookie values of the serving instances when the app wants sticky sessions, else null
  */
 public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
-                       boolean httpsOnly) {
+                       boolean httpsOnly, boolean running, StickyKeys sticky) {
 
     public AppRoute {
         if (app == null) {
@@ -24,6 +26,10 @@ public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby,
         }
         backends = List.copyOf(backends);
         standby = List.copyOf(standby);
+    }
+
+    public AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes, boolean httpsOnly) {
+        this(app, backends, standby, maxBodyBytes, httpsOnly, true, null);
     }
 
     public AppRoute(AppId app, List<Backend> backends, long maxBodyBytes, boolean httpsOnly) {

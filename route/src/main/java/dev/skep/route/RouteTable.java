@@ -81,7 +81,8 @@ public final class RouteTable {
         for (AppSpec app : byName(apps)) {
             RouteSettings s = settings.getOrDefault(app.id(), RouteSettings.DEFAULTS);
             ServingSplit split = ServingSplit.of(app.release(), ready.getOrDefault(app.id(), List.of()));
-            AppRoute route = new AppRoute(app.id(), split.serving(), split.standby(), s.maxBodyBytes(), s.httpsOnly());
+            AppRoute route = new AppRoute(app.id(), split.serving(), split.standby(), s.maxBodyBytes(), s.httpsOnly(),
+                    app.running(), s.sticky() ? StickyKeys.of(split.serving()) : null);
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {

@@ -133,6 +133,27 @@ class RouteTableTest {
     }
 
     @Test
+    void aStoppedAppKeepsARouteThatSaysSo() {
+        RouteTable t = RouteTable.build(List.of(app(SHOP, 1).withRunning(false, T), app(BLOG, 1)), List.of(), "localhost");
+        assertThat(t.lookup("shop.alice.localhost").running()).isFalse();
+        assertThat(t.lookup("blog.bob.localhost").running()).isTrue();
+    }
+
+    @Test
+    void aStickyAppsCookieValuesNameItsServingInstancesOnly() {
+        RouteTable t = RouteTable.build(List.of(app(SHOP, 2), app(BLOG, 1)), List.of(
+                instance("shop-old", SHOP, 1, 5001, InstanceState.READY),
+                instance("shop-new", SHOP, 2, 5002, InstanceState.READY),
+                instance("blog-1", BLOG, 1, 5003, InstanceState.READY)), "localhost",
+                Map.of(SHOP, new dev.skep.model.RouteSettings(0, false, true)));
+        StickyKeys keys = t.lookup("shop.alice.localhost").sticky();
+        assertThat(keys).isNotNull();
+        assertThat(keys.backend(StickyKeys.key("shop-new"))).isEqualTo(new Backend("shop-new", "10.0.0.5", 5002));
+        assertThat(keys.backend(StickyKeys.key("shop-old"))).as("a standing-by release holds no session").isNull();
+        assertThat(t.lookup("blog.bob.localhost").sticky()).as("off by default").isNull();
+    }
+
+    @Test
     void explicitTablesRejectBadHosts() {
         assertThatThrownBy(() -> RouteTable.of(Map.of("a b", new AppRoute(SHOP, List.of()))))
                 .hasMessageContaining("'a b'");

@@ -28,6 +28,10 @@ import java.util.stream.Collectors;
  * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
  * count, so replacements are placed on the live agents.
+ *
+ * <p>An app with volumes runs only on the agent that holds them ({@link AppSpec#volumeAgent()}): its
+ * instances elsewhere, or mounting other volumes, are old and replaced, rolling, like a restart's; while
+ * that agent is gone nothing new is placed (its data is there), and the old instances keep serving.
  */
 public final class Planner {
 
@@ -65,11 +69,14 @@ public final class Planner {
             if (wanted != null) {
                 wanted.types().forEach(t -> currentByType.put(t, new ArrayList<>()));
             }
+            String pinned = spec.volumeAgent();
+            List<String> paths = spec.volumes().stream().map(dev.skep.model.Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
                         && a.release().equals(wanted) && a.generation() == spec.generation()
-                        && currentByType.containsKey(a.type());
+                        && currentByType.containsKey(a.type())
+                        && a.volumes().equals(paths) && (pinned == null || pinned.equals(a.agent()));
                 if (isCurrent) {
                     currentByType.get(a.type()).add(a);
                 } else {
@@ -91,16 +98,16 @@ public final class Planner {
                         .collect(Collectors.toSet());
                 int ordinal = 0;
                 for (int i = current.size(); i < desired; i++) {
-                    String agent = leastLoaded(load, live);
+                    String agent = pinned == null ? leastLoaded(load, live) : live.contains(pinned) ? pinned : null;
                     if (agent == null) {
-                        break; // no agent alive: nothing to place on, try again when one joins
+                        break; // no agent alive (or not the volumes' one): nothing to place on, try again when one joins
                     }
                     do {
                         ordinal++;
                     } while (taken.contains(ordinal));
                     load.merge(agent, 1, Integer::sum);
                     add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number(), type, ordinal), agent,
-                            wanted, spec.generation(), now));
+                            wanted, spec.generation(), now, paths));
                 }
                 long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
                 allReady &= readyCurrent >= desired;

@@ -203,10 +203,52 @@ class PlannerTest {
 
     @Test
     void anOldSpecWithInstancesReadsAsThatManyWeb() {
-        AppSpec old = new AppSpec(SHOP, 1, 0, 3, true, Map.of(), List.of(), 0, NOW, 0, null);
+        AppSpec old = new AppSpec(SHOP, 1, 0, 3, true, Map.of(), List.of(), 0, NOW, 0, (Map<String, Integer>) null);
         assertThat(old.count("web")).isEqualTo(3);
         assertThat(old.count("worker")).isEqualTo(1);
         assertThat(dev.skep.model.InstanceIds.type("alice.shop.3.a1b2c3")).isEqualTo("web");
         assertThat(dev.skep.model.InstanceIds.process("alice.shop.3.worker.2.a1b2c3")).isEqualTo("worker.2");
+    }
+
+    @Test
+    void anAppWithVolumesRunsOnlyOnTheAgentThatHoldsThem() {
+        AppSpec pinned = spec(1, 3).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+        Plan plan = plan(pinned, release(1));
+        assertThat(plan.add()).hasSize(3).extracting(Assignment::agent).containsOnly("a2");
+        assertThat(plan.add()).extracting(Assignment::volumes).containsOnly(List.of("data"));
+    }
+
+    @Test
+    void addingAVolumeReplacesTheInstancesRollingAndMovesThemToItsAgent() {
+        Assignment onA1 = Planner.plan(new ClusterView(List.of(spec(1, 1)), Map.of(SHOP, release(1)), AGENTS,
+                List.of(), Map.of()), NOW).add().get(0);
+        assertThat(onA1.agent()).isEqualTo("a1");
+        run(onA1, InstanceState.READY);
+        AppSpec pinned = spec(1, 1).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+
+        Plan first = plan(pinned, release(1));
+        assertThat(first.add()).singleElement().satisfies(a -> {
+            assertThat(a.agent()).isEqualTo("a2");
+            assertThat(a.volumes()).containsExactly("data");
+        });
+        assertThat(first.remove()).as("the old one serves until the new one is ready").isEmpty();
+
+        run(first.add().get(0), InstanceState.READY);
+        assertThat(plan(pinned, release(1)).remove()).containsExactly(onA1);
+    }
+
+    @Test
+    void nothingIsPlacedWhileTheVolumesAgentIsGone() {
+        AppSpec pinned = spec(1, 2).withVolumes(List.of(new dev.skep.model.Volume("data", "a9", NOW)), NOW);
+        assertThat(plan(pinned, release(1)).add()).isEmpty();
+    }
+
+    @Test
+    void everyProcessTypeOfAnAppWithVolumesRunsOnTheVolumesAgent() {
+        AppSpec pinned = spec(1, 2).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+        Plan plan = plan(pinned, withWorker(1, true));
+        assertThat(plan.add()).extracting(Assignment::type).containsExactlyInAnyOrder("web", "web", "worker");
+        assertThat(plan.add()).extracting(Assignment::agent).containsOnly("a2");
+        assertThat(plan.add()).extracting(Assignment::volumes).containsOnly(List.of("data"));
     }
 }

@@ -3,7 +3,7 @@ package dev.skep.server;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.deploy.release.ProbationSettings;
+import dev.skep.deploy.release.ReleasePolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ public final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(drainSeconds), EdgeConfig.plain(),
-                Duration.ZERO, null, cluster.zkSecret, ProbationSettings.DEFAULT);
+                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

@@ -31,7 +31,9 @@ final class AgentRole {
                 .withPorts(config.appPortMin(), config.appPortMax())
                 .withTimeouts(config.startTimeout(), config.stopGrace())
                 .withDrainDelay(config.drainTimeout())
-                .withKeepApps(config.keepApps());
+                .withKeepApps(config.keepApps())
+                // the same cache as this host's builds (NodeBuilder's, next to npm-cache): one download per host
+                .withNodeCache(data.resolve("node"));
         Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock,
                 monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
         if (monitor != null) {

@@ -2,6 +2,7 @@ package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ProbationSettings;
+import dev.skep.deploy.release.ReleasePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,11 @@ final class ApiOptions {
             + "(0: off; default: ${DEFAULT-VALUE})")
     long probationSeconds;
 
+    @Option(names = "--auto-rollback", defaultValue = "300", paramLabel = "SECONDS", description = "a release that "
+            + "crash-loops within this long after going live is rolled back to the one before, with an event and an "
+            + "alert (0: off; default: ${DEFAULT-VALUE})")
+    long autoRollbackSeconds;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -51,8 +57,20 @@ final class ApiOptions {
         return new UploadLimits(maxUploadMb << 20, maxUnpackedMb << 20, maxEntries);
     }
 
+    /** The release windows; out of range is a usage error. */
+    ReleasePolicy releases() {
+        if (autoRollbackSeconds < 0) {
+            String why = "--auto-rollback must be 0 (off) or more seconds, found " + autoRollbackSeconds;
+            if (command == null) {
+                throw new IllegalArgumentException(why);
+            }
+            throw new ParameterException(command.commandLine(), why);
+        }
+        return new ReleasePolicy(probation(), Duration.ofSeconds(autoRollbackSeconds));
+    }
+
     /** The default probation window; out of range is a usage error. */
-    Duration probation() {
+    private Duration probation() {
         Duration window = Duration.ofSeconds(probationSeconds);
         if (probationSeconds < 0 || window.compareTo(ProbationSettings.MAX) > 0) {
             String why = "--probation must be 0 to " + ProbationSettings.MAX.toSeconds() + " seconds, found "

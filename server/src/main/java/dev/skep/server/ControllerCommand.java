@@ -65,7 +65,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
                 EdgeConfig.plain(), Duration.ofSeconds(agentGraceSeconds), security, cluster.zkSecret,
-                api.probation());
+                api.releases());
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

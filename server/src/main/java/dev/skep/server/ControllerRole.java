@@ -16,6 +16,8 @@ import dev.skep.deploy.Deployer;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleaseFailures;
@@ -31,8 +33,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
@@ -72,7 +72,7 @@ final class ControllerRole {
         RolloutRecovery.recover(s.state(), events, clock);
         AppLogs appLogs = new AppLogs();
         ZkAppDocuments documents = new ZkAppDocuments(s.connection().client());
-        ProbationSettings probation = new ProbationSettings(documents, config.probation());
+        ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(s.connection().client(), config.agentId());
@@ -92,7 +92,10 @@ final class ControllerRole {
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
         builder.fetchSlugsFrom(new RemoteSlugStore(builder.store(), s.controllers()::urls,
                 s.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000)));
-        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5);
+        CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback());
+        Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
+                new BuildLogs(data.resolve("build-logs"), clock), crashLoops);
+        life.add("crash-loop watch", crashLoops.start(deployer::rollBack));
         return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
     }
 
@@ -134,6 +137,13 @@ final class ControllerRole {
         }
     }
 
+    private volatile dev.skep.api.LocalVolumes localVolumes = dev.skep.api.LocalVolumes.none();
+
+    /** The volumes of the agent in this process (`skep server`): the API sizes, exports and purges those. */
+    void volumesOn(dev.skep.api.LocalVolumes volumes) {
+        localVolumes = volumes;
+    }
+
     /** Where this controller's builds are: the agent of `skep server` runs them from here. */
     LocalSlugStore slugs() {
         return builder.store();
@@ -152,17 +162,18 @@ final class ControllerRole {
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
         AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,
-                monitor == null ? instance -> null : monitor::usage, app -> deployer.failures(app).entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().reason())));
+                monitor == null ? instance -> null : monitor::usage, new DeployHistory(deployer));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
+                new dev.skep.api.v1.ReleaseRoutes(commands, views, deployer.buildLogs()),
                 new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,
                         probation),
                 new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
+                new dev.skep.api.v1.VolumeRoutes(state.state(), commands, bodies, clock, builder.store(), localVolumes),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken)));

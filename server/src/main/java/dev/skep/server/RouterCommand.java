@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-import dev.skep.deploy.release.ProbationSettings;
+import dev.skep.deploy.release.ReleasePolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public final class RouterCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", bind, null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
-                edge.config(), Duration.ZERO, null, zkSecret, ProbationSettings.DEFAULT);
+                edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
             RouterRole.start(life, config, state.state(), routerId(port));

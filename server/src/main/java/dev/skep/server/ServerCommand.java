@@ -135,7 +135,7 @@ public final class ServerCommand implements Callable<Integer> {
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security(),
-                zkSecret, api.probation());
+                zkSecret, api.releases());
     }
 
     private SecurityConfig security() {

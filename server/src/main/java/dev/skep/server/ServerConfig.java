@@ -17,12 +17,12 @@ import java.time.Duration;
  * @param security   TLS of the API and the apps' resource limits
  * @param zkSecret   with an external ensemble: the file of the secret that locks skep's nodes (digest ACL),
  *                   the same on every skep host; null leaves them open to whoever reaches the ensemble
- * @param probation  how long a new release is watched before it counts as released, for apps that set none
+ * @param releases   how long a new release is watched: its probation (for apps that set none) and auto-rollback
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                           Path zkSecret, Duration probation) {
+                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases) {
 }

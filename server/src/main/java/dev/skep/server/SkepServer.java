@@ -59,6 +59,17 @@ public final class SkepServer implements AutoCloseable {
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
                     monitor, security.limits());
             controller.buildAs(agent::userFor);
+            controller.volumesOn(new dev.skep.api.LocalVolumes() {
+                @Override
+                public String agent() {
+                    return agent.config().agentId();
+                }
+
+                @Override
+                public Path dir(dev.skep.model.AppId app, String path) {
+                    return agent.volumeDir(app, path);
+                }
+            });
             RouterServer router = RouterRole.start(life, config, state.state(), config.agentId() + "-router");
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),

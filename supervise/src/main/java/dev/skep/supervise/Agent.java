@@ -1,5 +1,8 @@
 package dev.skep.supervise;
 
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterState;
@@ -106,13 +109,17 @@ public final class Agent implements AutoCloseable {
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
         Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
+        // a release names the Node it was built with; one this host lacks is fetched (once) at its first start
+        NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
+                NodeDist.onPath(config.node().getParent() + java.io.File.pathSeparator
+                        + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH))));
         if (limits != null) {
             log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
                     cgroups.describe());
         }
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
-                new Launcher(config.node(), hooks.environment()), users,
-                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups);
+                new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
+                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups, workspaces(users != null));
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
@@ -122,10 +129,40 @@ public final class Agent implements AutoCloseable {
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
     }
 
+    /** The release's node binary; one this host lacks is fetched first (a release built on another host). */
+    private java.nio.file.Path nodeOf(NodeInstalls nodes, dev.skep.model.Release release) {
+        if (!nodes.present(release.node())) {
+            log.info("event=node.fetch agent={} app={} release={} node={}: this host lacks the release's Node",
+                    config.agentId(), release.app(), release.number(), release.node());
+        }
+        return nodes.binaryFor(release.node());
+    }
+
+    /**
+     * Overlays when root and the host lets us mount them, else copies (said once, here: each start
+     * then costs a copy of the slug).
+     */
+    private dev.skep.supervise.workspace.Workspaces workspaces(boolean root) {
+        if (root && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work())) {
+            log.info("event=workspace.overlay agent={}: each instance runs in an overlay of its slug, in a mount "
+                    + "namespace of its own", config.agentId());
+            return new dev.skep.supervise.workspace.OverlayWorkspaces(layout.work());
+        }
+        log.warn("event=workspace.copy agent={} reason=\"{}\": each instance start copies its slug (cp --reflink=auto); "
+                + "run skep as root on a host with overlayfs for copy-free starts", config.agentId(),
+                root ? "overlayfs cannot be mounted here" : "not root");
+        return new dev.skep.supervise.workspace.CopyWorkspaces(layout.work());
+    }
+
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
     public AppUsers.AppUser userFor(dev.skep.model.AppId app) {
         RunnerContext ctx = context;
         return ctx == null || ctx.users() == null ? null : ctx.users().forApp(app);
+    }
+
+    /** Where this agent keeps the volume at {@code path} of {@code app} (created at the first start that mounts it). */
+    public java.nio.file.Path volumeDir(dev.skep.model.AppId app, String path) {
+        return layout.volume(app, path);
     }
 
     /** Reads the agent's logs (they outlive instances). */
@@ -207,9 +244,31 @@ public final class Agent implements AutoCloseable {
 
     // --- re-adoption and reconciliation ---
 
+    /**
+     * Copies of instances this agent no longer knows (it died before removing them) go. Their mounts, if
+     * any, lived in the instances' own namespaces and went with their processes.
+     */
+    private void removeStaleWorkspaces(List<InstanceRecord> records) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        records.forEach(r -> known.add(r.instance()));
+        try (var dirs = java.nio.file.Files.list(layout.work())) {
+            for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                    dev.skep.supervise.workspace.FileTrees.delete(dir);
+                    log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
+        }
+    }
+
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */
     private void readopt() {
-        for (InstanceRecord record : store.loadAll()) {
+        List<InstanceRecord> records = store.loadAll();
+        removeStaleWorkspaces(records);
+        for (InstanceRecord record : records) {
             if (ProcessTree.isRunning(record.pid(), record.startTime())) {
                 InstanceRunner runner = new InstanceRunner(record.assignment(), context, record, true, this::gone);
                 runners.put(record.instance(), runner);

@@ -22,12 +22,14 @@ import java.util.Objects;
  * @param logs             log rotation bounds
  * @param keepAppsOnClose  on close, leave apps running for the next agent to re-adopt
  * @param isolateWhenRoot  when the agent runs as uid 0, run each app under its own uid (setpriv)
- * @param node             absolute path of the node binary, see {@link #findNode(String)}
+ * @param node             absolute path of the host's node binary, see {@link #findNode(String)}
+ * @param nodeCache        where Node releases the host lacks are kept once fetched (shared with the
+ *                         host's builds); default {@code dataDir/node}
  */
 public record AgentConfig(String agentId, String host, Path dataDir, int portMin, int portMax, int capacity,
                           Duration startTimeout, Duration stopGrace, Duration drainDelay,
                           RestartPolicy restart, LogPolicy logs, boolean keepAppsOnClose,
-                          boolean isolateWhenRoot, Path node) {
+                          boolean isolateWhenRoot, Path node, Path nodeCache) {
 
     public static final int DEFAULT_PORT_MIN = 20000;
     public static final int DEFAULT_PORT_MAX = 29999;
@@ -53,48 +55,54 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         if (node == null || !node.isAbsolute()) {
             throw new IllegalArgumentException("node must be an absolute path, found " + node);
         }
+        nodeCache = nodeCache == null ? dataDir.resolve("node") : nodeCache.toAbsolutePath().normalize();
     }
 
     /** The defaults: ports 20000-29999, start timeout 60 s, grace 10 s, no drain delay, stop apps on close. */
     public static AgentConfig defaults(String agentId, String host, Path dataDir, Path node) {
         return new AgentConfig(agentId, host, dataDir, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, 100,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
-                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node);
+                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node, null);
     }
 
     public AgentConfig withPorts(int min, int max) {
         return new AgentConfig(agentId, host, dataDir, min, max, capacity, startTimeout, stopGrace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withTimeouts(Duration start, Duration grace) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, start, grace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withDrainDelay(Duration drain) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace, drain,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withRestart(RestartPolicy policy) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node);
+                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withLogs(LogPolicy policy) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node);
+                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withKeepApps(boolean keep) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keep, isolateWhenRoot, node);
+                drainDelay, restart, logs, keep, isolateWhenRoot, node, nodeCache);
     }
 
     public AgentConfig withIsolateWhenRoot(boolean isolate) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolate, node);
+                drainDelay, restart, logs, keepAppsOnClose, isolate, node, nodeCache);
+    }
+
+    public AgentConfig withNodeCache(Path dir) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, dir);
     }
 
     /** Where {@link #findNode(String)} looks when given no PATH. */

@@ -17,6 +17,8 @@ import java.nio.file.Path;
  *  {dataDir}/run/{instance}/stdout|stderr  raw capture the app writes to (append mode)
  *  {dataDir}/logs/{user}/{app}/{instance}.log[.N]  timestamped, rotated logs
  *  {dataDir}/uids.json                     app -> uid, when isolation is on
+ *  {dataDir}/work/{instance}/              the instance's writable copy of its slug (see workspace/)
+ *  {dataDir}/volumes/{user}.{app}/{name}   the app's volumes, name from VolumePaths.storageName
  * </pre>
  */
 public final class AgentLayout {
@@ -37,7 +39,11 @@ public final class AgentLayout {
             Files.createDirectories(instances());
             Files.createDirectories(root.resolve("run"));
             Files.createDirectories(logs());
+            Files.createDirectories(work());
+            Files.createDirectories(volumes());
             mode(root, "rwx--x--x");
+            mode(work(), "rwx--x--x"); // an app passes through to its own copy
+            mode(volumes(), "rwx--x--x"); // pass-through only: each volume is 0700 and its app's
             mode(root.resolve("run"), "rwx--x--x");
             mode(instances(), "rwx------");
             mode(logs(), "rwx------");
@@ -76,6 +82,27 @@ public final class AgentLayout {
 
     public Path logFile(String instance) {
         return appLogDir(appOf(instance)).resolve(requireInstance(instance) + ".log");
+    }
+
+    public Path work() {
+        return root.resolve("work");
+    }
+
+    public Path workDir(String instance) {
+        return work().resolve(requireInstance(instance));
+    }
+
+    public Path volumes() {
+        return root.resolve("volumes");
+    }
+
+    public Path appVolumes(AppId app) {
+        return volumes().resolve(app.user() + "." + app.name());
+    }
+
+    /** Where the volume at {@code path} of {@code app} is stored on this host. */
+    public Path volume(AppId app, String path) {
+        return appVolumes(app).resolve(dev.skep.model.VolumePaths.storageName(path));
     }
 
     public Path uids() {

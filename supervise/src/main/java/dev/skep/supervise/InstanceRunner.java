@@ -7,6 +7,11 @@ import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.supervise.limits.CgroupSlot;
+import dev.skep.supervise.workspace.Owner;
+import dev.skep.supervise.workspace.Prepared;
+import dev.skep.supervise.workspace.SlugSeal;
+import dev.skep.supervise.workspace.VolumeDirs;
+import dev.skep.supervise.workspace.Workspaces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +23,9 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -97,6 +104,7 @@ final class InstanceRunner {
     private volatile boolean stopRequested;
 
     // owned by the runner thread
+    private Path slugDir;
     private Path appDir;
     private AppUsers.AppUser user;
     private int port;
@@ -305,11 +313,10 @@ final class InstanceRunner {
         effectivePort = port;
         int gen = generation;
         try {
-            if (appDir == null) {
-                appDir = ctx.slugs().checkout(assignment.release().slug());
-            }
-            Process process = ctx.launcher().start(
-                    new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id), user, ctx.limits(), cgroup));
+            Prepared prepared = workspace();
+            appDir = prepared.appDir();
+            Process process = ctx.launcher().start(new Launcher.Spec(assignment, appDir, port, ctx.layout().runDir(id),
+                    user, ctx.limits(), cgroup, prepared.head()));
             Instant started = ctx.clock().instant();
             long pid = process.pid();
             long startTime = ProcessTree.startTime(pid);
@@ -329,6 +336,27 @@ final class InstanceRunner {
                     assignment.release().number(), id, e.toString());
             return null;
         }
+    }
+
+    /** A fresh writable copy of the slug (sealed first) with the app's volumes in place, for this launch. */
+    private Prepared workspace() throws IOException {
+        long begun = System.nanoTime();
+        Owner owner = user == null ? null : new Owner(user.uid(), user.gid());
+        if (slugDir == null) {
+            slugDir = ctx.slugs().checkout(assignment.release().slug());
+            SlugSeal.seal(slugDir, owner);
+        }
+        List<Workspaces.VolumeMount> mounts = new ArrayList<>();
+        for (String path : assignment.volumes()) {
+            Path dir = VolumeDirs.ensure(ctx.layout().volume(assignment.app(), path), slugDir, path, owner,
+                    assignment.app().toString());
+            mounts.add(new Workspaces.VolumeMount(dir, path));
+        }
+        Prepared prepared = ctx.workspaces().prepare(id, slugDir, owner, mounts);
+        log.info("event=workspace.ready app={} release={} instance={} kind={} volumes={} took_ms={}", assignment.app(),
+                assignment.release().number(), id, ctx.workspaces().kind(), assignment.volumes(),
+                (System.nanoTime() - begun) / 1_000_000);
+        return prepared;
     }
 
     /** Watches a process a former agent started; exit is seen by polling /proc (it is not our child). */
@@ -710,6 +738,11 @@ final class InstanceRunner {
                     assignment.app(), assignment.release().number(), id, current == null ? -1 : current.pid());
         } else {
             ctx.ports().release(port);
+            try {
+                ctx.workspaces().remove(id);
+            } catch (IOException | RuntimeException e) {
+                log.warn("event=workspace.not-removed instance={} error={}", id, e.toString());
+            }
             try {
                 ctx.store().delete(id);
             } catch (UncheckedIOException e) {

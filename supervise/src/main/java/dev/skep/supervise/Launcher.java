@@ -31,26 +31,41 @@ public final class Launcher {
 
     /**
      * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
-     * when none apply, {@code cgroup} null when the host has no usable cgroups.
+     * when none apply, {@code cgroup} null when the host has no usable cgroups; {@code mounts} the head
+     * of the chain that mounts the instance's copy and volumes (see workspace/), empty for none.
      */
     public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
-                       ResourceLimits limits, CgroupSlot cgroup) {
+                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts) {
+
+        public Spec {
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+        }
 
         public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
-            this(assignment, appDir, port, runDir, user, null, null);
+            this(assignment, appDir, port, runDir, user, null, null, List.of());
         }
     }
 
-    private final Path node;
+    private final java.util.function.Function<Release, Path> nodes;
     private final java.util.function.Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
         this(node, instance -> Map.of());
     }
 
-    /** @param extraEnv variables the composition root adds per instance (heartbeat URL and secret) */
+    /** Every release runs with this one node binary. */
     public Launcher(Path node, java.util.function.Function<String, Map<String, String>> extraEnv) {
-        this.node = node;
+        this((java.util.function.Function<Release, Path>) release -> node, extraEnv);
+    }
+
+    /**
+     * @param nodes    the absolute node binary of a release: the Node version it names (fetched into
+     *                 the host's cache if need be), else the host's
+     * @param extraEnv variables the composition root adds per instance (heartbeat URL and secret)
+     */
+    public Launcher(java.util.function.Function<Release, Path> nodes,
+                    java.util.function.Function<String, Map<String, String>> extraEnv) {
+        this.nodes = nodes;
         this.extraEnv = extraEnv;
     }
 
@@ -68,16 +83,16 @@ public final class Launcher {
             own(stdout, spec.user());
             own(stderr, spec.user());
             Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
-            ownTree(spec.appDir(), spec.user());
         }
-        ProcessBuilder builder = new ProcessBuilder(command(spec))
+        Path node = nodes.apply(spec.assignment().release());
+        ProcessBuilder builder = new ProcessBuilder(command(spec, node))
                 .directory(spec.appDir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir()));
+        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir(), node));
         return builder.start();
     }
 
@@ -89,10 +104,15 @@ public final class Launcher {
         return runDir.resolve("stderr");
     }
 
-    /** The full exec chain: setsid [sh (limits, cgroups)] [setpriv ...] node args. */
+    /** The full exec chain: setsid [unshare sh (mounts)] [sh (limits, cgroups)] [setpriv ...] node args. */
     List<String> command(Spec spec) {
+        return command(spec, nodes.apply(spec.assignment().release()));
+    }
+
+    private List<String> command(Spec spec, Path node) {
         List<String> out = new ArrayList<>();
         out.add(SETSID);
+        out.addAll(spec.mounts()); // as root, before the uid is dropped
         if (spec.limits() != null) {
             out.addAll(Confinement.head(spec.limits(), spec.cgroup() == null ? List.of() : spec.cgroup().procsFiles()));
         }
@@ -121,6 +141,11 @@ public final class Launcher {
 
     /** The whole environment of an instance: the release's env plus what skep sets. */
     public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
+        return environment(assignment, port, appDir, nodes.apply(assignment.release()));
+    }
+
+    /** @param node the release's node binary: its directory comes first on PATH, so scripts' npm/node are it */
+    private Map<String, String> environment(Assignment assignment, int port, Path appDir, Path node) {
         Release release = assignment.release();
         Map<String, String> env = new TreeMap<>(release.env());
         env.putAll(extraEnv.apply(assignment.instance()));
@@ -134,24 +159,6 @@ public final class Launcher {
         env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());
         return env;
-    }
-
-    /**
-     * Gives the app its slug: owned by its uid, top dir 0700, so no other app can read it. Done
-     * once per slug (a slug belongs to one app); links are changed themselves, never followed.
-     */
-    static void ownTree(Path appDir, AppUsers.AppUser user) throws IOException {
-        int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (owner != user.uid()) {
-            try (var paths = Files.walk(appDir)) {
-                for (Path p : (Iterable<Path>) paths::iterator) {
-                    Files.setAttribute(p, "unix:uid", user.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(p, "unix:gid", user.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                }
-            }
-        }
-        // always: a slug built under the app's uid arrives owned already, its top dir maybe 0755 from the tar
-        Files.setPosixFilePermissions(appDir, PosixFilePermissions.fromString("rwx------"));
     }
 
     private static void own(Path path, AppUsers.AppUser user) throws IOException {

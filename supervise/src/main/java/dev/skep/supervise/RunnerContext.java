@@ -16,8 +16,10 @@ import java.util.function.DoubleSupplier;
  * @param hooks   what the composition root lends: extra env, health checks
  * @param limits  what each instance may use, or null for no limits
  * @param cgroups where the memory, pids and cpu limits are enforced
+ * @param workspaces where each launch gets its writable copy of the slug
  */
 record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
-                     AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups) {
+                     AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
+                     dev.skep.supervise.workspace.Workspaces workspaces) {
 }

@@ -106,8 +106,13 @@ final class AgentHarness implements AutoCloseable {
 
     /** Assigns one instance of a new release to the agent; returns the instance id. */
     String assign(String appName, String slug, List<String> command, Map<String, String> env) {
+        return assign(appName, slug, command, env, null);
+    }
+
+    /** @param node the Node version the release names, e.g. "22.23.5", or null: the host's */
+    String assign(String appName, String slug, List<String> command, Map<String, String> env, String node) {
         AppId app = new AppId("alice", appName);
-        Release release = new Release(app, 1, "sha", slug, command, env, Instant.now(), "alice", "test");
+        Release release = new Release(app, 1, "sha", slug, command, env, Instant.now(), "alice", "test", node);
         String id = InstanceIds.next(app, 1);
         state.putAssignment(new Assignment(id, AGENT, release, 0, Instant.now()));
         return id;

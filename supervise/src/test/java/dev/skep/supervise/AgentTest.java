@@ -96,7 +96,7 @@ class AgentTest {
         JsonNode dump = InstanceStore.JSON.readTree(h.get(ready.port(), "/"));
         Map<String, String> env = new HashMap<>();
         dump.get("env").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
-        Path appDir = h.slugDir(AgentHarness.testApp("env-dump"));
+        Path appDir = dataDir.resolve("work").resolve(id).resolve("app"); // its own writable copy, not the slug
 
         assertThat(env).isEqualTo(Map.of(
                 "GREETING", "hi", "DATABASE_URL", "postgres://x",
@@ -119,6 +119,28 @@ class AgentTest {
             assertThat(Files.getAttribute(runDir, "unix:uid")).isEqualTo(dump.get("uid").asInt());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runDir))).isEqualTo("rwx------");
         }
+    }
+
+    @Test
+    void anInstanceRunsWithTheNodeItsReleaseNamesFromTheHostsCache() throws Exception {
+        AgentConfig config = h.config().withNodeCache(dataDir.resolve("node-cache"));
+        // a release this host has cached (as a deploy or an earlier start left it): a wrapper that
+        // marks the environment, so the app can tell which binary started it
+        Path bin = Files.createDirectories(config.nodeCache().resolve("99.1.0/bin"));
+        Path node = bin.resolve("node");
+        Files.writeString(node, "#!/bin/sh\nexport RAN_WITH_NODE=99.1.0\nexec " + AgentHarness.NODE + " \"$@\"\n");
+        for (Path p = node; !p.equals(dataDir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        h.start(config);
+        String id = h.assign("nv", AgentHarness.testApp("env-dump"), List.of("node", "server.js"), Map.of(), "99.1.0");
+
+        InstanceStatus ready = h.awaitState(id, InstanceState.READY);
+
+        JsonNode env = InstanceStore.JSON.readTree(h.get(ready.port(), "/")).get("env");
+        assertThat(env.get("RAN_WITH_NODE").asText()).isEqualTo("99.1.0");
+        assertThat(env.get("PATH").asText()).isEqualTo(h.slugDir(AgentHarness.testApp("env-dump"))
+                .resolve("node_modules/.bin") + ":" + bin + ":/usr/local/bin:/usr/bin:/bin");
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
      * {@code formation} counts per process type ({@code {"web": 2, "worker": 0}}).
      */
     public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
-                           Boolean httpsOnly, Long probation, Map<String, Integer> formation) {
+                           Boolean httpsOnly, Boolean sticky, Long probation, Map<String, Integer> formation) {
     }
 
     /** POST .../rollback. */
@@ -101,13 +101,14 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void patch(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
-        boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null);
+        boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null
+                || patch.sticky() != null);
         boolean window = probation != null && patch.probation() != null;
         boolean scale = patch.instances() != null || patch.formation() != null;
         if (!scale && (patch.health() == null || health == null) && !route && !window) {
             throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"formation\": "
                     + "{\"web\": N, \"worker\": N}}, {\"health\": {...}}, "
-                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true} or {\"probation\": SECONDS}");
+                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true}, {\"sticky\": true} or {\"probation\": SECONDS}");
         }
         if (window) {
             commands.require(app);
@@ -116,9 +117,9 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         }
         if (route) {
             commands.require(app);
-            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly());
+            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky());
             Audit.action(ctx, "app.route", app, Map.of("maxBodyBytes", applied.maxBodyBytes(),
-                    "httpsOnly", applied.httpsOnly()));
+                    "httpsOnly", applied.httpsOnly(), "sticky", applied.sticky()));
         }
         if (patch.health() != null) {
             commands.require(app);

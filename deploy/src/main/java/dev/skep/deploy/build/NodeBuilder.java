@@ -2,6 +2,12 @@ package dev.skep.deploy.build;
 
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeChoice;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
+import dev.skep.model.node.NodeRequirement;
+import dev.skep.model.node.NodeVersion;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +41,25 @@ public final class NodeBuilder {
     private final String searchPath;
     private final CorepackShims corepack;
     private final StepRunner runner;
-    private volatile String nodeVersion;
+    private final NodeInstalls nodes;
 
     /** Finds npm, node and corepack on the PATH this server started with. */
     public NodeBuilder(Path npmCacheDir, Duration timeout) {
         this(npmCacheDir, timeout, System.getenv().getOrDefault("PATH", DEFAULT_PATH));
     }
 
-    /** @param searchPath the PATH builds run with, where npm, node and corepack are found */
+    /**
+     * @param searchPath the PATH builds run with, where npm, node and corepack are found; Node
+     *                   releases the host lacks are cached next to the npm cache ({@code ../node})
+     */
     public NodeBuilder(Path npmCacheDir, Duration timeout, String searchPath) {
+        this(npmCacheDir, timeout, searchPath, new NodeInstalls(Path.of(StepRunner.find("node", searchPath)),
+                new NodeCache(npmCacheDir.toAbsolutePath().resolveSibling("node"), NodeDist.onPath(searchPath))));
+    }
+
+    /** @param nodes the host's node and the cached releases: builds run with the one the app asks for */
+    public NodeBuilder(Path npmCacheDir, Duration timeout, String searchPath, NodeInstalls nodes) {
+        this.nodes = nodes;
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
         }
@@ -59,19 +75,31 @@ public final class NodeBuilder {
         long started = System.nanoTime();
         Instant deadline = Instant.now().plus(timeout);
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
+        NodeRequirement wanted = NodeRequirement.of(appRoot, pkg.flatMap(PackageJson::enginesNode));
+        NodeChoice node = chooseNode(appRoot, wanted);
+        if (!wanted.isNone()) {
+            outputLine.accept(node.reason());
+        }
+        // fetched now even when nothing is built: a download that fails fails the deploy, not the start
+        Path nodeBinary = binary(node, outputLine);
         if (pkg.isEmpty()) {
-            return new BuildResult(BuildResult.NONE, since(started), "no package.json");
+            return new BuildResult(BuildResult.NONE, since(started), "no package.json", node.version().toString());
         }
         boolean uploadedModules = Files.exists(appRoot.resolve(BuildCache.NODE_MODULES), LinkOption.NOFOLLOW_LINKS);
         PackageManager pm = PackageManager.detect(appRoot, pkg.get());
         BuildPlan plan = BuildPlan.of(pkg.get(), pm, request.config(), uploadedModules);
         if (plan.isEmpty()) {
             plan.notes().forEach(outputLine);
-            return new BuildResult(BuildResult.NONE, since(started), "nothing to install or build");
+            return new BuildResult(BuildResult.NONE, since(started), "nothing to install or build",
+                    node.version().toString());
         }
+
         BuildUser user = request.user().orElse(null);
         Optional<BuildCache> cache = request.cacheDir().map(dir -> new BuildCache(dir, user));
-        BuildEnvironment env = new BuildEnvironment(searchPath, user == null ? sharedCache() : userCache(user));
+        // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
+        // host's is where the PATH has it already)
+        String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
+        BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user));
         Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm);
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
@@ -86,7 +114,7 @@ public final class NodeBuilder {
                 done.add(plan.prebuild().get().label());
             }
             if (plan.install().isPresent()) {
-                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine);
+                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine, node.version());
             }
             cache.ifPresent(c -> restoreFrameworkCaches(c, appRoot, deadline));
             if (plan.build().isPresent()) {
@@ -105,17 +133,42 @@ public final class NodeBuilder {
             throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);
         }
         Duration took = since(started);
-        log.info("event=build.done dir={} pm={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(), how,
-                String.join(", ", done), took.toMillis());
-        return new BuildResult(how, took, String.join(", ", done));
+        log.info("event=build.done dir={} pm={} node={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(),
+                node.version(), how, String.join(", ", done), took.toMillis());
+        return new BuildResult(how, took, String.join(", ", done), node.version().toString());
+    }
+
+    /**
+     * The Node the app asks for (engines.node, .nvmrc, .node-version): the host's when it
+     * satisfies that, else the newest release that does.
+     *
+     * @throws SkepException (unprocessable) when the ask is not a range or nothing satisfies it
+     */
+    public NodeChoice chooseNode(Path appRoot) {
+        return chooseNode(appRoot, NodeRequirement.of(appRoot, PackageJson.read(appRoot).flatMap(PackageJson::enginesNode)));
+    }
+
+    private NodeChoice chooseNode(Path appRoot, NodeRequirement wanted) {
+        NodeChoice choice = nodes.choose(wanted);
+        log.info("event=build.node dir={} node={} host={}", appRoot, choice.version(), choice.host());
+        return choice;
+    }
+
+    private Path binary(NodeChoice node, Consumer<String> outputLine) {
+        if (!node.host() && !nodes.cache().has(node.version())) {
+            outputLine.accept("downloading Node " + node.version() + " (" + nodes.cache().dist().packageName()
+                    + " through npm); kept for the next deploys");
+        }
+        return nodes.binary(node.version());
     }
 
     /** The install: over node_modules from the cache when its key matches, else from scratch. */
     private String install(Path appRoot, PackageJson pkg, BuildPlan plan, Optional<BuildCache> cache, Steps steps,
-                           List<String> done, Consumer<String> outputLine) throws InterruptedException {
+                           List<String> done, Consumer<String> outputLine, NodeVersion node)
+            throws InterruptedException {
         Optional<String> key = cache.isPresent() && plan.packageManager().lockfile().isPresent()
                 ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
-                        nodeVersion()))
+                        "v" + node))
                 : Optional.empty();
         boolean warm = key.isPresent() && plan.warmInstall().isPresent()
                 && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
@@ -149,15 +202,6 @@ public final class NodeBuilder {
             outputLine.accept("$ " + step.commandLine());
             runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm);
         }
-    }
-
-    private String nodeVersion() {
-        String v = nodeVersion;
-        if (v == null) {
-            v = HostNode.version(searchPath);
-            nodeVersion = v;
-        }
-        return v;
     }
 
     private static byte[] lockfileBytes(Path appRoot, PackageManager pm) {

@@ -87,6 +87,15 @@ public final class PackageJson {
         return text(root.path("packageManager"), "packageManager");
     }
 
+    /** {@code engines.node}, the Node version range the app asks for, if set and not blank. */
+    public Optional<String> enginesNode() {
+        JsonNode engines = root.path("engines");
+        if (!engines.isMissingNode() && !engines.isNull() && !engines.isObject()) {
+            throw unprocessable("package.json engines must be an object, e.g. {\"node\": \"22.x\"}");
+        }
+        return text(engines.path("node"), "engines.node");
+    }
+
     /** The {@code dependencies} object; an empty one if absent. */
     public JsonNode dependencies() {
         return object("dependencies");

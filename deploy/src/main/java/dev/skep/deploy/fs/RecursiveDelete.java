@@ -24,6 +24,17 @@ public final class RecursiveDelete {
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                // a slug run without root is sealed read-only (0555): its entries can go once its owner may write
+                var mode = Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
+                    mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                    Files.setPosixFilePermissions(dir, mode);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.deleteIfExists(file);
                 return FileVisitResult.CONTINUE;

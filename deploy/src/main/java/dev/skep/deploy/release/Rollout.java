@@ -391,7 +391,7 @@ public final class Rollout {
     }
 
     /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */
-    private List<String> lastLines(AppId app, String instance) {
+    public List<String> lastLines(AppId app, String instance) {
         try {
             List<String> mine = logs.tail(app, 200).stream().filter(line -> line.contains(" " + instance + " ")).toList();
             return mine.subList(Math.max(0, mine.size() - 20), mine.size());

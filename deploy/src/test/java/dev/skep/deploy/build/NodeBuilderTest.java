@@ -318,6 +318,71 @@ class NodeBuilderTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    // --- the Node the app asks for ---
+
+    @Test
+    void theHostsNodeBuildsAnAppWhoseRangeItSatisfies() throws IOException {
+        Path app = copyOf("with-deps", "engines");
+        setEnginesNode(app, ">=18 <" + (hostMajor() + 1));
+        NodeBuilder npm = fakeNpm("echo \"npm sees $(node --version) at $(command -v node)\"");
+
+        BuildResult built = npm.build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.node()).isEqualTo(hostVersion());
+        assertThat(output).contains("Node " + hostVersion() + ", the host's: it satisfies \">=18 <" + (hostMajor() + 1)
+                + "\" (package.json engines.node)");
+        assertThat(output).anyMatch(line -> line.startsWith("npm sees v" + hostVersion() + " at /"));
+        assertThat(output).noneMatch(line -> line.startsWith("downloading"));
+    }
+
+    @Test
+    void anUnparseableRangeFailsTheBuildBeforeAnythingRuns() throws IOException {
+        Path app = copyOf("with-deps", "engines");
+        setEnginesNode(app, ">= twenty");
+        NodeBuilder npm = fakeNpm("echo ran npm");
+
+        assertThatThrownBy(() -> npm.build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.detail()).contains("22.x");
+                })
+                .hasMessageContaining("\">= twenty\" (package.json engines.node) is not a version range");
+        assertThat(output).doesNotContain("ran npm");
+    }
+
+    @Test
+    void aRangeNoReleaseSatisfiesNamesTheNewestPerMajorFromTheRegistry() throws IOException {
+        Path app = copyOf("with-deps", "engines");
+        Files.writeString(app.resolve(".nvmrc"), ">=99\n");
+
+        // the real npm: it asks the registry which releases there are
+        assertThatThrownBy(() -> realNpm().build(app, BuildRequest.plain(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE))
+                .hasMessageContaining("no Node release satisfies \">=99\" (.nvmrc); the newest per major: ")
+                .hasMessageMatching("(?s).*per major: \\d+\\.\\d+\\.\\d+(, \\d+\\.\\d+\\.\\d+){7}$")
+                .hasMessageContaining(", " + hostMajor() + ".");
+        assertThat(output).noneMatch(line -> line.startsWith("$ "));
+    }
+
+    private static String hostVersion() {
+        try {
+            Process p = new ProcessBuilder("node", "--version").start();
+            return new String(p.getInputStream().readAllBytes()).strip().substring(1);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int hostMajor() {
+        return Integer.parseInt(hostVersion().split("\\.")[0]);
+    }
+
+    private static void setEnginesNode(Path app, String range) throws IOException {
+        String json = Files.readString(app.resolve("package.json")).strip();
+        Files.writeString(app.resolve("package.json"), json.substring(0, json.length() - 1)
+                + ", \"engines\": { \"node\": \"" + range + "\" } }");
+    }
+
     private BuildRequest cached() {
         return BuildRequest.plain().withCache(tmp.resolve("build-cache"));
     }

@@ -8,15 +8,30 @@ import java.util.Map;
  * An app as the API shows it. {@code state}: "running" (all wanted instances ready), "starting",
  * "degraded", "crash-loop", "stopped", "new" (never deployed). {@code instancesWanted} counts every process
  * type; {@code formation} says how many of each the app wants (web first, then the Procfile's order).
+ * {@code volumes}: the paths of its volumes, kept on agent {@code volumesAgent}, the one agent its instances
+ * run on (null when it has none).
  */
 public record AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
                       String state, List<String> domains, String url, Instant updated,
-                      List<InstanceView> instances, List<ReleaseView> releases, Map<String, Integer> formation) {
+                      List<InstanceView> instances, List<ReleaseView> releases,
+                      List<String> volumes, String volumesAgent, Map<String, Integer> formation) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the shorter ones below
+    public AppView {
+    }
 
     public AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
                    String state, List<String> domains, String url, Instant updated,
                    List<InstanceView> instances, List<ReleaseView> releases) {
         this(app, user, name, release, instancesWanted, running, state, domains, url, updated, instances, releases,
-                null);
+                null, null, null);
+    }
+
+    public AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
+                   String state, List<String> domains, String url, Instant updated,
+                   List<InstanceView> instances, List<ReleaseView> releases,
+                   List<String> volumes, String volumesAgent) {
+        this(app, user, name, release, instancesWanted, running, state, domains, url, updated, instances, releases,
+                volumes, volumesAgent, null);
     }
 }

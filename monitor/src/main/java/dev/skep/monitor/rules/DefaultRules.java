@@ -20,6 +20,10 @@ public final class DefaultRules {
     public static final EventRule DEPLOY_FAILED = new EventRule("deploy-failed", EventTypes.DEPLOY_FAILED,
             Duration.ofHours(24), EventTypes.DEPLOY_SUCCEEDED, Scope.APP, List.of());
 
+    /** skep rolled a crash-looping release back by itself; resolved by the next successful deploy. */
+    public static final EventRule ROLLED_BACK = new EventRule("rolled-back", EventTypes.RELEASE_ROLLED_BACK,
+            Duration.ofHours(24), EventTypes.DEPLOY_SUCCEEDED, Scope.APP, List.of());
+
     /** The kernel killed an instance for memory. */
     public static final EventRule OOM_KILLED = new EventRule("oom-killed", EventTypes.INSTANCE_OOM_KILLED,
             Duration.ofMinutes(30), null, Scope.APP, List.of());
@@ -28,7 +32,7 @@ public final class DefaultRules {
     public static final EventRule AGENT_LOST = new EventRule("agent-lost", EventTypes.AGENT_LOST,
             Duration.ofHours(24), EventTypes.AGENT_JOINED, Scope.INSTANCE, List.of());
 
-    public static final List<Rule> APP = List.of(HEARTBEAT, CRASH_LOOP, DEPLOY_FAILED, OOM_KILLED);
+    public static final List<Rule> APP = List.of(HEARTBEAT, CRASH_LOOP, DEPLOY_FAILED, ROLLED_BACK, OOM_KILLED);
     public static final List<Rule> INSTALL = List.of(AGENT_LOST);
 
     private DefaultRules() {

@@ -52,10 +52,25 @@ public final class ErrorPages {
         };
     }
 
+    /** What a stopped app answers: waiting will not help, its owner has to start it. */
+    public static final String STOPPED = "The app is stopped. Its owner can start it again with skep start.";
+
     public static FullHttpResponse response(HttpResponseStatus status, String accept, String requestId,
                                             ByteBufAllocator alloc) {
+        return response(status, message(status.code()), accept, requestId, alloc);
+    }
+
+    /** The 503 of an app that is stopped, not starting: no Retry-After. */
+    public static FullHttpResponse stopped(String accept, String requestId, ByteBufAllocator alloc) {
+        FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, STOPPED, accept, requestId, alloc);
+        r.headers().remove(HttpHeaderNames.RETRY_AFTER);
+        return r;
+    }
+
+    private static FullHttpResponse response(HttpResponseStatus status, String message, String accept,
+                                             String requestId, ByteBufAllocator alloc) {
         Format format = choose(accept);
-        String body = format == Format.JSON ? json(status, requestId) : html(status, requestId);
+        String body = format == Format.JSON ? json(status, message, requestId) : html(status, message, requestId);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ByteBuf content = alloc.buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
@@ -73,16 +88,24 @@ public final class ErrorPages {
     }
 
     static String json(HttpResponseStatus status, String requestId) {
+        return json(status, message(status.code()), requestId);
+    }
+
+    static String json(HttpResponseStatus status, String message, String requestId) {
         return "{\"status\":" + status.code() + ",\"error\":\"" + status.reasonPhrase() + "\",\"message\":\""
-                + message(status.code()) + "\"" + (requestId == null ? "" : ",\"request_id\":\"" + requestId + "\"")
+                + message + "\"" + (requestId == null ? "" : ",\"request_id\":\"" + requestId + "\"")
                 + "}\n";
     }
 
     static String html(HttpResponseStatus status, String requestId) {
+        return html(status, message(status.code()), requestId);
+    }
+
+    static String html(HttpResponseStatus status, String message, String requestId) {
         return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + status.code() + " "
                 + status.reasonPhrase() + "</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;margin:4em auto;"
                 + "max-width:36em;color:#333}small{color:#888}</style></head>\n<body><h1>" + status.code() + " "
-                + status.reasonPhrase() + "</h1>\n<p>" + message(status.code()) + "</p>\n"
+                + status.reasonPhrase() + "</h1>\n<p>" + message + "</p>\n"
                 + (requestId == null ? "" : "<p><small>request " + requestId + "</small></p>\n")
                 + "</body></html>\n";
     }

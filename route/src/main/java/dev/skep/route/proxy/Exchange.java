@@ -2,6 +2,7 @@ package dev.skep.route.proxy;
 
 import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
+import dev.skep.route.StickyKeys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,6 +60,10 @@ final class Exchange {
     private final boolean head;
     private final boolean raw;
     private final long maxBody;
+    /** The sticky cookie the client sent (already taken out of the request), or null; only for sticky apps. */
+    private final String stickyKey;
+    /** The client came over HTTPS (here or at a trusted proxy): a sticky cookie set is Secure. */
+    private final boolean secure;
     private final long startNanos = System.nanoTime();
     private final Set<Backend> tried = new HashSet<>(4);
     private final int maxAttempts;
@@ -85,6 +90,14 @@ final class Exchange {
 
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
              AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw) {
+        this(front, client, proxy, request, route, requestId, maxBody, clientKeepAlive, raw, null, false);
+    }
+
+    Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
+             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw, String stickyKey,
+             boolean secure) {
+        this.stickyKey = stickyKey;
+        this.secure = secure;
         this.front = front;
         this.client = client;
         this.proxy = proxy;
@@ -125,7 +138,10 @@ final class Exchange {
     // ---- choosing and connecting ----
 
     private void attempt(boolean afterReset) {
-        Backend chosen = proxy.loads().choose(route.backends(), tried);
+        Backend chosen = pinned();
+        if (chosen == null) {
+            chosen = proxy.loads().choose(route.backends(), tried);
+        }
         if (chosen == null || proxy.loads().ejected(chosen)) {
             // every serving instance failed this request or cannot be reached: one standing by takes it
             Backend standby = proxy.loads().choose(route.standby(), tried);
@@ -151,6 +167,34 @@ final class Exchange {
             connected(b, f);
         } else {
             f.addListener(x -> connected(b, (ChannelFuture) x));
+        }
+    }
+
+    /**
+     * The instance the client's sticky cookie names, while it serves and can be reached and has not failed this
+     * request; else null, and the request is balanced as any other (and gets a new cookie).
+     */
+    private Backend pinned() {
+        if (route.sticky() == null) {
+            return null;
+        }
+        Backend b = route.sticky().backend(stickyKey);
+        return b == null || tried.contains(b) || proxy.loads().ejected(b) ? null : b;
+    }
+
+    /** The cookie value to set on this response, or null: the app is not sticky, or the client's cookie holds. */
+    private String newStickyKey() {
+        if (route.sticky() == null || backend == null || backend.equals(route.sticky().backend(stickyKey))) {
+            return null;
+        }
+        return StickyKeys.key(backend.instance()); // hashed only when a cookie is set
+    }
+
+    private void addStickyCookie(HttpResponse r) {
+        String key = newStickyKey();
+        if (key != null) {
+            r.headers().add(HttpHeaderNames.SET_COOKIE, StickyCookie.setCookie(key, secure));
+            r.headers().add(HttpHeaderNames.CACHE_CONTROL, StickyCookie.CACHE_CONTROL);
         }
     }
 
@@ -306,6 +350,7 @@ final class Exchange {
             switching = true;
             status = code;
             ProxyHeaders.forResponse(r.headers(), true, requestId);
+            addStickyCookie(r);
             front.write(r);
             return;
         }
@@ -318,6 +363,7 @@ final class Exchange {
         status = code;
         backendKeepAlive = HttpUtil.isKeepAlive(r);
         ProxyHeaders.forResponse(r.headers(), false, requestId);
+        addStickyCookie(r);
         frame(r);
         front.write(r);
     }
@@ -362,7 +408,9 @@ final class Exchange {
             if (!requestComplete || proxy.draining()) {
                 closeClient = true;
             }
-            front.writeRaw(h.encode(client.alloc(), requestId, closeClient));
+            String key = newStickyKey();
+            front.writeRaw(h.encode(client.alloc(), requestId, closeClient,
+                    key == null ? null : StickyCookie.headLines(key, secure)));
         } finally {
             h.release();
         }

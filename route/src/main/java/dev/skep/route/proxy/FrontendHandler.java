@@ -261,7 +261,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (route.backends().isEmpty()) {
-            local(HttpResponseStatus.SERVICE_UNAVAILABLE, req, requestId, route, !Exchange.bodyless(req));
+            String accept = req.headers().get(HttpHeaderNames.ACCEPT);
+            local(route.running() ? ErrorPages.response(HttpResponseStatus.SERVICE_UNAVAILABLE, accept, requestId,
+                    ctx.alloc()) : ErrorPages.stopped(accept, requestId, ctx.alloc()), req, requestId, route,
+                    !Exchange.bodyless(req));
             return;
         }
         long maxBody = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : config.maxBodyBytes();
@@ -282,7 +285,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean raw = rawOut != null && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && !ProxyHeaders.isUpgrade(req.headers());
         ForwardedHeaders.forRequest(req.headers(), peer, tls, localPort, requestId, config.trustedProxies());
-        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
+        if (route.sticky() != null) {
+            // the router's cookie is its own: taken out before the app sees the request ("indirect")
+            String stickyKey = StickyCookie.take(req.headers());
+            boolean secure = "https".equals(req.headers().get(ProxyHeaders.X_FORWARDED_PROTO));
+            current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw, stickyKey,
+                    secure);
+        } else {
+            current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
+        }
         current.start();
     }
 

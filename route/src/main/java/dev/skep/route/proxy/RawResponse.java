@@ -88,9 +88,17 @@ final class RawResponse {
          * client's connection outlives the backend's.
          */
         ByteBuf encode(ByteBufAllocator alloc, String requestId, boolean close) {
-            ByteBuf out = alloc.buffer(bytes.readableBytes() + 96);
+            return encode(alloc, requestId, close, null);
+        }
+
+        /** As {@link #encode(ByteBufAllocator, String, boolean)}, with header lines of the router's own added. */
+        ByteBuf encode(ByteBufAllocator alloc, String requestId, boolean close, byte[] extraLines) {
+            ByteBuf out = alloc.buffer(bytes.readableBytes() + 96 + (extraLines == null ? 0 : extraLines.length));
             for (int i = 0; i < keptCount; i += 2) {
                 out.writeBytes(bytes, kept[i], kept[i + 1] - kept[i]).writeBytes(CRLF);
+            }
+            if (extraLines != null) {
+                out.writeBytes(extraLines);
             }
             if (!hasRequestId && requestId != null) {
                 out.writeBytes(REQUEST_ID);

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The router alone, for bench/router/run.sh: {@code BenchRouter PORT THREADS BACKEND_PORT...}.
- * Host "127.0.0.1" (what wrk sends) routes to the given loopback backends. Runs until killed.
+ * Host "hello.bench.test" (what bench/router/run.sh has wrk send) routes to the given loopback backends. Runs until killed.
  */
 public final class BenchRouter {
 
@@ -33,7 +33,7 @@ public final class BenchRouter {
         }
         RouterConfig config = RouterConfig.defaults().withListen("127.0.0.1", port).withWorkerThreads(threads);
         RouterServer router = new RouterServer(config).start();
-        router.update(RouteTable.of(Map.of("127.0.0.1", new AppRoute(new AppId("bench", "hello"), backends))));
+        router.update(RouteTable.of(Map.of("hello.bench.test", new AppRoute(new AppId("bench", "hello"), backends))));
         Runtime.getRuntime().addShutdownHook(new Thread(router::close));
         System.out.println("ready " + router.port());
         Thread.currentThread().join();

@@ -38,6 +38,19 @@ class ErrorStatusTest extends RouterFixture {
             RawHttp.Response r = c.get("shop.test", "/");
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("retry-after")).isEqualTo("1");
+            assertThat(r.text()).contains("Try again in a moment");
+        }
+    }
+
+    @Test
+    void aStoppedAppIs503SayingItIsStopped() {
+        startRouter().update(dev.skep.route.RouteTable.of(java.util.Map.of("shop.test",
+                new dev.skep.route.AppRoute(SHOP, List.of(), List.of(), 0, false, false, null))));
+        try (RawHttp c = new RawHttp(router.port())) {
+            RawHttp.Response r = c.get("shop.test", "/");
+            assertThat(r.status()).isEqualTo(503);
+            assertThat(r.text()).contains("The app is stopped").doesNotContain("Try again");
+            assertThat(r.header("retry-after")).isNull();
         }
     }
 

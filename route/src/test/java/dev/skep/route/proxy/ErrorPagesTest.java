@@ -44,6 +44,17 @@ class ErrorPagesTest {
     }
 
     @Test
+    void aStoppedAppSaysItIsStoppedAndNotToRetry() {
+        FullHttpResponse r = ErrorPages.stopped("application/json", "rid-2", UnpooledByteBufAllocator.DEFAULT);
+        String body = r.content().toString(StandardCharsets.UTF_8);
+        assertThat(r.status().code()).isEqualTo(503);
+        assertThat(r.headers().contains("retry-after")).isFalse();
+        assertThat(body).contains("The app is stopped").doesNotContainIgnoringCase("try again").contains("rid-2");
+        assertThat(r.headers().getInt("content-length")).isEqualTo(r.content().readableBytes());
+        r.release();
+    }
+
+    @Test
     void accessLogLinesAreJson() {
         String line = AccessLog.json(new AccessLog.Entry(java.time.Instant.parse("2026-01-01T00:00:00Z"),
                 new dev.skep.model.AppId("alice", "shop"), "shop-1", "GET", "/a\"b", 200, 12, 1.23456, "id"));

@@ -66,11 +66,21 @@ class BuildEndToEndTest {
         assertThat(messages(second)).contains("restored node_modules from the build cache (same lockfile, package manager and Node)",
                 "$ npm run build");
         assertThat(answer("web.ts.localhost")).isEqualTo("typescript v2\n");
-        // the first deploy downloads typescript; the second finds it in the build cache
-        assertThat(secondTook).as("code-only redeploy %s vs first deploy %s", secondTook, firstTook)
-                .isLessThan(firstTook);
+        // how much faster the cached redeploy is, is measured by bench/build, not asserted on a busy machine
         System.out.printf("event=test.build-timing first_ms=%d code_only_redeploy_ms=%d%n", firstTook.toMillis(),
                 secondTook.toMillis());
+
+        // each release keeps how it was built: the list says so, and its whole output can be read back
+        JsonNode releases = Http.get(server.api("/v1/apps/ts/web/releases"), token).json();
+        assertThat(releases.findValues("status").stream().map(JsonNode::asText)).containsExactly("live", "superseded");
+        assertThat(releases.get(1).get("buildMillis").asLong()).isPositive();
+        assertThat(releases.get(1).get("uploadBytes").asLong()).isEqualTo(Fixtures.tarball("typescript").length);
+        String firstLog = Http.get(server.api("/v1/apps/ts/web/build-log?release=1"), token).body();
+        assertThat(firstLog).contains("$ npm ci --include=dev", "$ npm run build", "> tsc", "starting release 1",
+                "released release 1");
+        assertThat(cli("logs", "--build", "ts/web")).contains("restored node_modules from the build cache",
+                "released release 2");
+        assertThat(cli("releases", "ts/web")).containsPattern("v2 +live").containsPattern("v1 +superseded");
     }
 
     @Test
@@ -91,6 +101,22 @@ class BuildEndToEndTest {
         JsonNode app = Http.get(server.api("/v1/apps/ts/api"), token).json();
         assertThat(app.get("release").asInt()).isEqualTo(1);
         assertThat(app.get("releases").findValues("number").stream().map(JsonNode::asInt)).containsExactly(1);
+        // the failed build's output is the newest build log, though it made no release
+        assertThat(Http.get(server.api("/v1/apps/ts/api/build-log"), token).body())
+                .contains("error TS2322").contains("error npm run build failed (exit 2)");
+        assertThat(Http.get(server.api("/v1/apps/ts/api/build-log?release=2"), token).status()).isEqualTo(404);
+    }
+
+    /** Runs the skep CLI against the server; asserts it exits 0 and returns what it printed. */
+    private static String cli(String... args) {
+        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(
+                Map.of("SKEP_SERVER", server.api("").toString().replaceAll("/$", ""), "SKEP_TOKEN", token), dir,
+                java.time.Clock.systemUTC(), false);
+        java.io.StringWriter out = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(out, true));
+        assertThat(cli.execute(args)).as(String.join(" ", args) + "\n" + out).isZero();
+        return out.toString();
     }
 
     /** The fixture with one text replaced in src/server.ts: a code-only change. */

@@ -138,6 +138,55 @@ class ClusterEndToEndTest {
                 .isEqualTo(204);
     }
 
+    /**
+     * An app with a volume runs only on the agent that keeps it: spread over both agents, it is moved, rolling,
+     * onto that one when the volume is added, and its instances there share the data.
+     */
+    @Test
+    @Order(2)
+    void anAppWithAVolumeRunsOnlyOnTheAgentThatKeepsIt() throws Exception {
+        String token = Files.readString(dir.resolve("controller/admin.token")).trim();
+        String app = "alice/pinned";
+        Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
+                Fixtures.tarball("notes"));
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+        scale(token, app, 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 2
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A1))
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A2)));
+
+        try {
+            pinned(token, app);
+        } finally { // the other tests count on both agents being free of it
+            Http.send("DELETE", api("/v1/apps/" + app), token, "application/json", new byte[0]);
+        }
+    }
+
+    private static void pinned(String token, String app) throws Exception {
+        Http.Answer added = Http.send("POST", api("/v1/apps/" + app + "/volumes"), token, "application/json",
+                "{\"path\": \"data\"}".getBytes());
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String keeper = added.json().get("agent").asText();
+        int first = keeper.equals("a1") ? A1 : A2;
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            List<Integer> ports = readyPorts(token, app);
+            return instances(token, app).size() == 2 && ports.size() == 2 && ports.stream().allMatch(p -> inRange(p, first));
+        });
+        instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
+        List<Integer> ports = readyPorts(token, app);
+        Http.send("POST", java.net.URI.create("http://127.0.0.1:" + ports.get(0) + "/"), null, "text/plain", "kept".getBytes());
+        assertThat(Http.plain("http://127.0.0.1:" + ports.get(1) + "/").json().get("notes").asText()).isEqualTo("kept\n");
+        assertThat(Files.readString(dir.resolve(keeper).resolve("agent/volumes/alice.pinned/data/notes.txt")))
+                .isEqualTo("kept\n");
+
+        JsonNode listed = Http.get(api("/v1/apps/" + app + "/volumes"), token).json();
+        assertThat(listed.get("volumes").get(0).path("bytes").isNumber()).as("the controller has no agent of its own")
+                .isFalse();
+        Http.Answer export = Http.get(api("/v1/apps/" + app + "/volumes/data/export"), token);
+        assertThat(export.status()).isEqualTo(409);
+        assertThat(export.json().get("error").asText()).contains("kept on agent " + keeper);
+    }
+
     private static void scale(String token, String app, int instances) throws Exception {
         assertThat(Http.send("PATCH", api("/v1/apps/" + app), token, "application/json",
                 ("{\"instances\": " + instances + "}").getBytes()).status()).isEqualTo(200);

@@ -84,7 +84,12 @@ class IsolationEndToEndTest {
             victimLog = logs.findFirst().orElseThrow();
         }
 
+        Path victimSlug;
+        try (var slugs = Files.list(data.resolve("slugs"))) {
+            victimSlug = slugs.filter(p -> p.getFileName().toString().startsWith("alice.victim.")).findFirst().orElseThrow();
+        }
         List<String> reads = List.of(victimCode.resolve("server.js").toString(),
+                victimSlug.resolve("server.js").toString(), "/proc/" + victimPid + "/cwd/server.js",
                 data.resolve("agent/run/" + victimInstance + "/stdout").toString(), victimLog.toString(),
                 data.resolve("agent/instances/" + victimInstance + ".json").toString(),
                 data.resolve("admin.token").toString(), data.resolve("zk.secret").toString(),
@@ -93,7 +98,8 @@ class IsolationEndToEndTest {
         List<String> lists = List.of(data.toString(), data.resolve("zk").toString(), data.resolve("slugs").toString(),
                 data.resolve("agent/logs").toString(), data.resolve("agent/instances").toString(),
                 victimCode.toString(), data.resolve("audit").toString(), data.resolve("tmp").toString());
-        List<String> writes = List.of(victimCode.resolve("server.js").toString(), data.resolve("admin.token").toString(),
+        List<String> writes = List.of(victimCode.resolve("server.js").toString(), victimSlug.resolve("server.js").toString(),
+                data.resolve("admin.token").toString(),
                 data.resolve("evil").toString(), data.resolve("slugs/evil").toString());
         List<String> kills = List.of(Long.toString(victimPid), Long.toString(server.pid()), "1");
         List<String> binds = List.of(Integer.toString(victim.get("port").asInt()), Integer.toString(server.apiPort),
@@ -130,7 +136,9 @@ class IsolationEndToEndTest {
 
         // who the app is: its own uid, no groups, no capabilities, no_new_privs, its limits
         JsonNode me = call(hostile.get("port").asInt(), "/whoami");
-        long victimUid = (Integer) Files.getAttribute(victimCode, "unix:uid");
+        // the victim's cwd is an overlay in its own mount namespace: on the host an empty dir of root's, so ask /proc
+        long victimUid = Files.readAllLines(Path.of("/proc/" + victimPid + "/status")).stream()
+                .filter(l -> l.startsWith("Uid:")).map(l -> Long.parseLong(l.split("\\s+")[1])).findFirst().orElseThrow();
         assertThat(me.get("uid").asLong()).isNotZero().isNotEqualTo(victimUid).isGreaterThanOrEqualTo(100_000);
         assertThat(me.get("gid").asLong()).isEqualTo(me.get("uid").asLong());
         assertThat(me.get("groups").size()).isLessThanOrEqualTo(1);
@@ -161,8 +169,8 @@ class IsolationEndToEndTest {
         Http.Answer answer = Http.send("POST", server.api("/v1/apps/mallory/build/releases"), token, "application/gzip",
                 tarball);
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
-        Path code = Files.readSymbolicLink(Path.of("/proc/" + answer.json().get("instances").get(0).get("pid").asLong()
-                + "/cwd"));
+        // its code as the app sees it: an overlay in the instance's own mount namespace, reached through /proc
+        Path code = Path.of("/proc/" + answer.json().get("instances").get(0).get("pid").asLong() + "/cwd/.");
         int appUid = (Integer) Files.getAttribute(code, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         assertThat(Files.readString(code.resolve("build-uid.txt")).trim()).isEqualTo(Integer.toString(appUid));
         assertThat(appUid).isGreaterThanOrEqualTo(100_000);
@@ -219,7 +227,8 @@ class IsolationEndToEndTest {
                 Map.entry("agent", "rwx--x--x"), Map.entry("agent/run", "rwx--x--x"),
                 Map.entry("agent/instances", "rwx------"), Map.entry("agent/logs", "rwx------"));
         modes.forEach((path, mode) -> assertThat(mode(data.resolve(path))).as(path).isEqualTo(mode));
-        Path code = Files.readSymbolicLink(Path.of("/proc/" + app.get("pid").asLong() + "/cwd"));
+        // its code as the app sees it: an overlay in the instance's own mount namespace, reached through /proc
+        Path code = Path.of("/proc/" + app.get("pid").asLong() + "/cwd/.");
         Path run = data.resolve("agent/run/" + app.get("instance").asText());
         int uid = (Integer) Files.getAttribute(code, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         assertThat(uid).isGreaterThanOrEqualTo(100_000);
@@ -228,6 +237,12 @@ class IsolationEndToEndTest {
         assertThat((Integer) Files.getAttribute(run, "unix:uid")).isEqualTo(uid);
         assertThat((Integer) Files.getAttribute(code.resolve("server.js"), "unix:uid")).isEqualTo(uid);
         assertThat((Integer) Files.getAttribute(data.resolve("admin.token"), "unix:uid")).isZero();
+        // the slug under it is root's and shut: no app reaches it but through its own copy
+        try (var slugs = Files.list(data.resolve("slugs"))) {
+            Path slug = slugs.filter(p -> p.getFileName().toString().startsWith("alice.modes.")).findFirst().orElseThrow();
+            assertThat((Integer) Files.getAttribute(slug, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isZero();
+            assertThat(mode(slug)).isEqualTo("rwx------");
+        }
     }
 
     @Test

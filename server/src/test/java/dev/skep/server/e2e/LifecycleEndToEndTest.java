@@ -67,7 +67,7 @@ class LifecycleEndToEndTest {
             assertThat(now.get("port").asInt()).isEqualTo(port);
             assertThat(now.get("restarts").asInt()).isEqualTo(1);
             assertThat(now.get("lastExit").asText()).isEqualTo("code 7");
-            // the new pid shows from its start; only once ready does it listen (on a busy host, a while later)
+            // the new pid shows from its start on (state starting): ask it once it listens
             assertThat(now.get("state").asText()).isEqualTo("ready");
             assertThat(Http.plain("http://127.0.0.1:" + port + "/").status()).isEqualTo(200);
         });
@@ -91,7 +91,10 @@ class LifecycleEndToEndTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Http.get(server.api("/v1/apps/alice/cycle"),
                 token).json().get("state").asText()).isEqualTo("stopped"));
-        assertThat(Http.hosted(server.routerPort, "cycle.alice.localhost", "/").status()).isEqualTo(503);
+        Http.Answer unavailable = Http.hosted(server.routerPort, "cycle.alice.localhost", "/");
+        assertThat(unavailable.status()).isEqualTo(503);
+        assertThat(unavailable.body()).as("a stopped app says so, not \"try again\"").contains("The app is stopped")
+                .doesNotContain("Try again");
 
         Http.send("POST", server.api("/v1/apps/alice/cycle/start"), token, null, null);
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->

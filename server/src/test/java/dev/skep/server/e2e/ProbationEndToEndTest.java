@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -181,6 +182,40 @@ class ProbationEndToEndTest {
             JsonNode instances = Http.get(server.api("/v1/apps/" + app), token).json().get("instances");
             return instances.size() == 1 && instances.get(0).get("release").asInt() == 2;
         });
+    }
+
+    @Test
+    void aReleaseThatCrashLoopsAfterItsProbationIsRolledBackByItselfWithAnEventAndAnAlert() throws Exception {
+        String app = "pb/later";
+        Http.Answer first = deploy(app, "breaks-later");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        // release 2: the same code, told to break 8 s from now (past its 2 s window) and to die at once from then on
+        long breakAt = System.currentTimeMillis() + 8000;
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/" + app + "/env"), token, "application/json",
+                ("{\"set\": {\"BREAK_AT\": \"" + breakAt + "\"}}").getBytes());
+        assertThat(env.status()).as("release 2 passes its probation: %s", env.body()).isEqualTo(200);
+        assertThat(System.currentTimeMillis()).as("the test's premise: released before it breaks").isLessThan(breakAt);
+        assertThat(Http.hosted(server.routerPort, "later.pb.localhost", "/").body()).isEqualTo("breaks-later breaking\n");
+
+        await().atMost(Duration.ofSeconds(40)).until(() ->
+                Http.get(server.api("/v1/apps/" + app), token).json().get("release").asInt() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                "breaks-later steady\n".equals(Http.hosted(server.routerPort, "later.pb.localhost", "/").body()));
+        JsonNode releases = Http.get(server.api("/v1/apps/" + app + "/releases"), token).json();
+        JsonNode second = releases.get(0);
+        assertThat(second.get("number").asInt()).isEqualTo(2);
+        assertThat(second.get("status").asText()).isEqualTo("failed");
+        assertThat(second.get("failed").asText()).startsWith("crash-looped after going live: instance ")
+                .contains("after release 2 went live");
+        // evented once release 1 is through its own probation again
+        await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(server.api("/v1/events?app=" + app
+                + "&type=release.rolled-back"), token).json().size() > 0);
+        JsonNode rolledBack = Http.get(server.api("/v1/events?app=" + app + "&type=release.rolled-back"), token).json();
+        assertThat(rolledBack).hasSize(1);
+        assertThat(rolledBack.get(0).get("message").asText()).startsWith("release 2 crash-looped, release 1 is live again");
+        // the default rule alerts on it (no receivers are set here: the alert is an event of its own)
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(server.api("/v1/events?app=" + app
+                + "&type=alert."), token).json().toString().contains("rolled-back"));
     }
 
     // --- helpers ---

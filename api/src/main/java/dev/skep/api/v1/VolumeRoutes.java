@@ -1,0 +1,215 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AppCommands;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.api.LocalVolumes;
+import dev.skep.api.audit.Audit;
+import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.deploy.release.SlugArchive;
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.ClusterState;
+import dev.skep.model.SkepException;
+import dev.skep.model.Volume;
+import dev.skep.model.VolumePaths;
+import dev.skep.model.view.VolumesView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An app's volumes: GET|POST /v1/apps/{user}/{app}/volumes, DELETE .../volumes/{path}[?purge=true],
+ * GET .../volumes/{path}/export (a tar.gz). In a URL a path's "/" is written "+" ("var+uploads").
+ * A change is a new set of volumes in the spec: the scheduler replaces the instances, rolling, by
+ * ones that mount them, on the agent that holds them (chosen when the first is added: where the app runs).
+ */
+public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
+
+    private static final Logger log = LoggerFactory.getLogger(VolumeRoutes.class);
+
+    /** POST body. */
+    public record VolumeRequest(String path) {
+    }
+
+    private final ClusterState state;
+    private final AppCommands commands;
+    private final Bodies bodies;
+    private final Clock clock;
+    private final LocalSlugStore slugs;
+    private final LocalVolumes local;
+
+    public VolumeRoutes(ClusterState state, AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs,
+                        LocalVolumes local) {
+        this.state = state;
+        this.commands = commands;
+        this.bodies = bodies;
+        this.clock = clock;
+        this.slugs = slugs;
+        this.local = local;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/volumes", ctx -> ctx.json(view(commands.require(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}/volumes", this::add);
+        routes.delete("/v1/apps/{user}/{app}/volumes/{path}", this::remove);
+        routes.get("/v1/apps/{user}/{app}/volumes/{path}/export", this::export);
+    }
+
+    private void add(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        VolumeRequest request = bodies.read(ctx, VolumeRequest.class, null);
+        String path = VolumePaths.validate(request == null ? null : request.path());
+        checkRelease(app, path);
+        AppSpec after = state.updateApp(app, spec -> {
+            if (spec.volumes().stream().anyMatch(v -> v.path().equals(path))) {
+                return spec;
+            }
+            for (Volume v : spec.volumes()) {
+                if (path.startsWith(v.path() + "/") || v.path().startsWith(path + "/")) {
+                    throw new SkepException(SkepException.Kind.UNPROCESSABLE, "volume " + path + " overlaps volume "
+                            + v.path() + " of " + app, "volumes may not contain each other; remove one first");
+                }
+            }
+            if (spec.volumes().size() >= VolumePaths.MAX_PER_APP) {
+                throw new SkepException(SkepException.Kind.UNPROCESSABLE, app + " has " + VolumePaths.MAX_PER_APP
+                        + " volumes already", "remove one first, or keep several directories in one volume");
+            }
+            List<Volume> volumes = new ArrayList<>(spec.volumes());
+            volumes.add(new Volume(path, spec.volumes().isEmpty() ? chooseAgent(app) : spec.volumeAgent(),
+                    clock.instant()));
+            return spec.withVolumes(volumes, clock.instant());
+        });
+        Audit.action(ctx, "app.volume.add", app, Map.of("path", path));
+        log.info("event=volume.added app={} path={} agent={}: instances are replaced, rolling, by ones that mount it",
+                app, path, after.volumeAgent());
+        ctx.status(201).json(view(after));
+    }
+
+    private void remove(Context ctx) throws IOException {
+        AppId app = Caller.ownedApp(ctx);
+        commands.require(app);
+        String path = pathParam(ctx);
+        boolean purge = "true".equals(ctx.queryParam("purge"));
+        AppSpec before = commands.require(app);
+        Volume gone = before.volumes().stream().filter(v -> v.path().equals(path)).findFirst()
+                .orElseThrow(() -> SkepException.notFound(app + " has no volume " + path));
+        if (purge && !gone.agent().equals(local.agent())) {
+            throw new SkepException(SkepException.Kind.CONFLICT, "volume " + path + " of " + app + " is kept on agent "
+                    + gone.agent() + ", not here", "remove it without --purge and delete its directory on that host");
+        }
+        AppSpec after = state.updateApp(app, spec -> spec.withVolumes(
+                spec.volumes().stream().filter(v -> !v.path().equals(path)).toList(), clock.instant()));
+        if (purge) {
+            Path dir = local.dir(app, path);
+            dev.skep.deploy.fs.RecursiveDelete.delete(dir);
+            log.info("event=volume.purged app={} path={} dir={}", app, path, dir);
+        } else {
+            log.info("event=volume.removed app={} path={} agent={} note=\"data kept; add the volume again to get it "
+                    + "back\"", app, path, gone.agent());
+        }
+        Audit.action(ctx, "app.volume.remove", app, Map.of("path", path, "purge", purge));
+        ctx.json(view(after));
+    }
+
+    private void export(Context ctx) throws IOException {
+        AppId app = Caller.ownedApp(ctx);
+        String path = pathParam(ctx);
+        Volume volume = commands.require(app).volumes().stream().filter(v -> v.path().equals(path)).findFirst()
+                .orElseThrow(() -> SkepException.notFound(app + " has no volume " + path));
+        Path dir = localDir(app, volume).orElseThrow(() -> new SkepException(SkepException.Kind.CONFLICT,
+                "volume " + path + " of " + app + " is kept on agent " + volume.agent() + ", not here",
+                "export it on that host (tar -cz -C its data dir's agent/volumes)"));
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw SkepException.notFound("volume " + path + " of " + app + " has no data yet (no instance has mounted it)");
+        }
+        ctx.contentType("application/gzip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + app.user() + "-" + app.name() + "-"
+                + VolumePaths.storageName(path) + ".tar.gz\"");
+        SlugArchive.write(dir, ctx.outputStream());
+    }
+
+    /** The release that serves must be able to take it (the agent checks again at every start). */
+    private void checkRelease(AppId app, String path) {
+        AppSpec spec = commands.require(app);
+        int number = spec.target();
+        if (number == 0) {
+            return;
+        }
+        state.release(app, number).map(r -> r.slug()).filter(slugs::contains).map(slugs::checkout)
+                .flatMap(slug -> VolumePaths.siteProblem(slug, path))
+                .ifPresent(problem -> {
+                    throw new SkepException(SkepException.Kind.UNPROCESSABLE, problem,
+                            "a volume is mounted on a directory of the app, or where there is nothing");
+                });
+    }
+
+    /** Where the app runs most now, else the least loaded agent: its data stays there. */
+    private String chooseAgent(AppId app) {
+        List<AgentInfo> agents = state.agents();
+        if (agents.isEmpty()) {
+            throw new SkepException(SkepException.Kind.CONFLICT, "no agent is up to keep a volume of " + app,
+                    "start an agent (skep agent, or skep server) and try again");
+        }
+        List<Assignment> all = state.assignments();
+        Map<String, Long> mine = all.stream().filter(a -> a.app().equals(app))
+                .collect(Collectors.groupingBy(Assignment::agent, Collectors.counting()));
+        Map<String, Long> load = all.stream().collect(Collectors.groupingBy(Assignment::agent, Collectors.counting()));
+        return agents.stream().map(AgentInfo::id)
+                .max(Comparator.comparing((String a) -> mine.getOrDefault(a, 0L))
+                        .thenComparing(a -> -load.getOrDefault(a, 0L))
+                        .thenComparing(Function.identity(), Comparator.reverseOrder()))
+                .orElseThrow();
+    }
+
+    private static String pathParam(Context ctx) {
+        return VolumePaths.validate(ctx.pathParam("path").replace('+', '/'));
+    }
+
+    private java.util.Optional<Path> localDir(AppId app, Volume volume) {
+        return volume.agent().equals(local.agent()) ? java.util.Optional.of(local.dir(app, volume.path()))
+                : java.util.Optional.empty();
+    }
+
+    private VolumesView view(AppSpec spec) {
+        List<VolumesView.Entry> entries = new ArrayList<>();
+        for (Volume v : spec.volumes()) {
+            Long bytes = localDir(spec.id(), v).map(VolumeRoutes::size).orElse(null);
+            entries.add(new VolumesView.Entry(v.path(), v.agent(), v.created(), bytes));
+        }
+        return new VolumesView(spec.id().toString(), spec.volumeAgent(), entries);
+    }
+
+    private static long size(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.skep.cli;
+
+import dev.skep.model.AppId;
+import dev.skep.model.view.VolumesView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** skep volumes USER/APP | skep volumes add|rm|export USER/APP PATH */
+@Command(name = "volumes", description = {"List an app's volumes, add or remove one, or export one as a tar.gz.",
+    "A volume is a directory of the app (PATH, relative to its root) that survives deploys, rollbacks and",
+    "restarts; everything else an instance writes is its own and gone at its next start. An app with",
+    "volumes runs only on the agent that keeps them. Adding or removing one replaces the instances, rolling.",
+    "  skep volumes alice/shop", "  skep volumes add alice/shop data",
+    "  skep volumes rm alice/shop data [--purge]", "  skep volumes export alice/shop data > data.tar.gz"})
+final class VolumesCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SkepCli skep;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClientOptions options;
+
+    @Option(names = "--purge", description = "with rm: delete the volume's data too (otherwise it is kept)")
+    boolean purge;
+
+    @Parameters(paramLabel = "[add|rm|export] USER/APP [PATH]", description = "what to do")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (args.size() == 1) {
+            print(skep.client(options).volumes(SkepCli.appArgument(spec, args.get(0))));
+            return SkepCli.EXIT_OK;
+        }
+        if (args.size() != 3 || !List.of("add", "rm", "export").contains(args.get(0))) {
+            throw new ParameterException(spec.commandLine(), "use: skep volumes USER/APP, skep volumes add|rm "
+                    + "USER/APP PATH [--purge], or skep volumes export USER/APP PATH > FILE.tar.gz");
+        }
+        AppId app = SkepCli.appArgument(spec, args.get(1));
+        String path = args.get(2);
+        switch (args.get(0)) {
+            case "add" -> {
+                VolumesView after = skep.client(options).addVolume(app, path);
+                skep.out().println("added volume " + path + " to " + app + " on agent " + after.agent()
+                        + "; its instances are replaced, rolling, by ones that mount it");
+                print(after);
+            }
+            case "rm" -> {
+                VolumesView after = skep.client(options).removeVolume(app, path, purge);
+                skep.out().println("removed volume " + path + " from " + app
+                        + (purge ? " and deleted its data" : " (its data is kept: add it again to get it back)"));
+                print(after);
+            }
+            default -> {
+                skep.out().flush();
+                skep.client(options).exportVolume(app, path, System.out);
+                System.out.flush();
+            }
+        }
+        return SkepCli.EXIT_OK;
+    }
+
+    private void print(VolumesView view) {
+        if (view.volumes().isEmpty()) {
+            skep.out().println(view.app() + " has no volumes");
+            return;
+        }
+        skep.out().printf("%-30s %-16s %12s%n", "PATH", "AGENT", "SIZE");
+        for (VolumesView.Entry v : view.volumes()) {
+            skep.out().printf("%-30s %-16s %12s%n", v.path(), v.agent(),
+                    v.bytes() == null ? "(elsewhere)" : Format.bytes(v.bytes()));
+        }
+    }
+}

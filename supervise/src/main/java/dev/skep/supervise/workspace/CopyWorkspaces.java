@@ -1,0 +1,57 @@
+package dev.skep.supervise.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * The copies when the agent cannot mount (not root, or no overlay here): each launch copies the
+ * slug ({@code cp -a --reflink=auto}: shared blocks on filesystems that have reflinks, a full copy
+ * elsewhere, never hardlinks, which would let a write reach the slug) and puts a link to each volume
+ * where it goes. Correct, but a launch costs a copy of the slug.
+ */
+public final class CopyWorkspaces implements Workspaces {
+
+    private final Path workRoot;
+
+    public CopyWorkspaces(Path workRoot) {
+        this.workRoot = workRoot;
+    }
+
+    @Override
+    public Prepared prepare(String instance, Path slug, Owner owner, List<VolumeMount> volumes) throws IOException {
+        Path dir = workRoot.resolve(instance);
+        Path app = dir.resolve("app");
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        FileTrees.delete(app);
+        for (VolumeMount v : volumes) {
+            VolumeSites.check(slug, v.path());
+        }
+        FileTrees.copy(slug, app);
+        FileTrees.ownerWritable(app); // the slug is read-only; its copy is not
+        if (owner != null) {
+            FileTrees.chown(app, owner.uid(), owner.gid());
+        }
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
+        for (VolumeMount v : volumes) {
+            Path at = app.resolve(v.path());
+            FileTrees.delete(at);
+            Files.createDirectories(at.getParent());
+            Files.createSymbolicLink(at, v.source());
+        }
+        return new Prepared(app, List.of());
+    }
+
+    @Override
+    public void remove(String instance) throws IOException {
+        FileTrees.delete(workRoot.resolve(instance));
+    }
+
+    @Override
+    public String kind() {
+        return "copy";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.skep.supervise.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Root's copies: an overlay with the slug as its read-only lower layer and an upper dir of the
+ * instance's own, mounted, with the volumes bound over it, in a mount namespace of the instance's
+ * own ({@code unshare -m}, which execs in place: the pid stays). Nothing is copied, so a 400 MB slug
+ * starts as fast as a small one; the mounts exist only in that namespace and vanish with its last
+ * process, so nothing piles up in the host's mount table and an agent restart leaves nothing to clean.
+ *
+ * <pre>
+ *  work/{instance}/app              the mount point (empty on the host), the app's cwd
+ *  work/{instance}/layers/{n}/upper what this launch wrote (the app's, 0700), work/ overlay's scratch
+ * </pre>
+ * Each launch gets a new layer dir and the older ones are deleted: a restart starts from the slug
+ * again, and nothing the former process left (say, a link where a volume goes) can steer the mounts.
+ */
+public final class OverlayWorkspaces implements Workspaces {
+
+    static final String UNSHARE = "/usr/bin/unshare";
+    /** $1 lower, $2 upper, $3 work, $4 mount point, then pairs SOURCE PATH, then --, then the rest of the chain. */
+    static final String SCRIPT = "l=$1; u=$2; w=$3; m=$4; shift 4; "
+            + "mount -t overlay skep-app -o \"nosuid,nodev,lowerdir=$l,upperdir=$u,workdir=$w\" \"$m\" "
+            + "|| { echo \"skep: cannot mount the app's writable copy at $m\" >&2; exit 97; }; "
+            + "while [ \"$1\" != -- ]; do s=$1; p=$2; shift 2; "
+            + "mkdir -p \"$m/$p\" && [ ! -L \"$m/$p\" ] && mount --bind -o nosuid,nodev \"$s\" \"$m/$p\" "
+            + "|| { echo \"skep: cannot mount volume $p\" >&2; exit 97; }; done; shift; "
+            + "cd \"$m\" || exit 97; unset PWD OLDPWD; exec \"$@\"";
+
+    private final Path workRoot;
+
+    public OverlayWorkspaces(Path workRoot) {
+        this.workRoot = workRoot;
+    }
+
+    /**
+     * True when this host lets root mount an overlay in a new mount namespace under {@code workRoot}
+     * (a filesystem that cannot be an upper layer, or a container without the right, says no).
+     */
+    public static boolean works(Path workRoot) {
+        Path probe = workRoot.resolve(".probe-" + ProcessHandle.current().pid());
+        try {
+            for (String d : List.of("lower", "upper", "work", "merged")) {
+                Files.createDirectories(probe.resolve(d));
+            }
+            Files.writeString(probe.resolve("lower/f"), "x");
+            FileTrees.run(List.of(UNSHARE, "-m", "--propagation", "private", "/bin/sh", "-c", SCRIPT, "skep-probe",
+                    probe.resolve("lower").toString(), probe.resolve("upper").toString(),
+                    probe.resolve("work").toString(), probe.resolve("merged").toString(), "--",
+                    "/bin/sh", "-c", "echo y >> f"));
+            // the write went to the upper layer and left the lower one as it was
+            return Files.readString(probe.resolve("upper/f")).equals("xy\n")
+                    && Files.readString(probe.resolve("lower/f")).equals("x");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        } finally {
+            try {
+                FileTrees.delete(probe);
+            } catch (IOException ignored) {
+                // a probe dir left behind is harmless
+            }
+        }
+    }
+
+    @Override
+    public Prepared prepare(String instance, Path slug, Owner owner, List<VolumeMount> volumes) throws IOException {
+        Path dir = workRoot.resolve(instance);
+        Path app = dir.resolve("app");
+        Path layers = dir.resolve("layers");
+        Files.createDirectories(app);
+        Files.createDirectories(layers);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwx------"));
+        // on the host the mount point stays empty and root's: only the instance's namespace has the copy there
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
+        try (var old = Files.list(layers)) {
+            for (Path p : (Iterable<Path>) old::iterator) {
+                FileTrees.delete(p);
+            }
+        }
+        Path layer = Files.createTempDirectory(layers, "l");
+        Path upper = Files.createDirectory(layer.resolve("upper"));
+        Path work = Files.createDirectory(layer.resolve("work"));
+        // the copy's top dir takes the upper dir's owner and mode: the app's, 0700
+        Files.setPosixFilePermissions(upper, PosixFilePermissions.fromString("rwx------"));
+        if (owner != null) {
+            Files.setAttribute(upper, "unix:uid", owner.uid());
+            Files.setAttribute(upper, "unix:gid", owner.gid());
+        }
+        for (Path p : List.of(slug, upper, work, app)) {
+            if (p.toString().contains(",") || p.toString().contains(":")) {
+                throw new IOException("cannot mount an overlay on " + p + ": its path has a ',' or ':'; "
+                        + "choose a data dir without them");
+            }
+        }
+        List<String> head = new ArrayList<>(List.of(UNSHARE, "-m", "--propagation", "private", "/bin/sh", "-c",
+                SCRIPT, "skep-mounts", slug.toString(), upper.toString(), work.toString(), app.toString()));
+        for (VolumeMount v : volumes) {
+            VolumeSites.check(slug, v.path());
+            head.add(v.source().toString());
+            head.add(v.path());
+        }
+        head.add("--");
+        return new Prepared(app, head);
+    }
+
+    @Override
+    public void remove(String instance) throws IOException {
+        FileTrees.delete(workRoot.resolve(instance));
+    }
+
+    @Override
+    public String kind() {
+        return "overlay";
+    }
+}
