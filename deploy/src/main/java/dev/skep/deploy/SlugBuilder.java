@@ -101,7 +101,8 @@ public final class SlugBuilder {
         if (user != null) {
             ownOnce(appDir, user);
         }
-        releasePhase.run(release, appDir, user, outputLine);
+        // the Node version the release's instances run, fetched here too if this controller lacks it
+        releasePhase.run(release, appDir, user, npm.nodeFor(release.node()), outputLine);
     }
 
     /** A slug fetched from another controller arrives as skep's: give it to the app's uid, as its build was. */

@@ -148,6 +148,11 @@ public final class NodeBuilder {
         return chooseNode(appRoot, NodeRequirement.of(appRoot, PackageJson.read(appRoot).flatMap(PackageJson::enginesNode)));
     }
 
+    /** The node binary a release runs with (its recorded version; the host's for releases that name none). */
+    public Path nodeFor(String releaseNode) {
+        return nodes.binaryFor(releaseNode);
+    }
+
     private NodeChoice chooseNode(Path appRoot, NodeRequirement wanted) {
         NodeChoice choice = nodes.choose(wanted);
         log.info("event=build.node dir={} node={} host={}", appRoot, choice.version(), choice.host());

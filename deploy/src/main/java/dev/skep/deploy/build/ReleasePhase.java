@@ -45,10 +45,21 @@ public final class ReleasePhase {
         this(DEFAULT_LIMIT, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     }
 
-    /** Runs it; returns normally on exit 0, throws UNPROCESSABLE (TIMEOUT past the limit) with its last lines. */
+    /** Runs it with the node found on the search path (see the next one). */
     public void run(Release release, Path appDir, BuildUser user, Consumer<String> outputLine)
             throws InterruptedException {
-        Map<String, String> env = environment(release, appDir);
+        run(release, appDir, user, null, outputLine);
+    }
+
+    /**
+     * Runs it; returns normally on exit 0, throws UNPROCESSABLE (TIMEOUT past the limit) with its last lines.
+     *
+     * @param node the node binary of the release's Node version (its instances run that one), first on the PATH;
+     *             null: the one on the search path
+     */
+    public void run(Release release, Path appDir, BuildUser user, Path node, Consumer<String> outputLine)
+            throws InterruptedException {
+        Map<String, String> env = environment(release, appDir, node);
         List<String> argv = new ArrayList<>(release.releasePhase());
         argv.set(0, argv.get(0).equals("node") || argv.get(0).equals("nodejs") ? StepRunner.find("node", env.get("PATH"))
                 : StepRunner.find(argv.get(0), env.get("PATH")));
@@ -108,13 +119,14 @@ public final class ReleasePhase {
     }
 
     /** The release's config vars and skep's per-release variables. */
-    Map<String, String> environment(Release release, Path appDir) {
+    Map<String, String> environment(Release release, Path appDir, Path node) {
         Map<String, String> env = new TreeMap<>(release.env());
         env.putIfAbsent("NODE_ENV", "production");
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_PROCESS", "release");
-        env.put("PATH", appDir.resolve("node_modules/.bin") + File.pathSeparator + searchPath);
+        env.put("PATH", appDir.resolve("node_modules/.bin") + File.pathSeparator
+                + (node == null ? "" : node.toAbsolutePath().getParent() + File.pathSeparator) + searchPath);
         env.put("HOME", appDir.toString());
         return env;
     }

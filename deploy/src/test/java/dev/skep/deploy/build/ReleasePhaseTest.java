@@ -46,6 +46,18 @@ class ReleasePhaseTest {
     }
 
     @Test
+    void runsWithTheNodeItIsGivenTheOneTheReleasesInstancesRun(@TempDir Path nodeDir) throws Exception {
+        // a node that says it was the one started, then runs the real one
+        Path realNode = Path.of(StepRunner.find("node", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        Path node = nodeDir.resolve("node");
+        Files.writeString(node, "#!/bin/sh\nSKEP_TEST_NODE=release-node exec " + realNode + " \"$@\"\n");
+        node.toFile().setExecutable(true);
+        write("migrate.js", "console.log('node', process.env.SKEP_TEST_NODE);");
+        phase(Duration.ofSeconds(30)).run(release("node", "migrate.js"), app, null, node, output::add);
+        assertThat(output).containsExactly("node release-node");
+    }
+
+    @Test
     void aNonZeroExitFailsWithItsLastLines() throws IOException {
         write("migrate.js", "console.log('step 1'); console.error('table users is locked'); process.exit(3);");
         assertThatThrownBy(() -> phase(Duration.ofSeconds(30)).run(release("node", "migrate.js"), app, null, output::add))
