@@ -6,7 +6,7 @@ import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.build.ReleasePhase;
 import dev.skep.deploy.build.StartCommand;
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
 import dev.skep.deploy.intake.Upload;
 import dev.skep.deploy.intake.UploadLimits;

@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.unpack.SafeUnpacker;

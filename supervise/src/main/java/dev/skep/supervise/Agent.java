@@ -255,7 +255,7 @@ public final class Agent implements AutoCloseable {
             for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) dirs::iterator) {
                 String name = dir.getFileName().toString();
                 if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
-                    dev.skep.supervise.workspace.FileTrees.delete(dir);
+                    dev.skep.model.fs.RecursiveDelete.delete(dir);
                     log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
                 }
             }

@@ -139,8 +139,10 @@ class AgentTest {
 
         JsonNode env = InstanceStore.JSON.readTree(h.get(ready.port(), "/")).get("env");
         assertThat(env.get("RAN_WITH_NODE").asText()).isEqualTo("99.1.0");
-        assertThat(env.get("PATH").asText()).isEqualTo(h.slugDir(AgentHarness.testApp("env-dump"))
-                .resolve("node_modules/.bin") + ":" + bin + ":/usr/local/bin:/usr/bin:/bin");
+        // the app's own .bin (in the instance's working copy of the slug), then the release's node
+        String[] path = env.get("PATH").asText().split(":", 2);
+        assertThat(path[0]).endsWith("/app/node_modules/.bin").startsWith(dataDir.resolve("work").toString());
+        assertThat(path[1]).isEqualTo(bin + ":/usr/local/bin:/usr/bin:/bin");
     }
 
     @Test

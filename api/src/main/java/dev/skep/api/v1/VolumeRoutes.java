@@ -15,6 +15,7 @@ import dev.skep.model.ClusterState;
 import dev.skep.model.SkepException;
 import dev.skep.model.Volume;
 import dev.skep.model.VolumePaths;
+import dev.skep.model.fs.TreeSize;
 import dev.skep.model.view.VolumesView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -118,7 +119,7 @@ public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
                 spec.volumes().stream().filter(v -> !v.path().equals(path)).toList(), clock.instant()));
         if (purge) {
             Path dir = local.dir(app, path);
-            dev.skep.deploy.fs.RecursiveDelete.delete(dir);
+            dev.skep.model.fs.RecursiveDelete.delete(dir);
             log.info("event=volume.purged app={} path={} dir={}", app, path, dir);
         } else {
             log.info("event=volume.removed app={} path={} agent={} note=\"data kept; add the volume again to get it "
@@ -197,18 +198,9 @@ public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
     }
 
     private static long size(Path dir) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        try (var files = Files.walk(dir)) {
-            return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
+        try {
+            return TreeSize.bytes(dir);
+        } catch (IOException e) {
             return 0;
         }
     }

@@ -1,6 +1,6 @@
 package dev.skep.deploy.build;
 
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

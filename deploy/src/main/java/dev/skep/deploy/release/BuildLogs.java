@@ -2,8 +2,9 @@ package dev.skep.deploy.release;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.deploy.DeployListener;
-import dev.skep.deploy.fs.RecursiveDelete;
 import dev.skep.model.AppId;
+import dev.skep.model.fs.RecursiveDelete;
+import dev.skep.model.fs.TreeSize;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -289,20 +290,14 @@ public final class BuildLogs {
         }
     }
 
+    /** The slug's size, or -1 when it cannot be measured. */
     private static long sizeOf(Path dir) {
         if (dir == null || !Files.isDirectory(dir)) {
             return -1;
         }
-        try (var files = Files.walk(dir)) {
-            return files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .mapToLong(p -> {
-                        try {
-                            return Files.size(p);
-                        } catch (IOException e) {
-                            return 0;
-                        }
-                    }).sum();
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            return TreeSize.bytes(dir);
+        } catch (IOException e) {
             return -1;
         }
     }

@@ -1,6 +1,6 @@
 package dev.skep.deploy.release;
 
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.fs.TreeCopy;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;

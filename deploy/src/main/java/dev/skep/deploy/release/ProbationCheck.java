@@ -31,10 +31,9 @@ final class ProbationCheck {
     }
 
     private static Optional<Failure> judge(String id, InstanceStatus status) {
-        if (status == null) {
-            return Optional.of(new Failure(id, "instance " + id + " is gone"));
-        }
-        if (status.state() == InstanceState.READY) {
+        // withdrawn by the scheduler (a restart, a scale-down, a volume's rolling replacement): a deliberate stop,
+        // not the release failing; a crash shows as BACKOFF, never as STOPPING or gone
+        if (status == null || status.state() == InstanceState.STOPPING || status.state() == InstanceState.READY) {
             return Optional.empty();
         }
         return Optional.of(new Failure(id, describe(status)));

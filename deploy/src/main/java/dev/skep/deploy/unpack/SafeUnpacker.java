@@ -1,6 +1,6 @@
 package dev.skep.deploy.unpack;
 
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;

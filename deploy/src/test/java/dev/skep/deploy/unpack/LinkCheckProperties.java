@@ -2,7 +2,7 @@ package dev.skep.deploy.unpack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.deploy.fs.RecursiveDelete;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.skep.model.node;
 
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -177,13 +177,11 @@ public final class NodeCache {
     }
 
     private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (root == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            RecursiveDelete.delete(root);
         } catch (IOException e) {
             log.warn("event=node.cleanup-failed dir={} error=\"{}\"", root, e.toString());
         }

@@ -247,7 +247,18 @@ class MonitorEndToEndTest {
     @Test
     @Order(3)
     void aCrashLoopingAppGivesOneMailNotAStorm() throws Exception {
-        int port = deploy("alice/loop");
+        deploy("alice/loop");
+        String first = Http.get(server.api("/v1/apps/alice/loop"), token).json().get("instances").get(0)
+                .get("instance").asText();
+        // the crash-loop marker must outlive a start (each begins from the slug): it goes in a volume
+        Http.Answer volume = json("POST", "/v1/apps/alice/loop/volumes", "{\"path\": \"state\"}");
+        assertThat(volume.status()).as(volume.body()).isEqualTo(201);
+        int port = await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode instances = Http.get(server.api("/v1/apps/alice/loop"), token).json().get("instances");
+            return instances.size() == 1 && "ready".equals(instances.get(0).get("state").asText())
+                    && !instances.get(0).get("instance").asText().equals(first)
+                    ? instances.get(0).get("port").asInt() : null;
+        }, java.util.Objects::nonNull);
         try {
             Http.plain("http://127.0.0.1:" + port + "/crashloop");
         } catch (IOException dropped) {

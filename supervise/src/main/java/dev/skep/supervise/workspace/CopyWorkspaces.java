@@ -1,5 +1,6 @@
 package dev.skep.supervise.workspace;
 
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class CopyWorkspaces implements Workspaces {
         Path app = dir.resolve("app");
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        FileTrees.delete(app);
+        RecursiveDelete.delete(app);
         for (VolumeMount v : volumes) {
             VolumeSites.check(slug, v.path());
         }
@@ -38,7 +39,7 @@ public final class CopyWorkspaces implements Workspaces {
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
         for (VolumeMount v : volumes) {
             Path at = app.resolve(v.path());
-            FileTrees.delete(at);
+            RecursiveDelete.delete(at);
             Files.createDirectories(at.getParent());
             Files.createSymbolicLink(at, v.source());
         }
@@ -47,7 +48,7 @@ public final class CopyWorkspaces implements Workspaces {
 
     @Override
     public void remove(String instance) throws IOException {
-        FileTrees.delete(workRoot.resolve(instance));
+        RecursiveDelete.delete(workRoot.resolve(instance));
     }
 
     @Override

@@ -1,19 +1,11 @@
 package dev.skep.supervise.workspace;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Whole-tree operations on the agent's own dirs: copy (through cp, so reflinks are used where the filesystem has them), delete. */
+/** Whole-tree operations on the agent's own dirs: copy (through cp, so reflinks are used where the filesystem has them), chown; deleting is RecursiveDelete's, sizes TreeSize's. */
 public final class FileTrees {
 
     private FileTrees() {
@@ -37,72 +29,6 @@ public final class FileTrees {
     /** Gives the owner write access to everything under {@code root} (a copy of a read-only slug). */
     public static void ownerWritable(Path root) throws IOException {
         run(List.of("/bin/chmod", "-R", "u+w", "--", root.toString()));
-    }
-
-    /** Deletes {@code root} and everything under it, read-only dirs too; nothing when absent. */
-    public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-                if (!mode.contains(PosixFilePermission.OWNER_WRITE) || !mode.contains(PosixFilePermission.OWNER_EXECUTE)) {
-                    mode.add(PosixFilePermission.OWNER_WRITE);
-                    mode.add(PosixFilePermission.OWNER_EXECUTE);
-                    mode.add(PosixFilePermission.OWNER_READ);
-                    Files.setPosixFilePermissions(dir, mode);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    /** Bytes of the regular files under {@code root} (what the volume holds, not its blocks). */
-    public static long size(Path root) throws IOException {
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        long[] total = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile()) {
-                    total[0] += attrs.size();
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return total[0];
     }
 
     static void run(List<String> command) throws IOException {

@@ -1,5 +1,6 @@
 package dev.skep.supervise.workspace;
 
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ public final class OverlayWorkspaces implements Workspaces {
             return false;
         } finally {
             try {
-                FileTrees.delete(probe);
+                RecursiveDelete.delete(probe);
             } catch (IOException ignored) {
                 // a probe dir left behind is harmless
             }
@@ -81,7 +82,7 @@ public final class OverlayWorkspaces implements Workspaces {
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
         try (var old = Files.list(layers)) {
             for (Path p : (Iterable<Path>) old::iterator) {
-                FileTrees.delete(p);
+                RecursiveDelete.delete(p);
             }
         }
         Path layer = Files.createTempDirectory(layers, "l");
@@ -112,7 +113,7 @@ public final class OverlayWorkspaces implements Workspaces {
 
     @Override
     public void remove(String instance) throws IOException {
-        FileTrees.delete(workRoot.resolve(instance));
+        RecursiveDelete.delete(workRoot.resolve(instance));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.skep.supervise.workspace;
 
+import dev.skep.model.fs.RecursiveDelete;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class VolumeDirs {
             log.info("event=volume.created app={} path={} dir={} seeded_from_release={}", app, path, volume, seeded);
             return volume;
         } finally {
-            FileTrees.delete(staging);
+            RecursiveDelete.delete(staging);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.skep.supervise.workspace;
 
+import dev.skep.model.fs.RecursiveDelete;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -101,7 +102,7 @@ class WorkspacesTest {
                 Files.getPosixFilePermissions(slug.resolve("server.js")))).doesNotContain("w");
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(slug)))
                 .isEqualTo("r-xr-xr-x");
-        FileTrees.delete(slug);
+        RecursiveDelete.delete(slug);
         assertThat(slug).doesNotExist();
     }
 }

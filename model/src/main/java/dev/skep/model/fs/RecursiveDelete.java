@@ -1,4 +1,4 @@
-package dev.skep.deploy.fs;
+package dev.skep.model.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -7,6 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Deletes a directory tree without following symlinks: a link inside an upload may point
@@ -17,7 +20,10 @@ public final class RecursiveDelete {
     private RecursiveDelete() {
     }
 
-    /** Deletes {@code root} and everything under it; does nothing if it is absent. */
+    private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
+    /** Deletes {@code root} and everything under it, read-only and closed dirs too; does nothing if it is absent. */
     public static void delete(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -25,10 +31,11 @@ public final class RecursiveDelete {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                // a slug run without root is sealed read-only (0555): its entries can go once its owner may write
+                // a slug run without root is sealed read-only (0555), a workspace dir may be closed: its entries
+                // can go once its owner may list and write it
                 var mode = Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                if (!mode.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)) {
-                    mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                if (!mode.containsAll(OWNER_RWX)) {
+                    mode.addAll(OWNER_RWX);
                     Files.setPosixFilePermissions(dir, mode);
                 }
                 return FileVisitResult.CONTINUE;
