@@ -82,40 +82,27 @@ public final class SlugBuilder {
     }
 
     /**
-     * Runs the release's release phase in its slug, as the app's build user, streaming its output; throws when it
-     * fails or outlasts its limit. Nothing to do for a release without one.
+     * Runs the release's release phase in a throwaway copy of its slug, as the app's build user, streaming its
+     * output; throws when it fails or outlasts its limit. Nothing to do for a release without one. A copy because
+     * slugs are immutable: agents seal them (root's, or read-only) before instances run, and one server's agent
+     * and controller share the slug directory, so the release phase must neither write to nor re-own the slug.
      */
     public void runReleasePhase(Release release, Consumer<String> outputLine) throws InterruptedException {
         if (release.releasePhase().isEmpty()) {
             return;
         }
-        Path appDir;
+        Path slugDir;
         try {
             // a config change or rollback may reach another controller than the one that built the slug
-            appDir = releaseSlugs == null ? store.checkout(release.slug()) : releaseSlugs.checkout(release.slug());
-        } catch (java.io.IOException e) {
+            slugDir = releaseSlugs == null ? store.checkout(release.slug()) : releaseSlugs.checkout(release.slug());
+        } catch (IOException e) {
             throw new SkepException(Kind.UNAVAILABLE, "could not get slug " + release.slug() + " for the release phase ("
                     + e.getMessage() + ")", "check that the controller that built it is up, or deploy again");
         }
         BuildUser user = buildUsers.apply(release.app());
-        if (user != null) {
-            ownOnce(appDir, user);
-        }
         // the Node version the release's instances run, fetched here too if this controller lacks it
-        releasePhase.run(release, appDir, user, npm.nodeFor(release.node()), outputLine);
-    }
-
-    /** A slug fetched from another controller arrives as skep's: give it to the app's uid, as its build was. */
-    private static void ownOnce(Path appDir, BuildUser user) {
-        try {
-            int owner = (Integer) Files.getAttribute(appDir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (owner != user.uid()) {
-                user.own(appDir);
-            }
-        } catch (IOException e) {
-            throw new SkepException(Kind.FAILED, "could not give the slug to the app's user (" + e.getMessage() + ")",
-                    "check the server's data directory", e);
-        }
+        // beside the builds' own scratch dirs, which the app's uid can reach
+        releasePhase.runInCopy(release, slugDir, store.dir(), user, npm.nodeFor(release.node()), outputLine);
     }
 
     /**

@@ -3,12 +3,15 @@ package dev.skep.deploy.build;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a release's Procfile {@code release:} command once, in its built slug, before any instance of it starts
@@ -24,6 +29,8 @@ import java.util.function.Consumer;
  * it started when it outlasts its limit. A non-zero exit or the limit fails the release, with its last lines.
  */
 public final class ReleasePhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleasePhase.class);
 
     /** How long a release phase may run, as a build may. */
     public static final Duration DEFAULT_LIMIT = Duration.ofMinutes(10);
@@ -43,6 +50,59 @@ public final class ReleasePhase {
 
     public ReleasePhase() {
         this(DEFAULT_LIMIT, System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    }
+
+    /**
+     * Runs it in a fresh copy of the slug under {@code scratch}, given to {@code user} (or made writable when
+     * there is none), deleted afterwards: the slug itself is never written to or re-owned.
+     */
+    public void runInCopy(Release release, Path slugDir, Path scratch, BuildUser user, Path node,
+                          Consumer<String> outputLine) throws InterruptedException {
+        Path work;
+        try {
+            Files.createDirectories(scratch);
+            work = Files.createTempDirectory(scratch, ".tmp-release-");
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not make a directory for the release phase (" + e.getMessage()
+                    + ")", "check the server's data directory (free space, permissions)", e);
+        }
+        try {
+            Path appDir = work.resolve("app");
+            try {
+                TreeClone.copy(slugDir, appDir, limit, null);
+                if (user != null) {
+                    user.own(work);
+                } else {
+                    writable(appDir);
+                }
+            } catch (IOException e) {
+                throw new SkepException(Kind.FAILED, "could not copy slug " + release.slug() + " for the release phase ("
+                        + e.getMessage() + ")", "check the server's data directory (free space, permissions)", e);
+            }
+            run(release, appDir, user, node, outputLine);
+        } finally {
+            try {
+                RecursiveDelete.delete(work);
+            } catch (IOException e) {
+                LOG.warn(
+                        "event=release-phase.not-removed app={} release={} dir={} error=\"{}\"", release.app(),
+                        release.number(), work, e.getMessage());
+            }
+        }
+    }
+
+    /** A sealed (read-only) slug's copy, made the owner's to write, as the slug was before it was sealed. */
+    private static void writable(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {
+                if (!Files.isSymbolicLink(p)) {
+                    var perms = Files.getPosixFilePermissions(p);
+                    if (perms.add(PosixFilePermission.OWNER_WRITE)) {
+                        Files.setPosixFilePermissions(p, perms);
+                    }
+                }
+            }
+        }
     }
 
     /** Runs it with the node found on the search path (see the next one). */

@@ -83,6 +83,25 @@ class ReleasePhaseTest {
         assertThat(output).containsExactly("waiting forever");
     }
 
+    @Test
+    void runsInACopyOfASealedSlugThatItMayWriteToAndLeavesTheSlugAsItWas(@TempDir Path scratch) throws Exception {
+        // as an agent leaves a slug it ran (not root): read-only
+        write("migrate.js", "require('fs').writeFileSync('schema.txt', 'v2'); console.log(process.cwd());");
+        Files.setPosixFilePermissions(app.resolve("migrate.js"), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            phase(Duration.ofSeconds(30)).runInCopy(release("node", "migrate.js"), app, scratch, null, null, output::add);
+            assertThat(output).singleElement().isNotEqualTo(app.toString())
+                    .satisfies(cwd -> assertThat(cwd).startsWith(scratch.toRealPath().toString()));
+            assertThat(app.resolve("schema.txt")).doesNotExist();
+            try (var left = Files.list(scratch)) {
+                assertThat(left).as("the copy is gone").isEmpty();
+            }
+        } finally {
+            Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
     private void write(String name, String text) throws IOException {
         Files.writeString(app.resolve(name), text);
     }
