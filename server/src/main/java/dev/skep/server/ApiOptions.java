@@ -42,7 +42,7 @@ final class ApiOptions {
     CommandSpec command;
 
     /** The API's TLS pair with the apps' limits; a bad flag (a certificate without its key) is a usage error. */
-    SecurityConfig security(java.util.function.Supplier<dev.skep.supervise.limits.ResourceLimits> limits) {
+    SecurityConfig security(java.util.function.Supplier<dev.skep.model.limits.ResourceLimits> limits) {
         try {
             return new SecurityConfig(tlsCert(), tlsKey(), limits.get());
         } catch (IllegalArgumentException e) {

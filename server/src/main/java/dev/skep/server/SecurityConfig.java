@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-import dev.skep.supervise.limits.ResourceLimits;
+import dev.skep.model.limits.ResourceLimits;
 import java.nio.file.Path;
 
 /**
