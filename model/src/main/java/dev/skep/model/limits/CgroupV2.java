@@ -46,6 +46,14 @@ final class CgroupV2 implements Cgroups {
         return Optional.of(new Slot(dir));
     }
 
+    @Override
+    public List<String> sweep(String prefix) {
+        return CgroupFiles.children(skep, prefix).stream().map(dir -> {
+            new Slot(dir).killAll(java.time.Duration.ofSeconds(10));
+            return dir.getFileName().toString();
+        }).toList();
+    }
+
     private record Slot(Path dir) implements CgroupSlot {
 
         @Override
