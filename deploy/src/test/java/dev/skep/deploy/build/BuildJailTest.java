@@ -69,6 +69,23 @@ class BuildJailTest {
     }
 
     @Test
+    void aDaemonTheReleasePhaseDetachesIsGoneWhenItEnds() throws Exception {
+        Path app = Files.createDirectories(tmp.resolve("released"));
+        Files.writeString(app.resolve("migrate.sh"), "(setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > daemon.pid)\n");
+        user.own(app);
+        dev.skep.model.Release release = new dev.skep.model.Release(AppId.parse("alice/shop"), 4, "sha", "slug",
+                List.of("node", "server.js"), Map.of(), java.time.Instant.now(), "alice", "deploy", Map.of(),
+                List.of("sh", "migrate.sh"));
+
+        new ReleasePhase(Duration.ofSeconds(30), "/usr/bin:/bin")
+                .confinedBy(new BuildJail(cgroups, ResourceLimits.defaults(), BuildJail.scopeOf(tmp)))
+                .run(release, app, user, output::add);
+
+        long pid = Long.parseLong(Files.readString(app.resolve("daemon.pid")).trim());
+        assertThat(UidProcesses.running(pid)).as("the release phase's detached sleep " + pid + " runs").isFalse();
+    }
+
+    @Test
     void aPreinstallForkingPastThePidsLimitFailsAndLeavesNothing() throws Exception {
         // 200 sleeps, well past the limit of 64: without one they would all start and the build pass
         Path app = app("for i in $(seq 1 200); do sleep 5 & done; wait");
