@@ -59,7 +59,7 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     ServerConfig config(Path data) throws java.io.IOException {
-        SecurityConfig security = api.security(dev.skep.supervise.limits.ResourceLimits::defaults);
+        SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
         return new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise

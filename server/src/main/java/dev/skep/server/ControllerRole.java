@@ -88,8 +88,17 @@ final class ControllerRole {
         SkepServer.passThroughDir(data.resolve("build-cache"));
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
         BuildUsers buildUsers = new BuildUsers();
+        // each build and release phase in a cgroup of its own, killed whole when it ends (root only)
+        SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+        dev.skep.deploy.build.BuildJail jail = new dev.skep.deploy.build.BuildJail(
+                dev.skep.model.limits.CgroupSetup.detect(), security.buildLimits(),
+                dev.skep.deploy.build.BuildJail.scopeOf(data));
+        org.slf4j.LoggerFactory.getLogger(ControllerRole.class).info("event=build.jail cgroups=\"{}\" limits=\"{}\"",
+                jail.describe(), jail.limits());
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
-                new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+                new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10))
+                        .confinedBy(jail), buildUsers);
+        builder.cleanHalfFinished();
         builder.fetchSlugsFrom(new RemoteSlugStore(builder.store(), s.controllers()::urls,
                 s.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000)));
         CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback());

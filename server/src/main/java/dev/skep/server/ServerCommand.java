@@ -139,8 +139,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private SecurityConfig security() {
-        return api.security(() -> new dev.skep.supervise.limits.ResourceLimits(
-                appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
+        return api.security(() -> new dev.skep.model.limits.ResourceLimits(
+                appMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */
