@@ -18,7 +18,7 @@ APP=bench/fo
 INSTANCES=3
 
 # ---- ZooKeeper ensemble ----
-read -r -a P < <(free_ports 11 | tr '\n' ' ')
+mapfile -t P < <(free_ports 11)
 ZK=""
 for i in 1 2 3; do
   d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
@@ -94,7 +94,7 @@ log "app $APP: $INSTANCES instances ready; waiting 12 s so the controller is set
 sleep 12
 
 LOAD_JS='
-const http = require("http"); const [, , host, r1, r2, out] = process.argv;
+const http = require("http"); const [, host, r1, r2, out] = process.argv;
 let ok = 0, failed = 0, n = 0, stop = false; const agent = new http.Agent({ keepAlive: true });
 process.on("SIGTERM", () => { stop = true; });
 const tick = setInterval(() => {
@@ -121,7 +121,7 @@ for round in $(seq "$N"); do
   done
   secs=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN {printf "%.2f", ms / 1000}')
   sleep 2
-  kill -TERM "$loader"; wait "$loader" 2>/dev/null || true
+  kill -TERM "$loader" 2>/dev/null || true; wait "$loader" 2>/dev/null || true
   read -r ok failed <"$BENCH_TMP/load.$round"
   SECS+=("$secs"); FAILS+=("$failed")
   echo "round $round: killed $victim (agent + app pids $pids) -> all $INSTANCES serving again after ${secs} s; requests ok $ok, failed $failed"
