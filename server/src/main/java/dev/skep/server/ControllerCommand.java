@@ -37,8 +37,9 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "this controller's id among controllers (default: from the host name, kept in the data dir)")
     String id;
 
-    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
-            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
+            + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "
+            + "out agent restarts (default: ${DEFAULT-VALUE})")
     int agentGraceSeconds;
 
     @Mixin
