@@ -224,19 +224,21 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public void deleteApp(AppId id) {
-        for (Assignment assignment : assignments()) {
-            if (assignment.app().equals(id)) {
-                removeAssignment(assignment.agent(), assignment.instance());
-            }
-        }
+        // the app first: with its assignments gone first, the scheduler saw an app short of instances and placed
+        // a new one, which then outlived the delete
         try {
             zk.delete().deletingChildrenIfNeeded().forPath(Paths.app(id));
-            changed();
         } catch (KeeperException.NoNodeException e) {
             throw SkepException.notFound("no app " + id);
         } catch (Exception e) {
             throw failure("delete app " + id, e);
         }
+        for (Assignment assignment : assignments()) {
+            if (assignment.app().equals(id)) {
+                removeAssignment(assignment.agent(), assignment.instance());
+            }
+        }
+        changed();
     }
 
     // --- releases ---
