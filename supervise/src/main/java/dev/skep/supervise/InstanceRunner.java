@@ -9,9 +9,6 @@ import dev.skep.model.InstanceStatus;
 import dev.skep.supervise.limits.CgroupSlot;
 import dev.skep.supervise.workspace.Owner;
 import dev.skep.supervise.workspace.Prepared;
-import dev.skep.supervise.workspace.SlugSeal;
-import dev.skep.supervise.workspace.VolumeDirs;
-import dev.skep.supervise.workspace.Workspaces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +20,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -343,16 +339,9 @@ final class InstanceRunner {
         long begun = System.nanoTime();
         Owner owner = user == null ? null : new Owner(user.uid(), user.gid());
         if (slugDir == null) {
-            slugDir = ctx.slugs().checkout(assignment.release().slug());
-            SlugSeal.seal(slugDir, owner);
+            slugDir = LaunchDirs.sealedSlug(ctx, assignment.release(), owner);
         }
-        List<Workspaces.VolumeMount> mounts = new ArrayList<>();
-        for (String path : assignment.volumes()) {
-            Path dir = VolumeDirs.ensure(ctx.layout().volume(assignment.app(), path), slugDir, path, owner,
-                    assignment.app().toString());
-            mounts.add(new Workspaces.VolumeMount(dir, path));
-        }
-        Prepared prepared = ctx.workspaces().prepare(id, slugDir, owner, mounts);
+        Prepared prepared = LaunchDirs.prepare(ctx, id, assignment, slugDir, owner);
         log.info("event=workspace.ready app={} release={} instance={} kind={} volumes={} took_ms={}", assignment.app(),
                 assignment.release().number(), id, ctx.workspaces().kind(), assignment.volumes(),
                 (System.nanoTime() - begun) / 1_000_000);
@@ -783,20 +772,14 @@ final class InstanceRunner {
         if (cgroup == null) {
             return;
         }
-        for (int round = 0; round < 50; round++) {
-            Set<Long> left = cgroup.pids();
-            if (left.isEmpty()) {
-                return;
+        try {
+            Set<Long> left = ProcessTree.killUntilEmpty(cgroup::pids);
+            if (!left.isEmpty()) {
+                log.warn("event=cgroup.not-empty instance={} pids={}", id, left);
             }
-            ProcessTree.killAll(left);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
     }
 
     private void save(Running running) {
