@@ -264,6 +264,8 @@ public final class Deployer {
     public void delete(AppId app) {
         exclusively(app, () -> {
             state.deleteApp(app);
+            // before the API answers: nothing of the app's uid (stray background processes) outlives it
+            builder.killProcessesOf(app);
             try {
                 builder.store().prune(app, Set.of());
                 builder.forget(app);

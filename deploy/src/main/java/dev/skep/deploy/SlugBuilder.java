@@ -62,7 +62,7 @@ public final class SlugBuilder {
 
     /** @param buildUsers who each app's build runs as (null for an app: skep's own user) */
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers) {
-        this(dataDir, limits, npm, buildUsers, new ReleasePhase());
+        this(dataDir, limits, npm, buildUsers, new ReleasePhase().confinedBy(npm.jail()));
     }
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers,
@@ -111,6 +111,44 @@ public final class SlugBuilder {
      */
     public void fetchSlugsFrom(dev.skep.model.SlugStore slugs) {
         this.releaseSlugs = slugs;
+    }
+
+    /**
+     * Removes what a previous run left half-done when it died (a kill -9 mid-build): the builds' and release
+     * phases' scratch dirs, half-published slugs ({@code slugs/.tmp-*}) and the build cgroups, whose processes
+     * are killed. Call at start-up, before any build. Returns how many it removed.
+     */
+    public int cleanHalfFinished() {
+        int removed = npm.jail().sweep().size();
+        try (var list = Files.list(store.dir())) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                if (p.getFileName().toString().startsWith(".tmp-")) {
+                    RecursiveDelete.delete(p);
+                    removed++;
+                    log.info("event=deploy.stale-removed dir={}", p);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return removed;
+        } catch (IOException e) {
+            log.warn("event=deploy.stale-cleanup-failed dir={} error=\"{}\"", store.dir(), e.toString());
+        }
+        return removed;
+    }
+
+    /**
+     * Kills every process running under the app's build user (its uid): builds in flight, what they or the app
+     * left in the background. Nothing when builds run as skep's own user. True when none is left.
+     */
+    public boolean killProcessesOf(AppId app) {
+        BuildUser user = buildUsers.apply(app);
+        if (user == null) {
+            return true;
+        }
+        int found = dev.skep.model.limits.UidProcesses.of(user.uid()).size();
+        boolean gone = dev.skep.model.limits.UidProcesses.killAll(user.uid(), java.time.Duration.ofSeconds(10));
+        log.info("event=app.processes-killed app={} uid={} found={} all_gone={}", app, user.uid(), found, gone);
+        return gone;
     }
 
     /** Deletes the app's build cache (when the app is deleted). */

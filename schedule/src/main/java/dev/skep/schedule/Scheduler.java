@@ -37,6 +37,8 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final Duration agentGrace;
     private final dev.skep.model.EventSink events;
+    private final dev.skep.model.AgentLiveness liveness;
+    private boolean massSilenceLogged; // worker thread only
     /** The agents seen alive at the last pass, null before the first (worker thread only). */
     private Map<String, dev.skep.model.AgentInfo> knownAgents;
     private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
@@ -62,7 +64,14 @@ public final class Scheduler implements AutoCloseable {
     /** @param events hears agents join and get lost (seen by the leader, once each) */
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
                      dev.skep.model.EventSink events) {
+        this(state, isLeader, clock, agentGrace, events, dev.skep.model.AgentLiveness.sessionsOnly());
+    }
+
+    /** @param liveness agents known dead before their session ends (heartbeats), and whether a gone one can be trusted */
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+                     dev.skep.model.EventSink events, dev.skep.model.AgentLiveness liveness) {
         this.events = events;
+        this.liveness = liveness;
         this.agentGrace = agentGrace;
         this.state = state;
         this.isLeader = isLeader;
@@ -117,7 +126,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Map<String, InstanceStatus> instances = now.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        var agents = now.agents();
+        var agents = alive(now.agents());
         var assignments = withOwnWrites(now.assignments());
         java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
         noteMembership(agents, live);
@@ -131,7 +140,34 @@ public final class Scheduler implements AutoCloseable {
                 worker.schedule(this::poke, agentGrace.toMillis() + 50, TimeUnit.MILLISECONDS);
             }
         }
-        return new ClusterView(now.apps(), wanted, agents, assignments, instances, agentsGoneSince, agentGrace);
+        // just (re)connected: an agent may still be putting its node back after an outage we shared
+        return new ClusterView(now.apps(), wanted, agents, assignments, instances,
+                liveness.settled() ? agentsGoneSince : Map.of(), agentGrace);
+    }
+
+    /**
+     * The registered agents less those whose heartbeat went silent. When more than half of them fall silent
+     * at once, the likelier cause is on this side (a stalled controller, a slow ensemble): nobody is moved
+     * on heartbeats then, and only sessions' ends count (static stability).
+     */
+    private List<dev.skep.model.AgentInfo> alive(List<dev.skep.model.AgentInfo> registered) {
+        java.util.Set<String> silent = new java.util.HashSet<>(liveness.silent());
+        silent.retainAll(registered.stream().map(dev.skep.model.AgentInfo::id).toList());
+        if (silent.isEmpty()) {
+            massSilenceLogged = false;
+            return registered;
+        }
+        if (silent.size() * 2 > registered.size()) {
+            if (!massSilenceLogged) {
+                massSilenceLogged = true;
+                log.warn("event=agent.silence-ignored silent={} registered={} why=\"more than half of the agents fell "
+                        + "silent at once: more likely this controller's or ZooKeeper's trouble\" next=\"only a "
+                        + "session's end moves their instances\"", silent.size(), registered.size());
+            }
+            return registered;
+        }
+        massSilenceLogged = false;
+        return registered.stream().filter(a -> !silent.contains(a.id())).toList();
     }
 
     /** Emits agent.joined / agent.lost for changes since the last pass (none for the first one). */
@@ -146,7 +182,8 @@ public final class Scheduler implements AutoCloseable {
             for (dev.skep.model.AgentInfo gone : knownAgents.values()) {
                 if (!live.contains(gone.id())) {
                     events.emit(new dev.skep.model.Event(clock.instant(), dev.skep.model.EventTypes.AGENT_LOST, null,
-                            null, null, gone.host(), "agent " + gone.id() + " lost (its ZooKeeper session ended)",
+                            null, null, gone.host(),
+                            "agent " + gone.id() + " lost (its heartbeat stopped or its ZooKeeper session ended)",
                             Map.of("agent", gone.id())));
                 }
             }

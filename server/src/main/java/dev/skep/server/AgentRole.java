@@ -25,7 +25,7 @@ final class AgentRole {
      */
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock, MonitorRole monitor,
-                       dev.skep.supervise.limits.ResourceLimits limits) {
+                       dev.skep.model.limits.ResourceLimits limits) {
         AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())

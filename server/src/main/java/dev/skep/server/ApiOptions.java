@@ -38,13 +38,18 @@ final class ApiOptions {
             + "alert (0: off; default: ${DEFAULT-VALUE})")
     long autoRollbackSeconds;
 
+    @Option(names = "--build-memory", defaultValue = "2048", paramLabel = "MiB", description = "memory of each build "
+            + "and release phase, swap included, when an app instance's is smaller (default: ${DEFAULT-VALUE} MiB)")
+    long buildMemoryMib = 2048;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     /** The API's TLS pair with the apps' limits; a bad flag (a certificate without its key) is a usage error. */
-    SecurityConfig security(java.util.function.Supplier<dev.skep.supervise.limits.ResourceLimits> limits) {
+    SecurityConfig security(java.util.function.Supplier<dev.skep.model.limits.ResourceLimits> limits) {
         try {
-            return new SecurityConfig(tlsCert(), tlsKey(), limits.get());
+            return new SecurityConfig(tlsCert(), tlsKey(), limits.get(),
+                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB);
         } catch (IllegalArgumentException e) {
             if (command == null) {
                 throw e;

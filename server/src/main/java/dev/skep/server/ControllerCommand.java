@@ -37,8 +37,9 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "this controller's id among controllers (default: from the host name, kept in the data dir)")
     String id;
 
-    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
-            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
+            + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "
+            + "out agent restarts (default: ${DEFAULT-VALUE})")
     int agentGraceSeconds;
 
     @Mixin
@@ -59,7 +60,7 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     ServerConfig config(Path data) throws java.io.IOException {
-        SecurityConfig security = api.security(dev.skep.supervise.limits.ResourceLimits::defaults);
+        SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
         return new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise

@@ -26,6 +26,7 @@ import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.EventSink;
 import dev.skep.model.LogSource;
 import dev.skep.schedule.Scheduler;
+import dev.skep.state.HeartbeatWatch;
 import dev.skep.state.Leadership;
 import dev.skep.state.ZkAppDocuments;
 import java.nio.file.Path;
@@ -40,6 +41,9 @@ import java.util.List;
  * caller knows where the logs and the router are.
  */
 final class ControllerRole {
+
+    /** An agent whose heartbeat (every 500 ms) has not changed this long is dead: four beats missed. */
+    static final Duration AGENT_SILENCE = Duration.ofSeconds(2);
 
     private final ServerConfig config;
     private final StateRole state;
@@ -76,7 +80,12 @@ final class ControllerRole {
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(s.connection().client(), config.agentId());
-        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events);
+        // an agent killed outright is known dead by its silent heartbeat (~2 s), not its session's end (10 s)
+        HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
+                AGENT_SILENCE, StateRole.SESSION_TIMEOUT.plusSeconds(1)));
+        Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
+                heartbeats);
+        heartbeats.onChange(scheduler::poke);
         leadership.whenLeader(scheduler::poke);
         life.add("leadership", leadership);
         leadership.start();
@@ -88,8 +97,17 @@ final class ControllerRole {
         SkepServer.passThroughDir(data.resolve("build-cache"));
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
         BuildUsers buildUsers = new BuildUsers();
+        // each build and release phase in a cgroup of its own, killed whole when it ends (root only)
+        SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+        dev.skep.deploy.build.BuildJail jail = new dev.skep.deploy.build.BuildJail(
+                dev.skep.model.limits.CgroupSetup.detect(), security.buildLimits(),
+                dev.skep.deploy.build.BuildJail.scopeOf(data));
+        org.slf4j.LoggerFactory.getLogger(ControllerRole.class).info("event=build.jail cgroups=\"{}\" limits=\"{}\"",
+                jail.describe(), jail.limits());
         SlugBuilder builder = new SlugBuilder(data, config.uploadLimits(),
-                new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10)), buildUsers);
+                new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10))
+                        .confinedBy(jail), buildUsers);
+        builder.cleanHalfFinished();
         builder.fetchSlugsFrom(new RemoteSlugStore(builder.store(), s.controllers()::urls,
                 s.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000)));
         CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback());

@@ -1,6 +1,7 @@
 package dev.skep.server;
 
-import dev.skep.supervise.limits.ResourceLimits;
+import dev.skep.deploy.build.BuildJail;
+import dev.skep.model.limits.ResourceLimits;
 import java.nio.file.Path;
 
 /**
@@ -9,17 +10,31 @@ import java.nio.file.Path;
  * @param apiTlsCert PEM certificate (chain) for HTTPS on the API, or null for plain HTTP
  * @param apiTlsKey  its PEM (PKCS#8) key, or null
  * @param limits     what each app instance may use (install defaults)
+ * @param buildMemoryFloor a build's (and release phase's) memory limit when the app's is smaller, bytes
  */
-public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits) {
+public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits, long buildMemoryFloor) {
 
     public SecurityConfig {
         if ((apiTlsCert == null) != (apiTlsKey == null)) {
             throw new IllegalArgumentException("give both --api-tls-cert and --api-tls-key, or neither");
         }
+        if (buildMemoryFloor < 64 * ResourceLimits.MIB) {
+            throw new IllegalArgumentException("--build-memory must be >= 64 (MiB), found "
+                    + buildMemoryFloor / ResourceLimits.MIB);
+        }
+    }
+
+    public SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits) {
+        this(apiTlsCert, apiTlsKey, limits, BuildJail.DEFAULT_MEMORY_FLOOR);
     }
 
     public static SecurityConfig defaults() {
         return new SecurityConfig(null, null, ResourceLimits.defaults());
+    }
+
+    /** What one build may use: the app's limits, with at least {@link #buildMemoryFloor} of memory. */
+    public ResourceLimits buildLimits() {
+        return BuildJail.limitsFor(limits, buildMemoryFloor);
     }
 
     public boolean tls() {

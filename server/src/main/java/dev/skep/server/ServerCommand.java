@@ -73,8 +73,9 @@ public final class ServerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     EdgeOptions edge = new EdgeOptions();
 
-    @Option(names = "--agent-grace", defaultValue = "30", description = "seconds an agent may be gone before its "
-            + "instances are started on other agents (default: ${DEFAULT-VALUE})")
+    @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
+            + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "
+            + "out agent restarts (default: ${DEFAULT-VALUE})")
     int agentGraceSeconds;
 
     @picocli.CommandLine.Mixin
@@ -139,8 +140,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private SecurityConfig security() {
-        return api.security(() -> new dev.skep.supervise.limits.ResourceLimits(
-                appMemoryMib * dev.skep.supervise.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
+        return api.security(() -> new dev.skep.model.limits.ResourceLimits(
+                appMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

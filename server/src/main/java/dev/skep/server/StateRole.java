@@ -19,6 +19,9 @@ import java.time.Duration;
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
                  String connectString) {
 
+    /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
         boolean embedded = config.zookeeper() == null;
@@ -39,8 +42,8 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
                     + "role with --zk-secret FILE (the same file on each host)\"", zk);
         }
         StateConnection connection = life.add("zookeeper client", acl == null
-                ? StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30))
-                : StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(30), acl));
+                ? StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30))
+                : StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
         if (acl != null && acl.secure(connection.client(), embedded) > 0) { // an ensemble's root is not ours to lock
             server.compact(); // the next start loads what is left, not the junk
         }

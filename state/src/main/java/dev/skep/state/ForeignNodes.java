@@ -16,7 +16,7 @@ final class ForeignNodes {
 
     private static final Logger log = LoggerFactory.getLogger(ForeignNodes.class);
     /** ZooKeeper's own nodes; everything else at these levels is junk. */
-    private static final Set<String> ROOT_KEPT = Set.of("skep", "zookeeper");
+    private static final Set<String> ROOT_KEPT = Set.of("skep", "skep-heartbeats", "zookeeper");
     private static final Set<String> ZOOKEEPER_KEPT = Set.of("quota", "config");
 
     private ForeignNodes() {

@@ -14,6 +14,11 @@ final class Paths {
     /** Its data version is the route epoch (see ClusterState#markRouteEpoch). */
     static final String ROUTE_EPOCH = ROOT + "/route-epoch";
     static final String ROUTERS = ROOT + "/routers";
+    /**
+     * Agents' heartbeats, beside /skep and not under it: every process watches all of /skep, and a write
+     * every half second per agent must not wake them all.
+     */
+    static final String HEARTBEATS = "/skep-heartbeats";
 
     private Paths() {
     }
@@ -56,6 +61,10 @@ final class Paths {
 
     static String instance(String instance) {
         return INSTANCES + "/" + instance;
+    }
+
+    static String heartbeat(String agentId) {
+        return HEARTBEATS + "/" + agentId;
     }
 
     static String router(String routerId) {

@@ -44,6 +44,9 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             r -> Thread.ofPlatform().name("state-notify").daemon().unstarted(r));
     private final java.util.concurrent.atomic.AtomicBoolean notifyPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final EphemeralNodes ephemerals;
+    /** How often a registered agent beats; the leader's HeartbeatWatch allows a few missed beats. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+    private final java.util.Map<String, AgentHeartbeat> heartbeats = new java.util.HashMap<>();
 
     public ZkClusterState(CuratorFramework zk, Clock clock) {
         this.zk = zk;
@@ -285,6 +288,9 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public void registerAgent(AgentInfo agent) {
         AppId.requireName("agent", agent.id());
         ephemerals.put(Paths.agent(agent.id()), Json.write(agent));
+        synchronized (heartbeats) {
+            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL));
+        }
     }
 
     @Override
@@ -494,6 +500,10 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (heartbeats) {
+            heartbeats.values().forEach(AgentHeartbeat::close);
+            heartbeats.clear();
+        }
         if (zk.getZookeeperClient().isConnected()) {
             ephemerals.close(); // else the session's end removes them, without waiting on retries
         }

@@ -10,9 +10,9 @@ import dev.skep.model.EventSink;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
-import dev.skep.supervise.limits.CgroupSetup;
-import dev.skep.supervise.limits.Cgroups;
-import dev.skep.supervise.limits.ResourceLimits;
+import dev.skep.model.limits.CgroupSetup;
+import dev.skep.model.limits.Cgroups;
+import dev.skep.model.limits.ResourceLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,12 @@ import java.util.zip.CRC32;
 /**
  * The numeric uid (= gid) each app runs under when the agent is root: derived from a hash of the
  * app id into [base, base + span), probed linearly past collisions, and recorded in
- * {@code uids.json} so it never changes for an app on this host. Thread-safe.
+ * {@code uids.json} (0600: which apps a host runs is nobody else's business) so it never changes
+ * for an app on this host. Thread-safe.
+ *
+ * <p>The range is 1900000000-1900059999: above Debian's subordinate ids (/etc/subuid gives users
+ * 100000 + 65536 n, up to 600100000) and below systemd's reserved top ranges. Apps recorded with an
+ * uid from the former range (100000-159999) keep it: their files are owned by it.
  */
 public final class AppUsers {
 
@@ -26,15 +33,32 @@ public final class AppUsers {
     public record AppUser(int uid, int gid) {
     }
 
-    public static final int BASE = 100_000;
+    public static final int BASE = 1_900_000_000;
     public static final int SPAN = 60_000;
+    static final Path SUBUID = Path.of("/etc/subuid");
+    static final Path SUBGID = Path.of("/etc/subgid");
 
     private final Path file;
     private final Map<String, Integer> byApp;
 
+    /** @throws IllegalStateException when /etc/subuid or /etc/subgid hands out part of the app range */
     public AppUsers(Path file) {
+        this(file, SUBUID, SUBGID);
+    }
+
+    AppUsers(Path file, Path subuid, Path subgid) {
+        List<SubordinateIds.Range> clash = SubordinateIds.overlapping(BASE, SPAN, subuid, subgid);
+        if (!clash.isEmpty()) {
+            throw new IllegalStateException("app uids " + BASE + "-" + (BASE + SPAN - 1) + " overlap subordinate ids ("
+                    + clash.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
+                    + "): apps would share files and processes with those users' containers; move those ranges "
+                    + "elsewhere (usermod --del-subuids/--add-subuids) and start skep again");
+        }
         this.file = file;
         this.byApp = load(file);
+        if (Files.exists(file)) {
+            restrict(file);
+        }
     }
 
     public synchronized AppUser forApp(AppId app) {
@@ -69,10 +93,21 @@ public final class AppUsers {
     private void save() {
         try {
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(temp, InstanceStore.JSON.writeValueAsBytes(byApp));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An older skep wrote it 0644: make it root's alone. */
+    private static void restrict(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + file + " 0600: " + e.getMessage(), e);
         }
     }
 

@@ -6,7 +6,7 @@ import dev.skep.model.EventTypes;
 import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
-import dev.skep.supervise.limits.CgroupSlot;
+import dev.skep.model.limits.CgroupSlot;
 import dev.skep.supervise.workspace.Owner;
 import dev.skep.supervise.workspace.Prepared;
 import org.slf4j.Logger;

@@ -2,9 +2,9 @@ package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
 import dev.skep.model.Release;
-import dev.skep.supervise.limits.CgroupSlot;
-import dev.skep.supervise.limits.Confinement;
-import dev.skep.supervise.limits.ResourceLimits;
+import dev.skep.model.limits.CgroupSlot;
+import dev.skep.model.limits.Confinement;
+import dev.skep.model.limits.ResourceLimits;
 
 import java.io.File;
 import java.io.IOException;

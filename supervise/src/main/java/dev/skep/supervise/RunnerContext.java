@@ -4,8 +4,8 @@ import dev.skep.model.ClusterState;
 import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 
-import dev.skep.supervise.limits.Cgroups;
-import dev.skep.supervise.limits.ResourceLimits;
+import dev.skep.model.limits.Cgroups;
+import dev.skep.model.limits.ResourceLimits;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
 

@@ -9,6 +9,7 @@ import dev.skep.api.auth.Principal;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AppView;
@@ -19,6 +20,7 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
 public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
@@ -130,14 +132,14 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
             ctx.json(views.full(commands.require(app)));
             return;
         }
-        Map<String, Integer> counts = new java.util.TreeMap<>(patch.formation() == null ? Map.of() : patch.formation());
+        Map<String, Integer> counts = new TreeMap<>(patch.formation() == null ? Map.of() : patch.formation());
         if (patch.instances() != null) {
-            Integer web = counts.putIfAbsent(dev.skep.model.ProcessTypes.WEB, patch.instances());
+            Integer web = counts.putIfAbsent(ProcessTypes.WEB, patch.instances());
             if (web != null && !web.equals(patch.instances())) {
                 throw SkepException.badRequest("instances and formation.web differ", "send one of them");
             }
         }
-        Audit.action(ctx, "app.scale", app, Map.copyOf(counts));
+        Audit.action(ctx, "app.scale", app, Map.of("formation", Map.copyOf(counts)));
         ctx.json(views.full(commands.scale(app, counts)));
     }
 
@@ -152,7 +154,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private void env(Context ctx) {
         AppId app = Caller.ownedApp(ctx);
         AppSpec spec = commands.require(app);
-        ctx.json(new EnvView(app.toString(), spec.release(), new java.util.TreeMap<>(spec.env())));
+        ctx.json(new EnvView(app.toString(), spec.release(), new TreeMap<>(spec.env())));
     }
 
     private void changeEnv(Context ctx) {

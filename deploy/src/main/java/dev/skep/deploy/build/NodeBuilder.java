@@ -42,6 +42,7 @@ public final class NodeBuilder {
     private final CorepackShims corepack;
     private final StepRunner runner;
     private final NodeInstalls nodes;
+    private volatile BuildJail jail = BuildJail.none();
 
     /** Finds npm, node and corepack on the PATH this server started with. */
     public NodeBuilder(Path npmCacheDir, Duration timeout) {
@@ -68,6 +69,16 @@ public final class NodeBuilder {
         this.corepack = new CorepackShims(this.npmCacheDir.resolve("corepack-bin"), searchPath);
         this.searchPath = corepack.dir() + File.pathSeparator + searchPath;
         this.runner = new StepRunner(timeout);
+    }
+
+    /** Runs every build from now on in a cgroup of its own from {@code jail}; returns this builder. */
+    public NodeBuilder confinedBy(BuildJail jail) {
+        this.jail = jail;
+        return this;
+    }
+
+    public BuildJail jail() {
+        return jail;
     }
 
     /** @param outputLine receives every command's output line by line, as it comes */
@@ -100,10 +111,11 @@ public final class NodeBuilder {
         // host's is where the PATH has it already)
         String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
         BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user));
-        Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm);
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
-        try {
+        // one cgroup for all the steps: killed whole when the build ends, however it ends
+        try (BuildJail.Cell cell = jail.open("app")) {
+            Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm, cell);
             plan.notes().forEach(outputLine);
             if (plan.prepare().isPresent()) {
                 corepack.ensure(pm);
@@ -201,11 +213,12 @@ public final class NodeBuilder {
 
     /** One build's fixed arguments to the runner, with each step echoed to the output first. */
     private record Steps(StepRunner runner, Path appRoot, BuildRequest request, BuildEnvironment env,
-                         Instant deadline, Consumer<String> outputLine, BuildUser user, PackageManager pm) {
+                         Instant deadline, Consumer<String> outputLine, BuildUser user, PackageManager pm,
+                         BuildJail.Cell cell) {
 
         void run(BuildStep step) throws InterruptedException {
             outputLine.accept("$ " + step.commandLine());
-            runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm);
+            runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm, cell);
         }
     }
 

@@ -38,6 +38,7 @@ public final class ReleasePhase {
 
     private final Duration limit;
     private final String searchPath;
+    private volatile BuildJail jail = BuildJail.none();
 
     /** @param searchPath the PATH node is found on (the builds' own) */
     public ReleasePhase(Duration limit, String searchPath) {
@@ -46,6 +47,12 @@ public final class ReleasePhase {
         }
         this.limit = limit;
         this.searchPath = searchPath;
+    }
+
+    /** Runs every release phase from now on in a cgroup of its own from {@code jail}, as builds; returns this. */
+    public ReleasePhase confinedBy(BuildJail jail) {
+        this.jail = jail;
+        return this;
     }
 
     public ReleasePhase() {
@@ -123,7 +130,14 @@ public final class ReleasePhase {
         List<String> argv = new ArrayList<>(release.releasePhase());
         argv.set(0, argv.get(0).equals("node") || argv.get(0).equals("nodejs") ? StepRunner.find("node", env.get("PATH"))
                 : StepRunner.find(argv.get(0), env.get("PATH")));
-        ProcessBuilder builder = new ProcessBuilder(user == null ? argv : user.wrap(argv))
+        try (BuildJail.Cell cell = jail.open("release")) {
+            runIn(cell, release, appDir, user, argv, env, outputLine);
+        }
+    }
+
+    private void runIn(BuildJail.Cell cell, Release release, Path appDir, BuildUser user, List<String> argv,
+                       Map<String, String> env, Consumer<String> outputLine) throws InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(cell.wrap(user == null ? argv : user.wrap(argv)))
                 .directory(appDir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -41,10 +41,10 @@ final class StepRunner {
 
     /** Runs the step; throws what {@link StepFailure} makes of a non-zero exit or the deadline. */
     void run(BuildStep step, Path dir, Map<String, String> env, Instant deadline, Consumer<String> outputLine,
-             BuildUser user, PackageManager pm) throws InterruptedException {
+             BuildUser user, PackageManager pm, BuildJail.Cell cell) throws InterruptedException {
         List<String> argv = new ArrayList<>(step.argv());
         argv.set(0, find(argv.get(0), env.get("PATH")));
-        ProcessBuilder builder = new ProcessBuilder(user == null ? argv : user.wrap(argv))
+        ProcessBuilder builder = new ProcessBuilder(cell.wrap(user == null ? argv : user.wrap(argv)))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -80,6 +80,11 @@ final class StepRunner {
             throw StepFailure.timedOut(step, limit, tail.text());
         }
         drain(reader, process);
+        if (process.exitValue() != 0 && cell.oomKills() > 0) {
+            throw new SkepException(Kind.UNPROCESSABLE, step.label() + " was killed: the build ran out of its memory "
+                    + "limit (" + cell.limits().memoryText() + ")", "make the build use less memory (e.g. "
+                    + "NODE_OPTIONS=--max-old-space-size), or ask the admin to raise skep server --build-memory\n" + tail.text());
+        }
         if (process.exitValue() != 0) {
             throw StepFailure.exited(step, pm, process.exitValue(), tail.text(), List.copyOf(telling));
         }

@@ -199,7 +199,7 @@ class AccountsEndToEndTest {
         assertThat(envEntry.get("from").asText()).isEqualTo("127.0.0.1");
         assertThat(envEntry.get("status").asInt()).isEqualTo(200);
         assertThat(envEntry.get("detail").get("set").toString()).contains("API_KEY");
-        assertThat(find(entries, "app.scale").get("detail").get("instances").asInt()).isEqualTo(2);
+        assertThat(find(entries, "app.scale").get("detail").get("formation").get("web").asInt()).isEqualTo(2);
         assertThat(find(entries, "deploy").get("detail").get("sha256").asText()).hasSize(64);
         assertThat(entries.toString()).doesNotContain(CANARY).doesNotContain("skp_");
         // on disk, in the log and in every answer: never the value

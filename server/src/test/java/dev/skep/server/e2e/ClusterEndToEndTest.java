@@ -58,7 +58,7 @@ class ClusterEndToEndTest {
         roles.add(RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
                 "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
-                "--advertise", "127.0.0.1", "--id", "ctl", "--agent-grace", "2", "--probation", "1", "--router-port",
+                "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1", "--router-port",
                 String.valueOf(routerPort)));
         agent1 = agent("a1", zkHosts, A1);
         roles.add(agent1);
@@ -115,7 +115,7 @@ class ClusterEndToEndTest {
 
         signal("STOP", agent2.pid());
         try {
-            // the session (10 s) ends and the grace (2 s) passes: its instance is started on a1
+            // its heartbeat falls silent (2 s; its session ends at 10 s): its instance is started on a1
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 List<Integer> now = readyPorts(token, app);
                 return now.size() == 2 && now.stream().allMatch(p -> inRange(p, A1));
@@ -218,12 +218,27 @@ class ClusterEndToEndTest {
             return servedBy.size() == 2;
         });
 
+        // the host dies: its agent and its instances at once (kill -9), its ZooKeeper session lives on 10 s
+        List<Long> onA1 = new ArrayList<>();
+        for (JsonNode i : instances(token)) {
+            if (inRange(i.get("port").asInt(), A1)) {
+                onA1.add(i.get("pid").asLong());
+            }
+        }
+        long killed = System.nanoTime();
         agent1.kill();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        onA1.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        // the default grace is 0: its silent heartbeat (2 s) moves its instance, which must serve within ~5 s
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    List<Integer> now = readyPorts(token);
-                    return now.size() == 2 && now.stream().allMatch(p -> inRange(p, A2));
+                    List<Integer> now = readyPorts(token).stream().filter(p -> inRange(p, A2)).toList();
+                    return now.size() == 2 && now.stream().allMatch(ClusterEndToEndTest::answers);
                 });
+        System.out.printf("failover: replacement serving %d ms after the kill%n",
+                Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        await("the dead host's instances leave with its session; the count settles at 2")
+                .atMost(Duration.ofSeconds(30)).until(() -> instances(token).size() == 2);
+        assertThat(readyPorts(token)).hasSize(2).allMatch(p -> inRange(p, A2));
         instances(token).forEach(i -> appPids.add(i.get("pid").asLong()));
         Set<String> after = new HashSet<>();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -259,6 +274,14 @@ class ClusterEndToEndTest {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             assertThat(client.getChildren("/skep/agents", false)).as("with the secret").contains("a2");
             assertThat(client.getData("/skep/cluster-token", false, null)).isNotEmpty();
+        }
+    }
+
+    static boolean answers(int port) {
+        try {
+            return Http.plain("http://127.0.0.1:" + port + "/").status() == 200;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -25,19 +25,57 @@ import java.util.List;
 public final class OverlayWorkspaces implements Workspaces {
 
     static final String UNSHARE = "/usr/bin/unshare";
-    /** $1 lower, $2 upper, $3 work, $4 mount point, then pairs SOURCE PATH, then --, then the rest of the chain. */
-    static final String SCRIPT = "l=$1; u=$2; w=$3; m=$4; shift 4; "
+    /** Each instance's own, empty at each start: tenants share no scratch space (nor a place to leave things). */
+    static final List<String> PRIVATE_DIRS = List.of("/tmp", "/var/tmp", "/dev/shm");
+    /** Each private dir's size; what is written there counts against the instance's memory limit too. */
+    static final String PRIVATE_SIZE = "256m";
+    /**
+     * $1 lower, $2 upper, $3 work, $4 mount point, $5 "hidepid" to mount a /proc that shows only the app's own
+     * processes (or "-"), then pairs SOURCE PATH, then --, then the private dirs, then --, then the rest of the chain.
+     */
+    static final String SCRIPT = "l=$1; u=$2; w=$3; m=$4; h=$5; shift 5; "
             + "mount -t overlay skep-app -o \"nosuid,nodev,lowerdir=$l,upperdir=$u,workdir=$w\" \"$m\" "
             + "|| { echo \"skep: cannot mount the app's writable copy at $m\" >&2; exit 97; }; "
             + "while [ \"$1\" != -- ]; do s=$1; p=$2; shift 2; "
             + "mkdir -p \"$m/$p\" && [ ! -L \"$m/$p\" ] && mount --bind -o nosuid,nodev \"$s\" \"$m/$p\" "
             + "|| { echo \"skep: cannot mount volume $p\" >&2; exit 97; }; done; shift; "
+            + "while [ \"$1\" != -- ]; do mount -t tmpfs -o nosuid,nodev,mode=1777,size=" + PRIVATE_SIZE
+            + " skep-tmp \"$1\" || { echo \"skep: cannot mount a private $1\" >&2; exit 97; }; shift; done; shift; "
+            + "if [ \"$h\" = hidepid ]; then mount -t proc -o nosuid,nodev,noexec,hidepid=2 skep-proc /proc "
+            + "|| { echo \"skep: cannot mount /proc with hidepid\" >&2; exit 97; }; fi; "
             + "cd \"$m\" || exit 97; unset PWD OLDPWD; exec \"$@\"";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OverlayWorkspaces.class);
 
     private final Path workRoot;
+    private final List<String> privateDirs;
+    private final boolean hidepid;
 
     public OverlayWorkspaces(Path workRoot) {
         this.workRoot = workRoot;
+        this.privateDirs = privateDirs(workRoot);
+        this.hidepid = hidepidWorks();
+        log.info("event=workspace.isolation private_dirs=\"{}\" hidepid={}{}", String.join(",", privateDirs), hidepid,
+                privateDirs.size() < PRIVATE_DIRS.size() ? " note=\"a private dir that holds the data dir is shared\"" : "");
+    }
+
+    /** The private dirs that exist and do not hold the workspaces (a data dir under /tmp: tests). */
+    static List<String> privateDirs(Path workRoot) {
+        Path root = workRoot.toAbsolutePath().normalize();
+        return PRIVATE_DIRS.stream().filter(d -> Files.isDirectory(Path.of(d)) && !root.startsWith(d)).toList();
+    }
+
+    /**
+     * True when root may mount a /proc of its own with hidepid in a new mount namespace (Linux 5.8+ gives each
+     * mount its own options); elsewhere the host's /proc is what apps see: mount it with hidepid=2 there.
+     */
+    static boolean hidepidWorks() {
+        try {
+            FileTrees.run(List.of(UNSHARE, "-m", "--propagation", "private", "/bin/sh", "-c",
+                    "mount -t proc -o nosuid,nodev,noexec,hidepid=2 skep-proc /proc"));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -53,7 +91,7 @@ public final class OverlayWorkspaces implements Workspaces {
             Files.writeString(probe.resolve("lower/f"), "x");
             FileTrees.run(List.of(UNSHARE, "-m", "--propagation", "private", "/bin/sh", "-c", SCRIPT, "skep-probe",
                     probe.resolve("lower").toString(), probe.resolve("upper").toString(),
-                    probe.resolve("work").toString(), probe.resolve("merged").toString(), "--",
+                    probe.resolve("work").toString(), probe.resolve("merged").toString(), "-", "--", "--",
                     "/bin/sh", "-c", "echo y >> f"));
             // the write went to the upper layer and left the lower one as it was
             return Files.readString(probe.resolve("upper/f")).equals("xy\n")
@@ -101,12 +139,15 @@ public final class OverlayWorkspaces implements Workspaces {
             }
         }
         List<String> head = new ArrayList<>(List.of(UNSHARE, "-m", "--propagation", "private", "/bin/sh", "-c",
-                SCRIPT, "skep-mounts", slug.toString(), upper.toString(), work.toString(), app.toString()));
+                SCRIPT, "skep-mounts", slug.toString(), upper.toString(), work.toString(), app.toString(),
+                hidepid ? "hidepid" : "-"));
         for (VolumeMount v : volumes) {
             VolumeSites.check(slug, v.path());
             head.add(v.source().toString());
             head.add(v.path());
         }
+        head.add("--");
+        head.addAll(privateDirs);
         head.add("--");
         return new Prepared(app, head);
     }

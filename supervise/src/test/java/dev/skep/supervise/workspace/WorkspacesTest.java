@@ -62,6 +62,42 @@ class WorkspacesTest {
     }
 
     @Test
+    void eachOverlayInstanceHasItsOwnTmpVarTmpAndDevShmAndSeesNoOtherUsersProcesses() throws Exception {
+        // outside /tmp, so that /tmp can be made private (a data dir under /tmp keeps the shared one)
+        Path work = Files.createDirectories(Path.of("target/private-dirs-" + System.nanoTime()).toAbsolutePath());
+        Assumptions.assumeTrue(DataDirs.runningAsRoot() && OverlayWorkspaces.works(work), "overlays need root");
+        OverlayWorkspaces workspaces = new OverlayWorkspaces(work);
+        Assumptions.assumeTrue(OverlayWorkspaces.hidepidWorks(), "this kernel cannot mount a /proc with hidepid");
+        int uidA = 190_100 + (int) (System.nanoTime() % 1000);
+        int uidB = uidA + 1000;
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dir.resolve("on-the-hosts-tmp"), "x");
+        Process other = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + uidA, "--regid=" + uidA, "--clear-groups",
+                "/bin/sleep", "60").start();
+        try {
+            Prepared a = workspaces.prepare("alice.a.1.aaaaaa", slug, new Owner(uidA, uidA), List.of());
+            Prepared b = workspaces.prepare("bob.b.1.bbbbbb", slug, new Owner(uidB, uidB), List.of());
+
+            assertThat(run(a, as(uidA, "for d in /tmp /var/tmp /dev/shm; do echo secret > $d/s && cat $d/s; done")))
+                    .isEqualTo("secret\nsecret\nsecret\n");
+            assertThat(run(b, as(uidB, "ls -A /tmp /var/tmp /dev/shm; [ -e " + dir.resolve("on-the-hosts-tmp")
+                    + " ] && echo host-tmp-visible; [ -e /proc/" + other.pid() + " ] && echo other-uid-visible; "
+                    + "[ -e /proc/$$ ] && echo self-visible")))
+                    .as("another app's (and the host's) scratch files and processes")
+                    .isEqualTo("/dev/shm:\n\n/tmp:\n\n/var/tmp:\n" + "self-visible\n");
+        } finally {
+            other.destroyForcibly();
+            workspaces.remove("alice.a.1.aaaaaa");
+            workspaces.remove("bob.b.1.bbbbbb");
+        }
+    }
+
+    /** sh -c SCRIPT as that uid, no groups. */
+    private static String as(int uid, String script) {
+        return "exec /usr/bin/setpriv --reuid=" + uid + " --regid=" + uid + " --clear-groups /bin/sh -c '" + script + "'";
+    }
+
+    @Test
     void copiesWithoutRoot() throws Exception {
         writesStayInTheCopyAndTheVolume(new CopyWorkspaces(Files.createDirectories(dir.resolve("work"))));
     }

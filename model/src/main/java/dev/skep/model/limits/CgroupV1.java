@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,6 +59,18 @@ final class CgroupV1 implements Cgroups {
                     + ", " + pids + ", " + cpu + ": " + e.getMessage(), e);
         }
         return Optional.of(new Slot(m, p, c));
+    }
+
+    @Override
+    public List<String> sweep(String prefix) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Path parent : List.of(memory, pids, cpu)) {
+            CgroupFiles.children(parent, prefix).forEach(d -> names.add(d.getFileName().toString()));
+        }
+        for (String name : names) {
+            new Slot(memory.resolve(name), pids.resolve(name), cpu.resolve(name)).killAll(java.time.Duration.ofSeconds(10));
+        }
+        return List.copyOf(names);
     }
 
     private record Slot(Path memoryDir, Path pidsDir, Path cpuDir) implements CgroupSlot {

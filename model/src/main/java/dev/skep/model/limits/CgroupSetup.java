@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import dev.skep.model.CgroupMounts;
 

@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,6 +55,36 @@ final class CgroupFiles {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** SIGKILLs what {@code pids} lists, again and again, until it lists nothing or {@code within} passes. */
+    static boolean killAll(java.util.function.Supplier<Set<Long>> pids, java.time.Duration within) {
+        long until = System.nanoTime() + within.toNanos();
+        while (true) {
+            Set<Long> left = pids.get();
+            if (left.isEmpty()) {
+                return true;
+            }
+            if (System.nanoTime() > until) {
+                return false;
+            }
+            left.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return pids.get().isEmpty();
+            }
+        }
+    }
+
+    /** The cgroup directories directly under {@code parent} whose names start with {@code prefix}. */
+    static java.util.List<Path> children(Path parent, String prefix) {
+        try (var list = Files.list(parent)) {
+            return list.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith(prefix)).toList();
+        } catch (IOException e) {
+            return java.util.List.of();
         }
     }
 }

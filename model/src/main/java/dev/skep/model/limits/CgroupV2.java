@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +44,14 @@ final class CgroupV2 implements Cgroups {
                     + e.getMessage(), e);
         }
         return Optional.of(new Slot(dir));
+    }
+
+    @Override
+    public List<String> sweep(String prefix) {
+        return CgroupFiles.children(skep, prefix).stream().map(dir -> {
+            new Slot(dir).killAll(java.time.Duration.ofSeconds(10));
+            return dir.getFileName().toString();
+        }).toList();
     }
 
     private record Slot(Path dir) implements CgroupSlot {

@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 /**
  * What one instance may use: memory (bytes, swap included), processes and threads, a CPU share

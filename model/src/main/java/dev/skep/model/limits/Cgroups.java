@@ -1,8 +1,8 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import java.util.Optional;
 
-/** Makes a cgroup slot per instance, with the limits applied: v2, v1, or none. */
+/** Makes a cgroup slot per instance (and per build), with the limits applied: v2, v1, or none. */
 public interface Cgroups {
 
     /** "cgroup v2 at /sys/fs/cgroup", "cgroup v1 (memory, pids, cpu)", or why there are none. */
@@ -10,6 +10,12 @@ public interface Cgroups {
 
     /** A slot for the instance with the limits written, or empty when this host has no usable cgroups. */
     Optional<CgroupSlot> slot(String instance, ResourceLimits limits);
+
+    /**
+     * Kills every process in the slots whose names start with {@code prefix} and removes them: what a
+     * previous run left behind when it died mid-way (a build's slot after a kill -9). Returns their names.
+     */
+    java.util.List<String> sweep(String prefix);
 
     /** No cgroups: limits other than open files are not enforced. */
     static Cgroups none(String why) {
@@ -22,6 +28,11 @@ public interface Cgroups {
             @Override
             public Optional<CgroupSlot> slot(String instance, ResourceLimits limits) {
                 return Optional.empty();
+            }
+
+            @Override
+            public java.util.List<String> sweep(String prefix) {
+                return java.util.List.of();
             }
         };
     }

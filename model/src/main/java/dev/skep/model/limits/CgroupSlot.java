@@ -1,4 +1,4 @@
-package dev.skep.supervise.limits;
+package dev.skep.model.limits;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,4 +18,16 @@ public interface CgroupSlot {
 
     /** Removes the slot's directories once empty; best effort, logged. */
     void remove();
+
+    /**
+     * SIGKILLs every process in the slot until none is left (a fork racing the kill lands in the
+     * slot too, so it is caught on the next pass), then removes the slot. True when it emptied
+     * within {@code within}. Unlike killing a process tree, nothing that reparented or
+     * daemonized escapes.
+     */
+    default boolean killAll(java.time.Duration within) {
+        boolean empty = CgroupFiles.killAll(this::pids, within);
+        remove();
+        return empty;
+    }
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Failover: kill -9 a host (its agent and its app processes) under ~50 GET/s through two routers; prints failed
+# requests and the seconds until all of the app's instances serve again; median of N runs.
+# Usage: bench/cluster/failover.sh [N=5]
+#
+# The cluster is separate processes on loopback, NOT network namespaces: a real 3-node ZooKeeper ensemble
+# (QuorumPeerMain from skep's lib/), 1 controller, 3 agents (own data dirs, ids and app port ranges), 2 routers.
+# A kill on loopback is a refused connection to the dead host's ports; a powered-off host behind a real network
+# would cost the router its connect timeout (2 s) once per dead instance before it is ejected.
+. "$(dirname "$0")/../lib.sh"
+N=${1:-5}
+bench_init failover $((300 + N * 60))
+skep_build
+JAVA="$(skep_java_home)/bin/java"
+LIB="$REPO/server/target/lib/*"
+SKEP=("$JAVA" -XX:+UseSerialGC -Xmx256m -jar "$REPO/server/target/skep.jar")
+APP=bench/fo
+INSTANCES=3
+
+# ---- ZooKeeper ensemble ----
+mapfile -t P < <(free_ports 11)
+ZK=""
+for i in 1 2 3; do
+  d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
+  c=${P[$((i - 1))]}
+  {
+    echo "tickTime=500"; echo "initLimit=20"; echo "syncLimit=10"; echo "dataDir=$d"; echo "clientPort=$c"
+    echo "clientPortAddress=127.0.0.1"; echo "admin.enableServer=false"; echo "4lw.commands.whitelist="
+    for j in 1 2 3; do echo "server.$j=127.0.0.1:${P[$((2 + j * 2 - 1))]}:${P[$((2 + j * 2))]}"; done
+  } >"$d/zoo.cfg"
+  "$JAVA" -Xmx128m -Dzookeeper.log.dir="$d" -cp "$LIB" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
+    >"$d/out.log" 2>&1 &
+  bench_on_exit "bench_stop_pid $! 5"
+  ZK+="${ZK:+,}127.0.0.1:$c"
+done
+log "zookeeper ensemble $ZK"
+API=${P[9]}; R1=${P[10]}; R2=$(free_ports 1)
+SECRET="$BENCH_TMP/zk.secret"; (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET")
+COMMON=(--zk "$ZK" --zk-secret "$SECRET")
+
+start_role() { # NAME READY-LINE ARGS...: sets ROLE_PID
+  local name=$1 ready=$2 i; shift 2
+  "${SKEP[@]}" "$@" >>"$BENCH_TMP/$name.log" 2>&1 &
+  ROLE_PID=$!
+  bench_on_exit "bench_stop_pid $ROLE_PID 10"
+  for i in $(seq 900); do
+    grep -q "$ready" "$BENCH_TMP/$name.log" 2>/dev/null && return 0
+    kill -0 "$ROLE_PID" 2>/dev/null || { tail -20 "$BENCH_TMP/$name.log" >&2; die "$name exited"; }
+    sleep 0.1
+  done
+  die "$name not ready after 90 s"
+}
+start_role controller "event=api.started" controller "${COMMON[@]}" --data-dir "$BENCH_TMP/ctl" --api-port "$API" \
+  --advertise 127.0.0.1 --id ctl --router-port "$R1"
+declare -A AGENT_PID RANGE
+start_agent() { # ID
+  start_role "$1" "agent started" agent "${COMMON[@]}" --data-dir "$BENCH_TMP/$1" --agent-id "$1" \
+    --advertise 127.0.0.1 --app-ports "${RANGE[$1]}" --drain-timeout 1
+  AGENT_PID[$1]=$ROLE_PID
+}
+for a in a1 a2 a3; do RANGE[$a]=$(free_range 100); start_agent "$a"; done
+start_role router1 "router listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R1"
+start_role router2 "router listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R2"
+SKEP_TOKEN=$(tr -d '[:space:]' <"$BENCH_TMP/ctl/admin.token"); SKEP_API="http://127.0.0.1:$API"
+HOST="fo.bench.localhost"
+
+tar -cz -C "$HELLO" . | curl -sS -o /dev/null -w '%{http_code}' -XPOST -H "Authorization: Bearer $SKEP_TOKEN" \
+  -H 'Content-Type: application/gzip' --data-binary @- "$SKEP_API/v1/apps/$APP/releases" | grep -q 201 || die "deploy"
+curl -sS -o /dev/null -XPATCH -H "Authorization: Bearer $SKEP_TOKEN" -H 'Content-Type: application/json' \
+  -d "{\"instances\": $INSTANCES}" "$SKEP_API/v1/apps/$APP"
+
+# instances as "agent port pid state" lines (the agent told by the port's range)
+instances() {
+  skep_get "/v1/apps/$APP" | node -e '
+    let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
+      const ranges = JSON.parse(process.argv[1]);
+      for (const i of JSON.parse(s).instances || []) {
+        const a = Object.keys(ranges).find((k) => { const [lo, hi] = ranges[k].split("-").map(Number); return i.port >= lo && i.port <= hi; });
+        console.log(a, i.port, i.pid, i.state);
+      } });' "{\"a1\":\"${RANGE[a1]}\",\"a2\":\"${RANGE[a2]}\",\"a3\":\"${RANGE[a3]}\"}"
+}
+# true when INSTANCES ready instances, none on DEAD, each answering 200 itself
+all_serving() { # DEAD
+  local n=0 a port pid st
+  while read -r a port pid st; do
+    [ "$st" = ready ] && [ "$a" != "$1" ] || continue
+    [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$port/")" = 200 ] && n=$((n + 1))
+  done < <(instances)
+  [ "$n" -ge "$INSTANCES" ]
+}
+for i in $(seq 600); do all_serving none && break; sleep 0.1; done
+all_serving none || die "the app never had $INSTANCES ready instances"
+log "app $APP: $INSTANCES instances ready; waiting 12 s so the controller is settled"
+sleep 12
+
+LOAD_JS='
+const http = require("http"); const [, host, r1, r2, out] = process.argv;
+let ok = 0, failed = 0, n = 0, stop = false; const agent = new http.Agent({ keepAlive: true });
+process.on("SIGTERM", () => { stop = true; });
+const tick = setInterval(() => {
+  if (stop) { clearInterval(tick); setTimeout(() => { require("fs").writeFileSync(out, ok + " " + failed + "\n"); process.exit(0); }, 1500); return; }
+  const port = n++ % 2 ? r2 : r1;
+  const req = http.get({ host: "127.0.0.1", port, path: "/", headers: { host }, agent, timeout: 5000 }, (res) => {
+    res.resume(); res.on("end", () => { if (res.statusCode === 200) ok++; else failed++; }); });
+  req.on("timeout", () => req.destroy(new Error("timeout")));
+  req.on("error", () => failed++);
+}, 20);'
+
+declare -a SECS FAILS
+for round in $(seq "$N"); do
+  victim=$(instances | awk '$4 == "ready" {print $1}' | sort | uniq -c | sort -rn | awk 'NR == 1 {print $2}')
+  pids=$(instances | awk -v a="$victim" '$1 == a {print $3}' | tr '\n' ' ')
+  node -e "$LOAD_JS" "$HOST" "$R1" "$R2" "$BENCH_TMP/load.$round" &
+  loader=$!
+  sleep 3
+  t0=$(now_ms)
+  kill -KILL "${AGENT_PID[$victim]}" $pids 2>/dev/null || true
+  until all_serving "$victim"; do
+    [ $(($(now_ms) - t0)) -gt 60000 ] && { log "round $round: not recovered in 60 s"; break; }
+    sleep 0.05
+  done
+  secs=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN {printf "%.2f", ms / 1000}')
+  sleep 2
+  kill -TERM "$loader" 2>/dev/null || true; wait "$loader" 2>/dev/null || true
+  read -r ok failed <"$BENCH_TMP/load.$round"
+  SECS+=("$secs"); FAILS+=("$failed")
+  echo "round $round: killed $victim (agent + app pids $pids) -> all $INSTANCES serving again after ${secs} s; requests ok $ok, failed $failed"
+  wait "${AGENT_PID[$victim]}" 2>/dev/null || true
+  start_agent "$victim" # the host comes back empty (its instances moved), for the next round
+  sleep 12
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+echo "cluster: separate processes on loopback (no network namespaces), 3-node ZooKeeper ensemble, 1 controller, 3 agents, 2 routers"
+echo "failover median of $N: $(median "${SECS[@]}") s until all $INSTANCES instances serve again (each: ${SECS[*]}); failed requests median $(median "${FAILS[@]}") (each: ${FAILS[*]}); goal < 5 s and 0"

@@ -1,0 +1,82 @@
+package dev.skep.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agents' heartbeats as the leader sees them: one that stops beating while its session lives on (a host killed
+ * outright, whose session ZooKeeper keeps for its timeout) is silent within the silence timeout, one that beats
+ * is not; and a watcher cut off from ZooKeeper calls nobody silent and is not settled.
+ */
+class HeartbeatWatchTest {
+
+    @TempDir
+    Path dir;
+
+    EmbeddedZooKeeper server;
+    StateConnection connection;
+    ZooKeeper frozen;
+    AgentHeartbeat beating;
+    HeartbeatWatch watch;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
+        connection = StateConnection.open(server.connectString(), Duration.ofSeconds(4), Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (watch != null) {
+            watch.close();
+        }
+        if (beating != null) {
+            beating.close();
+        }
+        if (frozen != null) {
+            frozen.close();
+        }
+        connection.close();
+        server.close();
+    }
+
+    @Test
+    void anAgentThatStopsBeatingIsSilentWhileItsSessionLivesAndACutOffWatcherConcludesNothing() throws Exception {
+        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200));
+        // a1 beat once, on a session of its own that outlives it (ZooKeeper keeps a dead host's session a while)
+        frozen = new ZooKeeper(server.connectString(), 30_000, event -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> frozen.getState().isConnected());
+        await().atMost(Duration.ofSeconds(5)).until(() -> connection.client().checkExists().forPath(Paths.HEARTBEATS) != null);
+        frozen.create(Paths.heartbeat("a1"), "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        watch = new HeartbeatWatch(connection.client(), Duration.ofMillis(1500), Duration.ofSeconds(2));
+        watch.onChange(changes::incrementAndGet);
+        assertThat(watch.silent()).as("nobody is silent before the watcher has been connected that long").isEmpty();
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> watch.silent().contains("a1"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1400), Duration.ofSeconds(3));
+        assertThat(watch.silent()).as("a2 beats every 200 ms").containsExactly("a1");
+        await().atMost(Duration.ofSeconds(3)).until(watch::settled);
+        assertThat(changes.get()).as("listeners hear a1 fall silent and the watcher settle").isGreaterThanOrEqualTo(1);
+
+        server.close(); // the watcher is cut off: its blindness is not the agents' death
+        await().atMost(Duration.ofSeconds(10)).until(() -> !watch.settled());
+        assertThat(watch.silent()).isEmpty();
+        Thread.sleep(2_000); // longer than the silence, still cut off
+        assertThat(watch.silent()).isEmpty();
+        assertThat(watch.settled()).isFalse();
+    }
+}
