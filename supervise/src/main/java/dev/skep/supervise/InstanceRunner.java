@@ -61,6 +61,8 @@ final class InstanceRunner {
     /** How long routers get to see a STOPPING instance before the agent counts connections. */
     static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
+    /** How long the cgroup of an exited instance is swept for what it left (forks racing the kill included). */
+    private static final Duration CGROUP_EMPTYING = Duration.ofSeconds(1);
 
     private sealed interface Signal permits Exited, Command, Ready, TimedOut, Health {
     }
@@ -772,13 +774,8 @@ final class InstanceRunner {
         if (cgroup == null) {
             return;
         }
-        try {
-            Set<Long> left = ProcessTree.killUntilEmpty(cgroup::pids);
-            if (!left.isEmpty()) {
-                log.warn("event=cgroup.not-empty instance={} pids={}", id, left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!cgroup.empty(CGROUP_EMPTYING)) {
+            log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
         }
     }
 

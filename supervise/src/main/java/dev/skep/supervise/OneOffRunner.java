@@ -6,7 +6,7 @@ import dev.skep.model.OneOffs;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
-import dev.skep.supervise.limits.CgroupSlot;
+import dev.skep.model.limits.CgroupSlot;
 import dev.skep.supervise.workspace.Owner;
 import dev.skep.supervise.workspace.Prepared;
 import java.io.BufferedReader;
@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -193,9 +192,8 @@ final class OneOffRunner implements OneOffs {
                 // setsid made it a group leader: its pid is the group's id
                 ProcessTree.signalGroup(process.pid(), "KILL");
                 process.waitFor(5, TimeUnit.SECONDS);
-                Set<Long> left = cgroup == null ? Set.of() : ProcessTree.killUntilEmpty(cgroup::pids);
-                if (!left.isEmpty()) {
-                    log.warn("event=cgroup.not-empty instance={} pids={}", id, left);
+                if (cgroup != null && !cgroup.empty(Duration.ofSeconds(1))) {
+                    log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -133,24 +133,6 @@ public final class ProcessTree {
         }
     }
 
-    /**
-     * SIGKILLs what {@code members} names (a cgroup's pids) until it names none, for up to a second: a fork
-     * between a read and a kill is caught on the next round.
-     *
-     * @return what is still there after that (empty when all is gone)
-     */
-    public static Set<Long> killUntilEmpty(java.util.function.Supplier<Set<Long>> members) throws InterruptedException {
-        for (int round = 0; round < 50; round++) {
-            Set<Long> left = members.get();
-            if (left.isEmpty()) {
-                return left;
-            }
-            killAll(left);
-            Thread.sleep(20);
-        }
-        return members.get();
-    }
-
     /** Whether this process's open files (and so its sockets) can be listed here. */
     public static boolean socketsVisible(long pid) {
         return Files.isReadable(PROC.resolve(Long.toString(pid)).resolve("fd"));
