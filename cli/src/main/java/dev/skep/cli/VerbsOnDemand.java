@@ -19,7 +19,7 @@ import picocli.CommandLine;
 final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
-    static final List<String> VERBS = List.of("deploy", "ps", "logs", "start", "stop", "restart", "scale", "env",
+    static final List<String> VERBS = List.of("deploy", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
             "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
@@ -32,6 +32,7 @@ final class VerbsOnDemand extends CommandLine {
             case "deploy" -> new DeployCommand();
             case "ps" -> new PsCommand();
             case "logs" -> new LogsCommand();
+            case "run" -> new RunCommand();
             case "start" -> new StartCommand();
             case "stop" -> new StopCommand();
             case "restart" -> new RestartCommand();

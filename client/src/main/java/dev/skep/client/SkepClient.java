@@ -9,6 +9,7 @@ import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import dev.skep.model.view.ReleaseView;
+import dev.skep.model.view.RunOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -154,6 +155,46 @@ public final class SkepClient implements AutoCloseable {
         }
         throw new SkepClientException("the deploy stream from " + server + " ended before the deploy finished",
                 "see the server log; `skep ps` shows what runs now", null);
+    }
+
+    // --- one-offs ---
+
+    /**
+     * Runs {@code argv} once in the app's live release (`skep run`) and hands each output line to
+     * {@code output} as it comes. The one-off is killed when this client hangs up (see {@link #close()}).
+     *
+     * @param started hears the one-off's id once it runs
+     * @return its exit code
+     */
+    public int run(AppId app, List<String> argv, Consumer<String> started, Consumer<String> output) {
+        Http1Request request = Http1Request.of("POST", appPath(app) + "/run",
+                headers("Accept", NDJSON, "Content-Type", JSON), Json.write(Map.of("command", argv)), null);
+        String what = "running a one-off in " + app;
+        try (Http1Response response = send(request, what)) {
+            if (response.status() >= 400 || isJson(response)) {
+                throw Answers.apiError(response.status(), readAll(response, what));
+            }
+            try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
+                while (lines.hasNext()) {
+                    String line = lines.next();
+                    if (line.isBlank()) {
+                        continue; // the server's heartbeat
+                    }
+                    RunOutput step = parse(line.getBytes(StandardCharsets.UTF_8), RunOutput.class, response);
+                    if (step.instance() != null) {
+                        started.accept(step.instance());
+                    } else if (step.line() != null) {
+                        output.accept(step.line());
+                    } else if (step.exit() != null) {
+                        return step.exit();
+                    } else if (step.error() != null) {
+                        throw new SkepApiException(response.status(), step.error());
+                    }
+                }
+            }
+        }
+        throw new SkepClientException("the one-off's stream from " + server + " ended before it did",
+                "the server may have stopped; see its log", null);
     }
 
     // --- apps ---

@@ -162,6 +162,13 @@ final class ControllerRole {
         localVolumes = volumes;
     }
 
+    private volatile dev.skep.model.OneOffs oneOffs = dev.skep.model.OneOffs.none();
+
+    /** The agent in this process (`skep server`) runs the API's one-offs (`skep run`). */
+    void oneOffsOn(dev.skep.model.OneOffs runner) {
+        oneOffs = runner;
+    }
+
     /** Where this controller's builds are: the agent of `skep server` runs them from here. */
     LocalSlugStore slugs() {
         return builder.store();
@@ -194,7 +201,8 @@ final class ControllerRole {
                 new dev.skep.api.v1.VolumeRoutes(state.state(), commands, bodies, clock, builder.store(), localVolumes),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
-                new SlugRoutes(builder.store(), state.controllers()::clusterToken)));
+                new SlugRoutes(builder.store(), state.controllers()::clusterToken),
+                new dev.skep.api.v1.RunRoutes(state.state(), commands, bodies, oneOffs)));
         dev.skep.api.audit.AuditLog audit = dev.skep.api.audit.AuditLog.in(config.dataDir().resolve("audit"));
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
                 bodies));

@@ -70,6 +70,7 @@ public final class SkepServer implements AutoCloseable {
                     return agent.volumeDir(app, path);
                 }
             });
+            controller.oneOffsOn(agent.oneOffs());
             RouterServer router = RouterRole.start(life, config, state.state(), config.agentId() + "-router");
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),

@@ -165,6 +165,15 @@ public final class Agent implements AutoCloseable {
         return layout.volume(app, path);
     }
 
+    /** Runs one-offs here as instances run (`skep run`); only once the agent has started. */
+    public dev.skep.model.OneOffs oneOffs() {
+        RunnerContext ctx = context;
+        if (ctx == null) {
+            throw new IllegalStateException("agent " + config.agentId() + " has not started");
+        }
+        return new OneOffRunner(ctx);
+    }
+
     /** Reads the agent's logs (they outlive instances). */
     public LogReader logs() {
         return logs;

@@ -9,9 +9,6 @@ import dev.skep.model.InstanceStatus;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.supervise.workspace.Owner;
 import dev.skep.supervise.workspace.Prepared;
-import dev.skep.supervise.workspace.SlugSeal;
-import dev.skep.supervise.workspace.VolumeDirs;
-import dev.skep.supervise.workspace.Workspaces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +20,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +61,8 @@ final class InstanceRunner {
     /** How long routers get to see a STOPPING instance before the agent counts connections. */
     static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
+    /** How long the cgroup of an exited instance is swept for what it left (forks racing the kill included). */
+    private static final Duration CGROUP_EMPTYING = Duration.ofSeconds(1);
 
     private sealed interface Signal permits Exited, Command, Ready, TimedOut, Health {
     }
@@ -343,16 +341,9 @@ final class InstanceRunner {
         long begun = System.nanoTime();
         Owner owner = user == null ? null : new Owner(user.uid(), user.gid());
         if (slugDir == null) {
-            slugDir = ctx.slugs().checkout(assignment.release().slug());
-            SlugSeal.seal(slugDir, owner);
+            slugDir = LaunchDirs.sealedSlug(ctx, assignment.release(), owner);
         }
-        List<Workspaces.VolumeMount> mounts = new ArrayList<>();
-        for (String path : assignment.volumes()) {
-            Path dir = VolumeDirs.ensure(ctx.layout().volume(assignment.app(), path), slugDir, path, owner,
-                    assignment.app().toString());
-            mounts.add(new Workspaces.VolumeMount(dir, path));
-        }
-        Prepared prepared = ctx.workspaces().prepare(id, slugDir, owner, mounts);
+        Prepared prepared = LaunchDirs.prepare(ctx, id, assignment, slugDir, owner);
         log.info("event=workspace.ready app={} release={} instance={} kind={} volumes={} took_ms={}", assignment.app(),
                 assignment.release().number(), id, ctx.workspaces().kind(), assignment.volumes(),
                 (System.nanoTime() - begun) / 1_000_000);
@@ -783,20 +774,9 @@ final class InstanceRunner {
         if (cgroup == null) {
             return;
         }
-        for (int round = 0; round < 50; round++) {
-            Set<Long> left = cgroup.pids();
-            if (left.isEmpty()) {
-                return;
-            }
-            ProcessTree.killAll(left);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (!cgroup.empty(CGROUP_EMPTYING)) {
+            log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
         }
-        log.warn("event=cgroup.not-empty instance={} pids={}", id, cgroup.pids());
     }
 
     private void save(Running running) {

@@ -32,17 +32,29 @@ public final class Launcher {
     /**
      * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
      * when none apply, {@code cgroup} null when the host has no usable cgroups; {@code mounts} the head
-     * of the chain that mounts the instance's copy and volumes (see workspace/), empty for none.
+     * of the chain that mounts the instance's copy and volumes (see workspace/), empty for none;
+     * {@code argv} what to run instead of the assignment's process type (a one-off), null for that.
      */
     public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
-                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts) {
+                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts, List<String> argv) {
 
         public Spec {
             mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            argv = argv == null ? null : List.copyOf(argv);
+        }
+
+        public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
+                    ResourceLimits limits, CgroupSlot cgroup, List<String> mounts) {
+            this(assignment, appDir, port, runDir, user, limits, cgroup, mounts, null);
         }
 
         public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user) {
             this(assignment, appDir, port, runDir, user, null, null, List.of());
+        }
+
+        /** What it runs: the one-off's argv, else its process type's command in the release. */
+        public List<String> command() {
+            return argv != null ? argv : assignment.command();
         }
     }
 
@@ -84,16 +96,29 @@ public final class Launcher {
             own(stderr, spec.user());
             Files.setPosixFilePermissions(spec.runDir(), PosixFilePermissions.fromString("rwx------"));
         }
+        return builder(spec)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+                .start();
+    }
+
+    /**
+     * Starts a one-off with its stdout and stderr merged into the returned process's input stream: a pipe,
+     * because a one-off lives only as long as the client reading it (its run dir is unused).
+     */
+    public Process startPiped(Spec spec) throws IOException {
+        return builder(spec).redirectErrorStream(true).start();
+    }
+
+    private ProcessBuilder builder(Spec spec) {
         Path node = nodes.apply(spec.assignment().release());
         ProcessBuilder builder = new ProcessBuilder(command(spec, node))
                 .directory(spec.appDir().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()))
-                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.clear();
         env.putAll(environment(spec.assignment(), spec.port(), spec.appDir(), node));
-        return builder.start();
+        return builder;
     }
 
     public static Path stdout(Path runDir) {
@@ -120,7 +145,7 @@ public final class Launcher {
             out.addAll(List.of(SETPRIV, "--reuid=" + spec.user().uid(), "--regid=" + spec.user().gid(),
                     "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
         }
-        out.addAll(argv(spec.assignment().command(), node));
+        out.addAll(argv(spec.command(), node));
         return out;
     }
 

@@ -21,12 +21,17 @@ public interface CgroupSlot {
 
     /**
      * SIGKILLs every process in the slot until none is left (a fork racing the kill lands in the
-     * slot too, so it is caught on the next pass), then removes the slot. True when it emptied
-     * within {@code within}. Unlike killing a process tree, nothing that reparented or
+     * slot too, so it is caught on the next pass); the slot stays, for a restart to use. True when
+     * it emptied within {@code within}. Unlike killing a process tree, nothing that reparented or
      * daemonized escapes.
      */
+    default boolean empty(java.time.Duration within) {
+        return CgroupFiles.killAll(this::pids, within);
+    }
+
+    /** {@link #empty} and then {@link #remove}: the slot's last use. */
     default boolean killAll(java.time.Duration within) {
-        boolean empty = CgroupFiles.killAll(this::pids, within);
+        boolean empty = empty(within);
         remove();
         return empty;
     }
