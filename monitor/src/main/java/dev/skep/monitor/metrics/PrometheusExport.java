@@ -16,9 +16,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -30,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class PrometheusExport implements SampleListener, AutoCloseable {
 
-    private record Series(AtomicReference<InstanceSample> latest, List<Meter> meters) {
+    /** One instance's gauges; {@code meters} grows when a later sample brings a figure the first lacked. */
+    private record Series(AtomicReference<InstanceSample> latest, Tags tags, Set<Meter> meters) {
     }
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,7 +50,9 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
 
     @Override
     public void sample(InstanceSample sample) {
-        series.computeIfAbsent(sample.instance(), id -> register(sample)).latest().set(sample);
+        Series one = series.computeIfAbsent(sample.instance(), id -> register(sample));
+        one.latest().set(sample);
+        addCgroupGauges(one, sample);
     }
 
     @Override
@@ -73,7 +76,8 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private Series register(InstanceSample first) {
         AtomicReference<InstanceSample> latest = new AtomicReference<>(first);
         Tags tags = Tags.of("app", first.app().toString(), "instance", first.instance());
-        List<Meter> meters = new ArrayList<>(List.of(
+        Set<Meter> meters = ConcurrentHashMap.newKeySet();
+        meters.addAll(List.of(
                 gauge("skep.instance.cpu", "percent", "CPU use of the instance's process tree, % of one core",
                         tags, latest, InstanceSample::cpuPercent),
                 gauge("skep.instance.resident.memory", BaseUnits.BYTES,
@@ -87,16 +91,24 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
                         InstanceSample::restarts),
                 gauge("skep.instance.uptime", "seconds", "Time since the instance's process started",
                         tags, latest, InstanceSample::uptimeSeconds)));
-        if (first.cgroupMemoryBytes() >= 0) { // in a cgroup of its own from its start: figures in every sample
-            meters.add(gauge("skep.instance.cgroup.memory.usage", BaseUnits.BYTES,
-                    "Memory use of the instance's cgroup, page cache included", tags, latest,
+        return new Series(latest, tags, meters);
+    }
+
+    /**
+     * The cgroup's figures, from the first sample that has them: a sample taken before the instance's cgroup
+     * showed has none, and registering only from the first sample lost them for the instance's whole life.
+     */
+    private void addCgroupGauges(Series one, InstanceSample sample) {
+        if (sample.cgroupMemoryBytes() >= 0) {
+            one.meters().add(gauge("skep.instance.cgroup.memory.usage", BaseUnits.BYTES,
+                    "Memory use of the instance's cgroup, page cache included", one.tags(), one.latest(),
                     InstanceSample::cgroupMemoryBytes));
         }
-        if (first.cgroupMemoryLimitBytes() > 0) {
-            meters.add(gauge("skep.instance.cgroup.memory.limit", BaseUnits.BYTES,
-                    "Memory limit of the instance's cgroup", tags, latest, InstanceSample::cgroupMemoryLimitBytes));
+        if (sample.cgroupMemoryLimitBytes() > 0) {
+            one.meters().add(gauge("skep.instance.cgroup.memory.limit", BaseUnits.BYTES,
+                    "Memory limit of the instance's cgroup", one.tags(), one.latest(),
+                    InstanceSample::cgroupMemoryLimitBytes));
         }
-        return new Series(latest, List.copyOf(meters));
     }
 
     private Meter gauge(String name, String unit, String help, Tags tags, AtomicReference<InstanceSample> latest,

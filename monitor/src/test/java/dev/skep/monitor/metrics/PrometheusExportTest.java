@@ -49,6 +49,27 @@ class PrometheusExportTest {
     }
 
     @Test
+    void cgroup_gauges_appear_when_a_later_sample_first_has_the_cgroup() {
+        try (PrometheusExport export = new PrometheusExport()) {
+            // sampled before its cgroup showed: no figures yet
+            export.sample(new InstanceSample(Instant.now(), SHOP, "alice.shop.3.abc123", 42, 1, 1, 1, 1, 0, 1));
+            assertThat(export.scrape()).doesNotContain("skep_instance_cgroup_memory");
+            export.sample(new InstanceSample(Instant.now(), SHOP, "alice.shop.3.abc123", 42, 1, 1, 1, 1, 0, 2,
+                    30L << 20, 512L << 20));
+            export.sample(new InstanceSample(Instant.now(), SHOP, "alice.shop.3.abc123", 42, 1, 1, 1, 1, 0, 3,
+                    31L << 20, 512L << 20));
+            ExpositionChecker check = ExpositionChecker.check(export.scrape());
+            assertThat(check.problems).isEmpty();
+            Map<String, String> labels = Map.of("app", "alice/shop", "instance", "alice.shop.3.abc123");
+            assertThat(check.samples).contains(
+                    new ExpositionChecker.Sample("skep_instance_cgroup_memory_usage_bytes", labels, 31L << 20),
+                    new ExpositionChecker.Sample("skep_instance_cgroup_memory_limit_bytes", labels, 512L << 20));
+            export.gone(SHOP, "alice.shop.3.abc123");
+            assertThat(export.scrape()).doesNotContain("alice.shop.3.abc123");
+        }
+    }
+
+    @Test
     void the_checker_catches_broken_text() {
         assertThat(ExpositionChecker.check("""
                 # TYPE a gauge
