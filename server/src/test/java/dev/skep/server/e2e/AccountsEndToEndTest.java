@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Users and tokens on a real server: who may do what, every refusal a 401/403 that changes nothing, the audit trail. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -274,13 +270,6 @@ class AccountsEndToEndTest {
     }
 
     private static String cli(Map<String, String> env, int exit, String... args) {
-        CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertThat(code).as(String.join(" ", args) + "\n" + out + err).isEqualTo(exit);
-        return out + err.toString();
+        return CliRun.of(env, dir, args).expect(exit).all();
     }
 }

@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skep.client.Tls;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The API over HTTPS with a certificate from a private CA, and the CLI that verifies it with --ca-file. */
 class ApiTlsEndToEndTest {
@@ -96,13 +92,7 @@ class ApiTlsEndToEndTest {
     }
 
     private static String cli(Map<String, String> env, int exit, String... args) {
-        CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        int code = cli.execute(args);
-        assertThat(code).as(String.join(" ", args) + "\n" + out).isEqualTo(exit);
-        return out.toString();
+        return CliRun.of(env, dir, args).expect(exit).all();
     }
 
     private static void openssl(String... args) throws Exception {

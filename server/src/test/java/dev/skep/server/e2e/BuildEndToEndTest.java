@@ -109,14 +109,7 @@ class BuildEndToEndTest {
 
     /** Runs the skep CLI against the server; asserts it exits 0 and returns what it printed. */
     private static String cli(String... args) {
-        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(
-                Map.of("SKEP_SERVER", server.api("").toString().replaceAll("/$", ""), "SKEP_TOKEN", token), dir,
-                java.time.Clock.systemUTC(), false);
-        java.io.StringWriter out = new java.io.StringWriter();
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(out, true));
-        assertThat(cli.execute(args)).as(String.join(" ", args) + "\n" + out).isZero();
-        return out.toString();
+        return CliRun.against(server, dir, args).expect(0).all();
     }
 
     /** The fixture with one text replaced in src/server.ts: a code-only change. */

@@ -26,9 +26,6 @@ class CliEndToEndTest {
 
     static SkepServerProcess server;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws Exception {
         server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
@@ -41,16 +38,8 @@ class CliEndToEndTest {
         }
     }
 
-    static Run skep(String... args) {
-        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
-                "SKEP_DATA_DIR", server.dataDir.toString());
-        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun skep(String... args) {
+        return CliRun.against(server, dir, args);
     }
 
     /** A copy of a fixture app with extra files, so .skepignore and redeploys can be shown. */
@@ -72,7 +61,7 @@ class CliEndToEndTest {
         Files.writeString(app.resolve("secrets/key"), "do not ship");
         Files.writeString(app.resolve("debug.log"), "do not ship either");
 
-        Run deploy = skep("deploy", app.toString(), "--app", "alice/cli");
+        CliRun deploy = skep("deploy", app.toString(), "--app", "alice/cli");
         assertThat(deploy.exit()).as(deploy.err()).isZero();
         assertThat(deploy.out()).contains("alice/cli").contains("cli.alice.localhost");
         Path slugs = server.dataDir.resolve("slugs");
@@ -83,29 +72,29 @@ class CliEndToEndTest {
             assertThat(slug.resolve("debug.log")).doesNotExist();
         }
 
-        Run ps = skep("ps");
+        CliRun ps = skep("ps");
         assertThat(ps.exit()).isZero();
         assertThat(ps.out()).contains("alice/cli").contains("running");
-        Run psApp = skep("ps", "alice/cli");
+        CliRun psApp = skep("ps", "alice/cli");
         assertThat(psApp.out()).contains("alice.cli.1.").contains("ready");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(skep("logs", "alice/cli").out()).contains("stdout listening on"));
 
-        Run set = skep("env", "alice/cli", "set", "GREETING=bonjour");
+        CliRun set = skep("env", "alice/cli", "set", "GREETING=bonjour");
         assertThat(set.exit()).as(set.err()).isZero();
-        Run env = skep("env", "alice/cli");
+        CliRun env = skep("env", "alice/cli");
         assertThat(env.out()).contains("GREETING").contains("bonjour");
         assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("bonjour from alice.cli.2.");
 
-        Run rollback = skep("rollback", "alice/cli");
+        CliRun rollback = skep("rollback", "alice/cli");
         assertThat(rollback.exit()).as(rollback.err()).isZero();
         assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("hello from alice.cli.1.");
     }
 
     @Test
     void aRefusedCallExitsOneWithTheServersReason() {
-        Run run = skep("restart", "alice/nothing-here");
+        CliRun run = skep("restart", "alice/nothing-here");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("no app alice/nothing-here");
     }

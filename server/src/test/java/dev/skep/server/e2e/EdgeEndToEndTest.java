@@ -228,11 +228,8 @@ class EdgeEndToEndTest {
     @Test
     void anHttpsOnlyAppRedirectsPlainHttpWith308AndTheCliShowsTheSetting() throws Exception {
         Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        assertThat(cli.execute("set", "bob/blog", "--https-only", "--max-body", "50m")).isZero();
-        assertThat(out.toString()).contains("bob/blog: body limit 50 MiB, https only on");
+        assertThat(CliRun.of(env, dir, "set", "bob/blog", "--https-only", "--max-body", "50m").expect(0).out())
+                .contains("bob/blog: body limit 50 MiB, https only on");
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
                 .until(() -> rawHead("GET /a?b=1 HTTP/1.1\r\nHost: blog.bob.localhost\r\n\r\n", null)
                         .startsWith("HTTP/1.1 308"));
@@ -240,9 +237,7 @@ class EdgeEndToEndTest {
                 .contains("location: https://blog.bob.localhost:" + httpsPort + "/a?b=1\r\n");
         assertThat(Http.hosted(server.routerPort, "shop.alice.localhost", "/").status()).isEqualTo(200);
 
-        cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        assertThat(cli.execute("set", "bob/blog", "--https-only=false", "--max-body", "default")).isZero();
+        CliRun.of(env, dir, "set", "bob/blog", "--https-only=false", "--max-body", "default").expect(0);
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
                 .until(() -> Http.hosted(server.routerPort, "blog.bob.localhost", "/").status() == 200);
     }

@@ -486,14 +486,7 @@ class MonitorEndToEndTest {
     }
 
     static String cli(Map<String, String> env, Path home, String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine line = dev.skep.cli.SkepCli.commandLine(env, home, java.time.Clock.systemUTC(), false);
-        line.setOut(new java.io.PrintWriter(out, true));
-        line.setErr(new java.io.PrintWriter(err, true));
-        int exit = line.execute(args);
-        assertThat(exit).as(String.join(" ", args) + ":\n" + out + err).isZero();
-        return out.toString();
+        return CliRun.of(env, home, args).expect(0).out();
     }
 
     @Test

@@ -3,13 +3,9 @@ package dev.skep.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.skep.cli.SkepCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * An app that asks for another Node major than the host's (engines.node), deployed to a real
@@ -73,12 +68,12 @@ class NodeVersionEndToEndTest {
 
         JsonNode view = Http.get(server.api("/v1/apps/nv/first"), token).json();
         assertThat(view.get("releases").get(0).get("node").asText()).isEqualTo(release);
-        Run ps = skep("ps", "nv/first");
+        CliRun ps = skep("ps", "nv/first");
         assertThat(ps.exit()).as(ps.err()).isZero();
         assertThat(ps.out()).containsPattern("\\*v1 .* " + Pattern.quote(release) + " +deploy");
         assertThat(Http.get(server.api("/v1/apps/nv/first/releases"), token).json().get(0).get("node").asText())
                 .isEqualTo(release);
-        Run releases = skep("releases", "nv/first");
+        CliRun releases = skep("releases", "nv/first");
         assertThat(releases.exit()).as(releases.err()).isZero();
         assertThat(releases.out()).containsPattern("v1 +live .* " + Pattern.quote(release) + " ");
 
@@ -145,18 +140,7 @@ class NodeVersionEndToEndTest {
                 Fixtures.tarball(app));
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run skep(String... args) {
-        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
-                "SKEP_DATA_DIR", server.dataDir.toString());
-        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun skep(String... args) {
+        return CliRun.against(server, dir, args);
     }
 }

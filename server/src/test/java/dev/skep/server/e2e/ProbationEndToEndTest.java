@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.skep.cli.SkepCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A release is released only when it serves: ready (its own socket, an HTTP answer), then through a probation
@@ -68,7 +62,7 @@ class ProbationEndToEndTest {
         assertThat(Http.hosted(server.routerPort, "first.pb.localhost", "/").status()).isEqualTo(503);
 
         // the CLI says the same and exits non-zero; the failed number is not handed out again
-        Run cli = skep("deploy", Fixtures.app("dies-soon").toString(), "--app", "pb/first");
+        CliRun cli = skep("deploy", Fixtures.app("dies-soon").toString(), "--app", "pb/first");
         assertThat(cli.exit()).as(cli.out()).isEqualTo(1);
         assertThat(cli.out()).contains("serving, in probation for " + WINDOW_SECONDS + " s");
         assertThat(cli.err()).contains("release 2 of pb/first failed in probation").contains("exited (code 1)");
@@ -220,19 +214,8 @@ class ProbationEndToEndTest {
 
     // --- helpers ---
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run skep(String... args) {
-        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
-                "SKEP_DATA_DIR", server.dataDir.toString());
-        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun skep(String... args) {
+        return CliRun.against(server, dir, args);
     }
 
     static Http.Answer deploy(String app, String fixture) throws Exception {

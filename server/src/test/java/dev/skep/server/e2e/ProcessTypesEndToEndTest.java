@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.skep.cli.SkepCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Procfile process types and the release phase against a real server: a web, a worker (a heartbeat line a
@@ -53,7 +48,7 @@ class ProcessTypesEndToEndTest {
 
     @Test
     void aWebAndAWorkerRunAfterTheReleasePhaseAndScaleOnTheirOwn() throws Exception {
-        Run deploy = skep("deploy", Fixtures.app("procfile-worker").toString(), "--app", "pt/shop");
+        CliRun deploy = skep("deploy", Fixtures.app("procfile-worker").toString(), "--app", "pt/shop");
         assertThat(deploy.exit()).as(deploy.out() + deploy.err()).isZero();
         // the release phase's output is the deploy's, and it ran before any instance was started
         Matcher ran = Pattern.compile("release phase ran for release 1 at (\\d+) GREETING=\n").matcher(deploy.out());
@@ -71,7 +66,7 @@ class ProcessTypesEndToEndTest {
             assertThat(Http.JSON.readTree(a.body()).get("web").asText()).contains(".web.1.");
         }
 
-        Run ps = skep("ps", "pt/shop");
+        CliRun ps = skep("ps", "pt/shop");
         assertThat(ps.out()).contains("formation: web=1 worker=1");
         assertThat(ps.out()).containsPattern("\nweb\\.1 +pt\\.shop\\.1\\.web\\.1\\.[0-9a-f]{6} +v1 +ready");
         assertThat(ps.out()).containsPattern("\nworker\\.1 +pt\\.shop\\.1\\.worker\\.1\\.[0-9a-f]{6} +v1 +ready");
@@ -79,7 +74,7 @@ class ProcessTypesEndToEndTest {
                 .containsPattern("pt\\.shop\\.1\\.worker\\.1\\.[0-9a-f]{6} stdout worker heartbeat \\d+"));
 
         // scale per type: no release phase, no new release
-        Run scale = skep("scale", "pt/shop", "web=2", "worker=0");
+        CliRun scale = skep("scale", "pt/shop", "web=2", "worker=0");
         assertThat(scale.exit()).as(scale.err()).isZero();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<String> processes = processes("pt/shop");
@@ -124,7 +119,7 @@ class ProcessTypesEndToEndTest {
         Http.Answer first = deploy("pt/keep", "hello");
         assertThat(first.status()).as(first.body()).isEqualTo(201);
 
-        Run bad = skep("deploy", Fixtures.app("release-fails").toString(), "--app", "pt/keep");
+        CliRun bad = skep("deploy", Fixtures.app("release-fails").toString(), "--app", "pt/keep");
         assertThat(bad.exit()).as(bad.out()).isEqualTo(1);
         assertThat(bad.out()).contains("-----> release phase", "migrating the database",
                 "migration failed: table users is locked");
@@ -186,19 +181,8 @@ class ProcessTypesEndToEndTest {
 
     // --- helpers ---
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run skep(String... args) {
-        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
-                "SKEP_DATA_DIR", server.dataDir.toString());
-        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun skep(String... args) {
+        return CliRun.against(server, dir, args);
     }
 
     static Http.Answer deploy(String app, String fixture) throws Exception {

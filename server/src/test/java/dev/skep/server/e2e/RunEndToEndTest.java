@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.skep.cli.SkepCli;
 import dev.skep.client.SkepClient;
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `skep run`, end to end with the notes fixture (GET / answers data/notes.txt, a volume, and scratch.txt, its
@@ -55,19 +50,8 @@ class RunEndToEndTest {
         }
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run skep(String... args) {
-        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
-                "SKEP_DATA_DIR", server.dataDir.toString());
-        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CliRun skep(String... args) {
+        return CliRun.against(server, dir, args);
     }
 
     private static void deploy(String app) throws Exception {
@@ -162,7 +146,7 @@ class RunEndToEndTest {
                 "fs.appendFileSync('scratch.txt', 'from a one-off\\n')",
                 "console.error('to stderr')",
                 "process.exit(3)");
-        Run run = skep("run", app, "--", "node", "-e", script);
+        CliRun run = skep("run", app, "--", "node", "-e", script);
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(3);
         assertThat(run.err()).contains("Running `node -e").contains(" in alice/notes as run.");
@@ -182,7 +166,7 @@ class RunEndToEndTest {
         assertThat(seen.get("scratch").isNull()).as("but into a copy of its own, not the instance's: " + seen).isTrue();
         assertThat(oneOffDirsLeft()).as("its copy is removed").isEmpty();
 
-        Run missing = skep("run", app, "--", "no-such-program-here");
+        CliRun missing = skep("run", app, "--", "no-such-program-here");
         assertThat(missing.exit()).as(missing.out() + missing.err()).isNotZero();
         assertThat(missing.out() + missing.err()).contains("no-such-program-here");
     }
@@ -212,7 +196,7 @@ class RunEndToEndTest {
         assertThat(exit).failsWithin(Duration.ofSeconds(10));
 
         // a one-off ends with its command, as Heroku's do: what it left running goes with it
-        Run ended = skep("run", app, "--", "sh", "-c", "(sleep 292.3 &); echo done");
+        CliRun ended = skep("run", app, "--", "sh", "-c", "(sleep 292.3 &); echo done");
         assertThat(ended.exit()).as(ended.out() + ended.err()).isZero();
         assertThat(ended.out()).contains("done");
         assertThat(processesWith("292.3")).isEmpty();
