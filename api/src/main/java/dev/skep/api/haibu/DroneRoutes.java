@@ -10,9 +10,11 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,10 @@ import java.util.Map;
  * naming another app is refused) and answers are a safe projection: no environment, no stack.
  */
 public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
+
+    /** How long a start waits for its first ready instance, as a deploy does. */
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
+    private static final Duration START_POLL = Duration.ofMillis(50);
 
     private final ClusterState state;
     private final AppCommands commands;
@@ -56,15 +62,49 @@ public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
         AppId app = resolve(ctx, named);
         dev.skep.api.audit.Audit.action(ctx, "app." + (action.equals("clean") ? "delete" : action), app,
                 Map.of("route", "haibu"));
+        // the answers are haibu's: its client reads the new port from start's {"drone": ...}
         switch (action) {
-            case "start" -> commands.start(app);
-            case "stop" -> commands.stop(app);
-            case "restart", "update" -> commands.restart(app);
-            case "clean" -> commands.delete(app);
+            case "start" -> ctx.json(started(commands.start(app)));
+            case "stop" -> ctx.json(entry(commands.stop(app)));
+            case "restart" -> ctx.json(Map.of("drones", entry(commands.restart(app)).get("drones")));
+            case "update" -> {
+                commands.restart(app);
+                ctx.json(Map.of("update", true));
+            }
+            case "clean" -> {
+                commands.delete(app);
+                ctx.json(Map.of("clean", true));
+            }
             default -> throw new SkepException(SkepException.Kind.NOT_FOUND, "no drone action '" + action + "'",
                     "haibu's actions are start, stop, restart, clean and update");
         }
-        ctx.json(action.equals("clean") ? Map.of("clean", app.toString()) : entry(commands.require(app)));
+    }
+
+    /** haibu answered a start with the drone it started: here, the first instance of the release to be ready. */
+    private Map<String, Object> started(AppSpec app) {
+        Release release = state.release(app.id(), app.release()).orElseThrow(() -> new SkepException(
+                SkepException.Kind.NOT_FOUND, "release " + app.release() + " of " + app.id() + " is gone",
+                "deploy it again"));
+        long until = System.nanoTime() + START_WAIT.toNanos();
+        while (true) {
+            for (InstanceStatus i : views.instancesOf(app)) {
+                if (i.ready() && i.release() == release.number() && i.port() > 0) {
+                    return HaibuDrone.of(release, i, views.url(app.id()));
+                }
+            }
+            if (System.nanoTime() > until) {
+                throw new SkepException(SkepException.Kind.TIMEOUT, app.id() + " is starting but no instance "
+                        + "of release " + release.number() + " is ready after " + START_WAIT.toSeconds() + " s",
+                        "see skep ps " + app.id() + " and skep logs " + app.id());
+            }
+            try {
+                Thread.sleep(START_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SkepException(SkepException.Kind.UNAVAILABLE, "interrupted while " + app.id() + " starts",
+                        "ask again");
+            }
+        }
     }
 
     private void cleanAll(Context ctx) {

@@ -5,6 +5,7 @@ import dev.skep.api.ApiJson;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
+import dev.skep.api.haibu.HaibuDrone;
 import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
@@ -97,20 +98,7 @@ public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
     }
 
     private Map<String, Object> drone(Release release, InstanceStatus first) {
-        AppId app = release.app();
-        Map<String, Object> drone = new LinkedHashMap<>();
-        drone.put("user", app.user());
-        drone.put("name", app.name());
-        drone.put("release", release.number());
-        drone.put("hash", release.sha256());
-        drone.put("host", first.host());
-        drone.put("port", first.port());
-        drone.put("pid", first.pid());
-        drone.put("ctime", first.since().toEpochMilli());
-        drone.put("status", "started");
-        drone.put("instance", first.instance());
-        drone.put("url", views.url(app));
-        return Map.of("drone", drone);
+        return HaibuDrone.of(release, first, views.url(release.app()));
     }
 
     /** The whole answer, written and flushed now while the handler goes on; the connection closes after it. */

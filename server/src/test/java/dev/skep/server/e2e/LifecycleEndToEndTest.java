@@ -173,13 +173,26 @@ class LifecycleEndToEndTest {
         assertThat(stop.status()).as(stop.body()).isEqualTo(200);
         assertThat(stop.json().get("app").get("running").asBoolean()).isFalse();
 
+        // haibu's client reads the new drone (its port above all) from {"drone": ...}
         Http.Answer start = Http.send("POST", server.api("/drones/drone/start"), token, "application/json",
                 "{\"start\": {\"name\": \"drone\", \"user\": \"alice\"}}".getBytes());
-        assertThat(start.json().get("app").get("running").asBoolean()).isTrue();
+        assertThat(start.status()).as(start.body()).isEqualTo(200);
+        JsonNode drone = start.json().get("drone");
+        assertThat(drone.get("name").asText()).isEqualTo("drone");
+        assertThat(drone.get("user").asText()).isEqualTo("alice");
+        assertThat(Http.get(URI.create("http://" + drone.get("host").asText() + ":" + drone.get("port").asInt() + "/"), null)
+                .status()).as("the drone at the port the start answered").isEqualTo(200);
+        assertThat(Http.get(server.api("/v1/apps/alice/drone"), token).json().get("running").asBoolean()).isTrue();
+
+        Http.Answer restart = Http.send("POST", server.api("/drones/drone/restart"), token, "application/json",
+                "{\"restart\": {\"name\": \"drone\", \"user\": \"alice\"}}".getBytes());
+        assertThat(restart.status()).as(restart.body()).isEqualTo(200);
+        assertThat(restart.json().get("drones").isArray()).isTrue();
 
         Http.Answer clean = Http.send("POST", server.api("/drones/drone/clean"), token, "application/json",
                 "{\"name\": \"drone\", \"user\": \"alice\"}".getBytes());
         assertThat(clean.status()).isEqualTo(200);
+        assertThat(clean.json().get("clean").asBoolean()).isTrue();
         assertThat(Http.get(server.api("/v1/apps/alice/drone"), token).status()).isEqualTo(404);
     }
 }
