@@ -20,6 +20,12 @@ public interface DomainRules {
     /** Why {@code candidate}'s domains cannot be stored beside {@code all} apps; empty when they can. */
     List<Refusal> check(AppSpec candidate, List<AppSpec> all);
 
+    /**
+     * Why {@code user} may not claim {@code domain} before proving they hold it (a DNS record); empty when proven,
+     * or when this install does not ask for proof.
+     */
+    java.util.Optional<String> unproven(String user, String domain);
+
     /** Which of a certificate's names reach another app's hosts; empty when {@code app} may hold it. */
     List<Refusal> checkCertificate(AppId app, List<String> names, List<AppSpec> all);
 }

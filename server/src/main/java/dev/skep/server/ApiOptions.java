@@ -42,6 +42,15 @@ final class ApiOptions {
             + "and release phase, swap included, when an app instance's is smaller (default: ${DEFAULT-VALUE} MiB)")
     long buildMemoryMib = 2048;
 
+    @Option(names = "--verify-domains", description = "users (not admins) must prove a domain theirs before an app "
+            + "claims it: a DNS TXT record _skep-challenge.DOMAIN (or at a parent) with the value skep domains add "
+            + "asks for")
+    boolean verifyDomains;
+
+    @Option(names = "--dns", paramLabel = "HOST[:PORT]", description = "the DNS server asked for domain proofs "
+            + "(default: the host's resolvers)")
+    String dnsServer;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -49,7 +58,7 @@ final class ApiOptions {
     SecurityConfig security(java.util.function.Supplier<dev.skep.model.limits.ResourceLimits> limits) {
         try {
             return new SecurityConfig(tlsCert(), tlsKey(), limits.get(),
-                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB);
+                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, verifyDomains, dnsServer);
         } catch (IllegalArgumentException e) {
             if (command == null) {
                 throw e;

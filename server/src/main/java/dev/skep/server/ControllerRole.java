@@ -98,7 +98,7 @@ final class ControllerRole {
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser)
         BuildUsers buildUsers = new BuildUsers();
         // each build and release phase in a cgroup of its own, killed whole when it ends (root only)
-        SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
+        SecurityConfig security = security(config);
         dev.skep.deploy.build.BuildJail jail = new dev.skep.deploy.build.BuildJail(
                 dev.skep.model.limits.CgroupSetup.detect(), security.buildLimits(),
                 dev.skep.deploy.build.BuildJail.scopeOf(data));
@@ -174,6 +174,10 @@ final class ControllerRole {
         return builder.store();
     }
 
+    private static SecurityConfig security(ServerConfig config) {
+        return config.security() == null ? SecurityConfig.defaults() : config.security();
+    }
+
     /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
     ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra)
             throws java.io.IOException {
@@ -190,6 +194,7 @@ final class ControllerRole {
                 monitor == null ? instance -> null : monitor::usage, new DeployHistory(deployer));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
+        RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
         var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
@@ -197,7 +202,7 @@ final class ControllerRole {
                 new dev.skep.api.v1.ReleaseRoutes(commands, views, deployer.buildLogs()),
                 new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,
                         probation),
-                new DomainRoutes(state.state(), commands, new RouterDomainRules(config.baseDomain()), bodies, clock),
+                new DomainRoutes(state.state(), commands, domainRules, bodies, clock),
                 new dev.skep.api.v1.VolumeRoutes(state.state(), commands, bodies, clock, builder.store(), localVolumes),
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
@@ -209,7 +214,7 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
-                new RouterDomainRules(config.baseDomain()), bodies, clock, state.state()::apps));
+                domainRules, bodies, clock, state.state()::apps));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));

@@ -2,6 +2,8 @@ package dev.skep.server;
 
 import dev.skep.deploy.build.BuildJail;
 import dev.skep.model.limits.ResourceLimits;
+import dev.skep.route.DnsTxt;
+import dev.skep.route.DomainProof;
 import java.nio.file.Path;
 
 /**
@@ -11,8 +13,11 @@ import java.nio.file.Path;
  * @param apiTlsKey  its PEM (PKCS#8) key, or null
  * @param limits     what each app instance may use (install defaults)
  * @param buildMemoryFloor a build's (and release phase's) memory limit when the app's is smaller, bytes
+ * @param verifyDomains    whether users must prove a domain theirs (a DNS TXT record) before an app claims it
+ * @param dnsServer        the DNS server ("HOST[:PORT]") those proofs are asked of; null for the host's resolvers
  */
-public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits, long buildMemoryFloor) {
+public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits, long buildMemoryFloor,
+                             boolean verifyDomains, String dnsServer) {
 
     public SecurityConfig {
         if ((apiTlsCert == null) != (apiTlsKey == null)) {
@@ -25,7 +30,12 @@ public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits lim
     }
 
     public SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits) {
-        this(apiTlsCert, apiTlsKey, limits, BuildJail.DEFAULT_MEMORY_FLOOR);
+        this(apiTlsCert, apiTlsKey, limits, BuildJail.DEFAULT_MEMORY_FLOOR, false, null);
+    }
+
+    /** Who asks DNS for users' domain proofs; null when they need none. */
+    public DomainProof domainProof() {
+        return verifyDomains ? new DomainProof(new DnsTxt(dnsServer)) : null;
     }
 
     public static SecurityConfig defaults() {

@@ -4,6 +4,7 @@ import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.DomainRules;
+import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterState;
@@ -50,6 +51,13 @@ public final class DomainRoutes implements dev.skep.api.ApiServer.Routes {
         commands.require(app);
         DomainRequest request = bodies.read(ctx, DomainRequest.class, null);
         String domain = normalize(request.domain());
+        Principal who = Caller.principal(ctx);
+        if (!who.admin()) { // admins vouch for what they add; DNS is asked outside the update, which may retry
+            rules.unproven(app.user(), domain).ifPresent(why -> {
+                throw new SkepException(SkepException.Kind.UNPROCESSABLE, "cannot add " + domain + " to " + app
+                        + " yet", why);
+            });
+        }
         AppSpec after = state.updateApp(app, spec -> {
             if (spec.domains().contains(domain)) {
                 return spec;
