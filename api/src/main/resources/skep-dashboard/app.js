@@ -77,27 +77,35 @@ function failed(e) {
 
 async function boot() {
   document.getElementById('logout').addEventListener('click', logout);
-  const hash = new URLSearchParams(location.hash.slice(1));
-  const code = hash.get('login');
-  if (code) {
-    const app = hash.get('app');
-    // the code works once: take it out of the address bar and history before anything else
-    history.replaceState(null, '', location.pathname + (app ? '#/apps/' + app : '#/apps'));
-    try {
-      state.me = await api('POST', '/v1/dashboard/session', { code });
-    } catch (e) {
-      showLogin(e.message + (e.detail ? ' — ' + e.detail : ''));
-      return;
-    }
-  } else {
-    try {
-      state.me = await api('GET', '/v1/dashboard/session');
-    } catch (e) {
-      showLogin(null);
-      return;
-    }
+  if (await loginByLink()) return;
+  try {
+    state.me = await api('GET', '/v1/dashboard/session');
+  } catch (e) {
+    showLogin(null);
+    return;
   }
   loggedIn();
+}
+
+// A login link (`skep dashboard`) carries its one-time code in the fragment, which never reaches a server log
+// or a Referer. It may be opened in a fresh tab or over a page already open (then only the hash changes).
+async function loginByLink() {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  const code = hash.get('login');
+  if (!code) return false;
+  const app = hash.get('app');
+  // the code works once: take it out of the address bar and history before anything else
+  history.replaceState(null, '', location.pathname + (app ? '#/apps/' + app : '#/apps'));
+  stopStream();
+  state.me = null;
+  try {
+    state.me = await api('POST', '/v1/dashboard/session', { code });
+  } catch (e) {
+    showLogin(e.message + (e.detail ? ' — ' + e.detail : ''));
+    return true;
+  }
+  loggedIn();
+  return true;
 }
 
 function showLogin(message) {
@@ -352,5 +360,5 @@ async function auditPage() {
         el('td', {}, a.action), el('td', {}, a.app || ''), el('td', {}, a.status))))));
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', async () => { if (!(await loginByLink())) route(); });
 document.addEventListener('DOMContentLoaded', boot);
