@@ -315,8 +315,12 @@ class DashboardEndToEndTest {
         // the pages earlier tests left have dropped their streams: those end within the route's heartbeat
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == 0);
         int before = 0;
-        browser.get(server.api(link(alice).get("path").asText() + "&app=alice/logger").toString());
+        // the link as `skep dashboard USER/APP --print-url` prints it: straight to the app's page
+        String url = cli(alice, "dashboard", "alice/logger", "--print-url");
+        assertThat(url).startsWith("http://127.0.0.1:" + server.apiPort + "/#login=").endsWith("&app=alice/logger");
+        browser.get(url);
         waitFor(By.id("logs"));
+        assertThat(browser.getCurrentUrl()).endsWith("/#/apps/alice/logger");
         await().atMost(Duration.ofSeconds(20)).until(() -> logFollowers() == before + 1);
         // away from the page, then the whole browser goes, mid-stream
         browser.quit();
@@ -338,6 +342,18 @@ class DashboardEndToEndTest {
         Http.Answer form = Http.send("POST", server.api("/v1/dashboard/session"), null,
                 "application/x-www-form-urlencoded", ("token=" + alice).getBytes());
         assertThat(form.status()).isEqualTo(400);
+    }
+
+    /** Runs the CLI in this JVM against the server as {@code token}'s user; its standard output, trimmed. */
+    static String cli(String token, String... args) {
+        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort,
+                "SKEP_TOKEN", token), dir, java.time.Clock.systemUTC(), false);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        assertThat(cli.execute(args)).as(err.toString()).isZero();
+        return out.toString().trim();
     }
 
     /** How many log follows the server is serving: its threads parked in the log route, from a thread dump. */
