@@ -54,17 +54,31 @@ class ApiError extends Error {
   }
 }
 
-// Every call carries the session cookie (same origin); writes echo the session's CSRF token.
+// The session's second half: its login answered this token, kept in this origin's storage (a cookie goes to every
+// port of the host; storage stays with this one). Every call sends both.
+const CSRF_KEY = 'skep.csrf';
+
+function sessionHeaders() {
+  const csrf = localStorage.getItem(CSRF_KEY);
+  return csrf ? { 'X-Skep-CSRF': csrf } : {};
+}
+
+function opened(session) {
+  localStorage.setItem(CSRF_KEY, session.csrf);
+  state.me = { user: session.user, admin: session.admin };
+}
+
+// Every call carries the session cookie (same origin) and the session's CSRF token.
 async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
-  if (method !== 'GET') headers['X-Skep-CSRF'] = state.me ? state.me.csrf : '';
+  const headers = Object.assign({ 'Accept': 'application/json' }, sessionHeaders());
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, credentials: 'same-origin',
     body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 401 && state.me) { state.me = null; showLogin('Your session ended: log in again.'); }
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  const lost = res.status === 401 || (res.status === 403 && json && /X-Skep-CSRF/.test(json.error || ''));
+  if (lost && state.me) { state.me = null; showLogin('Your session ended: log in again.'); }
   if (!res.ok) throw new ApiError(res.status, json);
   return json === null ? text : json;
 }
@@ -79,6 +93,7 @@ async function boot() {
   document.getElementById('logout').addEventListener('click', logout);
   if (await loginByLink()) return;
   try {
+    if (!localStorage.getItem(CSRF_KEY)) throw new Error('not logged in');
     state.me = await api('GET', '/v1/dashboard/session');
   } catch (e) {
     showLogin(null);
@@ -99,7 +114,7 @@ async function loginByLink() {
   stopStream();
   state.me = null;
   try {
-    state.me = await api('POST', '/v1/dashboard/session', { code });
+    opened(await api('POST', '/v1/dashboard/session', { code }));
   } catch (e) {
     showLogin(e.message + (e.detail ? ' — ' + e.detail : ''));
     return true;
@@ -117,7 +132,7 @@ function showLogin(message) {
   const form = el('form', { class: 'login', id: 'login-form', onsubmit: async (ev) => {
     ev.preventDefault();
     try {
-      state.me = await api('POST', '/v1/dashboard/session', { token: input.value });
+      opened(await api('POST', '/v1/dashboard/session', { token: input.value }));
       input.value = '';
       loggedIn();
     } catch (e) {
@@ -142,6 +157,7 @@ function loggedIn() {
 
 async function logout() {
   try { await api('DELETE', '/v1/dashboard/session'); } catch (e) { /* gone already */ }
+  localStorage.removeItem(CSRF_KEY);
   state.me = null;
   showLogin('Logged out.');
 }
@@ -268,7 +284,7 @@ async function followLogs(base, lines, render) {
   const controller = new AbortController();
   state.stream = controller;
   try {
-    const res = await fetch(base + '/logs?tail=200&follow=true', { credentials: 'same-origin', signal: controller.signal });
+    const res = await fetch(base + '/logs?tail=200&follow=true', { credentials: 'same-origin', headers: sessionHeaders(), signal: controller.signal });
     if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let partial = '';

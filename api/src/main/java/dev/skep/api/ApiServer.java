@@ -98,10 +98,8 @@ public final class ApiServer implements AutoCloseable {
         String authorization = ctx.header("Authorization");
         String session = sessions == null ? null : ctx.cookie(DashboardRoutes.COOKIE);
         if ((authorization == null || authorization.isBlank()) && session != null && !session.isEmpty()) {
-            // a dashboard session: its token's user; writes must echo its CSRF token (SameSite=Strict aside)
-            String method = ctx.method().name();
-            boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-            ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, safe, ctx.header(DashboardRoutes.CSRF_HEADER)));
+            // a dashboard session: its token's user, when the request echoes its CSRF token (see DashboardSessions)
+            ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
             return;
         }
         ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));

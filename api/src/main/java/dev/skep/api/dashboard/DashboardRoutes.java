@@ -18,7 +18,7 @@ import java.util.Map;
  * The web dashboard: its page and assets (static resources of this jar), and its login.
  * {@code POST /v1/dashboard/links} (a token's caller) makes a one-time login link;
  * {@code POST /v1/dashboard/session} exchanges its code, or a token typed into the form, for a session cookie;
- * {@code GET} of it tells the page who it is and its CSRF token, {@code DELETE} logs out. The page then calls
+ * {@code GET} of it tells the page who it is, {@code DELETE} logs out. The page then calls
  * the /v1 routes like any client, as its session's user.
  */
 public final class DashboardRoutes implements dev.skep.api.ApiServer.Routes {
@@ -72,7 +72,10 @@ public final class DashboardRoutes implements dev.skep.api.ApiServer.Routes {
         routes.get(ASSETS + "{file}", this::asset);
         routes.post("/v1/dashboard/links", this::link);
         routes.post(SESSION_PATH, this::login);
-        routes.get(SESSION_PATH, ctx -> ctx.json(sessions.current(sessionId(ctx))));
+        routes.get(SESSION_PATH, ctx -> {
+            Principal who = Caller.principal(ctx); // the before-handler checked the cookie and the CSRF token
+            ctx.json(Map.of("user", who.user(), "admin", who.admin()));
+        });
         routes.delete(SESSION_PATH, this::logout);
     }
 

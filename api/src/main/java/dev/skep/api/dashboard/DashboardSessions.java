@@ -53,7 +53,7 @@ public final class DashboardSessions {
     public record Opened(String sessionId, String csrf, String user, boolean admin, Instant expires) {
     }
 
-    /** Who a session is, as the dashboard's page asks for it (never the session id itself). */
+    /** Who a session is, as its login answers (never the session id itself, which only the cookie holds). */
     public record Current(String user, boolean admin, String csrf, Instant expires) {
     }
 
@@ -127,10 +127,12 @@ public final class DashboardSessions {
     }
 
     /**
-     * The principal of a session cookie. A write ({@code safe} false) must carry the session's CSRF token too.
-     * The user's rights are re-read: a session never has more than its token has now.
+     * The principal of a session cookie. Every request must carry the session's CSRF token too, reads included:
+     * a browser sends a cookie to every port of its host, so an app listening on another port of the same
+     * address could collect it; the token lives in the page's origin (port included) only, so the cookie alone
+     * is worth nothing. The user's rights are re-read: a session never has more than its token has now.
      */
-    public Principal principal(String sessionId, boolean safe, String csrfHeader) {
+    public Principal principal(String sessionId, String csrfHeader) {
         String hash = Tokens.sha256(sessionId);
         Session session = sessions.get(hash);
         Instant now = clock.instant();
@@ -147,22 +149,13 @@ public final class DashboardSessions {
             log.info("event=dashboard.session-ended user={} token={} why=token-gone", session.user(), session.tokenId());
             throw refused("the token of this session was revoked or expired", "log in again with a live token");
         }
-        if (!safe && !Tokens.sameSecret(csrfHeader, session.csrf())) {
+        if (!Tokens.sameSecret(csrfHeader, session.csrf())) {
             throw new SkepException(SkepException.Kind.FORBIDDEN,
                     "missing or wrong " + DashboardRoutes.CSRF_HEADER + " header",
-                    "a write from a dashboard session must echo the session's CSRF token (GET /v1/dashboard/session)");
+                    "a request with a dashboard session must echo the CSRF token its login answered; log in again if it is lost");
         }
         sessions.put(hash, session.used(now));
         return new Principal(session.user(), session.admin() && user.get().admin(), session.tokenId());
-    }
-
-    /** The session's user and CSRF token, for the page. */
-    public Current current(String sessionId) {
-        Session session = sessions.get(Tokens.sha256(sessionId));
-        if (session == null) {
-            throw refused("no such dashboard session", "log in again: `skep dashboard`");
-        }
-        return new Current(session.user(), session.admin(), session.csrf(), session.expires());
     }
 
     /** Ends a session (log out). */

@@ -87,6 +87,10 @@ class DashboardSessionsTest {
         return new UserRecord.Token(id, "0".repeat(64), clock.instant(), expires);
     }
 
+    Principal use(DashboardSessions.Opened session) {
+        return sessions.principal(session.sessionId(), session.csrf());
+    }
+
     static Principal alice(String tokenId) {
         return new Principal("alice", true, tokenId);
     }
@@ -101,7 +105,7 @@ class DashboardSessionsTest {
         String code = sessions.newLink(alice("t1"));
         DashboardSessions.Opened opened = sessions.redeem(code);
         assertThat(opened.user()).isEqualTo("alice");
-        assertThat(sessions.principal(opened.sessionId(), true, null)).isEqualTo(alice("t1"));
+        assertThat(use(opened)).isEqualTo(alice("t1"));
         refused(() -> sessions.redeem(code), "already used");
         refused(() -> sessions.redeem("nope"), "unknown login link");
     }
@@ -118,62 +122,62 @@ class DashboardSessionsTest {
 
     @Test
     void aSessionEndsWithItsTokenAndNeverOutlivesIt() {
-        String id = sessions.open(alice("t1")).sessionId();
-        String other = sessions.open(alice("t2")).sessionId();
+        DashboardSessions.Opened id = sessions.open(alice("t1"));
+        DashboardSessions.Opened other = sessions.open(alice("t2"));
         users.updateUser("alice", u -> new UserRecord(u.name(), u.admin(),
                 u.tokens().stream().filter(t -> !t.id().equals("t1")).toList(), u.created()));
-        refused(() -> sessions.principal(id, true, null), "revoked");
-        assertThat(sessions.principal(other, true, null).tokenId()).isEqualTo("t2");
+        refused(() -> use(id), "revoked");
+        assertThat(use(other).tokenId()).isEqualTo("t2");
 
         users.updateUser("alice", u -> new UserRecord(u.name(), u.admin(),
                 List.of(token("t3", clock.instant().plus(Duration.ofMinutes(5)))), u.created()));
         DashboardSessions.Opened shortLived = sessions.open(alice("t3"));
         assertThat(shortLived.expires()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
         clock.advance(Duration.ofMinutes(5));
-        refused(() -> sessions.principal(shortLived.sessionId(), true, null), "expired");
+        refused(() -> use(shortLived), "expired");
     }
 
     @Test
     void aSessionExpiresWhenIdleAndAtItsEnd() {
-        String id = sessions.open(alice("t1")).sessionId();
+        DashboardSessions.Opened id = sessions.open(alice("t1"));
         clock.advance(Duration.ofMinutes(59));
-        sessions.principal(id, true, null);
+        use(id);
         clock.advance(Duration.ofMinutes(59));
-        sessions.principal(id, true, null);
+        use(id);
         clock.advance(DashboardSessions.IDLE_LIFETIME);
-        refused(() -> sessions.principal(id, true, null), "expired");
+        refused(() -> use(id), "expired");
 
-        String busy = sessions.open(alice("t1")).sessionId();
+        DashboardSessions.Opened busy = sessions.open(alice("t1"));
         for (int i = 0; i < 8 * 2; i++) {
             clock.advance(Duration.ofMinutes(30));
             if (i < 15) {
-                sessions.principal(busy, true, null);
+                use(busy);
             }
         }
-        refused(() -> sessions.principal(busy, true, null), "expired");
+        refused(() -> use(busy), "expired");
     }
 
     @Test
     void aSessionHasNoMoreRightsThanItsUserHasNow() {
-        String id = sessions.open(alice("t1")).sessionId();
-        assertThat(sessions.principal(id, true, null).admin()).isTrue();
+        DashboardSessions.Opened id = sessions.open(alice("t1"));
+        assertThat(use(id).admin()).isTrue();
         users.updateUser("alice", u -> new UserRecord(u.name(), false, u.tokens(), u.created()));
-        assertThat(sessions.principal(id, true, null).admin()).isFalse();
+        assertThat(use(id).admin()).isFalse();
         users.deleteUser("alice");
-        refused(() -> sessions.principal(id, true, null), "revoked");
+        refused(() -> use(id), "revoked");
     }
 
     @Test
-    void writesNeedTheSessionsCsrfTokenAndLogoutEndsIt() {
+    void everyRequestNeedsTheSessionsCsrfTokenAndLogoutEndsIt() {
         DashboardSessions.Opened opened = sessions.open(alice("t1"));
         String other = sessions.open(alice("t1")).csrf();
         for (String wrong : new String[] {null, "", other}) {
-            assertThatThrownBy(() -> sessions.principal(opened.sessionId(), false, wrong))
+            assertThatThrownBy(() -> sessions.principal(opened.sessionId(), wrong))
                     .hasMessageContaining("X-Skep-CSRF")
                     .extracting(e -> ((SkepException) e).kind()).isEqualTo(SkepException.Kind.FORBIDDEN);
         }
-        assertThat(sessions.principal(opened.sessionId(), false, opened.csrf()).user()).isEqualTo("alice");
+        assertThat(sessions.principal(opened.sessionId(), opened.csrf()).user()).isEqualTo("alice");
         sessions.close(opened.sessionId());
-        refused(() -> sessions.principal(opened.sessionId(), true, null), "no such dashboard session");
+        refused(() -> use(opened), "no such dashboard session");
     }
 }
