@@ -218,7 +218,7 @@ async function appPage(id) {
     try { await api(method, base + path, body); toast(done); reload(); } catch (e) { failed(e); }
   };
 
-  const scaleInput = el('input', { id: 'scale', type: 'number', min: 0, value: app.formation && app.formation.web != null ? app.formation.web : app.instancesWanted, style: 'width:5em' });
+  const scaleInput = el('input', { id: 'scale', type: 'number', min: 0, class: 'narrow', value: app.formation && app.formation.web != null ? app.formation.web : app.instancesWanted });
   const header = el('div', {},
     el('h1', {}, app.app, ' ', badge(app.state), ' ', el('span', { id: 'live-release', 'data-release': app.release }, app.release ? 'v' + app.release : '')),
     el('div', { class: 'row' },

@@ -103,7 +103,7 @@ class DashboardEndToEndTest {
     static WebDriver chromium() {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        options.addArguments("--headless=new", "--no-sandbox", "--window-size=1280,1000", "--disable-dev-shm-usage", "--disable-gpu",
                 "--user-data-dir=" + dir.resolve("chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
@@ -172,6 +172,7 @@ class DashboardEndToEndTest {
         assertThat(row.getText()).contains("alice/logger", "v2");
         assertThat(browser.getCurrentUrl()).doesNotContain(usedCode).doesNotContain("login=");
         assertThat(browser.findElement(By.id("who")).getText()).isEqualTo("alice");
+        screenshot("dashboard-apps");
 
         Cookie cookie = browser.manage().getCookieNamed("skep_session");
         assertThat(cookie).as("session cookie").isNotNull();
@@ -215,10 +216,13 @@ class DashboardEndToEndTest {
     void liveLogsShowALineTheAppPrintsAfterThePageOpened() throws Exception {
         browser.get(server.api("/#/apps/alice/logger").toString());
         WebElement logs = waitFor(By.id("logs"));
+        // the tail has arrived: from here on, a line can only come through the live follow
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.getText().contains("listening"));
         String marker = "/marker-" + UUID.randomUUID();
-        // the page is following now; make the app print a line it never printed before
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Http.Answer hit = Http.hosted(server.routerPort, "logger.alice.localhost", marker);
+        int[] sent = {0};
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            // the app prints a line it never printed before (once a second: the follow may take a moment to start)
+            Http.Answer hit = Http.hosted(server.routerPort, "logger.alice.localhost", marker + "-" + sent[0]++);
             assertThat(hit.status()).isEqualTo(200);
             assertThat(logs.getText()).contains("request " + marker);
         });
@@ -239,6 +243,7 @@ class DashboardEndToEndTest {
         // the page shows it once reloaded after the change (it re-renders meanwhile: elements go stale)
         await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() ->
                 assertThat(browser.findElement(By.id("live-release")).getAttribute("data-release")).isEqualTo("1"));
+        screenshot("dashboard-app");
     }
 
     @Test
@@ -347,6 +352,13 @@ class DashboardEndToEndTest {
         Http.Answer form = Http.send("POST", server.api("/v1/dashboard/session"), null,
                 "application/x-www-form-urlencoded", ("token=" + alice).getBytes());
         assertThat(form.status()).isEqualTo(400);
+    }
+
+    /** Keeps what the browser shows beside the server's log, for whoever reads a failure. */
+    static void screenshot(String name) throws IOException {
+        Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        Files.write(logs.resolve(name + ".png"), png);
     }
 
     /** Runs the CLI in this JVM against the server as {@code token}'s user; its standard output, trimmed. */
