@@ -3,6 +3,8 @@ package dev.skep.api;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.audit.AuditLog;
 import dev.skep.api.auth.Authenticator;
+import dev.skep.api.dashboard.DashboardRoutes;
+import dev.skep.api.dashboard.DashboardSessions;
 import dev.skep.api.tls.ApiTls;
 import dev.skep.model.view.AuditEntry;
 import dev.skep.model.SkepException;
@@ -47,6 +49,12 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups, AuditLog audit, ApiTls tls,
                      java.time.Clock clock) {
+        this(config, auth, groups, audit, tls, clock, null);
+    }
+
+    /** @param sessions the dashboard's sessions, another way to be a caller (null: token auth only) */
+    public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups, AuditLog audit, ApiTls tls,
+                     java.time.Clock clock, DashboardSessions sessions) {
         this.config = config;
         this.javalin = Javalin.create(cfg -> {
             if (tls != null) {
@@ -61,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.port = config.port();
             cfg.jetty.modifyServer(server -> server.setStopTimeout(2_000));
             RoutesConfig routes = cfg.routes;
-            routes.before(ctx -> authenticate(auth, ctx));
+            routes.before(ctx -> authenticate(auth, sessions, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
             groups.forEach(group -> group.register(routes));
             if (audit != null) {
@@ -79,12 +87,22 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    private static void authenticate(Authenticator auth, Context ctx) {
+    private static void authenticate(Authenticator auth, DashboardSessions sessions, Context ctx) {
         String path = ctx.path();
         if (PUBLIC.stream().anyMatch(p -> p.endsWith("/") ? path.startsWith(p) : path.equals(p))) {
             return;
         }
-        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(ctx.header("Authorization"), ctx.ip()));
+        if (sessions != null && DashboardRoutes.isPublic(ctx)) {
+            return;
+        }
+        String authorization = ctx.header("Authorization");
+        String session = sessions == null ? null : ctx.cookie(DashboardRoutes.COOKIE);
+        if ((authorization == null || authorization.isBlank()) && session != null && !session.isEmpty()) {
+            // a dashboard session: its token's user, when the request echoes its CSRF token (see DashboardSessions)
+            ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
+            return;
+        }
+        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));
     }
 
     /** After a route that named a change (see {@link Audit}): one audit entry with who, where and how it ended. */

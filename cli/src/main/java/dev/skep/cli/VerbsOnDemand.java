@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("deploy", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
-            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
+            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "dashboard", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -52,6 +52,7 @@ final class VerbsOnDemand extends CommandLine {
             case "users" -> new UsersCommand();
             case "tokens" -> new TokensCommand();
             case "audit" -> new AuditCommand();
+            case "dashboard" -> new DashboardCommand();
             case "version" -> new VersionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no verb " + name + ", expected one of " + VERBS);

@@ -325,6 +325,13 @@ public final class SkepClient implements AutoCloseable {
         return new EdgeClient(this);
     }
 
+    // --- dashboard ---
+
+    /** A one-time dashboard login link for the caller's token (works once, for 2 minutes). */
+    public dev.skep.model.view.LoginLink dashboardLink() {
+        return call("POST", "/v1/dashboard/links", Map.of(), dev.skep.model.view.LoginLink.class);
+    }
+
     // --- users, tokens, audit ---
 
     /** Users, tokens and the audit log. */

@@ -219,8 +219,10 @@ final class ControllerRole {
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));
         }
-        ApiServer api = life.add("api", new ApiServer(apiConfig, new Authenticator(state.users(), clock), groups,
-                audit, tls, clock));
+        Authenticator auth = new Authenticator(state.users(), clock);
+        var sessions = new dev.skep.api.dashboard.DashboardSessions(state.users(), clock);
+        groups.add(new dev.skep.api.dashboard.DashboardRoutes(sessions, auth, bodies, clock));
+        ApiServer api = life.add("api", new ApiServer(apiConfig, auth, groups, audit, tls, clock, sessions));
         api.start();
         String url = "http://" + config.advertiseHost() + ":" + api.port();
         if (monitor != null) {

@@ -72,6 +72,28 @@ class ApiTlsEndToEndTest {
     }
 
     @Test
+    void theDashboardIsServedOverTheSameTlsAndItsSessionCookieIsSecure() throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(Tls.trusting(ca)).build();
+        HttpResponse<String> page = https.send(HttpRequest.newBuilder(server.api("/")).header("Accept", "text/html")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/dashboard/app.js");
+
+        HttpResponse<String> link = https.send(HttpRequest.newBuilder(server.api("/v1/dashboard/links"))
+                .header("Authorization", "Bearer " + server.token()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
+        String code = Http.JSON.readTree(link.body()).get("code").asText();
+        HttpResponse<String> session = https.send(HttpRequest.newBuilder(server.api("/v1/dashboard/session"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"" + code + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(200);
+        assertThat(session.headers().firstValue("Set-Cookie").orElseThrow())
+                .startsWith("skep_session=").contains("; HttpOnly", "; SameSite=Strict", "; Secure");
+    }
+
+    @Test
     void plainHttpOnTheApiPortGetsNoApiAnswer() {
         HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort
