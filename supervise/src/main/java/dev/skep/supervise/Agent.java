@@ -297,6 +297,9 @@ public final class Agent implements AutoCloseable {
             Duration bound = config.drainDelay().plus(config.stopGrace()).plusSeconds(10);
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                     .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            if (!config.keepAppsOnClose()) {
+                context.disks().release(); // nothing of ours runs on them now
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException e) {
@@ -328,6 +331,7 @@ public final class Agent implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
         }
+        context.disks().removeStaleLayers(known);
     }
 
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */

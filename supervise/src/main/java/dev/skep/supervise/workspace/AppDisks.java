@@ -51,6 +51,20 @@ public interface AppDisks {
     /** Deletes all the app holds here (the app is gone); fails, to be retried, while something still uses it. */
     void remove(AppId app) throws IOException;
 
+    /**
+     * Deletes the layers of launches that are not in {@code known} (a former agent process died before it
+     * removed them): on an app's own disk they would count against its quota for ever.
+     */
+    default void removeStaleLayers(Set<String> known) {
+    }
+
+    /**
+     * Skep stops its apps and itself: what it mounted goes (the next launch mounts it again), so a stopped skep
+     * holds no loop device. Best effort: what something still uses stays mounted.
+     */
+    default void release() {
+    }
+
     /** The quota of each app, bytes. */
     long quota();
 

@@ -104,6 +104,8 @@ public final class LoopDisks implements AppDisks {
                 Files.createDirectories(mountPoint);
                 Files.setPosixFilePermissions(mountPoint, PosixFilePermissions.fromString("rwx------"));
                 mount(image, mountPoint);
+                // mounted now, so nothing ran on it: what former launches left there is garbage
+                RecursiveDelete.delete(mountPoint.resolve("layers"));
                 log.info("event=disk.mounted app={} image={} quota_bytes={} fresh={}", app, image,
                         Files.size(image), fresh);
             }
@@ -232,6 +234,51 @@ public final class LoopDisks implements AppDisks {
             RecursiveDelete.delete(oldVolumes.apply(app));
         }
         locks.remove(app);
+    }
+
+    @Override
+    public void removeStaleLayers(Set<String> known) {
+        try {
+            for (AppId app : apps()) {
+                synchronized (lock(app)) {
+                    Path layers = mountPoint(app).resolve("layers");
+                    if (!MountTable.mounted(mountPoint(app)) || !Files.isDirectory(layers)) {
+                        continue;
+                    }
+                    try (var dirs = Files.list(layers)) {
+                        for (Path d : (Iterable<Path>) dirs::iterator) {
+                            String name = d.getFileName().toString();
+                            if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                                RecursiveDelete.delete(d);
+                                log.info("event=disk.stale-layers-removed app={} instance={}", app, name);
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn("event=disk.stale-layers-not-removed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    @Override
+    public void release() {
+        try {
+            for (AppId app : apps()) {
+                synchronized (lock(app)) {
+                    Path mountPoint = mountPoint(app);
+                    if (MountTable.mounted(mountPoint)) {
+                        try {
+                            unmount(mountPoint);
+                        } catch (IOException e) {
+                            log.warn("event=disk.still-mounted app={} error=\"{}\"", app, e.getMessage());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log.warn("event=disk.release-failed error=\"{}\"", e.getMessage());
+        }
     }
 
     @Override

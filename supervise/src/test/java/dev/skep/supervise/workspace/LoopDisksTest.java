@@ -142,4 +142,22 @@ class LoopDisksTest {
         assertThat(volumes.resolve("f")).hasContent("x");
         assertThat(disks.usage(shop, List.of(), null).limit()).isGreaterThan(QUOTA);
     }
+
+    @Test
+    void layersOfLaunchesNoLongerKnownGoAndAFreshMountStartsWithNone() throws Exception {
+        disks.prepare(shop);
+        String live = "alice.shop.3.web.1.a1b2c3";
+        String dead = "alice.shop.2.web.1.d4e5f6";
+        Files.createDirectories(disks.layers(live).resolve("l1/upper"));
+        Files.createDirectories(disks.layers(dead).resolve("l1/upper"));
+        assertThat(disks.layers(live).getParent()).isEqualTo(disks.mountPoint(shop).resolve("layers"));
+        disks.removeStaleLayers(java.util.Set.of(live));
+        assertThat(disks.layers(live)).isDirectory();
+        assertThat(disks.layers(dead)).doesNotExist();
+
+        LoopDisks.unmount(disks.mountPoint(shop)); // a boot: nothing runs on it any more
+        disks.prepare(shop);
+        assertThat(disks.layers(live)).doesNotExist();
+        assertThat(disks.mountPoint(shop).resolve("layers")).isDirectory();
+    }
 }
