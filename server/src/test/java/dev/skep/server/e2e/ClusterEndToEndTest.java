@@ -84,6 +84,7 @@ class ClusterEndToEndTest {
         for (long pid : appPids) { // what the SIGKILLed agent left running
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
+        Mounts.release(dir);
         if (zk != null) {
             zk.close();
         }

@@ -331,8 +331,39 @@ public final class LoopDisks implements AppDisks {
         }
     }
 
+    /**
+     * Mounts the image's loop device if it has one still (instances that outlived their skep hold it in their
+     * own mount namespaces: a second loop device on the same file would be two kernels' views of one ext4,
+     * and corrupt it), else a new one.
+     */
     static void mount(Path image, Path mountPoint) throws IOException {
-        FileTrees.run(List.of(tool("mount"), "-o", "loop,nosuid,nodev", image.toString(), mountPoint.toString()));
+        String device = loopDeviceOf(image);
+        if (device != null) {
+            FileTrees.run(List.of(tool("mount"), "-o", "nosuid,nodev", device, mountPoint.toString()));
+        } else {
+            FileTrees.run(List.of(tool("mount"), "-o", "loop,nosuid,nodev", image.toString(), mountPoint.toString()));
+        }
+    }
+
+    /** The loop device backed by {@code image} ({@code losetup -j}), or null. */
+    static String loopDeviceOf(Path image) throws IOException {
+        Process p = new ProcessBuilder(tool("losetup"), "-j", image.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted asking losetup about " + image, e);
+        }
+        for (String line : out.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.startsWith("/dev/")) {
+                return line.substring(0, colon);
+            }
+        }
+        return null;
     }
 
     static void unmount(Path mountPoint) throws IOException {

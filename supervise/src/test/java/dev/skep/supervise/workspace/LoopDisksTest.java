@@ -160,4 +160,23 @@ class LoopDisksTest {
         assertThat(disks.layers(live)).doesNotExist();
         assertThat(disks.mountPoint(shop).resolve("layers")).isDirectory();
     }
+
+    @Test
+    void anImageStillHeldByAnInstancesNamespaceIsMountedThroughTheSameLoopDevice() throws Exception {
+        Path volumes = disks.prepare(shop);
+        String device = LoopDisks.loopDeviceOf(disks.image(shop));
+        assertThat(device).startsWith("/dev/loop");
+        // a process in a mount namespace of its own keeps a copy of the mount (an instance that outlived skep)
+        Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sleep", "60").start();
+        try {
+            Thread.sleep(300);
+            LoopDisks.unmount(disks.mountPoint(shop));
+            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            Files.writeString(disks.prepare(shop).resolve("after"), "x");
+            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            assertThat(volumes.resolve("after")).hasContent("x");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
 }
