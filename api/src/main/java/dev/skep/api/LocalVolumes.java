@@ -12,6 +12,11 @@ public interface LocalVolumes {
     /** Where that agent keeps the volume at {@code path} of {@code app} (it may not exist yet). */
     Path dir(AppId app, String path);
 
+    /** What the app holds on that agent against its disk quota; empty where none runs here. */
+    default java.util.Optional<dev.skep.model.view.VolumesView.Disk> disk(AppId app) {
+        return java.util.Optional.empty();
+    }
+
     static LocalVolumes none() {
         return new LocalVolumes() {
             @Override

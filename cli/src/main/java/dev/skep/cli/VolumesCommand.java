@@ -73,6 +73,10 @@ final class VolumesCommand implements Callable<Integer> {
     }
 
     private void print(VolumesView view) {
+        if (view.disk() != null) {
+            skep.out().println("disk: " + Format.bytes(view.disk().used()) + " / " + Format.bytes(view.disk().quota())
+                    + (view.disk().mode().equals("loop") ? " (enforced)" : " (measured, not enforced)"));
+        }
         if (view.volumes().isEmpty()) {
             skep.out().println(view.app() + " has no volumes");
             return;

@@ -14,6 +14,8 @@ public final class EventTypes {
     public static final String INSTANCE_STOPPED = "instance.stopped";
     public static final String INSTANCE_ADOPTED = "instance.adopted";
     public static final String INSTANCE_OOM_KILLED = "instance.oom-killed";
+    /** An app's files (volumes and writable copies) on one host crossed 90% of its disk quota. */
+    public static final String APP_DISK_FULL = "app.disk-full";
     public static final String AGENT_JOINED = "agent.joined";
     public static final String AGENT_LOST = "agent.lost";
     public static final String HEALTH_FAILED = "health.failed";

@@ -36,15 +36,21 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--keep-apps", description = "leave apps running when the agent stops (the next start re-adopts them)")
     boolean keepApps;
 
+    @Option(names = "--app-disk", defaultValue = "1g", paramLabel = "SIZE", description = "disk each app may fill on "
+            + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
+            + "held by the kernel when skep is root (a filesystem image per app), else measured")
+    String appDisk;
+
     @Override
     public Integer call() throws Exception {
+        long appDiskBytes = ServerCommand.appDiskBytes(new picocli.CommandLine(this), appDisk);
         Path data = cluster.data(System.getenv());
         int[] ports = PortRange.parse(appPorts);
         ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost", keepApps,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(drainSeconds), EdgeConfig.plain(),
-                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT);
+                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

@@ -32,6 +32,7 @@ final class AgentRole {
                 .withTimeouts(config.startTimeout(), config.stopGrace())
                 .withDrainDelay(config.drainTimeout())
                 .withKeepApps(config.keepApps())
+                .withDiskQuota(config.appDisk())
                 // the same cache as this host's builds (NodeBuilder's, next to npm-cache): one download per host
                 .withNodeCache(data.resolve("node"));
         Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock,

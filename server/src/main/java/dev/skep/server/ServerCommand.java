@@ -96,6 +96,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--app-open-files", defaultValue = "4096", description = "open files of each app process (default: ${DEFAULT-VALUE})")
     int appOpenFiles;
 
+    @Option(names = "--app-disk", defaultValue = "1g", paramLabel = "SIZE", description = "disk each app may fill on "
+            + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
+            + "held by the kernel when skep is root (a filesystem image per app), else measured")
+    String appDisk;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -136,7 +141,21 @@ public final class ServerCommand implements Callable<Integer> {
                 : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security(),
-                zkSecret, api.releases());
+                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), appDisk));
+    }
+
+    /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */
+    static long appDiskBytes(picocli.CommandLine command, String text) {
+        try {
+            long bytes = dev.skep.model.limits.ByteSize.parse("--app-disk", text);
+            if (bytes < dev.skep.supervise.AgentConfig.MIN_DISK_QUOTA) {
+                throw new IllegalArgumentException("--app-disk must be at least 16m (a filesystem needs room for its "
+                        + "journal), found '" + text + "'");
+            }
+            return bytes;
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(command, e.getMessage());
+        }
     }
 
     private SecurityConfig security() {

@@ -18,11 +18,24 @@ import java.time.Duration;
  * @param zkSecret   with an external ensemble: the file of the secret that locks skep's nodes (digest ACL),
  *                   the same on every skep host; null leaves them open to whoever reaches the ensemble
  * @param releases   how long a new release is watched: its probation (for apps that set none) and auto-rollback
+ * @param appDisk    bytes each app's volumes and writable copies may hold on this host's agent
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases) {
+                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk) {
+
+    /** For roles that run no agent (a controller, a router): the default disk quota. */
+    public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
+                        String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
+                        String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
+                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
+                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases) {
+        this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
+                zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
+                agentGrace, security, zkSecret, releases, dev.skep.supervise.AgentConfig.DEFAULT_DISK_QUOTA);
+    }
 }

@@ -69,6 +69,11 @@ public final class SkepServer implements AutoCloseable {
                 public Path dir(dev.skep.model.AppId app, String path) {
                     return agent.volumeDir(app, path);
                 }
+
+                @Override
+                public java.util.Optional<dev.skep.model.view.VolumesView.Disk> disk(dev.skep.model.AppId app) {
+                    return agent.disk(app);
+                }
             });
             controller.oneOffsOn(agent.oneOffs());
             RouterServer router = RouterRole.start(life, config, state.state(), config.agentId() + "-router");

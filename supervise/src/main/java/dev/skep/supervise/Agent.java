@@ -65,6 +65,7 @@ public final class Agent implements AutoCloseable {
     private volatile RunnerContext context;
     private AutoCloseable subscription;
     private Thread worker;
+    private Thread diskWatch;
 
     public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
         this(config, state, slugs, events, clock, AgentHooks.none(), null);
@@ -117,12 +118,17 @@ public final class Agent implements AutoCloseable {
             log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
                     cgroups.describe());
         }
+        boolean overlay = users != null && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work());
+        dev.skep.supervise.workspace.AppDisks disks = disks(overlay);
         context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
-                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups, workspaces(users != null));
+                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
+                workspaces(users != null, overlay, disks), disks);
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
+        DiskWatch watch = new DiskWatch(context, this::instances);
+        diskWatch = Thread.ofVirtual().name("agent-disks-" + config.agentId()).start(watch::run);
         subscription = state.onChange(this::requestReconcile);
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
@@ -142,16 +148,64 @@ public final class Agent implements AutoCloseable {
      * Overlays when root and the host lets us mount them, else copies (said once, here: each start
      * then costs a copy of the slug).
      */
-    private dev.skep.supervise.workspace.Workspaces workspaces(boolean root) {
-        if (root && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work())) {
+    private dev.skep.supervise.workspace.Workspaces workspaces(boolean root, boolean overlay,
+                                                             dev.skep.supervise.workspace.AppDisks disks) {
+        if (overlay) {
             log.info("event=workspace.overlay agent={}: each instance runs in an overlay of its slug, in a mount "
                     + "namespace of its own", config.agentId());
-            return new dev.skep.supervise.workspace.OverlayWorkspaces(layout.work());
+            return new dev.skep.supervise.workspace.OverlayWorkspaces(layout.work(), disks::layers);
         }
         log.warn("event=workspace.copy agent={} reason=\"{}\": each instance start copies its slug (cp --reflink=auto); "
                 + "run skep as root on a host with overlayfs for copy-free starts", config.agentId(),
                 root ? "overlayfs cannot be mounted here" : "not root");
         return new dev.skep.supervise.workspace.CopyWorkspaces(layout.work());
+    }
+
+    /**
+     * A filesystem image per app when root with overlays and the host lets us loop-mount (the kernel holds the
+     * quota), else the data dir, measured. Probed once, said once.
+     */
+    private dev.skep.supervise.workspace.AppDisks disks(boolean overlay) {
+        long quota = config.diskQuota();
+        StringBuilder why = new StringBuilder();
+        if (!overlay) {
+            why.append(AppUsers.runningAsRoot() && config.isolateWhenRoot() ? "no overlay workspaces here"
+                    : "not root");
+        } else {
+            try {
+                java.nio.file.Files.createDirectories(layout.disks());
+                if (dev.skep.supervise.workspace.LoopDisks.works(layout.disks(), why)) {
+                    log.info("event=disk.quota agent={} mode=loop quota_bytes={}: each app's volumes and writable "
+                            + "copies are on a filesystem image of that size; writes past it fail", config.agentId(),
+                            quota);
+                    return new dev.skep.supervise.workspace.LoopDisks(layout.disks(), layout::appVolumes, quota);
+                }
+            } catch (java.io.IOException e) {
+                why.append(e.getMessage());
+            }
+        }
+        log.warn("event=disk.quota agent={} mode=measured quota_bytes={} reason=\"{}\": each app's volumes and "
+                + "writable copies are measured every {} s and app.disk-full said at 90%; nothing stops a write",
+                config.agentId(), quota, why.toString().strip().replace('"', '\''), DiskWatch.INTERVAL.toSeconds());
+        return new dev.skep.supervise.workspace.MeasuredDisks(layout.volumes(), layout::appVolumes, quota);
+    }
+
+    /** What an app holds on this host against its quota; empty before the agent started. */
+    public Optional<dev.skep.model.view.VolumesView.Disk> disk(dev.skep.model.AppId app) {
+        RunnerContext ctx = context;
+        if (ctx == null) {
+            return Optional.empty();
+        }
+        List<String> mine = instances().stream().filter(i -> i.app().equals(app)).map(InstanceStatus::instance)
+                .toList();
+        try {
+            dev.skep.supervise.workspace.AppDisks.Usage usage = ctx.disks().usage(app, mine, ctx.workspaces());
+            return Optional.of(new dev.skep.model.view.VolumesView.Disk(usage.used(), ctx.disks().quota(),
+                    ctx.disks().mode()));
+        } catch (java.io.IOException e) {
+            log.warn("event=disk.usage-failed agent={} app={} error=\"{}\"", config.agentId(), app, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
@@ -162,7 +216,9 @@ public final class Agent implements AutoCloseable {
 
     /** Where this agent keeps the volume at {@code path} of {@code app} (created at the first start that mounts it). */
     public java.nio.file.Path volumeDir(dev.skep.model.AppId app, String path) {
-        return layout.volume(app, path);
+        RunnerContext ctx = context;
+        return ctx == null ? layout.volume(app, path)
+                : ctx.disks().volumes(app).resolve(dev.skep.model.VolumePaths.storageName(path));
     }
 
     /** Runs one-offs here as instances run (`skep run`); only once the agent has started. */
@@ -226,6 +282,7 @@ public final class Agent implements AutoCloseable {
             log.warn("state subscription close failed agent={} error={}", config.agentId(), e.toString());
         }
         worker.interrupt();
+        diskWatch.interrupt();
         try {
             worker.join();
             List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -240,6 +297,9 @@ public final class Agent implements AutoCloseable {
             Duration bound = config.drainDelay().plus(config.stopGrace()).plusSeconds(10);
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                     .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            if (!config.keepAppsOnClose()) {
+                context.disks().release(); // nothing of ours runs on them now
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException e) {
@@ -271,6 +331,7 @@ public final class Agent implements AutoCloseable {
         } catch (java.io.IOException | RuntimeException e) {
             log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
         }
+        context.disks().removeStaleLayers(known);
     }
 
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */

@@ -25,14 +25,19 @@ import java.util.Objects;
  * @param node             absolute path of the host's node binary, see {@link #findNode(String)}
  * @param nodeCache        where Node releases the host lacks are kept once fetched (shared with the
  *                         host's builds); default {@code dataDir/node}
+ * @param diskQuota        bytes each app's volumes and writable copies may hold on this host (a loop image of
+ *                         that size when root, else measured against it)
  */
 public record AgentConfig(String agentId, String host, Path dataDir, int portMin, int portMax, int capacity,
                           Duration startTimeout, Duration stopGrace, Duration drainDelay,
                           RestartPolicy restart, LogPolicy logs, boolean keepAppsOnClose,
-                          boolean isolateWhenRoot, Path node, Path nodeCache) {
+                          boolean isolateWhenRoot, Path node, Path nodeCache, long diskQuota) {
 
     public static final int DEFAULT_PORT_MIN = 20000;
     public static final int DEFAULT_PORT_MAX = 29999;
+    /** 1 GiB per app and host. */
+    public static final long DEFAULT_DISK_QUOTA = 1L << 30;
+    public static final long MIN_DISK_QUOTA = 16L << 20;
 
     public AgentConfig {
         Objects.requireNonNull(agentId, "agentId");
@@ -55,6 +60,10 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         if (node == null || !node.isAbsolute()) {
             throw new IllegalArgumentException("node must be an absolute path, found " + node);
         }
+        if (diskQuota < MIN_DISK_QUOTA) {
+            throw new IllegalArgumentException("--app-disk must be at least 16m (ext4 needs room for its journal), "
+                    + "found " + diskQuota + " bytes");
+        }
         nodeCache = nodeCache == null ? dataDir.resolve("node") : nodeCache.toAbsolutePath().normalize();
     }
 
@@ -62,47 +71,52 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
     public static AgentConfig defaults(String agentId, String host, Path dataDir, Path node) {
         return new AgentConfig(agentId, host, dataDir, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, 100,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
-                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node, null);
+                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node, null, DEFAULT_DISK_QUOTA);
     }
 
     public AgentConfig withPorts(int min, int max) {
         return new AgentConfig(agentId, host, dataDir, min, max, capacity, startTimeout, stopGrace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withTimeouts(Duration start, Duration grace) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, start, grace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withDrainDelay(Duration drain) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace, drain,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
+                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withRestart(RestartPolicy policy) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
+                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withLogs(LogPolicy policy) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node, nodeCache);
+                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withKeepApps(boolean keep) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keep, isolateWhenRoot, node, nodeCache);
+                drainDelay, restart, logs, keep, isolateWhenRoot, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withIsolateWhenRoot(boolean isolate) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolate, node, nodeCache);
+                drainDelay, restart, logs, keepAppsOnClose, isolate, node, nodeCache, diskQuota);
     }
 
     public AgentConfig withNodeCache(Path dir) {
         return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, dir);
+                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, dir, diskQuota);
+    }
+
+    public AgentConfig withDiskQuota(long bytes) {
+        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, bytes);
     }
 
     /** Where {@link #findNode(String)} looks when given no PATH. */

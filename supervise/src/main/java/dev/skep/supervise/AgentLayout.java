@@ -18,7 +18,9 @@ import java.nio.file.Path;
  *  {dataDir}/logs/{user}/{app}/{instance}.log[.N]  timestamped, rotated logs
  *  {dataDir}/uids.json                     app -> uid, when isolation is on
  *  {dataDir}/work/{instance}/              the instance's writable copy of its slug (see workspace/)
- *  {dataDir}/volumes/{user}.{app}/{name}   the app's volumes, name from VolumePaths.storageName
+ *  {dataDir}/volumes/{user}.{app}/{name}   the app's volumes, name from VolumePaths.storageName (quota measured)
+ *  {dataDir}/disks/{user}.{app}.img        as root: the app's filesystem image, its quota's size (see LoopDisks),
+ *  {dataDir}/disks/{user}.{app}/           mounted here, with its volumes and its copies' overlay layers
  * </pre>
  */
 public final class AgentLayout {
@@ -103,6 +105,10 @@ public final class AgentLayout {
     /** Where the volume at {@code path} of {@code app} is stored on this host. */
     public Path volume(AppId app, String path) {
         return appVolumes(app).resolve(dev.skep.model.VolumePaths.storageName(path));
+    }
+
+    public Path disks() {
+        return root.resolve("disks");
     }
 
     public Path uids() {

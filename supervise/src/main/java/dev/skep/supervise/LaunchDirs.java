@@ -29,9 +29,11 @@ final class LaunchDirs {
     static Prepared prepare(RunnerContext ctx, String id, Assignment assignment, Path slugDir, Owner owner)
             throws IOException {
         List<Workspaces.VolumeMount> mounts = new ArrayList<>();
+        // the app's own disk first (with a loop image: mounted here, before the instance's namespace copies the mounts)
+        Path volumes = ctx.disks().prepare(assignment.app());
         for (String path : assignment.volumes()) {
-            Path dir = VolumeDirs.ensure(ctx.layout().volume(assignment.app(), path), slugDir, path, owner,
-                    assignment.app().toString());
+            Path dir = VolumeDirs.ensure(volumes.resolve(dev.skep.model.VolumePaths.storageName(path)), slugDir, path,
+                    owner, assignment.app().toString());
             mounts.add(new Workspaces.VolumeMount(dir, path));
         }
         return ctx.workspaces().prepare(id, slugDir, owner, mounts);

@@ -17,9 +17,11 @@ import java.util.function.DoubleSupplier;
  * @param limits  what each instance may use, or null for no limits
  * @param cgroups where the memory, pids and cpu limits are enforced
  * @param workspaces where each launch gets its writable copy of the slug
+ * @param disks   where each app's volumes (and, with a loop image, its copies' layers) live, within its quota
  */
 record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
                      AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
-                     dev.skep.supervise.workspace.Workspaces workspaces) {
+                     dev.skep.supervise.workspace.Workspaces workspaces,
+                     dev.skep.supervise.workspace.AppDisks disks) {
 }

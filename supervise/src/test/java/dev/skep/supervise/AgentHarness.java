@@ -211,5 +211,23 @@ final class AgentHarness implements AutoCloseable {
             }
         }
         state.close();
+        unmountDisks();
+    }
+
+    /** Apps' disk images an agent left mounted (it kept its apps): the temp dir could not be deleted otherwise. */
+    private void unmountDisks() {
+        try {
+            String root = dataDir.toAbsolutePath().normalize().toString() + "/";
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String point = line.split(" ")[4];
+                if (point.startsWith(root)) {
+                    new ProcessBuilder("umount", point).inheritIO().start().waitFor();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -194,7 +194,9 @@ public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
             Long bytes = localDir(spec.id(), v).map(VolumeRoutes::size).orElse(null);
             entries.add(new VolumesView.Entry(v.path(), v.agent(), v.created(), bytes));
         }
-        return new VolumesView(spec.id().toString(), spec.volumeAgent(), entries);
+        // the quota is per host: said by the agent here, for the app's data on it
+        VolumesView.Disk disk = local.agent() == null ? null : local.disk(spec.id()).orElse(null);
+        return new VolumesView(spec.id().toString(), spec.volumeAgent(), entries, disk);
     }
 
     private static long size(Path dir) {

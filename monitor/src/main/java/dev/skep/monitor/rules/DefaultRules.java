@@ -28,11 +28,16 @@ public final class DefaultRules {
     public static final EventRule OOM_KILLED = new EventRule("oom-killed", EventTypes.INSTANCE_OOM_KILLED,
             Duration.ofMinutes(30), null, Scope.APP, List.of());
 
+    /** An app's disk on a host crossed 90% of its quota (the agent says so once per crossing). */
+    public static final EventRule DISK_FULL = new EventRule("disk-full", EventTypes.APP_DISK_FULL,
+            Duration.ofHours(1), null, Scope.APP, List.of());
+
     /** A host's agent went away (its ZooKeeper session ended); resolved when it joins again. */
     public static final EventRule AGENT_LOST = new EventRule("agent-lost", EventTypes.AGENT_LOST,
             Duration.ofHours(24), EventTypes.AGENT_JOINED, Scope.INSTANCE, List.of());
 
-    public static final List<Rule> APP = List.of(HEARTBEAT, CRASH_LOOP, DEPLOY_FAILED, ROLLED_BACK, OOM_KILLED);
+    public static final List<Rule> APP = List.of(HEARTBEAT, CRASH_LOOP, DEPLOY_FAILED, ROLLED_BACK, OOM_KILLED,
+            DISK_FULL);
     public static final List<Rule> INSTALL = List.of(AGENT_LOST);
 
     private DefaultRules() {

@@ -84,6 +84,7 @@ class ClusterEndToEndTest {
         for (long pid : appPids) { // what the SIGKILLed agent left running
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
+        Mounts.release(dir);
         if (zk != null) {
             zk.close();
         }
@@ -176,7 +177,7 @@ class ClusterEndToEndTest {
         List<Integer> ports = readyPorts(token, app);
         Http.send("POST", java.net.URI.create("http://127.0.0.1:" + ports.get(0) + "/"), null, "text/plain", "kept".getBytes());
         assertThat(Http.plain("http://127.0.0.1:" + ports.get(1) + "/").json().get("notes").asText()).isEqualTo("kept\n");
-        assertThat(Files.readString(dir.resolve(keeper).resolve("agent/volumes/alice.pinned/data/notes.txt")))
+        assertThat(Files.readString(Fixtures.volume(dir.resolve(keeper), "alice.pinned", "data").resolve("notes.txt")))
                 .isEqualTo("kept\n");
 
         JsonNode listed = Http.get(api("/v1/apps/" + app + "/volumes"), token).json();

@@ -40,4 +40,13 @@ public final class Fixtures {
     public static byte[] tarball(String app) throws IOException, InterruptedException {
         return tarball(app(app));
     }
+
+    /**
+     * Where an agent keeps a volume: in the app's disk image when skep is root and loop mounts work
+     * ({@code agent/disks/USER.APP/volumes/NAME}), else {@code agent/volumes/USER.APP/NAME}.
+     */
+    public static Path volume(Path dataDir, String userDotApp, String name) {
+        Path image = dataDir.resolve("agent/disks").resolve(userDotApp).resolve("volumes").resolve(name);
+        return java.nio.file.Files.exists(image) ? image : dataDir.resolve("agent/volumes").resolve(userDotApp).resolve(name);
+    }
 }

@@ -156,7 +156,7 @@ class RunEndToEndTest {
             assertThat(run.out()).contains("node=v" + newest.get("node").asText());
         }
         if (DataDirs.runningAsRoot()) {
-            Object volumeOwner = Files.getAttribute(server.dataDir.resolve("agent/volumes/alice.notes/data"), "unix:uid");
+            Object volumeOwner = Files.getAttribute(Fixtures.volume(server.dataDir, "alice.notes", "data"), "unix:uid");
             assertThat(run.out()).as("the app's uid, as its volume's owner").contains("uid=" + volumeOwner);
             assertThat((Integer) volumeOwner).isNotZero();
         }

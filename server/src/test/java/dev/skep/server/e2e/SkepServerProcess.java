@@ -151,5 +151,6 @@ public final class SkepServerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             stop();
         }
+        Mounts.release(dataDir);
     }
 }

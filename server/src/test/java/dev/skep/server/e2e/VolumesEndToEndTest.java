@@ -172,7 +172,7 @@ class VolumesEndToEndTest {
         assertThat(files).containsEntry("notes.txt", "one\ntwo\n").containsEntry("seed.txt", "seeded by the upload\n");
 
         if (DataDirs.runningAsRoot()) {
-            Path volume = server.dataDir.resolve("agent/volumes/alice.notes/data");
+            Path volume = Fixtures.volume(server.dataDir, "alice.notes", "data");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(volume))).isEqualTo("rwx------");
             assertThat((Integer) Files.getAttribute(volume, "unix:uid")).isGreaterThanOrEqualTo(100_000);
         }

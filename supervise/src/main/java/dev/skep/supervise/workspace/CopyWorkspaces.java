@@ -16,6 +16,9 @@ import java.util.List;
 public final class CopyWorkspaces implements Workspaces {
 
     private final Path workRoot;
+    /** Each instance's slug, and each slug's size: what a copy holds beyond it is what the app wrote. */
+    private final java.util.Map<String, Path> slugs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Path, Long> slugSizes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CopyWorkspaces(Path workRoot) {
         this.workRoot = workRoot;
@@ -37,6 +40,7 @@ public final class CopyWorkspaces implements Workspaces {
             FileTrees.chown(app, owner.uid(), owner.gid());
         }
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwx------"));
+        slugs.put(instance, slug);
         for (VolumeMount v : volumes) {
             Path at = app.resolve(v.path());
             RecursiveDelete.delete(at);
@@ -48,7 +52,23 @@ public final class CopyWorkspaces implements Workspaces {
 
     @Override
     public void remove(String instance) throws IOException {
+        slugs.remove(instance);
         RecursiveDelete.delete(workRoot.resolve(instance));
+    }
+
+    @Override
+    public long written(String instance) throws IOException {
+        Path slug = slugs.get(instance);
+        if (slug == null) {
+            return 0;
+        }
+        Long base = slugSizes.get(slug);
+        if (base == null) {
+            base = dev.skep.model.fs.TreeSize.bytes(slug); // a slug never changes: measured once
+            slugSizes.put(slug, base);
+        }
+        // volumes are links in the copy, never followed: they are measured on their own
+        return Math.max(0, dev.skep.model.fs.TreeSize.bytes(workRoot.resolve(instance).resolve("app")) - base);
     }
 
     @Override

@@ -47,11 +47,21 @@ public final class OverlayWorkspaces implements Workspaces {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OverlayWorkspaces.class);
 
     private final Path workRoot;
+    private final java.util.function.Function<String, Path> layersOf;
     private final List<String> privateDirs;
     private final boolean hidepid;
 
     public OverlayWorkspaces(Path workRoot) {
+        this(workRoot, instance -> null);
+    }
+
+    /**
+     * @param layersOf where an instance's upper and work dirs go (on the app's own disk, for its quota), or null
+     *                 for {@code workRoot/{instance}/layers}
+     */
+    public OverlayWorkspaces(Path workRoot, java.util.function.Function<String, Path> layersOf) {
         this.workRoot = workRoot;
+        this.layersOf = layersOf;
         this.privateDirs = privateDirs(workRoot);
         this.hidepid = hidepidWorks();
         log.info("event=workspace.isolation private_dirs=\"{}\" hidepid={}{}", String.join(",", privateDirs), hidepid,
@@ -111,7 +121,7 @@ public final class OverlayWorkspaces implements Workspaces {
     public Prepared prepare(String instance, Path slug, Owner owner, List<VolumeMount> volumes) throws IOException {
         Path dir = workRoot.resolve(instance);
         Path app = dir.resolve("app");
-        Path layers = dir.resolve("layers");
+        Path layers = layers(instance);
         Files.createDirectories(app);
         Files.createDirectories(layers);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -152,9 +162,20 @@ public final class OverlayWorkspaces implements Workspaces {
         return new Prepared(app, head);
     }
 
+    private Path layers(String instance) {
+        Path own = layersOf.apply(instance);
+        return own == null ? workRoot.resolve(instance).resolve("layers") : own;
+    }
+
     @Override
     public void remove(String instance) throws IOException {
+        RecursiveDelete.delete(layers(instance));
         RecursiveDelete.delete(workRoot.resolve(instance));
+    }
+
+    @Override
+    public long written(String instance) throws IOException {
+        return dev.skep.model.fs.TreeSize.bytes(layers(instance));
     }
 
     @Override

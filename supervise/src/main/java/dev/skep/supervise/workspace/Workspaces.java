@@ -24,6 +24,12 @@ public interface Workspaces {
     /** Deletes what the instance's copies left on disk; called once it is stopped for good. */
     void remove(String instance) throws IOException;
 
+    /**
+     * Bytes the instance's current copy holds beyond its slug (what it wrote), for a quota that is measured;
+     * 0 when unknown (a copy made before an agent restart).
+     */
+    long written(String instance) throws IOException;
+
     /** A word for the logs: "overlay" or "copy". */
     String kind();
 }

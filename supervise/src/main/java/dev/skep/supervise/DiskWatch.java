@@ -1,0 +1,110 @@
+package dev.skep.supervise;
+
+import dev.skep.model.AppId;
+import dev.skep.model.Event;
+import dev.skep.model.EventTypes;
+import dev.skep.model.InstanceStatus;
+import dev.skep.supervise.workspace.AppDisks;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@link #INTERVAL}: how full each app's disk is on this host ({@code app.disk-full} once per crossing of
+ * 90% of its quota), and the disks of apps that were deleted go (image unmounted and deleted, volumes too).
+ */
+final class DiskWatch {
+
+    static final Duration INTERVAL = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(DiskWatch.class);
+
+    private final RunnerContext ctx;
+    private final Supplier<List<InstanceStatus>> instances;
+    private final FullnessLatch latch = new FullnessLatch(0.9, 0.85);
+
+    /** @param instances what this agent runs now */
+    DiskWatch(RunnerContext ctx, Supplier<List<InstanceStatus>> instances) {
+        this.ctx = ctx;
+        this.instances = instances;
+    }
+
+    /** Checks until interrupted. */
+    void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(INTERVAL);
+                check();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("event=disk.check-failed agent={} error=\"{}\"", ctx.config().agentId(), e.toString());
+            }
+        }
+    }
+
+    void check() {
+        AppDisks disks = ctx.disks();
+        Map<AppId, List<InstanceStatus>> byApp = new HashMap<>();
+        for (InstanceStatus s : instances.get()) {
+            byApp.computeIfAbsent(s.app(), a -> new ArrayList<>()).add(s);
+        }
+        Set<AppId> apps = new LinkedHashSet<>(byApp.keySet());
+        try {
+            apps.addAll(disks.apps());
+        } catch (IOException e) {
+            log.warn("event=disk.check-failed agent={} error=\"{}\"", ctx.config().agentId(), e.getMessage());
+        }
+        for (AppId app : apps) {
+            List<InstanceStatus> mine = byApp.getOrDefault(app, List.of());
+            try {
+                if (mine.isEmpty() && deleted(app)) {
+                    disks.remove(app);
+                    latch.forget(app);
+                    log.info("event=disk.removed agent={} app={} mode={}: the app was deleted", ctx.config().agentId(),
+                            app, disks.mode());
+                    continue;
+                }
+                AppDisks.Usage usage = disks.usage(app, mine.stream().map(InstanceStatus::instance).toList(),
+                        ctx.workspaces());
+                if (latch.crossed(app, usage)) {
+                    full(app, mine.isEmpty() ? null : mine.get(0), usage);
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("event=disk.check-failed agent={} app={} error=\"{}\": tried again in {} s",
+                        ctx.config().agentId(), app, e.getMessage(), INTERVAL.toSeconds());
+            }
+        }
+    }
+
+    /** Gone from the cluster's state with nothing of it assigned here: its data is garbage now. */
+    private boolean deleted(AppId app) {
+        return ctx.state().app(app).isEmpty()
+                && ctx.state().assignments(ctx.config().agentId()).stream().noneMatch(a -> a.app().equals(app));
+    }
+
+    private void full(AppId app, InstanceStatus some, AppDisks.Usage usage) {
+        Integer release = some == null ? null : some.release();
+        String instance = some == null ? null : some.instance();
+        String mode = ctx.disks().mode();
+        String text = app + " uses " + usage.used() + " of " + usage.limit() + " bytes of its disk on "
+                + ctx.config().agentId() + (mode.equals("loop") ? ": writes past the quota fail (ENOSPC)"
+                : ": the quota is measured, not enforced here") + "; delete data or ask for a larger --app-disk";
+        log.warn("event=app.disk-full agent={} app={} release={} instance={} used_bytes={} limit_bytes={} mode={}",
+                ctx.config().agentId(), app, release, instance, usage.used(), usage.limit(), mode);
+        try {
+            ctx.events().emit(new Event(ctx.clock().instant(), EventTypes.APP_DISK_FULL, app, release, instance,
+                    ctx.config().host(), text, Map.of("used", Long.toString(usage.used()), "limit",
+                    Long.toString(usage.limit()), "mode", mode)));
+        } catch (RuntimeException e) {
+            log.warn("event not delivered type={} app={} error={}", EventTypes.APP_DISK_FULL, app, e.toString());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.skep.supervise.workspace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** This process's mount table ({@code /proc/self/mountinfo}): is something mounted at a path? */
+public final class MountTable {
+
+    static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private MountTable() {
+    }
+
+    public static boolean mounted(Path dir) throws IOException {
+        return mounted(Files.readString(MOUNTINFO), dir);
+    }
+
+    /** {@code mountinfo}'s 5th field is the mount point, with space, tab, newline and backslash as octal escapes. */
+    static boolean mounted(String mountinfo, Path dir) {
+        String wanted = dir.toAbsolutePath().normalize().toString();
+        for (String line : mountinfo.split("\n")) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String unescape(String field) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

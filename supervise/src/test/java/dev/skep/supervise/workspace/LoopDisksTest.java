@@ -1,0 +1,182 @@
+package dev.skep.supervise.workspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skep.model.AppId;
+import dev.skep.model.DataDirs;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Root only, real loop mounts: the kernel holds each app to its image's size. */
+class LoopDisksTest {
+
+    static final long QUOTA = 24L << 20;
+
+    @TempDir
+    Path dir;
+
+    final AppId shop = new AppId("alice", "shop");
+    final AppId blog = new AppId("bob", "blog");
+    LoopDisks disks;
+
+    @BeforeEach
+    void root() throws IOException {
+        Assumptions.assumeTrue(DataDirs.runningAsRoot(), "loop mounts need root");
+        Path root = Files.createDirectories(dir.resolve("disks"));
+        StringBuilder why = new StringBuilder();
+        Assumptions.assumeTrue(LoopDisks.works(root, why), "no loop mounts here: " + why);
+        disks = disks(QUOTA);
+    }
+
+    LoopDisks disks(long quota) throws IOException {
+        return new LoopDisks(dir.resolve("disks"), app -> dir.resolve("volumes").resolve(app.user() + "." + app.name()),
+                quota);
+    }
+
+    @AfterEach
+    void unmount() throws IOException {
+        if (disks != null) {
+            for (AppId app : List.of(shop, blog)) {
+                disks.remove(app);
+            }
+        }
+    }
+
+    /** Writes {@code mib} MiB to {@code file}; the IOException the kernel gives, if any. */
+    static IOException fill(Path file, int mib) {
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib; i++) {
+                out.write(block);
+            }
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void aWritePastTheQuotaGetsNoSpaceAndOtherAppsDoNotNotice() throws Exception {
+        Path shopVolumes = disks.prepare(shop);
+        Path blogVolumes = disks.prepare(blog);
+        assertThat(MountTable.mounted(disks.mountPoint(shop))).isTrue();
+        assertThat(shopVolumes).isEqualTo(disks.mountPoint(shop).resolve("volumes"));
+        // sparse: the image costs what was written, not its size
+        assertThat(Files.size(disks.image(shop))).isEqualTo(QUOTA);
+        assertThat((Long) Files.getAttribute(disks.image(shop), "unix:size")).isEqualTo(QUOTA);
+
+        IOException refused = fill(shopVolumes.resolve("big"), 40);
+        assertThat(refused).isNotNull();
+        assertThat(refused.getMessage()).contains("No space left on device");
+        AppDisks.Usage usage = disks.usage(shop, List.of(), null);
+        assertThat(usage.atLeast(0.9)).as(usage.toString()).isTrue();
+        assertThat(usage.limit()).isLessThanOrEqualTo(QUOTA);
+
+        assertThat(fill(blogVolumes.resolve("small"), 4)).isNull();
+        assertThat(disks.usage(blog, List.of(), null).atLeast(0.9)).isFalse();
+        assertThat(disks.apps()).containsExactlyInAnyOrder(shop, blog);
+    }
+
+    @Test
+    void foundMountedAfterARestartAndMountedAgainAfterABootWithItsData() throws Exception {
+        Path volumes = disks.prepare(shop);
+        Files.writeString(Files.createDirectories(volumes.resolve("data")).resolve("notes.txt"), "kept\n");
+
+        // a new skep process: the image is mounted already, and not mounted twice
+        LoopDisks again = disks(QUOTA);
+        assertThat(again.prepare(shop)).isEqualTo(volumes);
+        String mountPoint = disks.mountPoint(shop).toString();
+        assertThat(Files.readAllLines(MountTable.MOUNTINFO).stream().filter(l -> l.split(" ")[4].equals(mountPoint)))
+                .hasSize(1);
+
+        // a boot: nothing mounted; the API's first look mounts it, data and all
+        LoopDisks.unmount(disks.mountPoint(shop));
+        assertThat(MountTable.mounted(disks.mountPoint(shop))).isFalse();
+        assertThat(again.volumes(shop).resolve("data/notes.txt")).hasContent("kept");
+    }
+
+    @Test
+    void removeLeavesNoMountNoImageAndNoOldVolumes() throws Exception {
+        disks.prepare(shop);
+        disks.remove(shop);
+        assertThat(MountTable.mounted(disks.mountPoint(shop))).isFalse();
+        assertThat(disks.image(shop)).doesNotExist();
+        assertThat(disks.mountPoint(shop)).doesNotExist();
+        assertThat(disks.apps()).isEmpty();
+    }
+
+    @Test
+    void volumesOfAnOlderInstallMoveInOnce() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("volumes/alice.shop/data"));
+        Files.writeString(old.resolve("notes.txt"), "from before\n");
+        Path volumes = disks.prepare(shop);
+        assertThat(volumes.resolve("data/notes.txt")).hasContent("from before");
+        assertThat(dir.resolve("volumes/alice.shop")).doesNotExist();
+    }
+
+    @Test
+    void anOldVolumeTooBigForTheQuotaStaysWhereItWas() throws Exception {
+        Path old = Files.createDirectories(dir.resolve("volumes/alice.shop/data"));
+        assertThat(fill(old.resolve("big"), 40)).isNull();
+        assertThatThrownBy(() -> disks.prepare(shop)).isInstanceOf(IOException.class)
+                .hasMessageContaining("cannot move volume data of alice/shop").hasMessageContaining("--app-disk");
+        assertThat(Files.size(old.resolve("big"))).isEqualTo(40L << 20);
+        assertThat(disks.mountPoint(shop).resolve("volumes/data")).doesNotExist();
+    }
+
+    @Test
+    void aRaisedQuotaGrowsTheImageAtItsNextMount() throws Exception {
+        Files.writeString(disks.prepare(shop).resolve("f"), "x");
+        LoopDisks.unmount(disks.mountPoint(shop));
+        disks = disks(2 * QUOTA);
+        Path volumes = disks.prepare(shop);
+        assertThat(volumes.resolve("f")).hasContent("x");
+        assertThat(disks.usage(shop, List.of(), null).limit()).isGreaterThan(QUOTA);
+    }
+
+    @Test
+    void layersOfLaunchesNoLongerKnownGoAndAFreshMountStartsWithNone() throws Exception {
+        disks.prepare(shop);
+        String live = "alice.shop.3.web.1.a1b2c3";
+        String dead = "alice.shop.2.web.1.d4e5f6";
+        Files.createDirectories(disks.layers(live).resolve("l1/upper"));
+        Files.createDirectories(disks.layers(dead).resolve("l1/upper"));
+        assertThat(disks.layers(live).getParent()).isEqualTo(disks.mountPoint(shop).resolve("layers"));
+        disks.removeStaleLayers(java.util.Set.of(live));
+        assertThat(disks.layers(live)).isDirectory();
+        assertThat(disks.layers(dead)).doesNotExist();
+
+        LoopDisks.unmount(disks.mountPoint(shop)); // a boot: nothing runs on it any more
+        disks.prepare(shop);
+        assertThat(disks.layers(live)).doesNotExist();
+        assertThat(disks.mountPoint(shop).resolve("layers")).isDirectory();
+    }
+
+    @Test
+    void anImageStillHeldByAnInstancesNamespaceIsMountedThroughTheSameLoopDevice() throws Exception {
+        Path volumes = disks.prepare(shop);
+        String device = LoopDisks.loopDeviceOf(disks.image(shop));
+        assertThat(device).startsWith("/dev/loop");
+        // a process in a mount namespace of its own keeps a copy of the mount (an instance that outlived skep)
+        Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sleep", "60").start();
+        try {
+            Thread.sleep(300);
+            LoopDisks.unmount(disks.mountPoint(shop));
+            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            Files.writeString(disks.prepare(shop).resolve("after"), "x");
+            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            assertThat(volumes.resolve("after")).hasContent("x");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+}
