@@ -218,7 +218,7 @@ public final class NodeBuilder {
 
         void run(BuildStep step) throws InterruptedException {
             outputLine.accept("$ " + step.commandLine());
-            runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm, cell);
+            runner.run(step, appRoot, env.of(step.phase(), request.config(), pm.tool()), deadline, outputLine, user, pm, cell);
         }
     }
 
