@@ -133,7 +133,9 @@ public final class NodeBuilder {
                 steps.run(plan.build().get());
                 done.add(plan.build().get().label());
                 if (cache.isPresent()) {
+                    long saving = System.nanoTime();
                     cache.get().saveFrameworkCaches(appRoot, remaining(deadline));
+                    log.info("event=build.cache.saved dir={} what=framework took_ms={}", appRoot, since(saving).toMillis());
                 }
             }
             if (plan.prune().isPresent()) {
@@ -187,17 +189,21 @@ public final class NodeBuilder {
                 ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
                         "v" + node))
                 : Optional.empty();
+        long restoring = System.nanoTime();
         boolean warm = key.isPresent() && plan.warmInstall().isPresent()
                 && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
         BuildStep install = warm ? plan.warmInstall().get() : plan.install().get();
         if (warm) {
             outputLine.accept("restored node_modules from the build cache (same lockfile, package manager and Node)");
+            outputLine.accept(tookLine("restore node_modules", restoring));
             done.add("node_modules from the build cache");
         }
         steps.run(install);
         done.add(install.label());
         if (key.isPresent()) {
+            long saving = System.nanoTime();
             cache.get().saveNodeModules(appRoot, key.get(), remaining(steps.deadline()));
+            log.info("event=build.cache.saved dir={} what=node_modules took_ms={}", appRoot, since(saving).toMillis());
         }
         return warm ? "cached " + install.label() : install.label();
     }
@@ -216,9 +222,12 @@ public final class NodeBuilder {
                          Instant deadline, Consumer<String> outputLine, BuildUser user, PackageManager pm,
                          BuildJail.Cell cell) {
 
+        /** Echoes the step, runs it, and says how long it took: where a slow deploy's time went. */
         void run(BuildStep step) throws InterruptedException {
             outputLine.accept("$ " + step.commandLine());
+            long started = System.nanoTime();
             runner.run(step, appRoot, env.of(step.phase(), request.config(), pm.tool()), deadline, outputLine, user, pm, cell);
+            outputLine.accept(tookLine(step.label(), started));
         }
     }
 
@@ -255,6 +264,11 @@ public final class NodeBuilder {
                     "check the server's data directory", e);
         }
         return dir;
+    }
+
+    /** "npm run build: 12.3 s", the line each timed part of a build ends with */
+    static String tookLine(String what, long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%s: %.1f s", what, since(startNanos).toMillis() / 1000.0);
     }
 
     private static Duration remaining(Instant deadline) {

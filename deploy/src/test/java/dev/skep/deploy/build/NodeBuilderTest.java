@@ -55,6 +55,9 @@ class NodeBuilderTest {
         assertThat(output).anyMatch(line -> line.contains("> tsc"));
         // npm 11 warned 'Unknown env config "store-dir"' on every step when pnpm's store dir reached it
         assertThat(output).noneMatch(line -> line.contains("Unknown env config"));
+        // each step ends with its time, so a slow deploy shows where its time went
+        assertThat(output).anyMatch(line -> line.matches("npm ci: \\d+\\.\\d s"))
+                .anyMatch(line -> line.matches("npm run build: \\d+\\.\\d s"));
     }
 
     @Test
