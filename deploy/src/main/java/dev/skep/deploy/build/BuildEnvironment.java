@@ -22,7 +22,8 @@ record BuildEnvironment(String searchPath, Path cache) {
         return cache.resolve("_home");
     }
 
-    Map<String, String> of(Phase phase, Map<String, String> config) {
+    /** @param tool pnpm alone gets its store dir: npm 11 warns "Unknown env config" on every command for it */
+    Map<String, String> of(Phase phase, Map<String, String> config, PackageManager.Tool tool) {
         Map<String, String> env = new HashMap<>(config);
         if (phase == Phase.PREPARE || phase == Phase.INSTALL) {
             env.remove(NODE_ENV);
@@ -33,7 +34,9 @@ record BuildEnvironment(String searchPath, Path cache) {
         env.put("HOME", home().toString());
         env.put("npm_config_cache", cache.toString());
         env.put("npm_config_update_notifier", "false");
-        env.put("npm_config_store_dir", cache.resolve("pnpm-store").toString());
+        if (tool == PackageManager.Tool.PNPM) {
+            env.put("npm_config_store_dir", cache.resolve("pnpm-store").toString());
+        }
         env.put("COREPACK_HOME", cache.resolve("corepack").toString());
         env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0");
         return env;

@@ -113,9 +113,10 @@ public final class NodeBuilder {
         BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user));
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
+        CacheSave save = new CacheSave();
         // one cgroup for all the steps: killed whole when the build ends, however it ends
         try (BuildJail.Cell cell = jail.open("app")) {
-            Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm, cell);
+            Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm, cell, save);
             plan.notes().forEach(outputLine);
             if (plan.prepare().isPresent()) {
                 corepack.ensure(pm);
@@ -133,9 +134,12 @@ public final class NodeBuilder {
                 steps.run(plan.build().get());
                 done.add(plan.build().get().label());
                 if (cache.isPresent()) {
+                    long saving = System.nanoTime();
                     cache.get().saveFrameworkCaches(appRoot, remaining(deadline));
+                    log.info("event=build.cache.saved dir={} what=framework took_ms={}", appRoot, since(saving).toMillis());
                 }
             }
+            save.await(); // prune deletes what the copy may still be reading
             if (plan.prune().isPresent()) {
                 steps.run(plan.prune().get());
                 done.add(plan.prune().get().label());
@@ -143,6 +147,8 @@ public final class NodeBuilder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);
+        } finally {
+            save.awaitQuietly(); // a failed build still ends with no copy running into the cache
         }
         Duration took = since(started);
         log.info("event=build.done dir={} pm={} node={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(),
@@ -187,17 +193,27 @@ public final class NodeBuilder {
                 ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
                         "v" + node))
                 : Optional.empty();
+        long restoring = System.nanoTime();
         boolean warm = key.isPresent() && plan.warmInstall().isPresent()
                 && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
         BuildStep install = warm ? plan.warmInstall().get() : plan.install().get();
         if (warm) {
             outputLine.accept("restored node_modules from the build cache (same lockfile, package manager and Node)");
+            outputLine.accept(tookLine("restore node_modules", restoring));
             done.add("node_modules from the build cache");
         }
         steps.run(install);
         done.add(install.label());
         if (key.isPresent()) {
-            cache.get().saveNodeModules(appRoot, key.get(), remaining(steps.deadline()));
+            // copied while the build runs (the build is CPU, the copy is disk; a Next.js node_modules is
+            // ~500 MB), awaited before the prune
+            BuildCache target = cache.get();
+            Duration left = remaining(steps.deadline());
+            steps.save().start(() -> {
+                long saving = System.nanoTime();
+                target.saveNodeModules(appRoot, key.get(), left);
+                log.info("event=build.cache.saved dir={} what=node_modules took_ms={}", appRoot, since(saving).toMillis());
+            });
         }
         return warm ? "cached " + install.label() : install.label();
     }
@@ -214,11 +230,14 @@ public final class NodeBuilder {
     /** One build's fixed arguments to the runner, with each step echoed to the output first. */
     private record Steps(StepRunner runner, Path appRoot, BuildRequest request, BuildEnvironment env,
                          Instant deadline, Consumer<String> outputLine, BuildUser user, PackageManager pm,
-                         BuildJail.Cell cell) {
+                         BuildJail.Cell cell, CacheSave save) {
 
+        /** Echoes the step, runs it, and says how long it took: where a slow deploy's time went. */
         void run(BuildStep step) throws InterruptedException {
             outputLine.accept("$ " + step.commandLine());
-            runner.run(step, appRoot, env.of(step.phase(), request.config()), deadline, outputLine, user, pm, cell);
+            long started = System.nanoTime();
+            runner.run(step, appRoot, env.of(step.phase(), request.config(), pm.tool()), deadline, outputLine, user, pm, cell);
+            outputLine.accept(tookLine(step.label(), started));
         }
     }
 
@@ -255,6 +274,11 @@ public final class NodeBuilder {
                     "check the server's data directory", e);
         }
         return dir;
+    }
+
+    /** "npm run build: 12.3 s", the line each timed part of a build ends with */
+    static String tookLine(String what, long startNanos) {
+        return String.format(java.util.Locale.ROOT, "%s: %.1f s", what, since(startNanos).toMillis() / 1000.0);
     }
 
     private static Duration remaining(Instant deadline) {

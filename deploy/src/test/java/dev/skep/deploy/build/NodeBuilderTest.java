@@ -53,6 +53,11 @@ class NodeBuilderTest {
         assertThat(output).contains("$ npm ci --include=dev --no-audit --no-fund", "$ npm run build",
                 "$ npm prune --omit=dev --no-audit --no-fund");
         assertThat(output).anyMatch(line -> line.contains("> tsc"));
+        // npm 11 warned 'Unknown env config "store-dir"' on every step when pnpm's store dir reached it
+        assertThat(output).noneMatch(line -> line.contains("Unknown env config"));
+        // each step ends with its time, so a slow deploy shows where its time went
+        assertThat(output).anyMatch(line -> line.matches("npm ci: \\d+\\.\\d s"))
+                .anyMatch(line -> line.matches("npm run build: \\d+\\.\\d s"));
     }
 
     @Test
@@ -164,7 +169,7 @@ class NodeBuilderTest {
                 .collect(Collectors.toSet());
         // sh adds PWD (and some add SHLVL, _) itself; nothing may come from this JVM's environment.
         assertThat(names).contains("PATH", "HOME", "npm_config_cache")
-                .isSubsetOf("PATH", "HOME", "npm_config_cache", "npm_config_update_notifier", "npm_config_store_dir",
+                .isSubsetOf("PATH", "HOME", "npm_config_cache", "npm_config_update_notifier",
                         "COREPACK_HOME", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "SHLVL", "_");
     }
 
