@@ -19,7 +19,7 @@ import picocli.CommandLine;
 final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
-    static final List<String> VERBS = List.of("deploy", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
+    static final List<String> VERBS = List.of("login", "logout", "whoami", "deploy", "open", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
             "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "version", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
@@ -29,7 +29,11 @@ final class VerbsOnDemand extends CommandLine {
 
     static Object newVerb(String name) {
         return switch (name) {
+            case "login" -> new LoginCommand();
+            case "logout" -> new LogoutCommand();
+            case "whoami" -> new WhoamiCommand();
             case "deploy" -> new DeployCommand();
+            case "open" -> new OpenCommand();
             case "ps" -> new PsCommand();
             case "logs" -> new LogsCommand();
             case "run" -> new RunCommand();

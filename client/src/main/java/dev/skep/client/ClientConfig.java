@@ -90,7 +90,7 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
     }
 
     /** Accepts "http://host:port", "https://host" and a bare "host:port" (taken as http). */
-    static URI parseServer(String text) {
+    public static URI parseServer(String text) {
         String value = text.trim();
         while (value.endsWith("/")) {
             value = value.substring(0, value.length() - 1);
