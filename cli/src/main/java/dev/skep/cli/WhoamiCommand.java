@@ -17,10 +17,23 @@ final class WhoamiCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    boolean json;
+
     @Override
     public Integer call() {
         Whoami who = skep.client(options).accounts().whoami();
         ClientConfig config = skep.config(options);
+        if (json) {
+            java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
+            document.put("user", who.user());
+            document.put("admin", who.admin());
+            document.put("tokenId", who.tokenId());
+            document.put("server", config.server().toString());
+            document.put("tokenSource", config.tokenSource());
+            skep.out().println(Views.json(document));
+            return SkepCli.EXIT_OK;
+        }
         skep.out().println(who.user() + (who.admin() ? " (admin)" : "") + " at " + config.server()
                 + ", token " + who.tokenId() + " from " + config.tokenSource());
         return SkepCli.EXIT_OK;

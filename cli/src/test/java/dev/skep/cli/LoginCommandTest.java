@@ -53,6 +53,10 @@ class LoginCommandTest {
         assertThat(fake.last().header("Authorization")).isEqualTo("Bearer " + FakeSkep.TOKEN);
 
         assertThat(cli.run("ps").exit()).isZero();
+
+        CliRun.Result json = cli.run("whoami", "--json");
+        assertThat(json.out()).isEqualTo("{\"user\":\"alice\",\"admin\":false,\"tokenId\":\"tk1\",\"server\":\""
+                + fake.uri() + "\",\"tokenSource\":\"" + loginFile() + "\"}\n");
     }
 
     @Test
