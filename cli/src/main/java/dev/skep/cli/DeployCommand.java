@@ -17,8 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** skep deploy [DIR] --app USER/APP */
+/** skep deploy [DIR] [--app USER/APP] */
 @Command(name = "deploy", description = {"Pack DIR and deploy it as the next release of an app.",
+    "The first deploy names the app (--app alice/shop, or --app alice/ for package.json's name); DIR/.skep",
+    "remembers it for the next ones, which need no --app.",
     "Leaves out what .gitignore files and DIR/.skepignore name (.skepignore last: '!dist/' re-includes),",
     "and always .git, node_modules, .env, skep data dirs and token files. Refuses above 200 MB",
     "without --force, and a DIR with neither package.json nor Procfile.",
@@ -35,9 +37,12 @@ final class DeployCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
-    @Option(names = {"-a", "--app"}, required = true, paramLabel = "USER/APP",
-            description = "the app to deploy to, e.g. alice/shop (created on its first deploy)")
-    AppId app;
+    @Option(names = {"-a", "--app"}, paramLabel = "USER/APP",
+            description = "the app to deploy to, e.g. alice/shop (created on its first deploy); USER/ takes the name "
+                    + "in package.json; default: the one DIR/.skep remembers")
+    String appOption;
+
+    private AppId app;
 
     /** Above this an upload is a mistake more often than an app (a data dir, a video, a build cache). */
     static final long MAX_UPLOAD = 200L * 1024 * 1024;
@@ -57,8 +62,10 @@ final class DeployCommand implements Callable<Integer> {
         }
         if (!Files.exists(root.resolve("package.json")) && !Files.exists(root.resolve("Procfile"))) {
             throw new CliFailure(root + " has neither package.json nor Procfile: it is not a Node app's root",
-                    "run skep deploy in the app's directory, or name it: skep deploy DIR --app " + app);
+                    "run skep deploy in the app's directory, or name it: skep deploy DIR"
+                            + (appOption == null ? "" : " --app " + appOption));
         }
+        app = target(root);
         SkepClient client = skep.client(options); // a missing token fails here, before any packing
         PrintWriter out = skep.out();
         Path tarball = Files.createTempFile("skep-deploy-", ".tar.gz");
@@ -69,10 +76,32 @@ final class DeployCommand implements Callable<Integer> {
             DeployPrinter printer = new DeployPrinter(out, skep.interactive(), skep.clock());
             DeployResult result = client.deploy(app, tarball, printer::uploaded, printer::progress);
             printer.result(result);
+            if (appOption != null && ProjectLink.write(root, app)) {
+                out.println("remembered " + app + " in " + root.resolve(ProjectLink.FILE)
+                        + ": the next skep deploy here needs no --app");
+            }
         } finally {
             Files.deleteIfExists(tarball);
         }
         return SkepCli.EXIT_OK;
+    }
+
+    /** --app, else what DIR/.skep remembers. */
+    private AppId target(Path root) {
+        if (appOption != null) {
+            try {
+                return ProjectLink.resolve(appOption, root);
+            } catch (picocli.CommandLine.TypeConversionException e) {
+                throw new ParameterException(spec.commandLine(), "invalid --app " + appOption + ": " + e.getMessage());
+            }
+        }
+        AppId remembered = ProjectLink.read(root);
+        if (remembered == null) {
+            throw new ParameterException(spec.commandLine(), "which app? " + root + " has no " + ProjectLink.FILE
+                    + " file yet: name the app on the first deploy with --app USER/APP (or --app USER/ to take "
+                    + "package.json's name); later deploys from here remember it");
+        }
+        return remembered;
     }
 
     private long pack(Path root, Path tarball, PrintWriter out) {

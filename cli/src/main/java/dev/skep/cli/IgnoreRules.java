@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * (the root's and each directory's, relative to their directory, deeper ones taking precedence), then what
  * {@code .skepignore} in the app's root names (last, so it can {@code !}re-include build output that git
  * ignores). Never sent, whatever the files say: {@code .git}, {@code node_modules}, {@code .env} (secrets
- * belong in config vars), skep's own data dir and token files. The patterns follow .gitignore: one per
+ * belong in config vars), {@code .skep} (the app the directory deploys to), skep's own data dir and token files. The patterns follow .gitignore: one per
  * line, {@code #} comments, {@code !} re-includes, a trailing {@code /} matches directories only, a
  * pattern with a {@code /} is anchored at its file's directory, {@code *} and {@code ?} stay within one
  * path part, {@code **} crosses them. A left-out directory is left out whole.
@@ -22,7 +22,7 @@ final class IgnoreRules {
 
     static final String FILE = ".skepignore";
     static final String GITIGNORE = ".gitignore";
-    static final Set<String> ALWAYS = Set.of(".git", "node_modules", ".env");
+    static final Set<String> ALWAYS = Set.of(".git", "node_modules", ".env", ProjectLink.FILE);
     /** Files of a skep data dir or CLI config: a token must never travel inside an app. */
     static final Set<String> SECRETS = Set.of("admin.token", "zk.secret", "cli-token");
 

@@ -33,16 +33,25 @@ final class PsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "show one app in detail")
     AppId app;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         Instant now = skep.clock().instant();
         PrintWriter out = skep.out();
+        if (app != null && json) {
+            out.println(Views.json(skep.client(options).app(app)));
+            return SkepCli.EXIT_OK;
+        }
         if (app != null) {
             printOne(out, skep.client(options).app(app), now);
             return SkepCli.EXIT_OK;
         }
         List<AppView> apps = withInstances(skep.client(options), skep.client(options).apps());
-        if (apps.isEmpty()) {
+        if (json) {
+            out.println(Views.json(apps));
+        } else if (apps.isEmpty()) {
             out.println("no apps yet: deploy one with `skep deploy --app USER/APP DIR`");
         } else {
             Views.printApps(out, apps, now);

@@ -27,10 +27,17 @@ final class ReleasesCommand implements Callable<Integer> {
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = skep.out();
         List<ReleaseView> releases = skep.client(options).releases(app);
+        if (json) {
+            out.println(Views.json(releases));
+            return SkepCli.EXIT_OK;
+        }
         if (releases.isEmpty()) {
             out.println("no releases yet: deploy one with `skep deploy --app " + app + " DIR`");
             return SkepCli.EXIT_OK;

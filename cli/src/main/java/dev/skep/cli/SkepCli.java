@@ -68,6 +68,7 @@ public final class SkepCli implements Callable<Integer> {
     private final BooleanSupplier interactive;
     private ClientConfig config;
     private SkepClient client;
+    private InputStream stdin = System.in;
 
     SkepCli(Map<String, String> env, Path home, Clock clock, BooleanSupplier interactive) {
         this.env = Map.copyOf(env);
@@ -183,6 +184,36 @@ public final class SkepCli implements Callable<Integer> {
 
     Clock clock() {
         return clock;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Standard input; tests give their own. */
+    InputStream stdin() {
+        return stdin;
+    }
+
+    void stdin(InputStream in) {
+        this.stdin = in;
+    }
+
+    /** The top-level --server, --token and --ca-file, for verbs that do not take the mixin. */
+    String topServer() {
+        return server;
+    }
+
+    String topToken() {
+        return token;
+    }
+
+    String topCaFile() {
+        return caFile;
     }
 
     /** True when a person watches a terminal: progress may redraw one line. */

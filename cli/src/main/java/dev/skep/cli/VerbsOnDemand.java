@@ -19,8 +19,8 @@ import picocli.CommandLine;
 final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
-    static final List<String> VERBS = List.of("deploy", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
-            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "dashboard", "version", "help");
+    static final List<String> VERBS = List.of("login", "logout", "whoami", "deploy", "open", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
+            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "dashboard", "version", "completion", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -29,7 +29,11 @@ final class VerbsOnDemand extends CommandLine {
 
     static Object newVerb(String name) {
         return switch (name) {
+            case "login" -> new LoginCommand();
+            case "logout" -> new LogoutCommand();
+            case "whoami" -> new WhoamiCommand();
             case "deploy" -> new DeployCommand();
+            case "open" -> new OpenCommand();
             case "ps" -> new PsCommand();
             case "logs" -> new LogsCommand();
             case "run" -> new RunCommand();
@@ -54,6 +58,7 @@ final class VerbsOnDemand extends CommandLine {
             case "audit" -> new AuditCommand();
             case "dashboard" -> new DashboardCommand();
             case "version" -> new VersionCommand();
+            case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();
             default -> throw new IllegalArgumentException("no verb " + name + ", expected one of " + VERBS);
         };
@@ -92,7 +97,7 @@ final class VerbsOnDemand extends CommandLine {
     }
 
     /** Every verb, in usage order, then what others added, in the order they added it. */
-    private void registerAll() {
+    void registerAll() {
         if (getSubcommands().keySet().containsAll(VERBS)) {
             return;
         }

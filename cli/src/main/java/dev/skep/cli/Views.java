@@ -13,6 +13,11 @@ import java.util.stream.Collectors;
 /** How apps and instances read on screen; shared by ps, deploy and the app verbs. */
 final class Views {
 
+    /** A value as the API writes it (record components by name, nulls left out): what --json prints. */
+    static String json(Object value) {
+        return new String(dev.skep.client.Json.write(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static final String READY = "ready";
 
     private Views() {

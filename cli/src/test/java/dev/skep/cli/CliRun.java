@@ -22,6 +22,7 @@ final class CliRun {
 
     private final Map<String, String> env = new HashMap<>();
     private final Path home;
+    private String stdin = "";
 
     CliRun(FakeSkep fake, Path home) {
         this.home = home;
@@ -38,8 +39,17 @@ final class CliRun {
         return this;
     }
 
+    /** What the next runs read on standard input. */
+    CliRun stdin(String text) {
+        this.stdin = text;
+        return this;
+    }
+
     Result run(String... args) {
-        return run(SkepCli.commandLine(env, home, Clock.fixed(NOW, ZoneOffset.UTC), false), args);
+        CommandLine commandLine = SkepCli.commandLine(env, home, Clock.fixed(NOW, ZoneOffset.UTC), false);
+        ((SkepCli) commandLine.getCommand()).stdin(new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return run(commandLine, args);
     }
 
     static Result run(CommandLine commandLine, String... args) {

@@ -148,11 +148,82 @@ class DeployCommandTest {
     }
 
     @Test
-    void deploysTheCurrentDirectoryByDefaultAndNeedsAnApp() {
-        CliRun.Result result = new CliRun(fake, home).run("deploy");
+    void theFirstDeployNeedsAnApp() {
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString());
 
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).contains("Missing required option: '--app=USER/APP'");
+        assertThat(result.err()).contains("which app? " + app + " has no .skep file yet")
+                .contains("--app USER/APP").contains("--app USER/");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void remembersTheAppInDotSkepWhichIsNeverUploaded() throws IOException {
+        answerWithProgress();
+
+        CliRun.Result first = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("remembered alice/shop in " + app.resolve(".skep"));
+        assertThat(Files.readString(app.resolve(".skep"))).contains("app=alice/shop\n");
+
+        CliRun.Result second = new CliRun(fake, home).run("deploy", app.toString());
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.out()).contains("as alice/shop").doesNotContain("remembered");
+        assertThat(fake.last()).hasToString("POST " + RELEASES);
+        assertThat(readTar(fake.last().body())).doesNotContainKey(".skep").containsKey("package.json");
+    }
+
+    @Test
+    void anotherAppGivenLaterIsRememberedInstead() throws IOException {
+        answerWithProgress();
+        fake.on("POST", "/v1/apps/alice/shop-staging/releases", (exchange, request) -> {
+            try (OutputStream out = FakeSkep.stream(exchange, 200, "application/x-ndjson")) {
+                FakeSkep.writeLine(out, "{\"stage\":\"done\",\"result\":" + Fixtures.DEPLOY_RESULT.replace("\n", "") + "}");
+            }
+        });
+        new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        CliRun.Result staging = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop-staging");
+
+        assertThat(staging.exit()).as(staging.err()).isZero();
+        assertThat(Files.readString(app.resolve(".skep"))).contains("app=alice/shop-staging");
+    }
+
+    @Test
+    void userSlashTakesTheNameInPackageJson() throws IOException {
+        answerWithProgress();
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(fake.last()).hasToString("POST " + RELEASES);
+        assertThat(Files.readString(app.resolve(".skep"))).contains("app=alice/shop");
+
+        write("package.json", "{\"name\":\"@acme/Shop\"}");
+        CliRun.Result scoped = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/");
+        assertThat(scoped.exit()).isEqualTo(1);
+        assertThat(scoped.err()).contains("the name \"@acme/Shop\" in " + app.resolve("package.json")
+                + " is not a valid app name").contains("--app alice/APP");
+    }
+
+    @Test
+    void aFailedDeployRemembersNothing() {
+        fake.on("POST", RELEASES, 422, "{\"error\":\"build failed\"}");
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(app.resolve(".skep")).doesNotExist();
+    }
+
+    @Test
+    void aBrokenDotSkepSaysHowToFixIt() throws IOException {
+        write(".skep", "app=Alice/..\n");
+
+        CliRun.Result result = new CliRun(fake, home).run("deploy", app.toString());
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).contains(app.resolve(".skep") + " names no valid app").contains("--app USER/APP");
     }
 
     @Test

@@ -74,6 +74,33 @@ class PsCommandTest {
     }
 
     @Test
+    void jsonIsOneDocumentWithTheApisFields() {
+        fake.on("GET", "/v1/apps", 200, "[" + Fixtures.SHOP_LISTED + "," + Fixtures.BLOG_LISTED + "]");
+        fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP);
+
+        CliRun.Result list = new CliRun(fake, home).run("ps", "--json");
+        CliRun.Result one = new CliRun(fake, home).run("ps", "alice/shop", "--json");
+
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).startsWith("[{\"app\":\"alice/shop\"").contains("{\"app\":\"bob/blog\"")
+                .contains("\"url\":\"http://shop.alice.localhost:8080\"").endsWith("]\n").doesNotContain("PROCESS");
+        assertThat(list.out().lines()).hasSize(1);
+        assertThat(one.out()).startsWith("{\"app\":\"alice/shop\"").contains("\"instances\":[{").endsWith("}\n");
+    }
+
+    @Test
+    void releasesJsonIsTheApisList() {
+        fake.on("GET", "/v1/apps/alice/shop/releases", 200, "[{\"number\":2,\"created\":\"2026-11-26T01:00:00Z\","
+                + "\"createdBy\":\"alice\",\"current\":true,\"status\":\"live\",\"slugBytes\":1024}]");
+
+        CliRun.Result result = new CliRun(fake, home).run("releases", "alice/shop", "--json");
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).isEqualTo("[{\"number\":2,\"created\":\"2026-11-26T01:00:00Z\",\"createdBy\":\"alice\","
+                + "\"current\":true,\"status\":\"live\",\"slugBytes\":1024}]\n");
+    }
+
+    @Test
     void saysHowToStartWhenThereAreNoApps() {
         fake.on("GET", "/v1/apps", 200, "[]");
 

@@ -34,21 +34,33 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
     }
 
     /**
-     * server: flag, else SKEP_SERVER, else {@value #DEFAULT_SERVER}. token: flag, else SKEP_TOKEN,
-     * else the file admin.token in SKEP_DATA_DIR (else ~/.skep, /var/lib/skep for root), trimmed. CA: flag, else SKEP_CA_FILE.
+     * server: flag, else SKEP_SERVER, else the server {@code skep login} stored ({@link StoredLogin}),
+     * else {@value #DEFAULT_SERVER}. token: flag, else SKEP_TOKEN, else the stored login's when it is
+     * for that server, else the file admin.token in SKEP_DATA_DIR (else ~/.skep, /var/lib/skep for
+     * root), trimmed. CA: flag, else SKEP_CA_FILE, else the stored login's for its server.
      *
      * @throws ClientConfigException when no token is found or the server address is not a URL
      */
     public static ClientConfig resolve(String serverFlag, String tokenFlag, String caFlag,
                                        Map<String, String> env, Path home) {
-        URI server = parseServer(firstOf(serverFlag, env.get("SKEP_SERVER"), DEFAULT_SERVER));
+        String serverGiven = firstOf(serverFlag, env.get("SKEP_SERVER"), null);
+        boolean tokenGiven = present(tokenFlag) || present(env.get("SKEP_TOKEN"));
+        // read only when it may matter: a command with flags or environment for everything never does
+        StoredLogin stored = serverGiven != null && tokenGiven ? null : StoredLogin.load(env, home);
+        URI server = serverGiven != null ? parseServer(serverGiven)
+                : stored != null ? stored.server() : parseServer(DEFAULT_SERVER);
+        // a stored token goes only to the server it was checked against
+        StoredLogin login = stored != null && stored.server().equals(server) ? stored : null;
         String ca = firstOf(caFlag, env.get("SKEP_CA_FILE"), null);
-        Path caFile = ca == null ? null : Path.of(ca);
+        Path caFile = ca != null ? Path.of(ca) : login != null ? login.caFile() : null;
         if (present(tokenFlag)) {
             return new ClientConfig(server, tokenFlag.trim(), "--token", caFile);
         }
         if (present(env.get("SKEP_TOKEN"))) {
             return new ClientConfig(server, env.get("SKEP_TOKEN").trim(), "SKEP_TOKEN", caFile);
+        }
+        if (login != null) {
+            return new ClientConfig(server, login.token(), StoredLogin.file(env, home).toString(), caFile);
         }
         // ~/.skep first; root's server keeps its data in /var/lib/skep by default
         Path file = dev.skep.model.DataDirs.resolve(env, home, false).resolve(TOKEN_FILE);
@@ -62,7 +74,7 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
     }
 
     private static String readToken(Path file) {
-        String howToGive = "pass --token TOKEN or set SKEP_TOKEN (on the server host, `skep server` writes "
+        String howToGive = "log in with skep login SERVER, pass --token TOKEN or set SKEP_TOKEN (on the server host, `skep server` writes "
                 + "its admin token to " + file + ")";
         try {
             String token = Files.readString(file).trim();
@@ -78,7 +90,7 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
     }
 
     /** Accepts "http://host:port", "https://host" and a bare "host:port" (taken as http). */
-    static URI parseServer(String text) {
+    public static URI parseServer(String text) {
         String value = text.trim();
         while (value.endsWith("/")) {
             value = value.substring(0, value.length() - 1);

@@ -16,7 +16,7 @@ import java.util.Map;
  * ObjectMapper costs it ~200 ms of CPU before the first answer is read; this costs a few.
  * Written like the server's mapper: record components by name, nulls left out, instants as ISO-8601.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
@@ -29,13 +29,18 @@ final class Json {
         return value;
     }
 
+    /** A JSON text as maps, lists, strings, numbers, booleans and nulls (for the CLI reading package.json). */
+    public static Object parse(String text) throws JsonException {
+        return JsonParser.parse(text);
+    }
+
     /** The type {@code List<element>}. */
     static Type listOf(Class<?> element) {
         return new ListOf(element);
     }
 
     /** Records, maps, collections, strings, numbers, booleans and instants, as UTF-8 JSON. */
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         StringBuilder out = new StringBuilder(128);
         write(value, out);
         return out.toString().getBytes(StandardCharsets.UTF_8);
