@@ -167,4 +167,18 @@ class JsonOutputTest {
                 + "\"created\":\"2026-11-01T00:00:00Z\",\"tokens\":" + tokens + "}]\n");
         assertThat(run("tokens", "ls", "--json").out()).isEqualTo(tokens + "\n");
     }
+
+    @Test
+    void auditAndCertificatesAreTheApisLists() {
+        String audit = "[{\"time\":\"2026-11-26T01:00:00Z\",\"user\":\"admin\",\"from\":\"127.0.0.1\","
+                + "\"action\":\"deploy\",\"app\":\"alice/shop\",\"status\":201,\"detail\":{\"release\":4}}]";
+        fake.on("GET", "/v1/audit", 200, audit);
+        String certs = "[{\"domain\":\"shop.example.com\",\"subject\":\"CN=shop.example.com\",\"sans\":"
+                + "[\"shop.example.com\"],\"notAfter\":\"2027-01-01T00:00:00Z\",\"added\":\"2026-11-01T00:00:00Z\"}]";
+        fake.on("GET", APP + "/certificates", 200, certs);
+
+        assertThat(run("audit", "--json").out()).isEqualTo(audit + "\n");
+        assertThat(run("certs", "alice/shop", "--json").out()).isEqualTo(certs + "\n");
+        assertThat(run("certs", "ls", "alice/shop", "--json").out()).isEqualTo(certs + "\n");
+    }
 }
