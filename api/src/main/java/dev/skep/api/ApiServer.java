@@ -75,7 +75,7 @@ public final class ApiServer implements AutoCloseable {
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> authenticate(auth, sessions, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
-            new dev.skep.api.openapi.OpenApiRoutes(config.version()).register(routes);
+            new dev.skep.api.openapi.OpenApiRoutes(config.version(), this::routes).register(routes);
             groups.forEach(group -> group.register(routes));
             if (audit != null) {
                 routes.after(ctx -> record(audit, clock, ctx));

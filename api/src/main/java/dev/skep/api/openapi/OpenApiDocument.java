@@ -30,12 +30,23 @@ public final class OpenApiDocument {
     private OpenApiDocument() {
     }
 
-    /** The document, as a JSON-ready tree. */
+    /** The document of every /v1 route there is, as a JSON-ready tree. */
     public static Map<String, Object> build(String version) {
+        return build(version, route -> true);
+    }
+
+    /**
+     * The document of the routes this API serves ({@code served} takes "METHOD /path"): a controller of a cluster
+     * runs no monitor, and its document leaves the monitor's routes out rather than promise what would 404.
+     */
+    public static Map<String, Object> build(String version, java.util.function.Predicate<String> served) {
         RecordSchemas schemas = new RecordSchemas();
         schemas.of(ApiError.class);
         Map<String, Map<String, Object>> paths = new TreeMap<>();
         for (Operation op : V1Routes.all()) {
+            if (!served.test(op.key())) {
+                continue;
+            }
             Map<String, Object> item = paths.computeIfAbsent(op.path(), p -> pathItem(p));
             item.put(op.method().toLowerCase(Locale.ROOT), operation(op, schemas));
         }

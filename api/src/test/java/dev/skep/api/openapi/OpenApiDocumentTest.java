@@ -60,4 +60,13 @@ class OpenApiDocumentTest {
         assertThat(disk.get("properties")).isEqualTo(Map.of("used", Map.of("type", "integer", "format", "int64"),
                 "quota", Map.of("type", "integer", "format", "int64"), "mode", Map.of("type", "string")));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRouteThisApiDoesNotServeIsLeftOut() {
+        // a cluster controller runs no monitor: no events, alerts, health, metrics or heartbeats there
+        Map<String, Object> doc = OpenApiDocument.build("test", route -> !route.equals("GET /v1/events"));
+        assertThat((Map<String, Object>) doc.get("paths")).doesNotContainKey("/v1/events").containsKey("/v1/apps");
+        assertThat((Map<String, Object>) OpenApiDocument.build("test").get("paths")).containsKey("/v1/events");
+    }
 }
