@@ -155,6 +155,11 @@ public final class SkepServer implements AutoCloseable {
         return api.port();
     }
 
+    /** The API this server runs (its routes: what the OpenAPI document is checked against). */
+    ApiServer api() {
+        return api;
+    }
+
     @Override
     public void close() {
         log.info("event=server.stopping");
