@@ -1,0 +1,251 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code git push http://SERVER/git/USER/APP.git main} with the real git binary against a real `skep server`: the
+ * pushed tree deploys and serves, build output shows as "remote:" lines, and bad pushes are rejected with the
+ * reason while the old release keeps serving.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GitPushEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static SkepServerProcess server;
+    static String alice;
+    static String bob;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        alice = newUser("alice");
+        bob = newUser("bob");
+        Files.createDirectories(dir.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String newUser(String name) throws Exception {
+        Http.Answer made = Http.send("POST", server.api("/v1/users"), server.token(), "application/json",
+                ("{\"name\": \"" + name + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        return made.json().get("token").asText();
+    }
+
+    record Run(int exit, String out) {
+    }
+
+    /** git in {@code cwd}, with a home of its own (no user config) and never a prompt. */
+    static Run git(Path cwd, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=t@example.com",
+                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        builder.environment().put("HOME", dir.resolve("home").toString());
+        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        builder.environment().remove("GIT_ASKPASS");
+        builder.environment().remove("SSH_ASKPASS");
+        Process process = builder.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        if (!process.waitFor(4, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("git " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(process.exitValue(), out.join());
+    }
+
+    static Run ok(Path cwd, String... args) throws Exception {
+        Run run = git(cwd, args);
+        assertThat(run.exit()).as(run.out()).isZero();
+        return run;
+    }
+
+    static String remote(String user, String token, String app) {
+        return "http://" + user + ":" + token + "@127.0.0.1:" + server.apiPort + "/git/" + user + "/" + app + ".git";
+    }
+
+    /** A repository holding the hello fixture with a build script whose output the push must show. */
+    static Path repoOf(String name, String greeting) throws Exception {
+        Path repo = Files.createDirectories(dir.resolve(name));
+        ok(repo, "init", "-q");
+        Files.copy(Fixtures.app("hello").resolve("server.js"), repo.resolve("server.js"));
+        Files.writeString(repo.resolve("package.json"), """
+                { "name": "hello", "version": "1.0.0",
+                  "scripts": { "start": "node server.js", "build": "node -e \\"console.log(6 * 7 + ' built')\\"" } }
+                """);
+        Files.writeString(repo.resolve(".gitignore"), "*.log\n");
+        Files.writeString(repo.resolve(".skepignore"), "docs/\n");
+        Files.createDirectories(repo.resolve("docs"));
+        Files.writeString(repo.resolve("docs/notes.md"), "not for the server");
+        Files.writeString(repo.resolve(".env"), "SECRET=never shipped\n");
+        greet(repo, greeting);
+        ok(repo, "add", "-A", "-f"); // -f: .env and ignored files are in the commit, the deploy leaves them out
+        ok(repo, "commit", "-q", "-m", "first");
+        return repo;
+    }
+
+    /** The app answers with GREETING instead of "hello" (the fixture reads it from its config, else this). */
+    static void greet(Path repo, String greeting) throws IOException {
+        Path server = repo.resolve("server.js");
+        String code = Files.readString(server).replaceAll("\\|\\| '[a-z]+'", "|| '" + greeting + "'");
+        Files.writeString(server, code);
+    }
+
+    static String body(String host) throws IOException {
+        return Http.hosted(server.routerPort, host, "/").body();
+    }
+
+    @Test
+    @Order(1)
+    void aPushDeploysShowsTheBuildAndAForcePushRedeploys() throws Exception {
+        Path repo = repoOf("web", "hello");
+        Run push = ok(repo, "push", remote("alice", alice, "web"), "main");
+        assertThat(push.out())
+                .contains("remote: -----> deploying main (")
+                .contains("remote:        42 built") // npm run build's own output, through the side band
+                .contains("remote: -----> released v1 of alice/web")
+                .contains("[new branch]");
+        assertThat(body("web.alice.localhost")).startsWith("hello from alice.web.1.");
+        try (var slugs = Files.list(server.dataDir.resolve("slugs"))) {
+            Path slug = slugs.filter(p -> p.getFileName().toString().startsWith("alice.web.")).findFirst().orElseThrow();
+            assertThat(slug.resolve("server.js")).exists();
+            assertThat(slug.resolve("docs")).as(".skepignore applies").doesNotExist();
+            assertThat(slug.resolve(".env")).as("never shipped").doesNotExist();
+        }
+        assertThat(server.dataDir.resolve("git/alice/web.git/refs/heads/main")).exists();
+
+        greet(repo, "howdy");
+        ok(repo, "commit", "-q", "-am", "howdy");
+        Run second = ok(repo, "push", remote("alice", alice, "web"), "main");
+        assertThat(second.out()).contains("released v2 of alice/web").contains("main -> main");
+        assertThat(body("web.alice.localhost")).startsWith("howdy from alice.web.2.");
+
+        greet(repo, "bonjour");
+        ok(repo, "commit", "-q", "--amend", "-am", "bonjour instead");
+        assertThat(git(repo, "push", remote("alice", alice, "web"), "main").exit()).as("non-fast-forward").isNotZero();
+        Run forced = ok(repo, "push", "--force", remote("alice", alice, "web"), "main");
+        assertThat(forced.out()).contains("released v3 of alice/web").contains("(forced update)");
+        assertThat(body("web.alice.localhost")).startsWith("bonjour from alice.web.3.");
+    }
+
+    @Test
+    @Order(2)
+    void aBrokenPackageJsonIsRejectedWithTheReasonAndTheOldReleaseServes() throws Exception {
+        Path repo = dir.resolve("web");
+        String before = body("web.alice.localhost");
+        assertThat(before).startsWith("bonjour from");
+        Files.writeString(repo.resolve("package.json"), "{ \"name\": \"hello\", ");
+        ok(repo, "commit", "-q", "-am", "broken");
+        Run push = git(repo, "push", remote("alice", alice, "web"), "main");
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.out()).contains("remote: error: package.json is not valid JSON")
+                .contains("! [remote rejected] main -> main (package.json is not valid JSON");
+        assertThat(body("web.alice.localhost")).startsWith("bonjour from alice.web.3.");
+        // the branch stayed at what serves: the next good push goes over the same base
+        assertThat(Files.readString(server.dataDir.resolve("git/alice/web.git/refs/heads/main")).strip())
+                .isEqualTo(ok(repo, "rev-parse", "HEAD~1").out().strip());
+    }
+
+    @Test
+    @Order(3)
+    void aBranchWithoutPackageJsonIsRejectedAsDeployRejectsIt() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("docs-only"));
+        ok(repo, "init", "-q");
+        Files.writeString(repo.resolve("README.md"), "no app here\n");
+        ok(repo, "add", "-A");
+        ok(repo, "commit", "-q", "-m", "docs");
+        Run push = git(repo, "push", remote("alice", alice, "web"), "main:docs");
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.out()).contains("has neither package.json nor Procfile: it is not a Node app's root")
+                .contains("! [remote rejected] main -> docs");
+        assertThat(body("web.alice.localhost")).startsWith("bonjour from alice.web.3.");
+    }
+
+    @Test
+    @Order(4)
+    void pushesToAnotherUsersAppOrWithABadTokenAreRefused() throws Exception {
+        Path repo = repoOf("intruder", "pwned");
+        Run others = git(repo, "push", remote("bob", alice, "web"), "main");
+        assertThat(others.exit()).isNotZero();
+        assertThat(others.out()).contains("remote error: user alice may not manage bob/web");
+        Run badToken = git(repo, "push", remote("alice", "skp_not-a-token", "web"), "main");
+        assertThat(badToken.exit()).isNotZero();
+        assertThat(badToken.out()).contains("Authentication failed");
+        Run noToken = git(repo, "push", "http://127.0.0.1:" + server.apiPort + "/git/alice/web.git", "main");
+        assertThat(noToken.exit()).isNotZero();
+        assertThat(noToken.out()).contains("could not read Username"); // challenged, and no prompt allowed
+        assertThat(body("web.alice.localhost")).startsWith("bonjour from alice.web.3.");
+        assertThat(Http.get(server.api("/v1/apps/bob/web"), bob).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void concurrentPushesToOneAppDeployOneTreeAndRefuseTheOtherClearly() throws Exception {
+        Path first = repoOf("race-a", "first");
+        ok(first, "push", remote("alice", alice, "race"), "main");
+        Path second = dir.resolve("race-b");
+        ok(dir, "clone", "-q", first.toString(), second.toString());
+        greet(first, "alpha");
+        ok(first, "commit", "-q", "-am", "alpha");
+        greet(second, "beta");
+        ok(second, "commit", "-q", "-am", "beta");
+        CompletableFuture<Run> a = CompletableFuture.supplyAsync(() -> quietly(first));
+        CompletableFuture<Run> b = CompletableFuture.supplyAsync(() -> quietly(second));
+        List<Run> runs = List.of(a.get(5, TimeUnit.MINUTES), b.get(5, TimeUnit.MINUTES));
+        List<Run> won = runs.stream().filter(r -> r.exit() == 0).toList();
+        assertThat(won).as(runs.toString()).hasSize(1);
+        Run lost = runs.stream().filter(r -> r.exit() != 0).findFirst().orElseThrow();
+        assertThat(lost.out()).contains("! [remote rejected] main -> main (another push moved main meanwhile: push again)");
+        String winner = won.get(0).equals(runs.get(0)) ? "alpha" : "beta";
+        assertThat(body("race.alice.localhost")).startsWith(winner + " from alice.race.2.");
+    }
+
+    private static Run quietly(Path repo) {
+        try {
+            return git(repo, "push", remote("alice", alice, "race"), "main");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void deletingTheAppDeletesItsRepository() throws Exception {
+        assertThat(server.dataDir.resolve("git/alice/race.git")).exists();
+        Http.Answer deleted = Http.send("DELETE", server.api("/v1/apps/alice/race"), alice, null, null);
+        assertThat(deleted.status()).as(deleted.body()).isLessThan(300);
+        assertThat(server.dataDir.resolve("git/alice/race.git")).doesNotExist();
+        assertThat(server.dataDir.resolve("git/bob")).as("a refused push makes nothing").doesNotExist();
+    }
+}
