@@ -38,6 +38,8 @@ import org.eclipse.jgit.transport.RefAdvertiser;
  */
 public final class GitRoutes implements ApiServer.Routes {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitRoutes.class);
+
     public static final String PREFIX = "/git/";
     private static final String RECEIVE = "git-receive-pack";
 
@@ -142,7 +144,7 @@ public final class GitRoutes implements ApiServer.Routes {
         }
         InputStream body = in;
         OutputStream out = ctx.res().getOutputStream();
-        PushDeploy deploy = new PushDeploy(app, who.user(), deployer, limits, tmp, url);
+        PushDeploy deploy = new PushDeploy(app, who.user(), deployer, limits, tmp, url, out);
         // one push of an app at a time, and never beside its delete: the second waits, then finds the branch
         // moved if it was pushed over the same commit (see PushRules)
         deployer.exclusively(app, () -> {
@@ -150,6 +152,10 @@ public final class GitRoutes implements ApiServer.Routes {
                 ReceivePack rp = receivePack(repo, who);
                 rp.setPreReceiveHook(deploy);
                 rp.receive(body, out, null);
+            } catch (org.eclipse.jgit.errors.UnpackException e) {
+                // a bad or too large pack: ReceivePack has told git ("remote unpack failed: ..."), nothing deployed
+                log.info("event=git.push-unpack-failed app={} by={} reason=\"{}\"", app, who.user(),
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {

@@ -9,6 +9,7 @@ import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.pack.Tarball;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -47,9 +48,15 @@ final class PushDeploy implements PreReceiveHook {
     private final UploadLimits limits;
     private final Path tmp;
     private final Function<AppId, String> url;
+    private final OutputStream raw;
     private Deployed deployed;
+    /** When the pusher last heard from us (nanoTime), for the keep-alive. */
+    private volatile long lastSaid = System.nanoTime();
 
-    PushDeploy(AppId app, String user, Deployer deployer, UploadLimits limits, Path tmp, Function<AppId, String> url) {
+    /** @param raw the response itself, for keep-alive packets while a build is quiet */
+    PushDeploy(AppId app, String user, Deployer deployer, UploadLimits limits, Path tmp, Function<AppId, String> url,
+               OutputStream raw) {
+        this.raw = raw;
         this.app = app;
         this.user = user;
         this.deployer = deployer;
@@ -157,8 +164,11 @@ final class PushDeploy implements PreReceiveHook {
             }
             say(rp, STAGE + "packed " + summary.files() + " files (" + summary.bytes() + " bytes)");
             Deployer.Outcome outcome;
+            Thread keepAlive = keepAlive(rp);
             try (InputStream in = Files.newInputStream(tarball)) {
                 outcome = deployer.deploy(app, in, user, listener(rp));
+            } finally {
+                keepAlive.interrupt();
             }
             deployed = new Deployed(outcome.release().number(), commit.name());
             say(rp, STAGE + "released v" + outcome.release().number() + " of " + app + " in "
@@ -186,8 +196,49 @@ final class PushDeploy implements PreReceiveHook {
         };
     }
 
+    /**
+     * While a build or a rollout is quiet, an empty packet on the data band every 5 s (what git's own receive-pack
+     * sends, receive.keepAlive): git shows nothing, and no proxy or idle timeout takes the connection for dead.
+     */
+    private Thread keepAlive(ReceivePack rp) {
+        boolean sideBand;
+        try {
+            sideBand = rp.isSideBand();
+        } catch (org.eclipse.jgit.transport.RequestNotYetReadException e) {
+            sideBand = false;
+        }
+        if (!sideBand) {
+            return Thread.ofVirtual().unstarted(() -> { });
+        }
+        return Thread.ofVirtual().name("git-keepalive-" + app).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(KEEP_ALIVE.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (rp) {
+                    if (System.nanoTime() - lastSaid >= KEEP_ALIVE.toNanos()) {
+                        try {
+                            raw.write(EMPTY_DATA_PACKET);
+                            raw.flush();
+                            lastSaid = System.nanoTime();
+                        } catch (IOException gone) {
+                            return; // the pusher went away; the deploy goes on, its log keeps the output
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofSeconds(5);
+    /** pkt-line of length 5: the length itself and band 1 with nothing in it. */
+    private static final byte[] EMPTY_DATA_PACKET = {'0', '0', '0', '5', 1};
+
     /** One line now: flushed through the side band at once, so the pusher watches the build as it runs. */
-    private static void say(ReceivePack rp, String line) {
+    private void say(ReceivePack rp, String line) {
+        lastSaid = System.nanoTime();
         synchronized (rp) {
             rp.sendMessage(line);
             try {

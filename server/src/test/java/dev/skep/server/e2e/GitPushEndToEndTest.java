@@ -36,7 +36,8 @@ class GitPushEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        // a 1 MB upload cap, so a huge push is cheap to make
+        server = new SkepServerProcess(dir.resolve("data"), List.of("--max-upload-mb", "1"), Map.of()).start();
         alice = newUser("alice");
         bob = newUser("bob");
         Files.createDirectories(dir.resolve("home"));
@@ -59,8 +60,12 @@ class GitPushEndToEndTest {
     record Run(int exit, String out) {
     }
 
-    /** git in {@code cwd}, with a home of its own (no user config) and never a prompt. */
     static Run git(Path cwd, String... args) throws IOException, InterruptedException {
+        return git(Map.of(), cwd, args);
+    }
+
+    /** git in {@code cwd}, with a home of its own (no user config) and never a prompt. */
+    static Run git(Map<String, String> env, Path cwd, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=t@example.com",
                 "-c", "init.defaultBranch=main", "-c", "credential.helper="));
         command.addAll(List.of(args));
@@ -70,6 +75,7 @@ class GitPushEndToEndTest {
         builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
         builder.environment().remove("GIT_ASKPASS");
         builder.environment().remove("SSH_ASKPASS");
+        builder.environment().putAll(env);
         Process process = builder.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
             try {
@@ -95,15 +101,22 @@ class GitPushEndToEndTest {
         return "http://" + user + ":" + token + "@127.0.0.1:" + server.apiPort + "/git/" + user + "/" + app + ".git";
     }
 
-    /** A repository holding the hello fixture with a build script whose output the push must show. */
     static Path repoOf(String name, String greeting) throws Exception {
+        return repoOf(name, greeting, 0);
+    }
+
+    /**
+     * A repository holding the hello fixture with a build script whose output the push must show, after
+     * {@code quietSeconds} of silence (a long npm install says nothing for as long).
+     */
+    static Path repoOf(String name, String greeting, int quietSeconds) throws Exception {
         Path repo = Files.createDirectories(dir.resolve(name));
         ok(repo, "init", "-q");
         Files.copy(Fixtures.app("hello").resolve("server.js"), repo.resolve("server.js"));
         Files.writeString(repo.resolve("package.json"), """
                 { "name": "hello", "version": "1.0.0",
-                  "scripts": { "start": "node server.js", "build": "node -e \\"console.log(6 * 7 + ' built')\\"" } }
-                """);
+                  "scripts": { "start": "node server.js", "build": "node -e \\"setTimeout(() => console.log(6 * 7 + ' built'), QUIET)\\"" } }
+                """.replace("QUIET", String.valueOf(quietSeconds * 1000)));
         Files.writeString(repo.resolve(".gitignore"), "*.log\n");
         Files.writeString(repo.resolve(".skepignore"), "docs/\n");
         Files.createDirectories(repo.resolve("docs"));
@@ -129,7 +142,9 @@ class GitPushEndToEndTest {
     @Test
     @Order(1)
     void aPushDeploysShowsTheBuildAndAForcePushRedeploys() throws Exception {
-        Path repo = repoOf("web", "hello");
+        // 35 s without a word from the build: longer than Jetty's idle timeout (30 s), so only the keep-alive
+        // packets hold the connection
+        Path repo = repoOf("web", "hello", 35);
         Run push = ok(repo, "push", remote("alice", alice, "web"), "main");
         assertThat(push.out())
                 .contains("remote: -----> deploying main (")
@@ -145,6 +160,8 @@ class GitPushEndToEndTest {
         }
         assertThat(server.dataDir.resolve("git/alice/web.git/refs/heads/main")).exists();
 
+        Files.writeString(repo.resolve("package.json"), Files.readString(repo.resolve("package.json"))
+                .replace("35000", "0"));
         greet(repo, "howdy");
         ok(repo, "commit", "-q", "-am", "howdy");
         Run second = ok(repo, "push", remote("alice", alice, "web"), "main");
@@ -211,8 +228,29 @@ class GitPushEndToEndTest {
 
     @Test
     @Order(5)
+    void aPushLargerThanTheUploadLimitIsRejectedAndTheOldReleaseServes() throws Exception {
+        Path repo = repoOf("huge", "huge");
+        byte[] noise = new byte[3 << 20]; // random: git cannot compress it under the 1 MB cap
+        new java.util.Random(7).nextBytes(noise);
+        Files.write(repo.resolve("noise.bin"), noise);
+        ok(repo, "add", "noise.bin");
+        ok(repo, "commit", "-q", "-m", "noise");
+        Run push = git(repo, "push", remote("alice", alice, "web"), "main:huge");
+        assertThat(push.exit()).isNotZero();
+        assertThat(push.out()).contains("remote unpack failed: Pack exceeds the limit of 1").doesNotContain("HTTP 500");
+        assertThat(body("web.alice.localhost")).startsWith("bonjour from alice.web.3.");
+        assertThat(server.dataDir.resolve("git/alice/web.git/refs/heads/huge")).doesNotExist();
+    }
+
+    @Test
+    @Order(6)
     void concurrentPushesToOneAppDeployOneTreeAndRefuseTheOtherClearly() throws Exception {
         Path first = repoOf("race-a", "first");
+        ok(first, "push", remote("alice", alice, "race"), "main");
+        // each build then takes 8 s, so the second push asks for the refs while the first still deploys
+        Files.writeString(first.resolve("package.json"), Files.readString(first.resolve("package.json"))
+                .replace("), 0)", "), 8000)"));
+        ok(first, "commit", "-q", "-am", "slow build");
         ok(first, "push", remote("alice", alice, "race"), "main");
         Path second = dir.resolve("race-b");
         ok(dir, "clone", "-q", first.toString(), second.toString());
@@ -228,7 +266,7 @@ class GitPushEndToEndTest {
         Run lost = runs.stream().filter(r -> r.exit() != 0).findFirst().orElseThrow();
         assertThat(lost.out()).contains("! [remote rejected] main -> main (another push moved main meanwhile: push again)");
         String winner = won.get(0).equals(runs.get(0)) ? "alpha" : "beta";
-        assertThat(body("race.alice.localhost")).startsWith(winner + " from alice.race.2.");
+        assertThat(body("race.alice.localhost")).startsWith(winner + " from alice.race.3.");
     }
 
     private static Run quietly(Path repo) {
@@ -240,7 +278,24 @@ class GitPushEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
+    void gitTakesTheTokenSkepLoginStoredThroughTheCredentialHelper() throws Exception {
+        Path config = Files.createDirectories(dir.resolve("xdg"));
+        Map<String, String> env = Map.of("XDG_CONFIG_HOME", config.toString());
+        new dev.skep.client.StoredLogin(server.api("/"), alice, null).save(env, dir.resolve("home"));
+        Path repo = repoOf("helped", "helped");
+        // what `credential.helper '!skep git-credential'` runs, without bin/skep's jar
+        String helper = "!" + ProcessHandle.current().info().command().orElse("java") + " -cp "
+                + System.getProperty("java.class.path") + " dev.skep.cli.SkepCli git-credential";
+        String url = "http://127.0.0.1:" + server.apiPort + "/git/alice/helped.git";
+        Run push = git(env, repo, "-c", "credential.helper=" + helper, "push", url, "main");
+        assertThat(push.exit()).as(push.out()).isZero();
+        assertThat(push.out()).contains("released v1 of alice/helped");
+        assertThat(body("helped.alice.localhost")).startsWith("helped from alice.helped.1.");
+    }
+
+    @Test
+    @Order(8)
     void deletingTheAppDeletesItsRepository() throws Exception {
         assertThat(server.dataDir.resolve("git/alice/race.git")).exists();
         Http.Answer deleted = Http.send("DELETE", server.api("/v1/apps/alice/race"), alice, null, null);
