@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -34,13 +32,13 @@ import org.eclipse.jgit.transport.RefAdvertiser;
  * {@code git push http(s)://SERVER/git/USER/APP.git BRANCH}: git's smart HTTP protocol, receive side only, on the
  * API's port. JGit's {@link ReceivePack} speaks the protocol; these handlers only carry its two requests (the
  * refs advertisement, then the pack and commands) and authorise them as a deploy. The token is the password
- * (any user name: see {@link #tokenOnly}).
+ * (any user name: see {@link dev.skep.api.auth.GitAuth}).
  */
 public final class GitRoutes implements ApiServer.Routes {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitRoutes.class);
 
-    public static final String PREFIX = "/git/";
+    private static final String PREFIX = dev.skep.api.auth.GitAuth.PREFIX;
     private static final String RECEIVE = "git-receive-pack";
 
     private final Deployer deployer;
@@ -70,24 +68,6 @@ public final class GitRoutes implements ApiServer.Routes {
         routes.get(PREFIX + "{user}/{repo}/info/refs", this::advertise);
         routes.post(PREFIX + "{user}/{repo}/" + RECEIVE, this::receive);
         routes.post(PREFIX + "{user}/{repo}/git-upload-pack", ctx -> pushOnly(ctx));
-    }
-
-    /**
-     * git sends a user name and a password; skep knows tokens only, so basic credentials become the token alone
-     * and any user name works (git prompts for one). Other headers pass unchanged.
-     */
-    public static String tokenOnly(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return authorization;
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? authorization : "Bearer " + decoded.substring(colon + 1);
-        } catch (IllegalArgumentException malformed) {
-            return authorization; // the authenticator says what is wrong with it
-        }
     }
 
     /** "alice", "shop.git" (or "shop"), checked. */

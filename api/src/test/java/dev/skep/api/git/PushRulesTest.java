@@ -2,8 +2,6 @@ package dev.skep.api.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
@@ -44,14 +42,5 @@ class PushRulesTest {
                 .startsWith("deleting main deploys nothing");
         assertThat(refusal(Map.of(), new ReceiveCommand(ZERO, A, "refs/heads/main"),
                 new ReceiveCommand(ZERO, B, "refs/heads/next"))).startsWith("push one branch at a time");
-    }
-
-    @Test
-    void gitsUserNameIsIgnoredAndTheTokenIsThePassword() {
-        String basic = "Basic " + Base64.getEncoder().encodeToString("whoever:skp_abc:def".getBytes(StandardCharsets.UTF_8));
-        assertThat(GitRoutes.tokenOnly(basic)).isEqualTo("Bearer skp_abc:def");
-        assertThat(GitRoutes.tokenOnly("Bearer skp_x")).isEqualTo("Bearer skp_x");
-        assertThat(GitRoutes.tokenOnly(null)).isNull();
-        assertThat(GitRoutes.tokenOnly("Basic !!!")).isEqualTo("Basic !!!");
     }
 }
