@@ -218,6 +218,7 @@ final class ControllerRole {
         // git push deploys: bare repositories per app in <data-dir>/git, deleted with the app
         dev.skep.api.git.GitRepos gitRepos = new dev.skep.api.git.GitRepos(config.dataDir().resolve("git"));
         deployer.whenDeleted(gitRepos::delete);
+        gitRepos.sweep(config.dataDir().resolve("tmp"));
         groups.add(new dev.skep.api.git.GitRoutes(deployer, gitRepos, config.uploadLimits(),
                 config.dataDir().resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
         groups.addAll(extra);

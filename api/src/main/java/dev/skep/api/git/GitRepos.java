@@ -52,6 +52,42 @@ public final class GitRepos {
         return repo;
     }
 
+    /**
+     * What a previous run killed mid-push left (call at start-up, before any push): pushed trees being packed
+     * ({@code tmp/push-*}) and git's lock files, which would refuse every later push to that branch.
+     *
+     * @return how many it removed
+     */
+    public int sweep(Path tmp) {
+        int removed = 0;
+        try {
+            if (Files.isDirectory(tmp)) {
+                try (var list = Files.list(tmp)) {
+                    for (Path p : (Iterable<Path>) list.filter(p -> p.getFileName().toString().startsWith(
+                            PushDeploy.WORK_PREFIX))::iterator) {
+                        RecursiveDelete.delete(p);
+                        removed++;
+                    }
+                }
+            }
+            if (Files.isDirectory(root)) {
+                try (var walk = Files.walk(root)) {
+                    for (Path lock : (Iterable<Path>) walk.filter(p -> p.getFileName().toString().endsWith(".lock")
+                            && Files.isRegularFile(p))::iterator) {
+                        Files.deleteIfExists(lock);
+                        removed++;
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            log.warn("event=git.sweep-failed dir={} error=\"{}\"", root, e.toString());
+        }
+        if (removed > 0) {
+            log.info("event=git.stale-removed count={}", removed);
+        }
+        return removed;
+    }
+
     /** Forgets the app's repository (the app is deleted, or never came to be). */
     public void delete(AppId app) {
         Path dir = dir(app);

@@ -37,6 +37,8 @@ final class PushDeploy implements PreReceiveHook {
     private static final Logger log = LoggerFactory.getLogger(PushDeploy.class);
     static final String STAGE = "-----> ";
     static final String INDENT = "       ";
+    /** The scratch dirs of pushes in {@code <data-dir>/tmp}. */
+    static final String WORK_PREFIX = "push-";
 
     /** What a push that went through produced: its release, for the audit log. */
     record Deployed(int release, String commit) {
@@ -144,7 +146,7 @@ final class PushDeploy implements PreReceiveHook {
         log.info("event=git.push-deploying app={} by={} branch={} commit={}", app, user, branch, commit.name());
         say(rp, STAGE + "deploying " + branch + " (" + shortId + ") to " + app);
         Files.createDirectories(tmp);
-        Path work = Files.createTempDirectory(tmp, "push-");
+        Path work = Files.createTempDirectory(tmp, WORK_PREFIX);
         try {
             Path dir = work.resolve("app");
             TreeCheckout.Result tree;
