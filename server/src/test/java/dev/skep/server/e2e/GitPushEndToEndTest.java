@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.skep.server.e2e.GitCli.Run;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -57,38 +57,12 @@ class GitPushEndToEndTest {
         return made.json().get("token").asText();
     }
 
-    record Run(int exit, String out) {
-    }
-
     static Run git(Path cwd, String... args) throws IOException, InterruptedException {
         return git(Map.of(), cwd, args);
     }
 
-    /** git in {@code cwd}, with a home of its own (no user config) and never a prompt. */
     static Run git(Map<String, String> env, Path cwd, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=t@example.com",
-                "-c", "init.defaultBranch=main", "-c", "credential.helper="));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
-        builder.environment().put("HOME", dir.resolve("home").toString());
-        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        builder.environment().remove("GIT_ASKPASS");
-        builder.environment().remove("SSH_ASKPASS");
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return e.toString();
-            }
-        });
-        if (!process.waitFor(4, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("git " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(process.exitValue(), out.join());
+        return new GitCli(dir.resolve("home")).with(env).run(cwd, args);
     }
 
     static Run ok(Path cwd, String... args) throws Exception {
