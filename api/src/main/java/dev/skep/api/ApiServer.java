@@ -107,6 +107,9 @@ public final class ApiServer implements AutoCloseable {
             ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
             return;
         }
+        if (path.startsWith(dev.skep.api.auth.GitAuth.PREFIX)) {
+            authorization = dev.skep.api.auth.GitAuth.tokenOnly(authorization); // git's user name is anything
+        }
         ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));
     }
 

@@ -215,6 +215,12 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
                 domainRules, bodies, clock, state.state()::apps));
+        // git push deploys: bare repositories per app in <data-dir>/git, deleted with the app
+        dev.skep.api.git.GitRepos gitRepos = new dev.skep.api.git.GitRepos(config.dataDir().resolve("git"));
+        deployer.whenDeleted(gitRepos::delete);
+        gitRepos.sweep(config.dataDir().resolve("tmp"));
+        groups.add(new dev.skep.api.git.GitRoutes(deployer, gitRepos, config.uploadLimits(),
+                config.dataDir().resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));
