@@ -59,7 +59,7 @@ final class Placer {
     Choice pick(AppId app, String pinned, Map<String, String> constraints) {
         if (pinned != null) {
             AgentInfo home = live.get(pinned);
-            String why = home == null ? "it is not running" : refusal(home, constraints);
+            String why = home == null ? "is not running" : refusal(home, constraints);
             return why == null ? new Choice(pinned, null)
                     : new Choice(null, "its volumes are on agent " + pinned + ", which " + why);
         }

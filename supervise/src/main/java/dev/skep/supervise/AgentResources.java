@@ -1,0 +1,45 @@
+package dev.skep.supervise;
+
+import dev.skep.model.Labels;
+import java.util.Map;
+
+/**
+ * What an agent tells the scheduler about its host when it registers, for placement and {@code skep agents}.
+ *
+ * @param memoryBytes    memory the scheduler may hand out on this host
+ * @param instanceMemory what each instance reserves of it: the memory limit the agent holds instances to
+ * @param cpus           the host's CPUs
+ * @param labels         what apps' constraints match ({@code zone=a})
+ */
+public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Map<String, String> labels) {
+
+    /** Each instance counts as this much where no memory limit is set (the install default of {@code --app-memory}). */
+    public static final long DEFAULT_INSTANCE_MEMORY = dev.skep.model.limits.ResourceLimits.defaults().memoryBytes();
+
+    public AgentResources {
+        if (memoryBytes < 0 || instanceMemory < 0 || cpus < 0) {
+            throw new IllegalArgumentException("memory, instance memory and cpus must be >= 0");
+        }
+        labels = Labels.check("label", labels);
+    }
+
+    /**
+     * This host's as the JVM sees them (a container's limits where it runs in one).
+     *
+     * @param memoryOverride the memory to hand out instead of the host's total, or 0 for the host's
+     * @param instanceMemory what each instance reserves, or 0 for {@link #DEFAULT_INSTANCE_MEMORY}
+     */
+    public static AgentResources detect(long memoryOverride, long instanceMemory, Map<String, String> labels) {
+        long total = memoryOverride > 0 ? memoryOverride : hostMemory();
+        return new AgentResources(total, instanceMemory > 0 ? instanceMemory : DEFAULT_INSTANCE_MEMORY,
+                Runtime.getRuntime().availableProcessors(), labels);
+    }
+
+    private static long hostMemory() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize();
+        }
+        return 0; // unknown: memory is not checked for this agent
+    }
+}
