@@ -11,6 +11,8 @@ import java.util.Map;
 public record PlacementSettings(Map<String, String> constraints) {
 
     public static final String DOCUMENT = "placement";
+    /** The app's instances the scheduler's leader can place nowhere, with why (a list of view.UnplacedView). */
+    public static final String UNPLACED_DOCUMENT = "unplaced";
     public static final PlacementSettings NONE = new PlacementSettings(Map.of());
 
     public PlacementSettings {
