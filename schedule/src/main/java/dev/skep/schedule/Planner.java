@@ -68,6 +68,7 @@ public final class Planner {
                 wanted.types().forEach(t -> currentByType.put(t, new ArrayList<>()));
             }
             String pinned = spec.volumeAgent();
+            Map<String, String> constraints = view.constraints().getOrDefault(spec.id(), Map.of());
             List<String> paths = spec.volumes().stream().map(dev.skep.model.Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
@@ -75,7 +76,8 @@ public final class Planner {
                         && a.release().equals(wanted) && a.generation() == spec.generation()
                         && currentByType.containsKey(a.type())
                         && a.volumes().equals(paths) && (pinned == null ? !view.draining().contains(a.agent())
-                        : pinned.equals(a.agent())); // a draining agent's are replaced, rolling; not a pinned app's
+                        : pinned.equals(a.agent())) // a draining agent's are replaced, rolling; not a pinned app's
+                        && matches(view, a.agent(), constraints); // so are those on agents the constraints exclude
                 if (isCurrent) {
                     currentByType.get(a.type()).add(a);
                 } else {
@@ -96,7 +98,6 @@ public final class Planner {
                 Set<Integer> taken = current.stream().map(a -> InstanceIds.ordinal(a.instance()))
                         .collect(Collectors.toSet());
                 int ordinal = 0;
-                Map<String, String> constraints = view.constraints().getOrDefault(spec.id(), Map.of());
                 for (int i = current.size(); i < desired; i++) {
                     Placer.Choice choice = placer.pick(spec.id(), pinned, constraints);
                     if (choice.agent() == null) {
@@ -127,6 +128,12 @@ public final class Planner {
     /** An instance of the release kept warm while the new one is in probation (of any generation: it stays as is). */
     private static boolean keptWarm(AppSpec spec, Assignment a) {
         return spec.warm() > 0 && a.release().number() == spec.warm();
+    }
+
+    /** True when {@code agent} carries the app's constraint labels; an agent not registered now is not judged. */
+    private static boolean matches(ClusterView view, String agent, Map<String, String> constraints) {
+        return constraints.isEmpty() || view.agents().stream().filter(a -> a.id().equals(agent)).findFirst()
+                .map(a -> dev.skep.model.Labels.matches(constraints, a.labels())).orElse(true);
     }
 
     private static boolean isReady(ClusterView view, Assignment a) {

@@ -133,6 +133,20 @@ class PlacementTest {
     }
 
     @Test
+    void instancesOnAnAgentANewConstraintExcludesMoveRolling() {
+        List<AgentInfo> agents = List.of(agent("a1", 8192, Map.of("zone", "a")), agent("a2", 8192, Map.of("zone", "b")));
+        List<Assignment> first = plan(agents, spec(SHOP, 2)).add();
+        run(first, InstanceState.READY);
+        constraints = Map.of(SHOP, Map.of("zone", "a"));
+        Plan moving = plan(agents, spec(SHOP, 2));
+        assertThat(moving.add()).singleElement().extracting(Assignment::agent).isEqualTo("a1");
+        assertThat(moving.remove()).as("not before its replacement is ready").isEmpty();
+        run(moving.add(), InstanceState.READY);
+        assertThat(plan(agents, spec(SHOP, 2)).remove()).singleElement().extracting(Assignment::agent)
+                .isEqualTo("a2");
+    }
+
+    @Test
     void aDrainingAgentsInstancesAreReplacedElsewhereFirstThenWithdrawn() {
         List<AgentInfo> agents = List.of(agent("a1", 8192, Map.of()), agent("a2", 8192, Map.of()));
         List<Assignment> first = plan(agents, spec(SHOP, 2)).add();
