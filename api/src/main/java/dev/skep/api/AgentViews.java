@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -23,27 +22,29 @@ import java.util.stream.Collectors;
 public final class AgentViews {
 
     private final ClusterState state;
-    private final Supplier<Set<String>> silent;
+    private final dev.skep.model.AgentLiveness liveness;
 
-    /** @param silent the agents whose heartbeat stopped, as this controller sees it */
-    public AgentViews(ClusterState state, Supplier<Set<String>> silent) {
+    /** @param liveness which agents' heartbeats stopped, and what memory they said free, as this controller sees it */
+    public AgentViews(ClusterState state, dev.skep.model.AgentLiveness liveness) {
         this.state = state;
-        this.silent = silent;
+        this.liveness = liveness;
     }
 
     public List<AgentView> list() {
         ClusterSnapshot now = state.snapshot();
         Set<String> draining = state.drainingAgents();
-        Set<String> quiet = silent.get();
+        Set<String> quiet = liveness.silent();
+        Map<String, Long> beatFree = liveness.memoryFree();
         Map<String, Long> placed = now.assignments().stream()
                 .collect(Collectors.groupingBy(Assignment::agent, Collectors.counting()));
         Map<String, AgentView> views = new TreeMap<>();
         for (AgentInfo a : now.agents()) {
             int count = placed.getOrDefault(a.id(), 0L).intValue();
-            long used = Math.max(0, a.instanceMemory()) * count;
+            long free = beatFree.getOrDefault(a.id(), a.memoryFree());
+            long used = a.memoryBytes() <= 0 || free <= 0 ? 0 : Math.max(0, a.memoryBytes() - free);
             String st = quiet.contains(a.id()) ? "silent" : draining.contains(a.id()) ? "draining" : "ready";
             views.put(a.id(), new AgentView(a.id(), a.host(), st, count, a.memoryBytes(), used,
-                    a.memoryBytes() <= 0 ? 0 : Math.max(0, a.memoryBytes() - used), a.instanceMemory(), a.cpus(),
+                    Math.max(0, free), a.instanceMemory(), a.cpus(),
                     a.labels(), a.version(), a.started(), pinned(now.apps(), a.id())));
         }
         placed.forEach((agent, count) -> views.computeIfAbsent(agent, id -> new AgentView(id, null, "lost",

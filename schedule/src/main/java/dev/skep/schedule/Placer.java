@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * Chooses an agent for one more instance, within one planning pass. An agent is eligible when it is live, not
- * draining, carries the app's constraint labels, has room under its instance capacity and, counting what each
- * instance there reserves (its per-instance memory limit), memory for one more. Among the eligible: the one with
+ * draining, carries the app's constraint labels, has room under its instance capacity and memory free for one more
+ * instance at its memory limit (what the host has available, less the limits of what this pass placed there: apps
+ * rarely use their whole limit, so what they hold now counts, not their limits). Among the eligible: the one with
  * the fewest instances of this app (spread over hosts), then the fewest instances in all (load), then the most
  * memory free; the id only when all of that is equal. When none is eligible, the answer says why of each agent.
  */
@@ -33,6 +34,7 @@ final class Placer {
     private final Set<String> draining;
     private final Map<String, Integer> load = new HashMap<>();
     private final Map<AppId, Map<String, Integer>> appLoad = new HashMap<>();
+    private final Map<String, Integer> addedNow = new HashMap<>();
 
     Placer(List<AgentInfo> agents, Set<String> draining, List<Assignment> assignments) {
         agents.stream().sorted(Comparator.comparing(AgentInfo::id)).forEach(a -> live.put(a.id(), a));
@@ -40,13 +42,18 @@ final class Placer {
         live.keySet().forEach(id -> load.put(id, 0));
         assignments.forEach(a -> {
             if (live.containsKey(a.agent())) {
-                placed(a.app(), a.agent());
+                count(a.app(), a.agent());
             }
         });
     }
 
-    /** Counts an instance of {@code app} on {@code agent}. */
+    /** Counts a new instance of {@code app} on {@code agent}: it will take memory the host still shows free. */
     void placed(AppId app, String agent) {
+        count(app, agent);
+        addedNow.merge(agent, 1, Integer::sum);
+    }
+
+    private void count(AppId app, String agent) {
         load.merge(agent, 1, Integer::sum);
         appLoad.computeIfAbsent(app, k -> new HashMap<>()).merge(agent, 1, Integer::sum);
     }
@@ -101,16 +108,16 @@ final class Placer {
         if (placed >= agent.capacity() && agent.capacity() > 0) {
             return "is full (" + placed + " of " + agent.capacity() + " instances)";
         }
-        if (!agent.fitsMemory(placed)) {
+        if (agent.memoryKnown() && free(agent) < agent.instanceMemory()) {
             return "has " + mib(free(agent)) + " free, an instance needs " + mib(agent.instanceMemory());
         }
         return null;
     }
 
-    /** Memory not reserved by the instances placed on {@code agent}; unlimited when it did not say. */
+    /** What {@code agent} has free, less the limits of the instances this pass put there; unlimited when unknown. */
     private long free(AgentInfo agent) {
-        return agent.memoryBytes() <= 0 ? Long.MAX_VALUE
-                : agent.memoryBytes() - (long) load.get(agent.id()) * Math.max(0, agent.instanceMemory());
+        return !agent.memoryKnown() ? Long.MAX_VALUE
+                : agent.memoryFree() - (long) addedNow.getOrDefault(agent.id(), 0) * agent.instanceMemory();
     }
 
     private static String mib(long bytes) {

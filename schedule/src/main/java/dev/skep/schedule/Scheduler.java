@@ -138,7 +138,9 @@ public final class Scheduler implements AutoCloseable {
         }
         Map<String, InstanceStatus> instances = now.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        var agents = alive(now.agents());
+        Map<String, Long> free = liveness.memoryFree();
+        var agents = alive(now.agents()).stream() // memory free as of the last heartbeat, not of registration
+                .map(a -> free.containsKey(a.id()) ? a.withMemoryFree(free.get(a.id())) : a).toList();
         var assignments = withOwnWrites(now.assignments());
         java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
         noteMembership(agents, live);

@@ -45,8 +45,8 @@ public final class AgentCommand implements Callable<Integer> {
             + "(skep set USER/APP --constraint zone=a); repeatable: --label zone=a --label disk=ssd")
     java.util.List<String> labels = new java.util.ArrayList<>();
 
-    @Option(names = "--memory", paramLabel = "SIZE", description = "memory the scheduler may hand out on this host, "
-            + "e.g. 8g (default: the host's total); each instance reserves 512 MiB of it")
+    @Option(names = "--memory", paramLabel = "SIZE", description = "memory skep's apps may have on this host, e.g. 8g "
+            + "(default: the host's total); a new instance is placed here only while 512 MiB of it is free")
     String memory;
 
     /** What this agent tells the scheduler of its host; a bad label or size is a usage error. */

@@ -219,7 +219,7 @@ final class ControllerRole {
                 bodies));
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
         groups.add(new dev.skep.api.v1.AgentRoutes(state.state(), new dev.skep.api.AgentViews(state.state(),
-                heartbeats::silent), events, clock));
+                heartbeats), events, clock));
         groups.add(new dev.skep.api.v1.PlacementRoutes(documents, commands, bodies));
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,

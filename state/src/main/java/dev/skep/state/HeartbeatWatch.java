@@ -35,6 +35,7 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
     private final LongSupplier nanoClock;
     private final CuratorCache cache;
     private final Map<String, Long> lastBeat = new ConcurrentHashMap<>();
+    private final Map<String, Long> memoryFree = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("heartbeat-watch").daemon().unstarted(r));
@@ -63,7 +64,10 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
         this.cache = CuratorCache.build(zk, Paths.HEARTBEATS);
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, after) -> beat(after))
-                .forDeletes(gone -> agent(gone).ifPresent(lastBeat::remove))
+                .forDeletes(gone -> agent(gone).ifPresent(id -> {
+                    lastBeat.remove(id);
+                    memoryFree.remove(id);
+                }))
                 .build());
         cache.start();
         long tick = Math.max(50, Math.min(250, silence.toMillis() / 8));
@@ -71,7 +75,18 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
     }
 
     private void beat(ChildData node) {
-        agent(node).ifPresent(agent -> lastBeat.put(agent, nanoClock.getAsLong()));
+        agent(node).ifPresent(agent -> {
+            lastBeat.put(agent, nanoClock.getAsLong());
+            long free = AgentHeartbeat.memoryFree(node.getData());
+            if (free >= 0) {
+                memoryFree.put(agent, free);
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Long> memoryFree() {
+        return Map.copyOf(memoryFree);
     }
 
     private static java.util.Optional<String> agent(ChildData node) {

@@ -291,7 +291,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         AppId.requireName("agent", agent.id());
         ephemerals.put(Paths.agent(agent.id()), Json.write(agent));
         synchronized (heartbeats) {
-            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL));
+            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL,
+                    agent.memoryBytes()));
         }
     }
 

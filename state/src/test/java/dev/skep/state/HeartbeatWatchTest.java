@@ -53,7 +53,7 @@ class HeartbeatWatchTest {
 
     @Test
     void anAgentThatStopsBeatingIsSilentWhileItsSessionLivesAndACutOffWatcherConcludesNothing() throws Exception {
-        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200));
+        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200), dev.skep.model.HostMemory.total());
         // a1 beat once, on a session of its own that outlives it (ZooKeeper keeps a dead host's session a while)
         frozen = new ZooKeeper(server.connectString(), 30_000, event -> { });
         await().atMost(Duration.ofSeconds(5)).until(() -> frozen.getState().isConnected());
@@ -71,6 +71,9 @@ class HeartbeatWatchTest {
         assertThat(watch.silent()).as("a2 beats every 200 ms").containsExactly("a1");
         await().atMost(Duration.ofSeconds(3)).until(watch::settled);
         assertThat(changes.get()).as("listeners hear a1 fall silent and the watcher settle").isGreaterThanOrEqualTo(1);
+        assertThat(watch.memoryFree()).as("a2's beats carry its host's free memory; a1's old-style beat none")
+                .containsOnlyKeys("a2");
+        assertThat(watch.memoryFree().get("a2")).isBetween(1L, dev.skep.model.HostMemory.total());
 
         server.close(); // the watcher is cut off: its blindness is not the agents' death
         await().atMost(Duration.ofSeconds(10)).until(() -> !watch.settled());

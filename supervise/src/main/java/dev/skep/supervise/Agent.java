@@ -134,7 +134,8 @@ public final class Agent implements AutoCloseable {
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
         state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
-                host.memoryBytes(), host.instanceMemory(), host.cpus(), host.labels()));
+                host.memoryBytes(), host.instanceMemory(), host.cpus(), host.labels(),
+                dev.skep.model.HostMemory.freeOf(host.memoryBytes())));
         log.info("event=agent.resources agent={} memory_bytes={} instance_memory_bytes={} cpus={} labels=\"{}\"",
                 config.agentId(), host.memoryBytes(), host.instanceMemory(), host.cpus(),
                 dev.skep.model.Labels.text(host.labels()));

@@ -30,16 +30,8 @@ public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Ma
      * @param instanceMemory what each instance reserves, or 0 for {@link #DEFAULT_INSTANCE_MEMORY}
      */
     public static AgentResources detect(long memoryOverride, long instanceMemory, Map<String, String> labels) {
-        long total = memoryOverride > 0 ? memoryOverride : hostMemory();
+        long total = memoryOverride > 0 ? memoryOverride : dev.skep.model.HostMemory.total();
         return new AgentResources(total, instanceMemory > 0 ? instanceMemory : DEFAULT_INSTANCE_MEMORY,
                 Runtime.getRuntime().availableProcessors(), labels);
-    }
-
-    private static long hostMemory() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getTotalMemorySize();
-        }
-        return 0; // unknown: memory is not checked for this agent
     }
 }

@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * An agent as {@code GET /v1/agents} shows it. {@code state}: "ready", "draining" (takes no new work, its instances
  * move away), "silent" (registered, but its heartbeat stopped: its instances are being moved), "lost" (its node is
- * gone and it still has assignments). Memory is what the scheduler hands out: {@code memoryUsedBytes} is what the
- * instances placed there reserve ({@code instanceMemoryBytes} each); 0 where the agent did not say.
+ * gone and it still has assignments). Memory: the host's (or its {@code --memory}), what is used of it and free as of
+ * its last heartbeat; an instance needs {@code instanceMemoryBytes} (its limit) free to be placed there. 0 where the
+ * agent did not say.
  *
  * @param pinned apps whose volumes are on this agent: they run only there and do not move when it drains
  */

@@ -231,7 +231,10 @@ class ClusterEndToEndTest {
             JsonNode a2 = Http.get(api("/v1/agents"), token).json().get(1);
             assertThat(a2.get("id").asText()).isEqualTo("a2");
             assertThat(a2.get("memoryBytes").asLong()).isPositive();
-            assertThat(a2.get("memoryUsedBytes").asLong()).isEqualTo(2 * a2.get("instanceMemoryBytes").asLong());
+            assertThat(a2.get("memoryFreeBytes").asLong()).isPositive();
+            assertThat(a2.get("memoryUsedBytes").asLong() + a2.get("memoryFreeBytes").asLong())
+                    .isEqualTo(a2.get("memoryBytes").asLong());
+            assertThat(a2.get("instanceMemoryBytes").asLong()).isEqualTo(512L << 20);
             assertThat(a2.get("cpus").asInt()).isPositive();
             assertThat(a2.get("version").asText()).isNotBlank();
 
