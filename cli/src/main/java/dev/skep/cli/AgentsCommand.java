@@ -66,9 +66,9 @@ final class AgentsCommand implements Callable<Integer> {
         public Integer call() {
             SkepCli skep = agents.skep;
             AgentView a = skep.client(options).drain(id, force);
-            skep.out().println("agent " + a.id() + " draining: its " + a.instances() + " instance"
-                    + (a.instances() == 1 ? "" : "s") + " move to other agents, each replacement ready before the "
-                    + "old one stops; `skep agents` shows 0 instances when done");
+            skep.out().println("agent " + a.id() + " draining: its " + a.instances()
+                    + (a.instances() == 1 ? " instance moves" : " instances move") + " to other agents, each "
+                    + "replacement ready before the old one stops; `skep agents` shows 0 instances when done");
             if (a.pinned() != null && !a.pinned().isEmpty()) {
                 skep.out().println("these stay on " + a.id() + " (their volumes are there): "
                         + String.join(", ", a.pinned()));

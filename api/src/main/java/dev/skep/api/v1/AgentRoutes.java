@@ -65,7 +65,7 @@ public final class AgentRoutes implements dev.skep.api.ApiServer.Routes {
                 agent.instances(), String.join(",", agent.pinned()));
         events.emit(new Event(clock.instant(), drain ? EventTypes.AGENT_DRAINING : EventTypes.AGENT_UNDRAINED, null,
                 null, null, agent.host(), drain ? "agent " + id + " draining: its " + agent.instances()
-                + " instances move to other agents" + (agent.pinned().isEmpty() ? ""
+                + (agent.instances() == 1 ? " instance moves" : " instances move") + " to other agents" + (agent.pinned().isEmpty() ? ""
                 : "; " + String.join(", ", agent.pinned()) + " stay (volumes)") : "agent " + id + " takes work again",
                 Map.of("agent", id)));
         AgentView now = views.get(id);

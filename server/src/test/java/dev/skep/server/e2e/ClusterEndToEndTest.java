@@ -215,7 +215,7 @@ class ClusterEndToEndTest {
             try (LoadLoop load = LoadLoop.start("drained.alice.localhost", routerPort, 2)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > 50);
                 CliRun drained = CliRun.of(env, home, "agents", "drain", "a1").expect(0);
-                assertThat(drained.out()).contains("agent a1 draining: its 1 instance move");
+                assertThat(drained.out()).contains("agent a1 draining: its 1 instance moves");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                         instances(token, app).size() == 2 && readyPorts(token, app).size() == 2
                                 && readyPorts(token, app).stream().allMatch(p -> inRange(p, A2)));
@@ -248,7 +248,7 @@ class ClusterEndToEndTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> CliRun.of(env, home, "ps", app).out()
                     .contains("web: 3 unplaced: no agent can fit this: a1 lacks zone=nowhere (has -)"));
             assertThat(readyPorts(token, app)).as("the old ones keep serving").hasSize(3);
-            assertThat(roles.get(0).output()).containsOnlyOnce("event=app.unplaced app=alice/drained");
+            assertThat(roles.get(0).output()).containsOnlyOnce("event=app.unplaced app=alice/drained process=web");
             CliRun.of(env, home, "set", app, "--constraint", "off").expect(0);
             await().atMost(Duration.ofSeconds(20)).until(() -> !CliRun.of(env, home, "ps", app).out()
                     .contains("unplaced"));
