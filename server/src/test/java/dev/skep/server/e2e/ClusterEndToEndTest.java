@@ -212,17 +212,22 @@ class ClusterEndToEndTest {
         instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
         try {
             LoadLoop.Result result;
+            long movedMillis;
             try (LoadLoop load = LoadLoop.start("drained.alice.localhost", routerPort, 2)) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > 50);
+                long drainedAt = System.nanoTime();
                 CliRun drained = CliRun.of(env, home, "agents", "drain", "a1").expect(0);
                 assertThat(drained.out()).contains("agent a1 draining: its 1 instance moves");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                         instances(token, app).size() == 2 && readyPorts(token, app).size() == 2
                                 && readyPorts(token, app).stream().allMatch(p -> inRange(p, A2)));
+                movedMillis = Duration.ofNanos(System.nanoTime() - drainedAt).toMillis();
                 long okBefore = load.okSoFar();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > okBefore + 50);
                 result = load.stop();
             }
+            System.out.printf("drain: %d requests through the router, %d failed; a1's instance moved in %d ms%n",
+                    result.ok() + result.failed(), result.failed(), movedMillis);
             assertThat(result.failed()).as("%s", result).isZero();
             instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
             CliRun listed = CliRun.of(env, home, "agents").expect(0);
