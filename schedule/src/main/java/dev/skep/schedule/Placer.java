@@ -23,6 +23,9 @@ import java.util.Set;
  */
 final class Placer {
 
+    /** The reason when there is no agent at all. */
+    static final String NO_AGENT = "no agent is running";
+
     /** How many agents a reason names before "and N more". */
     private static final int NAMED = 4;
 
@@ -71,7 +74,7 @@ final class Placer {
                     : new Choice(null, "its volumes are on agent " + pinned + ", which " + why);
         }
         if (live.isEmpty()) {
-            return new Choice(null, "no agent is running");
+            return new Choice(null, NO_AGENT);
         }
         Map<String, Integer> mine = appLoad.getOrDefault(app, Map.of());
         List<String> refusals = new ArrayList<>();

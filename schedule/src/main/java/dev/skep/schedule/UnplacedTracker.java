@@ -17,13 +17,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each pass's {@link Unplaced} into something said: an {@code app.unplaced} event (and log line) once per app,
- * process type and reason, and the board the API reads. What lasts less than {@link #SETTLE} is not said: at start
- * the agents register a moment after the scheduler's first pass, and that is no news. Worker thread only.
+ * process type and reason, and the board the API reads. What lasts less than {@link #SETTLE} (no agent at all:
+ * {@link #NO_AGENT_SETTLE}) is not said: at start the agents register a moment after the scheduler's first pass, and
+ * that is no news. Worker thread only.
  */
 final class UnplacedTracker {
 
     private static final Logger log = LoggerFactory.getLogger(UnplacedTracker.class);
     static final Duration SETTLE = Duration.ofSeconds(2);
+    /**
+     * No agent at all is given longer: in {@code skep server} the scheduler starts before the host's agent has
+     * registered, and a slow start is no news either (the resync timer passes again meanwhile).
+     */
+    static final Duration NO_AGENT_SETTLE = Duration.ofSeconds(15);
 
     private record Key(AppId app, String type) {
     }
@@ -48,7 +54,7 @@ final class UnplacedTracker {
         Map<AppId, List<Unplaced>> settled = new TreeMap<>(java.util.Comparator.comparing(AppId::toString));
         for (Map.Entry<Key, Unplaced> e : current.entrySet()) {
             Instant since = firstSeen.computeIfAbsent(e.getKey(), k -> at);
-            if (since.plus(SETTLE).isAfter(at)) {
+            if (since.plus(e.getValue().reason().equals(Placer.NO_AGENT) ? NO_AGENT_SETTLE : SETTLE).isAfter(at)) {
                 waiting = true;
                 continue;
             }

@@ -29,6 +29,17 @@ class UnplacedTrackerTest {
     }
 
     @Test
+    void noAgentAtAllIsSaidOnlyAfterTheLongerSettle() {
+        Unplaced u = new Unplaced(SHOP, "web", 1, "no agent is running");
+        tracker.update(List.of(u), T0);
+        tracker.update(List.of(u), T0.plusSeconds(10));
+        assertThat(events).isEmpty();
+        tracker.update(List.of(u), T0.plusSeconds(15));
+        assertThat(events).singleElement().extracting(Event::message)
+                .isEqualTo("1 web instance of alice/shop cannot be placed: no agent is running");
+    }
+
+    @Test
     void saidOncePerReasonAndClearedWhenPlaced() {
         Unplaced u = new Unplaced(SHOP, "web", 2, "no agent can fit this: a1 is draining");
         tracker.update(List.of(u), T0);
@@ -39,7 +50,7 @@ class UnplacedTrackerTest {
             assertThat(e.app()).isEqualTo(SHOP);
             assertThat(e.message()).isEqualTo("2 web instances of alice/shop cannot be placed: " + u.reason());
         });
-        Unplaced other = new Unplaced(SHOP, "web", 1, "no agent is running");
+        Unplaced other = new Unplaced(SHOP, "web", 1, "no agent can fit this: a1 is full (1 of 1 instances)");
         tracker.update(List.of(other), T0.plusSeconds(5));
         assertThat(events).hasSize(2);
         tracker.update(List.of(), T0.plusSeconds(6));
