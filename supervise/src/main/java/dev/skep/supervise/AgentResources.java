@@ -6,14 +6,14 @@ import java.util.Map;
 /**
  * What an agent tells the scheduler about its host when it registers, for placement and {@code skep agents}.
  *
- * @param memoryBytes    memory the scheduler may hand out on this host
- * @param instanceMemory what each instance reserves of it: the memory limit the agent holds instances to
+ * @param memoryBytes    the memory skep's apps may have on this host (its heartbeats say how much of it is free)
+ * @param instanceMemory what a new instance needs free here: the memory limit the agent holds instances to
  * @param cpus           the host's CPUs
  * @param labels         what apps' constraints match ({@code zone=a})
  */
 public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Map<String, String> labels) {
 
-    /** Each instance counts as this much where no memory limit is set (the install default of {@code --app-memory}). */
+    /** What an instance needs free where no memory limit is set (the install default of {@code --app-memory}). */
     public static final long DEFAULT_INSTANCE_MEMORY = dev.skep.model.limits.ResourceLimits.defaults().memoryBytes();
 
     public AgentResources {
@@ -26,8 +26,8 @@ public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Ma
     /**
      * This host's as the JVM sees them (a container's limits where it runs in one).
      *
-     * @param memoryOverride the memory to hand out instead of the host's total, or 0 for the host's
-     * @param instanceMemory what each instance reserves, or 0 for {@link #DEFAULT_INSTANCE_MEMORY}
+     * @param memoryOverride the memory apps may have instead of the host's total, or 0 for the host's
+     * @param instanceMemory what a new instance needs free, or 0 for {@link #DEFAULT_INSTANCE_MEMORY}
      */
     public static AgentResources detect(long memoryOverride, long instanceMemory, Map<String, String> labels) {
         long total = memoryOverride > 0 ? memoryOverride : dev.skep.model.HostMemory.total();
