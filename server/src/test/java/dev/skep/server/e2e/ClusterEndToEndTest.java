@@ -186,6 +186,17 @@ class ClusterEndToEndTest {
         Http.Answer export = Http.get(api("/v1/apps/" + app + "/volumes/data/export"), token);
         assertThat(export.status()).isEqualTo(409);
         assertThat(export.json().get("error").asText()).contains("kept on agent " + keeper);
+
+        // its agent cannot be drained of it: refused, naming the app; nothing changes
+        Http.Answer drain = Http.send("POST", api("/v1/agents/" + keeper + "/drain"), token, "application/json",
+                "{}".getBytes());
+        assertThat(drain.status()).as(drain.body()).isEqualTo(409);
+        assertThat(drain.json().get("error").asText()).isEqualTo("agent " + keeper + " holds the volumes of " + app
+                + ": their instances cannot move (their data is there)");
+        JsonNode agents = Http.get(api("/v1/agents"), token).json();
+        assertThat(agents.findValues("state")).extracting(JsonNode::asText).containsOnly("ready");
+        assertThat(agents.findValues("pinned").stream().flatMap(p -> java.util.stream.StreamSupport.stream(
+                p.spliterator(), false)).map(JsonNode::asText)).containsExactly(app);
     }
 
     /**
