@@ -43,6 +43,18 @@ public interface ClusterState {
 
     List<AgentInfo> agents();
 
+    // --- agents an admin drained (kept apart from the agents' own nodes: they outlive an agent's session) ---
+
+    /** The agents that take no new work and whose instances move away; served like {@link #snapshot()}. */
+    default java.util.Set<String> drainingAgents() {
+        return java.util.Set.of();
+    }
+
+    /** Drains ({@code true}) or undrains an agent; the scheduler acts on it at its next pass. */
+    default void setDraining(String agentId, boolean draining) {
+        throw new UnsupportedOperationException("this state keeps no draining agents");
+    }
+
     // --- assignments (written by the scheduler, read by agents) ---
 
     List<Assignment> assignments();

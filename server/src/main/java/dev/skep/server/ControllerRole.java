@@ -84,7 +84,7 @@ final class ControllerRole {
         HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
                 AGENT_SILENCE, StateRole.SESSION_TIMEOUT.plusSeconds(1)));
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
-                heartbeats);
+                heartbeats, new UnplacedDocuments(s.state(), documents));
         heartbeats.onChange(scheduler::poke);
         leadership.whenLeader(scheduler::poke);
         life.add("leadership", leadership);
@@ -114,8 +114,14 @@ final class ControllerRole {
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
                 new BuildLogs(data.resolve("build-logs"), clock), crashLoops);
         life.add("crash-loop watch", crashLoops.start(deployer::rollBack));
-        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
+        ControllerRole role = new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events,
+                clock);
+        role.heartbeats = heartbeats;
+        return role;
     }
+
+    /** Which agents this controller hears no heartbeat from (for `skep agents`). */
+    private HeartbeatWatch heartbeats;
 
     /** Whose uid an app's build runs under: the local agent's answer, once there is one. */
     private static final class BuildUsers implements java.util.function.Function<dev.skep.model.AppId,
@@ -212,6 +218,9 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
                 bodies));
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
+        groups.add(new dev.skep.api.v1.AgentRoutes(state.state(), new dev.skep.api.AgentViews(state.state(),
+                heartbeats), events, clock));
+        groups.add(new dev.skep.api.v1.PlacementRoutes(documents, commands, bodies));
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
                 domainRules, bodies, clock, state.state()::apps));

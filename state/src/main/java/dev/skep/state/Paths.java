@@ -14,6 +14,8 @@ final class Paths {
     /** Its data version is the route epoch (see ClusterState#markRouteEpoch). */
     static final String ROUTE_EPOCH = ROOT + "/route-epoch";
     static final String ROUTERS = ROOT + "/routers";
+    /** One empty persistent node per agent an admin drained (not under the agent's ephemeral node). */
+    static final String DRAINING = ROOT + "/draining";
     /**
      * Agents' heartbeats, beside /skep and not under it: every process watches all of /skep, and a write
      * every half second per agent must not wake them all.
@@ -65,6 +67,10 @@ final class Paths {
 
     static String heartbeat(String agentId) {
         return HEARTBEATS + "/" + agentId;
+    }
+
+    static String draining(String agentId) {
+        return DRAINING + "/" + agentId;
     }
 
     static String router(String routerId) {

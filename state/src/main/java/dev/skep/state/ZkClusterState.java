@@ -53,7 +53,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.zk = zk;
         this.clock = clock;
         ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
-                Paths.ROUTERS);
+                Paths.ROUTERS, Paths.DRAINING);
         this.view = new ZkView(zk);
         this.cache = view.cache();
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
@@ -302,7 +302,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         AppId.requireName("agent", agent.id());
         ephemerals.put(Paths.agent(agent.id()), Json.write(agent));
         synchronized (heartbeats) {
-            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL));
+            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL,
+                    agent.memoryBytes()));
         }
     }
 
@@ -313,6 +314,35 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             read(Paths.agent(id), AgentInfo.class).ifPresent(agents::add);
         }
         return agents;
+    }
+
+    @Override
+    public java.util.Set<String> drainingAgents() {
+        java.util.Set<String> draining = new java.util.TreeSet<>();
+        String prefix = Paths.DRAINING + "/";
+        cache.stream().forEach(node -> {
+            if (node.getPath().startsWith(prefix)) {
+                draining.add(node.getPath().substring(prefix.length()));
+            }
+        });
+        return draining;
+    }
+
+    @Override
+    public void setDraining(String agentId, boolean draining) {
+        AppId.requireName("agent", agentId);
+        String path = Paths.draining(agentId);
+        view.requireWritable((draining ? "drain" : "undrain") + " agent " + agentId);
+        try {
+            if (draining) {
+                zk.create().orSetData().creatingParentsIfNeeded().forPath(path, new byte[0]);
+                changed();
+            } else {
+                delete(path);
+            }
+        } catch (Exception e) {
+            throw failure((draining ? "drain" : "undrain") + " agent " + agentId, e);
+        }
     }
 
     // --- assignments ---
