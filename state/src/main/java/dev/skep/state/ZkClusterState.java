@@ -52,7 +52,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.zk = zk;
         this.clock = clock;
         ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
-                Paths.ROUTERS);
+                Paths.ROUTERS, Paths.ROUTER_ENDPOINTS);
         this.cache = CuratorCache.build(zk, Paths.ROOT);
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
         cache.start();
@@ -435,6 +435,33 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             }
         }
         return applied;
+    }
+
+    @Override
+    public void registerRouter(dev.skep.model.RouterEndpoint endpoint) {
+        if (!ROUTER_ID.matcher(endpoint.id()).matches()) {
+            throw new IllegalArgumentException("invalid router id '" + endpoint.id() + "'");
+        }
+        ephemerals.put(Paths.routerEndpoint(endpoint.id()), Json.write(endpoint));
+    }
+
+    @Override
+    public List<dev.skep.model.RouterEndpoint> routers() {
+        List<dev.skep.model.RouterEndpoint> routers = new ArrayList<>();
+        for (String id : children(Paths.ROUTER_ENDPOINTS)) {
+            try {
+                routers.add(Json.read(zk.getData().forPath(Paths.routerEndpoint(id)), dev.skep.model.RouterEndpoint.class));
+            } catch (KeeperException.NoNodeException e) {
+                // that router just went away
+            } catch (java.io.UncheckedIOException e) { // written by a newer or broken router: the others still count
+                log.warn("event=router-endpoint.unreadable router={} error=\"{}\" next=\"left out\"", id,
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            } catch (Exception e) {
+                throw failure("read " + Paths.routerEndpoint(id), e);
+            }
+        }
+        routers.sort(Comparator.comparing(dev.skep.model.RouterEndpoint::id));
+        return routers;
     }
 
     // --- plumbing ---

@@ -248,6 +248,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, true);
             return;
         }
+        if (RouterHealth.asks(host)) { // the edge's health check: before any app, which can never own this name
+            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !Exchange.bodyless(req));
+            return;
+        }
         AppRoute route = proxy.table().lookup(host);
         if (route == null) {
             local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
