@@ -32,7 +32,9 @@ final class RouterRole {
                     "event=router.trusted-proxies ranges={} effect=\"their X-Forwarded-* headers are kept\"",
                     routerConfig.trustedProxies());
         }
-        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId));
+        var endpoint = new dev.skep.model.RouterEndpoint(routerId, config.advertiseHost(), router.port(),
+                edge.httpsPort() >= 0 ? router.httpsPort() : -1);
+        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, endpoint));
         return router;
     }
 }
