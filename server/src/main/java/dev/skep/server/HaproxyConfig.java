@@ -43,8 +43,7 @@ record HaproxyConfig(ListenAddress bind, ListenAddress tlsBind) {
         c.append("""
                 # Written by `skep edge haproxy` from the cluster's live routers; rewritten when they change (--watch).
                 # Edits here are lost: change the flags instead.
-                global
-                    maxconn 20000
+                # HAProxy sizes its connection limit from its file limit (ulimit -n, LimitNOFILE in systemd)
 
                 defaults
                     mode http
