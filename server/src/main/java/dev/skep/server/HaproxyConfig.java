@@ -54,7 +54,7 @@ record HaproxyConfig(ListenAddress bind, ListenAddress tlsBind) {
                     timeout http-keep-alive 10s
                     timeout queue 10s
                     timeout tunnel 1h
-                    timeout check 2s
+                    timeout check 3s
                     # a request that cannot reach a router is tried up to 3 more times, each time on another one
                     retries 3
                     option redispatch 1

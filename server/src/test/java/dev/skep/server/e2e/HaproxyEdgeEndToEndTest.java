@@ -145,10 +145,33 @@ class HaproxyEdgeEndToEndTest {
         assertThat(health.body()).isEqualTo("ok");
     }
 
-    /** kill -9 of a router under a steady GET load: HAProxy retries elsewhere, health checks take it out. */
+    /**
+     * kill -9 of a router under a steady GET load: HAProxy retries elsewhere, health checks take it out. Throughout,
+     * the config also names a router that registered and died before the reload (its session still open, nothing
+     * listening): every new HAProxy worker starts out sending it requests, and the retries must cover that too.
+     */
     @Test
     @Order(2)
     void aRouterKilledUnderLoadCostsNoRequest() throws Exception {
+        int ghostPort = SkepServerProcess.freePort();
+        LoadLoop.Result result;
+        try (var connection = dev.skep.state.StateConnection.open(zk(), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                dev.skep.state.ZkAcl.fromFile(secret));
+             var state = new dev.skep.state.ZkClusterState(connection.client(), java.time.Clock.systemUTC())) {
+            state.registerRouter(new dev.skep.model.RouterEndpoint("ghost-router", "127.0.0.1", ghostPort, -1));
+            await("the dead router is written in and HAProxy reloaded").atMost(Duration.ofSeconds(20))
+                    .until(() -> edge.output().lines().anyMatch(l -> l.contains("event=edge.reloaded")
+                            && l.contains("ghost-router")));
+            result = killARouterUnderLoad();
+        }
+        assertThat(result.failed()).as("failed requests; first: " + result.samples()).isZero();
+        assertThat(result.ok()).isGreaterThan(300);
+        assertThat(edge.output()).contains("event=edge.reloaded");
+        await("the dead router's session ends: out of the config").atMost(Duration.ofSeconds(20))
+                .until(() -> !Files.readString(config).contains("ghost-router"));
+    }
+
+    private static LoadLoop.Result killARouterUnderLoad() throws Exception {
         LoadLoop.Result result;
         try (LoadLoop load = LoadLoop.paced(HOST, edgePort, 1, Duration.ofMillis(20))) { // ~50 req/s
             Thread.sleep(5_000);
@@ -161,9 +184,7 @@ class HaproxyEdgeEndToEndTest {
             result = load.stop();
             assertThat(result.ok() - before).as("requests went on after the kill").isGreaterThan(100);
         }
-        assertThat(result.failed()).as("failed requests; first: " + result.samples()).isZero();
-        assertThat(result.ok()).isGreaterThan(300);
-        assertThat(edge.output()).contains("event=edge.reloaded");
+        return result;
     }
 
     /** A router that joins is written in and reloaded; with the others gone it alone carries the traffic. */
@@ -177,6 +198,11 @@ class HaproxyEdgeEndToEndTest {
         await("and HAProxy reloaded with it").atMost(Duration.ofSeconds(20))
                 .until(() -> edge.output().lines().anyMatch(l -> l.contains("event=edge.reloaded")
                         && l.contains("-" + portC)));
+
+        await("requests through the edge reach the new router").atMost(Duration.ofSeconds(30)).until(() -> {
+            assertThat(answer(HOST, "/").status()).isEqualTo(200);
+            return routerC.output().contains("\"app\":\"alice/hello\""); // its access log (on in tests)
+        });
 
         routerB.close(); // a graceful stop: its registration goes with its session at once
         await("the stopped router is written out").atMost(Duration.ofSeconds(20))
