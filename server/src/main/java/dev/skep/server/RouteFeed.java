@@ -33,19 +33,23 @@ final class RouteFeed implements AutoCloseable {
     private final AutoCloseable subscription;
     /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
     private final dev.skep.model.RouterEndpoint endpoint;
+    /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
+    private Runnable warmUp;
     private boolean registered;
 
     /**
      * @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch)
      * @param endpoint where it takes traffic, for an edge in front of the routers
+     * @param warmUp   run once before it registers there
      */
     RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
-              dev.skep.model.RouterEndpoint endpoint) {
+              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp) {
         this.state = state;
         this.router = router;
         this.baseDomain = baseDomain;
         this.routerId = routerId;
         this.endpoint = endpoint;
+        this.warmUp = warmUp;
         this.subscription = state.onChange(this::poke);
         poke();
     }
@@ -72,7 +76,20 @@ final class RouteFeed implements AutoCloseable {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
             return;
         }
+        if (epoch != reportedEpoch) {
+            try {
+                state.reportRoutesApplied(routerId, epoch);
+                reportedEpoch = epoch;
+            } catch (RuntimeException e) { // the table is live; rollouts wait for this router at most a while
+                log.warn("event=route.report-failed router={} epoch={} error=\"{}\" next=\"reported with the next "
+                        + "change\"", routerId, epoch, e.getMessage());
+            }
+        }
         if (!registered) {
+            if (warmUp != null) {
+                warmUp.run();
+                warmUp = null;
+            }
             try {
                 state.registerRouter(endpoint); // kept through session losses by the state's ephemeral nodes
                 registered = true;
@@ -81,15 +98,6 @@ final class RouteFeed implements AutoCloseable {
             } catch (RuntimeException e) { // it serves anyway; only an edge does not know it yet
                 log.warn("event=router.register-failed router={} error=\"{}\" next=\"retried with the next change\"",
                         routerId, e.getMessage());
-            }
-        }
-        if (epoch != reportedEpoch) {
-            try {
-                state.reportRoutesApplied(routerId, epoch);
-                reportedEpoch = epoch;
-            } catch (RuntimeException e) { // the table is live; rollouts wait for this router at most a while
-                log.warn("event=route.report-failed router={} epoch={} error=\"{}\" next=\"reported with the next "
-                        + "change\"", routerId, epoch, e.getMessage());
             }
         }
     }

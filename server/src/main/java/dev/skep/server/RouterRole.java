@@ -32,15 +32,15 @@ final class RouterRole {
                     "event=router.trusted-proxies ranges={} effect=\"their X-Forwarded-* headers are kept\"",
                     routerConfig.trustedProxies());
         }
-        warmUp(config.bind(), router.port());
         var endpoint = new dev.skep.model.RouterEndpoint(routerId, config.advertiseHost(), router.port(),
                 edge.httpsPort() >= 0 ? router.httpsPort() : -1);
-        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, endpoint));
+        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, endpoint,
+                () -> warmUp(config.bind(), router.port())));
         return router;
     }
 
     /**
-     * One health request to itself before the router registers for an edge: a fresh JVM answers its first request
+     * One health request to itself before the router registers for an edge (on the feed's thread, off the start): a fresh JVM answers its first request
      * slowly (classes loading), and an edge's health check would take a router that slow for dead.
      */
     private static void warmUp(String bind, int port) {
