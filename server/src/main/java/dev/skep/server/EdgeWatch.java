@@ -4,7 +4,6 @@ import dev.skep.model.ClusterState;
 import dev.skep.model.RouterEndpoint;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,7 +23,10 @@ final class EdgeWatch implements AutoCloseable {
     private final HaproxyConfig config;
     private final Path out;
     private final ReloadCommand reload;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+    /** After a failed write or reload, the next try comes this soon even when nothing else changes. */
+    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+
+    private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("edge-watch").daemon().unstarted(r));
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AutoCloseable subscription;
@@ -43,7 +45,19 @@ final class EdgeWatch implements AutoCloseable {
 
     private void poke() {
         if (pending.compareAndSet(false, true)) {
-            worker.execute(this::apply);
+            try {
+                worker.execute(this::apply);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                pending.set(false);
+            }
+        }
+    }
+
+    private void retryLater() {
+        try {
+            worker.schedule(this::poke, RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // stopping
         }
     }
 
@@ -54,7 +68,8 @@ final class EdgeWatch implements AutoCloseable {
             routers = state.routers();
         } catch (RuntimeException e) {
             log.warn("event=edge.read-failed error=\"{}\" next=\"the file and HAProxy keep the last routers; retried "
-                    + "with the next change\"", e.getMessage());
+                    + "in {} s\"", e.getMessage(), RETRY.toSeconds());
+            retryLater();
             return;
         }
         String text = config.render(routers);
@@ -71,8 +86,9 @@ final class EdgeWatch implements AutoCloseable {
         try {
             EdgeFile.write(out, text);
         } catch (java.io.IOException | RuntimeException e) {
-            log.error("event=edge.write-failed file={} error=\"{}\" next=\"HAProxy keeps its config; retried with the "
-                    + "next change\" fix=\"check the directory exists and is writable\"", out, e.getMessage());
+            log.error("event=edge.write-failed file={} error=\"{}\" next=\"HAProxy keeps its config; retried in {} s\" "
+                    + "fix=\"check the directory exists and is writable\"", out, e.getMessage(), RETRY.toSeconds());
+            retryLater();
             return;
         }
         log.info("event=edge.rendered file={} routers={} count={}", out, ids, ids.size());
@@ -90,8 +106,9 @@ final class EdgeWatch implements AutoCloseable {
             log.info("event=edge.reloaded routers={} millis={}", ids, (System.nanoTime() - start) / 1_000_000);
         } else {
             log.error("event=edge.reload-failed exit={} output=\"{}\" next=\"HAProxy serves its previous config; "
-                    + "retried with the next change\" fix=\"check --reload-cmd by hand\"", outcome.exit(),
-                    outcome.output().replace('"', '\'').replace('\n', ' '));
+                    + "retried in {} s\" fix=\"check --reload-cmd by hand\"", outcome.exit(),
+                    outcome.output().replace('"', '\'').replace('\n', ' '), RETRY.toSeconds());
+            retryLater();
         }
     }
 
