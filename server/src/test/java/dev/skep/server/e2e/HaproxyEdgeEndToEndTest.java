@@ -48,6 +48,9 @@ class HaproxyEdgeEndToEndTest {
     static int portA;
     static int portB;
     static int edgePort;
+    static int edgeTlsPort;
+    static Path cert;
+    static Path key;
     static Path config;
     static Process haproxy;
 
@@ -63,6 +66,13 @@ class HaproxyEdgeEndToEndTest {
         portA = SkepServerProcess.freePort();
         portB = SkepServerProcess.freePort();
         edgePort = SkepServerProcess.freePort();
+        edgeTlsPort = SkepServerProcess.freePort();
+        cert = dir.resolve("cert.pem");
+        key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=skep-router-default", "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(openssl.waitFor()).as("openssl makes the routers' default certificate").isZero();
         config = dir.resolve("haproxy.cfg");
         int appPorts = 33000 + (int) (Math.random() * 50) * 100;
         roles.add(RoleProcess.start("controller", logs(), "event=api.started", "controller", "--zk", zk(),
@@ -103,7 +113,8 @@ class HaproxyEdgeEndToEndTest {
         haproxy = new ProcessBuilder(HAPROXY.toString(), "-W", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs().resolve("haproxy.log").toFile())).start();
         edge = RoleProcess.start("edge", logs(), "event=edge.reloaded", "edge", "haproxy", "--zk", zk(), "--zk-secret",
-                secret.toString(), "--bind", "127.0.0.1:" + edgePort, "--out", config.toString(), "--watch",
+                secret.toString(), "--bind", "127.0.0.1:" + edgePort, "--tls-bind", "127.0.0.1:" + edgeTlsPort,
+                "--out", config.toString(), "--watch",
                 "--reload-cmd", "kill -USR2 " + haproxy.pid());
         roles.add(edge);
         await().atMost(Duration.ofSeconds(20)).until(() -> answer(HOST, "/").status() == 200);
@@ -143,6 +154,22 @@ class HaproxyEdgeEndToEndTest {
         Http.Answer health = answer("skep-edge.invalid", "/");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body()).isEqualTo("ok");
+    }
+
+    /** HTTPS is passed through: the client gets the routers' certificate (the edge holds none) and the app answers. */
+    @Test
+    @Order(1)
+    void tlsIsPassedThroughToTheRoutersHttpsPorts() throws Exception {
+        await("HAProxy has checked the TLS backends").atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> tlsAnswer().status() == 200);
+        Http.Answer a = tlsAnswer();
+        assertThat(a.body()).startsWith("hello from ");
+        javax.net.ssl.SSLContext trustAll = trustAll();
+        try (var socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", edgeTlsPort)) {
+            socket.startHandshake();
+            var presented = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+            assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=skep-router-default");
+        }
     }
 
     /**
@@ -219,7 +246,8 @@ class HaproxyEdgeEndToEndTest {
     private static RoleProcess router(String name, int port) throws Exception {
         RoleProcess r = RoleProcess.start(name, logs(), "router listening", "router", "--zk", zk(), "--zk-secret",
                 secret.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port), "--advertise", "127.0.0.1",
-                "--trusted-proxies", "127.0.0.1");
+                "--trusted-proxies", "127.0.0.1", "--https-port", String.valueOf(SkepServerProcess.freePort()),
+                "--tls-cert", cert.toString(), "--tls-key", key.toString());
         roles.add(r);
         return r;
     }
@@ -245,6 +273,37 @@ class HaproxyEdgeEndToEndTest {
             int status = Math.abs(LoadLoop.readResponse(new BufferedInputStream(socket.getInputStream()), body));
             return new Http.Answer(status, body.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    /** GET / for the app over TLS through the edge's --tls-bind (the test trusts any certificate). */
+    private static Http.Answer tlsAnswer() throws Exception {
+        try (Socket socket = trustAll().getSocketFactory().createSocket("127.0.0.1", edgeTlsPort)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new BufferedInputStream(socket.getInputStream()), body));
+            return new Http.Answer(status, body.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static javax.net.ssl.SSLContext trustAll() throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return context;
     }
 
     private static int ready(String token) throws Exception {
