@@ -32,6 +32,8 @@ final class EdgeWatch implements AutoCloseable {
     private final AutoCloseable subscription;
     /** The text HAProxy was last reloaded with (or written, without a reload command); null before the first. */
     private String applied;
+    /** How many routers the file names now. */
+    private int written;
 
     /** @param reload the command that makes HAProxy read the file again, or null */
     EdgeWatch(ClusterState state, HaproxyConfig config, Path out, ReloadCommand reload) {
@@ -83,6 +85,14 @@ final class EdgeWatch implements AutoCloseable {
             }
         }
         List<String> ids = routers.stream().filter(HaproxyConfig::usable).map(RouterEndpoint::id).toList();
+        if (ids.isEmpty() && written > 0) {
+            // every router gone at once is a ZooKeeper outage or a cluster restart far more often than a real end:
+            // the routers come back on new sessions. Keeping them costs nothing (health checks take the dead out),
+            // dropping them all would turn every request into a 503 until they re-register.
+            log.warn("event=edge.all-routers-gone file={} kept={} next=\"the file keeps the last routers; HAProxy's "
+                    + "health checks decide\"", out, written);
+            return;
+        }
         try {
             EdgeFile.write(out, text);
         } catch (java.io.IOException | RuntimeException e) {
@@ -91,8 +101,9 @@ final class EdgeWatch implements AutoCloseable {
             retryLater();
             return;
         }
+        written = ids.size();
         log.info("event=edge.rendered file={} routers={} count={}", out, ids, ids.size());
-        if (ids.isEmpty()) {
+        if (ids.isEmpty()) { // only before the first router ever registered (see above)
             log.warn("event=edge.no-routers file={} effect=\"clients get 503 until a router joins\"", out);
         }
         if (reload == null) {

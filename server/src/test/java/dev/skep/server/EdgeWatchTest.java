@@ -65,6 +65,28 @@ class EdgeWatchTest {
     }
 
     @Test
+    void allRoutersGoneAtOnceKeepsTheLastOnesForTheHealthChecksToJudge() throws Exception {
+        Path out = dir.resolve("haproxy.cfg");
+        var routers = StateConnection.open(zk.connectString(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+        var routerState = new ZkClusterState(routers.client(), Clock.systemUTC());
+        routerState.registerRouter(new RouterEndpoint("r1", "10.0.0.7", 8080, -1));
+        routerState.registerRouter(new RouterEndpoint("r2", "10.0.0.8", 8080, -1));
+        try (EdgeWatch watch = new EdgeWatch(state, config, out, null)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out)
+                    && Files.readString(out).contains("server r2"));
+            routerState.close();
+            routers.close(); // both sessions end together, as in a ZooKeeper outage
+            await().atMost(Duration.ofSeconds(10)).until(() -> state.routers().isEmpty());
+            Thread.sleep(1_000);
+            assertThat(Files.readString(out)).contains("server r1").contains("server r2");
+
+            state.registerRouter(new RouterEndpoint("r1", "10.0.0.7", 8080, -1)); // back on a new session
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.readString(out).contains("server r2"));
+            assertThat(Files.readString(out)).contains("server r1");
+        }
+    }
+
+    @Test
     void aFailingReloadIsRetriedWithoutAnotherChange() throws Exception {
         Path out = dir.resolve("haproxy.cfg");
         Path ok = dir.resolve("ok");
