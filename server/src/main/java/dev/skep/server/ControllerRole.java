@@ -75,7 +75,7 @@ final class ControllerRole {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
         RolloutRecovery.recover(s.state(), events, clock);
         AppLogs appLogs = new AppLogs();
-        ZkAppDocuments documents = new ZkAppDocuments(s.connection().client());
+        ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
                 probation, new ReleaseFailures(documents));
@@ -195,7 +195,7 @@ final class ControllerRole {
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
-        var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
+        var documents = new dev.skep.state.ZkAppDocuments(state.state().view());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),

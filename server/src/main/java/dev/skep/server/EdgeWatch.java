@@ -86,9 +86,9 @@ final class EdgeWatch implements AutoCloseable {
         }
         List<String> ids = routers.stream().filter(HaproxyConfig::usable).map(RouterEndpoint::id).toList();
         if (ids.isEmpty() && written > 0) {
-            // every router gone at once is a ZooKeeper outage or a cluster restart far more often than a real end:
-            // the routers come back on new sessions. Keeping them costs nothing (health checks take the dead out),
-            // dropping them all would turn every request into a 503 until they re-register.
+            // every router gone is a ZooKeeper outage or a cluster restart far more often than a real end: the
+            // routers come back on new sessions. Keeping the last costs nothing (health checks take it out if dead),
+            // an empty backend would turn every request into a 503 until they re-register.
             log.warn("event=edge.all-routers-gone file={} kept={} next=\"the file keeps the last routers; HAProxy's "
                     + "health checks decide\"", out, written);
             return;
