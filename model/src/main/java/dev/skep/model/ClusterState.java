@@ -135,6 +135,18 @@ public interface ClusterState {
         return java.util.Map.of();
     }
 
+    /**
+     * Registers where this router takes traffic, for as long as its session lives (an edge reads the live routers
+     * from here). Called once the router routes by the state, so an edge never sends traffic to an empty table.
+     */
+    default void registerRouter(RouterEndpoint endpoint) {
+    }
+
+    /** The live routers' endpoints, by id; empty when none registered or not kept. */
+    default java.util.List<RouterEndpoint> routers() {
+        return java.util.List.of();
+    }
+
     // --- notification ---
 
     /** Runs the listener (on a state thread, must not block) after any change; close to stop. */

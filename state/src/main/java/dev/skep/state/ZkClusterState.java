@@ -53,7 +53,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.zk = zk;
         this.clock = clock;
         ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
-                Paths.ROUTERS, Paths.DRAINING);
+                Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
         this.view = new ZkView(zk);
         this.cache = view.cache();
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
@@ -476,6 +476,32 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             });
         }
         return applied;
+    }
+
+    @Override
+    public void registerRouter(dev.skep.model.RouterEndpoint endpoint) {
+        if (!ROUTER_ID.matcher(endpoint.id()).matches()) {
+            throw new IllegalArgumentException("invalid router id '" + endpoint.id() + "'");
+        }
+        ephemerals.put(Paths.routerEndpoint(endpoint.id()), Json.write(endpoint));
+    }
+
+    @Override
+    public List<dev.skep.model.RouterEndpoint> routers() {
+        List<dev.skep.model.RouterEndpoint> routers = new ArrayList<>();
+        for (String id : children(Paths.ROUTER_ENDPOINTS)) {
+            // absent: that router just went away
+            view.data(Paths.routerEndpoint(id)).ifPresent(data -> {
+                try {
+                    routers.add(Json.read(data, dev.skep.model.RouterEndpoint.class));
+                } catch (java.io.UncheckedIOException e) { // written by a newer or broken router: the others count
+                    log.warn("event=router-endpoint.unreadable router={} error=\"{}\" next=\"left out\"", id,
+                            e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                }
+            });
+        }
+        routers.sort(Comparator.comparing(dev.skep.model.RouterEndpoint::id));
+        return routers;
     }
 
     // --- plumbing ---
