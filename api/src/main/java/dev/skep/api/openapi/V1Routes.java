@@ -19,6 +19,7 @@ import dev.skep.api.v1.DomainRoutes;
 import dev.skep.api.v1.RunRoutes;
 import dev.skep.api.v1.VolumeRoutes;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.view.AgentView;
 import dev.skep.model.view.AlertSettings;
 import dev.skep.model.view.AlertTestResult;
 import dev.skep.model.view.AppView;
@@ -34,6 +35,7 @@ import dev.skep.model.view.LoginLink;
 import dev.skep.model.view.MetricsView;
 import dev.skep.model.view.NewToken;
 import dev.skep.model.view.NewUser;
+import dev.skep.model.view.PlacementView;
 import dev.skep.model.view.ReleaseView;
 import dev.skep.model.view.RunOutput;
 import dev.skep.model.view.TokenView;
@@ -211,6 +213,24 @@ final class V1Routes {
                 Operation.of("GET", "/v1/audit", ADMIN, "The newest audit entries, oldest first")
                         .query("limit", "how many (default 100, at most 10000)").answers(200, listOf(AuditEntry.class))
                         .errors(400, "limit is not a number"),
+
+                // agents and placement (AgentRoutes, PlacementRoutes)
+                Operation.of("GET", "/v1/agents", ADMIN, "Every agent: address, state (ready, draining, silent, lost), "
+                                + "instances, memory, CPUs, labels, version, the apps whose volumes pin them there")
+                        .answers(200, listOf(AgentView.class)),
+                Operation.of("POST", "/v1/agents/{id}/drain", ADMIN, "Move the agent's instances away, rolling, and "
+                                + "give it no new work; force=true leaves the apps whose volumes it holds running there")
+                        .query("force", "true: drain even when it holds apps' volumes")
+                        .answers(200, AgentView.class)
+                        .errors(404, "no such agent", 409, "it holds an app's volumes (without force)"),
+                Operation.of("POST", "/v1/agents/{id}/undrain", ADMIN, "Let a drained agent take work again")
+                        .answers(200, AgentView.class).errors(404, "no such agent"),
+                Operation.of("GET", APP + "/placement", OWNER, "The app's placement constraints (agent labels)")
+                        .answers(200, PlacementView.class),
+                Operation.of("PUT", APP + "/placement", OWNER, "Set the constraints ({} for any agent); instances on "
+                                + "agents that no longer match move, rolling")
+                        .body(PlacementView.class).answers(200, PlacementView.class)
+                        .errors(400, "no constraints field, or a label that is not key=value"),
 
                 // agents and the dashboard
                 Operation.of("GET", "/v1/slugs/{slug}", CLUSTER, "A built slug as a tar.gz, for agents on other hosts")
