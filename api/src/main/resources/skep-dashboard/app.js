@@ -180,6 +180,7 @@ async function route() {
     else if (parts[0] === 'tokens') await tokensPage();
     else if (parts[0] === 'users') await usersPage();
     else if (parts[0] === 'audit') await auditPage();
+    else if (parts[0] === 'cluster') await clusterPage();
     else await appsPage();
   } catch (e) {
     if (e.status !== 401) main(el('p', { class: 'error' }, e.message + (e.detail ? ' — ' + e.detail : '')));
@@ -374,6 +375,26 @@ async function auditPage() {
       el('tbody', {}, entries.slice().reverse().map(a => el('tr', {},
         el('td', { title: a.time }, ago(a.time)), el('td', {}, a.user || ''), el('td', {}, a.from || ''),
         el('td', {}, a.action), el('td', {}, a.app || ''), el('td', {}, a.status))))));
+}
+
+// The agents as GET /v1/agents shows them (admins only); drain moves an agent's instances away, rolling.
+async function clusterPage() {
+  const agents = await api('GET', '/v1/agents');
+  const drain = (a, on) => async () => {
+    if (on && !confirm('Drain ' + a.id + '? Its instances move to other agents and it takes no new work.')) return;
+    try { await api('POST', '/v1/agents/' + encodeURIComponent(a.id) + '/' + (on ? 'drain' : 'undrain')); toast((on ? 'draining ' : 'undrained ') + a.id); route(); }
+    catch (e) { failed(e); }
+  };
+  main(el('h1', {}, 'Cluster'),
+    agents.length === 0 ? el('p', { class: 'muted', id: 'no-agents' }, 'No agent has registered.') :
+      el('table', { id: 'agents' }, el('thead', {}, el('tr', {}, ['agent', 'address', 'state', 'instances', 'memory used', 'memory free', 'CPUs', 'labels', 'version', 'pinned apps', ''].map(h => el('th', {}, h)))),
+        el('tbody', {}, agents.map(a => el('tr', { 'data-agent': a.id },
+          el('td', {}, a.id), el('td', {}, a.host || ''), el('td', {}, badge(a.state)), el('td', {}, a.instances),
+          el('td', {}, a.memoryUsedBytes ? mib(a.memoryUsedBytes) : ''), el('td', {}, a.memoryFreeBytes ? mib(a.memoryFreeBytes) : ''),
+          el('td', {}, a.cpus || ''), el('td', {}, Object.entries(a.labels || {}).map(([k, v]) => k + '=' + v).join(' ')),
+          el('td', {}, a.version || ''), el('td', {}, (a.pinned || []).join(' ')),
+          el('td', {}, a.state === 'draining' ? el('button', { class: 'undrain', onclick: drain(a, false) }, 'Undrain')
+            : el('button', { class: 'danger drain', onclick: drain(a, true) }, 'Drain')))))));
 }
 
 window.addEventListener('hashchange', async () => { if (!(await loginByLink())) route(); });

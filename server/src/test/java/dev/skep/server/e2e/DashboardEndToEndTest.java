@@ -321,6 +321,28 @@ class DashboardEndToEndTest {
 
     @Test
     @Order(8)
+    void anAdminSeesTheAgentsOnTheClusterPageAndAPlainUserIsRefused() throws Exception {
+        browser.get(server.api(link(admin).get("path").asText()).toString());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("who")).getText().endsWith("(admin)"));
+        WebElement clusterLink = browser.findElement(By.cssSelector("a[href='#/cluster']"));
+        assertThat(clusterLink.isDisplayed()).as("the Cluster link, for admins").isTrue();
+        clusterLink.click();
+        WebElement row = waitFor(By.cssSelector("#agents tr[data-agent]"));
+        assertThat(row.getText()).contains("ready").contains("127.0.0.1");
+        assertThat(row.findElement(By.cssSelector("button.drain")).isDisplayed()).isTrue();
+        screenshot("dashboard-cluster");
+
+        browser.get(server.api(link(bob).get("path").asText()).toString());
+        waitFor(By.id("no-apps"));
+        assertThat(browser.findElement(By.cssSelector("a[href='#/cluster']")).isDisplayed()).isFalse();
+        browser.get(server.api("/#/cluster").toString());
+        WebElement error = waitFor(By.cssSelector("#main .error"));
+        assertThat(error.getText()).contains("admin");
+        assertThat(browser.getPageSource()).doesNotContain("data-agent");
+    }
+
+    @Test
+    @Order(9)
     void aBrowserThatLeavesMidStreamLeavesNoLogFollowerBehind() throws Exception {
         // the pages earlier tests left have dropped their streams: those end within the route's heartbeat
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == 0);
@@ -339,7 +361,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void apiClientsAtTheRootGetWhatTheyAlwaysGot() throws Exception {
         assertThat(Http.get(server.api("/"), null).status()).isEqualTo(401);
         assertThat(Http.get(server.api("/"), admin).status()).isEqualTo(404);
