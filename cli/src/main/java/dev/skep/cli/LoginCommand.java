@@ -48,6 +48,10 @@ final class LoginCommand implements Callable<Integer> {
     @Option(names = "--ca-file", paramLabel = "PEM", description = SkepCli.CA_HELP + "; remembered with the login")
     String caFile;
 
+    @Option(names = "--git", description = {"also make `skep git-credential` git's credential helper for this server",
+        "(git config --global credential.SERVER.helper), so git push to it needs no password"})
+    boolean git;
+
     @Override
     public Integer call() throws IOException {
         URI server = ClientConfig.parseServer(first(serverArgument, serverOption, skep.topServer(),
@@ -62,10 +66,46 @@ final class LoginCommand implements Callable<Integer> {
         Path file = new StoredLogin(server, token, caPath).save(skep.env(), skep.home());
         skep.out().println("logged in to " + server + " as " + who.user() + (who.admin() ? " (admin)" : "")
                 + "; saved in " + file);
+        if (git) {
+            configureGit(server);
+        }
         if (skep.env().get("SKEP_TOKEN") != null && !skep.env().get("SKEP_TOKEN").isBlank()) {
             skep.err().println("note: SKEP_TOKEN is set, and wins over the stored login until you unset it");
         }
         return SkepCli.EXIT_OK;
+    }
+
+    /** git config --global credential.SERVER.helper '!skep git-credential', in this user's global git config. */
+    private void configureGit(URI server) {
+        String key = "credential." + server.toString().replaceAll("/+$", "") + ".helper";
+        ProcessBuilder config = new ProcessBuilder("git", "config", "--global", "--replace-all", key, "!skep git-credential")
+                .redirectErrorStream(true);
+        config.environment().put("HOME", skep.home().toString());
+        for (String name : new String[] {"PATH", "GIT_CONFIG_GLOBAL", "XDG_CONFIG_HOME"}) {
+            if (skep.env().get(name) != null) {
+                config.environment().put(name, skep.env().get(name));
+            } else if (!name.equals("PATH")) {
+                config.environment().remove(name);
+            }
+        }
+        String output;
+        int exit;
+        try {
+            Process process = config.start();
+            output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            exit = process.waitFor();
+        } catch (IOException e) {
+            throw new CliFailure("logged in, but could not run git to set its credential helper: " + e.getMessage(),
+                    "install git, then run skep login " + server + " --git again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted while setting git's credential helper", "run skep login --git again");
+        }
+        if (exit != 0) {
+            throw new CliFailure("logged in, but git config failed (exit " + exit + "): " + output,
+                    "set it by hand: git config --global " + key + " '!skep git-credential'");
+        }
+        skep.out().println("git push to " + server + "/git/USER/APP.git now uses this login (" + key + ")");
     }
 
     private String token(URI server) throws IOException {

@@ -60,6 +60,23 @@ class LoginCommandTest {
     }
 
     @Test
+    void withGitItMakesSkepGitsCredentialHelperForThatServer() throws Exception {
+        CliRun.Result login = cli.stdin(FakeSkep.TOKEN + "\n").run("login", fake.uri().toString(), "--token-stdin", "--git");
+
+        assertThat(login.exit()).as(login.err()).isZero();
+        String key = "credential." + fake.uri().toString().replaceAll("/+$", "") + ".helper";
+        assertThat(login.out()).contains("git push to " + fake.uri()).contains(key);
+        Process get = new ProcessBuilder("git", "config", "--file", home.resolve(".gitconfig").toString(), "--get", key)
+                .redirectErrorStream(true).start();
+        assertThat(new String(get.getInputStream().readAllBytes()).strip()).isEqualTo("!skep git-credential");
+        assertThat(get.waitFor()).isZero();
+        // again: replaced, not added twice
+        assertThat(cli.stdin(FakeSkep.TOKEN + "\n").run("login", fake.uri().toString(), "--token-stdin", "--git").exit())
+                .isZero();
+        assertThat(Files.readString(home.resolve(".gitconfig")).split("git-credential", -1)).hasSize(2);
+    }
+
+    @Test
     void aWrongTokenIsRefusedAndNothingIsStored() {
         CliRun.Result login = cli.stdin("wrong\n").run("login", fake.uri().toString(), "--token-stdin");
 
