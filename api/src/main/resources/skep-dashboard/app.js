@@ -46,6 +46,25 @@ function ago(iso) {
 
 function mib(bytes) { return bytes == null ? '' : (bytes / 1048576).toFixed(1) + ' MiB'; }
 
+// A small inline SVG line of the values (oldest first), scaled to their own range; the title says the last one.
+function sparkline(values, title) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('width', '80');
+  svg.setAttribute('height', '18');
+  if (values.length < 2) return svg;
+  const max = Math.max(...values), min = Math.min(...values), span = (max - min) || 1;
+  const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+  line.setAttribute('points', values.map((v, i) => (i * 80 / (values.length - 1)).toFixed(1) + ',' + (17 - (v - min) * 16 / span).toFixed(1)).join(' '));
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', 'currentColor');
+  svg.append(line);
+  const t = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+  t.textContent = title;
+  svg.append(t);
+  return svg;
+}
+
 class ApiError extends Error {
   constructor(status, body) {
     super((body && body.error) || ('HTTP ' + status));
@@ -231,12 +250,23 @@ async function appPage(id) {
       el('button', { id: 'scale-button', onclick: () => act('PATCH', '', { instances: Number(scaleInput.value) }, 'scaled')() }, 'Scale')));
 
   const instances = el('table', { id: 'instances' },
-    el('thead', {}, el('tr', {}, ['process', 'instance', 'release', 'state', 'host', 'port', 'up', 'restarts', 'memory', 'CPU', 'last exit'].map(h => el('th', {}, h)))),
-    el('tbody', {}, (app.instances || []).map(i => el('tr', {},
+    el('thead', {}, el('tr', {}, ['process', 'instance', 'release', 'state', 'host', 'port', 'up', 'restarts', 'memory', 'CPU', 'last hour', 'last exit'].map(h => el('th', {}, h)))),
+    el('tbody', {}, (app.instances || []).map(i => el('tr', { 'data-instance': i.instance },
       el('td', {}, i.process || ''), el('td', {}, el('code', {}, i.instance)), el('td', {}, 'v' + i.release),
       el('td', {}, badge(i.state)), el('td', {}, i.host), el('td', {}, i.port), el('td', {}, ago(i.since)),
       el('td', {}, i.restarts), el('td', {}, mib(i.memoryBytes)),
-      el('td', {}, i.cpuPercent == null ? '' : i.cpuPercent.toFixed(1) + '%'), el('td', {}, i.lastExit || '')))));
+      el('td', {}, i.cpuPercent == null ? '' : i.cpuPercent.toFixed(1) + '%'), el('td', { class: 'trend' }), el('td', {}, i.lastExit || '')))));
+  // CPU and memory of each instance over the monitor's last hour of samples
+  api('GET', base + '/metrics?samples=120').then(m => {
+    for (const im of (m && m.instances) || []) {
+      const cell = instances.querySelector('tr[data-instance="' + im.instance + '"] td.trend');
+      const samples = im.samples || [];
+      if (!cell || samples.length === 0) continue;
+      const last = samples[samples.length - 1];
+      cell.replaceChildren(sparkline(samples.map(x => x.cpuPercent), 'CPU ' + last.cpuPercent.toFixed(1) + '%'), ' ',
+        sparkline(samples.map(x => x.rssBytes), 'memory ' + mib(last.rssBytes)));
+    }
+  }).catch(() => {});
 
   const filter = el('input', { id: 'log-filter', placeholder: 'filter', autocomplete: 'off' });
   const logs = el('pre', { id: 'logs' });
@@ -265,11 +295,14 @@ async function appPage(id) {
 
   const env = el('div', { id: 'env' });
   const events = el('table', { id: 'events' });
+  const settings = el('div', { id: 'settings' });
   main(header, el('h2', {}, 'Instances'), instances,
     el('h2', {}, 'Logs'), el('div', { class: 'row' }, filter, el('span', { class: 'muted', id: 'log-state' }, 'following')), logs,
     el('h2', {}, 'Releases'), releaseTable, buildLog,
     el('h2', {}, 'Environment'), env,
+    settings,
     el('h2', {}, 'Events'), events);
+  appSettings(base, settings, act);
 
   followLogs(base, lines, render);
   envEditor(base, env, reload).catch(failed);
@@ -277,6 +310,36 @@ async function appPage(id) {
     events.replaceChildren(el('tbody', {}, list.slice().reverse().map(e => el('tr', {},
       el('td', {}, ago(e.time)), el('td', {}, e.type), el('td', {}, e.release ? 'v' + e.release : ''), el('td', {}, e.message || '')))));
   }).catch(failed);
+}
+
+// Domains (add, remove), certificates, health check, alerts and volumes: what skep domains|certs|health|alerts|
+// volumes show. A section whose route this process does not serve (a controller without a monitor) says so.
+function appSettings(base, box, act) {
+  const section = (id, title, path, render) => {
+    const body = el('div', { id });
+    box.append(el('h2', {}, title), body);
+    api('GET', base + path).then(v => body.replaceChildren(...[].concat(render(v))))
+      .catch(e => body.replaceChildren(el('p', { class: 'muted' }, e.message)));
+  };
+  const domain = el('input', { id: 'domain-name', placeholder: 'shop.example.com' });
+  section('domains', 'Domains', '/domains', d => [
+    el('ul', {}, el('li', {}, el('code', {}, d.defaultHost), ' ', el('span', { class: 'muted' }, 'default')),
+      ...(d.domains || []).map(n => el('li', { 'data-domain': n }, el('code', {}, n), ' ',
+        el('button', { class: 'danger', onclick: act('DELETE', '/domains/' + encodeURIComponent(n), undefined, 'removed ' + n) }, 'Remove')))),
+    el('div', { class: 'row' }, domain, el('button', { id: 'domain-add', onclick: () => act('POST', '/domains', { domain: domain.value }, 'added ' + domain.value)() }, 'Add domain'))]);
+  section('certificates', 'Certificates', '/certificates', list => list.length === 0 ? el('p', { class: 'muted' }, 'none (the router\'s default certificate)') :
+    el('table', {}, el('tbody', {}, list.map(c => el('tr', {}, el('td', {}, el('code', {}, c.domain)), el('td', {}, c.subject),
+      el('td', {}, 'until ' + (c.notAfter || '').slice(0, 10)))))));
+  section('health', 'Health check', '/health', h => el('p', {}, h.type === 'off' ? 'off (a crash is what restarts it)' :
+    h.type === 'tcp' ? 'TCP connect' : 'GET ' + h.path + (h.interval ? ' every ' + h.interval : '')));
+  section('alerts', 'Alerts', '/alerts', a => el('ul', {},
+    el('li', {}, 'mail: ' + ((a.mail || []).join(', ') || 'none')),
+    el('li', {}, 'webhooks: ' + ((a.webhooks || []).join(', ') || 'none')),
+    el('li', {}, 'rules: ' + ((a.rules || []).map(r => r.name || r.type || JSON.stringify(r)).join(', ') || 'the defaults'))));
+  section('volumes', 'Volumes', '/volumes', v => (v.volumes || []).length === 0 ? el('p', { class: 'muted' }, 'none') : [
+    el('table', {}, el('tbody', {}, v.volumes.map(x => el('tr', { 'data-volume': x.path }, el('td', {}, el('code', {}, x.path)),
+      el('td', {}, x.agent || ''), el('td', {}, x.bytes == null ? '' : mib(x.bytes)))))),
+    v.disk ? el('p', { class: 'muted' }, 'disk: ' + mib(v.disk.used) + ' of ' + mib(v.disk.quota) + ' (' + v.disk.mode + ')') : '']);
 }
 
 // The log route streams text while the request is open; aborting the fetch closes the connection, which ends

@@ -248,6 +248,36 @@ class DashboardEndToEndTest {
 
     @Test
     @Order(5)
+    void theAppPageShowsTrendsAndSettingsAndAddsADomain() throws Exception {
+        browser.get(server.api("/#/apps/alice/logger").toString());
+        waitFor(By.cssSelector("#domains li"));
+        assertThat(browser.findElement(By.id("domains")).getText()).contains("logger.alice.localhost");
+        assertThat(browser.findElement(By.id("health")).getText()).isNotBlank();
+        assertThat(browser.findElement(By.id("alerts")).getText()).contains("mail:");
+        assertThat(browser.findElement(By.id("volumes")).getText()).isNotBlank();
+
+        browser.findElement(By.id("domain-name")).sendKeys("logs.example.org");
+        browser.findElement(By.id("domain-add")).click();
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(() -> !browser.findElements(By.cssSelector("#domains li[data-domain='logs.example.org']")).isEmpty());
+        assertThat(Http.get(server.api("/v1/apps/alice/logger/domains"), alice).body()).contains("logs.example.org");
+
+        // the monitor samples every 5 s: a CPU and a memory line per instance once it has two samples
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            browser.navigate().refresh();
+            try { // the page draws the lines when its metrics request answers, after the table
+                new WebDriverWait(browser, Duration.ofSeconds(8))
+                        .until(d -> d.findElements(By.cssSelector("#instances td.trend svg.spark polyline")).size() >= 2);
+                return true;
+            } catch (org.openqa.selenium.TimeoutException notYet) {
+                return false;
+            }
+        });
+        screenshot("dashboard-app-settings");
+    }
+
+    @Test
+    @Order(6)
     void aWriteWithoutTheCsrfHeaderIsRefusedAndChangesNothing() throws Exception {
         String session = browser.manage().getCookieNamed("skep_session").getValue();
         String csrf = (String) ((JavascriptExecutor) browser).executeScript("return localStorage.getItem('skep.csrf')");
@@ -276,7 +306,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void anotherUsersSessionSeesNothingOfAlicesApp() throws Exception {
         browser.get(server.api(link(bob).get("path").asText()).toString());
         waitFor(By.id("no-apps"));
@@ -302,7 +332,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void revokingTheTokenEndsItsSessionsAndLogoutEndsOne() throws Exception {
         JsonNode second = Http.send("POST", server.api("/v1/tokens"), alice, "application/json", "{}".getBytes()).json();
         String[] session = sessionOf(link(second.get("token").asText()).get("code").asText());
@@ -320,7 +350,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anAdminSeesTheAgentsOnTheClusterPageAndAPlainUserIsRefused() throws Exception {
         browser.get(server.api(link(admin).get("path").asText()).toString());
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("who")).getText().endsWith("(admin)"));
@@ -342,7 +372,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aBrowserThatLeavesMidStreamLeavesNoLogFollowerBehind() throws Exception {
         // the pages earlier tests left have dropped their streams: those end within the route's heartbeat
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == 0);
@@ -361,7 +391,7 @@ class DashboardEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void apiClientsAtTheRootGetWhatTheyAlwaysGot() throws Exception {
         assertThat(Http.get(server.api("/"), null).status()).isEqualTo(401);
         assertThat(Http.get(server.api("/"), admin).status()).isEqualTo(404);
