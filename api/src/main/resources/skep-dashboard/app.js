@@ -443,6 +443,7 @@ async function auditPage() {
 // The agents as GET /v1/agents shows them (admins only); drain moves an agent's instances away, rolling.
 async function clusterPage() {
   const agents = await api('GET', '/v1/agents');
+  const health = await api('GET', '/v1/cluster');
   const drain = (a, on) => async () => {
     if (on && !confirm('Drain ' + a.id + '? Its instances move to other agents and it takes no new work.')) return;
     try { await api('POST', '/v1/agents/' + encodeURIComponent(a.id) + '/' + (on ? 'drain' : 'undrain')); toast((on ? 'draining ' : 'undrained ') + a.id); route(); }
@@ -457,7 +458,17 @@ async function clusterPage() {
           el('td', {}, a.cpus || ''), el('td', {}, Object.entries(a.labels || {}).map(([k, v]) => k + '=' + v).join(' ')),
           el('td', {}, a.version || ''), el('td', {}, (a.pinned || []).join(' ')),
           el('td', {}, a.state === 'draining' ? el('button', { class: 'undrain', onclick: drain(a, false) }, 'Undrain')
-            : el('button', { class: 'danger drain', onclick: drain(a, true) }, 'Drain')))))));
+            : el('button', { class: 'danger drain', onclick: drain(a, true) }, 'Drain')))))),
+    el('h2', {}, 'State store'),
+    el('p', { id: 'state-store' }, health.stateReachable ? badge('reachable') : badge('cut-off'), ' ',
+      health.stateReachable ? 'ZooKeeper answers; route change ' + health.routeEpoch
+        : 'ZooKeeper is unreachable: this is the last known state, and changes are refused until it is back'),
+    el('h2', {}, 'Routers'),
+    health.routers.length === 0 ? el('p', { class: 'muted' }, 'No router reports.') :
+      el('table', { id: 'routers' }, el('thead', {}, el('tr', {}, ['router', 'address', 'HTTPS port', 'route change applied'].map(h => el('th', {}, h)))),
+        el('tbody', {}, health.routers.map(r => el('tr', { 'data-router': r.id },
+          el('td', {}, r.id), el('td', {}, r.host ? r.host + ':' + r.port : ''), el('td', {}, r.httpsPort || ''),
+          el('td', {}, r.routeEpochApplied == null ? '' : String(r.routeEpochApplied) + (r.routeEpochApplied >= health.routeEpoch ? '' : ' (behind)')))))));
 }
 
 window.addEventListener('hashchange', async () => { if (!(await loginByLink())) route(); });

@@ -147,6 +147,11 @@ public interface ClusterState {
         return java.util.List.of();
     }
 
+    /** False while the store is cut off (ZooKeeper unreachable or without quorum): reads are the last known state. */
+    default boolean reachable() {
+        return true;
+    }
+
     // --- notification ---
 
     /** Runs the listener (on a state thread, must not block) after any change; close to stop. */

@@ -92,6 +92,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean reachable() {
+        return view.connected();
+    }
+
     /** How the user store and app documents read: the same connection and cache. */
     public ZkView view() {
         return view;

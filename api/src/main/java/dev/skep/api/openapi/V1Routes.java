@@ -25,6 +25,7 @@ import dev.skep.model.view.AlertTestResult;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.AuditEntry;
 import dev.skep.model.view.CertificateView;
+import dev.skep.model.view.ClusterHealth;
 import dev.skep.model.view.DeployProgress;
 import dev.skep.model.view.DeployResult;
 import dev.skep.model.view.DomainsView;
@@ -218,6 +219,10 @@ final class V1Routes {
                 Operation.of("GET", "/v1/agents", ADMIN, "Every agent: address, state (ready, draining, silent, lost), "
                                 + "instances, memory, CPUs, labels, version, the apps whose volumes pin them there")
                         .answers(200, listOf(AgentView.class)),
+                Operation.of("GET", "/v1/cluster", ADMIN, "The state store's health (reachable, or cut off and "
+                                + "showing the last known state), the newest route change, and every live router: "
+                                + "where it takes traffic and the route change it last applied")
+                        .answers(200, ClusterHealth.class),
                 Operation.of("POST", "/v1/agents/{id}/drain", ADMIN, "Move the agent's instances away, rolling, and "
                                 + "give it no new work; force=true leaves the apps whose volumes it holds running there")
                         .query("force", "true: drain even when it holds apps' volumes")

@@ -9,9 +9,11 @@ import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AgentView;
+import dev.skep.model.view.ClusterHealth;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +46,24 @@ public final class AgentRoutes implements dev.skep.api.ApiServer.Routes {
             Caller.principal(ctx).requireAdmin();
             ctx.json(views.list());
         });
+        routes.get("/v1/cluster", ctx -> {
+            Caller.principal(ctx).requireAdmin();
+            ctx.json(health());
+        });
         routes.post("/v1/agents/{id}/drain", ctx -> ctx.json(drain(ctx, true)));
         routes.post("/v1/agents/{id}/undrain", ctx -> ctx.json(drain(ctx, false)));
+    }
+
+    /** The routers by id: those registered for an edge and those reporting the routes they apply. */
+    private ClusterHealth health() {
+        java.util.Map<String, Long> applied = state.routesApplied();
+        java.util.Map<String, ClusterHealth.Router> routers = new java.util.TreeMap<>();
+        for (dev.skep.model.RouterEndpoint r : state.routers()) {
+            routers.put(r.id(), new ClusterHealth.Router(r.id(), r.host(), r.port(), r.httpsPort() > 0 ? r.httpsPort() : null,
+                    applied.get(r.id())));
+        }
+        applied.forEach((id, epoch) -> routers.putIfAbsent(id, new ClusterHealth.Router(id, null, null, null, epoch)));
+        return new ClusterHealth(state.reachable(), state.routeEpochSeen(), List.copyOf(routers.values()));
     }
 
     private AgentView drain(Context ctx, boolean drain) {

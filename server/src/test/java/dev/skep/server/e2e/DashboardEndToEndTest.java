@@ -360,6 +360,8 @@ class DashboardEndToEndTest {
         WebElement row = waitFor(By.cssSelector("#agents tr[data-agent]"));
         assertThat(row.getText()).contains("ready").contains("127.0.0.1");
         assertThat(row.findElement(By.cssSelector("button.drain")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("state-store")).getText()).contains("reachable");
+        assertThat(waitFor(By.cssSelector("#routers tr[data-router]")).getText()).isNotBlank();
         screenshot("dashboard-cluster");
 
         browser.get(server.api(link(bob).get("path").asText()).toString());
