@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller's side of idle stop (see {@link IdleReporter} for the whole design): on the leader, every tick,
- * puts to sleep each running, all-web app whose idle stop passed since its last use (the routers' newest report, or
+ * puts to sleep each running, serving, all-web app whose idle stop passed since its last use (the routers' newest report, or
  * the owner's last change of it), and says when one wakes. A sleep is re-checked on the document as it is, so a
  * report written meanwhile keeps the app up. Turning idle stop off wakes a sleeping app.
  */
@@ -43,6 +43,11 @@ final class IdleWatcher implements AutoCloseable {
             r -> Thread.ofPlatform().name("idle-watcher").daemon().unstarted(r));
     /** Apps seen asleep at the last tick (worker thread only): one that is not any more woke. */
     private Set<AppId> knownAsleep = Set.of();
+    /**
+     * When this leader first saw each app's idle stop on (worker thread only): the clock starts then, so a request
+     * just before turning it on (reported by no router: it had no idle stop yet) does not count as long ago.
+     */
+    private final Map<AppId, Long> onSince = new java.util.HashMap<>();
     /** Apps refused for their process types, logged once each (worker thread only). */
     private final Set<AppId> notEligibleLogged = new HashSet<>();
 
@@ -62,6 +67,7 @@ final class IdleWatcher implements AutoCloseable {
     private void tick() {
         if (!isLeader.getAsBoolean()) {
             knownAsleep = Set.of();
+            onSince.clear(); // a new leader starts every clock afresh: late, never early
             return;
         }
         try {
@@ -74,21 +80,24 @@ final class IdleWatcher implements AutoCloseable {
                 IdleState s = idle.getOrDefault(spec.id(), IdleState.AWAKE);
                 RouteSettings r = settings.get(spec.id());
                 if (r == null || !r.idleStop()) {
+                    onSince.remove(spec.id());
                     if (s.sleeping()) {
                         store.wake(spec.id(), at); // idle stop turned off: it runs again, and stays up
                     }
                     continue;
                 }
                 if (s.sleeping() || !spec.running() || spec.release() == 0 || spec.candidate() != 0
-                        || !allWeb(now, spec)) {
+                        || !serving(now, spec) || !allWeb(now, spec)) {
                     continue;
                 }
                 long idleMillis = r.idleStopSeconds() * 1000;
-                if (at - s.lastUse(spec) >= idleMillis + SLACK_MILLIS
-                        && store.sleepIfIdle(spec.id(), at, idleMillis + SLACK_MILLIS, lastChange(spec))) {
+                long since = onSince.computeIfAbsent(spec.id(), k -> at);
+                long lastUse = Math.max(s.lastUse(spec), since);
+                if (at - lastUse >= idleMillis + SLACK_MILLIS && store.sleepIfIdle(spec.id(), at,
+                        idleMillis + SLACK_MILLIS, Math.max(lastChange(spec), since))) {
                     asleep.add(spec.id());
                     log.info("event=app.sleeping app={} release={} idle_stop_s={} idle_ms={}", spec.id(),
-                            spec.release(), r.idleStopSeconds(), at - s.lastUse(spec));
+                            spec.release(), r.idleStopSeconds(), at - lastUse);
                     events.emit(new Event(clock.instant(), EventTypes.APP_SLEEPING, spec.id(), spec.release(), null,
                             null, "no request for " + r.idleStopSeconds() + " s: stopped until the next one",
                             Map.of()));
@@ -105,6 +114,15 @@ final class IdleWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("event=idle.watch-failed error=\"{}\" next=\"next tick\"", e.getMessage());
         }
+    }
+
+    /**
+     * Only an app that serves (a ready instance of its release) is put to sleep: one that crash-loops or never got
+     * ready stays as it is, in plain sight, as without idle stop.
+     */
+    private static boolean serving(ClusterSnapshot now, AppSpec spec) {
+        return now.instances().stream().anyMatch(i -> i.app().equals(spec.id()) && i.ready()
+                && i.release() == spec.release());
     }
 
     private static long lastChange(AppSpec spec) {

@@ -122,6 +122,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         if (route) {
             commands.require(app);
             if (patch.idleStop() != null && patch.idleStop() != 0) {
+                dev.skep.model.RouteSettings.DEFAULTS.with(null, null, null, patch.idleStop()); // 400 when out of range
                 commands.requireAllWeb(app);
             }
             var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky(),
