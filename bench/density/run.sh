@@ -62,6 +62,7 @@ bare_p50=$(awk '$2=="bare-node" {print $3}' "$results" | median_of)
 echo "overhead (skep wake p50 - bare p50): $(awk -v s="$skep_p50" -v b="$bare_p50" 'BEGIN {printf "%.1f", s-b}') ms (goal <= 100)"
 
 # ---- memory of N sleeping apps ----
+[ "$n" -gt 0 ] || exit 0
 jvm_rss() { for s in 1 2 3; do rss_kb "$SKEP_PID"; sleep 0.3; done | median_of; }
 app_children() { ps -o pid=,args= --ppid "$SKEP_PID" | grep -c 'server.js' || true; }
 wait_sleeping alice/w 30
