@@ -49,6 +49,7 @@ class IdleStopEndToEndTest {
             deploy(app, "hello");
         }
         deploy("carol/broken", "breaks-later");
+        deploy("fred/ws", "ws-echo");
     }
 
     @AfterAll
@@ -242,6 +243,34 @@ class IdleStopEndToEndTest {
             }
         }
         awaitState("carol/broken", "crash-loop", Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aWebsocketUpgradeWakesASleepingAppAndBytesFlow() throws Exception {
+        assertThat(patch("fred/ws", "{\"idleStop\": 2}").status()).isEqualTo(200);
+        awaitState("fred/ws", "sleeping", Duration.ofSeconds(20));
+        try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
+            s.setSoTimeout(45_000);
+            s.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: " + host("fred/ws") + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            BufferedInputStream in = new BufferedInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the answer so far: " + head).isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101")
+                    .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's example key and answer
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(state("fred/ws")).isEqualTo("running");
+            Thread.sleep(4500); // past its idle stop, the websocket open: in use, so awake
+            assertThat(state("fred/ws")).isEqualTo("running");
+            s.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("pong");
+        }
     }
 
     @Test
