@@ -13,8 +13,10 @@ here="$REPO/bench/monitor"
 bench_init detect 1800
 
 java_home=$(skep_java_home)
-cp=$(cd "$REPO" && ./mvnw -q -o -pl server dependency:build-classpath -Dmdep.outputFile=/dev/stdout \
-  -Dmdep.includeScope=test) || die "cannot resolve GreenMail from the server's test classpath (build once online)"
+# the reactor with -am (nothing needs installing first); server runs last, so the file holds its classpath
+(cd "$REPO" && ./mvnw -q -pl server -am test-compile dependency:build-classpath -Dmdep.outputFile="$BENCH_TMP/cp.txt" \
+  -Dmdep.includeScope=test >"$BENCH_TMP/build.log" 2>&1) || die "cannot resolve GreenMail from the server's test classpath (see $BENCH_TMP/build.log)"
+cp=$(cat "$BENCH_TMP/cp.txt")
 smtp_port=$(free_ports 1)
 mails="$BENCH_TMP/mails.txt"
 "$java_home/bin/java" -cp "$cp" "$here/MailSink.java" "$smtp_port" >"$mails" 2>"$BENCH_TMP/mailsink.log" &

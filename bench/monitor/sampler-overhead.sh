@@ -10,9 +10,11 @@ count=${2:-100}
 skep_find_jdk
 
 cd "$repo"
-./mvnw -q -o -pl monitor -am install -DskipTests >/dev/null
-cp=$(./mvnw -q -o -pl monitor dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
-cp="$repo/monitor/target/classes:$cp"
+# the reactor with -am, nothing installed into the user's Maven repository; monitor runs last
+cp_file=$(mktemp)
+./mvnw -q -pl monitor -am compile dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime >/dev/null
+cp="$repo/monitor/target/classes:$repo/model/target/classes:$(cat "$cp_file")"
+rm -f "$cp_file"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }

@@ -84,11 +84,12 @@ cpu_ticks() { # pid: utime+stime of the process and its direct children, in cloc
 }
 hz=$(getconf CLK_TCK)
 
-# ---- build skep's router (offline) ----
+# ---- build skep's router ----
+# one reactor run with -am: skep-model comes from this checkout, not from an installed copy (a fresh clone with
+# an empty local repository has none); route runs last, so its classpath is what cp.txt holds
 log "building the route module"
-(cd "$repo" && ./mvnw -q -o -pl route -am test-compile >"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
-(cd "$repo" && ./mvnw -q -o -pl route dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$tmp/cp.txt" >>"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
+(cd "$repo" && ./mvnw -q -pl route -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$tmp/cp.txt" >"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
 cp="$repo/route/target/test-classes:$repo/route/target/classes:$repo/model/target/classes:$(cat "$tmp/cp.txt")"
 
 # ---- node-http-proxy, into the temp dir ----

@@ -26,8 +26,12 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-    /** Paths without a user token: the version (haibu's clients probe it), app heartbeats (own secret), slugs. */
-    private static final List<String> PUBLIC = List.of("/version", "/v1/heartbeat/",
+    /**
+     * Paths without a user token: the version (haibu's clients probe it), the OpenAPI document, app heartbeats (own
+     * secret), slugs.
+     */
+    private static final List<String> PUBLIC = List.of("/version", dev.skep.api.openapi.OpenApiRoutes.PATH,
+            "/v1/heartbeat/",
             dev.skep.api.v1.SlugRoutes.PREFIX); // agents show the cluster token, checked by the route
 
     private final Javalin javalin;
@@ -71,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> authenticate(auth, sessions, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
+            new dev.skep.api.openapi.OpenApiRoutes(config.version(), this::routes).register(routes);
             groups.forEach(group -> group.register(routes));
             if (audit != null) {
                 routes.after(ctx -> record(audit, clock, ctx));
@@ -101,6 +106,9 @@ public final class ApiServer implements AutoCloseable {
             // a dashboard session: its token's user, when the request echoes its CSRF token (see DashboardSessions)
             ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
             return;
+        }
+        if (path.startsWith(dev.skep.api.auth.GitAuth.PREFIX)) {
+            authorization = dev.skep.api.auth.GitAuth.tokenOnly(authorization); // git's user name is anything
         }
         ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));
     }
@@ -143,6 +151,15 @@ public final class ApiServer implements AutoCloseable {
                 LoopbackTwin.report(log, "api", twin, port, e);
             }
         }
+    }
+
+    /** Every route registered, as "METHOD /path" in Javalin's form ("GET /v1/apps/{user}/{app}"): what the API serves. */
+    public List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(h -> h.endpoint)
+                .filter(e -> e.method.isHttpMethod())
+                .map(e -> e.method.name() + " " + e.path)
+                .sorted().toList();
     }
 
     public int port() {

@@ -24,6 +24,11 @@ public final class ErrorMapper {
         if (e instanceof dev.skep.api.auth.TooManyFailures tooMany) {
             ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
         }
+        if (e.kind() == SkepException.Kind.UNAUTHORIZED && ctx.path().startsWith(dev.skep.api.auth.GitAuth.PREFIX)) {
+            // git asks for credentials (or its credential helper) only when challenged; browsers calling /v1 are
+            // not, or they would pop up a login dialog over the dashboard
+            ctx.header("WWW-Authenticate", dev.skep.api.auth.GitAuth.CHALLENGE);
+        }
         ctx.status(e.kind().status).json(new ApiError(e.getMessage(), e.detail()));
     }
 

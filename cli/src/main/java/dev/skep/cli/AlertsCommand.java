@@ -27,13 +27,21 @@ final class AlertsCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the settings as one JSON document (the API's fields)")
+    boolean json;
+
     @Override
     public Integer call() {
         if (app == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
         }
-        print(skep.out(), skep.client(options).monitor().alerts(app));
+        AlertSettings settings = skep.client(options).monitor().alerts(app);
+        if (json) {
+            skep.out().println(Views.json(settings));
+        } else {
+            print(skep.out(), settings);
+        }
         return SkepCli.EXIT_OK;
     }
 

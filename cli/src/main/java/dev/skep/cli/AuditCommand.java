@@ -20,8 +20,15 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "-n", defaultValue = "50", description = "how many entries, newest last (default: ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    boolean json;
+
     @Override
     public Integer call() {
+        if (json) {
+            skep.out().println(Views.json(skep.client(options).accounts().audit(Math.max(1, limit))));
+            return SkepCli.EXIT_OK;
+        }
         Table table = new Table("TIME", "USER", "FROM", "ACTION", "APP", "STATUS", "DETAIL");
         for (AuditEntry e : skep.client(options).accounts().audit(Math.max(1, limit))) {
             table.row(e.time(), e.user(), e.from(), e.action(), e.app(), e.status(),

@@ -43,6 +43,9 @@ final class CertsCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "add: its unencrypted PKCS#8 key")
     Path key;
 
+    @Option(names = "--json", description = "list the certificates as one JSON document (the API's fields)")
+    boolean json;
+
     @Override
     public Integer call() {
         List<String> a = args.size() == 2 && args.get(0).equals("ls") ? args.subList(1, 2) : args;
@@ -65,6 +68,10 @@ final class CertsCommand implements Callable<Integer> {
             throw usage("skep certs add needs --cert PEM and --key PEM");
         }
         List<CertificateView> after = skep.client(options).edge().putCertificate(app, domain, read(cert), read(key));
+        if (json) {
+            print(after);
+            return SkepCli.EXIT_OK;
+        }
         skep.out().println("added a certificate for " + domain + " to " + app + " (live on the routers within a second)");
         print(after);
         return SkepCli.EXIT_OK;
@@ -83,6 +90,10 @@ final class CertsCommand implements Callable<Integer> {
     }
 
     private void print(List<CertificateView> certificates) {
+        if (json) {
+            skep.out().println(Views.json(certificates));
+            return;
+        }
         if (certificates.isEmpty()) {
             skep.out().println("no certificates (HTTPS clients get the router's default certificate)");
             return;

@@ -2,6 +2,8 @@ package dev.skep.cli;
 
 import dev.skep.client.SkepClient;
 import dev.skep.model.AppId;
+import dev.skep.model.pack.IgnoreRules;
+import dev.skep.model.pack.Tarball;
 import dev.skep.model.view.DeployResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -61,7 +63,7 @@ final class DeployCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "DIR " + root + " is not a directory");
         }
         if (!Files.exists(root.resolve("package.json")) && !Files.exists(root.resolve("Procfile"))) {
-            throw new CliFailure(root + " has neither package.json nor Procfile: it is not a Node app's root",
+            throw new CliFailure(root + " " + Tarball.NO_APP_ROOT,
                     "run skep deploy in the app's directory, or name it: skep deploy DIR"
                             + (appOption == null ? "" : " --app " + appOption));
         }
@@ -111,13 +113,13 @@ final class DeployCommand implements Callable<Integer> {
             long size = Files.size(tarball);
             out.println("packed " + summary.files() + " files (" + Format.bytes(summary.bytes()) + ") from " + root
                     + " into " + Format.bytes(size));
-            if (!summary.rootNames().contains("package.json") && !summary.rootNames().contains("Procfile")) {
+            if (!summary.hasAppRoot()) {
                 throw new CliFailure("nothing to deploy: the ignore rules leave out package.json and Procfile",
                         "check .gitignore and " + IgnoreRules.FILE + " in " + root + " (a '*' line leaves out everything)");
             }
             if (size > MAX_UPLOAD && !force) {
                 throw new CliFailure("the packed app is " + Format.bytes(size) + ", more than "
-                        + MAX_UPLOAD / (1024 * 1024) + " MB (largest: " + summary.largest(3) + ")",
+                        + MAX_UPLOAD / (1024 * 1024) + " MB (largest: " + summary.largest(3, Format::bytes) + ")",
                         "leave out what the app does not need in " + IgnoreRules.FILE + ", or upload anyway with --force");
             }
             return size;

@@ -29,6 +29,10 @@ final class DomainsCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the app's domains as one JSON document "
+            + "(app, defaultHost, domains)")
+    boolean json;
+
     @Parameters(paramLabel = "[add|rm] USER/APP [DOMAIN]", description = "what to do")
     List<String> args = new ArrayList<>();
 
@@ -46,6 +50,10 @@ final class DomainsCommand implements Callable<Integer> {
         String domain = args.get(2);
         DomainsView after = "add".equals(args.get(0)) ? skep.client(options).addDomain(app, domain)
                 : skep.client(options).removeDomain(app, domain);
+        if (json) {
+            print(after);
+            return SkepCli.EXIT_OK;
+        }
         skep.out().println(("add".equals(args.get(0)) ? "added " : "removed ") + domain
                 + ("add".equals(args.get(0)) ? " to " : " from ") + app + " (live on the routers within a second)");
         print(after);
@@ -53,6 +61,10 @@ final class DomainsCommand implements Callable<Integer> {
     }
 
     private void print(DomainsView view) {
+        if (json) {
+            skep.out().println(Views.json(view));
+            return;
+        }
         skep.out().println(view.defaultHost() + "  (default)");
         view.domains().forEach(skep.out()::println);
     }

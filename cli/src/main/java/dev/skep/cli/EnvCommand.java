@@ -51,10 +51,17 @@ final class EnvCommand implements Callable<Integer> {
             description = "KEY=VALUE to set, KEY to unset, a dotenv FILE to import")
     List<String> args = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--json", description = "list the env as one JSON document (app, release, "
+            + "env), no KEY=VALUE lines")
+    boolean json;
+
     @Override
     public Integer call() {
         if (action == null) {
             return list();
+        }
+        if (json) {
+            throw usage("--json lists the env: `skep env " + app + " --json`; a change prints what it did");
         }
         if (args.isEmpty()) {
             throw usage("name at least one key: " + ("set".equals(action) ? "set KEY=VALUE ..." : "unset KEY ..."));
@@ -79,6 +86,10 @@ final class EnvCommand implements Callable<Integer> {
     private int list() {
         EnvView view = skep.client(options).env(app);
         PrintWriter out = skep.out();
+        if (json) {
+            out.println(Views.json(view));
+            return SkepCli.EXIT_OK;
+        }
         Map<String, String> env = view.env() == null ? Map.of() : new TreeMap<>(view.env());
         if (env.isEmpty()) {
             skep.err().println(app + " has no env yet: `skep env " + app + " set KEY=VALUE`");

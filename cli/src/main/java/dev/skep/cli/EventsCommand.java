@@ -37,6 +37,9 @@ final class EventsCommand implements Callable<Integer> {
             description = "how many of the newest events to show first (default: ${DEFAULT-VALUE})")
     int lines;
 
+    @Option(names = "--json", description = "one JSON object per line (NDJSON), the API's fields, with or without -f")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = skep.out();
@@ -44,11 +47,11 @@ final class EventsCommand implements Callable<Integer> {
         MonitorClient monitor = skep.client(options).monitor();
         if (follow) {
             monitor.followEvents(query, e -> {
-                out.println(line(e));
+                out.println(json ? Views.json(e) : line(e));
                 out.flush();
             });
         } else {
-            monitor.events(query).forEach(e -> out.println(line(e)));
+            monitor.events(query).forEach(e -> out.println(json ? Views.json(e) : line(e)));
         }
         return SkepCli.EXIT_OK;
     }

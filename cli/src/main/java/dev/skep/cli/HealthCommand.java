@@ -32,13 +32,22 @@ final class HealthCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the check as one JSON document (the API's "
+            + "fields, durations in seconds)")
+    boolean json;
+
     @Override
     public Integer call() {
         if (app == null) {
             throw new ParameterException(spec.commandLine(),
                     "name the app: skep health USER/APP, or skep health set|rm USER/APP");
         }
-        print(skep.out(), app, skep.client(options).monitor().health(app));
+        HealthView check = skep.client(options).monitor().health(app);
+        if (json) {
+            skep.out().println(Views.json(check));
+        } else {
+            print(skep.out(), app, check);
+        }
         return SkepCli.EXIT_OK;
     }
 

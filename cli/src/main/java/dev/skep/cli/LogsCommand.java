@@ -41,6 +41,10 @@ final class LogsCommand implements Callable<Integer> {
     @Option(names = "--release", paramLabel = "N", description = "with --build: release N's deploy output")
     Integer release;
 
+    @Option(names = "--json", description = "one JSON object per line (NDJSON): time, instance, stream, text "
+            + "(with --build: time, stage, text)")
+    boolean json;
+
     @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
@@ -55,13 +59,16 @@ final class LogsCommand implements Callable<Integer> {
         PrintWriter out = skep.out();
         if (build) {
             try (Stream<String> log = skep.client(options).buildLog(app, release)) {
-                log.forEach(out::println);
+                log.forEach(line -> out.println(json ? Views.json(LogLine.build(line)) : line));
             }
             return SkepCli.EXIT_OK;
         }
         try (Stream<String> log = skep.client(options).logs(app, lines, follow)) {
             log.forEach(line -> {
-                out.println(line);
+                if (json && line.isEmpty()) {
+                    return; // the server's keep-alive while following, not a line of the app
+                }
+                out.println(json ? Views.json(LogLine.app(line)) : line);
                 if (follow) {
                     out.flush();
                 }

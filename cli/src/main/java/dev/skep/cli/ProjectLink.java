@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class ProjectLink {
 
-    static final String FILE = ".skep";
+    static final String FILE = dev.skep.model.pack.IgnoreRules.PROJECT_LINK;
 
     private ProjectLink() {
     }

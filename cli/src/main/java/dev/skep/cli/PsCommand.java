@@ -77,6 +77,11 @@ final class PsCommand implements Callable<Integer> {
         } else {
             Views.printInstances(out, view.instances(), now);
         }
+        if (view.unplaced() != null) {
+            for (var u : view.unplaced()) {
+                out.println(u.process() + ": " + u.missing() + " unplaced: " + u.reason());
+            }
+        }
         List<ReleaseView> releases = view.releases() == null ? List.of() : view.releases();
         if (!releases.isEmpty()) {
             out.println();

@@ -15,14 +15,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--sticky[=true|false]] [--idle-stop DURATION|off]
- * [--probation DURATION]
+ * [--probation DURATION] [--constraint KEY=VALUE ...|off]
  */
 @Command(name = "set", description = {"Show or change how the routers treat an app's requests, and how long a new",
     "release is watched before it counts as released; live within a second, no new release.", "  skep set alice/shop",
     "  skep set alice/shop --max-body 50m --https-only", "  skep set alice/shop --max-body default --https-only=false",
     "  skep set alice/chat --sticky",
     "  skep set alice/blog --idle-stop 15m",
-    "  skep set alice/shop --probation 30s"})
+    "  skep set alice/shop --probation 30s", "  skep set alice/shop --constraint zone=a   (--constraint off: any agent)"})
 final class SetCommand implements Callable<Integer> {
 
     private static final long KIB = 1024;
@@ -61,8 +61,35 @@ final class SetCommand implements Callable<Integer> {
             + "one kept warm, before it counts as released; one that fails inside it is rolled back: 10s, 2m, 0 (off)")
     String probation;
 
+    @Option(names = "--constraint", paramLabel = "KEY=VALUE", description = "run the app only on agents with this "
+            + "label (skep agent --label KEY=VALUE); repeatable, all must match; replaces the app's constraints; "
+            + "'off' clears them. Instances that no longer match move, rolling")
+    java.util.List<String> constraints;
+
     @Override
     public Integer call() {
+        if (constraints != null) {
+            java.util.Map<String, String> wanted = new java.util.TreeMap<>();
+            for (String c : constraints) {
+                if (c.equals("off")) {
+                    continue;
+                }
+                try {
+                    var pair = dev.skep.model.Labels.parse("--constraint", c);
+                    wanted.put(pair.getKey(), pair.getValue());
+                } catch (dev.skep.model.SkepException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage() + " (e.g. --constraint zone=a, "
+                            + "or --constraint off)");
+                }
+            }
+            var placed = skep.client(options).setPlacement(app, wanted);
+            skep.out().println(app + ": " + (placed.constraints().isEmpty() ? "runs on any agent"
+                    : "runs only on agents labelled " + dev.skep.model.Labels.text(placed.constraints())
+                    + " (`skep ps " + app + "` says when none fits)"));
+            if (probation == null && !routeChange()) {
+                return SkepCli.EXIT_OK;
+            }
+        }
         if (probation != null) {
             long seconds = seconds(probation);
             skep.client(options).setProbation(app, seconds);

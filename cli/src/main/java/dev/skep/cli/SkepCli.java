@@ -221,6 +221,15 @@ public final class SkepCli implements Callable<Integer> {
         return interactive.getAsBoolean();
     }
 
+    /**
+     * Whether output may be coloured: on a terminal, and NO_COLOR unset or empty (no-color.org). skep prints no
+     * colour today; whatever adds some asks here first (NoColourTest holds the sources to that).
+     */
+    boolean colour() {
+        String noColour = env.get("NO_COLOR");
+        return (noColour == null || noColour.isEmpty()) && interactive();
+    }
+
     private void closeClient() {
         if (client != null) {
             client.close();

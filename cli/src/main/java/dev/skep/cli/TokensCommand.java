@@ -42,9 +42,16 @@ final class TokensCommand implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "USER", description = "default: you")
         String user;
 
+        @Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+        boolean json;
+
         @Override
         public Integer call() {
             SkepCli skep = tokens.skep;
+            if (json) {
+                skep.out().println(Views.json(skep.client(options).accounts().tokens(user)));
+                return SkepCli.EXIT_OK;
+            }
             Instant now = skep.clock().instant();
             Table table = new Table("ID", "USER", "CREATED", "EXPIRES");
             for (TokenView t : skep.client(options).accounts().tokens(user)) {

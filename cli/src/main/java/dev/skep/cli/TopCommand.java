@@ -6,6 +6,7 @@ import dev.skep.model.view.AppView;
 import dev.skep.model.view.MetricsView;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,17 +33,37 @@ final class TopCommand implements Callable<Integer> {
             description = "refresh interval (default: ${DEFAULT-VALUE})")
     double every;
 
+    @Option(names = "--json", description = "one JSON document per refresh (with --once: just one): time, apps, "
+            + "each with its state, traffic and instances (state, last sample, traffic), in the API's fields")
+    boolean json;
+
+    /** An app as top shows it: the API's figures, nothing summed yet (the table sums, --json does not). */
+    public record TopApp(String app, String state, MetricsView.Traffic traffic, List<TopInstance> instances) {
+    }
+
+    /** An instance: its state, its newest sample (null before the first) and the router's traffic to it. */
+    public record TopInstance(String instance, String state, MetricsView.Sample sample, MetricsView.InstanceTraffic traffic) {
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = skep.out();
         SkepClient client = skep.client(options);
         while (true) {
-            Table table = table(client);
-            if (!once && skep.interactive()) {
-                out.print("\033[H\033[2J"); // home, clear: redraw in place
+            List<TopApp> apps = read(client);
+            String time = skep.clock().instant().toString().replaceFirst("\\.\\d+Z$", "Z");
+            if (json) {
+                java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
+                document.put("time", time);
+                document.put("apps", apps);
+                out.println(Views.json(document)); // never a screen clear: a stream of documents, one a line
+            } else {
+                if (!once && skep.interactive()) {
+                    out.print("\033[H\033[2J"); // home, clear: redraw in place
+                }
+                out.println("skep top  " + time);
+                table(apps).print(out);
             }
-            out.println("skep top  " + skep.clock().instant().toString().replaceFirst("\\.\\d+Z$", "Z"));
-            table.print(out);
             out.flush();
             if (once) {
                 return SkepCli.EXIT_OK;
@@ -51,21 +72,36 @@ final class TopCommand implements Callable<Integer> {
         }
     }
 
-    private static Table table(SkepClient client) {
-        Table table = new Table("APP/INSTANCE", "STATE", "CPU%", "MEM", "MEM/LIMIT", "REQ/S", "5XX", "P99");
+    private static List<TopApp> read(SkepClient client) {
+        List<TopApp> apps = new ArrayList<>();
         for (AppView app : client.apps()) {
             if (!app.running() || app.release() == 0) {
                 continue;
             }
             MetricsView m = client.monitor().metrics(AppId.parse(app.app()), 1);
-            MetricsView.Traffic t = m.traffic();
+            List<dev.skep.model.view.InstanceView> views = client.app(AppId.parse(app.app())).instances();
+            List<TopInstance> instances = new ArrayList<>();
+            for (MetricsView.InstanceMetrics i : m.instances()) {
+                String state = views == null ? "-" : views.stream().filter(v -> v.instance().equals(i.instance()))
+                        .map(v -> v.state()).findFirst().orElse("-");
+                instances.add(new TopInstance(i.instance(), state, last(i), i.traffic()));
+            }
+            apps.add(new TopApp(app.app(), app.state(), m.traffic(), instances));
+        }
+        return apps;
+    }
+
+    private static Table table(List<TopApp> apps) {
+        Table table = new Table("APP/INSTANCE", "STATE", "CPU%", "MEM", "MEM/LIMIT", "REQ/S", "5XX", "P99");
+        for (TopApp app : apps) {
+            MetricsView.Traffic t = app.traffic();
             double cpu = 0;
             long mem = 0;
             long cgroupMem = 0;
             long cgroupLimit = 0;
-            boolean allInCgroups = !m.instances().isEmpty();
-            for (MetricsView.InstanceMetrics i : m.instances()) {
-                MetricsView.Sample s = last(i);
+            boolean allInCgroups = !app.instances().isEmpty();
+            for (TopInstance i : app.instances()) {
+                MetricsView.Sample s = i.sample();
                 if (s != null) {
                     cpu += s.cpuPercent();
                     mem += s.rssBytes();
@@ -81,13 +117,10 @@ final class TopCommand implements Callable<Integer> {
                     allInCgroups ? Format.bytes(cgroupMem) + " / " + Format.bytes(cgroupLimit) : "-",
                     t == null ? "0.0" : one(t.requestsPerSecond()),
                     t == null ? "0" : t.status5xx(), t == null ? "-" : Format.millis(Math.round(t.p99Millis())));
-            List<dev.skep.model.view.InstanceView> views = client.app(AppId.parse(app.app())).instances();
-            for (MetricsView.InstanceMetrics i : m.instances()) {
-                MetricsView.Sample s = last(i);
+            for (TopInstance i : app.instances()) {
+                MetricsView.Sample s = i.sample();
                 MetricsView.InstanceTraffic it = i.traffic();
-                String state = views == null ? "-" : views.stream().filter(v -> v.instance().equals(i.instance()))
-                        .map(v -> v.state()).findFirst().orElse("-");
-                table.row("  " + i.instance(), state, s == null ? "-" : one(s.cpuPercent()),
+                table.row("  " + i.instance(), i.state(), s == null ? "-" : one(s.cpuPercent()),
                         s == null ? "-" : Format.bytes(s.rssBytes()), s == null ? "-" : cgroupMemory(s),
                         it == null ? "0.0" : one(it.requestsPerSecond()), it == null ? "0" : it.status5xx(), "-");
             }

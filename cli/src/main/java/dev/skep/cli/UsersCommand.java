@@ -67,9 +67,16 @@ final class UsersCommand implements Callable<Integer> {
         @Mixin
         ClientOptions options;
 
+        @Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+        boolean json;
+
         @Override
         public Integer call() {
             SkepCli skep = users.skep;
+            if (json) {
+                skep.out().println(Views.json(skep.client(options).accounts().users()));
+                return SkepCli.EXIT_OK;
+            }
             Table table = new Table("USER", "ROLE", "TOKENS", "CREATED");
             for (UserView u : skep.client(options).accounts().users()) {
                 table.row(u.name(), u.admin() ? "admin" : "user", u.tokens().size(), u.created());

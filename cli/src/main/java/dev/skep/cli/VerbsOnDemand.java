@@ -20,7 +20,7 @@ final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
     static final List<String> VERBS = List.of("login", "logout", "whoami", "deploy", "open", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
-            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "dashboard", "version", "completion", "help");
+            "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "agents", "dashboard", "git-credential", "version", "completion", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
     VerbsOnDemand(SkepCli skep) {
@@ -56,7 +56,9 @@ final class VerbsOnDemand extends CommandLine {
             case "users" -> new UsersCommand();
             case "tokens" -> new TokensCommand();
             case "audit" -> new AuditCommand();
+            case "agents" -> new AgentsCommand();
             case "dashboard" -> new DashboardCommand();
+            case "git-credential" -> new GitCredentialCommand();
             case "version" -> new VersionCommand();
             case "completion" -> new CompletionCommand();
             case "help" -> new CommandLine.HelpCommand();

@@ -35,6 +35,9 @@ final class VolumesCommand implements Callable<Integer> {
     @Option(names = "--purge", description = "with rm: delete the volume's data too (otherwise it is kept)")
     boolean purge;
 
+    @Option(names = "--json", description = "print the app's volumes as one JSON document (app, agent, volumes, disk)")
+    boolean json;
+
     @Parameters(paramLabel = "[add|rm|export] USER/APP [PATH]", description = "what to do")
     List<String> args = new ArrayList<>();
 
@@ -50,6 +53,14 @@ final class VolumesCommand implements Callable<Integer> {
         }
         AppId app = SkepCli.appArgument(spec, args.get(1));
         String path = args.get(2);
+        if (json && args.get(0).equals("export")) {
+            throw new ParameterException(spec.commandLine(), "export writes a tar.gz, not JSON: leave out --json");
+        }
+        if (json) {
+            print("add".equals(args.get(0)) ? skep.client(options).addVolume(app, path)
+                    : skep.client(options).removeVolume(app, path, purge));
+            return SkepCli.EXIT_OK;
+        }
         switch (args.get(0)) {
             case "add" -> {
                 VolumesView after = skep.client(options).addVolume(app, path);
@@ -73,6 +84,10 @@ final class VolumesCommand implements Callable<Integer> {
     }
 
     private void print(VolumesView view) {
+        if (json) {
+            skep.out().println(Views.json(view));
+            return;
+        }
         if (view.disk() != null) {
             skep.out().println("disk: " + Format.bytes(view.disk().used()) + " / " + Format.bytes(view.disk().quota())
                     + (view.disk().mode().equals("loop") ? " (enforced)" : " (measured, not enforced)"));

@@ -263,6 +263,39 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
     }
 
+    /** The labels an agent must carry to run the app's instances (empty: any agent). */
+    public dev.skep.model.view.PlacementView placement(AppId app) {
+        return call("GET", appPath(app) + "/placement", null, dev.skep.model.view.PlacementView.class);
+    }
+
+    /** Sets the app's constraints (all of them: an empty map lets it run on any agent). */
+    public dev.skep.model.view.PlacementView setPlacement(AppId app, Map<String, String> constraints) {
+        return call("PUT", appPath(app) + "/placement", new dev.skep.model.view.PlacementView(constraints),
+                dev.skep.model.view.PlacementView.class);
+    }
+
+    // --- agents (admin) ---
+
+    /** The agents: state, instances, memory, CPUs, labels, version. */
+    public List<dev.skep.model.view.AgentView> agents() {
+        return call("GET", "/v1/agents", null, Json.listOf(dev.skep.model.view.AgentView.class));
+    }
+
+    /** Drains an agent: no new work, its instances move away; {@code force} drains past apps pinned by volumes. */
+    public dev.skep.model.view.AgentView drain(String agent, boolean force) {
+        return call("POST", "/v1/agents/" + segment(agent) + "/drain" + (force ? "?force=true" : ""), Map.of(),
+                dev.skep.model.view.AgentView.class);
+    }
+
+    /** Makes a drained agent eligible for work again. */
+    public dev.skep.model.view.AgentView undrain(String agent) {
+        return call("POST", "/v1/agents/" + segment(agent) + "/undrain", Map.of(), dev.skep.model.view.AgentView.class);
+    }
+
+    private static String segment(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     // --- volumes ---
 
     /** The app's volumes, with their sizes where the API's host keeps them. */

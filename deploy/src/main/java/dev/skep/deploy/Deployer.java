@@ -260,6 +260,16 @@ public final class Deployer {
         }
     }
 
+    private final List<java.util.function.Consumer<AppId>> alsoDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * What else goes with an app (its git repository ...): called inside {@link #delete}, under the app's lock, so
+     * it must not wait for anything that holds that lock.
+     */
+    public void whenDeleted(java.util.function.Consumer<AppId> forget) {
+        alsoDeleted.add(forget);
+    }
+
     /** Deletes the app with its releases and slugs, waiting for any deploy of it in flight. */
     public void delete(AppId app) {
         exclusively(app, () -> {
@@ -270,6 +280,7 @@ public final class Deployer {
                 builder.store().prune(app, Set.of());
                 builder.forget(app);
                 buildLogs.delete(app);
+                alsoDeleted.forEach(forget -> forget.accept(app));
             } catch (java.io.IOException e) {
                 log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
             }

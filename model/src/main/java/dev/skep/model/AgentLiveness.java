@@ -21,6 +21,11 @@ public interface AgentLiveness {
      */
     boolean settled();
 
+    /** What each agent's last heartbeat says its host has free (bytes); none known: empty. */
+    default java.util.Map<String, Long> memoryFree() {
+        return java.util.Map.of();
+    }
+
     /** No heartbeats: agents are known dead only by their sessions' end. */
     static AgentLiveness sessionsOnly() {
         return new AgentLiveness() {

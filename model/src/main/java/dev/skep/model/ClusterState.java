@@ -43,6 +43,18 @@ public interface ClusterState {
 
     List<AgentInfo> agents();
 
+    // --- agents an admin drained (kept apart from the agents' own nodes: they outlive an agent's session) ---
+
+    /** The agents that take no new work and whose instances move away; served like {@link #snapshot()}. */
+    default java.util.Set<String> drainingAgents() {
+        return java.util.Set.of();
+    }
+
+    /** Drains ({@code true}) or undrains an agent; the scheduler acts on it at its next pass. */
+    default void setDraining(String agentId, boolean draining) {
+        throw new UnsupportedOperationException("this state keeps no draining agents");
+    }
+
     // --- assignments (written by the scheduler, read by agents) ---
 
     List<Assignment> assignments();
@@ -121,6 +133,18 @@ public interface ClusterState {
     /** Each live router's last reported epoch, by router id; empty when no router reports. */
     default java.util.Map<String, Long> routesApplied() {
         return java.util.Map.of();
+    }
+
+    /**
+     * Registers where this router takes traffic, for as long as its session lives (an edge reads the live routers
+     * from here). Called once the router routes by the state, so an edge never sends traffic to an empty table.
+     */
+    default void registerRouter(RouterEndpoint endpoint) {
+    }
+
+    /** The live routers' endpoints, by id; empty when none registered or not kept. */
+    default java.util.List<RouterEndpoint> routers() {
+        return java.util.List.of();
     }
 
     // --- notification ---

@@ -22,6 +22,10 @@ public final class EventTypes {
     public static final String APP_WOKE = "app.woke";
     public static final String AGENT_JOINED = "agent.joined";
     public static final String AGENT_LOST = "agent.lost";
+    /** Instances of an app the scheduler can put on no agent (said once per reason, with it). */
+    public static final String APP_UNPLACED = "app.unplaced";
+    public static final String AGENT_DRAINING = "agent.draining";
+    public static final String AGENT_UNDRAINED = "agent.undrained";
     public static final String HEALTH_FAILED = "health.failed";
     public static final String HEALTH_RECOVERED = "health.recovered";
 

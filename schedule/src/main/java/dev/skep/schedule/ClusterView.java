@@ -8,19 +8,31 @@ import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable snapshot of the cluster, all the planner looks at.
  *
  * @param agentsGoneSince since when each agent that still has assignments has had no live node
  * @param agentGrace      how long an agent may be gone before its assignments are placed elsewhere
+ * @param draining        agents that get no new work and whose instances move elsewhere ({@code skep agents drain})
+ * @param constraints     per app, the labels an agent must carry to run it (absent: any agent)
  */
 public record ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases, List<AgentInfo> agents,
                           List<Assignment> assignments, Map<String, InstanceStatus> instances,
-                          Map<String, java.time.Instant> agentsGoneSince, java.time.Duration agentGrace) {
+                          Map<String, java.time.Instant> agentsGoneSince, java.time.Duration agentGrace,
+                          Set<String> draining, Map<AppId, Map<String, String>> constraints) {
 
     public ClusterView {
         agentsGoneSince = Map.copyOf(agentsGoneSince);
+        draining = draining == null ? Set.of() : Set.copyOf(draining);
+        constraints = constraints == null ? Map.of() : Map.copyOf(constraints);
+    }
+
+    public ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases, List<AgentInfo> agents,
+                       List<Assignment> assignments, Map<String, InstanceStatus> instances,
+                       Map<String, java.time.Instant> agentsGoneSince, java.time.Duration agentGrace) {
+        this(apps, wantedReleases, agents, assignments, instances, agentsGoneSince, agentGrace, Set.of(), Map.of());
     }
 
     /** A view where no agent has been gone long enough to lose its assignments. */
@@ -33,5 +45,11 @@ public record ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases
     public boolean lost(String agent, java.time.Instant now) {
         java.time.Instant since = agentsGoneSince.get(agent);
         return since != null && !since.plus(agentGrace).isAfter(now);
+    }
+
+    /** This view with agents draining and apps' constraints. */
+    public ClusterView withPlacement(Set<String> drainingAgents, Map<AppId, Map<String, String>> appConstraints) {
+        return new ClusterView(apps, wantedReleases, agents, assignments, instances, agentsGoneSince, agentGrace,
+                drainingAgents, appConstraints);
     }
 }

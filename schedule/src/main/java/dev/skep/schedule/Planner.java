@@ -1,6 +1,5 @@
 package dev.skep.schedule;
 
-import dev.skep.model.AgentInfo;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.InstanceIds;
@@ -10,7 +9,6 @@ import dev.skep.model.Release;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,13 +19,15 @@ import java.util.stream.Collectors;
  *
  * <p>Per app and process type of the wanted release: the wanted assignments are the type's count
  * ({@link AppSpec#count}) of the wanted release and restart generation, numbered from 1 per type ("worker.2"),
- * a replacement taking the lowest free number. Missing ones are added on the least loaded live agents. Extra current ones are
+ * a replacement taking the lowest free number. Missing ones are placed by {@link Placer} (room, memory, constraints,
+ * spread over hosts, then load); what fits nowhere is returned as {@link Unplaced} with why. Extra current ones are
  * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
  * once enough current ones of every type are READY, so a deploy or restart is rolling and a release that never
  * gets ready leaves the old one serving; those of a release kept warm during a probation stay until it ends.
  * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
- * count, so replacements are placed on the live agents.
+ * count, so replacements are placed on the live agents. Those on a draining agent are old, like an older
+ * release's: replaced elsewhere first and withdrawn once the replacements are ready.
  *
  * <p>An app with volumes runs only on the agent that holds them ({@link AppSpec#volumeAgent()}): its
  * instances elsewhere, or mounting other volumes, are old and replaced, rolling, like a restart's; while
@@ -41,10 +41,8 @@ public final class Planner {
     public static Plan plan(ClusterView view, Instant now) {
         List<Assignment> add = new ArrayList<>();
         List<Assignment> remove = new ArrayList<>();
-        Map<String, Integer> load = new HashMap<>();
-        Set<String> live = view.agents().stream().map(AgentInfo::id).collect(Collectors.toSet());
-        view.agents().forEach(a -> load.put(a.id(), 0));
-        view.assignments().forEach(a -> load.computeIfPresent(a.agent(), (k, v) -> v + 1));
+        List<Unplaced> unplaced = new ArrayList<>();
+        Placer placer = new Placer(view.agents(), view.draining(), view.assignments());
 
         Map<dev.skep.model.AppId, List<Assignment>> byApp = view.assignments().stream()
                 .collect(Collectors.groupingBy(Assignment::app));
@@ -70,13 +68,16 @@ public final class Planner {
                 wanted.types().forEach(t -> currentByType.put(t, new ArrayList<>()));
             }
             String pinned = spec.volumeAgent();
+            Map<String, String> constraints = view.constraints().getOrDefault(spec.id(), Map.of());
             List<String> paths = spec.volumes().stream().map(dev.skep.model.Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
                         && a.release().equals(wanted) && a.generation() == spec.generation()
                         && currentByType.containsKey(a.type())
-                        && a.volumes().equals(paths) && (pinned == null || pinned.equals(a.agent()));
+                        && a.volumes().equals(paths) && (pinned == null ? !view.draining().contains(a.agent())
+                        : pinned.equals(a.agent())) // a draining agent's are replaced, rolling; not a pinned app's
+                        && matches(view, a.agent(), constraints); // so are those on agents the constraints exclude
                 if (isCurrent) {
                     currentByType.get(a.type()).add(a);
                 } else {
@@ -98,14 +99,17 @@ public final class Planner {
                         .collect(Collectors.toSet());
                 int ordinal = 0;
                 for (int i = current.size(); i < desired; i++) {
-                    String agent = pinned == null ? leastLoaded(load, live) : live.contains(pinned) ? pinned : null;
-                    if (agent == null) {
-                        break; // no agent alive (or not the volumes' one): nothing to place on, try again when one joins
+                    Placer.Choice choice = placer.pick(spec.id(), pinned, constraints);
+                    if (choice.agent() == null) {
+                        // said, not silent; tried again on every pass (an agent joins, frees memory, undrains)
+                        unplaced.add(new Unplaced(spec.id(), type, desired - i, choice.reason()));
+                        break;
                     }
+                    String agent = choice.agent();
                     do {
                         ordinal++;
                     } while (taken.contains(ordinal));
-                    load.merge(agent, 1, Integer::sum);
+                    placer.placed(spec.id(), agent);
                     add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number(), type, ordinal), agent,
                             wanted, spec.generation(), now, paths));
                 }
@@ -118,7 +122,7 @@ public final class Planner {
                 old.stream().filter(a -> stopped || !keptWarm(spec, a)).forEach(remove::add);
             }
         }
-        return new Plan(add, remove);
+        return new Plan(add, remove, unplaced);
     }
 
     /** An instance of the release kept warm while the new one is in probation (of any generation: it stays as is). */
@@ -126,16 +130,14 @@ public final class Planner {
         return spec.warm() > 0 && a.release().number() == spec.warm();
     }
 
+    /** True when {@code agent} carries the app's constraint labels; an agent not registered now is not judged. */
+    private static boolean matches(ClusterView view, String agent, Map<String, String> constraints) {
+        return constraints.isEmpty() || view.agents().stream().filter(a -> a.id().equals(agent)).findFirst()
+                .map(a -> dev.skep.model.Labels.matches(constraints, a.labels())).orElse(true);
+    }
+
     private static boolean isReady(ClusterView view, Assignment a) {
         InstanceStatus status = view.instances().get(a.instance());
         return status != null && status.state() == InstanceState.READY;
-    }
-
-    private static String leastLoaded(Map<String, Integer> load, Set<String> live) {
-        return load.entrySet().stream()
-                .filter(e -> live.contains(e.getKey()))
-                .min(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                .map(Map.Entry::getKey)
-                .orElse(null);
     }
 }

@@ -38,6 +38,7 @@ public final class Scheduler implements AutoCloseable {
     private final Duration agentGrace;
     private final dev.skep.model.EventSink events;
     private final dev.skep.model.AgentLiveness liveness;
+    private final UnplacedTracker unplaced;
     private boolean massSilenceLogged; // worker thread only
     /** The agents seen alive at the last pass, null before the first (worker thread only). */
     private Map<String, dev.skep.model.AgentInfo> knownAgents;
@@ -70,6 +71,13 @@ public final class Scheduler implements AutoCloseable {
     /** @param liveness agents known dead before their session ends (heartbeats), and whether a gone one can be trusted */
     public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
                      dev.skep.model.EventSink events, dev.skep.model.AgentLiveness liveness) {
+        this(state, isLeader, clock, agentGrace, events, liveness, UnplacedBoard.none());
+    }
+
+    /** @param board where what cannot be placed is shown (an {@code app.unplaced} event says it too) */
+    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+                     dev.skep.model.EventSink events, dev.skep.model.AgentLiveness liveness, UnplacedBoard board) {
+        this.unplaced = new UnplacedTracker(events, board);
         this.events = events;
         this.liveness = liveness;
         this.agentGrace = agentGrace;
@@ -95,6 +103,7 @@ public final class Scheduler implements AutoCloseable {
         pending.set(false);
         if (!isLeader.getAsBoolean()) {
             agentsGoneSince.clear(); // a new leader times agents afresh, as Nomad's does
+            unplaced.reset();
             return;
         }
         try {
@@ -111,6 +120,9 @@ public final class Scheduler implements AutoCloseable {
                 log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
                         a.app(), a.release().number(), a.instance(), a.agent());
             }
+            if (unplaced.update(plan.unplaced(), clock.instant())) {
+                worker.schedule(this::poke, UnplacedTracker.SETTLE.toMillis() + 50, TimeUnit.MILLISECONDS);
+            }
         } catch (RuntimeException e) {
             log.error("event=schedule.failed error=\"{}\" next=retry on the next change", e.getMessage(), e);
         }
@@ -126,7 +138,9 @@ public final class Scheduler implements AutoCloseable {
         }
         Map<String, InstanceStatus> instances = now.instances().stream()
                 .collect(Collectors.toMap(InstanceStatus::instance, Function.identity(), (a, b) -> b));
-        var agents = alive(now.agents());
+        Map<String, Long> free = liveness.memoryFree();
+        var agents = alive(now.agents()).stream() // memory free as of the last heartbeat, not of registration
+                .map(a -> free.containsKey(a.id()) ? a.withMemoryFree(free.get(a.id())) : a).toList();
         var assignments = withOwnWrites(now.assignments());
         java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
         noteMembership(agents, live);
@@ -141,8 +155,12 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         // just (re)connected: an agent may still be putting its node back after an outage we shared
+        Map<AppId, Map<String, String>> constraints = new HashMap<>();
+        state.documents(dev.skep.model.PlacementSettings.DOCUMENT, dev.skep.model.PlacementSettings.class)
+                .forEach((app, settings) -> constraints.put(app, settings.constraints()));
         return new ClusterView(awake(now.apps()), wanted, agents, assignments, instances,
-                liveness.settled() ? agentsGoneSince : Map.of(), agentGrace);
+                liveness.settled() ? agentsGoneSince : Map.of(), agentGrace)
+                .withPlacement(state.drainingAgents(), constraints);
     }
 
     /**

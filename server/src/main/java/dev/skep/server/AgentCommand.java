@@ -41,9 +41,33 @@ public final class AgentCommand implements Callable<Integer> {
             + "held by the kernel when skep is root (a filesystem image per app), else measured")
     String appDisk;
 
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label apps' constraints can ask for "
+            + "(skep set USER/APP --constraint zone=a); repeatable: --label zone=a --label disk=ssd")
+    java.util.List<String> labels = new java.util.ArrayList<>();
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "memory skep's apps may have on this host, e.g. 8g "
+            + "(default: the host's total); a new instance is placed here only while 512 MiB of it is free")
+    String memory;
+
+    /** What this agent tells the scheduler of its host; a bad label or size is a usage error. */
+    dev.skep.supervise.AgentResources resources(picocli.CommandLine cli) {
+        java.util.Map<String, String> given = new java.util.TreeMap<>();
+        try {
+            for (String label : labels) {
+                var pair = dev.skep.model.Labels.parse("--label", label);
+                given.put(pair.getKey(), pair.getValue());
+            }
+            long bytes = memory == null ? 0 : dev.skep.model.limits.ByteSize.parse("--memory", memory);
+            return dev.skep.supervise.AgentResources.detect(bytes, 0, given);
+        } catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(cli, e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         long appDiskBytes = ServerCommand.appDiskBytes(new picocli.CommandLine(this), appDisk);
+        dev.skep.supervise.AgentResources resources = resources(new picocli.CommandLine(this));
         Path data = cluster.data(System.getenv());
         int[] ports = PortRange.parse(appPorts);
         ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost", keepApps,
@@ -59,7 +83,7 @@ public final class AgentCommand implements Callable<Integer> {
             LocalSlugStore local = new LocalSlugStore(SkepServer.passThroughDir(data.resolve("slugs")));
             RemoteSlugStore slugs = new RemoteSlugStore(local, state.controllers()::urls,
                     state.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000));
-            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC());
+            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), resources);
         });
     }
 }

@@ -16,7 +16,19 @@ final class AgentRole {
 
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock) {
-        return start(life, config, data, state, slugs, events, clock, null, null);
+        return start(life, config, data, state, slugs, events, clock, null, null, null);
+    }
+
+    /** @param resources what the agent says of its host (memory, labels), or null for what it finds */
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, dev.skep.supervise.AgentResources resources) {
+        return start(life, config, data, state, slugs, events, clock, null, null, resources);
+    }
+
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, MonitorRole monitor,
+                       dev.skep.model.limits.ResourceLimits limits) {
+        return start(life, config, data, state, slugs, events, clock, monitor, limits, null);
     }
 
     /**
@@ -25,7 +37,7 @@ final class AgentRole {
      */
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock, MonitorRole monitor,
-                       dev.skep.model.limits.ResourceLimits limits) {
+                       dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources) {
         AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())
@@ -39,6 +51,9 @@ final class AgentRole {
                 monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
         if (monitor != null) {
             monitor.agentStarted(agent.logs(), agent::instances);
+        }
+        if (resources != null) {
+            agent.resources(resources);
         }
         agent.start();
         return agent;

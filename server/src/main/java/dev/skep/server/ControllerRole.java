@@ -75,7 +75,7 @@ final class ControllerRole {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
         RolloutRecovery.recover(s.state(), events, clock);
         AppLogs appLogs = new AppLogs();
-        ZkAppDocuments documents = new ZkAppDocuments(s.connection().client());
+        ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
                 probation, new ReleaseFailures(documents));
@@ -84,7 +84,7 @@ final class ControllerRole {
         HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
                 AGENT_SILENCE, StateRole.SESSION_TIMEOUT.plusSeconds(1)));
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
-                heartbeats);
+                heartbeats, new UnplacedDocuments(s.state(), documents));
         heartbeats.onChange(scheduler::poke);
         leadership.whenLeader(scheduler::poke);
         life.add("leadership", leadership);
@@ -117,8 +117,14 @@ final class ControllerRole {
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
                 new BuildLogs(data.resolve("build-logs"), clock), crashLoops);
         life.add("crash-loop watch", crashLoops.start(deployer::rollBack));
-        return new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events, clock);
+        ControllerRole role = new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events,
+                clock);
+        role.heartbeats = heartbeats;
+        return role;
     }
+
+    /** Which agents this controller hears no heartbeat from (for `skep agents`). */
+    private HeartbeatWatch heartbeats;
 
     /** Whose uid an app's build runs under: the local agent's answer, once there is one. */
     private static final class BuildUsers implements java.util.function.Function<dev.skep.model.AppId,
@@ -198,7 +204,7 @@ final class ControllerRole {
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
         RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
-        var documents = new dev.skep.state.ZkAppDocuments(state.connection().client());
+        var documents = new dev.skep.state.ZkAppDocuments(state.state().view());
         var routeSettings = new dev.skep.api.RouteSettingsStore(documents);
         List<ApiServer.Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
@@ -215,9 +221,18 @@ final class ControllerRole {
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
                 bodies));
         groups.add(new dev.skep.api.v1.AuditRoutes(audit));
+        groups.add(new dev.skep.api.v1.AgentRoutes(state.state(), new dev.skep.api.AgentViews(state.state(),
+                heartbeats), events, clock));
+        groups.add(new dev.skep.api.v1.PlacementRoutes(documents, commands, bodies));
         groups.add(new dev.skep.api.v1.RouteSettingsRoutes(routeSettings, commands));
         groups.add(new dev.skep.api.v1.CertificateRoutes(documents, commands,
                 domainRules, bodies, clock, state.state()::apps));
+        // git push deploys: bare repositories per app in <data-dir>/git, deleted with the app
+        dev.skep.api.git.GitRepos gitRepos = new dev.skep.api.git.GitRepos(config.dataDir().resolve("git"));
+        deployer.whenDeleted(gitRepos::delete);
+        gitRepos.sweep(config.dataDir().resolve("tmp"));
+        groups.add(new dev.skep.api.git.GitRoutes(deployer, gitRepos, config.uploadLimits(),
+                config.dataDir().resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies));

@@ -14,6 +14,7 @@ public final class Main {
         cli.addSubcommand("agent", new AgentCommand());
         cli.addSubcommand("router", new RouterCommand());
         cli.addSubcommand("controller", new ControllerCommand());
+        cli.addSubcommand("edge", new EdgeCommand());
         System.exit(cli.execute(args));
     }
 }

@@ -31,20 +31,33 @@ final class RouteFeed implements AutoCloseable {
             r -> Thread.ofPlatform().name("route-feed").daemon().unstarted(r));
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AutoCloseable subscription;
+    /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
+    private final dev.skep.model.RouterEndpoint endpoint;
+    /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
+    private Runnable warmUp;
+    private boolean registered;
     private final IdleReporter idle;
 
-    /** @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch) */
-    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId) {
-        this(state, router, baseDomain, routerId, null);
+    /**
+     * @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch)
+     * @param endpoint where it takes traffic, for an edge in front of the routers
+     * @param warmUp   run once before it registers there
+     */
+    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
+              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp) {
+        this(state, router, baseDomain, routerId, endpoint, warmUp, null);
     }
 
     /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
-    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId, IdleReporter idle) {
+    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
+              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
         this.idle = idle;
         this.state = state;
         this.router = router;
         this.baseDomain = baseDomain;
         this.routerId = routerId;
+        this.endpoint = endpoint;
+        this.warmUp = warmUp;
         this.subscription = state.onChange(this::poke);
         poke();
     }
@@ -83,6 +96,21 @@ final class RouteFeed implements AutoCloseable {
             } catch (RuntimeException e) { // the table is live; rollouts wait for this router at most a while
                 log.warn("event=route.report-failed router={} epoch={} error=\"{}\" next=\"reported with the next "
                         + "change\"", routerId, epoch, e.getMessage());
+            }
+        }
+        if (!registered) {
+            if (warmUp != null) {
+                warmUp.run();
+                warmUp = null;
+            }
+            try {
+                state.registerRouter(endpoint); // kept through session losses by the state's ephemeral nodes
+                registered = true;
+                log.info("event=router.registered router={} host={} port={} https_port={}", endpoint.id(),
+                        endpoint.host(), endpoint.port(), endpoint.httpsPort());
+            } catch (RuntimeException e) { // it serves anyway; only an edge does not know it yet
+                log.warn("event=router.register-failed router={} error=\"{}\" next=\"retried with the next change\"",
+                        routerId, e.getMessage());
             }
         }
     }

@@ -23,6 +23,10 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
+    @Option(names = "--advertise", description = "the address an edge (skep edge haproxy) reaches this router at "
+            + "(default: --bind, or this host's address when bound to all)")
+    String advertise;
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
@@ -43,16 +47,23 @@ public final class RouterCommand implements Callable<Integer> {
         return host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + port;
     }
 
+    private String advertiseHost() throws java.net.UnknownHostException {
+        if (advertise != null) {
+            return advertise;
+        }
+        return "0.0.0.0".equals(bind) || "::".equals(bind) ? java.net.InetAddress.getLocalHost().getHostAddress() : bind;
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", bind, null,
+                Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", advertiseHost(), null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
                 edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
             RouterRole.start(life, config, state.state(),
-                    new dev.skep.state.ZkAppDocuments(state.connection().client()), routerId(port));
+                    new dev.skep.state.ZkAppDocuments(state.state().view()), routerId(port));
         });
     }
 }

@@ -37,7 +37,31 @@ final class RouterRole {
         }
         IdleReporter idle = life.add("idle reporter", new IdleReporter(router,
                 new dev.skep.api.IdleStore(documents), java.time.Clock.systemUTC()));
-        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, idle));
+        var endpoint = new dev.skep.model.RouterEndpoint(routerId, config.advertiseHost(), router.port(),
+                edge.httpsPort() >= 0 ? router.httpsPort() : -1);
+        life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, endpoint,
+                () -> warmUp(config.bind(), router.port()), idle));
         return router;
+    }
+
+    /**
+     * One health request to itself before the router registers for an edge (on the feed's thread, off the start): a fresh JVM answers its first request
+     * slowly (classes loading), and an edge's health check would take a router that slow for dead.
+     */
+    private static void warmUp(String bind, int port) {
+        String host = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
+        long start = System.nanoTime();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), 5_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + dev.skep.route.proxy.RouterHealth.HOST
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getInputStream().readAllBytes();
+            org.slf4j.LoggerFactory.getLogger(RouterRole.class).info("event=router.warmed-up millis={}",
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) { // only slower first answers: it serves anyway
+            org.slf4j.LoggerFactory.getLogger(RouterRole.class).warn("event=router.warm-up-failed error=\"{}\"",
+                    e.getMessage());
+        }
     }
 }

@@ -52,7 +52,7 @@ public final class SkepServer implements AutoCloseable {
             privateDir(data.resolve("tmp"));
             StateRole state = StateRole.open(life, config, data, clock);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
-                    new ZkAppDocuments(state.connection().client()), config.agentId(),
+                    new ZkAppDocuments(state.state().view()), config.agentId(),
                     "http://" + config.advertiseHost() + ":" + config.apiPort(), clock));
             EventSink events = monitor.events(operatorLog);
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
@@ -77,7 +77,7 @@ public final class SkepServer implements AutoCloseable {
             });
             controller.oneOffsOn(agent.oneOffs());
             RouterServer router = RouterRole.start(life, config, state.state(),
-                    new ZkAppDocuments(state.connection().client()), config.agentId() + "-router");
+                    new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
                     List.of(), monitor, tls);
@@ -154,6 +154,11 @@ public final class SkepServer implements AutoCloseable {
 
     public int apiPort() {
         return api.port();
+    }
+
+    /** The API this server runs (its routes: what the OpenAPI document is checked against). */
+    ApiServer api() {
+        return api;
     }
 
     @Override

@@ -48,7 +48,7 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
             server.compact(); // the next start loads what is left, not the junk
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
-        return new StateRole(connection, state, new ZkUserStore(connection.client()),
+        return new StateRole(connection, state, new ZkUserStore(state.view()),
                 new ZkControllers(connection.client()), zk);
     }
 }

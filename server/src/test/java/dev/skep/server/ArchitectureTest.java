@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -61,5 +62,18 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.skep.api..", "dev.skep.state..",
                         "dev.skep.server..", "dev.skep.deploy..", "dev.skep.supervise..")
                 .check(classes);
+    }
+
+    @Test
+    void onlyTheServerKnowsHowStateIsStored() {
+        // stages and the API see the state through model's interfaces; server wires in the ZooKeeper ones
+        noClasses().that().resideOutsideOfPackages("dev.skep.state..", "dev.skep.server..")
+                .should().dependOnClassesThat().resideInAPackage("dev.skep.state..")
+                .check(classes);
+    }
+
+    @Test
+    void modulesHaveNoCycles() {
+        slices().matching("dev.skep.(*)..").should().beFreeOfCycles().check(classes);
     }
 }

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An agent's heartbeat: an ephemeral node whose data (this host's clock, for a human reading it) is
- * rewritten every interval. The leader times the changes with its own clock ({@link HeartbeatWatch}), so a
+ * An agent's heartbeat: an ephemeral node whose data (this host's clock, for a human reading it, and the memory it
+ * has free, for placement) is rewritten every interval. The leader times the changes with its own clock ({@link HeartbeatWatch}), so a
  * host killed outright is known dead in about two seconds instead of a whole session timeout. The node is
  * a {@link PersistentNode}: it comes back on a new session, like the agent's own node.
  */
@@ -25,7 +25,11 @@ final class AgentHeartbeat implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean warned;
 
-    AgentHeartbeat(CuratorFramework zk, String agentId, Duration interval) {
+    /** The memory budget whose free part each beat carries (the agent's registered memory), 0 for none. */
+    private final long memoryBudget;
+
+    AgentHeartbeat(CuratorFramework zk, String agentId, Duration interval, long memoryBudget) {
+        this.memoryBudget = memoryBudget;
         node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, Paths.heartbeat(agentId), beat(), true);
         node.start();
         timer = Executors.newSingleThreadScheduledExecutor(
@@ -48,8 +52,20 @@ final class AgentHeartbeat implements AutoCloseable {
         }
     }
 
-    private static byte[] beat() {
-        return Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+    /** "MILLIS FREE": this host's clock, and what its memory has free now (bytes), for placement. */
+    private byte[] beat() {
+        long free = memoryBudget > 0 ? dev.skep.model.HostMemory.freeOf(memoryBudget) : 0;
+        return (System.currentTimeMillis() + " " + free).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The free memory a beat carries, or -1 when it carries none (an older agent's beat). */
+    static long memoryFree(byte[] beat) {
+        String[] parts = beat == null ? new String[0] : new String(beat, StandardCharsets.US_ASCII).strip().split(" ");
+        try {
+            return parts.length >= 2 ? Long.parseLong(parts[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     @Override

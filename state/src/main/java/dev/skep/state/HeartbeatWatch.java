@@ -35,6 +35,7 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
     private final LongSupplier nanoClock;
     private final CuratorCache cache;
     private final Map<String, Long> lastBeat = new ConcurrentHashMap<>();
+    private final Map<String, Long> memoryFree = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("heartbeat-watch").daemon().unstarted(r));
@@ -63,7 +64,7 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
         this.cache = CuratorCache.build(zk, Paths.HEARTBEATS);
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forCreatesAndChanges((before, after) -> beat(after))
-                .forDeletes(gone -> agent(gone).ifPresent(lastBeat::remove))
+                .forDeletes(gone -> agent(gone).ifPresent(this::ended))
                 .build());
         cache.start();
         long tick = Math.max(50, Math.min(250, silence.toMillis() / 8));
@@ -71,7 +72,34 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
     }
 
     private void beat(ChildData node) {
-        agent(node).ifPresent(agent -> lastBeat.put(agent, nanoClock.getAsLong()));
+        agent(node).ifPresent(agent -> {
+            gone.remove(agent);
+            lastBeat.put(agent, nanoClock.getAsLong());
+            long free = AgentHeartbeat.memoryFree(node.getData());
+            if (free >= 0) {
+                memoryFree.put(agent, free);
+            }
+        });
+    }
+
+    /**
+     * An agent's heartbeat node is gone: its session ended. It stays silent (not forgotten) until it beats again:
+     * its agent node, watched by another cache, may still be there a moment, and a forgotten agent with a node
+     * would count as alive in that moment (and be given work). Forgotten after {@link #FORGET_AFTER}.
+     */
+    private void ended(String agent) {
+        long now = nanoClock.getAsLong();
+        lastBeat.put(agent, now - silenceNanos);
+        gone.put(agent, now);
+        memoryFree.remove(agent);
+    }
+
+    private static final long FORGET_AFTER = Duration.ofMinutes(1).toNanos();
+    private final Map<String, Long> gone = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, Long> memoryFree() {
+        return Map.copyOf(memoryFree);
     }
 
     private static java.util.Optional<String> agent(ChildData node) {
@@ -110,6 +138,14 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
 
     private void check() {
         try {
+            long now = nanoClock.getAsLong();
+            gone.entrySet().removeIf(e -> {
+                boolean forget = now - e.getValue() > FORGET_AFTER;
+                if (forget) {
+                    lastBeat.remove(e.getKey());
+                }
+                return forget;
+            });
             Set<String> silent = silent();
             boolean settled = settled();
             if (silent.equals(lastSilent) && settled == lastSettled) {

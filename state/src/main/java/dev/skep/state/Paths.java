@@ -14,6 +14,10 @@ final class Paths {
     /** Its data version is the route epoch (see ClusterState#markRouteEpoch). */
     static final String ROUTE_EPOCH = ROOT + "/route-epoch";
     static final String ROUTERS = ROOT + "/routers";
+    /** One empty persistent node per agent an admin drained (not under the agent's ephemeral node). */
+    static final String DRAINING = ROOT + "/draining";
+    /** Where each live router takes traffic (RouterEndpoint JSON, ephemeral), for an edge in front of them. */
+    static final String ROUTER_ENDPOINTS = ROOT + "/router-endpoints";
     /**
      * Agents' heartbeats, beside /skep and not under it: every process watches all of /skep, and a write
      * every half second per agent must not wake them all.
@@ -67,8 +71,16 @@ final class Paths {
         return HEARTBEATS + "/" + agentId;
     }
 
+    static String draining(String agentId) {
+        return DRAINING + "/" + agentId;
+    }
+
     static String router(String routerId) {
         return ROUTERS + "/" + routerId;
+    }
+
+    static String routerEndpoint(String routerId) {
+        return ROUTER_ENDPOINTS + "/" + routerId;
     }
 
     static String userRecord(String user) {

@@ -20,28 +20,25 @@ public final class ZkAppDocuments implements AppDocuments {
     static final int MAX_BYTES = 256 * 1024;
     private static final int MAX_ATTEMPTS = 20;
 
+    private final ZkView view;
     private final CuratorFramework zk;
 
-    public ZkAppDocuments(CuratorFramework zk) {
-        this.zk = zk;
+    public ZkAppDocuments(ZkView view) {
+        this.view = view;
+        this.zk = view.zk();
     }
 
     @Override
     public Optional<String> get(AppId app, String name) {
-        try {
-            return Optional.of(new String(zk.getData().forPath(Paths.document(app, AppDocuments.requireName(name))),
-                    StandardCharsets.UTF_8));
-        } catch (KeeperException.NoNodeException e) {
-            return Optional.empty();
-        } catch (Exception e) {
-            throw ZkClusterState.failure("read " + name + " of " + app, e);
-        }
+        return view.data(Paths.document(app, AppDocuments.requireName(name)))
+                .map(data -> new String(data, StandardCharsets.UTF_8));
     }
 
     @Override
     public void put(AppId app, String name, String json) {
         byte[] bytes = bytes(app, name, json);
         String path = Paths.document(app, AppDocuments.requireName(name));
+        view.requireWritable("store " + name + " of " + app);
         try {
             ensureParent(app);
             zk.create().orSetData().forPath(path, bytes);
@@ -58,6 +55,7 @@ public final class ZkAppDocuments implements AppDocuments {
     @Override
     public Optional<String> update(AppId app, String name, UnaryOperator<Optional<String>> change) {
         String path = Paths.document(app, AppDocuments.requireName(name));
+        view.requireWritable("change " + name + " of " + app);
         try {
             for (int attempt = 1; ; attempt++) {
                 Stat stat = new Stat();
@@ -122,6 +120,7 @@ public final class ZkAppDocuments implements AppDocuments {
 
     @Override
     public void delete(AppId app, String name) {
+        view.requireWritable("delete " + name + " of " + app);
         try {
             zk.delete().guaranteed().forPath(Paths.document(app, AppDocuments.requireName(name)));
         } catch (KeeperException.NoNodeException e) {

@@ -38,6 +38,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     private final CuratorFramework zk;
     private final Clock clock;
+    private final ZkView view;
     private final CuratorCache cache;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.ExecutorService notifier = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -52,10 +53,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.zk = zk;
         this.clock = clock;
         ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
-                Paths.ROUTERS);
-        this.cache = CuratorCache.build(zk, Paths.ROOT);
+                Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
+        this.view = new ZkView(zk);
+        this.cache = view.cache();
         cache.listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> changed()).build());
-        cache.start();
+        view.start();
         this.ephemerals = new EphemeralNodes(zk, this::changed, Duration.ofSeconds(5));
         // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
         zk.getConnectionStateListenable().addListener((client, newState) -> {
@@ -88,6 +90,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 log.error("event=state.listener-failed error={}", e.toString(), e);
             }
         }
+    }
+
+    /** How the user store and app documents read: the same connection and cache. */
+    public ZkView view() {
+        return view;
     }
 
     @Override
@@ -187,6 +194,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public AppSpec createApp(AppId id) {
         AppSpec fresh = AppSpec.create(id, clock.instant());
+        view.requireWritable("create app " + id);
         try {
             zk.create().creatingParentsIfNeeded().forPath(Paths.app(id), Json.write(fresh));
             zk.create().forPath(Paths.releases(id));
@@ -202,6 +210,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change) {
         String path = Paths.app(id);
+        view.requireWritable("change app " + id);
         while (true) {
             try {
                 Stat stat = new Stat();
@@ -226,6 +235,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public void deleteApp(AppId id) {
         // the app first: with its assignments gone first, the scheduler saw an app short of instances and placed
         // a new one, which then outlived the delete
+        view.requireWritable("delete app " + id);
         try {
             zk.delete().deletingChildrenIfNeeded().forPath(Paths.app(id));
         } catch (KeeperException.NoNodeException e) {
@@ -260,6 +270,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public Release addRelease(AppId id, IntFunction<Release> factory) {
+        view.requireWritable("store a release of " + id);
         while (true) {
             int next = children(Paths.releases(id)).stream().mapToInt(Integer::parseInt).max().orElse(0) + 1;
             // the app's current release may be newer than any kept on disk after pruning
@@ -291,7 +302,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         AppId.requireName("agent", agent.id());
         ephemerals.put(Paths.agent(agent.id()), Json.write(agent));
         synchronized (heartbeats) {
-            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL));
+            heartbeats.computeIfAbsent(agent.id(), id -> new AgentHeartbeat(zk, id, HEARTBEAT_INTERVAL,
+                    agent.memoryBytes()));
         }
     }
 
@@ -302,6 +314,35 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
             read(Paths.agent(id), AgentInfo.class).ifPresent(agents::add);
         }
         return agents;
+    }
+
+    @Override
+    public java.util.Set<String> drainingAgents() {
+        java.util.Set<String> draining = new java.util.TreeSet<>();
+        String prefix = Paths.DRAINING + "/";
+        cache.stream().forEach(node -> {
+            if (node.getPath().startsWith(prefix)) {
+                draining.add(node.getPath().substring(prefix.length()));
+            }
+        });
+        return draining;
+    }
+
+    @Override
+    public void setDraining(String agentId, boolean draining) {
+        AppId.requireName("agent", agentId);
+        String path = Paths.draining(agentId);
+        view.requireWritable((draining ? "drain" : "undrain") + " agent " + agentId);
+        try {
+            if (draining) {
+                zk.create().orSetData().creatingParentsIfNeeded().forPath(path, new byte[0]);
+                changed();
+            } else {
+                delete(path);
+            }
+        } catch (Exception e) {
+            throw failure((draining ? "drain" : "undrain") + " agent " + agentId, e);
+        }
     }
 
     // --- assignments ---
@@ -342,6 +383,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         AppId.requireName("agent", assignment.agent());
         requireInstance(assignment.instance());
         String path = Paths.assignment(assignment.agent(), assignment.instance());
+        view.requireWritable("assign " + assignment.instance());
         try {
             zk.create().orSetData().creatingParentsIfNeeded().forPath(path, Json.write(assignment));
             changed();
@@ -398,6 +440,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     @Override
     public long markRouteEpoch() {
+        view.requireWritable("publish a route change");
         try {
             // an unconditional write bumps the node's data version atomically: that version is the epoch
             return zk.setData().forPath(Paths.ROUTE_EPOCH, new byte[0]).getVersion();
@@ -423,18 +466,42 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     public java.util.Map<String, Long> routesApplied() {
         java.util.Map<String, Long> applied = new java.util.TreeMap<>();
         for (String id : children(Paths.ROUTERS)) {
-            try {
-                byte[] data = zk.getData().forPath(Paths.router(id));
-                applied.put(id, Long.parseLong(new String(data, java.nio.charset.StandardCharsets.US_ASCII).strip()));
-            } catch (KeeperException.NoNodeException e) {
-                // that router just went away
-            } catch (NumberFormatException e) {
-                applied.put(id, 0L);
-            } catch (Exception e) {
-                throw failure("read " + Paths.router(id), e);
-            }
+            // absent: that router just went away
+            view.data(Paths.router(id)).ifPresent(data -> {
+                try {
+                    applied.put(id, Long.parseLong(new String(data, java.nio.charset.StandardCharsets.US_ASCII).strip()));
+                } catch (NumberFormatException e) {
+                    applied.put(id, 0L);
+                }
+            });
         }
         return applied;
+    }
+
+    @Override
+    public void registerRouter(dev.skep.model.RouterEndpoint endpoint) {
+        if (!ROUTER_ID.matcher(endpoint.id()).matches()) {
+            throw new IllegalArgumentException("invalid router id '" + endpoint.id() + "'");
+        }
+        ephemerals.put(Paths.routerEndpoint(endpoint.id()), Json.write(endpoint));
+    }
+
+    @Override
+    public List<dev.skep.model.RouterEndpoint> routers() {
+        List<dev.skep.model.RouterEndpoint> routers = new ArrayList<>();
+        for (String id : children(Paths.ROUTER_ENDPOINTS)) {
+            // absent: that router just went away
+            view.data(Paths.routerEndpoint(id)).ifPresent(data -> {
+                try {
+                    routers.add(Json.read(data, dev.skep.model.RouterEndpoint.class));
+                } catch (java.io.UncheckedIOException e) { // written by a newer or broken router: the others count
+                    log.warn("event=router-endpoint.unreadable router={} error=\"{}\" next=\"left out\"", id,
+                            e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                }
+            });
+        }
+        routers.sort(Comparator.comparing(dev.skep.model.RouterEndpoint::id));
+        return routers;
     }
 
     // --- plumbing ---
@@ -446,26 +513,15 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     private List<String> children(String path) {
-        try {
-            return zk.getChildren().forPath(path);
-        } catch (KeeperException.NoNodeException e) {
-            return List.of();
-        } catch (Exception e) {
-            throw failure("list " + path, e);
-        }
+        return view.children(path);
     }
 
     private <T> Optional<T> read(String path, Class<T> type) {
-        try {
-            return Optional.of(Json.read(zk.getData().forPath(path), type));
-        } catch (KeeperException.NoNodeException e) {
-            return Optional.empty();
-        } catch (Exception e) {
-            throw failure("read " + path, e);
-        }
+        return view.data(path).filter(data -> data.length > 0).map(data -> Json.read(data, type));
     }
 
     private void delete(String path) {
+        view.requireWritable("delete " + path);
         try {
             zk.delete().guaranteed().deletingChildrenIfNeeded().forPath(path);
             changed();
@@ -509,7 +565,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         if (zk.getZookeeperClient().isConnected()) {
             ephemerals.close(); // else the session's end removes them, without waiting on retries
         }
-        cache.close();
+        view.close();
         notifier.shutdownNow();
     }
 }

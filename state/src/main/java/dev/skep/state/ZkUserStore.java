@@ -15,10 +15,13 @@ import org.apache.zookeeper.data.Stat;
 /** {@link UserStore} at /skep/users/{user}. */
 public final class ZkUserStore implements UserStore {
 
+    private final ZkView view;
     private final CuratorFramework zk;
 
-    public ZkUserStore(CuratorFramework zk) {
-        this.zk = zk;
+    /** Reads through the state's view: tokens still check out while ZooKeeper is unreachable. */
+    public ZkUserStore(ZkView view) {
+        this.view = view;
+        this.zk = view.zk();
     }
 
     @Override
@@ -26,32 +29,21 @@ public final class ZkUserStore implements UserStore {
         if (!AppId.isValidName(name)) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(Json.read(zk.getData().forPath(Paths.userRecord(name)), UserRecord.class));
-        } catch (KeeperException.NoNodeException e) {
-            return Optional.empty();
-        } catch (Exception e) {
-            throw ZkClusterState.failure("read user " + name, e);
-        }
+        return view.data(Paths.userRecord(name)).map(data -> Json.read(data, UserRecord.class));
     }
 
     @Override
     public List<UserRecord> users() {
         List<UserRecord> users = new ArrayList<>();
-        try {
-            for (String name : zk.getChildren().forPath(Paths.USERS)) {
-                user(name).ifPresent(users::add);
-            }
-        } catch (KeeperException.NoNodeException e) {
-            return users;
-        } catch (Exception e) {
-            throw ZkClusterState.failure("list users", e);
+        for (String name : view.children(Paths.USERS)) {
+            user(name).ifPresent(users::add);
         }
         return users;
     }
 
     @Override
     public void createUser(UserRecord user) {
+        view.requireWritable("create user " + user.name());
         try {
             zk.create().creatingParentsIfNeeded().forPath(Paths.userRecord(user.name()), Json.write(user));
         } catch (KeeperException.NodeExistsException e) {
@@ -64,6 +56,7 @@ public final class ZkUserStore implements UserStore {
     @Override
     public UserRecord updateUser(String name, UnaryOperator<UserRecord> change) {
         AppId.requireName("user", name);
+        view.requireWritable("change user " + name);
         while (true) {
             try {
                 Stat stat = new Stat();
@@ -84,6 +77,7 @@ public final class ZkUserStore implements UserStore {
     @Override
     public void deleteUser(String name) {
         AppId.requireName("user", name);
+        view.requireWritable("delete user " + name);
         try {
             zk.delete().forPath(Paths.userRecord(name));
         } catch (KeeperException.NoNodeException e) {

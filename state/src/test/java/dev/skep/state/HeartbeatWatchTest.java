@@ -51,9 +51,36 @@ class HeartbeatWatchTest {
         server.close();
     }
 
+    /**
+     * A killed host's session ends: its heartbeat node goes, and its agent node (another cache) a moment later or
+     * sooner. The agent must stay silent across that moment, never "alive" again until it beats again.
+     */
+    @Test
+    void anAgentWhoseHeartbeatNodeIsGoneStaysSilentUntilItBeatsAgain() throws Exception {
+        watch = new HeartbeatWatch(connection.client(), Duration.ofMillis(500), Duration.ofMillis(500));
+        beating = new AgentHeartbeat(connection.client(), "a3", Duration.ofMillis(100), 0);
+        await().atMost(Duration.ofSeconds(5)).until(watch::settled);
+        await().atMost(Duration.ofSeconds(5)).until(() -> connection.client().checkExists()
+                .forPath(Paths.heartbeat("a3")) != null);
+        Thread.sleep(700); // beating all along: not silent
+        assertThat(watch.silent()).isEmpty();
+
+        beating.close(); // the node goes, as with the session's end
+        beating = null;
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> connection.client().checkExists().forPath(Paths.heartbeat("a3")) == null);
+        await().atMost(Duration.ofMillis(300)).pollInterval(Duration.ofMillis(10))
+                .until(() -> watch.silent().contains("a3"));
+        Thread.sleep(1000);
+        assertThat(watch.silent()).as("still silent, not forgotten").contains("a3");
+
+        beating = new AgentHeartbeat(connection.client(), "a3", Duration.ofMillis(100), 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !watch.silent().contains("a3"));
+    }
+
     @Test
     void anAgentThatStopsBeatingIsSilentWhileItsSessionLivesAndACutOffWatcherConcludesNothing() throws Exception {
-        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200));
+        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200), dev.skep.model.HostMemory.total());
         // a1 beat once, on a session of its own that outlives it (ZooKeeper keeps a dead host's session a while)
         frozen = new ZooKeeper(server.connectString(), 30_000, event -> { });
         await().atMost(Duration.ofSeconds(5)).until(() -> frozen.getState().isConnected());
@@ -71,6 +98,9 @@ class HeartbeatWatchTest {
         assertThat(watch.silent()).as("a2 beats every 200 ms").containsExactly("a1");
         await().atMost(Duration.ofSeconds(3)).until(watch::settled);
         assertThat(changes.get()).as("listeners hear a1 fall silent and the watcher settle").isGreaterThanOrEqualTo(1);
+        assertThat(watch.memoryFree()).as("a2's beats carry its host's free memory; a1's old-style beat none")
+                .containsOnlyKeys("a2");
+        assertThat(watch.memoryFree().get("a2")).isBetween(1L, dev.skep.model.HostMemory.total());
 
         server.close(); // the watcher is cut off: its blindness is not the agents' death
         await().atMost(Duration.ofSeconds(10)).until(() -> !watch.settled());

@@ -30,7 +30,7 @@ class ZkAppDocumentsTest {
         server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
         connection = StateConnection.open(server.connectString(), Duration.ofSeconds(5), Duration.ofSeconds(10));
         state = new ZkClusterState(connection.client(), Clock.systemUTC());
-        documents = new ZkAppDocuments(connection.client());
+        documents = new ZkAppDocuments(state.view());
     }
 
     @AfterEach

@@ -153,6 +153,23 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void routersRegisterWhereTheyTakeTrafficForAsLongAsTheirSessionLives() {
+        assertThat(state.routers()).isEmpty();
+        state.registerRouter(new dev.skep.model.RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
+        state.registerRouter(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8080, 8443));
+        state.registerRouter(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443)); // re-registered
+        assertThat(state.routers()).containsExactly(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443),
+                new dev.skep.model.RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
+        assertThatThrownBy(() -> state.registerRouter(new dev.skep.model.RouterEndpoint("../agents", "h", 1, -1)))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        state.close();
+        connection.close(); // the routers' session ends: an edge must stop sending them traffic
+        connect();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state.routers().isEmpty());
+    }
+
+    @Test
     void stateSurvivesARestartOfTheEmbeddedServer() throws Exception {
         state.createApp(shop);
         state.addRelease(shop, this::release);

@@ -63,6 +63,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
     private final ResourceLimits limits;
     private volatile RunnerContext context;
+    private volatile AgentResources resources;
     private AutoCloseable subscription;
     private Thread worker;
     private Thread diskWatch;
@@ -96,6 +97,12 @@ public final class Agent implements AutoCloseable {
         this.logs = new LogReader(layout, config.logs().filesKept(), Duration.ofMillis(100));
     }
 
+    /** What this agent says of its host when it registers; by default the host's memory and CPUs, no labels. */
+    public Agent resources(AgentResources host) {
+        this.resources = host;
+        return this;
+    }
+
     public void start() {
         if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
             throw new IllegalStateException("agent " + config.agentId() + " was already started");
@@ -124,7 +131,14 @@ public final class Agent implements AutoCloseable {
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
                 workspaces(users != null, overlay, disks), disks);
-        state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant()));
+        AgentResources host = resources != null ? resources
+                : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
+        state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
+                host.memoryBytes(), host.instanceMemory(), host.cpus(), host.labels(),
+                dev.skep.model.HostMemory.freeOf(host.memoryBytes())));
+        log.info("event=agent.resources agent={} memory_bytes={} instance_memory_bytes={} cpus={} labels=\"{}\"",
+                config.agentId(), host.memoryBytes(), host.instanceMemory(), host.cpus(),
+                dev.skep.model.Labels.text(host.labels()));
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
         DiskWatch watch = new DiskWatch(context, this::instances);

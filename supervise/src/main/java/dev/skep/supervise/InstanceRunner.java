@@ -189,6 +189,16 @@ final class InstanceRunner {
         try {
             prepare();
             boolean adopting = adopt;
+            if (!adopting) {
+                Command command = awaitSlug();
+                if (command == Command.DETACH) {
+                    detached = true;
+                    return;
+                }
+                if (command == Command.STOP) {
+                    return;
+                }
+            }
             while (true) {
                 if (adopting) {
                     adopting = false;
@@ -333,6 +343,42 @@ final class InstanceRunner {
             log.error("instance launch failed app={} release={} instance={} error={}", assignment.app(),
                     assignment.release().number(), id, e.toString());
             return null;
+        }
+    }
+
+    /** The first wait between slug fetches that failed; doubled each time up to {@link #SLUG_RETRY_MAX}. */
+    static final Duration SLUG_RETRY_FIRST = Duration.ofMillis(500);
+    static final Duration SLUG_RETRY_MAX = Duration.ofSeconds(30);
+
+    /**
+     * Gets the release's slug here before the first launch, retrying with back-off while it cannot be had (its
+     * controller is down or restarting, the network is away): the instance stays STARTING, saying why, instead of
+     * FAILED for good. Answers STOP or DETACH when told so meanwhile, else null once the slug is here.
+     */
+    private Command awaitSlug() throws InterruptedException {
+        Owner owner = user == null ? null : new Owner(user.uid(), user.gid());
+        Duration wait = SLUG_RETRY_FIRST;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                slugDir = LaunchDirs.sealedSlug(ctx, assignment.release(), owner);
+                if (attempt > 1) {
+                    log.info("event=slug.fetch-recovered app={} release={} instance={} attempts={}", assignment.app(),
+                            assignment.release().number(), id, attempt);
+                }
+                return null;
+            } catch (IOException | RuntimeException e) {
+                message = "fetching its slug failed (" + e.getMessage() + "); retry " + (attempt + 1) + " in "
+                        + wait.toMillis() + " ms";
+                publish(InstanceState.STARTING, null, ctx.clock().instant());
+                log.warn("event=slug.fetch-retry app={} release={} instance={} slug={} attempt={} next_in_ms={} "
+                        + "error=\"{}\"", assignment.app(), assignment.release().number(), id,
+                        assignment.release().slug(), attempt, wait.toMillis(), e.getMessage());
+            }
+            Signal signal = mailbox.poll(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (signal == Command.STOP || signal == Command.DETACH) {
+                return (Command) signal;
+            }
+            wait = wait.multipliedBy(2).compareTo(SLUG_RETRY_MAX) > 0 ? SLUG_RETRY_MAX : wait.multipliedBy(2);
         }
     }
 

@@ -183,13 +183,18 @@ public final class LogReader {
             FileChannel channel = null;
             Object key = null;
             long position = 0;
+            boolean fromNow = true;
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             try {
                 while (!closed) {
-                    if (channel == null && Files.exists(file)) {
-                        channel = FileChannel.open(file, StandardOpenOption.READ);
-                        key = fileKey(file);
-                        position = channel.size(); // follow from now; tail() gives the past
+                    if (channel == null) {
+                        Opened first = openActive();
+                        if (first != null) {
+                            channel = first.channel();
+                            key = first.key();
+                            // the first file: follow from now (tail() gives the past); after a rotation: all of it
+                            position = fromNow ? channel.size() : 0;
+                        }
                     }
                     boolean progressed = false;
                     if (channel != null) {
@@ -209,10 +214,17 @@ public final class LogReader {
                                 deliver(buffer.array(), n);
                             }
                             channel.close();
-                            catchUp(key, buffer);
-                            channel = FileChannel.open(file, StandardOpenOption.READ);
-                            key = now;
+                            channel = null;
+                            // open the new file before catching up: a rotation meanwhile then leaves
+                            // the files newer than it for the next turn, never read twice or skipped
+                            Opened next = openActive();
+                            catchUp(key, next == null ? null : next.key(), buffer);
+                            if (next != null) {
+                                channel = next.channel();
+                                key = next.key();
+                            }
                             position = 0;
+                            fromNow = false;
                             progressed = true;
                         }
                     }
@@ -237,8 +249,32 @@ public final class LogReader {
             }
         }
 
-        /** Several rotations between two polls: read the whole files rotated after the one we had. */
-        private void catchUp(Object oldKey, ByteBuffer buffer) throws IOException {
+        /** The active file and the key it had when opened (checked on both sides of the open). */
+        private Opened openActive() throws IOException {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                Object before = fileKey(file);
+                if (before == null) {
+                    return null;
+                }
+                FileChannel opened;
+                try {
+                    opened = FileChannel.open(file, StandardOpenOption.READ);
+                } catch (NoSuchFileException rotatingNow) {
+                    continue;
+                }
+                if (before.equals(fileKey(file))) {
+                    return new Opened(opened, before);
+                }
+                opened.close(); // rotated between the two looks: which file we hold is unknown
+            }
+            return null;
+        }
+
+        /**
+         * Several rotations between two polls: read the whole files rotated after the one we had and
+         * before {@code upTo}, the file now open (null: none open, read all newer kept files).
+         */
+        private void catchUp(Object oldKey, Object upTo, ByteBuffer buffer) throws IOException {
             int found = 0;
             for (int n = 1; n <= filesKept && found == 0; n++) {
                 if (oldKey.equals(fileKey(RotatingLog.rotated(file, n)))) {
@@ -249,6 +285,9 @@ public final class LogReader {
                 found = filesKept + 1; // ours was rotated out entirely: every kept file is newer
             }
             for (int n = found - 1; n >= 1; n--) {
+                if (upTo != null && upTo.equals(fileKey(RotatingLog.rotated(file, n)))) {
+                    return; // the open file itself, rotated meanwhile: its channel reads it
+                }
                 try (FileChannel between = FileChannel.open(RotatingLog.rotated(file, n), StandardOpenOption.READ)) {
                     long position = 0;
                     int read;
@@ -286,4 +325,6 @@ public final class LogReader {
             }
         }
     }
+
+    private record Opened(FileChannel channel, Object key) {}
 }

@@ -86,7 +86,12 @@ final class AgentHarness implements AutoCloseable {
     }
 
     Agent start(AgentConfig config, AgentHooks hooks) {
-        Agent agent = new Agent(config, state, slugs, events::add, Clock.systemUTC(), hooks);
+        return start(config, hooks, slugs);
+    }
+
+    /** An agent that gets its slugs from {@code store} (one that fails at times, say). */
+    Agent start(AgentConfig config, AgentHooks hooks, SlugStore store) {
+        Agent agent = new Agent(config, state, store, events::add, Clock.systemUTC(), hooks);
         agents.add(agent);
         agent.start();
         return agent;

@@ -37,7 +37,8 @@ public final class DashboardRoutes implements dev.skep.api.ApiServer.Routes {
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private record LoginRequest(String code, String token) {
+    /** POST /v1/dashboard/session: a login link's code, or a token pasted into the page's form. */
+    public record LoginRequest(String code, String token) {
     }
 
     private final DashboardSessions sessions;

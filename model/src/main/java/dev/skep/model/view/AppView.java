@@ -15,10 +15,20 @@ import java.util.Map;
 public record AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
                       String state, List<String> domains, String url, Instant updated,
                       List<InstanceView> instances, List<ReleaseView> releases,
-                      List<String> volumes, String volumesAgent, Map<String, Integer> formation) {
+                      List<String> volumes, String volumesAgent, Map<String, Integer> formation,
+                      List<UnplacedView> unplaced) {
 
     @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the shorter ones below
     public AppView {
+    }
+
+    /** {@code unplaced}: instances the scheduler can put on no agent, and why (none: empty or null). */
+    public AppView(String app, String user, String name, int release, int instancesWanted, boolean running,
+                   String state, List<String> domains, String url, Instant updated,
+                   List<InstanceView> instances, List<ReleaseView> releases,
+                   List<String> volumes, String volumesAgent, Map<String, Integer> formation) {
+        this(app, user, name, release, instancesWanted, running, state, domains, url, updated, instances, releases,
+                volumes, volumesAgent, formation, null);
     }
 
     public AppView(String app, String user, String name, int release, int instancesWanted, boolean running,

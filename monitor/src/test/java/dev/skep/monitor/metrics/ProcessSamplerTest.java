@@ -63,11 +63,12 @@ class ProcessSamplerTest {
         assertThat(sampler.scan().tree(parent.pid())).extracting(ProcStat::pid).contains(childPid);
         assertThat(sample.openFiles()).isGreaterThan(3);
 
-        // the busy child is counted in the tree's CPU
+        // the busy child is counted in the tree's CPU: the parent idles (well under 1 %), so a few percent
+        // can only be the child's loop, which gets far less than a core when the machine is loaded
         AtomicReference<Double> cpu = new AtomicReference<>(0.0);
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
             cpu.set(sampler.cpuPercent(sample, sampler.sample(parent.pid())));
-            return cpu.get() > 20;
+            return cpu.get() > 5;
         });
         assertThat(cpu.get()).isLessThan(250);
     }

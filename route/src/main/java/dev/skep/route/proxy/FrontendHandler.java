@@ -258,13 +258,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, true);
             return;
         }
+        if (RouterHealth.asks(host)) { // the edge's health check: before any app, which can never own this name
+            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !Exchange.bodyless(req));
+            return;
+        }
         AppRoute route = proxy.table().lookup(host);
         if (route == null) {
             local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
             return;
         }
         if (!tls) {
-            FullHttpResponse redirect = proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc());
+            // behind a trusted load balancer (skep edge haproxy, a cloud's) the client's port is not this router's:
+            // https goes to the default port, and not at all when the balancer already took the request over https
+            InetSocketAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+            boolean viaProxy = from != null && config.trustedProxies().contains(from);
+            FullHttpResponse redirect = viaProxy && "https".equalsIgnoreCase(
+                    req.headers().get(ProxyHeaders.X_FORWARDED_PROTO)) ? null
+                    : proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc(), viaProxy);
             if (redirect != null) {
                 local(redirect, req, requestId, route, !Exchange.bodyless(req));
                 return;

@@ -36,13 +36,19 @@ public final class HttpsRedirect {
         httpsPort = port;
     }
 
-    /** The redirect for a plain-HTTP request, or null when it should be served as usual. */
-    FullHttpResponse response(AppRoute route, String host, String uri, String requestId, ByteBufAllocator alloc) {
+    /**
+     * The redirect for a plain-HTTP request, or null when it should be served as usual.
+     *
+     * @param viaProxy the request came through a trusted load balancer: https is on its default port (443), not on
+     *                 this router's
+     */
+    FullHttpResponse response(AppRoute route, String host, String uri, String requestId, ByteBufAllocator alloc,
+                              boolean viaProxy) {
         int port = httpsPort;
         if (!route.httpsOnly() || port < 0) {
             return null;
         }
-        String location = location(host, uri, port);
+        String location = location(host, uri, viaProxy ? 443 : port);
         if (location == null) {
             return null;
         }

@@ -33,6 +33,8 @@ public final class ProxyContext {
     private volatile Set<Backend> live = Set.of();
     private volatile Map<Backend, InetSocketAddress> addresses = Map.of();
     private volatile boolean draining;
+    /** Set by the first table: before it the router knows no app (see RouterHealth). */
+    private volatile boolean routing;
 
     public ProxyContext(RouterConfig config, BackendLoads loads, Dialer dialer) {
         this.config = config;
@@ -66,6 +68,7 @@ public final class ProxyContext {
         addresses = resolved;
         table = next;
         live = nextLive;
+        routing = true;
         loads.retain(nextLive);
         wakeHolds.tableChanged(next); // after the swap: a request held meanwhile sees this table when it checks again
         pools.forEach((loop, both) -> loop.execute(() -> both.each(BackendPool::closeIdleNotLive)));
@@ -122,6 +125,11 @@ public final class ProxyContext {
 
     public void dialer(Dialer d) {
         this.dialer = d;
+    }
+
+    /** Whether a table from the owner is in (not the empty one the router starts with). */
+    public boolean routing() {
+        return routing;
     }
 
     public boolean draining() {

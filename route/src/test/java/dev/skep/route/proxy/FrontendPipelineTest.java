@@ -75,6 +75,28 @@ class FrontendPipelineTest {
     }
 
     @Test
+    void theHealthHostAnswersOkOnceATableIsInAnd503BeforeAndWhileDraining() {
+        // an app that claims the name still never gets the edge's checks
+        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)),
+                RouterHealth.HOST, new AppRoute(SHOP, List.of(SHOP_1)))));
+        EmbeddedChannel c = client();
+        send(c, "GET / HTTP/1.1\r\nHost: SKEP-router.invalid:8080\r\n\r\n");
+        String ok = outbound(c);
+        assertThat(ok).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
+        assertThat(backend).as("no app was dialled").isNull();
+
+        proxy.startDraining();
+        send(c, "GET / HTTP/1.1\r\nHost: skep-router.invalid\r\n\r\n");
+        assertThat(outbound(c)).startsWith("HTTP/1.1 503 ").endsWith("draining\n");
+
+        RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
+        proxy = new ProxyContext(config, new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
+        EmbeddedChannel fresh = client();
+        send(fresh, "GET / HTTP/1.1\r\nHost: skep-router.invalid\r\n\r\n");
+        assertThat(outbound(fresh)).startsWith("HTTP/1.1 503 ").endsWith("starting\n");
+    }
+
+    @Test
     void headersOverTheLimitGet431AndTheConnectionCloses() {
         EmbeddedChannel c = client();
         send(c, "GET / HTTP/1.1\r\nHost: shop.test\r\nX-Big: " + "a".repeat(3000) + "\r\n\r\n");

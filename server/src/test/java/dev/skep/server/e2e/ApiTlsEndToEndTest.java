@@ -72,6 +72,28 @@ class ApiTlsEndToEndTest {
     }
 
     @Test
+    void gitPushesOverTheSameTlsAndRefusesAnUntrustedCertificate() throws Exception {
+        Path repo = java.nio.file.Files.createDirectories(dir.resolve("pushed"));
+        GitCli git = new GitCli(dir.resolve("git-home"));
+        for (String file : List.of("server.js", "package.json")) {
+            Files.copy(Fixtures.app("hello").resolve(file), repo.resolve(file));
+        }
+        assertThat(git.run(repo, "init", "-q").exit()).isZero();
+        assertThat(git.run(repo, "add", "-A").exit()).isZero();
+        assertThat(git.run(repo, "commit", "-q", "-m", "hello").exit()).isZero();
+        String url = "https://admin:" + server.token() + "@127.0.0.1:" + server.apiPort + "/git/alice/tlspush.git";
+
+        GitCli.Run untrusted = git.run(repo, "push", url, "main");
+        assertThat(untrusted.exit()).isNotZero();
+        assertThat(untrusted.out()).containsIgnoringCase("certificate");
+
+        GitCli.Run pushed = git.run(repo, "-c", "http.sslCAInfo=" + ca, "push", url, "main");
+        assertThat(pushed.exit()).as(pushed.out()).isZero();
+        assertThat(pushed.out()).contains("remote: -----> released v1 of alice/tlspush");
+        assertThat(Http.hosted(server.routerPort, "tlspush.alice.localhost", "/").body()).startsWith("hello from");
+    }
+
+    @Test
     void theDashboardIsServedOverTheSameTlsAndItsSessionCookieIsSecure() throws Exception {
         HttpClient https = HttpClient.newBuilder().sslContext(Tls.trusting(ca)).build();
         HttpResponse<String> page = https.send(HttpRequest.newBuilder(server.api("/")).header("Accept", "text/html")

@@ -80,11 +80,21 @@ class CliEndToEndTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(skep("logs", "alice/cli").out()).contains("stdout listening on"));
+        // --json against the real server: its log lines parse into their fields, every one of them
+        CliRun logs = skep("logs", "alice/cli", "--json");
+        assertThat(logs.out().lines()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                .startsWith("{\"time\":\"").contains("\"instance\":\"alice.cli.1.").containsPattern("\"stream\":\"std(out|err)\""));
+        assertThat(logs.out()).contains("\"text\":\"listening on");
+        assertThat(skep("top", "--once", "--json").out()).startsWith("{\"time\":").contains("{\"app\":\"alice/cli\"");
+        assertThat(skep("events", "--app", "alice/cli", "--json").out().lines()).isNotEmpty()
+                .allSatisfy(line -> assertThat(line).startsWith("{\"time\":").contains("\"app\":\"alice/cli\""));
 
         CliRun set = skep("env", "alice/cli", "set", "GREETING=bonjour");
         assertThat(set.exit()).as(set.err()).isZero();
         CliRun env = skep("env", "alice/cli");
         assertThat(env.out()).contains("GREETING").contains("bonjour");
+        assertThat(skep("env", "alice/cli", "--json").out())
+                .isEqualTo("{\"app\":\"alice/cli\",\"release\":2,\"env\":{\"GREETING\":\"bonjour\"}}\n");
         assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("bonjour from alice.cli.2.");
 
         CliRun rollback = skep("rollback", "alice/cli");

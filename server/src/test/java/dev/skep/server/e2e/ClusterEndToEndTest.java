@@ -186,6 +186,92 @@ class ClusterEndToEndTest {
         Http.Answer export = Http.get(api("/v1/apps/" + app + "/volumes/data/export"), token);
         assertThat(export.status()).isEqualTo(409);
         assertThat(export.json().get("error").asText()).contains("kept on agent " + keeper);
+
+        // its agent cannot be drained of it: refused, naming the app; nothing changes
+        Http.Answer drain = Http.send("POST", api("/v1/agents/" + keeper + "/drain"), token, "application/json",
+                "{}".getBytes());
+        assertThat(drain.status()).as(drain.body()).isEqualTo(409);
+        assertThat(drain.json().get("error").asText()).isEqualTo("agent " + keeper + " holds the volumes of " + app
+                + ": their instances cannot move (their data is there)");
+        JsonNode agents = Http.get(api("/v1/agents"), token).json();
+        assertThat(agents.findValues("state")).extracting(JsonNode::asText).containsOnly("ready");
+        assertThat(agents.findValues("pinned").stream().flatMap(p -> java.util.stream.StreamSupport.stream(
+                p.spliterator(), false)).map(JsonNode::asText)).containsExactly(app);
+    }
+
+    /**
+     * `skep agents drain a1` under a GET load: a1's instance is started on a2 and ready before a1's is withdrawn
+     * (the zero-downtime stop), so no request fails; a1 then holds no work and `skep agents` says it drains. An
+     * undrained a1 gets work again. A constraint no agent matches leaves the instances serving where they are and
+     * says why in `skep ps`.
+     */
+    @Test
+    @Order(3)
+    void drainingAnAgentMovesItsInstancesAwayWithoutAFailedRequest() throws Exception {
+        String token = Files.readString(dir.resolve("controller/admin.token")).trim();
+        String app = "alice/drained";
+        java.util.Map<String, String> env = java.util.Map.of("SKEP_SERVER", "http://127.0.0.1:" + apiPort,
+                "SKEP_TOKEN", token);
+        Path home = Files.createDirectories(dir.resolve("cli-home"));
+        Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+        scale(token, app, 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 2
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A1))
+                && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A2)));
+        instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
+        try {
+            LoadLoop.Result result;
+            long movedMillis;
+            try (LoadLoop load = LoadLoop.start("drained.alice.localhost", routerPort, 2)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > 50);
+                long drainedAt = System.nanoTime();
+                CliRun drained = CliRun.of(env, home, "agents", "drain", "a1").expect(0);
+                assertThat(drained.out()).contains("agent a1 draining: its 1 instance moves");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                        instances(token, app).size() == 2 && readyPorts(token, app).size() == 2
+                                && readyPorts(token, app).stream().allMatch(p -> inRange(p, A2)));
+                movedMillis = Duration.ofNanos(System.nanoTime() - drainedAt).toMillis();
+                long okBefore = load.okSoFar();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > okBefore + 50);
+                result = load.stop();
+            }
+            System.out.printf("drain: %d requests through the router, %d failed; a1's instance moved in %d ms%n",
+                    result.ok() + result.failed(), result.failed(), movedMillis);
+            assertThat(result.failed()).as("%s", result).isZero();
+            instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
+            CliRun listed = CliRun.of(env, home, "agents").expect(0);
+            assertThat(listed.out()).containsPattern("(?m)^a1\\s+127\\.0\\.0\\.1\\s+draining\\s+0\\s")
+                    .containsPattern("(?m)^a2\\s+127\\.0\\.0\\.1\\s+ready\\s+2\\s");
+            JsonNode a2 = Http.get(api("/v1/agents"), token).json().get(1);
+            assertThat(a2.get("id").asText()).isEqualTo("a2");
+            assertThat(a2.get("memoryBytes").asLong()).isPositive();
+            assertThat(a2.get("memoryFreeBytes").asLong()).isPositive();
+            assertThat(a2.get("memoryUsedBytes").asLong() + a2.get("memoryFreeBytes").asLong())
+                    .isEqualTo(a2.get("memoryBytes").asLong());
+            assertThat(a2.get("instanceMemoryBytes").asLong()).isEqualTo(512L << 20);
+            assertThat(a2.get("cpus").asInt()).isPositive();
+            assertThat(a2.get("version").asText()).isNotBlank();
+
+            CliRun.of(env, home, "agents", "undrain", "a1").expect(0);
+            scale(token, app, 3); // spread: the third goes to the agent without one of this app's
+            await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 3
+                    && readyPorts(token, app).stream().anyMatch(p -> inRange(p, A1)));
+            instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
+
+            CliRun.of(env, home, "set", app, "--constraint", "zone=nowhere").expect(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> CliRun.of(env, home, "ps", app).out()
+                    .contains("web: 3 unplaced: no agent can fit this: a1 lacks zone=nowhere (has -)"));
+            assertThat(readyPorts(token, app)).as("the old ones keep serving").hasSize(3);
+            assertThat(roles.get(0).output()).containsOnlyOnce("event=app.unplaced app=alice/drained process=web");
+            CliRun.of(env, home, "set", app, "--constraint", "off").expect(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !CliRun.of(env, home, "ps", app).out()
+                    .contains("unplaced"));
+        } finally {
+            Http.send("POST", api("/v1/agents/a1/undrain"), token, "application/json", "{}".getBytes());
+            Http.send("DELETE", api("/v1/apps/" + app), token, "application/json", new byte[0]);
+        }
     }
 
     private static void scale(String token, String app, int instances) throws Exception {

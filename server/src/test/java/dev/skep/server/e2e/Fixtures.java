@@ -22,6 +22,18 @@ public final class Fixtures {
         return dir;
     }
 
+    /**
+     * A fresh dir for a skep data dir whose apps get a private /tmp: under target/, unless the checkout itself is
+     * under /tmp (a CI clone there), where skep keeps the shared /tmp by design (a tmpfs over it would hide the
+     * apps' own files): then under /var/lib. The caller deletes it.
+     */
+    public static Path scratchOutsideTmp(String name) throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        boolean underScratch = java.util.stream.Stream.of("/tmp", "/var/tmp", "/dev/shm").anyMatch(target::startsWith);
+        Path base = underScratch ? Path.of("/var/lib") : target;
+        return Files.createDirectories(base.resolve(name + "-" + System.nanoTime()));
+    }
+
     public static Path app(String name) {
         return repo().resolve("fixtures/apps").resolve(name);
     }

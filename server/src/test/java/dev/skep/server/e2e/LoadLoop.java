@@ -36,6 +36,7 @@ public final class LoadLoop implements AutoCloseable {
     private final String host;
     private final int port;
     private final byte[] request;
+    private Duration pause = PAUSE;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong non2xx = new AtomicLong();
@@ -54,6 +55,20 @@ public final class LoadLoop implements AutoCloseable {
     public static LoadLoop start(String host, int port, int connections) {
         return start(host, port, connections, ("GET / HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: skep-load\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * As {@link #start(String, int, int)} but each client waits {@code pause} between requests: a bounded rate
+     * (one client, 20 ms: about 50 requests a second).
+     */
+    public static LoadLoop paced(String host, int port, int connections, Duration pause) {
+        LoadLoop loop = new LoadLoop(host, port, ("GET / HTTP/1.1\r\nHost: " + host
+                + "\r\nUser-Agent: skep-load\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        loop.pause = pause;
+        for (int i = 0; i < connections; i++) {
+            loop.clients.add(Thread.ofPlatform().daemon().name("load-" + i).start(loop::client));
+        }
+        return loop;
     }
 
     /**
@@ -116,7 +131,7 @@ public final class LoadLoop implements AutoCloseable {
                         non2xx.incrementAndGet();
                         sample("status " + status);
                     }
-                    Thread.sleep(PAUSE.toMillis());
+                    Thread.sleep(pause.toMillis());
                     if (answer < 0) {
                         break; // reconnect
                     }

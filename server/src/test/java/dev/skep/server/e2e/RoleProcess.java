@@ -35,12 +35,17 @@ public final class RoleProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         RoleProcess role = new RoleProcess(name, log, process);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + role.output());
-            }
-            return role.output().contains(readyLine);
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + role.output());
+                }
+                return role.output().contains(readyLine);
+            });
+        } catch (RuntimeException | Error e) { // never ready: the caller cannot close what it never got
+            process.destroyForcibly();
+            throw e;
+        }
         return role;
     }
 

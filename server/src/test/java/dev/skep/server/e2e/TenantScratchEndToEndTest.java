@@ -41,7 +41,7 @@ class TenantScratchEndToEndTest {
     @Test
     void anAppReadsNeitherAnotherAppsScratchFilesNorItsCommandLineNorTheUidList() throws Exception {
         Assumptions.assumeTrue(DataDirs.runningAsRoot(), "a uid and a mount namespace per app need root");
-        data = Files.createDirectories(Path.of("target/e2e-scratch-" + System.nanoTime()).toAbsolutePath()).resolve("data");
+        data = Fixtures.scratchOutsideTmp("skep-e2e-scratch").resolve("data");
         server = new SkepServerProcess(data, List.of(), Map.of()).start();
         JsonNode alice = deploy("alice/one");
         JsonNode mallory = deploy("mallory/two");

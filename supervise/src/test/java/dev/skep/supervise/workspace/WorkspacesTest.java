@@ -63,8 +63,13 @@ class WorkspacesTest {
 
     @Test
     void eachOverlayInstanceHasItsOwnTmpVarTmpAndDevShmAndSeesNoOtherUsersProcesses() throws Exception {
-        // outside /tmp, so that /tmp can be made private (a data dir under /tmp keeps the shared one)
-        Path work = Files.createDirectories(Path.of("target/private-dirs-" + System.nanoTime()).toAbsolutePath());
+        // outside /tmp, so that /tmp can be made private (a data dir under /tmp keeps the shared one);
+        // a checkout under /tmp (a CI clone) cannot use its target dir for that
+        Path base = Path.of("target").toAbsolutePath();
+        if (DataDirs.runningAsRoot() && OverlayWorkspaces.privateDirs(base).size() < OverlayWorkspaces.PRIVATE_DIRS.size()) {
+            base = Path.of("/var/lib");
+        }
+        Path work = Files.createDirectories(base.resolve("skep-private-dirs-" + System.nanoTime()));
         Assumptions.assumeTrue(DataDirs.runningAsRoot() && OverlayWorkspaces.works(work), "overlays need root");
         OverlayWorkspaces workspaces = new OverlayWorkspaces(work);
         Assumptions.assumeTrue(OverlayWorkspaces.hidepidWorks(), "this kernel cannot mount a /proc with hidepid");
@@ -89,6 +94,7 @@ class WorkspacesTest {
             other.destroyForcibly();
             workspaces.remove("alice.a.1.aaaaaa");
             workspaces.remove("bob.b.1.bbbbbb");
+            RecursiveDelete.delete(work);
         }
     }
 

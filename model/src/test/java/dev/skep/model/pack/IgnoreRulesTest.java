@@ -1,4 +1,4 @@
-package dev.skep.cli;
+package dev.skep.model.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.skep.cli;
+package dev.skep.model.pack;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What {@code skep deploy} leaves out, as a git push to Heroku would: what {@code .gitignore} files name
+ * What {@code skep deploy} and a {@code git push} deploy leave out, as a git push to Heroku would: what {@code .gitignore} files name
  * (the root's and each directory's, relative to their directory, deeper ones taking precedence), then what
  * {@code .skepignore} in the app's root names (last, so it can {@code !}re-include build output that git
  * ignores). Never sent, whatever the files say: {@code .git}, {@code node_modules}, {@code .env} (secrets
@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  * pattern with a {@code /} is anchored at its file's directory, {@code *} and {@code ?} stay within one
  * path part, {@code **} crosses them. A left-out directory is left out whole.
  */
-final class IgnoreRules {
+public final class IgnoreRules {
 
-    static final String FILE = ".skepignore";
-    static final String GITIGNORE = ".gitignore";
-    static final Set<String> ALWAYS = Set.of(".git", "node_modules", ".env", ProjectLink.FILE);
+    public static final String FILE = ".skepignore";
+    public static final String GITIGNORE = ".gitignore";
+    /** The CLI's file naming the app a directory deploys to (its ProjectLink). */
+    public static final String PROJECT_LINK = ".skep";
+    static final Set<String> ALWAYS = Set.of(".git", "node_modules", ".env", PROJECT_LINK);
     /** Files of a skep data dir or CLI config: a token must never travel inside an app. */
     static final Set<String> SECRETS = Set.of("admin.token", "zk.secret", "cli-token");
 
@@ -39,11 +41,11 @@ final class IgnoreRules {
     }
 
     /** The rules of DIR/.gitignore and DIR/.skepignore (nested .gitignore files come with {@link #enter}). */
-    static IgnoreRules load(Path dir) throws IOException {
+    public static IgnoreRules load(Path dir) throws IOException {
         return new IgnoreRules(List.of(), rules("", lines(dir.resolve(FILE)))).enter("", dir);
     }
 
-    static IgnoreRules parse(List<String> lines) {
+    public static IgnoreRules parse(List<String> lines) {
         return new IgnoreRules(List.of(), rules("", lines));
     }
 
@@ -51,7 +53,7 @@ final class IgnoreRules {
      * The rules inside directory {@code prefix} ("lib/"; "" for the root): these plus that directory's
      * own .gitignore, if it has one.
      */
-    IgnoreRules enter(String prefix, Path dir) throws IOException {
+    public IgnoreRules enter(String prefix, Path dir) throws IOException {
         List<String> lines = lines(dir.resolve(GITIGNORE));
         if (lines.isEmpty()) {
             return this;
@@ -97,7 +99,7 @@ final class IgnoreRules {
      * @param path      relative to the app root, parts separated by '/'
      * @param directory whether the path is a directory
      */
-    boolean ignored(String path, boolean directory) {
+    public boolean ignored(String path, boolean directory) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         if (ALWAYS.contains(name) || (!directory && SECRETS.contains(name))) {
             return true;
@@ -115,7 +117,7 @@ final class IgnoreRules {
     }
 
     /** A skep data dir (it holds the admin token and ZooKeeper's secret): never packed, wherever it is. */
-    static boolean isSkepDataDir(Path dir) {
+    public static boolean isSkepDataDir(Path dir) {
         return Files.exists(dir.resolve("admin.token")) || Files.exists(dir.resolve("zk.secret"));
     }
 

@@ -1,4 +1,4 @@
-package dev.skep.cli;
+package dev.skep.model.pack;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -23,12 +23,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Packs an app directory as a .tar.gz for {@code skep deploy}: entries named relative to the
+ * Packs an app directory as a .tar.gz for {@code skep deploy} (and for a {@code git push}, from the pushed tree): entries named relative to the
  * directory ("package.json", "lib/", no "./"), in a stable order, with their permission bits and
  * times, owned by 0:0. Symbolic links stay links when they point inside the directory; others are
  * left out with a warning, as are sockets and devices. What {@link IgnoreRules} names is left out.
  */
-final class Tarball {
+public final class Tarball {
 
     /**
      * What went in, and what was left out that the user may want to know about.
@@ -36,14 +36,23 @@ final class Tarball {
      * @param topLevel bytes under each entry of the app's root, for a user looking for what made it big
      * @param rootNames the names at the app's root that went in
      */
-    record Summary(int files, long bytes, List<String> warnings, Map<String, Long> topLevel, Set<String> rootNames) {
+    public record Summary(int files, long bytes, List<String> warnings, Map<String, Long> topLevel,
+                          Set<String> rootNames) {
 
         /** The largest root entries, "public/ 580 MB, dist/ 12 MB", at most {@code n}. */
-        String largest(int n) {
+        public String largest(int n, java.util.function.LongFunction<String> format) {
             return topLevel.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
-                    .map(e -> e.getKey() + " " + Format.bytes(e.getValue())).collect(Collectors.joining(", "));
+                    .map(e -> e.getKey() + " " + format.apply(e.getValue())).collect(Collectors.joining(", "));
+        }
+
+        /** Whether what went in can be an app: package.json or a Procfile at its root (else nothing to deploy). */
+        public boolean hasAppRoot() {
+            return rootNames.contains("package.json") || rootNames.contains("Procfile");
         }
     }
+
+    /** Why a directory or a pushed branch is no app: said alike by {@code skep deploy} and a {@code git push}. */
+    public static final String NO_APP_ROOT = "has neither package.json nor Procfile: it is not a Node app's root";
 
     private final Path root;
     private final List<String> warnings = new ArrayList<>();
@@ -57,14 +66,14 @@ final class Tarball {
     }
 
     /** Writes DIR as tar.gz to target (created or replaced). */
-    static Summary pack(Path dir, Path target) throws IOException {
+    public static Summary pack(Path dir, Path target) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16)) {
             return pack(dir, out);
         }
     }
 
     /** Writes DIR as tar.gz to out, which is finished but not closed. */
-    static Summary pack(Path dir, OutputStream out) throws IOException {
+    public static Summary pack(Path dir, OutputStream out) throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         Tarball tarball = new Tarball(root);
         IgnoreRules rules = IgnoreRules.load(root);

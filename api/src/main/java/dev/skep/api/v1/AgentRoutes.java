@@ -1,0 +1,75 @@
+package dev.skep.api.v1;
+
+import dev.skep.api.AgentViews;
+import dev.skep.api.Caller;
+import dev.skep.api.audit.Audit;
+import dev.skep.model.ClusterState;
+import dev.skep.model.Event;
+import dev.skep.model.EventSink;
+import dev.skep.model.EventTypes;
+import dev.skep.model.SkepException;
+import dev.skep.model.view.AgentView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents (admin only): {@code GET /v1/agents}, {@code POST /v1/agents/{id}/drain[?force=true]} and
+ * {@code POST /v1/agents/{id}/undrain}. A drained agent takes no new work and the scheduler moves its instances
+ * away, each replacement ready before the old one is withdrawn (the zero-downtime stop). Apps whose volumes are on
+ * it cannot move: a drain is refused, naming them, unless forced (then they keep running there).
+ */
+public final class AgentRoutes implements dev.skep.api.ApiServer.Routes {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
+
+    private final ClusterState state;
+    private final AgentViews views;
+    private final EventSink events;
+    private final Clock clock;
+
+    public AgentRoutes(ClusterState state, AgentViews views, EventSink events, Clock clock) {
+        this.state = state;
+        this.views = views;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/agents", ctx -> {
+            Caller.principal(ctx).requireAdmin();
+            ctx.json(views.list());
+        });
+        routes.post("/v1/agents/{id}/drain", ctx -> ctx.json(drain(ctx, true)));
+        routes.post("/v1/agents/{id}/undrain", ctx -> ctx.json(drain(ctx, false)));
+    }
+
+    private AgentView drain(Context ctx, boolean drain) {
+        Caller.principal(ctx).requireAdmin();
+        String id = ctx.pathParam("id");
+        boolean force = Boolean.parseBoolean(ctx.queryParam("force"));
+        Audit.action(ctx, drain ? "agent.drain" : "agent.undrain", null, Map.of("agent", id, "force", force));
+        AgentView agent = views.get(id);
+        if (drain && !agent.pinned().isEmpty() && !force) {
+            throw new SkepException(SkepException.Kind.CONFLICT, "agent " + id + " holds the volumes of "
+                    + String.join(", ", agent.pinned()) + ": their instances cannot move (their data is there)",
+                    "remove those apps' volumes first, or drain with force (skep agents drain " + id + " --force): "
+                            + "the others move, those keep running on " + id);
+        }
+        state.setDraining(id, drain);
+        log.info("event={} agent={} instances={} pinned=\"{}\"", drain ? "agent.draining" : "agent.undrained", id,
+                agent.instances(), String.join(",", agent.pinned()));
+        events.emit(new Event(clock.instant(), drain ? EventTypes.AGENT_DRAINING : EventTypes.AGENT_UNDRAINED, null,
+                null, null, agent.host(), drain ? "agent " + id + " draining: its " + agent.instances()
+                + (agent.instances() == 1 ? " instance moves" : " instances move") + " to other agents" + (agent.pinned().isEmpty() ? ""
+                : "; " + String.join(", ", agent.pinned()) + " stay (volumes)") : "agent " + id + " takes work again",
+                Map.of("agent", id)));
+        AgentView now = views.get(id);
+        return now.state().equals("silent") || now.state().equals("lost") ? now
+                : now.withState(drain ? "draining" : "ready");
+    }
+}

@@ -1,0 +1,87 @@
+package dev.skep.api.v1;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.skep.api.ApiJson;
+import dev.skep.api.AppCommands;
+import dev.skep.api.Bodies;
+import dev.skep.api.Caller;
+import dev.skep.api.audit.Audit;
+import dev.skep.model.AppDocuments;
+import dev.skep.model.AppId;
+import dev.skep.model.PlacementSettings;
+import dev.skep.model.SkepException;
+import dev.skep.model.view.PlacementView;
+import io.javalin.config.RoutesConfig;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET|PUT /v1/apps/{user}/{app}/placement}: {@code {"constraints": {"zone": "a"}}}, the labels an agent must
+ * carry to run the app's instances ({@code {}}: any agent). The scheduler moves instances that no longer match,
+ * rolling, at its next pass; no release.
+ */
+public final class PlacementRoutes implements dev.skep.api.ApiServer.Routes {
+
+    private static final Logger log = LoggerFactory.getLogger(PlacementRoutes.class);
+
+    private final AppDocuments documents;
+    private final AppCommands commands;
+    private final Bodies bodies;
+
+    public PlacementRoutes(AppDocuments documents, AppCommands commands, Bodies bodies) {
+        this.documents = documents;
+        this.commands = commands;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/v1/apps/{user}/{app}/placement", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            commands.require(app);
+            ctx.json(new PlacementView(read(app).constraints()));
+        });
+        routes.put("/v1/apps/{user}/{app}/placement", ctx -> {
+            AppId app = Caller.ownedApp(ctx);
+            PlacementView body = bodies.read(ctx, PlacementView.class, null);
+            if (body.constraints() == null) {
+                throw SkepException.badRequest("missing constraints", "send {\"constraints\": {\"zone\": \"a\"}}, "
+                        + "or {\"constraints\": {}} for any agent");
+            }
+            PlacementSettings next = new PlacementSettings(body.constraints());
+            Audit.action(ctx, "app.placement", app, Map.of("constraints", next.constraints()));
+            commands.require(app);
+            if (next.constraints().isEmpty()) {
+                documents.delete(app, PlacementSettings.DOCUMENT);
+            } else {
+                documents.put(app, PlacementSettings.DOCUMENT, json(next));
+            }
+            log.info("event=app.placement app={} constraints=\"{}\"", app,
+                    dev.skep.model.Labels.text(next.constraints()));
+            ctx.json(new PlacementView(next.constraints()));
+        });
+    }
+
+    private PlacementSettings read(AppId app) {
+        Optional<String> doc = documents.get(app, PlacementSettings.DOCUMENT);
+        if (doc.isEmpty()) {
+            return PlacementSettings.NONE;
+        }
+        try {
+            return ApiJson.MAPPER.readValue(doc.get(), PlacementSettings.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("placement of " + app + " is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(PlacementSettings settings) {
+        try {
+            return ApiJson.MAPPER.writeValueAsString(settings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write placement settings", e);
+        }
+    }
+}
