@@ -100,6 +100,11 @@ final class IdleReporter implements AutoCloseable {
         boolean active = busy || (before != null && count != before);
         if (active) {
             lastActive.put(app, now);
+            if (sleeping.contains(app)) {
+                // served by an instance the sleep is withdrawing (the request came as it fell asleep): wake it, so
+                // the next requests, and a websocket that the drain will cut, find it up
+                router.wakeHolds().askWake(app);
+            }
         }
         Long at = lastActive.get(app);
         Long reported = lastReported.get(app);

@@ -205,6 +205,9 @@ class IdleStopEndToEndTest {
         awaitState("bob/awake", "sleeping", Duration.ofSeconds(20));
         assertThat(cli("set", "bob/awake", "--idle-stop", "off")).startsWith("0:").contains("idle stop off");
         awaitState("bob/awake", "running", Duration.ofSeconds(20));
+        // the instance the sleep withdrew may still be draining beside the new one: wait until it has gone
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> pids("bob/awake").size() == 1);
         List<Long> pids = pids("bob/awake");
         Thread.sleep(7000); // more than twice the old idle stop, without a request
         assertThat(state("bob/awake")).isEqualTo("running");
@@ -249,6 +252,7 @@ class IdleStopEndToEndTest {
     void aWebsocketUpgradeWakesASleepingAppAndBytesFlow() throws Exception {
         assertThat(patch("fred/ws", "{\"idleStop\": 2}").status()).isEqualTo(200);
         awaitState("fred/ws", "sleeping", Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app("fred/ws").get("instances").isEmpty());
         try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
             s.setSoTimeout(45_000);
             s.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: " + host("fred/ws") + "\r\nUpgrade: websocket\r\n"
