@@ -87,6 +87,23 @@ public final class AppCommands {
         return state.updateApp(app, s -> s.withCounts(counts, clock.instant()));
     }
 
+    /**
+     * Refuses (422) an idle stop for an app whose live release runs a process type other than web: a worker or
+     * clock gets no requests, so nothing would ever wake it.
+     */
+    public void requireAllWeb(AppId app) {
+        AppSpec spec = require(app);
+        java.util.Set<String> types = spec.release() == 0 ? java.util.Set.of()
+                : state.release(app, spec.release()).map(Release::types).orElse(java.util.Set.of());
+        List<String> others = types.stream().filter(t -> !ProcessTypes.isWeb(t)).toList();
+        if (!others.isEmpty()) {
+            throw new SkepException(SkepException.Kind.UNPROCESSABLE, app + " cannot sleep: release " + spec.release()
+                    + " runs " + String.join(", ", others) + " besides web, and only apps whose process types are all "
+                    + "web may sleep (nothing wakes a process that gets no requests)",
+                    "deploy a release whose Procfile has only web, or leave idle stop off");
+        }
+    }
+
     public void delete(AppId app) {
         require(app);
         deployer.delete(app);

@@ -8,7 +8,9 @@ import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.ProcessTypes;
+import dev.skep.model.IdleState;
 import dev.skep.model.Release;
+import dev.skep.model.RouteSettings;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.InstanceView;
 import dev.skep.model.view.ReleaseView;
@@ -54,7 +56,13 @@ public final class AppViews {
         Release current = state.releases(app.id()).stream().filter(r -> r.number() == app.release()).findFirst()
                 .orElse(null);
         return view(app, current, instances, instances.stream().map(this::instance).toList(), releases(app),
-                unplaced().get(app.id()));
+                sleeping(List.of(app)).contains(app.id()), unplaced().get(app.id()));
+    }
+
+    /** The apps of {@code apps} asleep now (see {@link IdleState}), from the state's cache, once per answer. */
+    private java.util.Set<dev.skep.model.AppId> sleeping(List<AppSpec> apps) {
+        return IdleState.asleep(apps, state.documents(IdleState.DOCUMENT, IdleState.class),
+                state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
     }
 
     /** Per app, the instances the scheduler's leader can put on no agent, and why (from its board in the state). */
@@ -73,22 +81,24 @@ public final class AppViews {
 
     public List<AppView> list() {
         List<InstanceStatus> all = state.instances();
+        List<AppSpec> apps = state.apps();
+        java.util.Set<dev.skep.model.AppId> asleep = sleeping(apps);
         Map<AppId, dev.skep.model.view.UnplacedView[]> unplaced = unplaced();
-        return state.apps().stream().map(app -> {
+        return apps.stream().map(app -> {
             List<InstanceStatus> mine = all.stream().filter(i -> i.app().equals(app.id())).toList();
             Release current = app.release() == 0 ? null : state.release(app.id(), app.release()).orElse(null);
             return view(app, current, mine, mine.stream().map(this::instance).toList(), List.of(),
-                    unplaced.get(app.id()));
+                    asleep.contains(app.id()), unplaced.get(app.id()));
         }).toList();
     }
 
     private AppView view(AppSpec app, Release current, List<InstanceStatus> instances,
-                         List<InstanceView> instanceViews, List<ReleaseView> releases,
+                         List<InstanceView> instanceViews, List<ReleaseView> releases, boolean asleep,
                          dev.skep.model.view.UnplacedView[] unplaced) {
         Map<String, Integer> formation = formation(app, current);
         int wanted = formation.values().stream().mapToInt(Integer::intValue).sum();
         return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), wanted,
-                app.running(), stateOf(app, wanted, instances), app.domains(), url(app.id()), app.updated(),
+                app.running(), asleep && app.release() > 0 ? "sleeping" : stateOf(app, wanted, instances), app.domains(), url(app.id()), app.updated(),
                 instanceViews, releases, app.volumes().stream().map(dev.skep.model.Volume::path).toList(),
                 app.volumeAgent(), formation, unplaced == null || !app.running() ? List.of() : List.of(unplaced));
     }

@@ -48,13 +48,18 @@ public final class RouteSettingsStore {
 
     /** Changes what is named (null: keep) and returns the settings now in force. */
     public RouteSettings apply(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky) {
+        return apply(app, maxBodyBytes, httpsOnly, sticky, null);
+    }
+
+    /** As {@link #apply(AppId, Long, Boolean, Boolean)}, with the idle stop in seconds (0: off). */
+    public RouteSettings apply(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky, Long idleStopSeconds) {
         // one atomic read-modify-write: two PATCHes naming different settings both land
         RouteSettings next = documents.update(app, RouteSettings.DOCUMENT, now -> {
-            RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly, sticky);
+            RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly, sticky, idleStopSeconds);
             return changed.equals(RouteSettings.DEFAULTS) ? Optional.empty() : Optional.of(json(changed));
         }).map(json -> parse(app, Optional.of(json))).orElse(RouteSettings.DEFAULTS);
-        log.info("event=route.settings app={} max_body_bytes={} https_only={} sticky={}", app, next.maxBodyBytes(),
-                next.httpsOnly(), next.sticky());
+        log.info("event=route.settings app={} max_body_bytes={} https_only={} sticky={} idle_stop_s={}", app,
+                next.maxBodyBytes(), next.httpsOnly(), next.sticky(), next.idleStopSeconds());
         return next;
     }
 }

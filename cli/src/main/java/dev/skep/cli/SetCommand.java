@@ -14,13 +14,14 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--sticky[=true|false]] [--probation DURATION]
- * [--constraint KEY=VALUE ...|off]
+ * skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--sticky[=true|false]] [--idle-stop DURATION|off]
+ * [--probation DURATION] [--constraint KEY=VALUE ...|off]
  */
 @Command(name = "set", description = {"Show or change how the routers treat an app's requests, and how long a new",
     "release is watched before it counts as released; live within a second, no new release.", "  skep set alice/shop",
     "  skep set alice/shop --max-body 50m --https-only", "  skep set alice/shop --max-body default --https-only=false",
     "  skep set alice/chat --sticky",
+    "  skep set alice/blog --idle-stop 15m",
     "  skep set alice/shop --probation 30s", "  skep set alice/shop --constraint zone=a   (--constraint off: any agent)"})
 final class SetCommand implements Callable<Integer> {
 
@@ -50,6 +51,11 @@ final class SetCommand implements Callable<Integer> {
             description = "sticky sessions: the router's cookie keeps a client on one instance while it is ready "
                     + "(in-memory sessions, socket.io's long-polling)")
     Boolean sticky;
+
+    @Option(names = "--idle-stop", paramLabel = "DURATION|off", description = "stop the app after this long "
+            + "without a request (it shows as sleeping; the next request wakes it and waits for it): 30s, 15m, 2h, "
+            + "1d; 'off' keeps it up. Only for apps whose process types are all web")
+    String idleStop;
 
     @Option(names = "--probation", paramLabel = "DURATION", description = "how long a new release serves, the old "
             + "one kept warm, before it counts as released; one that fails inside it is rolled back: 10s, 2m, 0 (off)")
@@ -95,16 +101,55 @@ final class SetCommand implements Callable<Integer> {
         }
         var edge = skep.client(options).edge();
         RouteSettings settings = !routeChange() ? edge.routeSettings(app)
-                : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly, sticky);
+                : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly, sticky,
+                        idleStop == null ? null : idleSeconds(idleStop));
         skep.out().println(app + ": body limit " + (settings.maxBodyBytes() == 0 ? "the router's default"
                 : size(settings.maxBodyBytes())) + ", https only " + (settings.httpsOnly() ? "on" : "off")
                 + ", sticky sessions " + (settings.sticky() ? "on" : "off")
+                + ", idle stop " + (settings.idleStop() ? duration(settings.idleStopSeconds()) : "off")
                 + (!routeChange() ? "" : " (live on the routers within a second)"));
         return SkepCli.EXIT_OK;
     }
 
     private boolean routeChange() {
-        return maxBody != null || httpsOnly != null || sticky != null;
+        return maxBody != null || httpsOnly != null || sticky != null || idleStop != null;
+    }
+
+    /** "off" (or 0) is 0; "90", "30s", "15m", "2h", "1d" are seconds. */
+    long idleSeconds(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("off") || t.equals("0")) {
+            return 0;
+        }
+        long unit = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 's' -> 1;
+            case 'm' -> 60;
+            case 'h' -> 3600;
+            case 'd' -> 86400;
+            default -> 0;
+        };
+        String number = unit == 0 ? t : t.substring(0, t.length() - 1);
+        try {
+            long n = Math.multiplyExact(Long.parseLong(number), Math.max(unit, 1));
+            if (n < RouteSettings.MIN_IDLE_STOP_SECONDS || n > RouteSettings.MAX_IDLE_STOP_SECONDS) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new ParameterException(spec.commandLine(), "--idle-stop must be a duration from 1s to 7d such "
+                    + "as 30s, 15m, 2h or 1d, or 'off', found '" + text + "'");
+        }
+    }
+
+    /** 900 is "15m", 90 is "90s". */
+    static String duration(long seconds) {
+        if (seconds % 86400 == 0) {
+            return seconds / 86400 + "d";
+        }
+        if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 
     /** "50m" is 50 MiB; "default" and "0" are the router's default. */

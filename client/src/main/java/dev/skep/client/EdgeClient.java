@@ -26,7 +26,16 @@ public final class EdgeClient {
 
     /** Changes what is not null; answers the settings now in force. */
     public RouteSettings setRouteSettings(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky) {
+        return setRouteSettings(app, maxBodyBytes, httpsOnly, sticky, null);
+    }
+
+    /** As {@link #setRouteSettings(AppId, Long, Boolean, Boolean)}, with the idle stop in seconds (0: off). */
+    public RouteSettings setRouteSettings(AppId app, Long maxBodyBytes, Boolean httpsOnly, Boolean sticky,
+                                          Long idleStopSeconds) {
         Map<String, Object> patch = new LinkedHashMap<>();
+        if (idleStopSeconds != null) {
+            patch.put("idleStop", idleStopSeconds);
+        }
         if (maxBodyBytes != null) {
             patch.put("maxBodyBytes", maxBodyBytes);
         }
@@ -37,7 +46,7 @@ public final class EdgeClient {
             patch.put("sticky", sticky);
         }
         if (patch.isEmpty()) {
-            throw new IllegalArgumentException("nothing to change: give a body limit, https-only or sticky");
+            throw new IllegalArgumentException("nothing to change: give a body limit, https-only, sticky or idle stop");
         }
         client.call("PATCH", path(app), patch, Map.class);
         return routeSettings(app);

@@ -16,6 +16,10 @@ public final class EventTypes {
     public static final String INSTANCE_OOM_KILLED = "instance.oom-killed";
     /** An app's files (volumes and writable copies) on one host crossed 90% of its disk quota. */
     public static final String APP_DISK_FULL = "app.disk-full";
+    /** An app with an idle stop had no request for that long: its instances are stopped until a request comes. */
+    public static final String APP_SLEEPING = "app.sleeping";
+    /** A request came for a sleeping app: its instances start again. */
+    public static final String APP_WOKE = "app.woke";
     public static final String AGENT_JOINED = "agent.joined";
     public static final String AGENT_LOST = "agent.lost";
     /** Instances of an app the scheduler can put on no agent (said once per reason, with it). */

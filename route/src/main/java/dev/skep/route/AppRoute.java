@@ -13,9 +13,12 @@ import java.util.List;
  * @param httpsOnly    plain-HTTP requests are redirected to https (when the router has an HTTPS listener)
  * @param running      false when the app is stopped (its 503 says so rather than "try again")
  * @param sticky       the cookie values of the serving instances when the app wants sticky sessions, else null
+ * @param idleStop     the app may sleep: a request finding no ready instance is held until one is (bounded), not
+ *                     answered 503
+ * @param sleeping     the app sleeps: a request for it asks for a wake
  */
 public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
-                       boolean httpsOnly, boolean running, StickyKeys sticky) {
+                       boolean httpsOnly, boolean running, StickyKeys sticky, boolean idleStop, boolean sleeping) {
 
     public AppRoute {
         if (app == null) {
@@ -26,6 +29,11 @@ public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby,
         }
         backends = List.copyOf(backends);
         standby = List.copyOf(standby);
+    }
+
+    public AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
+                    boolean httpsOnly, boolean running, StickyKeys sticky) {
+        this(app, backends, standby, maxBodyBytes, httpsOnly, running, sticky, false, false);
     }
 
     public AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes, boolean httpsOnly) {

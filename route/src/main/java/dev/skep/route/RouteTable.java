@@ -69,6 +69,12 @@ public final class RouteTable {
     /** As {@link #build(List, List, String)}, with each app's route settings (absent: the defaults). */
     public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain,
                                    Map<AppId, RouteSettings> settings) {
+        return build(apps, instances, baseDomain, settings, Set.of());
+    }
+
+    /** As {@link #build(List, List, String, Map)}, knowing which apps sleep (see {@link dev.skep.model.IdleState}). */
+    public static RouteTable build(List<AppSpec> apps, List<InstanceStatus> instances, String baseDomain,
+                                   Map<AppId, RouteSettings> settings, Set<AppId> sleeping) {
         Map<AppId, List<InstanceStatus>> ready = new HashMap<>();
         instances.stream()
                 .filter(InstanceStatus::ready)
@@ -82,7 +88,8 @@ public final class RouteTable {
             RouteSettings s = settings.getOrDefault(app.id(), RouteSettings.DEFAULTS);
             ServingSplit split = ServingSplit.of(app.release(), ready.getOrDefault(app.id(), List.of()));
             AppRoute route = new AppRoute(app.id(), split.serving(), split.standby(), s.maxBodyBytes(), s.httpsOnly(),
-                    app.running(), s.sticky() ? StickyKeys.of(split.serving()) : null);
+                    app.running(), s.sticky() ? StickyKeys.of(split.serving()) : null, s.idleStop(),
+                    sleeping.contains(app.id()));
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {
@@ -162,6 +169,14 @@ public final class RouteTable {
             all.addAll(r.standby());
         });
         return all;
+    }
+
+    /** Each app's route once (an app answers at several hosts). */
+    public Collection<AppRoute> routes() {
+        Map<AppId, AppRoute> byApp = new HashMap<>();
+        exact.values().forEach(r -> byApp.putIfAbsent(r.app(), r));
+        wildcard.values().forEach(r -> byApp.putIfAbsent(r.app(), r));
+        return byApp.values();
     }
 
     /** Hosts in the table, wildcards as "*.suffix"; sorted, for diagnostics. */

@@ -207,6 +207,23 @@ public final class RouterServer implements AutoCloseable {
         return proxy.traffic();
     }
 
+    /** Requests held for apps that sleep or wake (see {@link dev.skep.route.proxy.WakeHolds}). */
+    public dev.skep.route.proxy.WakeHolds wakeHolds() {
+        return proxy.wakeHolds();
+    }
+
+    /** The apps with a request in flight at one of their instances now (an open websocket counts), or held. */
+    public java.util.Set<dev.skep.model.AppId> busyApps() {
+        java.util.Set<dev.skep.model.AppId> busy = new java.util.HashSet<>(proxy.wakeHolds().waiting().keySet());
+        for (AppRoute route : proxy.table().routes()) {
+            if (route.backends().stream().anyMatch(b -> proxy.loads().outstanding(b) > 0)
+                    || route.standby().stream().anyMatch(b -> proxy.loads().outstanding(b) > 0)) {
+                busy.add(route.app());
+            }
+        }
+        return busy;
+    }
+
     /** Requests being proxied right now (including open websockets). */
     public int inFlight() {
         return proxy.inFlight();

@@ -158,9 +158,22 @@ public final class Scheduler implements AutoCloseable {
         Map<AppId, Map<String, String>> constraints = new HashMap<>();
         state.documents(dev.skep.model.PlacementSettings.DOCUMENT, dev.skep.model.PlacementSettings.class)
                 .forEach((app, settings) -> constraints.put(app, settings.constraints()));
-        return new ClusterView(now.apps(), wanted, agents, assignments, instances,
+        return new ClusterView(awake(now.apps()), wanted, agents, assignments, instances,
                 liveness.settled() ? agentsGoneSince : Map.of(), agentGrace)
                 .withPlacement(state.drainingAgents(), constraints);
+    }
+
+    /**
+     * The apps as the planner should see them: one asleep for being idle ({@link dev.skep.model.IdleState}) wants no
+     * instance, as a stopped one, while its spec keeps saying what it runs when woken (the Planner needs no notion
+     * of sleep).
+     */
+    private List<AppSpec> awake(List<AppSpec> apps) {
+        java.util.Set<AppId> asleep = dev.skep.model.IdleState.asleep(apps,
+                state.documents(dev.skep.model.IdleState.DOCUMENT, dev.skep.model.IdleState.class),
+                state.documents(dev.skep.model.RouteSettings.DOCUMENT, dev.skep.model.RouteSettings.class));
+        return asleep.isEmpty() ? apps
+                : apps.stream().map(a -> asleep.contains(a.id()) ? a.withRunning(false, a.updated()) : a).toList();
     }
 
     /**

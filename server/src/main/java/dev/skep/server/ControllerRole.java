@@ -91,6 +91,9 @@ final class ControllerRole {
         leadership.start();
         life.add("scheduler", scheduler);
         scheduler.start(Duration.ofSeconds(5));
+        // idle stop: the leader puts apps to sleep on the routers' traffic reports (see IdleReporter)
+        life.add("idle watcher", new IdleWatcher(s.state(), new dev.skep.api.IdleStore(documents),
+                leadership::isLeader, events, clock).start());
 
         SkepServer.passThroughDir(data.resolve("slugs"));
         // each app's build cache below is its build user's own (0700); the parent only lets it through

@@ -36,6 +36,7 @@ final class RouteFeed implements AutoCloseable {
     /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
     private Runnable warmUp;
     private boolean registered;
+    private final IdleReporter idle;
 
     /**
      * @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch)
@@ -44,6 +45,13 @@ final class RouteFeed implements AutoCloseable {
      */
     RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
               dev.skep.model.RouterEndpoint endpoint, Runnable warmUp) {
+        this(state, router, baseDomain, routerId, endpoint, warmUp, null);
+    }
+
+    /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
+    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
+              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
+        this.idle = idle;
         this.state = state;
         this.router = router;
         this.baseDomain = baseDomain;
@@ -66,8 +74,13 @@ final class RouteFeed implements AutoCloseable {
         try {
             epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
             var now = state.snapshot();
-            RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain,
-                    state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
+            var settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
+            var sleeping = dev.skep.model.IdleState.asleep(now.apps(),
+                    state.documents(dev.skep.model.IdleState.DOCUMENT, dev.skep.model.IdleState.class), settings);
+            RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
+            if (idle != null) {
+                idle.update(settings, sleeping);
+            }
             router.syncCertificates(certificates(table));
             router.update(table);
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),

@@ -62,7 +62,8 @@ public final class RouterCommand implements Callable<Integer> {
                 edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
-            RouterRole.start(life, config, state.state(), routerId(port));
+            RouterRole.start(life, config, state.state(),
+                    new dev.skep.state.ZkAppDocuments(state.state().view()), routerId(port));
         });
     }
 }

@@ -12,9 +12,12 @@ final class RouterRole {
     private RouterRole() {
     }
 
-    /** @param routerId this router's name among the routers a rollout waits for */
-    static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state, String routerId)
-            throws IOException {
+    /**
+     * @param routerId  this router's name among the routers a rollout waits for
+     * @param documents where this router reports apps' traffic and wakes sleeping ones (idle stop)
+     */
+    static RouterServer start(Lifecycle life, ServerConfig config, ClusterState state,
+                              dev.skep.model.AppDocuments documents, String routerId) throws IOException {
         EdgeConfig edge = config.edge();
         RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
                 .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()))
@@ -32,10 +35,12 @@ final class RouterRole {
                     "event=router.trusted-proxies ranges={} effect=\"their X-Forwarded-* headers are kept\"",
                     routerConfig.trustedProxies());
         }
+        IdleReporter idle = life.add("idle reporter", new IdleReporter(router,
+                new dev.skep.api.IdleStore(documents), java.time.Clock.systemUTC()));
         var endpoint = new dev.skep.model.RouterEndpoint(routerId, config.advertiseHost(), router.port(),
                 edge.httpsPort() >= 0 ? router.httpsPort() : -1);
         life.add("route feed", new RouteFeed(state, router, config.baseDomain(), routerId, endpoint,
-                () -> warmUp(config.bind(), router.port())));
+                () -> warmUp(config.bind(), router.port()), idle));
         return router;
     }
 

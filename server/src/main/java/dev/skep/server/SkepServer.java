@@ -76,7 +76,8 @@ public final class SkepServer implements AutoCloseable {
                 }
             });
             controller.oneOffsOn(agent.oneOffs());
-            RouterServer router = RouterRole.start(life, config, state.state(), config.agentId() + "-router");
+            RouterServer router = RouterRole.start(life, config, state.state(),
+                    new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
             monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
                     List.of(), monitor, tls);

@@ -136,7 +136,7 @@ final class InstanceRunner {
         this.adopt = adopt && previous != null;
         this.onGone = onGone;
         this.tracker = new RestartTracker(ctx.config().restart(), ctx.random());
-        this.firstStart = previous == null;
+        this.firstStart = previous == null && !released(ctx, assignment);
         this.restarts = previous == null ? 0 : previous.restarts();
     }
 
@@ -630,6 +630,20 @@ final class InstanceRunner {
                 tracker.reset();
                 return null;
             }
+        }
+    }
+
+    /**
+     * True when the assignment's release is the app's live one, no rollout under way: this start is a wake from idle
+     * stop, a start after a stop or a move to another agent, and an exit is a crash like any (back-off, then
+     * crash-loop). Only a deploy's new instances fail fast (FAILED), so that the deploy can say why.
+     */
+    private static boolean released(RunnerContext ctx, Assignment a) {
+        try {
+            return ctx.state().app(a.app())
+                    .map(s -> s.candidate() == 0 && s.release() == a.release().number()).orElse(false);
+        } catch (RuntimeException e) {
+            return false; // state unreadable: the stricter first-start rule
         }
     }
 

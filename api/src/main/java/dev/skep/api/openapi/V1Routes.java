@@ -67,10 +67,12 @@ final class V1Routes {
                 Operation.of("GET", APP, OWNER, "One app with its instances and releases")
                         .answers(200, AppView.class),
                 Operation.of("PATCH", APP, OWNER, "Scale (instances, formation), set the health check, the router "
-                                + "settings (maxBodyBytes, httpsOnly, sticky) or the probation window; no release")
+                                + "settings (maxBodyBytes, httpsOnly, sticky, idleStop in seconds, 0: off) or the probation "
+                                + "window; no release")
                         .body(AppRoutes.AppPatch.class).answers(200, AppView.class)
                         .errors(400, "nothing to change, a count out of range, instances and formation.web differ",
-                                422, "a process type the release does not have"),
+                                422, "a process type the release does not have; idleStop for an app whose release "
+                                        + "runs a process type besides web"),
                 Operation.of("DELETE", APP, OWNER, "Stop and forget the app; every process of its uid is killed first")
                         .answers(204, null),
                 Operation.of("POST", APP + "/start", OWNER, "Start the app's instances")

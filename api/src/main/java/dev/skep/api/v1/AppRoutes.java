@@ -27,10 +27,12 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
 
     /**
      * PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds; {@code instances} is the web count,
-     * {@code formation} counts per process type ({@code {"web": 2, "worker": 0}}).
+     * {@code formation} counts per process type ({@code {"web": 2, "worker": 0}}); {@code idleStop} in whole
+     * seconds, 0: off.
      */
     public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
-                           Boolean httpsOnly, Boolean sticky, Long probation, Map<String, Integer> formation) {
+                           Boolean httpsOnly, Boolean sticky, Long probation, Map<String, Integer> formation,
+                           Long idleStop) {
     }
 
     /** POST .../rollback. */
@@ -104,13 +106,13 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         AppId app = Caller.ownedApp(ctx);
         AppPatch patch = bodies.read(ctx, AppPatch.class, null);
         boolean route = routeSettings != null && (patch.maxBodyBytes() != null || patch.httpsOnly() != null
-                || patch.sticky() != null);
+                || patch.sticky() != null || patch.idleStop() != null);
         boolean window = probation != null && patch.probation() != null;
         boolean scale = patch.instances() != null || patch.formation() != null;
         if (!scale && (patch.health() == null || health == null) && !route && !window) {
             throw SkepException.badRequest("nothing to change", "send {\"instances\": N}, {\"formation\": "
                     + "{\"web\": N, \"worker\": N}}, {\"health\": {...}}, "
-                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true}, {\"sticky\": true} or {\"probation\": SECONDS}");
+                    + "{\"maxBodyBytes\": N}, {\"httpsOnly\": true}, {\"sticky\": true}, {\"idleStop\": SECONDS} or {\"probation\": SECONDS}");
         }
         if (window) {
             commands.require(app);
@@ -119,9 +121,15 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         }
         if (route) {
             commands.require(app);
-            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky());
+            if (patch.idleStop() != null && patch.idleStop() != 0) {
+                dev.skep.model.RouteSettings.DEFAULTS.with(null, null, null, patch.idleStop()); // 400 when out of range
+                commands.requireAllWeb(app);
+            }
+            var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky(),
+                    patch.idleStop());
             Audit.action(ctx, "app.route", app, Map.of("maxBodyBytes", applied.maxBodyBytes(),
-                    "httpsOnly", applied.httpsOnly(), "sticky", applied.sticky()));
+                    "httpsOnly", applied.httpsOnly(), "sticky", applied.sticky(),
+                    "idleStop", applied.idleStopSeconds()));
         }
         if (patch.health() != null) {
             commands.require(app);

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * An app as the API shows it. {@code state}: "running" (all wanted instances ready), "starting",
- * "degraded", "crash-loop", "stopped", "new" (never deployed). {@code instancesWanted} counts every process
+ * "degraded", "crash-loop", "stopped", "sleeping" (idle stop: no instance until a request comes), "new" (never
+ * deployed). {@code instancesWanted} counts every process
  * type; {@code formation} says how many of each the app wants (web first, then the Procfile's order).
  * {@code volumes}: the paths of its volumes, kept on agent {@code volumesAgent}, the one agent its instances
  * run on (null when it has none).

@@ -50,6 +50,8 @@ public final class AlertEngine {
     private final AlertListener listener;
     private final EventSink events;
     private final Map<AlertKey, Track> tracks = new LinkedHashMap<>();
+    /** Apps stopped for being idle (idle stop): their expiries are not tracked until they wake. */
+    private final java.util.Set<AppId> sleeping = new java.util.HashSet<>();
     private final Map<AlertKey, Active> active = new LinkedHashMap<>();
     private final Consumer<Instant> deadlines;
 
@@ -85,6 +87,14 @@ public final class AlertEngine {
         if (EventTypes.INSTANCE_STOPPED.equals(event.type()) && event.app() != null && event.instance() != null) {
             onInstanceGone(event.app(), event.instance());
             return;
+        }
+        if (EventTypes.APP_SLEEPING.equals(event.type()) && event.app() != null) {
+            onAppSleeping(event.app());
+            return;
+        }
+        if ((EventTypes.APP_WOKE.equals(event.type()) || EventTypes.INSTANCE_READY.equals(event.type()))
+                && event.app() != null) {
+            sleeping.remove(event.app()); // its signals count again (a lost app.woke: its first ready instance)
         }
         List<Alert> out = new ArrayList<>();
         {
@@ -172,6 +182,28 @@ public final class AlertEngine {
         publish(out);
     }
 
+    /**
+     * The app was stopped for being idle (idle stop): no heartbeat or sample is missing, so its expiries (per
+     * instance and per app) are forgotten, their open alerts resolved; they start again with the first signal
+     * after it wakes.
+     */
+    public synchronized void onAppSleeping(AppId app) {
+        sleeping.add(app);
+        List<Alert> out = new ArrayList<>();
+        {
+            Instant now = clock.instant();
+            Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<AlertKey, Track> e = it.next();
+                if (Objects.equals(e.getKey().app(), app) && e.getValue() instanceof Track.Expire) {
+                    resolveIfActive(e.getKey(), e.getValue(), now, "app sleeping", out);
+                    it.remove();
+                }
+            }
+        }
+        publish(out);
+    }
+
     /** Re-judges every condition at the clock's now: expiries, repeats, quiet periods. Call every few seconds. */
     public synchronized void tick() {
         List<Alert> out = new ArrayList<>();
@@ -238,6 +270,9 @@ public final class AlertEngine {
     }
 
     private void seen(ExpireRule r, AppId app, String instance, Instant now, List<Alert> out) {
+        if (sleeping.contains(app)) {
+            return; // a last sample or beat of an instance going to sleep must not start a silence that alerts
+        }
         AlertKey key = key(r, r.per(), app, instance);
         Track.Expire expire = track(key, k -> new Track.Expire(r, now), Track.Expire.class);
         expire.seen(now);

@@ -67,6 +67,27 @@ public final class ErrorPages {
         return r;
     }
 
+    /** A request held for a sleeping app that did not get a ready instance within the bound. */
+    public static final String WAKE_TIMED_OUT = "The app was asleep and did not become ready in time after waking. "
+            + "Its owner can see why with skep logs and skep ps.";
+    /** More requests came for a waking app than the router holds. */
+    public static final String WAKE_QUEUE_FULL = "The app is waking up and too many requests are waiting for it. "
+            + "Try again in a moment.";
+
+    /** The 504 of a held request whose app did not wake in time. */
+    public static FullHttpResponse wakeTimedOut(String accept, String requestId, ByteBufAllocator alloc) {
+        return response(HttpResponseStatus.GATEWAY_TIMEOUT, WAKE_TIMED_OUT, accept, requestId, alloc);
+    }
+
+    /** The 503 of a request beyond the held ones of a waking app, with when to come back. */
+    public static FullHttpResponse wakeQueueFull(String accept, String requestId, ByteBufAllocator alloc,
+                                                 long retryAfterSeconds) {
+        FullHttpResponse r = response(HttpResponseStatus.SERVICE_UNAVAILABLE, WAKE_QUEUE_FULL, accept, requestId,
+                alloc);
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        return r;
+    }
+
     private static FullHttpResponse response(HttpResponseStatus status, String message, String accept,
                                              String requestId, ByteBufAllocator alloc) {
         Format format = choose(accept);

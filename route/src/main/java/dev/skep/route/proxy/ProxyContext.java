@@ -23,6 +23,8 @@ public final class ProxyContext {
     private final TrafficCounters traffic = new TrafficCounters();
     private final AccessLog accessLog = new AccessLog();
     private final HttpsRedirect httpsRedirect = new HttpsRedirect();
+    /** Requests waiting for a sleeping app to wake: 1000 per app for 30 s at most (a thundering herd stays bounded). */
+    private final WakeHolds wakeHolds = new WakeHolds(1000, java.time.Duration.ofSeconds(30));
     private final ConcurrentHashMap<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final ClientConnections clients;
@@ -68,6 +70,7 @@ public final class ProxyContext {
         live = nextLive;
         routing = true;
         loads.retain(nextLive);
+        wakeHolds.tableChanged(next); // after the swap: a request held meanwhile sees this table when it checks again
         pools.forEach((loop, both) -> loop.execute(() -> both.each(BackendPool::closeIdleNotLive)));
     }
 
@@ -87,6 +90,10 @@ public final class ProxyContext {
 
     public TrafficCounters traffic() {
         return traffic;
+    }
+
+    public WakeHolds wakeHolds() {
+        return wakeHolds;
     }
 
     public HttpsRedirect httpsRedirect() {

@@ -1,0 +1,62 @@
+package dev.skep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.skep.client.FakeSkep;
+import dev.skep.client.Fixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** skep set USER/APP --idle-stop: the PATCH it sends (seconds, 0 for off), what it prints, and bad durations. */
+class SetCommandTest {
+
+    @TempDir
+    Path home;
+
+    private final FakeSkep fake = new FakeSkep();
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private CliRun.Result run(String... args) {
+        return new CliRun(fake, home).run(args);
+    }
+
+    private void settings(long idleStop) {
+        fake.on("PATCH", "/v1/apps/alice/blog", 200, Fixtures.shop("running", true, 1));
+        fake.on("GET", "/v1/apps/alice/blog/route", 200,
+                "{\"maxBodyBytes\":0,\"httpsOnly\":false,\"sticky\":false,\"idleStopSeconds\":" + idleStop + "}");
+    }
+
+    @Test
+    void setsAnIdleStopInSecondsAndShowsIt() {
+        settings(900);
+        CliRun.Result result = run("set", "alice/blog", "--idle-stop", "15m");
+        assertThat(result.exit()).isZero();
+        assertThat(fake.requests().get(0).bodyText()).isEqualTo("{\"idleStop\":900}");
+        assertThat(result.out()).contains("idle stop 15m").contains("live on the routers within a second");
+    }
+
+    @Test
+    void offSendsZero() {
+        settings(0);
+        CliRun.Result result = run("set", "alice/blog", "--idle-stop", "off");
+        assertThat(result.exit()).isZero();
+        assertThat(fake.requests().get(0).bodyText()).isEqualTo("{\"idleStop\":0}");
+        assertThat(result.out()).contains("idle stop off");
+    }
+
+    @Test
+    void refusesWhatIsNotADurationBeforeSendingAnything() {
+        for (String bad : new String[] {"soon", "-5s", "8d", "99999999999999999d", "m"}) {
+            CliRun.Result result = run("set", "alice/blog", "--idle-stop", bad);
+            assertThat(result.exit()).as(bad).isEqualTo(2);
+            assertThat(result.err()).as(bad).contains("--idle-stop must be a duration from 1s to 7d");
+        }
+        assertThat(fake.requests()).isEmpty();
+    }
+}

@@ -1,0 +1,292 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Idle stop against a real server and real node apps: an app without requests for its idle stop sleeps (no node
+ * process, {@code ps} says sleeping), the next request wakes it and gets its 200, a burst to a sleeping app all get
+ * 200, an app that cannot start on wake gets its held requests a 504 after the bound while other apps serve, turning
+ * it off keeps an app up, only all-web apps may sleep, and a sleeping app raises no "no samples" alert.
+ */
+class IdleStopEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static SkepServerProcess server;
+    static String token;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // no auto-rollback: the app that breaks must stay broken; samples every second for the alert rule
+        server = new SkepServerProcess(dir.resolve("data"), List.of("--drain-timeout", "1", "--auto-rollback", "0",
+                "--monitor-interval", "1"), Map.of()).start();
+        token = server.token();
+        for (String app : List.of("alice/nap", "bob/awake", "erin/stopped")) {
+            deploy(app, "hello");
+        }
+        deploy("carol/broken", "breaks-later");
+        deploy("fred/ws", "ws-echo");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            assertThat(server.stop()).isZero();
+        }
+    }
+
+    static void deploy(String app, String fixture) throws Exception {
+        Http.Answer deployed = Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token,
+                "application/gzip", Fixtures.tarball(fixture));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+    }
+
+    static String host(String app) {
+        String[] p = app.split("/");
+        return p[1] + "." + p[0] + ".localhost";
+    }
+
+    record Reply(int status, String body, long millis) {
+    }
+
+    /** One GET through the router on a fresh connection, waiting up to 45 s (a held request waits up to 30 s). */
+    static Reply get(String app) throws IOException {
+        long start = System.nanoTime();
+        try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
+            s.setSoTimeout(45_000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host(app) + "\r\nAccept: application/json\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new BufferedInputStream(s.getInputStream()), body));
+            return new Reply(status, body.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    static JsonNode app(String app) throws Exception {
+        return Http.get(server.api("/v1/apps/" + app), token).json();
+    }
+
+    static String state(String app) throws Exception {
+        return app(app).get("state").asText();
+    }
+
+    static List<Long> pids(String app) throws Exception {
+        List<Long> pids = new ArrayList<>();
+        app(app).get("instances").forEach(i -> pids.add(i.get("pid").asLong()));
+        return pids;
+    }
+
+    static String cli(String... args) {
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(out, true));
+        int exit = cli.execute(args);
+        return exit + ":" + out;
+    }
+
+    static void awaitState(String app, String wanted, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(state(app)).as("state of " + app).isEqualTo(wanted));
+    }
+
+    static Http.Answer patch(String app, String json) throws Exception {
+        return Http.send("PATCH", server.api("/v1/apps/" + app), token, "application/json",
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anIdleAppSleepsAndEveryRequestThatWakesItGetsItsAnswer() throws Exception {
+        assertThat(Http.send("PUT", server.api("/v1/apps/alice/nap/alerts"), token, "application/json", """
+                {"rules": [{"kind": "expire", "id": "no-samples", "signal": "sample", "after": "PT3S", "per": "app"}]}
+                """.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        assertThat(get("alice/nap").status()).isEqualTo(200);
+        long idleSince = System.nanoTime();
+        List<Long> before = pids("alice/nap");
+        assertThat(before).hasSize(1);
+
+        assertThat(cli("set", "alice/nap", "--idle-stop", "3s")).startsWith("0:").contains("idle stop 3s");
+        assertThat(Http.get(server.api("/v1/apps/alice/nap/route"), token).json().get("idleStopSeconds").asLong())
+                .isEqualTo(3);
+        awaitState("alice/nap", "sleeping", Duration.ofSeconds(20));
+        long sleptAfter = (System.nanoTime() - idleSince) / 1_000_000;
+        assertThat(sleptAfter).as("asleep after 3 s without a request, not before").isGreaterThanOrEqualTo(3000);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(ProcessHandle.of(before.get(0)).map(ProcessHandle::isAlive).orElse(false))
+                    .as("the app's node process is gone").isFalse();
+            assertThat(app("alice/nap").get("instances")).isEmpty();
+        });
+        assertThat(cli("ps")).contains("alice/nap").contains("sleeping");
+        JsonNode asleep = app("alice/nap");
+        assertThat(asleep.get("release").asInt()).as("its release stays").isEqualTo(1);
+        assertThat(asleep.get("running").asBoolean()).isTrue();
+
+        Reply first = get("alice/nap");
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).startsWith("hello from alice.nap.1.web.1");
+        System.out.println("idle-stop e2e: slept " + sleptAfter + " ms after the last request; wake to first 200 "
+                + first.millis() + " ms");
+        assertThat(state("alice/nap")).isEqualTo("running");
+
+        // a burst at a sleeping app: all held, one wake, every one answered by the app
+        awaitState("alice/nap", "sleeping", Duration.ofSeconds(20));
+        int burst = 200;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                replies.add(pool.submit(() -> get("alice/nap")));
+            }
+            long ok = 0;
+            List<String> other = new ArrayList<>();
+            for (Future<Reply> f : replies) {
+                Reply r = f.get();
+                if (r.status() == 200) {
+                    ok++;
+                } else {
+                    other.add(r.status() + " " + r.body());
+                }
+            }
+            assertThat(other).as("answers other than 200").isEmpty();
+            assertThat(ok).isEqualTo(burst);
+        }
+        JsonNode events = Http.get(server.api("/v1/events?app=alice/nap&type=app."), token).json();
+        assertThat(events).extracting(e -> e.get("type").asText())
+                .containsSubsequence("app.sleeping", "app.woke", "app.sleeping", "app.woke");
+
+        // asleep for longer than the rule's 3 s: no "no samples" alert (the control below shows the rule fires)
+        awaitState("alice/nap", "sleeping", Duration.ofSeconds(20));
+        Thread.sleep(6000);
+        assertThat(state("alice/nap")).isEqualTo("sleeping");
+        assertThat(Http.get(server.api("/v1/events?app=alice/nap&type=alert.fired"), token).json())
+                .as("alerts fired for the sleeping app").isEmpty();
+    }
+
+    @Test
+    void theSameRuleFiresForAnAppStoppedByHand() throws Exception {
+        assertThat(Http.send("PUT", server.api("/v1/apps/erin/stopped/alerts"), token, "application/json", """
+                {"rules": [{"kind": "expire", "id": "no-samples", "signal": "sample", "after": "PT3S", "per": "app"}]}
+                """.getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        Thread.sleep(2500); // a few samples first: the expiry starts with one
+        assertThat(Http.send("POST", server.api("/v1/apps/erin/stopped/stop"), token, "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                assertThat(Http.get(server.api("/v1/events?app=erin/stopped&type=alert.fired"), token).json())
+                        .isNotEmpty());
+    }
+
+    @Test
+    void idleStopOffKeepsTheAppUpAndWakesASleepingOne() throws Exception {
+        assertThat(cli("set", "bob/awake", "--idle-stop", "3s")).startsWith("0:");
+        awaitState("bob/awake", "sleeping", Duration.ofSeconds(20));
+        assertThat(cli("set", "bob/awake", "--idle-stop", "off")).startsWith("0:").contains("idle stop off");
+        awaitState("bob/awake", "running", Duration.ofSeconds(20));
+        // the instance the sleep withdrew may still be draining beside the new one: wait until it has gone
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> pids("bob/awake").size() == 1);
+        List<Long> pids = pids("bob/awake");
+        Thread.sleep(7000); // more than twice the old idle stop, without a request
+        assertThat(state("bob/awake")).isEqualTo("running");
+        assertThat(pids("bob/awake")).isEqualTo(pids);
+        assertThat(get("bob/awake").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAppThatCannotStartOnWakeGetsA504AfterTheBoundAndOthersServe() throws Exception {
+        long breakAt = System.currentTimeMillis() + 25_000;
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/carol/broken/env"), token, "application/json",
+                ("{\"set\": {\"BREAK_AT\": \"" + breakAt + "\"}}").getBytes(StandardCharsets.UTF_8));
+        assertThat(env.status()).as(env.body()).isEqualTo(200);
+        assertThat(cli("set", "carol/broken", "--idle-stop", "2s")).startsWith("0:");
+        awaitState("carol/broken", "sleeping", Duration.ofSeconds(20));
+        assertThat(System.currentTimeMillis()).as("asleep before its break time").isLessThan(breakAt);
+        Thread.sleep(Math.max(0, breakAt - System.currentTimeMillis() + 500)); // from now on every start exits
+
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Reply>> held = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                held.add(pool.submit(() -> get("carol/broken")));
+            }
+            // meanwhile another app serves as ever
+            for (int i = 0; i < 10; i++) {
+                Reply other = get("bob/awake");
+                assertThat(other.status()).isEqualTo(200);
+                assertThat(other.millis()).isLessThan(2000);
+                Thread.sleep(500);
+            }
+            for (Future<Reply> f : held) {
+                Reply r = f.get();
+                assertThat(r.status()).as(r.body()).isEqualTo(504);
+                assertThat(r.body()).contains("did not become ready in time after waking");
+                assertThat(r.millis()).as("held for the bound").isBetween(29_000L, 40_000L);
+            }
+        }
+        awaitState("carol/broken", "crash-loop", Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aWebsocketUpgradeWakesASleepingAppAndBytesFlow() throws Exception {
+        assertThat(patch("fred/ws", "{\"idleStop\": 2}").status()).isEqualTo(200);
+        awaitState("fred/ws", "sleeping", Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app("fred/ws").get("instances").isEmpty());
+        try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
+            s.setSoTimeout(45_000);
+            s.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: " + host("fred/ws") + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            BufferedInputStream in = new BufferedInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the answer so far: " + head).isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101")
+                    .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's example key and answer
+            s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            assertThat(state("fred/ws")).isEqualTo("running");
+            Thread.sleep(4500); // past its idle stop, the websocket open: in use, so awake
+            assertThat(state("fred/ws")).isEqualTo("running");
+            s.getOutputStream().write("pong".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(in.readNBytes(4), StandardCharsets.US_ASCII)).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void onlyAppsWhoseProcessTypesAreAllWebMaySleep() throws Exception {
+        deploy("dave/jobs", "procfile-worker");
+        Http.Answer refused = patch("dave/jobs", "{\"idleStop\": 60}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("only apps whose process types are all web may sleep").contains("worker");
+        assertThat(Http.get(server.api("/v1/apps/dave/jobs/route"), token).json().get("idleStopSeconds").asLong())
+                .isZero();
+        assertThat(cli("set", "dave/jobs", "--idle-stop", "soon")).startsWith("2:")
+                .contains("--idle-stop must be a duration");
+        assertThat(patch("dave/jobs", "{\"idleStop\": -5}").status()).isEqualTo(400);
+    }
+}
