@@ -1,0 +1,119 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.skep.model.DataDirs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * skep's data dir on a filesystem that fills up (issue 10: a full disk during a deploy and while apps log): a small
+ * ext4 image mounted as the data dir (root only), filled to the last block. The deploy fails saying what and why,
+ * the previous release keeps serving, the API keeps answering and skep stays up; once there is room again, the next
+ * deploy is released.
+ */
+class FullDiskEndToEndTest {
+
+    Path dir;
+    Path mnt;
+    SkepServerProcess server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (mnt != null) {
+            Mounts.release(mnt.resolve("data")); // the apps' own disk images inside it
+            run("umount", mnt.toString());
+        }
+        if (dir != null) {
+            dev.skep.model.fs.RecursiveDelete.delete(dir);
+        }
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
+
+    private Http.Answer deploy(String token, byte[] tarball) throws Exception {
+        return Http.send("POST", server.api("/v1/apps/alice/hello/releases"), token, "application/gzip", tarball);
+    }
+
+    /** Writes zeros until the filesystem has not one block left (1 MiB writes, then 4 KiB); returns the file. */
+    private static Path fill(Path fs) throws IOException {
+        Path filler = fs.resolve("filler");
+        try (FileChannel out = FileChannel.open(filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (int size : new int[] {1 << 20, 4096}) {
+                ByteBuffer zeros = ByteBuffer.allocate(size);
+                try {
+                    while (true) {
+                        out.write(zeros.clear());
+                    }
+                } catch (IOException full) {
+                    assertThat(full.getMessage()).contains("No space left");
+                }
+            }
+        }
+        return filler;
+    }
+
+    @Test
+    void aFullDataDiskFailsTheDeployClearlyWhileThePreviousReleaseServes() throws Exception {
+        Assumptions.assumeTrue(DataDirs.runningAsRoot(), "mounting a filesystem image needs root");
+        dir = Fixtures.scratchOutsideTmp("skep-e2e-full-disk"); // apps' uids must pass through its parents
+        Path image = dir.resolve("data.img");
+        run("truncate", "-s", "600M", image.toString());
+        run("mkfs.ext4", "-q", "-F", "-m", "0", image.toString()); // no blocks reserved for root: skep runs as root
+        mnt = Files.createDirectories(dir.resolve("mnt"));
+        run("mount", "-o", "loop", image.toString(), mnt.toString());
+        server = new SkepServerProcess(mnt.resolve("data"), List.of("--probation", "0", "--app-disk", "32m"), Map.of())
+                .start();
+        String token = server.token();
+
+        Path app = Files.createDirectories(dir.resolve("hello"));
+        for (String file : List.of("package.json", "server.js")) {
+            Files.copy(Fixtures.app("hello").resolve(file), app.resolve(file));
+        }
+        assertThat(deploy(token, Fixtures.tarball(app)).status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Http.hosted(server.routerPort, "hello.alice.localhost", "/").body().startsWith("hello from alice.hello.1."));
+
+        Path filler = fill(mnt);
+        Files.writeString(app.resolve("server.js"), "\n// v2\n", StandardOpenOption.APPEND);
+        Http.Answer full = deploy(token, Fixtures.tarball(app));
+        assertThat(full.status()).as(full.body()).isGreaterThanOrEqualTo(500);
+        assertThat(full.json().get("error").asText() + " " + full.json().get("detail").asText())
+                .as("says what failed and what to do").contains("disk");
+
+        for (int i = 0; i < 5; i++) { // the previous release serves (and logs each request onto the full disk)
+            Http.Answer served = Http.hosted(server.routerPort, "hello.alice.localhost", "/");
+            assertThat(served.status()).isEqualTo(200);
+            assertThat(served.body()).startsWith("hello from alice.hello.1.");
+        }
+        Http.Answer apps = Http.get(server.api("/v1/apps/alice/hello"), token);
+        assertThat(apps.status()).isEqualTo(200);
+        assertThat(apps.json().get("release").asInt()).isEqualTo(1);
+        assertThat(ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive)).contains(true);
+
+        Files.delete(filler);
+        Http.Answer again = deploy(token, Fixtures.tarball(app));
+        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Http.hosted(server.routerPort, "hello.alice.localhost", "/").body().startsWith("hello from alice.hello.2."));
+    }
+}
