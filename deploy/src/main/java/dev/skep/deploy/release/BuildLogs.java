@@ -236,9 +236,11 @@ public final class BuildLogs {
                 Files.move(file, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 file = target;
                 writeFacts(number, new BuildFacts(started.toString(), buildMillis, uploadBytes, -1));
-                // measuring a 400 MB slug takes a while: not on the deploy's path
-                Thread.ofVirtual().name("slug-size-" + app).start(() ->
-                        writeFacts(number, new BuildFacts(started.toString(), buildMillis, uploadBytes, sizeOf(slugDir))));
+                // measuring a 400 MB slug takes a while: not on the deploy's path (no slug: nothing to measure)
+                if (slugDir != null) {
+                    Thread.ofVirtual().name("slug-size-" + app).start(() ->
+                            writeFacts(number, new BuildFacts(started.toString(), buildMillis, uploadBytes, sizeOf(slugDir))));
+                }
             } catch (IOException e) {
                 abandon(e);
             }
