@@ -150,6 +150,11 @@ class BuildJailTest {
         Process stray = new ProcessBuilder(user.wrap(List.of("/usr/bin/setsid", "/bin/sleep", "1000"))).start();
         try {
             assertThat(stray.isAlive()).isTrue();
+            // wait until it runs as the app's uid: killed while setpriv was still root, it would become the app later
+            for (int i = 0; i < 500 && UidProcesses.of(user.uid()).isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(UidProcesses.of(user.uid())).isNotEmpty();
             AppId app = new AppId("alice", "shop");
             SlugBuilder builder = new SlugBuilder(tmp.resolve("data"), new UploadLimits(1 << 20, 1 << 20, 10),
                     new NodeBuilder(tmp.resolve("cache"), Duration.ofMinutes(1)), a -> a.equals(app) ? user : null);
