@@ -212,8 +212,17 @@ async function appsPage() {
     const ready = (a.instances || []).filter(i => i.state === 'ready').length;
     const mem = (a.instances || []).reduce((sum, i) => sum + (i.memoryBytes || 0), 0);
     const rate = el('td', { class: 'rate' });
-    api('GET', '/v1/apps/' + a.app + '/metrics?samples=1').then(m => {
+    const trend = el('td', { class: 'trend' });
+    api('GET', '/v1/apps/' + a.app + '/metrics?samples=60').then(m => {
       if (m && m.traffic) rate.textContent = m.traffic.requestsPerSecond.toFixed(1);
+      // the app's CPU and memory: its instances' samples summed, aligned on the newest
+      const series = (m && m.instances || []).map(i => i.samples || []).filter(s => s.length > 0);
+      const n = Math.max(0, ...series.map(s => s.length));
+      const sum = f => Array.from({ length: n }, (_, k) => series.reduce((t, s) => t + (s.length - n + k >= 0 ? f(s[s.length - n + k]) : 0), 0));
+      if (n > 0) {
+        const cpu = sum(x => x.cpuPercent), mem = sum(x => x.rssBytes);
+        trend.replaceChildren(sparkline(cpu, 'CPU ' + cpu[n - 1].toFixed(1) + '%'), ' ', sparkline(mem, 'memory ' + mib(mem[n - 1])));
+      }
     }).catch(() => {});
     return el('tr', { 'data-app': a.app },
       el('td', {}, el('a', { href: '#/apps/' + a.app }, a.app)),
@@ -222,11 +231,12 @@ async function appsPage() {
       el('td', {}, ready + '/' + a.instancesWanted),
       rate,
       el('td', {}, mem ? mib(mem) : ''),
+      trend,
       el('td', {}, a.url ? el('a', { href: a.url, rel: 'noopener noreferrer', target: '_blank' }, a.url) : ''));
   });
   main(el('h1', {}, 'Apps'),
     apps.length === 0 ? el('p', { class: 'muted', id: 'no-apps' }, 'No apps yet: deploy one with ', el('code', {}, 'skep deploy')) :
-      el('table', { id: 'apps' }, el('thead', {}, el('tr', {}, ['app', 'state', 'release', 'ready', 'req/s', 'memory', 'url'].map(h => el('th', {}, h)))),
+      el('table', { id: 'apps' }, el('thead', {}, el('tr', {}, ['app', 'state', 'release', 'ready', 'req/s', 'memory', 'last hour', 'url'].map(h => el('th', {}, h)))),
         el('tbody', {}, rows)));
 }
 

@@ -274,6 +274,11 @@ class DashboardEndToEndTest {
             }
         });
         screenshot("dashboard-app-settings");
+
+        // the apps page draws the app's summed CPU and memory the same way
+        browser.get(server.api("/#/apps").toString());
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d ->
+                d.findElements(By.cssSelector("#apps tr[data-app='alice/logger'] td.trend svg.spark polyline")).size() >= 2);
     }
 
     @Test
