@@ -1,15 +1,13 @@
 package dev.skep.deploy.release;
 
+import dev.skep.model.pack.TarGz;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -26,10 +24,7 @@ public final class SlugArchive {
 
     /** Writes {@code slugDir} to {@code out} (not closed) as a gzipped tar. */
     public static void write(Path slugDir, OutputStream out) throws IOException {
-        GZIPOutputStream gzip = new GZIPOutputStream(new NonClosing(out), 64 * 1024);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        try (TarArchiveOutputStream tar = TarGz.open(out)) {
             List<Path> all;
             try (Stream<Path> walk = Files.walk(slugDir)) {
                 all = walk.sorted().toList();
@@ -45,11 +40,11 @@ public final class SlugArchive {
                     entry.setLinkName(Files.readSymbolicLink(path).toString());
                 } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                     entry = new TarArchiveEntry(name + "/");
-                    entry.setMode(040000 | mode(path));
+                    entry.setMode(040000 | TarGz.permissions(path, 0755));
                 } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                     entry = new TarArchiveEntry(name);
                     entry.setSize(Files.size(path));
-                    entry.setMode(0100000 | mode(path));
+                    entry.setMode(0100000 | TarGz.permissions(path, 0644));
                 } else {
                     continue; // sockets, FIFOs: never part of a slug
                 }
@@ -60,32 +55,6 @@ public final class SlugArchive {
                 tar.closeArchiveEntry();
             }
             tar.finish();
-        }
-    }
-
-    private static int mode(Path path) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-        int mode = 0;
-        for (PosixFilePermission p : perms) {
-            mode |= 1 << (8 - p.ordinal());
-        }
-        return mode;
-    }
-
-    /** Lets the gzip trailer be written without closing the caller's stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

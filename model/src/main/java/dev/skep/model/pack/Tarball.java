@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -77,10 +74,7 @@ public final class Tarball {
         Path root = dir.toAbsolutePath().normalize();
         Tarball tarball = new Tarball(root);
         IgnoreRules rules = IgnoreRules.load(root);
-        GZIPOutputStream gzip = new GZIPOutputStream(new NonClosing(out), 1 << 16);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        try (TarArchiveOutputStream tar = TarGz.open(out)) {
             tar.setAddPaxHeadersForNonAsciiNames(true);
             tarball.addChildren(tar, root, "", rules);
             tar.finish();
@@ -151,7 +145,7 @@ public final class Tarball {
     private static TarArchiveEntry entry(Path path, String name, BasicFileAttributes attributes, int defaultMode,
                                          int type) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setMode(type | permissions(path, defaultMode & 07777));
+        entry.setMode(type | TarGz.permissions(path, defaultMode & 07777));
         entry.setModTime(attributes.lastModifiedTime());
         owner(entry);
         return entry;
@@ -162,38 +156,5 @@ public final class Tarball {
         entry.setGroupId(0);
         entry.setUserName("");
         entry.setGroupName("");
-    }
-
-    /** The rwx bits of a file, or the default where the file system has none (Windows). */
-    private static int permissions(Path path, int fallback) throws IOException {
-        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return fallback;
-        }
-        Set<PosixFilePermission> set = Files.readAttributes(path, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).permissions();
-        int mode = 0;
-        for (PosixFilePermission p : PosixFilePermission.values()) {
-            if (set.contains(p)) {
-                mode |= 1 << (8 - p.ordinal()); // OWNER_READ is 0400 ... OTHERS_EXECUTE is 01
-            }
-        }
-        return mode;
-    }
-
-    /** Lets the gzip trailer be written without closing the caller's stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }
