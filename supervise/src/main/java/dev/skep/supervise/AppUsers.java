@@ -2,9 +2,11 @@ package dev.skep.supervise;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.skep.model.AppId;
+import dev.skep.model.limits.UidProcesses;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +21,9 @@ import java.util.zip.CRC32;
 
 /**
  * The numeric uid (= gid) each app runs under when the agent is root: derived from a hash of the
- * app id into [base, base + span), probed linearly past collisions, and recorded in
+ * app id and this install's directory into [base, base + span), probed linearly past collisions (with this
+ * install's apps, and with any uid that has a running process: two skep installs on one host, say staging and
+ * production, must never share a uid, or deleting {@code acme/web} in one would kill it in the other), and recorded in
  * {@code uids.json} (0600: which apps a host runs is nobody else's business) so it never changes
  * for an app on this host. Thread-safe.
  *
@@ -39,6 +43,8 @@ public final class AppUsers {
     static final Path SUBGID = Path.of("/etc/subgid");
 
     private final Path file;
+    /** Salts the hash so that other installs on this host start probing elsewhere. */
+    private final String install;
     private final Map<String, Integer> byApp;
 
     /** @throws IllegalStateException when /etc/subuid or /etc/subgid hands out part of the app range */
@@ -55,6 +61,7 @@ public final class AppUsers {
                     + "elsewhere (usermod --del-subuids/--add-subuids) and start skep again");
         }
         this.file = file;
+        this.install = file.toAbsolutePath().normalize().getParent().toString();
         this.byApp = load(file);
         if (Files.exists(file)) {
             restrict(file);
@@ -68,11 +75,11 @@ public final class AppUsers {
         }
         Collection<Integer> taken = new HashSet<>(byApp.values());
         CRC32 crc = new CRC32();
-        crc.update(app.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update((app + "@" + install).getBytes(StandardCharsets.UTF_8));
         int offset = (int) (crc.getValue() % SPAN);
         for (int i = 0; i < SPAN; i++) {
             int uid = BASE + (offset + i) % SPAN;
-            if (!taken.contains(uid)) {
+            if (!taken.contains(uid) && UidProcesses.of(uid).isEmpty()) {
                 byApp.put(app.toString(), uid);
                 save();
                 return new AppUser(uid, uid);

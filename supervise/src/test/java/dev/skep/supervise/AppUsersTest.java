@@ -48,4 +48,16 @@ class AppUsersTest {
                 .hasMessageContaining("carol 1899990000-1900055535")
                 .hasMessageContaining("usermod");
     }
+
+    @Test
+    void twoInstallsOnOneHostGiveTheSameAppDifferentUids() throws Exception {
+        Path none = tmp.resolve("none");
+        AppUsers staging = new AppUsers(Files.createDirectories(tmp.resolve("staging")).resolve("uids.json"), none, none);
+        AppUsers production = new AppUsers(Files.createDirectories(tmp.resolve("prod")).resolve("uids.json"), none, none);
+
+        assertThat(staging.forApp(AppId.parse("acme/web")).uid())
+                .isNotEqualTo(production.forApp(AppId.parse("acme/web")).uid());
+        assertThat(new AppUsers(tmp.resolve("staging/uids.json"), none, none).forApp(AppId.parse("acme/web")))
+                .isEqualTo(staging.forApp(AppId.parse("acme/web")));
+    }
 }
