@@ -113,7 +113,8 @@ class CgroupsTest {
         try {
             List<String> command = new ArrayList<>(Confinement.head(new ResourceLimits(48L << 20, 32, 512, 256),
                     slot.procsFiles()));
-            command.addAll(List.of("node", "-e", "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1));"));
+            // one fill far past the limit: MiB steps had the kernel thrash node's own code pages near the limit for a minute
+            command.addAll(List.of("node", "-e", "const a = []; for (;;) a.push(Buffer.alloc(256 << 20, 1));"));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
