@@ -40,15 +40,16 @@ if [ "${SKIP_SKEP:-0}" != 1 ]; then
     "$lib"/jackson-datatype-jsr310-*.jar | tr '\n' :)
   mkdir -p "$BENCH_TMP/psbench"
   "$java_home/bin/javac" -d "$BENCH_TMP/psbench" -cp "$cli_jar:$jackson" "$here/PsBench.java"
+  "$java_home/bin/jar" cf "$BENCH_TMP/psbench.jar" -C "$BENCH_TMP/psbench" . # an AOT cache takes jars, not directories
   jopts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider"
   jopts+=" -Djdk.reflect.useNativeAccessorOnly=true"
   major=$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
   for mode in own jdk; do
-    cp="$BENCH_TMP/psbench:$cli_jar"; [ "$mode" = jdk ] && cp+=":$jackson"
+    cp="$BENCH_TMP/psbench.jar:$cli_jar"; [ "$mode" = jdk ] && cp+=":${jackson%:}"
     cache=""
     if [ "${major%%.*}" -ge 25 ]; then
       "$java_home/bin/java" $jopts -XX:AOTCacheOutput="$BENCH_TMP/ps-$mode.aot" -cp "$cp" dev.skep.cli.PsBench "$mode" \
-        >/dev/null 2>&1 || die "training ps-$mode"
+        >"$BENCH_TMP/train-$mode.log" 2>&1 || { cat "$BENCH_TMP/train-$mode.log" >&2; die "training ps-$mode"; }
       cache="-XX:AOTCache=$BENCH_TMP/ps-$mode.aot -Xlog:aot=off -Xlog:cds=off"
     fi
     names+=(ps-$mode)

@@ -68,8 +68,8 @@ public final class InstanceStore {
                 try {
                     out.add(JSON.readValue(file.toFile(), InstanceRecord.class));
                 } catch (IOException | RuntimeException e) {
-                    log.error("unreadable instance record file={} error={}: its process, if any, is not "
-                            + "re-adopted; inspect and delete the file", file, e.toString());
+                    log.error("event=instance.record-unreadable file={} error=\"{}\" effect=\"its process, if any, is not "
+                            + "re-adopted\" fix=\"inspect and delete the file\"", file, e.toString());
                 }
             }
         } catch (IOException e) {
