@@ -50,7 +50,7 @@ if [ "${SKIP_SKEP:-0}" != 1 ]; then
     if [ "${major%%.*}" -ge 25 ]; then
       "$java_home/bin/java" $jopts -XX:AOTCacheOutput="$BENCH_TMP/ps-$mode.aot" -cp "$cp" dev.skep.cli.PsBench "$mode" \
         >"$BENCH_TMP/train-$mode.log" 2>&1 || { cat "$BENCH_TMP/train-$mode.log" >&2; die "training ps-$mode"; }
-      cache="-XX:AOTCache=$BENCH_TMP/ps-$mode.aot -Xlog:aot=off -Xlog:cds=off"
+      cache="-XX:AOTCache=$BENCH_TMP/ps-$mode.aot -XX:AOTMode=on -Xlog:aot=off -Xlog:cds=off" # on: fail if unusable
     fi
     names+=(ps-$mode)
     cmds+=("'$java_home/bin/java' $jopts $cache -cp '$cp' dev.skep.cli.PsBench $mode")
