@@ -1,6 +1,7 @@
 package dev.skep.api;
 
 import dev.skep.model.AgentInfo;
+import dev.skep.model.AgentLiveness;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
@@ -22,10 +23,10 @@ import java.util.stream.Collectors;
 public final class AgentViews {
 
     private final ClusterState state;
-    private final dev.skep.model.AgentLiveness liveness;
+    private final AgentLiveness liveness;
 
     /** @param liveness which agents' heartbeats stopped, and what memory they said free, as this controller sees it */
-    public AgentViews(ClusterState state, dev.skep.model.AgentLiveness liveness) {
+    public AgentViews(ClusterState state, AgentLiveness liveness) {
         this.state = state;
         this.liveness = liveness;
     }

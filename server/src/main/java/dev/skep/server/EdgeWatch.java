@@ -3,7 +3,9 @@ package dev.skep.server;
 import dev.skep.model.ClusterState;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.model.concurrent.CoalescingWorker;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ final class EdgeWatch implements AutoCloseable {
     private final Path out;
     private final ReloadCommand reload;
     /** After a failed write or reload, the next try comes this soon even when nothing else changes. */
-    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final CoalescingWorker worker = new CoalescingWorker("edge-watch", this::apply);
     private final AutoCloseable subscription;
@@ -77,7 +79,7 @@ final class EdgeWatch implements AutoCloseable {
         }
         try {
             EdgeFile.write(out, text);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("event=edge.write-failed file={} error=\"{}\" next=\"HAProxy keeps its config; retried in {} s\" "
                     + "fix=\"check the directory exists and is writable\"", out, e.getMessage(), RETRY.toSeconds());
             retryLater();

@@ -2,12 +2,17 @@ package dev.skep.server;
 
 import dev.skep.model.AppCertificates;
 import dev.skep.model.ClusterState;
+import dev.skep.model.IdleState;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.model.RouteSettings;
 import dev.skep.model.concurrent.CoalescingWorker;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +33,7 @@ final class RouteFeed implements AutoCloseable {
     private final CoalescingWorker worker = new CoalescingWorker("route-feed", this::rebuild);
     private final AutoCloseable subscription;
     /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
-    private final dev.skep.model.RouterEndpoint endpoint;
+    private final RouterEndpoint endpoint;
     /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
     private Runnable warmUp;
     private boolean registered;
@@ -40,13 +45,13 @@ final class RouteFeed implements AutoCloseable {
      * @param warmUp   run once before it registers there
      */
     RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
-              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp) {
+              RouterEndpoint endpoint, Runnable warmUp) {
         this(state, router, baseDomain, routerId, endpoint, warmUp, null);
     }
 
     /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
     RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
-              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
+              RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
         this.idle = idle;
         this.state = state;
         this.router = router;
@@ -64,16 +69,16 @@ final class RouteFeed implements AutoCloseable {
             epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
             var now = state.snapshot();
             var settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
-            var sleeping = dev.skep.model.IdleState.asleep(now.apps(),
-                    state.documents(dev.skep.model.IdleState.DOCUMENT, dev.skep.model.IdleState.class), settings);
+            var sleeping = IdleState.asleep(now.apps(),
+                    state.documents(IdleState.DOCUMENT, IdleState.class), settings);
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
             if (idle != null) {
                 idle.update(settings, sleeping);
             }
             router.syncCertificates(certificates(table));
             router.update(table);
-            router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
-                    now.instances().stream().map(i -> i.instance()).collect(java.util.stream.Collectors.toSet()));
+            router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(Collectors.toSet()),
+                    now.instances().stream().map(i -> i.instance()).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
             return;
@@ -105,8 +110,8 @@ final class RouteFeed implements AutoCloseable {
     }
 
     /** The apps' certificates for the hosts they own in this table (a domain an app lost is not served). */
-    private java.util.Map<String, CertificatePem> certificates(RouteTable table) {
-        java.util.Map<String, CertificatePem> wanted = new java.util.HashMap<>();
+    private Map<String, CertificatePem> certificates(RouteTable table) {
+        Map<String, CertificatePem> wanted = new HashMap<>();
         state.documents(AppCertificates.DOCUMENT, AppCertificates.class).forEach((app, doc) -> {
             for (AppCertificates.Entry e : doc.certificates()) {
                 AppRoute route = table.lookup(e.domain());
