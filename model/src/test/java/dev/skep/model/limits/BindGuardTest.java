@@ -71,6 +71,25 @@ class BindGuardTest {
         }
     }
 
+    @Test
+    void aSlotMadeAgainReplacesItsRuleAsARestartedAgentDoes() throws Exception {
+        assumeThat(DataDirs.runningAsRoot()).as("needs root (cgroups, BPF); CI runs as root").isTrue();
+        Cgroups cgroups = CgroupSetup.detect();
+        assumeThat(cgroups.bindGuard().on()).as("needs the bind guard: " + cgroups.bindGuard().describe()).isTrue();
+        int first = freePort();
+        int second = freePort();
+        ResourceLimits limits = new ResourceLimits(256L << 20, 64, 1024, 256);
+        String name = "test.bind.2." + UUID.randomUUID().toString().substring(0, 8);
+        cgroups.slot(name, limits, first).orElseThrow();
+        CgroupSlot again = cgroups.slot(name, limits, second).orElseThrow();
+        try {
+            String out = run(again, limits, "[[\"127.0.0.1\"," + first + "],[\"127.0.0.1\"," + second + "]]");
+            assertThat(out.lines()).containsExactly("127.0.0.1 " + first + " EPERM", "127.0.0.1 " + second + " ok");
+        } finally {
+            again.killAll(java.time.Duration.ofSeconds(5));
+        }
+    }
+
     private static String run(CgroupSlot slot, ResourceLimits limits, String tries) throws Exception {
         List<String> command = new ArrayList<>(Confinement.head(limits, slot.procsFiles()));
         command.addAll(List.of("node", "-e", TRY_BINDS, tries));
