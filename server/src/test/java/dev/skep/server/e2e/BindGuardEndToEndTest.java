@@ -82,6 +82,15 @@ class BindGuardEndToEndTest {
                 .containsExactly("127.0.0.1 39518 EPERM", "::1 39518 EPERM");
     }
 
+    @Test
+    void aOneOffListensOnItsOwnPortOnly() throws Exception {
+        deploy("alice/once", "tries-ports");
+        CliRun run = CliRun.against(server, dir, "run", "alice/once", "--", "sh", "-c",
+                "node try-bind.js ::1 \"$PORT\"; node try-bind.js 127.0.0.1 " + server.routerPort);
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).containsPattern("::1 \\d+ ok").contains("127.0.0.1 " + server.routerPort + " EPERM");
+    }
+
     /** What the prober app got when it tried to listen on host:port. */
     private static String bind(int prober, String host, int port) throws Exception {
         Http.Answer answer = Http.plain("http://127.0.0.1:" + prober + "/bind?host=" + host + "&port=" + port);
