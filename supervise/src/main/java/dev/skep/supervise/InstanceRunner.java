@@ -303,7 +303,7 @@ final class InstanceRunner {
         }
         effectivePort = port;
         if (ctx.limits() != null) {
-            cgroup = ctx.cgroups().slot(id, ctx.limits()).orElse(null);
+            cgroup = ctx.cgroups().slot(id, ctx.limits(), port).orElse(null);
             oomKillsSeen = cgroup == null ? 0 : cgroup.oomKills();
         }
         Path runDir = ctx.layout().runDir(id);
