@@ -129,7 +129,7 @@ final class OneOffRunner implements OneOffs {
                 }
             } catch (IOException | RuntimeException e) {
                 // closed under us (killed), or the consumer failed: the exit code still tells the end
-                log.debug("one-off output ended instance={} error={}", id, e.toString());
+                log.debug("event=run.output-ended instance={} error=\"{}\"", id, e.toString());
             }
         }
 
