@@ -40,7 +40,7 @@ final class HealthProbe {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), millis(timeout));
             return Result.OK;
         } catch (SocketTimeoutException e) {
-            return new Result(false, "connect took longer than " + InstanceRunner.seconds(timeout));
+            return new Result(false, "connect took longer than " + InstanceNarration.seconds(timeout));
         } catch (IOException e) {
             return new Result(false, "connect to port " + port + " failed: " + e.getMessage());
         }
@@ -62,7 +62,7 @@ final class HealthProbe {
             }
             return new Result(false, "GET " + path + " answered " + (status < 0 ? "nothing" : status));
         } catch (SocketTimeoutException e) {
-            return new Result(false, "GET " + path + " took longer than " + InstanceRunner.seconds(timeout));
+            return new Result(false, "GET " + path + " took longer than " + InstanceNarration.seconds(timeout));
         } catch (IOException e) {
             return new Result(false, "GET " + path + " failed: " + e.getMessage());
         }

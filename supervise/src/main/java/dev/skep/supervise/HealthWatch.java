@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * recovers (one good check). The check is read again before every round, so a changed or removed health
  * setting applies to running instances. Closing stops it.
  */
-final class HealthWatch implements AutoCloseable {
+final class HealthWatch implements InstanceHealth.Watch {
 
     /** Hears the turns; called on the watch's thread, must only queue. */
     interface Listener {

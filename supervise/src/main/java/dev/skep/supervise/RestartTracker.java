@@ -16,7 +16,7 @@ import java.util.function.DoubleSupplier;
  *  crashLoopAfter quick deaths (uptime < minUptime) in a row ──> CRASH_LOOP, retried at maxDelay
  * </pre>
  *
- * Not thread-safe: owned by one {@link InstanceRunner}.
+ * Not thread-safe: owned by one {@link InstanceMachine}.
  */
 public final class RestartTracker {
 

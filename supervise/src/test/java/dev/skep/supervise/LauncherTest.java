@@ -31,8 +31,8 @@ class LauncherTest {
 
     @Test
     void exitValuesAbove128AreSignals() {
-        assertThat(InstanceRunner.describe(3)).isEqualTo("code 3");
-        assertThat(InstanceRunner.describe(137)).isEqualTo("signal 9");
-        assertThat(InstanceRunner.describe(143)).isEqualTo("signal 15");
+        assertThat(OsLaunch.describe(3)).isEqualTo("code 3");
+        assertThat(OsLaunch.describe(137)).isEqualTo("signal 9");
+        assertThat(OsLaunch.describe(143)).isEqualTo("signal 15");
     }
 }

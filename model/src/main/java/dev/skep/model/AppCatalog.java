@@ -1,0 +1,33 @@
+package dev.skep.model;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+
+/** The desired apps and their releases, written by the API and the deployer. A view of {@link ClusterState}. */
+public interface AppCatalog {
+
+    List<AppSpec> apps();
+
+    Optional<AppSpec> app(AppId id);
+
+    /** Creates the app if absent, else returns the existing spec. */
+    AppSpec createApp(AppId id);
+
+    /** Atomic read-modify-write (retried on concurrent change). Throws NOT_FOUND if absent. */
+    AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change);
+
+    /** Removes the app, its releases and its assignments. */
+    void deleteApp(AppId id);
+
+    /** Newest first. */
+    List<Release> releases(AppId id);
+
+    Optional<Release> release(AppId id, int number);
+
+    /** Stores a release under the next free number; the factory receives that number. */
+    Release addRelease(AppId id, IntFunction<Release> factory);
+
+    void deleteRelease(AppId id, int number);
+}
