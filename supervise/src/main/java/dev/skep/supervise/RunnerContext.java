@@ -1,6 +1,8 @@
 package dev.skep.supervise;
 
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.Assignments;
+import dev.skep.model.InstanceStatuses;
 import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 
@@ -19,7 +21,8 @@ import java.util.function.DoubleSupplier;
  * @param workspaces where each launch gets its writable copy of the slug
  * @param disks   where each app's volumes (and, with a loop image, its copies' layers) live, within its quota
  */
-record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+record RunnerContext(AgentConfig config, AppCatalog catalog, Assignments assignments, InstanceStatuses statuses,
+                     SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
                      AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
                      dev.skep.supervise.workspace.Workspaces workspaces,

@@ -54,7 +54,7 @@ final class StatusReport implements InstanceReport {
                 state, since, facts.restarts(), facts.lastExit(), facts.message());
         last = next;
         try {
-            ctx.state().putInstance(next);
+            ctx.statuses().putInstance(next);
         } catch (RuntimeException e) {
             log.warn("instance status not written app={} release={} instance={} state={} error={}: the cluster "
                     + "sees it late", assignment.app(), assignment.release().number(), id, state.label(), e.toString());
@@ -89,7 +89,7 @@ final class StatusReport implements InstanceReport {
             log.warn("instance record not deleted instance={} error={}", id, e.getMessage());
         }
         try {
-            ctx.state().removeInstance(id);
+            ctx.statuses().removeInstance(id);
         } catch (RuntimeException e) {
             log.warn("instance status not removed instance={} error={}", id, e.toString());
         }
