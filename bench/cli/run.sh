@@ -3,6 +3,8 @@
 # running, one app), with `node -e 0` and a trivial java main as floors. Interleaved: every round runs
 # each command once, in turn; wall time from bash's EPOCHREALTIME (no fork for the clock).
 # (hyperfine would time each command's runs back to back, not interleaved, so it is not used.)
+# ps-own and ps-jdk (PsBench.java) time skep ps's work with the client's own HTTP client and JSON binder and
+# with java.net.http + Jackson, which the client would use without them.
 # Usage: [SKIP_SKEP=1] bench/cli/run.sh [ROUNDS=20]          Goal: skep ps faster than pm2 jlist.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
@@ -29,6 +31,30 @@ if [ "${SKIP_SKEP:-0}" != 1 ]; then
   skep_deploy alice hello "$BENCH_TMP/skep-app" >/dev/null
   names+=(skep-ps)
   cmds+=("'$REPO/bin/skep' ps")
+  # skep ps's work without picocli, through the client's own HTTP client and JSON binder (ps-own) and through
+  # java.net.http + Jackson (ps-jdk): what the hand-written ones save. Same JVM options as bin/skep, each with an
+  # AOT cache (JDK 25+) trained on one run of itself against this server.
+  lib="$REPO/server/target/lib"
+  cli_jar=$(ls "$lib"/skep-cli-*.jar | grep -v -- -tests.jar)
+  jackson=$(ls "$lib"/jackson-databind-*.jar "$lib"/jackson-core-*.jar "$lib"/jackson-annotations-*.jar \
+    "$lib"/jackson-datatype-jsr310-*.jar | tr '\n' :)
+  mkdir -p "$BENCH_TMP/psbench"
+  "$java_home/bin/javac" -d "$BENCH_TMP/psbench" -cp "$cli_jar:$jackson" "$here/PsBench.java"
+  "$java_home/bin/jar" cf "$BENCH_TMP/psbench.jar" -C "$BENCH_TMP/psbench" . # an AOT cache takes jars, not directories
+  jopts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider"
+  jopts+=" -Djdk.reflect.useNativeAccessorOnly=true"
+  major=$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  for mode in own jdk; do
+    cp="$BENCH_TMP/psbench.jar:$cli_jar"; [ "$mode" = jdk ] && cp+=":${jackson%:}"
+    cache=""
+    if [ "${major%%.*}" -ge 25 ]; then
+      "$java_home/bin/java" $jopts -XX:AOTCacheOutput="$BENCH_TMP/ps-$mode.aot" -cp "$cp" dev.skep.cli.PsBench "$mode" \
+        >"$BENCH_TMP/train-$mode.log" 2>&1 || { cat "$BENCH_TMP/train-$mode.log" >&2; die "training ps-$mode"; }
+      cache="-XX:AOTCache=$BENCH_TMP/ps-$mode.aot -XX:AOTMode=on -Xlog:aot=off -Xlog:cds=off" # on: fail if unusable
+    fi
+    names+=(ps-$mode)
+    cmds+=("'$java_home/bin/java' $jopts $cache -cp '$cp' dev.skep.cli.PsBench $mode")
+  done
 fi
 
 # Warm-up, untimed: page cache, and skep's class-data archive that bin/skep makes on first use.
@@ -38,7 +64,8 @@ for i in "${!cmds[@]}"; do
   done
 done
 echo "skep ps / pm2 jlist answer sizes: $(wc -c <"$BENCH_TMP/out.2") bytes (pm2)${cmds[3]:+, $(wc -c <"$BENCH_TMP/out.3") bytes (skep)}"
-[ "${SKIP_SKEP:-0}" != 1 ] && { echo "skep ps printed:"; sed 's/^/  /' "$BENCH_TMP/out.3"; }
+[ "${SKIP_SKEP:-0}" != 1 ] && { echo "skep ps printed:"; sed 's/^/  /' "$BENCH_TMP/out.3"
+  echo "ps-jdk printed:"; sed 's/^/  /' "$BENCH_TMP/out.5"; }
 
 out="$BENCH_TMP/rounds.txt"
 log "cli: $rounds interleaved rounds"

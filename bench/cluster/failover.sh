@@ -59,8 +59,8 @@ start_agent() { # ID
   AGENT_PID[$1]=$ROLE_PID
 }
 for a in a1 a2 a3; do RANGE[$a]=$(free_range 100); start_agent "$a"; done
-start_role router1 "router listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R1"
-start_role router2 "router listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R2"
+start_role router1 "event=router.listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R1"
+start_role router2 "event=router.listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$R2"
 SKEP_TOKEN=$(tr -d '[:space:]' <"$BENCH_TMP/ctl/admin.token"); SKEP_API="http://127.0.0.1:$API"
 HOST="fo.bench.localhost"
 

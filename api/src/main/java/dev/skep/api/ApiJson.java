@@ -1,26 +1,20 @@
 package dev.skep.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.skep.model.json.SkepJson;
 import io.javalin.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 
-/** The API's JSON: ISO times, nulls left out, unknown fields refused (a typo should not pass silently). */
+/** The API's JSON: skep's ({@link SkepJson}), with unknown fields refused (a typo should not pass silently). */
 public final class ApiJson implements JsonMapper {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+    public static final ObjectMapper MAPPER = SkepJson.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // null fields are left out; null map values stay (an env answer lists keys with hidden values)
-            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.ALWAYS));
+            .build();
 
     @Override
     public String toJsonString(Object obj, Type type) {

@@ -3,26 +3,14 @@ package dev.skep.cli;
 import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** skep alerts USER/APP, and its verbs set, rm, test. */
 @Command(name = "alerts", description = {"Show an app's alert settings: who gets mail, which webhooks, its rules.",
     "Apps without recipients of their own alert the install's (--alert-mail, --webhook of skep server)."},
         subcommands = {AlertsSetCommand.class, AlertsRmCommand.class, AlertsTestCommand.class})
-final class AlertsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+final class AlertsCommand extends ClientVerb {
 
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -33,14 +21,13 @@ final class AlertsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (app == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
+            throw usage("name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
         }
-        AlertSettings settings = skep.client(options).monitor().alerts(app);
+        AlertSettings settings = client().monitor().alerts(app);
         if (json) {
-            skep.out().println(Views.json(settings));
+            out().println(Views.json(settings));
         } else {
-            print(skep.out(), settings);
+            print(out(), settings);
         }
         return SkepCli.EXIT_OK;
     }

@@ -1,39 +1,19 @@
 package dev.skep.cli;
 
 import dev.skep.client.MonitorClient;
-import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep alerts set USER/APP [--mail A]... [--webhook URL]... [--rules FILE] */
 @Command(name = "set", description = {"Set who gets an app's alerts, and its rules (a JSON array, see "
         + "monitor/README-rules.md).", "What you leave out stays as it was; --mail '' or --webhook '' clears."})
-final class AlertsSetCommand implements Callable<Integer> {
-
-    @ParentCommand
-    AlertsCommand alerts;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
+final class AlertsSetCommand extends AppVerb {
 
     @Option(names = "--mail", paramLabel = "ADDRESS", split = ",", description = "mail recipients (repeat or comma-separate)")
     List<String> mail;
@@ -47,14 +27,14 @@ final class AlertsSetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (mail == null && webhooks == null && rules == null) {
-            throw new ParameterException(spec.commandLine(), "give --mail, --webhook or --rules");
+            throw usage("give --mail, --webhook or --rules");
         }
-        MonitorClient monitor = alerts.skep.client(options).monitor();
+        MonitorClient monitor = client().monitor();
         AlertSettings now = monitor.alerts(app);
         AlertSettings next = new AlertSettings(null, mail == null ? now.mail() : nonEmpty(mail),
                 webhooks == null ? now.webhooks() : nonEmpty(webhooks), rules == null ? now.rules() : readRules(),
                 null);
-        AlertsCommand.print(alerts.skep.out(), monitor.setAlerts(app, next));
+        AlertsCommand.print(out(), monitor.setAlerts(app, next));
         return SkepCli.EXIT_OK;
     }
 
@@ -66,7 +46,7 @@ final class AlertsSetCommand implements Callable<Integer> {
         try {
             return MonitorClient.parseRules(Files.readString(rules));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "cannot read rules from " + rules + ": " + e.getMessage()
+            throw usage("cannot read rules from " + rules + ": " + e.getMessage()
                     + " (a JSON array, see monitor/README-rules.md)");
         }
     }

@@ -7,15 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep certs [ls] USER/APP | skep certs add USER/APP DOMAIN --cert F --key F | skep certs rm USER/APP DOMAIN */
 @Command(name = "certs", description = {"List, add or remove an app's HTTPS certificates; the routers choose them",
@@ -23,16 +17,7 @@ import picocli.CommandLine.Spec;
     "  skep certs alice/shop",
     "  skep certs add alice/shop shop.example.com --cert fullchain.pem --key privkey.pem",
     "  skep certs rm alice/shop shop.example.com"})
-final class CertsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class CertsCommand extends ClientVerb {
 
     @Parameters(paramLabel = "[ls|add|rm] USER/APP [DOMAIN]", description = "what to do")
     List<String> args = new ArrayList<>();
@@ -50,7 +35,7 @@ final class CertsCommand implements Callable<Integer> {
     public Integer call() {
         List<String> a = args.size() == 2 && args.get(0).equals("ls") ? args.subList(1, 2) : args;
         if (a.size() == 1) {
-            print(skep.client(options).edge().certificates(SkepCli.appArgument(spec, a.get(0))));
+            print(client().edge().certificates(SkepCli.appArgument(spec, a.get(0))));
             return SkepCli.EXIT_OK;
         }
         if (a.size() != 3 || !List.of("add", "rm").contains(a.get(0))) {
@@ -60,19 +45,19 @@ final class CertsCommand implements Callable<Integer> {
         AppId app = SkepCli.appArgument(spec, a.get(1));
         String domain = a.get(2);
         if (a.get(0).equals("rm")) {
-            skep.client(options).edge().removeCertificate(app, domain);
-            skep.out().println("removed the certificate of " + domain + " from " + app);
+            client().edge().removeCertificate(app, domain);
+            out().println("removed the certificate of " + domain + " from " + app);
             return SkepCli.EXIT_OK;
         }
         if (cert == null || key == null) {
             throw usage("skep certs add needs --cert PEM and --key PEM");
         }
-        List<CertificateView> after = skep.client(options).edge().putCertificate(app, domain, read(cert), read(key));
+        List<CertificateView> after = client().edge().putCertificate(app, domain, read(cert), read(key));
         if (json) {
             print(after);
             return SkepCli.EXIT_OK;
         }
-        skep.out().println("added a certificate for " + domain + " to " + app + " (live on the routers within a second)");
+        out().println("added a certificate for " + domain + " to " + app + " (live on the routers within a second)");
         print(after);
         return SkepCli.EXIT_OK;
     }
@@ -85,21 +70,18 @@ final class CertsCommand implements Callable<Integer> {
         }
     }
 
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
-    }
 
     private void print(List<CertificateView> certificates) {
         if (json) {
-            skep.out().println(Views.json(certificates));
+            out().println(Views.json(certificates));
             return;
         }
         if (certificates.isEmpty()) {
-            skep.out().println("no certificates (HTTPS clients get the router's default certificate)");
+            out().println("no certificates (HTTPS clients get the router's default certificate)");
             return;
         }
         for (CertificateView c : certificates) {
-            skep.out().println(c.domain() + "  " + c.subject() + "  names " + String.join(",", c.sans())
+            out().println(c.domain() + "  " + c.subject() + "  names " + String.join(",", c.sans())
                     + "  expires " + c.notAfter());
         }
     }

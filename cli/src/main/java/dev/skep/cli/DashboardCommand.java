@@ -2,23 +2,14 @@ package dev.skep.cli;
 
 import dev.skep.model.AppId;
 import dev.skep.model.view.LoginLink;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** skep dashboard [USER/APP] [--print-url]: a one-time login link to the web dashboard, opened in the browser. */
 @Command(name = "dashboard", description = {"Open the web dashboard, logged in as this token's user.",
     "The link works once, for 2 minutes; the browser then holds a session of its own."})
-final class DashboardCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
+final class DashboardCommand extends ClientVerb {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "USER/APP", description = "open this app's page")
     AppId app;
@@ -28,18 +19,18 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoginLink link = skep.client(options).dashboardLink();
-        String server = skep.config(options).server().toString().replaceAll("/+$", "");
+        LoginLink link = client().dashboardLink();
+        String server = skep().config(options).server().toString().replaceAll("/+$", "");
         String url = server + link.path() + (app == null ? "" : "&app=" + app);
         if (printUrl) {
-            skep.out().println(url);
+            out().println(url);
             return SkepCli.EXIT_OK;
         }
         if (open(url)) {
-            skep.out().println("opened the dashboard in your browser (the link works once, for 2 minutes)");
+            out().println("opened the dashboard in your browser (the link works once, for 2 minutes)");
         } else {
-            skep.out().println("open this link in your browser (it works once, for 2 minutes):");
-            skep.out().println(url);
+            out().println("open this link in your browser (it works once, for 2 minutes):");
+            out().println(url);
         }
         return SkepCli.EXIT_OK;
     }

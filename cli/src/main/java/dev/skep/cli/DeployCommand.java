@@ -9,15 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep deploy [DIR] [--app USER/APP] */
 @Command(name = "deploy", description = {"Pack DIR and deploy it as the next release of an app.",
@@ -28,16 +22,7 @@ import picocli.CommandLine.Spec;
     "without --force, and a DIR with neither package.json nor Procfile.",
     "The server installs the dependencies (npm ci), starts the new release and switches traffic",
     "when it is ready; a release that never gets ready leaves the old one serving."})
-final class DeployCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class DeployCommand extends ClientVerb {
 
     @Option(names = {"-a", "--app"}, paramLabel = "USER/APP",
             description = "the app to deploy to, e.g. alice/shop (created on its first deploy); USER/ takes the name "
@@ -60,7 +45,7 @@ final class DeployCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
-            throw new ParameterException(spec.commandLine(), "DIR " + root + " is not a directory");
+            throw usage("DIR " + root + " is not a directory");
         }
         if (!Files.exists(root.resolve("package.json")) && !Files.exists(root.resolve("Procfile"))) {
             throw new CliFailure(root + " " + Tarball.NO_APP_ROOT,
@@ -68,14 +53,14 @@ final class DeployCommand implements Callable<Integer> {
                             + (appOption == null ? "" : " --app " + appOption));
         }
         app = target(root);
-        SkepClient client = skep.client(options); // a missing token fails here, before any packing
-        PrintWriter out = skep.out();
+        SkepClient client = client(); // a missing token fails here, before any packing
+        PrintWriter out = out();
         Path tarball = Files.createTempFile("skep-deploy-", ".tar.gz");
         try {
             long size = pack(root, tarball, out);
             out.println("uploading " + Format.bytes(size) + " to " + client.server() + " as " + app);
             out.flush();
-            DeployPrinter printer = new DeployPrinter(out, skep.interactive(), skep.clock());
+            DeployPrinter printer = new DeployPrinter(out, skep().interactive(), skep().clock());
             DeployResult result = client.deploy(app, tarball, printer::uploaded, printer::progress);
             printer.result(result);
             if (appOption != null && ProjectLink.write(root, app)) {
@@ -94,12 +79,12 @@ final class DeployCommand implements Callable<Integer> {
             try {
                 return ProjectLink.resolve(appOption, root);
             } catch (picocli.CommandLine.TypeConversionException e) {
-                throw new ParameterException(spec.commandLine(), "invalid --app " + appOption + ": " + e.getMessage());
+                throw usage("invalid --app " + appOption + ": " + e.getMessage());
             }
         }
         AppId remembered = ProjectLink.read(root);
         if (remembered == null) {
-            throw new ParameterException(spec.commandLine(), "which app? " + root + " has no " + ProjectLink.FILE
+            throw usage("which app? " + root + " has no " + ProjectLink.FILE
                     + " file yet: name the app on the first deploy with --app USER/APP (or --app USER/ to take "
                     + "package.json's name); later deploys from here remember it");
         }
@@ -109,7 +94,7 @@ final class DeployCommand implements Callable<Integer> {
     private long pack(Path root, Path tarball, PrintWriter out) {
         try {
             Tarball.Summary summary = Tarball.pack(root, tarball);
-            summary.warnings().forEach(warning -> skep.err().println("warning: " + warning));
+            summary.warnings().forEach(warning -> skep().err().println("warning: " + warning));
             long size = Files.size(tarball);
             out.println("packed " + summary.files() + " files (" + Format.bytes(summary.bytes()) + ") from " + root
                     + " into " + Format.bytes(size));

@@ -4,30 +4,15 @@ import dev.skep.model.AppId;
 import dev.skep.model.view.DomainsView;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep domains USER/APP | skep domains add|rm USER/APP DOMAIN */
 @Command(name = "domains", description = {"List an app's hosts, or add or remove a custom domain.",
     "Point the domain's DNS at your routers; a wildcard (*.example.com) takes every name under it.",
     "  skep domains alice/shop", "  skep domains add alice/shop shop.example.com",
     "  skep domains rm alice/shop shop.example.com"})
-final class DomainsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class DomainsCommand extends ClientVerb {
 
     @picocli.CommandLine.Option(names = "--json", description = "print the app's domains as one JSON document "
             + "(app, defaultHost, domains)")
@@ -39,22 +24,21 @@ final class DomainsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (args.size() == 1) {
-            print(skep.client(options).domains(SkepCli.appArgument(spec, args.get(0))));
+            print(client().domains(SkepCli.appArgument(spec, args.get(0))));
             return SkepCli.EXIT_OK;
         }
         if (args.size() != 3 || !List.of("add", "rm").contains(args.get(0))) {
-            throw new ParameterException(spec.commandLine(),
-                    "use: skep domains USER/APP, skep domains add USER/APP DOMAIN, or skep domains rm USER/APP DOMAIN");
+            throw usage("use: skep domains USER/APP, skep domains add USER/APP DOMAIN, or skep domains rm USER/APP DOMAIN");
         }
         AppId app = SkepCli.appArgument(spec, args.get(1));
         String domain = args.get(2);
-        DomainsView after = "add".equals(args.get(0)) ? skep.client(options).addDomain(app, domain)
-                : skep.client(options).removeDomain(app, domain);
+        DomainsView after = "add".equals(args.get(0)) ? client().addDomain(app, domain)
+                : client().removeDomain(app, domain);
         if (json) {
             print(after);
             return SkepCli.EXIT_OK;
         }
-        skep.out().println(("add".equals(args.get(0)) ? "added " : "removed ") + domain
+        out().println(("add".equals(args.get(0)) ? "added " : "removed ") + domain
                 + ("add".equals(args.get(0)) ? " to " : " from ") + app + " (live on the routers within a second)");
         print(after);
         return SkepCli.EXIT_OK;
@@ -62,10 +46,10 @@ final class DomainsCommand implements Callable<Integer> {
 
     private void print(DomainsView view) {
         if (json) {
-            skep.out().println(Views.json(view));
+            out().println(Views.json(view));
             return;
         }
-        skep.out().println(view.defaultHost() + "  (default)");
-        view.domains().forEach(skep.out()::println);
+        out().println(view.defaultHost() + "  (default)");
+        view.domains().forEach(out()::println);
     }
 }

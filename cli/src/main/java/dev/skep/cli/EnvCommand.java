@@ -1,6 +1,5 @@
 package dev.skep.cli;
 
-import dev.skep.model.AppId;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import java.io.IOException;
@@ -13,36 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep env USER/APP [set K=V ... | unset K ... | import FILE] */
 @Command(name = "env", description = {"List an app's env, set or unset keys, or import a dotenv file.",
     "A change makes a new release: the instances restart with it.",
     "  skep env alice/shop", "  skep env alice/shop set NODE_ENV=production API_KEY=s3cret",
     "  skep env alice/shop unset API_KEY", "  skep env alice/shop import .env      (- reads standard input)"})
-final class EnvCommand implements Callable<Integer> {
+final class EnvCommand extends AppVerb {
 
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "set|unset|import", description = "what to change")
     String action;
@@ -76,23 +57,23 @@ final class EnvCommand implements Callable<Integer> {
         if (change.set().isEmpty() && change.unset().isEmpty()) {
             throw usage(args.get(0) + " sets no variable");
         }
-        EnvView after = skep.client(options).changeEnv(app, change);
+        EnvView after = client().changeEnv(app, change);
         String keys = String.join(", ", "unset".equals(action) ? change.unset() : change.set().keySet());
-        skep.out().println(action + " " + keys + " on " + app + ": release v" + after.release()
+        out().println(action + " " + keys + " on " + app + ": release v" + after.release()
                 + " (the instances restart with it)");
         return SkepCli.EXIT_OK;
     }
 
     private int list() {
-        EnvView view = skep.client(options).env(app);
-        PrintWriter out = skep.out();
+        EnvView view = client().env(app);
+        PrintWriter out = out();
         if (json) {
             out.println(Views.json(view));
             return SkepCli.EXIT_OK;
         }
         Map<String, String> env = view.env() == null ? Map.of() : new TreeMap<>(view.env());
         if (env.isEmpty()) {
-            skep.err().println(app + " has no env yet: `skep env " + app + " set KEY=VALUE`");
+            skep().err().println(app + " has no env yet: `skep env " + app + " set KEY=VALUE`");
         }
         env.forEach((key, value) -> out.println(key + "=" + (value == null ? "" : value)));
         return SkepCli.EXIT_OK;
@@ -140,9 +121,5 @@ final class EnvCommand implements Callable<Integer> {
             throw usage("invalid env key '" + key + "': letters, digits and _, not starting with a digit");
         }
         return key;
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
     }
 }

@@ -4,22 +4,13 @@ import dev.skep.client.MonitorClient;
 import dev.skep.model.AppId;
 import dev.skep.model.view.EventView;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** skep events [-f] [--app USER/APP] [--type T] [--since AGE] [-n N] */
 @Command(name = "events", description = {"Show what happened: deploys, instance starts and exits, crash loops, "
         + "health, alerts.", "Lines read: TIME TYPE APP INSTANCE MESSAGE."})
-final class EventsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
+final class EventsCommand extends ClientVerb {
 
     @Option(names = {"-f", "--follow"}, description = "keep printing new events until interrupted (Ctrl-C)")
     boolean follow;
@@ -42,9 +33,9 @@ final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = skep.out();
+        PrintWriter out = out();
         MonitorClient.EventQuery query = new MonitorClient.EventQuery(app, type, since, Math.max(1, lines));
-        MonitorClient monitor = skep.client(options).monitor();
+        MonitorClient monitor = client().monitor();
         if (follow) {
             monitor.followEvents(query, e -> {
                 out.println(json ? Views.json(e) : line(e));

@@ -4,30 +4,15 @@ import dev.skep.model.AppId;
 import dev.skep.model.view.HealthView;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep health USER/APP, and its verbs set, rm. */
 @Command(name = "health", description = {"Show an app's health check.",
     "A failing instance leaves the route table at once, returns when it answers again, and is restarted after "
         + "--restart-after."},
         subcommands = {HealthSetCommand.class, HealthRmCommand.class})
-final class HealthCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
-
-    @Spec
-    CommandSpec spec;
+final class HealthCommand extends ClientVerb {
 
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
@@ -39,14 +24,13 @@ final class HealthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (app == null) {
-            throw new ParameterException(spec.commandLine(),
-                    "name the app: skep health USER/APP, or skep health set|rm USER/APP");
+            throw usage("name the app: skep health USER/APP, or skep health set|rm USER/APP");
         }
-        HealthView check = skep.client(options).monitor().health(app);
+        HealthView check = client().monitor().health(app);
         if (json) {
-            skep.out().println(Views.json(check));
+            out().println(Views.json(check));
         } else {
-            print(skep.out(), app, check);
+            print(out(), app, check);
         }
         return SkepCli.EXIT_OK;
     }

@@ -1,41 +1,21 @@
 package dev.skep.cli;
 
 import dev.skep.client.MonitorClient;
-import dev.skep.model.AppId;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep health set USER/APP (--path P | --tcp) [--interval 5s] [--timeout 2s] [--failures 3] [--restart-after 60s] */
 @Command(name = "set", description = {"Set an app's health check; running instances use it from their next check.",
     "What you leave out takes the default (interval 5s, timeout 2s, 3 failures, restart after 60s).",
     "Durations: 500ms, 5s, 2m, or plain seconds."})
-final class HealthSetCommand implements Callable<Integer> {
+final class HealthSetCommand extends AppVerb {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
-
-    @ParentCommand
-    HealthCommand health;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
 
     @Option(names = "--path", paramLabel = "PATH", description = "an HTTP GET of PATH must answer 2xx/3xx, e.g. /healthz")
     String path;
@@ -60,7 +40,7 @@ final class HealthSetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((path == null) == !tcp) {
-            throw new ParameterException(spec.commandLine(), "give either --path PATH (an HTTP check) or --tcp");
+            throw usage("give either --path PATH (an HTTP check) or --tcp");
         }
         Map<String, Object> setting = new LinkedHashMap<>();
         setting.put("type", tcp ? "tcp" : "http");
@@ -73,9 +53,9 @@ final class HealthSetCommand implements Callable<Integer> {
             setting.put("failures", failures);
         }
         putSeconds(setting, "restartAfter", restartAfter);
-        MonitorClient monitor = health.skep.client(options).monitor();
+        MonitorClient monitor = client().monitor();
         monitor.setHealth(app, setting);
-        HealthCommand.print(health.skep.out(), app, monitor.health(app));
+        HealthCommand.print(out(), app, monitor.health(app));
         return SkepCli.EXIT_OK;
     }
 
@@ -89,7 +69,7 @@ final class HealthSetCommand implements Callable<Integer> {
     double seconds(String text) {
         Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new ParameterException(spec.commandLine(), "'" + text + "' is not a duration; use e.g. 500ms, 5s, 2m");
+            throw usage("'" + text + "' is not a duration; use e.g. 500ms, 5s, 2m");
         }
         double n = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

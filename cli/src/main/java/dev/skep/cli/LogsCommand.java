@@ -2,30 +2,15 @@ package dev.skep.cli;
 
 import dev.skep.model.AppId;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep logs [-f] [-n N] USER/APP, skep logs --build [--release N] USER/APP */
 @Command(name = "logs", description = {"Show an app's log: every instance, stdout and stderr, oldest first.",
     "Lines read: TIME INSTANCE STREAM TEXT."})
-final class LogsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class LogsCommand extends ClientVerb {
 
     @Option(names = {"-f", "--follow"}, description = "keep printing new lines until interrupted (Ctrl-C)")
     boolean follow;
@@ -51,19 +36,19 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (lines < 0) {
-            throw new ParameterException(spec.commandLine(), "-n must be 0 or more, found " + lines);
+            throw usage("-n must be 0 or more, found " + lines);
         }
         if (release != null && !build) {
-            throw new ParameterException(spec.commandLine(), "--release N goes with --build (release N's build log)");
+            throw usage("--release N goes with --build (release N's build log)");
         }
-        PrintWriter out = skep.out();
+        PrintWriter out = out();
         if (build) {
-            try (Stream<String> log = skep.client(options).buildLog(app, release)) {
+            try (Stream<String> log = client().buildLog(app, release)) {
                 log.forEach(line -> out.println(json ? Views.json(LogLine.build(line)) : line));
             }
             return SkepCli.EXIT_OK;
         }
-        try (Stream<String> log = skep.client(options).logs(app, lines, follow)) {
+        try (Stream<String> log = client().logs(app, lines, follow)) {
             log.forEach(line -> {
                 if (json && line.isEmpty()) {
                     return; // the server's keep-alive while following, not a line of the app

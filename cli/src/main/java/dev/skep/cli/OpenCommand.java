@@ -5,29 +5,14 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** skep open [USER/APP] [--print-url] */
 @Command(name = "open", description = {"Open the app's URL in the browser ($BROWSER, else xdg-open),",
     "or print it when there is no browser to open (no display) or with --print-url."})
-final class OpenCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class OpenCommand extends ClientVerb {
 
     @Parameters(arity = "0..1", paramLabel = "USER/APP",
             description = "the app (default: the one the current directory's .skep file names)")
@@ -40,16 +25,15 @@ final class OpenCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         AppId target = app != null ? app : ProjectLink.read(Path.of("").toAbsolutePath());
         if (target == null) {
-            throw new ParameterException(spec.commandLine(),
-                    "which app? name it (skep open USER/APP), or run skep open where skep deploy remembered one");
+            throw usage("which app? name it (skep open USER/APP), or run skep open where skep deploy remembered one");
         }
-        String url = skep.client(options).app(target).url();
+        String url = client().app(target).url();
         if (url == null || url.isBlank()) {
             throw new CliFailure("the server gave no URL for " + target, "see its hosts with skep domains " + target);
         }
         Path browser = printUrl ? null : browser();
         if (browser == null) {
-            skep.out().println(url);
+            out().println(url);
             return SkepCli.EXIT_OK;
         }
         Process process = new ProcessBuilder(browser.toString(), url).redirectErrorStream(true)
@@ -59,13 +43,13 @@ final class OpenCommand implements Callable<Integer> {
             throw new CliFailure(browser + " could not open " + url + " (exit " + exit + ")",
                     "open it yourself, or print it with skep open " + target + " --print-url");
         }
-        skep.out().println("opened " + url);
+        out().println("opened " + url);
         return SkepCli.EXIT_OK;
     }
 
     /** $BROWSER, else xdg-open on a desktop (a display to show it on), else null: print the URL. */
     private Path browser() {
-        String chosen = skep.env().get("BROWSER");
+        String chosen = skep().env().get("BROWSER");
         if (chosen != null && !chosen.isBlank()) {
             return onPath(chosen.trim());
         }
@@ -74,7 +58,7 @@ final class OpenCommand implements Callable<Integer> {
     }
 
     private boolean present(String name) {
-        String value = skep.env().get(name);
+        String value = skep().env().get(name);
         return value != null && !value.isBlank();
     }
 
@@ -83,7 +67,7 @@ final class OpenCommand implements Callable<Integer> {
         if (command.contains("/")) {
             return Files.isExecutable(Path.of(command)) ? Path.of(command) : null;
         }
-        String path = skep.env().getOrDefault("PATH", "");
+        String path = skep().env().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
                 return Path.of(dir, command);

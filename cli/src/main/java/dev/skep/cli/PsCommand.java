@@ -9,26 +9,17 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** skep ps [USER/APP] */
 @Command(name = "ps", description = {"List apps: release, instances ready/wanted, state, ports, uptime, "
         + "restarts, memory.", "With USER/APP: that app's instances, one row each, and its releases."})
-final class PsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
+final class PsCommand extends ClientVerb {
 
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "show one app in detail")
     AppId app;
@@ -38,17 +29,17 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Instant now = skep.clock().instant();
-        PrintWriter out = skep.out();
+        Instant now = skep().clock().instant();
+        PrintWriter out = out();
         if (app != null && json) {
-            out.println(Views.json(skep.client(options).app(app)));
+            out.println(Views.json(client().app(app)));
             return SkepCli.EXIT_OK;
         }
         if (app != null) {
-            printOne(out, skep.client(options).app(app), now);
+            printOne(out, client().app(app), now);
             return SkepCli.EXIT_OK;
         }
-        List<AppView> apps = withInstances(skep.client(options), skep.client(options).apps());
+        List<AppView> apps = withInstances(client(), client().apps());
         if (json) {
             out.println(Views.json(apps));
         } else if (apps.isEmpty()) {

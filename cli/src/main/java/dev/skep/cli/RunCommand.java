@@ -1,30 +1,17 @@
 package dev.skep.cli;
 
-import dev.skep.model.AppId;
 import dev.skep.model.InstanceIds;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** skep run USER/APP -- CMD [ARGS] */
 @Command(name = "run", description = {"Run a one-off command in an app's live release, as its instances run "
         + "(env, uid, limits, volumes, Node version), in a throwaway copy of the release; like `heroku run`.",
     "Prints its output and exits with its exit code. Ctrl-C (or a lost connection) kills it and all it started.",
     "No shell unless you run one: skep run alice/shop -- sh -c 'node migrate.js && node seed.js'"})
-final class RunCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
+final class RunCommand extends AppVerb {
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "the command and its arguments, "
             + "after --")
@@ -32,9 +19,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = skep.out();
-        PrintWriter err = skep.err();
-        return skep.client(options).run(app, command, id -> {
+        PrintWriter out = out();
+        PrintWriter err = skep().err();
+        return client().run(app, command, id -> {
             err.println("Running `" + String.join(" ", command) + "` in " + app + " as "
                     + InstanceIds.process(id) + " (" + id + ")");
             err.flush();

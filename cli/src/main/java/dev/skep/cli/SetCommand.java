@@ -1,17 +1,9 @@
 package dev.skep.cli;
 
-import dev.skep.model.AppId;
 import dev.skep.model.RouteSettings;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * skep set USER/APP [--max-body SIZE] [--https-only[=true|false]] [--sticky[=true|false]] [--idle-stop DURATION|off]
@@ -23,21 +15,9 @@ import picocli.CommandLine.Spec;
     "  skep set alice/chat --sticky",
     "  skep set alice/blog --idle-stop 15m",
     "  skep set alice/shop --probation 30s", "  skep set alice/shop --constraint zone=a   (--constraint off: any agent)"})
-final class SetCommand implements Callable<Integer> {
+final class SetCommand extends AppVerb {
 
     private static final long KIB = 1024;
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
-
-    @Parameters(index = "0", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
 
     @Option(names = "--max-body", paramLabel = "SIZE",
             description = "largest request body: bytes, or with k, m, g (1024-based); 'default' for the router's")
@@ -78,12 +58,12 @@ final class SetCommand implements Callable<Integer> {
                     var pair = dev.skep.model.Labels.parse("--constraint", c);
                     wanted.put(pair.getKey(), pair.getValue());
                 } catch (dev.skep.model.SkepException e) {
-                    throw new ParameterException(spec.commandLine(), e.getMessage() + " (e.g. --constraint zone=a, "
+                    throw usage(e.getMessage() + " (e.g. --constraint zone=a, "
                             + "or --constraint off)");
                 }
             }
-            var placed = skep.client(options).setPlacement(app, wanted);
-            skep.out().println(app + ": " + (placed.constraints().isEmpty() ? "runs on any agent"
+            var placed = client().setPlacement(app, wanted);
+            out().println(app + ": " + (placed.constraints().isEmpty() ? "runs on any agent"
                     : "runs only on agents labelled " + dev.skep.model.Labels.text(placed.constraints())
                     + " (`skep ps " + app + "` says when none fits)"));
             if (probation == null && !routeChange()) {
@@ -92,18 +72,18 @@ final class SetCommand implements Callable<Integer> {
         }
         if (probation != null) {
             long seconds = seconds(probation);
-            skep.client(options).setProbation(app, seconds);
-            skep.out().println(app + ": probation " + (seconds == 0 ? "off: a deploy is released as soon as it is ready"
+            client().setProbation(app, seconds);
+            out().println(app + ": probation " + (seconds == 0 ? "off: a deploy is released as soon as it is ready"
                     : seconds + " s: a deploy is released once its new instances have served that long"));
             if (!routeChange()) {
                 return SkepCli.EXIT_OK;
             }
         }
-        var edge = skep.client(options).edge();
+        var edge = client().edge();
         RouteSettings settings = !routeChange() ? edge.routeSettings(app)
                 : edge.setRouteSettings(app, maxBody == null ? null : bytes(maxBody), httpsOnly, sticky,
                         idleStop == null ? null : idleSeconds(idleStop));
-        skep.out().println(app + ": body limit " + (settings.maxBodyBytes() == 0 ? "the router's default"
+        out().println(app + ": body limit " + (settings.maxBodyBytes() == 0 ? "the router's default"
                 : size(settings.maxBodyBytes())) + ", https only " + (settings.httpsOnly() ? "on" : "off")
                 + ", sticky sessions " + (settings.sticky() ? "on" : "off")
                 + ", idle stop " + (settings.idleStop() ? duration(settings.idleStopSeconds()) : "off")
@@ -136,7 +116,7 @@ final class SetCommand implements Callable<Integer> {
             }
             return n;
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new ParameterException(spec.commandLine(), "--idle-stop must be a duration from 1s to 7d such "
+            throw usage("--idle-stop must be a duration from 1s to 7d such "
                     + "as 30s, 15m, 2h or 1d, or 'off', found '" + text + "'");
         }
     }
@@ -172,7 +152,7 @@ final class SetCommand implements Callable<Integer> {
             }
             return n * unit;
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--max-body must be a size such as 1048576, 512k, 50m "
+            throw usage("--max-body must be a size such as 1048576, 512k, 50m "
                     + "or 1g (or 'default'), found '" + text + "'");
         }
     }
@@ -189,7 +169,7 @@ final class SetCommand implements Callable<Integer> {
             }
             return n * unit;
         } catch (NumberFormatException e) {
-            throw new ParameterException(spec.commandLine(), "--probation must be a duration such as 10s, 2m or 0 "
+            throw usage("--probation must be a duration such as 10s, 2m or 0 "
                     + "(off), found '" + text + "'");
         }
     }

@@ -2,14 +2,10 @@ package dev.skep.cli;
 
 import dev.skep.model.view.TokenView;
 import java.time.Instant;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep tokens ls|add|revoke: one's own tokens (an admin's: anyone's). */
 @Command(name = "tokens", description = {"Manage API tokens: your own, or (admin) anyone's.",
@@ -17,61 +13,33 @@ import picocli.CommandLine.Spec;
     "  skep tokens add [USER] --expires 30d   prints the new token, once",
     "  skep tokens revoke ID"},
         subcommands = {TokensCommand.Ls.class, TokensCommand.Add.class, TokensCommand.Revoke.class})
-final class TokensCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(skep.err());
-        return SkepCli.EXIT_USAGE;
-    }
+final class TokensCommand extends VerbGroup {
 
     @Command(name = "ls", description = "List tokens by id, creation and expiry.")
-    static final class Ls implements Callable<Integer> {
-        @ParentCommand
-        TokensCommand tokens;
-
-        @Mixin
-        ClientOptions options;
-
+    static final class Ls extends ListVerb<TokenView> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "USER", description = "default: you")
         String user;
 
-        @Option(names = "--json", description = "print one JSON document (the API's fields), no table")
-        boolean json;
+        @Override
+        List<TokenView> items() {
+            return client().accounts().tokens(user);
+        }
 
         @Override
-        public Integer call() {
-            SkepCli skep = tokens.skep;
-            if (json) {
-                skep.out().println(Views.json(skep.client(options).accounts().tokens(user)));
-                return SkepCli.EXIT_OK;
-            }
-            Instant now = skep.clock().instant();
-            Table table = new Table("ID", "USER", "CREATED", "EXPIRES");
-            for (TokenView t : skep.client(options).accounts().tokens(user)) {
-                String expires = t.expires() == null ? "never"
-                        : t.expires() + (t.expires().isAfter(now) ? "" : " (expired)");
-                table.row(t.id(), t.user(), t.created(), expires);
-            }
-            table.print(skep.out());
-            return SkepCli.EXIT_OK;
+        Table table() {
+            return new Table("ID", "USER", "CREATED", "EXPIRES");
+        }
+
+        @Override
+        Object[] row(TokenView t) {
+            Instant now = skep().clock().instant();
+            String expires = t.expires() == null ? "never" : t.expires() + (t.expires().isAfter(now) ? "" : " (expired)");
+            return new Object[] {t.id(), t.user(), t.created(), expires};
         }
     }
 
     @Command(name = "add", description = "Make a new token and print it (shown once: keep it).")
-    static final class Add implements Callable<Integer> {
-        @ParentCommand
-        TokensCommand tokens;
-
-        @Mixin
-        ClientOptions options;
-
+    static final class Add extends ClientVerb {
         @Parameters(index = "0", arity = "0..1", paramLabel = "USER", description = "default: you")
         String user;
 
@@ -80,31 +48,30 @@ final class TokensCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            SkepCli skep = tokens.skep;
-            TokenView made = skep.client(options).accounts().addToken(user, expires);
-            skep.out().println("token " + made.id() + " for " + made.user() + " (shown once):");
-            skep.out().println("  " + made.token());
-            skep.out().println(made.expires() == null ? "it does not expire" : "it expires " + made.expires());
-            return SkepCli.EXIT_OK;
+            TokenView made = client().accounts().addToken(user, expires);
+            return printNewToken(this, "token " + made.id() + " for " + made.user() + " (shown once):", made);
         }
     }
 
     @Command(name = "revoke", description = "Revoke a token by id: it stops working at once.")
-    static final class Revoke implements Callable<Integer> {
-        @ParentCommand
-        TokensCommand tokens;
-
-        @Mixin
-        ClientOptions options;
-
+    static final class Revoke extends ClientVerb {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
 
         @Override
         public Integer call() {
-            tokens.skep.client(options).accounts().revokeToken(id);
-            tokens.skep.out().println("token " + id + " revoked");
+            client().accounts().revokeToken(id);
+            out().println("token " + id + " revoked");
             return SkepCli.EXIT_OK;
         }
+    }
+
+    /** A token just made, the only time its value shows: the headline, the value, its id and lifetime. */
+    static int printNewToken(ClientVerb verb, String headline, TokenView made) {
+        verb.out().println(headline);
+        verb.out().println("  " + made.token());
+        verb.out().println("token id " + made.id() + (made.expires() == null ? ", does not expire"
+                : ", expires " + made.expires()));
+        return SkepCli.EXIT_OK;
     }
 }

@@ -8,23 +8,14 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** skep top [--once] [--every S] */
 @Command(name = "top", description = {"CPU, memory and requests per app and instance, refreshed until interrupted.",
     "MEM/LIMIT is the instance's cgroup (page cache included) where it runs in one; p99 is per app, since the "
         + "router started."})
-final class TopCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
+final class TopCommand extends ClientVerb {
 
     @Option(names = "--once", description = "print one table and exit (for scripts)")
     boolean once;
@@ -47,18 +38,18 @@ final class TopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = skep.out();
-        SkepClient client = skep.client(options);
+        PrintWriter out = out();
+        SkepClient client = client();
         while (true) {
             List<TopApp> apps = read(client);
-            String time = skep.clock().instant().toString().replaceFirst("\\.\\d+Z$", "Z");
+            String time = skep().clock().instant().toString().replaceFirst("\\.\\d+Z$", "Z");
             if (json) {
                 java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
                 document.put("time", time);
                 document.put("apps", apps);
                 out.println(Views.json(document)); // never a screen clear: a stream of documents, one a line
             } else {
-                if (!once && skep.interactive()) {
+                if (!once && skep().interactive()) {
                     out.print("\033[H\033[2J"); // home, clear: redraw in place
                 }
                 out.println("skep top  " + time);

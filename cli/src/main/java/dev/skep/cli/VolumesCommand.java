@@ -4,15 +4,9 @@ import dev.skep.model.AppId;
 import dev.skep.model.view.VolumesView;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** skep volumes USER/APP | skep volumes add|rm|export USER/APP PATH */
 @Command(name = "volumes", description = {"List an app's volumes, add or remove one, or export one as a tar.gz.",
@@ -21,16 +15,7 @@ import picocli.CommandLine.Spec;
     "volumes runs only on the agent that keeps them. Adding or removing one replaces the instances, rolling.",
     "  skep volumes alice/shop", "  skep volumes add alice/shop data",
     "  skep volumes rm alice/shop data [--purge]", "  skep volumes export alice/shop data > data.tar.gz"})
-final class VolumesCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ClientOptions options;
+final class VolumesCommand extends ClientVerb {
 
     @Option(names = "--purge", description = "with rm: delete the volume's data too (otherwise it is kept)")
     boolean purge;
@@ -44,39 +29,39 @@ final class VolumesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (args.size() == 1) {
-            print(skep.client(options).volumes(SkepCli.appArgument(spec, args.get(0))));
+            print(client().volumes(SkepCli.appArgument(spec, args.get(0))));
             return SkepCli.EXIT_OK;
         }
         if (args.size() != 3 || !List.of("add", "rm", "export").contains(args.get(0))) {
-            throw new ParameterException(spec.commandLine(), "use: skep volumes USER/APP, skep volumes add|rm "
+            throw usage("use: skep volumes USER/APP, skep volumes add|rm "
                     + "USER/APP PATH [--purge], or skep volumes export USER/APP PATH > FILE.tar.gz");
         }
         AppId app = SkepCli.appArgument(spec, args.get(1));
         String path = args.get(2);
         if (json && args.get(0).equals("export")) {
-            throw new ParameterException(spec.commandLine(), "export writes a tar.gz, not JSON: leave out --json");
+            throw usage("export writes a tar.gz, not JSON: leave out --json");
         }
         if (json) {
-            print("add".equals(args.get(0)) ? skep.client(options).addVolume(app, path)
-                    : skep.client(options).removeVolume(app, path, purge));
+            print("add".equals(args.get(0)) ? client().addVolume(app, path)
+                    : client().removeVolume(app, path, purge));
             return SkepCli.EXIT_OK;
         }
         switch (args.get(0)) {
             case "add" -> {
-                VolumesView after = skep.client(options).addVolume(app, path);
-                skep.out().println("added volume " + path + " to " + app + " on agent " + after.agent()
+                VolumesView after = client().addVolume(app, path);
+                out().println("added volume " + path + " to " + app + " on agent " + after.agent()
                         + "; its instances are replaced, rolling, by ones that mount it");
                 print(after);
             }
             case "rm" -> {
-                VolumesView after = skep.client(options).removeVolume(app, path, purge);
-                skep.out().println("removed volume " + path + " from " + app
+                VolumesView after = client().removeVolume(app, path, purge);
+                out().println("removed volume " + path + " from " + app
                         + (purge ? " and deleted its data" : " (its data is kept: add it again to get it back)"));
                 print(after);
             }
             default -> {
-                skep.out().flush();
-                skep.client(options).exportVolume(app, path, System.out);
+                out().flush();
+                client().exportVolume(app, path, System.out);
                 System.out.flush();
             }
         }
@@ -85,20 +70,20 @@ final class VolumesCommand implements Callable<Integer> {
 
     private void print(VolumesView view) {
         if (json) {
-            skep.out().println(Views.json(view));
+            out().println(Views.json(view));
             return;
         }
         if (view.disk() != null) {
-            skep.out().println("disk: " + Format.bytes(view.disk().used()) + " / " + Format.bytes(view.disk().quota())
+            out().println("disk: " + Format.bytes(view.disk().used()) + " / " + Format.bytes(view.disk().quota())
                     + (view.disk().mode().equals("loop") ? " (enforced)" : " (measured, not enforced)"));
         }
         if (view.volumes().isEmpty()) {
-            skep.out().println(view.app() + " has no volumes");
+            out().println(view.app() + " has no volumes");
             return;
         }
-        skep.out().printf("%-30s %-16s %12s%n", "PATH", "AGENT", "SIZE");
+        out().printf("%-30s %-16s %12s%n", "PATH", "AGENT", "SIZE");
         for (VolumesView.Entry v : view.volumes()) {
-            skep.out().printf("%-30s %-16s %12s%n", v.path(), v.agent(),
+            out().printf("%-30s %-16s %12s%n", v.path(), v.agent(),
                     v.bytes() == null ? "(elsewhere)" : Format.bytes(v.bytes()));
         }
     }

@@ -2,28 +2,19 @@ package dev.skep.cli;
 
 import dev.skep.client.ClientConfig;
 import dev.skep.model.view.Whoami;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** skep whoami: as whom, where, and with which token the CLI talks to skep. */
 @Command(name = "whoami", description = "Show the user the token logs in as, the server, and where the token came from.")
-final class WhoamiCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Mixin
-    ClientOptions options;
+final class WhoamiCommand extends ClientVerb {
 
     @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
     boolean json;
 
     @Override
     public Integer call() {
-        Whoami who = skep.client(options).accounts().whoami();
-        ClientConfig config = skep.config(options);
+        Whoami who = client().accounts().whoami();
+        ClientConfig config = skep().config(options);
         if (json) {
             java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
             document.put("user", who.user());
@@ -31,10 +22,9 @@ final class WhoamiCommand implements Callable<Integer> {
             document.put("tokenId", who.tokenId());
             document.put("server", config.server().toString());
             document.put("tokenSource", config.tokenSource());
-            skep.out().println(Views.json(document));
-            return SkepCli.EXIT_OK;
+            return printJson(document);
         }
-        skep.out().println(who.user() + (who.admin() ? " (admin)" : "") + " at " + config.server()
+        out().println(who.user() + (who.admin() ? " (admin)" : "") + " at " + config.server()
                 + ", token " + who.tokenId() + " from " + config.tokenSource());
         return SkepCli.EXIT_OK;
     }

@@ -1,7 +1,7 @@
 package dev.skep.client;
 
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.ParameterizedType;
+import dev.skep.model.json.ListOf;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +15,7 @@ import java.util.Map;
  * {@link JsonParser} and {@link JsonBinder}. The CLI starts a JVM per command, and a Jackson
  * ObjectMapper costs it ~200 ms of CPU before the first answer is read; this costs a few.
  * Written like the server's mapper: record components by name, nulls left out, instants as ISO-8601.
+ * Why it stays (with {@link Http1Client}): the figures of bench/cli/run.sh are in that class's comment.
  */
 public final class Json {
 
@@ -128,23 +129,5 @@ public final class Json {
             }
         }
         out.append('"');
-    }
-
-    private record ListOf(Type element) implements ParameterizedType {
-
-        @Override
-        public Type[] getActualTypeArguments() {
-            return new Type[] {element};
-        }
-
-        @Override
-        public Type getRawType() {
-            return List.class;
-        }
-
-        @Override
-        public Type getOwnerType() {
-            return null;
-        }
     }
 }

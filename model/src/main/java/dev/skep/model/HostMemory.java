@@ -1,8 +1,11 @@
 package dev.skep.model;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 /**
  * This host's memory as the kernel tells it ({@code /proc/meminfo}: MemTotal, MemAvailable, what can be had without
@@ -16,21 +19,21 @@ public final class HostMemory {
     }
 
     public static long total() {
-        long kib = meminfo("MemTotal:");
-        if (kib > 0) {
-            return kib * 1024;
-        }
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getTotalMemorySize() : 0;
+        return bytes("MemTotal:", OperatingSystemMXBean::getTotalMemorySize);
     }
 
     public static long available() {
-        long kib = meminfo("MemAvailable:");
+        return bytes("MemAvailable:", OperatingSystemMXBean::getFreeMemorySize);
+    }
+
+    /** A /proc/meminfo line's value, else (another OS) what the JVM's bean says. */
+    private static long bytes(String key, ToLongFunction<OperatingSystemMXBean> otherwise) {
+        long kib = meminfo(key);
         if (kib > 0) {
             return kib * 1024;
         }
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                instanceof com.sun.management.OperatingSystemMXBean os ? os.getFreeMemorySize() : 0;
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? otherwise.applyAsLong(os) : 0;
     }
 
     /**

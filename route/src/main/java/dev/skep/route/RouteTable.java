@@ -93,7 +93,7 @@ public final class RouteTable {
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {
-                    log.warn("domain {} is claimed by {} and {}; {} keeps it, remove the domain from {}",
+                    log.warn("event=route.domain-conflict domain={} app={} claimant={} kept_by={} fix=\"remove the domain from {}\"",
                             host, first, app.id(), first, app.id());
                     continue;
                 }
@@ -118,7 +118,7 @@ public final class RouteTable {
             try {
                 hosts.add(HostNames.requireDomain(domain));
             } catch (IllegalArgumentException e) {
-                log.warn("app {}: ignoring domain: {}", app.id(), e.getMessage());
+                log.warn("event=route.domain-ignored app={} error=\"{}\"", app.id(), e.getMessage());
             }
         }
         return hosts;

@@ -98,8 +98,8 @@ public final class RouterServer implements AutoCloseable {
             proxy.httpsRedirect().listening(httpsPort());
         }
         proxy.httpsRedirect().tableChanged(proxy.table());
-        log.info("router listening on {}:{}{} ({}, {} event loops)", config.bindAddress(), port(),
-                httpsListener == null ? "" : ", https on " + httpsPort(), transport.name(),
+        log.info("event=router.listening address={}:{} https_port={} transport={} event_loops={}", config.bindAddress(),
+                port(), httpsListener == null ? "-" : httpsPort(), transport.name(),
                 config.workerThreads() == 0 ? "auto" : config.workerThreads());
         return this;
     }
@@ -247,8 +247,7 @@ public final class RouterServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (proxy.inFlight() > 0) {
-            log.warn("router closing with {} requests still in flight after {}", proxy.inFlight(),
-                    config.drainTimeout());
+            log.warn("event=router.close-in-flight requests={} after={}", proxy.inFlight(), config.drainTimeout());
         }
         shutdownGroup();
     }

@@ -17,13 +17,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import dev.skep.model.concurrent.CoalescingWorker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +46,7 @@ public final class Scheduler implements AutoCloseable {
     /** The agents seen alive at the last pass, null before the first (worker thread only). */
     private Map<String, dev.skep.model.AgentInfo> knownAgents;
     private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
-    private final ScheduledExecutorService worker;
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final CoalescingWorker worker;
     /**
      * Our own writes the (watch-fed) snapshot may not show yet: without them a quick second pass
      * would place an instance twice or withdraw one twice. Touched only on the worker thread.
@@ -98,23 +94,20 @@ public final class Scheduler implements AutoCloseable {
         this.changeFeed = state;
         this.isLeader = isLeader;
         this.clock = clock;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("scheduler").daemon().unstarted(r));
+        this.worker = new CoalescingWorker("scheduler", this::pass);
     }
 
     public void start(Duration resync) {
         subscription = changeFeed.onChange(this::poke);
-        worker.scheduleWithFixedDelay(this::poke, 0, resync.toMillis(), TimeUnit.MILLISECONDS);
+        worker.pokeEvery(resync);
     }
 
     /** Asks for a pass; many pokes while one is queued make one pass. */
     public void poke() {
-        if (pending.compareAndSet(false, true)) {
-            worker.execute(this::pass);
-        }
+        worker.poke();
     }
 
     private void pass() {
-        pending.set(false);
         if (!isLeader.getAsBoolean()) {
             agentsGoneSince.clear(); // a new leader times agents afresh, as Nomad's does
             unplaced.reset();
@@ -135,7 +128,7 @@ public final class Scheduler implements AutoCloseable {
                         a.app(), a.release().number(), a.instance(), a.agent());
             }
             if (unplaced.update(plan.unplaced(), clock.instant())) {
-                worker.schedule(this::poke, UnplacedTracker.SETTLE.toMillis() + 50, TimeUnit.MILLISECONDS);
+                worker.pokeIn(UnplacedTracker.SETTLE.plusMillis(50));
             }
         } catch (RuntimeException e) {
             log.error("event=schedule.failed error=\"{}\" next=retry on the next change", e.getMessage(), e);
@@ -165,7 +158,7 @@ public final class Scheduler implements AutoCloseable {
             if (!live.contains(agent) && agentsGoneSince.putIfAbsent(agent, at) == null) {
                 log.warn("event=agent.gone agent={} grace_ms={} next=\"its instances are placed elsewhere unless it "
                         + "comes back\"", agent, agentGrace.toMillis());
-                worker.schedule(this::poke, agentGrace.toMillis() + 50, TimeUnit.MILLISECONDS);
+                worker.pokeIn(agentGrace.plusMillis(50));
             }
         }
         // just (re)connected: an agent may still be putting its node back after an outage we shared
@@ -254,6 +247,6 @@ public final class Scheduler implements AutoCloseable {
         if (subscription != null) {
             subscription.close();
         }
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -3,10 +3,9 @@ package dev.skep.server;
 import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.RouterEndpoint;
+import dev.skep.model.concurrent.CoalescingWorker;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +27,7 @@ final class EdgeWatch implements AutoCloseable {
     /** After a failed write or reload, the next try comes this soon even when nothing else changes. */
     static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
-    private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("edge-watch").daemon().unstarted(r));
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final CoalescingWorker worker = new CoalescingWorker("edge-watch", this::apply);
     private final AutoCloseable subscription;
     /** The text HAProxy was last reloaded with (or written, without a reload command); null before the first. */
     private String applied;
@@ -45,30 +42,15 @@ final class EdgeWatch implements AutoCloseable {
         this.config = config;
         this.out = out;
         this.reload = reload;
-        this.subscription = changeFeed.onChange(this::poke);
-        poke();
-    }
-
-    private void poke() {
-        if (pending.compareAndSet(false, true)) {
-            try {
-                worker.execute(this::apply);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                pending.set(false);
-            }
-        }
+        this.subscription = changeFeed.onChange(worker::poke);
+        worker.poke();
     }
 
     private void retryLater() {
-        try {
-            worker.schedule(this::poke, RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // stopping
-        }
+        worker.pokeIn(RETRY);
     }
 
     private void apply() {
-        pending.set(false);
         List<RouterEndpoint> routers;
         try {
             routers = routeEpochs.routers();
@@ -130,6 +112,6 @@ final class EdgeWatch implements AutoCloseable {
     @Override
     public void close() throws Exception {
         subscription.close();
-        worker.shutdownNow();
+        worker.close();
     }
 }

@@ -7,11 +7,9 @@ import dev.skep.model.ChangeFeed;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.concurrent.CoalescingWorker;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterServer;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +29,7 @@ final class RouteFeed implements AutoCloseable {
     private final String routerId;
     /** The route epoch last reported to the state; -1 before the first report registers this router. */
     private long reportedEpoch = -1;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("route-feed").daemon().unstarted(r));
-    private final AtomicBoolean pending = new AtomicBoolean();
+    private final CoalescingWorker worker = new CoalescingWorker("route-feed", this::rebuild);
     private final AutoCloseable subscription;
     /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
     private final dev.skep.model.RouterEndpoint endpoint;
@@ -66,18 +62,11 @@ final class RouteFeed implements AutoCloseable {
         this.routerId = routerId;
         this.endpoint = endpoint;
         this.warmUp = warmUp;
-        this.subscription = changeFeed.onChange(this::poke);
-        poke();
-    }
-
-    private void poke() {
-        if (pending.compareAndSet(false, true)) {
-            worker.execute(this::rebuild);
-        }
+        this.subscription = changeFeed.onChange(worker::poke);
+        worker.poke();
     }
 
     private void rebuild() {
-        pending.set(false);
         long epoch;
         try {
             epoch = routeEpochs.routeEpochSeen(); // read first: the snapshot is at least this new
@@ -140,6 +129,6 @@ final class RouteFeed implements AutoCloseable {
     @Override
     public void close() throws Exception {
         subscription.close();
-        worker.shutdownNow();
+        worker.close();
     }
 }

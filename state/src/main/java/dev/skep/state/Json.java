@@ -1,19 +1,14 @@
 package dev.skep.state;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.skep.model.json.SkepJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The JSON codec of state values: records in, bytes out, ISO times. */
+/** The JSON codec of state values: records in, bytes out, as skep writes JSON ({@link SkepJson}). */
 final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER = SkepJson.MAPPER;
 
     private Json() {
     }

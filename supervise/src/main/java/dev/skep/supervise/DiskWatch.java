@@ -104,7 +104,7 @@ final class DiskWatch {
                     ctx.config().host(), text, Map.of("used", Long.toString(usage.used()), "limit",
                     Long.toString(usage.limit()), "mode", mode)));
         } catch (RuntimeException e) {
-            log.warn("event not delivered type={} app={} error={}", EventTypes.APP_DISK_FULL, app, e.toString());
+            log.warn("event=disk.event-lost type={} app={} error=\"{}\"", EventTypes.APP_DISK_FULL, app, e.toString());
         }
     }
 }

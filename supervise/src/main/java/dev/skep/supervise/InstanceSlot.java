@@ -55,7 +55,7 @@ final class InstanceSlot {
         } else {
             port = ctx.ports().allocate(previous == null ? 0 : previous.port());
         }
-        CgroupSlot cgroup = ctx.limits() == null ? null : ctx.cgroups().slot(id, ctx.limits()).orElse(null);
+        CgroupSlot cgroup = ctx.limits() == null ? null : ctx.cgroups().slot(id, ctx.limits(), port).orElse(null);
         Path runDir = ctx.layout().runDir(id);
         Files.createDirectories(runDir);
         LogPump pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),

@@ -1,9 +1,7 @@
 package dev.skep.supervise;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.skep.model.json.SkepJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +20,7 @@ public final class InstanceStore {
 
     private static final Logger log = LoggerFactory.getLogger(InstanceStore.class);
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    static final ObjectMapper JSON = SkepJson.MAPPER;
 
     private final AgentLayout layout;
 
@@ -73,8 +68,8 @@ public final class InstanceStore {
                 try {
                     out.add(JSON.readValue(file.toFile(), InstanceRecord.class));
                 } catch (IOException | RuntimeException e) {
-                    log.error("unreadable instance record file={} error={}: its process, if any, is not "
-                            + "re-adopted; inspect and delete the file", file, e.toString());
+                    log.error("event=instance.record-unreadable file={} error=\"{}\" effect=\"its process, if any, is not "
+                            + "re-adopted\" fix=\"inspect and delete the file\"", file, e.toString());
                 }
             }
         } catch (IOException e) {

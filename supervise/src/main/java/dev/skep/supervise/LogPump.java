@@ -112,7 +112,7 @@ public final class LogPump implements AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            log.warn("log close failed instance={} error={}", instance, e.toString());
+            log.warn("event=log.close-failed instance={} error=\"{}\"", instance, e.toString());
         }
     }
 
@@ -143,8 +143,8 @@ public final class LogPump implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            log.error("log pump stopped instance={} error={}: the instance keeps running but its output "
-                    + "is no longer captured; restart the instance to resume", instance, e.toString());
+            log.error("event=log.pump-stopped instance={} error=\"{}\" effect=\"the instance keeps running, its output "
+                    + "is no longer captured\" fix=\"restart the instance\"", instance, e.toString());
         } finally {
             for (Source source : sources) {
                 source.closeQuietly();

@@ -236,7 +236,7 @@ public final class LogReader {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
-                    log.warn("log follow stopped file={} error={}", file, e.toString());
+                    log.warn("event=log.follow-stopped file={} error=\"{}\"", file, e.toString());
                 }
             } finally {
                 if (channel != null) {

@@ -95,7 +95,7 @@ final class OneOffRunner implements OneOffs {
             Owner owner = user == null ? null : new Owner(user.uid(), user.gid());
             port = ctx.ports().allocate(); // Heroku hands one-offs a PORT too: a one-off may serve
             if (ctx.limits() != null) {
-                cgroup = ctx.cgroups().slot(id, ctx.limits()).orElse(null);
+                cgroup = ctx.cgroups().slot(id, ctx.limits(), port).orElse(null);
             }
             Path slugDir = LaunchDirs.sealedSlug(ctx, release, owner);
             prepared = true;
@@ -129,7 +129,7 @@ final class OneOffRunner implements OneOffs {
                 }
             } catch (IOException | RuntimeException e) {
                 // closed under us (killed), or the consumer failed: the exit code still tells the end
-                log.debug("one-off output ended instance={} error={}", id, e.toString());
+                log.debug("event=run.output-ended instance={} error=\"{}\"", id, e.toString());
             }
         }
 

@@ -10,21 +10,20 @@ import java.time.Duration;
  * @param maxDelay           the back-off cap; a crash-looping instance is retried at this pace forever
  * @param multiplier         back-off growth per quick death
  * @param jitter             random spread of a delay, 0.1 = +-10 %
- * @param minUptime          a process that dies younger than this died "quickly"
- * @param stableUptime       a process that lived this long resets the back-off
+ * @param minUptime          a process that dies younger than this died "quickly"; one that lived this long
+ *                           resets the back-off
  * @param crashLoopAfter     this many quick deaths in a row mean CRASH_LOOP
  */
 public record RestartPolicy(Duration initialDelay, Duration maxDelay, double multiplier, double jitter,
-                            Duration minUptime, Duration stableUptime, int crashLoopAfter) {
+                            Duration minUptime, int crashLoopAfter) {
 
     public static final RestartPolicy DEFAULT = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30),
-            2.0, 0.1, Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
+            2.0, 0.1, Duration.ofSeconds(1), 5);
 
     public RestartPolicy {
         requirePositive("initialDelay", initialDelay);
         requirePositive("maxDelay", maxDelay);
         requirePositive("minUptime", minUptime);
-        requirePositive("stableUptime", stableUptime);
         if (maxDelay.compareTo(initialDelay) < 0) {
             throw new IllegalArgumentException("maxDelay must be >= initialDelay, found " + maxDelay);
         }

@@ -10,7 +10,7 @@ import java.util.function.DoubleSupplier;
  * started and ended and never looks at a clock or a process itself.
  *
  * <pre>
- *  exit after >= stableUptime ──> history forgotten, restart at once
+ *  exit after >= minUptime    ──> history forgotten, restart at once
  *  exit, first since reset    ──> restart at once
  *  exit again                 ──> initialDelay * multiplier^(n-2), capped at maxDelay, +-jitter
  *  crashLoopAfter quick deaths (uptime < minUptime) in a row ──> CRASH_LOOP, retried at maxDelay
@@ -46,7 +46,7 @@ public final class RestartTracker {
         Duration uptime = Duration.between(started, exited);
         // Only dying young earns a back-off (forever's lesson): a process that outlived its
         // minimum uptime is restarted at once, however often that happens.
-        if (uptime.compareTo(policy.stableUptime()) >= 0 || uptime.compareTo(policy.minUptime()) >= 0) {
+        if (uptime.compareTo(policy.minUptime()) >= 0) {
             attempts = 0;
             quickDeaths = 0;
         }

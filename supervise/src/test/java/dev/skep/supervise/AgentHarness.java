@@ -78,7 +78,7 @@ final class AgentHarness implements AutoCloseable {
                 .withPorts(31000, 31999)
                 .withTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(3))
                 .withRestart(new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.1,
-                        Duration.ofSeconds(1), Duration.ofSeconds(30), 3));
+                        Duration.ofSeconds(1), 3));
     }
 
     Agent start(AgentConfig config) {

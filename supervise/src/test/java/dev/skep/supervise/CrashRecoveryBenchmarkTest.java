@@ -51,7 +51,7 @@ class CrashRecoveryBenchmarkTest {
         }
         h.start(h.config().withRestart(new RestartPolicy(java.time.Duration.ofMillis(100),
                 java.time.Duration.ofSeconds(1), 2.0, 0.1, java.time.Duration.ofMillis(10),
-                java.time.Duration.ofMillis(20), 100)));
+                100)));
         String id = h.assign("bench", AgentHarness.fixture("crash-after-request"), "server.js");
         List<Long> recovery = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {

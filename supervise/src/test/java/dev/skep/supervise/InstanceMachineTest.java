@@ -36,7 +36,7 @@ class InstanceMachineTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DRAIN = Duration.ofSeconds(5);
     private static final RestartPolicy POLICY = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30),
-            2.0, 0.1, Duration.ofSeconds(1), Duration.ofSeconds(30), 3);
+            2.0, 0.1, Duration.ofSeconds(1), 3);
 
     private final ManualTimers timers = new ManualTimers(Instant.parse("2026-01-01T00:00:00Z"));
     private final Queue<InstanceSignal> mailbox = new ArrayDeque<>();

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestartTrackerTest {
 
     private static final RestartPolicy POLICY = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30),
-            2.0, 0.0, Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
+            2.0, 0.0, Duration.ofSeconds(1), 5);
 
     /** A fake clock: each exit happens some time after the previous restart. */
     private Instant now = Instant.parse("2026-11-26T00:00:00Z");
@@ -49,7 +49,7 @@ class RestartTrackerTest {
     @Test
     void theBackOffIsCapped() {
         RestartPolicy patient = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.0,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 1000);
+                Duration.ofSeconds(1), 1000);
         RestartTracker tracker = new RestartTracker(patient, () -> 0.5);
         Duration last = Duration.ZERO;
         for (int i = 0; i < 20; i++) {
@@ -68,7 +68,7 @@ class RestartTrackerTest {
     }
 
     @Test
-    void aStableUptimeResetsTheHistory() {
+    void aRunPastTheMinimumUptimeResetsTheHistory() {
         RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
         for (int i = 0; i < 6; i++) {
             runFor(tracker, Duration.ofMillis(10));
@@ -96,7 +96,7 @@ class RestartTrackerTest {
     @Test
     void jitterSpreadsTheDelayWithinItsBoundsAndNeverPastTheCap() {
         RestartPolicy jittery = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.1,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 5);
+                Duration.ofSeconds(1), 5);
         RestartTracker low = new RestartTracker(jittery, () -> 0.0);
         RestartTracker high = new RestartTracker(jittery, () -> 0.999);
         runFor(low, Duration.ofMillis(10));

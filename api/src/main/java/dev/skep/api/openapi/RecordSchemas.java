@@ -1,5 +1,6 @@
 package dev.skep.api.openapi;
 
+import dev.skep.model.json.ListOf;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -107,21 +108,6 @@ final class RecordSchemas {
 
     /** {@code List<element>} as a type, for the table of routes. */
     static Type listOf(Class<?> element) {
-        return new ParameterizedType() {
-            @Override
-            public Type[] getActualTypeArguments() {
-                return new Type[] {element};
-            }
-
-            @Override
-            public Type getRawType() {
-                return List.class;
-            }
-
-            @Override
-            public Type getOwnerType() {
-                return null;
-            }
-        };
+        return new ListOf(element);
     }
 }

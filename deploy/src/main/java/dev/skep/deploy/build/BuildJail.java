@@ -93,7 +93,7 @@ public final class BuildJail {
         String name = PREFIX + scope + "-" + what + "-" + UUID.randomUUID().toString().substring(0, 12);
         Optional<CgroupSlot> slot;
         try {
-            slot = cgroups.slot(name, limits);
+            slot = cgroups.slot(name, limits, 0); // a build may not listen: port 0 (clients) only
         } catch (IllegalStateException e) {
             log.warn("event=build.unconfined reason=\"{}\"", e.getMessage());
             slot = Optional.empty();

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.skep.model.json.SkepJson;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
 import java.io.IOException;
@@ -20,9 +21,8 @@ public final class PackageJson {
     /** Real package.json files are a few KB; this stops a hostile one from filling the heap. */
     private static final long MAX_BYTES = 4L * 1024 * 1024;
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectReader JSON = SkepJson.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final List<String> DEPENDENCY_FIELDS = List.of("dependencies", "devDependencies",
             "optionalDependencies", "peerDependencies", "bundleDependencies", "bundledDependencies", "overrides", "resolutions", "pnpm",

@@ -1,6 +1,7 @@
 package dev.skep.deploy.release;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skep.model.json.SkepJson;
 import dev.skep.deploy.DeployListener;
 import dev.skep.model.AppId;
 import dev.skep.model.fs.RecursiveDelete;
@@ -41,7 +42,7 @@ public final class BuildLogs {
     /** Logs of deploys that made no release, kept per app: the newest. */
     static final int FAILED_KEPT = 5;
     private static final Pattern RELEASE_LOG = Pattern.compile("(\\d+)\\.log");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SkepJson.MAPPER;
     private static final Logger log = LoggerFactory.getLogger(BuildLogs.class);
 
     /**

@@ -3,6 +3,7 @@ package dev.skep.deploy.release;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skep.model.json.SkepJson;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ReleaseFailures {
     public static final String DOCUMENT = "release-failures";
     /** Failures kept per app: the newest; older releases are pruned anyway. */
     static final int KEPT = 20;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = SkepJson.MAPPER;
     private static final TypeReference<TreeMap<Integer, Failure>> TYPE = new TypeReference<>() {
     };
     private static final Logger log = LoggerFactory.getLogger(ReleaseFailures.class);

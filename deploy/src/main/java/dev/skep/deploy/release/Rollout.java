@@ -365,7 +365,9 @@ public final class Rollout {
     }
 
     /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
-    private SkepException restore(AppId app, int release, int previous, String why, List<String> lastLines) {
+    private SkepException restore(AppId app, int release, int previous, String failure, List<String> lastLines) {
+        // an app refused a port other than its PORT dies of it: the answer says so, not only "exited"
+        String why = PortRefusal.in(lastLines).map(advice -> failure + "; " + advice).orElse(failure);
         try {
             catalog.updateApp(app, spec -> spec.candidate() == release
                     ? spec.withCandidate(0, clock.instant()).withWarm(0, clock.instant()) : spec);

@@ -12,6 +12,7 @@ import java.util.Optional;
  * Finds the cgroups this host offers and prepares skep's part: cgroup v2 when the unified
  * hierarchy has the memory and pids controllers, else cgroup v1 when memory, pids and cpu are
  * mounted, else none. Each needs a writable {@code skep/} directory (root, no read-only mount).
+ * The {@link BindGuard} goes wherever a cgroup2 hierarchy is mounted (a hybrid host's too).
  */
 public final class CgroupSetup {
 
@@ -20,13 +21,19 @@ public final class CgroupSetup {
     private CgroupSetup() {
     }
 
-    /** From this process's mount table; never throws: a host without usable cgroups gets {@link Cgroups#none}. */
+    /**
+     * From this process's mount table; never throws: a host without usable cgroups gets {@link Cgroups#none}.
+     * Logs (once) whether the bind guard is on.
+     */
     public static Cgroups detect() {
+        Cgroups cgroups;
         try {
-            return detect(CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))));
+            cgroups = detect(CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))));
         } catch (IOException e) {
-            return Cgroups.none("cannot read /proc/self/mountinfo: " + e.getMessage());
+            cgroups = Cgroups.none("cannot read /proc/self/mountinfo: " + e.getMessage());
         }
+        cgroups.bindGuard().tell();
+        return cgroups;
     }
 
     static Cgroups detect(CgroupMounts mounts) {
@@ -50,7 +57,8 @@ public final class CgroupSetup {
             try {
                 return new CgroupV1(Files.createDirectories(memory.get().resolve("skep")),
                         Files.createDirectories(pids.get().resolve("skep")),
-                        Files.createDirectories(cpu.get().resolve("skep")));
+                        Files.createDirectories(cpu.get().resolve("skep")),
+                        mounts.v2().map(BindGuard::detect).orElseGet(() -> BindGuard.off("no cgroup2 mount")));
             } catch (IOException e) {
                 return Cgroups.none("cgroup v1 is not writable here (" + e.getMessage() + ")");
             }
@@ -63,7 +71,7 @@ public final class CgroupSetup {
             Path skep = Files.createDirectories(root.resolve("skep"));
             enable(root);
             enable(skep);
-            return new CgroupV2(skep);
+            return new CgroupV2(skep, BindGuard.detect(root));
         } catch (IOException e) {
             return Cgroups.none("cgroup v2 at " + root + " is not writable here (" + e.getMessage() + ")");
         }

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * cgroup v1: one directory per instance under {@code skep/} in each of the memory, pids and cpu
- * hierarchies. Memory and swap are capped together (memsw, when the kernel accounts swap).
+ * hierarchies. Memory and swap are capped together (memsw, when the kernel accounts swap). On a
+ * hybrid host the instance also gets one in the unified (cgroup2) hierarchy, which has no
+ * controllers there: it carries the {@link BindGuard}.
  */
 final class CgroupV1 implements Cgroups {
 
@@ -22,12 +24,17 @@ final class CgroupV1 implements Cgroups {
     private final Path memory;
     private final Path pids;
     private final Path cpu;
+    private final BindGuard guard;
 
-    /** @param memory the {@code skep} dir in the memory hierarchy, and so on; created already */
-    CgroupV1(Path memory, Path pids, Path cpu) {
+    /**
+     * @param memory the {@code skep} dir in the memory hierarchy, and so on; created already
+     * @param guard  over the {@code skep} dir of the hybrid host's cgroup2 hierarchy, or off
+     */
+    CgroupV1(Path memory, Path pids, Path cpu, BindGuard guard) {
         this.memory = memory;
         this.pids = pids;
         this.cpu = cpu;
+        this.guard = guard;
     }
 
     @Override
@@ -36,13 +43,22 @@ final class CgroupV1 implements Cgroups {
     }
 
     @Override
-    public Optional<CgroupSlot> slot(String instance, ResourceLimits limits) {
+    public BindGuard bindGuard() {
+        return guard;
+    }
+
+    @Override
+    public Optional<CgroupSlot> slot(String instance, ResourceLimits limits, int port) {
         Path m = memory.resolve(instance);
         Path p = pids.resolve(instance);
         Path c = cpu.resolve(instance);
+        Path u = guard.on() ? guard.dir(instance) : null;
         try {
             for (Path dir : List.of(m, p, c)) {
                 Files.createDirectories(dir);
+            }
+            if (u != null) {
+                guard.allowOnly(Files.createDirectories(u), port);
             }
             String bytes = Long.toString(limits.memoryBytes());
             if (Files.exists(m.resolve("memory.memsw.limit_in_bytes"))) {
@@ -58,7 +74,7 @@ final class CgroupV1 implements Cgroups {
             throw new IllegalStateException("cannot set up the cgroups of instance " + instance + " under " + memory
                     + ", " + pids + ", " + cpu + ": " + e.getMessage(), e);
         }
-        return Optional.of(new Slot(m, p, c));
+        return Optional.of(new Slot(m, p, c, u));
     }
 
     @Override
@@ -67,18 +83,27 @@ final class CgroupV1 implements Cgroups {
         for (Path parent : List.of(memory, pids, cpu)) {
             CgroupFiles.children(parent, prefix).forEach(d -> names.add(d.getFileName().toString()));
         }
+        if (guard.on()) {
+            CgroupFiles.children(guard.root(), prefix).forEach(d -> names.add(d.getFileName().toString()));
+        }
         for (String name : names) {
-            new Slot(memory.resolve(name), pids.resolve(name), cpu.resolve(name)).killAll(java.time.Duration.ofSeconds(10));
+            new Slot(memory.resolve(name), pids.resolve(name), cpu.resolve(name), guard.on() ? guard.dir(name) : null)
+                    .killAll(java.time.Duration.ofSeconds(10));
         }
         return List.copyOf(names);
     }
 
-    private record Slot(Path memoryDir, Path pidsDir, Path cpuDir) implements CgroupSlot {
+    /** @param unifiedDir the cgroup2 dir that carries the bind guard, or null when it is off */
+    private record Slot(Path memoryDir, Path pidsDir, Path cpuDir, Path unifiedDir) implements CgroupSlot {
+
+        private List<Path> dirs() {
+            return unifiedDir == null ? List.of(memoryDir, pidsDir, cpuDir)
+                    : List.of(memoryDir, pidsDir, cpuDir, unifiedDir);
+        }
 
         @Override
         public List<Path> procsFiles() {
-            return List.of(memoryDir.resolve("cgroup.procs"), pidsDir.resolve("cgroup.procs"),
-                    cpuDir.resolve("cgroup.procs"));
+            return dirs().stream().map(d -> d.resolve("cgroup.procs")).toList();
         }
 
         @Override
@@ -88,16 +113,15 @@ final class CgroupV1 implements Cgroups {
 
         @Override
         public Set<Long> pids() {
-            Set<Long> all = new LinkedHashSet<>(CgroupFiles.pids(memoryDir));
-            all.addAll(CgroupFiles.pids(pidsDir));
-            all.addAll(CgroupFiles.pids(cpuDir));
+            Set<Long> all = new LinkedHashSet<>();
+            dirs().forEach(d -> all.addAll(CgroupFiles.pids(d)));
             return all;
         }
 
         @Override
         public void remove() {
             List<Path> left = new ArrayList<>();
-            for (Path dir : List.of(memoryDir, pidsDir, cpuDir)) {
+            for (Path dir : dirs()) {
                 if (!CgroupFiles.remove(dir)) {
                     left.add(dir);
                 }

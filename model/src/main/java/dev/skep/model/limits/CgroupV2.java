@@ -15,10 +15,20 @@ final class CgroupV2 implements Cgroups {
     private static final Logger log = LoggerFactory.getLogger(CgroupV2.class);
 
     private final Path skep;
+    private final BindGuard guard;
 
-    /** @param skep the {@code skep} dir under the unified mount, created, with +memory +pids +cpu in its subtree_control */
-    CgroupV2(Path skep) {
+    /**
+     * @param skep  the {@code skep} dir under the unified mount, created, with +memory +pids +cpu in its subtree_control
+     * @param guard over the same {@code skep} dir, or off
+     */
+    CgroupV2(Path skep, BindGuard guard) {
         this.skep = skep;
+        this.guard = guard;
+    }
+
+    @Override
+    public BindGuard bindGuard() {
+        return guard;
     }
 
     @Override
@@ -27,7 +37,7 @@ final class CgroupV2 implements Cgroups {
     }
 
     @Override
-    public Optional<CgroupSlot> slot(String instance, ResourceLimits limits) {
+    public Optional<CgroupSlot> slot(String instance, ResourceLimits limits, int port) {
         Path dir = skep.resolve(instance);
         try {
             Files.createDirectories(dir);
@@ -38,6 +48,9 @@ final class CgroupV2 implements Cgroups {
             CgroupFiles.write(dir, "pids.max", Integer.toString(limits.pids()));
             if (Files.exists(dir.resolve("cpu.weight"))) {
                 CgroupFiles.write(dir, "cpu.weight", Integer.toString(limits.cpuWeight()));
+            }
+            if (guard.on()) {
+                guard.allowOnly(dir, port);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot set up the cgroup of instance " + instance + " in " + dir + ": "

@@ -8,8 +8,15 @@ public interface Cgroups {
     /** "cgroup v2 at /sys/fs/cgroup", "cgroup v1 (memory, pids, cpu)", or why there are none. */
     String describe();
 
-    /** A slot for the instance with the limits written, or empty when this host has no usable cgroups. */
-    Optional<CgroupSlot> slot(String instance, ResourceLimits limits);
+    /**
+     * A slot for the instance with the limits written, or empty when this host has no usable cgroups. While the
+     * {@link #bindGuard} is on, its processes may bind {@code port} and port 0 only (port 0: only port 0, as a
+     * build); a guard that cannot be attached fails the slot, as a limit that cannot be written does.
+     */
+    Optional<CgroupSlot> slot(String instance, ResourceLimits limits, int port);
+
+    /** What keeps the slots' processes to their own port, or why nothing does. */
+    BindGuard bindGuard();
 
     /**
      * Kills every process in the slots whose names start with {@code prefix} and removes them: what a
@@ -26,8 +33,13 @@ public interface Cgroups {
             }
 
             @Override
-            public Optional<CgroupSlot> slot(String instance, ResourceLimits limits) {
+            public Optional<CgroupSlot> slot(String instance, ResourceLimits limits, int port) {
                 return Optional.empty();
+            }
+
+            @Override
+            public BindGuard bindGuard() {
+                return BindGuard.off("no cgroups: " + why);
             }
 
             @Override

@@ -53,7 +53,7 @@ class CgroupsTest {
         writeQuietly(tmp.resolve("cgroup.controllers"), "hugetlb\n");
         Cgroups none = CgroupSetup.detect(onlyHugetlb);
         assertThat(none.describe()).startsWith("none").contains("lacks memory/pids");
-        assertThat(none.slot("a.b.1.abc", ResourceLimits.defaults())).isEmpty();
+        assertThat(none.slot("a.b.1.abc", ResourceLimits.defaults(), 0)).isEmpty();
     }
 
     @Test
@@ -109,7 +109,7 @@ class CgroupsTest {
         Cgroups cgroups = CgroupSetup.detect();
         assumeThat(cgroups.describe()).as("needs writable cgroups: " + cgroups.describe()).doesNotStartWith("none");
         String instance = "test.limits.1." + UUID.randomUUID().toString().substring(0, 8);
-        CgroupSlot slot = cgroups.slot(instance, new ResourceLimits(48L << 20, 32, 512, 256)).orElseThrow();
+        CgroupSlot slot = cgroups.slot(instance, new ResourceLimits(48L << 20, 32, 512, 256), 0).orElseThrow();
         try {
             List<String> command = new ArrayList<>(Confinement.head(new ResourceLimits(48L << 20, 32, 512, 256),
                     slot.procsFiles()));

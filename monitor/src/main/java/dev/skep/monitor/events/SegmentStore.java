@@ -85,7 +85,7 @@ final class SegmentStore implements AutoCloseable {
                     }
                 }
                 if (bad > 0) {
-                    LOG.warn("event log segment {}: skipped {} unreadable lines (a crash may cut the last one)",
+                    LOG.warn("event=events.lines-skipped file={} lines={} why=\"unreadable (a crash may cut the last one)\"",
                             file, bad);
                 }
                 closedSegments.addLast(new Segment(seq, file, lines, newest));

@@ -95,8 +95,10 @@ public final class CgroupMemory {
                     continue;
                 }
                 // the agent makes skep/INSTANCE right under the mount point (the path above it differs in a container)
-                if (f[1].isEmpty() && v2Mount != null) {
-                    return new Dir(pid, v2Mount.resolve("skep").resolve(instance), true);
+                // a hybrid host's unified skep/INSTANCE only carries the bind guard: no memory controller there
+                Path v2 = v2Mount == null ? null : v2Mount.resolve("skep").resolve(instance);
+                if (f[1].isEmpty() && v2 != null && Files.exists(v2.resolve("memory.current"))) {
+                    return new Dir(pid, v2, true);
                 }
                 if (List.of(f[1].split(",")).contains("memory") && v1MemoryMount != null) {
                     return new Dir(pid, v1MemoryMount.resolve("skep").resolve(instance), false);

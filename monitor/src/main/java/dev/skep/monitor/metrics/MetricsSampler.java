@@ -75,7 +75,7 @@ public final class MetricsSampler implements AutoCloseable {
         try {
             sampleOnce();
         } catch (RuntimeException e) {
-            LOG.warn("metrics round failed: {}; will try again in {}", e.toString(), interval);
+            LOG.warn("event=metrics.round-failed error=\"{}\" next=\"again in {}\"", e.toString(), interval);
         }
     }
 
@@ -118,7 +118,7 @@ public final class MetricsSampler implements AutoCloseable {
                 try {
                     listener.sample(sample);
                 } catch (RuntimeException e) {
-                    LOG.warn("sample listener failed for app {} instance {}: {}", sample.app(), sample.instance(),
+                    LOG.warn("event=metrics.listener-failed app={} instance={} error=\"{}\"", sample.app(), sample.instance(),
                             e.toString());
                 }
             }
@@ -132,7 +132,7 @@ public final class MetricsSampler implements AutoCloseable {
             try {
                 listener.gone(app, instance);
             } catch (RuntimeException e) {
-                LOG.warn("sample listener failed on gone app {} instance {}: {}", app, instance, e.toString());
+                LOG.warn("event=metrics.listener-failed app={} instance={} gone=true error=\"{}\"", app, instance, e.toString());
             }
         }
     }
@@ -142,7 +142,7 @@ public final class MetricsSampler implements AutoCloseable {
         timer.shutdownNow();
         try {
             if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("metrics sampler did not stop within 5 s");
+                LOG.warn("event=metrics.stop-timeout after=5s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

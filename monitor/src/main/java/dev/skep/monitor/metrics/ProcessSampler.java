@@ -62,7 +62,7 @@ public final class ProcessSampler {
                 } catch (NoSuchFileException e) {
                     // exited between list and read
                 } catch (IOException | RuntimeException e) {
-                    LOG.debug("cannot read {}/stat: {}", dir, e.toString());
+                    LOG.debug("event=metrics.stat-unreadable dir={} error=\"{}\"", dir, e.toString());
                 }
             }
         } catch (IOException e) {
@@ -114,7 +114,7 @@ public final class ProcessSampler {
                 return Long.parseLong(out);
             }
         } catch (IOException | NumberFormatException e) {
-            LOG.info("getconf {} failed ({}); assuming {}", name, e.toString(), fallback);
+            LOG.info("event=metrics.getconf-failed name={} error=\"{}\" assumed={}", name, e.toString(), fallback);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,6 +1,7 @@
 package dev.skep.monitor.react;
 
 import dev.skep.monitor.rules.Alert;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,11 @@ public final class LogReactor implements Reactor {
     @Override
     public void deliver(Alert alert) {
         if (alert.status() == Alert.Status.RESOLVED) {
-            LOG.info("RESOLVED {} app {} instance {}: {}", alert.ruleId(), alert.appLabel(), alert.instance(),
-                    alert.summary());
+            LOG.info("event=alert.resolved rule={} app={} instance={} summary=\"{}\"", alert.ruleId(), alert.appLabel(),
+                    alert.instance(), alert.summary());
         } else {
-            LOG.warn("{} {} app {} instance {} since {}: {}", alert.status(), alert.ruleId(), alert.appLabel(),
+            LOG.warn("event=alert.{} rule={} app={} instance={} since={} summary=\"{}\"",
+                    alert.status().toString().toLowerCase(Locale.ROOT), alert.ruleId(), alert.appLabel(),
                     alert.instance(), alert.since(), alert.summary());
         }
     }

@@ -3,22 +3,20 @@ package dev.skep.monitor.support;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.skep.model.json.SkepJson;
 import dev.skep.model.AppId;
 
 import java.io.IOException;
 
 /**
- * The one JSON dialect of the monitor: instants and durations as ISO-8601 strings
- * ("2025-01-01T10:00:00Z", "PT1M"), an {@link AppId} as "user/app", nulls left out.
+ * The monitor's JSON: skep's ({@link SkepJson}), with durations as ISO-8601 strings ("PT1M", as its rules
+ * write them) and an {@link AppId} as "user/app".
  */
 public final class MonitorJson {
 
@@ -46,12 +44,9 @@ public final class MonitorJson {
                 return AppId.parse(p.getValueAsString());
             }
         });
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .registerModule(appIds)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        return SkepJson.builder()
+                .addModule(appIds)
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+                .build();
     }
 }

@@ -45,6 +45,19 @@ class CgroupMemoryTest {
     }
 
     @Test
+    void aHybridHostsUnifiedCgroupOfTheBindGuardIsNotTakenForTheMemoryOne() throws IOException {
+        // the unified line first: whatever the kernel's order, the figures are the memory hierarchy's
+        process(42, "0::/skep/alice.shop.1.ab12cd", "4:memory:/skep/alice.shop.1.ab12cd");
+        dir("unified/skep/alice.shop.1.ab12cd", "cgroup.procs", "42");
+        dir("memory/skep/alice.shop.1.ab12cd", "memory.usage_in_bytes", "52428800",
+                "memory.limit_in_bytes", "536870912");
+        CgroupMemory memory = new CgroupMemory(proc, cgroups.resolve("unified"), cgroups.resolve("memory"));
+
+        assertThat(memory.read("alice.shop.1.ab12cd", 42))
+                .contains(new CgroupMemory.Figures(52_428_800L, 536_870_912L));
+    }
+
+    @Test
     void readsV2CurrentAndMaxAndTakesMaxAsNoLimit() throws IOException {
         process(7, "0::/skep/alice.shop.1.ab12cd");
         Path dir = dir("skep/alice.shop.1.ab12cd", "memory.current", "1048576", "memory.max", "max");

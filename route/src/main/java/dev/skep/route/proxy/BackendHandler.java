@@ -66,7 +66,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
             exchange.fromBackend(msg);
         } else {
             ReferenceCountUtil.release(msg);
-            log.debug("backend {} sent data on an idle connection; closing it", backend);
+            log.debug("event=proxy.idle-backend-data backend={} next=close", backend);
             ctx.close();
         }
     }
@@ -100,7 +100,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("backend {} connection failed: {}", backend, cause.toString());
+        log.debug("event=proxy.backend-failed backend={} error=\"{}\"", backend, cause.toString());
         ctx.close();
     }
 }

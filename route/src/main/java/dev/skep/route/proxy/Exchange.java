@@ -208,7 +208,7 @@ final class Exchange {
         if (!f.isSuccess()) {
             uncount();
             proxy.loads().eject(b);
-            log.warn("app {}: cannot connect to instance {} ({}); avoiding it for a while, request {}",
+            log.warn("event=proxy.connect-failed app={} backend={} error=\"{}\" request={} next=\"avoided for a while\"",
                     route.app(), b, f.cause() == null ? "cancelled" : f.cause().getMessage(), requestId);
             if (attempts < maxAttempts) {
                 attempt(false);
@@ -380,7 +380,7 @@ final class Exchange {
             }
             finish();
         } else if (msg instanceof RawResponse.Malformed m) {
-            log.warn("app {}: instance {} sent a malformed response ({}), request {}", route.app(), backend,
+            log.warn("event=proxy.malformed-response app={} backend={} error=\"{}\" request={}", route.app(), backend,
                     m.reason(), requestId);
             fail(HttpResponseStatus.BAD_GATEWAY);
         } else {
@@ -391,8 +391,7 @@ final class Exchange {
     private void rawHead(RawResponse.Head h) {
         try {
             if (h.status == 101) { // never asked for: raw exchanges carry no upgrade
-                log.warn("app {}: instance {} switched protocols unasked, request {}", route.app(), backend,
-                        requestId);
+                log.warn("event=proxy.unasked-upgrade app={} backend={} request={}", route.app(), backend, requestId);
                 fail(HttpResponseStatus.BAD_GATEWAY);
                 return;
             }
@@ -529,7 +528,7 @@ final class Exchange {
         backendHandler = null;
         if (!responseStarted) {
             if (replayable && attempts < maxAttempts) {
-                log.debug("app {}: instance {} closed the {} connection before answering; retrying request {}",
+                log.debug("event=proxy.closed-before-answer app={} backend={} connection={} request={} next=retry",
                         route.app(), backend, reused ? "pooled" : "new", requestId);
                 attempt(true);
                 return;
@@ -537,8 +536,7 @@ final class Exchange {
             fail(HttpResponseStatus.BAD_GATEWAY);
             return;
         }
-        log.warn("app {}: instance {} closed the connection in the middle of a response, request {}",
-                route.app(), backend, requestId);
+        log.warn("event=proxy.closed-mid-response app={} backend={} request={}", route.app(), backend, requestId);
         abort();
     }
 
@@ -561,7 +559,7 @@ final class Exchange {
         if (done || responseStarted) {
             return;
         }
-        log.warn("app {}: instance {} did not answer within {}, request {}", route.app(), backend,
+        log.warn("event=proxy.backend-timeout app={} backend={} timeout={} request={}", route.app(), backend,
                 proxy.config().backendTimeout(), requestId);
         dropBackend();
         fail(HttpResponseStatus.GATEWAY_TIMEOUT);

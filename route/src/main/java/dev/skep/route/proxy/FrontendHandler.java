@@ -187,7 +187,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        log.debug("event=proxy.client-failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
         closing = true;
         ctx.close();
     }

@@ -64,7 +64,7 @@ class ClusterEndToEndTest {
         roles.add(agent1);
         agent2 = agent("a2", zkHosts, A2);
         roles.add(agent2);
-        roles.add(RoleProcess.start("router", logs, "router listening", "router", "--zk", zkHosts,
+        roles.add(RoleProcess.start("router", logs, "event=router.listening", "router", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--bind",
                 "127.0.0.1", "--port", String.valueOf(routerPort)));
     }

@@ -38,6 +38,26 @@ public final class Fixtures {
         return repo().resolve("fixtures/apps").resolve(name);
     }
 
+    /**
+     * A copy of a fixture app under {@code dir}: for `skep deploy DIR`, which remembers the app in DIR/.skep, so the
+     * checkout's fixtures stay as committed.
+     */
+    public static Path appCopy(String name, Path dir) throws IOException {
+        Path from = app(name);
+        Path to = dir.resolve("apps").resolve(name);
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path copy = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return to;
+    }
+
     /** `tar -cz -C DIR .` */
     public static byte[] tarball(Path dir) throws IOException, InterruptedException {
         Process tar = new ProcessBuilder("tar", "-cz", "-C", dir.toString(), ".").redirectError(

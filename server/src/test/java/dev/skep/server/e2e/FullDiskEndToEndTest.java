@@ -37,7 +37,7 @@ class FullDiskEndToEndTest {
         }
         if (mnt != null) {
             Mounts.release(mnt.resolve("data")); // the apps' own disk images inside it
-            run("umount", mnt.toString());
+            Mounts.unmount(mnt);
         }
         if (dir != null) {
             dev.skep.model.fs.RecursiveDelete.delete(dir);

@@ -244,7 +244,7 @@ class HaproxyEdgeEndToEndTest {
     }
 
     private static RoleProcess router(String name, int port) throws Exception {
-        RoleProcess r = RoleProcess.start(name, logs(), "router listening", "router", "--zk", zk(), "--zk-secret",
+        RoleProcess r = RoleProcess.start(name, logs(), "event=router.listening", "router", "--zk", zk(), "--zk-secret",
                 secret.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port), "--advertise", "127.0.0.1",
                 "--trusted-proxies", "127.0.0.1", "--https-port", String.valueOf(SkepServerProcess.freePort()),
                 "--tls-cert", cert.toString(), "--tls-key", key.toString());

@@ -102,10 +102,16 @@ class IsolationEndToEndTest {
                 data.resolve("admin.token").toString(),
                 data.resolve("evil").toString(), data.resolve("slugs/evil").toString());
         List<String> kills = List.of(Long.toString(victimPid), Long.toString(server.pid()), "1");
-        List<String> binds = List.of(Integer.toString(victim.get("port").asInt()), Integer.toString(server.apiPort),
-                Integer.toString(server.routerPort), Integer.toString(zkPort), "80");
-        List<String> binds6 = List.of(Integer.toString(server.apiPort), Integer.toString(server.routerPort),
-                Integer.toString(zkPort));
+        boolean guarded = server.output().contains("event=bindguard.on");
+        // with the bind guard a free port is refused too (one port per app); without it only taken ports are
+        List<String> binds = new ArrayList<>(List.of(Integer.toString(victim.get("port").asInt()),
+                Integer.toString(server.apiPort), Integer.toString(server.routerPort), Integer.toString(zkPort), "80"));
+        List<String> binds6 = new ArrayList<>(List.of(Integer.toString(server.apiPort),
+                Integer.toString(server.routerPort), Integer.toString(zkPort)));
+        if (guarded) {
+            binds.add(Integer.toString(SkepServerProcess.freePort()));
+            binds6.add(Integer.toString(SkepServerProcess.freePort()));
+        }
 
         StringBuilder query = new StringBuilder("/probe?");
         reads.forEach(p -> query.append("read=").append(encode(p)).append('&'));
@@ -131,6 +137,12 @@ class IsolationEndToEndTest {
         assertThat(tried).isEqualTo(reads.size() + lists.size() + writes.size() + kills.size() + binds.size()
                 + binds6.size());
         assertThat(escaped).as("attempts that worked").isEmpty();
+        if (guarded) {
+            for (String kind : List.of("bind", "bind6")) {
+                results.get(kind).fields().forEachRemaining(attempt -> assertThat(attempt.getValue().asText())
+                        .as("%s %s", kind, attempt.getKey()).isEqualTo("EPERM"));
+            }
+        }
         // the app's /proc is mounted hidepid=2: other users' processes are not even there
         assertThat(results.get("read").get("/proc/" + server.pid() + "/environ").asText()).isEqualTo("ENOENT");
         assertThat(results.get("kill").get(Long.toString(victimPid)).asText()).isIn("EPERM", "ESRCH");

@@ -74,11 +74,21 @@ class LifecycleEndToEndTest {
     }
 
     @Test
-    void anAppThatIgnoresPortIsFoundWhereItListens() throws Exception {
-        JsonNode result = deploy("alice/stubborn", "ignores-port");
-        JsonNode i = result.get("instances").get(0);
-        assertThat(i.get("port").asInt()).isEqualTo(39517);
-        assertThat(Http.plain("http://127.0.0.1:39517/").body()).isEqualTo("my own port\n");
+    void anAppThatIgnoresPortFailsItsDeploySayingSoWhereItCannotListenElsewhere() throws Exception {
+        Http.Answer answer = Http.send("POST", server.api("/v1/apps/alice/stubborn/releases"), token,
+                "application/gzip", Fixtures.tarball("ignores-port"));
+        if (server.output().contains("event=bindguard.on")) {
+            // as root the bind guard refuses 127.0.0.1:39517 (EPERM): like Heroku's R10, the deploy fails and says why
+            assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+            assertThat(answer.json().get("error").asText()).contains("did not start")
+                    .contains("it tried to listen on 127.0.0.1:39517, which skep refuses")
+                    .contains("make it listen on process.env.PORT");
+        } else {
+            // unguarded (skep not root): skep finds the port from /proc and routes there
+            assertThat(answer.status()).as(answer.body()).isEqualTo(201);
+            assertThat(answer.json().get("instances").get(0).get("port").asInt()).isEqualTo(39517);
+            assertThat(Http.plain("http://127.0.0.1:39517/").body()).isEqualTo("my own port\n");
+        }
     }
 
     @Test

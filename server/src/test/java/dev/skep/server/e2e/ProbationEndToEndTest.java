@@ -62,7 +62,7 @@ class ProbationEndToEndTest {
         assertThat(Http.hosted(server.routerPort, "first.pb.localhost", "/").status()).isEqualTo(503);
 
         // the CLI says the same and exits non-zero; the failed number is not handed out again
-        CliRun cli = skep("deploy", Fixtures.app("dies-soon").toString(), "--app", "pb/first");
+        CliRun cli = skep("deploy", Fixtures.appCopy("dies-soon", dir).toString(), "--app", "pb/first");
         assertThat(cli.exit()).as(cli.out()).isEqualTo(1);
         assertThat(cli.out()).contains("serving, in probation for " + WINDOW_SECONDS + " s");
         assertThat(cli.err()).contains("release 2 of pb/first failed in probation").contains("exited (code 1)");

@@ -48,7 +48,7 @@ class ProcessTypesEndToEndTest {
 
     @Test
     void aWebAndAWorkerRunAfterTheReleasePhaseAndScaleOnTheirOwn() throws Exception {
-        CliRun deploy = skep("deploy", Fixtures.app("procfile-worker").toString(), "--app", "pt/shop");
+        CliRun deploy = skep("deploy", Fixtures.appCopy("procfile-worker", dir).toString(), "--app", "pt/shop");
         assertThat(deploy.exit()).as(deploy.out() + deploy.err()).isZero();
         // the release phase's output is the deploy's, and it ran before any instance was started
         Matcher ran = Pattern.compile("release phase ran for release 1 at (\\d+) GREETING=\n").matcher(deploy.out());
@@ -119,7 +119,7 @@ class ProcessTypesEndToEndTest {
         Http.Answer first = deploy("pt/keep", "hello");
         assertThat(first.status()).as(first.body()).isEqualTo(201);
 
-        CliRun bad = skep("deploy", Fixtures.app("release-fails").toString(), "--app", "pt/keep");
+        CliRun bad = skep("deploy", Fixtures.appCopy("release-fails", dir).toString(), "--app", "pt/keep");
         assertThat(bad.exit()).as(bad.out()).isEqualTo(1);
         assertThat(bad.out()).contains("-----> release phase", "migrating the database",
                 "migration failed: table users is locked");

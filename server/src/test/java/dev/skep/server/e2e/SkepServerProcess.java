@@ -50,9 +50,31 @@ public final class SkepServerProcess implements AutoCloseable {
                 .toAbsolutePath();
     }
 
+    /**
+     * A port no one listens on, below Linux's ephemeral range (32768+) and the app ports (20000+): a port from the
+     * ephemeral range could be taken by some outgoing connection of a test running beside this one before the server
+     * binds it (what we take a CI run's server that exited at start to have met), one below it only by a listener,
+     * which the probe sees.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+            if (free("127.0.0.1", port) && free("::1", port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port in 10000-19999 after 1000 tries");
+    }
+
+    private static boolean free(String address, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new java.net.InetSocketAddress(address, port));
+            return true;
+        } catch (java.net.BindException taken) {
+            // a host without IPv6 cannot assign ::1 at all: only "in use" means taken there
+            return "::1".equals(address) && !String.valueOf(taken.getMessage()).contains("in use");
+        } catch (IOException e) {
+            return false;
         }
     }
 

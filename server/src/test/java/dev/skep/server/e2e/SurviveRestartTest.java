@@ -61,6 +61,34 @@ class SurviveRestartTest {
     }
 
     @Test
+    void aReadoptedAppIsStillHeldToItsOwnPort() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.skep.model.DataDirs.runningAsRoot(),
+                "the bind guard needs root; run the suite as root, as CI does");
+        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(server.output().contains("event=bindguard.on"),
+                "the bind guard is off on this host");
+        Http.Answer deployed = Http.send("POST", server.api("/v1/apps/alice/prober/releases"), server.token(),
+                "application/gzip", Fixtures.tarball("tries-ports"));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+        int port = deployed.json().get("instances").get(0).get("port").asInt();
+        long pid = deployed.json().get("instances").get(0).get("pid").asLong();
+        String tryRouter = "http://127.0.0.1:" + port + "/bind?host=::1&port=" + server.routerPort;
+
+        server.kill();
+        // skep is down: its ports are free, and still the app may not take them
+        assertThat(Http.plain(tryRouter).body()).isEqualTo("EPERM");
+
+        restart();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode i = instance("alice/prober");
+            assertThat(i.get("state").asText()).isEqualTo("ready");
+            assertThat(i.get("pid").asLong()).isEqualTo(pid);
+        });
+        assertThat(Http.plain(tryRouter).body()).isEqualTo("EPERM");
+        assertThat(Http.plain("http://127.0.0.1:" + port + "/bind?host=::1&port=" + port).body()).isEqualTo("ok");
+    }
+
+    @Test
     void anAppThatDiedWhileSkepWasDownIsStartedAgain() throws Exception {
         server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
         Http.Answer deployed = Http.send("POST", server.api("/deploy/alice/hello"), server.token(),
