@@ -38,7 +38,21 @@ final class AgentRole {
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock, MonitorRole monitor,
                        dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources) {
-        AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
+        Agent agent = life.add("agent", new Agent(agentConfig(config, data), state, slugs, events, clock,
+                monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
+        if (monitor != null) {
+            monitor.agentStarted(agent::instances);
+        }
+        if (resources != null) {
+            agent.resources(resources);
+        }
+        agent.start();
+        return agent;
+    }
+
+    /** The agent's settings from the server's: where it keeps its data, ports, timeouts, disk quota. */
+    static AgentConfig agentConfig(ServerConfig config, Path data) {
+        return AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())
                 .withTimeouts(config.startTimeout(), config.stopGrace())
@@ -47,15 +61,5 @@ final class AgentRole {
                 .withDiskQuota(config.appDisk())
                 // the same cache as this host's builds (NodeBuilder's, next to npm-cache): one download per host
                 .withNodeCache(data.resolve("node"));
-        Agent agent = life.add("agent", new Agent(agentConfig, state, slugs, events, clock,
-                monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits));
-        if (monitor != null) {
-            monitor.agentStarted(agent.logs(), agent::instances);
-        }
-        if (resources != null) {
-            agent.resources(resources);
-        }
-        agent.start();
-        return agent;
     }
 }

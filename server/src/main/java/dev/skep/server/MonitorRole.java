@@ -55,13 +55,24 @@ final class MonitorRole implements AutoCloseable {
     private final List<Reactor> reactors;
     private final AutoCloseable invalidation;
     private final Clock clock;
-    private volatile LogReader logs;
-    private volatile InstanceSource local;
-    private volatile String apiBase;
-    private volatile TrafficRates traffic;
+    private final Local local;
+    private final TrafficRates traffic;
+    private volatile InstanceSource agentInstances;
+
+    /**
+     * What this host lends the monitor, all there before it starts.
+     *
+     * @param agentId this host's agent: its instances are the ones sampled here
+     * @param logs    the agent's logs, which alert mails quote
+     * @param router  this host's router, whose counters become the apps' request rates
+     * @param api     where apps reach the API for heartbeats
+     */
+    record Local(String agentId, LogReader logs, RouteMetrics router, ApiAddress api) {
+    }
 
     private MonitorRole(Monitor monitor, MonitorSecrets secrets, AlertSettingsStore alerts, HealthSettings health,
-                        MonitorOptions options, List<Reactor> reactors, AutoCloseable invalidation, Clock clock) {
+                        MonitorOptions options, List<Reactor> reactors, AutoCloseable invalidation, Clock clock,
+                        Local local) {
         this.monitor = monitor;
         this.secrets = secrets;
         this.alerts = alerts;
@@ -70,45 +81,42 @@ final class MonitorRole implements AutoCloseable {
         this.reactors = reactors;
         this.invalidation = invalidation;
         this.clock = clock;
+        this.local = local;
+        this.traffic = new TrafficRates(local.router(), monitor.alerts(), monitor.prometheus().registry(),
+                options.tick());
     }
 
-    /**
-     * @param agentId this host's agent: its instances are the ones sampled here
-     * @param apiBase where apps reach the API for heartbeats, e.g. "http://127.0.0.1:9002"
-     */
     static MonitorRole start(Path data, MonitorOptions options, ClusterState state, AppDocuments documents,
-                             String agentId, String apiBase, Clock clock) throws java.io.IOException {
+                             Local local, Clock clock) throws java.io.IOException {
         MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
         AlertSettingsStore alerts = new AlertSettingsStore(documents, options.webhookTargets());
         HealthSettings health = new HealthSettings(documents);
-        MonitorRole[] self = new MonitorRole[1];
-        LogTail tail = (app, instance, lines) -> self[0].lastLines(app, instance, lines);
+        LogTail tail = (app, instance, lines) -> lastLines(local.logs(), app, instance, lines);
         List<Reactor> reactors = new ArrayList<>();
-        reactors.add(new LogReactor());
-        if (options.mail() != null) {
-            reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
-        }
-        EventSink monitorEvents = event -> {
-            if (self[0] != null) {
-                self[0].monitor.events().emit(event);
-            }
-        };
-        reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
-                options.dashboardUrl(), options.webhookTargets(), RetryPolicy.defaults(), monitorEvents, clock));
+        MonitorRole[] self = new MonitorRole[1]; // until the agent runs, its instances are read from the state
         MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
                         secrets.heartbeatKey())
                 .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
                         RetryPolicy.defaults());
         Monitor monitor = Monitor.start(config,
-                () -> self[0] != null && self[0].local != null ? self[0].local.instances()
-                        : state.instances().stream().filter(i -> agentId.equals(i.agent())).toList(),
-                app -> alerts.cached(app).rules(), reactors, clock);
+                () -> self[0] != null && self[0].agentInstances != null ? self[0].agentInstances.instances()
+                        : state.instances().stream().filter(i -> local.agentId().equals(i.agent())).toList(),
+                app -> alerts.cached(app).rules(), monitorEvents -> {
+                    reactors.add(new LogReactor());
+                    if (options.mail() != null) {
+                        reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail,
+                                clock));
+                    }
+                    reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app),
+                            secrets::webhookSigningKey, options.dashboardUrl(), options.webhookTargets(),
+                            RetryPolicy.defaults(), monitorEvents, clock));
+                    return reactors;
+                }, clock);
         AutoCloseable invalidation = state.onChange(() -> {
             alerts.invalidate();
             health.invalidate();
         });
-        self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock);
-        self[0].apiBase = apiBase;
+        self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock, local);
         log.info("event=monitor.wired mail={} alert_mail={} webhooks={} app_webhooks_reach={} interval={}",
                 options.mail() == null ? "off" : options.mail(), options.alertMail().size(), options.webhooks().size(),
                 options.webhookTargets(), options.tick());
@@ -125,24 +133,16 @@ final class MonitorRole implements AutoCloseable {
 
     /** What the agent needs from the monitor and the app settings. */
     AgentHooks agentHooks() {
-        return new AgentHooks(instance -> monitor.heartbeats().environment(instance, apiBase), health::cached);
+        return new AgentHooks(instance -> monitor.heartbeats().environment(instance, local.api().base()),
+                health::cached);
     }
 
     /**
      * @param instances the agent's own list of what it runs: read by the sampler every interval instead of the
      *                  state (which would be a ZooKeeper read per instance)
      */
-    void agentStarted(LogReader reader, InstanceSource instances) {
-        this.logs = reader;
-        this.local = instances;
-    }
-
-    void apiStarted(String base) {
-        this.apiBase = base;
-    }
-
-    void routerStarted(RouteMetrics router) {
-        this.traffic = new TrafficRates(router, monitor.alerts(), monitor.prometheus().registry(), options.tick());
+    void agentStarted(InstanceSource instances) {
+        this.agentInstances = instances;
     }
 
     /** The latest memory and CPU of an instance of this host, for `skep ps`. */
@@ -160,8 +160,7 @@ final class MonitorRole implements AutoCloseable {
                 new HeartbeatRoutes(monitor.heartbeats()),
                 new EventRoutes(monitor.events(), clock),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
-                        app -> traffic == null ? null : traffic.of(app),
-                        instance -> traffic == null ? null : traffic.ofInstance(instance)),
+                        traffic::of, traffic::ofInstance),
                 new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
                 new HealthRoutes(health, commands));
     }
@@ -194,9 +193,8 @@ final class MonitorRole implements AutoCloseable {
         return own.webhooks().stream().map(u -> new AppWebhooks.Target(u, false)).toList();
     }
 
-    private List<String> lastLines(AppId app, String instance, int lines) {
-        LogReader reader = logs;
-        if (reader == null || app == null) {
+    private static List<String> lastLines(LogReader reader, AppId app, String instance, int lines) {
+        if (app == null) {
             return List.of();
         }
         try {
@@ -212,9 +210,7 @@ final class MonitorRole implements AutoCloseable {
     @Override
     public void close() throws Exception {
         invalidation.close();
-        if (traffic != null) {
-            traffic.close();
-        }
+        traffic.close();
         monitor.close();
     }
 }
