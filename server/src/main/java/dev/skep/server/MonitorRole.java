@@ -12,7 +12,7 @@ import dev.skep.api.v1.HeartbeatRoutes;
 import dev.skep.api.v1.MetricsRoutes;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
-import dev.skep.model.ClusterState;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
 import dev.skep.monitor.Monitor;
 import dev.skep.monitor.MonitorConfig;
@@ -57,17 +57,17 @@ final class MonitorRole implements AutoCloseable {
     private final Clock clock;
     private final Local local;
     private final TrafficRates traffic;
-    private volatile InstanceSource agentInstances;
 
     /**
      * What this host lends the monitor, all there before it starts.
      *
-     * @param agentId this host's agent: its instances are the ones sampled here
-     * @param logs    the agent's logs, which alert mails quote
-     * @param router  this host's router, whose counters become the apps' request rates
-     * @param api     where apps reach the API for heartbeats
+     * @param instances what this host's agent runs, sampled every interval: its own list, not the state (which
+     *                  would be a ZooKeeper read per instance)
+     * @param logs      the agent's logs, which alert mails quote
+     * @param router    this host's router, whose counters become the apps' request rates
+     * @param api       where apps reach the API for heartbeats
      */
-    record Local(String agentId, LogReader logs, RouteMetrics router, ApiAddress api) {
+    record Local(InstanceSource instances, LogReader logs, RouteMetrics router, ApiAddress api) {
     }
 
     private MonitorRole(Monitor monitor, MonitorSecrets secrets, AlertSettingsStore alerts, HealthSettings health,
@@ -86,41 +86,37 @@ final class MonitorRole implements AutoCloseable {
                 options.tick());
     }
 
-    static MonitorRole start(Path data, MonitorOptions options, ClusterState state, AppDocuments documents,
+    static MonitorRole start(Path data, MonitorOptions options, ChangeFeed changes, AppDocuments documents,
                              Local local, Clock clock) throws java.io.IOException {
         MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
         AlertSettingsStore alerts = new AlertSettingsStore(documents, options.webhookTargets());
         HealthSettings health = new HealthSettings(documents);
         LogTail tail = (app, instance, lines) -> lastLines(local.logs(), app, instance, lines);
-        List<Reactor> reactors = new ArrayList<>();
-        MonitorRole[] self = new MonitorRole[1]; // until the agent runs, its instances are read from the state
         MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
                         secrets.heartbeatKey())
                 .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
                         RetryPolicy.defaults());
-        Monitor monitor = Monitor.start(config,
-                () -> self[0] != null && self[0].agentInstances != null ? self[0].agentInstances.instances()
-                        : state.instances().stream().filter(i -> local.agentId().equals(i.agent())).toList(),
-                app -> alerts.cached(app).rules(), monitorEvents -> {
-                    reactors.add(new LogReactor());
-                    if (options.mail() != null) {
-                        reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail,
-                                clock));
-                    }
-                    reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app),
-                            secrets::webhookSigningKey, options.dashboardUrl(), options.webhookTargets(),
-                            RetryPolicy.defaults(), monitorEvents, clock));
-                    return reactors;
-                }, clock);
-        AutoCloseable invalidation = state.onChange(() -> {
+        List<Reactor> reactors = new ArrayList<>();
+        // the webhook reactor reports its deliveries to the monitor's own event log, which the monitor makes
+        Monitor monitor = Monitor.start(config, local.instances(), app -> alerts.cached(app).rules(), ownEvents -> {
+            reactors.add(new LogReactor());
+            if (options.mail() != null) {
+                reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
+            }
+            reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
+                    options.dashboardUrl(), options.webhookTargets(), RetryPolicy.defaults(), ownEvents, clock));
+            return List.copyOf(reactors);
+        }, clock);
+        AutoCloseable invalidation = changes.onChange(() -> {
             alerts.invalidate();
             health.invalidate();
         });
-        self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock, local);
+        MonitorRole role = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock,
+                local);
         log.info("event=monitor.wired mail={} alert_mail={} webhooks={} app_webhooks_reach={} interval={}",
                 options.mail() == null ? "off" : options.mail(), options.alertMail().size(), options.webhooks().size(),
                 options.webhookTargets(), options.tick());
-        return self[0];
+        return role;
     }
 
     /** Events go to the event log (kept, queried, judged) and to {@code also} (the operator's log). */
@@ -135,14 +131,6 @@ final class MonitorRole implements AutoCloseable {
     AgentHooks agentHooks() {
         return new AgentHooks(instance -> monitor.heartbeats().environment(instance, local.api().base()),
                 health::cached);
-    }
-
-    /**
-     * @param instances the agent's own list of what it runs: read by the sampler every interval instead of the
-     *                  state (which would be a ZooKeeper read per instance)
-     */
-    void agentStarted(InstanceSource instances) {
-        this.agentInstances = instances;
     }
 
     /** The latest memory and CPU of an instance of this host, for `skep ps`. */

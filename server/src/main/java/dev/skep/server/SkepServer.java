@@ -8,6 +8,7 @@ import dev.skep.model.EventSink;
 import dev.skep.state.ZkAppDocuments;
 import dev.skep.route.RouterServer;
 import dev.skep.supervise.Agent;
+import dev.skep.supervise.InstanceBoard;
 import dev.skep.supervise.LogReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,14 +57,15 @@ public final class SkepServer implements AutoCloseable {
             RouterServer router = RouterRole.start(life, config, state.state(),
                     new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
             ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
-            MonitorRole.Local local = new MonitorRole.Local(config.agentId(),
+            InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
+            MonitorRole.Local local = new MonitorRole.Local(board::all,
                     new LogReader(AgentRole.agentConfig(config, data)), router.metrics(), apiAddress);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
                     new ZkAppDocuments(state.state().view()), local, clock));
             EventSink events = monitor.events(operatorLog);
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
-                    monitor, security.limits());
+                    monitor, security.limits(), board);
             controller.buildAs(agent::userFor);
             controller.volumesOn(new dev.skep.api.LocalVolumes() {
                 @Override

@@ -74,6 +74,7 @@ public final class Agent implements AutoCloseable {
     private volatile AgentResources resources;
     private AutoCloseable subscription;
     private Thread worker;
+    private final InstanceBoard board;
     private Thread diskWatch;
 
     public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
@@ -95,6 +96,14 @@ public final class Agent implements AutoCloseable {
     public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
             AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
                  AgentHooks hooks, ResourceLimits limits) {
+        this(config, state, slugs, events, clock, hooks, limits, new InstanceBoard());
+    }
+
+    /** @param board where its runners post their statuses, for readers in this process made before it */
+    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
+                 AgentHooks hooks, ResourceLimits limits, InstanceBoard board) {
+        this.board = Objects.requireNonNull(board, "board");
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.limits = limits;
         this.config = Objects.requireNonNull(config, "config");
@@ -146,7 +155,7 @@ public final class Agent implements AutoCloseable {
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
-                workspaces(users != null, overlay, disks), disks);
+                workspaces(users != null, overlay, disks), disks, board);
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
         registry.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),

@@ -155,6 +155,7 @@ final class InstanceRunner {
     }
 
     private void finish(InstanceSlot slot, InstanceMachine machine, boolean detached) {
+        ctx.board().remove(id);
         if (slot != null) {
             slot.release(detached);
         }

@@ -53,6 +53,7 @@ final class StatusReport implements InstanceReport {
                 ctx.config().agentId(), ctx.config().host(), facts.port(), proc == null ? 0 : proc.pid(),
                 state, since, facts.restarts(), facts.lastExit(), facts.message());
         last = next;
+        ctx.board().put(next);
         try {
             ctx.statuses().putInstance(next);
         } catch (RuntimeException e) {
