@@ -5,7 +5,8 @@ import dev.skep.model.AgentLiveness;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AgentRegistry;
+import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AgentView;
 import java.util.ArrayList;
@@ -22,18 +23,21 @@ import java.util.stream.Collectors;
  */
 public final class AgentViews {
 
-    private final ClusterState state;
+    private final AgentRegistry registry;
+    private final ClusterSnapshots snapshots;
     private final AgentLiveness liveness;
 
     /** @param liveness which agents' heartbeats stopped, and what memory they said free, as this controller sees it */
-    public AgentViews(ClusterState state, AgentLiveness liveness) {
-        this.state = state;
+    public <S extends AgentRegistry & ClusterSnapshots> AgentViews(
+            S state, AgentLiveness liveness) {
+        this.registry = state;
+        this.snapshots = state;
         this.liveness = liveness;
     }
 
     public List<AgentView> list() {
-        ClusterSnapshot now = state.snapshot();
-        Set<String> draining = state.drainingAgents();
+        ClusterSnapshot now = snapshots.snapshot();
+        Set<String> draining = registry.drainingAgents();
         Set<String> quiet = liveness.silent();
         Map<String, Long> beatFree = liveness.memoryFree();
         Map<String, Long> placed = now.assignments().stream()

@@ -4,7 +4,7 @@ import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.EnvNames;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
@@ -19,12 +19,12 @@ import java.util.TreeSet;
 /** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
 public final class AppCommands {
 
-    private final ClusterState state;
+    private final AppCatalog state;
     private final Deployer deployer;
     private final Clock clock;
     private final int maxInstances;
 
-    public AppCommands(ClusterState state, Deployer deployer, Clock clock, int maxInstances) {
+    public AppCommands(AppCatalog state, Deployer deployer, Clock clock, int maxInstances) {
         this.state = state;
         this.deployer = deployer;
         this.clock = clock;

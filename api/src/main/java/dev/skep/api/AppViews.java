@@ -3,7 +3,9 @@ package dev.skep.api;
 import dev.skep.deploy.release.BuildLogs.BuildFacts;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.InstanceStatuses;
+import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceIds;
@@ -32,21 +34,27 @@ public final class AppViews {
     public record Usage(Long memoryBytes, Double cpuPercent) {
     }
 
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final InstanceStatuses statuses;
+    private final ClusterSnapshots snapshots;
     private final String baseDomain;
     private final int routerPort;
     private final Function<String, Usage> usage;
     private final ReleaseHistory history;
 
-    public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage) {
+    public <S extends AppCatalog & InstanceStatuses & ClusterSnapshots> AppViews(
+            S state, String baseDomain, int routerPort, Function<String, Usage> usage) {
         this(state, baseDomain, routerPort, usage, ReleaseHistory.NONE);
     }
 
     /** @param history why releases failed and how they were built */
-    public AppViews(ClusterState state, String baseDomain, int routerPort, Function<String, Usage> usage,
+    public <S extends AppCatalog & InstanceStatuses & ClusterSnapshots> AppViews(
+            S state, String baseDomain, int routerPort, Function<String, Usage> usage,
                     ReleaseHistory history) {
         this.history = history;
-        this.state = state;
+        this.catalog = state;
+        this.statuses = state;
+        this.snapshots = state;
         this.baseDomain = baseDomain;
         this.routerPort = routerPort;
         this.usage = usage;
@@ -59,7 +67,7 @@ public final class AppViews {
 
     public AppView full(AppSpec app) {
         List<InstanceStatus> instances = instancesOf(app);
-        Release current = state.releases(app.id()).stream().filter(r -> r.number() == app.release()).findFirst()
+        Release current = catalog.releases(app.id()).stream().filter(r -> r.number() == app.release()).findFirst()
                 .orElse(null);
         return view(app, current, instances, instances.stream().map(this::instance).toList(), releases(app),
                 sleeping(List.of(app)).contains(app.id()), unplaced().get(app.id()));
@@ -67,13 +75,13 @@ public final class AppViews {
 
     /** The apps of {@code apps} asleep now (see {@link IdleState}), from the state's cache, once per answer. */
     private Set<AppId> sleeping(List<AppSpec> apps) {
-        return IdleState.asleep(apps, state.documents(IdleState.DOCUMENT, IdleState.class),
-                state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
+        return IdleState.asleep(apps, snapshots.documents(IdleState.DOCUMENT, IdleState.class),
+                snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class));
     }
 
     /** Per app, the instances the scheduler's leader can put on no agent, and why (from its board in the state). */
     private Map<AppId, UnplacedView[]> unplaced() {
-        return state.documents(PlacementSettings.UNPLACED_DOCUMENT,
+        return snapshots.documents(PlacementSettings.UNPLACED_DOCUMENT,
                 UnplacedView[].class);
     }
 
@@ -81,18 +89,18 @@ public final class AppViews {
     public List<ReleaseView> releases(AppSpec app) {
         Map<Integer, String> failed = history.failures(app.id());
         Map<Integer, BuildFacts> builds = history.builds(app.id());
-        return state.releases(app.id()).stream()
+        return catalog.releases(app.id()).stream()
                 .map(r -> release(r, app, failed.get(r.number()), builds.get(r.number()))).toList();
     }
 
     public List<AppView> list() {
-        List<InstanceStatus> all = state.instances();
-        List<AppSpec> apps = state.apps();
+        List<InstanceStatus> all = statuses.instances();
+        List<AppSpec> apps = catalog.apps();
         Set<AppId> asleep = sleeping(apps);
         Map<AppId, UnplacedView[]> unplaced = unplaced();
         return apps.stream().map(app -> {
             List<InstanceStatus> mine = all.stream().filter(i -> i.app().equals(app.id())).toList();
-            Release current = app.release() == 0 ? null : state.release(app.id(), app.release()).orElse(null);
+            Release current = app.release() == 0 ? null : catalog.release(app.id(), app.release()).orElse(null);
             return view(app, current, mine, mine.stream().map(this::instance).toList(), List.of(),
                     asleep.contains(app.id()), unplaced.get(app.id()));
         }).toList();
@@ -118,7 +126,7 @@ public final class AppViews {
     }
 
     public List<InstanceStatus> instancesOf(AppSpec app) {
-        return state.instances(app.id()).stream()
+        return statuses.instances(app.id()).stream()
                 .sorted(Comparator.comparing(InstanceStatus::release).thenComparing(InstanceStatus::instance)).toList();
     }
 

@@ -6,7 +6,7 @@ import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
@@ -41,7 +41,7 @@ public final class Deployer {
 
     private static final Logger log = LoggerFactory.getLogger(Deployer.class);
 
-    private final ClusterState state;
+    private final AppCatalog state;
     private final SlugBuilder builder;
     private final Rollout rollout;
     private final EventSink events;
@@ -57,7 +57,7 @@ public final class Deployer {
      * @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy)
      * @param crashLoops   told of every release that goes live; start it with {@link #rollBack} as its action
      */
-    public Deployer(ClusterState state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
+    public Deployer(AppCatalog state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
                     int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops) {
         this.buildLogs = buildLogs;
         this.crashLoops = crashLoops;

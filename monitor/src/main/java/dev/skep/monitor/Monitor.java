@@ -1,6 +1,7 @@
 package dev.skep.monitor;
 
 import dev.skep.model.AppId;
+import dev.skep.model.EventSink;
 import dev.skep.monitor.events.EventLog;
 import dev.skep.monitor.events.Subscription;
 import dev.skep.monitor.heartbeat.HeartbeatRegistry;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +56,13 @@ public final class Monitor implements AutoCloseable {
     private final PrometheusExport prometheus;
     private final MetricsSampler sampler;
     private final ScheduledExecutorService ticker;
+    private final List<String> reactorNames;
 
-    private Monitor(MonitorConfig config, InstanceSource instances, RuleSource rules, List<Reactor> reactors,
-                    Clock clock) {
+    private Monitor(MonitorConfig config, InstanceSource instances, RuleSource rules,
+                    Function<EventSink, List<Reactor>> reactorsOf, Clock clock) {
         this.events = new EventLog(config.events(), clock);
+        List<Reactor> reactors = reactorsOf.apply(events);
+        this.reactorNames = reactors.stream().map(Reactor::name).toList();
         this.dispatcher = new ReactorDispatcher(reactors, config.retry(), config.reactorQueue(), events, clock);
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
         DeadlineTicks deadlines = new DeadlineTicks(ticker, clock, this::tick, this::nextExpiry);
@@ -79,12 +84,21 @@ public final class Monitor implements AutoCloseable {
      */
     public static Monitor start(MonitorConfig config, InstanceSource instances, RuleSource rules,
                                 List<Reactor> reactors, Clock clock) {
+        return start(config, instances, rules, events -> reactors, clock);
+    }
+
+    /**
+     * Builds and starts the monitor with reactors that report to its own event log (a webhook's delivery
+     * failures, say): {@code reactors} receives that log before the monitor starts.
+     */
+    public static Monitor start(MonitorConfig config, InstanceSource instances, RuleSource rules,
+                                Function<EventSink, List<Reactor>> reactors, Clock clock) {
         Monitor monitor = new Monitor(config, instances, rules, reactors, clock);
         monitor.sampler.start();
         long tick = config.tickInterval().toMillis();
         monitor.ticker.scheduleWithFixedDelay(monitor::tick, tick, tick, TimeUnit.MILLISECONDS);
         LOG.info("monitor started: sampling every {}, rules judged every {}, reactors {}", config.sampleInterval(),
-                config.tickInterval(), reactors.stream().map(Reactor::name).toList());
+                config.tickInterval(), monitor.reactorNames);
         return monitor;
     }
 

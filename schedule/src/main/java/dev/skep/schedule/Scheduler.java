@@ -6,11 +6,14 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
-import dev.skep.model.ClusterState;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
 import dev.skep.model.IdleState;
+import dev.skep.model.Assignments;
+import dev.skep.model.AgentRegistry;
+import dev.skep.model.ClusterSnapshots;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.PlacementSettings;
 import dev.skep.model.Release;
@@ -39,7 +42,10 @@ public final class Scheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-    private final ClusterState state;
+    private final Assignments assignmentTable;
+    private final AgentRegistry registry;
+    private final ClusterSnapshots snapshots;
+    private final ChangeFeed changeFeed;
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Duration agentGrace;
@@ -59,42 +65,50 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, Instant> removedNotSeen = new HashMap<>();
     private AutoCloseable subscription;
 
-    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock) {
+    public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
+            S state, BooleanSupplier isLeader, Clock clock) {
         this(state, isLeader, clock, Duration.ofSeconds(30));
     }
 
     /** @param agentGrace how long an agent may be gone before its instances are placed on others */
-    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace) {
+    public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
+            S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace) {
         this(state, isLeader, clock, agentGrace, event -> { });
     }
 
     /** @param events hears agents join and get lost (seen by the leader, once each) */
-    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+    public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
+            S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
                      EventSink events) {
         this(state, isLeader, clock, agentGrace, events, AgentLiveness.sessionsOnly());
     }
 
     /** @param liveness agents known dead before their session ends (heartbeats), and whether a gone one can be trusted */
-    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+    public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
+            S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
                      EventSink events, AgentLiveness liveness) {
         this(state, isLeader, clock, agentGrace, events, liveness, UnplacedBoard.none());
     }
 
     /** @param board where what cannot be placed is shown (an {@code app.unplaced} event says it too) */
-    public Scheduler(ClusterState state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
+    public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
+            S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
                      EventSink events, AgentLiveness liveness, UnplacedBoard board) {
         this.unplaced = new UnplacedTracker(events, board);
         this.events = events;
         this.liveness = liveness;
         this.agentGrace = agentGrace;
-        this.state = state;
+        this.assignmentTable = state;
+        this.registry = state;
+        this.snapshots = state;
+        this.changeFeed = state;
         this.isLeader = isLeader;
         this.clock = clock;
         this.worker = new CoalescingWorker("scheduler", this::pass);
     }
 
     public void start(Duration resync) {
-        subscription = state.onChange(this::poke);
+        subscription = changeFeed.onChange(this::poke);
         worker.pokeEvery(resync);
     }
 
@@ -112,13 +126,13 @@ public final class Scheduler implements AutoCloseable {
         try {
             Plan plan = Planner.plan(snapshot(), clock.instant());
             for (Assignment a : plan.add()) {
-                state.putAssignment(a);
+                assignmentTable.putAssignment(a);
                 addedNotSeen.put(a.instance(), a);
                 log.info("event=schedule.assigned app={} release={} instance={} agent={}",
                         a.app(), a.release().number(), a.instance(), a.agent());
             }
             for (Assignment a : plan.remove()) {
-                state.removeAssignment(a.agent(), a.instance());
+                assignmentTable.removeAssignment(a.agent(), a.instance());
                 removedNotSeen.put(a.instance(), clock.instant());
                 log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
                         a.app(), a.release().number(), a.instance(), a.agent());
@@ -132,7 +146,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private ClusterView snapshot() {
-        ClusterSnapshot now = state.snapshot();
+        ClusterSnapshot now = snapshots.snapshot();
         Map<AppId, Release> wanted = new HashMap<>();
         for (AppSpec app : now.apps()) {
             if (app.target() > 0) {
@@ -159,22 +173,22 @@ public final class Scheduler implements AutoCloseable {
         }
         // just (re)connected: an agent may still be putting its node back after an outage we shared
         Map<AppId, Map<String, String>> constraints = new HashMap<>();
-        state.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)
+        snapshots.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)
                 .forEach((app, settings) -> constraints.put(app, settings.constraints()));
         return new ClusterView(awake(now.apps()), wanted, agents, assignments, instances,
                 liveness.settled() ? agentsGoneSince : Map.of(), agentGrace)
-                .withPlacement(state.drainingAgents(), constraints);
+                .withPlacement(registry.drainingAgents(), constraints);
     }
 
     /**
-     * The apps as the planner should see them: one asleep for being idle ({@link dev.skep.model.IdleState}) wants no
+     * The apps as the planner should see them: one asleep for being idle ({@link IdleState}) wants no
      * instance, as a stopped one, while its spec keeps saying what it runs when woken (the Planner needs no notion
      * of sleep).
      */
     private List<AppSpec> awake(List<AppSpec> apps) {
         Set<AppId> asleep = IdleState.asleep(apps,
-                state.documents(IdleState.DOCUMENT, IdleState.class),
-                state.documents(RouteSettings.DOCUMENT, RouteSettings.class));
+                snapshots.documents(IdleState.DOCUMENT, IdleState.class),
+                snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class));
         return asleep.isEmpty() ? apps
                 : apps.stream().map(a -> asleep.contains(a.id()) ? a.withRunning(false, a.updated()) : a).toList();
     }

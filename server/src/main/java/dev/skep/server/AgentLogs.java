@@ -1,7 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
-import dev.skep.model.ClusterState;
+import dev.skep.model.InstanceStatuses;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.LogSource;
 import dev.skep.model.SkepException;
 import dev.skep.supervise.LogReader;
@@ -16,11 +17,13 @@ import java.util.function.Consumer;
 final class AgentLogs implements LogSource {
 
     private final LogReader reader;
-    private final ClusterState state;
+    private final InstanceStatuses statuses;
+    private final ChangeFeed changeFeed;
 
-    AgentLogs(LogReader reader, ClusterState state) {
+    <S extends InstanceStatuses & ChangeFeed> AgentLogs(LogReader reader, S state) {
         this.reader = reader;
-        this.state = state;
+        this.statuses = state;
+        this.changeFeed = state;
     }
 
     /** An instance's own log lines are "{time} {stream} {text}"; the app's say which instance. */
@@ -45,10 +48,10 @@ final class AgentLogs implements LogSource {
     @Override
     public AutoCloseable follow(AppId app, Consumer<String> line) {
         Map<String, Closeable> follows = new ConcurrentHashMap<>();
-        Runnable addNew = () -> state.instances(app).stream()
+        Runnable addNew = () -> statuses.instances(app).stream()
                 .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, withInstance(id, line))));
         addNew.run();
-        AutoCloseable subscription = state.onChange(addNew);
+        AutoCloseable subscription = changeFeed.onChange(addNew);
         return () -> {
             subscription.close();
             for (Closeable c : follows.values()) {

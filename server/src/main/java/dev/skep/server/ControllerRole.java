@@ -243,9 +243,6 @@ final class ControllerRole {
         ApiServer api = life.add("api", new ApiServer(apiConfig, auth, groups, audit, tls, clock, sessions));
         api.start();
         String url = "http://" + config.advertiseHost() + ":" + api.port();
-        if (monitor != null) {
-            monitor.apiStarted(url);
-        }
         try {
             life.add("controller registration", state.controllers().register(config.agentId(), url));
         } catch (InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.skep.server;
 
-import dev.skep.model.ClusterState;
+import dev.skep.model.RouteEpochs;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.model.concurrent.CoalescingWorker;
 import java.io.IOException;
@@ -20,7 +21,8 @@ final class EdgeWatch implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeWatch.class);
 
-    private final ClusterState state;
+    private final RouteEpochs routeEpochs;
+    private final ChangeFeed changeFeed;
     private final HaproxyConfig config;
     private final Path out;
     private final ReloadCommand reload;
@@ -35,12 +37,14 @@ final class EdgeWatch implements AutoCloseable {
     private int written;
 
     /** @param reload the command that makes HAProxy read the file again, or null */
-    EdgeWatch(ClusterState state, HaproxyConfig config, Path out, ReloadCommand reload) {
-        this.state = state;
+    <S extends RouteEpochs & ChangeFeed> EdgeWatch(
+            S state, HaproxyConfig config, Path out, ReloadCommand reload) {
+        this.routeEpochs = state;
+        this.changeFeed = state;
         this.config = config;
         this.out = out;
         this.reload = reload;
-        this.subscription = state.onChange(worker::poke);
+        this.subscription = changeFeed.onChange(worker::poke);
         worker.poke();
     }
 
@@ -51,7 +55,7 @@ final class EdgeWatch implements AutoCloseable {
     private void apply() {
         List<RouterEndpoint> routers;
         try {
-            routers = state.routers();
+            routers = routeEpochs.routers();
         } catch (RuntimeException e) {
             log.warn("event=edge.read-failed error=\"{}\" next=\"the file and HAProxy keep the last routers; retried "
                     + "in {} s\"", e.getMessage(), RETRY.toSeconds());

@@ -4,7 +4,7 @@ import dev.skep.api.IdleStore;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ClusterSnapshot;
-import dev.skep.model.ClusterState;
+import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
@@ -34,7 +34,7 @@ final class IdleWatcher implements AutoCloseable {
     /** Reports trail the last request by up to a router tick, and the router feed by a few ms: wait that too. */
     static final long SLACK_MILLIS = IdleReporter.TICK_MILLIS + 250;
 
-    private final ClusterState state;
+    private final ClusterSnapshots state;
     private final IdleStore store;
     private final BooleanSupplier isLeader;
     private final EventSink events;
@@ -51,7 +51,7 @@ final class IdleWatcher implements AutoCloseable {
     /** Apps refused for their process types, logged once each (worker thread only). */
     private final Set<AppId> notEligibleLogged = new HashSet<>();
 
-    IdleWatcher(ClusterState state, IdleStore store, BooleanSupplier isLeader, EventSink events, Clock clock) {
+    IdleWatcher(ClusterSnapshots state, IdleStore store, BooleanSupplier isLeader, EventSink events, Clock clock) {
         this.state = state;
         this.store = store;
         this.isLeader = isLeader;

@@ -12,7 +12,7 @@ import dev.skep.api.v1.HeartbeatRoutes;
 import dev.skep.api.v1.MetricsRoutes;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
-import dev.skep.model.ClusterState;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
 import dev.skep.monitor.Monitor;
 import dev.skep.monitor.MonitorConfig;
@@ -55,13 +55,24 @@ final class MonitorRole implements AutoCloseable {
     private final List<Reactor> reactors;
     private final AutoCloseable invalidation;
     private final Clock clock;
-    private volatile LogReader logs;
-    private volatile InstanceSource local;
-    private volatile String apiBase;
-    private volatile TrafficRates traffic;
+    private final Local local;
+    private final TrafficRates traffic;
+
+    /**
+     * What this host lends the monitor, all there before it starts.
+     *
+     * @param instances what this host's agent runs, sampled every interval: its own list, not the state (which
+     *                  would be a ZooKeeper read per instance)
+     * @param logs      the agent's logs, which alert mails quote
+     * @param router    this host's router, whose counters become the apps' request rates
+     * @param api       where apps reach the API for heartbeats
+     */
+    record Local(InstanceSource instances, LogReader logs, RouteMetrics router, ApiAddress api) {
+    }
 
     private MonitorRole(Monitor monitor, MonitorSecrets secrets, AlertSettingsStore alerts, HealthSettings health,
-                        MonitorOptions options, List<Reactor> reactors, AutoCloseable invalidation, Clock clock) {
+                        MonitorOptions options, List<Reactor> reactors, AutoCloseable invalidation, Clock clock,
+                        Local local) {
         this.monitor = monitor;
         this.secrets = secrets;
         this.alerts = alerts;
@@ -70,49 +81,42 @@ final class MonitorRole implements AutoCloseable {
         this.reactors = reactors;
         this.invalidation = invalidation;
         this.clock = clock;
+        this.local = local;
+        this.traffic = new TrafficRates(local.router(), monitor.alerts(), monitor.prometheus().registry(),
+                options.tick());
     }
 
-    /**
-     * @param agentId this host's agent: its instances are the ones sampled here
-     * @param apiBase where apps reach the API for heartbeats, e.g. "http://127.0.0.1:9002"
-     */
-    static MonitorRole start(Path data, MonitorOptions options, ClusterState state, AppDocuments documents,
-                             String agentId, String apiBase, Clock clock) throws java.io.IOException {
+    static MonitorRole start(Path data, MonitorOptions options, ChangeFeed changes, AppDocuments documents,
+                             Local local, Clock clock) throws java.io.IOException {
         MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
         AlertSettingsStore alerts = new AlertSettingsStore(documents, options.webhookTargets());
         HealthSettings health = new HealthSettings(documents);
-        MonitorRole[] self = new MonitorRole[1];
-        LogTail tail = (app, instance, lines) -> self[0].lastLines(app, instance, lines);
-        List<Reactor> reactors = new ArrayList<>();
-        reactors.add(new LogReactor());
-        if (options.mail() != null) {
-            reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
-        }
-        EventSink monitorEvents = event -> {
-            if (self[0] != null) {
-                self[0].monitor.events().emit(event);
-            }
-        };
-        reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
-                options.dashboardUrl(), options.webhookTargets(), RetryPolicy.defaults(), monitorEvents, clock));
+        LogTail tail = (app, instance, lines) -> lastLines(local.logs(), app, instance, lines);
         MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
                         secrets.heartbeatKey())
                 .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
                         RetryPolicy.defaults());
-        Monitor monitor = Monitor.start(config,
-                () -> self[0] != null && self[0].local != null ? self[0].local.instances()
-                        : state.instances().stream().filter(i -> agentId.equals(i.agent())).toList(),
-                app -> alerts.cached(app).rules(), reactors, clock);
-        AutoCloseable invalidation = state.onChange(() -> {
+        List<Reactor> reactors = new ArrayList<>();
+        // the webhook reactor reports its deliveries to the monitor's own event log, which the monitor makes
+        Monitor monitor = Monitor.start(config, local.instances(), app -> alerts.cached(app).rules(), ownEvents -> {
+            reactors.add(new LogReactor());
+            if (options.mail() != null) {
+                reactors.add(new MailReactor(options.mail(), app -> mailTo(alerts, options, app), tail, clock));
+            }
+            reactors.add(new AppWebhooks(app -> webhooksOf(alerts, options, app), secrets::webhookSigningKey,
+                    options.dashboardUrl(), options.webhookTargets(), RetryPolicy.defaults(), ownEvents, clock));
+            return List.copyOf(reactors);
+        }, clock);
+        AutoCloseable invalidation = changes.onChange(() -> {
             alerts.invalidate();
             health.invalidate();
         });
-        self[0] = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock);
-        self[0].apiBase = apiBase;
+        MonitorRole role = new MonitorRole(monitor, secrets, alerts, health, options, reactors, invalidation, clock,
+                local);
         log.info("event=monitor.wired mail={} alert_mail={} webhooks={} app_webhooks_reach={} interval={}",
                 options.mail() == null ? "off" : options.mail(), options.alertMail().size(), options.webhooks().size(),
                 options.webhookTargets(), options.tick());
-        return self[0];
+        return role;
     }
 
     /** Events go to the event log (kept, queried, judged) and to {@code also} (the operator's log). */
@@ -125,24 +129,8 @@ final class MonitorRole implements AutoCloseable {
 
     /** What the agent needs from the monitor and the app settings. */
     AgentHooks agentHooks() {
-        return new AgentHooks(instance -> monitor.heartbeats().environment(instance, apiBase), health::cached);
-    }
-
-    /**
-     * @param instances the agent's own list of what it runs: read by the sampler every interval instead of the
-     *                  state (which would be a ZooKeeper read per instance)
-     */
-    void agentStarted(LogReader reader, InstanceSource instances) {
-        this.logs = reader;
-        this.local = instances;
-    }
-
-    void apiStarted(String base) {
-        this.apiBase = base;
-    }
-
-    void routerStarted(RouteMetrics router) {
-        this.traffic = new TrafficRates(router, monitor.alerts(), monitor.prometheus().registry(), options.tick());
+        return new AgentHooks(instance -> monitor.heartbeats().environment(instance, local.api().base()),
+                health::cached);
     }
 
     /** The latest memory and CPU of an instance of this host, for `skep ps`. */
@@ -160,8 +148,7 @@ final class MonitorRole implements AutoCloseable {
                 new HeartbeatRoutes(monitor.heartbeats()),
                 new EventRoutes(monitor.events(), clock),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
-                        app -> traffic == null ? null : traffic.of(app),
-                        instance -> traffic == null ? null : traffic.ofInstance(instance)),
+                        traffic::of, traffic::ofInstance),
                 new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
                 new HealthRoutes(health, commands));
     }
@@ -194,9 +181,8 @@ final class MonitorRole implements AutoCloseable {
         return own.webhooks().stream().map(u -> new AppWebhooks.Target(u, false)).toList();
     }
 
-    private List<String> lastLines(AppId app, String instance, int lines) {
-        LogReader reader = logs;
-        if (reader == null || app == null) {
+    private static List<String> lastLines(LogReader reader, AppId app, String instance, int lines) {
+        if (app == null) {
             return List.of();
         }
         try {
@@ -212,9 +198,7 @@ final class MonitorRole implements AutoCloseable {
     @Override
     public void close() throws Exception {
         invalidation.close();
-        if (traffic != null) {
-            traffic.close();
-        }
+        traffic.close();
         monitor.close();
     }
 }

@@ -1,9 +1,11 @@
 package dev.skep.server;
 
 import dev.skep.model.AppCertificates;
-import dev.skep.model.ClusterState;
 import dev.skep.model.IdleState;
 import dev.skep.model.RouterEndpoint;
+import dev.skep.model.ClusterSnapshots;
+import dev.skep.model.RouteEpochs;
+import dev.skep.model.ChangeFeed;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.model.RouteSettings;
@@ -24,7 +26,9 @@ final class RouteFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteFeed.class);
 
-    private final ClusterState state;
+    private final ClusterSnapshots snapshots;
+    private final RouteEpochs routeEpochs;
+    private final ChangeFeed changeFeed;
     private final RouterServer router;
     private final String baseDomain;
     private final String routerId;
@@ -40,37 +44,41 @@ final class RouteFeed implements AutoCloseable {
     private final IdleReporter idle;
 
     /**
-     * @param routerId names this router among the ones rollouts wait for (see ClusterState#markRouteEpoch)
+     * @param routerId names this router among the ones rollouts wait for (see RouteEpochs#markRouteEpoch)
      * @param endpoint where it takes traffic, for an edge in front of the routers
      * @param warmUp   run once before it registers there
      */
-    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
+    <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
+            S state, RouterServer router, String baseDomain, String routerId,
               RouterEndpoint endpoint, Runnable warmUp) {
         this(state, router, baseDomain, routerId, endpoint, warmUp, null);
     }
 
     /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
-    RouteFeed(ClusterState state, RouterServer router, String baseDomain, String routerId,
+    <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
+            S state, RouterServer router, String baseDomain, String routerId,
               RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
         this.idle = idle;
-        this.state = state;
+        this.snapshots = state;
+        this.routeEpochs = state;
+        this.changeFeed = state;
         this.router = router;
         this.baseDomain = baseDomain;
         this.routerId = routerId;
         this.endpoint = endpoint;
         this.warmUp = warmUp;
-        this.subscription = state.onChange(worker::poke);
+        this.subscription = changeFeed.onChange(worker::poke);
         worker.poke();
     }
 
     private void rebuild() {
         long epoch;
         try {
-            epoch = state.routeEpochSeen(); // read first: the snapshot is at least this new
-            var now = state.snapshot();
-            var settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
+            epoch = routeEpochs.routeEpochSeen(); // read first: the snapshot is at least this new
+            var now = snapshots.snapshot();
+            var settings = snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class);
             var sleeping = IdleState.asleep(now.apps(),
-                    state.documents(IdleState.DOCUMENT, IdleState.class), settings);
+                    snapshots.documents(IdleState.DOCUMENT, IdleState.class), settings);
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
             if (idle != null) {
                 idle.update(settings, sleeping);
@@ -85,7 +93,7 @@ final class RouteFeed implements AutoCloseable {
         }
         if (epoch != reportedEpoch) {
             try {
-                state.reportRoutesApplied(routerId, epoch);
+                routeEpochs.reportRoutesApplied(routerId, epoch);
                 reportedEpoch = epoch;
             } catch (RuntimeException e) { // the table is live; rollouts wait for this router at most a while
                 log.warn("event=route.report-failed router={} epoch={} error=\"{}\" next=\"reported with the next "
@@ -98,7 +106,7 @@ final class RouteFeed implements AutoCloseable {
                 warmUp = null;
             }
             try {
-                state.registerRouter(endpoint); // kept through session losses by the state's ephemeral nodes
+                routeEpochs.registerRouter(endpoint); // kept through session losses by the state's ephemeral nodes
                 registered = true;
                 log.info("event=router.registered router={} host={} port={} https_port={}", endpoint.id(),
                         endpoint.host(), endpoint.port(), endpoint.httpsPort());
@@ -112,7 +120,7 @@ final class RouteFeed implements AutoCloseable {
     /** The apps' certificates for the hosts they own in this table (a domain an app lost is not served). */
     private Map<String, CertificatePem> certificates(RouteTable table) {
         Map<String, CertificatePem> wanted = new HashMap<>();
-        state.documents(AppCertificates.DOCUMENT, AppCertificates.class).forEach((app, doc) -> {
+        snapshots.documents(AppCertificates.DOCUMENT, AppCertificates.class).forEach((app, doc) -> {
             for (AppCertificates.Entry e : doc.certificates()) {
                 AppRoute route = table.lookup(e.domain());
                 if (route != null && route.app().equals(app)) {

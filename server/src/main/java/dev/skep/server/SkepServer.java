@@ -8,6 +8,8 @@ import dev.skep.model.EventSink;
 import dev.skep.state.ZkAppDocuments;
 import dev.skep.route.RouterServer;
 import dev.skep.supervise.Agent;
+import dev.skep.supervise.InstanceBoard;
+import dev.skep.supervise.LogReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +53,19 @@ public final class SkepServer implements AutoCloseable {
             warnIfPublicWithoutTls(config.bind(), tls != null);
             privateDir(data.resolve("tmp"));
             StateRole state = StateRole.open(life, config, data, clock);
+            // the router first: it emits no events, and the monitor turns its counters into request rates
+            RouterServer router = RouterRole.start(life, config, state.state(),
+                    new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
+            ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
+            InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
+            MonitorRole.Local local = new MonitorRole.Local(board::all,
+                    new LogReader(AgentRole.agentConfig(config, data)), router.metrics(), apiAddress);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
-                    new ZkAppDocuments(state.state().view()), config.agentId(),
-                    "http://" + config.advertiseHost() + ":" + config.apiPort(), clock));
+                    new ZkAppDocuments(state.state().view()), local, clock));
             EventSink events = monitor.events(operatorLog);
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
-                    monitor, security.limits());
+                    monitor, security.limits(), board);
             controller.buildAs(agent::userFor);
             controller.volumesOn(new dev.skep.api.LocalVolumes() {
                 @Override
@@ -76,11 +84,9 @@ public final class SkepServer implements AutoCloseable {
                 }
             });
             controller.oneOffsOn(agent.oneOffs());
-            RouterServer router = RouterRole.start(life, config, state.state(),
-                    new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
-            monitor.routerStarted(router.metrics());
             ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
                     List.of(), monitor, tls);
+            apiAddress.bound(api.port());
             log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
                     config.bind(), api.port(),
                     config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());

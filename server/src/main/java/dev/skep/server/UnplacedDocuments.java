@@ -3,7 +3,7 @@ package dev.skep.server;
 import dev.skep.api.ApiJson;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
-import dev.skep.model.ClusterState;
+import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.PlacementSettings;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.UnplacedView;
@@ -18,11 +18,11 @@ import java.util.Map;
  */
 final class UnplacedDocuments implements UnplacedBoard {
 
-    private final ClusterState state;
+    private final ClusterSnapshots state;
     private final AppDocuments documents;
     private final java.util.Set<AppId> written = new java.util.HashSet<>(); // the scheduler's worker thread only
 
-    UnplacedDocuments(ClusterState state, AppDocuments documents) {
+    UnplacedDocuments(ClusterSnapshots state, AppDocuments documents) {
         this.state = state;
         this.documents = documents;
     }

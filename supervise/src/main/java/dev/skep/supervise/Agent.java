@@ -5,7 +5,11 @@ import dev.skep.model.node.NodeDist;
 import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.Assignment;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.Assignments;
+import dev.skep.model.InstanceStatuses;
+import dev.skep.model.AgentRegistry;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.SkepException;
@@ -48,7 +52,11 @@ public final class Agent implements AutoCloseable {
     private enum Lifecycle { LATENT, STARTED, CLOSED }
 
     private final AgentConfig config;
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final Assignments assignmentTable;
+    private final InstanceStatuses statuses;
+    private final AgentRegistry registry;
+    private final ChangeFeed changeFeed;
     private final SlugStore slugs;
     private final EventSink events;
     private final Clock clock;
@@ -66,14 +74,17 @@ public final class Agent implements AutoCloseable {
     private volatile AgentResources resources;
     private AutoCloseable subscription;
     private Thread worker;
+    private final InstanceBoard board;
     private Thread diskWatch;
 
-    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock) {
+    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock) {
         this(config, state, slugs, events, clock, AgentHooks.none(), null);
     }
 
     /** @param hooks extra env per instance and health checks per app, lent by the composition root */
-    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
                  AgentHooks hooks) {
         this(config, state, slugs, events, clock, hooks, null);
     }
@@ -82,12 +93,26 @@ public final class Agent implements AutoCloseable {
      * @param hooks  extra env per instance and health checks per app, lent by the composition root
      * @param limits what each instance may use (enforced through cgroups where the host has them), or null
      */
-    public Agent(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
                  AgentHooks hooks, ResourceLimits limits) {
+        this(config, state, slugs, events, clock, hooks, limits, new InstanceBoard());
+    }
+
+    /** @param board where its runners post their statuses, for readers in this process made before it */
+    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
+                 AgentHooks hooks, ResourceLimits limits, InstanceBoard board) {
+        this.board = Objects.requireNonNull(board, "board");
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.limits = limits;
         this.config = Objects.requireNonNull(config, "config");
-        this.state = Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(state, "state");
+        this.catalog = state;
+        this.assignmentTable = state;
+        this.statuses = state;
+        this.registry = state;
+        this.changeFeed = state;
         this.slugs = Objects.requireNonNull(slugs, "slugs");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -127,13 +152,13 @@ public final class Agent implements AutoCloseable {
         }
         boolean overlay = users != null && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work());
         dev.skep.supervise.workspace.AppDisks disks = disks(overlay);
-        context = new RunnerContext(config, state, slugs, events, clock, ports, store, layout,
+        context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
-                workspaces(users != null, overlay, disks), disks);
+                workspaces(users != null, overlay, disks), disks, board);
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
-        state.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
+        registry.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
                 host.memoryBytes(), host.instanceMemory(), host.cpus(), host.labels(),
                 dev.skep.model.HostMemory.freeOf(host.memoryBytes())));
         log.info("event=agent.resources agent={} memory_bytes={} instance_memory_bytes={} cpus={} labels=\"{}\"",
@@ -143,7 +168,7 @@ public final class Agent implements AutoCloseable {
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
         DiskWatch watch = new DiskWatch(context, this::instances);
         diskWatch = Thread.ofVirtual().name("agent-disks-" + config.agentId()).start(watch::run);
-        subscription = state.onChange(this::requestReconcile);
+        subscription = changeFeed.onChange(this::requestReconcile);
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
@@ -387,7 +412,7 @@ public final class Agent implements AutoCloseable {
     private void reconcile() {
         // the ids in one read; only new ones are read whole (a runner keeps its assignment): a reconcile
         // runs on every change anywhere in the cluster, and must not read every assignment each time
-        java.util.Set<String> wanted = new java.util.HashSet<>(state.assignedInstances(config.agentId()));
+        java.util.Set<String> wanted = new java.util.HashSet<>(assignmentTable.assignedInstances(config.agentId()));
         for (String id : wanted) {
             if (lifecycle.get() != Lifecycle.STARTED) {
                 return;
@@ -395,7 +420,7 @@ public final class Agent implements AutoCloseable {
             if (runners.containsKey(id)) {
                 continue;
             }
-            state.assignment(config.agentId(), id).ifPresent(assignment -> runners.computeIfAbsent(id, i -> {
+            assignmentTable.assignment(config.agentId(), id).ifPresent(assignment -> runners.computeIfAbsent(id, i -> {
                 InstanceRunner runner = new InstanceRunner(assignment, context, deadRecords.remove(i), false,
                         this::gone);
                 runner.start();

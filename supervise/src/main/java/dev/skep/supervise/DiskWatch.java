@@ -86,8 +86,8 @@ final class DiskWatch {
 
     /** Gone from the cluster's state with nothing of it assigned here: its data is garbage now. */
     private boolean deleted(AppId app) {
-        return ctx.state().app(app).isEmpty()
-                && ctx.state().assignments(ctx.config().agentId()).stream().noneMatch(a -> a.app().equals(app));
+        return ctx.catalog().app(app).isEmpty()
+                && ctx.assignments().assignments(ctx.config().agentId()).stream().noneMatch(a -> a.app().equals(app));
     }
 
     private void full(AppId app, InstanceStatus some, AppDisks.Usage usage) {

@@ -147,7 +147,7 @@ final class InstanceRunner {
      */
     private static boolean released(RunnerContext ctx, Assignment a) {
         try {
-            return ctx.state().app(a.app())
+            return ctx.catalog().app(a.app())
                     .map(s -> s.candidate() == 0 && s.release() == a.release().number()).orElse(false);
         } catch (RuntimeException e) {
             return false; // state unreadable: the stricter first-start rule
@@ -155,6 +155,7 @@ final class InstanceRunner {
     }
 
     private void finish(InstanceSlot slot, InstanceMachine machine, boolean detached) {
+        ctx.board().remove(id);
         if (slot != null) {
             slot.release(detached);
         }

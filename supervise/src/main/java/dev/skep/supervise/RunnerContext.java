@@ -1,6 +1,8 @@
 package dev.skep.supervise;
 
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.Assignments;
+import dev.skep.model.InstanceStatuses;
 import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 
@@ -17,11 +19,13 @@ import java.util.function.DoubleSupplier;
  * @param limits  what each instance may use, or null for no limits
  * @param cgroups where the memory, pids and cpu limits are enforced
  * @param workspaces where each launch gets its writable copy of the slug
+ * @param board   where each runner posts its instance's status for readers in this process
  * @param disks   where each app's volumes (and, with a loop image, its copies' layers) live, within its quota
  */
-record RunnerContext(AgentConfig config, ClusterState state, SlugStore slugs, EventSink events, Clock clock,
+record RunnerContext(AgentConfig config, AppCatalog catalog, Assignments assignments, InstanceStatuses statuses,
+                     SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
                      AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
                      dev.skep.supervise.workspace.Workspaces workspaces,
-                     dev.skep.supervise.workspace.AppDisks disks) {
+                     dev.skep.supervise.workspace.AppDisks disks, InstanceBoard board) {
 }

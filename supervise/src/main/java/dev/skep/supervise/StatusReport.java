@@ -53,8 +53,9 @@ final class StatusReport implements InstanceReport {
                 ctx.config().agentId(), ctx.config().host(), facts.port(), proc == null ? 0 : proc.pid(),
                 state, since, facts.restarts(), facts.lastExit(), facts.message());
         last = next;
+        ctx.board().put(next);
         try {
-            ctx.state().putInstance(next);
+            ctx.statuses().putInstance(next);
         } catch (RuntimeException e) {
             log.warn("instance status not written app={} release={} instance={} state={} error={}: the cluster "
                     + "sees it late", assignment.app(), assignment.release().number(), id, state.label(), e.toString());
@@ -89,7 +90,7 @@ final class StatusReport implements InstanceReport {
             log.warn("instance record not deleted instance={} error={}", id, e.getMessage());
         }
         try {
-            ctx.state().removeInstance(id);
+            ctx.statuses().removeInstance(id);
         } catch (RuntimeException e) {
             log.warn("instance status not removed instance={} error={}", id, e.toString());
         }

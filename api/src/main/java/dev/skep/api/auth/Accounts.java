@@ -2,7 +2,7 @@ package dev.skep.api.auth;
 
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
 import dev.skep.model.UserRecord;
@@ -26,10 +26,10 @@ import java.util.Optional;
 public final class Accounts {
 
     private final UserStore users;
-    private final ClusterState state;
+    private final AppCatalog state;
     private final Clock clock;
 
-    public Accounts(UserStore users, ClusterState state, Clock clock) {
+    public Accounts(UserStore users, AppCatalog state, Clock clock) {
         this.users = users;
         this.state = state;
         this.clock = clock;

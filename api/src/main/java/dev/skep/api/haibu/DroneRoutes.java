@@ -11,7 +11,7 @@ import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
@@ -33,12 +33,12 @@ public final class DroneRoutes implements ApiServer.Routes {
     private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final Duration START_POLL = Duration.ofMillis(50);
 
-    private final ClusterState state;
+    private final AppCatalog state;
     private final AppCommands commands;
     private final AppViews views;
     private final Bodies bodies;
 
-    public DroneRoutes(ClusterState state, AppCommands commands, AppViews views, Bodies bodies) {
+    public DroneRoutes(AppCatalog state, AppCommands commands, AppViews views, Bodies bodies) {
         this.state = state;
         this.commands = commands;
         this.views = views;

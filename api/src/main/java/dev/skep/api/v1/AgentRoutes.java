@@ -4,7 +4,9 @@ import dev.skep.api.AgentViews;
 import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AgentRegistry;
+import dev.skep.model.RouteEpochs;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
@@ -31,13 +33,18 @@ public final class AgentRoutes implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
 
-    private final ClusterState state;
+    private final AgentRegistry registry;
+    private final RouteEpochs routeEpochs;
+    private final ChangeFeed changeFeed;
     private final AgentViews views;
     private final EventSink events;
     private final Clock clock;
 
-    public AgentRoutes(ClusterState state, AgentViews views, EventSink events, Clock clock) {
-        this.state = state;
+    public <S extends AgentRegistry & RouteEpochs & ChangeFeed> AgentRoutes(
+            S state, AgentViews views, EventSink events, Clock clock) {
+        this.registry = state;
+        this.routeEpochs = state;
+        this.changeFeed = state;
         this.views = views;
         this.events = events;
         this.clock = clock;
@@ -59,14 +66,14 @@ public final class AgentRoutes implements ApiServer.Routes {
 
     /** The routers by id: those registered for an edge and those reporting the routes they apply. */
     private ClusterHealth health() {
-        Map<String, Long> applied = state.routesApplied();
+        Map<String, Long> applied = routeEpochs.routesApplied();
         Map<String, ClusterHealth.Router> routers = new TreeMap<>();
-        for (RouterEndpoint r : state.routers()) {
+        for (RouterEndpoint r : routeEpochs.routers()) {
             routers.put(r.id(), new ClusterHealth.Router(r.id(), r.host(), r.port(), r.httpsPort() > 0 ? r.httpsPort() : null,
                     applied.get(r.id())));
         }
         applied.forEach((id, epoch) -> routers.putIfAbsent(id, new ClusterHealth.Router(id, null, null, null, epoch)));
-        return new ClusterHealth(state.reachable(), state.routeEpochSeen(), List.copyOf(routers.values()));
+        return new ClusterHealth(changeFeed.reachable(), routeEpochs.routeEpochSeen(), List.copyOf(routers.values()));
     }
 
     private AgentView drain(Context ctx, boolean drain) {
@@ -81,7 +88,7 @@ public final class AgentRoutes implements ApiServer.Routes {
                     "remove those apps' volumes first, or drain with force (skep agents drain " + id + " --force): "
                             + "the others move, those keep running on " + id);
         }
-        state.setDraining(id, drain);
+        registry.setDraining(id, drain);
         log.info("event={} agent={} instances={} pinned=\"{}\"", drain ? "agent.draining" : "agent.undrained", id,
                 agent.instances(), String.join(",", agent.pinned()));
         events.emit(new Event(clock.instant(), drain ? EventTypes.AGENT_DRAINING : EventTypes.AGENT_UNDRAINED, null,

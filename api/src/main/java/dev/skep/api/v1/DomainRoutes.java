@@ -8,7 +8,7 @@ import dev.skep.api.DomainRules;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.DomainsView;
 import io.javalin.config.RoutesConfig;
@@ -26,13 +26,13 @@ public final class DomainRoutes implements ApiServer.Routes {
 
     static final int MAX_DOMAINS = 100;
 
-    private final ClusterState state;
+    private final AppCatalog state;
     private final AppCommands commands;
     private final DomainRules rules;
     private final Bodies bodies;
     private final Clock clock;
 
-    public DomainRoutes(ClusterState state, AppCommands commands, DomainRules rules, Bodies bodies, Clock clock) {
+    public DomainRoutes(AppCatalog state, AppCommands commands, DomainRules rules, Bodies bodies, Clock clock) {
         this.state = state;
         this.commands = commands;
         this.rules = rules;

@@ -8,7 +8,7 @@ import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.OneOffs;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
@@ -46,12 +46,12 @@ public final class RunRoutes implements ApiServer.Routes {
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final int BUFFERED_LINES = 1000;
 
-    private final ClusterState state;
+    private final AppCatalog state;
     private final AppCommands commands;
     private final Bodies bodies;
     private final OneOffs oneOffs;
 
-    public RunRoutes(ClusterState state, AppCommands commands, Bodies bodies, OneOffs oneOffs) {
+    public RunRoutes(AppCatalog state, AppCommands commands, Bodies bodies, OneOffs oneOffs) {
         this.state = state;
         this.commands = commands;
         this.bodies = bodies;

@@ -12,7 +12,9 @@ import dev.skep.model.AgentInfo;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.Assignments;
+import dev.skep.model.AgentRegistry;
 import dev.skep.model.SkepException;
 import dev.skep.model.Volume;
 import dev.skep.model.VolumePaths;
@@ -50,16 +52,21 @@ public final class VolumeRoutes implements ApiServer.Routes {
     public record VolumeRequest(String path) {
     }
 
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final Assignments assignmentTable;
+    private final AgentRegistry registry;
     private final AppCommands commands;
     private final Bodies bodies;
     private final Clock clock;
     private final LocalSlugStore slugs;
     private final LocalVolumes local;
 
-    public VolumeRoutes(ClusterState state, AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs,
+    public <S extends AppCatalog & Assignments & AgentRegistry> VolumeRoutes(
+            S state, AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs,
                         LocalVolumes local) {
-        this.state = state;
+        this.catalog = state;
+        this.assignmentTable = state;
+        this.registry = state;
         this.commands = commands;
         this.bodies = bodies;
         this.clock = clock;
@@ -81,7 +88,7 @@ public final class VolumeRoutes implements ApiServer.Routes {
         VolumeRequest request = bodies.read(ctx, VolumeRequest.class, null);
         String path = VolumePaths.validate(request == null ? null : request.path());
         checkRelease(app, path);
-        AppSpec after = state.updateApp(app, spec -> {
+        AppSpec after = catalog.updateApp(app, spec -> {
             if (spec.volumes().stream().anyMatch(v -> v.path().equals(path))) {
                 return spec;
             }
@@ -118,7 +125,7 @@ public final class VolumeRoutes implements ApiServer.Routes {
             throw new SkepException(SkepException.Kind.CONFLICT, "volume " + path + " of " + app + " is kept on agent "
                     + gone.agent() + ", not here", "remove it without --purge and delete its directory on that host");
         }
-        AppSpec after = state.updateApp(app, spec -> spec.withVolumes(
+        AppSpec after = catalog.updateApp(app, spec -> spec.withVolumes(
                 spec.volumes().stream().filter(v -> !v.path().equals(path)).toList(), clock.instant()));
         if (purge) {
             Path dir = local.dir(app, path);
@@ -156,7 +163,7 @@ public final class VolumeRoutes implements ApiServer.Routes {
         if (number == 0) {
             return;
         }
-        state.release(app, number).map(r -> r.slug()).filter(slugs::contains).map(slugs::checkout)
+        catalog.release(app, number).map(r -> r.slug()).filter(slugs::contains).map(slugs::checkout)
                 .flatMap(slug -> VolumePaths.siteProblem(slug, path))
                 .ifPresent(problem -> {
                     throw new SkepException(SkepException.Kind.UNPROCESSABLE, problem,
@@ -166,12 +173,12 @@ public final class VolumeRoutes implements ApiServer.Routes {
 
     /** Where the app runs most now, else the least loaded agent: its data stays there. */
     private String chooseAgent(AppId app) {
-        List<AgentInfo> agents = state.agents();
+        List<AgentInfo> agents = registry.agents();
         if (agents.isEmpty()) {
             throw new SkepException(SkepException.Kind.CONFLICT, "no agent is up to keep a volume of " + app,
                     "start an agent (skep agent, or skep server) and try again");
         }
-        List<Assignment> all = state.assignments();
+        List<Assignment> all = assignmentTable.assignments();
         Map<String, Long> mine = all.stream().filter(a -> a.app().equals(app))
                 .collect(Collectors.groupingBy(Assignment::agent, Collectors.counting()));
         Map<String, Long> load = all.stream().collect(Collectors.groupingBy(Assignment::agent, Collectors.counting()));

@@ -2,7 +2,8 @@ package dev.skep.deploy.release;
 
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.InstanceStatuses;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import java.time.Clock;
@@ -33,7 +34,8 @@ public final class CrashLoopWatch implements AutoCloseable {
     private record Watch(int release, int previous, Instant since, Instant until) {
     }
 
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final InstanceStatuses statuses;
     private final Clock clock;
     private final Duration window;
     private final Map<AppId, Watch> watched = new ConcurrentHashMap<>();
@@ -41,8 +43,10 @@ public final class CrashLoopWatch implements AutoCloseable {
     private volatile Thread loop;
 
     /** @param window how long after going live a crash loop still rolls a release back (zero: never) */
-    public CrashLoopWatch(ClusterState state, Clock clock, Duration window) {
-        this.state = state;
+    public <S extends AppCatalog & InstanceStatuses> CrashLoopWatch(
+            S state, Clock clock, Duration window) {
+        this.catalog = state;
+        this.statuses = state;
         this.clock = clock;
         this.window = window;
     }
@@ -85,13 +89,13 @@ public final class CrashLoopWatch implements AutoCloseable {
         for (Map.Entry<AppId, Watch> e : watched.entrySet()) {
             AppId app = e.getKey();
             Watch w = e.getValue();
-            Optional<AppSpec> spec = state.app(app);
+            Optional<AppSpec> spec = catalog.app(app);
             if (now.isAfter(w.until()) || spec.isEmpty() || spec.get().release() != w.release()
                     || !spec.get().running()) {
                 watched.remove(app, w); // its window passed, or someone else changed the app meanwhile
                 continue;
             }
-            state.instances(app).stream()
+            statuses.instances(app).stream()
                     .filter(i -> i.release() == w.release() && i.state() == InstanceState.CRASH_LOOP)
                     .findFirst()
                     .ifPresent(looping -> {

@@ -2,7 +2,10 @@ package dev.skep.deploy.release;
 
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.InstanceStatuses;
+import dev.skep.model.RouteEpochs;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
@@ -36,7 +39,10 @@ public final class Rollout {
 
     private static final Logger log = LoggerFactory.getLogger(Rollout.class);
 
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final InstanceStatuses statuses;
+    private final RouteEpochs routeEpochs;
+    private final ChangeFeed changeFeed;
     private final EventSink events;
     private final Clock clock;
     private final Duration timeout;
@@ -66,9 +72,13 @@ public final class Rollout {
      * @param probation each app's probation window
      * @param failures  where failed releases are marked
      */
-    public Rollout(ClusterState state, EventSink events, Clock clock, Duration timeout, LogSource logs,
+    public <S extends AppCatalog & InstanceStatuses & RouteEpochs & ChangeFeed> Rollout(
+            S state, EventSink events, Clock clock, Duration timeout, LogSource logs,
                    ProbationSettings probation, ReleaseFailures failures) {
-        this.state = state;
+        this.catalog = state;
+        this.statuses = state;
+        this.routeEpochs = state;
+        this.changeFeed = state;
         this.events = events;
         this.clock = clock;
         this.timeout = timeout;
@@ -86,22 +96,22 @@ public final class Rollout {
      * probation), or throws with the reason and the old release serving.
      */
     public List<InstanceStatus> activate(AppId app, int release, Progress progress) {
-        AppSpec before = state.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
+        AppSpec before = catalog.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
         int previous = before.release();
         // with a probation the old release stays from the start: the scheduler would retire it once the candidate
         // is ready, before the switch, and there would be nothing to go back to
         Duration window = previous == release ? Duration.ZERO : probation.of(app);
         int warm = window.isZero() ? 0 : previous;
-        AppSpec wanted = state.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
+        AppSpec wanted = catalog.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
                 .withRunning(true, clock.instant()).withWarm(warm, clock.instant()));
-        int needed = Math.max(1, state.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
+        int needed = Math.max(1, catalog.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
                 .orElse(wanted.instances())); // every process type's instances: a worker that never runs fails it
         Instant deadline = clock.instant().plus(timeout);
         Changes changes = new Changes();
-        try (AutoCloseable subscription = state.onChange(changes::changed)) {
+        try (AutoCloseable subscription = changeFeed.onChange(changes::changed)) {
             while (true) {
                 long seen = changes.count();
-                List<InstanceStatus> mine = state.instances(app).stream().filter(i -> i.release() == release).toList();
+                List<InstanceStatus> mine = statuses.instances(app).stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
                     return serve(app, release, previous, warm, window, ready, progress, changes);
@@ -134,7 +144,7 @@ public final class Rollout {
     private List<InstanceStatus> serve(AppId app, int release, int previous, int warm, Duration window,
                                        List<InstanceStatus> ready, Progress progress, Changes changes)
             throws InterruptedException {
-        AppSpec switched = state.updateApp(app, spec -> spec.candidate() == release
+        AppSpec switched = catalog.updateApp(app, spec -> spec.candidate() == release
                 ? spec.withRelease(release, clock.instant()).withWarm(warm, clock.instant()) : spec);
         if (switched.release() != release) {
             return ready; // another rollout replaced this one meanwhile: it decides
@@ -158,7 +168,7 @@ public final class Rollout {
         if (warm > 0) {
             awaitOldOut(app, release, changes);
         }
-        List<InstanceStatus> now = state.instances(app).stream()
+        List<InstanceStatus> now = statuses.instances(app).stream()
                 .filter(i -> i.release() == release && i.ready()).toList();
         return now.isEmpty() ? ready : now;
     }
@@ -175,8 +185,8 @@ public final class Rollout {
             AppSpec spec;
             Optional<ProbationCheck.Failure> failure;
             try {
-                spec = state.app(app).orElse(null);
-                failure = ProbationCheck.failure(watched, state.instances(app));
+                spec = catalog.app(app).orElse(null);
+                failure = ProbationCheck.failure(watched, statuses.instances(app));
             } catch (RuntimeException e) { // a state read failed: the release is live, look again
                 log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
                         + "in {} ms\"", app, release, e.getMessage(), POLL);
@@ -208,7 +218,7 @@ public final class Rollout {
             return;
         }
         try {
-            state.updateApp(app, spec -> spec.warm() == warm ? spec.withWarm(0, clock.instant()) : spec);
+            catalog.updateApp(app, spec -> spec.warm() == warm ? spec.withWarm(0, clock.instant()) : spec);
         } catch (RuntimeException e) {
             log.error("event=release.warm-not-released app={} warm={} error=\"{}\" effect=\"its instances keep "
                     + "running\" fix=\"deploy again or restart the app\"", app, warm, e.getMessage());
@@ -222,7 +232,7 @@ public final class Rollout {
     private SkepException rollBack(AppId app, int release, int previous, String why, String instance)
             throws InterruptedException {
         try {
-            state.updateApp(app, spec -> spec.release() == release
+            catalog.updateApp(app, spec -> spec.release() == release
                     ? spec.withRelease(previous, clock.instant()).withRunning(spec.running(), clock.instant()) : spec);
         } catch (SkepException e) {
             log.error("event=release.rollback-failed app={} release={} previous={} error=\"{}\" fix=\"skep rollback "
@@ -260,7 +270,7 @@ public final class Rollout {
 
     private void awaitOldOut(AppId app, int release, Changes changes) throws InterruptedException {
         try {
-            boolean oldOut = waitUntil(() -> state.instances(app).stream()
+            boolean oldOut = waitUntil(() -> statuses.instances(app).stream()
                     .noneMatch(i -> i.release() != release && i.ready()), clock.instant().plus(SWITCH_WAIT), changes);
             if (!oldOut) {
                 log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
@@ -279,11 +289,11 @@ public final class Rollout {
      */
     private void awaitRouters(AppId app, int release, Changes changes) throws InterruptedException {
         try {
-            long epoch = state.markRouteEpoch();
+            long epoch = routeEpochs.markRouteEpoch();
             Set<String> behind = new TreeSet<>();
             boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
                 behind.clear();
-                state.routesApplied().forEach((router, applied) -> {
+                routeEpochs.routesApplied().forEach((router, applied) -> {
                     if (applied < epoch) {
                         behind.add(router);
                     }
@@ -359,7 +369,7 @@ public final class Rollout {
         // an app refused a port other than its PORT dies of it: the answer says so, not only "exited"
         String why = PortRefusal.in(lastLines).map(advice -> failure + "; " + advice).orElse(failure);
         try {
-            state.updateApp(app, spec -> spec.candidate() == release
+            catalog.updateApp(app, spec -> spec.candidate() == release
                     ? spec.withCandidate(0, clock.instant()).withWarm(0, clock.instant()) : spec);
         } catch (SkepException e) {
             log.error("event=rollout.restore-failed app={} release={} error={}", app, release, e.getMessage());

@@ -1,7 +1,7 @@
 package dev.skep.deploy.release;
 
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
@@ -24,7 +24,7 @@ public final class RolloutRecovery {
     }
 
     /** Returns how many rollouts were dropped. */
-    public static int recover(ClusterState state, EventSink events, Clock clock) {
+    public static int recover(AppCatalog state, EventSink events, Clock clock) {
         int recovered = 0;
         for (AppSpec app : state.apps()) {
             if (app.candidate() > 0) {

@@ -1,0 +1,152 @@
+package dev.skep.state;
+
+import dev.skep.model.AppCatalog;
+import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
+import dev.skep.model.Assignment;
+import dev.skep.model.Assignments;
+import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/** {@link AppCatalog} in /skep/apps/{user}/{app}, its releases under .../releases/{number}. */
+final class ZkApps implements AppCatalog {
+
+    private final ZkNodes nodes;
+    private final Assignments assignments;
+    private final Clock clock;
+
+    /** @param assignments where an app's instances are removed when it is deleted */
+    ZkApps(ZkNodes nodes, Assignments assignments, Clock clock) {
+        this.nodes = nodes;
+        this.assignments = assignments;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<AppSpec> apps() {
+        List<AppSpec> apps = new ArrayList<>();
+        for (String user : nodes.children(Paths.APPS)) {
+            for (String name : nodes.children(Paths.user(user))) {
+                nodes.read(Paths.APPS + "/" + user + "/" + name, AppSpec.class).ifPresent(apps::add);
+            }
+        }
+        apps.sort(Comparator.comparing(a -> a.id().toString()));
+        return apps;
+    }
+
+    @Override
+    public Optional<AppSpec> app(AppId id) {
+        return nodes.read(Paths.app(id), AppSpec.class);
+    }
+
+    @Override
+    public AppSpec createApp(AppId id) {
+        AppSpec fresh = AppSpec.create(id, clock.instant());
+        nodes.view().requireWritable("create app " + id);
+        try {
+            nodes.zk().create().creatingParentsIfNeeded().forPath(Paths.app(id), Json.write(fresh));
+            nodes.zk().create().forPath(Paths.releases(id));
+            nodes.changed();
+            return fresh;
+        } catch (KeeperException.NodeExistsException e) {
+            return app(id).orElseThrow(() -> ZkNodes.conflict("app " + id + " is being created or deleted"));
+        } catch (Exception e) {
+            throw ZkNodes.failure("create app " + id, e);
+        }
+    }
+
+    @Override
+    public AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change) {
+        String path = Paths.app(id);
+        nodes.view().requireWritable("change app " + id);
+        while (true) {
+            try {
+                Stat stat = new Stat();
+                byte[] bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
+                AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
+                nodes.zk().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
+                nodes.changed();
+                return next;
+            } catch (KeeperException.BadVersionException e) {
+                // someone else changed it between our read and write: read again
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no app " + id);
+            } catch (SkepException e) {
+                throw e;
+            } catch (Exception e) {
+                throw ZkNodes.failure("update app " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public void deleteApp(AppId id) {
+        // the app first: with its assignments gone first, the scheduler saw an app short of instances and placed
+        // a new one, which then outlived the delete
+        nodes.view().requireWritable("delete app " + id);
+        try {
+            nodes.zk().delete().deletingChildrenIfNeeded().forPath(Paths.app(id));
+        } catch (KeeperException.NoNodeException e) {
+            throw SkepException.notFound("no app " + id);
+        } catch (Exception e) {
+            throw ZkNodes.failure("delete app " + id, e);
+        }
+        for (Assignment assignment : assignments.assignments()) {
+            if (assignment.app().equals(id)) {
+                assignments.removeAssignment(assignment.agent(), assignment.instance());
+            }
+        }
+        nodes.changed();
+    }
+
+    @Override
+    public List<Release> releases(AppId id) {
+        List<Release> releases = new ArrayList<>();
+        for (String child : nodes.children(Paths.releases(id))) {
+            nodes.read(Paths.releases(id) + "/" + child, Release.class).ifPresent(releases::add);
+        }
+        releases.sort(Comparator.comparingInt(Release::number).reversed());
+        return releases;
+    }
+
+    @Override
+    public Optional<Release> release(AppId id, int number) {
+        return nodes.read(Paths.release(id, number), Release.class);
+    }
+
+    @Override
+    public Release addRelease(AppId id, IntFunction<Release> factory) {
+        nodes.view().requireWritable("store a release of " + id);
+        while (true) {
+            int next = nodes.children(Paths.releases(id)).stream().mapToInt(Integer::parseInt).max().orElse(0) + 1;
+            // the app's current release may be newer than any kept on disk after pruning
+            next = Math.max(next, app(id).map(a -> a.release() + 1).orElse(1));
+            Release release = factory.apply(next);
+            try {
+                nodes.zk().create().forPath(Paths.release(id, next), Json.write(release));
+                nodes.changed();
+                return release;
+            } catch (KeeperException.NodeExistsException e) {
+                // a concurrent deploy took this number: take the next
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no app " + id);
+            } catch (Exception e) {
+                throw ZkNodes.failure("store release of " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public void deleteRelease(AppId id, int number) {
+        nodes.delete(Paths.release(id, number));
+    }
+}
