@@ -38,6 +38,14 @@ final class AgentRole {
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
                        EventSink events, Clock clock, MonitorRole monitor,
                        dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources) {
+        return start(life, config, data, state, slugs, events, clock, monitor, limits, resources, agent -> { });
+    }
+
+    /** @param beforeStart what the caller sets on the agent before it starts (orphan stop, for `skep agent`) */
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, MonitorRole monitor,
+                       dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources,
+                       java.util.function.Consumer<Agent> beforeStart) {
         AgentConfig agentConfig = AgentConfig.defaults(config.agentId(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())
@@ -55,6 +63,7 @@ final class AgentRole {
         if (resources != null) {
             agent.resources(resources);
         }
+        beforeStart.accept(agent);
         agent.start();
         return agent;
     }
