@@ -255,6 +255,12 @@ final class ControllerRole {
         if (monitor != null) {
             monitor.apiStarted(url);
         }
+        if (config.zookeeper() != null) { // controllers of a cluster: each keeps a copy of every live release's slug
+            RemoteSlugStore fromOthers = new RemoteSlugStore(builder.store(), () -> state.controllers().urls().stream()
+                    .filter(other -> !other.equals(url)).toList(), state.controllers()::clusterToken,
+                    new UploadLimits(1L << 30, 4L << 30, 500_000));
+            life.add("slug replicator", new SlugReplicator(state.state(), builder.store(), fromOthers).start());
+        }
         try {
             life.add("controller registration", state.controllers().register(config.agentId(), url));
         } catch (InterruptedException e) {

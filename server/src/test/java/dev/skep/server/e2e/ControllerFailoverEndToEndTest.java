@@ -60,7 +60,12 @@ class ControllerFailoverEndToEndTest {
 
     /** Controller cN; probation 6 s, so a rollout lasts long enough for things to happen during it. */
     static RoleProcess controller(int n) throws Exception {
-        RoleProcess c = RoleProcess.start("c" + n, dir.resolve("logs"), "event=api.started", "controller", "--zk",
+        return controller(n, "c" + n);
+    }
+
+    /** @param log the name of its log file (a restarted controller gets a log of its own) */
+    static RoleProcess controller(int n, String log) throws Exception {
+        RoleProcess c = RoleProcess.start(log, dir.resolve("logs"), "event=api.started", "controller", "--zk",
                 zkHosts, "--zk-secret", secret.toString(), "--data-dir", dir.resolve("c" + n).toString(),
                 "--api-port", String.valueOf(apiPorts[n]), "--advertise", "127.0.0.1", "--id", "c" + n,
                 "--probation", "6", "--router-port", String.valueOf(routerPort));
@@ -90,9 +95,24 @@ class ControllerFailoverEndToEndTest {
         return java.net.URI.create("http://127.0.0.1:" + apiPorts[controller] + path);
     }
 
+    static final java.util.concurrent.atomic.AtomicInteger uploads = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** The hello app with a file that differs per upload: each release has a slug of its own (ids are content's). */
     static Http.Answer deploy(int controller, String app) throws Exception {
+        Path source = dir.resolve("upload-" + uploads.incrementAndGet());
+        try (var files = Files.walk(Fixtures.app("hello"))) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = source.resolve(Fixtures.app("hello").relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Files.writeString(source.resolve("upload.txt"), source.getFileName() + "\n");
         return Http.send("POST", api(controller, "/v1/apps/" + app + "/releases"), token(), "application/gzip",
-                Fixtures.tarball("hello"));
+                Fixtures.tarball(source));
     }
 
     static int serving(int controller, String app) throws Exception {
@@ -130,7 +150,7 @@ class ControllerFailoverEndToEndTest {
             });
             await().atMost(Duration.ofSeconds(30)).until(() -> c2.output().contains("event=release.probation app="
                     + app + " release=2"));
-            RoleProcess back = controller(1);
+            RoleProcess back = controller(1, "c1-restarted");
             Http.Answer answer = second.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(answer.status()).as(answer.body()).isEqualTo(201);
             assertThat(serving(2, app)).isEqualTo(2);
@@ -166,5 +186,27 @@ class ControllerFailoverEndToEndTest {
         assertThat(serving(1, app)).as("the release was ready and serving: it stays").isEqualTo(3);
         Http.get(api(1, "/v1/apps/" + app), token()).json().get("instances")
                 .forEach(i -> appPids.add(i.get("pid").asLong()));
+
+        // release 3 was built on c2, which is dead: c1 copied its slug meanwhile, and a fresh agent fetches it there
+        assertThat(c1again.output()).contains("event=slug.replicated");
+        RoleProcess a2 = RoleProcess.start("a2", dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+                "--zk-secret", secret.toString(), "--data-dir", dir.resolve("a2").toString(), "--agent-id", "a2",
+                "--advertise", "127.0.0.1", "--app-ports", (A1 + 100) + "-" + (A1 + 199), "--drain-timeout", "1");
+        roles.add(a2);
+        assertThat(Http.send("PATCH", api(1, "/v1/apps/" + app), token(), "application/json",
+                "{\"instances\": 2}".getBytes()).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var instances = Http.get(api(1, "/v1/apps/" + app), token()).json().get("instances");
+            int readyOnA2 = 0;
+            for (var i : instances) {
+                appPids.add(i.get("pid").asLong());
+                int port = i.get("port").asInt();
+                if ("ready".equals(i.get("state").asText()) && port >= A1 + 100 && port < A1 + 200) {
+                    readyOnA2++;
+                }
+            }
+            return readyOnA2 == 1;
+        });
+        assertThat(a2.output()).contains("event=slug.fetched").contains("controller=http://127.0.0.1:" + apiPorts[1]);
     }
 }

@@ -180,6 +180,61 @@ class OrphanStopEndToEndTest {
         instances(app).forEach(i -> appPids.add(i.get("pid").asLong()));
     }
 
+    /**
+     * An agent cut off from ZooKeeper alone (its connection goes through a relay the test cuts) while the
+     * controllers still reach it: the leader moves its instance, and the agent, asking a controller, stops its copy
+     * itself while it lives on.
+     */
+    @Test
+    @Order(3)
+    void anAgentCutOffAloneStopsTheInstancesMovedAwayMeanwhile() throws Exception {
+        int a3Ports = A1 + 2500;
+        try (TcpProxy relay = TcpProxy.to(new InetSocketAddress("127.0.0.1", zkPort))) {
+            RoleProcess agent3 = RoleProcess.start("a3", dir.resolve("logs"), "agent started", "agent", "--zk",
+                    relay.address(), "--zk-secret", dir.resolve("zk.secret").toString(), "--data-dir",
+                    dir.resolve("a3").toString(), "--agent-id", "a3", "--advertise", "127.0.0.1", "--app-ports",
+                    a3Ports + "-" + (a3Ports + 99), "--drain-timeout", "1", "--orphan-stop",
+                    String.valueOf(BOUND_SECONDS));
+            roles.add(agent3);
+            String app = "alice/cut";
+            Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
+                    Fixtures.tarball("hello"));
+            assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+            assertThat(Http.send("PATCH", api("/v1/apps/" + app), token, "application/json",
+                    "{\"instances\": 2}".getBytes()).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(app).size() == 2
+                    && readyPorts(app).stream().anyMatch(p -> inRange(p, a3Ports))
+                    && readyPorts(app).stream().anyMatch(p -> inRange(p, A2)));
+            String onA3 = null;
+            long pidOnA3 = 0;
+            for (JsonNode i : instances(app)) {
+                appPids.add(i.get("pid").asLong());
+                if (inRange(i.get("port").asInt(), a3Ports)) {
+                    onA3 = i.get("instance").asText();
+                    pidOnA3 = i.get("pid").asLong();
+                }
+            }
+
+            relay.cut();
+            long cut = System.nanoTime();
+            long copy = pidOnA3;
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> !alive(copy));
+            System.out.printf("cut-off agent: its moved copy stopped %d ms after the cut%n",
+                    Duration.ofNanos(System.nanoTime() - cut).toMillis());
+            assertThat(agent3.output()).contains("event=orphan.assignments-confirmed agent=a3")
+                    .contains("event=orphan.stop agent=a3 instance=" + onA3);
+            assertThat(ProcessHandle.of(agent3.pid()).map(ProcessHandle::isAlive)).as("the agent itself lives on")
+                    .contains(true);
+            Path watchdog = dir.resolve("a3/agent/orphan-stop/watchdog.log");
+            assertThat(Files.exists(watchdog) ? Files.readString(watchdog) : "")
+                    .as("the agent stopped it, not its watchdog: it renews while it lives").doesNotContain("signal");
+            await().atMost(Duration.ofSeconds(40)).until(() -> readyPorts(app).size() == 2
+                    && readyPorts(app).stream().allMatch(p -> inRange(p, A2)));
+            instances(app).forEach(i -> appPids.add(i.get("pid").asLong()));
+            relay.heal();
+        }
+    }
+
     private static void deploy(String app, int count) throws Exception {
         Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
                 Fixtures.tarball("hello"));
