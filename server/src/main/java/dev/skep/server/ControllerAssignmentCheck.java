@@ -39,6 +39,7 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
     private volatile List<String> urls = List.of();
     private volatile String token;
     private volatile String lastUnknown;
+    private volatile Set<String> lastConfirmed;
 
     ControllerAssignmentCheck(ClusterState state, ZkControllers controllers) {
         this.state = state;
@@ -92,8 +93,11 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
                         throw new java.io.IOException("no instances list in " + answer.body());
                     }
                     lastUnknown = null;
-                    log.info("event=orphan.assignments-confirmed agent={} controller={} instances={}", agentId, base,
-                            instances.size());
+                    if (!instances.equals(lastConfirmed)) { // said once per answer that differs, not every 2 s
+                        lastConfirmed = instances;
+                        log.info("event=orphan.assignments-confirmed agent={} controller={} instances={}", agentId,
+                                base, instances.size());
+                    }
                     return Optional.of(instances);
                 }
                 reasons.add(base + " answered " + answer.statusCode());
