@@ -93,6 +93,10 @@ public final class OrphanWatchdog implements AutoCloseable {
     public synchronized void start() {
         try {
             Files.createDirectories(dir.resolve("instances"));
+            // root's loop signals the process groups listed here: no app may write, or even list, them
+            for (Path own : List.of(dir, dir.resolve("instances"))) {
+                Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
             renew();
             stopFormerLoop();
             startLoop();

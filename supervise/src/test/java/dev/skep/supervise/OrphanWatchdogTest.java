@@ -83,6 +83,9 @@ class OrphanWatchdogTest {
         watchdog = new OrphanWatchdog(dir.resolve("orphan-stop"), Duration.ofSeconds(1), Duration.ofSeconds(1));
         watchdog.start();
         watchdog.watch("alice.web.1.web.1.abc123", app.pid(), ProcessTree.startTime(app.pid()));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("orphan-stop/instances")))).as("only the agent's user writes what root's loop kills")
+                .isEqualTo("rwx------");
         long loop = Long.parseLong(Files.readString(dir.resolve("orphan-stop/watchdog.pid")).split(" ")[0]);
         watchdog.close();
         watchdog = null;
