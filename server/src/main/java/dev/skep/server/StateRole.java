@@ -17,10 +17,25 @@ import java.time.Duration;
  * @param connectString where the state is, for the start-up log line
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString) {
+                 String connectString, dev.skep.state.ZkAcl acl) {
 
     /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The controllers' leadership session (and their rollout claims): a leader killed outright loses both this
+     * long after its last word, and another controller leads within about that (issue 15: under 5 s). Shorter than
+     * the main session, which a pause or a slow network must not end as easily: a controller that loses only
+     * this one stops leading and keeps serving the API.
+     */
+    static final Duration LEADERSHIP_SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    /** A second connection to the same state, with its own session (see {@link #LEADERSHIP_SESSION_TIMEOUT}). */
+    StateConnection leadershipConnection(Lifecycle life) {
+        return life.add("zookeeper leadership client", acl == null
+                ? StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30))
+                : StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
+    }
 
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
@@ -49,6 +64,6 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
-                new ZkControllers(connection.client()), zk);
+                new ZkControllers(connection.client()), zk, acl);
     }
 }
