@@ -38,6 +38,7 @@ public final class SshHost implements AutoCloseable {
     private final SshTarget target;
     private final SshClient client;
     private final ClientSession session;
+    private SftpClient sftp; // one for the session: each costs a channel and a handshake
 
     private SshHost(SshTarget target, SshClient client, ClientSession session) {
         this.target = target;
@@ -202,8 +203,15 @@ public final class SshHost implements AutoCloseable {
     /** Sends bytes over SFTP to {@code remote}, atomically replacing what was there. */
     public void upload(InputStream content, String remote) throws HostFailure {
         String part = remote + ".part";
-        try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
-             OutputStream out = sftp.write(part)) {
+        try {
+            if (sftp == null) {
+                sftp = SftpClientFactory.instance().createSftpClient(session);
+            }
+        } catch (IOException e) {
+            throw new HostFailure("cannot open SFTP on " + target.host() + ": " + describe(e) + " (sshd needs its "
+                    + "sftp subsystem: 'Subsystem sftp internal-sftp' in sshd_config)", e);
+        }
+        try (OutputStream out = sftp.write(part)) {
             content.transferTo(out);
         } catch (IOException e) {
             throw new HostFailure("copying to " + target.host() + ":" + remote + " over SFTP failed: " + describe(e)
@@ -221,25 +229,62 @@ public final class SshHost implements AutoCloseable {
         String command = "rm -rf " + Shell.quote(fresh) + " && mkdir -p " + Shell.quote(fresh) + " && tar -x -C "
                 + Shell.quote(fresh) + " && rm -rf " + Shell.quote(remote) + " && mv " + Shell.quote(fresh) + " "
                 + Shell.quote(remote);
-        Result result = exec(command, timeout, stdin -> writeTar(local, skip, stdin));
+        Result result = exec(command, timeout, stdin -> {
+            TarArchiveOutputStream tar = tar(stdin);
+            addTree(tar, local, "", skip);
+            tar.finish();
+            tar.flush();
+        });
         if (!result.ok()) {
             throw new HostFailure("unpacking " + local + " into " + target.host() + ":" + remote + " failed (exit "
                     + result.exit() + "): " + result.said() + " (is the disk full?)");
         }
     }
 
-    private static void writeTar(Path root, Predicate<Path> skip, OutputStream stdin) throws IOException {
+    /**
+     * Sends files and directory trees into {@code remoteDir} in one tar stream, each under the name its key
+     * gives, replacing what had that name (unpacked aside first, then each moved in).
+     */
+    public void sendInto(java.util.Map<String, Path> entries, String remoteDir, Duration timeout) throws HostFailure {
+        String incoming = remoteDir + ".incoming";
+        String command = "rm -rf " + Shell.quote(incoming) + " && mkdir -p " + Shell.quote(incoming) + " && tar -x -C "
+                + Shell.quote(incoming) + " && cd " + Shell.quote(incoming) + " && for f in * .[!.]*; do "
+                + "[ -e \"$f\" ] || continue; rm -rf " + Shell.quote(remoteDir) + "/\"$f\" && mv \"$f\" "
+                + Shell.quote(remoteDir) + "/; done && cd / && rmdir " + Shell.quote(incoming);
+        Result result = exec(command, timeout, stdin -> {
+            TarArchiveOutputStream tar = tar(stdin);
+            for (var entry : entries.entrySet()) {
+                addTree(tar, entry.getValue(), entry.getKey(), p -> false);
+            }
+            tar.finish();
+            tar.flush();
+        });
+        if (!result.ok()) {
+            throw new HostFailure("unpacking " + entries.size() + " files into " + target.host() + ":" + remoteDir
+                    + " failed (exit " + result.exit() + "): " + result.said() + " (is the disk full?)");
+        }
+    }
+
+    private static TarArchiveOutputStream tar(OutputStream stdin) {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(stdin, 1 << 16);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        return tar;
+    }
+
+    /** {@code root} (a file or a tree) into the tar under {@code prefix} (empty: its contents at the top). */
+    private static void addTree(TarArchiveOutputStream tar, Path root, String prefix, Predicate<Path> skip)
+            throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 Path relative = root.relativize(path);
-                if (relative.toString().isEmpty() || skip.test(relative)) {
+                if ((relative.toString().isEmpty() && prefix.isEmpty()) || skip.test(relative)) {
                     continue;
                 }
-                String name = relative.toString().replace('\\', '/');
+                String name = prefix.isEmpty() ? relative.toString().replace('\\', '/')
+                        : relative.toString().isEmpty() ? prefix : prefix + "/" + relative.toString().replace('\\', '/');
                 TarArchiveEntry entry;
+                boolean regular = false;
                 if (Files.isSymbolicLink(path)) {
                     entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                     entry.setLinkName(Files.readSymbolicLink(path).toString());
@@ -248,22 +293,28 @@ public final class SshHost implements AutoCloseable {
                     entry.setMode(040755);
                 } else {
                     entry = new TarArchiveEntry(name);
+                    regular = true;
                     entry.setSize(Files.size(path));
                     entry.setMode(0100000 | (Files.isExecutable(path) ? 0755 : 0644));
                 }
                 tar.putArchiveEntry(entry);
-                if (entry.isFile()) {
+                if (regular) { // TarArchiveEntry.isFile() is true of a symlink too
                     Files.copy(path, tar);
                 }
                 tar.closeArchiveEntry();
             }
         }
-        tar.finish();
-        tar.flush();
     }
 
     @Override
     public void close() {
+        if (sftp != null) {
+            try {
+                sftp.close();
+            } catch (IOException e) {
+                // the session goes next
+            }
+        }
         session.close(false);
         client.stop();
     }

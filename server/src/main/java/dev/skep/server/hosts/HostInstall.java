@@ -100,13 +100,14 @@ public final class HostInstall {
                     roleArgs(dir, record.id()));
             step("starting skep " + r.role() + " (" + record.service() + ")");
             boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged;
+            Instant runningSince = changed ? registeredSince(record) : null; // a restart must show a new start
             if ("systemd".equals(record.service())) {
                 startSystemd(host, setup, changed);
             } else {
                 startDetached(host, setup, dir, changed);
             }
             step("waiting until it has joined the cluster at " + r.zk());
-            waitUntilJoined(host, record, dir);
+            waitUntilJoined(host, record, dir, runningSince);
             record.withState("ready").save(r.data());
             out.println("skep " + r.role() + " " + record.id() + " at " + record.advertise() + " is ready ("
                     + r.target() + ", " + dir + ")");
@@ -269,22 +270,19 @@ public final class HostInstall {
                 there.put(parts[0], parts[1]);
             }
         }
-        int sent = 0;
+        java.util.Map<String, Path> changed = new java.util.LinkedHashMap<>();
         long bytes = 0;
         StringBuilder manifest = new StringBuilder();
         for (ClassPathEntry entry : entries) {
             manifest.append(entry.remoteName()).append(' ').append(entry.sha256()).append('\n');
-            if (entry.sha256().equals(there.get(entry.remoteName()))) {
-                continue;
+            if (!entry.sha256().equals(there.get(entry.remoteName()))) {
+                changed.put(entry.remoteName(), entry.local());
+                bytes += entry.directory() ? 0 : Files.size(entry.local());
             }
-            String remote = dir + "/skep/cp/" + entry.remoteName();
-            if (entry.directory()) {
-                host.sendTree(entry.local(), remote, p -> false, COPY);
-            } else {
-                host.upload(entry.local(), remote);
-                bytes += Files.size(entry.local());
-            }
-            sent++;
+        }
+        int sent = changed.size();
+        if (!changed.isEmpty()) { // one tar stream: a round trip per file would cost seconds per hundred jars
+            host.sendInto(changed, dir + "/skep/cp", COPY);
         }
         // what an older version had and this one does not: gone, so the class path holds only this version
         StringBuilder keep = new StringBuilder();
@@ -356,7 +354,21 @@ public final class HostInstall {
                 + setup.role() + ".log)");
     }
 
-    private void waitUntilJoined(SshHost host, HostRecord record, String dir) throws HostFailure, IOException {
+    /** When the agent now registered under this id started, or null. */
+    private Instant registeredSince(HostRecord record) throws IOException {
+        if (!"agent".equals(record.role())) {
+            return null;
+        }
+        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+            return link.state().agents().stream().filter(a -> a.id().equals(record.id())).map(AgentInfo::started)
+                    .findFirst().orElse(null);
+        } catch (RuntimeException e) {
+            return null; // the wait below says what is wrong with the ensemble
+        }
+    }
+
+    private void waitUntilJoined(SshHost host, HostRecord record, String dir, Instant oldStart)
+            throws HostFailure, IOException {
         long start = System.nanoTime();
         long deadline = start + JOIN.toNanos();
         try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
@@ -364,7 +376,8 @@ public final class HostInstall {
                 if ("agent".equals(record.role())) {
                     Optional<AgentInfo> agent = link.state().agents().stream()
                             .filter(a -> a.id().equals(record.id())).findFirst();
-                    if (agent.isPresent() && agentVersion().equals(agent.get().version())) {
+                    if (agent.isPresent() && agentVersion().equals(agent.get().version())
+                            && !agent.get().started().equals(oldStart)) {
                         done("agent " + record.id() + " registered (" + agent.get().host() + ", version "
                                 + agent.get().version() + ") after " + (System.nanoTime() - start) / 1_000_000 + " ms");
                         return;
