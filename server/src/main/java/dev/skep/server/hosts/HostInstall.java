@@ -37,10 +37,14 @@ public final class HostInstall {
     private final PrintWriter out;
     private final String version;
 
-    HostInstall(AddRequest request, PrintWriter out, String version) {
+    private final boolean restart;
+
+    /** @param restart restart the role even when nothing changed (skep hosts upgrade) */
+    HostInstall(AddRequest request, PrintWriter out, String version, boolean restart) {
         this.request = request;
         this.out = out;
         this.version = version;
+        this.restart = restart;
     }
 
     private void step(String text) {
@@ -70,12 +74,13 @@ public final class HostInstall {
             }
             HostRecord record = new HostRecord(r.hostId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
                     service(facts), version, "installing", Instant.now(),
-                    r.identities().isEmpty() ? null : r.identities().get(0).toString(), r.knownHosts().toString());
+                    r.identities().isEmpty() ? null : r.identities().get(0).toString(), r.knownHosts().toString(),
+                    r.appPorts());
             Optional<HostRecord> before = HostRecord.find(r.data(), record.id());
             if (before.isPresent()) {
                 record = new HostRecord(record.id(), record.target(), record.role(), record.dir(), record.advertise(),
                         record.service(), version, "installing", before.get().added(), record.identity(),
-                        record.knownHosts());
+                        record.knownHosts(), record.appPorts());
             }
             record.save(r.data());
 
@@ -99,7 +104,7 @@ public final class HostInstall {
             RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
                     roleArgs(dir, record.id()));
             step("starting skep " + r.role() + " (" + record.service() + ")");
-            boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged;
+            boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged | restart;
             Instant runningSince = changed ? registeredSince(record) : null; // a restart must show a new start
             if ("systemd".equals(record.service())) {
                 startSystemd(host, setup, changed);
@@ -304,7 +309,9 @@ public final class HostInstall {
         args.add(request.role());
         args.addAll(List.of("--zk", request.zk(), "--zk-secret", dir + "/etc/zk.secret"));
         if ("agent".equals(request.role())) {
-            args.addAll(List.of("--data-dir", dir + "/data", "--advertise", request.advertiseHost(), "--agent-id", id));
+            // --keep-apps: a restart (an upgrade, a crash the loop or systemd restarts) re-adopts the running apps
+            args.addAll(List.of("--data-dir", dir + "/data", "--advertise", request.advertiseHost(), "--agent-id", id,
+                    "--keep-apps"));
             if (request.appPorts() != null) {
                 args.addAll(List.of("--app-ports", request.appPorts()));
             }

@@ -24,15 +24,17 @@ import java.util.stream.Stream;
  * @param service   how the role is kept running: systemd or detached
  * @param version   the skep version installed
  * @param state     installing (the last add did not finish) or ready
+ * @param appPorts  an agent's --app-ports as added (null: the agent's default)
  */
 record HostRecord(String id, String target, String role, String dir, String advertise, String service, String version,
-                  String state, Instant added, String identity, String knownHosts) {
+                  String state, Instant added, String identity, String knownHosts, String appPorts) {
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
 
     HostRecord withState(String newState) {
-        return new HostRecord(id, target, role, dir, advertise, service, version, newState, added, identity, knownHosts);
+        return new HostRecord(id, target, role, dir, advertise, service, version, newState, added, identity, knownHosts,
+                appPorts);
     }
 
     static Path dir(Path data) {

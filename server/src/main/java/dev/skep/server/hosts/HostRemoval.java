@@ -50,7 +50,7 @@ final class HostRemoval {
         out.flush();
     }
 
-    private void drain(ClusterLink link, HostRecord record) throws HostFailure {
+    void drain(ClusterLink link, HostRecord record) throws HostFailure {
         List<Assignment> pinned = link.state().assignments(record.id()).stream()
                 .filter(a -> a.volumes() != null && !a.volumes().isEmpty()).toList();
         if (!pinned.isEmpty() && !force) {
@@ -102,7 +102,9 @@ final class HostRemoval {
                         + "{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || exit 0; sleep 0.5; done; "
                         + "echo \"the role (pid $r) did not stop within 60 s\" >&2; exit 1", Duration.ofSeconds(90));
             }
-            host.check("removing " + dir, "rm -rf " + quote(dir), Duration.ofMinutes(2));
+            // the agent (root) mounts each app's disk image under DATA; it keeps them for apps it leaves running
+            host.check("removing " + dir, "grep -o ' " + dir.replace("'", "") + "/[^ ]*' /proc/mounts | sort -r | "
+                    + "while read -r m; do umount -l \"$m\"; done; rm -rf " + quote(dir), Duration.ofMinutes(2));
             out.println("    stopped; " + dir + " removed");
         } catch (HostFailure e) {
             if (!force) {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "hosts", mixinStandardHelpOptions = true,
         description = "Hosts of this cluster installed over SSH: list (role, address, version, state, instances), "
                 + "add, rm.",
-        subcommands = {HostsCommand.Add.class, HostsCommand.Rm.class})
+        subcommands = {HostsCommand.Add.class, HostsCommand.Rm.class, HostsCommand.Upgrade.class})
 public final class HostsCommand implements Callable<Integer> {
 
     @Spec
@@ -163,7 +163,7 @@ public final class HostsCommand implements Callable<Integer> {
                 AddRequest request = new AddRequest(ssh, identities.isEmpty() ? defaultIdentities() : identities,
                         known.toAbsolutePath(), acceptNew, role, remoteDir, appPorts, advertise, service, copyJava,
                         hosts.zookeeper(), hosts.secret(), hosts.data());
-                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current()).run();
+                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
                 return 0;
             } catch (HostFailure e) {
                 err.println("skep hosts add: " + e.getMessage());
@@ -197,6 +197,64 @@ public final class HostsCommand implements Callable<Integer> {
                 return 0;
             } catch (HostFailure e) {
                 spec.commandLine().getErr().println("skep hosts rm: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Replace skep on a host with this "
+            + "machine's build, as it was added, and restart its role; an agent's apps keep running (re-adopted).")
+    static final class Upgrade implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        HostsCommand hosts;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
+        String host;
+
+        @Option(names = "--no-drain", description = "restart an agent without moving its instances away first "
+                + "(for a cluster with no other agent: its apps keep running, but get no traffic while it restarts)")
+        boolean noDrain;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
+                        + "' was added from this machine (skep hosts lists them)"));
+                AddRequest request = new AddRequest(SshTarget.parse(r.target()), r.identity() == null
+                        ? defaultIdentities() : List.of(Path.of(r.identity())), Path.of(r.knownHosts()), false,
+                        r.role(), r.dir(), r.appPorts(), r.advertise(), r.service(), false, hosts.zookeeper(),
+                        hosts.secret(), hosts.data());
+ 
+                boolean drain = "agent".equals(r.role()) && !noDrain;
+                if (drain) { // its instances get ready elsewhere before they stop there: no failed request
+                    try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                        try {
+                            new HostRemoval(hosts, spec.commandLine().getOut(), false).drain(link, r);
+                        } catch (HostFailure e) {
+                            link.state().setDraining(r.id(), false);
+                            throw new HostFailure(e.getMessage() + " (skep hosts upgrade --no-drain restarts it in "
+                                    + "place)", e);
+                        }
+                    }
+                }
+                try {
+                    new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true).run();
+                } finally {
+                    if (drain) {
+                        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                            link.state().setDraining(r.id(), false);
+                        }
+                        spec.commandLine().getOut().println("undrained " + r.id() + ": it takes new instances again");
+                    }
+                }
+                return 0;
+            } catch (HostFailure e) {
+                spec.commandLine().getErr().println("skep hosts upgrade: " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return 1;
             }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * skep hosts against a real sshd (Debian's openssh-server) in a network namespace: a `skep server` whose
  * ZooKeeper listens on the veth address grows by one agent over SSH; an app placed there serves through the
  * server's router; a second add changes nothing; unknown and changed host keys and a refused login fail
- * with what to do; rm drains the host (the app moves back, serving), stops and uninstalls it. Root only.
+ * with what to do; upgrade drains, restarts and undrains it without a failed request; rm stops and uninstalls
+ * it. Root only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostsEndToEndTest {
@@ -40,6 +41,7 @@ class HostsEndToEndTest {
     static Path knownHosts;
     static String hostId;
     static final String APP = "alice/far";
+    static final List<Long> appPids = new ArrayList<>(); // the remote agent keeps its apps when it stops
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,8 +53,9 @@ class HostsEndToEndTest {
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "");
         hostId = ns.address.replace('.', '-');
+        // --agent-grace: an agent restarting (skep hosts upgrade) keeps its instances
         server = new SkepServerProcess(dir.resolve("server/data"), List.of("--bind", "0.0.0.0", "--advertise", ns.here,
-                "--zk-bind", ns.here), Map.of()).start();
+                "--zk-bind", ns.here, "--agent-grace", "60"), Map.of()).start();
     }
 
     @AfterAll
@@ -65,6 +68,9 @@ class HostsEndToEndTest {
                     ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
                 }
             }
+        }
+        for (long pid : appPids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         }
         if (server != null) {
             server.close();
@@ -155,6 +161,7 @@ class HostsEndToEndTest {
                 Fixtures.tarball("hello"));
         assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
+        pidOn(ns.address);
         assertThat(Http.hosted(server.routerPort, "far.alice.localhost", "/").status()).isEqualTo(200);
         assertThat(Http.send("POST", server.api("/v1/agents/" + local + "/undrain"), token, "application/json",
                 new byte[0]).status()).isEqualTo(200);
@@ -169,8 +176,41 @@ class HostsEndToEndTest {
         assertThat(line.split("\\s+")).containsSequence(hostId, "agent", ns.address, "dev", "ready", "1");
     }
 
+    /**
+     * An upgrade drains the agent (its app starts on the server's agent and gets ready first), replaces skep
+     * there, restarts the agent and undrains it: not one request fails meanwhile.
+     */
     @Test
     @Order(6)
+    void upgradeDrainsRestartsAndUndrainsTheAgentWithoutAFailedRequest() throws Exception {
+        long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
+        CliRun upgraded;
+        LoadLoop.Result result;
+        try {
+            upgraded = hosts("upgrade", hostId);
+        } finally {
+            result = load.stop();
+        }
+        upgraded.expect(0);
+        assertThat(upgraded.out()).contains("draining " + hostId, "no instance left", "restarts the agent",
+                "agent " + hostId + " registered", "is ready", "undrained " + hostId);
+        assertThat(Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip())).isNotEqualTo(role);
+        assertThat(result.failed()).as(result.toString()).isZero();
+        assertThat(result.ok()).isPositive();
+        assertThat(readyOn(ns.here)).isTrue();
+        JsonNode agent = null;
+        for (JsonNode a : Http.get(server.api("/v1/agents"), server.token()).json()) {
+            if (a.get("id").asText().equals(hostId)) {
+                agent = a;
+            }
+        }
+        assertThat(agent).isNotNull();
+        assertThat(agent.get("state").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    @Order(7)
     void aChangedHostKeyAndARefusedLoginFailWithWhatToDo() throws Exception {
         Path other = SshNamespace.newKey(dir.resolve("other_key"));
         Path wrongKnown = dir.resolve("known_hosts_wrong");
@@ -187,16 +227,34 @@ class HostsEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void rmDrainsTheHostStopsAndUninstallsItsAgentAndForgetsIt() throws Exception {
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        // two instances spread over both agents: one runs on the host when it is removed
+        assertThat(Http.send("PATCH", server.api("/v1/apps/" + APP), server.token(), "application/json",
+                "{\"instances\": 2}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
+        long app = pidOn(ns.address);
         CliRun removed = hosts("rm", hostId).expect(0);
         assertThat(removed.out()).contains("draining " + hostId, "no instance left", "removed " + hostId);
         assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(remote).doesNotExist();
-        await().atMost(Duration.ofSeconds(30)).until(() -> readyOn(ns.here));
+        assertThat(ProcessHandle.of(app).map(ProcessHandle::isAlive).orElse(false)).as("its app process").isFalse();
+        assertThat(readyOn(ns.here)).isTrue();
+        assertThat(readyOn(ns.address)).isFalse();
         assertThat(Http.hosted(server.routerPort, "far.alice.localhost", "/").status()).isEqualTo(200);
         assertThat(hosts().expect(0).out()).contains("no hosts");
+    }
+
+    static long pidOn(String host) throws Exception {
+        JsonNode instances = Http.get(server.api("/v1/apps/" + APP), server.token()).json().get("instances");
+        for (JsonNode i : instances) {
+            if (host.equals(i.get("host").asText())) {
+                appPids.add(i.get("pid").asLong());
+                return i.get("pid").asLong();
+            }
+        }
+        return 0;
     }
 
     static boolean readyOn(String host) throws Exception {
