@@ -37,6 +37,9 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
                 : StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
     }
 
+    /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
+    static final String ZK_CONNECT_FILE = "zk.connect";
+
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
         boolean embedded = config.zookeeper() == null;
@@ -44,8 +47,11 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         if (embedded) {
             // apps on this host reach its port: a session that does not authenticate is closed at once
             server = life.add("zookeeper", EmbeddedZooKeeper.start(SkepServer.privateDir(data.resolve("zk")),
-                    new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync(), true));
+                    new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true));
             zk = server.connectString();
+            if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
+                java.nio.file.Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
+            }
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
