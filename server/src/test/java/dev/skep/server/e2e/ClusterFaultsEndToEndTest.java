@@ -239,16 +239,9 @@ class ClusterFaultsEndToEndTest {
         assertThat(settled(wanted, null)).as("exactly %d instances, all serving", wanted).isTrue();
         assertThat(instances()).hasSize(wanted);
         assertThat(agents.get(victim).output()).contains("event=zookeeper.lost");
-        // Known gap: a GET a router sends on a pooled keep-alive connection to the host just after the cut gets no
-        // answer and waits for the router's backend timeout (60 s, then a 504), longer than the client's 10 s; it
-        // is not retried on another instance. Each load client blocks on that one request, so at most one fails
-        // per client; every other request is retried or routed elsewhere, and none is answered with an error.
-        for (LoadLoop.Result r : results) {
-            assertThat(r.non2xx()).as("%s", r).isZero();
-            assertThat(r.errors()).as("at most the one request sent into the cut connection: %s", r)
-                    .isLessThanOrEqualTo(1);
-            assertThat(r.ok()).isPositive();
-        }
+        // a GET a router had just written to the cut host gets no acknowledgement: its connection ends after the
+        // router's TCP user timeout (2 s) and the GET is retried on another instance rather than failing
+        assertNoneFailed(results);
     }
 
     /**
