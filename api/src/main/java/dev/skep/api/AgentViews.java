@@ -1,6 +1,7 @@
 package dev.skep.api;
 
 import dev.skep.model.AgentInfo;
+import dev.skep.model.AgentLiveness;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
@@ -24,11 +25,11 @@ public final class AgentViews {
 
     private final AgentRegistry registry;
     private final ClusterSnapshots snapshots;
-    private final dev.skep.model.AgentLiveness liveness;
+    private final AgentLiveness liveness;
 
     /** @param liveness which agents' heartbeats stopped, and what memory they said free, as this controller sees it */
     public <S extends AgentRegistry & ClusterSnapshots> AgentViews(
-            S state, dev.skep.model.AgentLiveness liveness) {
+            S state, AgentLiveness liveness) {
         this.registry = state;
         this.snapshots = state;
         this.liveness = liveness;

@@ -3,9 +3,14 @@ package dev.skep.api;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.audit.AuditLog;
 import dev.skep.api.auth.Authenticator;
+import dev.skep.api.auth.GitAuth;
+import dev.skep.api.auth.Principal;
 import dev.skep.api.dashboard.DashboardRoutes;
 import dev.skep.api.dashboard.DashboardSessions;
+import dev.skep.api.openapi.OpenApiRoutes;
 import dev.skep.api.tls.ApiTls;
+import dev.skep.api.v1.SlugRoutes;
+import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AuditEntry;
 import dev.skep.model.SkepException;
 import dev.skep.model.LoopbackTwin;
@@ -13,6 +18,8 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.server.ConnectionFactory;
@@ -30,9 +37,9 @@ public final class ApiServer implements AutoCloseable {
      * Paths without a user token: the version (haibu's clients probe it), the OpenAPI document, app heartbeats (own
      * secret), slugs.
      */
-    private static final List<String> PUBLIC = List.of("/version", dev.skep.api.openapi.OpenApiRoutes.PATH,
+    private static final List<String> PUBLIC = List.of("/version", OpenApiRoutes.PATH,
             "/v1/heartbeat/",
-            dev.skep.api.v1.SlugRoutes.PREFIX); // agents show the cluster token, checked by the route
+            SlugRoutes.PREFIX); // agents show the cluster token, checked by the route
 
     private final Javalin javalin;
     private final ApiConfig config;
@@ -44,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups) {
-        this(config, auth, groups, null, null, java.time.Clock.systemUTC());
+        this(config, auth, groups, null, null, Clock.systemUTC());
     }
 
     /**
@@ -52,13 +59,13 @@ public final class ApiServer implements AutoCloseable {
      * @param tls   serve HTTPS with this certificate instead of plain HTTP (null: plain)
      */
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups, AuditLog audit, ApiTls tls,
-                     java.time.Clock clock) {
+                     Clock clock) {
         this(config, auth, groups, audit, tls, clock, null);
     }
 
     /** @param sessions the dashboard's sessions, another way to be a caller (null: token auth only) */
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups, AuditLog audit, ApiTls tls,
-                     java.time.Clock clock, DashboardSessions sessions) {
+                     Clock clock, DashboardSessions sessions) {
         this.config = config;
         this.javalin = Javalin.create(cfg -> {
             if (tls != null) {
@@ -75,7 +82,7 @@ public final class ApiServer implements AutoCloseable {
             RoutesConfig routes = cfg.routes;
             routes.before(ctx -> authenticate(auth, sessions, ctx));
             routes.get("/version", ctx -> ctx.json(Map.of("version", "skep " + config.version())));
-            new dev.skep.api.openapi.OpenApiRoutes(config.version(), this::routes).register(routes);
+            new OpenApiRoutes(config.version(), this::routes).register(routes);
             groups.forEach(group -> group.register(routes));
             if (audit != null) {
                 routes.after(ctx -> record(audit, clock, ctx));
@@ -85,7 +92,7 @@ public final class ApiServer implements AutoCloseable {
             routes.exception(Exception.class, ErrorMapper::unexpected);
             routes.error(404, ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty()) {
-                    ctx.json(new dev.skep.model.view.ApiError("no such route: " + ctx.method() + " " + ctx.path(),
+                    ctx.json(new ApiError("no such route: " + ctx.method() + " " + ctx.path(),
                             "see the API section of the README"));
                 }
             });
@@ -107,19 +114,19 @@ public final class ApiServer implements AutoCloseable {
             ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
             return;
         }
-        if (path.startsWith(dev.skep.api.auth.GitAuth.PREFIX)) {
-            authorization = dev.skep.api.auth.GitAuth.tokenOnly(authorization); // git's user name is anything
+        if (path.startsWith(GitAuth.PREFIX)) {
+            authorization = GitAuth.tokenOnly(authorization); // git's user name is anything
         }
         ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));
     }
 
     /** After a route that named a change (see {@link Audit}): one audit entry with who, where and how it ended. */
-    private static void record(AuditLog audit, java.time.Clock clock, Context ctx) {
+    private static void record(AuditLog audit, Clock clock, Context ctx) {
         String action = Audit.action(ctx);
         if (action == null) {
             return;
         }
-        dev.skep.api.auth.Principal who = Caller.principal(ctx);
+        Principal who = Caller.principal(ctx);
         audit.write(new AuditEntry(clock.instant(), who == null ? null : who.user(), ctx.ip(), action, Audit.app(ctx),
                 ctx.statusCode(), Audit.detail(ctx)));
     }
@@ -132,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Serves the API on [::1] too, at the same port and with the same protocols (see {@link LoopbackTwin}). */
-    private void holdTwin(java.net.InetAddress twin) {
+    private void holdTwin(InetAddress twin) {
         Server server = javalin.jettyServer().server();
         for (var existing : server.getConnectors()) {
             if (!(existing instanceof ServerConnector first) || !config.bind().equals(first.getHost())) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
 public final class AppCommands {
@@ -69,7 +70,7 @@ public final class AppCommands {
             throw SkepException.badRequest("no process type to scale", "name one, e.g. {\"web\": 2, \"worker\": 1}");
         }
         AppSpec spec = require(app);
-        java.util.Set<String> types = spec.release() == 0 ? null
+        Set<String> types = spec.release() == 0 ? null
                 : state.release(app, spec.release()).map(Release::types).orElse(null);
         counts.forEach((type, n) -> {
             if (!ProcessTypes.isValidName(type)) {
@@ -93,8 +94,8 @@ public final class AppCommands {
      */
     public void requireAllWeb(AppId app) {
         AppSpec spec = require(app);
-        java.util.Set<String> types = spec.release() == 0 ? java.util.Set.of()
-                : state.release(app, spec.release()).map(Release::types).orElse(java.util.Set.of());
+        Set<String> types = spec.release() == 0 ? Set.of()
+                : state.release(app, spec.release()).map(Release::types).orElse(Set.of());
         List<String> others = types.stream().filter(t -> !ProcessTypes.isWeb(t)).toList();
         if (!others.isEmpty()) {
             throw new SkepException(SkepException.Kind.UNPROCESSABLE, app + " cannot sleep: release " + spec.release()
@@ -154,7 +155,7 @@ public final class AppCommands {
     private static String describe(Map<String, String> set, List<String> unset) {
         StringBuilder s = new StringBuilder();
         if (!set.isEmpty()) {
-            s.append("set ").append(String.join(",", new java.util.TreeSet<>(set.keySet())));
+            s.append("set ").append(String.join(",", new TreeSet<>(set.keySet())));
         }
         if (!unset.isEmpty()) {
             s.append(s.isEmpty() ? "" : "; ").append("unset ").append(String.join(",", unset));

@@ -9,16 +9,22 @@ import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceIds;
+import dev.skep.model.PlacementSettings;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.IdleState;
 import dev.skep.model.Release;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.Volume;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.InstanceView;
 import dev.skep.model.view.ReleaseView;
+import dev.skep.model.view.UnplacedView;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /** The safe projection of state for answers: no env values, ever. */
@@ -54,7 +60,7 @@ public final class AppViews {
         this.usage = usage;
     }
 
-    public String url(dev.skep.model.AppId app) {
+    public String url(AppId app) {
         return "http://" + app.name() + "." + app.user() + "." + baseDomain
                 + (routerPort == 80 ? "" : ":" + routerPort) + "/";
     }
@@ -68,15 +74,15 @@ public final class AppViews {
     }
 
     /** The apps of {@code apps} asleep now (see {@link IdleState}), from the state's cache, once per answer. */
-    private java.util.Set<dev.skep.model.AppId> sleeping(List<AppSpec> apps) {
+    private Set<AppId> sleeping(List<AppSpec> apps) {
         return IdleState.asleep(apps, snapshots.documents(IdleState.DOCUMENT, IdleState.class),
                 snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class));
     }
 
     /** Per app, the instances the scheduler's leader can put on no agent, and why (from its board in the state). */
-    private Map<AppId, dev.skep.model.view.UnplacedView[]> unplaced() {
-        return snapshots.documents(dev.skep.model.PlacementSettings.UNPLACED_DOCUMENT,
-                dev.skep.model.view.UnplacedView[].class);
+    private Map<AppId, UnplacedView[]> unplaced() {
+        return snapshots.documents(PlacementSettings.UNPLACED_DOCUMENT,
+                UnplacedView[].class);
     }
 
     /** The app's releases, newest first, with their status and build facts. */
@@ -90,8 +96,8 @@ public final class AppViews {
     public List<AppView> list() {
         List<InstanceStatus> all = statuses.instances();
         List<AppSpec> apps = catalog.apps();
-        java.util.Set<dev.skep.model.AppId> asleep = sleeping(apps);
-        Map<AppId, dev.skep.model.view.UnplacedView[]> unplaced = unplaced();
+        Set<AppId> asleep = sleeping(apps);
+        Map<AppId, UnplacedView[]> unplaced = unplaced();
         return apps.stream().map(app -> {
             List<InstanceStatus> mine = all.stream().filter(i -> i.app().equals(app.id())).toList();
             Release current = app.release() == 0 ? null : catalog.release(app.id(), app.release()).orElse(null);
@@ -102,19 +108,19 @@ public final class AppViews {
 
     private AppView view(AppSpec app, Release current, List<InstanceStatus> instances,
                          List<InstanceView> instanceViews, List<ReleaseView> releases, boolean asleep,
-                         dev.skep.model.view.UnplacedView[] unplaced) {
+                         UnplacedView[] unplaced) {
         Map<String, Integer> formation = formation(app, current);
         int wanted = formation.values().stream().mapToInt(Integer::intValue).sum();
         return new AppView(app.id().toString(), app.id().user(), app.id().name(), app.release(), wanted,
                 app.running(), asleep && app.release() > 0 ? "sleeping" : stateOf(app, wanted, instances), app.domains(), url(app.id()), app.updated(),
-                instanceViews, releases, app.volumes().stream().map(dev.skep.model.Volume::path).toList(),
+                instanceViews, releases, app.volumes().stream().map(Volume::path).toList(),
                 app.volumeAgent(), formation, unplaced == null || !app.running() ? List.of() : List.of(unplaced));
     }
 
     /** How many of each process type the app wants: its release's types (before one: web), web first. */
     public static Map<String, Integer> formation(AppSpec app, Release current) {
-        Map<String, Integer> formation = new java.util.LinkedHashMap<>();
-        java.util.Set<String> types = current == null ? java.util.Set.of(ProcessTypes.WEB) : current.types();
+        Map<String, Integer> formation = new LinkedHashMap<>();
+        Set<String> types = current == null ? Set.of(ProcessTypes.WEB) : current.types();
         types.forEach(type -> formation.put(type, app.count(type)));
         return formation;
     }
@@ -173,7 +179,7 @@ public final class AppViews {
 
     /** Keys of an env map with the values hidden, for answers that must not show them. */
     public static Map<String, String> keysOnly(Map<String, String> env) {
-        java.util.TreeMap<String, String> keys = new java.util.TreeMap<>();
+        TreeMap<String, String> keys = new TreeMap<>();
         env.keySet().forEach(k -> keys.put(k, null));
         return keys;
     }

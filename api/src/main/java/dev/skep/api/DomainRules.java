@@ -3,6 +3,7 @@ package dev.skep.api;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import java.util.List;
+import java.util.Optional;
 
 /** How domains are spelled and who may claim one; the router's rules, handed in by the composition root. */
 public interface DomainRules {
@@ -24,7 +25,7 @@ public interface DomainRules {
      * Why {@code user} may not claim {@code domain} before proving they hold it (a DNS record); empty when proven,
      * or when this install does not ask for proof.
      */
-    java.util.Optional<String> unproven(String user, String domain);
+    Optional<String> unproven(String user, String domain);
 
     /** Which of a certificate's names reach another app's hosts; empty when {@code app} may hold it. */
     List<Refusal> checkCertificate(AppId app, List<String> names, List<AppSpec> all);

@@ -1,5 +1,7 @@
 package dev.skep.api;
 
+import dev.skep.api.auth.GitAuth;
+import dev.skep.api.auth.TooManyFailures;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.ApiError;
 import io.javalin.http.Context;
@@ -21,13 +23,13 @@ public final class ErrorMapper {
             log.warn("event=api.error method={} path={} status={} error=\"{}\"", ctx.method(), ctx.path(),
                     e.kind().status, e.getMessage());
         }
-        if (e instanceof dev.skep.api.auth.TooManyFailures tooMany) {
+        if (e instanceof TooManyFailures tooMany) {
             ctx.header("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
         }
-        if (e.kind() == SkepException.Kind.UNAUTHORIZED && ctx.path().startsWith(dev.skep.api.auth.GitAuth.PREFIX)) {
+        if (e.kind() == SkepException.Kind.UNAUTHORIZED && ctx.path().startsWith(GitAuth.PREFIX)) {
             // git asks for credentials (or its credential helper) only when challenged; browsers calling /v1 are
             // not, or they would pop up a login dialog over the dashboard
-            ctx.header("WWW-Authenticate", dev.skep.api.auth.GitAuth.CHALLENGE);
+            ctx.header("WWW-Authenticate", GitAuth.CHALLENGE);
         }
         ctx.status(e.kind().status).json(new ApiError(e.getMessage(), e.detail()));
     }

@@ -1,7 +1,9 @@
 package dev.skep.api;
 
 import dev.skep.model.AppId;
+import dev.skep.model.view.VolumesView;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The volumes of the agent in this process, if one runs here (`skep server`): what the API can size and export. */
 public interface LocalVolumes {
@@ -13,8 +15,8 @@ public interface LocalVolumes {
     Path dir(AppId app, String path);
 
     /** What the app holds on that agent against its disk quota; empty where none runs here. */
-    default java.util.Optional<dev.skep.model.view.VolumesView.Disk> disk(AppId app) {
-        return java.util.Optional.empty();
+    default Optional<VolumesView.Disk> disk(AppId app) {
+        return Optional.empty();
     }
 
     static LocalVolumes none() {

@@ -5,6 +5,7 @@ import dev.skep.model.view.AlertSettings;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep alerts USER/APP, and its verbs set, rm, test. */
 @Command(name = "alerts", description = {"Show an app's alert settings: who gets mail, which webhooks, its rules.",
@@ -15,7 +16,7 @@ final class AlertsCommand extends ClientVerb {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
-    @picocli.CommandLine.Option(names = "--json", description = "print the settings as one JSON document (the API's fields)")
+    @CommandLine.Option(names = "--json", description = "print the settings as one JSON document (the API's fields)")
     boolean json;
 
     @Override

@@ -2,6 +2,8 @@ package dev.skep.cli;
 
 import dev.skep.model.AppId;
 import dev.skep.model.view.LoginLink;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,8 +48,8 @@ final class DashboardCommand extends ClientVerb {
         try {
             Process p = new ProcessBuilder(opener, url).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (java.io.IOException e) {
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

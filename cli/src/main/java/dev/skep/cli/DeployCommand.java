@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep deploy [DIR] [--app USER/APP] */
 @Command(name = "deploy", description = {"Pack DIR and deploy it as the next release of an app.",
@@ -78,7 +79,7 @@ final class DeployCommand extends ClientVerb {
         if (appOption != null) {
             try {
                 return ProjectLink.resolve(appOption, root);
-            } catch (picocli.CommandLine.TypeConversionException e) {
+            } catch (CommandLine.TypeConversionException e) {
                 throw usage("invalid --app " + appOption + ": " + e.getMessage());
             }
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep domains USER/APP | skep domains add|rm USER/APP DOMAIN */
 @Command(name = "domains", description = {"List an app's hosts, or add or remove a custom domain.",
@@ -14,7 +15,7 @@ import picocli.CommandLine.Parameters;
     "  skep domains rm alice/shop shop.example.com"})
 final class DomainsCommand extends ClientVerb {
 
-    @picocli.CommandLine.Option(names = "--json", description = "print the app's domains as one JSON document "
+    @CommandLine.Option(names = "--json", description = "print the app's domains as one JSON document "
             + "(app, defaultHost, domains)")
     boolean json;
 

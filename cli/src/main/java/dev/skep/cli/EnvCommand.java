@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep env USER/APP [set K=V ... | unset K ... | import FILE] */
 @Command(name = "env", description = {"List an app's env, set or unset keys, or import a dotenv file.",
@@ -32,7 +33,7 @@ final class EnvCommand extends AppVerb {
             description = "KEY=VALUE to set, KEY to unset, a dotenv FILE to import")
     List<String> args = new ArrayList<>();
 
-    @picocli.CommandLine.Option(names = "--json", description = "list the env as one JSON document (app, release, "
+    @CommandLine.Option(names = "--json", description = "list the env as one JSON document (app, release, "
             + "env), no KEY=VALUE lines")
     boolean json;
 

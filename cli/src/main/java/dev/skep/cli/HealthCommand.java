@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep health USER/APP, and its verbs set, rm. */
 @Command(name = "health", description = {"Show an app's health check.",
@@ -17,7 +18,7 @@ final class HealthCommand extends ClientVerb {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
     AppId app;
 
-    @picocli.CommandLine.Option(names = "--json", description = "print the check as one JSON document (the API's "
+    @CommandLine.Option(names = "--json", description = "print the check as one JSON document (the API's "
             + "fields, durations in seconds)")
     boolean json;
 

@@ -15,26 +15,22 @@ final class LogLine {
     /** {"time", "instance", "stream", "text"} */
     static Map<String, Object> app(String line) {
         String[] parts = line.split(" ", 4);
-        Map<String, Object> out = new LinkedHashMap<>(); // keys in a stable order
-        if (parts.length >= 3 && isTime(parts[0]) && (parts[2].equals("stdout") || parts[2].equals("stderr"))) {
-            out.put("time", parts[0]);
-            out.put("instance", parts[1]);
-            out.put("stream", parts[2]);
-            out.put("text", parts.length == 4 ? parts[3] : "");
-        } else {
-            out.put("text", line);
-        }
-        return out;
+        boolean stream = parts.length >= 3 && (parts[2].equals("stdout") || parts[2].equals("stderr"));
+        return fields(line, parts, stream, "time", "instance", "stream", "text");
     }
 
     /** {"time", "stage", "text"} */
     static Map<String, Object> build(String line) {
-        String[] parts = line.split(" ", 3);
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (parts.length >= 2 && isTime(parts[0])) {
-            out.put("time", parts[0]);
-            out.put("stage", parts[1]);
-            out.put("text", parts.length == 3 ? parts[2] : "");
+        return fields(line, line.split(" ", 3), true, "time", "stage", "text");
+    }
+
+    /** The parts under their keys (the text may be empty) when the line has that shape, else the text alone. */
+    private static Map<String, Object> fields(String line, String[] parts, boolean shaped, String... keys) {
+        Map<String, Object> out = new LinkedHashMap<>(); // keys in a stable order
+        if (shaped && parts.length >= keys.length - 1 && isTime(parts[0])) {
+            for (int i = 0; i < keys.length; i++) {
+                out.put(keys[i], i < parts.length ? parts[i] : "");
+            }
         } else {
             out.put("text", line);
         }

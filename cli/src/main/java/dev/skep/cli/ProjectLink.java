@@ -4,6 +4,7 @@ import dev.skep.client.Json;
 import dev.skep.client.JsonException;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
+import dev.skep.model.pack.IgnoreRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 final class ProjectLink {
 
-    static final String FILE = dev.skep.model.pack.IgnoreRules.PROJECT_LINK;
+    static final String FILE = IgnoreRules.PROJECT_LINK;
 
     private ProjectLink() {
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** skep ps [USER/APP] */
 @Command(name = "ps", description = {"List apps: release, instances ready/wanted, state, ports, uptime, "
@@ -24,7 +25,7 @@ final class PsCommand extends ClientVerb {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "show one app in detail")
     AppId app;
 
-    @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    @CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
     boolean json;
 
     @Override

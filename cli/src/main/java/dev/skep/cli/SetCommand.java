@@ -1,7 +1,12 @@
 package dev.skep.cli;
 
+import dev.skep.model.Labels;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.SkepException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,27 +49,27 @@ final class SetCommand extends AppVerb {
     @Option(names = "--constraint", paramLabel = "KEY=VALUE", description = "run the app only on agents with this "
             + "label (skep agent --label KEY=VALUE); repeatable, all must match; replaces the app's constraints; "
             + "'off' clears them. Instances that no longer match move, rolling")
-    java.util.List<String> constraints;
+    List<String> constraints;
 
     @Override
     public Integer call() {
         if (constraints != null) {
-            java.util.Map<String, String> wanted = new java.util.TreeMap<>();
+            Map<String, String> wanted = new TreeMap<>();
             for (String c : constraints) {
                 if (c.equals("off")) {
                     continue;
                 }
                 try {
-                    var pair = dev.skep.model.Labels.parse("--constraint", c);
+                    var pair = Labels.parse("--constraint", c);
                     wanted.put(pair.getKey(), pair.getValue());
-                } catch (dev.skep.model.SkepException e) {
+                } catch (SkepException e) {
                     throw usage(e.getMessage() + " (e.g. --constraint zone=a, "
                             + "or --constraint off)");
                 }
             }
             var placed = client().setPlacement(app, wanted);
             out().println(app + ": " + (placed.constraints().isEmpty() ? "runs on any agent"
-                    : "runs only on agents labelled " + dev.skep.model.Labels.text(placed.constraints())
+                    : "runs only on agents labelled " + Labels.text(placed.constraints())
                     + " (`skep ps " + app + "` says when none fits)"));
             if (probation == null && !routeChange()) {
                 return SkepCli.EXIT_OK;

@@ -3,11 +3,15 @@ package dev.skep.cli;
 import dev.skep.client.SkepClient;
 import dev.skep.model.AppId;
 import dev.skep.model.view.AppView;
+import dev.skep.model.view.InstanceView;
 import dev.skep.model.view.MetricsView;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,7 +48,7 @@ final class TopCommand extends ClientVerb {
             List<TopApp> apps = read(client);
             String time = skep().clock().instant().toString().replaceFirst("\\.\\d+Z$", "Z");
             if (json) {
-                java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
+                Map<String, Object> document = new LinkedHashMap<>(); // keys in a stable order
                 document.put("time", time);
                 document.put("apps", apps);
                 out.println(Views.json(document)); // never a screen clear: a stream of documents, one a line
@@ -70,7 +74,7 @@ final class TopCommand extends ClientVerb {
                 continue;
             }
             MetricsView m = client.monitor().metrics(AppId.parse(app.app()), 1);
-            List<dev.skep.model.view.InstanceView> views = client.app(AppId.parse(app.app())).instances();
+            List<InstanceView> views = client.app(AppId.parse(app.app())).instances();
             List<TopInstance> instances = new ArrayList<>();
             for (MetricsView.InstanceMetrics i : m.instances()) {
                 String state = views == null ? "-" : views.stream().filter(v -> v.instance().equals(i.instance()))
@@ -133,6 +137,6 @@ final class TopCommand extends ClientVerb {
     }
 
     private static String one(double v) {
-        return String.format(java.util.Locale.ROOT, "%.1f", v);
+        return String.format(Locale.ROOT, "%.1f", v);
     }
 }

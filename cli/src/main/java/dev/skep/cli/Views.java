@@ -1,12 +1,15 @@
 package dev.skep.cli;
 
+import dev.skep.client.Json;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.InstanceView;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -15,7 +18,7 @@ final class Views {
 
     /** A value as the API writes it (record components by name, nulls left out): what --json prints. */
     static String json(Object value) {
-        return new String(dev.skep.client.Json.write(value), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(Json.write(value), StandardCharsets.UTF_8);
     }
 
     static final String READY = "ready";
@@ -66,7 +69,7 @@ final class Views {
     }
 
     /** "web=2 worker=1", in the API's order (web first). */
-    static String formation(java.util.Map<String, Integer> formation) {
+    static String formation(Map<String, Integer> formation) {
         return formation.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
     }

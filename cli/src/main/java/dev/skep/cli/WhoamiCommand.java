@@ -2,13 +2,16 @@ package dev.skep.cli;
 
 import dev.skep.client.ClientConfig;
 import dev.skep.model.view.Whoami;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** skep whoami: as whom, where, and with which token the CLI talks to skep. */
 @Command(name = "whoami", description = "Show the user the token logs in as, the server, and where the token came from.")
 final class WhoamiCommand extends ClientVerb {
 
-    @picocli.CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
+    @CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
     boolean json;
 
     @Override
@@ -16,7 +19,7 @@ final class WhoamiCommand extends ClientVerb {
         Whoami who = client().accounts().whoami();
         ClientConfig config = skep().config(options);
         if (json) {
-            java.util.Map<String, Object> document = new java.util.LinkedHashMap<>(); // keys in a stable order
+            Map<String, Object> document = new LinkedHashMap<>(); // keys in a stable order
             document.put("user", who.user());
             document.put("admin", who.admin());
             document.put("tokenId", who.tokenId());

@@ -6,49 +6,27 @@ import java.io.InputStream;
 import java.net.ProtocolException;
 
 /** The body of a chunked answer, decoded; ends after the last chunk and its trailers. */
-final class ChunkedInputStream extends InputStream {
+final class ChunkedInputStream extends BodyInputStream {
 
-    private final InputStream in;
-    private long left; // bytes left in the current chunk
     private boolean done;
 
     ChunkedInputStream(InputStream in) {
-        this.in = in;
+        super(in, 0);
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    boolean more() throws IOException {
+        return nextChunk();
     }
 
     @Override
-    public int read(byte[] buffer, int offset, int length) throws IOException {
-        if (length == 0) {
-            return 0;
-        }
-        if (left == 0 && !nextChunk()) {
-            return -1;
-        }
-        int n = in.read(buffer, offset, (int) Math.min(length, left));
-        if (n < 0) {
-            throw new EOFException("the server closed the connection inside a chunk");
-        }
-        left -= n;
-        if (left == 0) {
-            ResponseHead.line(in); // the CRLF after the chunk's data
-        }
-        return n;
+    void runEnded() throws IOException {
+        ResponseHead.line(in); // the CRLF after the chunk's data
     }
 
     @Override
-    public int available() throws IOException {
-        return done ? 0 : (int) Math.min(left, in.available());
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
+    String cutShort() {
+        return "the server closed the connection inside a chunk";
     }
 
     private boolean nextChunk() throws IOException {

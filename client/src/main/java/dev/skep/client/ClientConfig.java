@@ -1,5 +1,6 @@
 package dev.skep.client;
 
+import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -63,10 +64,10 @@ public record ClientConfig(URI server, String token, String tokenSource, Path ca
             return new ClientConfig(server, login.token(), StoredLogin.file(env, home).toString(), caFile);
         }
         // ~/.skep first; root's server keeps its data in /var/lib/skep by default
-        Path file = dev.skep.model.DataDirs.resolve(env, home, false).resolve(TOKEN_FILE);
-        Path rootDefault = dev.skep.model.DataDirs.ROOT_DEFAULT.resolve(TOKEN_FILE);
+        Path file = DataDirs.resolve(env, home, false).resolve(TOKEN_FILE);
+        Path rootDefault = DataDirs.ROOT_DEFAULT.resolve(TOKEN_FILE);
         if (!present(env.get("SKEP_DATA_DIR")) && !Files.exists(file) && Files.exists(rootDefault)
-                && dev.skep.model.DataDirs.runningAsRoot()) {
+                && DataDirs.runningAsRoot()) {
             file = rootDefault;
         }
         String token = readToken(file);

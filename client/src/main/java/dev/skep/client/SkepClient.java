@@ -1,6 +1,7 @@
 package dev.skep.client;
 
 import dev.skep.model.AppId;
+import dev.skep.model.view.AgentView;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.DeployProgress;
@@ -8,10 +9,14 @@ import dev.skep.model.view.DeployResult;
 import dev.skep.model.view.DomainsView;
 import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
+import dev.skep.model.view.LoginLink;
+import dev.skep.model.view.PlacementView;
 import dev.skep.model.view.ReleaseView;
 import dev.skep.model.view.RunOutput;
+import dev.skep.model.view.VolumesView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.net.URI;
@@ -264,58 +269,58 @@ public final class SkepClient implements AutoCloseable {
     }
 
     /** The labels an agent must carry to run the app's instances (empty: any agent). */
-    public dev.skep.model.view.PlacementView placement(AppId app) {
-        return call("GET", appPath(app) + "/placement", null, dev.skep.model.view.PlacementView.class);
+    public PlacementView placement(AppId app) {
+        return call("GET", appPath(app) + "/placement", null, PlacementView.class);
     }
 
     /** Sets the app's constraints (all of them: an empty map lets it run on any agent). */
-    public dev.skep.model.view.PlacementView setPlacement(AppId app, Map<String, String> constraints) {
-        return call("PUT", appPath(app) + "/placement", new dev.skep.model.view.PlacementView(constraints),
-                dev.skep.model.view.PlacementView.class);
+    public PlacementView setPlacement(AppId app, Map<String, String> constraints) {
+        return call("PUT", appPath(app) + "/placement", new PlacementView(constraints),
+                PlacementView.class);
     }
 
     // --- agents (admin) ---
 
     /** The agents: state, instances, memory, CPUs, labels, version. */
-    public List<dev.skep.model.view.AgentView> agents() {
-        return call("GET", "/v1/agents", null, Json.listOf(dev.skep.model.view.AgentView.class));
+    public List<AgentView> agents() {
+        return call("GET", "/v1/agents", null, Json.listOf(AgentView.class));
     }
 
     /** Drains an agent: no new work, its instances move away; {@code force} drains past apps pinned by volumes. */
-    public dev.skep.model.view.AgentView drain(String agent, boolean force) {
+    public AgentView drain(String agent, boolean force) {
         return call("POST", "/v1/agents/" + segment(agent) + "/drain" + (force ? "?force=true" : ""), Map.of(),
-                dev.skep.model.view.AgentView.class);
+                AgentView.class);
     }
 
     /** Makes a drained agent eligible for work again. */
-    public dev.skep.model.view.AgentView undrain(String agent) {
-        return call("POST", "/v1/agents/" + segment(agent) + "/undrain", Map.of(), dev.skep.model.view.AgentView.class);
+    public AgentView undrain(String agent) {
+        return call("POST", "/v1/agents/" + segment(agent) + "/undrain", Map.of(), AgentView.class);
     }
 
     private static String segment(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     // --- volumes ---
 
     /** The app's volumes, with their sizes where the API's host keeps them. */
-    public dev.skep.model.view.VolumesView volumes(AppId app) {
-        return call("GET", appPath(app) + "/volumes", null, dev.skep.model.view.VolumesView.class);
+    public VolumesView volumes(AppId app) {
+        return call("GET", appPath(app) + "/volumes", null, VolumesView.class);
     }
 
     /** Adds a volume at {@code path} (relative to the app's root); the instances are replaced, rolling. */
-    public dev.skep.model.view.VolumesView addVolume(AppId app, String path) {
-        return call("POST", appPath(app) + "/volumes", Map.of("path", path), dev.skep.model.view.VolumesView.class);
+    public VolumesView addVolume(AppId app, String path) {
+        return call("POST", appPath(app) + "/volumes", Map.of("path", path), VolumesView.class);
     }
 
     /** Removes a volume; its data stays unless {@code purge}. */
-    public dev.skep.model.view.VolumesView removeVolume(AppId app, String path, boolean purge) {
+    public VolumesView removeVolume(AppId app, String path, boolean purge) {
         return call("DELETE", appPath(app) + "/volumes/" + volumeSegment(path) + (purge ? "?purge=true" : ""), null,
-                dev.skep.model.view.VolumesView.class);
+                VolumesView.class);
     }
 
     /** Streams the volume as a tar.gz into {@code out}; returns the bytes written. */
-    public long exportVolume(AppId app, String path, java.io.OutputStream out) {
+    public long exportVolume(AppId app, String path, OutputStream out) {
         String what = "exporting volume " + path + " of " + app;
         Http1Request request = Http1Request.of("GET", appPath(app) + "/volumes/" + volumeSegment(path) + "/export",
                 headers("Accept", "application/gzip"), null, null);
@@ -361,8 +366,8 @@ public final class SkepClient implements AutoCloseable {
     // --- dashboard ---
 
     /** A one-time dashboard login link for the caller's token (works once, for 2 minutes). */
-    public dev.skep.model.view.LoginLink dashboardLink() {
-        return call("POST", "/v1/dashboard/links", Map.of(), dev.skep.model.view.LoginLink.class);
+    public LoginLink dashboardLink() {
+        return call("POST", "/v1/dashboard/links", Map.of(), LoginLink.class);
     }
 
     // --- users, tokens, audit ---

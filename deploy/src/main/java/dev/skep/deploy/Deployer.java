@@ -12,17 +12,24 @@ import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
+import dev.skep.model.SkepException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,7 +160,7 @@ public final class Deployer {
         String command = String.join(" ", release.releasePhase());
         listener.stage(RELEASE_PHASE, "release " + release.number() + ": running release phase: " + command);
         log.info("event=release-phase.started app={} release={} command=\"{}\"", app, release.number(), command);
-        List<String> lastLines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> lastLines = Collections.synchronizedList(new ArrayList<>());
         Instant started = clock.instant();
         try {
             builder.runReleasePhase(release, line -> {
@@ -167,8 +174,8 @@ public final class Deployer {
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw releasePhaseFailed(app, release, new dev.skep.model.SkepException(
-                    dev.skep.model.SkepException.Kind.FAILED, "the release phase was interrupted", null), lastLines);
+            throw releasePhaseFailed(app, release, new SkepException(
+                    SkepException.Kind.FAILED, "the release phase was interrupted", null), lastLines);
         } catch (RuntimeException e) {
             throw releasePhaseFailed(app, release, e, lastLines);
         }
@@ -187,9 +194,9 @@ public final class Deployer {
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release.number(), null, null,
                 "release phase failed: " + e.getMessage(), Map.of("previous", String.valueOf(serving),
                 "phase", "release")));
-        if (e instanceof dev.skep.model.SkepException se) {
+        if (e instanceof SkepException se) {
             String kept = serving > 0 ? "release " + serving + " keeps serving" : "nothing was running before";
-            return new dev.skep.model.SkepException(se.kind(), "release " + release.number() + " of " + app + ": "
+            return new SkepException(se.kind(), "release " + release.number() + " of " + app + ": "
                     + se.getMessage(), kept + "; " + se.detail(), se);
         }
         return e;
@@ -250,7 +257,7 @@ public final class Deployer {
     }
 
     /** Serialises changes of one app (deploys, env changes, rollbacks) against each other. */
-    public <T> T exclusively(AppId app, java.util.function.Supplier<T> work) {
+    public <T> T exclusively(AppId app, Supplier<T> work) {
         ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
         lock.lock();
         try {
@@ -260,13 +267,13 @@ public final class Deployer {
         }
     }
 
-    private final List<java.util.function.Consumer<AppId>> alsoDeleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<AppId>> alsoDeleted = new CopyOnWriteArrayList<>();
 
     /**
      * What else goes with an app (its git repository ...): called inside {@link #delete}, under the app's lock, so
      * it must not wait for anything that holds that lock.
      */
-    public void whenDeleted(java.util.function.Consumer<AppId> forget) {
+    public void whenDeleted(Consumer<AppId> forget) {
         alsoDeleted.add(forget);
     }
 
@@ -281,7 +288,7 @@ public final class Deployer {
                 builder.forget(app);
                 buildLogs.delete(app);
                 alsoDeleted.forEach(forget -> forget.accept(app));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
             }
             return null;
@@ -301,7 +308,7 @@ public final class Deployer {
             });
             buildLogs.prune(app, kept);
             builder.store().prune(app, live);
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             log.warn("event=prune.failed app={} error=\"{}\"", app, e.getMessage());
         }
     }

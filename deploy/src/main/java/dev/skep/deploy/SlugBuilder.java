@@ -6,6 +6,7 @@ import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.build.ReleasePhase;
 import dev.skep.deploy.build.StartCommand;
+import dev.skep.model.SlugStore;
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
 import dev.skep.deploy.intake.Upload;
@@ -18,9 +19,11 @@ import dev.skep.model.AppId;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.limits.UidProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +57,7 @@ public final class SlugBuilder {
     private final NodeBuilder npm;
     private final Function<AppId, BuildUser> buildUsers;
     private final ReleasePhase releasePhase;
-    private volatile dev.skep.model.SlugStore releaseSlugs;
+    private volatile SlugStore releaseSlugs;
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm) {
         this(dataDir, limits, npm, app -> null);
@@ -109,7 +112,7 @@ public final class SlugBuilder {
      * Where the release phase finds slugs this controller did not build (another controller's), fetched on demand;
      * without one only this controller's own.
      */
-    public void fetchSlugsFrom(dev.skep.model.SlugStore slugs) {
+    public void fetchSlugsFrom(SlugStore slugs) {
         this.releaseSlugs = slugs;
     }
 
@@ -128,7 +131,7 @@ public final class SlugBuilder {
                     log.info("event=deploy.stale-removed dir={}", p);
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return removed;
         } catch (IOException e) {
             log.warn("event=deploy.stale-cleanup-failed dir={} error=\"{}\"", store.dir(), e.toString());
@@ -145,8 +148,8 @@ public final class SlugBuilder {
         if (user == null) {
             return true;
         }
-        int found = dev.skep.model.limits.UidProcesses.of(user.uid()).size();
-        boolean gone = dev.skep.model.limits.UidProcesses.killAll(user.uid(), java.time.Duration.ofSeconds(10));
+        int found = UidProcesses.of(user.uid()).size();
+        boolean gone = UidProcesses.killAll(user.uid(), Duration.ofSeconds(10));
         log.info("event=app.processes-killed app={} uid={} found={} all_gone={}", app, user.uid(), found, gone);
         return gone;
     }

@@ -1,5 +1,6 @@
 package dev.skep.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ import java.util.Map;
 public record AgentInfo(String id, String host, int capacity, String version, Instant started, long memoryBytes,
                         long instanceMemory, int cpus, Map<String, String> labels, long memoryFree) {
 
-    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the shorter one below
+    @JsonCreator // the canonical one, not the shorter one below
     public AgentInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }

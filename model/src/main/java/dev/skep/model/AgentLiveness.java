@@ -1,5 +1,6 @@
 package dev.skep.model;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,8 +23,8 @@ public interface AgentLiveness {
     boolean settled();
 
     /** What each agent's last heartbeat says its host has free (bytes); none known: empty. */
-    default java.util.Map<String, Long> memoryFree() {
-        return java.util.Map.of();
+    default Map<String, Long> memoryFree() {
+        return Map.of();
     }
 
     /** No heartbeats: agents are known dead only by their sessions' end. */

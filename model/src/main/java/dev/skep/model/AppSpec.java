@@ -1,8 +1,11 @@
 package dev.skep.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the owner wants for an app: the desired state the scheduler works towards.
@@ -27,14 +30,14 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     /** Instances of a process type other than web that nobody scaled. */
     public static final int DEFAULT_COUNT = 1;
 
-    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the shorter ones below
+    @JsonCreator // the canonical one, not the shorter ones below
     public AppSpec {
         if (instances < 0) {
             throw new IllegalArgumentException("instances must be >= 0, found " + instances);
         }
         env = Map.copyOf(env);
         domains = List.copyOf(domains);
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         if (formation != null) {
             formation.forEach((type, n) -> {
                 if (n == null || n < 0) {
@@ -45,7 +48,7 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
                 }
             });
         }
-        formation = java.util.Collections.unmodifiableMap(counts);
+        formation = Collections.unmodifiableMap(counts);
         volumes = volumes == null ? List.of() : List.copyOf(volumes);
     }
 
@@ -80,7 +83,7 @@ public record AppSpec(AppId id, int release, int candidate, int instances, boole
     /** Sets the counts of the types named (web included), keeping the others. */
     public AppSpec withCounts(Map<String, Integer> counts, Instant now) {
         int web = counts.getOrDefault(ProcessTypes.WEB, instances);
-        Map<String, Integer> merged = new java.util.TreeMap<>(formation);
+        Map<String, Integer> merged = new TreeMap<>(formation);
         counts.forEach((type, n) -> {
             if (!ProcessTypes.isWeb(type)) {
                 merged.put(type, n);

@@ -1,6 +1,8 @@
 package dev.skep.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The scheduler's order to one agent: run this instance of this release. Everything the agent
@@ -11,15 +13,15 @@ import java.time.Instant;
  * @param volumes    the app's volume paths this instance mounts (absent in older state: none)
  */
 public record Assignment(String instance, String agent, Release release, long generation, Instant created,
-                         java.util.List<String> volumes) {
+                         List<String> volumes) {
 
-    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the short one below
+    @JsonCreator // the canonical one, not the short one below
     public Assignment {
-        volumes = volumes == null ? java.util.List.of() : java.util.List.copyOf(volumes);
+        volumes = volumes == null ? List.of() : List.copyOf(volumes);
     }
 
     public Assignment(String instance, String agent, Release release, long generation, Instant created) {
-        this(instance, agent, release, generation, created, java.util.List.of());
+        this(instance, agent, release, generation, created, List.of());
     }
 
     public AppId app() {
@@ -32,7 +34,7 @@ public record Assignment(String instance, String agent, Release release, long ge
     }
 
     /** The argv this instance runs: its type's command in the release. */
-    public java.util.List<String> command() {
+    public List<String> command() {
         return release.commandOf(type());
     }
 }

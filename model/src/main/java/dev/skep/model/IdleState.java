@@ -1,5 +1,10 @@
 package dev.skep.model;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * An app's sleep, kept in its "idle" document beside the spec (the spec itself stays as the owner left it: a sleeping
  * app keeps its releases, env, domains, volumes and formation). Written by three parties, each with an atomic
@@ -27,10 +32,10 @@ public record IdleState(long activeAt, boolean sleeping, long since) {
      * The apps of {@code apps} that are asleep: idle stop on in their route settings (turned off, an app runs again at
      * once) and {@link #asleep(AppSpec)} by their idle document. One rule for the scheduler, the API and the routers.
      */
-    public static java.util.Set<AppId> asleep(java.util.Collection<AppSpec> apps,
-                                              java.util.Map<AppId, IdleState> idle,
-                                              java.util.Map<AppId, RouteSettings> settings) {
-        java.util.Set<AppId> asleep = new java.util.HashSet<>();
+    public static Set<AppId> asleep(Collection<AppSpec> apps,
+                                              Map<AppId, IdleState> idle,
+                                              Map<AppId, RouteSettings> settings) {
+        Set<AppId> asleep = new HashSet<>();
         if (idle.isEmpty()) {
             return asleep;
         }

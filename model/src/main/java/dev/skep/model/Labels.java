@@ -1,5 +1,6 @@
 package dev.skep.model;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -42,7 +43,7 @@ public final class Labels {
             check(what, k, v);
             sorted.put(k, v);
         });
-        return java.util.Collections.unmodifiableMap(sorted);
+        return Collections.unmodifiableMap(sorted);
     }
 
     private static void check(String what, String key, String value) {

@@ -3,7 +3,9 @@ package dev.skep.model;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
 
 /**
  * The IPv6 loopback {@code ::1} for a listener on the IPv4 one. Browsers, curl and stock Debian's
@@ -41,7 +43,7 @@ public final class LoopbackTwin {
      */
     public static boolean takenByAnother(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+            if (String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("address already in use")) {
                 return true;
             }
         }
@@ -52,7 +54,7 @@ public final class LoopbackTwin {
      * Logs a twin that could not be held: an error when another process holds it, else (no IPv6 on this
      * host) a note.
      */
-    public static void report(org.slf4j.Logger log, String what, InetAddress twin, int port, Throwable e) {
+    public static void report(Logger log, String what, InetAddress twin, int port, Throwable e) {
         if (takenByAnother(e)) {
             log.error(problem(what, twin, port, e));
         } else {

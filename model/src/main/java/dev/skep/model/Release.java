@@ -2,7 +2,9 @@ package dev.skep.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,7 @@ public record Release(AppId app, int number, String sha256, String slug, List<St
         if (processes != null) {
             processes.forEach((type, argv) -> copy.put(type, List.copyOf(argv)));
         }
-        processes = java.util.Collections.unmodifiableMap(copy);
+        processes = Collections.unmodifiableMap(copy);
         releasePhase = releasePhase == null ? List.of() : List.copyOf(releasePhase);
     }
 
@@ -66,7 +68,7 @@ public record Release(AppId app, int number, String sha256, String slug, List<St
 
     /** The types this release runs, web first when it has one, then the Procfile's order. */
     public Set<String> types() {
-        Set<String> types = new java.util.LinkedHashSet<>();
+        Set<String> types = new LinkedHashSet<>();
         if (!command.isEmpty()) {
             types.add(ProcessTypes.WEB);
         }

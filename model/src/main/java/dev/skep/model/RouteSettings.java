@@ -1,5 +1,7 @@
 package dev.skep.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /**
  * How the routers treat an app's requests, kept in its "route" document (no release, no rollout: the
  * routers apply a change within a second).
@@ -25,7 +27,7 @@ public record RouteSettings(long maxBodyBytes, boolean httpsOnly, boolean sticky
         this(maxBodyBytes, httpsOnly, sticky, 0);
     }
 
-    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one (older documents lack idleStopSeconds: off)
+    @JsonCreator // the canonical one (older documents lack idleStopSeconds: off)
     public RouteSettings {
         if (idleStopSeconds != 0
                 && (idleStopSeconds < MIN_IDLE_STOP_SECONDS || idleStopSeconds > MAX_IDLE_STOP_SECONDS)) {

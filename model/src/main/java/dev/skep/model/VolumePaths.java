@@ -1,5 +1,9 @@
 package dev.skep.model;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -63,23 +67,23 @@ public final class VolumePaths {
      * What keeps a release's tree from taking a volume at {@code path}: a part of it that is a symbolic
      * link (a mount would follow it) or a file; empty when each part is a directory or absent.
      */
-    public static java.util.Optional<String> siteProblem(java.nio.file.Path slug, String path) {
-        java.nio.file.Path at = slug;
+    public static Optional<String> siteProblem(Path slug, String path) {
+        Path at = slug;
         for (String part : validate(path).split("/")) {
             at = at.resolve(part);
-            if (java.nio.file.Files.isSymbolicLink(at)) {
-                return java.util.Optional.of("volume " + path + ": " + slug.relativize(at) + " is a symbolic link in "
+            if (Files.isSymbolicLink(at)) {
+                return Optional.of("volume " + path + ": " + slug.relativize(at) + " is a symbolic link in "
                         + "the release; remove it from the upload or mount the volume elsewhere");
             }
-            if (!java.nio.file.Files.exists(at, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                return java.util.Optional.empty();
+            if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty();
             }
-            if (!java.nio.file.Files.isDirectory(at, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                return java.util.Optional.of("volume " + path + ": " + slug.relativize(at) + " is a file in the "
+            if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of("volume " + path + ": " + slug.relativize(at) + " is a file in the "
                         + "release; a volume is mounted on a directory");
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Where a volume is stored, one directory per path: "var/uploads" is "var+uploads". */

@@ -18,6 +18,8 @@ import dev.skep.monitor.react.ReactorDispatcher;
 import dev.skep.monitor.rules.AlertEngine;
 import dev.skep.monitor.rules.MonitorEvents;
 import dev.skep.monitor.rules.RuleSource;
+import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +110,7 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private java.util.Optional<java.time.Instant> nextExpiry() {
+    private Optional<Instant> nextExpiry() {
         return engine.nextExpiry();
     }
 

@@ -5,8 +5,11 @@ import dev.skep.model.AppSpec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /** Pure checks the API runs before it stores domains, so two apps never claim one host. */
 public final class DomainConflicts {
@@ -46,7 +49,7 @@ public final class DomainConflicts {
                 continue;
             }
             String bare = HostNames.isWildcard(host) ? host.substring(2) : host;
-            java.util.Optional<String> suffix = PublicSuffixes.refusal(host);
+            Optional<String> suffix = PublicSuffixes.refusal(host);
             if (suffix.isPresent()) {
                 conflicts.add(new Conflict(host, null, candidate.id(), suffix.get()));
             } else if (!host.equals(own) && (bare.equals(base) || bare.endsWith("." + base))) {
@@ -67,7 +70,7 @@ public final class DomainConflicts {
      */
     public static List<Conflict> certificateNames(AppId app, List<String> names, List<AppSpec> all, String baseDomain) {
         String base = HostNames.normalize(baseDomain);
-        java.util.Set<String> own = new java.util.HashSet<>();
+        Set<String> own = new HashSet<>();
         Map<String, AppId> others = new HashMap<>();
         for (AppSpec spec : all) {
             if (spec.id().equals(app)) {

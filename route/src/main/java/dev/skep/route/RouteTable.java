@@ -27,15 +27,13 @@ public final class RouteTable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteTable.class);
     private static final Pattern BARE_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
-    private static final RouteTable EMPTY = new RouteTable(Map.of(), Map.of());
+    private static final RouteTable EMPTY = new RouteTable(new HostMap<>());
 
-    private final Map<String, AppRoute> exact;
-    /** Keyed by the suffix with its leading dot: "*.example.com" is ".example.com". */
-    private final Map<String, AppRoute> wildcard;
+    /** Filled by the factories below, never changed after. */
+    private final HostMap<AppRoute> routes;
 
-    private RouteTable(Map<String, AppRoute> exact, Map<String, AppRoute> wildcard) {
-        this.exact = Map.copyOf(exact);
-        this.wildcard = Map.copyOf(wildcard);
+    private RouteTable(HostMap<AppRoute> routes) {
+        this.routes = routes;
     }
 
     public static RouteTable empty() {
@@ -47,13 +45,12 @@ public final class RouteTable {
      * for tests and tools.
      */
     public static RouteTable of(Map<String, AppRoute> routes) {
-        Map<String, AppRoute> exact = new HashMap<>();
-        Map<String, AppRoute> wildcard = new HashMap<>();
+        HostMap<AppRoute> table = new HostMap<>();
         routes.forEach((host, route) -> {
             String h = HostNames.normalize(host);
-            put(exact, wildcard, h.contains(".") ? HostNames.requireDomain(h) : requireBareName(host, h), route);
+            table.put(h.contains(".") ? HostNames.requireDomain(h) : requireBareName(host, h), route);
         });
-        return new RouteTable(exact, wildcard);
+        return new RouteTable(table);
     }
 
     /**
@@ -81,8 +78,7 @@ public final class RouteTable {
                 .filter(i -> ProcessTypes.isWeb(InstanceIds.type(i.instance()))) // workers have no route
                 .sorted(Comparator.comparing(InstanceStatus::instance))
                 .forEach(i -> ready.computeIfAbsent(i.app(), a -> new ArrayList<>()).add(i));
-        Map<String, AppRoute> exact = new HashMap<>();
-        Map<String, AppRoute> wildcard = new HashMap<>();
+        HostMap<AppRoute> table = new HostMap<>();
         Map<String, AppId> owner = new HashMap<>();
         for (AppSpec app : byName(apps)) {
             RouteSettings s = settings.getOrDefault(app.id(), RouteSettings.DEFAULTS);
@@ -97,10 +93,10 @@ public final class RouteTable {
                             host, first, app.id(), first, app.id());
                     continue;
                 }
-                put(exact, wildcard, host, route);
+                table.put(host, route);
             }
         }
-        return new RouteTable(exact, wildcard);
+        return new RouteTable(table);
     }
 
     private static String requireBareName(String given, String host) {
@@ -133,58 +129,31 @@ public final class RouteTable {
                 .thenComparing(a -> a.id().name())).toList();
     }
 
-    private static void put(Map<String, AppRoute> exact, Map<String, AppRoute> wildcard, String host, AppRoute route) {
-        if (HostNames.isWildcard(host)) {
-            wildcard.put(host.substring(1), route);
-        } else {
-            exact.put(host, route);
-        }
-    }
-
     /** The route for a Host header value (any case, with or without port), or null. */
     public AppRoute lookup(String hostHeader) {
-        String host = HostNames.normalize(hostHeader);
-        AppRoute route = exact.get(host);
-        if (route != null || wildcard.isEmpty()) {
-            return route;
-        }
-        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-            route = wildcard.get(host.substring(dot));
-            if (route != null) {
-                return route;
-            }
-        }
-        return null;
+        return routes.get(HostNames.normalize(hostHeader));
     }
 
     /** Every backend in the table, for pool and health bookkeeping. */
     public Set<Backend> backends() {
         Set<Backend> all = new LinkedHashSet<>();
-        exact.values().forEach(r -> {
+        for (AppRoute r : routes.values()) {
             all.addAll(r.backends());
             all.addAll(r.standby());
-        });
-        wildcard.values().forEach(r -> {
-            all.addAll(r.backends());
-            all.addAll(r.standby());
-        });
+        }
         return all;
     }
 
     /** Each app's route once (an app answers at several hosts). */
     public Collection<AppRoute> routes() {
         Map<AppId, AppRoute> byApp = new HashMap<>();
-        exact.values().forEach(r -> byApp.putIfAbsent(r.app(), r));
-        wildcard.values().forEach(r -> byApp.putIfAbsent(r.app(), r));
+        routes.values().forEach(r -> byApp.putIfAbsent(r.app(), r));
         return byApp.values();
     }
 
     /** Hosts in the table, wildcards as "*.suffix"; sorted, for diagnostics. */
     public List<String> hosts() {
-        List<String> hosts = new ArrayList<>(exact.keySet());
-        wildcard.keySet().forEach(s -> hosts.add("*" + s));
-        hosts.sort(null);
-        return hosts;
+        return routes.hosts();
     }
 
     @Override

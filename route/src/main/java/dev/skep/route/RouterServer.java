@@ -1,5 +1,6 @@
 package dev.skep.route;
 
+import dev.skep.model.AppId;
 import dev.skep.model.LoopbackTwin;
 import dev.skep.route.proxy.BackendInitializer;
 import dev.skep.route.proxy.BackendLoads;
@@ -9,14 +10,19 @@ import dev.skep.route.proxy.FrontendInitializer;
 import dev.skep.route.proxy.ProxyContext;
 import dev.skep.route.proxy.TlsInitializer;
 import dev.skep.route.proxy.Transport;
+import dev.skep.route.proxy.WakeHolds;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ResourceLeakDetector;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +110,7 @@ public final class RouterServer implements AutoCloseable {
         return this;
     }
 
-    private Channel bind(int port, io.netty.channel.ChannelHandler initializer) {
+    private Channel bind(int port, ChannelHandler initializer) {
         try {
             return listen(config.bindAddress(), port, initializer).sync().channel();
         } catch (InterruptedException e) {
@@ -121,7 +127,7 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /** Serves the same port on [::1] too, when bound to 127.0.0.1 (see {@link LoopbackTwin}). */
-    private void holdTwin(int port, io.netty.channel.ChannelHandler initializer) {
+    private void holdTwin(int port, ChannelHandler initializer) {
         LoopbackTwin.of(config.bindAddress()).ifPresent(twin -> {
             ChannelFuture bound = listen(twin.getHostAddress(), port, initializer).awaitUninterruptibly();
             if (bound.isSuccess()) {
@@ -132,7 +138,7 @@ public final class RouterServer implements AutoCloseable {
         });
     }
 
-    private ChannelFuture listen(String address, int port, io.netty.channel.ChannelHandler initializer) {
+    private ChannelFuture listen(String address, int port, ChannelHandler initializer) {
         ServerBootstrap server = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -158,7 +164,7 @@ public final class RouterServer implements AutoCloseable {
      * Makes these (domain to PEM, from the state) the certificates served by SNI besides the default and those
      * added with {@link #addCertificate}: new and changed ones are loaded, those left out removed. One caller.
      */
-    public void syncCertificates(java.util.Map<String, CertificatePem> wanted) {
+    public void syncCertificates(Map<String, CertificatePem> wanted) {
         certificateSync.apply(wanted);
     }
 
@@ -208,13 +214,13 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /** Requests held for apps that sleep or wake (see {@link dev.skep.route.proxy.WakeHolds}). */
-    public dev.skep.route.proxy.WakeHolds wakeHolds() {
+    public WakeHolds wakeHolds() {
         return proxy.wakeHolds();
     }
 
     /** The apps with a request in flight at one of their instances now (an open websocket counts), or held. */
-    public java.util.Set<dev.skep.model.AppId> busyApps() {
-        java.util.Set<dev.skep.model.AppId> busy = new java.util.HashSet<>(proxy.wakeHolds().waiting().keySet());
+    public Set<AppId> busyApps() {
+        Set<AppId> busy = new HashSet<>(proxy.wakeHolds().waiting().keySet());
         for (AppRoute route : proxy.table().routes()) {
             if (route.backends().stream().anyMatch(b -> proxy.loads().outstanding(b) > 0)
                     || route.standby().stream().anyMatch(b -> proxy.loads().outstanding(b) > 0)) {

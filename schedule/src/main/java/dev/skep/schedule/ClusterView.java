@@ -6,6 +6,8 @@ import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,7 @@ import java.util.Set;
  */
 public record ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases, List<AgentInfo> agents,
                           List<Assignment> assignments, Map<String, InstanceStatus> instances,
-                          Map<String, java.time.Instant> agentsGoneSince, java.time.Duration agentGrace,
+                          Map<String, Instant> agentsGoneSince, Duration agentGrace,
                           Set<String> draining, Map<AppId, Map<String, String>> constraints) {
 
     public ClusterView {
@@ -31,19 +33,19 @@ public record ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases
 
     public ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases, List<AgentInfo> agents,
                        List<Assignment> assignments, Map<String, InstanceStatus> instances,
-                       Map<String, java.time.Instant> agentsGoneSince, java.time.Duration agentGrace) {
+                       Map<String, Instant> agentsGoneSince, Duration agentGrace) {
         this(apps, wantedReleases, agents, assignments, instances, agentsGoneSince, agentGrace, Set.of(), Map.of());
     }
 
     /** A view where no agent has been gone long enough to lose its assignments. */
     public ClusterView(List<AppSpec> apps, Map<AppId, Release> wantedReleases, List<AgentInfo> agents,
                        List<Assignment> assignments, Map<String, InstanceStatus> instances) {
-        this(apps, wantedReleases, agents, assignments, instances, Map.of(), java.time.Duration.ZERO);
+        this(apps, wantedReleases, agents, assignments, instances, Map.of(), Duration.ZERO);
     }
 
     /** True when {@code agent} has had no live node for at least the grace period at {@code now}. */
-    public boolean lost(String agent, java.time.Instant now) {
-        java.time.Instant since = agentsGoneSince.get(agent);
+    public boolean lost(String agent, Instant now) {
+        Instant since = agentsGoneSince.get(agent);
         return since != null && !since.plus(agentGrace).isAfter(now);
     }
 

@@ -1,14 +1,18 @@
 package dev.skep.schedule;
 
+import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.Labels;
 import dev.skep.model.Release;
+import dev.skep.model.Volume;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,9 +48,9 @@ public final class Planner {
         List<Unplaced> unplaced = new ArrayList<>();
         Placer placer = new Placer(view.agents(), view.draining(), view.assignments());
 
-        Map<dev.skep.model.AppId, List<Assignment>> byApp = view.assignments().stream()
+        Map<AppId, List<Assignment>> byApp = view.assignments().stream()
                 .collect(Collectors.groupingBy(Assignment::app));
-        Set<dev.skep.model.AppId> known = view.apps().stream().map(AppSpec::id).collect(Collectors.toSet());
+        Set<AppId> known = view.apps().stream().map(AppSpec::id).collect(Collectors.toSet());
         byApp.forEach((app, assignments) -> {
             if (!known.contains(app)) {
                 remove.addAll(assignments);
@@ -63,13 +67,13 @@ public final class Planner {
                 }
             }
             Release wanted = view.wantedReleases().get(spec.id());
-            Map<String, List<Assignment>> currentByType = new java.util.LinkedHashMap<>();
+            Map<String, List<Assignment>> currentByType = new LinkedHashMap<>();
             if (wanted != null) {
                 wanted.types().forEach(t -> currentByType.put(t, new ArrayList<>()));
             }
             String pinned = spec.volumeAgent();
             Map<String, String> constraints = view.constraints().getOrDefault(spec.id(), Map.of());
-            List<String> paths = spec.volumes().stream().map(dev.skep.model.Volume::path).toList();
+            List<String> paths = spec.volumes().stream().map(Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
@@ -133,7 +137,7 @@ public final class Planner {
     /** True when {@code agent} carries the app's constraint labels; an agent not registered now is not judged. */
     private static boolean matches(ClusterView view, String agent, Map<String, String> constraints) {
         return constraints.isEmpty() || view.agents().stream().filter(a -> a.id().equals(agent)).findFirst()
-                .map(a -> dev.skep.model.Labels.matches(constraints, a.labels())).orElse(true);
+                .map(a -> Labels.matches(constraints, a.labels())).orElse(true);
     }
 
     private static boolean isReady(ClusterView view, Assignment a) {

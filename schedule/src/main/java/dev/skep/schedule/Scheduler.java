@@ -1,22 +1,32 @@
 package dev.skep.schedule;
 
+import dev.skep.model.AgentInfo;
+import dev.skep.model.AgentLiveness;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
+import dev.skep.model.Event;
+import dev.skep.model.EventSink;
+import dev.skep.model.EventTypes;
+import dev.skep.model.IdleState;
 import dev.skep.model.Assignments;
 import dev.skep.model.AgentRegistry;
 import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.PlacementSettings;
 import dev.skep.model.Release;
+import dev.skep.model.RouteSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -39,13 +49,13 @@ public final class Scheduler implements AutoCloseable {
     private final BooleanSupplier isLeader;
     private final Clock clock;
     private final Duration agentGrace;
-    private final dev.skep.model.EventSink events;
-    private final dev.skep.model.AgentLiveness liveness;
+    private final EventSink events;
+    private final AgentLiveness liveness;
     private final UnplacedTracker unplaced;
     private boolean massSilenceLogged; // worker thread only
     /** The agents seen alive at the last pass, null before the first (worker thread only). */
-    private Map<String, dev.skep.model.AgentInfo> knownAgents;
-    private final Map<String, java.time.Instant> agentsGoneSince = new HashMap<>(); // worker thread only
+    private Map<String, AgentInfo> knownAgents;
+    private final Map<String, Instant> agentsGoneSince = new HashMap<>(); // worker thread only
     private final CoalescingWorker worker;
     /**
      * Our own writes the (watch-fed) snapshot may not show yet: without them a quick second pass
@@ -69,21 +79,21 @@ public final class Scheduler implements AutoCloseable {
     /** @param events hears agents join and get lost (seen by the leader, once each) */
     public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
             S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
-                     dev.skep.model.EventSink events) {
-        this(state, isLeader, clock, agentGrace, events, dev.skep.model.AgentLiveness.sessionsOnly());
+                     EventSink events) {
+        this(state, isLeader, clock, agentGrace, events, AgentLiveness.sessionsOnly());
     }
 
     /** @param liveness agents known dead before their session ends (heartbeats), and whether a gone one can be trusted */
     public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
             S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
-                     dev.skep.model.EventSink events, dev.skep.model.AgentLiveness liveness) {
+                     EventSink events, AgentLiveness liveness) {
         this(state, isLeader, clock, agentGrace, events, liveness, UnplacedBoard.none());
     }
 
     /** @param board where what cannot be placed is shown (an {@code app.unplaced} event says it too) */
     public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
             S state, BooleanSupplier isLeader, Clock clock, Duration agentGrace,
-                     dev.skep.model.EventSink events, dev.skep.model.AgentLiveness liveness, UnplacedBoard board) {
+                     EventSink events, AgentLiveness liveness, UnplacedBoard board) {
         this.unplaced = new UnplacedTracker(events, board);
         this.events = events;
         this.liveness = liveness;
@@ -149,9 +159,9 @@ public final class Scheduler implements AutoCloseable {
         var agents = alive(now.agents()).stream() // memory free as of the last heartbeat, not of registration
                 .map(a -> free.containsKey(a.id()) ? a.withMemoryFree(free.get(a.id())) : a).toList();
         var assignments = withOwnWrites(now.assignments());
-        java.util.Set<String> live = agents.stream().map(dev.skep.model.AgentInfo::id).collect(Collectors.toSet());
+        Set<String> live = agents.stream().map(AgentInfo::id).collect(Collectors.toSet());
         noteMembership(agents, live);
-        java.util.Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
+        Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
         agentsGoneSince.keySet().removeIf(a -> live.contains(a) || !assigned.contains(a));
         Instant at = clock.instant();
         for (String agent : assigned) {
@@ -163,7 +173,7 @@ public final class Scheduler implements AutoCloseable {
         }
         // just (re)connected: an agent may still be putting its node back after an outage we shared
         Map<AppId, Map<String, String>> constraints = new HashMap<>();
-        snapshots.documents(dev.skep.model.PlacementSettings.DOCUMENT, dev.skep.model.PlacementSettings.class)
+        snapshots.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)
                 .forEach((app, settings) -> constraints.put(app, settings.constraints()));
         return new ClusterView(awake(now.apps()), wanted, agents, assignments, instances,
                 liveness.settled() ? agentsGoneSince : Map.of(), agentGrace)
@@ -171,14 +181,14 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * The apps as the planner should see them: one asleep for being idle ({@link dev.skep.model.IdleState}) wants no
+     * The apps as the planner should see them: one asleep for being idle ({@link IdleState}) wants no
      * instance, as a stopped one, while its spec keeps saying what it runs when woken (the Planner needs no notion
      * of sleep).
      */
     private List<AppSpec> awake(List<AppSpec> apps) {
-        java.util.Set<AppId> asleep = dev.skep.model.IdleState.asleep(apps,
-                snapshots.documents(dev.skep.model.IdleState.DOCUMENT, dev.skep.model.IdleState.class),
-                snapshots.documents(dev.skep.model.RouteSettings.DOCUMENT, dev.skep.model.RouteSettings.class));
+        Set<AppId> asleep = IdleState.asleep(apps,
+                snapshots.documents(IdleState.DOCUMENT, IdleState.class),
+                snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class));
         return asleep.isEmpty() ? apps
                 : apps.stream().map(a -> asleep.contains(a.id()) ? a.withRunning(false, a.updated()) : a).toList();
     }
@@ -188,9 +198,9 @@ public final class Scheduler implements AutoCloseable {
      * at once, the likelier cause is on this side (a stalled controller, a slow ensemble): nobody is moved
      * on heartbeats then, and only sessions' ends count (static stability).
      */
-    private List<dev.skep.model.AgentInfo> alive(List<dev.skep.model.AgentInfo> registered) {
-        java.util.Set<String> silent = new java.util.HashSet<>(liveness.silent());
-        silent.retainAll(registered.stream().map(dev.skep.model.AgentInfo::id).toList());
+    private List<AgentInfo> alive(List<AgentInfo> registered) {
+        Set<String> silent = new HashSet<>(liveness.silent());
+        silent.retainAll(registered.stream().map(AgentInfo::id).toList());
         if (silent.isEmpty()) {
             massSilenceLogged = false;
             return registered;
@@ -209,17 +219,17 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Emits agent.joined / agent.lost for changes since the last pass (none for the first one). */
-    private void noteMembership(List<dev.skep.model.AgentInfo> agents, java.util.Set<String> live) {
+    private void noteMembership(List<AgentInfo> agents, Set<String> live) {
         if (knownAgents != null) {
-            for (dev.skep.model.AgentInfo agent : agents) {
+            for (AgentInfo agent : agents) {
                 if (!knownAgents.containsKey(agent.id())) {
-                    events.emit(new dev.skep.model.Event(clock.instant(), dev.skep.model.EventTypes.AGENT_JOINED, null,
+                    events.emit(new Event(clock.instant(), EventTypes.AGENT_JOINED, null,
                             null, null, agent.host(), "agent " + agent.id() + " joined", Map.of("agent", agent.id())));
                 }
             }
-            for (dev.skep.model.AgentInfo gone : knownAgents.values()) {
+            for (AgentInfo gone : knownAgents.values()) {
                 if (!live.contains(gone.id())) {
-                    events.emit(new dev.skep.model.Event(clock.instant(), dev.skep.model.EventTypes.AGENT_LOST, null,
+                    events.emit(new Event(clock.instant(), EventTypes.AGENT_LOST, null,
                             null, null, gone.host(),
                             "agent " + gone.id() + " lost (its heartbeat stopped or its ZooKeeper session ended)",
                             Map.of("agent", gone.id())));

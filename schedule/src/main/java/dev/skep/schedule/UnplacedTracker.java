@@ -7,6 +7,7 @@ import dev.skep.model.EventTypes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ final class UnplacedTracker {
         now.forEach(u -> current.put(new Key(u.app(), u.type()), u));
         firstSeen.keySet().retainAll(current.keySet());
         boolean waiting = false;
-        Map<AppId, List<Unplaced>> settled = new TreeMap<>(java.util.Comparator.comparing(AppId::toString));
+        Map<AppId, List<Unplaced>> settled = new TreeMap<>(Comparator.comparing(AppId::toString));
         for (Map.Entry<Key, Unplaced> e : current.entrySet()) {
             Instant since = firstSeen.computeIfAbsent(e.getKey(), k -> at);
             if (since.plus(e.getValue().reason().equals(Placer.NO_AGENT) ? NO_AGENT_SETTLE : SETTLE).isAfter(at)) {
@@ -77,7 +78,7 @@ final class UnplacedTracker {
             }
             return placed;
         });
-        settled.values().forEach(list -> list.sort(java.util.Comparator.comparing(Unplaced::type)));
+        settled.values().forEach(list -> list.sort(Comparator.comparing(Unplaced::type)));
         if (!Objects.equals(settled, published)) {
             board.publish(settled);
             published = settled;

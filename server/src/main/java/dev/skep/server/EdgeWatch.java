@@ -4,7 +4,9 @@ import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.model.concurrent.CoalescingWorker;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,7 @@ final class EdgeWatch implements AutoCloseable {
     private final Path out;
     private final ReloadCommand reload;
     /** After a failed write or reload, the next try comes this soon even when nothing else changes. */
-    static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
+    static final Duration RETRY = Duration.ofSeconds(5);
 
     private final CoalescingWorker worker = new CoalescingWorker("edge-watch", this::apply);
     private final AutoCloseable subscription;
@@ -81,7 +83,7 @@ final class EdgeWatch implements AutoCloseable {
         }
         try {
             EdgeFile.write(out, text);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("event=edge.write-failed file={} error=\"{}\" next=\"HAProxy keeps its config; retried in {} s\" "
                     + "fix=\"check the directory exists and is writable\"", out, e.getMessage(), RETRY.toSeconds());
             retryLater();

@@ -1,6 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.model.AppCertificates;
+import dev.skep.model.IdleState;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
@@ -10,6 +12,9 @@ import dev.skep.model.RouteSettings;
 import dev.skep.model.concurrent.CoalescingWorker;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +37,7 @@ final class RouteFeed implements AutoCloseable {
     private final CoalescingWorker worker = new CoalescingWorker("route-feed", this::rebuild);
     private final AutoCloseable subscription;
     /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
-    private final dev.skep.model.RouterEndpoint endpoint;
+    private final RouterEndpoint endpoint;
     /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
     private Runnable warmUp;
     private boolean registered;
@@ -45,14 +50,14 @@ final class RouteFeed implements AutoCloseable {
      */
     <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
             S state, RouterServer router, String baseDomain, String routerId,
-              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp) {
+              RouterEndpoint endpoint, Runnable warmUp) {
         this(state, router, baseDomain, routerId, endpoint, warmUp, null);
     }
 
     /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
     <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
             S state, RouterServer router, String baseDomain, String routerId,
-              dev.skep.model.RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
+              RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
         this.idle = idle;
         this.snapshots = state;
         this.routeEpochs = state;
@@ -72,16 +77,16 @@ final class RouteFeed implements AutoCloseable {
             epoch = routeEpochs.routeEpochSeen(); // read first: the snapshot is at least this new
             var now = snapshots.snapshot();
             var settings = snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class);
-            var sleeping = dev.skep.model.IdleState.asleep(now.apps(),
-                    snapshots.documents(dev.skep.model.IdleState.DOCUMENT, dev.skep.model.IdleState.class), settings);
+            var sleeping = IdleState.asleep(now.apps(),
+                    snapshots.documents(IdleState.DOCUMENT, IdleState.class), settings);
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
             if (idle != null) {
                 idle.update(settings, sleeping);
             }
             router.syncCertificates(certificates(table));
             router.update(table);
-            router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(java.util.stream.Collectors.toSet()),
-                    now.instances().stream().map(i -> i.instance()).collect(java.util.stream.Collectors.toSet()));
+            router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(Collectors.toSet()),
+                    now.instances().stream().map(i -> i.instance()).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
             return;
@@ -113,8 +118,8 @@ final class RouteFeed implements AutoCloseable {
     }
 
     /** The apps' certificates for the hosts they own in this table (a domain an app lost is not served). */
-    private java.util.Map<String, CertificatePem> certificates(RouteTable table) {
-        java.util.Map<String, CertificatePem> wanted = new java.util.HashMap<>();
+    private Map<String, CertificatePem> certificates(RouteTable table) {
+        Map<String, CertificatePem> wanted = new HashMap<>();
         snapshots.documents(AppCertificates.DOCUMENT, AppCertificates.class).forEach((app, doc) -> {
             for (AppCertificates.Entry e : doc.certificates()) {
                 AppRoute route = table.lookup(e.domain());

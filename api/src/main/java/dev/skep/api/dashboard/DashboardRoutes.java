@@ -1,5 +1,6 @@
 package dev.skep.api.dashboard;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
@@ -11,6 +12,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,7 +23,7 @@ import java.util.Map;
  * {@code GET} of it tells the page who it is, {@code DELETE} logs out. The page then calls
  * the /v1 routes like any client, as its session's user.
  */
-public final class DashboardRoutes implements dev.skep.api.ApiServer.Routes {
+public final class DashboardRoutes implements ApiServer.Routes {
 
     public static final String COOKIE = "skep_session";
     public static final String CSRF_HEADER = "X-Skep-CSRF";
@@ -44,9 +46,9 @@ public final class DashboardRoutes implements dev.skep.api.ApiServer.Routes {
     private final DashboardSessions sessions;
     private final Authenticator auth;
     private final Bodies bodies;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    public DashboardRoutes(DashboardSessions sessions, Authenticator auth, Bodies bodies, java.time.Clock clock) {
+    public DashboardRoutes(DashboardSessions sessions, Authenticator auth, Bodies bodies, Clock clock) {
         this.sessions = sessions;
         this.auth = auth;
         this.bodies = bodies;

@@ -3,6 +3,7 @@ package dev.skep.api.git;
 import dev.skep.model.AppId;
 import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -79,7 +80,7 @@ public final class GitRepos {
                     }
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             log.warn("event=git.sweep-failed dir={} error=\"{}\"", root, e.toString());
         }
         if (removed > 0) {

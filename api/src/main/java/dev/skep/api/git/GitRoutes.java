@@ -3,6 +3,7 @@ package dev.skep.api.git;
 import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
+import dev.skep.api.auth.GitAuth;
 import dev.skep.api.auth.Principal;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.intake.UploadLimits;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import org.eclipse.jgit.errors.UnpackException;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
 import org.eclipse.jgit.internal.storage.dfs.InMemoryRepository;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -27,6 +29,8 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.RefAdvertiser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code git push http(s)://SERVER/git/USER/APP.git BRANCH}: git's smart HTTP protocol, receive side only, on the
@@ -36,9 +40,9 @@ import org.eclipse.jgit.transport.RefAdvertiser;
  */
 public final class GitRoutes implements ApiServer.Routes {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GitRoutes.class);
+    private static final Logger log = LoggerFactory.getLogger(GitRoutes.class);
 
-    private static final String PREFIX = dev.skep.api.auth.GitAuth.PREFIX;
+    private static final String PREFIX = GitAuth.PREFIX;
     private static final String RECEIVE = "git-receive-pack";
 
     private final Deployer deployer;
@@ -132,7 +136,7 @@ public final class GitRoutes implements ApiServer.Routes {
                 ReceivePack rp = receivePack(repo, who);
                 rp.setPreReceiveHook(deploy);
                 rp.receive(body, out, null);
-            } catch (org.eclipse.jgit.errors.UnpackException e) {
+            } catch (UnpackException e) {
                 // a bad or too large pack: ReceivePack has told git ("remote unpack failed: ..."), nothing deployed
                 log.info("event=git.push-unpack-failed app={} by={} reason=\"{}\"", app, who.user(),
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());

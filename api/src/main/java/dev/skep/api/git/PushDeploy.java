@@ -10,11 +10,15 @@ import dev.skep.model.pack.Tarball;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -23,6 +27,7 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.RequestNotYetReadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +116,7 @@ final class PushDeploy implements PreReceiveHook {
      * exists"): here that means another push went first while this one waited for the app. Said in skep's words.
      */
     private void explainRaces(ReceivePack rp) {
-        var text = org.eclipse.jgit.internal.JGitText.get();
+        var text = JGitText.get();
         for (ReceiveCommand c : rp.getAllCommands()) {
             String why = c.getMessage();
             if (c.getResult() == ReceiveCommand.Result.REJECTED_OTHER_REASON
@@ -129,7 +134,7 @@ final class PushDeploy implements PreReceiveHook {
             Ref ref = repo.exactRef(name);
             return ref == null || ref.getObjectId() == null ? ObjectId.zeroId() : ref.getObjectId();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -138,7 +143,7 @@ final class PushDeploy implements PreReceiveHook {
         RevCommit commit;
         try (RevWalk walk = new RevWalk(rp.getRepository())) {
             commit = walk.parseCommit(command.getNewId());
-        } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        } catch (IncorrectObjectTypeException e) {
             throw new SkepException(SkepException.Kind.UNPROCESSABLE, branch + " does not name a commit",
                     "push a branch: git push URL main");
         }
@@ -190,7 +195,7 @@ final class PushDeploy implements PreReceiveHook {
     /** The deploy's stages as git's "remote:" lines, in {@code skep deploy}'s layout. */
     private DeployListener listener(ReceivePack rp) {
         return (stage, message) -> {
-            if (DeployListener.BUILD.equals(stage) || dev.skep.deploy.Deployer.RELEASE_PHASE.equals(stage)) {
+            if (DeployListener.BUILD.equals(stage) || Deployer.RELEASE_PHASE.equals(stage)) {
                 say(rp, INDENT + message);
             } else {
                 say(rp, STAGE + stage + (message == null || message.isEmpty() ? "" : ": " + message));
@@ -206,7 +211,7 @@ final class PushDeploy implements PreReceiveHook {
         boolean sideBand;
         try {
             sideBand = rp.isSideBand();
-        } catch (org.eclipse.jgit.transport.RequestNotYetReadException e) {
+        } catch (RequestNotYetReadException e) {
             sideBand = false;
         }
         if (!sideBand) {
@@ -234,7 +239,7 @@ final class PushDeploy implements PreReceiveHook {
         });
     }
 
-    private static final java.time.Duration KEEP_ALIVE = java.time.Duration.ofSeconds(5);
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
     /** pkt-line of length 5: the length itself and band 1 with nothing in it. */
     private static final byte[] EMPTY_DATA_PACKET = {'0', '0', '0', '5', 1};
 

@@ -1,10 +1,13 @@
 package dev.skep.api.haibu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -24,7 +27,7 @@ import java.util.Map;
  * haibu's drone routes, kept for its clients. Unlike haibu, the path names the app (a body
  * naming another app is refused) and answers are a safe projection: no environment, no stack.
  */
-public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
+public final class DroneRoutes implements ApiServer.Routes {
 
     /** How long a start waits for its first ready instance, as a deploy does. */
     private static final Duration START_WAIT = Duration.ofSeconds(60);
@@ -56,11 +59,11 @@ public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
 
     private void action(Context ctx) {
         String action = ctx.pathParam("action");
-        JsonNode body = bodies.read(ctx, JsonNode.class, com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        JsonNode body = bodies.read(ctx, JsonNode.class, NullNode.getInstance());
         // haibu wraps the app in {"start": {...}} / {"stop": {...}}; clean and update take it bare
         JsonNode named = body.has(action) ? body.get(action) : body;
         AppId app = resolve(ctx, named);
-        dev.skep.api.audit.Audit.action(ctx, "app." + (action.equals("clean") ? "delete" : action), app,
+        Audit.action(ctx, "app." + (action.equals("clean") ? "delete" : action), app,
                 Map.of("route", "haibu"));
         // the answers are haibu's: its client reads the new port from start's {"drone": ...}
         switch (action) {
@@ -109,7 +112,7 @@ public final class DroneRoutes implements dev.skep.api.ApiServer.Routes {
 
     private void cleanAll(Context ctx) {
         List<String> cleaned = new ArrayList<>();
-        dev.skep.api.audit.Audit.action(ctx, "app.cleanall", null, Map.of("route", "haibu", "apps", cleaned));
+        Audit.action(ctx, "app.cleanall", null, Map.of("route", "haibu", "apps", cleaned));
         for (AppSpec app : visible(ctx)) {
             commands.delete(app.id());
             cleaned.add(app.id().toString());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** The OpenAPI 3.1 document of {@link V1Routes}: paths, auth, bodies, answers and errors, schemas from the records. */
 public final class OpenApiDocument {
@@ -39,7 +40,7 @@ public final class OpenApiDocument {
      * The document of the routes this API serves ({@code served} takes "METHOD /path"): a controller of a cluster
      * runs no monitor, and its document leaves the monitor's routes out rather than promise what would 404.
      */
-    public static Map<String, Object> build(String version, java.util.function.Predicate<String> served) {
+    public static Map<String, Object> build(String version, Predicate<String> served) {
         RecordSchemas schemas = new RecordSchemas();
         schemas.of(ApiError.class);
         Map<String, Map<String, Object>> paths = new TreeMap<>();

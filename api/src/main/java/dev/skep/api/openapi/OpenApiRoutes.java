@@ -1,6 +1,9 @@
 package dev.skep.api.openapi;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import io.javalin.config.RoutesConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -10,7 +13,7 @@ import java.util.function.Supplier;
  * GET /v1/openapi.json: the API's OpenAPI document. Public, as /version is: it describes routes, not data, and
  * tools (generators, Swagger UI) fetch it without credentials.
  */
-public final class OpenApiRoutes implements dev.skep.api.ApiServer.Routes {
+public final class OpenApiRoutes implements ApiServer.Routes {
 
     public static final String PATH = "/v1/openapi.json";
 
@@ -30,12 +33,12 @@ public final class OpenApiRoutes implements dev.skep.api.ApiServer.Routes {
     }
 
     /** Built once, when every route is registered; keys sorted: the same bytes every start. */
-    private byte[] document() throws com.fasterxml.jackson.core.JsonProcessingException {
+    private byte[] document() throws JsonProcessingException {
         byte[] bytes = document;
         if (bytes == null) {
             HashSet<String> registered = new HashSet<>(served.get());
             bytes = ApiJson.MAPPER.writerWithDefaultPrettyPrinter()
-                    .with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .writeValueAsBytes(OpenApiDocument.build(version, registered::contains));
             document = bytes;
         }

@@ -1,9 +1,12 @@
 package dev.skep.api.openapi;
 
 import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * One documented route: method, path (Javalin's form, {@code {user}}), who may call it, what it takes and answers,
@@ -78,10 +81,10 @@ record Operation(String method, String path, String summary, Access access, Type
     }
 
     Operation query(String name, String description) {
-        Map<String, String> more = new java.util.LinkedHashMap<>(query);
+        Map<String, String> more = new LinkedHashMap<>(query);
         more.put(name, description);
         return new Operation(method, path, summary, access, body, bodyOptional, status, answer, stream, streamItem,
-                java.util.Collections.unmodifiableMap(more), errors);
+                Collections.unmodifiableMap(more), errors);
     }
 
     /** Errors besides those every route of its access has (see {@link OpenApiDocument#usualErrors}). */
@@ -105,6 +108,6 @@ record Operation(String method, String path, String summary, Access access, Type
     }
 
     static List<String> pathParameters(String path) {
-        return java.util.regex.Pattern.compile("\\{([^}]+)}").matcher(path).results().map(m -> m.group(1)).toList();
+        return Pattern.compile("\\{([^}]+)}").matcher(path).results().map(m -> m.group(1)).toList();
     }
 }

@@ -4,6 +4,9 @@ import dev.skep.model.json.ListOf;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -53,13 +56,13 @@ final class RecordSchemas {
         if (c == boolean.class || c == Boolean.class) {
             return Map.of("type", "boolean");
         }
-        if (c == java.time.Instant.class) {
+        if (c == Instant.class) {
             return Map.of("type", "string", "format", "date-time");
         }
-        if (c == java.time.Duration.class) {
+        if (c == Duration.class) {
             return Map.of("type", "number", "description", "seconds (or an ISO-8601 duration when sent)");
         }
-        if (c == java.net.URI.class) {
+        if (c == URI.class) {
             return Map.of("type", "string", "format", "uri");
         }
         if (c.isEnum()) {

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -80,10 +81,10 @@ public final class CertificateCheck {
 
     private static List<X509Certificate> chain(String pem) {
         try {
-            Collection<? extends java.security.cert.Certificate> certs = CertificateFactory.getInstance("X.509")
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
             List<X509Certificate> chain = new ArrayList<>();
-            for (java.security.cert.Certificate c : certs) {
+            for (Certificate c : certs) {
                 chain.add((X509Certificate) c);
             }
             if (chain.isEmpty()) {

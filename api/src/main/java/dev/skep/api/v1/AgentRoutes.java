@@ -1,6 +1,7 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.AgentViews;
+import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AgentRegistry;
@@ -9,6 +10,7 @@ import dev.skep.model.ChangeFeed;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AgentView;
 import dev.skep.model.view.ClusterHealth;
@@ -17,6 +19,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * away, each replacement ready before the old one is withdrawn (the zero-downtime stop). Apps whose volumes are on
  * it cannot move: a drain is refused, naming them, unless forced (then they keep running there).
  */
-public final class AgentRoutes implements dev.skep.api.ApiServer.Routes {
+public final class AgentRoutes implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
 
@@ -63,9 +66,9 @@ public final class AgentRoutes implements dev.skep.api.ApiServer.Routes {
 
     /** The routers by id: those registered for an edge and those reporting the routes they apply. */
     private ClusterHealth health() {
-        java.util.Map<String, Long> applied = routeEpochs.routesApplied();
-        java.util.Map<String, ClusterHealth.Router> routers = new java.util.TreeMap<>();
-        for (dev.skep.model.RouterEndpoint r : routeEpochs.routers()) {
+        Map<String, Long> applied = routeEpochs.routesApplied();
+        Map<String, ClusterHealth.Router> routers = new TreeMap<>();
+        for (RouterEndpoint r : routeEpochs.routers()) {
             routers.put(r.id(), new ClusterHealth.Router(r.id(), r.host(), r.port(), r.httpsPort() > 0 ? r.httpsPort() : null,
                     applied.get(r.id())));
         }

@@ -1,9 +1,11 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.model.AppId;
+import dev.skep.model.SkepException;
 import dev.skep.model.view.AlertSettings;
 import dev.skep.model.view.AlertTestResult;
 import dev.skep.monitor.settings.AlertSettingsStore;
@@ -18,7 +20,7 @@ import java.util.function.Function;
  * An app's alert settings: GET, PUT (replaces all: mail, webhooks, rules), DELETE (back to the install's
  * defaults), and POST .../alerts/test (a test alert through every reactor now; the answer says what happened).
  */
-public final class AlertRoutes implements dev.skep.api.ApiServer.Routes {
+public final class AlertRoutes implements ApiServer.Routes {
 
     /** Sends a test alert for an app; per reactor what happened. */
     @FunctionalInterface
@@ -70,7 +72,7 @@ public final class AlertRoutes implements dev.skep.api.ApiServer.Routes {
         commands.require(app);
         AlertSettings body = bodies.read(ctx, AlertSettings.class, null);
         if (body.app() != null && !body.app().equals(app.toString())) {
-            throw dev.skep.model.SkepException.badRequest("the body names app " + body.app() + ", the path " + app,
+            throw SkepException.badRequest("the body names app " + body.app() + ", the path " + app,
                     "leave \"app\" out or make it match");
         }
         ctx.json(view(app, store.put(app, body.mail(), body.webhooks(), body.rules())));

@@ -1,9 +1,12 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.HealthSettings;
+import dev.skep.api.RouteSettingsStore;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.deploy.release.ProbationSettings;
@@ -11,6 +14,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
+import dev.skep.model.RouteSettings;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.EnvChange;
@@ -21,16 +25,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
-public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
+public final class AppRoutes implements ApiServer.Routes {
 
     /**
      * PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds; {@code instances} is the web count,
      * {@code formation} counts per process type ({@code {"web": 2, "worker": 0}}); {@code idleStop} in whole
      * seconds, 0: off.
      */
-    public record AppPatch(Integer instances, dev.skep.api.HealthSettings.Setting health, Long maxBodyBytes,
+    public record AppPatch(Integer instances, HealthSettings.Setting health, Long maxBodyBytes,
                            Boolean httpsOnly, Boolean sticky, Long probation, Map<String, Integer> formation,
                            Long idleStop) {
     }
@@ -42,8 +47,8 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     private final AppCommands commands;
     private final AppViews views;
     private final Bodies bodies;
-    private final dev.skep.api.HealthSettings health;
-    private final dev.skep.api.RouteSettingsStore routeSettings;
+    private final HealthSettings health;
+    private final RouteSettingsStore routeSettings;
     private final ProbationSettings probation;
 
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
@@ -51,19 +56,19 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
     }
 
     /** @param health where {@code {"health": {...}}} goes, or null when this API takes none */
-    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health) {
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health) {
         this(commands, views, bodies, health, null);
     }
 
     /** @param routeSettings where {@code {"maxBodyBytes": N, "httpsOnly": true}} go, or null when this API takes none */
-    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health,
-                     dev.skep.api.RouteSettingsStore routeSettings) {
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
+                     RouteSettingsStore routeSettings) {
         this(commands, views, bodies, health, routeSettings, null);
     }
 
     /** @param probation where {@code {"probation": SECONDS}} goes, or null when this API takes none */
-    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, dev.skep.api.HealthSettings health,
-                     dev.skep.api.RouteSettingsStore routeSettings, ProbationSettings probation) {
+    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
+                     RouteSettingsStore routeSettings, ProbationSettings probation) {
         this.probation = probation;
         this.routeSettings = routeSettings;
         this.commands = commands;
@@ -122,7 +127,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
         if (route) {
             commands.require(app);
             if (patch.idleStop() != null && patch.idleStop() != 0) {
-                dev.skep.model.RouteSettings.DEFAULTS.with(null, null, null, patch.idleStop()); // 400 when out of range
+                RouteSettings.DEFAULTS.with(null, null, null, patch.idleStop()); // 400 when out of range
                 commands.requireAllWeb(app);
             }
             var applied = routeSettings.apply(app, patch.maxBodyBytes(), patch.httpsOnly(), patch.sticky(),
@@ -175,7 +180,7 @@ public final class AppRoutes implements dev.skep.api.ApiServer.Routes {
             throw SkepException.badRequest("env values must be strings", "use \"unset\" to remove a var");
         }
         // keys only: a value never reaches the audit log
-        Audit.action(ctx, "env.change", app, Map.of("set", new java.util.TreeSet<>(set.keySet()), "unset", unset));
+        Audit.action(ctx, "env.change", app, Map.of("set", new TreeSet<>(set.keySet()), "unset", unset));
         Release release = commands.changeEnv(app, set, unset, Caller.principal(ctx).user());
         Audit.detail(ctx, "release", release == null ? null : release.number());
         AppSpec spec = commands.require(app);

@@ -1,11 +1,12 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.AuditLog;
 import io.javalin.config.RoutesConfig;
 
 /** {@code GET /v1/audit?limit=N} (admin): the newest audit entries, oldest first. */
-public final class AuditRoutes implements dev.skep.api.ApiServer.Routes {
+public final class AuditRoutes implements ApiServer.Routes {
 
     private static final int MAX = 10_000;
 

@@ -1,6 +1,8 @@
 package dev.skep.api.v1;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * A certificate is stored only for one of the app's own hosts, checked (see {@link CertificateCheck}); its key
  * goes into the state and is never answered.
  */
-public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
+public final class CertificateRoutes implements ApiServer.Routes {
 
     /** PUT body: PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM key. */
     public record CertificateUpload(String cert, String key) {
@@ -151,7 +153,7 @@ public final class CertificateRoutes implements dev.skep.api.ApiServer.Routes {
             }
             try {
                 return Optional.of(ApiJson.MAPPER.writeValueAsString(next));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write certificates", e);
             }
         }));

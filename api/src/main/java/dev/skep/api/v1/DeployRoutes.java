@@ -2,6 +2,7 @@ package dev.skep.api.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
@@ -33,7 +34,7 @@ import java.util.function.Function;
  * Deploys: haibu's {@code POST /deploy/{user}/{app}} (answers {"drone": ...}) and
  * {@code POST /v1/apps/{user}/{app}/releases} (a DeployResult, or NDJSON progress lines).
  */
-public final class DeployRoutes implements dev.skep.api.ApiServer.Routes {
+public final class DeployRoutes implements ApiServer.Routes {
 
     private final Deployer deployer;
     private final AppViews views;

@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
@@ -17,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Custom domains of an app: GET|POST /v1/apps/{user}/{app}/domains, DELETE .../domains/{domain}. */
-public final class DomainRoutes implements dev.skep.api.ApiServer.Routes {
+public final class DomainRoutes implements ApiServer.Routes {
 
     /** POST body. */
     public record DomainRequest(String domain) {

@@ -1,6 +1,7 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * server-sent events ({@code event: TYPE}, {@code data: JSON}). A user sees the events of their own apps;
  * an admin sees all, the install's own (agents) included.
  */
-public final class EventRoutes implements dev.skep.api.ApiServer.Routes {
+public final class EventRoutes implements ApiServer.Routes {
 
     static final int MAX_LIMIT = 10_000;
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([smhd])");

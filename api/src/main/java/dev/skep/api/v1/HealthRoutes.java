@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Caller;
 import dev.skep.api.HealthSettings;
@@ -8,7 +9,7 @@ import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /** GET /v1/apps/{user}/{app}/health: the app's health check ({"type": "off"} when none); set it with PATCH. */
-public final class HealthRoutes implements dev.skep.api.ApiServer.Routes {
+public final class HealthRoutes implements ApiServer.Routes {
 
     private final HealthSettings health;
     private final AppCommands commands;

@@ -1,5 +1,7 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
+import dev.skep.model.view.ApiError;
 import dev.skep.monitor.heartbeat.HeartbeatRegistry;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -8,7 +10,7 @@ import io.javalin.http.Context;
  * POST /v1/heartbeat/{instance} with {@code Authorization: Bearer SECRET}: an app proves it is alive. Public (no
  * user token): the per-instance secret is the credential. 204, or 403 for a wrong secret or unknown instance.
  */
-public final class HeartbeatRoutes implements dev.skep.api.ApiServer.Routes {
+public final class HeartbeatRoutes implements ApiServer.Routes {
 
     private final HeartbeatRegistry heartbeats;
 
@@ -27,7 +29,7 @@ public final class HeartbeatRoutes implements dev.skep.api.ApiServer.Routes {
         if (heartbeats.beat(ctx.pathParam("instance"), secret)) {
             ctx.status(204);
         } else {
-            ctx.status(403).json(new dev.skep.model.view.ApiError("heartbeat refused",
+            ctx.status(403).json(new ApiError("heartbeat refused",
                     "send the instance's own SKEP_HEARTBEAT_SECRET as 'Authorization: Bearer ...'"));
         }
     }

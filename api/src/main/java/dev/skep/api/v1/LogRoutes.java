@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Caller;
 import dev.skep.model.AppId;
@@ -13,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
-public final class LogRoutes implements dev.skep.api.ApiServer.Routes {
+public final class LogRoutes implements ApiServer.Routes {
 
     private static final int MAX_TAIL = 10_000;
 

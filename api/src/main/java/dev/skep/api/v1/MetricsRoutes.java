@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * GET /v1/apps/{user}/{app}/metrics[?samples=N]: the last hour (or the last N samples) per instance with the
  * router's traffic to it, and the router's traffic for the app.
  */
-public final class MetricsRoutes implements dev.skep.api.ApiServer.Routes {
+public final class MetricsRoutes implements ApiServer.Routes {
 
     private final PrometheusExport prometheus;
     private final MetricsHistory history;

@@ -2,12 +2,14 @@ package dev.skep.api.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
+import dev.skep.model.Labels;
 import dev.skep.model.PlacementSettings;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.PlacementView;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * carry to run the app's instances ({@code {}}: any agent). The scheduler moves instances that no longer match,
  * rolling, at its next pass; no release.
  */
-public final class PlacementRoutes implements dev.skep.api.ApiServer.Routes {
+public final class PlacementRoutes implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(PlacementRoutes.class);
 
@@ -60,7 +62,7 @@ public final class PlacementRoutes implements dev.skep.api.ApiServer.Routes {
                 documents.put(app, PlacementSettings.DOCUMENT, json(next));
             }
             log.info("event=app.placement app={} constraints=\"{}\"", app,
-                    dev.skep.model.Labels.text(next.constraints()));
+                    Labels.text(next.constraints()));
             ctx.json(new PlacementView(next.constraints()));
         });
     }

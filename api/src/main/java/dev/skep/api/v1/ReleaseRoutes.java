@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * GET /v1/apps/{user}/{app}/releases: the release list (status, build facts); GET .../build-log[?release=N]: a
  * deploy's whole output as text, the newest deploy's (a failed build's too) without {@code release}.
  */
-public final class ReleaseRoutes implements dev.skep.api.ApiServer.Routes {
+public final class ReleaseRoutes implements ApiServer.Routes {
 
     private final AppCommands commands;
     private final AppViews views;

@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Caller;
 import dev.skep.api.RouteSettingsStore;
@@ -7,7 +8,7 @@ import dev.skep.model.AppId;
 import io.javalin.config.RoutesConfig;
 
 /** GET /v1/apps/{user}/{app}/route: the app's router settings (body limit, HTTPS only); set them with PATCH. */
-public final class RouteSettingsRoutes implements dev.skep.api.ApiServer.Routes {
+public final class RouteSettingsRoutes implements ApiServer.Routes {
 
     private final RouteSettingsStore settings;
     private final AppCommands commands;

@@ -1,6 +1,7 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.ApiJson;
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * NDJSON ({@link RunOutput}): its id, each output line, then its exit code. The one-off lives as long as the
  * request: when the client goes away, everything it started is killed.
  */
-public final class RunRoutes implements dev.skep.api.ApiServer.Routes {
+public final class RunRoutes implements ApiServer.Routes {
 
     /** How the body names the command: an argv, as exec takes it (no shell unless you run one). */
     public record RunRequest(List<String> command) {

@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.auth.Tokens;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.SlugArchive;
@@ -14,7 +15,7 @@ import java.util.function.Supplier;
  * they show the cluster token ({@code Authorization: Bearer TOKEN}), which only members of the
  * cluster can read from the state.
  */
-public final class SlugRoutes implements dev.skep.api.ApiServer.Routes {
+public final class SlugRoutes implements ApiServer.Routes {
 
     public static final String PREFIX = "/v1/slugs/";
 

@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.audit.Audit;
@@ -21,7 +22,7 @@ import java.util.Map;
  * {@code GET /v1/whoami}, {@code GET|POST /v1/users}, {@code DELETE /v1/users/{user}},
  * {@code GET|POST /v1/tokens[?user=U]}, {@code DELETE /v1/tokens/{id}}.
  */
-public final class UserRoutes implements dev.skep.api.ApiServer.Routes {
+public final class UserRoutes implements ApiServer.Routes {
 
     private final Accounts accounts;
     private final Bodies bodies;

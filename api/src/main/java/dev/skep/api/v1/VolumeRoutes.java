@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
@@ -17,6 +18,7 @@ import dev.skep.model.AgentRegistry;
 import dev.skep.model.SkepException;
 import dev.skep.model.Volume;
 import dev.skep.model.VolumePaths;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.fs.TreeSize;
 import dev.skep.model.view.VolumesView;
 import io.javalin.config.RoutesConfig;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * A change is a new set of volumes in the spec: the scheduler replaces the instances, rolling, by
  * ones that mount them, on the agent that holds them (chosen when the first is added: where the app runs).
  */
-public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
+public final class VolumeRoutes implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(VolumeRoutes.class);
 
@@ -126,7 +129,7 @@ public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
                 spec.volumes().stream().filter(v -> !v.path().equals(path)).toList(), clock.instant()));
         if (purge) {
             Path dir = local.dir(app, path);
-            dev.skep.model.fs.RecursiveDelete.delete(dir);
+            RecursiveDelete.delete(dir);
             log.info("event=volume.purged app={} path={} dir={}", app, path, dir);
         } else {
             log.info("event=volume.removed app={} path={} agent={} note=\"data kept; add the volume again to get it "
@@ -190,9 +193,9 @@ public final class VolumeRoutes implements dev.skep.api.ApiServer.Routes {
         return VolumePaths.validate(ctx.pathParam("path").replace('+', '/'));
     }
 
-    private java.util.Optional<Path> localDir(AppId app, Volume volume) {
-        return volume.agent().equals(local.agent()) ? java.util.Optional.of(local.dir(app, volume.path()))
-                : java.util.Optional.empty();
+    private Optional<Path> localDir(AppId app, Volume volume) {
+        return volume.agent().equals(local.agent()) ? Optional.of(local.dir(app, volume.path()))
+                : Optional.empty();
     }
 
     private VolumesView view(AppSpec spec) {

@@ -4,8 +4,13 @@ import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,12 +54,12 @@ public final class BuildJail {
     }
 
     /** A short stable name for a data dir: two servers with different data dirs never share build cgroups. */
-    public static String scopeOf(java.nio.file.Path dataDir) {
+    public static String scopeOf(Path dataDir) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d, 0, 5);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

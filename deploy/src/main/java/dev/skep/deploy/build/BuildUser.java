@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -24,7 +25,7 @@ public record BuildUser(int uid, int gid) {
 
     /** {@code setpriv} with this uid, no groups, no new privileges, no capabilities, then the command. */
     List<String> wrap(List<String> command) {
-        List<String> out = new java.util.ArrayList<>(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + gid,
+        List<String> out = new ArrayList<>(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + gid,
                 "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--"));
         out.addAll(command);
         return out;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -278,7 +279,7 @@ public final class NodeBuilder {
 
     /** "npm run build: 12.3 s", the line each timed part of a build ends with */
     static String tookLine(String what, long startNanos) {
-        return String.format(java.util.Locale.ROOT, "%s: %.1f s", what, since(startNanos).toMillis() / 1000.0);
+        return String.format(Locale.ROOT, "%s: %.1f s", what, since(startNanos).toMillis() / 1000.0);
     }
 
     private static Duration remaining(Instant deadline) {

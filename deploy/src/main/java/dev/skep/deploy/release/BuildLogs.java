@@ -1,6 +1,8 @@
 package dev.skep.deploy.release;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skep.model.InstanceStatus;
+import dev.skep.model.Release;
 import dev.skep.model.json.SkepJson;
 import dev.skep.deploy.DeployListener;
 import dev.skep.model.AppId;
@@ -14,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,11 +154,11 @@ public final class BuildLogs {
         return root.resolve(app.user() + "." + app.name());
     }
 
-    private static java.nio.file.attribute.FileTime modified(Path p) {
+    private static FileTime modified(Path p) {
         try {
             return Files.getLastModifiedTime(p);
         } catch (IOException e) {
-            return java.nio.file.attribute.FileTime.fromMillis(0);
+            return FileTime.fromMillis(0);
         }
     }
 
@@ -196,7 +199,7 @@ public final class BuildLogs {
                 }
 
                 @Override
-                public void serving(dev.skep.model.Release r, List<dev.skep.model.InstanceStatus> ready,
+                public void serving(Release r, List<InstanceStatus> ready,
                                     Duration probation) {
                     write(SERVING, ready.size() + " instance(s) serving, in probation for " + probation.toSeconds() + " s");
                     next.serving(r, ready, probation);

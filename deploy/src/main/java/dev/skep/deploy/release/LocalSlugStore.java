@@ -1,5 +1,6 @@
 package dev.skep.deploy.release;
 
+import dev.skep.model.AppId;
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.fs.TreeCopy;
 import dev.skep.model.SkepException;
@@ -14,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,12 +99,12 @@ public final class LocalSlugStore implements SlugStore {
      * Deletes the slugs of one app that {@code keep} does not name. Call it holding that app's
      * deploy lock: a slug just built for a deploy in flight is referenced by no release yet.
      */
-    public List<String> prune(dev.skep.model.AppId app, Set<String> keep) throws IOException {
+    public List<String> prune(AppId app, Set<String> keep) throws IOException {
         String prefix = app.user() + "." + app.name() + ".";
         return prune(id -> id.startsWith(prefix) && id.indexOf('.', prefix.length()) < 0, keep);
     }
 
-    private List<String> prune(java.util.function.Predicate<String> mine, Set<String> keep) throws IOException {
+    private List<String> prune(Predicate<String> mine, Set<String> keep) throws IOException {
         List<String> deleted = new ArrayList<>();
         if (!Files.isDirectory(slugsDir)) {
             return deleted;

@@ -3,6 +3,7 @@ package dev.skep.model.fs;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -25,7 +26,7 @@ public final class RecursiveDelete {
 
     /** Deletes {@code root} and everything under it, read-only and closed dirs too; does nothing if it is absent. */
     public static void delete(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -33,7 +34,7 @@ public final class RecursiveDelete {
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 // a slug run without root is sealed read-only (0555), a workspace dir may be closed: its entries
                 // can go once its owner may list and write it
-                var mode = Files.getPosixFilePermissions(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                var mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
                 if (!mode.containsAll(OWNER_RWX)) {
                     mode.addAll(OWNER_RWX);
                     Files.setPosixFilePermissions(dir, mode);

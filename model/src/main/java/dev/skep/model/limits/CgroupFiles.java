@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Reading and writing the small text files of a cgroup directory. */
 final class CgroupFiles {
@@ -59,7 +62,7 @@ final class CgroupFiles {
     }
 
     /** SIGKILLs what {@code pids} lists, again and again, until it lists nothing or {@code within} passes. */
-    static boolean killAll(java.util.function.Supplier<Set<Long>> pids, java.time.Duration within) {
+    static boolean killAll(Supplier<Set<Long>> pids, Duration within) {
         long until = System.nanoTime() + within.toNanos();
         while (true) {
             Set<Long> left = pids.get();
@@ -80,11 +83,11 @@ final class CgroupFiles {
     }
 
     /** The cgroup directories directly under {@code parent} whose names start with {@code prefix}. */
-    static java.util.List<Path> children(Path parent, String prefix) {
+    static List<Path> children(Path parent, String prefix) {
         try (var list = Files.list(parent)) {
             return list.filter(Files::isDirectory).filter(d -> d.getFileName().toString().startsWith(prefix)).toList();
         } catch (IOException e) {
-            return java.util.List.of();
+            return List.of();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.skep.model.limits;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -25,12 +26,12 @@ public interface CgroupSlot {
      * it emptied within {@code within}. Unlike killing a process tree, nothing that reparented or
      * daemonized escapes.
      */
-    default boolean empty(java.time.Duration within) {
+    default boolean empty(Duration within) {
         return CgroupFiles.killAll(this::pids, within);
     }
 
     /** {@link #empty} and then {@link #remove}: the slot's last use. */
-    default boolean killAll(java.time.Duration within) {
+    default boolean killAll(Duration within) {
         boolean empty = empty(within);
         remove();
         return empty;

@@ -3,11 +3,13 @@ package dev.skep.model.limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +81,7 @@ final class CgroupV1 implements Cgroups {
 
     @Override
     public List<String> sweep(String prefix) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         for (Path parent : List.of(memory, pids, cpu)) {
             CgroupFiles.children(parent, prefix).forEach(d -> names.add(d.getFileName().toString()));
         }
@@ -88,7 +90,7 @@ final class CgroupV1 implements Cgroups {
         }
         for (String name : names) {
             new Slot(memory.resolve(name), pids.resolve(name), cpu.resolve(name), guard.on() ? guard.dir(name) : null)
-                    .killAll(java.time.Duration.ofSeconds(10));
+                    .killAll(Duration.ofSeconds(10));
         }
         return List.copyOf(names);
     }

@@ -3,6 +3,7 @@ package dev.skep.model.limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -62,7 +63,7 @@ final class CgroupV2 implements Cgroups {
     @Override
     public List<String> sweep(String prefix) {
         return CgroupFiles.children(skep, prefix).stream().map(dir -> {
-            new Slot(dir).killAll(java.time.Duration.ofSeconds(10));
+            new Slot(dir).killAll(Duration.ofSeconds(10));
             return dir.getFileName().toString();
         }).toList();
     }

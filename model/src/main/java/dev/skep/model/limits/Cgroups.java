@@ -1,5 +1,6 @@
 package dev.skep.model.limits;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Makes a cgroup slot per instance (and per build), with the limits applied: v2, v1, or none. */
@@ -22,7 +23,7 @@ public interface Cgroups {
      * Kills every process in the slots whose names start with {@code prefix} and removes them: what a
      * previous run left behind when it died mid-way (a build's slot after a kill -9). Returns their names.
      */
-    java.util.List<String> sweep(String prefix);
+    List<String> sweep(String prefix);
 
     /** No cgroups: limits other than open files are not enforced. */
     static Cgroups none(String why) {
@@ -43,8 +44,8 @@ public interface Cgroups {
             }
 
             @Override
-            public java.util.List<String> sweep(String prefix) {
-                return java.util.List.of();
+            public List<String> sweep(String prefix) {
+                return List.of();
             }
         };
     }

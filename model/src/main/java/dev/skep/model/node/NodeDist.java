@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,7 +33,7 @@ public final class NodeDist {
     private static final Duration PACK_TIMEOUT = Duration.ofMinutes(10);
     private static final Pattern JSON_STRING = Pattern.compile("\"([^\"\\\\]*)\"");
 
-    private final java.util.function.Supplier<Path> npm;
+    private final Supplier<Path> npm;
     private final String pkg;
     private final Clock clock;
     private volatile Listing listing;
@@ -41,7 +42,7 @@ public final class NodeDist {
     }
 
     /** @param npm the npm to ask, absolute (found when first needed) */
-    public NodeDist(java.util.function.Supplier<Path> npm, String pkg, Clock clock) {
+    public NodeDist(Supplier<Path> npm, String pkg, Clock clock) {
         this.npm = npm;
         this.pkg = pkg;
         this.clock = clock;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -37,7 +38,7 @@ public final class Tarball {
                           Set<String> rootNames) {
 
         /** The largest root entries, "public/ 580 MB, dist/ 12 MB", at most {@code n}. */
-        public String largest(int n, java.util.function.LongFunction<String> format) {
+        public String largest(int n, LongFunction<String> format) {
             return topLevel.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
                     .map(e -> e.getKey() + " " + format.apply(e.getValue())).collect(Collectors.joining(", "));
         }

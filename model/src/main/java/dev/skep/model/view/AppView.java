@@ -1,5 +1,6 @@
 package dev.skep.model.view;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record AppView(String app, String user, String name, int release, int ins
                       List<String> volumes, String volumesAgent, Map<String, Integer> formation,
                       List<UnplacedView> unplaced) {
 
-    @com.fasterxml.jackson.annotation.JsonCreator // the canonical one, not the shorter ones below
+    @JsonCreator // the canonical one, not the shorter ones below
     public AppView {
     }
 

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The memory figures of an instance's own cgroup, the one the agent made for it ({@code skep/<instance>} in the
@@ -30,7 +32,7 @@ public final class CgroupMemory {
     private final Path proc;
     private final Path v2Mount;
     private final Path v1MemoryMount;
-    private final java.util.Map<String, Dir> dirs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Dir> dirs = new ConcurrentHashMap<>();
 
     /**
      * @param v2Mount       the cgroup2 mount point, or null

@@ -4,6 +4,8 @@ import dev.skep.model.AppId;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +53,7 @@ public final class AlertEngine {
     private final EventSink events;
     private final Map<AlertKey, Track> tracks = new LinkedHashMap<>();
     /** Apps stopped for being idle (idle stop): their expiries are not tracked until they wake. */
-    private final java.util.Set<AppId> sleeping = new java.util.HashSet<>();
+    private final Set<AppId> sleeping = new HashSet<>();
     private final Map<AlertKey, Active> active = new LinkedHashMap<>();
     private final Consumer<Instant> deadlines;
 

@@ -1,5 +1,6 @@
 package dev.skep.route.proxy;
 
+import dev.skep.route.HostMap;
 import dev.skep.route.HostNames;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -13,7 +14,6 @@ import io.netty.util.Mapping;
 import javax.net.ssl.SSLException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Server certificates by SNI name: exact domain, then the longest wildcard, then the default.
@@ -21,9 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Certificates implements Mapping<String, SslContext> {
 
-    private final ConcurrentHashMap<String, SslContext> exact = new ConcurrentHashMap<>();
-    /** Keyed by suffix with its leading dot, as in the route table. */
-    private final ConcurrentHashMap<String, SslContext> wildcard = new ConcurrentHashMap<>();
+    private final HostMap<SslContext> byName = new HostMap<>();
     private volatile SslContext fallback;
 
     /**
@@ -32,22 +30,12 @@ public final class Certificates implements Mapping<String, SslContext> {
      */
     public void add(String domain, String certPem, String keyPem) {
         String d = HostNames.requireDomain(domain);
-        SslContext ctx = context(d, certPem, keyPem);
-        if (HostNames.isWildcard(d)) {
-            wildcard.put(d.substring(1), ctx);
-        } else {
-            exact.put(d, ctx);
-        }
+        byName.put(d, context(d, certPem, keyPem));
     }
 
     /** Removes the certificate of a domain; its clients get the default (or a wildcard) from now on. */
     public void remove(String domain) {
-        String d = HostNames.requireDomain(domain);
-        if (HostNames.isWildcard(d)) {
-            wildcard.remove(d.substring(1));
-        } else {
-            exact.remove(d);
-        }
+        byName.remove(HostNames.requireDomain(domain));
     }
 
     /** The certificate for clients that send no SNI name, or a name with no certificate of its own. */
@@ -56,7 +44,7 @@ public final class Certificates implements Mapping<String, SslContext> {
     }
 
     public boolean hasAny() {
-        return fallback != null || !exact.isEmpty() || !wildcard.isEmpty();
+        return fallback != null || !byName.isEmpty();
     }
 
     @Override
@@ -64,18 +52,8 @@ public final class Certificates implements Mapping<String, SslContext> {
         if (sniHost == null) {
             return fallback;
         }
-        String host = HostNames.normalize(sniHost);
-        SslContext ctx = exact.get(host);
-        if (ctx != null) {
-            return ctx;
-        }
-        for (int dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
-            ctx = wildcard.get(host.substring(dot));
-            if (ctx != null) {
-                return ctx;
-            }
-        }
-        return fallback;
+        SslContext ctx = byName.get(HostNames.normalize(sniHost));
+        return ctx != null ? ctx : fallback;
     }
 
     private static SslContext context(String what, String certPem, String keyPem) {

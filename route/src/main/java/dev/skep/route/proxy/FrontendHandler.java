@@ -1,5 +1,6 @@
 package dev.skep.route.proxy;
 
+import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouterConfig;
 import io.netty.buffer.ByteBuf;
@@ -7,10 +8,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -24,6 +27,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +60,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** A request waiting for its app to wake (see {@link WakeHolds}); what follows it on this connection waits. */
     private HttpRequest held;
     private WakeHolds.Held heldToken;
-    private dev.skep.model.AppId heldApp;
+    private AppId heldApp;
     private long heldDeadline;
     /** The request {@link #heldDeadline} counts for: a request held again after a resume keeps its first deadline. */
     private HttpRequest deadlineOf;
@@ -69,8 +73,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private LazyTimer lingering;
     private long lingerDeadline;
 
-    static final long LINGER_PAUSE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    static final long LINGER_MAX_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    static final long LINGER_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     public FrontendHandler(ProxyContext proxy, boolean tls) {
         this.proxy = proxy;
@@ -211,7 +215,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 } else {
                     ReferenceCountUtil.release(m); // the rest of a request already answered
                 }
-            } else if (current.acceptsRequestContent() && m instanceof io.netty.handler.codec.http.HttpContent c) {
+            } else if (current.acceptsRequestContent() && m instanceof HttpContent c) {
                 inbox.poll();
                 current.requestContent(c);
             } else {
@@ -376,7 +380,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (req == null || System.nanoTime() - heldDeadline < 0) {
             return;
         }
-        dev.skep.model.AppId app = heldApp;
+        AppId app = heldApp;
         boolean mine = proxy.wakeHolds().release(app, heldToken);
         held = null;
         heldToken = null;
@@ -493,7 +497,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (ctx.channel() instanceof Http2StreamChannel
-                || !(ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex)) {
+                || !(ctx.channel() instanceof DuplexChannel duplex)) {
             ctx.close(); // an HTTP/2 stream is reset by its codec, which the client handles
             return;
         }

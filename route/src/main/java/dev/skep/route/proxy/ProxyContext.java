@@ -6,11 +6,13 @@ import dev.skep.route.RouterConfig;
 import io.netty.channel.EventLoop;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * What every connection of one router shares: config, the current route table, backend loads,
@@ -24,7 +26,7 @@ public final class ProxyContext {
     private final AccessLog accessLog = new AccessLog();
     private final HttpsRedirect httpsRedirect = new HttpsRedirect();
     /** Requests waiting for a sleeping app to wake: 1000 per app for 30 s at most (a thundering herd stays bounded). */
-    private final WakeHolds wakeHolds = new WakeHolds(1000, java.time.Duration.ofSeconds(30));
+    private final WakeHolds wakeHolds = new WakeHolds(1000, Duration.ofSeconds(30));
     private final ConcurrentHashMap<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final ClientConnections clients;
@@ -113,7 +115,7 @@ public final class ProxyContext {
 
     /** One event loop's two pools: connections that speak HTTP objects, and raw ones. */
     private record LoopPools(BackendPool objects, BackendPool raw) {
-        void each(java.util.function.Consumer<BackendPool> action) {
+        void each(Consumer<BackendPool> action) {
             action.accept(objects);
             action.accept(raw);
         }

@@ -7,6 +7,7 @@ import io.netty.util.AsciiString;
 
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -31,7 +32,7 @@ public final class ProxyHeaders {
      * Hop-by-hop headers besides Connection itself: they describe one connection, never the message.
      * The one list for both directions ({@link #dropHopByHop} and {@link ResponseReader}).
      */
-    static final java.util.List<AsciiString> HOP_BY_HOP = java.util.List.of(HttpHeaderNames.KEEP_ALIVE,
+    static final List<AsciiString> HOP_BY_HOP = List.of(HttpHeaderNames.KEEP_ALIVE,
             PROXY_CONNECTION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.PROXY_AUTHENTICATE);
 

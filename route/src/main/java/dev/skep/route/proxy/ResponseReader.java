@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -106,7 +107,7 @@ final class ResponseReader extends ByteToMessageDecoder {
             }
             if (lineEnd > lineStart) { // blank lines before a status line are tolerated
                 if (lines * 2 + 2 > spans.length) {
-                    spans = java.util.Arrays.copyOf(spans, spans.length * 2);
+                    spans = Arrays.copyOf(spans, spans.length * 2);
                 }
                 spans[lines * 2] = lineStart - start;
                 spans[lines * 2 + 1] = lineEnd - start;

@@ -5,6 +5,7 @@ import dev.skep.route.AppRoute;
 import dev.skep.route.RouteTable;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +119,7 @@ public final class WakeHolds {
 
     /** Requests held now, per app with any. */
     public Map<AppId, Integer> waiting() {
-        Map<AppId, Integer> out = new java.util.HashMap<>();
+        Map<AppId, Integer> out = new HashMap<>();
         counts.forEach((app, n) -> {
             if (n.get() > 0) {
                 out.put(app, n.get());
