@@ -54,8 +54,9 @@ public final class ControllerCommand implements Callable<Integer> {
             dev.skep.api.tls.ApiTls tls = SkepServer.apiTls(config.security());
             SkepServer.warnIfPublicWithoutTls(config.bind(), tls != null);
             StateRole state = StateRole.open(life, config, data, clock);
-            ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock);
-            controller.startApi(life, routerPort, new ElsewhereLogs(), List.of(), null, tls);
+            ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock,
+                    new ElsewhereLogs());
+            controller.startApi(life, routerPort, List.of(), null, tls);
         });
     }
 

@@ -26,6 +26,8 @@ import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.EventSink;
 import dev.skep.model.LogSource;
 import dev.skep.schedule.Scheduler;
+import dev.skep.state.ZkRolloutOwners;
+import dev.skep.state.StateConnection;
 import dev.skep.state.HeartbeatWatch;
 import dev.skep.state.Leadership;
 import dev.skep.state.ZkAppDocuments;
@@ -38,7 +40,7 @@ import java.util.List;
 /**
  * The controller role: builds (slugs), rollouts, the scheduler (on the elected leader only) and the
  * API. {@link #start} brings up everything but the API, which {@link #startApi} adds once the
- * caller knows where the logs and the router are.
+ * caller knows where the router is.
  */
 final class ControllerRole {
 
@@ -52,15 +54,16 @@ final class ControllerRole {
     private final EventSink events;
     private final Clock clock;
 
-    private final AppLogs appLogs;
+    /** The app logs a failed rollout quotes and the API serves: the local agent's, or fetched from the agents. */
+    private final LogSource logs;
     private final BuildUsers buildUsers;
     private final ProbationSettings probation;
 
     private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
-                           AppLogs appLogs, BuildUsers buildUsers, ProbationSettings probation, EventSink events,
+                           LogSource logs, BuildUsers buildUsers, ProbationSettings probation, EventSink events,
                            Clock clock) {
         this.probation = probation;
-        this.appLogs = appLogs;
+        this.logs = logs;
         this.buildUsers = buildUsers;
         this.config = config;
         this.state = state;
@@ -70,20 +73,20 @@ final class ControllerRole {
         this.clock = clock;
     }
 
+    /** @param logs the app logs a failed rollout quotes and the API serves */
     static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
-                                Clock clock) throws Exception {
+                                Clock clock, LogSource logs) throws Exception {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
         if (config.zookeeper() == null) { // one host (`skep server`): whatever rollout was in flight died with us
             RolloutRecovery.recover(s.state(), events, clock);
         }
         // leadership and rollout claims ride on a session of their own, shorter than the main one: a leader
         // killed outright is replaced within seconds, and its rollouts are then known to be nobody's
-        dev.skep.state.StateConnection leading = s.leadershipConnection(life);
-        dev.skep.state.ZkRolloutOwners owners = new dev.skep.state.ZkRolloutOwners(leading.client(), config.agentId());
-        AppLogs appLogs = new AppLogs();
+        StateConnection leading = s.leadershipConnection(life);
+        ZkRolloutOwners owners = new ZkRolloutOwners(leading.client(), config.agentId());
         ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
-        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), appLogs,
+        Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), logs,
                 probation, new ReleaseFailures(documents)).claimedIn(owners);
         Leadership leadership = new Leadership(leading.client(), config.agentId());
         // an agent killed outright is known dead by its silent heartbeat (~2 s), not its session's end (10 s)
@@ -125,7 +128,7 @@ final class ControllerRole {
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
                 new BuildLogs(data.resolve("build-logs"), clock), crashLoops);
         life.add("crash-loop watch", crashLoops.start(deployer::rollBack));
-        ControllerRole role = new ControllerRole(config, s, builder, deployer, appLogs, buildUsers, probation, events,
+        ControllerRole role = new ControllerRole(config, s, builder, deployer, logs, buildUsers, probation, events,
                 clock);
         role.heartbeats = heartbeats;
         return role;
@@ -152,26 +155,6 @@ final class ControllerRole {
         buildUsers.users = users;
     }
 
-    /**
-     * The app logs a failed rollout quotes: known only once the API starts (they are the local
-     * agent's in `skep server`; a controller alone has none and quotes nothing).
-     */
-    private static final class AppLogs implements LogSource {
-        private volatile LogSource source;
-
-        @Override
-        public List<String> tail(dev.skep.model.AppId app, int lines) {
-            LogSource s = source;
-            return s == null ? List.of() : s.tail(app, lines);
-        }
-
-        @Override
-        public AutoCloseable follow(dev.skep.model.AppId app, java.util.function.Consumer<String> line) {
-            LogSource s = source;
-            return s == null ? () -> { } : s.follow(app, line);
-        }
-    }
-
     private volatile dev.skep.api.LocalVolumes localVolumes = dev.skep.api.LocalVolumes.none();
 
     /** The volumes of the agent in this process (`skep server`): the API sizes, exports and purges those. */
@@ -196,15 +179,13 @@ final class ControllerRole {
     }
 
     /** Starts the API; {@code extra} are more route groups (the router's certificates, ...). */
-    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra)
-            throws java.io.IOException {
-        return startApi(life, routerPort, logs, extra, null, null);
+    ApiServer startApi(Lifecycle life, int routerPort, List<ApiServer.Routes> extra) throws java.io.IOException {
+        return startApi(life, routerPort, extra, null, null);
     }
 
     /** @param monitor adds usage figures, health settings and the monitor's routes; null for none */
-    ApiServer startApi(Lifecycle life, int routerPort, LogSource logs, List<ApiServer.Routes> extra,
+    ApiServer startApi(Lifecycle life, int routerPort, List<ApiServer.Routes> extra,
                        MonitorRole monitor, dev.skep.api.tls.ApiTls tls) throws java.io.IOException {
-        appLogs.source = logs;
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
         AppViews views = new AppViews(state.state(), config.baseDomain(), routerPort,

@@ -58,12 +58,13 @@ public final class SkepServer implements AutoCloseable {
                     new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
             ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
             InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
-            MonitorRole.Local local = new MonitorRole.Local(board::all,
-                    new LogReader(AgentRole.agentConfig(config, data)), router.metrics(), apiAddress);
+            LogReader agentLogs = new LogReader(AgentRole.agentConfig(config, data)); // before the agent: plain files
+            MonitorRole.Local local = new MonitorRole.Local(board::all, agentLogs, router.metrics(), apiAddress);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
                     new ZkAppDocuments(state.state().view()), local, clock));
             EventSink events = monitor.events(operatorLog);
-            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock);
+            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
+                    new AgentLogs(agentLogs, state.state()));
             Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
                     monitor, security.limits(), board);
             controller.buildAs(agent::userFor);
@@ -84,8 +85,7 @@ public final class SkepServer implements AutoCloseable {
                 }
             });
             controller.oneOffsOn(agent.oneOffs());
-            ApiServer api = controller.startApi(life, router.port(), new AgentLogs(agent.logs(), state.state()),
-                    List.of(), monitor, tls);
+            ApiServer api = controller.startApi(life, router.port(), List.of(), monitor, tls);
             apiAddress.bound(api.port());
             log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
                     config.bind(), api.port(),

@@ -89,6 +89,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void stagesDependOnTheNarrowViewsOfTheState() {
+        // ClusterState is the sum of the views; a stage names the ones it uses (AppCatalog, Assignments, ...)
+        noClasses().that().resideOutsideOfPackages("dev.skep.state..", "dev.skep.server..", "dev.skep.model..")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.skep.model.ClusterState")
+                .check(classes);
+    }
+
+    @Test
+    void theInstanceMachineNeverSleeps() {
+        // every wait of an instance's life is a timer that posts a signal, so its tests run on a manual clock
+        noClasses().that().haveSimpleName("InstanceMachine")
+                .should().callMethod(Thread.class, "sleep", long.class)
+                .orShould().callMethod(Thread.class, "sleep", java.time.Duration.class)
+                .check(classes);
+    }
+
+    @Test
     void modulesHaveNoCycles() {
         slices().matching("dev.skep.(*)..").should().beFreeOfCycles().check(classes);
     }

@@ -302,16 +302,9 @@ public final class Agent implements AutoCloseable {
         runner.restart();
     }
 
-    /** What this agent runs now, as last reported. */
+    /** What this agent runs now, as last reported (its board). */
     public List<InstanceStatus> instances() {
-        List<InstanceStatus> out = new ArrayList<>();
-        for (InstanceRunner runner : runners.values()) {
-            InstanceStatus status = runner.status();
-            if (status != null) {
-                out.add(status);
-            }
-        }
-        return out;
+        return board.all();
     }
 
     public Optional<InstanceStatus> instance(String instance) {

@@ -55,13 +55,23 @@ final class InstanceSlot {
         } else {
             port = ctx.ports().allocate(previous == null ? 0 : previous.port());
         }
-        CgroupSlot cgroup = ctx.limits() == null ? null : ctx.cgroups().slot(id, ctx.limits(), port).orElse(null);
-        Path runDir = ctx.layout().runDir(id);
-        Files.createDirectories(runDir);
-        LogPump pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
-                new RotatingLog(ctx.layout().logFile(id), ctx.config().logs()), ctx.config().logs(), ctx.clock());
-        pump.start();
-        return new InstanceSlot(ctx, id, user, port, cgroup, pump);
+        CgroupSlot cgroup = null;
+        try {
+            cgroup = ctx.limits() == null ? null : ctx.cgroups().slot(id, ctx.limits(), port).orElse(null);
+            Path runDir = ctx.layout().runDir(id);
+            Files.createDirectories(runDir);
+            LogPump pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
+                    new RotatingLog(ctx.layout().logFile(id), ctx.config().logs()), ctx.config().logs(), ctx.clock());
+            pump.start();
+            return new InstanceSlot(ctx, id, user, port, cgroup, pump);
+        } catch (IOException | RuntimeException e) {
+            // the runner ends here: give back what was taken, or the next start finds the port held
+            if (cgroup != null) {
+                cgroup.remove();
+            }
+            ctx.ports().release(port);
+            throw e;
+        }
     }
 
     AppUsers.AppUser user() {
