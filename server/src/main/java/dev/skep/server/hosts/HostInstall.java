@@ -82,13 +82,13 @@ public final class HostInstall {
                         record.service(), version, "installing", before.get().added(), record.identity(),
                         record.knownHosts(), record.appPorts());
             }
-            record.save(r.data());
 
             step("preparing " + dir);
             host.check("creating " + dir, "mkdir -p " + quote(dir) + "/bin " + quote(dir) + "/skep/cp " + quote(dir)
                     + "/data " + quote(dir) + "/log " + quote(dir) + "/run " + quote(dir) + "/etc && chmod 700 "
                     + quote(dir + "/etc") + " && chmod 711 " + quote(dir), SHORT);
             claimForThisCluster(host, dir, secret);
+            record.save(r.data()); // from here on an install cut short shows as installing
 
             step("Java 21+");
             String[] java = java(host, dir);

@@ -55,6 +55,9 @@ record RoleSetup(String dir, String java, int javaMajor, String nodeDir, List<St
     String superviseScript() {
         String run = Shell.quote(dir + "/run");
         return "#!/bin/sh\n# written by skep hosts add: keeps this host's skep " + role() + " running\n"
+                // its own output to the log: whatever started it may close its pipes, and the shell reporting a
+                // killed role ("Killed") to a closed pipe would die of SIGPIPE
+                + "exec </dev/null >>" + Shell.quote(dir + "/log/supervise.log") + " 2>&1\n"
                 + "echo $$ > " + run + "/supervisor.pid\n"
                 + "trap 'touch " + run + "/stop; kill $(cat " + run + "/role.pid) 2>/dev/null' TERM INT\n"
                 + "while [ ! -e " + run + "/stop ]; do\n"

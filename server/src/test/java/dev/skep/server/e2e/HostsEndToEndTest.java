@@ -143,6 +143,26 @@ class HostsEndToEndTest {
         assertThat(again.out()).contains("found " + remote.resolve("jdk/bin/java"), "all current",
                 "nothing changed", "is ready");
         assertThat(Files.readString(remote.resolve("run/role.pid")).strip()).isEqualTo(role);
+
+        // an install cut short: a jar missing there, and not in its manifest (written last); the next add repairs
+        Path manifest = remote.resolve("skep/manifest");
+        List<String> lines = Files.readAllLines(manifest);
+        String lost = lines.get(lines.size() - 1).split(" ")[0];
+        Files.write(manifest, lines.subList(0, lines.size() - 1));
+        deleteTree(remote.resolve("skep/cp").resolve(lost));
+        CliRun repaired = hosts(add().toArray(String[]::new)).expect(0);
+        assertThat(repaired.out()).contains("sent 1 of " + lines.size() + " files", "restarts the agent",
+                "agent " + hostId + " registered");
+        assertThat(remote.resolve("skep/cp").resolve(lost)).exists();
+        assertThat(Files.readAllLines(manifest)).hasSize(lines.size());
+    }
+
+    static void deleteTree(Path path) throws java.io.IOException {
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
@@ -224,6 +244,15 @@ class HostsEndToEndTest {
                 "--known-hosts", knownHosts.toString(), "--remote-dir", remote.toString()).expect(1);
         assertThat(login.err()).contains("the login as root on " + ns.address + " was refused")
                 .contains("authorized_keys");
+        // a host another cluster installed (another secret) is not taken over
+        Path otherSecret = Files.createFile(dir.resolve("other.secret"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(otherSecret, "another-cluster-secret-0123456789abcdef0123456789abcdef");
+        List<String> args = new ArrayList<>(List.of("--zk-secret", otherSecret.toString()));
+        args.addAll(add());
+        CliRun taken = hosts(args.toArray(String[]::new)).expect(1);
+        assertThat(taken.err()).contains("belongs to another skep cluster");
+        assertThat(hosts().expect(0).out()).as("the refused adds left the host as it was").contains(" ready ");
     }
 
     @Test
