@@ -2,7 +2,8 @@ package dev.skep.api.v1;
 
 import dev.skep.api.auth.Tokens;
 import dev.skep.model.AppId;
-import dev.skep.model.ClusterState;
+import dev.skep.model.Assignments;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AgentAssignments;
 import io.javalin.config.RoutesConfig;
@@ -21,11 +22,13 @@ public final class AgentAssignmentRoutes implements dev.skep.api.ApiServer.Route
     private static final String PREFIX = "/v1/agents/";
     private static final String SUFFIX = "/assignments";
 
-    private final ClusterState state;
+    private final Assignments assignmentTable;
+    private final ChangeFeed changeFeed;
     private final Supplier<String> clusterToken;
 
-    public AgentAssignmentRoutes(ClusterState state, Supplier<String> clusterToken) {
-        this.state = state;
+    public <S extends Assignments & ChangeFeed> AgentAssignmentRoutes(S state, Supplier<String> clusterToken) {
+        this.assignmentTable = state;
+        this.changeFeed = state;
         this.clusterToken = clusterToken;
     }
 
@@ -41,7 +44,7 @@ public final class AgentAssignmentRoutes implements dev.skep.api.ApiServer.Route
     }
 
     private void assignments(Context ctx) {
-        if (!state.reachable()) { // checked first: the token itself is read from the state
+        if (!changeFeed.reachable()) { // checked first: the token itself is read from the state
             throw new SkepException(SkepException.Kind.UNAVAILABLE, "this controller cannot reach the cluster state "
                     + "(ZooKeeper) either, so it cannot say what is assigned now",
                     "keep running what you run; ask again later or another controller");
@@ -51,7 +54,7 @@ public final class AgentAssignmentRoutes implements dev.skep.api.ApiServer.Route
                     "agents send the cluster token they read from the state");
         }
         String agent = AppId.requireName("agent", ctx.pathParam("id"));
-        List<String> instances = state.assignedInstances(agent).stream().sorted().toList();
+        List<String> instances = assignmentTable.assignedInstances(agent).stream().sorted().toList();
         ctx.json(new AgentAssignments(agent, instances));
     }
 }
