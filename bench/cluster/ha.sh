@@ -64,7 +64,7 @@ start_controller c1
 for i in $(seq 200); do grep -q "event=leader.gained member=c1" "$BENCH_TMP/c1.log" && break; sleep 0.1; done
 start_controller c2
 for a in a1 a2; do RANGE[$a]=$(free_range 100); start_agent "$a"; done
-start_role router "router listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$ROUTER"
+start_role router "event=router.listening" router "${COMMON[@]}" --bind 127.0.0.1 --port "$ROUTER"
 SKEP_TOKEN=$(tr -d '[:space:]' <"$BENCH_TMP/c1/admin.token"); SKEP_API="http://127.0.0.1:${API[c2]}"
 
 tar -cz -C "$HELLO" . | curl -sS -o /dev/null -w '%{http_code}' -XPOST -H "Authorization: Bearer $SKEP_TOKEN" \

@@ -54,7 +54,7 @@ class ControllerFailoverEndToEndTest {
         roles.add(RoleProcess.start("a1", dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("a1").toString(), "--agent-id", "a1",
                 "--advertise", "127.0.0.1", "--app-ports", A1 + "-" + (A1 + 99), "--drain-timeout", "1"));
-        roles.add(RoleProcess.start("router", dir.resolve("logs"), "router listening", "router", "--zk", zkHosts,
+        roles.add(RoleProcess.start("router", dir.resolve("logs"), "event=router.listening", "router", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(routerPort)));
     }
 

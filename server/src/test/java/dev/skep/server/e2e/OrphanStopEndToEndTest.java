@@ -76,7 +76,7 @@ class OrphanStopEndToEndTest {
                 agent2 = agent;
             }
         }
-        roles.add(RoleProcess.start("router", logs, "router listening", "router", "--zk", zkHosts,
+        roles.add(RoleProcess.start("router", logs, "event=router.listening", "router", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(routerPort)));
         token = Files.readString(dir.resolve("controller/admin.token")).trim();
     }
