@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -427,6 +428,7 @@ public final class Agent implements AutoCloseable {
             for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) dirs::iterator) {
                 String name = dir.getFileName().toString();
                 if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                    killStray(name);
                     dev.skep.model.fs.RecursiveDelete.delete(dir);
                     log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
                 }
@@ -435,6 +437,20 @@ public final class Agent implements AutoCloseable {
             log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
         }
         context.disks().removeStaleLayers(known);
+    }
+
+    /**
+     * Processes of an instance this agent has no record of: a kill of the agent between starting the process and
+     * recording it leaves one running, unrouted and unknown (CrashConsistencyTest caught one). Found by the
+     * SKEP_INSTANCE every instance is started with, they get SIGKILL before the instance's copy goes.
+     */
+    private void killStray(String instance) {
+        Set<Long> stray = ProcessTree.withEnvironment("SKEP_INSTANCE", instance);
+        if (!stray.isEmpty()) {
+            log.warn("event=instance.stray-killed agent={} instance={} pids={} reason=\"running without a record: the "
+                    + "agent stopped between starting it and recording it\"", config.agentId(), instance, stray);
+            ProcessTree.killAll(stray);
+        }
     }
 
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */

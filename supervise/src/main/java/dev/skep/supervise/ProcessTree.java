@@ -1,11 +1,13 @@
 package dev.skep.supervise;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -71,6 +73,44 @@ public final class ProcessTree {
             throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * Live processes started with {@code key=value} in their environment (as /proc/[pid]/environ shows it: what the
+     * process was started with), and their descendants. Processes root may not read are skipped.
+     */
+    public static Set<Long> withEnvironment(String key, String value) {
+        byte[] wanted = (key + "=" + value + "\0").getBytes(StandardCharsets.UTF_8);
+        Set<Long> out = new LinkedHashSet<>();
+        for (Stat s : all()) {
+            if (s.zombie() || out.contains(s.pid())) {
+                continue;
+            }
+            try {
+                byte[] environ = Files.readAllBytes(PROC.resolve(Long.toString(s.pid())).resolve("environ"));
+                if (startsAnEntry(environ, wanted)) {
+                    out.addAll(tree(s.pid()));
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // gone meanwhile, or not ours to read
+            }
+        }
+        return out;
+    }
+
+    /** True when {@code entry} (NUL-terminated) is one of the NUL-separated entries of {@code environ}. */
+    private static boolean startsAnEntry(byte[] environ, byte[] entry) {
+        for (int at = 0; at + entry.length <= environ.length; ) {
+            if (Arrays.equals(environ, at, at + entry.length, entry, 0, entry.length)) {
+                return true;
+            }
+            int next = at;
+            while (next < environ.length && environ[next] != 0) {
+                next++;
+            }
+            at = next + 1;
+        }
+        return false;
     }
 
     /** Live (non-zombie) members of a process group. */
