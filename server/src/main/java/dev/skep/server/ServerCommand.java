@@ -57,7 +57,7 @@ public final class ServerCommand implements Callable<Integer> {
             + "in the ensemble (digest ACL), the same file on every skep host (the embedded one makes its own)")
     Path zkSecret;
 
-    @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper on loopback (default: any free)")
+    @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper (default: any free; fix it when other hosts join: skep hosts add)")
     int zkPort;
 
     @Option(names = "--zk-bind", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "address the embedded "

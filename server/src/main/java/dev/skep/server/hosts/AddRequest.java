@@ -24,6 +24,11 @@ record AddRequest(SshTarget target, List<Path> identities, Path knownHosts, bool
         return advertise != null ? advertise : target.host();
     }
 
+    /** The record's id: an agent's id, or router-ID for a router (a host may run both, in two --remote-dirs). */
+    String recordId() {
+        return "agent".equals(role) ? hostId() : "router-" + hostId();
+    }
+
     /** The host's id in the cluster: its address as an agent id (lower case, dashes). */
     String hostId() {
         String id = advertiseHost().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")

@@ -72,7 +72,7 @@ public final class HostInstall {
             if (!dir.startsWith("/")) {
                 dir = facts.home + "/" + dir;
             }
-            HostRecord record = new HostRecord(r.hostId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
+            HostRecord record = new HostRecord(r.recordId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
                     service(facts), version, "installing", Instant.now(),
                     r.identities().isEmpty() ? null : r.identities().get(0).toString(), r.knownHosts().toString(),
                     r.appPorts());

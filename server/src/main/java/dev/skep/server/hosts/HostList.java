@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -54,9 +53,5 @@ final class HostList {
             }
         }
         out.flush();
-    }
-
-    static Optional<HostRecord> find(Path data, String name) throws IOException {
-        return HostRecord.find(data, name);
     }
 }

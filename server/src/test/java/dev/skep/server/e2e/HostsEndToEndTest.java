@@ -63,9 +63,11 @@ class HostsEndToEndTest {
         // whatever the test left running "there": the supervisor loop and the role, by the pids they wrote
         if (remote != null) {
             for (String name : List.of("supervisor.pid", "role.pid")) {
-                Path pid = remote.resolve("run").resolve(name);
-                if (Files.exists(pid)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+                for (Path pid : List.of(remote.resolve("run").resolve(name),
+                        dir.resolve("remote-router/run").resolve(name))) {
+                    if (Files.exists(pid)) {
+                        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+                    }
                 }
             }
         }
@@ -187,8 +189,40 @@ class HostsEndToEndTest {
                 new byte[0]).status()).isEqualTo(200);
     }
 
+    /** A router on the same host (its own --remote-dir) joins and serves the app at the host's address. */
     @Test
     @Order(5)
+    void aRouterAddedThereServesTheApp() throws Exception {
+        Path routerDir = dir.resolve("remote-router");
+        CliRun added = hosts("add", "ssh://root@" + ns.address, "--identity", ns.userKey.toString(), "--known-hosts",
+                knownHosts.toString(), "--remote-dir", routerDir.toString(), "--role", "router", "--service",
+                "detached").expect(0);
+        assertThat(added.out()).contains("==> starting skep router", "routes at " + ns.address + ":8080",
+                "skep router router-" + hostId + " at " + ns.address + " is ready");
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(ns.address, "far.alice.localhost") == 200);
+        assertThat(hosts().expect(0).out()).contains("router-" + hostId);
+        long role = Long.parseLong(Files.readString(routerDir.resolve("run/role.pid")).strip());
+        CliRun removed = hosts("rm", "router-" + hostId).expect(0);
+        assertThat(removed.out()).contains("removed router-" + hostId).doesNotContain("draining");
+        assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(routerDir).doesNotExist();
+    }
+
+    /** GET / with {@code Host: host} from a router at {@code address}:8080; 0 when it does not answer. */
+    static int status(String address, String host) {
+        try (java.net.Socket socket = new java.net.Socket(address, 8080)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(head.substring(9, 12));
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    @Test
+    @Order(6)
     void hostsListsItsRoleAddressVersionStateAndInstances() throws Exception {
         CliRun list = hosts().expect(0);
         assertThat(list.out()).contains("HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES");
@@ -201,7 +235,7 @@ class HostsEndToEndTest {
      * there, restarts the agent and undrains it: not one request fails meanwhile.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void upgradeDrainsRestartsAndUndrainsTheAgentWithoutAFailedRequest() throws Exception {
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
         LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
@@ -230,7 +264,7 @@ class HostsEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aChangedHostKeyAndARefusedLoginFailWithWhatToDo() throws Exception {
         Path other = SshNamespace.newKey(dir.resolve("other_key"));
         Path wrongKnown = dir.resolve("known_hosts_wrong");
@@ -256,7 +290,7 @@ class HostsEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void rmDrainsTheHostStopsAndUninstallsItsAgentAndForgetsIt() throws Exception {
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
         // two instances spread over both agents: one runs on the host when it is removed
