@@ -16,18 +16,11 @@ import java.util.function.Supplier;
  * elsewhere meanwhile. A controller that is cut off too answers 503 rather than its last known state: the agent then
  * keeps everything running (a general outage moves nothing).
  */
-public final class AgentAssignmentRoutes implements dev.skep.api.ApiServer.Routes {
+public record AgentAssignmentRoutes(ClusterState state,
+                    Supplier<String> clusterToken) implements dev.skep.api.ApiServer.Routes {
 
     private static final String PREFIX = "/v1/agents/";
     private static final String SUFFIX = "/assignments";
-
-    private final ClusterState state;
-    private final Supplier<String> clusterToken;
-
-    public AgentAssignmentRoutes(ClusterState state, Supplier<String> clusterToken) {
-        this.state = state;
-        this.clusterToken = clusterToken;
-    }
 
     /** True for this route's paths: they need the cluster token, not a user's (see ApiServer). */
     public static boolean isPath(String path) {
