@@ -116,6 +116,13 @@ public final class HostsCommand implements Callable<Integer> {
         }
     }
 
+    /** A verb on a host this machine added, named as `skep hosts` lists it. */
+    abstract static class AddedHostVerb extends HostVerb {
+
+        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
+        String host;
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Install a skep agent or router on a host "
             + "over SSH, point it at this cluster and wait until it has joined. Running it again repairs.")
     static final class Add extends HostVerb {
@@ -186,10 +193,7 @@ public final class HostsCommand implements Callable<Integer> {
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Drain a host (its instances start elsewhere "
             + "first), stop and uninstall its skep role, and forget it.")
-    static final class Rm extends HostVerb {
-
-        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
-        String host;
+    static final class Rm extends AddedHostVerb {
 
         @Option(names = "--force", description = "also when its instances cannot move (volumes kept there) or it "
                 + "cannot be reached: forget it all the same")
@@ -203,10 +207,7 @@ public final class HostsCommand implements Callable<Integer> {
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Replace skep on a host with this "
             + "machine's build, as it was added, and restart its role; an agent's apps keep running (re-adopted).")
-    static final class Upgrade extends HostVerb {
-
-        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
-        String host;
+    static final class Upgrade extends AddedHostVerb {
 
         @Option(names = "--no-drain", description = "restart an agent without moving its instances away first "
                 + "(for a cluster with no other agent: its apps keep running, but get no traffic while it restarts)")
