@@ -17,19 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
-public final class AppCommands {
-
-    private final AppCatalog state;
-    private final Deployer deployer;
-    private final Clock clock;
-    private final int maxInstances;
-
-    public AppCommands(AppCatalog state, Deployer deployer, Clock clock, int maxInstances) {
-        this.state = state;
-        this.deployer = deployer;
-        this.clock = clock;
-        this.maxInstances = maxInstances;
-    }
+public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int maxInstances) {
 
     public AppSpec require(AppId app) {
         return state.app(app).orElseThrow(() -> new SkepException(SkepException.Kind.NOT_FOUND, "no app " + app,

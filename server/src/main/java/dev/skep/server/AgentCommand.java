@@ -20,26 +20,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
-    @Option(names = "--app-ports", defaultValue = "20000-29999", description = "ports handed to apps (default: ${DEFAULT-VALUE})")
-    String appPorts;
-
-    @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
-    String agentId;
-
-    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
-    int startTimeoutSeconds;
-
-    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
-            + "to finish its requests before SIGTERM (default: ${DEFAULT-VALUE})")
-    int drainSeconds;
-
-    @Option(names = "--keep-apps", description = "leave apps running when the agent stops (the next start re-adopts them)")
-    boolean keepApps;
-
-    @Option(names = "--app-disk", defaultValue = "1g", paramLabel = "SIZE", description = "disk each app may fill on "
-            + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
-            + "held by the kernel when skep is root (a filesystem image per app), else measured")
-    String appDisk;
+    @Mixin
+    AgentHostOptions host = new AgentHostOptions();
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label apps' constraints can ask for "
             + "(skep set USER/APP --constraint zone=a); repeatable: --label zone=a --label disk=ssd")
@@ -71,14 +53,15 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long appDiskBytes = ServerCommand.appDiskBytes(new picocli.CommandLine(this), appDisk);
+        long appDiskBytes = ServerCommand.appDiskBytes(new picocli.CommandLine(this), host.appDisk);
         dev.skep.supervise.AgentResources resources = resources(new picocli.CommandLine(this));
         Path data = cluster.data(System.getenv());
-        int[] ports = PortRange.parse(appPorts);
-        ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost", keepApps,
-                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
-                ClusterOptions.id(agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
-                System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(drainSeconds), EdgeConfig.plain(),
+        int[] ports = PortRange.parse(host.appPorts);
+        ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost",
+                host.keepApps, Duration.ofSeconds(host.startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper,
+                0, false, ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
+                System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
+                EdgeConfig.plain(),
                 Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {

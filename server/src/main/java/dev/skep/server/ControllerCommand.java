@@ -22,14 +22,8 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the API (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--api-port", defaultValue = "9002", description = "default: ${DEFAULT-VALUE}")
-    int apiPort;
-
     @Option(names = "--router-port", defaultValue = "8080", description = "the routers' port, for app URLs (default: ${DEFAULT-VALUE})")
     int routerPort;
-
-    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
-    String baseDomain;
 
     @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
     int startTimeoutSeconds;
@@ -37,10 +31,8 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--id", description = "this controller's id among controllers (default: from the host name, kept in the data dir)")
     String id;
 
-    @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
-            + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "
-            + "out agent restarts (default: ${DEFAULT-VALUE})")
-    int agentGraceSeconds;
+    @Mixin
+    ControlPlaneOptions control = new ControlPlaneOptions();
 
     @Mixin
     ApiOptions api = new ApiOptions();
@@ -62,11 +54,11 @@ public final class ControllerCommand implements Callable<Integer> {
 
     ServerConfig config(Path data) throws java.io.IOException {
         SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
-        return new ServerConfig(data, bind, apiPort, routerPort, 1, 1, baseDomain, false,
+        return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.baseDomain, false,
                 Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
-                EdgeConfig.plain(), Duration.ofSeconds(agentGraceSeconds), security, cluster.zkSecret,
+                EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.zkSecret,
                 api.releases());
     }
 

@@ -206,7 +206,7 @@ final class ControllerRole {
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken),
-                new AgentAssignmentRoutes(state.state(), state.controllers()::clusterToken),
+                new AgentAssignmentRoutes(state.state(), state.state(), state.controllers()::clusterToken),
                 new dev.skep.api.v1.RunRoutes(state.state(), commands, bodies, oneOffs)));
         dev.skep.api.audit.AuditLog audit = dev.skep.api.audit.AuditLog.in(config.dataDir().resolve("audit"));
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `skep server`: every role on one host, with an embedded ZooKeeper. */
@@ -32,23 +33,8 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "address of the API and router (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--api-port", defaultValue = "9002", description = "default: ${DEFAULT-VALUE}")
-    int apiPort;
-
     @Option(names = "--router-port", defaultValue = "8080", description = "default: ${DEFAULT-VALUE}")
     int routerPort;
-
-    @Option(names = "--app-ports", defaultValue = "20000-29999", description = "ports handed to apps (default: ${DEFAULT-VALUE})")
-    String appPorts;
-
-    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
-    String baseDomain;
-
-    @Option(names = "--keep-apps", description = "leave apps running when skep stops (the next start re-adopts them)")
-    boolean keepApps;
-
-    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
-    int startTimeoutSeconds;
 
     @Option(names = "--zk", description = "an external ZooKeeper ensemble (host:port,...) instead of the embedded one")
     String zookeeper;
@@ -72,25 +58,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--zk-sync", description = "fsync the embedded ZooKeeper's log on every write (survives power loss; slower deploys)")
     boolean zkSync;
 
-    @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
-    String agentId;
+    @Mixin
+    AgentHostOptions host = new AgentHostOptions();
 
-    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
-            + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")
-    int drainSeconds;
+    @Mixin
+    ControlPlaneOptions control = new ControlPlaneOptions();
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     EdgeOptions edge = new EdgeOptions();
 
-    @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
-            + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "
-            + "out agent restarts (default: ${DEFAULT-VALUE})")
-    int agentGraceSeconds;
-
-    @picocli.CommandLine.Mixin
+    @Mixin
     MonitorFlags monitorFlags;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     ApiOptions api = new ApiOptions();
 
     @Option(names = "--app-memory", defaultValue = "512", paramLabel = "MiB", description = "memory of each app instance, swap included (default: ${DEFAULT-VALUE} MiB)")
@@ -104,11 +84,6 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--app-open-files", defaultValue = "4096", description = "open files of each app process (default: ${DEFAULT-VALUE})")
     int appOpenFiles;
-
-    @Option(names = "--app-disk", defaultValue = "1g", paramLabel = "SIZE", description = "disk each app may fill on "
-            + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
-            + "held by the kernel when skep is root (a filesystem image per app), else measured")
-    String appDisk;
 
     @Override
     public Integer call() throws Exception {
@@ -139,19 +114,22 @@ public final class ServerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
         }
-        String[] ports = appPorts.split("-");
+        String[] ports = host.appPorts.split("-");
         if (ports.length != 2) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--app-ports must look like 20000-29999, found '" + appPorts + "'");
+                    "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
         }
-        return new ServerConfig(data.toAbsolutePath(), bind, apiPort, routerPort, Integer.parseInt(ports[0].trim()),
-                Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
-                Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
+        return new ServerConfig(data.toAbsolutePath(), bind, control.apiPort, routerPort,
+                Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()), control.baseDomain, host.keepApps,
+                Duration.ofSeconds(host.startTimeoutSeconds),
+                Duration.ofSeconds(10), zookeeper, zkPort, zkSync,
+                host.agentId != null ? AppId.requireName("agent", host.agentId)
                 : persistentAgentId(data), advertise != null ? advertise
                 : "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), api.uploadLimits(),
-                Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security(),
-                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), appDisk), zkBind);
+                Duration.ofSeconds(host.drainSeconds), edge.config(), Duration.ofSeconds(control.agentGraceSeconds),
+                security(),
+                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), host.appDisk), zkBind);
     }
 
     /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */

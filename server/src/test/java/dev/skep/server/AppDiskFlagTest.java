@@ -44,9 +44,9 @@ class AppDiskFlagTest {
     void theAgentTakesTheFlagToo() {
         AgentCommand agent = new AgentCommand();
         new CommandLine(agent).parseArgs("--zk", "127.0.0.1:2181", "--app-disk", "3g");
-        assertThat(ServerCommand.appDiskBytes(new CommandLine(agent), agent.appDisk)).isEqualTo(3L << 30);
+        assertThat(ServerCommand.appDiskBytes(new CommandLine(agent), agent.host.appDisk)).isEqualTo(3L << 30);
         AgentCommand defaults = new AgentCommand();
         new CommandLine(defaults).parseArgs("--zk", "127.0.0.1:2181");
-        assertThat(defaults.appDisk).isEqualTo("1g");
+        assertThat(defaults.host.appDisk).isEqualTo("1g");
     }
 }

@@ -1,5 +1,7 @@
 package dev.skep.state;
 
+import dev.skep.model.HostMemory;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -54,7 +56,7 @@ final class AgentHeartbeat implements AutoCloseable {
 
     /** "MILLIS FREE": this host's clock, and what its memory has free now (bytes), for placement. */
     private byte[] beat() {
-        long free = memoryBudget > 0 ? dev.skep.model.HostMemory.freeOf(memoryBudget) : 0;
+        long free = memoryBudget > 0 ? HostMemory.freeOf(memoryBudget) : 0;
         return (System.currentTimeMillis() + " " + free).getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -73,7 +75,7 @@ final class AgentHeartbeat implements AutoCloseable {
         timer.shutdownNow();
         try {
             node.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.debug("event=agent.heartbeat-close-failed error=\"{}\"", e.toString());
         }
     }

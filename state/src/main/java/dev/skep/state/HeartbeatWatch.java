@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,10 +103,10 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
         return Map.copyOf(memoryFree);
     }
 
-    private static java.util.Optional<String> agent(ChildData node) {
+    private static Optional<String> agent(ChildData node) {
         String path = node.getPath();
         return path.length() > Paths.HEARTBEATS.length() + 1
-                ? java.util.Optional.of(path.substring(Paths.HEARTBEATS.length() + 1)) : java.util.Optional.empty();
+                ? Optional.of(path.substring(Paths.HEARTBEATS.length() + 1)) : Optional.empty();
     }
 
     /** Runs {@code listener} (on the watch's timer) each time the silent set or {@link #settled} changes. */

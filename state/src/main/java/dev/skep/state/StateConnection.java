@@ -1,6 +1,7 @@
 package dev.skep.state;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
@@ -38,7 +39,7 @@ public final class StateConnection implements AutoCloseable {
         client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, c, state));
         client.start();
         try {
-            if (!client.blockUntilConnected((int) timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 client.close();
                 throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within " + timeout
                         + "; check --zk and that the ensemble is up");

@@ -1,42 +1,62 @@
 package dev.skep.supervise;
 
-import dev.skep.model.node.NodeCache;
-import dev.skep.model.node.NodeDist;
-import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.AgentInfo;
-import dev.skep.model.Assignment;
-import dev.skep.model.AppCatalog;
-import dev.skep.model.Assignments;
-import dev.skep.model.InstanceStatuses;
 import dev.skep.model.AgentRegistry;
+import dev.skep.model.AppCatalog;
+import dev.skep.model.AppId;
+import dev.skep.model.Assignment;
+import dev.skep.model.Assignments;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
+import dev.skep.model.HostMemory;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.InstanceStatuses;
+import dev.skep.model.Labels;
+import dev.skep.model.OneOffs;
+import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
+import dev.skep.model.VolumePaths;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.limits.CgroupSetup;
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.ResourceLimits;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
+import dev.skep.model.view.VolumesView;
+import dev.skep.supervise.workspace.AppDisks;
+import dev.skep.supervise.workspace.CopyWorkspaces;
+import dev.skep.supervise.workspace.LoopDisks;
+import dev.skep.supervise.workspace.MeasuredDisks;
+import dev.skep.supervise.workspace.OverlayWorkspaces;
+import dev.skep.supervise.workspace.Workspaces;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node agent: runs the instances the scheduler assigns to this host, like forever or pm2.
@@ -137,7 +157,7 @@ public final class Agent implements AutoCloseable {
      * and, while ZooKeeper is unreachable, the ones {@code check} says were moved elsewhere meanwhile. Call before
      * {@link #start()}; without it (`skep server`: one host, nothing moves) instances outlive the agent.
      */
-    public Agent orphanStop(java.time.Duration bound, AssignmentCheck check) {
+    public Agent orphanStop(Duration bound, AssignmentCheck check) {
         this.orphans = new OrphanWatchdog(layout.root().resolve("orphan-stop"), bound, config.stopGrace());
         this.assignmentCheck = Objects.requireNonNull(check, "check");
         return this;
@@ -159,14 +179,14 @@ public final class Agent implements AutoCloseable {
         Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
         // a release names the Node it was built with; one this host lacks is fetched (once) at its first start
         NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
-                NodeDist.onPath(config.node().getParent() + java.io.File.pathSeparator
+                NodeDist.onPath(config.node().getParent() + File.pathSeparator
                         + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH))));
         if (limits != null) {
             log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
                     cgroups.describe());
         }
-        boolean overlay = users != null && dev.skep.supervise.workspace.OverlayWorkspaces.works(layout.work());
-        dev.skep.supervise.workspace.AppDisks disks = disks(overlay);
+        boolean overlay = users != null && OverlayWorkspaces.works(layout.work());
+        AppDisks disks = disks(overlay);
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
@@ -175,10 +195,10 @@ public final class Agent implements AutoCloseable {
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
         registry.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
                 host.memoryBytes(), host.instanceMemory(), host.cpus(), host.labels(),
-                dev.skep.model.HostMemory.freeOf(host.memoryBytes())));
+                HostMemory.freeOf(host.memoryBytes())));
         log.info("event=agent.resources agent={} memory_bytes={} instance_memory_bytes={} cpus={} labels=\"{}\"",
                 config.agentId(), host.memoryBytes(), host.instanceMemory(), host.cpus(),
-                dev.skep.model.Labels.text(host.labels()));
+                Labels.text(host.labels()));
         if (orphans != null) {
             orphans.start(); // before re-adoption: the adopted processes are watched as they are recorded again
             store.watchedBy(orphans);
@@ -195,7 +215,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** The release's node binary; one this host lacks is fetched first (a release built on another host). */
-    private java.nio.file.Path nodeOf(NodeInstalls nodes, dev.skep.model.Release release) {
+    private Path nodeOf(NodeInstalls nodes, Release release) {
         if (!nodes.present(release.node())) {
             log.info("event=node.fetch agent={} app={} release={} node={}: this host lacks the release's Node",
                     config.agentId(), release.app(), release.number(), release.node());
@@ -207,24 +227,24 @@ public final class Agent implements AutoCloseable {
      * Overlays when root and the host lets us mount them, else copies (said once, here: each start
      * then costs a copy of the slug).
      */
-    private dev.skep.supervise.workspace.Workspaces workspaces(boolean root, boolean overlay,
-                                                             dev.skep.supervise.workspace.AppDisks disks) {
+    private Workspaces workspaces(boolean root, boolean overlay,
+                                                             AppDisks disks) {
         if (overlay) {
             log.info("event=workspace.overlay agent={}: each instance runs in an overlay of its slug, in a mount "
                     + "namespace of its own", config.agentId());
-            return new dev.skep.supervise.workspace.OverlayWorkspaces(layout.work(), disks::layers);
+            return new OverlayWorkspaces(layout.work(), disks::layers);
         }
         log.warn("event=workspace.copy agent={} reason=\"{}\": each instance start copies its slug (cp --reflink=auto); "
                 + "run skep as root on a host with overlayfs for copy-free starts", config.agentId(),
                 root ? "overlayfs cannot be mounted here" : "not root");
-        return new dev.skep.supervise.workspace.CopyWorkspaces(layout.work());
+        return new CopyWorkspaces(layout.work());
     }
 
     /**
      * A filesystem image per app when root with overlays and the host lets us loop-mount (the kernel holds the
      * quota), else the data dir, measured. Probed once, said once.
      */
-    private dev.skep.supervise.workspace.AppDisks disks(boolean overlay) {
+    private AppDisks disks(boolean overlay) {
         long quota = config.diskQuota();
         StringBuilder why = new StringBuilder();
         if (!overlay) {
@@ -232,25 +252,25 @@ public final class Agent implements AutoCloseable {
                     : "not root");
         } else {
             try {
-                java.nio.file.Files.createDirectories(layout.disks());
-                if (dev.skep.supervise.workspace.LoopDisks.works(layout.disks(), why)) {
+                Files.createDirectories(layout.disks());
+                if (LoopDisks.works(layout.disks(), why)) {
                     log.info("event=disk.quota agent={} mode=loop quota_bytes={}: each app's volumes and writable "
                             + "copies are on a filesystem image of that size; writes past it fail", config.agentId(),
                             quota);
-                    return new dev.skep.supervise.workspace.LoopDisks(layout.disks(), layout::appVolumes, quota);
+                    return new LoopDisks(layout.disks(), layout::appVolumes, quota);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 why.append(e.getMessage());
             }
         }
         log.warn("event=disk.quota agent={} mode=measured quota_bytes={} reason=\"{}\": each app's volumes and "
                 + "writable copies are measured every {} s and app.disk-full said at 90%; nothing stops a write",
                 config.agentId(), quota, why.toString().strip().replace('"', '\''), DiskWatch.INTERVAL.toSeconds());
-        return new dev.skep.supervise.workspace.MeasuredDisks(layout.volumes(), layout::appVolumes, quota);
+        return new MeasuredDisks(layout.volumes(), layout::appVolumes, quota);
     }
 
     /** What an app holds on this host against its quota; empty before the agent started. */
-    public Optional<dev.skep.model.view.VolumesView.Disk> disk(dev.skep.model.AppId app) {
+    public Optional<VolumesView.Disk> disk(AppId app) {
         RunnerContext ctx = context;
         if (ctx == null) {
             return Optional.empty();
@@ -258,30 +278,30 @@ public final class Agent implements AutoCloseable {
         List<String> mine = instances().stream().filter(i -> i.app().equals(app)).map(InstanceStatus::instance)
                 .toList();
         try {
-            dev.skep.supervise.workspace.AppDisks.Usage usage = ctx.disks().usage(app, mine, ctx.workspaces());
-            return Optional.of(new dev.skep.model.view.VolumesView.Disk(usage.used(), ctx.disks().quota(),
+            AppDisks.Usage usage = ctx.disks().usage(app, mine, ctx.workspaces());
+            return Optional.of(new VolumesView.Disk(usage.used(), ctx.disks().quota(),
                     ctx.disks().mode()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("event=disk.usage-failed agent={} app={} error=\"{}\"", config.agentId(), app, e.getMessage());
             return Optional.empty();
         }
     }
 
     /** The uid/gid an app runs under on this host, or null when isolation is off (or the agent not started). */
-    public AppUsers.AppUser userFor(dev.skep.model.AppId app) {
+    public AppUsers.AppUser userFor(AppId app) {
         RunnerContext ctx = context;
         return ctx == null || ctx.users() == null ? null : ctx.users().forApp(app);
     }
 
     /** Where this agent keeps the volume at {@code path} of {@code app} (created at the first start that mounts it). */
-    public java.nio.file.Path volumeDir(dev.skep.model.AppId app, String path) {
+    public Path volumeDir(AppId app, String path) {
         RunnerContext ctx = context;
         return ctx == null ? layout.volume(app, path)
-                : ctx.disks().volumes(app).resolve(dev.skep.model.VolumePaths.storageName(path));
+                : ctx.disks().volumes(app).resolve(VolumePaths.storageName(path));
     }
 
     /** Runs one-offs here as instances run (`skep run`); only once the agent has started. */
-    public dev.skep.model.OneOffs oneOffs() {
+    public OneOffs oneOffs() {
         RunnerContext ctx = context;
         if (ctx == null) {
             throw new IllegalStateException("agent " + config.agentId() + " has not started");
@@ -367,7 +387,7 @@ public final class Agent implements AutoCloseable {
         } catch (TimeoutException e) {
             log.error("agent close timed out agent={} instances={}: some may still run", config.agentId(),
                     runners.keySet());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             log.error("agent close failed agent={} error={}", config.agentId(), e.toString());
         }
         log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
@@ -376,7 +396,7 @@ public final class Agent implements AutoCloseable {
     // --- orphan stop ---
 
     /** While ZooKeeper is unreachable, how often the controllers are asked whether the instances are still ours. */
-    static final java.time.Duration ASSIGNMENT_CHECK_EVERY = java.time.Duration.ofSeconds(2);
+    static final Duration ASSIGNMENT_CHECK_EVERY = Duration.ofSeconds(2);
 
     /**
      * Every second while the agent lives: the lease is renewed, and while ZooKeeper is unreachable the instances a
@@ -404,7 +424,7 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void stopUnassigned(java.util.Set<String> assigned) {
+    private void stopUnassigned(Set<String> assigned) {
         for (InstanceRunner runner : runners.values()) {
             if (!assigned.contains(runner.instance()) && !runner.stopRequested()) {
                 log.warn("event=orphan.stop agent={} instance={} reason=\"cut off from ZooKeeper, and a controller says "
@@ -422,18 +442,18 @@ public final class Agent implements AutoCloseable {
      * any, lived in the instances' own namespaces and went with their processes.
      */
     private void removeStaleWorkspaces(List<InstanceRecord> records) {
-        java.util.Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         records.forEach(r -> known.add(r.instance()));
-        try (var dirs = java.nio.file.Files.list(layout.work())) {
-            for (java.nio.file.Path dir : (Iterable<java.nio.file.Path>) dirs::iterator) {
+        try (var dirs = Files.list(layout.work())) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
                 String name = dir.getFileName().toString();
-                if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                if (!known.contains(name) && InstanceIds.isValid(name)) {
                     killStray(name);
-                    dev.skep.model.fs.RecursiveDelete.delete(dir);
+                    RecursiveDelete.delete(dir);
                     log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
         }
         context.disks().removeStaleLayers(known);
@@ -492,7 +512,7 @@ public final class Agent implements AutoCloseable {
     private void reconcile() {
         // the ids in one read; only new ones are read whole (a runner keeps its assignment): a reconcile
         // runs on every change anywhere in the cluster, and must not read every assignment each time
-        java.util.Set<String> wanted = new java.util.HashSet<>(assignmentTable.assignedInstances(config.agentId()));
+        Set<String> wanted = new HashSet<>(assignmentTable.assignedInstances(config.agentId()));
         for (String id : wanted) {
             if (lifecycle.get() != Lifecycle.STARTED) {
                 return;

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything an {@link Agent} is told at start, read once by the composition root.
@@ -75,48 +76,96 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
     }
 
     public AgentConfig withPorts(int min, int max) {
-        return new AgentConfig(agentId, host, dataDir, min, max, capacity, startTimeout, stopGrace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> {
+            d.portMin = min;
+            d.portMax = max;
+        });
     }
 
     public AgentConfig withTimeouts(Duration start, Duration grace) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, start, grace, drainDelay,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> {
+            d.startTimeout = start;
+            d.stopGrace = grace;
+        });
     }
 
     public AgentConfig withDrainDelay(Duration drain) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace, drain,
-                restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> d.drainDelay = drain);
     }
 
     public AgentConfig withRestart(RestartPolicy policy) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, policy, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> d.restart = policy);
     }
 
     public AgentConfig withLogs(LogPolicy policy) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, policy, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> d.logs = policy);
     }
 
     public AgentConfig withKeepApps(boolean keep) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keep, isolateWhenRoot, node, nodeCache, diskQuota);
+        return edit(d -> d.keepAppsOnClose = keep);
     }
 
     public AgentConfig withIsolateWhenRoot(boolean isolate) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolate, node, nodeCache, diskQuota);
+        return edit(d -> d.isolateWhenRoot = isolate);
     }
 
     public AgentConfig withNodeCache(Path dir) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, dir, diskQuota);
+        return edit(d -> d.nodeCache = dir);
     }
 
     public AgentConfig withDiskQuota(long bytes) {
-        return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, bytes);
+        return edit(d -> d.diskQuota = bytes);
+    }
+
+    /** A copy with what {@code change} sets on a draft of this config, checked again by the constructor. */
+    private AgentConfig edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** The components as mutable fields: the one place the with-methods copy the other fifteen from. */
+    private static final class Draft {
+        String agentId;
+        String host;
+        Path dataDir;
+        int portMin;
+        int portMax;
+        int capacity;
+        Duration startTimeout;
+        Duration stopGrace;
+        Duration drainDelay;
+        RestartPolicy restart;
+        LogPolicy logs;
+        boolean keepAppsOnClose;
+        boolean isolateWhenRoot;
+        Path node;
+        Path nodeCache;
+        long diskQuota;
+
+        Draft(AgentConfig c) {
+            agentId = c.agentId;
+            host = c.host;
+            dataDir = c.dataDir;
+            portMin = c.portMin;
+            portMax = c.portMax;
+            capacity = c.capacity;
+            startTimeout = c.startTimeout;
+            stopGrace = c.stopGrace;
+            drainDelay = c.drainDelay;
+            restart = c.restart;
+            logs = c.logs;
+            keepAppsOnClose = c.keepAppsOnClose;
+            isolateWhenRoot = c.isolateWhenRoot;
+            node = c.node;
+            nodeCache = c.nodeCache;
+            diskQuota = c.diskQuota;
+        }
+
+        AgentConfig build() {
+            return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
+                    drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+        }
     }
 
     /** Where {@link #findNode(String)} looks when given no PATH. */

@@ -3,11 +3,12 @@ package dev.skep.supervise;
 import dev.skep.model.AppId;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.SkepException;
-
+import dev.skep.model.VolumePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The agent's data dir, the one place that builds paths from instance ids:
@@ -55,7 +56,7 @@ public final class AgentLayout {
     }
 
     private static void mode(Path dir, String mode) throws IOException {
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(mode));
     }
 
     public Path root() {
@@ -104,7 +105,7 @@ public final class AgentLayout {
 
     /** Where the volume at {@code path} of {@code app} is stored on this host. */
     public Path volume(AppId app, String path) {
-        return appVolumes(app).resolve(dev.skep.model.VolumePaths.storageName(path));
+        return appVolumes(app).resolve(VolumePaths.storageName(path));
     }
 
     public Path disks() {

@@ -1,6 +1,8 @@
 package dev.skep.supervise;
 
+import dev.skep.model.HostMemory;
 import dev.skep.model.Labels;
+import dev.skep.model.limits.ResourceLimits;
 import java.util.Map;
 
 /**
@@ -14,7 +16,7 @@ import java.util.Map;
 public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Map<String, String> labels) {
 
     /** What an instance needs free where no memory limit is set (the install default of {@code --app-memory}). */
-    public static final long DEFAULT_INSTANCE_MEMORY = dev.skep.model.limits.ResourceLimits.defaults().memoryBytes();
+    public static final long DEFAULT_INSTANCE_MEMORY = ResourceLimits.defaults().memoryBytes();
 
     public AgentResources {
         if (memoryBytes < 0 || instanceMemory < 0 || cpus < 0) {
@@ -30,7 +32,7 @@ public record AgentResources(long memoryBytes, long instanceMemory, int cpus, Ma
      * @param instanceMemory what a new instance needs free, or 0 for {@link #DEFAULT_INSTANCE_MEMORY}
      */
     public static AgentResources detect(long memoryOverride, long instanceMemory, Map<String, String> labels) {
-        long total = memoryOverride > 0 ? memoryOverride : dev.skep.model.HostMemory.total();
+        long total = memoryOverride > 0 ? memoryOverride : HostMemory.total();
         return new AgentResources(total, instanceMemory > 0 ? instanceMemory : DEFAULT_INSTANCE_MEMORY,
                 Runtime.getRuntime().availableProcessors(), labels);
     }

@@ -2,8 +2,8 @@ package dev.skep.supervise;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.skep.model.AppId;
+import dev.skep.model.DataDirs;
 import dev.skep.model.limits.UidProcesses;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 
 /**
@@ -56,7 +57,7 @@ public final class AppUsers {
         List<SubordinateIds.Range> clash = SubordinateIds.overlapping(BASE, SPAN, subuid, subgid);
         if (!clash.isEmpty()) {
             throw new IllegalStateException("app uids " + BASE + "-" + (BASE + SPAN - 1) + " overlap subordinate ids ("
-                    + clash.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; "))
+                    + clash.stream().map(Object::toString).collect(Collectors.joining("; "))
                     + "): apps would share files and processes with those users' containers; move those ranges "
                     + "elsewhere (usermod --del-subuids/--add-subuids) and start skep again");
         }
@@ -94,7 +95,7 @@ public final class AppUsers {
 
     /** True when this JVM runs as uid 0, read from /proc/self/status. */
     public static boolean runningAsRoot() {
-        return dev.skep.model.DataDirs.runningAsRoot();
+        return DataDirs.runningAsRoot();
     }
 
     private void save() {

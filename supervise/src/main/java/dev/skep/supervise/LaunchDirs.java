@@ -2,6 +2,7 @@ package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
 import dev.skep.model.Release;
+import dev.skep.model.VolumePaths;
 import dev.skep.supervise.workspace.Owner;
 import dev.skep.supervise.workspace.Prepared;
 import dev.skep.supervise.workspace.SlugSeal;
@@ -32,7 +33,7 @@ final class LaunchDirs {
         // the app's own disk first (with a loop image: mounted here, before the instance's namespace copies the mounts)
         Path volumes = ctx.disks().prepare(assignment.app());
         for (String path : assignment.volumes()) {
-            Path dir = VolumeDirs.ensure(volumes.resolve(dev.skep.model.VolumePaths.storageName(path)), slugDir, path,
+            Path dir = VolumeDirs.ensure(volumes.resolve(VolumePaths.storageName(path)), slugDir, path,
                     owner, assignment.app().toString());
             mounts.add(new Workspaces.VolumeMount(dir, path));
         }

@@ -1,11 +1,11 @@
 package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.Release;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Starts one app process: argv with the absolute node binary, an environment built from the
@@ -58,16 +59,16 @@ public final class Launcher {
         }
     }
 
-    private final java.util.function.Function<Release, Path> nodes;
-    private final java.util.function.Function<String, Map<String, String>> extraEnv;
+    private final Function<Release, Path> nodes;
+    private final Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
         this(node, instance -> Map.of());
     }
 
     /** Every release runs with this one node binary. */
-    public Launcher(Path node, java.util.function.Function<String, Map<String, String>> extraEnv) {
-        this((java.util.function.Function<Release, Path>) release -> node, extraEnv);
+    public Launcher(Path node, Function<String, Map<String, String>> extraEnv) {
+        this((Function<Release, Path>) release -> node, extraEnv);
     }
 
     /**
@@ -75,8 +76,8 @@ public final class Launcher {
      *                 the host's cache if need be), else the host's
      * @param extraEnv variables the composition root adds per instance (heartbeat URL and secret)
      */
-    public Launcher(java.util.function.Function<Release, Path> nodes,
-                    java.util.function.Function<String, Map<String, String>> extraEnv) {
+    public Launcher(Function<Release, Path> nodes,
+                    Function<String, Map<String, String>> extraEnv) {
         this.nodes = nodes;
         this.extraEnv = extraEnv;
     }
@@ -179,7 +180,7 @@ public final class Launcher {
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_INSTANCE", assignment.instance());
-        env.put("SKEP_PROCESS", dev.skep.model.InstanceIds.process(assignment.instance())); // Heroku's DYNO: worker.1
+        env.put("SKEP_PROCESS", InstanceIds.process(assignment.instance())); // Heroku's DYNO: worker.1
         // as npm does for scripts: the app's own bins (e.g. `next start`) come first
         env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());

@@ -1,8 +1,5 @@
 package dev.skep.supervise;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tails an instance's raw stdout/stderr capture files on a virtual thread, writes each line to the
@@ -65,7 +67,7 @@ public final class LogPump implements AutoCloseable {
     }
 
     /** Formats one captured line the way it is stored. */
-    public static String format(java.time.Instant time, String stream, String text) {
+    public static String format(Instant time, String stream, String text) {
         return STAMP.format(time) + " " + stream + " " + text;
     }
 
@@ -75,7 +77,7 @@ public final class LogPump implements AutoCloseable {
      * Waits (at most {@code max}) until what the process has written so far is in the log, so a
      * report of its death can quote its last words.
      */
-    public void awaitCaughtUp(java.time.Duration max) {
+    public void awaitCaughtUp(Duration max) {
         Thread t;
         synchronized (this) {
             t = thread;
@@ -86,8 +88,8 @@ public final class LogPump implements AutoCloseable {
         long target = passes + 2; // the pass under way may have read before the last write
         long deadline = System.nanoTime() + max.toNanos();
         while (passes < target && System.nanoTime() < deadline && t.isAlive()) {
-            java.util.concurrent.locks.LockSupport.unpark(t);
-            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+            LockSupport.unpark(t);
+            LockSupport.parkNanos(200_000);
         }
     }
 
@@ -106,7 +108,7 @@ public final class LogPump implements AutoCloseable {
             t = thread;
         }
         if (t != null) {
-            java.util.concurrent.locks.LockSupport.unpark(t); // it may be in a long idle park
+            LockSupport.unpark(t); // it may be in a long idle park
             t.join();
         }
         try {
@@ -131,7 +133,7 @@ public final class LogPump implements AutoCloseable {
                     return;
                 }
                 if (read == 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(idle * 1_000_000L);
+                    LockSupport.parkNanos(idle * 1_000_000L);
                     if (Thread.interrupted()) {
                         throw new InterruptedException();
                     }

@@ -1,9 +1,6 @@
 package dev.skep.supervise;
 
 import dev.skep.model.AppId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,6 +22,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the logs an agent keeps: the last lines of an instance (across rotated files), the last
@@ -319,7 +319,7 @@ public final class LogReader {
                 return null;
             }
             try {
-                return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+                return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
             } catch (NoSuchFileException gone) {
                 return null;
             }

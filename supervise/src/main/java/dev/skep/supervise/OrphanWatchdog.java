@@ -1,5 +1,6 @@
 package dev.skep.supervise;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -95,7 +97,7 @@ public final class OrphanWatchdog implements AutoCloseable {
             Files.createDirectories(dir.resolve("instances"));
             // root's loop signals the process groups listed here: no app may write, or even list, them
             for (Path own : List.of(dir, dir.resolve("instances"))) {
-                Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
             }
             renew();
             stopFormerLoop();
@@ -108,7 +110,7 @@ public final class OrphanWatchdog implements AutoCloseable {
     private void startLoop() throws IOException {
         Process process = new ProcessBuilder(Launcher.SETSID, "/bin/sh", "-c", SCRIPT, NAME, dir.toString(),
                 Long.toString(bound.toSeconds()), Long.toString(Math.max(1, grace.toSeconds())))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("watchdog.log").toFile()))
                 .redirectErrorStream(true)
                 .start();

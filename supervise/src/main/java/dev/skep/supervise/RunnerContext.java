@@ -2,12 +2,13 @@ package dev.skep.supervise;
 
 import dev.skep.model.AppCatalog;
 import dev.skep.model.Assignments;
-import dev.skep.model.InstanceStatuses;
 import dev.skep.model.EventSink;
+import dev.skep.model.InstanceStatuses;
 import dev.skep.model.SlugStore;
-
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.ResourceLimits;
+import dev.skep.supervise.workspace.AppDisks;
+import dev.skep.supervise.workspace.Workspaces;
 import java.time.Clock;
 import java.util.function.DoubleSupplier;
 
@@ -26,6 +27,6 @@ record RunnerContext(AgentConfig config, AppCatalog catalog, Assignments assignm
                      SlugStore slugs, EventSink events, Clock clock,
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
                      AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
-                     dev.skep.supervise.workspace.Workspaces workspaces,
-                     dev.skep.supervise.workspace.AppDisks disks, InstanceBoard board) {
+                     Workspaces workspaces,
+                     AppDisks disks, InstanceBoard board) {
 }

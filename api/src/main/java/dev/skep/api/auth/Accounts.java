@@ -23,17 +23,7 @@ import java.util.Optional;
  * stored only as sha256. Nothing here locks every admin out: the last admin, and the last live
  * token of the last admin, cannot be removed.
  */
-public final class Accounts {
-
-    private final UserStore users;
-    private final AppCatalog state;
-    private final Clock clock;
-
-    public Accounts(UserStore users, AppCatalog state, Clock clock) {
-        this.users = users;
-        this.state = state;
-        this.clock = clock;
-    }
+public record Accounts(UserStore users, AppCatalog state, Clock clock) {
 
     public List<UserView> list(Principal who) {
         who.requireAdmin();

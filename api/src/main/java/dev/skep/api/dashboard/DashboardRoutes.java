@@ -23,7 +23,8 @@ import java.util.Map;
  * {@code GET} of it tells the page who it is, {@code DELETE} logs out. The page then calls
  * the /v1 routes like any client, as its session's user.
  */
-public final class DashboardRoutes implements ApiServer.Routes {
+public record DashboardRoutes(DashboardSessions sessions, Authenticator auth, Bodies bodies,
+                    Clock clock) implements ApiServer.Routes {
 
     public static final String COOKIE = "skep_session";
     public static final String CSRF_HEADER = "X-Skep-CSRF";
@@ -41,18 +42,6 @@ public final class DashboardRoutes implements ApiServer.Routes {
 
     /** POST /v1/dashboard/session: a login link's code, or a token pasted into the page's form. */
     public record LoginRequest(String code, String token) {
-    }
-
-    private final DashboardSessions sessions;
-    private final Authenticator auth;
-    private final Bodies bodies;
-    private final Clock clock;
-
-    public DashboardRoutes(DashboardSessions sessions, Authenticator auth, Bodies bodies, Clock clock) {
-        this.sessions = sessions;
-        this.auth = auth;
-        this.bodies = bodies;
-        this.clock = clock;
     }
 
     /** Whether the before-handler lets this request through without a token or session: the page and login. */

@@ -38,34 +38,19 @@ import org.slf4j.LoggerFactory;
  * refs advertisement, then the pack and commands) and authorise them as a deploy. The token is the password
  * (any user name: see {@link dev.skep.api.auth.GitAuth}).
  */
-public final class GitRoutes implements ApiServer.Routes {
+public record GitRoutes(Deployer deployer, GitRepos repos, UploadLimits limits, Path tmp, Predicate<AppId> exists,
+                    Function<AppId, String> url) implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(GitRoutes.class);
 
     private static final String PREFIX = GitAuth.PREFIX;
     private static final String RECEIVE = "git-receive-pack";
 
-    private final Deployer deployer;
-    private final GitRepos repos;
-    private final UploadLimits limits;
-    private final Path tmp;
-    private final Predicate<AppId> exists;
-    private final Function<AppId, String> url;
-
     /**
      * @param tmp    where pushed trees are checked out and packed ({@code <data-dir>/tmp})
      * @param exists whether the app is in the state (a refused first push leaves no repository behind)
      * @param url    the app's URL, said once it is released
      */
-    public GitRoutes(Deployer deployer, GitRepos repos, UploadLimits limits, Path tmp, Predicate<AppId> exists,
-                     Function<AppId, String> url) {
-        this.deployer = deployer;
-        this.repos = repos;
-        this.limits = limits;
-        this.tmp = tmp;
-        this.exists = exists;
-        this.url = url;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

@@ -27,23 +27,12 @@ import java.util.Map;
  * haibu's drone routes, kept for its clients. Unlike haibu, the path names the app (a body
  * naming another app is refused) and answers are a safe projection: no environment, no stack.
  */
-public final class DroneRoutes implements ApiServer.Routes {
+public record DroneRoutes(AppCatalog state, AppCommands commands, AppViews views,
+                    Bodies bodies) implements ApiServer.Routes {
 
     /** How long a start waits for its first ready instance, as a deploy does. */
     private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final Duration START_POLL = Duration.ofMillis(50);
-
-    private final AppCatalog state;
-    private final AppCommands commands;
-    private final AppViews views;
-    private final Bodies bodies;
-
-    public DroneRoutes(AppCatalog state, AppCommands commands, AppViews views, Bodies bodies) {
-        this.state = state;
-        this.commands = commands;
-        this.views = views;
-        this.bodies = bodies;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

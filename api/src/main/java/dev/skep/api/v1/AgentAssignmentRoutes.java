@@ -1,5 +1,6 @@
 package dev.skep.api.v1;
 
+import dev.skep.api.ApiServer;
 import dev.skep.api.auth.Tokens;
 import dev.skep.model.AppId;
 import dev.skep.model.Assignments;
@@ -17,20 +18,11 @@ import java.util.function.Supplier;
  * elsewhere meanwhile. A controller that is cut off too answers 503 rather than its last known state: the agent then
  * keeps everything running (a general outage moves nothing).
  */
-public final class AgentAssignmentRoutes implements dev.skep.api.ApiServer.Routes {
+public record AgentAssignmentRoutes(Assignments assignmentTable, ChangeFeed changeFeed,
+                                    Supplier<String> clusterToken) implements ApiServer.Routes {
 
     private static final String PREFIX = "/v1/agents/";
     private static final String SUFFIX = "/assignments";
-
-    private final Assignments assignmentTable;
-    private final ChangeFeed changeFeed;
-    private final Supplier<String> clusterToken;
-
-    public <S extends Assignments & ChangeFeed> AgentAssignmentRoutes(S state, Supplier<String> clusterToken) {
-        this.assignmentTable = state;
-        this.changeFeed = state;
-        this.clusterToken = clusterToken;
-    }
 
     /** True for this route's paths: they need the cluster token, not a user's (see ApiServer). */
     public static boolean isPath(String path) {

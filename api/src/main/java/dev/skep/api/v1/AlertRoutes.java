@@ -19,29 +19,16 @@ import java.util.function.Function;
 /**
  * An app's alert settings: GET, PUT (replaces all: mail, webhooks, rules), DELETE (back to the install's
  * defaults), and POST .../alerts/test (a test alert through every reactor now; the answer says what happened).
+ *
+ * @param webhookSecret the hex key an app's webhook receivers check signatures with
  */
-public final class AlertRoutes implements ApiServer.Routes {
+public record AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies bodies, Tester tester,
+                    Function<AppId, String> webhookSecret) implements ApiServer.Routes {
 
     /** Sends a test alert for an app; per reactor what happened. */
     @FunctionalInterface
     public interface Tester {
         Map<String, String> test(AppId app);
-    }
-
-    private final AlertSettingsStore store;
-    private final AppCommands commands;
-    private final Bodies bodies;
-    private final Tester tester;
-    private final Function<AppId, String> webhookSecret;
-
-    /** @param webhookSecret the hex key an app's webhook receivers check signatures with */
-    public AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies bodies, Tester tester,
-                       Function<AppId, String> webhookSecret) {
-        this.store = store;
-        this.commands = commands;
-        this.bodies = bodies;
-        this.tester = tester;
-        this.webhookSecret = webhookSecret;
     }
 
     @Override

@@ -27,8 +27,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. */
-public final class AppRoutes implements ApiServer.Routes {
+/** The /v1 app routes: list, show, start, stop, restart, scale, env, rollback, delete. *
+ * @param probation where {@code {"probation": SECONDS}} goes, or null when this API takes none
+ */
+public record AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
+                    RouteSettingsStore routeSettings, ProbationSettings probation) implements ApiServer.Routes {
 
     /**
      * PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds; {@code instances} is the web count,
@@ -44,13 +47,6 @@ public final class AppRoutes implements ApiServer.Routes {
     public record RollbackRequest(Integer release) {
     }
 
-    private final AppCommands commands;
-    private final AppViews views;
-    private final Bodies bodies;
-    private final HealthSettings health;
-    private final RouteSettingsStore routeSettings;
-    private final ProbationSettings probation;
-
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies) {
         this(commands, views, bodies, null);
     }
@@ -64,17 +60,6 @@ public final class AppRoutes implements ApiServer.Routes {
     public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
                      RouteSettingsStore routeSettings) {
         this(commands, views, bodies, health, routeSettings, null);
-    }
-
-    /** @param probation where {@code {"probation": SECONDS}} goes, or null when this API takes none */
-    public AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
-                     RouteSettingsStore routeSettings, ProbationSettings probation) {
-        this.probation = probation;
-        this.routeSettings = routeSettings;
-        this.commands = commands;
-        this.views = views;
-        this.bodies = bodies;
-        this.health = health;
     }
 
     @Override

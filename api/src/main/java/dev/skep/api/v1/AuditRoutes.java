@@ -6,15 +6,9 @@ import dev.skep.api.audit.AuditLog;
 import io.javalin.config.RoutesConfig;
 
 /** {@code GET /v1/audit?limit=N} (admin): the newest audit entries, oldest first. */
-public final class AuditRoutes implements ApiServer.Routes {
+public record AuditRoutes(AuditLog audit) implements ApiServer.Routes {
 
     private static final int MAX = 10_000;
-
-    private final AuditLog audit;
-
-    public AuditRoutes(AuditLog audit) {
-        this.audit = audit;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

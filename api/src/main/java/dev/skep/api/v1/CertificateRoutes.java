@@ -33,32 +33,17 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/apps/{user}/{app}/certificates}, {@code PUT|DELETE .../certificates/{domain}}.
  * A certificate is stored only for one of the app's own hosts, checked (see {@link CertificateCheck}); its key
  * goes into the state and is never answered.
+ *
+ * @param apps every app, to refuse a certificate that names another app's hosts
  */
-public final class CertificateRoutes implements ApiServer.Routes {
+public record CertificateRoutes(AppDocuments documents, AppCommands commands, DomainRules rules, Bodies bodies,
+                    Clock clock, Supplier<List<AppSpec>> apps) implements ApiServer.Routes {
 
     /** PUT body: PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM key. */
     public record CertificateUpload(String cert, String key) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(CertificateRoutes.class);
-
-    private final AppDocuments documents;
-    private final AppCommands commands;
-    private final DomainRules rules;
-    private final Bodies bodies;
-    private final Clock clock;
-    private final Supplier<List<AppSpec>> apps;
-
-    /** @param apps every app, to refuse a certificate that names another app's hosts */
-    public CertificateRoutes(AppDocuments documents, AppCommands commands, DomainRules rules, Bodies bodies,
-                             Clock clock, Supplier<List<AppSpec>> apps) {
-        this.apps = apps;
-        this.documents = documents;
-        this.commands = commands;
-        this.rules = rules;
-        this.bodies = bodies;
-        this.clock = clock;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

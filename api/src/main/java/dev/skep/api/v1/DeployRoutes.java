@@ -34,15 +34,7 @@ import java.util.function.Function;
  * Deploys: haibu's {@code POST /deploy/{user}/{app}} (answers {"drone": ...}) and
  * {@code POST /v1/apps/{user}/{app}/releases} (a DeployResult, or NDJSON progress lines).
  */
-public final class DeployRoutes implements ApiServer.Routes {
-
-    private final Deployer deployer;
-    private final AppViews views;
-
-    public DeployRoutes(Deployer deployer, AppViews views) {
-        this.deployer = deployer;
-        this.views = views;
-    }
+public record DeployRoutes(Deployer deployer, AppViews views) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

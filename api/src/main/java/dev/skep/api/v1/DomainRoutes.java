@@ -18,27 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Custom domains of an app: GET|POST /v1/apps/{user}/{app}/domains, DELETE .../domains/{domain}. */
-public final class DomainRoutes implements ApiServer.Routes {
+public record DomainRoutes(AppCatalog state, AppCommands commands, DomainRules rules, Bodies bodies,
+                    Clock clock) implements ApiServer.Routes {
 
     /** POST body. */
     public record DomainRequest(String domain) {
     }
 
     static final int MAX_DOMAINS = 100;
-
-    private final AppCatalog state;
-    private final AppCommands commands;
-    private final DomainRules rules;
-    private final Bodies bodies;
-    private final Clock clock;
-
-    public DomainRoutes(AppCatalog state, AppCommands commands, DomainRules rules, Bodies bodies, Clock clock) {
-        this.state = state;
-        this.commands = commands;
-        this.rules = rules;
-        this.bodies = bodies;
-        this.clock = clock;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

@@ -34,19 +34,11 @@ import java.util.regex.Pattern;
  * server-sent events ({@code event: TYPE}, {@code data: JSON}). A user sees the events of their own apps;
  * an admin sees all, the install's own (agents) included.
  */
-public final class EventRoutes implements ApiServer.Routes {
+public record EventRoutes(EventLog events, Clock clock) implements ApiServer.Routes {
 
     static final int MAX_LIMIT = 10_000;
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([smhd])");
     private static final Duration KEEPALIVE = Duration.ofSeconds(15);
-
-    private final EventLog events;
-    private final Clock clock;
-
-    public EventRoutes(EventLog events, Clock clock) {
-        this.events = events;
-        this.clock = clock;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

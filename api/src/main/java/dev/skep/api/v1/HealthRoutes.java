@@ -9,15 +9,7 @@ import io.javalin.config.RoutesConfig;
 import java.util.Map;
 
 /** GET /v1/apps/{user}/{app}/health: the app's health check ({"type": "off"} when none); set it with PATCH. */
-public final class HealthRoutes implements ApiServer.Routes {
-
-    private final HealthSettings health;
-    private final AppCommands commands;
-
-    public HealthRoutes(HealthSettings health, AppCommands commands) {
-        this.health = health;
-        this.commands = commands;
-    }
+public record HealthRoutes(HealthSettings health, AppCommands commands) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

@@ -10,13 +10,7 @@ import io.javalin.http.Context;
  * POST /v1/heartbeat/{instance} with {@code Authorization: Bearer SECRET}: an app proves it is alive. Public (no
  * user token): the per-instance secret is the credential. 204, or 403 for a wrong secret or unknown instance.
  */
-public final class HeartbeatRoutes implements ApiServer.Routes {
-
-    private final HeartbeatRegistry heartbeats;
-
-    public HeartbeatRoutes(HeartbeatRegistry heartbeats) {
-        this.heartbeats = heartbeats;
-    }
+public record HeartbeatRoutes(HeartbeatRegistry heartbeats) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

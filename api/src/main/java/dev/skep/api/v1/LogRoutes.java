@@ -14,17 +14,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
-public final class LogRoutes implements ApiServer.Routes {
+public record LogRoutes(LogSource logs, AppCommands commands) implements ApiServer.Routes {
 
     private static final int MAX_TAIL = 10_000;
-
-    private final LogSource logs;
-    private final AppCommands commands;
-
-    public LogRoutes(LogSource logs, AppCommands commands) {
-        this.logs = logs;
-        this.commands = commands;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

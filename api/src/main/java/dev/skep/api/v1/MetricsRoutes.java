@@ -22,29 +22,14 @@ import java.util.function.Function;
  * GET /v1/apps/{user}/{app}/metrics[?samples=N]: the last hour (or the last N samples) per instance with the
  * router's traffic to it, and the router's traffic for the app.
  */
-public final class MetricsRoutes implements ApiServer.Routes {
-
-    private final PrometheusExport prometheus;
-    private final MetricsHistory history;
-    private final AppCommands commands;
-    private final AppViews views;
-    private final Function<AppId, MetricsView.Traffic> traffic;
-    private final Function<String, MetricsView.InstanceTraffic> instanceTraffic;
+public record MetricsRoutes(PrometheusExport prometheus, MetricsHistory history, AppCommands commands, AppViews views,
+                    Function<AppId, MetricsView.Traffic> traffic,
+                    Function<String, MetricsView.InstanceTraffic> instanceTraffic) implements ApiServer.Routes {
 
     /**
      * @param traffic         the router's figures for an app, or null when it has seen none
      * @param instanceTraffic the router's figures for an instance, or null when it has seen none
      */
-    public MetricsRoutes(PrometheusExport prometheus, MetricsHistory history, AppCommands commands, AppViews views,
-                         Function<AppId, MetricsView.Traffic> traffic,
-                         Function<String, MetricsView.InstanceTraffic> instanceTraffic) {
-        this.prometheus = prometheus;
-        this.history = history;
-        this.commands = commands;
-        this.views = views;
-        this.traffic = traffic;
-        this.instanceTraffic = instanceTraffic;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

@@ -25,19 +25,9 @@ import org.slf4j.LoggerFactory;
  * carry to run the app's instances ({@code {}}: any agent). The scheduler moves instances that no longer match,
  * rolling, at its next pass; no release.
  */
-public final class PlacementRoutes implements ApiServer.Routes {
+public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodies bodies) implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(PlacementRoutes.class);
-
-    private final AppDocuments documents;
-    private final AppCommands commands;
-    private final Bodies bodies;
-
-    public PlacementRoutes(AppDocuments documents, AppCommands commands, Bodies bodies) {
-        this.documents = documents;
-        this.commands = commands;
-        this.bodies = bodies;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

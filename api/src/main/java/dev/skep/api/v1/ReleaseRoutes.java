@@ -18,17 +18,7 @@ import java.nio.file.Path;
  * GET /v1/apps/{user}/{app}/releases: the release list (status, build facts); GET .../build-log[?release=N]: a
  * deploy's whole output as text, the newest deploy's (a failed build's too) without {@code release}.
  */
-public final class ReleaseRoutes implements ApiServer.Routes {
-
-    private final AppCommands commands;
-    private final AppViews views;
-    private final BuildLogs buildLogs;
-
-    public ReleaseRoutes(AppCommands commands, AppViews views, BuildLogs buildLogs) {
-        this.commands = commands;
-        this.views = views;
-        this.buildLogs = buildLogs;
-    }
+public record ReleaseRoutes(AppCommands commands, AppViews views, BuildLogs buildLogs) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

@@ -8,15 +8,7 @@ import dev.skep.model.AppId;
 import io.javalin.config.RoutesConfig;
 
 /** GET /v1/apps/{user}/{app}/route: the app's router settings (body limit, HTTPS only); set them with PATCH. */
-public final class RouteSettingsRoutes implements ApiServer.Routes {
-
-    private final RouteSettingsStore settings;
-    private final AppCommands commands;
-
-    public RouteSettingsRoutes(RouteSettingsStore settings, AppCommands commands) {
-        this.settings = settings;
-        this.commands = commands;
-    }
+public record RouteSettingsRoutes(RouteSettingsStore settings, AppCommands commands) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

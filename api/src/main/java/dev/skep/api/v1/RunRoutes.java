@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * NDJSON ({@link RunOutput}): its id, each output line, then its exit code. The one-off lives as long as the
  * request: when the client goes away, everything it started is killed.
  */
-public final class RunRoutes implements ApiServer.Routes {
+public record RunRoutes(AppCatalog state, AppCommands commands, Bodies bodies,
+                    OneOffs oneOffs) implements ApiServer.Routes {
 
     /** How the body names the command: an argv, as exec takes it (no shell unless you run one). */
     public record RunRequest(List<String> command) {
@@ -45,18 +46,6 @@ public final class RunRoutes implements ApiServer.Routes {
     /** A newline now and then: how a client that went away is noticed while the one-off prints nothing. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final int BUFFERED_LINES = 1000;
-
-    private final AppCatalog state;
-    private final AppCommands commands;
-    private final Bodies bodies;
-    private final OneOffs oneOffs;
-
-    public RunRoutes(AppCatalog state, AppCommands commands, Bodies bodies, OneOffs oneOffs) {
-        this.state = state;
-        this.commands = commands;
-        this.bodies = bodies;
-        this.oneOffs = oneOffs;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

@@ -15,17 +15,9 @@ import java.util.function.Supplier;
  * they show the cluster token ({@code Authorization: Bearer TOKEN}), which only members of the
  * cluster can read from the state.
  */
-public final class SlugRoutes implements ApiServer.Routes {
+public record SlugRoutes(LocalSlugStore slugs, Supplier<String> clusterToken) implements ApiServer.Routes {
 
     public static final String PREFIX = "/v1/slugs/";
-
-    private final LocalSlugStore slugs;
-    private final Supplier<String> clusterToken;
-
-    public SlugRoutes(LocalSlugStore slugs, Supplier<String> clusterToken) {
-        this.slugs = slugs;
-        this.clusterToken = clusterToken;
-    }
 
     @Override
     public void register(RoutesConfig routes) {

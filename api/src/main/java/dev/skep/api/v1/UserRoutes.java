@@ -22,15 +22,7 @@ import java.util.Map;
  * {@code GET /v1/whoami}, {@code GET|POST /v1/users}, {@code DELETE /v1/users/{user}},
  * {@code GET|POST /v1/tokens[?user=U]}, {@code DELETE /v1/tokens/{id}}.
  */
-public final class UserRoutes implements ApiServer.Routes {
-
-    private final Accounts accounts;
-    private final Bodies bodies;
-
-    public UserRoutes(Accounts accounts, Bodies bodies) {
-        this.accounts = accounts;
-        this.bodies = bodies;
-    }
+public record UserRoutes(Accounts accounts, Bodies bodies) implements ApiServer.Routes {
 
     @Override
     public void register(RoutesConfig routes) {

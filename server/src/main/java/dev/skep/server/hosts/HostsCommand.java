@@ -91,15 +91,41 @@ public final class HostsCommand implements Callable<Integer> {
         return found;
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Install a skep agent or router on a host "
-            + "over SSH, point it at this cluster and wait until it has joined. Running it again repairs.")
-    static final class Add implements Callable<Integer> {
+    /** A subcommand of `skep hosts`: what fails as a {@link HostFailure} is told as "skep hosts VERB: why", exit 1. */
+    abstract static class HostVerb implements Callable<Integer> {
 
         @picocli.CommandLine.ParentCommand
         HostsCommand hosts;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
+
+        abstract void run() throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            try {
+                run();
+                return 0;
+            } catch (HostFailure e) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("skep hosts " + spec.name() + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+    }
+
+    /** A verb on a host this machine added, named as `skep hosts` lists it. */
+    abstract static class AddedHostVerb extends HostVerb {
+
+        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
+        String host;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Install a skep agent or router on a host "
+            + "over SSH, point it at this cluster and wait until it has joined. Running it again repairs.")
+    static final class Add extends HostVerb {
 
         @Parameters(paramLabel = "ssh://USER@HOST[:PORT]")
         String target;
@@ -140,123 +166,83 @@ public final class HostsCommand implements Callable<Integer> {
         boolean copyJava;
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                if (!List.of("agent", "router").contains(role)) {
-                    throw new HostFailure("--role must be agent or router, found '" + role + "'");
-                }
-                if (!List.of("auto", "systemd", "detached").contains(service)) {
-                    throw new HostFailure("--service must be auto, systemd or detached, found '" + service + "'");
-                }
-                if (appPorts != null && !appPorts.matches("\\d+-\\d+")) {
-                    throw new HostFailure("--app-ports must look like 20000-29999, found '" + appPorts + "'");
-                }
-                SshTarget ssh;
-                try {
-                    ssh = SshTarget.parse(target);
-                } catch (IllegalArgumentException e) {
-                    throw new HostFailure(e.getMessage());
-                }
-                Path known = knownHosts != null ? knownHosts
-                        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-                AddRequest request = new AddRequest(ssh, identities.isEmpty() ? defaultIdentities() : identities,
-                        known.toAbsolutePath(), acceptNew, role, remoteDir, appPorts, advertise, service, copyJava,
-                        hosts.zookeeper(), hosts.secret(), hosts.data());
-                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
-                return 0;
-            } catch (HostFailure e) {
-                err.println("skep hosts add: " + e.getMessage());
-                err.flush();
-                return 1;
+        void run() throws Exception {
+            if (!List.of("agent", "router").contains(role)) {
+                throw new HostFailure("--role must be agent or router, found '" + role + "'");
             }
+            if (!List.of("auto", "systemd", "detached").contains(service)) {
+                throw new HostFailure("--service must be auto, systemd or detached, found '" + service + "'");
+            }
+            if (appPorts != null && !appPorts.matches("\\d+-\\d+")) {
+                throw new HostFailure("--app-ports must look like 20000-29999, found '" + appPorts + "'");
+            }
+            SshTarget ssh;
+            try {
+                ssh = SshTarget.parse(target);
+            } catch (IllegalArgumentException e) {
+                throw new HostFailure(e.getMessage());
+            }
+            Path known = knownHosts != null ? knownHosts
+                    : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+            AddRequest request = new AddRequest(ssh, identities.isEmpty() ? defaultIdentities() : identities,
+                    known.toAbsolutePath(), acceptNew, role, remoteDir, appPorts, advertise, service, copyJava,
+                    hosts.zookeeper(), hosts.secret(), hosts.data());
+            new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
         }
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Drain a host (its instances start elsewhere "
             + "first), stop and uninstall its skep role, and forget it.")
-    static final class Rm implements Callable<Integer> {
-
-        @picocli.CommandLine.ParentCommand
-        HostsCommand hosts;
-
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
-        String host;
+    static final class Rm extends AddedHostVerb {
 
         @Option(names = "--force", description = "also when its instances cannot move (volumes kept there) or it "
                 + "cannot be reached: forget it all the same")
         boolean force;
 
         @Override
-        public Integer call() throws Exception {
-            try {
-                new HostRemoval(hosts, spec.commandLine().getOut(), force).remove(host);
-                return 0;
-            } catch (HostFailure e) {
-                spec.commandLine().getErr().println("skep hosts rm: " + e.getMessage());
-                spec.commandLine().getErr().flush();
-                return 1;
-            }
+        void run() throws Exception {
+            new HostRemoval(hosts, spec.commandLine().getOut(), force).remove(host);
         }
     }
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Replace skep on a host with this "
             + "machine's build, as it was added, and restart its role; an agent's apps keep running (re-adopted).")
-    static final class Upgrade implements Callable<Integer> {
-
-        @picocli.CommandLine.ParentCommand
-        HostsCommand hosts;
-
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
-        String host;
+    static final class Upgrade extends AddedHostVerb {
 
         @Option(names = "--no-drain", description = "restart an agent without moving its instances away first "
                 + "(for a cluster with no other agent: its apps keep running, but get no traffic while it restarts)")
         boolean noDrain;
 
         @Override
-        public Integer call() throws Exception {
-            try {
-                HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
-                        + "' was added from this machine (skep hosts lists them)"));
-                AddRequest request = new AddRequest(SshTarget.parse(r.target()), r.identity() == null
-                        ? defaultIdentities() : List.of(Path.of(r.identity())), Path.of(r.knownHosts()), false,
-                        r.role(), r.dir(), r.appPorts(), r.advertise(), r.service(), false, hosts.zookeeper(),
-                        hosts.secret(), hosts.data());
+        void run() throws Exception {
+            HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
+                    + "' was added from this machine (skep hosts lists them)"));
+            AddRequest request = new AddRequest(SshTarget.parse(r.target()), r.identity() == null
+                    ? defaultIdentities() : List.of(Path.of(r.identity())), Path.of(r.knownHosts()), false,
+                    r.role(), r.dir(), r.appPorts(), r.advertise(), r.service(), false, hosts.zookeeper(),
+                    hosts.secret(), hosts.data());
  
-                boolean drain = "agent".equals(r.role()) && !noDrain;
-                if (drain) { // its instances get ready elsewhere before they stop there: no failed request
+            boolean drain = "agent".equals(r.role()) && !noDrain;
+            if (drain) { // its instances get ready elsewhere before they stop there: no failed request
+                try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                    try {
+                        new HostRemoval(hosts, spec.commandLine().getOut(), false).drain(link, r);
+                    } catch (HostFailure e) {
+                        link.state().setDraining(r.id(), false);
+                        throw new HostFailure(e.getMessage() + " (skep hosts upgrade --no-drain restarts it in "
+                                + "place)", e);
+                    }
+                }
+            }
+            try {
+                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true).run();
+            } finally {
+                if (drain) {
                     try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
-                        try {
-                            new HostRemoval(hosts, spec.commandLine().getOut(), false).drain(link, r);
-                        } catch (HostFailure e) {
-                            link.state().setDraining(r.id(), false);
-                            throw new HostFailure(e.getMessage() + " (skep hosts upgrade --no-drain restarts it in "
-                                    + "place)", e);
-                        }
+                        link.state().setDraining(r.id(), false);
                     }
+                    spec.commandLine().getOut().println("undrained " + r.id() + ": it takes new instances again");
                 }
-                try {
-                    new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true).run();
-                } finally {
-                    if (drain) {
-                        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
-                            link.state().setDraining(r.id(), false);
-                        }
-                        spec.commandLine().getOut().println("undrained " + r.id() + ": it takes new instances again");
-                    }
-                }
-                return 0;
-            } catch (HostFailure e) {
-                spec.commandLine().getErr().println("skep hosts upgrade: " + e.getMessage());
-                spec.commandLine().getErr().flush();
-                return 1;
             }
         }
     }

@@ -1,11 +1,14 @@
 package dev.skep.supervise.workspace;
 
 import dev.skep.model.fs.RecursiveDelete;
+import dev.skep.model.fs.TreeSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The copies when the agent cannot mount (not root, or no overlay here): each launch copies the
@@ -17,8 +20,8 @@ public final class CopyWorkspaces implements Workspaces {
 
     private final Path workRoot;
     /** Each instance's slug, and each slug's size: what a copy holds beyond it is what the app wrote. */
-    private final java.util.Map<String, Path> slugs = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<Path, Long> slugSizes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Path> slugs = new ConcurrentHashMap<>();
+    private final Map<Path, Long> slugSizes = new ConcurrentHashMap<>();
 
     public CopyWorkspaces(Path workRoot) {
         this.workRoot = workRoot;
@@ -64,11 +67,11 @@ public final class CopyWorkspaces implements Workspaces {
         }
         Long base = slugSizes.get(slug);
         if (base == null) {
-            base = dev.skep.model.fs.TreeSize.bytes(slug); // a slug never changes: measured once
+            base = TreeSize.bytes(slug); // a slug never changes: measured once
             slugSizes.put(slug, base);
         }
         // volumes are links in the copy, never followed: they are measured on their own
-        return Math.max(0, dev.skep.model.fs.TreeSize.bytes(workRoot.resolve(instance).resolve("app")) - base);
+        return Math.max(0, TreeSize.bytes(workRoot.resolve(instance).resolve("app")) - base);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.skep.supervise.workspace;
 
 import dev.skep.model.AppId;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.fs.RecursiveDelete;
+import dev.skep.supervise.AgentLayout;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,7 +192,7 @@ public final class LoopDisks implements AppDisks {
 
     @Override
     public Path layers(String instance) {
-        return mountPoint(dev.skep.supervise.AgentLayout.appOf(instance)).resolve("layers").resolve(instance);
+        return mountPoint(AgentLayout.appOf(instance)).resolve("layers").resolve(instance);
     }
 
     @Override
@@ -204,7 +208,7 @@ public final class LoopDisks implements AppDisks {
 
     @Override
     public Set<AppId> apps() throws IOException {
-        Set<AppId> apps = new TreeSet<>(java.util.Comparator.comparing(AppId::toString));
+        Set<AppId> apps = new TreeSet<>(Comparator.comparing(AppId::toString));
         try (var entries = Files.list(root)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 String name = p.getFileName().toString();
@@ -248,7 +252,7 @@ public final class LoopDisks implements AppDisks {
                     try (var dirs = Files.list(layers)) {
                         for (Path d : (Iterable<Path>) dirs::iterator) {
                             String name = d.getFileName().toString();
-                            if (!known.contains(name) && dev.skep.model.InstanceIds.isValid(name)) {
+                            if (!known.contains(name) && InstanceIds.isValid(name)) {
                                 RecursiveDelete.delete(d);
                                 log.info("event=disk.stale-layers-removed app={} instance={}", app, name);
                             }
@@ -348,7 +352,7 @@ public final class LoopDisks implements AppDisks {
     /** The loop device backed by {@code image} ({@code losetup -j}), or null. */
     static String loopDeviceOf(Path image) throws IOException {
         Process p = new ProcessBuilder(tool("losetup"), "-j", image.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (p.waitFor() != 0) {
                 return null;

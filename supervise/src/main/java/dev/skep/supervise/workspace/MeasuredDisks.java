@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -57,7 +58,7 @@ public final class MeasuredDisks implements AppDisks {
 
     @Override
     public Set<AppId> apps() throws IOException {
-        Set<AppId> apps = new TreeSet<>(java.util.Comparator.comparing(AppId::toString));
+        Set<AppId> apps = new TreeSet<>(Comparator.comparing(AppId::toString));
         if (!Files.isDirectory(volumesRoot)) {
             return apps;
         }

@@ -1,12 +1,16 @@
 package dev.skep.supervise.workspace;
 
 import dev.skep.model.fs.RecursiveDelete;
+import dev.skep.model.fs.TreeSize;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Root's copies: an overlay with the slug as its read-only lower layer and an upper dir of the
@@ -44,10 +48,10 @@ public final class OverlayWorkspaces implements Workspaces {
             + "if [ \"$h\" = hidepid ]; then mount -t proc -o nosuid,nodev,noexec,hidepid=2 skep-proc /proc "
             + "|| { echo \"skep: cannot mount /proc with hidepid\" >&2; exit 97; }; fi; "
             + "cd \"$m\" || exit 97; unset PWD OLDPWD; exec \"$@\"";
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OverlayWorkspaces.class);
+    private static final Logger log = LoggerFactory.getLogger(OverlayWorkspaces.class);
 
     private final Path workRoot;
-    private final java.util.function.Function<String, Path> layersOf;
+    private final Function<String, Path> layersOf;
     private final List<String> privateDirs;
     private final boolean hidepid;
 
@@ -59,7 +63,7 @@ public final class OverlayWorkspaces implements Workspaces {
      * @param layersOf where an instance's upper and work dirs go (on the app's own disk, for its quota), or null
      *                 for {@code workRoot/{instance}/layers}
      */
-    public OverlayWorkspaces(Path workRoot, java.util.function.Function<String, Path> layersOf) {
+    public OverlayWorkspaces(Path workRoot, Function<String, Path> layersOf) {
         this.workRoot = workRoot;
         this.layersOf = layersOf;
         this.privateDirs = privateDirs(workRoot);
@@ -175,7 +179,7 @@ public final class OverlayWorkspaces implements Workspaces {
 
     @Override
     public long written(String instance) throws IOException {
-        return dev.skep.model.fs.TreeSize.bytes(layers(instance));
+        return TreeSize.bytes(layers(instance));
     }
 
     @Override

@@ -1,0 +1,28 @@
+package dev.skep.server;
+
+import picocli.CommandLine.Option;
+
+/** Flags of a host that runs app instances, the same for `skep server` and `skep agent`. */
+final class AgentHostOptions {
+
+    @Option(names = "--app-ports", defaultValue = "20000-29999", description = "ports handed to apps (default: ${DEFAULT-VALUE})")
+    String appPorts;
+
+    @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
+    String agentId;
+
+    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
+    int startTimeoutSeconds;
+
+    @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
+            + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")
+    int drainSeconds;
+
+    @Option(names = "--keep-apps", description = "leave apps running when skep stops (the next start re-adopts them)")
+    boolean keepApps;
+
+    @Option(names = "--app-disk", defaultValue = "1g", paramLabel = "SIZE", description = "disk each app may fill on "
+            + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
+            + "held by the kernel when skep is root (a filesystem image per app), else measured")
+    String appDisk;
+}
