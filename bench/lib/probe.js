@@ -174,10 +174,13 @@ const PHASES = [
   ['started', /Deployer event=deploy\.started/],
   ['received', /event=deploy\.received/],
   ['built', /event=deploy\.built/],
+  ['stored', /event=release\.stored/],
+  ['claimed', /event=rollout\.started/],
   ['assigned', /event=schedule\.assigned/],
-  ['spawned', /InstanceRunner instance started/],
-  ['ready', /InstanceRunner instance ready/],
-  ['answered', /Deployer event=deploy\.succeeded/],
+  ['spawned', /instance started app=/],
+  ['ready', /instance ready app=/],
+  // the haibu route answers once the release serves: before its probation, or when released without one
+  ['answered', /event=release\.probation |Deployer event=deploy\.succeeded/],
 ];
 function phases(logFile, user, apps) {
   const lines = fs.readFileSync(logFile, 'utf8').split('\n');

@@ -112,10 +112,12 @@ public final class Deployer {
             throw e;
         }
         // only now does the app exist: a refused upload leaves nothing behind
-        AppSpec spec = state.createApp(app);
-        Release release = state.addRelease(app, n -> new Release(app, n, slug.sha256(), slug.slug(), slug.command(),
-                spec.env(), clock.instant(), by, "deploy", slug.processes().others(), slug.processes().release(),
-                slug.build().node()));
+        Instant storing = clock.instant();
+        Release release = state.addReleaseCreatingApp(app, (spec, n) -> new Release(app, n, slug.sha256(), slug.slug(),
+                slug.command(), spec.env(), clock.instant(), by, "deploy", slug.processes().others(),
+                slug.processes().release(), slug.build().node()));
+        log.info("event=release.stored app={} release={} took_ms={}", app, release.number(),
+                Duration.between(storing, clock.instant()).toMillis());
         recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
         List<InstanceStatus> ready = activate(app, release, listener);
         Duration took = Duration.between(start, clock.instant());

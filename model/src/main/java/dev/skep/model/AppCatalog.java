@@ -2,6 +2,7 @@ package dev.skep.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
@@ -30,4 +31,14 @@ public interface AppCatalog {
     Release addRelease(AppId id, IntFunction<Release> factory);
 
     void deleteRelease(AppId id, int number);
+
+    /**
+     * A deploy's first writes: creates the app if absent and stores its next release, whose factory gets the
+     * app's spec and the release's number. A store that can does both in one transaction (one round trip, and
+     * never an app without its first release).
+     */
+    default Release addReleaseCreatingApp(AppId id, BiFunction<AppSpec, Integer, Release> factory) {
+        AppSpec spec = createApp(id);
+        return addRelease(id, n -> factory.apply(spec, n));
+    }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.apache.zookeeper.KeeperException;
@@ -143,6 +144,36 @@ final class ZkApps implements AppCatalog {
                 throw ZkNodes.failure("store release of " + id, e);
             }
         }
+    }
+
+    @Override
+    public Release addReleaseCreatingApp(AppId id, BiFunction<AppSpec, Integer, Release> factory) {
+        Optional<AppSpec> existing = app(id);
+        if (existing.isPresent()) {
+            return addRelease(id, n -> factory.apply(existing.get(), n));
+        }
+        nodes.view().requireWritable("create app " + id);
+        AppSpec fresh = AppSpec.create(id, clock.instant());
+        Release first = factory.apply(fresh, 1);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                // the app, its releases' parent and release 1 in one multi-op: one round trip instead of five
+                nodes.zk().transaction().forOperations(
+                        nodes.zk().transactionOp().create().forPath(Paths.app(id), Json.write(fresh)),
+                        nodes.zk().transactionOp().create().forPath(Paths.releases(id)),
+                        nodes.zk().transactionOp().create().forPath(Paths.release(id, 1), Json.write(first)));
+                nodes.changed();
+                return first;
+            } catch (KeeperException.NoNodeException e) {
+                nodes.ensure(Paths.user(id.user())); // the user's first app: its parent, then again
+            } catch (KeeperException.NodeExistsException e) {
+                break; // created meanwhile (another deploy of it): store the next release of that one
+            } catch (Exception e) {
+                throw ZkNodes.failure("create app " + id, e);
+            }
+        }
+        AppSpec spec = createApp(id);
+        return addRelease(id, n -> factory.apply(spec, n));
     }
 
     @Override

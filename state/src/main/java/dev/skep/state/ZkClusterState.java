@@ -140,6 +140,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public Release addReleaseCreatingApp(AppId id, java.util.function.BiFunction<AppSpec, Integer, Release> factory) {
+        return apps.addReleaseCreatingApp(id, factory);
+    }
+
+    @Override
     public Release addRelease(AppId id, IntFunction<Release> factory) {
         return apps.addRelease(id, factory);
     }

@@ -69,6 +69,20 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void aDeploysFirstWritesCreateTheAppWithItsReleaseAndLaterOnesAddTheNext() {
+        Release first = state.addReleaseCreatingApp(shop, (spec, n) -> release(n));
+        assertThat(first.number()).isEqualTo(1);
+        assertThat(state.app(shop)).get().extracting(AppSpec::release).isEqualTo(0); // stored, not yet live
+        Release second = state.addReleaseCreatingApp(shop, (spec, n) -> release(n));
+        assertThat(second.number()).isEqualTo(2);
+        assertThat(state.releases(shop)).extracting(Release::number).containsExactly(2, 1);
+        // the user's first app: its parent node is made on the way
+        AppId bobs = AppId.parse("bob/blog");
+        assertThat(state.addReleaseCreatingApp(bobs, (spec, n) -> release(n)).number()).isEqualTo(1);
+        assertThat(state.apps()).extracting(AppSpec::id).containsExactly(shop, bobs);
+    }
+
+    @Test
     void updateAppIsAtomicUnderConcurrentWriters() throws Exception {
         state.createApp(shop);
         Thread[] writers = new Thread[4];

@@ -257,7 +257,7 @@ public final class Agent implements AutoCloseable {
                     log.info("event=disk.quota agent={} mode=loop quota_bytes={}: each app's volumes and writable "
                             + "copies are on a filesystem image of that size; writes past it fail", config.agentId(),
                             quota);
-                    return new LoopDisks(layout.disks(), layout::appVolumes, quota);
+                    return new LoopDisks(layout.disks(), layout::appVolumes, quota).keepingSpare();
                 }
             } catch (IOException e) {
                 why.append(e.getMessage());

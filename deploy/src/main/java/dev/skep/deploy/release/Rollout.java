@@ -105,9 +105,10 @@ public final class Rollout {
      * probation), or throws with the reason and the old release serving.
      */
     public List<InstanceStatus> activate(AppId app, int release, Progress progress) {
+        Instant start = clock.instant();
         AutoCloseable claim = owners.claim(app); // before the candidate is set: a claimless candidate is abandoned
         try {
-            return claimed(app, release, progress);
+            return claimed(app, release, progress, start);
         } finally {
             try {
                 claim.close();
@@ -118,7 +119,7 @@ public final class Rollout {
         }
     }
 
-    private List<InstanceStatus> claimed(AppId app, int release, Progress progress) {
+    private List<InstanceStatus> claimed(AppId app, int release, Progress progress, Instant start) {
         AppSpec before = catalog.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
         int previous = before.release();
         // with a probation the old release stays from the start: the scheduler would retire it once the candidate
@@ -129,6 +130,8 @@ public final class Rollout {
                 .withRunning(true, clock.instant()).withWarm(warm, clock.instant()));
         int needed = Math.max(1, catalog.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
                 .orElse(wanted.instances())); // every process type's instances: a worker that never runs fails it
+        log.info("event=rollout.started app={} release={} previous={} instances={} took_ms={}", app, release, previous,
+                needed, Duration.between(start, clock.instant()).toMillis());
         Instant deadline = clock.instant().plus(timeout);
         Changes changes = new Changes();
         try (AutoCloseable subscription = changeFeed.onChange(changes::changed)) {

@@ -43,11 +43,18 @@ public final class LoopDisks implements AppDisks {
 
     private static final Logger log = LoggerFactory.getLogger(LoopDisks.class);
     private static final String IMAGE = ".img";
+    /** A blank image of the quota's size made ahead of need (a dot name: never taken for an app's). */
+    private static final String SPARE = ".spare" + IMAGE;
+    /** The spare is remade this long after one is taken: not on the CPU the launch that took it needs. */
+    static final long SPARE_DELAY_MS = 2_000;
 
     private final Path root;
     private final Function<AppId, Path> oldVolumes;
     private final long quota;
     private final Map<AppId, Object> locks = new ConcurrentHashMap<>();
+    private final Object spareLock = new Object();
+    private boolean keepSpare; // guarded by spareLock
+    private Thread spareMaker; // guarded by spareLock
 
     /**
      * @param root       where the images and their mount points go ({@code {dataDir}/disks})
@@ -101,13 +108,16 @@ public final class LoopDisks implements AppDisks {
                 Path image = image(app);
                 boolean fresh = !Files.exists(image);
                 if (fresh) {
-                    format(image, quota);
+                    if (!takeSpare(image)) {
+                        format(image, quota);
+                    }
                 } else {
                     grow(app, image);
                 }
                 Files.createDirectories(mountPoint);
                 Files.setPosixFilePermissions(mountPoint, PosixFilePermissions.fromString("rwx------"));
-                mount(image, mountPoint);
+                // a fresh image (made here or the spare, never mounted) has no loop device to look for
+                mount(image, mountPoint, !fresh);
                 // mounted now, so nothing ran on it: what former launches left there is garbage
                 RecursiveDelete.delete(mountPoint.resolve("layers"));
                 log.info("event=disk.mounted app={} image={} quota_bytes={} fresh={}", app, image,
@@ -267,6 +277,7 @@ public final class LoopDisks implements AppDisks {
 
     @Override
     public void release() {
+        stopSpares();
         try {
             for (AppId app : apps()) {
                 synchronized (lock(app)) {
@@ -293,6 +304,104 @@ public final class LoopDisks implements AppDisks {
     @Override
     public String mode() {
         return "loop";
+    }
+
+    /**
+     * Keeps one blank image of the quota's size ready, so that an app's first launch (a first deploy) mounts it
+     * instead of waiting for mkfs, the slowest step of a fresh disk. Made now, in the background, and again a
+     * moment after each one is taken.
+     */
+    public LoopDisks keepingSpare() {
+        synchronized (spareLock) {
+            keepSpare = true;
+        }
+        makeSpareIn(0);
+        return this;
+    }
+
+    /** Moves the spare into place as {@code image}; false when there is none of the quota's size. */
+    private boolean takeSpare(Path image) {
+        synchronized (spareLock) {
+            if (!keepSpare) {
+                return false;
+            }
+            Path spare = root.resolve(SPARE);
+            boolean taken = false;
+            try {
+                if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS)) {
+                    if (Files.size(spare) == quota) {
+                        Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
+                        taken = true;
+                    } else {
+                        Files.delete(spare); // made for another quota
+                    }
+                }
+            } catch (IOException e) {
+                log.warn("event=disk.spare-not-taken image={} error=\"{}\" effect=\"this app's image is made now\"",
+                        image, e.getMessage());
+            }
+            makeSpareIn(SPARE_DELAY_MS);
+            return taken;
+        }
+    }
+
+    private void makeSpareIn(long delayMs) {
+        synchronized (spareLock) {
+            if (!keepSpare || (spareMaker != null && spareMaker.isAlive())) {
+                return;
+            }
+            spareMaker = Thread.ofVirtual().name("disk-spare").start(() -> {
+                Path part = root.resolve(SPARE + ".part");
+                try {
+                    Thread.sleep(delayMs);
+                    synchronized (spareLock) {
+                        Path spare = root.resolve(SPARE);
+                        if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS) && Files.size(spare) == quota) {
+                            return;
+                        }
+                        Files.deleteIfExists(spare); // none, or made for another quota
+                    }
+                    format(part, quota);
+                    synchronized (spareLock) {
+                        if (keepSpare) {
+                            Files.move(part, root.resolve(SPARE), StandardCopyOption.ATOMIC_MOVE,
+                                    StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return; // stopping
+                    }
+                    log.warn("event=disk.spare-failed error=\"{}\" effect=\"a new app's first launch makes its "
+                            + "image itself\"", e.getMessage());
+                } finally {
+                    try {
+                        Files.deleteIfExists(part);
+                    } catch (IOException e) {
+                        log.debug("spare part not removed: {}", e.toString());
+                    }
+                }
+            });
+        }
+    }
+
+    /** Stops making spares and waits for one being made; the spare on disk stays for the next start. */
+    private void stopSpares() {
+        Thread maker;
+        synchronized (spareLock) {
+            keepSpare = false;
+            maker = spareMaker;
+        }
+        if (maker != null) {
+            maker.interrupt();
+            try {
+                maker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     Path mountPoint(AppId app) {
@@ -341,7 +450,11 @@ public final class LoopDisks implements AppDisks {
      * and corrupt it), else a new one.
      */
     static void mount(Path image, Path mountPoint) throws IOException {
-        String device = loopDeviceOf(image);
+        mount(image, mountPoint, true);
+    }
+
+    private static void mount(Path image, Path mountPoint, boolean mayHaveDevice) throws IOException {
+        String device = mayHaveDevice ? loopDeviceOf(image) : null;
         if (device != null) {
             FileTrees.run(List.of(tool("mount"), "-o", "nosuid,nodev", device, mountPoint.toString()));
         } else {

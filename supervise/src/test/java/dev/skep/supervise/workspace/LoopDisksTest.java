@@ -87,6 +87,35 @@ class LoopDisksTest {
     }
 
     @Test
+    void aNewAppTakesTheSpareImageAndAnotherIsMadeForTheNext() throws Exception {
+        Path spare = dir.resolve("disks/.spare.img");
+        Files.writeString(spare, "made for another quota"); // the wrong size: dropped, never mounted
+        disks.keepingSpare();
+        try {
+            awaitSpareOfQuota(spare);
+            Path volumes = disks.prepare(shop);
+            assertThat(spare).doesNotExist(); // it became shop's image
+            assertThat(Files.size(disks.image(shop))).isEqualTo(QUOTA);
+            assertThat(fill(volumes.resolve("big"), 40)).isNotNull(); // the quota holds on it
+            awaitSpareOfQuota(spare); // remade after the delay, for the next new app
+            assertThat(disks.apps()).containsExactly(shop);
+            disks.prepare(blog);
+            assertThat(fill(disks.volumes(blog).resolve("small"), 4)).isNull(); // blog's own, empty filesystem
+            assertThat(disks.volumes(blog).resolve("big")).doesNotExist();
+        } finally {
+            disks.release();
+        }
+    }
+
+    void awaitSpareOfQuota(Path spare) throws Exception {
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (!(Files.exists(spare) && Files.size(spare) == QUOTA)) {
+            assertThat(System.nanoTime()).as("a spare image of the quota's size within 30 s").isLessThan(until);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void foundMountedAfterARestartAndMountedAgainAfterABootWithItsData() throws Exception {
         Path volumes = disks.prepare(shop);
         Files.writeString(Files.createDirectories(volumes.resolve("data")).resolve("notes.txt"), "kept\n");
