@@ -91,6 +91,15 @@ public final class RouterServer implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+        if (transport.socketChannel() == io.netty.channel.epoll.EpollSocketChannel.class) {
+            // A request written to a backend whose host went silent (powered off, cut off) is never acknowledged;
+            // without this it waits out the backend timeout (60 s) and the client gives up first. With it the
+            // kernel ends the connection once sent data has gone unacknowledged for the connect timeout, and the
+            // exchange sees it closed before any answer: an idempotent request is retried on another instance.
+            // A slow app is not affected: its kernel acknowledges at once.
+            backends.option(io.netty.channel.epoll.EpollChannelOption.TCP_USER_TIMEOUT,
+                    (int) config.connectTimeout().toMillis());
+        }
         proxy.dialer((backend, loop, raw) -> backends.clone(loop)
                 .handler(new BackendInitializer(proxy, backend, raw))
                 .connect(proxy.address(backend)));

@@ -1,9 +1,9 @@
 package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.supervise.InstanceBoard;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +49,11 @@ public final class AgentCommand implements Callable<Integer> {
             + "(default: the host's total); a new instance is placed here only while 512 MiB of it is free")
     String memory;
 
+    @Option(names = "--orphan-stop", defaultValue = "30", paramLabel = "SECONDS", description = "stop this host's "
+            + "instances when this agent is gone (killed, not restarted) for this long: the cluster has moved them "
+            + "elsewhere by then; 0: never (default: ${DEFAULT-VALUE})")
+    int orphanStopSeconds;
+
     /** What this agent tells the scheduler of its host; a bad label or size is a usage error. */
     dev.skep.supervise.AgentResources resources(picocli.CommandLine cli) {
         java.util.Map<String, String> given = new java.util.TreeMap<>();
@@ -83,7 +88,18 @@ public final class AgentCommand implements Callable<Integer> {
             LocalSlugStore local = new LocalSlugStore(SkepServer.passThroughDir(data.resolve("slugs")));
             RemoteSlugStore slugs = new RemoteSlugStore(local, state.controllers()::urls,
                     state.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000));
-            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), resources);
+            if (orphanStopSeconds < 0) {
+                throw new IllegalArgumentException("--orphan-stop must be 0 (off) or a number of seconds, found "
+                        + orphanStopSeconds);
+            }
+            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), null, null,
+                    resources, new InstanceBoard(), agent -> {
+                        if (orphanStopSeconds > 0) {
+                            ControllerAssignmentCheck check = life.add("assignment check",
+                                    new ControllerAssignmentCheck(state.state(), state.controllers()));
+                            agent.orphanStop(Duration.ofSeconds(orphanStopSeconds), check);
+                        }
+                    });
         });
     }
 }

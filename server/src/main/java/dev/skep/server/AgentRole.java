@@ -8,6 +8,7 @@ import dev.skep.supervise.AgentConfig;
 import dev.skep.supervise.InstanceBoard;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Consumer;
 
 /** The agent role: runs the instances the scheduler assigns to this host. */
 final class AgentRole {
@@ -41,11 +42,20 @@ final class AgentRole {
                        EventSink events, Clock clock, MonitorRole monitor,
                        dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources,
                        InstanceBoard board) {
+        return start(life, config, data, state, slugs, events, clock, monitor, limits, resources, board, agent -> { });
+    }
+
+    /** @param beforeStart what the caller sets on the agent before it starts (orphan stop, for `skep agent`) */
+    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+                       EventSink events, Clock clock, MonitorRole monitor,
+                       dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources,
+                       InstanceBoard board, Consumer<Agent> beforeStart) {
         Agent agent = life.add("agent", new Agent(agentConfig(config, data), state, slugs, events, clock,
                 monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits, board));
         if (resources != null) {
             agent.resources(resources);
         }
+        beforeStart.accept(agent);
         agent.start();
         return agent;
     }

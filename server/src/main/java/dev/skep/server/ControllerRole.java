@@ -75,12 +75,18 @@ final class ControllerRole {
     static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
                                 Clock clock, LogSource logs) throws Exception {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
-        RolloutRecovery.recover(s.state(), events, clock);
+        if (config.zookeeper() == null) { // one host (`skep server`): whatever rollout was in flight died with us
+            RolloutRecovery.recover(s.state(), events, clock);
+        }
+        // leadership and rollout claims ride on a session of their own, shorter than the main one: a leader
+        // killed outright is replaced within seconds, and its rollouts are then known to be nobody's
+        dev.skep.state.StateConnection leading = s.leadershipConnection(life);
+        dev.skep.state.ZkRolloutOwners owners = new dev.skep.state.ZkRolloutOwners(leading.client(), config.agentId());
         ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), logs,
-                probation, new ReleaseFailures(documents));
-        Leadership leadership = new Leadership(s.connection().client(), config.agentId());
+                probation, new ReleaseFailures(documents)).claimedIn(owners);
+        Leadership leadership = new Leadership(leading.client(), config.agentId());
         // an agent killed outright is known dead by its silent heartbeat (~2 s), not its session's end (10 s)
         HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
                 AGENT_SILENCE, StateRole.SESSION_TIMEOUT.plusSeconds(1)));
@@ -92,6 +98,8 @@ final class ControllerRole {
         leadership.start();
         life.add("scheduler", scheduler);
         scheduler.start(Duration.ofSeconds(5));
+        // only the leader recovers rollouts, and only those no live controller claims
+        life.add("rollout janitor", new RolloutJanitor(s.state(), owners, leadership::isLeader, events, clock).start());
         // idle stop: the leader puts apps to sleep on the routers' traffic reports (see IdleReporter)
         life.add("idle watcher", new IdleWatcher(s.state(), new dev.skep.api.IdleStore(documents),
                 leadership::isLeader, events, clock).start());
@@ -195,6 +203,7 @@ final class ControllerRole {
                 new LogRoutes(logs, commands),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken),
+                new dev.skep.api.v1.AgentAssignmentRoutes(state.state(), state.controllers()::clusterToken),
                 new dev.skep.api.v1.RunRoutes(state.state(), commands, bodies, oneOffs)));
         dev.skep.api.audit.AuditLog audit = dev.skep.api.audit.AuditLog.in(config.dataDir().resolve("audit"));
         groups.add(new dev.skep.api.v1.UserRoutes(new dev.skep.api.auth.Accounts(state.users(), state.state(), clock),
@@ -222,6 +231,12 @@ final class ControllerRole {
         ApiServer api = life.add("api", new ApiServer(apiConfig, auth, groups, audit, tls, clock, sessions));
         api.start();
         String url = "http://" + config.advertiseHost() + ":" + api.port();
+        if (config.zookeeper() != null) { // controllers of a cluster: each keeps a copy of every live release's slug
+            RemoteSlugStore fromOthers = new RemoteSlugStore(builder.store(), () -> state.controllers().urls().stream()
+                    .filter(other -> !other.equals(url)).toList(), state.controllers()::clusterToken,
+                    new UploadLimits(1L << 30, 4L << 30, 500_000));
+            life.add("slug replicator", new SlugReplicator(state.state(), builder.store(), fromOthers).start());
+        }
         try {
             life.add("controller registration", state.controllers().register(config.agentId(), url));
         } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ public final class Main {
         cli.addSubcommand("router", new RouterCommand());
         cli.addSubcommand("controller", new ControllerCommand());
         cli.addSubcommand("edge", new EdgeCommand());
+        cli.addSubcommand("hosts", new dev.skep.server.hosts.HostsCommand());
         System.exit(cli.execute(args));
     }
 }

@@ -60,6 +60,15 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--zk-port", defaultValue = "0", description = "port of the embedded ZooKeeper on loopback (default: any free)")
     int zkPort;
 
+    @Option(names = "--zk-bind", defaultValue = "127.0.0.1", paramLabel = "ADDR", description = "address the embedded "
+            + "ZooKeeper listens on (default: ${DEFAULT-VALUE}); an address other hosts reach lets `skep hosts add` join "
+            + "agents and routers to this server (every session must authenticate with the data dir's zk.secret)")
+    String zkBind;
+
+    @Option(names = "--advertise", paramLabel = "ADDR", description = "the address other hosts reach this one's API at "
+            + "(default: --bind, or this host's address when bound to 0.0.0.0)")
+    String advertise;
+
     @Option(names = "--zk-sync", description = "fsync the embedded ZooKeeper's log on every write (survives power loss; slower deploys)")
     boolean zkSync;
 
@@ -138,10 +147,11 @@ public final class ServerCommand implements Callable<Integer> {
         return new ServerConfig(data.toAbsolutePath(), bind, apiPort, routerPort, Integer.parseInt(ports[0].trim()),
                 Integer.parseInt(ports[1].trim()), baseDomain, keepApps, Duration.ofSeconds(startTimeoutSeconds),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync, agentId != null ? AppId.requireName("agent", agentId)
-                : persistentAgentId(data), "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
+                : persistentAgentId(data), advertise != null ? advertise
+                : "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
                 env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(drainSeconds), edge.config(), Duration.ofSeconds(agentGraceSeconds), security(),
-                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), appDisk));
+                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), appDisk), zkBind);
     }
 
     /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */

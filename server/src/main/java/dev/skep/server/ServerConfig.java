@@ -19,13 +19,27 @@ import java.time.Duration;
  *                   the same on every skep host; null leaves them open to whoever reaches the ensemble
  * @param releases   how long a new release is watched: its probation (for apps that set none) and auto-rollback
  * @param appDisk    bytes each app's volumes and writable copies may hold on this host's agent
+ * @param zkBind     address the embedded ZooKeeper listens on (loopback unless remote agents and routers join)
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk) {
+                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk,
+                           String zkBind) {
+
+    /** The embedded ZooKeeper on loopback only (every role but a `skep server` given --zk-bind). */
+    public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
+                        String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
+                        String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
+                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
+                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk) {
+        this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
+                zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
+                agentGrace, security, zkSecret, releases, appDisk, "127.0.0.1");
+    }
 
     /** For roles that run no agent (a controller, a router): the default disk quota. */
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,

@@ -17,10 +17,28 @@ import java.time.Duration;
  * @param connectString where the state is, for the start-up log line
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString) {
+                 String connectString, dev.skep.state.ZkAcl acl) {
 
     /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The controllers' leadership session (and their rollout claims): a leader killed outright loses both this
+     * long after its last word, and another controller leads within about that (issue 15: under 5 s). Shorter than
+     * the main session, which a pause or a slow network must not end as easily: a controller that loses only
+     * this one stops leading and keeps serving the API.
+     */
+    static final Duration LEADERSHIP_SESSION_TIMEOUT = Duration.ofSeconds(3);
+
+    /** A second connection to the same state, with its own session (see {@link #LEADERSHIP_SESSION_TIMEOUT}). */
+    StateConnection leadershipConnection(Lifecycle life) {
+        return life.add("zookeeper leadership client", acl == null
+                ? StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30))
+                : StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
+    }
+
+    /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
+    static final String ZK_CONNECT_FILE = "zk.connect";
 
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
@@ -29,8 +47,11 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         if (embedded) {
             // apps on this host reach its port: a session that does not authenticate is closed at once
             server = life.add("zookeeper", EmbeddedZooKeeper.start(SkepServer.privateDir(data.resolve("zk")),
-                    new InetSocketAddress("127.0.0.1", config.zkPort()), config.zkSync(), true));
+                    new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true));
             zk = server.connectString();
+            if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
+                java.nio.file.Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
+            }
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
@@ -49,6 +70,6 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
-                new ZkControllers(connection.client()), zk);
+                new ZkControllers(connection.client()), zk, acl);
     }
 }

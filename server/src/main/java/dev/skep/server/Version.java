@@ -1,12 +1,12 @@
 package dev.skep.server;
 
 /** skep's version, from the jar manifest when there is one. */
-final class Version {
+public final class Version {
 
     private Version() {
     }
 
-    static String current() {
+    public static String current() {
         String v = Version.class.getPackage().getImplementationVersion();
         return v == null ? "0.1.0-dev" : v;
     }

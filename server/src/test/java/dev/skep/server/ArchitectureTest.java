@@ -49,6 +49,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheHostsModuleSpeaksSsh() {
+        // skep hosts: the SSH client stays in one small module; the server drives it through SshHost
+        noClasses().that().resideOutsideOfPackage("dev.skep.hosts..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.sshd..")
+                .check(classes);
+    }
+
+    @Test
+    void theHostsModuleKnowsNothingOfSkep() {
+        noClasses().that().resideInAPackage("dev.skep.hosts..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.skep.model..", "dev.skep.state..",
+                        "dev.skep.server..", "dev.skep.api..", "dev.skep.cli..", "dev.skep.client..")
+                .check(classes);
+    }
+
+    @Test
     void theModelDependsOnNothingOfSkep() {
         noClasses().that().resideInAPackage("dev.skep.model..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.skep.state..", "dev.skep.deploy..",

@@ -76,6 +76,9 @@ public final class Agent implements AutoCloseable {
     private Thread worker;
     private final InstanceBoard board;
     private Thread diskWatch;
+    private Thread leaseRenewal;
+    private volatile OrphanWatchdog orphans;
+    private volatile AssignmentCheck assignmentCheck = AssignmentCheck.nobody();
 
     public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
             AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock) {
@@ -128,6 +131,17 @@ public final class Agent implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops this agent's instances when the agent is gone longer than {@code bound} (see {@link OrphanWatchdog}),
+     * and, while ZooKeeper is unreachable, the ones {@code check} says were moved elsewhere meanwhile. Call before
+     * {@link #start()}; without it (`skep server`: one host, nothing moves) instances outlive the agent.
+     */
+    public Agent orphanStop(java.time.Duration bound, AssignmentCheck check) {
+        this.orphans = new OrphanWatchdog(layout.root().resolve("orphan-stop"), bound, config.stopGrace());
+        this.assignmentCheck = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
     public void start() {
         if (!lifecycle.compareAndSet(Lifecycle.LATENT, Lifecycle.STARTED)) {
             throw new IllegalStateException("agent " + config.agentId() + " was already started");
@@ -164,6 +178,11 @@ public final class Agent implements AutoCloseable {
         log.info("event=agent.resources agent={} memory_bytes={} instance_memory_bytes={} cpus={} labels=\"{}\"",
                 config.agentId(), host.memoryBytes(), host.instanceMemory(), host.cpus(),
                 dev.skep.model.Labels.text(host.labels()));
+        if (orphans != null) {
+            orphans.start(); // before re-adoption: the adopted processes are watched as they are recorded again
+            store.watchedBy(orphans);
+            leaseRenewal = Thread.ofPlatform().daemon().name("agent-lease-" + config.agentId()).start(this::renewLease);
+        }
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
         DiskWatch watch = new DiskWatch(context, this::instances);
@@ -315,6 +334,9 @@ public final class Agent implements AutoCloseable {
         }
         worker.interrupt();
         diskWatch.interrupt();
+        if (leaseRenewal != null) {
+            leaseRenewal.interrupt();
+        }
         try {
             worker.join();
             List<CompletableFuture<Void>> pending = new ArrayList<>();
@@ -332,6 +354,13 @@ public final class Agent implements AutoCloseable {
             if (!config.keepAppsOnClose()) {
                 context.disks().release(); // nothing of ours runs on them now
             }
+            if (orphans != null) {
+                if (config.keepAppsOnClose()) {
+                    orphans.detach(); // the loop watches the kept apps until the next agent process renews
+                } else {
+                    orphans.close();
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException e) {
@@ -341,6 +370,48 @@ public final class Agent implements AutoCloseable {
             log.error("agent close failed agent={} error={}", config.agentId(), e.toString());
         }
         log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
+    }
+
+    // --- orphan stop ---
+
+    /** While ZooKeeper is unreachable, how often the controllers are asked whether the instances are still ours. */
+    static final java.time.Duration ASSIGNMENT_CHECK_EVERY = java.time.Duration.ofSeconds(2);
+
+    /**
+     * Every second while the agent lives: the lease is renewed, and while ZooKeeper is unreachable the instances a
+     * controller says are no longer ours (moved while we were cut off) are stopped; when no controller can say (a
+     * general outage), everything keeps running.
+     */
+    private void renewLease() {
+        long lastCheck = 0;
+        while (lifecycle.get() == Lifecycle.STARTED) {
+            try {
+                orphans.renew();
+                long now = System.nanoTime();
+                if (!changeFeed.reachable() && now - lastCheck >= ASSIGNMENT_CHECK_EVERY.toNanos()) {
+                    lastCheck = now;
+                    assignmentCheck.assigned(config.agentId()).ifPresent(this::stopUnassigned);
+                }
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("event=orphan.check-failed agent={} error=\"{}\" next=\"retried in 1 s\"", config.agentId(),
+                        e.toString());
+            }
+        }
+    }
+
+    private void stopUnassigned(java.util.Set<String> assigned) {
+        for (InstanceRunner runner : runners.values()) {
+            if (!assigned.contains(runner.instance()) && !runner.stopRequested()) {
+                log.warn("event=orphan.stop agent={} instance={} reason=\"cut off from ZooKeeper, and a controller says "
+                        + "the instance is no longer assigned here (moved meanwhile)\"", config.agentId(),
+                        runner.instance());
+                runner.stop();
+            }
+        }
     }
 
     // --- re-adoption and reconciliation ---

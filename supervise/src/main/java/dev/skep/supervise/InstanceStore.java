@@ -23,9 +23,15 @@ public final class InstanceStore {
     static final ObjectMapper JSON = SkepJson.MAPPER;
 
     private final AgentLayout layout;
+    private volatile OrphanWatchdog orphans;
 
     public InstanceStore(AgentLayout layout) {
         this.layout = layout;
+    }
+
+    /** Every record saved is watched by {@code watchdog} (its process stops if the agent is gone), until deleted. */
+    void watchedBy(OrphanWatchdog watchdog) {
+        this.orphans = watchdog;
     }
 
     /** Writes to a temp file, then renames it over the record: a reader sees the old or the new one. */
@@ -40,12 +46,20 @@ public final class InstanceStore {
             } finally {
                 Files.deleteIfExists(temp);
             }
+            OrphanWatchdog watchdog = orphans;
+            if (watchdog != null) {
+                watchdog.watch(record.instance(), record.pid(), record.startTime());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write instance record " + target + ": " + e.getMessage(), e);
         }
     }
 
     public void delete(String instance) {
+        OrphanWatchdog watchdog = orphans;
+        if (watchdog != null) {
+            watchdog.unwatch(instance);
+        }
         try {
             Files.deleteIfExists(layout.record(instance));
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import dev.skep.api.v1.DomainRoutes;
 import dev.skep.api.v1.RunRoutes;
 import dev.skep.api.v1.VolumeRoutes;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.view.AgentAssignments;
 import dev.skep.model.view.AgentView;
 import dev.skep.model.view.AlertSettings;
 import dev.skep.model.view.AlertTestResult;
@@ -240,6 +241,11 @@ final class V1Routes {
                         .errors(400, "no constraints field, or a label that is not key=value"),
 
                 // agents and the dashboard
+                Operation.of("GET", "/v1/agents/{id}/assignments", CLUSTER, "The instances assigned to an agent, "
+                                + "read from ZooKeeper: an agent cut off from it stops those it runs that are not "
+                                + "listed (moved meanwhile)")
+                        .answers(200, AgentAssignments.class)
+                        .errors(401, "not the cluster token", 503, "this controller cannot reach ZooKeeper either"),
                 Operation.of("GET", "/v1/slugs/{slug}", CLUSTER, "A built slug as a tar.gz, for agents on other hosts")
                         .answers(200, BINARY).errors(401, "not the cluster token", 404, "no such slug here"),
                 Operation.of("POST", "/v1/dashboard/links", USER, "A one-time dashboard login link for the caller's "

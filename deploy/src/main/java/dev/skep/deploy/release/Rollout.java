@@ -4,6 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.AppCatalog;
 import dev.skep.model.InstanceStatuses;
+import dev.skep.model.RolloutOwners;
 import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.Event;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +51,7 @@ public final class Rollout {
     private final LogSource logs;
     private final ProbationSettings probation;
     private final ReleaseFailures failures;
+    private volatile RolloutOwners owners = RolloutOwners.none();
 
     /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
     static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
@@ -87,6 +90,12 @@ public final class Rollout {
         this.failures = failures;
     }
 
+    /** Where this controller claims each rollout it runs, so that no other one takes it for abandoned. */
+    public Rollout claimedIn(RolloutOwners owners) {
+        this.owners = Objects.requireNonNull(owners, "owners");
+        return this;
+    }
+
     public ReleaseFailures failures() {
         return failures;
     }
@@ -96,6 +105,20 @@ public final class Rollout {
      * probation), or throws with the reason and the old release serving.
      */
     public List<InstanceStatus> activate(AppId app, int release, Progress progress) {
+        AutoCloseable claim = owners.claim(app); // before the candidate is set: a claimless candidate is abandoned
+        try {
+            return claimed(app, release, progress);
+        } finally {
+            try {
+                claim.close();
+            } catch (Exception e) {
+                log.warn("event=rollout.claim-not-released app={} release={} error=\"{}\" effect=\"it goes with this "
+                        + "controller's session\"", app, release, e.toString());
+            }
+        }
+    }
+
+    private List<InstanceStatus> claimed(AppId app, int release, Progress progress) {
         AppSpec before = catalog.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
         int previous = before.release();
         // with a probation the old release stays from the start: the scheduler would retire it once the candidate

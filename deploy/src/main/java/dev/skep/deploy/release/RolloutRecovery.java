@@ -5,16 +5,19 @@ import dev.skep.model.AppCatalog;
 import dev.skep.model.Event;
 import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
+import dev.skep.model.RolloutOwners;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At start-up, before the scheduler runs: a rollout that was in flight when skep died has no one
- * waiting for it any more. Its candidate is dropped (the serving release stays) and a release made
- * just for it is deleted, so no half release is ever used. A probation in flight ends: its release was ready and
- * serving, so it stays, and the release kept warm for it goes.
+ * On the leader: a rollout in the state that no live controller claims (its controller died, or skep stopped
+ * during it) has no one waiting for it any more. Its candidate is dropped (the serving release stays) and a release
+ * made just for it is deleted, so no half release is ever used. A probation in flight ends: its release was ready
+ * and serving, so it stays, and the release kept warm for it goes. A rollout another controller still claims is
+ * left alone (see {@link RolloutOwners}).
  */
 public final class RolloutRecovery {
 
@@ -23,25 +26,50 @@ public final class RolloutRecovery {
     private RolloutRecovery() {
     }
 
-    /** Returns how many rollouts were dropped. */
+    /** Every rollout in the state is taken for abandoned (one process, at its start); returns how many were dropped. */
     public static int recover(AppCatalog state, EventSink events, Clock clock) {
+        return recover(state, RolloutOwners.none(), events, clock);
+    }
+
+    /** Drops the rollouts no live controller claims; returns how many. */
+    public static int recover(AppCatalog state, RolloutOwners owners, EventSink events, Clock clock) {
         int recovered = 0;
         for (AppSpec app : state.apps()) {
+            if ((app.candidate() == 0 && app.warm() == 0) || owners.owned(app.id())) {
+                continue;
+            }
             if (app.candidate() > 0) {
                 int candidate = app.candidate();
-                state.updateApp(app.id(), spec -> spec.candidate() == candidate ? spec.withCandidate(0, clock.instant()) : spec);
-                if (candidate > app.release()) {
-                    state.deleteRelease(app.id(), candidate);
+                AtomicBoolean dropped = new AtomicBoolean();
+                AtomicBoolean unreleased = new AtomicBoolean();
+                AppSpec after = state.updateApp(app.id(), spec -> {
+                    // decided on the spec as it is now: the rollout may have ended between the read and here
+                    dropped.set(spec.candidate() == candidate);
+                    unreleased.set(spec.candidate() == candidate && candidate > spec.release());
+                    return dropped.get() ? spec.withCandidate(0, clock.instant()) : spec;
+                });
+                if (dropped.get()) {
+                    if (unreleased.get()) {
+                        state.deleteRelease(app.id(), candidate);
+                    }
+                    log.warn("event=rollout.interrupted app={} release={} kept={} reason=\"no controller runs the "
+                            + "rollout any more (its controller stopped during it)\"", app.id(), candidate,
+                            after.release());
+                    events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app.id(), candidate, null, null,
+                            "interrupted: the controller running the rollout stopped during it", Map.of()));
+                    recovered++;
                 }
-                log.warn("event=rollout.interrupted app={} release={} kept={} reason=\"skep stopped during the rollout\"",
-                        app.id(), candidate, app.release());
-                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app.id(), candidate, null, null,
-                        "interrupted: skep stopped during the rollout", Map.of()));
-                recovered++;
             }
             if (app.warm() > 0) { // it was ready and serving: it stays, without the rest of its watch
                 int warm = app.warm();
-                state.updateApp(app.id(), spec -> spec.warm() == warm ? spec.withWarm(0, clock.instant()) : spec);
+                AtomicBoolean ended = new AtomicBoolean();
+                state.updateApp(app.id(), spec -> {
+                    ended.set(spec.warm() == warm);
+                    return ended.get() ? spec.withWarm(0, clock.instant()) : spec;
+                });
+                if (!ended.get()) {
+                    continue;
+                }
                 log.warn("event=release.probation-interrupted app={} release={} warm={} effect=\"the release stays; "
                         + "release {} stops\" reason=\"skep stopped during the probation\"", app.id(), app.release(),
                         warm, warm);

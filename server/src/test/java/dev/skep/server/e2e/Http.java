@@ -68,7 +68,12 @@ public final class Http {
 
     /** GET through a router on loopback with the given Host header (HttpClient will not set Host). */
     public static Answer hosted(int port, String host, String path) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        return hosted("127.0.0.1", port, host, path);
+    }
+
+    /** As {@link #hosted(int, String, String)}, to a router listening on {@code address}. */
+    public static Answer hosted(String address, int port, String host, String path) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(address, port)) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -34,6 +34,7 @@ public final class LoadLoop implements AutoCloseable {
     private static final Duration PAUSE = Duration.ofMillis(2);
 
     private final String host;
+    private String address = "127.0.0.1";
     private final int port;
     private final byte[] request;
     private Duration pause = PAUSE;
@@ -62,9 +63,15 @@ public final class LoadLoop implements AutoCloseable {
      * (one client, 20 ms: about 50 requests a second).
      */
     public static LoadLoop paced(String host, int port, int connections, Duration pause) {
+        return paced("127.0.0.1", host, port, connections, pause);
+    }
+
+    /** As {@link #paced(String, int, int, Duration)}, to a router listening on {@code address}. */
+    public static LoadLoop paced(String address, String host, int port, int connections, Duration pause) {
         LoadLoop loop = new LoadLoop(host, port, ("GET / HTTP/1.1\r\nHost: " + host
                 + "\r\nUser-Agent: skep-load\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         loop.pause = pause;
+        loop.address = address;
         for (int i = 0; i < connections; i++) {
             loop.clients.add(Thread.ofPlatform().daemon().name("load-" + i).start(loop::client));
         }
@@ -115,7 +122,7 @@ public final class LoadLoop implements AutoCloseable {
     private void client() {
         while (go()) {
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                socket.connect(new InetSocketAddress(address, port), 2000);
                 socket.setSoTimeout(10_000);
                 socket.setTcpNoDelay(true);
                 OutputStream out = socket.getOutputStream();

@@ -25,9 +25,19 @@ public final class RoleProcess implements AutoCloseable {
 
     /** Starts {@code skep ARGS...} and waits until its output contains {@code readyLine}. */
     public static RoleProcess start(String name, Path logDir, String readyLine, String... args) throws IOException {
+        return start(List.of(), name, logDir, readyLine, args);
+    }
+
+    /**
+     * As {@link #start(String, Path, String, String...)}, the JVM started through {@code prefix} (e.g. nsenter into
+     * a host's network namespace), which must exec it: the process kept is the JVM's.
+     */
+    public static RoleProcess start(List<String> prefix, String name, Path logDir, String readyLine, String... args)
+            throws IOException {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main"));

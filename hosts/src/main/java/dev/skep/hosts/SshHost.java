@@ -1,0 +1,321 @@
+package dev.skep.hosts;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+
+/**
+ * One logged-in SSH session to a host: run commands, send files (SFTP) and directory trees (a tar stream
+ * into the remote {@code tar -x}). The host key is checked against a known_hosts file before anything
+ * is sent; the login is by public key only.
+ */
+public final class SshHost implements AutoCloseable {
+
+    private static final Duration CONNECT = Duration.ofSeconds(15);
+
+    private final SshTarget target;
+    private final SshClient client;
+    private final ClientSession session;
+    private SftpClient sftp; // one for the session: each costs a channel and a handshake
+
+    private SshHost(SshTarget target, SshClient client, ClientSession session) {
+        this.target = target;
+        this.client = client;
+        this.session = session;
+    }
+
+    /**
+     * Connects and logs in.
+     *
+     * @param identities private key files to offer (OpenSSH or PEM; RSA and ECDSA keys)
+     * @param knownHosts the known_hosts file the host key must be in
+     * @param acceptNew  record an unknown host key there instead of refusing it (a changed key is always refused)
+     */
+    public static SshHost connect(SshTarget target, List<Path> identities, Path knownHosts, boolean acceptNew)
+            throws HostFailure {
+        List<KeyPair> keys = loadKeys(identities);
+        KnownHostsCheck check = new KnownHostsCheck(knownHosts, acceptNew);
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(check);
+        client.start();
+        ClientSession session = null;
+        try {
+            session = client.connect(target.user(), target.host(), target.port())
+                    .verify(CONNECT.toMillis(), TimeUnit.MILLISECONDS).getSession();
+            for (KeyPair key : keys) {
+                session.addPublicKeyIdentity(key);
+            }
+            session.auth().verify(CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+            return new SshHost(target, client, session);
+        } catch (IOException | RuntimeException e) {
+            if (session != null) {
+                session.close(true);
+            }
+            client.stop();
+            throw explain(target, knownHosts, identities, check, e);
+        }
+    }
+
+    private static HostFailure explain(SshTarget target, Path knownHosts, List<Path> identities, KnownHostsCheck check,
+                                       Exception e) {
+        String where = target.host() + (target.port() == 22 ? "" : ":" + target.port());
+        return switch (check.verdict()) {
+            case CHANGED -> new HostFailure("the host key of " + where + " has CHANGED: " + knownHosts + " has "
+                    + check.expectedFingerprint() + ", the host now shows " + check.fingerprint() + ". Someone may be "
+                    + "in the middle, or the host was reinstalled. If you know it was reinstalled, remove the old "
+                    + "line (ssh-keygen -R '" + (target.port() == 22 ? target.host() : "[" + target.host() + "]:"
+                    + target.port()) + "' -f " + knownHosts + ") and run again with --accept-new-host-key", e);
+            case UNKNOWN_REFUSED -> new HostFailure("the host key of " + where + " (" + check.fingerprint()
+                    + ") is not in " + knownHosts + ": check that fingerprint on the host (ssh-keygen -lf "
+                    + "/etc/ssh/ssh_host_*_key.pub), then run again with --accept-new-host-key to record it", e);
+            case NONE -> new HostFailure("cannot reach " + where + " over SSH: " + describe(e)
+                    + ". Check the address and port, and that sshd runs there", e);
+            case KNOWN, UNKNOWN_RECORDED -> new HostFailure("the login as " + target.user() + " on " + where
+                    + " was refused (" + describe(e) + "): put the public key of " + identities
+                    + " in that user's ~/.ssh/authorized_keys, or name another key with --identity FILE", e);
+        };
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static List<KeyPair> loadKeys(List<Path> identities) throws HostFailure {
+        if (identities.isEmpty()) {
+            throw new HostFailure("no SSH key to log in with: none of ~/.ssh/id_ecdsa, id_rsa exists; "
+                    + "name one with --identity FILE");
+        }
+        List<KeyPair> keys = new ArrayList<>();
+        for (Path file : identities) {
+            if (!Files.isReadable(file)) {
+                throw new HostFailure("cannot read the SSH key " + file + ": give a readable private key with --identity");
+            }
+            try {
+                for (KeyPair key : new FileKeyPairProvider(file).loadKeys(null)) {
+                    keys.add(key);
+                }
+            } catch (RuntimeException e) {
+                throw new HostFailure("cannot load the SSH key " + file + " (" + describe(e) + "): skep reads "
+                        + "unencrypted RSA and ECDSA keys (ssh-keygen -t ecdsa)", e);
+            }
+        }
+        return keys;
+    }
+
+    public SshTarget target() {
+        return target;
+    }
+
+    /** Runs {@code command} with sh on the host and waits for it (at most {@code timeout}). */
+    public Result run(String command, Duration timeout) throws HostFailure {
+        return run(command, null, timeout);
+    }
+
+    /** Runs {@code command} feeding it {@code stdin}, which is written then closed (EOF). */
+    public Result run(String command, byte[] stdin, Duration timeout) throws HostFailure {
+        return exec(command, timeout, in -> {
+            if (stdin != null) {
+                in.write(stdin);
+            }
+        });
+    }
+
+    /** What a command reads on its standard input, written by the caller. */
+    public interface Feed {
+        void write(OutputStream stdin) throws IOException;
+    }
+
+    /** Runs {@code command} with what {@code feed} writes on its standard input. */
+    public Result exec(String command, Duration timeout, Feed feed) throws HostFailure {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ChannelExec channel = session.createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(err);
+            channel.open().verify(CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+            try (OutputStream stdin = channel.getInvertedIn()) {
+                feed.write(stdin);
+            }
+            var events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
+                    timeout.toMillis());
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new HostFailure("'" + shortened(command) + "' on " + target.host() + " did not finish within "
+                        + timeout.toSeconds() + " s");
+            }
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 5_000); // the rest of its output
+            Integer exit = channel.getExitStatus();
+            return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HostFailure("the SSH connection to " + target.host() + " failed while running '"
+                    + shortened(command) + "': " + describe(e) + ". Run the same command again: it picks up "
+                    + "where it stopped", e);
+        }
+    }
+
+    /** {@code run}, failing unless the command exits 0; its output. */
+    public String check(String what, String command, Duration timeout) throws HostFailure {
+        Result result = run(command, timeout);
+        if (!result.ok()) {
+            throw new HostFailure(what + " failed on " + target.host() + " (exit " + result.exit() + "): "
+                    + result.said());
+        }
+        return result.out();
+    }
+
+    private static String shortened(String command) {
+        String line = command.replace('\n', ' ');
+        return line.length() > 120 ? line.substring(0, 117) + "..." : line;
+    }
+
+    /** Sends a file over SFTP to {@code remote} (a sibling {@code .part} first, then renamed over it). */
+    public void upload(Path local, String remote) throws HostFailure {
+        try (InputStream in = Files.newInputStream(local)) {
+            upload(in, remote);
+        } catch (IOException e) {
+            throw new HostFailure("cannot read " + local + ": " + describe(e), e);
+        }
+    }
+
+    /** Sends bytes over SFTP to {@code remote}, atomically replacing what was there. */
+    public void upload(InputStream content, String remote) throws HostFailure {
+        String part = remote + ".part";
+        try {
+            if (sftp == null) {
+                sftp = SftpClientFactory.instance().createSftpClient(session);
+            }
+        } catch (IOException e) {
+            throw new HostFailure("cannot open SFTP on " + target.host() + ": " + describe(e) + " (sshd needs its "
+                    + "sftp subsystem: 'Subsystem sftp internal-sftp' in sshd_config)", e);
+        }
+        try (OutputStream out = sftp.write(part)) {
+            content.transferTo(out);
+        } catch (IOException e) {
+            throw new HostFailure("copying to " + target.host() + ":" + remote + " over SFTP failed: " + describe(e)
+                    + " (is the disk full, or sftp-server missing?)", e);
+        }
+        check("renaming " + part, "mv -f " + Shell.quote(part) + " " + Shell.quote(remote), Duration.ofSeconds(30));
+    }
+
+    /**
+     * Sends the tree under {@code local} to {@code remote} as a tar stream, replacing what was there
+     * (unpacked beside it, then swapped in). Files {@code skip} names are left out.
+     */
+    public void sendTree(Path local, String remote, Predicate<Path> skip, Duration timeout) throws HostFailure {
+        String fresh = remote + ".new";
+        String command = "rm -rf " + Shell.quote(fresh) + " && mkdir -p " + Shell.quote(fresh) + " && tar -x -C "
+                + Shell.quote(fresh) + " && rm -rf " + Shell.quote(remote) + " && mv " + Shell.quote(fresh) + " "
+                + Shell.quote(remote);
+        Result result = exec(command, timeout, stdin -> {
+            TarArchiveOutputStream tar = tar(stdin);
+            addTree(tar, local, "", skip);
+            tar.finish();
+            tar.flush();
+        });
+        if (!result.ok()) {
+            throw new HostFailure("unpacking " + local + " into " + target.host() + ":" + remote + " failed (exit "
+                    + result.exit() + "): " + result.said() + " (is the disk full?)");
+        }
+    }
+
+    /**
+     * Sends files and directory trees into {@code remoteDir} in one tar stream, each under the name its key
+     * gives, replacing what had that name (unpacked aside first, then each moved in).
+     */
+    public void sendInto(java.util.Map<String, Path> entries, String remoteDir, Duration timeout) throws HostFailure {
+        String incoming = remoteDir + ".incoming";
+        String command = "rm -rf " + Shell.quote(incoming) + " && mkdir -p " + Shell.quote(incoming) + " && tar -x -C "
+                + Shell.quote(incoming) + " && cd " + Shell.quote(incoming) + " && for f in * .[!.]*; do "
+                + "[ -e \"$f\" ] || continue; rm -rf " + Shell.quote(remoteDir) + "/\"$f\" && mv \"$f\" "
+                + Shell.quote(remoteDir) + "/; done && cd / && rmdir " + Shell.quote(incoming);
+        Result result = exec(command, timeout, stdin -> {
+            TarArchiveOutputStream tar = tar(stdin);
+            for (var entry : entries.entrySet()) {
+                addTree(tar, entry.getValue(), entry.getKey(), p -> false);
+            }
+            tar.finish();
+            tar.flush();
+        });
+        if (!result.ok()) {
+            throw new HostFailure("unpacking " + entries.size() + " files into " + target.host() + ":" + remoteDir
+                    + " failed (exit " + result.exit() + "): " + result.said() + " (is the disk full?)");
+        }
+    }
+
+    private static TarArchiveOutputStream tar(OutputStream stdin) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(stdin, 1 << 16);
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        return tar;
+    }
+
+    /** {@code root} (a file or a tree) into the tar under {@code prefix} (empty: its contents at the top). */
+    private static void addTree(TarArchiveOutputStream tar, Path root, String prefix, Predicate<Path> skip)
+            throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) walk::iterator) {
+                Path relative = root.relativize(path);
+                if ((relative.toString().isEmpty() && prefix.isEmpty()) || skip.test(relative)) {
+                    continue;
+                }
+                String name = prefix.isEmpty() ? relative.toString().replace('\\', '/')
+                        : relative.toString().isEmpty() ? prefix : prefix + "/" + relative.toString().replace('\\', '/');
+                TarArchiveEntry entry;
+                boolean regular = false;
+                if (Files.isSymbolicLink(path)) {
+                    entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                    entry.setLinkName(Files.readSymbolicLink(path).toString());
+                } else if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                    entry = new TarArchiveEntry(name + "/");
+                    entry.setMode(040755);
+                } else {
+                    entry = new TarArchiveEntry(name);
+                    regular = true;
+                    entry.setSize(Files.size(path));
+                    entry.setMode(0100000 | (Files.isExecutable(path) ? 0755 : 0644));
+                }
+                tar.putArchiveEntry(entry);
+                if (regular) { // TarArchiveEntry.isFile() is true of a symlink too
+                    Files.copy(path, tar);
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (sftp != null) {
+            try {
+                sftp.close();
+            } catch (IOException e) {
+                // the session goes next
+            }
+        }
+        session.close(false);
+        client.stop();
+    }
+}

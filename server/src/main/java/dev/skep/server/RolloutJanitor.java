@@ -1,0 +1,95 @@
+package dev.skep.server;
+
+import dev.skep.deploy.release.RolloutRecovery;
+import dev.skep.model.ClusterState;
+import dev.skep.model.EventSink;
+import dev.skep.model.RolloutOwners;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On the leader, every {@link #EVERY}: rollouts no live controller has claimed for {@link #UNCLAIMED_FOR} (their
+ * controller died during them) are recovered (see {@link RolloutRecovery}). A rollout another controller runs is never touched, whoever leads.
+ */
+final class RolloutJanitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RolloutJanitor.class);
+    static final Duration EVERY = Duration.ofSeconds(2);
+    /**
+     * How long a rollout must have had no claim before it is taken for abandoned: a live controller whose leadership
+     * session ended (a pause, a blip) re-creates its claim on its next session, within this.
+     */
+    static final Duration UNCLAIMED_FOR = Duration.ofSeconds(4);
+
+    private final ClusterState state;
+    private final RolloutOwners owners;
+    private final BooleanSupplier isLeader;
+    private final EventSink events;
+    private final Clock clock;
+    private Thread thread;
+    private final java.util.Map<dev.skep.model.AppId, Long> unclaimedSince = new java.util.HashMap<>();
+    private final java.util.Set<dev.skep.model.AppId> asked = new java.util.HashSet<>();
+
+    /** The claims as the janitor judges them: a rollout is nobody's once unclaimed for {@link #UNCLAIMED_FOR}. */
+    private final RolloutOwners patient = new RolloutOwners() {
+        @Override
+        public AutoCloseable claim(dev.skep.model.AppId app) {
+            return owners.claim(app);
+        }
+
+        @Override
+        public boolean owned(dev.skep.model.AppId app) {
+            asked.add(app);
+            if (owners.owned(app)) {
+                unclaimedSince.remove(app);
+                return true;
+            }
+            long since = unclaimedSince.computeIfAbsent(app, a -> System.nanoTime());
+            return System.nanoTime() - since < UNCLAIMED_FOR.toNanos();
+        }
+    };
+
+    RolloutJanitor(ClusterState state, RolloutOwners owners, BooleanSupplier isLeader, EventSink events, Clock clock) {
+        this.state = state;
+        this.owners = owners;
+        this.isLeader = isLeader;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    RolloutJanitor start() {
+        thread = Thread.ofVirtual().name("rollout-janitor").start(this::run);
+        return this;
+    }
+
+    private void run() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(EVERY.toMillis());
+                if (isLeader.getAsBoolean() && state.reachable()) {
+                    int recovered = RolloutRecovery.recover(state, patient, events, clock);
+                    unclaimedSince.keySet().retainAll(asked);
+                    asked.clear();
+                    if (recovered > 0) {
+                        log.info("event=rollout.recovered count={}", recovered);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("event=rollout.recovery-failed error=\"{}\" next=\"tried again in {} s\"", e.getMessage(),
+                        EVERY.toSeconds());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

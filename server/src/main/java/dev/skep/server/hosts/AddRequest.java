@@ -1,0 +1,36 @@
+package dev.skep.server.hosts;
+
+import dev.skep.hosts.SshTarget;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What `skep hosts add` was asked.
+ *
+ * @param remoteDir  skep's directory on the host, or null: /opt/skep for root, else ~/skep
+ * @param appPorts   an agent's app ports (A-B), or null for the agent's default
+ * @param advertise  the address the cluster reaches the host at, or null: the SSH target's host
+ * @param service    auto (systemd when it runs there and we are root), systemd, or detached
+ * @param copyJava   copy this JVM's runtime even when the host has a Java 21+
+ * @param zk         the ZooKeeper connect string as the host reaches it
+ * @param zkSecret   the cluster's secret file here
+ * @param data       this machine's skep data dir (where the host is recorded)
+ */
+record AddRequest(SshTarget target, List<Path> identities, Path knownHosts, boolean acceptNewHostKey, String role,
+                  String remoteDir, String appPorts, String advertise, String service, boolean copyJava, String zk,
+                  Path zkSecret, Path data) {
+
+    String advertiseHost() {
+        return advertise != null ? advertise : target.host();
+    }
+
+    /** The host's id in the cluster: its address as an agent id (lower case, dashes). */
+    String hostId() {
+        String id = advertiseHost().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (id.length() > 40) {
+            id = id.substring(0, 40).replaceAll("-+$", "");
+        }
+        return id.isEmpty() ? "host" : id;
+    }
+}

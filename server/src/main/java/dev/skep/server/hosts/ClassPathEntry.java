@@ -1,0 +1,115 @@
+package dev.skep.server.hosts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * One piece of the running skep's class path (a jar, or a classes directory when run from a build), with the
+ * name it gets on a remote host and a digest of its content: what `skep hosts add` copies, and what a second
+ * run compares to leave unchanged pieces alone.
+ */
+record ClassPathEntry(Path local, String remoteName, String sha256) {
+
+    boolean directory() {
+        return Files.isDirectory(local);
+    }
+
+    /** This JVM's class path, jars' manifest Class-Path followed (skep.jar names lib/*.jar so), in order. */
+    static List<ClassPathEntry> ofThisJvm() throws IOException {
+        Set<Path> paths = new LinkedHashSet<>();
+        for (String part : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!part.isBlank()) {
+                add(Path.of(part).toAbsolutePath().normalize(), paths);
+            }
+        }
+        List<ClassPathEntry> entries = new ArrayList<>();
+        int index = 0;
+        for (Path path : paths) {
+            String base = path.getFileName().toString();
+            if (Files.isDirectory(path) && path.getParent() != null && path.getParent().getParent() != null) {
+                base = path.getParent().getParent().getFileName() + "-" + base; // server/target/classes: server-classes
+            }
+            entries.add(new ClassPathEntry(path, String.format("%03d-%s", index++, base), digest(path)));
+        }
+        return entries;
+    }
+
+    private static void add(Path path, Set<Path> paths) throws IOException {
+        if (!Files.exists(path) || paths.contains(path)) {
+            return;
+        }
+        if (Files.isDirectory(path)) {
+            paths.add(path);
+            return;
+        }
+        boolean hasClasses;
+        List<Path> referenced = new ArrayList<>();
+        try (JarFile jar = new JarFile(path.toFile())) {
+            hasClasses = jar.stream().anyMatch(e -> !e.getName().startsWith("META-INF/"));
+            var manifest = jar.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath != null) {
+                URI base = path.getParent().toUri();
+                for (String ref : classPath.trim().split("\\s+")) {
+                    URI uri = base.resolve(ref);
+                    if ("file".equals(uri.getScheme())) {
+                        referenced.add(Path.of(uri).normalize());
+                    }
+                }
+            }
+        }
+        if (hasClasses) { // a manifest-only jar (a test runner's) would point the remote host at our paths
+            paths.add(path);
+        }
+        for (Path ref : referenced) {
+            add(ref, paths);
+        }
+    }
+
+    /** SHA-256 of a file, or of a directory's relative names and contents in name order. */
+    static String digest(Path path) throws IOException {
+        MessageDigest sha = newSha256();
+        if (Files.isDirectory(path)) {
+            try (Stream<Path> walk = Files.walk(path)) {
+                for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    sha.update(path.relativize(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    sha.update((byte) 0);
+                    update(sha, file);
+                }
+            }
+        } else {
+            update(sha, path);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void update(MessageDigest sha, Path file) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+        }
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new UncheckedIOException(new IOException("no SHA-256 in this JVM", e));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.skep.server.hosts;
+
+import dev.skep.state.StateConnection;
+import dev.skep.state.ZkAcl;
+import dev.skep.state.ZkClusterState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/** `skep hosts`' own session with the cluster's ZooKeeper: who joined, what runs where, draining. */
+final class ClusterLink implements AutoCloseable {
+
+    private final StateConnection connection;
+    private final ZkClusterState state;
+
+    private ClusterLink(StateConnection connection, ZkClusterState state) {
+        this.connection = connection;
+        this.state = state;
+    }
+
+    static ClusterLink open(String zk, Path secret) throws IOException {
+        StateConnection connection = StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(15),
+                ZkAcl.fromFile(secret));
+        try {
+            return new ClusterLink(connection, new ZkClusterState(connection.client(), Clock.systemUTC()));
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    ZkClusterState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        state.close();
+        connection.close();
+    }
+}

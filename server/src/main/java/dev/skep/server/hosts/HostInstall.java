@@ -1,0 +1,418 @@
+package dev.skep.server.hosts;
+
+import static dev.skep.hosts.Shell.quote;
+
+import dev.skep.hosts.HostFailure;
+import dev.skep.hosts.Result;
+import dev.skep.hosts.SshHost;
+import dev.skep.model.AgentInfo;
+import dev.skep.model.RouterEndpoint;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * `skep hosts add`: installs a cluster role on a host over SSH, step by step, printing each. Every step
+ * looks at what is there first, so a second run (or one after a broken install) repairs what is missing or
+ * stale and otherwise changes nothing.
+ */
+public final class HostInstall {
+
+    private static final Duration SHORT = Duration.ofSeconds(30);
+    private static final Duration COPY = Duration.ofMinutes(10);
+    static final Duration JOIN = Duration.ofSeconds(120);
+
+    private final AddRequest request;
+    private final PrintWriter out;
+    private final String version;
+
+    private final boolean restart;
+
+    /** @param restart restart the role even when nothing changed (skep hosts upgrade) */
+    HostInstall(AddRequest request, PrintWriter out, String version, boolean restart) {
+        this.request = request;
+        this.out = out;
+        this.version = version;
+        this.restart = restart;
+    }
+
+    private void step(String text) {
+        out.println("==> " + text);
+        out.flush();
+    }
+
+    private void done(String text) {
+        out.println("    " + text);
+        out.flush();
+    }
+
+    /** Facts about the host, read in one command. */
+    private record Facts(String os, String arch, int uid, String home, boolean systemd) {
+    }
+
+    void run() throws HostFailure, IOException {
+        AddRequest r = request;
+        String secret = Files.readString(r.zkSecret()).strip();
+        step("connecting to " + r.target() + " (host key checked against " + r.knownHosts() + ")");
+        try (SshHost host = SshHost.connect(r.target(), r.identities(), r.knownHosts(), r.acceptNewHostKey())) {
+            done("logged in as " + r.target().user());
+            Facts facts = facts(host);
+            String dir = r.remoteDir() != null ? r.remoteDir() : facts.uid == 0 ? "/opt/skep" : facts.home + "/skep";
+            if (!dir.startsWith("/")) {
+                dir = facts.home + "/" + dir;
+            }
+            HostRecord record = new HostRecord(r.hostId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
+                    service(facts), version, "installing", Instant.now(),
+                    r.identities().isEmpty() ? null : r.identities().get(0).toString(), r.knownHosts().toString(),
+                    r.appPorts());
+            Optional<HostRecord> before = HostRecord.find(r.data(), record.id());
+            if (before.isPresent()) {
+                record = new HostRecord(record.id(), record.target(), record.role(), record.dir(), record.advertise(),
+                        record.service(), version, "installing", before.get().added(), record.identity(),
+                        record.knownHosts(), record.appPorts());
+            }
+            record.save(r.data());
+
+            step("preparing " + dir);
+            host.check("creating " + dir, "mkdir -p " + quote(dir) + "/bin " + quote(dir) + "/skep/cp " + quote(dir)
+                    + "/data " + quote(dir) + "/log " + quote(dir) + "/run " + quote(dir) + "/etc && chmod 700 "
+                    + quote(dir + "/etc") + " && chmod 711 " + quote(dir), SHORT);
+            claimForThisCluster(host, dir, secret);
+
+            step("Java 21+");
+            String[] java = java(host, dir);
+            step("node " + LocalNode.version());
+            String nodeDir = node(host, dir);
+            step("skep " + version);
+            List<String> classPath = copySkep(host, dir);
+            step("cluster secret");
+            host.upload(new ByteArrayInputStream((secret + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/zk.secret");
+            host.check("locking the secret", "chmod 600 " + quote(dir + "/etc/zk.secret"), SHORT);
+            done(dir + "/etc/zk.secret (0600)");
+
+            RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
+                    roleArgs(dir, record.id()));
+            step("starting skep " + r.role() + " (" + record.service() + ")");
+            boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged | restart;
+            Instant runningSince = changed ? registeredSince(record) : null; // a restart must show a new start
+            if ("systemd".equals(record.service())) {
+                startSystemd(host, setup, changed);
+            } else {
+                startDetached(host, setup, dir, changed);
+            }
+            step("waiting until it has joined the cluster at " + r.zk());
+            waitUntilJoined(host, record, dir, runningSince);
+            record.withState("ready").save(r.data());
+            out.println("skep " + r.role() + " " + record.id() + " at " + record.advertise() + " is ready ("
+                    + r.target() + ", " + dir + ")");
+            out.flush();
+        }
+    }
+
+    private String service(Facts facts) throws HostFailure {
+        return switch (request.service()) {
+            case "systemd" -> {
+                if (!facts.systemd || facts.uid != 0) {
+                    throw new HostFailure("--service systemd needs systemd running on " + request.target().host()
+                            + " and a root login; use --service detached (a restart loop started with setsid)");
+                }
+                yield "systemd";
+            }
+            case "detached" -> "detached";
+            default -> facts.systemd && facts.uid == 0 ? "systemd" : "detached";
+        };
+    }
+
+    private Facts facts(SshHost host) throws HostFailure {
+        step("checking the host");
+        String[] lines = host.check("looking at the host", "uname -s; uname -m; id -u; printf '%s\\n' \"$HOME\"; "
+                + "if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
+                + "command -v setsid >/dev/null && echo setsid || echo no-setsid", SHORT).split("\n");
+        if (lines.length < 6) {
+            throw new HostFailure("the host answered what skep cannot read (" + String.join(" ", lines)
+                    + "): skep hosts add needs a POSIX shell and uname there");
+        }
+        Facts facts = new Facts(lines[0].strip(), lines[1].strip(), Integer.parseInt(lines[2].strip()),
+                lines[3].strip(), "systemd".equals(lines[4].strip()));
+        String localArch = localArch();
+        if (!"Linux".equals(facts.os)) {
+            throw new HostFailure(request.target().host() + " runs " + facts.os + ": skep runs apps on Linux only");
+        }
+        if (!facts.arch.equals(localArch)) {
+            throw new HostFailure(request.target().host() + " is " + facts.arch + " and this machine " + localArch
+                    + ": skep copies its own Java and node, which must be built for the same architecture; "
+                    + "run skep hosts add from a " + facts.arch + " machine of the cluster");
+        }
+        if (!"setsid".equals(lines[5].strip()) && !facts.systemd) {
+            throw new HostFailure(request.target().host() + " has neither systemd nor setsid (util-linux): "
+                    + "install util-linux there");
+        }
+        done(facts.os + " " + facts.arch + ", uid " + facts.uid + (facts.systemd ? ", systemd" : ", no systemd"));
+        return facts;
+    }
+
+    static String localArch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+    }
+
+    /** A host belongs to one cluster: the digest of its secret, kept there, must be ours (or absent). */
+    private void claimForThisCluster(SshHost host, String dir, String secret) throws HostFailure {
+        String ours = HexFormat.of().formatHex(ClassPathEntry.newSha256().digest(
+                ("skep-cluster:" + secret).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+        Result current = host.run("cat " + quote(dir + "/etc/cluster") + " 2>/dev/null", SHORT);
+        String theirs = current.out().strip();
+        if (!theirs.isEmpty() && !theirs.equals(ours)) {
+            throw new HostFailure(request.target().host() + ":" + dir + " belongs to another skep cluster (its "
+                    + "secret differs). Remove it there first (skep hosts rm on that cluster), or install into "
+                    + "another --remote-dir");
+        }
+        if (theirs.isEmpty()) {
+            host.upload(new ByteArrayInputStream((ours + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/cluster");
+        }
+    }
+
+    /** The java to run: one of 21+ found there, or this JVM's runtime copied to DIR/jdk. [path, major] */
+    private String[] java(SshHost host, String dir) throws HostFailure {
+        String find = "for j in " + quote(dir + "/jdk/bin/java") + " \"$(command -v java)\" /usr/lib/jvm/*/bin/java; do "
+                + "[ -x \"$j\" ] || continue; "
+                + "v=$(\"$j\" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\\.specification\\.version = \\([0-9]*\\).*/\\1/p' | head -n 1); "
+                + "if [ \"${v:-0}\" -ge 21 ]; then echo \"$j $v\"; fi; done";
+        List<String[]> found = new ArrayList<>();
+        for (String line : host.run(find, Duration.ofMinutes(2)).out().split("\n")) {
+            String[] parts = line.strip().split(" ");
+            if (parts.length == 2) {
+                found.add(parts);
+            }
+        }
+        Path home = Path.of(System.getProperty("java.home"));
+        String localRelease = release(home);
+        String copied = dir + "/jdk/bin/java";
+        boolean copyIsCurrent = localRelease.equals(host.run("cat " + quote(dir + "/jdk/release") + " 2>/dev/null",
+                SHORT).out());
+        if (!request.copyJava()) {
+            for (String[] candidate : found) {
+                if (!candidate[0].equals(copied) || copyIsCurrent) {
+                    done("found " + candidate[0] + " (Java " + candidate[1] + ")");
+                    return candidate;
+                }
+            }
+        } else if (copyIsCurrent) {
+            done(copied + " is this machine's runtime already (" + Runtime.version() + ")");
+            return new String[] {copied, String.valueOf(Runtime.version().feature())};
+        }
+        done((found.isEmpty() ? "none there: " : "") + "copying this machine's runtime " + home + " ("
+                + Runtime.version() + ") to " + dir + "/jdk");
+        long start = System.nanoTime();
+        host.sendTree(home, dir + "/jdk", relative -> {
+            String name = relative.toString();
+            return name.equals("lib/src.zip") || name.equals("jmods") || name.startsWith("jmods/")
+                    || name.equals("man") || name.startsWith("man/") || name.equals("demo") || name.startsWith("demo/");
+        }, COPY);
+        String check = host.check("running the copied java", quote(copied) + " -version 2>&1", SHORT);
+        done("copied in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + check.lines().findFirst().orElse(""));
+        return new String[] {copied, String.valueOf(Runtime.version().feature())};
+    }
+
+    private static String release(Path javaHome) {
+        try {
+            return Files.readString(javaHome.resolve("release"));
+        } catch (IOException e) {
+            return "(no release file)";
+        }
+    }
+
+    /** The directory to put first on PATH for a copied node, or null when the host's node is the same version. */
+    private String node(SshHost host, String dir) throws HostFailure, IOException {
+        String wanted = LocalNode.version();
+        String copied = dir + "/node/bin/node";
+        String probe = "for n in \"$(command -v node)\" " + quote(copied) + "; do [ -x \"$n\" ] && echo \"$n $(\"$n\" "
+                + "--version 2>/dev/null)\"; done";
+        for (String line : host.run(probe, SHORT).out().split("\n")) {
+            String[] parts = line.strip().split(" ");
+            if (parts.length == 2 && parts[1].equals(wanted)) {
+                done("found " + parts[0] + " (" + wanted + ")");
+                return parts[0].equals(copied) ? dir + "/node/bin" : null;
+            }
+        }
+        Path binary = LocalNode.standaloneBinary();
+        done("copying this machine's node " + binary + " (" + wanted + ") to " + copied);
+        host.check("creating " + dir + "/node/bin", "mkdir -p " + quote(dir + "/node/bin"), SHORT);
+        host.upload(binary, copied);
+        String check = host.check("running the copied node", "chmod 755 " + quote(copied) + " && " + quote(copied)
+                + " --version", SHORT).strip();
+        if (!check.equals(wanted)) {
+            throw new HostFailure("the copied node answers '" + check + "', not " + wanted);
+        }
+        return dir + "/node/bin";
+    }
+
+    private boolean skepChanged;
+
+    /** Copies the class path entries that differ from what the host has; the remote names in order. */
+    private List<String> copySkep(SshHost host, String dir) throws HostFailure, IOException {
+        List<ClassPathEntry> entries = ClassPathEntry.ofThisJvm();
+        String manifestPath = dir + "/skep/manifest";
+        Map<String, String> there = new LinkedHashMap<>();
+        for (String line : host.run("cat " + quote(manifestPath) + " 2>/dev/null", SHORT).out().split("\n")) {
+            String[] parts = line.strip().split(" ");
+            if (parts.length == 2) {
+                there.put(parts[0], parts[1]);
+            }
+        }
+        java.util.Map<String, Path> changed = new java.util.LinkedHashMap<>();
+        long bytes = 0;
+        StringBuilder manifest = new StringBuilder();
+        for (ClassPathEntry entry : entries) {
+            manifest.append(entry.remoteName()).append(' ').append(entry.sha256()).append('\n');
+            if (!entry.sha256().equals(there.get(entry.remoteName()))) {
+                changed.put(entry.remoteName(), entry.local());
+                bytes += entry.directory() ? 0 : Files.size(entry.local());
+            }
+        }
+        int sent = changed.size();
+        if (!changed.isEmpty()) { // one tar stream: a round trip per file would cost seconds per hundred jars
+            host.sendInto(changed, dir + "/skep/cp", COPY);
+        }
+        // what an older version had and this one does not: gone, so the class path holds only this version
+        StringBuilder keep = new StringBuilder();
+        for (ClassPathEntry entry : entries) {
+            keep.append(' ').append(quote(entry.remoteName()));
+        }
+        host.check("removing old skep files", "cd " + quote(dir + "/skep/cp") + " && for f in *; do case \" "
+                + keep.toString().replace("'", "") + " \" in *\" $f \"*) ;; *) rm -rf \"$f\" ;; esac; done", SHORT);
+        // written last: an install cut short is copied again next time
+        host.upload(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)), manifestPath);
+        skepChanged = sent > 0;
+        done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
+                + " files (" + bytes / 1024 + " KiB in jars)");
+        return entries.stream().map(ClassPathEntry::remoteName).toList();
+    }
+
+    private List<String> roleArgs(String dir, String id) {
+        List<String> args = new ArrayList<>();
+        args.add(request.role());
+        args.addAll(List.of("--zk", request.zk(), "--zk-secret", dir + "/etc/zk.secret"));
+        if ("agent".equals(request.role())) {
+            // --keep-apps: a restart (an upgrade, a crash the loop or systemd restarts) re-adopts the running apps
+            args.addAll(List.of("--data-dir", dir + "/data", "--advertise", request.advertiseHost(), "--agent-id", id,
+                    "--keep-apps"));
+            if (request.appPorts() != null) {
+                args.addAll(List.of("--app-ports", request.appPorts()));
+            }
+        } else {
+            args.addAll(List.of("--advertise", request.advertiseHost()));
+        }
+        return args;
+    }
+
+    /** Writes {@code content} to {@code path} unless it holds that already; whether it wrote. */
+    private static boolean writeIfChanged(SshHost host, String path, String content, String mode) throws HostFailure {
+        String current = host.run("cat " + quote(path) + " 2>/dev/null", SHORT).out();
+        if (current.equals(content)) {
+            return false;
+        }
+        host.upload(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)), path);
+        host.check("chmod " + path, "chmod " + mode + " " + quote(path), SHORT);
+        return true;
+    }
+
+    private void startSystemd(SshHost host, RoleSetup setup, boolean changed) throws HostFailure {
+        String unit = "/etc/systemd/system/" + setup.unitName();
+        boolean unitChanged = writeIfChanged(host, unit, setup.systemdUnit(), "644");
+        String action = changed || unitChanged ? "restart" : "start";
+        host.check("systemctl", "systemctl daemon-reload && systemctl enable " + setup.unitName() + " >/dev/null 2>&1 "
+                + "&& systemctl " + action + " " + setup.unitName(), Duration.ofMinutes(2));
+        done(unit + (unitChanged ? " installed" : " unchanged") + ", " + action + "ed");
+    }
+
+    private void startDetached(SshHost host, RoleSetup setup, String dir, boolean changed) throws HostFailure {
+        writeIfChanged(host, dir + "/bin/supervise", setup.superviseScript(), "755");
+        String run = quote(dir + "/run");
+        Result alive = host.run("p=$(cat " + run + "/supervisor.pid 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && "
+                + "echo \"$p\"", SHORT);
+        if (alive.ok() && !alive.out().isBlank()) {
+            if (changed) { // the loop starts the new one 2 s after the old one exits
+                host.check("restarting the role", "kill $(cat " + run + "/role.pid)", SHORT);
+                done("supervisor " + alive.out().strip() + " restarts the " + setup.role() + " with the new files");
+            } else {
+                done("already running (supervisor " + alive.out().strip() + "), nothing changed");
+            }
+            return;
+        }
+        host.check("starting the supervisor", "rm -f " + run + "/stop && setsid -f /bin/sh " + quote(dir + "/bin/supervise")
+                + " </dev/null >/dev/null 2>&1; sleep 0.5; cat " + run + "/supervisor.pid", SHORT);
+        done("started a detached supervisor (setsid; " + dir + "/bin/supervise restarts it, " + dir + "/log/"
+                + setup.role() + ".log)");
+    }
+
+    /** When the agent now registered under this id started, or null. */
+    private Instant registeredSince(HostRecord record) throws IOException {
+        if (!"agent".equals(record.role())) {
+            return null;
+        }
+        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+            return link.state().agents().stream().filter(a -> a.id().equals(record.id())).map(AgentInfo::started)
+                    .findFirst().orElse(null);
+        } catch (RuntimeException e) {
+            return null; // the wait below says what is wrong with the ensemble
+        }
+    }
+
+    private void waitUntilJoined(SshHost host, HostRecord record, String dir, Instant oldStart)
+            throws HostFailure, IOException {
+        long start = System.nanoTime();
+        long deadline = start + JOIN.toNanos();
+        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+            while (System.nanoTime() < deadline) {
+                if ("agent".equals(record.role())) {
+                    Optional<AgentInfo> agent = link.state().agents().stream()
+                            .filter(a -> a.id().equals(record.id())).findFirst();
+                    if (agent.isPresent() && agentVersion().equals(agent.get().version())
+                            && !agent.get().started().equals(oldStart)) {
+                        done("agent " + record.id() + " registered (" + agent.get().host() + ", version "
+                                + agent.get().version() + ") after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                        return;
+                    }
+                } else {
+                    Optional<RouterEndpoint> router = link.state().routers().stream()
+                            .filter(e -> e.host().equals(record.advertise())).findFirst();
+                    if (router.isPresent()) {
+                        done("router " + router.get().id() + " routes at " + router.get().host() + ":"
+                                + router.get().port() + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                        return;
+                    }
+                }
+                Thread.sleep(250);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostFailure("interrupted while waiting for " + record.id() + " to join");
+        }
+        String tail = host.run("tail -n 20 " + quote(dir + "/log/" + record.role() + ".log") + " 2>&1", SHORT).out();
+        throw new HostFailure("skep " + record.role() + " on " + request.target().host() + " did not join within "
+                + JOIN.toSeconds() + " s. Can it reach ZooKeeper at " + request.zk() + " (skep server --zk-bind)? "
+                + "Its log (" + dir + "/log/" + record.role() + ".log) ends:\n" + tail);
+    }
+
+    /** The version an agent of this build registers with (as Agent reads it). */
+    static String agentVersion() {
+        String v = dev.skep.supervise.Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.skep.server.hosts;
+
+import dev.skep.hosts.HostFailure;
+import dev.skep.model.AgentInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** `skep hosts`: each installed host with what the cluster's state says of it now. */
+final class HostList {
+
+    private final Path data;
+    private final PrintWriter out;
+
+    HostList(Path data, PrintWriter out) {
+        this.data = data;
+        this.out = out;
+    }
+
+    void print(HostsCommand hosts) throws HostFailure, IOException {
+        List<HostRecord> records = HostRecord.all(data);
+        if (records.isEmpty()) {
+            out.println("no hosts: add one with skep hosts add ssh://USER@HOST");
+            out.flush();
+            return;
+        }
+        String format = "%-20s %-7s %-16s %-12s %-12s %-9s %s%n";
+        out.printf(format, "HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES", "SSH");
+        try (ClusterLink link = ClusterLink.open(hosts.zookeeper(), hosts.secret())) {
+            Map<String, AgentInfo> agents = link.state().agents().stream()
+                    .collect(Collectors.toMap(AgentInfo::id, Function.identity(), (a, b) -> a));
+            var draining = link.state().drainingAgents();
+            var routers = link.state().routers();
+            for (HostRecord r : records) {
+                String state;
+                String version = r.version();
+                String instances = "-";
+                if ("installing".equals(r.state())) {
+                    state = "installing";
+                } else if ("agent".equals(r.role())) {
+                    AgentInfo agent = agents.get(r.id());
+                    state = agent == null ? "unreachable" : draining.contains(r.id()) ? "draining" : "ready";
+                    version = agent == null ? version : agent.version();
+                    instances = String.valueOf(link.state().assignments(r.id()).size());
+                } else {
+                    state = routers.stream().anyMatch(e -> e.host().equals(r.advertise())) ? "ready" : "unreachable";
+                }
+                out.printf(format, r.id(), r.role(), r.advertise(), version, state, instances, r.target());
+            }
+        }
+        out.flush();
+    }
+
+    static Optional<HostRecord> find(Path data, String name) throws IOException {
+        return HostRecord.find(data, name);
+    }
+}

@@ -1,0 +1,263 @@
+package dev.skep.server.hosts;
+
+import dev.skep.hosts.HostFailure;
+import dev.skep.hosts.SshTarget;
+import dev.skep.model.DataDirs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `skep hosts`: the hosts this machine installed cluster roles on, and adding and removing them over SSH. */
+@Command(name = "hosts", mixinStandardHelpOptions = true,
+        description = "Hosts of this cluster installed over SSH: list (role, address, version, state, instances), "
+                + "add, rm.",
+        subcommands = {HostsCommand.Add.class, HostsCommand.Rm.class, HostsCommand.Upgrade.class})
+public final class HostsCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "this machine's skep data dir, with zk.connect, zk.secret and the "
+            + "hosts it installed (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
+    Path dataDir;
+
+    @Option(names = "--zk", description = "the ZooKeeper ensemble as the hosts reach it (default: the address in "
+            + "DATA/zk.connect, written by skep server --zk-bind ADDR)")
+    String zk;
+
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = "the cluster's secret (default: DATA/zk.secret)")
+    Path zkSecret;
+
+    Path data() {
+        return (dataDir != null ? dataDir
+                : DataDirs.resolve(System.getenv(), Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot()))
+                .toAbsolutePath();
+    }
+
+    Path secret() {
+        return zkSecret != null ? zkSecret : data().resolve("zk.secret");
+    }
+
+    /** The ensemble's address for other hosts; a loopback or wildcard one is refused with what to do. */
+    String zookeeper() throws HostFailure {
+        if (zk != null) {
+            return zk;
+        }
+        Path file = data().resolve("zk.connect");
+        String connect;
+        try {
+            connect = Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new HostFailure("no " + file + ": start skep server (with --zk-bind ADDR, an address the new host "
+                    + "reaches) on this machine, or give the ensemble with --zk HOST:PORT");
+        }
+        if (connect.startsWith("127.") || connect.startsWith("0.0.0.0") || connect.startsWith("localhost")) {
+            throw new HostFailure("this machine's skep server keeps ZooKeeper on " + connect + ", which other hosts "
+                    + "cannot reach: restart it with --zk-bind ADDR (an address of this machine the new host reaches; "
+                    + "--zk-port 2181 keeps the port fixed across restarts), or give --zk HOST:PORT");
+        }
+        return connect;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            new HostList(data(), out).print(this);
+            return 0;
+        } catch (HostFailure e) {
+            spec.commandLine().getErr().println("skep hosts: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Default identities, as ssh tries them (Ed25519 keys need a library skep does not ship). */
+    static List<Path> defaultIdentities() {
+        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+        List<Path> found = new ArrayList<>();
+        for (String name : List.of("id_ecdsa", "id_rsa")) {
+            if (Files.isRegularFile(ssh.resolve(name))) {
+                found.add(ssh.resolve(name));
+            }
+        }
+        return found;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Install a skep agent or router on a host "
+            + "over SSH, point it at this cluster and wait until it has joined. Running it again repairs.")
+    static final class Add implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        HostsCommand hosts;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "ssh://USER@HOST[:PORT]")
+        String target;
+
+        @Option(names = "--identity", paramLabel = "FILE", description = "private key to log in with "
+                + "(default: ~/.ssh/id_ecdsa, ~/.ssh/id_rsa)")
+        List<Path> identities = new ArrayList<>();
+
+        @Option(names = "--known-hosts", paramLabel = "FILE", description = "the host key must be in this file "
+                + "(default: ~/.ssh/known_hosts)")
+        Path knownHosts;
+
+        @Option(names = "--accept-new-host-key", description = "record an unknown host key in known_hosts instead of "
+                + "refusing it (a changed key is always refused)")
+        boolean acceptNew;
+
+        @Option(names = "--role", defaultValue = "agent", description = "agent or router (default: ${DEFAULT-VALUE})")
+        String role;
+
+        @Option(names = "--remote-dir", paramLabel = "DIR", description = "skep's directory on the host "
+                + "(default: /opt/skep for root, else ~/skep)")
+        String remoteDir;
+
+        @Option(names = "--app-ports", paramLabel = "A-B", description = "an agent's app ports (default: the agent's, "
+                + "20000-29999)")
+        String appPorts;
+
+        @Option(names = "--advertise", paramLabel = "ADDR", description = "the address the cluster reaches the host "
+                + "at (default: the host of the SSH target)")
+        String advertise;
+
+        @Option(names = "--service", defaultValue = "auto", description = "how the role is kept running: auto "
+                + "(systemd when it runs there and the login is root), systemd, or detached (a setsid restart loop)")
+        String service;
+
+        @Option(names = "--copy-java", description = "copy this machine's Java runtime even when the host has a "
+                + "Java 21+")
+        boolean copyJava;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                if (!List.of("agent", "router").contains(role)) {
+                    throw new HostFailure("--role must be agent or router, found '" + role + "'");
+                }
+                if (!List.of("auto", "systemd", "detached").contains(service)) {
+                    throw new HostFailure("--service must be auto, systemd or detached, found '" + service + "'");
+                }
+                if (appPorts != null && !appPorts.matches("\\d+-\\d+")) {
+                    throw new HostFailure("--app-ports must look like 20000-29999, found '" + appPorts + "'");
+                }
+                SshTarget ssh;
+                try {
+                    ssh = SshTarget.parse(target);
+                } catch (IllegalArgumentException e) {
+                    throw new HostFailure(e.getMessage());
+                }
+                Path known = knownHosts != null ? knownHosts
+                        : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+                AddRequest request = new AddRequest(ssh, identities.isEmpty() ? defaultIdentities() : identities,
+                        known.toAbsolutePath(), acceptNew, role, remoteDir, appPorts, advertise, service, copyJava,
+                        hosts.zookeeper(), hosts.secret(), hosts.data());
+                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
+                return 0;
+            } catch (HostFailure e) {
+                err.println("skep hosts add: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Drain a host (its instances start elsewhere "
+            + "first), stop and uninstall its skep role, and forget it.")
+    static final class Rm implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        HostsCommand hosts;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
+        String host;
+
+        @Option(names = "--force", description = "also when its instances cannot move (volumes kept there) or it "
+                + "cannot be reached: forget it all the same")
+        boolean force;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                new HostRemoval(hosts, spec.commandLine().getOut(), force).remove(host);
+                return 0;
+            } catch (HostFailure e) {
+                spec.commandLine().getErr().println("skep hosts rm: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, description = "Replace skep on a host with this "
+            + "machine's build, as it was added, and restart its role; an agent's apps keep running (re-adopted).")
+    static final class Upgrade implements Callable<Integer> {
+
+        @picocli.CommandLine.ParentCommand
+        HostsCommand hosts;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "HOST", description = "the host's id, address or ssh:// target (as skep hosts lists it)")
+        String host;
+
+        @Option(names = "--no-drain", description = "restart an agent without moving its instances away first "
+                + "(for a cluster with no other agent: its apps keep running, but get no traffic while it restarts)")
+        boolean noDrain;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
+                        + "' was added from this machine (skep hosts lists them)"));
+                AddRequest request = new AddRequest(SshTarget.parse(r.target()), r.identity() == null
+                        ? defaultIdentities() : List.of(Path.of(r.identity())), Path.of(r.knownHosts()), false,
+                        r.role(), r.dir(), r.appPorts(), r.advertise(), r.service(), false, hosts.zookeeper(),
+                        hosts.secret(), hosts.data());
+ 
+                boolean drain = "agent".equals(r.role()) && !noDrain;
+                if (drain) { // its instances get ready elsewhere before they stop there: no failed request
+                    try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                        try {
+                            new HostRemoval(hosts, spec.commandLine().getOut(), false).drain(link, r);
+                        } catch (HostFailure e) {
+                            link.state().setDraining(r.id(), false);
+                            throw new HostFailure(e.getMessage() + " (skep hosts upgrade --no-drain restarts it in "
+                                    + "place)", e);
+                        }
+                    }
+                }
+                try {
+                    new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true).run();
+                } finally {
+                    if (drain) {
+                        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                            link.state().setDraining(r.id(), false);
+                        }
+                        spec.commandLine().getOut().println("undrained " + r.id() + ": it takes new instances again");
+                    }
+                }
+                return 0;
+            } catch (HostFailure e) {
+                spec.commandLine().getErr().println("skep hosts upgrade: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * skep hosts against a real sshd (Debian's openssh-server) in a network namespace: a `skep server` whose
+ * ZooKeeper listens on the veth address grows by one agent over SSH; an app placed there serves through the
+ * server's router; a second add changes nothing; unknown and changed host keys and a refused login fail
+ * with what to do; upgrade drains, restarts and undrains it without a failed request; rm stops and uninstalls
+ * it. Root only.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostsEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static SshNamespace ns;
+    static SkepServerProcess server;
+    static Path remote;
+    static Path knownHosts;
+    static String hostId;
+    static final String APP = "alice/far";
+    static final List<Long> appPids = new ArrayList<>(); // the remote agent keeps its apps when it stops
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        ns = SshNamespace.start(dir.resolve("ssh"));
+        Assumptions.assumeTrue(ns != null, "no network namespace with sshd here (needs root, ip netns, "
+                + "/usr/sbin/sshd)");
+        remote = dir.resolve("remote");
+        knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "");
+        hostId = ns.address.replace('.', '-');
+        // --agent-grace: an agent restarting (skep hosts upgrade) keeps its instances
+        server = new SkepServerProcess(dir.resolve("server/data"), List.of("--bind", "0.0.0.0", "--advertise", ns.here,
+                "--zk-bind", ns.here, "--agent-grace", "60"), Map.of()).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        // whatever the test left running "there": the supervisor loop and the role, by the pids they wrote
+        if (remote != null) {
+            for (String name : List.of("supervisor.pid", "role.pid")) {
+                Path pid = remote.resolve("run").resolve(name);
+                if (Files.exists(pid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+                }
+            }
+        }
+        for (long pid : appPids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+        Mounts.release(dir);
+    }
+
+    /** `skep hosts ARGS...` in a JVM of its own, as a user runs it on the server's host. */
+    static CliRun hosts(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
+                "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main", "hosts", "--data-dir",
+                server.dataDir.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "hosts", ".out");
+        Path err = Files.createTempFile(dir, "hosts", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return new CliRun(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    static List<String> add(String... extra) {
+        List<String> args = new ArrayList<>(List.of("add", "ssh://root@" + ns.address, "--identity",
+                ns.userKey.toString(), "--known-hosts", knownHosts.toString(), "--remote-dir", remote.toString(),
+                "--app-ports", "21700-21799", "--service", "detached"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    @Order(1)
+    void anUnknownHostKeyIsRefusedUntilAccepted() throws Exception {
+        CliRun refused = hosts(add().toArray(String[]::new)).expect(1);
+        assertThat(refused.err()).contains("the host key of " + ns.address).contains("is not in " + knownHosts)
+                .contains("--accept-new-host-key");
+        assertThat(Files.readString(knownHosts)).isEmpty();
+        assertThat(remote).doesNotExist();
+    }
+
+    @Test
+    @Order(2)
+    void addCopiesJavaAndSkepStartsAnAgentThereAndWaitsUntilItJoined() throws Exception {
+        CliRun added = hosts(add("--accept-new-host-key", "--copy-java").toArray(String[]::new)).expect(0);
+        assertThat(added.out()).contains("==> checking the host", "Linux", "copying this machine's runtime",
+                "==> node", "==> skep", "/etc/zk.secret (0600)", "started a detached supervisor",
+                "agent " + hostId + " registered", "is ready");
+        assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ecdsa-sha2-nistp256 ");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(remote.resolve("etc/zk.secret"))))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(remote.resolve("etc/zk.secret")))
+                .isEqualTo(Files.readString(server.dataDir.resolve("zk.secret")).strip() + "\n");
+        long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        // the agent runs "there": in the namespace sshd serves, outliving the SSH session that started it
+        assertThat(SshNamespace.netnsOf(role)).isNotEqualTo(SshNamespace.netnsOf(ProcessHandle.current().pid()));
+        assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive)).contains(true);
+        JsonNode agents = Http.get(server.api("/v1/agents"), server.token()).json();
+        assertThat(agents.toString()).contains("\"" + hostId + "\"").contains(ns.address);
+    }
+
+    @Test
+    @Order(3)
+    void aSecondAddChangesNothing() throws Exception {
+        String role = Files.readString(remote.resolve("run/role.pid")).strip();
+        CliRun again = hosts(add().toArray(String[]::new)).expect(0);
+        assertThat(again.out()).contains("found " + remote.resolve("jdk/bin/java"), "all current",
+                "nothing changed", "is ready");
+        assertThat(Files.readString(remote.resolve("run/role.pid")).strip()).isEqualTo(role);
+    }
+
+    @Test
+    @Order(4)
+    void anAppPlacedThereServesThroughTheRouter() throws Exception {
+        String token = server.token();
+        String local = null;
+        for (JsonNode agent : Http.get(server.api("/v1/agents"), token).json()) {
+            if (!agent.get("id").asText().equals(hostId)) {
+                local = agent.get("id").asText();
+            }
+        }
+        assertThat(Http.send("POST", server.api("/v1/agents/" + local + "/drain"), token, "application/json",
+                new byte[0]).status()).isEqualTo(200);
+        Http.Answer deploy = Http.send("POST", server.api("/v1/apps/" + APP + "/releases"), token, "application/gzip",
+                Fixtures.tarball("hello"));
+        assertThat(deploy.status()).as(deploy.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
+        pidOn(ns.address);
+        assertThat(Http.hosted(server.routerPort, "far.alice.localhost", "/").status()).isEqualTo(200);
+        assertThat(Http.send("POST", server.api("/v1/agents/" + local + "/undrain"), token, "application/json",
+                new byte[0]).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
+    void hostsListsItsRoleAddressVersionStateAndInstances() throws Exception {
+        CliRun list = hosts().expect(0);
+        assertThat(list.out()).contains("HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES");
+        String line = list.out().lines().filter(l -> l.startsWith(hostId)).findFirst().orElseThrow();
+        assertThat(line.split("\\s+")).containsSequence(hostId, "agent", ns.address, "dev", "ready", "1");
+    }
+
+    /**
+     * An upgrade drains the agent (its app starts on the server's agent and gets ready first), replaces skep
+     * there, restarts the agent and undrains it: not one request fails meanwhile.
+     */
+    @Test
+    @Order(6)
+    void upgradeDrainsRestartsAndUndrainsTheAgentWithoutAFailedRequest() throws Exception {
+        long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
+        CliRun upgraded;
+        LoadLoop.Result result;
+        try {
+            upgraded = hosts("upgrade", hostId);
+        } finally {
+            result = load.stop();
+        }
+        upgraded.expect(0);
+        assertThat(upgraded.out()).contains("draining " + hostId, "no instance left", "restarts the agent",
+                "agent " + hostId + " registered", "is ready", "undrained " + hostId);
+        assertThat(Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip())).isNotEqualTo(role);
+        assertThat(result.failed()).as(result.toString()).isZero();
+        assertThat(result.ok()).isPositive();
+        assertThat(readyOn(ns.here)).isTrue();
+        JsonNode agent = null;
+        for (JsonNode a : Http.get(server.api("/v1/agents"), server.token()).json()) {
+            if (a.get("id").asText().equals(hostId)) {
+                agent = a;
+            }
+        }
+        assertThat(agent).isNotNull();
+        assertThat(agent.get("state").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    @Order(7)
+    void aChangedHostKeyAndARefusedLoginFailWithWhatToDo() throws Exception {
+        Path other = SshNamespace.newKey(dir.resolve("other_key"));
+        Path wrongKnown = dir.resolve("known_hosts_wrong");
+        Files.writeString(wrongKnown, ns.address + " " + Files.readString(Path.of(other + ".pub")).strip() + "\n");
+        CliRun changed = hosts("add", "ssh://root@" + ns.address, "--identity", ns.userKey.toString(),
+                "--known-hosts", wrongKnown.toString(), "--accept-new-host-key", "--remote-dir", remote.toString())
+                .expect(1);
+        assertThat(changed.err()).contains("the host key of " + ns.address + " has CHANGED")
+                .contains("ssh-keygen -R");
+        CliRun login = hosts("add", "ssh://root@" + ns.address, "--identity", other.toString(),
+                "--known-hosts", knownHosts.toString(), "--remote-dir", remote.toString()).expect(1);
+        assertThat(login.err()).contains("the login as root on " + ns.address + " was refused")
+                .contains("authorized_keys");
+    }
+
+    @Test
+    @Order(8)
+    void rmDrainsTheHostStopsAndUninstallsItsAgentAndForgetsIt() throws Exception {
+        long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        // two instances spread over both agents: one runs on the host when it is removed
+        assertThat(Http.send("PATCH", server.api("/v1/apps/" + APP), server.token(), "application/json",
+                "{\"instances\": 2}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
+        long app = pidOn(ns.address);
+        CliRun removed = hosts("rm", hostId).expect(0);
+        assertThat(removed.out()).contains("draining " + hostId, "no instance left", "removed " + hostId);
+        assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(remote).doesNotExist();
+        assertThat(ProcessHandle.of(app).map(ProcessHandle::isAlive).orElse(false)).as("its app process").isFalse();
+        assertThat(readyOn(ns.here)).isTrue();
+        assertThat(readyOn(ns.address)).isFalse();
+        assertThat(Http.hosted(server.routerPort, "far.alice.localhost", "/").status()).isEqualTo(200);
+        assertThat(hosts().expect(0).out()).contains("no hosts");
+    }
+
+    static long pidOn(String host) throws Exception {
+        JsonNode instances = Http.get(server.api("/v1/apps/" + APP), server.token()).json().get("instances");
+        for (JsonNode i : instances) {
+            if (host.equals(i.get("host").asText())) {
+                appPids.add(i.get("pid").asLong());
+                return i.get("pid").asLong();
+            }
+        }
+        return 0;
+    }
+
+    static boolean readyOn(String host) throws Exception {
+        JsonNode instances = Http.get(server.api("/v1/apps/" + APP), server.token()).json().get("instances");
+        for (JsonNode i : instances) {
+            if ("ready".equals(i.get("state").asText()) && host.equals(i.get("host").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
