@@ -58,6 +58,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Longer than 450 lines: start, re-adoption, reconcile, the orphan lease and close all act on the runner map and
+// the lifecycle that only this class owns (each instance's own life is InstanceMachine's; the storage choice is
+// AgentStorage's). The next split is the orphan lease, once its behaviour settles.
 /**
  * The node agent: runs the instances the scheduler assigns to this host, like forever or pm2.
  * {@link #start()} registers the agent, re-adopts the processes a former agent process left
@@ -186,11 +189,11 @@ public final class Agent implements AutoCloseable {
                     cgroups.describe());
         }
         boolean overlay = users != null && OverlayWorkspaces.works(layout.work());
-        AppDisks disks = disks(overlay);
+        AppDisks disks = AgentStorage.disks(config, layout, overlay);
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
-                workspaces(users != null, overlay, disks), disks, board);
+                AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board);
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
         registry.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
@@ -221,52 +224,6 @@ public final class Agent implements AutoCloseable {
                     config.agentId(), release.app(), release.number(), release.node());
         }
         return nodes.binaryFor(release.node());
-    }
-
-    /**
-     * Overlays when root and the host lets us mount them, else copies (said once, here: each start
-     * then costs a copy of the slug).
-     */
-    private Workspaces workspaces(boolean root, boolean overlay,
-                                                             AppDisks disks) {
-        if (overlay) {
-            log.info("event=workspace.overlay agent={}: each instance runs in an overlay of its slug, in a mount "
-                    + "namespace of its own", config.agentId());
-            return new OverlayWorkspaces(layout.work(), disks::layers);
-        }
-        log.warn("event=workspace.copy agent={} reason=\"{}\": each instance start copies its slug (cp --reflink=auto); "
-                + "run skep as root on a host with overlayfs for copy-free starts", config.agentId(),
-                root ? "overlayfs cannot be mounted here" : "not root");
-        return new CopyWorkspaces(layout.work());
-    }
-
-    /**
-     * A filesystem image per app when root with overlays and the host lets us loop-mount (the kernel holds the
-     * quota), else the data dir, measured. Probed once, said once.
-     */
-    private AppDisks disks(boolean overlay) {
-        long quota = config.diskQuota();
-        StringBuilder why = new StringBuilder();
-        if (!overlay) {
-            why.append(AppUsers.runningAsRoot() && config.isolateWhenRoot() ? "no overlay workspaces here"
-                    : "not root");
-        } else {
-            try {
-                Files.createDirectories(layout.disks());
-                if (LoopDisks.works(layout.disks(), why)) {
-                    log.info("event=disk.quota agent={} mode=loop quota_bytes={}: each app's volumes and writable "
-                            + "copies are on a filesystem image of that size; writes past it fail", config.agentId(),
-                            quota);
-                    return new LoopDisks(layout.disks(), layout::appVolumes, quota).keepingSpare();
-                }
-            } catch (IOException e) {
-                why.append(e.getMessage());
-            }
-        }
-        log.warn("event=disk.quota agent={} mode=measured quota_bytes={} reason=\"{}\": each app's volumes and "
-                + "writable copies are measured every {} s and app.disk-full said at 90%; nothing stops a write",
-                config.agentId(), quota, why.toString().strip().replace('"', '\''), DiskWatch.INTERVAL.toSeconds());
-        return new MeasuredDisks(layout.volumes(), layout::appVolumes, quota);
     }
 
     /** What an app holds on this host against its quota; empty before the agent started. */
