@@ -9,6 +9,7 @@ import dev.skep.model.EnvNames;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
+import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,13 @@ import java.util.TreeSet;
 
 /** Changes of desired state that the API asks for: start, stop, restart, scale, env, rollback, delete. */
 public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int maxInstances) {
+
+    /** The app in the request's path, owned by the caller (or the caller is admin), that must exist. */
+    public AppId ownedApp(Context ctx) {
+        AppId app = Caller.ownedApp(ctx);
+        require(app);
+        return app;
+    }
 
     public AppSpec require(AppId app) {
         return state.app(app).orElseThrow(() -> new SkepException(SkepException.Kind.NOT_FOUND, "no app " + app,

@@ -13,15 +13,7 @@ import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
 
 /** What went wrong with a call, as the client's exceptions: one place for every message. */
-final class Answers {
-
-    private final URI server;
-    private final Duration connectTimeout;
-
-    Answers(URI server, Duration connectTimeout) {
-        this.server = server;
-        this.connectTimeout = connectTimeout;
-    }
+record Answers(URI server, Duration connectTimeout) {
 
     /** Maps an error answer to its ApiError; a body that is not one still yields a readable message. */
     static SkepApiException apiError(int status, byte[] body) {

@@ -3,7 +3,6 @@ package dev.skep.api.v1;
 import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
-import dev.skep.api.Caller;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AlertSettings;
@@ -36,27 +35,23 @@ public record AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies
         routes.get("/v1/apps/{user}/{app}/alerts", this::show);
         routes.put("/v1/apps/{user}/{app}/alerts", this::replace);
         routes.delete("/v1/apps/{user}/{app}/alerts", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             store.delete(app);
             ctx.status(204);
         });
         routes.post("/v1/apps/{user}/{app}/alerts/test", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             ctx.json(new AlertTestResult(app.toString(), tester.test(app)));
         });
     }
 
     private void show(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         ctx.json(view(app, store.read(app).orElse(AppAlerts.NONE)));
     }
 
     private void replace(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         AlertSettings body = bodies.read(ctx, AlertSettings.class, null);
         if (body.app() != null && !body.app().equals(app.toString())) {
             throw SkepException.badRequest("the body names app " + body.app() + ", the path " + app,

@@ -156,8 +156,7 @@ public record AppRoutes(AppCommands commands, AppViews views, Bodies bodies, Hea
     }
 
     private void changeEnv(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         EnvChange change = bodies.read(ctx, EnvChange.class, null);
         Map<String, String> set = change.set() == null ? Map.of() : change.set();
         List<String> unset = change.unset() == null ? List.of() : change.unset();

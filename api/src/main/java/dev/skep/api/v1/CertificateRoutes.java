@@ -48,8 +48,7 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps/{user}/{app}/certificates", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             ctx.json(views(read(app)));
         });
         routes.put("/v1/apps/{user}/{app}/certificates/{domain}", this::put);
@@ -83,8 +82,7 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
     }
 
     private void delete(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         String domain = normalize(ctx.pathParam("domain"));
         Audit.action(ctx, "app.certificate.delete", app, Map.of("domain", domain));
         update(app, now -> {

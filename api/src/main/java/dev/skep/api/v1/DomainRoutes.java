@@ -35,8 +35,7 @@ public record DomainRoutes(AppCatalog state, AppCommands commands, DomainRules r
     }
 
     private void add(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         DomainRequest request = bodies.read(ctx, DomainRequest.class, null);
         String domain = normalize(request.domain());
         Principal who = Caller.principal(ctx);
@@ -70,8 +69,7 @@ public record DomainRoutes(AppCatalog state, AppCommands commands, DomainRules r
     }
 
     private void remove(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         String domain = normalize(ctx.pathParam("domain"));
         AppSpec after = state.updateApp(app, spec -> {
             if (!spec.domains().contains(domain)) {

@@ -2,7 +2,6 @@ package dev.skep.api.v1;
 
 import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
-import dev.skep.api.Caller;
 import dev.skep.api.HealthSettings;
 import dev.skep.model.AppId;
 import io.javalin.config.RoutesConfig;
@@ -14,8 +13,7 @@ public record HealthRoutes(HealthSettings health, AppCommands commands) implemen
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps/{user}/{app}/health", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             ctx.json(health.read(app).<Object>map(HealthSettings.Setting::of).orElse(Map.of("type", "off")));
         });
     }

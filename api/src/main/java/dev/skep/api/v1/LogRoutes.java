@@ -2,7 +2,6 @@ package dev.skep.api.v1;
 
 import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
-import dev.skep.api.Caller;
 import dev.skep.model.AppId;
 import dev.skep.model.LogSource;
 import io.javalin.config.RoutesConfig;
@@ -24,8 +23,7 @@ public record LogRoutes(LogSource logs, AppCommands commands) implements ApiServ
     }
 
     private void logs(Context ctx) throws Exception {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         int tail = Math.min(MAX_TAIL, Math.max(0, ctx.queryParamAsClass("tail", Integer.class).getOrDefault(100)));
         boolean follow = Boolean.parseBoolean(ctx.queryParam("follow"));
         ctx.contentType("text/plain; charset=utf-8");

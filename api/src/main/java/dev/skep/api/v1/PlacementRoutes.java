@@ -32,8 +32,7 @@ public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodi
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps/{user}/{app}/placement", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             ctx.json(new PlacementView(read(app).constraints()));
         });
         routes.put("/v1/apps/{user}/{app}/placement", ctx -> {

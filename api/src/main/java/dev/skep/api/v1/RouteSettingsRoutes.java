@@ -2,7 +2,6 @@ package dev.skep.api.v1;
 
 import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
-import dev.skep.api.Caller;
 import dev.skep.api.RouteSettingsStore;
 import dev.skep.model.AppId;
 import io.javalin.config.RoutesConfig;
@@ -13,8 +12,7 @@ public record RouteSettingsRoutes(RouteSettingsStore settings, AppCommands comma
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps/{user}/{app}/route", ctx -> {
-            AppId app = Caller.ownedApp(ctx);
-            commands.require(app);
+            AppId app = commands.ownedApp(ctx);
             ctx.json(settings.read(app));
         });
     }

@@ -83,8 +83,7 @@ public final class VolumeRoutes implements ApiServer.Routes {
     }
 
     private void add(Context ctx) {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         VolumeRequest request = bodies.read(ctx, VolumeRequest.class, null);
         String path = VolumePaths.validate(request == null ? null : request.path());
         checkRelease(app, path);
@@ -114,8 +113,7 @@ public final class VolumeRoutes implements ApiServer.Routes {
     }
 
     private void remove(Context ctx) throws IOException {
-        AppId app = Caller.ownedApp(ctx);
-        commands.require(app);
+        AppId app = commands.ownedApp(ctx);
         String path = pathParam(ctx);
         boolean purge = "true".equals(ctx.queryParam("purge"));
         AppSpec before = commands.require(app);

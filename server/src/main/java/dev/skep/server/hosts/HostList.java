@@ -11,15 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** `skep hosts`: each installed host with what the cluster's state says of it now. */
-final class HostList {
-
-    private final Path data;
-    private final PrintWriter out;
-
-    HostList(Path data, PrintWriter out) {
-        this.data = data;
-        this.out = out;
-    }
+record HostList(Path data, PrintWriter out) {
 
     void print(HostsCommand hosts) throws HostFailure, IOException {
         List<HostRecord> records = HostRecord.all(data);
