@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "hosts", mixinStandardHelpOptions = true,
         description = "Hosts of this cluster installed over SSH: list (role, address, version, state, instances), "
                 + "add, rm.",
-        subcommands = {HostsCommand.Add.class, HostsCommand.Rm.class, HostsCommand.Upgrade.class})
+        subcommands = {HostsCommand.Add.class, HostsCreate.class, HostsCommand.Rm.class, HostsCommand.Upgrade.class})
 public final class HostsCommand implements Callable<Integer> {
 
     @Spec
@@ -130,63 +130,23 @@ public final class HostsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ssh://USER@HOST[:PORT]")
         String target;
 
-        @Option(names = "--identity", paramLabel = "FILE", description = "private key to log in with "
-                + "(default: ~/.ssh/id_ecdsa, ~/.ssh/id_rsa)")
-        List<Path> identities = new ArrayList<>();
-
-        @Option(names = "--known-hosts", paramLabel = "FILE", description = "the host key must be in this file "
-                + "(default: ~/.ssh/known_hosts)")
-        Path knownHosts;
+        @picocli.CommandLine.Mixin
+        InstallOptions install;
 
         @Option(names = "--accept-new-host-key", description = "record an unknown host key in known_hosts instead of "
                 + "refusing it (a changed key is always refused)")
         boolean acceptNew;
 
-        @Option(names = "--role", defaultValue = "agent", description = "agent or router (default: ${DEFAULT-VALUE})")
-        String role;
-
-        @Option(names = "--remote-dir", paramLabel = "DIR", description = "skep's directory on the host "
-                + "(default: /opt/skep for root, else ~/skep)")
-        String remoteDir;
-
-        @Option(names = "--app-ports", paramLabel = "A-B", description = "an agent's app ports (default: the agent's, "
-                + "20000-29999)")
-        String appPorts;
-
-        @Option(names = "--advertise", paramLabel = "ADDR", description = "the address the cluster reaches the host "
-                + "at (default: the host of the SSH target)")
-        String advertise;
-
-        @Option(names = "--service", defaultValue = "auto", description = "how the role is kept running: auto "
-                + "(systemd when it runs there and the login is root), systemd, or detached (a setsid restart loop)")
-        String service;
-
-        @Option(names = "--copy-java", description = "copy this machine's Java runtime even when the host has a "
-                + "Java 21+")
-        boolean copyJava;
-
         @Override
         void run() throws Exception {
-            if (!List.of("agent", "router").contains(role)) {
-                throw new HostFailure("--role must be agent or router, found '" + role + "'");
-            }
-            if (!List.of("auto", "systemd", "detached").contains(service)) {
-                throw new HostFailure("--service must be auto, systemd or detached, found '" + service + "'");
-            }
-            if (appPorts != null && !appPorts.matches("\\d+-\\d+")) {
-                throw new HostFailure("--app-ports must look like 20000-29999, found '" + appPorts + "'");
-            }
+            install.validate();
             SshTarget ssh;
             try {
                 ssh = SshTarget.parse(target);
             } catch (IllegalArgumentException e) {
                 throw new HostFailure(e.getMessage());
             }
-            Path known = knownHosts != null ? knownHosts
-                    : Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
-            AddRequest request = new AddRequest(ssh, identities.isEmpty() ? defaultIdentities() : identities,
-                    known.toAbsolutePath(), acceptNew, role, remoteDir, appPorts, advertise, service, copyJava,
-                    hosts.zookeeper(), hosts.secret(), hosts.data());
+            AddRequest request = install.request(ssh, acceptNew, hosts);
             new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
         }
     }

@@ -85,6 +85,11 @@ class HostsEndToEndTest {
 
     /** `skep hosts ARGS...` in a JVM of its own, as a user runs it on the server's host. */
     static CliRun hosts(String... args) throws Exception {
+        return hosts(dir, server, args);
+    }
+
+    /** `skep hosts ARGS...` against {@code server}, its output in files under {@code dir}. */
+    static CliRun hosts(Path dir, SkepServerProcess server, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
                 "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main", "hosts", "--data-dir",

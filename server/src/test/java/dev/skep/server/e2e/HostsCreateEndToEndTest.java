@@ -1,0 +1,110 @@
+package dev.skep.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * skep hosts create end to end, with a local fake of DigitalOcean's droplets API (not the real cloud) whose droplet
+ * turns active at the address of Debian's sshd in a network namespace: the command creates it, waits, logs in and
+ * installs an agent there as skep hosts add does, and the agent joins the cluster. Root only.
+ */
+class HostsCreateEndToEndTest {
+
+    private static final String TOKEN = "dop_v1_e2e-token";
+
+    @TempDir
+    static Path dir;
+
+    static SshNamespace ns;
+    static SkepServerProcess server;
+    static HttpServer api;
+    static Path remote;
+    static final List<String> requests = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        ns = SshNamespace.start(dir.resolve("ssh"));
+        Assumptions.assumeTrue(ns != null, "no network namespace with sshd here (needs root, ip netns, "
+                + "/usr/sbin/sshd)");
+        remote = dir.resolve("remote");
+        server = new SkepServerProcess(dir.resolve("server/data"), List.of("--bind", "0.0.0.0", "--advertise", ns.here,
+                "--zk-bind", ns.here), Map.of()).start();
+        api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/v2/droplets", x -> {
+            try (x) {
+                String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                requests.add(x.getRequestMethod() + " " + x.getRequestURI().getPath() + " " + body);
+                boolean post = "POST".equals(x.getRequestMethod());
+                boolean authorized = ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"));
+                int status = !authorized ? 401 : post ? 202 : 200;
+                byte[] answer = (!authorized ? "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you.\"}"
+                        : "{\"droplet\":{\"id\":42,\"status\":\"" + (post ? "new" : "active") + "\",\"networks\":"
+                        + "{\"v4\":[{\"ip_address\":\"" + (post ? "" : ns.address) + "\",\"type\":\"public\"}]}}}")
+                        .getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(status, answer.length);
+                x.getResponseBody().write(answer);
+            }
+        });
+        api.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (remote != null) {
+            for (String name : List.of("supervisor.pid", "role.pid")) {
+                Path pid = remote.resolve("run").resolve(name);
+                if (Files.exists(pid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
+                }
+            }
+        }
+        if (api != null) {
+            api.stop(0);
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+        Mounts.release(dir);
+    }
+
+    @Test
+    void createMakesTheServerWaitsForItAndInstallsAnAgentThatJoins() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, TOKEN + "\n");
+        Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "");
+
+        CliRun created = HostsEndToEndTest.hosts(dir, server, "create", "--provider", "digitalocean", "--region", "nyc3",
+                "--size", "s-1vcpu-1gb", "--image", "debian-12-x64", "--ssh-key", "aa:bb", "--token-file",
+                token.toString(), "--api-url", "http://127.0.0.1:" + api.getAddress().getPort(), "--poll-ms", "200",
+                "--wait", "60", "--identity", ns.userKey.toString(), "--known-hosts", knownHosts.toString(),
+                "--remote-dir", remote.toString(), "--app-ports", "21800-21899", "--service", "detached")
+                .expect(0);
+
+        String hostId = ns.address.replace('.', '-');
+        assertThat(created.out()).contains("created 42", "active at " + ns.address, "logged in",
+                "agent " + hostId + " registered");
+        assertThat(requests.get(0)).startsWith("POST /v2/droplets ").contains("\"user_data\":\"#cloud-config");
+        assertThat(requests).noneMatch(r -> r.startsWith("DELETE"));
+        assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ecdsa-sha2-nistp256 ");
+        assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).contains("\"" + hostId + "\"");
+    }
+}
