@@ -120,14 +120,20 @@ public final class Rollout {
     }
 
     private List<InstanceStatus> claimed(AppId app, int release, Progress progress, Instant start) {
-        AppSpec before = catalog.app(app).orElseThrow(() -> SkepException.notFound("no app " + app));
-        int previous = before.release();
         // with a probation the old release stays from the start: the scheduler would retire it once the candidate
-        // is ready, before the switch, and there would be nothing to go back to
-        Duration window = previous == release ? Duration.ZERO : probation.of(app);
+        // is ready, before the switch, and there would be nothing to go back to. The spec is read once, by the
+        // update that sets the candidate (a round trip less on every deploy)
+        Duration appWindow = probation.of(app);
+        int[] found = new int[1];
+        AppSpec wanted = catalog.updateApp(app, spec -> {
+            found[0] = spec.release();
+            int warmNow = spec.release() == release || appWindow.isZero() ? 0 : spec.release();
+            return spec.withCandidate(release, clock.instant()).withRunning(true, clock.instant())
+                    .withWarm(warmNow, clock.instant());
+        });
+        int previous = found[0];
+        Duration window = previous == release ? Duration.ZERO : appWindow;
         int warm = window.isZero() ? 0 : previous;
-        AppSpec wanted = catalog.updateApp(app, spec -> spec.withCandidate(release, clock.instant())
-                .withRunning(true, clock.instant()).withWarm(warm, clock.instant()));
         int needed = Math.max(1, catalog.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
                 .orElse(wanted.instances())); // every process type's instances: a worker that never runs fails it
         log.info("event=rollout.started app={} release={} previous={} instances={} took_ms={}", app, release, previous,
