@@ -33,13 +33,15 @@ class ZkTlsEndToEndTest {
     static TestCa ca;
     static Path secret;
     static String secretText;
+    static Path keystore;
 
     @BeforeAll
     static void start() throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x")); // apps pass through
         ca = TestCa.create(dir, "cluster");
         Path[] server = ca.sign(dir, "zk");
         // ZooKeeper's PEM key store: the key and the certificate in one file
-        Path keystore = dir.resolve("zk-keystore.pem");
+        keystore = dir.resolve("zk-keystore.pem");
         Files.writeString(keystore, Files.readString(server[1]) + Files.readString(server[0]));
         zk = EmbeddedZooKeeper.start(Files.createDirectories(dir.resolve("zk")), new InetSocketAddress("127.0.0.1", 0),
                 false, false, new ZkSecurePort(new InetSocketAddress("127.0.0.1", 0), keystore, null));
@@ -84,5 +86,25 @@ class ZkTlsEndToEndTest {
                 .hasMessageContaining("--zk-tls-truststore " + stranger.cert())
                 .hasMessageContaining("give the CA that signed the ensemble's certificates")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secretText));
+    }
+
+    /** `skep server --zk-tls-port`: its embedded ZooKeeper serves TLS, and a router on another host joins through it. */
+    @Test
+    void skepServerServesItsEmbeddedZooKeeperOverTlsToARouter() throws Exception {
+        int tlsPort = SkepServerProcess.freePort();
+        Path data = dir.resolve("server/data");
+        try (SkepServerProcess server = new SkepServerProcess(data, java.util.List.of("--zk-tls-port",
+                String.valueOf(tlsPort), "--zk-tls-keystore", keystore.toString()), java.util.Map.of()).start()) {
+            assertThat(server.output()).contains("tls_address=127.0.0.1:" + tlsPort);
+            String serverSecret = Files.readString(data.resolve("zk.secret")).strip();
+            try (RoleProcess router = RoleProcess.start("router-of-server", dir.resolve("logs"),
+                    "event=router.listening", "router", "--zk", "127.0.0.1:" + tlsPort,
+                    "--zk-secret", data.resolve("zk.secret").toString(), "--zk-tls-truststore", ca.cert().toString(),
+                    "--bind", "127.0.0.1", "--port", String.valueOf(SkepServerProcess.freePort()))) {
+                assertThat(router.output()).contains("event=zookeeper.connected zk=127.0.0.1:" + tlsPort);
+                assertThat(router.output()).doesNotContain(serverSecret);
+            }
+            assertThat(server.output()).doesNotContain(serverSecret);
+        }
     }
 }
