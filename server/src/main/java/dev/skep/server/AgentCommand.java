@@ -62,7 +62,8 @@ public final class AgentCommand implements Callable<Integer> {
                 0, false, ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
                 EdgeConfig.plain(),
-                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes);
+                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
+                .withZkTls(cluster.zkTls.tls(), null);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

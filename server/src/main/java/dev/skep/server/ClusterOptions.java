@@ -20,6 +20,9 @@ final class ClusterOptions {
     @Option(names = "--zk-secret", paramLabel = "FILE", description = ZK_SECRET_HELP)
     Path zkSecret;
 
+    @picocli.CommandLine.Mixin
+    ZkTlsOptions zkTls = new ZkTlsOptions();
+
     @Option(names = "--data-dir", description = "this role's own files (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
     Path dataDir;
 

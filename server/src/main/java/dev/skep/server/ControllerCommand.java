@@ -59,7 +59,7 @@ public final class ControllerCommand implements Callable<Integer> {
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
                 EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.zkSecret,
-                api.releases());
+                api.releases()).withZkTls(cluster.zkTls.tls(), null);
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

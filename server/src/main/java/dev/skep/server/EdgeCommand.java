@@ -43,6 +43,9 @@ public final class EdgeCommand implements Callable<Integer> {
         @Option(names = "--zk-secret", paramLabel = "FILE", description = ClusterOptions.ZK_SECRET_HELP)
         Path zkSecret;
 
+        @picocli.CommandLine.Mixin
+        ZkTlsOptions zkTls = new ZkTlsOptions();
+
         @Option(names = "--bind", defaultValue = "0.0.0.0:80", paramLabel = "ADDR:PORT",
                 description = "the HTTP listener (default: ${DEFAULT-VALUE})")
         String bind;
@@ -85,7 +88,8 @@ public final class EdgeCommand implements Callable<Integer> {
             ServerConfig state = new ServerConfig(Path.of("."), "127.0.0.1", 0, 0, 1, 1, "localhost", false,
                     Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "edge", "127.0.0.1", null,
                     dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
-                    null, zkSecret, ReleasePolicy.DEFAULT);
+                    null, zkSecret, ReleasePolicy.DEFAULT)
+                    .withZkTls(zkTls.tls(), null);
             ReloadCommand reload = reloadCmd == null || reloadCmd.isBlank() ? null : new ReloadCommand(reloadCmd);
             if (watch) {
                 return RoleRunner.run("edge", life -> {

@@ -20,6 +20,9 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--zk-secret", paramLabel = "FILE", description = ClusterOptions.ZK_SECRET_HELP)
     Path zkSecret;
 
+    @Mixin
+    ZkTlsOptions zkTls = new ZkTlsOptions();
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
@@ -59,7 +62,8 @@ public final class RouterCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", advertiseHost(), null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
-                edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT);
+                edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT)
+                .withZkTls(zkTls.tls(), null);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
             RouterRole.start(life, config, state.state(),

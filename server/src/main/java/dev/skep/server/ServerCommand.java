@@ -55,6 +55,14 @@ public final class ServerCommand implements Callable<Integer> {
             + "(default: --bind, or this host's address when bound to 0.0.0.0)")
     String advertise;
 
+    @Option(names = "--zk-tls-port", paramLabel = "PORT", description = "also serve the embedded ZooKeeper over TLS "
+            + "on this port of --zk-bind, with --zk-tls-keystore as its certificate (other hosts' roles: "
+            + "--zk HOST:PORT --zk-tls-truststore CA)")
+    Integer zkTlsPort;
+
+    @Mixin
+    ZkTlsOptions zkTls = new ZkTlsOptions();
+
     @Option(names = "--zk-sync", description = "fsync the embedded ZooKeeper's log on every write (survives power loss; slower deploys)")
     boolean zkSync;
 
@@ -129,7 +137,24 @@ public final class ServerCommand implements Callable<Integer> {
                 env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(host.drainSeconds), edge.config(), Duration.ofSeconds(control.agentGraceSeconds),
                 security(),
-                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), host.appDisk), zkBind);
+                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), host.appDisk), zkBind)
+                .withZkTls(zookeeper != null ? zkTls.tls() : null, securePort());
+    }
+
+    /** The embedded ZooKeeper's TLS port: its certificate is --zk-tls-keystore, the one this host serves. */
+    private dev.skep.state.ZkSecurePort securePort() throws IOException {
+        if (zkTlsPort == null) {
+            return null;
+        }
+        if (zookeeper != null || zkTls.keystore == null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), zookeeper != null
+                    ? "--zk-tls-port is the embedded ZooKeeper's: with --zk the ensemble serves its own TLS"
+                    : "--zk-tls-port needs --zk-tls-keystore FILE: the certificate and key the embedded ZooKeeper "
+                    + "serves, naming this host as other hosts give it in --zk");
+        }
+        return new dev.skep.state.ZkSecurePort(new java.net.InetSocketAddress(zkBind, zkTlsPort),
+                zkTls.keystore.toAbsolutePath(), zkTls.keystorePassword == null ? null
+                : java.nio.file.Files.readString(zkTls.keystorePassword).strip());
     }
 
     /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param releases   how long a new release is watched: its probation (for apps that set none) and auto-rollback
  * @param appDisk    bytes each app's volumes and writable copies may hold on this host's agent
  * @param zkBind     address the embedded ZooKeeper listens on (loopback unless remote agents and routers join)
+ * @param zkTls      with an external ensemble: reach it over TLS with these stores, or null (plain)
+ * @param zkSecurePort the embedded ZooKeeper's TLS port for other hosts' roles, or null (none)
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
@@ -27,7 +29,26 @@ public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPor
                            String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
                            Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk,
-                           String zkBind) {
+                           String zkBind, dev.skep.state.ZkTls zkTls, dev.skep.state.ZkSecurePort zkSecurePort) {
+
+    /** No TLS to ZooKeeper. */
+    public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
+                        String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
+                        String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
+                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
+                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk, String zkBind) {
+        this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
+                zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
+                agentGrace, security, zkSecret, releases, appDisk, zkBind, null, null);
+    }
+
+    /** The same, reaching ZooKeeper with {@code tls} and serving the embedded one's TLS on {@code securePort}. */
+    public ServerConfig withZkTls(dev.skep.state.ZkTls tls, dev.skep.state.ZkSecurePort securePort) {
+        return new ServerConfig(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps,
+                startTimeout, stopGrace, zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits,
+                drainTimeout, edge, agentGrace, security, zkSecret, releases, appDisk, zkBind, tls, securePort);
+    }
 
     /** The embedded ZooKeeper on loopback only (every role but a `skep server` given --zk-bind). */
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,

@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param connectString where the state is, for the start-up log line
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString, dev.skep.state.ZkAcl acl) {
+                 String connectString, dev.skep.state.ZkAcl acl, dev.skep.state.ZkTls tls) {
 
     /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -32,9 +32,8 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
 
     /** A second connection to the same state, with its own session (see {@link #LEADERSHIP_SESSION_TIMEOUT}). */
     StateConnection leadershipConnection(Lifecycle life) {
-        return life.add("zookeeper leadership client", acl == null
-                ? StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30))
-                : StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
+        return life.add("zookeeper leadership client",
+                StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
     }
 
     /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
@@ -47,7 +46,8 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         if (embedded) {
             // apps on this host reach its port: a session that does not authenticate is closed at once
             server = life.add("zookeeper", EmbeddedZooKeeper.start(SkepServer.privateDir(data.resolve("zk")),
-                    new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true));
+                    new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true,
+                    config.zkSecurePort()));
             zk = server.connectString();
             if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
                 java.nio.file.Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
@@ -62,14 +62,15 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
                     + "ensemble reads and changes skep's state, the cluster token included\" fix=\"start every skep "
                     + "role with --zk-secret FILE (the same file on each host)\"", zk);
         }
-        StateConnection connection = life.add("zookeeper client", acl == null
-                ? StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30))
-                : StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl));
+        // the embedded server is reached on its plain loopback port from this process: TLS is for other hosts
+        dev.skep.state.ZkTls tls = embedded ? null : config.zkTls();
+        StateConnection connection = life.add("zookeeper client",
+                StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
         if (acl != null && acl.secure(connection.client(), embedded) > 0) { // an ensemble's root is not ours to lock
             server.compact(); // the next start loads what is left, not the junk
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
-                new ZkControllers(connection.client()), zk, acl);
+                new ZkControllers(connection.client()), zk, acl, tls);
     }
 }

@@ -7,8 +7,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.server.AuthenticationHelper;
 import org.apache.zookeeper.server.DatadirCleanupManager;
+import org.apache.zookeeper.server.NettyServerCnxnFactory;
 import org.apache.zookeeper.server.PurgeTxnLog;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
@@ -32,10 +34,12 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     private final Path snapshots;
     private final Path txlog;
     private final ServerSocket twin;
+    private final ServerCnxnFactory secureConnections;
 
     private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory connections, DatadirCleanupManager cleanup,
-                              Path snapshots, Path txlog, ServerSocket twin) {
+                              Path snapshots, Path txlog, ServerSocket twin, ServerCnxnFactory secureConnections) {
         this.twin = twin;
+        this.secureConnections = secureConnections;
         this.server = server;
         this.connections = connections;
         this.cleanup = cleanup;
@@ -65,6 +69,12 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      */
     public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite,
                                           boolean requireAuth) throws IOException {
+        return start(dataDir, address, syncEachWrite, requireAuth, null);
+    }
+
+    /** @param securePort also serve TLS there (ZooKeeper's secure client port), or null */
+    public static EmbeddedZooKeeper start(Path dataDir, InetSocketAddress address, boolean syncEachWrite,
+                                          boolean requireAuth, ZkSecurePort securePort) throws IOException {
         // ZooKeeper reads this once, when its transaction log class loads: set it before the server exists
         System.setProperty("zookeeper.forceSync", syncEachWrite ? "yes" : "no");
         Path snapshots = Files.createDirectories(dataDir.resolve("snapshots"));
@@ -81,12 +91,58 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             connections.shutdown();
             throw new IOException("interrupted while starting ZooKeeper", e);
         }
+        ServerCnxnFactory secure = securePort == null ? null : startSecure(server, securePort);
         DatadirCleanupManager cleanup = new DatadirCleanupManager(txlog.toFile(), snapshots.toFile(), SNAPSHOTS_KEPT, 1);
         cleanup.start();
-        log.info("event=zookeeper.started address={} data={} auth_required={}", connectString(connections), dataDir,
-                requireAuth);
+        log.info("event=zookeeper.started address={} tls_address={} data={} auth_required={}",
+                connectString(connections), secure == null ? "none" : connectString(secure), dataDir, requireAuth);
         return new EmbeddedZooKeeper(server, connections, cleanup, snapshots, txlog,
-                holdTwin(connections.getLocalAddress()));
+                holdTwin(connections.getLocalAddress()), secure);
+    }
+
+    /**
+     * ZooKeeper 3.9's Netty server reads its TLS settings from system properties at each handshake (no
+     * per-server config): they are set for the life of this process. Clients in the same process are not
+     * affected: {@link ZkTls} sets every client key per connection.
+     */
+    private static ServerCnxnFactory startSecure(ZooKeeperServer server, ZkSecurePort port) throws IOException {
+        ClientX509Util x509 = new ClientX509Util();
+        System.setProperty(x509.getSslKeystoreLocationProperty(), port.keystore().toAbsolutePath().toString());
+        if (port.keystorePassword() != null) {
+            System.setProperty(x509.getSslKeystorePasswdProperty(), port.keystorePassword());
+        }
+        System.setProperty(x509.getSslClientAuthProperty(), "none"); // the cluster secret is the clients' identity
+        x509.close();
+        ServerCnxnFactory secure = nettyFactory();
+        secure.configure(port.address(), 1000, -1, true);
+        try {
+            secure.startup(server, false); // the plain factory started the server
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            secure.shutdown();
+            throw new IOException("interrupted while starting ZooKeeper's TLS port", e);
+        }
+        server.setSecureServerCnxnFactory(secure);
+        return secure;
+    }
+
+    /** Only the Netty factory serves TLS; its constructor is not public, so it is named the way ZooKeeper reads it. */
+    private static ServerCnxnFactory nettyFactory() throws IOException {
+        synchronized (EmbeddedZooKeeper.class) {
+            String chosen = System.getProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY);
+            try {
+                System.setProperty(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY,
+                        NettyServerCnxnFactory.class.getName());
+                return ServerCnxnFactory.createFactory();
+            } finally {
+                restore(ServerCnxnFactory.ZOOKEEPER_SERVER_CNXN_FACTORY, chosen);
+            }
+        }
+    }
+
+    /** The TLS port's host:port, or null when there is none. */
+    public String secureConnectString() {
+        return secureConnections == null ? null : connectString(secureConnections);
     }
 
     /**
@@ -179,6 +235,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
             }
         }
         cleanup.shutdown();
+        if (secureConnections != null) {
+            secureConnections.shutdown();
+        }
         connections.shutdown();
         server.shutdown();
         log.info("event=zookeeper.stopped");

@@ -27,6 +27,12 @@ public final class StateConnection implements AutoCloseable {
 
     /** As above, authenticated as skep, and creating every node with skep's ACL (null: open ACLs). */
     public static StateConnection open(String connectString, Duration sessionTimeout, Duration timeout, ZkAcl acl) {
+        return open(connectString, sessionTimeout, timeout, acl, null);
+    }
+
+    /** As above, over TLS to the ensemble's secure client port when {@code tls} is given (null: plain). */
+    public static StateConnection open(String connectString, Duration sessionTimeout, Duration timeout, ZkAcl acl,
+                                       ZkTls tls) {
         CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs((int) sessionTimeout.toMillis())
@@ -35,14 +41,23 @@ public final class StateConnection implements AutoCloseable {
         if (acl != null) {
             builder.authorization("digest", acl.auth()).aclProvider(acl.provider());
         }
+        if (tls != null) {
+            builder.zkClientConfig(tls.clientConfig());
+        }
         CuratorFramework client = builder.build();
         client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, c, state));
         client.start();
         try {
             if (!client.blockUntilConnected((int) timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 client.close();
+                if (tls != null) { // a refused handshake only shows as a timeout: say why it was refused
+                    TlsProbe.explain(connectString, tls).ifPresent(why -> {
+                        throw new IllegalStateException(why);
+                    });
+                }
                 throw new IllegalStateException("cannot reach ZooKeeper at " + connectString + " within " + timeout
-                        + "; check --zk and that the ensemble is up");
+                        + "; check --zk" + (tls != null ? " (its secure client port: TLS is on)" : "")
+                        + " and that the ensemble is up");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
