@@ -451,12 +451,18 @@ public final class ScaleSim {
                 + "(%.0f ZooKeeper writes/s meanwhile)%n", victims.size(), resched.size(), moved.size(),
                 pct(resched), killSecs, (sim.zxid() - z0) / killSecs);
         out.printf("controller RSS at the end: %.1f MiB%n", rssKib(controllerPid) / 1024.0);
-        for (Agent v : victims) {
-            v.zk.close();
-        }
         sim.beats.shutdownNow();
-        for (Agent a : sim.agents) {
-            a.zk.close();
+        // one by one, a close waits for its session's end: a minute at 200 agents
+        try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Agent a : sim.agents) {
+                closing.execute(() -> {
+                    try {
+                        a.zk.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
         }
         admin.close();
         http.stop(0);
