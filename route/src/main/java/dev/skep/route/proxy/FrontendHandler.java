@@ -263,12 +263,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (RouterHealth.asks(host)) { // the edge's health check: before any app, which can never own this name
-            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !Exchange.bodyless(req));
+            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !RetryRule.bodyless(req));
             return;
         }
         AppRoute route = proxy.table().lookup(host);
         if (route == null) {
-            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
+            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !RetryRule.bodyless(req));
             return;
         }
         if (!tls) {
@@ -280,7 +280,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     req.headers().get(ProxyHeaders.X_FORWARDED_PROTO)) ? null
                     : proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc(), viaProxy);
             if (redirect != null) {
-                local(redirect, req, requestId, route, !Exchange.bodyless(req));
+                local(redirect, req, requestId, route, !RetryRule.bodyless(req));
                 return;
             }
         }
@@ -292,7 +292,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             String accept = req.headers().get(HttpHeaderNames.ACCEPT);
             local(route.running() ? ErrorPages.response(HttpResponseStatus.SERVICE_UNAVAILABLE, accept, requestId,
                     ctx.alloc()) : ErrorPages.stopped(accept, requestId, ctx.alloc()), req, requestId, route,
-                    !Exchange.bodyless(req));
+                    !RetryRule.bodyless(req));
             return;
         }
         long maxBody = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : config.maxBodyBytes();
@@ -345,7 +345,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             held = null;
             String accept = req.headers().get(HttpHeaderNames.ACCEPT);
             local(ErrorPages.wakeQueueFull(accept, requestId, ctx.alloc(), 2), req, requestId, route,
-                    !Exchange.bodyless(req));
+                    !RetryRule.bodyless(req));
             return;
         }
         held = req;
@@ -394,7 +394,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
         AppRoute route = proxy.table().lookup(RequestHost.of(req));
         local(ErrorPages.wakeTimedOut(accept, requestId, ctx.alloc()), req, requestId, route,
-                !Exchange.bodyless(req));
+                !RetryRule.bodyless(req));
     }
 
     /** The connection closed while a request was held: it leaves the app's queue. */
