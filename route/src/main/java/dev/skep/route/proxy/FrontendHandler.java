@@ -8,7 +8,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -22,12 +21,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +65,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
     private boolean reading;
     /** Set once an early answer was sent and the rest of the request is being read and dropped. */
-    private LazyTimer lingering;
-    private long lingerDeadline;
-
-    static final long LINGER_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private LingeringClose lingering;
 
     public FrontendHandler(ProxyContext proxy, boolean tls) {
         this.proxy = proxy;
@@ -135,7 +126,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
         if (lingering != null) {
-            lingerRead();
+            lingering.onReadComplete();
             return;
         }
         if (current != null) {
@@ -245,16 +236,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         RouterConfig config = proxy.config();
         String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            HttpResponseStatus s = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
-            local(s, req, requestId, null, true);
-            return;
-        }
-        if (req.uri().length() > config.maxUrlBytes()) {
-            local(HttpResponseStatus.REQUEST_URI_TOO_LONG, req, requestId, null, true);
+        HttpResponseStatus refused = RequestIntake.refusal(req, config.maxUrlBytes());
+        if (refused != null) {
+            local(refused, req, requestId, null, true);
             return;
         }
         String host = RequestHost.of(req);
@@ -449,7 +433,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             ctx.writeAndFlush(r).addListener(f -> {
                 if (f.isSuccess()) {
-                    lingerThenClose();
+                    lingering = LingeringClose.start(ctx);
                 } else {
                     ctx.close();
                 }
@@ -483,46 +467,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         drain();
         maybeRead();
-    }
-
-    /**
-     * Closes after an early answer (413, 417, a bad request) without a reset: a client still sending
-     * the body it was refused would get a TCP reset for its next write, and with it lose the answer
-     * unread. So the sending side is shut (the client reads the answer and EOF) and what still comes
-     * is read and dropped, until the client closes, it pauses {@link #LINGER_PAUSE_NANOS}, or
-     * {@link #LINGER_MAX_NANOS} pass in all (nginx's lingering close, with its defaults).
-     */
-    private void lingerThenClose() {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        if (ctx.channel() instanceof Http2StreamChannel
-                || !(ctx.channel() instanceof DuplexChannel duplex)) {
-            ctx.close(); // an HTTP/2 stream is reset by its codec, which the client handles
-            return;
-        }
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl != null) {
-            ssl.closeOutbound(); // close_notify: the TLS form of end-of-answer
-        } else {
-            duplex.shutdownOutput();
-        }
-        long until = System.nanoTime() + LINGER_MAX_NANOS;
-        lingering = new LazyTimer(ctx.executor(), ctx::close);
-        lingerDeadline = until;
-        lingering.arm(LINGER_PAUSE_NANOS);
-        ctx.read();
-    }
-
-    /** Bytes came while lingering: they are dropped and the pause restarts, within the overall bound. */
-    private void lingerRead() {
-        long left = lingerDeadline - System.nanoTime();
-        if (left <= 0) {
-            ctx.close();
-            return;
-        }
-        lingering.arm(Math.min(LINGER_PAUSE_NANOS, left));
-        ctx.read();
     }
 
     void closeAfterFlush() {
