@@ -1,3 +1,7 @@
+// Above 450 lines on purpose: what is left here is the exchange's state machine (attempting, sending, waiting,
+// responding, spliced, done) over fields every transition reads; the stateless steps are BackendPicker (pick),
+// RetryRule (retry) and ResponseFraming (respond). The object and raw response relays are the next to go
+// (issue 11 §1), once they can take a sink interface instead of these fields.
 package dev.skep.route.proxy;
 
 import dev.skep.route.AppRoute;

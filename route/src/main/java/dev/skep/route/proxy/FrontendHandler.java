@@ -1,3 +1,7 @@
+// Above 450 lines on purpose: the connection's request order (inbox, one exchange at a time, held requests for a
+// waking app, answers written only at the head of the line) shares its fields; the stateless intake step is
+// RequestIntake and the close after an early answer LingeringClose. Local answers and the wake hold are the next
+// to go (issue 11 §1).
 package dev.skep.route.proxy;
 
 import dev.skep.model.AppId;
