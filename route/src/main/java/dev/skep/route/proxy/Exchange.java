@@ -24,7 +24,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -577,13 +576,7 @@ final class Exchange {
     }
 
     private void record(int finalStatus) {
-        long nanos = System.nanoTime() - startNanos;
-        proxy.traffic().record(route.app(), backend, finalStatus, nanos);
-        AccessLog logger = proxy.accessLog();
-        if (logger.enabled()) {
-            logger.write(new AccessLog.Entry(Instant.now(), route.app(),
-                    backend == null ? null : backend.instance(), request.method().name(), path, finalStatus,
-                    responseBytes, nanos / 1e6, requestId));
-        }
+        ExchangeLog.forwarded(proxy, route, backend, request, path, finalStatus, responseBytes,
+                System.nanoTime() - startNanos, requestId);
     }
 }

@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -407,18 +406,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A response made here (an error page, a redirect): counted, logged, written. */
     private void local(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
-        HttpResponseStatus s = r.status();
-        long start = System.nanoTime();
-        if (route != null) {
-            proxy.traffic().record(route.app(), s.code(), System.nanoTime() - start);
-        }
-        AccessLog accessLog = proxy.accessLog();
-        if (accessLog.enabled()) {
-            String uri = req.uri();
-            int q = uri.indexOf('?');
-            accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
-                    req.method().name(), q < 0 ? uri : uri.substring(0, q), s.code(), 0, 0, requestId));
-        }
+        ExchangeLog.local(proxy, route, req, r.status().code(), requestId);
         send(r, close || !HttpUtil.isKeepAlive(req));
     }
 

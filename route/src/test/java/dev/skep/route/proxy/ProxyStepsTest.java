@@ -149,4 +149,16 @@ class ProxyStepsTest {
         assertThat(ResponseFraming.frame(noBody, 204, false, false, false)).isFalse();
         assertThat(HttpUtil.isTransferEncodingChunked(noBody)).isFalse();
     }
+
+    @Test
+    void theLogStepCountsALocalAnswerForAKnownAppAndNotOneForAnUnknownHost() {
+        EmbeddedChannel ch = client();
+        send(ch, "GET /x HTTP/1.1\r\nHost: nobody.test\r\n\r\n");
+        assertThat(outbound(ch)).startsWith("HTTP/1.1 404 ");
+        assertThat(proxy.traffic().snapshot()).doesNotContainKey(SHOP);
+        send(ch, "POST /x HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 5000\r\n\r\n");
+        assertThat(outbound(ch)).startsWith("HTTP/1.1 413 ");
+        assertThat(proxy.traffic().snapshot().get(SHOP).requests()).isEqualTo(1);
+        assertThat(proxy.traffic().snapshot().get(SHOP).status4xx()).isEqualTo(1);
+    }
 }
