@@ -1,10 +1,5 @@
-// Above 450 lines on purpose: the connection's request order (inbox, one exchange at a time, held requests for a
-// waking app, answers written only at the head of the line) shares its fields; the stateless intake step is
-// RequestIntake and the close after an early answer LingeringClose. Local answers and the wake hold are the next
-// to go (issue 11 §1).
 package dev.skep.route.proxy;
 
-import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouterConfig;
 import io.netty.buffer.ByteBuf;
@@ -55,14 +50,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** The backend must start its response within the backend timeout; armed by the exchange. */
     private LazyTimer responseTimer;
     private Exchange current;
-    /** A request waiting for its app to wake (see {@link WakeHolds}); what follows it on this connection waits. */
-    private HttpRequest held;
-    private WakeHolds.Held heldToken;
-    private AppId heldApp;
-    private long heldDeadline;
-    /** The request {@link #heldDeadline} counts for: a request held again after a resume keeps its first deadline. */
-    private HttpRequest deadlineOf;
-    private LazyTimer wakeTimer;
+    /** Null until this connection first holds a request for a waking app; see {@link #held()}. */
+    private WakeHold wake;
     private boolean closing;
     private boolean upgraded;
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
@@ -82,7 +71,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.encoder = ctx.pipeline().get(ClientResponseEncoder.class);
         this.rawOut = encoder == null ? null : ctx.pipeline().context(encoder);
         this.idle = new LazyTimer(ctx.executor(), this::idleExpired);
-        this.wakeTimer = new LazyTimer(ctx.executor(), this::wakeTimedOut);
         this.responseTimer = new LazyTimer(ctx.executor(), () -> {
             if (current != null) {
                 current.timedOut();
@@ -151,7 +139,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         idle.stop();
         responseTimer.stop();
-        unhold();
+        if (wake != null) {
+            wake.release();
+        }
         if (lingering != null) {
             lingering.stop();
         }
@@ -194,7 +184,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Feeds queued messages to the current exchange, or starts the next one. */
     void drain() {
-        while (!inbox.isEmpty() && !closing && held == null) {
+        while (!inbox.isEmpty() && !closing && !held()) {
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
@@ -220,7 +210,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads more from the client when what comes next can be handled. */
     void maybeRead() {
-        if (closing || held != null || !inbox.isEmpty() || !ctx.channel().isActive()) {
+        if (closing || held() || !inbox.isEmpty() || !ctx.channel().isActive()) {
             return;
         }
         if (upgraded ? current != null && current.backendWritable()
@@ -272,7 +262,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (route.backends().isEmpty() && route.running() && route.idleStop()) {
-            holdForWake(req, route, host, requestId);
+            wakeHold().hold(req, route, host, requestId);
             return;
         }
         if (route.backends().isEmpty()) {
@@ -312,90 +302,32 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         current.start();
     }
 
-    /**
-     * The app may sleep and has no ready instance: the request waits (unread body and all) until a table gives it
-     * one, then runs as any request; a sleeping app is asked to wake. Past the bound: 504; beyond the app's queue:
-     * 503 with Retry-After. Called again on every resume, keeping the first deadline.
-     */
-    private void holdForWake(HttpRequest req, AppRoute route, String host, String requestId) {
-        if (route.sleeping()) {
-            proxy.wakeHolds().askWake(route.app());
-        }
-        WakeHolds holds = proxy.wakeHolds();
-        if (deadlineOf != req) {
-            deadlineOf = req;
-            heldDeadline = System.nanoTime() + holds.holdFor().toNanos();
-            req.headers().set(ProxyHeaders.X_REQUEST_ID, requestId); // the same id when it goes on, or times out
-        }
-        WakeHolds.Held token = () -> ctx.executor().execute(this::resumeHeld);
-        if (!holds.hold(route.app(), token)) {
-            held = null;
-            String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-            local(ErrorPages.wakeQueueFull(accept, requestId, ctx.alloc(), 2), req, requestId, route,
-                    !RetryRule.bodyless(req));
-            return;
-        }
-        held = req;
-        heldToken = token;
-        heldApp = route.app();
-        long left = heldDeadline - System.nanoTime();
-        wakeTimer.arm(Math.max(left, 1));
-        // the table may have changed between the lookup and the hold: look again, or wait for the next change
-        AppRoute now = proxy.table().lookup(host);
-        if (now == null || !now.backends().isEmpty() || !now.idleStop()) {
-            if (holds.release(heldApp, token)) {
-                resumeHeld();
-            }
-        }
+    /** A request waits for its app to wake: what follows it on this connection waits too. */
+    private boolean held() {
+        return wake != null && wake.holding();
     }
 
-    /** On this loop: the held request goes through routing again (and is forwarded, or held again). */
-    private void resumeHeld() {
-        HttpRequest req = held;
-        if (req == null || closing) {
-            return;
-        }
-        held = null;
-        heldToken = null;
-        heldApp = null;
-        wakeTimer.disarm();
-        startExchange(req);
-    }
+    private WakeHold wakeHold() {
+        if (wake == null) {
+            wake = new WakeHold(proxy, ctx, new WakeHold.Connection() {
+                @Override
+                public boolean closing() {
+                    return closing;
+                }
 
-    private void wakeTimedOut() {
-        HttpRequest req = held;
-        if (req == null || System.nanoTime() - heldDeadline < 0) {
-            return;
-        }
-        AppId app = heldApp;
-        boolean mine = proxy.wakeHolds().release(app, heldToken);
-        held = null;
-        heldToken = null;
-        heldApp = null;
-        if (!mine || closing) {
-            return; // resumed meanwhile: its resume task runs next and finds nothing held
-        }
-        String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        log.warn("event=router.wake-timeout app={} held_ms={} next=\"the app did not get a ready instance in "
-                + "time; see skep logs and skep ps\"", app, proxy.wakeHolds().holdFor().toMillis());
-        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        AppRoute route = proxy.table().lookup(RequestHost.of(req));
-        local(ErrorPages.wakeTimedOut(accept, requestId, ctx.alloc()), req, requestId, route,
-                !RetryRule.bodyless(req));
-    }
+                @Override
+                public void reroute(HttpRequest req) {
+                    startExchange(req);
+                }
 
-    /** The connection closed while a request was held: it leaves the app's queue. */
-    private void unhold() {
-        if (held != null) {
-            proxy.wakeHolds().release(heldApp, heldToken);
-            ReferenceCountUtil.release(held);
-            held = null;
-            heldToken = null;
-            heldApp = null;
+                @Override
+                public void answer(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route,
+                                   boolean close) {
+                    local(r, req, requestId, route, close);
+                }
+            });
         }
-        if (wakeTimer != null) {
-            wakeTimer.stop();
-        }
+        return wake;
     }
 
     /** A response made here, not by an app: routing and limit errors. */
