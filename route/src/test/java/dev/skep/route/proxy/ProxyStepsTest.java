@@ -40,13 +40,19 @@ class ProxyStepsTest {
 
     private ProxyContext proxy;
     private BackendLoads loads;
+    private final List<EmbeddedChannel> backends = new java.util.ArrayList<>();
 
     @BeforeEach
     void setUp() {
         RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
         loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
         proxy = new ProxyContext(config, loads, null);
-        proxy.dialer((b, loop, raw) -> new EmbeddedChannel(new BackendInitializer(proxy, b, raw)).newSucceededFuture());
+        backends.clear();
+        proxy.dialer((b, loop, raw) -> {
+            EmbeddedChannel backend = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
+            backends.add(backend);
+            return backend.newSucceededFuture();
+        });
         proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
     }
 
@@ -160,5 +166,22 @@ class ProxyStepsTest {
         assertThat(outbound(ch)).startsWith("HTTP/1.1 413 ");
         assertThat(proxy.traffic().snapshot().get(SHOP).requests()).isEqualTo(1);
         assertThat(proxy.traffic().snapshot().get(SHOP).status4xx()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestForAWakingAppIsHeldAndForwardedWhenATableGivesItAnInstance() {
+        proxy.update(RouteTable.of(Map.of("shop.test",
+                new AppRoute(SHOP, List.of(), List.of(), 0, false, true, null, true, false))));
+        EmbeddedChannel ch = client();
+        send(ch, "GET /held HTTP/1.1\r\nHost: shop.test\r\n\r\n");
+        ch.runPendingTasks();
+        assertThat(outbound(ch)).isEmpty(); // held: neither answered nor refused
+
+        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
+        ch.runPendingTasks();
+        assertThat(backends).hasSize(1);
+        String sent = outbound(backends.get(0));
+        assertThat(sent).startsWith("GET /held HTTP/1.1\r\n");
+        ch.finishAndReleaseAll();
     }
 }
