@@ -1,8 +1,11 @@
+// Above 450 lines on purpose: what is left here is the exchange's state machine (attempting, sending, waiting,
+// responding, spliced, done) over fields every transition reads; the stateless steps are BackendPicker (pick),
+// RetryRule (retry) and ResponseFraming (respond). The object and raw response relays are the next to go
+// (issue 11 §1), once they can take a sink interface instead of these fields.
 package dev.skep.route.proxy;
 
 import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
-import dev.skep.route.StickyKeys;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -10,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -22,7 +24,6 @@ import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -111,17 +112,8 @@ final class Exchange {
         this.head = request.method().equals(HttpMethod.HEAD);
         this.closeClient = !clientKeepAlive;
         this.upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
-        this.replayable = bodyless(request) && idempotent(request.method()) && !upgradeRequested;
-        this.maxAttempts = Math.min(route.backends().size() + route.standby().size() + 1, 4);
-    }
-
-    static boolean bodyless(HttpRequest r) {
-        return !HttpUtil.isTransferEncodingChunked(r) && HttpUtil.getContentLength(r, 0L) == 0;
-    }
-
-    static boolean idempotent(HttpMethod m) {
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE) || m.equals(HttpMethod.TRACE);
+        this.replayable = RetryRule.replayable(request, upgradeRequested);
+        this.maxAttempts = RetryRule.maxAttempts(route);
     }
 
     private static String pathOf(String uri) {
@@ -138,21 +130,7 @@ final class Exchange {
     // ---- choosing and connecting ----
 
     private void attempt(boolean afterReset) {
-        Backend chosen = pinned();
-        if (chosen == null) {
-            chosen = proxy.loads().choose(route.backends(), tried);
-        }
-        if (chosen == null || proxy.loads().ejected(chosen)) {
-            // every serving instance failed this request or cannot be reached: one standing by takes it
-            Backend standby = proxy.loads().choose(route.standby(), tried);
-            if (standby != null && (chosen == null || !proxy.loads().ejected(standby))) {
-                chosen = standby;
-            }
-        }
-        if (chosen == null && afterReset) {
-            chosen = proxy.loads().choose(route.backends(), Set.of()); // a stale keep-alive: same backend, new connection
-        }
-        Backend b = chosen;
+        Backend b = BackendPicker.pick(proxy.loads(), route, stickyKey, tried, afterReset);
         if (b == null) {
             fail(HttpResponseStatus.BAD_GATEWAY);
             return;
@@ -170,24 +148,9 @@ final class Exchange {
         }
     }
 
-    /**
-     * The instance the client's sticky cookie names, while it serves and can be reached and has not failed this
-     * request; else null, and the request is balanced as any other (and gets a new cookie).
-     */
-    private Backend pinned() {
-        if (route.sticky() == null) {
-            return null;
-        }
-        Backend b = route.sticky().backend(stickyKey);
-        return b == null || tried.contains(b) || proxy.loads().ejected(b) ? null : b;
-    }
-
     /** The cookie value to set on this response, or null: the app is not sticky, or the client's cookie holds. */
     private String newStickyKey() {
-        if (route.sticky() == null || backend == null || backend.equals(route.sticky().backend(stickyKey))) {
-            return null;
-        }
-        return StickyKeys.key(backend.instance()); // hashed only when a cookie is set
+        return BackendPicker.newStickyKey(route, stickyKey, backend);
     }
 
     private void addStickyCookie(HttpResponse r) {
@@ -420,25 +383,7 @@ final class Exchange {
         if (!requestComplete || proxy.draining()) {
             closeClient = true;
         }
-        boolean bodyAllowed = !head && status != 204 && status != 304;
-        boolean length = r.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        boolean chunked = HttpUtil.isTransferEncodingChunked(r);
-        if (http10) {
-            if (chunked) {
-                HttpUtil.setTransferEncodingChunked(r, false);
-                closeClient = true;
-            } else if (bodyAllowed && !length) {
-                closeClient = true;
-            }
-            if (!closeClient) {
-                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-        } else if (bodyAllowed && !length && !chunked) {
-            HttpUtil.setTransferEncodingChunked(r, true);
-        }
-        if (closeClient) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        closeClient = ResponseFraming.frame(r, status, head, http10, closeClient);
     }
 
     private void responseContent(HttpContent c) {
@@ -583,7 +528,7 @@ final class Exchange {
         done = true;
         cancelResponseTimer();
         dropBackend();
-        if (!requestComplete && !bodyless(request)) {
+        if (!requestComplete && !RetryRule.bodyless(request)) {
             closeClient = true;
         }
         end(s.code());
@@ -631,13 +576,7 @@ final class Exchange {
     }
 
     private void record(int finalStatus) {
-        long nanos = System.nanoTime() - startNanos;
-        proxy.traffic().record(route.app(), backend, finalStatus, nanos);
-        AccessLog logger = proxy.accessLog();
-        if (logger.enabled()) {
-            logger.write(new AccessLog.Entry(Instant.now(), route.app(),
-                    backend == null ? null : backend.instance(), request.method().name(), path, finalStatus,
-                    responseBytes, nanos / 1e6, requestId));
-        }
+        ExchangeLog.forwarded(proxy, route, backend, request, path, finalStatus, responseBytes,
+                System.nanoTime() - startNanos, requestId);
     }
 }

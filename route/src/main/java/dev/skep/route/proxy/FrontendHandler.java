@@ -1,6 +1,5 @@
 package dev.skep.route.proxy;
 
-import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouterConfig;
 import io.netty.buffer.ByteBuf;
@@ -8,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -22,17 +20,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
@@ -57,24 +50,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** The backend must start its response within the backend timeout; armed by the exchange. */
     private LazyTimer responseTimer;
     private Exchange current;
-    /** A request waiting for its app to wake (see {@link WakeHolds}); what follows it on this connection waits. */
-    private HttpRequest held;
-    private WakeHolds.Held heldToken;
-    private AppId heldApp;
-    private long heldDeadline;
-    /** The request {@link #heldDeadline} counts for: a request held again after a resume keeps its first deadline. */
-    private HttpRequest deadlineOf;
-    private LazyTimer wakeTimer;
+    /** Null until this connection first holds a request for a waking app; see {@link #held()}. */
+    private WakeHold wake;
     private boolean closing;
     private boolean upgraded;
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
     private boolean reading;
     /** Set once an early answer was sent and the rest of the request is being read and dropped. */
-    private LazyTimer lingering;
-    private long lingerDeadline;
-
-    static final long LINGER_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(5);
-    static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private LingeringClose lingering;
 
     public FrontendHandler(ProxyContext proxy, boolean tls) {
         this.proxy = proxy;
@@ -88,7 +71,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.encoder = ctx.pipeline().get(ClientResponseEncoder.class);
         this.rawOut = encoder == null ? null : ctx.pipeline().context(encoder);
         this.idle = new LazyTimer(ctx.executor(), this::idleExpired);
-        this.wakeTimer = new LazyTimer(ctx.executor(), this::wakeTimedOut);
         this.responseTimer = new LazyTimer(ctx.executor(), () -> {
             if (current != null) {
                 current.timedOut();
@@ -135,7 +117,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
         if (lingering != null) {
-            lingerRead();
+            lingering.onReadComplete();
             return;
         }
         if (current != null) {
@@ -157,7 +139,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         idle.stop();
         responseTimer.stop();
-        unhold();
+        if (wake != null) {
+            wake.release();
+        }
         if (lingering != null) {
             lingering.stop();
         }
@@ -200,7 +184,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Feeds queued messages to the current exchange, or starts the next one. */
     void drain() {
-        while (!inbox.isEmpty() && !closing && held == null) {
+        while (!inbox.isEmpty() && !closing && !held()) {
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
@@ -226,7 +210,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Reads more from the client when what comes next can be handled. */
     void maybeRead() {
-        if (closing || held != null || !inbox.isEmpty() || !ctx.channel().isActive()) {
+        if (closing || held() || !inbox.isEmpty() || !ctx.channel().isActive()) {
             return;
         }
         if (upgraded ? current != null && current.backendWritable()
@@ -245,16 +229,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         RouterConfig config = proxy.config();
         String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            HttpResponseStatus s = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
-            local(s, req, requestId, null, true);
-            return;
-        }
-        if (req.uri().length() > config.maxUrlBytes()) {
-            local(HttpResponseStatus.REQUEST_URI_TOO_LONG, req, requestId, null, true);
+        HttpResponseStatus refused = RequestIntake.refusal(req, config.maxUrlBytes());
+        if (refused != null) {
+            local(refused, req, requestId, null, true);
             return;
         }
         String host = RequestHost.of(req);
@@ -263,12 +240,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (RouterHealth.asks(host)) { // the edge's health check: before any app, which can never own this name
-            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !Exchange.bodyless(req));
+            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !RetryRule.bodyless(req));
             return;
         }
         AppRoute route = proxy.table().lookup(host);
         if (route == null) {
-            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !Exchange.bodyless(req));
+            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !RetryRule.bodyless(req));
             return;
         }
         if (!tls) {
@@ -280,19 +257,19 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     req.headers().get(ProxyHeaders.X_FORWARDED_PROTO)) ? null
                     : proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc(), viaProxy);
             if (redirect != null) {
-                local(redirect, req, requestId, route, !Exchange.bodyless(req));
+                local(redirect, req, requestId, route, !RetryRule.bodyless(req));
                 return;
             }
         }
         if (route.backends().isEmpty() && route.running() && route.idleStop()) {
-            holdForWake(req, route, host, requestId);
+            wakeHold().hold(req, route, host, requestId);
             return;
         }
         if (route.backends().isEmpty()) {
             String accept = req.headers().get(HttpHeaderNames.ACCEPT);
             local(route.running() ? ErrorPages.response(HttpResponseStatus.SERVICE_UNAVAILABLE, accept, requestId,
                     ctx.alloc()) : ErrorPages.stopped(accept, requestId, ctx.alloc()), req, requestId, route,
-                    !Exchange.bodyless(req));
+                    !RetryRule.bodyless(req));
             return;
         }
         long maxBody = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : config.maxBodyBytes();
@@ -325,90 +302,32 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         current.start();
     }
 
-    /**
-     * The app may sleep and has no ready instance: the request waits (unread body and all) until a table gives it
-     * one, then runs as any request; a sleeping app is asked to wake. Past the bound: 504; beyond the app's queue:
-     * 503 with Retry-After. Called again on every resume, keeping the first deadline.
-     */
-    private void holdForWake(HttpRequest req, AppRoute route, String host, String requestId) {
-        if (route.sleeping()) {
-            proxy.wakeHolds().askWake(route.app());
-        }
-        WakeHolds holds = proxy.wakeHolds();
-        if (deadlineOf != req) {
-            deadlineOf = req;
-            heldDeadline = System.nanoTime() + holds.holdFor().toNanos();
-            req.headers().set(ProxyHeaders.X_REQUEST_ID, requestId); // the same id when it goes on, or times out
-        }
-        WakeHolds.Held token = () -> ctx.executor().execute(this::resumeHeld);
-        if (!holds.hold(route.app(), token)) {
-            held = null;
-            String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-            local(ErrorPages.wakeQueueFull(accept, requestId, ctx.alloc(), 2), req, requestId, route,
-                    !Exchange.bodyless(req));
-            return;
-        }
-        held = req;
-        heldToken = token;
-        heldApp = route.app();
-        long left = heldDeadline - System.nanoTime();
-        wakeTimer.arm(Math.max(left, 1));
-        // the table may have changed between the lookup and the hold: look again, or wait for the next change
-        AppRoute now = proxy.table().lookup(host);
-        if (now == null || !now.backends().isEmpty() || !now.idleStop()) {
-            if (holds.release(heldApp, token)) {
-                resumeHeld();
-            }
-        }
+    /** A request waits for its app to wake: what follows it on this connection waits too. */
+    private boolean held() {
+        return wake != null && wake.holding();
     }
 
-    /** On this loop: the held request goes through routing again (and is forwarded, or held again). */
-    private void resumeHeld() {
-        HttpRequest req = held;
-        if (req == null || closing) {
-            return;
-        }
-        held = null;
-        heldToken = null;
-        heldApp = null;
-        wakeTimer.disarm();
-        startExchange(req);
-    }
+    private WakeHold wakeHold() {
+        if (wake == null) {
+            wake = new WakeHold(proxy, ctx, new WakeHold.Connection() {
+                @Override
+                public boolean closing() {
+                    return closing;
+                }
 
-    private void wakeTimedOut() {
-        HttpRequest req = held;
-        if (req == null || System.nanoTime() - heldDeadline < 0) {
-            return;
-        }
-        AppId app = heldApp;
-        boolean mine = proxy.wakeHolds().release(app, heldToken);
-        held = null;
-        heldToken = null;
-        heldApp = null;
-        if (!mine || closing) {
-            return; // resumed meanwhile: its resume task runs next and finds nothing held
-        }
-        String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        log.warn("event=router.wake-timeout app={} held_ms={} next=\"the app did not get a ready instance in "
-                + "time; see skep logs and skep ps\"", app, proxy.wakeHolds().holdFor().toMillis());
-        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        AppRoute route = proxy.table().lookup(RequestHost.of(req));
-        local(ErrorPages.wakeTimedOut(accept, requestId, ctx.alloc()), req, requestId, route,
-                !Exchange.bodyless(req));
-    }
+                @Override
+                public void reroute(HttpRequest req) {
+                    startExchange(req);
+                }
 
-    /** The connection closed while a request was held: it leaves the app's queue. */
-    private void unhold() {
-        if (held != null) {
-            proxy.wakeHolds().release(heldApp, heldToken);
-            ReferenceCountUtil.release(held);
-            held = null;
-            heldToken = null;
-            heldApp = null;
+                @Override
+                public void answer(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route,
+                                   boolean close) {
+                    local(r, req, requestId, route, close);
+                }
+            });
         }
-        if (wakeTimer != null) {
-            wakeTimer.stop();
-        }
+        return wake;
     }
 
     /** A response made here, not by an app: routing and limit errors. */
@@ -419,18 +338,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** A response made here (an error page, a redirect): counted, logged, written. */
     private void local(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
-        HttpResponseStatus s = r.status();
-        long start = System.nanoTime();
-        if (route != null) {
-            proxy.traffic().record(route.app(), s.code(), System.nanoTime() - start);
-        }
-        AccessLog accessLog = proxy.accessLog();
-        if (accessLog.enabled()) {
-            String uri = req.uri();
-            int q = uri.indexOf('?');
-            accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
-                    req.method().name(), q < 0 ? uri : uri.substring(0, q), s.code(), 0, 0, requestId));
-        }
+        ExchangeLog.local(proxy, route, req, r.status().code(), requestId);
         send(r, close || !HttpUtil.isKeepAlive(req));
     }
 
@@ -449,7 +357,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             ctx.writeAndFlush(r).addListener(f -> {
                 if (f.isSuccess()) {
-                    lingerThenClose();
+                    lingering = LingeringClose.start(ctx);
                 } else {
                     ctx.close();
                 }
@@ -483,46 +391,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         drain();
         maybeRead();
-    }
-
-    /**
-     * Closes after an early answer (413, 417, a bad request) without a reset: a client still sending
-     * the body it was refused would get a TCP reset for its next write, and with it lose the answer
-     * unread. So the sending side is shut (the client reads the answer and EOF) and what still comes
-     * is read and dropped, until the client closes, it pauses {@link #LINGER_PAUSE_NANOS}, or
-     * {@link #LINGER_MAX_NANOS} pass in all (nginx's lingering close, with its defaults).
-     */
-    private void lingerThenClose() {
-        if (!ctx.channel().isActive()) {
-            return;
-        }
-        if (ctx.channel() instanceof Http2StreamChannel
-                || !(ctx.channel() instanceof DuplexChannel duplex)) {
-            ctx.close(); // an HTTP/2 stream is reset by its codec, which the client handles
-            return;
-        }
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl != null) {
-            ssl.closeOutbound(); // close_notify: the TLS form of end-of-answer
-        } else {
-            duplex.shutdownOutput();
-        }
-        long until = System.nanoTime() + LINGER_MAX_NANOS;
-        lingering = new LazyTimer(ctx.executor(), ctx::close);
-        lingerDeadline = until;
-        lingering.arm(LINGER_PAUSE_NANOS);
-        ctx.read();
-    }
-
-    /** Bytes came while lingering: they are dropped and the pause restarts, within the overall bound. */
-    private void lingerRead() {
-        long left = lingerDeadline - System.nanoTime();
-        if (left <= 0) {
-            ctx.close();
-            return;
-        }
-        lingering.arm(Math.min(LINGER_PAUSE_NANOS, left));
-        ctx.read();
     }
 
     void closeAfterFlush() {

@@ -1,0 +1,31 @@
+package dev.skep.route.proxy;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+/**
+ * The intake step: refuses a request head the router cannot take before any route is looked up (a head the
+ * decoder could not read, a request line or headers past the limits, a URL past the router's limit). Such a
+ * refusal always closes the connection: what follows on it cannot be framed with confidence.
+ */
+final class RequestIntake {
+
+    private RequestIntake() {
+    }
+
+    /** The status to refuse the request with, or null: it goes on to routing. */
+    static HttpResponseStatus refusal(HttpRequest req, int maxUrlBytes) {
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            return cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+                    : cause instanceof TooLongHttpHeaderException
+                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE : HttpResponseStatus.BAD_REQUEST;
+        }
+        if (req.uri().length() > maxUrlBytes) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        return null;
+    }
+}
