@@ -24,6 +24,7 @@ import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;
 import dev.skep.deploy.release.RolloutRecovery;
+import dev.skep.model.RolloutOwners;
 import dev.skep.model.EventSink;
 import dev.skep.model.LogSource;
 import dev.skep.schedule.Scheduler;
@@ -78,13 +79,17 @@ final class ControllerRole {
     static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
                                 Clock clock, LogSource logs) throws Exception {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
-        if (config.zookeeper() == null) { // one host (`skep server`): whatever rollout was in flight died with us
+        boolean oneHost = config.zookeeper() == null;
+        if (oneHost) { // one host (`skep server`): whatever rollout was in flight died with us
             RolloutRecovery.recover(s.state(), events, clock);
         }
-        // leadership and rollout claims ride on a session of their own, shorter than the main one: a leader
-        // killed outright is replaced within seconds, and its rollouts are then known to be nobody's
-        StateConnection leading = s.leadershipConnection(life);
-        ZkRolloutOwners owners = new ZkRolloutOwners(leading.client(), config.agentId());
+        // In a cluster, leadership and rollout claims ride on a session of their own, shorter than the main one: a
+        // leader killed outright is replaced within seconds, and its rollouts are then known to be nobody's. One host
+        // has one controller: no claims (the recovery above covers its restarts), and leadership on the main session,
+        // so a loaded or paused host neither loses it nor fails a deploy waiting for a claim (a CI run on a load of
+        // 70 saw 'cannot record that this controller runs the rollout')
+        StateConnection leading = oneHost ? s.connection() : s.leadershipConnection(life);
+        RolloutOwners owners = oneHost ? RolloutOwners.none() : new ZkRolloutOwners(leading.client(), config.agentId());
         ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), events, clock, config.startTimeout().plusSeconds(5), logs,
@@ -102,7 +107,10 @@ final class ControllerRole {
         life.add("scheduler", scheduler);
         scheduler.start(Duration.ofSeconds(5));
         // only the leader recovers rollouts, and only those no live controller claims
-        life.add("rollout janitor", new RolloutJanitor(s.state(), owners, leadership::isLeader, events, clock).start());
+        if (!oneHost) {
+            life.add("rollout janitor", new RolloutJanitor(s.state(), owners, leadership::isLeader, events, clock)
+                    .start());
+        }
         // idle stop: the leader puts apps to sleep on the routers' traffic reports (see IdleReporter)
         life.add("idle watcher", new IdleWatcher(s.state(), new dev.skep.api.IdleStore(documents),
                 leadership::isLeader, events, clock).start());
