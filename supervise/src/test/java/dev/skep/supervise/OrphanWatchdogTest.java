@@ -58,9 +58,11 @@ class OrphanWatchdogTest {
         System.out.printf("orphan watchdog: stopped %d ms after the last renewal (bound 1 s)%n",
                 Duration.ofNanos(System.nanoTime() - since).toMillis());
         await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
-        assertThat(Files.readString(dir.resolve("orphan-stop/watchdog.log")))
-                .contains("event=orphan.signal signal=TERM instance=alice.web.1.web.1.abc123 pid=" + pid)
-                .contains("event=orphan.stopped");
+        // the loop writes its last line after it saw the group gone: a moment after the test sees it too
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(Files.readString(dir.resolve("orphan-stop/watchdog.log")))
+                        .contains("event=orphan.signal signal=TERM instance=alice.web.1.web.1.abc123 pid=" + pid)
+                        .contains("event=orphan.stopped"));
     }
 
     @Test
