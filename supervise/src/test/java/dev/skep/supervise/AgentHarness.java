@@ -155,7 +155,26 @@ final class AgentHarness implements AutoCloseable {
         return status(id).orElseThrow();
     }
 
+    /**
+     * The events of a type about an instance, waiting up to 2 s for the first: a runner publishes a state, then emits
+     * its event, so a test that just saw the state may ask a moment before the event is there.
+     */
     List<Event> events(String type, String instance) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        List<Event> found = matching(type, instance);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            found = matching(type, instance);
+        }
+        return found;
+    }
+
+    private List<Event> matching(String type, String instance) {
         return events.stream().filter(e -> e.type().equals(type) && instance.equals(e.instance())).toList();
     }
 
