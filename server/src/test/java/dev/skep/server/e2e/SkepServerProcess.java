@@ -109,12 +109,17 @@ public final class SkepServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(extraEnv);
         process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("skep server exited with " + process.exitValue() + ":\n" + output());
-            }
-            return answers();
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("skep server exited with " + process.exitValue() + ":\n" + output());
+                }
+                return answers();
+            });
+        } catch (RuntimeException | Error e) { // never answered: the caller cannot close what it never got
+            process.destroyForcibly();
+            throw e;
+        }
         return this;
     }
 
