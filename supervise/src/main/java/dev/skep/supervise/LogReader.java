@@ -190,6 +190,11 @@ public final class LogReader {
                     if (channel == null) {
                         Opened first = openActive();
                         if (first != null) {
+                            if (!fromNow) {
+                                // the last rotation found no active file: any file that became active and
+                                // was rotated again before this open is read whole first, never skipped
+                                catchUp(key, first.key(), buffer);
+                            }
                             channel = first.channel();
                             key = first.key();
                             // the first file: follow from now (tail() gives the past); after a rotation: all of it
@@ -218,10 +223,12 @@ public final class LogReader {
                             // open the new file before catching up: a rotation meanwhile then leaves
                             // the files newer than it for the next turn, never read twice or skipped
                             Opened next = openActive();
-                            catchUp(key, next == null ? null : next.key(), buffer);
+                            Object lastRead = catchUp(key, next == null ? null : next.key(), buffer);
                             if (next != null) {
                                 channel = next.channel();
                                 key = next.key();
+                            } else {
+                                key = lastRead; // where the next open's catch-up starts
                             }
                             position = 0;
                             fromNow = false;
@@ -273,8 +280,10 @@ public final class LogReader {
         /**
          * Several rotations between two polls: read the whole files rotated after the one we had and
          * before {@code upTo}, the file now open (null: none open, read all newer kept files).
+         * Returns the key of the newest file it read whole ({@code oldKey} when none).
          */
-        private void catchUp(Object oldKey, Object upTo, ByteBuffer buffer) throws IOException {
+        private Object catchUp(Object oldKey, Object upTo, ByteBuffer buffer) throws IOException {
+            Object lastRead = oldKey;
             int found = 0;
             for (int n = 1; n <= filesKept && found == 0; n++) {
                 if (oldKey.equals(fileKey(RotatingLog.rotated(file, n)))) {
@@ -286,9 +295,10 @@ public final class LogReader {
             }
             for (int n = found - 1; n >= 1; n--) {
                 if (upTo != null && upTo.equals(fileKey(RotatingLog.rotated(file, n)))) {
-                    return; // the open file itself, rotated meanwhile: its channel reads it
+                    return lastRead; // the open file itself, rotated meanwhile: its channel reads it
                 }
                 try (FileChannel between = FileChannel.open(RotatingLog.rotated(file, n), StandardOpenOption.READ)) {
+                    lastRead = fileKey(RotatingLog.rotated(file, n));
                     long position = 0;
                     int read;
                     while ((read = between.read(buffer.clear(), position)) > 0) {
@@ -299,6 +309,7 @@ public final class LogReader {
                     // rotated out of the kept set meanwhile: those lines are beyond reach
                 }
             }
+            return lastRead;
         }
 
         private void deliver(byte[] bytes, int length) {
