@@ -254,10 +254,11 @@ class HaproxyEdgeEndToEndTest {
 
     /** `skep edge haproxy --out FILE` without --watch, in a JVM of its own as an operator runs it. */
     private static Process edgeOnce() throws Exception {
-        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main",
-                "edge", "haproxy", "--zk", zk(), "--zk-secret", secret.toString(), "--bind", "127.0.0.1:" + edgePort,
-                "--out", config.toString()).redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        command.addAll(List.of("edge", "haproxy", "--zk", zk(), "--zk-secret", secret.toString(), "--bind", "127.0.0.1:" + edgePort,
+                "--out", config.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** One GET through the edge with the given Host and extra header lines; a fresh connection. */

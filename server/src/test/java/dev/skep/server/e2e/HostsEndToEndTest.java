@@ -90,10 +90,9 @@ class HostsEndToEndTest {
 
     /** `skep hosts ARGS...` against {@code server}, its output in files under {@code dir}. */
     static CliRun hosts(Path dir, SkepServerProcess server, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider",
-                "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main", "hosts", "--data-dir",
-                server.dataDir.toString()));
+        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider"));
+        command.addAll(List.of("hosts", "--data-dir", server.dataDir.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "hosts", ".out");
         Path err = Files.createTempFile(dir, "hosts", ".err");

@@ -37,10 +37,7 @@ public final class RoleProcess implements AutoCloseable {
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.skep.server.Main"));
+        command.addAll(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC", "-Xmx192m", "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

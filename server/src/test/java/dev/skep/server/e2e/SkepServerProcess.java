@@ -90,11 +90,8 @@ public final class SkepServerProcess implements AutoCloseable {
         // as on a real host: apps (own uids when root) must pass through the data dir's parents
         java.nio.file.Files.setPosixFilePermissions(dataDir.getParent(),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                "dev.skep.server.Main", "server",
+        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC", "-Xmx256m"));
+        command.addAll(List.of("server",
                 "--data-dir", dataDir.toString(),
                 "--api-port", String.valueOf(apiPort),
                 "--router-port", String.valueOf(routerPort),

@@ -70,10 +70,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     /** Members numbered 0..2. */
     public void startMember(int i) throws IOException {
         Path data = dir.resolve("zk" + (i + 1));
-        members[i] = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.log.dir=" + data,
-                "-cp", System.getProperty("java.class.path"), "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                data.resolve("zoo.cfg").toString()).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(TestJvm.command("org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.log.dir=" + data));
+        command.add(data.resolve("zoo.cfg").toString());
+        members[i] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("out.log").toFile())).start();
     }
 
