@@ -90,7 +90,9 @@ public final class SkepServerProcess implements AutoCloseable {
         // as on a real host: apps (own uids when root) must pass through the data dir's parents
         java.nio.file.Files.setPosixFilePermissions(dataDir.getParent(),
                 java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC", "-Xmx256m"));
+        // C1 only: a test's server lives a minute or two, and C2 compiling it would take half the CPU of its start
+        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC", "-Xmx256m",
+                "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of("server",
                 "--data-dir", dataDir.toString(),
                 "--api-port", String.valueOf(apiPort),
