@@ -24,9 +24,11 @@ final class ZkSnapshots implements ClusterSnapshots {
     private static final Logger log = LoggerFactory.getLogger(ZkClusterState.class);
 
     private final CuratorCache cache;
+    private final ParsedNodes parsed;
 
     ZkSnapshots(CuratorCache cache) {
         this.cache = cache;
+        this.parsed = new ParsedNodes(cache);
     }
 
     @Override
@@ -46,24 +48,24 @@ final class ZkSnapshots implements ClusterSnapshots {
                 switch (parts.length > 2 ? parts[2] : "") {
                     case "apps" -> {
                         if (parts.length == 5) {
-                            apps.add(Json.read(data, AppSpec.class));
+                            apps.add(parsed.read(node, AppSpec.class));
                         } else if (parts.length == 7 && parts[5].equals("releases")) {
-                            releases.add(Json.read(data, Release.class));
+                            releases.add(parsed.read(node, Release.class));
                         }
                     }
                     case "agents" -> {
                         if (parts.length == 4) {
-                            agents.add(Json.read(data, AgentInfo.class));
+                            agents.add(parsed.read(node, AgentInfo.class));
                         }
                     }
                     case "assignments" -> {
                         if (parts.length == 5) {
-                            assignments.add(Json.read(data, Assignment.class));
+                            assignments.add(parsed.read(node, Assignment.class));
                         }
                     }
                     case "instances" -> {
                         if (parts.length == 4) {
-                            instances.add(Json.read(data, InstanceStatus.class));
+                            instances.add(parsed.read(node, InstanceStatus.class));
                         }
                     }
                     default -> { }
@@ -88,7 +90,7 @@ final class ZkSnapshots implements ClusterSnapshots {
                 return;
             }
             try {
-                found.put(new AppId(parts[3], parts[4]), Json.read(data, type));
+                found.put(new AppId(parts[3], parts[4]), parsed.read(node, type));
             } catch (RuntimeException e) {
                 log.warn("event=state.unreadable path={} error=\"{}\"", node.getPath(), e.getMessage());
             }

@@ -8,6 +8,7 @@ import dev.skep.model.AgentInfo;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
+import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
@@ -97,6 +98,26 @@ class ZkClusterStateTest {
             writer.join();
         }
         assertThat(state.app(shop)).get().extracting(AppSpec::instances).isEqualTo(41);
+    }
+
+    @Test
+    void snapshotsParseANodeOnceAndSeeEachChangeAndDelete() {
+        state.createApp(shop);
+        AppSpec first = await().atMost(Duration.ofSeconds(5)).until(() -> onlyApp(state.snapshot()), a -> a != null);
+        assertThat(onlyApp(state.snapshot())).as("an unchanged node: the record parsed before").isSameAs(first);
+        state.updateApp(shop, a -> a.withInstances(3, Instant.now()));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(onlyApp(state.snapshot())).extracting(AppSpec::instances).isEqualTo(3));
+        state.deleteApp(shop);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(state.snapshot().apps()).isEmpty());
+        state.createApp(shop); // the same path again: read afresh, not the deleted app's record
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(onlyApp(state.snapshot())).isNotNull().isNotSameAs(first)
+                        .extracting(AppSpec::instances).isEqualTo(first.instances()));
+    }
+
+    private static AppSpec onlyApp(ClusterSnapshot snapshot) {
+        return snapshot.apps().size() == 1 ? snapshot.apps().get(0) : null;
     }
 
     @Test
