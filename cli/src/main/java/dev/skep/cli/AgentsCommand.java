@@ -65,8 +65,7 @@ final class AgentsCommand extends ListVerb<AgentView> {
         @Override
         public Integer call() {
             AgentView a = client().undrain(id);
-            out().println("agent " + a.id() + " takes new work again (instances already moved stay where they are)");
-            return SkepCli.EXIT_OK;
+            return done("agent " + a.id() + " takes new work again (instances already moved stay where they are)");
         }
     }
 }

@@ -15,10 +15,4 @@ abstract class AppVerb extends ClientVerb {
         Views.printChanged(out(), after);
         return SkepCli.EXIT_OK;
     }
-
-    /** A one-line answer, such as "health check of alice/shop removed". */
-    final int done(String line) {
-        out().println(line);
-        return SkepCli.EXIT_OK;
-    }
 }

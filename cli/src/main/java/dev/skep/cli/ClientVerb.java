@@ -39,6 +39,12 @@ abstract class ClientVerb implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /** A one-line answer, such as "health check of alice/shop removed". */
+    final int done(String line) {
+        out().println(line);
+        return SkepCli.EXIT_OK;
+    }
+
     /** A value as the API writes it: what --json prints. */
     final int printJson(Object value) {
         out().println(Views.json(value));

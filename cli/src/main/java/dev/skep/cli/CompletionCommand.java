@@ -1,31 +1,22 @@
 package dev.skep.cli;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** skep completion bash|zsh|fish: a completion script made from the command model, so it never lags behind it. */
 @Command(name = "completion", description = {"Print a shell completion script for skep's verbs and options.",
     "  bash: source <(skep completion bash)        zsh: source <(skep completion zsh)",
     "  fish: skep completion fish > ~/.config/fish/completions/skep.fish"})
-final class CompletionCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
+final class CompletionCommand extends LocalVerb {
 
     @Spec
     CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
 
     @Parameters(paramLabel = "SHELL", description = "bash, zsh or fish")
     String shell;

@@ -17,7 +17,6 @@ final class DeleteCommand extends AppVerb {
                     + " with all its releases and env, with no undo; add --yes to go ahead");
         }
         client().delete(app);
-        out().println("deleted " + app);
-        return SkepCli.EXIT_OK;
+        return done("deleted " + app);
     }
 }

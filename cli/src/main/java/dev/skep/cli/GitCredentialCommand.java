@@ -8,11 +8,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * skep git-credential: a git credential helper (git's {@code credential.helper} protocol) that answers
@@ -22,16 +19,10 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "git-credential", description = {"A git credential helper: git push to skep with the stored login.",
     "Set it up with: git config credential.http://HOST:PORT.helper '!skep git-credential'"})
-final class GitCredentialCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
+final class GitCredentialCommand extends LocalVerb {
 
     @Parameters(arity = "0..1", paramLabel = "OPERATION", description = "get, store or erase (git says which)")
     String operation;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
 
     @Override
     public Integer call() throws IOException {

@@ -11,11 +11,9 @@ import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** skep login [SERVER] [--token-stdin]: check a server and token, then remember them. */
 @Command(name = "login", description = {"Check a server and token (as whom they log in), then remember them",
@@ -23,13 +21,7 @@ import picocli.CommandLine.ParentCommand;
     "Later commands use them when neither --server/--token nor SKEP_SERVER/SKEP_TOKEN is given.",
     "  skep login https://skep.example.com            (asks for the token)",
     "  skep login https://skep.example.com --token-stdin < token.txt"})
-final class LoginCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
+final class LoginCommand extends LocalVerb {
 
     @Parameters(arity = "0..1", paramLabel = "SERVER",
             description = "skep's API address (default: --server, $SKEP_SERVER, else " + ClientConfig.DEFAULT_SERVER + ")")

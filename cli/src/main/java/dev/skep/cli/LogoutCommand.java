@@ -1,21 +1,12 @@
 package dev.skep.cli;
 
 import dev.skep.client.StoredLogin;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** skep logout: forget what skep login stored. */
 @Command(name = "logout", description = {"Forget the server and token skep login stored.",
     "The token stays valid on the server: revoke it with skep tokens revoke ID."})
-final class LogoutCommand implements Callable<Integer> {
-
-    @ParentCommand
-    SkepCli skep;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    boolean help;
+final class LogoutCommand extends LocalVerb {
 
     @Override
     public Integer call() {

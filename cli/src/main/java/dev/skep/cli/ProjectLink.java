@@ -2,6 +2,7 @@ package dev.skep.cli;
 
 import dev.skep.client.Json;
 import dev.skep.client.JsonException;
+import dev.skep.client.TextFiles;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.pack.IgnoreRules;
@@ -27,14 +28,10 @@ final class ProjectLink {
     /** The app DIR/.skep names, or null when there is no such file. */
     static AppId read(Path dir) {
         Path file = dir.resolve(FILE);
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        String text = TextFiles.readIfPresent(file, e -> new CliFailure("cannot read " + file + ": " + e.getMessage(),
+                "fix its permissions, or remove it and deploy with --app USER/APP", e));
+        if (text == null) {
             return null;
-        } catch (IOException e) {
-            throw new CliFailure("cannot read " + file + ": " + e.getMessage(), "fix its permissions, or remove it and "
-                    + "deploy with --app USER/APP", e);
         }
         for (String line : text.split("\n")) {
             String trimmed = line.trim();

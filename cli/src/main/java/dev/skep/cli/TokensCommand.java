@@ -61,8 +61,7 @@ final class TokensCommand extends VerbGroup {
         @Override
         public Integer call() {
             client().accounts().revokeToken(id);
-            out().println("token " + id + " revoked");
-            return SkepCli.EXIT_OK;
+            return done("token " + id + " revoked");
         }
     }
 

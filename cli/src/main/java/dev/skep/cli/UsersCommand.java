@@ -59,8 +59,7 @@ final class UsersCommand extends VerbGroup {
         @Override
         public Integer call() {
             client().accounts().removeUser(name);
-            out().println("user " + name + " deleted");
-            return SkepCli.EXIT_OK;
+            return done("user " + name + " deleted");
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.skep.model.view.AppView;
 import dev.skep.model.view.EventView;
 import dev.skep.model.view.HealthView;
 import dev.skep.model.view.MetricsView;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +23,13 @@ public final class MonitorClient {
         String query(boolean follow) {
             StringBuilder q = new StringBuilder("?follow=").append(follow);
             if (app != null) {
-                q.append("&app=").append(encode(app.toString()));
+                q.append("&app=").append(ApiPaths.encoded(app.toString()));
             }
             if (type != null) {
-                q.append("&type=").append(encode(type));
+                q.append("&type=").append(ApiPaths.encoded(type));
             }
             if (since != null) {
-                q.append("&since=").append(encode(since));
+                q.append("&since=").append(ApiPaths.encoded(since));
             }
             if (limit != null) {
                 q.append("&limit=").append(limit);
@@ -39,17 +38,15 @@ public final class MonitorClient {
         }
     }
 
-    private final SkepClient client;
-    private final Answers answers;
+    private final ApiCalls api;
 
-    MonitorClient(SkepClient client, Answers answers) {
-        this.client = client;
-        this.answers = answers;
+    MonitorClient(ApiCalls api) {
+        this.api = api;
     }
 
     /** The newest events that match, oldest first. */
     public List<EventView> events(EventQuery query) {
-        return client.call("GET", "/v1/events" + query.query(false), null, Json.listOf(EventView.class));
+        return api.call("GET", "/v1/events" + query.query(false), null, Json.listOf(EventView.class));
     }
 
     /**
@@ -59,12 +56,10 @@ public final class MonitorClient {
     public void followEvents(EventQuery query, Consumer<EventView> sink) {
         String what = "following events";
         Http1Request request = Http1Request.of("GET", "/v1/events" + query.query(true),
-                client.headers("Accept", "text/event-stream"), null, null);
-        try (Http1Response response = client.send(request, what)) {
-            if (response.status() >= 400) {
-                throw Answers.apiError(response.status(), client.readAll(response, what));
-            }
-            try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
+                api.headers("Accept", "text/event-stream"), null, null);
+        try (Http1Response response = api.send(request, what)) {
+            api.requireSuccess(response, what);
+            try (LineReader lines = api.lines(response, what)) {
                 while (lines.hasNext()) {
                     String line = lines.next();
                     if (line.startsWith("data:")) {
@@ -79,19 +74,19 @@ public final class MonitorClient {
         try {
             return Json.read(json.getBytes(StandardCharsets.UTF_8), EventView.class);
         } catch (JsonException e) {
-            throw answers.nonsense(response.uri(), "an event that is not JSON (" + e.getMessage() + ")");
+            throw api.answers().nonsense(response.uri(), "an event that is not JSON (" + e.getMessage() + ")");
         }
     }
 
     /** The app's samples per instance (the last {@code samples}, or the last hour when null) and traffic. */
     public MetricsView metrics(AppId app, Integer samples) {
-        return client.call("GET", path(app) + "/metrics" + (samples == null ? "" : "?samples=" + samples), null,
+        return api.call("GET", ApiPaths.app(app) + "/metrics" + (samples == null ? "" : "?samples=" + samples), null,
                 MetricsView.class);
     }
 
     /** The app's health check ({@code type} "off" when it has none). */
     public HealthView health(AppId app) {
-        return client.call("GET", path(app) + "/health", null, HealthView.class);
+        return api.call("GET", ApiPaths.app(app) + "/health", null, HealthView.class);
     }
 
     /**
@@ -100,26 +95,26 @@ public final class MonitorClient {
      * use it from their next check on.
      */
     public void setHealth(AppId app, Map<String, Object> setting) {
-        client.call("PATCH", path(app), Map.of("health", setting), AppView.class);
+        api.call("PATCH", ApiPaths.app(app), Map.of("health", setting), AppView.class);
     }
 
     public AlertSettings alerts(AppId app) {
-        return client.call("GET", path(app) + "/alerts", null, AlertSettings.class);
+        return api.call("GET", ApiPaths.app(app) + "/alerts", null, AlertSettings.class);
     }
 
     /** Replaces the app's mail recipients, webhooks and rules. */
     public AlertSettings setAlerts(AppId app, AlertSettings settings) {
-        return client.call("PUT", path(app) + "/alerts", settings, AlertSettings.class);
+        return api.call("PUT", ApiPaths.app(app) + "/alerts", settings, AlertSettings.class);
     }
 
     /** Back to the install's recipients and the default rules. */
     public void deleteAlerts(AppId app) {
-        client.call("DELETE", path(app) + "/alerts", null, null);
+        api.call("DELETE", ApiPaths.app(app) + "/alerts", null, null);
     }
 
     /** Sends a test alert through every reactor now; says per reactor what happened. */
     public AlertTestResult testAlerts(AppId app) {
-        return client.call("POST", path(app) + "/alerts/test", null, AlertTestResult.class);
+        return api.call("POST", ApiPaths.app(app) + "/alerts/test", null, AlertTestResult.class);
     }
 
     /**
@@ -141,13 +136,5 @@ public final class MonitorClient {
         } catch (JsonException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    private static String path(AppId app) {
-        return "/v1/apps/" + app.user() + "/" + app.name();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

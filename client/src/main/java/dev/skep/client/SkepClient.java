@@ -2,7 +2,6 @@ package dev.skep.client;
 
 import dev.skep.model.AppId;
 import dev.skep.model.view.AgentView;
-import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.DeployProgress;
 import dev.skep.model.view.DeployResult;
@@ -12,27 +11,17 @@ import dev.skep.model.view.EnvView;
 import dev.skep.model.view.LoginLink;
 import dev.skep.model.view.PlacementView;
 import dev.skep.model.view.ReleaseView;
-import dev.skep.model.view.RunOutput;
 import dev.skep.model.view.VolumesView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Type;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -44,20 +33,8 @@ import javax.net.ssl.SSLContext;
  */
 public final class SkepClient implements AutoCloseable {
 
-    static final String USER_AGENT = "skep-client";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * The longest silence in an answer: start, stop and restart may wait for instances. Deploys and
-     * followed logs wait for ever.
-     */
-    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
-    private static final String JSON = "application/json";
-    private static final String NDJSON = "application/x-ndjson";
-
     private final URI server;
-    private final String token;
-    private final Http1Client http;
-    private final Answers answers;
+    private final ApiCalls api;
 
     public SkepClient(URI server, String token) {
         this(server, token, null);
@@ -66,9 +43,7 @@ public final class SkepClient implements AutoCloseable {
     /** @param tls the TLS context for https (see {@link Tls#trusting}), or null for the JDK default */
     public SkepClient(URI server, String token, SSLContext tls) {
         this.server = ClientConfig.parseServer(server.toString());
-        this.token = token;
-        this.http = new Http1Client(this.server, tls, CONNECT_TIMEOUT);
-        this.answers = new Answers(this.server, CONNECT_TIMEOUT);
+        this.api = new ApiCalls(this.server, token, tls);
     }
 
     public static SkepClient of(ClientConfig config) {
@@ -102,17 +77,7 @@ public final class SkepClient implements AutoCloseable {
      * @param progress hears the server's stages as they happen (NDJSON); null to wait for the result only
      */
     public DeployResult deploy(AppId app, Path tarball, UploadListener upload, Consumer<DeployProgress> progress) {
-        long size;
-        try {
-            size = Files.size(tarball);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
-        }
-        try (InputStream in = Files.newInputStream(tarball)) {
-            return deploy(app, in, size, upload, progress);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + tarball + ": " + e.getMessage(), e);
-        }
+        return new DeployUpload(api).deploy(app, tarball, upload, progress);
     }
 
     /**
@@ -122,44 +87,7 @@ public final class SkepClient implements AutoCloseable {
      */
     public DeployResult deploy(AppId app, InputStream tarball, long length, UploadListener upload,
                                Consumer<DeployProgress> progress) {
-        UploadListener listener = upload == null ? UploadListener.NONE : upload;
-        // Expect: 100-continue: a refused upload (401, 413 ...) is answered before it is sent
-        Http1Request request = new Http1Request("POST", appPath(app) + "/releases",
-                headers("Content-Type", "application/gzip", "Accept", progress == null ? JSON : NDJSON),
-                new CountingInputStream(tarball, length, listener), length, true, null);
-        String what = "deploying " + app;
-        try (Http1Response response = send(request, what)) {
-            if (progress == null || response.status() >= 400 || isJson(response)) {
-                return json(response, readAll(response, what), DeployResult.class);
-            }
-            return readProgress(response, progress, what);
-        }
-    }
-
-    private DeployResult readProgress(Http1Response response, Consumer<DeployProgress> progress, String what) {
-        try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
-            while (lines.hasNext()) {
-                String line = lines.next();
-                if (line.isBlank()) {
-                    continue;
-                }
-                DeployProgress step = parse(line.getBytes(StandardCharsets.UTF_8), DeployProgress.class, response);
-                progress.accept(step);
-                if ("done".equals(step.stage())) {
-                    if (step.result() == null) {
-                        throw answers.nonsense(response.uri(), "a 'done' line without a result");
-                    }
-                    return step.result();
-                }
-                if ("error".equals(step.stage())) {
-                    ApiError error = step.error() != null ? step.error()
-                            : new ApiError("deploy failed", step.message());
-                    throw new SkepApiException(response.status(), error);
-                }
-            }
-        }
-        throw new SkepClientException("the deploy stream from " + server + " ended before the deploy finished",
-                "see the server log; `skep ps` shows what runs now", null);
+        return new DeployUpload(api).deploy(app, tarball, length, upload, progress);
     }
 
     // --- one-offs ---
@@ -172,34 +100,7 @@ public final class SkepClient implements AutoCloseable {
      * @return its exit code
      */
     public int run(AppId app, List<String> argv, Consumer<String> started, Consumer<String> output) {
-        Http1Request request = Http1Request.of("POST", appPath(app) + "/run",
-                headers("Accept", NDJSON, "Content-Type", JSON), Json.write(Map.of("command", argv)), null);
-        String what = "running a one-off in " + app;
-        try (Http1Response response = send(request, what)) {
-            if (response.status() >= 400 || isJson(response)) {
-                throw Answers.apiError(response.status(), readAll(response, what));
-            }
-            try (LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what))) {
-                while (lines.hasNext()) {
-                    String line = lines.next();
-                    if (line.isBlank()) {
-                        continue; // the server's heartbeat
-                    }
-                    RunOutput step = parse(line.getBytes(StandardCharsets.UTF_8), RunOutput.class, response);
-                    if (step.instance() != null) {
-                        started.accept(step.instance());
-                    } else if (step.line() != null) {
-                        output.accept(step.line());
-                    } else if (step.exit() != null) {
-                        return step.exit();
-                    } else if (step.error() != null) {
-                        throw new SkepApiException(response.status(), step.error());
-                    }
-                }
-            }
-        }
-        throw new SkepClientException("the one-off's stream from " + server + " ended before it did",
-                "the server may have stopped; see its log", null);
+        return new OneOffCall(api).run(app, argv, started, output);
     }
 
     // --- apps ---
@@ -212,19 +113,19 @@ public final class SkepClient implements AutoCloseable {
 
     /** One app with its instances and releases. */
     public AppView app(AppId app) {
-        return call("GET", appPath(app), null, appView());
+        return call("GET", appPath(app), null, AppView.class);
     }
 
     public AppView start(AppId app) {
-        return call("POST", appPath(app) + "/start", null, appView());
+        return call("POST", appPath(app) + "/start", null, AppView.class);
     }
 
     public AppView stop(AppId app) {
-        return call("POST", appPath(app) + "/stop", null, appView());
+        return call("POST", appPath(app) + "/stop", null, AppView.class);
     }
 
     public AppView restart(AppId app) {
-        return call("POST", appPath(app) + "/restart", null, appView());
+        return call("POST", appPath(app) + "/restart", null, AppView.class);
     }
 
     /** Deletes the app, its releases and its instances. */
@@ -237,7 +138,7 @@ public final class SkepClient implements AutoCloseable {
         if (instances < 0) {
             throw new IllegalArgumentException("instances must be >= 0, found " + instances);
         }
-        return call("PATCH", appPath(app), Map.of("instances", instances), appView());
+        return call("PATCH", appPath(app), Map.of("instances", instances), AppView.class);
     }
 
     /** Sets the instance counts of the process types named, e.g. {web: 2, worker: 0}; others keep theirs. */
@@ -247,7 +148,7 @@ public final class SkepClient implements AutoCloseable {
                 throw new IllegalArgumentException(type + " instances must be >= 0, found " + n);
             }
         });
-        return call("PATCH", appPath(app), Map.of("formation", formation), appView());
+        return call("PATCH", appPath(app), Map.of("formation", formation), AppView.class);
     }
 
     /**
@@ -255,17 +156,17 @@ public final class SkepClient implements AutoCloseable {
      * released (whole seconds; 0 turns it off).
      */
     public AppView setProbation(AppId app, long seconds) {
-        return call("PATCH", appPath(app), Map.of("probation", seconds), appView());
+        return call("PATCH", appPath(app), Map.of("probation", seconds), AppView.class);
     }
 
     /** Rolls back to the release before the current one. */
     public AppView rollback(AppId app) {
-        return call("POST", appPath(app) + "/rollback", Map.of(), appView());
+        return call("POST", appPath(app) + "/rollback", Map.of(), AppView.class);
     }
 
     /** Rolls back (or forward) to a given release number. */
     public AppView rollback(AppId app, int release) {
-        return call("POST", appPath(app) + "/rollback", Map.of("release", release), appView());
+        return call("POST", appPath(app) + "/rollback", Map.of("release", release), AppView.class);
     }
 
     /** The labels an agent must carry to run the app's instances (empty: any agent). */
@@ -288,17 +189,13 @@ public final class SkepClient implements AutoCloseable {
 
     /** Drains an agent: no new work, its instances move away; {@code force} drains past apps pinned by volumes. */
     public AgentView drain(String agent, boolean force) {
-        return call("POST", "/v1/agents/" + segment(agent) + "/drain" + (force ? "?force=true" : ""), Map.of(),
+        return call("POST", "/v1/agents/" + ApiPaths.segment(agent) + "/drain" + (force ? "?force=true" : ""), Map.of(),
                 AgentView.class);
     }
 
     /** Makes a drained agent eligible for work again. */
     public AgentView undrain(String agent) {
-        return call("POST", "/v1/agents/" + segment(agent) + "/undrain", Map.of(), AgentView.class);
-    }
-
-    private static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+        return call("POST", "/v1/agents/" + ApiPaths.segment(agent) + "/undrain", Map.of(), AgentView.class);
     }
 
     // --- volumes ---
@@ -315,28 +212,21 @@ public final class SkepClient implements AutoCloseable {
 
     /** Removes a volume; its data stays unless {@code purge}. */
     public VolumesView removeVolume(AppId app, String path, boolean purge) {
-        return call("DELETE", appPath(app) + "/volumes/" + volumeSegment(path) + (purge ? "?purge=true" : ""), null,
+        return call("DELETE", appPath(app) + "/volumes/" + ApiPaths.volume(path) + (purge ? "?purge=true" : ""), null,
                 VolumesView.class);
     }
 
     /** Streams the volume as a tar.gz into {@code out}; returns the bytes written. */
     public long exportVolume(AppId app, String path, OutputStream out) {
         String what = "exporting volume " + path + " of " + app;
-        Http1Request request = Http1Request.of("GET", appPath(app) + "/volumes/" + volumeSegment(path) + "/export",
-                headers("Accept", "application/gzip"), null, null);
-        try (Http1Response response = send(request, what)) {
-            if (response.status() >= 400) {
-                throw Answers.apiError(response.status(), readAll(response, what));
-            }
+        Http1Request request = Http1Request.of("GET", appPath(app) + "/volumes/" + ApiPaths.volume(path) + "/export",
+                api.headers("Accept", "application/gzip"), null, null);
+        try (Http1Response response = api.send(request, what)) {
+            api.requireSuccess(response, what);
             return response.body().transferTo(out);
         } catch (IOException e) {
-            throw answers.failure(e, what);
+            throw api.answers().failure(e, what);
         }
-    }
-
-    /** A volume path in a URL: "/" is written "+" (never part of a valid path). */
-    private static String volumeSegment(String path) {
-        return URLEncoder.encode(path.replace('/', '+'), StandardCharsets.UTF_8).replace("%2B", "+");
     }
 
     // --- domains ---
@@ -352,7 +242,7 @@ public final class SkepClient implements AutoCloseable {
     }
 
     public DomainsView removeDomain(AppId app, String domain) {
-        return call("DELETE", appPath(app) + "/domains/" + URLEncoder.encode(domain, StandardCharsets.UTF_8), null,
+        return call("DELETE", appPath(app) + "/domains/" + ApiPaths.encoded(domain), null,
                 DomainsView.class);
     }
 
@@ -360,7 +250,7 @@ public final class SkepClient implements AutoCloseable {
 
     /** The app's route settings (body limit, HTTPS only) and HTTPS certificates. */
     public EdgeClient edge() {
-        return new EdgeClient(this);
+        return new EdgeClient(api);
     }
 
     // --- dashboard ---
@@ -374,7 +264,7 @@ public final class SkepClient implements AutoCloseable {
 
     /** Users, tokens and the audit log. */
     public Accounts accounts() {
-        return new Accounts(this);
+        return new Accounts(api);
     }
 
     // --- env ---
@@ -393,7 +283,7 @@ public final class SkepClient implements AutoCloseable {
 
     /** The monitor's calls: events (also live), metrics, alert settings. */
     public MonitorClient monitor() {
-        return new MonitorClient(this, answers);
+        return new MonitorClient(api);
     }
 
     // --- logs ---
@@ -436,97 +326,23 @@ public final class SkepClient implements AutoCloseable {
         return call("GET", appPath(app) + "/releases", null, Json.listOf(ReleaseView.class));
     }
 
-    private Stream<String> textLines(String path, String what, boolean follow) {
-        Http1Request request = Http1Request.of("GET", path, headers("Accept", "text/plain"),
-                null, follow ? null : CALL_TIMEOUT);
-        Http1Response response = send(request, what);
-        if (response.status() >= 400) {
-            try (response) {
-                throw Answers.apiError(response.status(), readAll(response, what));
-            }
-        }
-        LineReader lines = new LineReader(response.body(), e -> answers.failure(e, what));
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL),
-                false).onClose(lines::close);
-    }
-
     /** Hangs up every answer still being read (a log being followed, say), from any thread. */
     @Override
     public void close() {
-        http.closeAll();
+        api.closeAll();
     }
 
     // --- plumbing ---
 
     private static String appPath(AppId app) {
-        return "/v1/apps/" + app.user() + "/" + app.name();
+        return ApiPaths.app(app);
     }
 
-    private static Type appView() {
-        return AppView.class;
+    private <T> T call(String method, String path, Object body, Type type) {
+        return api.call(method, path, body, type);
     }
 
-    /** The headers every call sends, and these. */
-    Map<String, String> headers(String... namesAndValues) {
-        Map<String, String> headers = new HashMap<>();
-        headers.put("Authorization", "Bearer " + token);
-        headers.put("User-Agent", USER_AGENT);
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            headers.put(namesAndValues[i], namesAndValues[i + 1]);
-        }
-        return headers;
-    }
-
-    /** One JSON call; type null means the answer has no body (204). Package-private for {@link Accounts}. */
-    <T> T call(String method, String path, Object body, Type type) {
-        Http1Request request = Http1Request.of(method, path,
-                body == null ? headers("Accept", JSON) : headers("Accept", JSON, "Content-Type", JSON),
-                body == null ? null : Json.write(body), CALL_TIMEOUT);
-        String what = method + " " + path;
-        try (Http1Response response = send(request, what)) {
-            byte[] answer = readAll(response, what);
-            return type == null ? checked(response, answer) : json(response, answer, type);
-        }
-    }
-
-    private static <T> T checked(Http1Response response, byte[] body) {
-        if (response.status() >= 400) {
-            throw Answers.apiError(response.status(), body);
-        }
-        return null;
-    }
-
-    private <T> T json(Http1Response response, byte[] body, Type type) {
-        checked(response, body);
-        return parse(body, type, response);
-    }
-
-    <T> T parse(byte[] body, Type type, Http1Response response) {
-        try {
-            return Json.read(body, type);
-        } catch (JsonException e) {
-            throw answers.nonsense(response.uri(), "not the JSON expected (" + e.getMessage() + ")");
-        }
-    }
-
-    private static boolean isJson(Http1Response response) {
-        String type = response.header("Content-Type");
-        return type != null && type.startsWith(JSON);
-    }
-
-    byte[] readAll(Http1Response response, String what) {
-        try {
-            return response.body().readAllBytes();
-        } catch (IOException e) {
-            throw answers.failure(e, what);
-        }
-    }
-
-    Http1Response send(Http1Request request, String what) {
-        try {
-            return http.send(request);
-        } catch (IOException e) {
-            throw answers.failure(e, what);
-        }
+    private Stream<String> textLines(String path, String what, boolean follow) {
+        return api.textLines(path, what, follow);
     }
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,14 +43,10 @@ public record StoredLogin(URI server, String token, Path caFile) {
     /** The stored login, or null when there is none. A file that cannot be read or makes no sense is an error. */
     public static StoredLogin load(Map<String, String> env, Path home) {
         Path file = file(env, home);
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        String text = TextFiles.readIfPresent(file, e -> new ClientConfigException("cannot read the stored login "
+                + file + " (" + e + ")", "fix its permissions, or forget it with skep logout", e));
+        if (text == null) {
             return null;
-        } catch (IOException e) {
-            throw new ClientConfigException("cannot read the stored login " + file + " (" + e + ")",
-                    "fix its permissions, or forget it with skep logout", e);
         }
         String server = null;
         String token = null;

@@ -4,12 +4,10 @@ import dev.skep.model.AgentInfo;
 import dev.skep.model.AgentRegistry;
 import dev.skep.model.AppCatalog;
 import dev.skep.model.AppId;
-import dev.skep.model.Assignment;
 import dev.skep.model.Assignments;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
 import dev.skep.model.HostMemory;
-import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceStatuses;
 import dev.skep.model.Labels;
@@ -18,7 +16,6 @@ import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
 import dev.skep.model.VolumePaths;
-import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.limits.CgroupSetup;
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.ResourceLimits;
@@ -27,14 +24,9 @@ import dev.skep.model.node.NodeDist;
 import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.view.VolumesView;
 import dev.skep.supervise.workspace.AppDisks;
-import dev.skep.supervise.workspace.CopyWorkspaces;
-import dev.skep.supervise.workspace.LoopDisks;
-import dev.skep.supervise.workspace.MeasuredDisks;
 import dev.skep.supervise.workspace.OverlayWorkspaces;
-import dev.skep.supervise.workspace.Workspaces;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,9 +50,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-// Longer than 450 lines: start, re-adoption, reconcile, the orphan lease and close all act on the runner map and
-// the lifecycle that only this class owns (each instance's own life is InstanceMachine's; the storage choice is
-// AgentStorage's). The next split is the orphan lease, once its behaviour settles.
 /**
  * The node agent: runs the instances the scheduler assigns to this host, like forever or pm2.
  * {@link #start()} registers the agent, re-adopts the processes a former agent process left
@@ -205,7 +194,9 @@ public final class Agent implements AutoCloseable {
         if (orphans != null) {
             orphans.start(); // before re-adoption: the adopted processes are watched as they are recorded again
             store.watchedBy(orphans);
-            leaseRenewal = Thread.ofPlatform().daemon().name("agent-lease-" + config.agentId()).start(this::renewLease);
+            OrphanLease lease = new OrphanLease(config.agentId(), orphans, changeFeed, assignmentCheck,
+                    runners::values, () -> lifecycle.get() == Lifecycle.STARTED);
+            leaseRenewal = Thread.ofPlatform().daemon().name("agent-lease-" + config.agentId()).start(lease);
         }
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
@@ -350,90 +341,12 @@ public final class Agent implements AutoCloseable {
         log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
     }
 
-    // --- orphan stop ---
-
-    /** While ZooKeeper is unreachable, how often the controllers are asked whether the instances are still ours. */
-    static final Duration ASSIGNMENT_CHECK_EVERY = Duration.ofSeconds(2);
-
-    /**
-     * Every second while the agent lives: the lease is renewed, and while ZooKeeper is unreachable the instances a
-     * controller says are no longer ours (moved while we were cut off) are stopped; when no controller can say (a
-     * general outage), everything keeps running.
-     */
-    private void renewLease() {
-        long lastCheck = 0;
-        while (lifecycle.get() == Lifecycle.STARTED) {
-            try {
-                orphans.renew();
-                long now = System.nanoTime();
-                if (!changeFeed.reachable() && now - lastCheck >= ASSIGNMENT_CHECK_EVERY.toNanos()) {
-                    lastCheck = now;
-                    assignmentCheck.assigned(config.agentId()).ifPresent(this::stopUnassigned);
-                }
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("event=orphan.check-failed agent={} error=\"{}\" next=\"retried in 1 s\"", config.agentId(),
-                        e.toString());
-            }
-        }
-    }
-
-    private void stopUnassigned(Set<String> assigned) {
-        for (InstanceRunner runner : runners.values()) {
-            if (!assigned.contains(runner.instance()) && !runner.stopRequested()) {
-                log.warn("event=orphan.stop agent={} instance={} reason=\"cut off from ZooKeeper, and a controller says "
-                        + "the instance is no longer assigned here (moved meanwhile)\"", config.agentId(),
-                        runner.instance());
-                runner.stop();
-            }
-        }
-    }
-
     // --- re-adoption and reconciliation ---
-
-    /**
-     * Copies of instances this agent no longer knows (it died before removing them) go. Their mounts, if
-     * any, lived in the instances' own namespaces and went with their processes.
-     */
-    private void removeStaleWorkspaces(List<InstanceRecord> records) {
-        Set<String> known = new HashSet<>();
-        records.forEach(r -> known.add(r.instance()));
-        try (var dirs = Files.list(layout.work())) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                String name = dir.getFileName().toString();
-                if (!known.contains(name) && InstanceIds.isValid(name)) {
-                    killStray(name);
-                    RecursiveDelete.delete(dir);
-                    log.info("event=workspace.stale-removed agent={} instance={}", config.agentId(), name);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("event=workspace.stale-not-removed agent={} error={}", config.agentId(), e.toString());
-        }
-        context.disks().removeStaleLayers(known);
-    }
-
-    /**
-     * Processes of an instance this agent has no record of: a kill of the agent between starting the process and
-     * recording it leaves one running, unrouted and unknown (CrashConsistencyTest caught one). Found by the
-     * SKEP_INSTANCE every instance is started with, they get SIGKILL before the instance's copy goes.
-     */
-    private void killStray(String instance) {
-        Set<Long> stray = ProcessTree.withEnvironment("SKEP_INSTANCE", instance);
-        if (!stray.isEmpty()) {
-            log.warn("event=instance.stray-killed agent={} instance={} pids={} reason=\"running without a record: the "
-                    + "agent stopped between starting it and recording it\"", config.agentId(), instance, stray);
-            ProcessTree.killAll(stray);
-        }
-    }
 
     /** Adopts every recorded process that still runs; remembers the dead ones for reconcile. */
     private void readopt() {
         List<InstanceRecord> records = store.loadAll();
-        removeStaleWorkspaces(records);
+        StaleWorkspaces.remove(config.agentId(), layout, context.disks(), records);
         for (InstanceRecord record : records) {
             if (ProcessTree.isRunning(record.pid(), record.startTime())) {
                 InstanceRunner runner = new InstanceRunner(record.assignment(), context, record, true, this::gone);

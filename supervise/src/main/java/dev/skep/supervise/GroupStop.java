@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * {@link InstanceStop} by process group: drain, SIGTERM, grace, SIGKILL, then what is left in the cgroup. These
  * waits are real time on the runner's thread, as a stop is.
  */
-final class GroupStop implements InstanceStop {
+final class GroupStop extends SlotStep implements InstanceStop {
 
     private static final Logger log = LoggerFactory.getLogger(GroupStop.class);
     private static final Duration REMNANT_PAUSE = Duration.ofMillis(250);
@@ -24,16 +24,8 @@ final class GroupStop implements InstanceStop {
     static final Duration DRAIN_SETTLE = Duration.ofMillis(500);
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
-    private final RunnerContext ctx;
-    private final Assignment assignment;
-    private final String id;
-    private final InstanceSlot slot;
-
     GroupStop(RunnerContext ctx, Assignment assignment, InstanceSlot slot) {
-        this.ctx = ctx;
-        this.assignment = assignment;
-        this.id = assignment.instance();
-        this.slot = slot;
+        super(ctx, assignment, slot);
     }
 
     /** The JVM reaps its own child; a re-adopted process is reaped by init. */

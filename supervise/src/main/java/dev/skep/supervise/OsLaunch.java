@@ -15,15 +15,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link InstanceLaunch} on this host: the sealed slug, a fresh workspace per launch, {@link Launcher}. */
-final class OsLaunch implements InstanceLaunch {
+final class OsLaunch extends SlotStep implements InstanceLaunch {
 
     private static final Logger log = LoggerFactory.getLogger(OsLaunch.class);
     private static final Duration ADOPTED_EXIT_POLL = Duration.ofMillis(20);
 
-    private final RunnerContext ctx;
-    private final Assignment assignment;
-    private final String id;
-    private final InstanceSlot slot;
     private final InstanceRecord previous;
     /** Completes when the runner is over: an adopted process is no longer watched then. */
     private final CompletableFuture<Void> done;
@@ -31,10 +27,7 @@ final class OsLaunch implements InstanceLaunch {
 
     OsLaunch(RunnerContext ctx, Assignment assignment, InstanceSlot slot, InstanceRecord previous,
              CompletableFuture<Void> done) {
-        this.ctx = ctx;
-        this.assignment = assignment;
-        this.id = assignment.instance();
-        this.slot = slot;
+        super(ctx, assignment, slot);
         this.previous = previous;
         this.done = done;
     }

@@ -18,21 +18,14 @@ import java.util.Map;
  * {@link InstanceReport} to the agent's world: the instance record on disk, the status in the cluster state, the
  * event sink. Keeps the last status for the agent to read.
  */
-final class StatusReport implements InstanceReport {
+final class StatusReport extends SlotStep implements InstanceReport {
 
     private static final Logger log = LoggerFactory.getLogger(StatusReport.class);
 
-    private final RunnerContext ctx;
-    private final Assignment assignment;
-    private final String id;
-    private final InstanceSlot slot;
     private volatile InstanceStatus last;
 
     StatusReport(RunnerContext ctx, Assignment assignment, InstanceSlot slot) {
-        this.ctx = ctx;
-        this.assignment = assignment;
-        this.id = assignment.instance();
-        this.slot = slot;
+        super(ctx, assignment, slot);
     }
 
     /** The last status written, or null before the first. */

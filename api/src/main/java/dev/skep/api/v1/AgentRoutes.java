@@ -29,25 +29,15 @@ import org.slf4j.LoggerFactory;
  * away, each replacement ready before the old one is withdrawn (the zero-downtime stop). Apps whose volumes are on
  * it cannot move: a drain is refused, naming them, unless forced (then they keep running there).
  */
-public final class AgentRoutes implements ApiServer.Routes {
+public record AgentRoutes(AgentRegistry registry, RouteEpochs routeEpochs, ChangeFeed changeFeed, AgentViews views,
+                          EventSink events, Clock clock) implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
 
-    private final AgentRegistry registry;
-    private final RouteEpochs routeEpochs;
-    private final ChangeFeed changeFeed;
-    private final AgentViews views;
-    private final EventSink events;
-    private final Clock clock;
-
+    /** @param state the cluster state, seen as its agents, its route epochs and its change feed */
     public <S extends AgentRegistry & RouteEpochs & ChangeFeed> AgentRoutes(
             S state, AgentViews views, EventSink events, Clock clock) {
-        this.registry = state;
-        this.routeEpochs = state;
-        this.changeFeed = state;
-        this.views = views;
-        this.events = events;
-        this.clock = clock;
+        this(state, state, state, views, events, clock);
     }
 
     @Override

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * A change is a new set of volumes in the spec: the scheduler replaces the instances, rolling, by
  * ones that mount them, on the agent that holds them (chosen when the first is added: where the app runs).
  */
-public final class VolumeRoutes implements ApiServer.Routes {
+public record VolumeRoutes(AppCatalog catalog, Assignments assignmentTable, AgentRegistry registry,
+                           AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs, LocalVolumes local)
+        implements ApiServer.Routes {
 
     private static final Logger log = LoggerFactory.getLogger(VolumeRoutes.class);
 
@@ -52,26 +54,10 @@ public final class VolumeRoutes implements ApiServer.Routes {
     public record VolumeRequest(String path) {
     }
 
-    private final AppCatalog catalog;
-    private final Assignments assignmentTable;
-    private final AgentRegistry registry;
-    private final AppCommands commands;
-    private final Bodies bodies;
-    private final Clock clock;
-    private final LocalSlugStore slugs;
-    private final LocalVolumes local;
-
+    /** @param state the cluster state, seen as its apps, its assignments and its agents */
     public <S extends AppCatalog & Assignments & AgentRegistry> VolumeRoutes(
-            S state, AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs,
-                        LocalVolumes local) {
-        this.catalog = state;
-        this.assignmentTable = state;
-        this.registry = state;
-        this.commands = commands;
-        this.bodies = bodies;
-        this.clock = clock;
-        this.slugs = slugs;
-        this.local = local;
+            S state, AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs, LocalVolumes local) {
+        this(state, state, state, commands, bodies, clock, slugs, local);
     }
 
     @Override

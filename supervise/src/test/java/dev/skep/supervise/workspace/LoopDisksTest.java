@@ -128,7 +128,7 @@ class LoopDisksTest {
                 .hasSize(1);
 
         // a boot: nothing mounted; the API's first look mounts it, data and all
-        LoopDisks.unmount(disks.mountPoint(shop));
+        Ext4Images.unmount(disks.mountPoint(shop));
         assertThat(MountTable.mounted(disks.mountPoint(shop))).isFalse();
         assertThat(again.volumes(shop).resolve("data/notes.txt")).hasContent("kept");
     }
@@ -165,7 +165,7 @@ class LoopDisksTest {
     @Test
     void aRaisedQuotaGrowsTheImageAtItsNextMount() throws Exception {
         Files.writeString(disks.prepare(shop).resolve("f"), "x");
-        LoopDisks.unmount(disks.mountPoint(shop));
+        Ext4Images.unmount(disks.mountPoint(shop));
         disks = disks(2 * QUOTA);
         Path volumes = disks.prepare(shop);
         assertThat(volumes.resolve("f")).hasContent("x");
@@ -184,7 +184,7 @@ class LoopDisksTest {
         assertThat(disks.layers(live)).isDirectory();
         assertThat(disks.layers(dead)).doesNotExist();
 
-        LoopDisks.unmount(disks.mountPoint(shop)); // a boot: nothing runs on it any more
+        Ext4Images.unmount(disks.mountPoint(shop)); // a boot: nothing runs on it any more
         disks.prepare(shop);
         assertThat(disks.layers(live)).doesNotExist();
         assertThat(disks.mountPoint(shop).resolve("layers")).isDirectory();
@@ -193,16 +193,16 @@ class LoopDisksTest {
     @Test
     void anImageStillHeldByAnInstancesNamespaceIsMountedThroughTheSameLoopDevice() throws Exception {
         Path volumes = disks.prepare(shop);
-        String device = LoopDisks.loopDeviceOf(disks.image(shop));
+        String device = Ext4Images.loopDeviceOf(disks.image(shop));
         assertThat(device).startsWith("/dev/loop");
         // a process in a mount namespace of its own keeps a copy of the mount (an instance that outlived skep)
         Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sleep", "60").start();
         try {
             Thread.sleep(300);
-            LoopDisks.unmount(disks.mountPoint(shop));
-            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            Ext4Images.unmount(disks.mountPoint(shop));
+            assertThat(Ext4Images.loopDeviceOf(disks.image(shop))).isEqualTo(device);
             Files.writeString(disks.prepare(shop).resolve("after"), "x");
-            assertThat(LoopDisks.loopDeviceOf(disks.image(shop))).isEqualTo(device);
+            assertThat(Ext4Images.loopDeviceOf(disks.image(shop))).isEqualTo(device);
             assertThat(volumes.resolve("after")).hasContent("x");
         } finally {
             holder.destroyForcibly().waitFor();
