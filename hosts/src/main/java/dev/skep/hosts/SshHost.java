@@ -49,7 +49,8 @@ public final class SshHost implements AutoCloseable {
     /**
      * Connects and logs in.
      *
-     * @param identities private key files to offer (OpenSSH or PEM; RSA and ECDSA keys)
+     * @param identities private key files to offer (OpenSSH or PEM; RSA, ECDSA and Ed25519 keys: Ed25519 through
+     *                   Bouncy Castle, which MINA SSHD finds on the class path)
      * @param knownHosts the known_hosts file the host key must be in
      * @param acceptNew  record an unknown host key there instead of refusing it (a changed key is always refused)
      */
@@ -103,9 +104,9 @@ public final class SshHost implements AutoCloseable {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
-    private static List<KeyPair> loadKeys(List<Path> identities) throws HostFailure {
+    static List<KeyPair> loadKeys(List<Path> identities) throws HostFailure {
         if (identities.isEmpty()) {
-            throw new HostFailure("no SSH key to log in with: none of ~/.ssh/id_ecdsa, id_rsa exists; "
+            throw new HostFailure("no SSH key to log in with: none of ~/.ssh/id_ecdsa, id_ed25519, id_rsa exists; "
                     + "name one with --identity FILE");
         }
         List<KeyPair> keys = new ArrayList<>();
@@ -114,12 +115,16 @@ public final class SshHost implements AutoCloseable {
                 throw new HostFailure("cannot read the SSH key " + file + ": give a readable private key with --identity");
             }
             try {
+                int before = keys.size();
                 for (KeyPair key : new FileKeyPairProvider(file).loadKeys(null)) {
                     keys.add(key);
                 }
+                if (keys.size() == before) { // a file it cannot parse may yield nothing rather than fail
+                    throw new IllegalArgumentException("no private key found in it");
+                }
             } catch (RuntimeException e) {
                 throw new HostFailure("cannot load the SSH key " + file + " (" + describe(e) + "): skep reads "
-                        + "unencrypted RSA and ECDSA keys (ssh-keygen -t ecdsa)", e);
+                        + "unencrypted RSA, ECDSA and Ed25519 keys (ssh-keygen -t ed25519)", e);
             }
         }
         return keys;
@@ -167,6 +172,9 @@ public final class SshHost implements AutoCloseable {
             }
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 5_000); // the rest of its output
             Integer exit = channel.getExitStatus();
+            if (exit == null && !session.isOpen()) { // not the command's failure: the connection went
+                throw new IOException("the connection closed before the command ended");
+            }
             return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8),
                     err.toString(StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -39,6 +39,9 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
     /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
     static final String ZK_CONNECT_FILE = "zk.connect";
 
+    /** In a `skep server`'s data dir when it serves --zk-tls-port: that TLS address, host:port. */
+    static final String ZK_TLS_CONNECT_FILE = "zk.tls.connect";
+
     static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
         String zk = config.zookeeper();
         boolean embedded = config.zookeeper() == null;
@@ -51,6 +54,12 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
             zk = server.connectString();
             if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
                 java.nio.file.Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
+                Path tlsFile = data.resolve(ZK_TLS_CONNECT_FILE); // and where, with --zk-tls-*, over TLS
+                if (config.zkSecurePort() != null) {
+                    java.nio.file.Files.writeString(tlsFile, server.secureConnectString() + "\n");
+                } else {
+                    java.nio.file.Files.deleteIfExists(tlsFile); // a port of an earlier start is gone
+                }
             }
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its

@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Flags for reaching ZooKeeper over TLS (its secure client port), shared by every role that names an ensemble. */
-final class ZkTlsOptions {
+/**
+ * Flags for reaching ZooKeeper over TLS (its secure client port), shared by every role that names an ensemble, and
+ * by skep hosts, which hands them on to the roles it installs.
+ */
+public final class ZkTlsOptions {
 
     @Option(names = "--zk-tls-truststore", paramLabel = "FILE", description = "talk TLS to the ensemble (give --zk its "
             + "secure client port): the CA that signed its certificates, as PKCS12, JKS or a .pem bundle")
@@ -25,7 +28,7 @@ final class ZkTlsOptions {
     Path keystorePassword;
 
     /** The TLS settings, or null for plain connections; key-store flags alone are a mistake worth naming. */
-    ZkTls tls() throws IOException {
+    public ZkTls tls() throws IOException {
         if (truststore == null) {
             if (keystore != null || truststorePassword != null || keystorePassword != null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

@@ -1,6 +1,7 @@
 package dev.skep.server.hosts;
 
 import dev.skep.hosts.SshTarget;
+import dev.skep.state.ZkTls;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,11 +15,24 @@ import java.util.List;
  * @param copyJava   copy this JVM's runtime even when the host has a Java 21+
  * @param zk         the ZooKeeper connect string as the host reaches it
  * @param zkSecret   the cluster's secret file here
+ * @param zkTls      how the ensemble is reached over TLS (its stores are copied to the host), or null: plain
  * @param data       this machine's skep data dir (where the host is recorded)
+ * @param cloud      the cloud server skep hosts create rented for it, or null (an add keeps what was recorded)
  */
 record AddRequest(SshTarget target, List<Path> identities, Path knownHosts, boolean acceptNewHostKey, String role,
                   String remoteDir, String appPorts, String advertise, String service, boolean copyJava, String zk,
-                  Path zkSecret, Path data) {
+                  Path zkSecret, ZkTls zkTls, Path data, HostRecord.Cloud cloud) {
+
+    /** This request for a server skep hosts create rented. */
+    AddRequest rentedFrom(HostRecord.Cloud server) {
+        return new AddRequest(target, identities, knownHosts, acceptNewHostKey, role, remoteDir, appPorts, advertise,
+                service, copyJava, zk, zkSecret, zkTls, data, server);
+    }
+
+    /** skep hosts' own session with the ensemble, as the installed role reaches it. */
+    ClusterLink link() throws java.io.IOException {
+        return ClusterLink.open(zk, zkSecret, zkTls);
+    }
 
     String advertiseHost() {
         return advertise != null ? advertise : target.host();

@@ -3,6 +3,7 @@ package dev.skep.server.hosts;
 import dev.skep.state.StateConnection;
 import dev.skep.state.ZkAcl;
 import dev.skep.state.ZkClusterState;
+import dev.skep.state.ZkTls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,9 +20,10 @@ final class ClusterLink implements AutoCloseable {
         this.state = state;
     }
 
-    static ClusterLink open(String zk, Path secret) throws IOException {
+    /** @param tls the ensemble's TLS settings, or null for a plain connection */
+    static ClusterLink open(String zk, Path secret, ZkTls tls) throws IOException {
         StateConnection connection = StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                ZkAcl.fromFile(secret));
+                ZkAcl.fromFile(secret), tls);
         try {
             return new ClusterLink(connection, new ZkClusterState(connection.client(), Clock.systemUTC()));
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.skep.hosts.Result;
 import dev.skep.hosts.SshHost;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.RouterEndpoint;
+import dev.skep.state.ZkTls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,13 +39,18 @@ public final class HostInstall {
     private final String version;
 
     private final boolean restart;
+    private final boolean takeOver;
 
-    /** @param restart restart the role even when nothing changed (skep hosts upgrade) */
-    HostInstall(AddRequest request, PrintWriter out, String version, boolean restart) {
+    /**
+     * @param restart  restart the role even when nothing changed (skep hosts upgrade)
+     * @param takeOver take a directory another cluster installed over (add --force): what runs there stops
+     */
+    HostInstall(AddRequest request, PrintWriter out, String version, boolean restart, boolean takeOver) {
         this.request = request;
         this.out = out;
         this.version = version;
         this.restart = restart;
+        this.takeOver = takeOver;
     }
 
     private void step(String text) {
@@ -75,12 +81,13 @@ public final class HostInstall {
             HostRecord record = new HostRecord(r.recordId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
                     service(facts), version, "installing", Instant.now(),
                     r.identities().isEmpty() ? null : r.identities().get(0).toString(), r.knownHosts().toString(),
-                    r.appPorts());
+                    r.appPorts(), r.zkTls() != null, r.cloud());
             Optional<HostRecord> before = HostRecord.find(r.data(), record.id());
-            if (before.isPresent()) {
+            if (before.isPresent()) { // an add again keeps when it was first added, and the server it was made on
                 record = new HostRecord(record.id(), record.target(), record.role(), record.dir(), record.advertise(),
                         record.service(), version, "installing", before.get().added(), record.identity(),
-                        record.knownHosts(), record.appPorts());
+                        record.knownHosts(), record.appPorts(), record.zkTls(),
+                        r.cloud() != null ? r.cloud() : before.get().cloud());
             }
 
             step("preparing " + dir);
@@ -100,11 +107,13 @@ public final class HostInstall {
             host.upload(new ByteArrayInputStream((secret + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/zk.secret");
             host.check("locking the secret", "chmod 600 " + quote(dir + "/etc/zk.secret"), SHORT);
             done(dir + "/etc/zk.secret (0600)");
+            boolean tlsChanged = zkTlsFiles(host, dir);
 
             RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
                     roleArgs(dir, record.id()));
             step("starting skep " + r.role() + " (" + record.service() + ")");
-            boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged | restart;
+            boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged | tlsChanged
+                    | restart;
             Instant runningSince = changed ? registeredSince(record) : null; // a restart must show a new start
             if ("systemd".equals(record.service())) {
                 startSystemd(host, setup, changed);
@@ -177,12 +186,23 @@ public final class HostInstall {
                 ("skep-cluster:" + secret).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
         Result current = host.run("cat " + quote(dir + "/etc/cluster") + " 2>/dev/null", SHORT);
         String theirs = current.out().strip();
-        if (!theirs.isEmpty() && !theirs.equals(ours)) {
+        boolean foreign = !theirs.isEmpty() && !theirs.equals(ours);
+        if (foreign && !takeOver) {
             throw new HostFailure(request.target().host() + ":" + dir + " belongs to another skep cluster (its "
-                    + "secret differs). Remove it there first (skep hosts rm on that cluster), or install into "
-                    + "another --remote-dir");
+                    + "secret differs). Remove it there first (skep hosts rm on that cluster), install into "
+                    + "another --remote-dir, or take it over with --force (what that cluster runs there stops, "
+                    + "its apps with it)");
         }
-        if (theirs.isEmpty()) {
+        if (foreign) {
+            step("taking " + dir + " over from another skep cluster (--force)");
+            host.check("stopping the other cluster's role", RoleStop.systemdUnitsOf(dir) + "; "
+                    + RoleStop.detached(dir), Duration.ofSeconds(90));
+            host.check("stopping the other cluster's apps", RoleStop.processesUnder(dir), SHORT);
+            host.check("removing the other cluster's state", RoleStop.unmountAndRemove(dir + "/data") + " && mkdir -p "
+                    + quote(dir + "/data"), Duration.ofMinutes(2));
+            done("stopped what it ran there; " + dir + "/data emptied");
+        }
+        if (theirs.isEmpty() || foreign) {
             host.upload(new ByteArrayInputStream((ours + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/cluster");
         }
     }
@@ -304,10 +324,89 @@ public final class HostInstall {
         return entries.stream().map(ClassPathEntry::remoteName).toList();
     }
 
+    /** A --zk-tls-* file a role there is given: its flag, its name in DIR/etc, and a local store or a password. */
+    private record TlsFile(String flag, String name, Path local, String password) {
+
+        byte[] content() throws IOException {
+            return local != null ? Files.readAllBytes(local) : (password + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    private List<TlsFile> tlsFiles() {
+        ZkTls tls = request.zkTls();
+        if (tls == null) {
+            return List.of();
+        }
+        List<TlsFile> files = new ArrayList<>();
+        // the name keeps its extension: ZooKeeper tells PEM, PKCS12 and JKS apart by it
+        files.add(new TlsFile("--zk-tls-truststore", "zk-tls-truststore" + extension(tls.truststore()),
+                tls.truststore(), null));
+        if (tls.truststorePassword() != null) {
+            files.add(new TlsFile("--zk-tls-truststore-password", "zk-tls-truststore.password", null,
+                    tls.truststorePassword()));
+        }
+        if (tls.keystore() != null) {
+            files.add(new TlsFile("--zk-tls-keystore", "zk-tls-keystore" + extension(tls.keystore()),
+                    tls.keystore(), null));
+        }
+        if (tls.keystorePassword() != null) {
+            files.add(new TlsFile("--zk-tls-keystore-password", "zk-tls-keystore.password", null,
+                    tls.keystorePassword()));
+        }
+        return files;
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(dot).toLowerCase(java.util.Locale.ROOT) : "";
+    }
+
+    /**
+     * Copies the ZooKeeper TLS stores and password files to DIR/etc with mode 0600 (as the secret; a key store holds
+     * the host's private key), and removes those of an earlier add that this one does not give; whether any changed.
+     */
+    private boolean zkTlsFiles(SshHost host, String dir) throws HostFailure, IOException {
+        List<TlsFile> files = tlsFiles();
+        if (files.isEmpty()) {
+            String stale = host.run("ls " + quote(dir + "/etc") + " | grep '^zk-tls-'", SHORT).out().strip();
+            if (!stale.isEmpty()) {
+                host.check("removing the ZooKeeper TLS files", "rm -f " + quote(dir + "/etc") + "/zk-tls-*", SHORT);
+                return true;
+            }
+            return false;
+        }
+        step("ZooKeeper TLS");
+        boolean changed = false;
+        StringBuilder keep = new StringBuilder();
+        for (TlsFile file : files) {
+            byte[] content = file.content();
+            String remote = dir + "/etc/" + file.name();
+            keep.append(' ').append(file.name());
+            String digest = HexFormat.of().formatHex(ClassPathEntry.newSha256().digest(content));
+            String there = host.run("sha256sum " + quote(remote) + " 2>/dev/null", SHORT).out().strip();
+            if (there.startsWith(digest + " ")) {
+                done(remote + " (0600) current");
+                continue;
+            }
+            host.upload(new ByteArrayInputStream(content), remote);
+            host.check("locking " + remote, "chmod 600 " + quote(remote), SHORT);
+            done(remote + " (0600)" + (file.local() != null ? " from " + file.local() : ""));
+            changed = true;
+        }
+        String gone = host.run("cd " + quote(dir + "/etc") + " && for f in zk-tls-*; do [ -e \"$f\" ] || continue; "
+                + "case \"" + keep + " \" in *\" $f \"*) ;; *) rm -f \"$f\"; echo \"$f\" ;; esac; done", SHORT)
+                .out().strip();
+        return changed || !gone.isEmpty();
+    }
+
     private List<String> roleArgs(String dir, String id) {
         List<String> args = new ArrayList<>();
         args.add(request.role());
         args.addAll(List.of("--zk", request.zk(), "--zk-secret", dir + "/etc/zk.secret"));
+        for (TlsFile file : tlsFiles()) {
+            args.addAll(List.of(file.flag(), dir + "/etc/" + file.name()));
+        }
         if ("agent".equals(request.role())) {
             // --keep-apps: a restart (an upgrade, a crash the loop or systemd restarts) re-adopts the running apps
             args.addAll(List.of("--data-dir", dir + "/data", "--advertise", request.advertiseHost(), "--agent-id", id,
@@ -366,7 +465,7 @@ public final class HostInstall {
         if (!"agent".equals(record.role())) {
             return null;
         }
-        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+        try (ClusterLink link = request.link()) {
             return link.state().agents().stream().filter(a -> a.id().equals(record.id())).map(AgentInfo::started)
                     .findFirst().orElse(null);
         } catch (RuntimeException e) {
@@ -378,7 +477,7 @@ public final class HostInstall {
             throws HostFailure, IOException {
         long start = System.nanoTime();
         long deadline = start + JOIN.toNanos();
-        try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+        try (ClusterLink link = request.link()) {
             while (System.nanoTime() < deadline) {
                 if ("agent".equals(record.role())) {
                     Optional<AgentInfo> agent = link.state().agents().stream()

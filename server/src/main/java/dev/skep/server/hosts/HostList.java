@@ -22,7 +22,7 @@ record HostList(Path data, PrintWriter out) {
         }
         String format = "%-20s %-7s %-16s %-12s %-12s %-9s %s%n";
         out.printf(format, "HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES", "SSH");
-        try (ClusterLink link = ClusterLink.open(hosts.zookeeper(), hosts.secret())) {
+        try (ClusterLink link = hosts.link()) {
             Map<String, AgentInfo> agents = link.state().agents().stream()
                     .collect(Collectors.toMap(AgentInfo::id, Function.identity(), (a, b) -> a));
             var draining = link.state().drainingAgents();

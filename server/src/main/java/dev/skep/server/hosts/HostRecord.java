@@ -1,8 +1,8 @@
 package dev.skep.server.hosts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.skep.model.json.SkepJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,16 +25,35 @@ import java.util.stream.Stream;
  * @param version   the skep version installed
  * @param state     installing (the last add did not finish) or ready
  * @param appPorts  an agent's --app-ports as added (null: the agent's default)
+ * @param zkTls     its role reaches ZooKeeper over TLS (an upgrade must be given the --zk-tls-* flags again)
+ * @param cloud     the cloud server skep hosts create rented for it (skep hosts rm deletes it), or null
  */
 record HostRecord(String id, String target, String role, String dir, String advertise, String service, String version,
-                  String state, Instant added, String identity, String knownHosts, String appPorts) {
+                  String state, Instant added, String identity, String knownHosts, String appPorts, boolean zkTls,
+                  Cloud cloud) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * A server rented from a cloud provider.
+     *
+     * @param provider  the provider's name (--provider)
+     * @param id        the provider's id of the server
+     * @param name      its name there
+     * @param apiUrl    the API address it was created through when not the provider's own (--api-url), or null
+     * @param tokenFile the --token-file it was created with, or null ($DIGITALOCEAN_TOKEN); never the token
+     */
+    record Cloud(String provider, String id, String name, String apiUrl, String tokenFile) {
+
+        String describe() {
+            return provider + " server " + id + " (" + name + ")";
+        }
+    }
+
+    /** skep's one JSON configuration, indented: a person may read (or mend) these files. */
+    private static final JsonMapper JSON = SkepJson.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     HostRecord withState(String newState) {
         return new HostRecord(id, target, role, dir, advertise, service, version, newState, added, identity, knownHosts,
-                appPorts);
+                appPorts, zkTls, cloud);
     }
 
     static Path dir(Path data) {

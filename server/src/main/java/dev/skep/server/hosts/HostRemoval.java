@@ -1,13 +1,13 @@
 package dev.skep.server.hosts;
 
-import static dev.skep.hosts.Shell.quote;
-
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshHost;
 import dev.skep.hosts.SshTarget;
+import dev.skep.hosts.cloud.CloudProvider;
 import dev.skep.model.Assignment;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,11 +32,16 @@ final class HostRemoval {
         out.flush();
     }
 
-    void remove(String name) throws HostFailure, IOException {
+    /** How rm deletes the cloud server of a host skep hosts create made. @param tokenFile or null: as created */
+    record ServerDelete(Path tokenFile) {
+    }
+
+    /** @param delete delete the host's cloud server (if skep hosts create made it) so, or null to keep it */
+    void remove(String name, ServerDelete delete) throws HostFailure, IOException {
         Path data = hosts.data();
         HostRecord record = HostRecord.find(data, name).orElseThrow(() -> new HostFailure("no host '" + name
                 + "' was added from this machine (skep hosts lists them)"));
-        try (ClusterLink link = ClusterLink.open(hosts.zookeeper(), hosts.secret())) {
+        try (ClusterLink link = hosts.link()) {
             if ("agent".equals(record.role())) {
                 drain(link, record);
             }
@@ -45,9 +50,42 @@ final class HostRemoval {
                 link.state().setDraining(record.id(), false); // the mark would outlive the agent it named
             }
         }
+        if (record.cloud() != null) {
+            deleteServer(record, delete);
+        }
         record.forget(data);
         out.println("removed " + record.id() + " (" + record.target() + ")");
         out.flush();
+    }
+
+    /**
+     * Deletes the server after its role is gone. A failed delete keeps the record unless --force (a second rm finds
+     * nothing left to stop and tries the delete again), and says how to delete it by hand.
+     */
+    private void deleteServer(HostRecord record, ServerDelete delete) throws HostFailure {
+        HostRecord.Cloud server = record.cloud();
+        if (delete == null) {
+            out.println("    kept " + server.describe() + " (--keep-server): it is still there, and billed");
+            return;
+        }
+        step("deleting " + server.describe());
+        CloudProvider cloud = null;
+        try {
+            cloud = CloudAccount.open(server.provider(), delete.tokenFile() != null ? delete.tokenFile()
+                    : server.tokenFile() == null ? null : Path.of(server.tokenFile()),
+                    server.apiUrl() == null ? null : URI.create(server.apiUrl()), Duration.ofSeconds(5));
+            cloud.delete(server.id());
+            out.println("    deleted " + server.describe());
+        } catch (HostFailure e) {
+            String hint = cloud != null ? cloud.deleteHint(server.id()) : "delete it at the provider";
+            if (!force) {
+                throw new HostFailure(record.id() + " is uninstalled, but deleting " + server.describe() + " failed: "
+                        + e.getMessage() + ". Run skep hosts rm again (--token-file FILE), or " + hint
+                        + " and run skep hosts rm --force", e);
+            }
+            out.println("    could not delete " + server.describe() + " (" + e.getMessage() + "): " + hint
+                    + "; forgetting the host as --force asks");
+        }
     }
 
     void drain(ClusterLink link, HostRecord record) throws HostFailure {
@@ -88,23 +126,14 @@ final class HostRemoval {
         try (SshHost host = SshHost.connect(SshTarget.parse(record.target()), identities,
                 Path.of(record.knownHosts()), false)) {
             String dir = record.dir();
-            String run = quote(dir + "/run");
             if ("systemd".equals(record.service())) {
                 String unit = "skep-" + record.role() + ".service";
-                host.check("stopping " + unit, "systemctl disable --now " + unit + " >/dev/null 2>&1; rm -f "
-                        + "/etc/systemd/system/" + unit + " && systemctl daemon-reload", Duration.ofMinutes(2));
+                host.check("stopping " + unit, RoleStop.systemdUnit(unit), Duration.ofMinutes(2));
             } else {
-                // the loop's TERM trap stops the role and waits for it; then no restart, since run/stop exists
-                host.check("stopping the supervisor", "touch " + run + "/stop; "
-                        + "p=$(cat " + run + "/supervisor.pid 2>/dev/null); r=$(cat " + run + "/role.pid 2>/dev/null); "
-                        + "[ -n \"$p\" ] && kill \"$p\" 2>/dev/null; [ -n \"$r\" ] && kill \"$r\" 2>/dev/null; "
-                        + "for i in $(seq 1 120); do { [ -n \"$r\" ] && kill -0 \"$r\" 2>/dev/null; } || "
-                        + "{ [ -n \"$p\" ] && kill -0 \"$p\" 2>/dev/null; } || exit 0; sleep 0.5; done; "
-                        + "echo \"the role (pid $r) did not stop within 60 s\" >&2; exit 1", Duration.ofSeconds(90));
+                host.check("stopping the supervisor", RoleStop.detached(dir), Duration.ofSeconds(90));
             }
             // the agent (root) mounts each app's disk image under DATA; it keeps them for apps it leaves running
-            host.check("removing " + dir, "grep -o ' " + dir.replace("'", "") + "/[^ ]*' /proc/mounts | sort -r | "
-                    + "while read -r m; do umount -l \"$m\"; done; rm -rf " + quote(dir), Duration.ofMinutes(2));
+            host.check("removing " + dir, RoleStop.unmountAndRemove(dir), Duration.ofMinutes(2));
             out.println("    stopped; " + dir + " removed");
         } catch (HostFailure e) {
             if (!force) {

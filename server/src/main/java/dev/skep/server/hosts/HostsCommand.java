@@ -3,6 +3,8 @@ package dev.skep.server.hosts;
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshTarget;
 import dev.skep.model.DataDirs;
+import dev.skep.server.ZkTlsOptions;
+import dev.skep.state.ZkTls;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,6 +38,10 @@ public final class HostsCommand implements Callable<Integer> {
     @Option(names = "--zk-secret", paramLabel = "FILE", description = "the cluster's secret (default: DATA/zk.secret)")
     Path zkSecret;
 
+    /** Given, skep hosts talks TLS to the ensemble, and copies these files to each host it installs (0600). */
+    @picocli.CommandLine.Mixin
+    ZkTlsOptions zkTls = new ZkTlsOptions();
+
     Path data() {
         return (dataDir != null ? dataDir
                 : DataDirs.resolve(System.getenv(), Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot()))
@@ -46,10 +52,37 @@ public final class HostsCommand implements Callable<Integer> {
         return zkSecret != null ? zkSecret : data().resolve("zk.secret");
     }
 
-    /** The ensemble's address for other hosts; a loopback or wildcard one is refused with what to do. */
+    /** The --zk-tls-* settings (the stores' files checked, the passwords read), or null: plain ZooKeeper. */
+    ZkTls tls() throws HostFailure {
+        try {
+            return zkTls.tls();
+        } catch (IOException | IllegalArgumentException | picocli.CommandLine.ParameterException e) {
+            throw new HostFailure(e.getMessage(), e);
+        }
+    }
+
+    /** This command's own session with the cluster's state. */
+    ClusterLink link() throws HostFailure, IOException {
+        return ClusterLink.open(zookeeper(), secret(), tls());
+    }
+
+    /**
+     * The ensemble's address for other hosts; a loopback or wildcard one is refused with what to do. With
+     * --zk-tls-*, the TLS port skep server wrote to DATA/zk.tls.connect (--zk-tls-port).
+     */
     String zookeeper() throws HostFailure {
         if (zk != null) {
             return zk;
+        }
+        if (tls() != null) {
+            Path tlsFile = data().resolve("zk.tls.connect");
+            try {
+                return requireReachable(Files.readString(tlsFile).strip());
+            } catch (IOException e) {
+                throw new HostFailure("--zk-tls-truststore is given, but there is no " + tlsFile + ": start skep "
+                        + "server on this machine with --zk-tls-port PORT --zk-tls-keystore FILE (and --zk-bind ADDR), "
+                        + "or give the ensemble's TLS port with --zk HOST:PORT");
+            }
         }
         Path file = data().resolve("zk.connect");
         String connect;
@@ -59,6 +92,10 @@ public final class HostsCommand implements Callable<Integer> {
             throw new HostFailure("no " + file + ": start skep server (with --zk-bind ADDR, an address the new host "
                     + "reaches) on this machine, or give the ensemble with --zk HOST:PORT");
         }
+        return requireReachable(connect);
+    }
+
+    private static String requireReachable(String connect) throws HostFailure {
         if (connect.startsWith("127.") || connect.startsWith("0.0.0.0") || connect.startsWith("localhost")) {
             throw new HostFailure("this machine's skep server keeps ZooKeeper on " + connect + ", which other hosts "
                     + "cannot reach: restart it with --zk-bind ADDR (an address of this machine the new host reaches; "
@@ -79,11 +116,11 @@ public final class HostsCommand implements Callable<Integer> {
         }
     }
 
-    /** Default identities, as ssh tries them (Ed25519 keys need a library skep does not ship). */
+    /** Default identities, those of ssh's defaults that skep reads. */
     static List<Path> defaultIdentities() {
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
         List<Path> found = new ArrayList<>();
-        for (String name : List.of("id_ecdsa", "id_rsa")) {
+        for (String name : List.of("id_ecdsa", "id_ed25519", "id_rsa")) {
             if (Files.isRegularFile(ssh.resolve(name))) {
                 found.add(ssh.resolve(name));
             }
@@ -137,6 +174,10 @@ public final class HostsCommand implements Callable<Integer> {
                 + "refusing it (a changed key is always refused)")
         boolean acceptNew;
 
+        @Option(names = "--force", description = "take over a --remote-dir another skep cluster installed: its role "
+                + "and the apps it runs there are stopped, its state there removed")
+        boolean force;
+
         @Override
         void run() throws Exception {
             install.validate();
@@ -147,21 +188,31 @@ public final class HostsCommand implements Callable<Integer> {
                 throw new HostFailure(e.getMessage());
             }
             AddRequest request = install.request(ssh, acceptNew, hosts);
-            new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false).run();
+            new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false, force).run();
         }
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Drain a host (its instances start elsewhere "
-            + "first), stop and uninstall its skep role, and forget it.")
+            + "first), stop and uninstall its skep role, delete the cloud server skep hosts create made for it, and "
+            + "forget it.")
     static final class Rm extends AddedHostVerb {
 
         @Option(names = "--force", description = "also when its instances cannot move (volumes kept there) or it "
                 + "cannot be reached: forget it all the same")
         boolean force;
 
+        @Option(names = "--keep-server", description = "a host skep hosts create made: keep its cloud server "
+                + "(uninstalled, still billed) instead of deleting it")
+        boolean keepServer;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "the cloud provider's API token for the "
+                + "delete (default: the --token-file the host was created with, else $DIGITALOCEAN_TOKEN)")
+        Path tokenFile;
+
         @Override
         void run() throws Exception {
-            new HostRemoval(hosts, spec.commandLine().getOut(), force).remove(host);
+            new HostRemoval(hosts, spec.commandLine().getOut(), force)
+                    .remove(host, keepServer ? null : new HostRemoval.ServerDelete(tokenFile));
         }
     }
 
@@ -177,14 +228,19 @@ public final class HostsCommand implements Callable<Integer> {
         void run() throws Exception {
             HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
                     + "' was added from this machine (skep hosts lists them)"));
+            ZkTls tls = hosts.tls();
+            if (r.zkTls() && tls == null) { // rewritten without them, its role would no longer reach the ensemble
+                throw new HostFailure(r.id() + " was added with ZooKeeper over TLS: give skep hosts the same "
+                        + "--zk-tls-* flags (and --zk, if you gave it then)");
+            }
             AddRequest request = new AddRequest(SshTarget.parse(r.target()), r.identity() == null
                     ? defaultIdentities() : List.of(Path.of(r.identity())), Path.of(r.knownHosts()), false,
                     r.role(), r.dir(), r.appPorts(), r.advertise(), r.service(), false, hosts.zookeeper(),
-                    hosts.secret(), hosts.data());
- 
+                    hosts.secret(), tls, hosts.data(), r.cloud());
+
             boolean drain = "agent".equals(r.role()) && !noDrain;
             if (drain) { // its instances get ready elsewhere before they stop there: no failed request
-                try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                try (ClusterLink link = request.link()) {
                     try {
                         new HostRemoval(hosts, spec.commandLine().getOut(), false).drain(link, r);
                     } catch (HostFailure e) {
@@ -195,10 +251,11 @@ public final class HostsCommand implements Callable<Integer> {
                 }
             }
             try {
-                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true).run();
+                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true, false)
+                        .run();
             } finally {
                 if (drain) {
-                    try (ClusterLink link = ClusterLink.open(request.zk(), request.zkSecret())) {
+                    try (ClusterLink link = request.link()) {
                         link.state().setDraining(r.id(), false);
                     }
                     spec.commandLine().getOut().println("undrained " + r.id() + ": it takes new instances again");

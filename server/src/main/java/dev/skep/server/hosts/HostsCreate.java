@@ -5,7 +5,6 @@ import dev.skep.hosts.SshHost;
 import dev.skep.hosts.SshTarget;
 import dev.skep.hosts.cloud.CloudProvider;
 import dev.skep.hosts.cloud.CloudServer;
-import dev.skep.hosts.cloud.DigitalOcean;
 import dev.skep.hosts.cloud.ServerSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -133,7 +131,12 @@ final class HostsCreate implements Callable<Integer> {
             done(out, "logged in");
             // a server this command just created has a host key nobody could have recorded: take it (as ssh's
             // accept-new); a different key already recorded for the address is still refused
-            new HostInstall(install.request(target, true, hosts), out, dev.skep.server.Version.current(), false).run();
+            // recorded with the host: skep hosts rm deletes the server too
+            HostRecord.Cloud rented = new HostRecord.Cloud(cloud.name(), id, serverName,
+                    apiUrl == null ? null : apiUrl.toString(),
+                    tokenFile == null ? null : tokenFile.toAbsolutePath().toString());
+            new HostInstall(install.request(target, true, hosts).rentedFrom(rented), out,
+                    dev.skep.server.Version.current(), false, false).run();
         } catch (HostFailure | IOException | RuntimeException e) {
             String what = cloud.name() + " server " + id + " (" + serverName + (address != null ? ", " + address : "")
                     + ")";
@@ -154,24 +157,7 @@ final class HostsCreate implements Callable<Integer> {
     }
 
     private CloudProvider provider() throws HostFailure {
-        if (!"digitalocean".equals(provider.toLowerCase(Locale.ROOT))) {
-            throw new HostFailure("--provider '" + provider + "' is not one skep knows: digitalocean is the only one");
-        }
-        String token;
-        if (tokenFile != null) {
-            try {
-                token = Files.readString(tokenFile).strip();
-            } catch (IOException e) {
-                throw new HostFailure("cannot read --token-file " + tokenFile + ": " + e.getMessage());
-            }
-        } else {
-            token = System.getenv("DIGITALOCEAN_TOKEN");
-        }
-        if (token == null || token.isBlank()) {
-            throw new HostFailure("no DigitalOcean API token: give --token-file FILE (a token with write scope) or set "
-                    + "DIGITALOCEAN_TOKEN");
-        }
-        return new DigitalOcean(apiUrl != null ? apiUrl : DigitalOcean.API, token, Duration.ofMillis(pollMillis));
+        return CloudAccount.open(provider, tokenFile, apiUrl, Duration.ofMillis(pollMillis));
     }
 
     /** Until sshd answers and the login works (a fresh server boots sshd, then cloud-init makes the user). */

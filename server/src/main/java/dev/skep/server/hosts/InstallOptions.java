@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class InstallOptions {
 
     @Option(names = "--identity", paramLabel = "FILE", description = "private key to log in with "
-            + "(default: ~/.ssh/id_ecdsa, ~/.ssh/id_rsa)")
+            + "(RSA, ECDSA or Ed25519; default: ~/.ssh/id_ecdsa, id_ed25519, id_rsa)")
     List<Path> identities = new ArrayList<>();
 
     @Option(names = "--known-hosts", paramLabel = "FILE", description = "the host key must be in this file "
@@ -65,6 +65,6 @@ final class InstallOptions {
 
     AddRequest request(SshTarget ssh, boolean acceptNewHostKey, HostsCommand hosts) throws HostFailure {
         return new AddRequest(ssh, identityFiles(), knownHostsFile(), acceptNewHostKey, role, remoteDir, appPorts,
-                advertise, service, copyJava, hosts.zookeeper(), hosts.secret(), hosts.data());
+                advertise, service, copyJava, hosts.zookeeper(), hosts.secret(), hosts.tls(), hosts.data(), null);
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * skep hosts create end to end, with a local fake of DigitalOcean's droplets API (not the real cloud) whose droplet
  * turns active at the address of Debian's sshd in a network namespace: the command creates it, waits, logs in and
- * installs an agent there as skep hosts add does, and the agent joins the cluster. Root only.
+ * installs an agent there as skep hosts add does, and the agent joins the cluster; skep hosts rm uninstalls it and
+ * deletes the droplet. Root only.
  */
 class HostsCreateEndToEndTest {
 
@@ -51,6 +52,10 @@ class HostsCreateEndToEndTest {
                 requests.add(x.getRequestMethod() + " " + x.getRequestURI().getPath() + " " + body);
                 boolean post = "POST".equals(x.getRequestMethod());
                 boolean authorized = ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"));
+                if (authorized && "DELETE".equals(x.getRequestMethod())) {
+                    x.sendResponseHeaders("/v2/droplets/42".equals(x.getRequestURI().getPath()) ? 204 : 404, -1);
+                    return;
+                }
                 int status = !authorized ? 401 : post ? 202 : 200;
                 byte[] answer = (!authorized ? "{\"id\":\"unauthorized\",\"message\":\"Unable to authenticate you.\"}"
                         : "{\"droplet\":{\"id\":42,\"status\":\"" + (post ? "new" : "active") + "\",\"networks\":"
@@ -106,5 +111,15 @@ class HostsCreateEndToEndTest {
         assertThat(requests).noneMatch(r -> r.startsWith("DELETE"));
         assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ecdsa-sha2-nistp256 ");
         assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).contains("\"" + hostId + "\"");
+
+        // rm uninstalls the agent, then deletes the droplet it was created on (with the recorded --token-file)
+        long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
+        CliRun removed = HostsEndToEndTest.hosts(dir, server, "rm", hostId).expect(0);
+        assertThat(removed.out()).contains("stopped; " + remote + " removed", "==> deleting digitalocean server 42",
+                "deleted digitalocean server 42", "removed " + hostId).doesNotContain(TOKEN);
+        assertThat(requests).filteredOn(r -> r.startsWith("DELETE")).containsExactly("DELETE /v2/droplets/42 ");
+        assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(remote).doesNotExist();
+        assertThat(HostsEndToEndTest.hosts(dir, server).expect(0).out()).contains("no hosts");
     }
 }

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * skep hosts against a real sshd (Debian's openssh-server) in a network namespace: a `skep server` whose
- * ZooKeeper listens on the veth address grows by one agent over SSH; an app placed there serves through the
- * server's router; a second add changes nothing; unknown and changed host keys and a refused login fail
- * with what to do; upgrade drains, restarts and undrains it without a failed request; rm stops and uninstalls
- * it. Root only.
+ * skep hosts against a real sshd (Debian's openssh-server, Ed25519 host key and login key) in a network namespace:
+ * a `skep server` whose ZooKeeper listens on the veth address (plain and TLS) grows by one agent over SSH; an app
+ * placed there serves through the server's router; a second add changes nothing; a router added over ZooKeeper TLS
+ * serves it too; unknown and changed host keys and a refused login fail with what to do; upgrade drains, restarts
+ * and undrains it without a failed request; rm stops and uninstalls it; a directory another cluster installed is
+ * taken over only with --force. Root only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostsEndToEndTest {
@@ -42,20 +43,29 @@ class HostsEndToEndTest {
     static String hostId;
     static final String APP = "alice/far";
     static final List<Long> appPids = new ArrayList<>(); // the remote agent keeps its apps when it stops
+    static TestCa ca; // signed the certificate of the server's ZooKeeper TLS port
+    static int zkTlsPort;
 
     @BeforeAll
     static void start() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-        ns = SshNamespace.start(dir.resolve("ssh"));
+        ns = SshNamespace.start(dir.resolve("ssh"), "ed25519"); // HostsCreateEndToEndTest's has ECDSA keys
         Assumptions.assumeTrue(ns != null, "no network namespace with sshd here (needs root, ip netns, "
                 + "/usr/sbin/sshd)");
         remote = dir.resolve("remote");
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "");
         hostId = ns.address.replace('.', '-');
+        // its ZooKeeper also serves TLS, with a certificate naming the address the host reaches it at
+        ca = TestCa.create(dir, "zk");
+        Path[] cert = ca.sign(dir, "zk-server", ns.here);
+        Path keystore = dir.resolve("zk-keystore.pem");
+        Files.writeString(keystore, Files.readString(cert[1]) + Files.readString(cert[0]));
+        zkTlsPort = SkepServerProcess.freePort();
         // --agent-grace: an agent restarting (skep hosts upgrade) keeps its instances
         server = new SkepServerProcess(dir.resolve("server/data"), List.of("--bind", "0.0.0.0", "--advertise", ns.here,
-                "--zk-bind", ns.here, "--agent-grace", "60"), Map.of()).start();
+                "--zk-bind", ns.here, "--agent-grace", "60", "--zk-tls-port", String.valueOf(zkTlsPort),
+                "--zk-tls-keystore", keystore.toString()), Map.of()).start();
     }
 
     @AfterAll
@@ -64,7 +74,7 @@ class HostsEndToEndTest {
         if (remote != null) {
             for (String name : List.of("supervisor.pid", "role.pid")) {
                 for (Path pid : List.of(remote.resolve("run").resolve(name),
-                        dir.resolve("remote-router/run").resolve(name))) {
+                        dir.resolve("remote-router/run").resolve(name), dir.resolve("remote-foreign/run").resolve(name))) {
                     if (Files.exists(pid)) {
                         ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroy);
                     }
@@ -90,17 +100,34 @@ class HostsEndToEndTest {
 
     /** `skep hosts ARGS...` against {@code server}, its output in files under {@code dir}. */
     static CliRun hosts(Path dir, SkepServerProcess server, String... args) throws Exception {
-        List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider"));
-        command.addAll(List.of("hosts", "--data-dir", server.dataDir.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "hosts", ".out");
-        Path err = Files.createTempFile(dir, "hosts", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
+        return Started.start(dir, server, args).await();
+    }
+
+    /** A `skep hosts` run going on, whose output can be read while it runs. */
+    record Started(List<String> args, Process process, Path out, Path err) {
+
+        static Started start(Path dir, SkepServerProcess server, String... args) throws Exception {
+            List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider"));
+            command.addAll(List.of("hosts", "--data-dir", server.dataDir.toString()));
+            command.addAll(List.of(args));
+            Path out = Files.createTempFile(dir, "hosts", ".out");
+            Path err = Files.createTempFile(dir, "hosts", ".err");
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start();
+            return new Started(List.of(args), process, out, err);
         }
-        return new CliRun(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err));
+
+        String outSoFar() throws java.io.IOException {
+            return Files.readString(out);
+        }
+
+        CliRun await() throws Exception {
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+            }
+            return new CliRun(args, process.waitFor(), Files.readString(out), Files.readString(err));
+        }
     }
 
     static List<String> add(String... extra) {
@@ -128,7 +155,7 @@ class HostsEndToEndTest {
         assertThat(added.out()).contains("==> checking the host", "Linux", "copying this machine's runtime",
                 "==> node", "==> skep", "/etc/zk.secret (0600)", "started a detached supervisor",
                 "agent " + hostId + " registered", "is ready");
-        assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ecdsa-sha2-nistp256 ");
+        assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ssh-ed25519 ");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(remote.resolve("etc/zk.secret"))))
                 .isEqualTo("rw-------");
         assertThat(Files.readString(remote.resolve("etc/zk.secret")))
@@ -193,20 +220,50 @@ class HostsEndToEndTest {
                 new byte[0]).status()).isEqualTo(200);
     }
 
-    /** A router on the same host (its own --remote-dir) joins and serves the app at the host's address. */
+    /**
+     * A router on the same host (its own --remote-dir) joins and serves the app at the host's address. It is added
+     * with --zk-tls-truststore: the CA goes there (0600) and the router reaches ZooKeeper at the server's TLS port
+     * (DATA/zk.tls.connect); an upgrade without the flag is refused. Its first add loses its SSH connection in
+     * the middle, and the second repairs it.
+     */
     @Test
     @Order(5)
-    void aRouterAddedThereServesTheApp() throws Exception {
+    void aRouterAddedThereOverZooKeeperTlsServesTheApp() throws Exception {
         Path routerDir = dir.resolve("remote-router");
-        CliRun added = hosts("add", "ssh://root@" + ns.address, "--identity", ns.userKey.toString(), "--known-hosts",
-                knownHosts.toString(), "--remote-dir", routerDir.toString(), "--role", "router", "--service",
-                "detached").expect(0);
-        assertThat(added.out()).contains("==> starting skep router", "routes at " + ns.address + ":8080",
+        String tls = ns.here + ":" + zkTlsPort;
+        String[] add = {"--zk-tls-truststore", ca.cert().toString(), "add", "ssh://root@" + ns.address, "--identity",
+                ns.userKey.toString(), "--known-hosts", knownHosts.toString(), "--remote-dir", routerDir.toString(),
+                "--role", "router", "--service", "detached", "--copy-java"};
+
+        // the first try loses its SSH connection while it copies Java: it fails saying so, the host shows installing
+        Started cut = Started.start(dir, server, add);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cut.outSoFar().contains("copying this machine's runtime") || !cut.process().isAlive());
+        assertThat(ns.dropSessions()).as("SSH connections cut").isPositive();
+        CliRun failed = cut.await().expect(1);
+        assertThat(failed.err()).contains("the SSH connection to " + ns.address + " failed",
+                "Run the same command again");
+        assertThat(hosts().expect(0).out().lines().filter(l -> l.startsWith("router-" + hostId)))
+                .singleElement().asString().contains(" installing ");
+
+        // the same command again repairs it
+        CliRun added = hosts(add).expect(0);
+        assertThat(added.out()).contains("copying this machine's runtime", "==> ZooKeeper TLS", "/etc/zk-tls-truststore.pem (0600) from " + ca.cert(),
+                "==> starting skep router", "joined the cluster at " + tls, "routes at " + ns.address + ":8080",
                 "skep router router-" + hostId + " at " + ns.address + " is ready");
+        Path trust = routerDir.resolve("etc/zk-tls-truststore.pem");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(trust))).isEqualTo("rw-------");
+        assertThat(Files.readString(trust)).isEqualTo(Files.readString(ca.cert()));
+        assertThat(Files.readString(routerDir.resolve("bin/run"))).contains("'--zk' '" + tls + "'",
+                "'--zk-tls-truststore' '" + trust + "'");
+        assertThat(Files.readString(routerDir.resolve("log/router.log"))).contains("event=zookeeper.connected zk="
+                + tls);
         await().atMost(Duration.ofSeconds(30)).until(() -> status(ns.address, "far.alice.localhost") == 200);
         assertThat(hosts().expect(0).out()).contains("router-" + hostId);
+        assertThat(hosts("upgrade", "router-" + hostId).expect(1).err())
+                .contains("was added with ZooKeeper over TLS: give skep hosts the same --zk-tls-* flags");
         long role = Long.parseLong(Files.readString(routerDir.resolve("run/role.pid")).strip());
-        CliRun removed = hosts("rm", "router-" + hostId).expect(0);
+        CliRun removed = hosts("--zk-tls-truststore", ca.cert().toString(), "rm", "router-" + hostId).expect(0);
         assertThat(removed.out()).contains("removed router-" + hostId).doesNotContain("draining");
         assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(routerDir).doesNotExist();
@@ -311,6 +368,47 @@ class HostsEndToEndTest {
         assertThat(readyOn(ns.address)).isFalse();
         assertThat(Http.hosted(server.routerPort, "far.alice.localhost", "/").status()).isEqualTo(200);
         assertThat(hosts().expect(0).out()).contains("no hosts");
+    }
+
+    /**
+     * A --remote-dir another cluster installed (its mark, its restart loop and an app its agent left running there)
+     * is refused, everything left running; with --force it is taken over: both stop, and a router of this cluster
+     * runs there.
+     */
+    @Test
+    @Order(10)
+    void aDirAnotherClusterInstalledIsTakenOverOnlyWithForce() throws Exception {
+        Path foreign = dir.resolve("remote-foreign");
+        Files.createDirectories(foreign.resolve("etc"));
+        Files.createDirectories(foreign.resolve("run"));
+        Files.createDirectories(foreign.resolve("data/app"));
+        String theirMark = "0123456789abcdef0123456789abcdef\n";
+        Files.writeString(foreign.resolve("etc/cluster"), theirMark);
+        Process loop = new ProcessBuilder("sleep", "600").start();
+        Process app = new ProcessBuilder("sleep", "600").directory(foreign.resolve("data/app").toFile()).start();
+        try {
+            Files.writeString(foreign.resolve("run/supervisor.pid"), loop.pid() + "\n");
+            List<String> add = new ArrayList<>(List.of("add", "ssh://root@" + ns.address, "--identity",
+                    ns.userKey.toString(), "--known-hosts", knownHosts.toString(), "--remote-dir", foreign.toString(),
+                    "--role", "router", "--service", "detached"));
+            CliRun refused = hosts(add.toArray(String[]::new)).expect(1);
+            assertThat(refused.err()).contains(foreign + " belongs to another skep cluster", "--force");
+            assertThat(loop.isAlive() && app.isAlive()).as("what the other cluster runs there").isTrue();
+
+            add.add("--force");
+            CliRun taken = hosts(add.toArray(String[]::new)).expect(0);
+            assertThat(taken.out()).contains("==> taking " + foreign + " over from another skep cluster (--force)",
+                    "stopped what it ran there", "skep router router-" + hostId + " at " + ns.address + " is ready");
+            assertThat(loop.waitFor(10, TimeUnit.SECONDS)).as("the other cluster's restart loop stopped").isTrue();
+            assertThat(app.waitFor(10, TimeUnit.SECONDS)).as("the app it left running stopped").isTrue();
+            assertThat(Files.readString(foreign.resolve("etc/cluster"))).isNotEqualTo(theirMark);
+            assertThat(foreign.resolve("data/app")).doesNotExist();
+            hosts("rm", "router-" + hostId).expect(0);
+            assertThat(foreign).doesNotExist();
+        } finally {
+            loop.destroyForcibly();
+            app.destroyForcibly();
+        }
     }
 
     static long pidOn(String host) throws Exception {

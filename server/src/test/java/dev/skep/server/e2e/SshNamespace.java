@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A second "host" for skep hosts add: a network namespace joined to this one by a veth pair (10.231.N.1 here,
- * 10.231.N.2 there) with Debian's sshd listening inside, its own host key, root's login by one authorized key.
+ * 10.231.N.2 there) with Debian's sshd listening inside, its own host key (ECDSA or Ed25519), root's login by one
+ * authorized key of the same type.
  * It shares this machine's file system, so whatever it installs goes into a directory the test names. Closing
  * it stops sshd by pid and removes the namespace and the link. Root only.
  */
@@ -23,27 +24,38 @@ final class SshNamespace implements AutoCloseable {
     final String here;
     final Path hostKey;
     final Path userKey;
+    final String keyType;
     private final Path dir;
     private Process sshd;
 
-    private SshNamespace(Path dir, int subnet) {
+    private SshNamespace(Path dir, int subnet, String keyType) {
         this.dir = dir;
         this.name = "skep-hosts-" + subnet;
         this.hostSide = "vsh" + subnet + "a";
         this.here = "10.231." + subnet + ".1";
         this.address = "10.231." + subnet + ".2";
-        this.hostKey = dir.resolve("ssh_host_ecdsa_key");
-        this.userKey = dir.resolve("id_ecdsa");
+        this.keyType = keyType;
+        this.hostKey = dir.resolve("ssh_host_" + keyType + "_key");
+        this.userKey = dir.resolve("id_" + keyType);
     }
 
-    /** Null when this machine cannot make one (not root, no ip netns, no sshd): the caller skips. */
+    /** With ECDSA keys: see {@link #start(Path, String)}. */
     static SshNamespace start(Path dir) throws Exception {
+        return start(dir, "ecdsa");
+    }
+
+    /**
+     * Null when this machine cannot make one (not root, no ip netns, no sshd): the caller skips.
+     *
+     * @param keyType ssh-keygen's -t for sshd's host key and root's login key: ecdsa or ed25519
+     */
+    static SshNamespace start(Path dir, String keyType) throws Exception {
         if (!"root".equals(System.getProperty("user.name")) || !Files.isExecutable(Path.of("/usr/sbin/sshd"))) {
             return null;
         }
         Files.createDirectories(dir);
         for (int tries = 0; tries < 5; tries++) {
-            SshNamespace ns = new SshNamespace(dir, 2 + ThreadLocalRandom.current().nextInt(250));
+            SshNamespace ns = new SshNamespace(dir, 2 + ThreadLocalRandom.current().nextInt(250), keyType);
             if (run("ip", "netns", "add", ns.name) != 0) {
                 continue; // taken by a test beside us, or no netns at all
             }
@@ -68,9 +80,9 @@ final class SshNamespace implements AutoCloseable {
         must("ip", "netns", "exec", name, "ip", "link", "set", peer, "up");
         must("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up");
         must("ip", "netns", "exec", name, "ip", "route", "add", "default", "via", here);
-        must("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", hostKey.toString());
-        must("ssh-keygen", "-q", "-t", "ecdsa", "-N", "", "-f", userKey.toString());
-        Files.copy(dir.resolve("id_ecdsa.pub"), dir.resolve("authorized_keys"));
+        must("ssh-keygen", "-q", "-t", keyType, "-N", "", "-f", hostKey.toString());
+        must("ssh-keygen", "-q", "-t", keyType, "-N", "", "-f", userKey.toString());
+        Files.copy(Path.of(userKey + ".pub"), dir.resolve("authorized_keys"));
         Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n", "Port 22", "ListenAddress " + address, "HostKey " + hostKey,
                 "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PermitRootLogin prohibit-password",
@@ -87,6 +99,16 @@ final class SshNamespace implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Cuts every SSH connection open now, as a network or host failure would: kills sshd's process for each
+     * (its children, by pid), while sshd itself keeps listening. How many it cut.
+     */
+    int dropSessions() {
+        List<ProcessHandle> sessions = sshd.toHandle().children().toList();
+        sessions.forEach(ProcessHandle::destroyForcibly);
+        return sessions.size();
     }
 
     /** A fresh key pair in {@code file} (for a login the host refuses, or a wrong host key). */

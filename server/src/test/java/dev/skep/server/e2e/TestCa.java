@@ -25,15 +25,22 @@ record TestCa(Path cert, Path key) {
         return new TestCa(cert, key);
     }
 
-    /** A certificate for 127.0.0.1 and localhost signed by this CA: {@code name.pem} and {@code name.key}. */
-    Path[] sign(Path dir, String name) throws Exception {
+    /**
+     * A certificate for 127.0.0.1, localhost and {@code addresses} (more IPs) signed by this CA: {@code name.pem} and
+     * {@code name.key}.
+     */
+    Path[] sign(Path dir, String name, String... addresses) throws Exception {
         Path key = dir.resolve(name + ".key");
         Path csr = dir.resolve(name + ".csr");
         Path pem = dir.resolve(name + ".pem");
         Path ext = dir.resolve(name + "-ext.cnf");
         openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=localhost");
-        Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        StringBuilder names = new StringBuilder("IP:127.0.0.1,DNS:localhost");
+        for (String address : addresses) {
+            names.append(",IP:").append(address);
+        }
+        Files.writeString(ext, "subjectAltName=" + names + "\n");
         openssl("x509", "-req", "-in", csr.toString(), "-CA", cert.toString(), "-CAkey", this.key.toString(),
                 "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", pem.toString());
         return new Path[] {pem, key};
