@@ -82,7 +82,11 @@ final class ZkSnapshots implements ClusterSnapshots {
     public <T> Map<AppId, T> documents(String name, Class<T> type) {
         AppDocuments.requireName(name);
         Map<AppId, T> found = new HashMap<>();
+        String suffix = "/documents/" + name;
         cache.stream().forEach(node -> {
+            if (!node.getPath().endsWith(suffix)) {
+                return; // most nodes: decided without splitting the path (this runs for every node, several times a pass)
+            }
             String[] parts = node.getPath().split("/"); // "", "skep", "apps", user, app, "documents", name
             byte[] data = node.getData();
             if (parts.length != 7 || !parts[2].equals("apps") || !parts[5].equals("documents")
