@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * A slug ready to release.
  *
- * @param slug        slug id, see {@link dev.skep.deploy.release.SlugIds}
+ * @param slug        slug id, see {@link dev.skep.deploy.slug.SlugIds}
  * @param sha256      of the upload as sent
  * @param processes   what it runs (web, other Procfile types, release phase), argv run in {@code appDir}
  * @param appDir      the slug's directory in the local store

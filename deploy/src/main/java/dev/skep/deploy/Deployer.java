@@ -1,5 +1,6 @@
 package dev.skep.deploy;
 
+import dev.skep.deploy.release.AppLocks;
 import dev.skep.deploy.release.BuildLogs;
 import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.ReleaseFailures;
@@ -25,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,16 +47,24 @@ public final class Deployer {
     private final int releasesKept;
     private final BuildLogs buildLogs;
     private final CrashLoopWatch crashLoops;
-    private final Map<AppId, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final AppLocks locks;
+    /** What else goes with an app (its git repository ...), called inside {@link #delete} under the app's lock. */
+    private final List<Consumer<AppId>> alsoDeleted;
     /** The deploy output's stage for the release phase's lines. */
     public static final String RELEASE_PHASE = "release";
 
     /**
      * @param releasesKept releases kept per app (older ones and their slugs are deleted after a deploy)
-     * @param crashLoops   told of every release that goes live; start it with {@link #rollBack} as its action
+     * @param crashLoops   told of every release that goes live
+     * @param locks        the apps' locks, which the crash-loop rollback and the API's commands hold too
+     * @param alsoDeleted  what else goes with an app (its git repository ...): called inside {@link #delete}, under
+     *                     the app's lock, so none may wait for anything that holds that lock
      */
     public Deployer(AppCatalog state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
-                    int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops) {
+                    int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops, AppLocks locks,
+                    List<Consumer<AppId>> alsoDeleted) {
+        this.locks = locks;
+        this.alsoDeleted = List.copyOf(alsoDeleted);
         this.buildLogs = buildLogs;
         this.crashLoops = crashLoops;
         this.state = state;
@@ -74,13 +80,7 @@ public final class Deployer {
     }
 
     public Outcome deploy(AppId app, InputStream upload, String by, DeployListener listener) {
-        ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
-        lock.lock();
-        try {
-            return deployLocked(app, upload, by, listener);
-        } finally {
-            lock.unlock();
-        }
+        return exclusively(app, () -> deployLocked(app, upload, by, listener));
     }
 
     private Outcome deployLocked(AppId app, InputStream upload, String by, DeployListener client) {
@@ -214,40 +214,6 @@ public final class Deployer {
         return out.toString();
     }
 
-    /**
-     * Puts release {@code good} back in place of {@code bad}, which crash-looped soon after it went live: {@code bad}
-     * is marked failed with why and its last lines, the switch is evented (and alerted on), and nothing is done
-     * when the app changed meanwhile. {@code good} is not watched in turn: there is nothing sound to go back to.
-     */
-    public void rollBack(AppId app, int bad, int good, String why, String instance) {
-        exclusively(app, () -> {
-            if (state.app(app).map(AppSpec::release).orElse(0) != bad) {
-                return null;
-            }
-            Optional<Release> target = state.release(app, good).filter(r -> !failures(app).containsKey(good));
-            if (target.isEmpty()) {
-                log.warn("event=release.rollback-impossible app={} release={} previous={} why=\"{}\"", app, bad, good, why);
-                return null;
-            }
-            rollout.failures().record(app, bad, new ReleaseFailures.Failure("crash-looped after going live: " + why,
-                    rollout.lastLines(app, instance), clock.instant().toString()));
-            log.warn("event=release.rolling-back app={} release={} to={} why=\"{}\"", app, bad, good, why);
-            try {
-                rollout.activate(app, good, Rollout.Progress.none());
-            } catch (RuntimeException e) {
-                log.error("event=release.rollback-failed app={} release={} to={} error=\"{}\"", app, bad, good,
-                        e.getMessage());
-                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, good, null, null,
-                        "rolling back to release " + good + " failed too: " + e.getMessage(), Map.of()));
-                return null;
-            }
-            events.emit(new Event(clock.instant(), EventTypes.RELEASE_ROLLED_BACK, app, bad, instance, null,
-                    "release " + bad + " crash-looped, release " + good + " is live again: " + why,
-                    Map.of("to", String.valueOf(good))));
-            return null;
-        });
-    }
-
     /** Each deploy's output, kept per release. */
     public BuildLogs buildLogs() {
         return buildLogs;
@@ -260,23 +226,7 @@ public final class Deployer {
 
     /** Serialises changes of one app (deploys, env changes, rollbacks) against each other. */
     public <T> T exclusively(AppId app, Supplier<T> work) {
-        ReentrantLock lock = locks.computeIfAbsent(app, a -> new ReentrantLock());
-        lock.lock();
-        try {
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private final List<Consumer<AppId>> alsoDeleted = new CopyOnWriteArrayList<>();
-
-    /**
-     * What else goes with an app (its git repository ...): called inside {@link #delete}, under the app's lock, so
-     * it must not wait for anything that holds that lock.
-     */
-    public void whenDeleted(Consumer<AppId> forget) {
-        alsoDeleted.add(forget);
+        return locks.exclusively(app, work);
     }
 
     /** Deletes the app with its releases and slugs, waiting for any deploy of it in flight. */

@@ -11,8 +11,8 @@ import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
 import dev.skep.deploy.intake.Upload;
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.deploy.release.SlugIds;
+import dev.skep.deploy.slug.LocalSlugStore;
+import dev.skep.deploy.slug.SlugIds;
 import dev.skep.deploy.unpack.SafeUnpacker;
 import dev.skep.deploy.unpack.Unpacked;
 import dev.skep.model.AppId;
@@ -57,7 +57,8 @@ public final class SlugBuilder {
     private final NodeBuilder npm;
     private final Function<AppId, BuildUser> buildUsers;
     private final ReleasePhase releasePhase;
-    private volatile SlugStore releaseSlugs;
+    /** Where the release phase finds slugs: this builder's own, or fetched from the controller that built them. */
+    private final SlugStore releaseSlugs;
 
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm) {
         this(dataDir, limits, npm, app -> null);
@@ -65,16 +66,23 @@ public final class SlugBuilder {
 
     /** @param buildUsers who each app's build runs as (null for an app: skep's own user) */
     public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers) {
-        this(dataDir, limits, npm, buildUsers, new ReleasePhase().confinedBy(npm.jail()));
+        this(dataDir, new LocalSlugStore(dataDir.resolve("slugs")), null, limits, npm, buildUsers);
     }
 
-    public SlugBuilder(Path dataDir, UploadLimits limits, NodeBuilder npm, Function<AppId, BuildUser> buildUsers,
-                       ReleasePhase releasePhase) {
-        this.releasePhase = releasePhase;
+    /**
+     * @param store        where this builder publishes its slugs (one server's agent runs them from the same store)
+     * @param releaseSlugs where the release phase finds a slug this controller did not build (a config change or
+     *                     rollback may reach another controller than the one that built it); null: {@code store}
+     * @param buildUsers   who each app's build runs as (null for an app: skep's own user)
+     */
+    public SlugBuilder(Path dataDir, LocalSlugStore store, SlugStore releaseSlugs, UploadLimits limits,
+                       NodeBuilder npm, Function<AppId, BuildUser> buildUsers) {
+        this.releasePhase = new ReleasePhase().confinedBy(npm.jail());
         this.buildUsers = buildUsers;
         this.tmpDir = dataDir.resolve("tmp");
         this.cacheDir = dataDir.resolve("build-cache");
-        this.store = new LocalSlugStore(dataDir.resolve("slugs"));
+        this.store = store;
+        this.releaseSlugs = releaseSlugs == null ? store : releaseSlugs;
         this.limits = limits;
         this.npm = npm;
     }
@@ -96,8 +104,7 @@ public final class SlugBuilder {
         }
         Path slugDir;
         try {
-            // a config change or rollback may reach another controller than the one that built the slug
-            slugDir = releaseSlugs == null ? store.checkout(release.slug()) : releaseSlugs.checkout(release.slug());
+            slugDir = releaseSlugs.checkout(release.slug());
         } catch (IOException e) {
             throw new SkepException(Kind.UNAVAILABLE, "could not get slug " + release.slug() + " for the release phase ("
                     + e.getMessage() + ")", "check that the controller that built it is up, or deploy again");
@@ -106,14 +113,6 @@ public final class SlugBuilder {
         // the Node version the release's instances run, fetched here too if this controller lacks it
         // beside the builds' own scratch dirs, which the app's uid can reach
         releasePhase.runInCopy(release, slugDir, store.dir(), user, npm.nodeFor(release.node()), outputLine);
-    }
-
-    /**
-     * Where the release phase finds slugs this controller did not build (another controller's), fetched on demand;
-     * without one only this controller's own.
-     */
-    public void fetchSlugsFrom(SlugStore slugs) {
-        this.releaseSlugs = slugs;
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.deploy.slug.RemoteSlugStore;
 import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.supervise.InstanceBoard;
 import java.nio.file.Path;
@@ -69,9 +69,8 @@ public final class AgentCommand implements Callable<Integer> {
                 SkepServer.requireTraversable(data);
             }
             StateRole state = StateRole.open(life, config, data, Clock.systemUTC());
-            LocalSlugStore local = new LocalSlugStore(SkepServer.passThroughDir(data.resolve("slugs")));
-            RemoteSlugStore slugs = new RemoteSlugStore(local, state.controllers()::urls,
-                    state.controllers()::clusterToken, new UploadLimits(1L << 30, 4L << 30, 500_000));
+            RemoteSlugStore slugs = new RemoteSlugStore(SkepServer.localSlugs(data), state.controllers()::urls,
+                    state.controllers()::clusterToken);
             if (orphanStopSeconds < 0) {
                 throw new IllegalArgumentException("--orphan-stop must be 0 (off) or a number of seconds, found "
                         + orphanStopSeconds);

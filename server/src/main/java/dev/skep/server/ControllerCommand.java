@@ -47,7 +47,7 @@ public final class ControllerCommand implements Callable<Integer> {
             SkepServer.warnIfPublicWithoutTls(config.bind(), tls != null);
             StateRole state = StateRole.open(life, config, data, clock);
             ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock,
-                    new ElsewhereLogs());
+                    new ElsewhereLogs(), SkepServer.localSlugs(data), ControllerRole.LocalAgent.none());
             controller.startApi(life, routerPort, List.of(), null, tls);
         });
     }

@@ -3,6 +3,7 @@ package dev.skep.server;
 import dev.skep.api.IdleStore;
 import dev.skep.model.AppId;
 import dev.skep.model.RouteSettings;
+import dev.skep.route.RouteFeed;
 import dev.skep.route.RouteMetrics;
 import dev.skep.route.RouterServer;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (clamped to 1 s .. 60 s) while it is active, and once more when it goes quiet, so the document's time is the last
  * activity within a tick; an idle app costs no write.
  */
-final class IdleReporter implements AutoCloseable {
+final class IdleReporter implements RouteFeed.TableListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IdleReporter.class);
     static final long TICK_MILLIS = 500;
@@ -55,7 +56,8 @@ final class IdleReporter implements AutoCloseable {
     }
 
     /** What the route feed read with its last table: each app's settings, and which apps sleep. */
-    void update(Map<AppId, RouteSettings> newSettings, Set<AppId> newSleeping) {
+    @Override
+    public void read(Map<AppId, RouteSettings> newSettings, Set<AppId> newSleeping) {
         settings = Map.copyOf(newSettings);
         sleeping = Set.copyOf(newSleeping);
     }

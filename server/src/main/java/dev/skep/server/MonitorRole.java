@@ -18,6 +18,7 @@ import dev.skep.monitor.Monitor;
 import dev.skep.monitor.MonitorConfig;
 import dev.skep.monitor.metrics.InstanceSample;
 import dev.skep.monitor.metrics.InstanceSource;
+import dev.skep.monitor.metrics.TrafficRates;
 import dev.skep.monitor.react.AppWebhooks;
 import dev.skep.monitor.react.LogReactor;
 import dev.skep.monitor.react.LogTail;
@@ -27,7 +28,7 @@ import dev.skep.monitor.react.RetryPolicy;
 import dev.skep.monitor.react.TestAlert;
 import dev.skep.monitor.settings.AlertSettingsStore;
 import dev.skep.monitor.settings.AppAlerts;
-import dev.skep.route.RouteMetrics;
+import dev.skep.model.TrafficCounts;
 import dev.skep.supervise.AgentHooks;
 import dev.skep.supervise.LogReader;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ final class MonitorRole implements AutoCloseable {
      * @param router    this host's router, whose counters become the apps' request rates
      * @param api       where apps reach the API for heartbeats
      */
-    record Local(InstanceSource instances, LogReader logs, RouteMetrics router, ApiAddress api) {
+    record Local(InstanceSource instances, LogReader logs, TrafficCounts router, ApiAddress api) {
     }
 
     private MonitorRole(Monitor monitor, MonitorSecrets secrets, AlertSettingsStore alerts, HealthSettings health,

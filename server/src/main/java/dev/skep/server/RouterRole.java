@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.model.ClusterState;
+import dev.skep.route.RouteFeed;
 import dev.skep.route.RouterConfig;
 import dev.skep.route.RouterServer;
 import java.io.IOException;

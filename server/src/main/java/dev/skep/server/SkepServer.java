@@ -3,6 +3,7 @@ package dev.skep.server;
 import dev.skep.api.ApiServer;
 import dev.skep.api.tls.ApiTls;
 import dev.skep.api.tls.PemKeyStore;
+import dev.skep.deploy.slug.LocalSlugStore;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
 import dev.skep.state.ZkAppDocuments;
@@ -20,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of `skep server`: every role in one process. Components start in flow
- * order and stop in reverse; nothing else builds them.
+ * The composition root of `skep server`: every role in one process, each built once with all it needs passed to
+ * its constructor, in the order that allows: state, router, monitor (the events), the slugs, the agent, the
+ * controller (whose builds run under the agent's uids), the API. Nothing is set on a component after it is built
+ * but the API's bound port ({@link ApiAddress}). They stop in reverse; nothing else builds them.
  */
 public final class SkepServer implements AutoCloseable {
 
@@ -54,38 +57,24 @@ public final class SkepServer implements AutoCloseable {
             privateDir(data.resolve("tmp"));
             StateRole state = StateRole.open(life, config, data, clock);
             // the router first: it emits no events, and the monitor turns its counters into request rates
-            RouterServer router = RouterRole.start(life, config, state.state(),
-                    new ZkAppDocuments(state.state().view()), config.agentId() + "-router");
+            ZkAppDocuments documents = new ZkAppDocuments(state.state().view());
+            RouterServer router = RouterRole.start(life, config, state.state(), documents,
+                    config.agentId() + "-router");
             ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
             InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
             LogReader agentLogs = new LogReader(AgentRole.agentConfig(config, data)); // before the agent: plain files
             MonitorRole.Local local = new MonitorRole.Local(board::all, agentLogs, router.metrics(), apiAddress);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
-                    new ZkAppDocuments(state.state().view()), local, clock));
+                    documents, local, clock));
             EventSink events = monitor.events(operatorLog);
-            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
-                    new AgentLogs(agentLogs, state.state()));
-            Agent agent = AgentRole.start(life, config, data, state.state(), controller.slugs(), events, clock,
+            // the slugs before both their users: the controller builds into them, the agent runs from them
+            LocalSlugStore slugs = localSlugs(data);
+            Agent agent = AgentRole.start(life, config, data, state.state(), slugs, events, clock,
                     monitor, security.limits(), board);
-            controller.buildAs(agent::userFor);
-            controller.volumesOn(new dev.skep.api.LocalVolumes() {
-                @Override
-                public String agent() {
-                    return agent.config().agentId();
-                }
-
-                @Override
-                public Path dir(dev.skep.model.AppId app, String path) {
-                    return agent.volumeDir(app, path);
-                }
-
-                @Override
-                public java.util.Optional<dev.skep.model.view.VolumesView.Disk> disk(dev.skep.model.AppId app) {
-                    return agent.disk(app);
-                }
-            });
-            controller.oneOffsOn(agent.oneOffs());
+            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
+                    new AgentLogs(agentLogs, state.state()), slugs, ControllerRole.LocalAgent.of(agent));
             ApiServer api = controller.startApi(life, router.port(), List.of(), monitor, tls);
+            // the one value set after its reader was built: the API's port is known once it has bound (see ApiAddress)
             apiAddress.bound(api.port());
             log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
                     config.bind(), api.port(),
@@ -145,6 +134,11 @@ public final class SkepServer implements AutoCloseable {
     /** Creates the dir if needed with mode 0700: apps and other users must not read it. */
     static Path privateDir(Path dir) throws IOException {
         return dirWithMode(dir, "rwx------");
+    }
+
+    /** The host's slugs, in {@code <data>/slugs}: a controller builds into them, an agent runs from them. */
+    static LocalSlugStore localSlugs(Path data) throws IOException {
+        return new LocalSlugStore(passThroughDir(data.resolve("slugs")));
     }
 
     /** Mode 0711: others may pass through to what they own below (their app dirs), not list it. */

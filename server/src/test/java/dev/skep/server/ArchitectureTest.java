@@ -1,11 +1,15 @@
 package dev.skep.server;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +17,19 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
     static JavaClasses classes;
+
+    /** What every module may use: the JDK, logging, and the model's own libraries (Jackson's annotations). */
+    static final List<String> EVERYONE = List.of("java..", "javax..", "org.slf4j..", "dev.skep.model..",
+            "com.fasterxml.jackson.annotation..");
+
+    /** Each stage's own libraries, as its pom declares them. */
+    static final Map<String, List<String>> STAGE_LIBRARIES = Map.of(
+            "deploy", List.of("org.apache.commons.compress..", "com.fasterxml.jackson.."),
+            "schedule", List.of(),
+            "supervise", List.of("com.fasterxml.jackson.."),
+            "route", List.of("io.netty..", "com.google.common.."),
+            "monitor", List.of("io.micrometer..", "io.prometheus..", "jakarta.mail..", "org.eclipse.angus..",
+                    "com.fasterxml.jackson.."));
 
     @BeforeAll
     static void load() {
@@ -32,6 +49,19 @@ class ArchitectureTest {
                 }
             }
         }
+    }
+
+    @Test
+    void eachStageDependsOnlyOnTheModelAndItsOwnLibraries() {
+        // a stage meets the others through model's views and records; server wires them together
+        STAGE_LIBRARIES.forEach((stage, libraries) -> {
+            List<String> allowed = new ArrayList<>(EVERYONE);
+            allowed.add("dev.skep." + stage + "..");
+            allowed.addAll(libraries);
+            classes().that().resideInAPackage("dev.skep." + stage + "..")
+                    .should().onlyDependOnClassesThat().resideInAnyPackage(allowed.toArray(String[]::new))
+                    .check(classes);
+        });
     }
 
     @Test
@@ -108,5 +138,12 @@ class ArchitectureTest {
     @Test
     void modulesHaveNoCycles() {
         slices().matching("dev.skep.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        // inside a module too: a package that needs another never is needed by it (dev.skep.deploy.release and
+        // dev.skep.deploy.slug, say)
+        slices().matching("dev.skep.(**)").should().beFreeOfCycles().check(classes);
     }
 }

@@ -2,9 +2,9 @@ package dev.skep.api.v1;
 
 import dev.skep.api.ApiServer;
 import dev.skep.api.auth.Tokens;
-import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.deploy.release.SlugArchive;
-import dev.skep.deploy.release.SlugIds;
+import dev.skep.deploy.slug.LocalSlugStore;
+import dev.skep.deploy.slug.SlugArchive;
+import dev.skep.deploy.slug.SlugIds;
 import dev.skep.model.SkepException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;

@@ -43,7 +43,7 @@ public final class NodeBuilder {
     private final CorepackShims corepack;
     private final StepRunner runner;
     private final NodeInstalls nodes;
-    private volatile BuildJail jail = BuildJail.none();
+    private final BuildJail jail;
 
     /** Finds npm, node and corepack on the PATH this server started with. */
     public NodeBuilder(Path npmCacheDir, Duration timeout) {
@@ -70,12 +70,22 @@ public final class NodeBuilder {
         this.corepack = new CorepackShims(this.npmCacheDir.resolve("corepack-bin"), searchPath);
         this.searchPath = corepack.dir() + File.pathSeparator + searchPath;
         this.runner = new StepRunner(timeout);
+        this.jail = BuildJail.none();
     }
 
-    /** Runs every build from now on in a cgroup of its own from {@code jail}; returns this builder. */
-    public NodeBuilder confinedBy(BuildJail jail) {
+    private NodeBuilder(NodeBuilder base, BuildJail jail) {
+        this.npmCacheDir = base.npmCacheDir;
+        this.timeout = base.timeout;
+        this.searchPath = base.searchPath;
+        this.corepack = base.corepack;
+        this.runner = base.runner;
+        this.nodes = base.nodes;
         this.jail = jail;
-        return this;
+    }
+
+    /** This builder, with every build run in a cgroup of its own from {@code jail}. */
+    public NodeBuilder confinedBy(BuildJail jail) {
+        return new NodeBuilder(this, jail);
     }
 
     public BuildJail jail() {

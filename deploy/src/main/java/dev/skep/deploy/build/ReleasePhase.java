@@ -38,21 +38,25 @@ public final class ReleasePhase {
 
     private final Duration limit;
     private final String searchPath;
-    private volatile BuildJail jail = BuildJail.none();
+    private final BuildJail jail;
 
     /** @param searchPath the PATH node is found on (the builds' own) */
     public ReleasePhase(Duration limit, String searchPath) {
+        this(limit, searchPath, BuildJail.none());
+    }
+
+    private ReleasePhase(Duration limit, String searchPath, BuildJail jail) {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("limit must be > 0, found " + limit);
         }
         this.limit = limit;
         this.searchPath = searchPath;
+        this.jail = jail;
     }
 
-    /** Runs every release phase from now on in a cgroup of its own from {@code jail}, as builds; returns this. */
+    /** This release phase, run in a cgroup of its own from {@code jail} each time, as builds are. */
     public ReleasePhase confinedBy(BuildJail jail) {
-        this.jail = jail;
-        return this;
+        return new ReleasePhase(limit, searchPath, jail);
     }
 
     public ReleasePhase() {

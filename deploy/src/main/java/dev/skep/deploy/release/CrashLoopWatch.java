@@ -39,12 +39,16 @@ public final class CrashLoopWatch implements AutoCloseable {
     private final Clock clock;
     private final Duration window;
     private final Map<AppId, Watch> watched = new ConcurrentHashMap<>();
-    private volatile RollBack rollBack;
+    private final RollBack rollBack;
     private volatile Thread loop;
 
-    /** @param window how long after going live a crash loop still rolls a release back (zero: never) */
+    /**
+     * @param window   how long after going live a crash loop still rolls a release back (zero: never)
+     * @param rollBack does the switch back ({@link CrashRollback})
+     */
     public <S extends AppCatalog & InstanceStatuses> CrashLoopWatch(
-            S state, Clock clock, Duration window) {
+            S state, Clock clock, Duration window, RollBack rollBack) {
+        this.rollBack = rollBack;
         this.catalog = state;
         this.statuses = state;
         this.clock = clock;
@@ -55,9 +59,8 @@ public final class CrashLoopWatch implements AutoCloseable {
         return window;
     }
 
-    /** Starts checking once a second; {@code rollBack} does the switch back. */
-    public CrashLoopWatch start(RollBack action) {
-        this.rollBack = action;
+    /** Starts checking once a second. */
+    public CrashLoopWatch start() {
         loop = Thread.ofVirtual().name("crash-loop-watch").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -110,11 +113,9 @@ public final class CrashLoopWatch implements AutoCloseable {
                 + " s after release " + w.release() + " went live (" + looping.restarts() + " restarts)";
         log.warn("event=release.crash-looped app={} release={} instance={} previous={}", app, w.release(),
                 looping.instance(), w.previous());
-        RollBack action = rollBack;
-        if (action != null) { // the switch back waits for the app's lock and a rollout: not on the watch's thread
-            Thread.ofVirtual().name("rollback-" + app).start(() ->
-                    action.from(app, w.release(), w.previous(), why, looping.instance()));
-        }
+        // the switch back waits for the app's lock and a rollout: not on the watch's thread
+        Thread.ofVirtual().name("rollback-" + app).start(() ->
+                rollBack.from(app, w.release(), w.previous(), why, looping.instance()));
     }
 
     @Override

@@ -7,9 +7,7 @@ import dev.skep.model.InstanceStatuses;
 import dev.skep.model.RolloutOwners;
 import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
-import dev.skep.model.Event;
 import dev.skep.model.EventSink;
-import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.LogSource;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,13 +42,11 @@ public final class Rollout {
     private final InstanceStatuses statuses;
     private final RouteEpochs routeEpochs;
     private final ChangeFeed changeFeed;
-    private final EventSink events;
     private final Clock clock;
     private final Duration timeout;
-    private final LogSource logs;
     private final ProbationSettings probation;
-    private final ReleaseFailures failures;
-    private volatile RolloutOwners owners = RolloutOwners.none();
+    private final RolloutOwners owners;
+    private final FailedRollouts onFailure;
 
     /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
     static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
@@ -71,33 +66,33 @@ public final class Rollout {
     }
 
     /**
+     * @param owners    where this controller claims each rollout it runs, so that no other one takes it for
+     *                  abandoned ({@link RolloutOwners#none()} where one controller runs them all)
      * @param logs      where a failed release's last log lines come from, for the deploy's answer
      * @param probation each app's probation window
      * @param failures  where failed releases are marked
      */
     public <S extends AppCatalog & InstanceStatuses & RouteEpochs & ChangeFeed> Rollout(
-            S state, EventSink events, Clock clock, Duration timeout, LogSource logs,
-                   ProbationSettings probation, ReleaseFailures failures) {
+            S state, RolloutOwners owners, EventSink events, Clock clock, Duration timeout, LogSource logs,
+            ProbationSettings probation, ReleaseFailures failures) {
         this.catalog = state;
         this.statuses = state;
         this.routeEpochs = state;
         this.changeFeed = state;
-        this.events = events;
+        this.owners = Objects.requireNonNull(owners, "owners");
         this.clock = clock;
         this.timeout = timeout;
-        this.logs = logs;
         this.probation = probation;
-        this.failures = failures;
-    }
-
-    /** Where this controller claims each rollout it runs, so that no other one takes it for abandoned. */
-    public Rollout claimedIn(RolloutOwners owners) {
-        this.owners = Objects.requireNonNull(owners, "owners");
-        return this;
+        this.onFailure = new FailedRollouts(state, events, clock, logs, failures);
     }
 
     public ReleaseFailures failures() {
-        return failures;
+        return onFailure.failures();
+    }
+
+    /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */
+    public List<String> lastLines(AppId app, String instance) {
+        return onFailure.lastLines(app, instance);
     }
 
     /**
@@ -150,22 +145,23 @@ public final class Rollout {
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
                 if (failed != null) {
-                    throw restore(app, release, previous, describe(failed), lastLines(app, failed.instance()));
+                    throw onFailure.notStarted(app, release, previous, FailedRollouts.describe(failed),
+                            lastLines(app, failed.instance()));
                 }
                 if (clock.instant().isAfter(deadline)) {
-                    throw restore(app, release, previous, "not ready within " + timeout.toSeconds() + " s ("
-                            + ready.size() + " of " + needed + " instances ready)",
+                    throw onFailure.notStarted(app, release, previous, "not ready within " + timeout.toSeconds()
+                            + " s (" + ready.size() + " of " + needed + " instances ready)",
                             mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
                 }
                 changes.awaitAfter(seen, POLL);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw restore(app, release, previous, "interrupted", List.of());
+            throw onFailure.notStarted(app, release, previous, "interrupted", List.of());
         } catch (SkepException e) {
             throw e;
         } catch (Exception e) {
-            throw restore(app, release, previous, e.toString(), List.of());
+            throw onFailure.notStarted(app, release, previous, e.toString(), List.of());
         }
     }
 
@@ -234,7 +230,8 @@ public final class Rollout {
                 return;
             }
             if (failure.isPresent()) {
-                throw rollBack(app, release, previous, failure.get().why(), failure.get().instance());
+                throw onFailure.failedInProbation(app, release, previous, failure.get().why(),
+                        failure.get().instance());
             }
             long left = Duration.between(clock.instant(), end).toMillis();
             if (left <= 0) {
@@ -255,38 +252,6 @@ public final class Rollout {
             log.error("event=release.warm-not-released app={} warm={} error=\"{}\" effect=\"its instances keep "
                     + "running\" fix=\"deploy again or restart the app\"", app, warm, e.getMessage());
         }
-    }
-
-    /**
-     * A release failed in probation: the previous release is the app's again (the routers already send it the
-     * traffic, since no instance of the failed one is ready), the failure is recorded, and the caller hears why.
-     */
-    private SkepException rollBack(AppId app, int release, int previous, String why, String instance)
-            throws InterruptedException {
-        try {
-            catalog.updateApp(app, spec -> spec.release() == release
-                    ? spec.withRelease(previous, clock.instant()).withRunning(spec.running(), clock.instant()) : spec);
-        } catch (SkepException e) {
-            log.error("event=release.rollback-failed app={} release={} previous={} error=\"{}\" fix=\"skep rollback "
-                    + "{} {}\"", app, release, previous, e.getMessage(), app, previous);
-        }
-        String kept = previous > 0 ? "traffic went back to release " + previous + ", which keeps serving"
-                : "nothing was running before, so the app serves nothing";
-        log.warn("event=release.failed app={} release={} phase=probation reason=\"{}\" kept={}", app, release, why,
-                previous);
-        List<String> lastLines = settledLastLines(app, instance);
-        failed(app, release, previous, "failed in probation: " + why, lastLines, "probation");
-        String tail = lastLines.isEmpty() ? "" : "; its last log lines:\n" + String.join("\n", lastLines);
-        return new SkepException(SkepException.Kind.UNPROCESSABLE,
-                "release " + release + " of " + app + " failed in probation: " + why,
-                kept + "; release " + release + " is marked failed; see `skep logs " + app + "`" + tail);
-    }
-
-    /** Marks a release failed (its number is never handed out again) and tells the event stream. */
-    private void failed(AppId app, int release, int previous, String why, List<String> lastLines, String phase) {
-        failures.record(app, release, new ReleaseFailures.Failure(why, lastLines, clock.instant().toString()));
-        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_FAILED, app, release, null, null, why,
-                Map.of("previous", String.valueOf(previous), "phase", phase)));
     }
 
     /**
@@ -382,66 +347,6 @@ public final class Rollout {
 
     private static boolean gaveUp(InstanceStatus status) {
         return status.state() == InstanceState.FAILED || status.state() == InstanceState.CRASH_LOOP;
-    }
-
-    private static String describe(InstanceStatus failed) {
-        StringBuilder why = new StringBuilder("instance ").append(failed.instance()).append(' ')
-                .append(failed.state().label());
-        if (failed.lastExit() != null) {
-            why.append(", exited with ").append(failed.lastExit());
-        }
-        if (failed.message() != null) {
-            why.append(": ").append(failed.message());
-        }
-        return why.toString();
-    }
-
-    /** Drops the candidate (unless another rollout replaced it meanwhile): the serving release stays. */
-    private SkepException restore(AppId app, int release, int previous, String failure, List<String> lastLines) {
-        // an app refused a port other than its PORT dies of it: the answer says so, not only "exited"
-        String why = PortRefusal.in(lastLines).map(advice -> failure + "; " + advice).orElse(failure);
-        try {
-            catalog.updateApp(app, spec -> spec.candidate() == release
-                    ? spec.withCandidate(0, clock.instant()).withWarm(0, clock.instant()) : spec);
-        } catch (SkepException e) {
-            log.error("event=rollout.restore-failed app={} release={} error={}", app, release, e.getMessage());
-        }
-        String kept = previous > 0 ? "release " + previous + " keeps serving" : "nothing was running before";
-        log.warn("event=release.failed app={} release={} phase=start reason=\"{}\" kept={}", app, release, why,
-                previous);
-        failed(app, release, previous, "did not start: " + why, lastLines, "start");
-        String tail = lastLines.isEmpty() ? "" : "; its last log lines:\n" + String.join("\n", lastLines);
-        return new SkepException(SkepException.Kind.UNPROCESSABLE,
-                "release " + release + " of " + app + " did not start: " + why,
-                kept + "; release " + release + " is marked failed; see `skep logs " + app + "`" + tail);
-    }
-
-    /**
-     * The last lines of an instance that just died: what it wrote last (why it gave up) reaches the log a moment
-     * after its exit is reported, so read until two reads agree, a second at most. Only on the failure path.
-     */
-    private List<String> settledLastLines(AppId app, String instance) throws InterruptedException {
-        List<String> lines = lastLines(app, instance);
-        Instant until = clock.instant().plusSeconds(1);
-        while (clock.instant().isBefore(until)) {
-            Thread.sleep(150);
-            List<String> again = lastLines(app, instance);
-            if (again.equals(lines) && !again.isEmpty()) {
-                return again;
-            }
-            lines = again;
-        }
-        return lines;
-    }
-
-    /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */
-    public List<String> lastLines(AppId app, String instance) {
-        try {
-            List<String> mine = logs.tail(app, 200).stream().filter(line -> line.contains(" " + instance + " ")).toList();
-            return mine.subList(Math.max(0, mine.size() - 20), mine.size());
-        } catch (RuntimeException e) {
-            return List.of();
-        }
     }
 
     /** Releases to keep on disk: the newest {@code keep} plus the current one. */

@@ -1,12 +1,11 @@
-package dev.skep.server;
+package dev.skep.deploy.slug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.LocalSlugStore;
-import dev.skep.server.e2e.Fixtures;
+import dev.skep.deploy.Tarball;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -41,7 +40,8 @@ class RemoteSlugStoreTest {
 
     @Test
     void aControllerBrieflyUnableToServeTheSlugFailsEachFetchCleanlyUntilItCan() throws Exception {
-        byte[] slug = Fixtures.tarball("hello");
+        byte[] slug = Tarball.create().file("server.js", "require('http').createServer().listen(process.env.PORT);\n")
+                .bytes();
         AtomicInteger asked = new AtomicInteger();
         controller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         controller.createContext("/v1/slugs/", exchange -> {

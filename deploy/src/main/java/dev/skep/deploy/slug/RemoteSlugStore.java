@@ -1,8 +1,7 @@
-package dev.skep.server;
+package dev.skep.deploy.slug;
 
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.LocalSlugStore;
 import dev.skep.deploy.unpack.SafeUnpacker;
 import dev.skep.deploy.unpack.Unpacked;
 import dev.skep.model.SkepException;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * ({@code GET /v1/slugs/{slug}} with the cluster token), unpacked with the same safe unpacker as
  * uploads into a temp dir, and renamed into place. Agents never run npm.
  */
-final class RemoteSlugStore implements SlugStore {
+public final class RemoteSlugStore implements SlugStore {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteSlugStore.class);
 
@@ -40,8 +39,16 @@ final class RemoteSlugStore implements SlugStore {
     private final UploadLimits limits;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    RemoteSlugStore(LocalSlugStore local, Supplier<List<String>> controllers, Supplier<String> clusterToken,
-                    UploadLimits limits) {
+    /** What a fetched slug may hold: a built app with its node_modules, bigger than any upload. */
+    public static final UploadLimits FETCH_LIMITS = new UploadLimits(1L << 30, 4L << 30, 500_000);
+
+    /** @param controllers the live controllers' API URLs; {@code clusterToken} authorizes the fetch */
+    public RemoteSlugStore(LocalSlugStore local, Supplier<List<String>> controllers, Supplier<String> clusterToken) {
+        this(local, controllers, clusterToken, FETCH_LIMITS);
+    }
+
+    public RemoteSlugStore(LocalSlugStore local, Supplier<List<String>> controllers, Supplier<String> clusterToken,
+                           UploadLimits limits) {
         this.local = local;
         this.controllers = controllers;
         this.clusterToken = clusterToken;

@@ -1,4 +1,4 @@
-package dev.skep.deploy.release;
+package dev.skep.deploy.slug;
 
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;

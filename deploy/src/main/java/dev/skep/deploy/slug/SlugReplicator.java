@@ -1,8 +1,8 @@
-package dev.skep.server;
+package dev.skep.deploy.slug;
 
-import dev.skep.deploy.release.LocalSlugStore;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.AppSpec;
-import dev.skep.model.ClusterState;
+import dev.skep.model.ChangeFeed;
 import dev.skep.model.Release;
 import dev.skep.model.SlugStore;
 import java.time.Duration;
@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * and an agent placed later fetches it from any of them. A copy is pruned by the next deploy of its app through this
  * controller, like its own builds.
  */
-final class SlugReplicator implements AutoCloseable {
+public final class SlugReplicator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SlugReplicator.class);
     static final Duration EVERY = Duration.ofSeconds(5);
 
-    private final ClusterState state;
+    private final AppCatalog catalog;
+    private final ChangeFeed changes;
     private final LocalSlugStore local;
     private final SlugStore others;
     private final BlockingQueue<Object> wake = new ArrayBlockingQueue<>(1);
@@ -37,14 +38,15 @@ final class SlugReplicator implements AutoCloseable {
     private Thread thread;
 
     /** @param others fetches a slug from the other controllers into {@code local} */
-    SlugReplicator(ClusterState state, LocalSlugStore local, SlugStore others) {
-        this.state = state;
+    public <S extends AppCatalog & ChangeFeed> SlugReplicator(S state, LocalSlugStore local, SlugStore others) {
+        this.catalog = state;
+        this.changes = state;
         this.local = local;
         this.others = others;
     }
 
-    SlugReplicator start() {
-        subscription = state.onChange(() -> wake.offer(Boolean.TRUE));
+    public SlugReplicator start() {
+        subscription = changes.onChange(() -> wake.offer(Boolean.TRUE));
         thread = Thread.ofVirtual().name("slug-replicator").start(this::run);
         return this;
     }
@@ -53,7 +55,7 @@ final class SlugReplicator implements AutoCloseable {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 wake.poll(EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                if (state.reachable()) {
+                if (changes.reachable()) {
                     copyMissing();
                 }
             } catch (InterruptedException e) {
@@ -67,10 +69,10 @@ final class SlugReplicator implements AutoCloseable {
 
     private void copyMissing() {
         Set<String> wanted = new LinkedHashSet<>();
-        for (AppSpec app : state.apps()) {
+        for (AppSpec app : catalog.apps()) {
             for (int number : new int[] {app.release(), app.candidate(), app.warm()}) {
                 if (number > 0) {
-                    state.release(app.id(), number).map(Release::slug).filter(s -> !local.contains(s))
+                    catalog.release(app.id(), number).map(Release::slug).filter(s -> !local.contains(s))
                             .ifPresent(wanted::add);
                 }
             }

@@ -1,21 +1,20 @@
-package dev.skep.server;
+package dev.skep.monitor.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.model.AppId;
+import dev.skep.model.TrafficCounts;
 import dev.skep.monitor.rules.Alert;
 import dev.skep.monitor.rules.AlertEngine;
 import dev.skep.monitor.rules.RuleSource;
 import dev.skep.monitor.rules.ThresholdRule;
 import dev.skep.monitor.testing.MutableClock;
-import dev.skep.route.RouteMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The router's counters become rates, and per-instance rule metrics that find one sick instance. */
@@ -26,7 +25,7 @@ class TrafficRatesTest {
     static final String WELL = "alice.shop.1.bbbbbb";
 
     /** Counters as the router keeps them: totals since start, moved on by the test between rounds. */
-    static final class Counters implements RouteMetrics {
+    static final class Counters implements TrafficCounts {
         final Map<String, InstanceTraffic> instances = new HashMap<>();
         AppTraffic app = new AppTraffic(0, 0, 0, 0, 0, 1, 2);
 
@@ -45,11 +44,6 @@ class TrafficRatesTest {
         @Override
         public Map<String, InstanceTraffic> instances() {
             return Map.copyOf(instances);
-        }
-
-        @Override
-        public void retain(Set<AppId> apps, Set<String> kept) {
-            instances.keySet().retainAll(kept);
         }
     }
 

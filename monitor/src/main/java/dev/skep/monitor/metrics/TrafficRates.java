@@ -1,9 +1,9 @@
-package dev.skep.server;
+package dev.skep.monitor.metrics;
 
 import dev.skep.model.AppId;
+import dev.skep.model.TrafficCounts;
 import dev.skep.model.view.MetricsView;
 import dev.skep.monitor.rules.AlertEngine;
-import dev.skep.route.RouteMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code instance_http_5xx_rate}), and exported on /metrics. An app or instance the router no longer counts
  * (deleted, stopped) loses its figures and its meters.
  */
-final class TrafficRates implements AutoCloseable {
+public final class TrafficRates implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrafficRates.class);
 
@@ -51,10 +51,10 @@ final class TrafficRates implements AutoCloseable {
     }
 
     /** Rule metrics of one instance's traffic (a sick instance among healthy ones shows here, not app-wide). */
-    static final String INSTANCE_REQUESTS_PER_SECOND = "instance_requests_per_second";
-    static final String INSTANCE_HTTP_5XX_RATE = "instance_http_5xx_rate";
+    public static final String INSTANCE_REQUESTS_PER_SECOND = "instance_requests_per_second";
+    public static final String INSTANCE_HTTP_5XX_RATE = "instance_http_5xx_rate";
 
-    private final RouteMetrics router;
+    private final TrafficCounts router;
     private final AlertEngine engine;
     private final MeterRegistry registry;
     private final Map<AppId, Seen> previousApps = new HashMap<>();
@@ -67,12 +67,13 @@ final class TrafficRates implements AutoCloseable {
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("traffic-rates").factory());
 
-    TrafficRates(RouteMetrics router, AlertEngine engine, MeterRegistry registry, Duration interval) {
+    /** @param router what the router counted (read every {@code interval}) */
+    public TrafficRates(TrafficCounts router, AlertEngine engine, MeterRegistry registry, Duration interval) {
         this(router, engine, registry, interval, System::nanoTime);
     }
 
     /** @param nanoTime the clock rates are timed by (tests move it on) */
-    TrafficRates(RouteMetrics router, AlertEngine engine, MeterRegistry registry, Duration interval,
+    TrafficRates(TrafficCounts router, AlertEngine engine, MeterRegistry registry, Duration interval,
                  java.util.function.LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.router = router;
@@ -82,12 +83,12 @@ final class TrafficRates implements AutoCloseable {
     }
 
     /** The app's traffic as of the last round, or null when the router has seen none. */
-    MetricsView.Traffic of(AppId app) {
+    public MetricsView.Traffic of(AppId app) {
         return apps.get(app);
     }
 
     /** The instance's traffic as of the last round, or null when the router has seen none. */
-    MetricsView.InstanceTraffic ofInstance(String instance) {
+    public MetricsView.InstanceTraffic ofInstance(String instance) {
         return instances.get(instance);
     }
 
@@ -95,12 +96,12 @@ final class TrafficRates implements AutoCloseable {
     synchronized void round() {
         try {
             long now = nanoTime.getAsLong();
-            Map<AppId, RouteMetrics.AppTraffic> appCounts = router.snapshot();
-            for (Map.Entry<AppId, RouteMetrics.AppTraffic> e : appCounts.entrySet()) {
+            Map<AppId, TrafficCounts.AppTraffic> appCounts = router.snapshot();
+            for (Map.Entry<AppId, TrafficCounts.AppTraffic> e : appCounts.entrySet()) {
                 app(e.getKey(), e.getValue(), now);
             }
-            Map<String, RouteMetrics.InstanceTraffic> instanceCounts = router.instances();
-            for (Map.Entry<String, RouteMetrics.InstanceTraffic> e : instanceCounts.entrySet()) {
+            Map<String, TrafficCounts.InstanceTraffic> instanceCounts = router.instances();
+            for (Map.Entry<String, TrafficCounts.InstanceTraffic> e : instanceCounts.entrySet()) {
                 instance(e.getKey(), e.getValue(), now);
             }
             forgetAppsBut(appCounts);
@@ -110,7 +111,7 @@ final class TrafficRates implements AutoCloseable {
         }
     }
 
-    private void app(AppId app, RouteMetrics.AppTraffic t, long now) {
+    private void app(AppId app, TrafficCounts.AppTraffic t, long now) {
         Seen seen = new Seen(now, t.requests(), t.status5xx());
         Seen before = previousApps.put(app, seen);
         Interval last = seen.since(before);
@@ -123,7 +124,7 @@ final class TrafficRates implements AutoCloseable {
         }
     }
 
-    private void instance(String id, RouteMetrics.InstanceTraffic t, long now) {
+    private void instance(String id, TrafficCounts.InstanceTraffic t, long now) {
         Seen seen = new Seen(now, t.requests(), t.status5xx());
         Seen before = previousInstances.put(id, seen);
         Interval last = seen.since(before);

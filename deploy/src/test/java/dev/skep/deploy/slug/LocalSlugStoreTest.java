@@ -1,4 +1,4 @@
-package dev.skep.deploy.release;
+package dev.skep.deploy.slug;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

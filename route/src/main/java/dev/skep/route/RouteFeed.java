@@ -1,19 +1,17 @@
-package dev.skep.server;
+package dev.skep.route;
 
 import dev.skep.model.AppCertificates;
-import dev.skep.model.IdleState;
-import dev.skep.model.RouterEndpoint;
-import dev.skep.model.ClusterSnapshots;
-import dev.skep.model.RouteEpochs;
+import dev.skep.model.AppId;
 import dev.skep.model.ChangeFeed;
-import dev.skep.route.AppRoute;
-import dev.skep.route.CertificatePem;
+import dev.skep.model.ClusterSnapshots;
+import dev.skep.model.IdleState;
+import dev.skep.model.RouteEpochs;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.model.concurrent.CoalescingWorker;
-import dev.skep.route.RouteTable;
-import dev.skep.route.RouterServer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Rebuilds the router's table from the state after every change (coalesced) and swaps it in; the router forgets
  * the counters of apps and instances that left the state.
  */
-final class RouteFeed implements AutoCloseable {
+public final class RouteFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteFeed.class);
 
@@ -41,24 +39,34 @@ final class RouteFeed implements AutoCloseable {
     /** Run once before the registration: the router answers its first request slowly, an edge must not see that. */
     private Runnable warmUp;
     private boolean registered;
-    private final IdleReporter idle;
+    private final TableListener listener;
+
+    /** Hears, with every table, what the feed read for it: each app's route settings, and which apps sleep. */
+    @FunctionalInterface
+    public interface TableListener {
+        void read(Map<AppId, RouteSettings> settings, Set<AppId> sleeping);
+
+        static TableListener none() {
+            return (settings, sleeping) -> { };
+        }
+    }
 
     /**
      * @param routerId names this router among the ones rollouts wait for (see RouteEpochs#markRouteEpoch)
      * @param endpoint where it takes traffic, for an edge in front of the routers
      * @param warmUp   run once before it registers there
      */
-    <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
+    public <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
             S state, RouterServer router, String baseDomain, String routerId,
               RouterEndpoint endpoint, Runnable warmUp) {
-        this(state, router, baseDomain, routerId, endpoint, warmUp, null);
+        this(state, router, baseDomain, routerId, endpoint, warmUp, TableListener.none());
     }
 
-    /** @param idle told each app's settings and which apps sleep, with every table; null: no idle stop here */
-    <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
+    /** @param listener told each app's settings and which apps sleep, with every table (the idle stop's reporter) */
+    public <S extends ClusterSnapshots & RouteEpochs & ChangeFeed> RouteFeed(
             S state, RouterServer router, String baseDomain, String routerId,
-              RouterEndpoint endpoint, Runnable warmUp, IdleReporter idle) {
-        this.idle = idle;
+              RouterEndpoint endpoint, Runnable warmUp, TableListener listener) {
+        this.listener = listener;
         this.snapshots = state;
         this.routeEpochs = state;
         this.changeFeed = state;
@@ -80,9 +88,7 @@ final class RouteFeed implements AutoCloseable {
             var sleeping = IdleState.asleep(now.apps(),
                     snapshots.documents(IdleState.DOCUMENT, IdleState.class), settings);
             RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
-            if (idle != null) {
-                idle.update(settings, sleeping);
-            }
+            listener.read(settings, sleeping);
             router.syncCertificates(certificates(table));
             router.update(table);
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(Collectors.toSet()),
