@@ -1,6 +1,6 @@
 package dev.skep.api;
 
-import dev.skep.deploy.release.BuildLogs.BuildFacts;
+import dev.skep.deploy.BuildLogs.BuildFacts;
 import dev.skep.model.AppId;
 import java.util.Map;
 

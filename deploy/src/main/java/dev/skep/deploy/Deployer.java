@@ -1,7 +1,6 @@
 package dev.skep.deploy;
 
 import dev.skep.deploy.release.AppLocks;
-import dev.skep.deploy.release.BuildLogs;
 import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.ReleaseFailures;
 import dev.skep.deploy.release.Rollout;

@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import dev.skep.server.version.Version;
 import dev.skep.api.AgentViews;
 import dev.skep.api.ApiConfig;
 import dev.skep.api.ApiServer;
@@ -39,7 +40,7 @@ import dev.skep.deploy.build.BuildJail;
 import dev.skep.deploy.build.BuildUser;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.release.AppLocks;
-import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.BuildLogs;
 import dev.skep.deploy.release.CrashLoopWatch;
 import dev.skep.deploy.release.CrashRollback;
 import dev.skep.deploy.release.ProbationSettings;

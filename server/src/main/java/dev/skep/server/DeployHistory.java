@@ -2,7 +2,7 @@ package dev.skep.server;
 
 import dev.skep.api.ReleaseHistory;
 import dev.skep.deploy.Deployer;
-import dev.skep.deploy.release.BuildLogs.BuildFacts;
+import dev.skep.deploy.BuildLogs.BuildFacts;
 import dev.skep.model.AppId;
 import java.util.Map;
 import java.util.TreeMap;

@@ -7,7 +7,7 @@ import dev.skep.deploy.slug.LocalSlugStore;
 import dev.skep.model.DataDirs;
 import dev.skep.model.EventSink;
 import dev.skep.state.ZkAppDocuments;
-import dev.skep.route.RouterServer;
+import dev.skep.route.server.RouterServer;
 import dev.skep.supervise.Agent;
 import dev.skep.supervise.InstanceBoard;
 import dev.skep.supervise.LogReader;

@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import dev.skep.server.version.Version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

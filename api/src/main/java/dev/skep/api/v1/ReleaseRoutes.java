@@ -4,7 +4,7 @@ import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
-import dev.skep.deploy.release.BuildLogs;
+import dev.skep.deploy.BuildLogs;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.SkepException;

@@ -4,7 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
-import dev.skep.route.RouterServer;
+import dev.skep.route.server.RouterServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,7 +5,7 @@ import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
-import dev.skep.route.RouterServer;
+import dev.skep.route.server.RouterServer;
 import org.junit.jupiter.api.AfterEach;
 
 import javax.net.ssl.SNIHostName;

@@ -117,7 +117,7 @@ class StickyTest extends RouterFixture {
         String key = cookieOf(get("chat.test", "/", null));
         String home = servedBy(get("chat.test", "/", "skep_sticky=" + key));
         List<Backend> serving = of(a, b, c);
-        try (dev.skep.route.RouterServer other = new dev.skep.route.RouterServer(config()).start()) {
+        try (dev.skep.route.server.RouterServer other = new dev.skep.route.server.RouterServer(config()).start()) {
             other.update(RouteTable.of(Map.of( // built on its own, from the same instances
                     "chat.test", new AppRoute(CHAT, serving, List.of(), 0, false, true, StickyKeys.of(serving)))));
             for (int i = 0; i < 6; i++) {

@@ -1,5 +1,6 @@
 package dev.skep.server.hosts;
 
+import dev.skep.server.version.Version;
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshTarget;
 import dev.skep.model.DataDirs;
@@ -188,7 +189,7 @@ public final class HostsCommand implements Callable<Integer> {
                 throw new HostFailure(e.getMessage());
             }
             AddRequest request = install.request(ssh, acceptNew, hosts);
-            new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), false, force).run();
+            new HostInstall(request, spec.commandLine().getOut(), Version.current(), false, force).run();
         }
     }
 
@@ -251,7 +252,7 @@ public final class HostsCommand implements Callable<Integer> {
                 }
             }
             try {
-                new HostInstall(request, spec.commandLine().getOut(), dev.skep.server.Version.current(), true, false)
+                new HostInstall(request, spec.commandLine().getOut(), Version.current(), true, false)
                         .run();
             } finally {
                 if (drain) {

@@ -1,5 +1,6 @@
 package dev.skep.server.hosts;
 
+import dev.skep.server.version.Version;
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshHost;
 import dev.skep.hosts.SshTarget;
@@ -136,7 +137,7 @@ final class HostsCreate implements Callable<Integer> {
                     apiUrl == null ? null : apiUrl.toString(),
                     tokenFile == null ? null : tokenFile.toAbsolutePath().toString());
             new HostInstall(install.request(target, true, hosts).rentedFrom(rented), out,
-                    dev.skep.server.Version.current(), false, false).run();
+                    Version.current(), false, false).run();
         } catch (HostFailure | IOException | RuntimeException e) {
             String what = cloud.name() + " server " + id + " (" + serverName + (address != null ? ", " + address : "")
                     + ")";

@@ -1,4 +1,4 @@
-package dev.skep.server;
+package dev.skep.server.version;
 
 /** skep's version, from the jar manifest when there is one. */
 public final class Version {

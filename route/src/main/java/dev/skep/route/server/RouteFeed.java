@@ -1,5 +1,8 @@
-package dev.skep.route;
+package dev.skep.route.server;
 
+import dev.skep.route.AppRoute;
+import dev.skep.route.CertificatePem;
+import dev.skep.route.RouteTable;
 import dev.skep.model.AppCertificates;
 import dev.skep.model.AppId;
 import dev.skep.model.ChangeFeed;

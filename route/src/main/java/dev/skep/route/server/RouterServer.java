@@ -1,5 +1,10 @@
-package dev.skep.route;
+package dev.skep.route.server;
 
+import dev.skep.route.AppRoute;
+import dev.skep.route.CertificatePem;
+import dev.skep.route.RouteMetrics;
+import dev.skep.route.RouteTable;
+import dev.skep.route.RouterConfig;
 import dev.skep.model.AppId;
 import dev.skep.model.LoopbackTwin;
 import dev.skep.route.proxy.BackendInitializer;

@@ -1,8 +1,7 @@
-package dev.skep.deploy.release;
+package dev.skep.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.deploy.DeployListener;
 import dev.skep.model.AppId;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
-package dev.skep.deploy.release;
+package dev.skep.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import dev.skep.model.json.SkepJson;
-import dev.skep.deploy.DeployListener;
 import dev.skep.model.AppId;
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.fs.TreeSize;
