@@ -1,12 +1,12 @@
 package dev.skep.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skep.model.AppId;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
-import dev.skep.model.json.SkepJson;
-import dev.skep.model.AppId;
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.fs.TreeSize;
+import dev.skep.model.json.SkepJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

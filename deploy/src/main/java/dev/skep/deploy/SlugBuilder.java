@@ -1,13 +1,11 @@
 package dev.skep.deploy;
 
+import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.BuildResult;
 import dev.skep.deploy.build.BuildUser;
-import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.NodeBuilder;
 import dev.skep.deploy.build.ReleasePhase;
 import dev.skep.deploy.build.StartCommand;
-import dev.skep.model.SlugStore;
-import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.Intake;
 import dev.skep.deploy.intake.Upload;
 import dev.skep.deploy.intake.UploadLimits;
@@ -17,8 +15,10 @@ import dev.skep.deploy.unpack.SafeUnpacker;
 import dev.skep.deploy.unpack.Unpacked;
 import dev.skep.model.AppId;
 import dev.skep.model.Release;
-import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.SkepException;
+import dev.skep.model.SlugStore;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.limits.UidProcesses;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.slug.RemoteSlugStore;
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.deploy.slug.RemoteSlugStore;
 import dev.skep.supervise.InstanceBoard;
 import java.nio.file.Path;
 import java.time.Clock;

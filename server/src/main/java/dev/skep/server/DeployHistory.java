@@ -1,8 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.api.ReleaseHistory;
-import dev.skep.deploy.Deployer;
 import dev.skep.deploy.BuildLogs.BuildFacts;
+import dev.skep.deploy.Deployer;
 import dev.skep.model.AppId;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,8 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.model.ClusterState;
-import dev.skep.route.server.RouteFeed;
 import dev.skep.route.RouterConfig;
+import dev.skep.route.server.RouteFeed;
 import dev.skep.route.server.RouterServer;
 import java.io.IOException;
 import java.nio.file.Files;

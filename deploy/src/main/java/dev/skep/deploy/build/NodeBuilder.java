@@ -1,7 +1,7 @@
 package dev.skep.deploy.build;
 
-import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.SkepException;
 import dev.skep.model.node.NodeCache;
 import dev.skep.model.node.NodeChoice;
 import dev.skep.model.node.NodeDist;

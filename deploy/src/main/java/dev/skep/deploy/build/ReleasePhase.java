@@ -1,8 +1,8 @@
 package dev.skep.deploy.build;
 
 import dev.skep.model.Release;
-import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.SkepException;
 import dev.skep.model.fs.RecursiveDelete;
 import java.io.BufferedReader;
 import java.io.File;

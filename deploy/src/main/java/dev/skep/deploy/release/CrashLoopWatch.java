@@ -1,11 +1,11 @@
 package dev.skep.deploy.release;
 
+import dev.skep.model.AppCatalog;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.AppCatalog;
-import dev.skep.model.InstanceStatuses;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.InstanceStatuses;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,17 @@
 package dev.skep.deploy.release;
 
+import dev.skep.model.AppCatalog;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
-import dev.skep.model.AppCatalog;
-import dev.skep.model.InstanceStatuses;
-import dev.skep.model.RolloutOwners;
-import dev.skep.model.RouteEpochs;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.InstanceStatuses;
 import dev.skep.model.LogSource;
 import dev.skep.model.Release;
+import dev.skep.model.RolloutOwners;
+import dev.skep.model.RouteEpochs;
 import dev.skep.model.SkepException;
 import java.time.Clock;
 import java.time.Duration;

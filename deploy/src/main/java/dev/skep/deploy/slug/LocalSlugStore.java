@@ -1,10 +1,10 @@
 package dev.skep.deploy.slug;
 
-import dev.skep.model.AppId;
-import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.fs.TreeCopy;
+import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;

@@ -1,11 +1,11 @@
 package dev.skep.deploy.slug;
 
-import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.unpack.SafeUnpacker;
 import dev.skep.deploy.unpack.Unpacked;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,8 +1,5 @@
 package dev.skep.route.server;
 
-import dev.skep.route.AppRoute;
-import dev.skep.route.CertificatePem;
-import dev.skep.route.RouteTable;
 import dev.skep.model.AppCertificates;
 import dev.skep.model.AppId;
 import dev.skep.model.ChangeFeed;
@@ -12,6 +9,9 @@ import dev.skep.model.RouteEpochs;
 import dev.skep.model.RouteSettings;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.model.concurrent.CoalescingWorker;
+import dev.skep.route.AppRoute;
+import dev.skep.route.CertificatePem;
+import dev.skep.route.RouteTable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

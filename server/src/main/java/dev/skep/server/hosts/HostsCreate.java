@@ -1,12 +1,12 @@
 package dev.skep.server.hosts;
 
-import dev.skep.server.version.Version;
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshHost;
 import dev.skep.hosts.SshTarget;
 import dev.skep.hosts.cloud.CloudProvider;
 import dev.skep.hosts.cloud.CloudServer;
 import dev.skep.hosts.cloud.ServerSpec;
+import dev.skep.server.version.Version;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
