@@ -2,6 +2,7 @@ package dev.skep.server;
 
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.server.options.ZkTlsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;

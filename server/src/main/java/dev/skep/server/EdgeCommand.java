@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.server.options.ZkTlsOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

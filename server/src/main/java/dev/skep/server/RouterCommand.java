@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.server.options.ZkTlsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

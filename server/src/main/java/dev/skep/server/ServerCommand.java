@@ -2,6 +2,7 @@ package dev.skep.server;
 
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.server.options.ZkTlsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -146,15 +147,15 @@ public final class ServerCommand implements Callable<Integer> {
         if (zkTlsPort == null) {
             return null;
         }
-        if (zookeeper != null || zkTls.keystore == null) {
+        if (zookeeper != null || zkTls.keystore() == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), zookeeper != null
                     ? "--zk-tls-port is the embedded ZooKeeper's: with --zk the ensemble serves its own TLS"
                     : "--zk-tls-port needs --zk-tls-keystore FILE: the certificate and key the embedded ZooKeeper "
                     + "serves, naming this host as other hosts give it in --zk");
         }
         return new dev.skep.state.ZkSecurePort(new java.net.InetSocketAddress(zkBind, zkTlsPort),
-                zkTls.keystore.toAbsolutePath(), zkTls.keystorePassword == null ? null
-                : java.nio.file.Files.readString(zkTls.keystorePassword).strip());
+                zkTls.keystore().toAbsolutePath(), zkTls.keystorePassword() == null ? null
+                : java.nio.file.Files.readString(zkTls.keystorePassword()).strip());
     }
 
     /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */

@@ -3,7 +3,7 @@ package dev.skep.server.hosts;
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshTarget;
 import dev.skep.model.DataDirs;
-import dev.skep.server.ZkTlsOptions;
+import dev.skep.server.options.ZkTlsOptions;
 import dev.skep.server.version.Version;
 import dev.skep.state.ZkTls;
 import java.io.IOException;

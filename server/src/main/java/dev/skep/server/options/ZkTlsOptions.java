@@ -1,4 +1,4 @@
-package dev.skep.server;
+package dev.skep.server.options;
 
 import dev.skep.state.ZkTls;
 import java.io.IOException;
@@ -28,6 +28,16 @@ public final class ZkTlsOptions {
     Path keystorePassword;
 
     /** The TLS settings, or null for plain connections; key-store flags alone are a mistake worth naming. */
+    /** The keystore of `skep server --zk-tls-port` (its embedded ZooKeeper's certificate), or null. */
+    public Path keystore() {
+        return keystore;
+    }
+
+    /** The file holding the keystore's password, or null. */
+    public Path keystorePassword() {
+        return keystorePassword;
+    }
+
     public ZkTls tls() throws IOException {
         if (truststore == null) {
             if (keystore != null || truststorePassword != null || keystorePassword != null) {
