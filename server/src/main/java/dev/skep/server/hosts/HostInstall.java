@@ -7,7 +7,6 @@ import dev.skep.hosts.Result;
 import dev.skep.hosts.SshHost;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.RouterEndpoint;
-import dev.skep.state.ZkTls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +34,8 @@ public final class HostInstall {
     static final Duration JOIN = Duration.ofSeconds(120);
 
     private final AddRequest request;
-    private final PrintWriter out;
+    private final Steps steps;
+    private final ZkTlsFiles tlsFiles;
     private final String version;
 
     private final boolean restart;
@@ -47,20 +47,19 @@ public final class HostInstall {
      */
     HostInstall(AddRequest request, PrintWriter out, String version, boolean restart, boolean takeOver) {
         this.request = request;
-        this.out = out;
+        this.steps = new Steps(out);
+        this.tlsFiles = new ZkTlsFiles(request.zkTls(), steps);
         this.version = version;
         this.restart = restart;
         this.takeOver = takeOver;
     }
 
     private void step(String text) {
-        out.println("==> " + text);
-        out.flush();
+        steps.step(text);
     }
 
     private void done(String text) {
-        out.println("    " + text);
-        out.flush();
+        steps.done(text);
     }
 
     /** Facts about the host, read in one command. */
@@ -107,7 +106,7 @@ public final class HostInstall {
             host.upload(new ByteArrayInputStream((secret + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/zk.secret");
             host.check("locking the secret", "chmod 600 " + quote(dir + "/etc/zk.secret"), SHORT);
             done(dir + "/etc/zk.secret (0600)");
-            boolean tlsChanged = zkTlsFiles(host, dir);
+            boolean tlsChanged = tlsFiles.copy(host, dir);
 
             RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
                     roleArgs(dir, record.id()));
@@ -123,9 +122,9 @@ public final class HostInstall {
             step("waiting until it has joined the cluster at " + r.zk());
             waitUntilJoined(host, record, dir, runningSince);
             record.withState("ready").save(r.data());
-            out.println("skep " + r.role() + " " + record.id() + " at " + record.advertise() + " is ready ("
+            steps.out().println("skep " + r.role() + " " + record.id() + " at " + record.advertise() + " is ready ("
                     + r.target() + ", " + dir + ")");
-            out.flush();
+            steps.out().flush();
         }
     }
 
@@ -324,89 +323,11 @@ public final class HostInstall {
         return entries.stream().map(ClassPathEntry::remoteName).toList();
     }
 
-    /** A --zk-tls-* file a role there is given: its flag, its name in DIR/etc, and a local store or a password. */
-    private record TlsFile(String flag, String name, Path local, String password) {
-
-        byte[] content() throws IOException {
-            return local != null ? Files.readAllBytes(local) : (password + "\n").getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    private List<TlsFile> tlsFiles() {
-        ZkTls tls = request.zkTls();
-        if (tls == null) {
-            return List.of();
-        }
-        List<TlsFile> files = new ArrayList<>();
-        // the name keeps its extension: ZooKeeper tells PEM, PKCS12 and JKS apart by it
-        files.add(new TlsFile("--zk-tls-truststore", "zk-tls-truststore" + extension(tls.truststore()),
-                tls.truststore(), null));
-        if (tls.truststorePassword() != null) {
-            files.add(new TlsFile("--zk-tls-truststore-password", "zk-tls-truststore.password", null,
-                    tls.truststorePassword()));
-        }
-        if (tls.keystore() != null) {
-            files.add(new TlsFile("--zk-tls-keystore", "zk-tls-keystore" + extension(tls.keystore()),
-                    tls.keystore(), null));
-        }
-        if (tls.keystorePassword() != null) {
-            files.add(new TlsFile("--zk-tls-keystore-password", "zk-tls-keystore.password", null,
-                    tls.keystorePassword()));
-        }
-        return files;
-    }
-
-    private static String extension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(dot).toLowerCase(java.util.Locale.ROOT) : "";
-    }
-
-    /**
-     * Copies the ZooKeeper TLS stores and password files to DIR/etc with mode 0600 (as the secret; a key store holds
-     * the host's private key), and removes those of an earlier add that this one does not give; whether any changed.
-     */
-    private boolean zkTlsFiles(SshHost host, String dir) throws HostFailure, IOException {
-        List<TlsFile> files = tlsFiles();
-        if (files.isEmpty()) {
-            String stale = host.run("ls " + quote(dir + "/etc") + " | grep '^zk-tls-'", SHORT).out().strip();
-            if (!stale.isEmpty()) {
-                host.check("removing the ZooKeeper TLS files", "rm -f " + quote(dir + "/etc") + "/zk-tls-*", SHORT);
-                return true;
-            }
-            return false;
-        }
-        step("ZooKeeper TLS");
-        boolean changed = false;
-        StringBuilder keep = new StringBuilder();
-        for (TlsFile file : files) {
-            byte[] content = file.content();
-            String remote = dir + "/etc/" + file.name();
-            keep.append(' ').append(file.name());
-            String digest = HexFormat.of().formatHex(ClassPathEntry.newSha256().digest(content));
-            String there = host.run("sha256sum " + quote(remote) + " 2>/dev/null", SHORT).out().strip();
-            if (there.startsWith(digest + " ")) {
-                done(remote + " (0600) current");
-                continue;
-            }
-            host.upload(new ByteArrayInputStream(content), remote);
-            host.check("locking " + remote, "chmod 600 " + quote(remote), SHORT);
-            done(remote + " (0600)" + (file.local() != null ? " from " + file.local() : ""));
-            changed = true;
-        }
-        String gone = host.run("cd " + quote(dir + "/etc") + " && for f in zk-tls-*; do [ -e \"$f\" ] || continue; "
-                + "case \"" + keep + " \" in *\" $f \"*) ;; *) rm -f \"$f\"; echo \"$f\" ;; esac; done", SHORT)
-                .out().strip();
-        return changed || !gone.isEmpty();
-    }
-
     private List<String> roleArgs(String dir, String id) {
         List<String> args = new ArrayList<>();
         args.add(request.role());
         args.addAll(List.of("--zk", request.zk(), "--zk-secret", dir + "/etc/zk.secret"));
-        for (TlsFile file : tlsFiles()) {
-            args.addAll(List.of(file.flag(), dir + "/etc/" + file.name()));
-        }
+        args.addAll(tlsFiles.roleFlags(dir));
         if ("agent".equals(request.role())) {
             // --keep-apps: a restart (an upgrade, a crash the loop or systemd restarts) re-adopts the running apps
             args.addAll(List.of("--data-dir", dir + "/data", "--advertise", request.advertiseHost(), "--agent-id", id,

@@ -28,8 +28,7 @@ final class HostRemoval {
     }
 
     private void step(String text) {
-        out.println("==> " + text);
-        out.flush();
+        new Steps(out).step(text);
     }
 
     /** How rm deletes the cloud server of a host skep hosts create made. @param tokenFile or null: as created */

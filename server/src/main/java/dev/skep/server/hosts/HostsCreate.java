@@ -182,12 +182,10 @@ final class HostsCreate implements Callable<Integer> {
     }
 
     private static void step(PrintWriter out, String text) {
-        out.println("==> " + text);
-        out.flush();
+        new Steps(out).step(text);
     }
 
     private static void done(PrintWriter out, String text) {
-        out.println("    " + text);
-        out.flush();
+        new Steps(out).done(text);
     }
 }
