@@ -95,6 +95,15 @@ class ClusterEndToEndTest {
      * re-registers and gets work again, and the copy the cluster replaced meanwhile is stopped, so the app
      * never runs more instances than asked for once things settle. Runs first: it leaves both agents up.
      */
+    private static String agentState(String token, String id) throws Exception {
+        for (JsonNode a : Http.get(api("/v1/agents"), token).json()) {
+            if (a.get("id").asText().equals(id)) {
+                return a.get("state").asText();
+            }
+        }
+        return null;
+    }
+
     @Test
     @Order(1)
     void anAgentFrozenPastItsSessionReRegistersStopsItsReplacedCopyAndGetsWorkAgain() throws Exception {
@@ -128,6 +137,10 @@ class ClusterEndToEndTest {
         await("the replaced copy on the resumed agent is stopped").atMost(Duration.ofSeconds(30))
                 .until(() -> ProcessHandle.of(copy).map(p -> !p.isAlive()).orElse(true));
         assertThat(readyPorts(token, app)).hasSize(2);
+        // the copy may stop before the agent's new session registers it again (its lease check asks a controller
+        // over HTTP while ZooKeeper still says suspended): placement counts only registered agents
+        await("a2 registered again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "ready".equals(agentState(token, "a2")));
 
         scale(token, app, 3); // placement spreads: the third goes to a2 only if it is registered again
         await().atMost(Duration.ofSeconds(60)).until(() -> readyPorts(token, app).size() == 3

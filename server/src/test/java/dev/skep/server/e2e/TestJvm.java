@@ -51,7 +51,8 @@ final class TestJvm {
                 command.addAll(List.of("-XX:SharedArchiveFile=" + ARCHIVE, "-Xshare:auto", "-Xlog:cds=off",
                         "-Xlog:cds+dynamic=off"));
             }
-            command.addAll(List.of("-cp", JAR.toString()));
+            // the access log on, as the test class path's logback-test.xml had it (tests read routers' access lines)
+            command.addAll(List.of("-DSKEP_ACCESS_LOG=INFO", "-cp", JAR.toString()));
         } else {
             command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         }
