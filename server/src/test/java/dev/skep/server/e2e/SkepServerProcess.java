@@ -54,16 +54,35 @@ public final class SkepServerProcess implements AutoCloseable {
      * A port no one listens on, below Linux's ephemeral range (32768+) and the app ports (20000+): a port from the
      * ephemeral range could be taken by some outgoing connection of a test running beside this one before the server
      * binds it (what we take a CI run's server that exited at start to have met), one below it only by a listener,
-     * which the probe sees.
+     * which the probe sees. Each port is handed out once per suite run across the parallel forks (a claim file),
+     * since between the probe and the server's bind a few seconds pass in which another fork could be handed the
+     * same port (a fresh-clone run's router then met "Address already in use").
      */
     public static int freePort() throws IOException {
         for (int tries = 0; tries < 1000; tries++) {
             int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
-            if (free("127.0.0.1", port) && free("::1", port)) {
+            if (claim(port) && free("127.0.0.1", port) && free("::1", port)) {
                 return port;
             }
         }
         throw new IOException("no free port in 10000-19999 after 1000 tries");
+    }
+
+    private static final Path PORT_CLAIMS = Path.of("target", "e2e-ports").toAbsolutePath();
+
+    /** Whether this JVM may hand out {@code port}: no fork was given it in the last half hour. */
+    private static boolean claim(int port) throws IOException {
+        Path claim = Files.createDirectories(PORT_CLAIMS).resolve(Integer.toString(port));
+        try {
+            Files.createFile(claim);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            if (Files.getLastModifiedTime(claim).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofMinutes(30)))) {
+                Files.setLastModifiedTime(claim, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+                return true; // an earlier run's: long since free
+            }
+            return false;
+        }
     }
 
     private static boolean free(String address, int port) {
