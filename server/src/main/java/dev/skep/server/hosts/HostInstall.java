@@ -54,14 +54,6 @@ public final class HostInstall {
         this.takeOver = takeOver;
     }
 
-    private void step(String text) {
-        steps.step(text);
-    }
-
-    private void done(String text) {
-        steps.done(text);
-    }
-
     /** Facts about the host, read in one command. */
     private record Facts(String os, String arch, int uid, String home, boolean systemd) {
     }
@@ -69,9 +61,9 @@ public final class HostInstall {
     void run() throws HostFailure, IOException {
         AddRequest r = request;
         String secret = Files.readString(r.zkSecret()).strip();
-        step("connecting to " + r.target() + " (host key checked against " + r.knownHosts() + ")");
+        steps.step("connecting to " + r.target() + " (host key checked against " + r.knownHosts() + ")");
         try (SshHost host = SshHost.connect(r.target(), r.identities(), r.knownHosts(), r.acceptNewHostKey())) {
-            done("logged in as " + r.target().user());
+            steps.done("logged in as " + r.target().user());
             Facts facts = facts(host);
             String dir = r.remoteDir() != null ? r.remoteDir() : facts.uid == 0 ? "/opt/skep" : facts.home + "/skep";
             if (!dir.startsWith("/")) {
@@ -89,28 +81,28 @@ public final class HostInstall {
                         r.cloud() != null ? r.cloud() : before.get().cloud());
             }
 
-            step("preparing " + dir);
+            steps.step("preparing " + dir);
             host.check("creating " + dir, "mkdir -p " + quote(dir) + "/bin " + quote(dir) + "/skep/cp " + quote(dir)
                     + "/data " + quote(dir) + "/log " + quote(dir) + "/run " + quote(dir) + "/etc && chmod 700 "
                     + quote(dir + "/etc") + " && chmod 711 " + quote(dir), SHORT);
             claimForThisCluster(host, dir, secret);
             record.save(r.data()); // from here on an install cut short shows as installing
 
-            step("Java 21+");
+            steps.step("Java 21+");
             String[] java = java(host, dir);
-            step("node " + LocalNode.version());
+            steps.step("node " + LocalNode.version());
             String nodeDir = node(host, dir);
-            step("skep " + version);
+            steps.step("skep " + version);
             List<String> classPath = copySkep(host, dir);
-            step("cluster secret");
+            steps.step("cluster secret");
             host.upload(new ByteArrayInputStream((secret + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/zk.secret");
             host.check("locking the secret", "chmod 600 " + quote(dir + "/etc/zk.secret"), SHORT);
-            done(dir + "/etc/zk.secret (0600)");
+            steps.done(dir + "/etc/zk.secret (0600)");
             boolean tlsChanged = tlsFiles.copy(host, dir);
 
             RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
                     roleArgs(dir, record.id()));
-            step("starting skep " + r.role() + " (" + record.service() + ")");
+            steps.step("starting skep " + r.role() + " (" + record.service() + ")");
             boolean changed = writeIfChanged(host, dir + "/bin/run", setup.runScript(), "755") | skepChanged | tlsChanged
                     | restart;
             Instant runningSince = changed ? registeredSince(record) : null; // a restart must show a new start
@@ -119,7 +111,7 @@ public final class HostInstall {
             } else {
                 startDetached(host, setup, dir, changed);
             }
-            step("waiting until it has joined the cluster at " + r.zk());
+            steps.step("waiting until it has joined the cluster at " + r.zk());
             waitUntilJoined(host, record, dir, runningSince);
             record.withState("ready").save(r.data());
             steps.out().println("skep " + r.role() + " " + record.id() + " at " + record.advertise() + " is ready ("
@@ -143,7 +135,7 @@ public final class HostInstall {
     }
 
     private Facts facts(SshHost host) throws HostFailure {
-        step("checking the host");
+        steps.step("checking the host");
         String[] lines = host.check("looking at the host", "uname -s; uname -m; id -u; printf '%s\\n' \"$HOME\"; "
                 + "if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
                 + "command -v setsid >/dev/null && echo setsid || echo no-setsid", SHORT).split("\n");
@@ -166,7 +158,7 @@ public final class HostInstall {
             throw new HostFailure(request.target().host() + " has neither systemd nor setsid (util-linux): "
                     + "install util-linux there");
         }
-        done(facts.os + " " + facts.arch + ", uid " + facts.uid + (facts.systemd ? ", systemd" : ", no systemd"));
+        steps.done(facts.os + " " + facts.arch + ", uid " + facts.uid + (facts.systemd ? ", systemd" : ", no systemd"));
         return facts;
     }
 
@@ -193,13 +185,13 @@ public final class HostInstall {
                     + "its apps with it)");
         }
         if (foreign) {
-            step("taking " + dir + " over from another skep cluster (--force)");
+            steps.step("taking " + dir + " over from another skep cluster (--force)");
             host.check("stopping the other cluster's role", RoleStop.systemdUnitsOf(dir) + "; "
                     + RoleStop.detached(dir), Duration.ofSeconds(90));
             host.check("stopping the other cluster's apps", RoleStop.processesUnder(dir), SHORT);
             host.check("removing the other cluster's state", RoleStop.unmountAndRemove(dir + "/data") + " && mkdir -p "
                     + quote(dir + "/data"), Duration.ofMinutes(2));
-            done("stopped what it ran there; " + dir + "/data emptied");
+            steps.done("stopped what it ran there; " + dir + "/data emptied");
         }
         if (theirs.isEmpty() || foreign) {
             host.upload(new ByteArrayInputStream((ours + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/cluster");
@@ -227,15 +219,15 @@ public final class HostInstall {
         if (!request.copyJava()) {
             for (String[] candidate : found) {
                 if (!candidate[0].equals(copied) || copyIsCurrent) {
-                    done("found " + candidate[0] + " (Java " + candidate[1] + ")");
+                    steps.done("found " + candidate[0] + " (Java " + candidate[1] + ")");
                     return candidate;
                 }
             }
         } else if (copyIsCurrent) {
-            done(copied + " is this machine's runtime already (" + Runtime.version() + ")");
+            steps.done(copied + " is this machine's runtime already (" + Runtime.version() + ")");
             return new String[] {copied, String.valueOf(Runtime.version().feature())};
         }
-        done((found.isEmpty() ? "none there: " : "") + "copying this machine's runtime " + home + " ("
+        steps.done((found.isEmpty() ? "none there: " : "") + "copying this machine's runtime " + home + " ("
                 + Runtime.version() + ") to " + dir + "/jdk");
         long start = System.nanoTime();
         host.sendTree(home, dir + "/jdk", relative -> {
@@ -244,7 +236,7 @@ public final class HostInstall {
                     || name.equals("man") || name.startsWith("man/") || name.equals("demo") || name.startsWith("demo/");
         }, COPY);
         String check = host.check("running the copied java", quote(copied) + " -version 2>&1", SHORT);
-        done("copied in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + check.lines().findFirst().orElse(""));
+        steps.done("copied in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + check.lines().findFirst().orElse(""));
         return new String[] {copied, String.valueOf(Runtime.version().feature())};
     }
 
@@ -265,12 +257,12 @@ public final class HostInstall {
         for (String line : host.run(probe, SHORT).out().split("\n")) {
             String[] parts = line.strip().split(" ");
             if (parts.length == 2 && parts[1].equals(wanted)) {
-                done("found " + parts[0] + " (" + wanted + ")");
+                steps.done("found " + parts[0] + " (" + wanted + ")");
                 return parts[0].equals(copied) ? dir + "/node/bin" : null;
             }
         }
         Path binary = LocalNode.standaloneBinary();
-        done("copying this machine's node " + binary + " (" + wanted + ") to " + copied);
+        steps.done("copying this machine's node " + binary + " (" + wanted + ") to " + copied);
         host.check("creating " + dir + "/node/bin", "mkdir -p " + quote(dir + "/node/bin"), SHORT);
         host.upload(binary, copied);
         String check = host.check("running the copied node", "chmod 755 " + quote(copied) + " && " + quote(copied)
@@ -318,7 +310,7 @@ public final class HostInstall {
         // written last: an install cut short is copied again next time
         host.upload(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)), manifestPath);
         skepChanged = sent > 0;
-        done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
+        steps.done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
                 + " files (" + bytes / 1024 + " KiB in jars)");
         return entries.stream().map(ClassPathEntry::remoteName).toList();
     }
@@ -358,7 +350,7 @@ public final class HostInstall {
         String action = changed || unitChanged ? "restart" : "start";
         host.check("systemctl", "systemctl daemon-reload && systemctl enable " + setup.unitName() + " >/dev/null 2>&1 "
                 + "&& systemctl " + action + " " + setup.unitName(), Duration.ofMinutes(2));
-        done(unit + (unitChanged ? " installed" : " unchanged") + ", " + action + "ed");
+        steps.done(unit + (unitChanged ? " installed" : " unchanged") + ", " + action + "ed");
     }
 
     private void startDetached(SshHost host, RoleSetup setup, String dir, boolean changed) throws HostFailure {
@@ -369,15 +361,15 @@ public final class HostInstall {
         if (alive.ok() && !alive.out().isBlank()) {
             if (changed) { // the loop starts the new one 2 s after the old one exits
                 host.check("restarting the role", "kill $(cat " + run + "/role.pid)", SHORT);
-                done("supervisor " + alive.out().strip() + " restarts the " + setup.role() + " with the new files");
+                steps.done("supervisor " + alive.out().strip() + " restarts the " + setup.role() + " with the new files");
             } else {
-                done("already running (supervisor " + alive.out().strip() + "), nothing changed");
+                steps.done("already running (supervisor " + alive.out().strip() + "), nothing changed");
             }
             return;
         }
         host.check("starting the supervisor", "rm -f " + run + "/stop && setsid -f /bin/sh " + quote(dir + "/bin/supervise")
                 + " </dev/null >/dev/null 2>&1; sleep 0.5; cat " + run + "/supervisor.pid", SHORT);
-        done("started a detached supervisor (setsid; " + dir + "/bin/supervise restarts it, " + dir + "/log/"
+        steps.done("started a detached supervisor (setsid; " + dir + "/bin/supervise restarts it, " + dir + "/log/"
                 + setup.role() + ".log)");
     }
 
@@ -405,7 +397,7 @@ public final class HostInstall {
                             .filter(a -> a.id().equals(record.id())).findFirst();
                     if (agent.isPresent() && agentVersion().equals(agent.get().version())
                             && !agent.get().started().equals(oldStart)) {
-                        done("agent " + record.id() + " registered (" + agent.get().host() + ", version "
+                        steps.done("agent " + record.id() + " registered (" + agent.get().host() + ", version "
                                 + agent.get().version() + ") after " + (System.nanoTime() - start) / 1_000_000 + " ms");
                         return;
                     }
@@ -413,7 +405,7 @@ public final class HostInstall {
                     Optional<RouterEndpoint> router = link.state().routers().stream()
                             .filter(e -> e.host().equals(record.advertise())).findFirst();
                     if (router.isPresent()) {
-                        done("router " + router.get().id() + " routes at " + router.get().host() + ":"
+                        steps.done("router " + router.get().id() + " routes at " + router.get().host() + ":"
                                 + router.get().port() + " after " + (System.nanoTime() - start) / 1_000_000 + " ms");
                         return;
                     }

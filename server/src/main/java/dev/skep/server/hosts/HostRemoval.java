@@ -19,16 +19,14 @@ final class HostRemoval {
 
     private final HostsCommand hosts;
     private final PrintWriter out;
+    private final Steps steps;
     private final boolean force;
 
     HostRemoval(HostsCommand hosts, PrintWriter out, boolean force) {
         this.hosts = hosts;
         this.out = out;
+        this.steps = new Steps(out);
         this.force = force;
-    }
-
-    private void step(String text) {
-        new Steps(out).step(text);
     }
 
     /** How rm deletes the cloud server of a host skep hosts create made. @param tokenFile or null: as created */
@@ -64,17 +62,17 @@ final class HostRemoval {
     private void deleteServer(HostRecord record, ServerDelete delete) throws HostFailure {
         HostRecord.Cloud server = record.cloud();
         if (delete == null) {
-            out.println("    kept " + server.describe() + " (--keep-server): it is still there, and billed");
+            steps.done("kept " + server.describe() + " (--keep-server): it is still there, and billed");
             return;
         }
-        step("deleting " + server.describe());
+        steps.step("deleting " + server.describe());
         CloudProvider cloud = null;
         try {
             cloud = CloudAccount.open(server.provider(), delete.tokenFile() != null ? delete.tokenFile()
                     : server.tokenFile() == null ? null : Path.of(server.tokenFile()),
                     server.apiUrl() == null ? null : URI.create(server.apiUrl()), Duration.ofSeconds(5));
             cloud.delete(server.id());
-            out.println("    deleted " + server.describe());
+            steps.done("deleted " + server.describe());
         } catch (HostFailure e) {
             String hint = cloud != null ? cloud.deleteHint(server.id()) : "delete it at the provider";
             if (!force) {
@@ -82,7 +80,7 @@ final class HostRemoval {
                         + e.getMessage() + ". Run skep hosts rm again (--token-file FILE), or " + hint
                         + " and run skep hosts rm --force", e);
             }
-            out.println("    could not delete " + server.describe() + " (" + e.getMessage() + "): " + hint
+            steps.done("could not delete " + server.describe() + " (" + e.getMessage() + "): " + hint
                     + "; forgetting the host as --force asks");
         }
     }
@@ -94,7 +92,7 @@ final class HostRemoval {
             throw new HostFailure(record.id() + " keeps the volumes of " + pinned.stream().map(Assignment::instance)
                     .toList() + ", which cannot move: export them first (skep volumes export), or --force to stop them");
         }
-        step("draining " + record.id() + ": its instances start elsewhere and get ready before they stop here");
+        steps.step("draining " + record.id() + ": its instances start elsewhere and get ready before they stop here");
         link.state().setDraining(record.id(), true);
         long deadline = System.nanoTime() + DRAIN.toNanos();
         try {
@@ -115,11 +113,11 @@ final class HostRemoval {
             Thread.currentThread().interrupt();
             throw new HostFailure("interrupted while draining " + record.id());
         }
-        out.println("    no instance left on " + record.id());
+        steps.done("no instance left on " + record.id());
     }
 
     private void uninstall(HostRecord record) throws HostFailure {
-        step("stopping and uninstalling skep " + record.role() + " on " + record.target());
+        steps.step("stopping and uninstalling skep " + record.role() + " on " + record.target());
         List<Path> identities = record.identity() == null ? HostsCommand.defaultIdentities()
                 : List.of(Path.of(record.identity()));
         try (SshHost host = SshHost.connect(SshTarget.parse(record.target()), identities,
@@ -133,12 +131,12 @@ final class HostRemoval {
             }
             // the agent (root) mounts each app's disk image under DATA; it keeps them for apps it leaves running
             host.check("removing " + dir, RoleStop.unmountAndRemove(dir), Duration.ofMinutes(2));
-            out.println("    stopped; " + dir + " removed");
+            steps.done("stopped; " + dir + " removed");
         } catch (HostFailure e) {
             if (!force) {
                 throw new HostFailure(e.getMessage() + " (skep hosts rm --force forgets the host all the same)", e);
             }
-            out.println("    could not uninstall (" + e.getMessage() + "); forgetting it as --force asks");
+            steps.done("could not uninstall (" + e.getMessage() + "); forgetting it as --force asks");
         }
     }
 }

@@ -100,6 +100,7 @@ final class HostsCreate implements Callable<Integer> {
     }
 
     private void run(PrintWriter out) throws HostFailure, IOException {
+        Steps steps = new Steps(out);
         // everything that can be refused is refused before the server exists (and costs money)
         install.validate();
         String userData;
@@ -117,19 +118,19 @@ final class HostsCreate implements Callable<Integer> {
                 : "skep-" + install.role + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 30, 1L << 35), 36);
         Instant deadline = Instant.now().plusSeconds(waitSeconds);
 
-        step(out, "creating " + serverName + " at " + cloud.name() + " (" + region + ", " + size + ", " + image + ")");
+        steps.step("creating " + serverName + " at " + cloud.name() + " (" + region + ", " + size + ", " + image + ")");
         String id = cloud.create(new ServerSpec(serverName, region, size, image, sshKey, userData));
-        done(out, "created " + id);
+        steps.done("created " + id);
         String address = null;
         try {
-            step(out, "waiting until " + id + " runs with a public IPv4 (at most " + waitSeconds + " s)");
+            steps.step("waiting until " + id + " runs with a public IPv4 (at most " + waitSeconds + " s)");
             CloudServer server = cloud.awaitRunning(id, Duration.between(Instant.now(), deadline));
             address = server.publicIpv4();
-            done(out, server.status() + " at " + address);
+            steps.done(server.status() + " at " + address);
             SshTarget target = new SshTarget(user, address, sshPort);
-            step(out, "waiting until " + target + " takes an SSH login");
+            steps.step("waiting until " + target + " takes an SSH login");
             awaitLogin(target, deadline);
-            done(out, "logged in");
+            steps.done("logged in");
             // a server this command just created has a host key nobody could have recorded: take it (as ssh's
             // accept-new); a different key already recorded for the address is still refused
             // recorded with the host: skep hosts rm deletes the server too
@@ -179,13 +180,5 @@ final class HostsCreate implements Callable<Integer> {
                 throw new HostFailure("interrupted while waiting for SSH on " + target, e);
             }
         }
-    }
-
-    private static void step(PrintWriter out, String text) {
-        new Steps(out).step(text);
-    }
-
-    private static void done(PrintWriter out, String text) {
-        new Steps(out).done(text);
     }
 }
