@@ -50,8 +50,8 @@ final class LogsCommand extends ClientVerb {
         }
         try (Stream<String> log = client().logs(app, lines, follow)) {
             log.forEach(line -> {
-                if (json && line.isEmpty()) {
-                    return; // the server's keep-alive while following, not a line of the app
+                if (line.isEmpty()) {
+                    return; // the server's keep-alive while following: every line of an app starts with its time
                 }
                 out.println(json ? Views.json(LogLine.app(line)) : line);
                 if (follow) {

@@ -41,6 +41,7 @@ class LogsCommandTest {
         fake.on("GET", LOGS, (exchange, request) -> {
             try (OutputStream out = FakeSkep.stream(exchange, 200, "text/plain")) {
                 FakeSkep.writeLine(out, LINE_1);
+                FakeSkep.writeLine(out, ""); // the server's keep-alive: not printed
                 FakeSkep.writeLine(out, LINE_2);
             }
         });

@@ -2,6 +2,7 @@ package dev.skep.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Which agent runs which instance: written by the scheduler, read by the agents. A view of {@link ClusterState}. */
 public interface Assignments {
@@ -23,4 +24,21 @@ public interface Assignments {
     void putAssignment(Assignment assignment);
 
     void removeAssignment(String agentId, String instance);
+
+    /**
+     * A scheduler pass's placements and withdrawals. A store that can write them together does (one round trip
+     * for many instances: placing thousands one synchronous write at a time took minutes on a busy ensemble).
+     * Each is written as {@link #putAssignment} and {@link #removeAssignment} would; {@code written} hears each
+     * once its write is done, so after a failure the caller knows which made it.
+     */
+    default void writeAssignments(List<Assignment> put, List<Assignment> withdraw, Consumer<Assignment> written) {
+        for (Assignment a : put) {
+            putAssignment(a);
+            written.accept(a);
+        }
+        for (Assignment a : withdraw) {
+            removeAssignment(a.agent(), a.instance());
+            written.accept(a);
+        }
+    }
 }

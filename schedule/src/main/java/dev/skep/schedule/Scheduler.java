@@ -125,18 +125,19 @@ public final class Scheduler implements AutoCloseable {
         }
         try {
             Plan plan = Planner.plan(snapshot(), clock.instant());
-            for (Assignment a : plan.add()) {
-                assignmentTable.putAssignment(a);
-                addedNotSeen.put(a.instance(), a);
-                log.info("event=schedule.assigned app={} release={} instance={} agent={}",
-                        a.app(), a.release().number(), a.instance(), a.agent());
-            }
-            for (Assignment a : plan.remove()) {
-                assignmentTable.removeAssignment(a.agent(), a.instance());
-                removedNotSeen.put(a.instance(), clock.instant());
-                log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
-                        a.app(), a.release().number(), a.instance(), a.agent());
-            }
+            Set<Assignment> placing = Set.copyOf(plan.add());
+            assignmentTable.writeAssignments(plan.add(), plan.remove(), a -> {
+                // our own writes, until the watch shows them: a quick second pass must not place or withdraw twice
+                if (placing.contains(a)) {
+                    addedNotSeen.put(a.instance(), a);
+                    log.info("event=schedule.assigned app={} release={} instance={} agent={}",
+                            a.app(), a.release().number(), a.instance(), a.agent());
+                } else {
+                    removedNotSeen.put(a.instance(), clock.instant());
+                    log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
+                            a.app(), a.release().number(), a.instance(), a.agent());
+                }
+            });
             if (unplaced.update(plan.unplaced(), clock.instant())) {
                 worker.pokeIn(UnplacedTracker.SETTLE.plusMillis(50));
             }

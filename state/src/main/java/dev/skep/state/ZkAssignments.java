@@ -5,11 +5,18 @@ import dev.skep.model.Assignment;
 import dev.skep.model.Assignments;
 import dev.skep.model.InstanceIds;
 import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Optional;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
 
 /** {@link Assignments} in /skep/assignments/{agent}/{instance}, written by the scheduler. */
 final class ZkAssignments implements Assignments {
+
+    static final int BATCH_OPS = 200;
+    static final int BATCH_BYTES = 256 * 1024;
 
     private final ZkNodes nodes;
 
@@ -59,6 +66,86 @@ final class ZkAssignments implements Assignments {
             nodes.changed();
         } catch (Exception e) {
             throw ZkNodes.failure("assign " + assignment.instance(), e);
+        }
+    }
+
+    /**
+     * Many assignments in few multi-ops (up to {@link #BATCH_OPS} writes or {@link #BATCH_BYTES} of data each,
+     * well under ZooKeeper's 1 MB request bound): one quorum round trip per batch instead of one per instance.
+     * A batch that fails as a whole (an agent's first assignment, whose parent is missing; a node already there or
+     * already gone) is written again one node at a time, as {@link #putAssignment} and {@link #removeAssignment} do.
+     */
+    @Override
+    public void writeAssignments(List<Assignment> put, List<Assignment> withdraw, Consumer<Assignment> written) {
+        put.forEach(a -> {
+            AppId.requireName("agent", a.agent());
+            ZkNodes.requireInstance(a.instance());
+        });
+        withdraw.forEach(a -> ZkNodes.requireInstance(a.instance()));
+        if (put.isEmpty() && withdraw.isEmpty()) {
+            return;
+        }
+        nodes.view().requireWritable("assign " + (put.size() + withdraw.size()) + " instances");
+        List<Assignment> batched = new ArrayList<>();
+        List<Runnable> singles = new ArrayList<>();
+        List<CuratorOp> batch = new ArrayList<>();
+        int bytes = 0;
+        for (Assignment a : put) {
+            byte[] data = Json.write(a);
+            if (batch.size() == BATCH_OPS || bytes + data.length > BATCH_BYTES) {
+                commit(batch, singles, batched, written);
+                bytes = 0;
+            }
+            batch.add(op(() -> nodes.zk().transactionOp().create()
+                    .forPath(Paths.assignment(a.agent(), a.instance()), data)));
+            singles.add(() -> putAssignment(a));
+            batched.add(a);
+            bytes += data.length;
+        }
+        for (Assignment a : withdraw) {
+            if (batch.size() == BATCH_OPS) {
+                commit(batch, singles, batched, written);
+            }
+            batch.add(op(() -> nodes.zk().transactionOp().delete()
+                    .forPath(Paths.assignment(a.agent(), a.instance()))));
+            singles.add(() -> removeAssignment(a.agent(), a.instance()));
+            batched.add(a);
+        }
+        commit(batch, singles, batched, written);
+    }
+
+    /**
+     * Writes the batch as one multi-op, or its writes one at a time when the multi-op fails; tells {@code written}
+     * of each one done, and empties the lists.
+     */
+    private void commit(List<CuratorOp> batch, List<Runnable> singles, List<Assignment> batched,
+                        Consumer<Assignment> written) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            nodes.zk().transaction().forOperations(batch);
+            nodes.changed();
+            batched.forEach(written);
+        } catch (KeeperException e) {
+            for (int i = 0; i < singles.size(); i++) { // which node made it fail is not worth finding out: each alone
+                singles.get(i).run();
+                written.accept(batched.get(i));
+            }
+        } catch (Exception e) {
+            throw ZkNodes.failure("assign " + batch.size() + " instances", e);
+        } finally {
+            batch.clear();
+            singles.clear();
+            batched.clear();
+        }
+    }
+
+    private static CuratorOp op(Callable<CuratorOp> build) {
+        try {
+            return build.call();
+        } catch (Exception e) {
+            throw ZkNodes.failure("prepare an assignment write", e);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.skep.model.SkepException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -206,6 +207,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public void removeAssignment(String agentId, String instance) {
         assignments.removeAssignment(agentId, instance);
+    }
+
+    @Override
+    public void writeAssignments(List<Assignment> put, List<Assignment> withdraw, Consumer<Assignment> written) {
+        assignments.writeAssignments(put, withdraw, written);
     }
 
     // --- instances ---

@@ -19,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,6 +137,50 @@ class ZkClusterStateTest {
         state.deleteApp(shop);
         assertThat(state.apps()).isEmpty();
         assertThat(state.assignments()).isEmpty();
+    }
+
+    @Test
+    void aPassOfAssignmentsIsWrittenInFewMultiOpsAndWhatCannotBatchIsWrittenAlone() throws Exception {
+        state.createApp(shop);
+        Release r = state.addRelease(shop, this::release);
+        for (int agent = 0; agent < 3; agent++) { // each agent's parent node is there from its first assignment
+            state.putAssignment(new Assignment(InstanceIds.next(shop, 1, "web", agent + 1), "a" + agent, r, 0,
+                    Instant.now()));
+        }
+        List<Assignment> put = new ArrayList<>();
+        for (int i = 1; i <= ZkAssignments.BATCH_OPS + 50; i++) {
+            put.add(new Assignment(InstanceIds.next(shop, 1, "worker", i), "a" + (i % 3), r, 0, Instant.now()));
+        }
+        List<Assignment> heard = new ArrayList<>();
+
+        state.writeAssignments(put, List.of(), heard::add);
+
+        assertThat(heard).containsExactlyElementsOf(put);
+        Set<Long> transactions = new HashSet<>();
+        for (Assignment a : put) {
+            transactions.add(connection.client().checkExists().forPath(Paths.assignment(a.agent(), a.instance()))
+                    .getCzxid());
+        }
+        assertThat(transactions).as("one multi-op per batch").hasSize(2);
+
+        // a batch that cannot be one multi-op: a node already there, a new agent's missing parent, a node gone
+        Assignment rewritten = new Assignment(put.get(0).instance(), put.get(0).agent(), r, 1, Instant.now());
+        Assignment newAgent = new Assignment(InstanceIds.next(shop, 1, "web", 9), "a9", r, 0, Instant.now());
+        Assignment gone = new Assignment(InstanceIds.next(shop, 1, "web", 8), "a2", r, 0, Instant.now());
+        heard.clear();
+
+        state.writeAssignments(List.of(rewritten, newAgent), concat(put.subList(1, 11), List.of(gone)), heard::add);
+
+        assertThat(heard).hasSize(13);
+        assertThat(state.assignment(rewritten.agent(), rewritten.instance())).contains(rewritten);
+        assertThat(state.assignment("a9", newAgent.instance())).contains(newAgent);
+        assertThat(state.assignments()).hasSize(3 + put.size() + 1 - 10);
+    }
+
+    private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {
+        List<Assignment> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 public record LogRoutes(LogSource logs, AppCommands commands) implements ApiServer.Routes {
 
     private static final int MAX_TAIL = 10_000;
+    /** How often an idle follow writes an empty line; dashboards and {@code skep logs -f} skip empty lines. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
     @Override
     public void register(RoutesConfig routes) {
@@ -38,8 +41,9 @@ public record LogRoutes(LogSource logs, AppCommands commands) implements ApiServ
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(10_000);
         try (AutoCloseable subscription = logs.follow(app, lines::offer)) {
             while (true) {
-                String line = lines.poll(15, TimeUnit.SECONDS);
-                // a heartbeat newline now and then tells us when the client has gone
+                String line = lines.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                // a heartbeat newline now and then tells us when the client has gone: a write to a closed
+                // connection fails at the second try, so a follower lingers at most two heartbeats
                 out.write(((line == null ? "" : line) + "\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }

@@ -382,7 +382,7 @@ class DashboardEndToEndTest {
     @Order(10)
     void aBrowserThatLeavesMidStreamLeavesNoLogFollowerBehind() throws Exception {
         // the pages earlier tests left have dropped their streams: those end within the route's heartbeat
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == 0);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == 0);
         int before = 0;
         // the link as `skep dashboard USER/APP --print-url` prints it: straight to the app's page
         String url = cli(alice, "dashboard", "alice/logger", "--print-url");
@@ -394,7 +394,7 @@ class DashboardEndToEndTest {
         // away from the page, then the whole browser goes, mid-stream
         browser.quit();
         browser = null;
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == before);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> logFollowers() == before);
     }
 
     @Test
