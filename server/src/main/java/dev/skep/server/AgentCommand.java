@@ -3,7 +3,7 @@ package dev.skep.server;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.deploy.slug.RemoteSlugStore;
-import dev.skep.supervise.InstanceBoard;
+import dev.skep.supervise.AgentSetup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,14 +75,13 @@ public final class AgentCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--orphan-stop must be 0 (off) or a number of seconds, found "
                         + orphanStopSeconds);
             }
-            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), null, null,
-                    resources, new InstanceBoard(), agent -> {
-                        if (orphanStopSeconds > 0) {
-                            ControllerAssignmentCheck check = life.add("assignment check",
-                                    new ControllerAssignmentCheck(state.state(), state.controllers()));
-                            agent.orphanStop(Duration.ofSeconds(orphanStopSeconds), check);
-                        }
-                    });
+            AgentSetup setup = AgentSetup.plain().withResources(resources);
+            if (orphanStopSeconds > 0) {
+                ControllerAssignmentCheck check = life.add("assignment check",
+                        new ControllerAssignmentCheck(state.state(), state.controllers()));
+                setup = setup.withOrphanStop(new AgentSetup.OrphanStop(Duration.ofSeconds(orphanStopSeconds), check));
+            }
+            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), setup);
         });
     }
 }

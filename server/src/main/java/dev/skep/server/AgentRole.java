@@ -5,10 +5,9 @@ import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 import dev.skep.supervise.Agent;
 import dev.skep.supervise.AgentConfig;
-import dev.skep.supervise.InstanceBoard;
+import dev.skep.supervise.AgentSetup;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.Consumer;
 
 /** The agent role: runs the instances the scheduler assigns to this host. */
 final class AgentRole {
@@ -16,46 +15,10 @@ final class AgentRole {
     private AgentRole() {
     }
 
+    /** @param setup what the agent gets beside its config: hooks, limits, board, host resources, orphan stop */
     static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
-                       EventSink events, Clock clock) {
-        return start(life, config, data, state, slugs, events, clock, null, null, null, new InstanceBoard());
-    }
-
-    /** @param resources what the agent says of its host (memory, labels), or null for what it finds */
-    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
-                       EventSink events, Clock clock, dev.skep.supervise.AgentResources resources) {
-        return start(life, config, data, state, slugs, events, clock, null, null, resources, new InstanceBoard());
-    }
-
-    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
-                       EventSink events, Clock clock, MonitorRole monitor,
-                       dev.skep.model.limits.ResourceLimits limits, InstanceBoard board) {
-        return start(life, config, data, state, slugs, events, clock, monitor, limits, null, board);
-    }
-
-    /**
-     * @param monitor lends heartbeat env and health checks; null where no monitor runs in this process
-     * @param limits  what each instance may use (cgroups), or null for none
-     * @param board   where its runners post their statuses (the monitor samples what is on it)
-     */
-    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
-                       EventSink events, Clock clock, MonitorRole monitor,
-                       dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources,
-                       InstanceBoard board) {
-        return start(life, config, data, state, slugs, events, clock, monitor, limits, resources, board, agent -> { });
-    }
-
-    /** @param beforeStart what the caller sets on the agent before it starts (orphan stop, for `skep agent`) */
-    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
-                       EventSink events, Clock clock, MonitorRole monitor,
-                       dev.skep.model.limits.ResourceLimits limits, dev.skep.supervise.AgentResources resources,
-                       InstanceBoard board, Consumer<Agent> beforeStart) {
-        Agent agent = life.add("agent", new Agent(agentConfig(config, data), state, slugs, events, clock,
-                monitor == null ? dev.skep.supervise.AgentHooks.none() : monitor.agentHooks(), limits, board));
-        if (resources != null) {
-            agent.resources(resources);
-        }
-        beforeStart.accept(agent);
+                       EventSink events, Clock clock, AgentSetup setup) {
+        Agent agent = life.add("agent", new Agent(agentConfig(config, data), state, slugs, events, clock, setup));
         agent.start();
         return agent;
     }

@@ -9,6 +9,7 @@ import dev.skep.model.EventSink;
 import dev.skep.route.server.RouterServer;
 import dev.skep.state.ZkAppDocuments;
 import dev.skep.supervise.Agent;
+import dev.skep.supervise.AgentSetup;
 import dev.skep.supervise.InstanceBoard;
 import dev.skep.supervise.LogReader;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class SkepServer implements AutoCloseable {
             // the slugs before both their users: the controller builds into them, the agent runs from them
             LocalSlugStore slugs = localSlugs(data);
             Agent agent = AgentRole.start(life, config, data, state.state(), slugs, events, clock,
-                    monitor, security.limits(), board);
+                    AgentSetup.plain().withHooks(monitor.agentHooks()).withLimits(security.limits()).withBoard(board));
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
                     new AgentLogs(agentLogs, state.state()), slugs, ControllerRole.LocalAgent.of(agent));
             ApiServer api = controller.startApi(life, router.port(), List.of(), monitor, tls);

@@ -84,44 +84,27 @@ public final class Agent implements AutoCloseable {
     private final Map<String, InstanceRecord> deadRecords = new HashMap<>(); // reconcile worker only
     private final ResourceLimits limits;
     private volatile RunnerContext context;
-    private volatile AgentResources resources;
+    private final AgentResources resources;
     private AutoCloseable subscription;
     private Thread worker;
     private final InstanceBoard board;
     private Thread diskWatch;
     private Thread leaseRenewal;
-    private volatile OrphanWatchdog orphans;
-    private volatile AssignmentCheck assignmentCheck = AssignmentCheck.nobody();
+    private final OrphanWatchdog orphans;
+    private final AssignmentCheck assignmentCheck;
 
     public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
             AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock) {
-        this(config, state, slugs, events, clock, AgentHooks.none(), null);
+        this(config, state, slugs, events, clock, AgentSetup.plain());
     }
 
-    /** @param hooks extra env per instance and health checks per app, lent by the composition root */
+    /** @param setup what the composition root gives it: hooks, limits, board, host resources, orphan stop */
     public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
-            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
-                 AgentHooks hooks) {
-        this(config, state, slugs, events, clock, hooks, null);
-    }
-
-    /**
-     * @param hooks  extra env per instance and health checks per app, lent by the composition root
-     * @param limits what each instance may use (enforced through cgroups where the host has them), or null
-     */
-    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
-            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
-                 AgentHooks hooks, ResourceLimits limits) {
-        this(config, state, slugs, events, clock, hooks, limits, new InstanceBoard());
-    }
-
-    /** @param board where its runners post their statuses, for readers in this process made before it */
-    public <S extends AppCatalog & Assignments & InstanceStatuses & AgentRegistry & ChangeFeed> Agent(
-            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock,
-                 AgentHooks hooks, ResourceLimits limits, InstanceBoard board) {
-        this.board = Objects.requireNonNull(board, "board");
-        this.hooks = Objects.requireNonNull(hooks, "hooks");
-        this.limits = limits;
+            AgentConfig config, S state, SlugStore slugs, EventSink events, Clock clock, AgentSetup setup) {
+        this.board = setup.board();
+        this.hooks = setup.hooks();
+        this.limits = setup.limits();
+        this.resources = setup.resources();
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(state, "state");
         this.catalog = state;
@@ -136,23 +119,10 @@ public final class Agent implements AutoCloseable {
         this.store = new InstanceStore(layout);
         this.ports = new PortAllocator(config.portMin(), config.portMax());
         this.logs = new LogReader(layout, config.logs().filesKept(), Duration.ofMillis(100));
-    }
-
-    /** What this agent says of its host when it registers; by default the host's memory and CPUs, no labels. */
-    public Agent resources(AgentResources host) {
-        this.resources = host;
-        return this;
-    }
-
-    /**
-     * Stops this agent's instances when the agent is gone longer than {@code bound} (see {@link OrphanWatchdog}),
-     * and, while ZooKeeper is unreachable, the ones {@code check} says were moved elsewhere meanwhile. Call before
-     * {@link #start()}; without it (`skep server`: one host, nothing moves) instances outlive the agent.
-     */
-    public Agent orphanStop(Duration bound, AssignmentCheck check) {
-        this.orphans = new OrphanWatchdog(layout.root().resolve("orphan-stop"), bound, config.stopGrace());
-        this.assignmentCheck = Objects.requireNonNull(check, "check");
-        return this;
+        AgentSetup.OrphanStop stop = setup.orphanStop();
+        this.orphans = stop == null ? null
+                : new OrphanWatchdog(layout.root().resolve("orphan-stop"), stop.bound(), config.stopGrace());
+        this.assignmentCheck = stop == null ? AssignmentCheck.nobody() : stop.check();
     }
 
     public void start() {

@@ -91,7 +91,7 @@ final class AgentHarness implements AutoCloseable {
 
     /** An agent that gets its slugs from {@code store} (one that fails at times, say). */
     Agent start(AgentConfig config, AgentHooks hooks, SlugStore store) {
-        Agent agent = new Agent(config, state, store, events::add, Clock.systemUTC(), hooks);
+        Agent agent = new Agent(config, state, store, events::add, Clock.systemUTC(), AgentSetup.plain().withHooks(hooks));
         agents.add(agent);
         agent.start();
         return agent;
