@@ -142,11 +142,15 @@ public final class SkepServerProcess implements AutoCloseable {
     }
 
     private boolean answers() {
+        return answers(tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build(),
+                api("/version"));
+    }
+
+    /** True when {@code version} (a skep API's /version) answers 200 within 2 s; false while it does not listen yet. */
+    static boolean answers(HttpClient client, URI version) {
         try {
-            HttpClient client = tls == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(tls).build();
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(api("/version"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
+            return client.send(HttpRequest.newBuilder(version).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

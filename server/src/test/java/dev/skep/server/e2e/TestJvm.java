@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -119,13 +116,11 @@ final class TestJvm {
         boolean answered = false;
         try {
             HttpClient client = HttpClient.newHttpClient();
+            URI version = URI.create("http://127.0.0.1:" + apiPort + "/version");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (!answered && server.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    answered = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/version"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
-                            .statusCode() == 200;
-                } catch (IOException notYet) {
+                answered = SkepServerProcess.answers(client, version);
+                if (!answered) {
                     Thread.sleep(100);
                 }
             }
