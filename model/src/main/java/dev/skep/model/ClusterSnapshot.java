@@ -1,38 +1,55 @@
 package dev.skep.model;
 
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything of the cluster at one moment, for the loops that look at all of it (scheduler, routers).
- *
- * @param releaseIndex the releases by app and number, derived from {@code releases}: the scheduler looks up each
- *                     app's wanted release on every pass, and a scan of all releases per app made a pass quadratic
- *                     (with 2,000 apps, 44% of a controller's CPU)
+ * Everything of the cluster at one moment, for the loops that look at all of it (scheduler, routers). A class, not
+ * a record: it keeps its releases indexed by app and number as well, a derived field a record cannot hold. The
+ * scheduler looks up each app's wanted release on every pass, and a scan of all releases per app made a pass
+ * quadratic (with 2,000 apps, 44% of a controller's CPU).
  */
-public record ClusterSnapshot(List<AppSpec> apps, List<Release> releases, List<AgentInfo> agents,
-                              List<Assignment> assignments, List<InstanceStatus> instances,
-                              Map<AppId, Map<Integer, Release>> releaseIndex) {
+public final class ClusterSnapshot {
 
-    public ClusterSnapshot {
-        apps = List.copyOf(apps);
-        releases = List.copyOf(releases);
-        agents = List.copyOf(agents);
-        assignments = List.copyOf(assignments);
-        instances = List.copyOf(instances);
-        Map<AppId, Map<Integer, Release>> index = new HashMap<>();
-        for (Release r : releases) {
-            index.computeIfAbsent(r.app(), a -> new HashMap<>()).putIfAbsent(r.number(), r);
-        }
-        releaseIndex = Collections.unmodifiableMap(index);
-    }
+    private final List<AppSpec> apps;
+    private final List<Release> releases;
+    private final List<AgentInfo> agents;
+    private final List<Assignment> assignments;
+    private final List<InstanceStatus> instances;
+    private final Map<AppId, Map<Integer, Release>> releaseIndex = new HashMap<>();
 
     public ClusterSnapshot(List<AppSpec> apps, List<Release> releases, List<AgentInfo> agents,
                            List<Assignment> assignments, List<InstanceStatus> instances) {
-        this(apps, releases, agents, assignments, instances, Map.of());
+        this.apps = List.copyOf(apps);
+        this.releases = List.copyOf(releases);
+        this.agents = List.copyOf(agents);
+        this.assignments = List.copyOf(assignments);
+        this.instances = List.copyOf(instances);
+        for (Release r : this.releases) {
+            releaseIndex.computeIfAbsent(r.app(), a -> new HashMap<>()).putIfAbsent(r.number(), r);
+        }
+    }
+
+    public List<AppSpec> apps() {
+        return apps;
+    }
+
+    public List<Release> releases() {
+        return releases;
+    }
+
+    public List<AgentInfo> agents() {
+        return agents;
+    }
+
+    public List<Assignment> assignments() {
+        return assignments;
+    }
+
+    public List<InstanceStatus> instances() {
+        return instances;
     }
 
     public Optional<Release> release(AppId app, int number) {
