@@ -200,6 +200,34 @@ skep_build() {
   fi
 }
 
+# zk_ensemble HEAP [ADDR=127.0.0.1]: a real 3-node ZooKeeper ensemble, clients served at ADDR (QuorumPeerMain from skep's lib/, tickTime 500,
+# `srvr` allowed for write rates, no per-address connection cap), stopped on exit. Needs skep_build first.
+# Sets ZK (the connect string) and SECRET (a fresh cluster secret, mode 0600).
+zk_ensemble() {
+  local heap=$1 addr=${2:-127.0.0.1} java i j d c
+  java="$(skep_java_home)/bin/java"
+  local -a p
+  mapfile -t p < <(free_ports 9)
+  ZK=""
+  for i in 1 2 3; do
+    d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
+    c=${p[$((i - 1))]}
+    {
+      echo "tickTime=500"; echo "initLimit=20"; echo "syncLimit=10"; echo "dataDir=$d"; echo "clientPort=$c"
+      echo "clientPortAddress=$addr"; echo "admin.enableServer=false"; echo "4lw.commands.whitelist=srvr"
+      echo "maxClientCnxns=0"
+      for j in 1 2 3; do echo "server.$j=127.0.0.1:${p[$((1 + j * 2))]}:${p[$((2 + j * 2))]}"; done
+    } >"$d/zoo.cfg"
+    "$java" "-Xmx$heap" -Dzookeeper.log.dir="$d" -cp "$REPO/server/target/lib/*" \
+      org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" >"$d/out.log" 2>&1 &
+    bench_on_exit "bench_stop_pid $! 5"
+    ZK+="${ZK:+,}$addr:$c"
+  done
+  log "zookeeper ensemble $ZK"
+  SECRET="$BENCH_TMP/zk.secret"
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET")
+}
+
 # skep_start [ARGS...]: `skep server` with a data dir in the temp dir and free ports.
 # Sets SKEP_PID (the JVM), SKEP_API, SKEP_ROUTER_PORT, SKEP_TOKEN, SKEP_SERVER, SKEP_DATA, SKEP_LOG.
 skep_start() {

@@ -46,30 +46,14 @@ else
   for h in a1 a2 a3 r1 r2; do ADDR[$h]=127.0.0.1; NS_OF[$h]=""; done
 fi
 
-LIB="$REPO/server/target/lib/*"
 SKEP=("$JAVA" -XX:+UseSerialGC -Xmx256m -jar "$REPO/server/target/skep.jar")
 APP=bench/fo
 INSTANCES=3
 
 # ---- ZooKeeper ensemble ----
-mapfile -t P < <(free_ports 11)
-ZK=""
-for i in 1 2 3; do
-  d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
-  c=${P[$((i - 1))]}
-  {
-    echo "tickTime=500"; echo "initLimit=20"; echo "syncLimit=10"; echo "dataDir=$d"; echo "clientPort=$c"
-    echo "clientPortAddress=$LOCAL"; echo "admin.enableServer=false"; echo "4lw.commands.whitelist="
-    for j in 1 2 3; do echo "server.$j=127.0.0.1:${P[$((2 + j * 2 - 1))]}:${P[$((2 + j * 2))]}"; done
-  } >"$d/zoo.cfg"
-  "$JAVA" -Xmx128m -Dzookeeper.log.dir="$d" -cp "$LIB" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
-    >"$d/out.log" 2>&1 &
-  bench_on_exit "bench_stop_pid $! 5"
-  ZK+="${ZK:+,}$LOCAL:$c"
-done
-log "zookeeper ensemble $ZK"
-API=${P[9]}; R1=${P[10]}; R2=$(free_ports 1)
-SECRET="$BENCH_TMP/zk.secret"; (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET")
+zk_ensemble 128m "$LOCAL"
+mapfile -t P < <(free_ports 2)
+API=${P[0]}; R1=${P[1]}; R2=$(free_ports 1)
 COMMON=(--zk "$ZK" --zk-secret "$SECRET")
 
 # start_role NAME HOST READY-LINE ARGS...: sets ROLE_PID. A HOST with a namespace runs it there through nsenter,

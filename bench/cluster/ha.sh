@@ -13,30 +13,14 @@ BOUND=5
 bench_init ha $((300 + N * 90))
 skep_build
 JAVA="$(skep_java_home)/bin/java"
-LIB="$REPO/server/target/lib/*"
 SKEP=("$JAVA" -XX:+UseSerialGC -Xmx256m -jar "$REPO/server/target/skep.jar")
 APP=bench/ha
 INSTANCES=2
 
-mapfile -t P < <(free_ports 12)
-ZK=""
-for i in 1 2 3; do
-  d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
-  c=${P[$((i - 1))]}
-  {
-    echo "tickTime=500"; echo "initLimit=20"; echo "syncLimit=10"; echo "dataDir=$d"; echo "clientPort=$c"
-    echo "clientPortAddress=127.0.0.1"; echo "admin.enableServer=false"; echo "4lw.commands.whitelist="
-    for j in 1 2 3; do echo "server.$j=127.0.0.1:${P[$((2 + j * 2 - 1))]}:${P[$((2 + j * 2))]}"; done
-  } >"$d/zoo.cfg"
-  "$JAVA" -Xmx128m -Dzookeeper.log.dir="$d" -cp "$LIB" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
-    >"$d/out.log" 2>&1 &
-  bench_on_exit "bench_stop_pid $! 5"
-  ZK+="${ZK:+,}127.0.0.1:$c"
-done
-log "zookeeper ensemble $ZK"
+zk_ensemble 128m
+mapfile -t P < <(free_ports 3)
 declare -A API PID RANGE
-API[c1]=${P[9]}; API[c2]=${P[10]}; ROUTER=${P[11]}
-SECRET="$BENCH_TMP/zk.secret"; (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET")
+API[c1]=${P[0]}; API[c2]=${P[1]}; ROUTER=${P[2]}
 COMMON=(--zk "$ZK" --zk-secret "$SECRET")
 
 start_role() { # NAME READY-LINE ARGS...: sets PID[NAME]; the log is appended to across restarts

@@ -14,29 +14,12 @@ AGENTS=${1:-1000}; APPS=${2:-10000}; PROBES=${3:-100}; KILL=${4:-100}
 bench_init scale $((600 + APPS / 10))
 skep_build
 JAVA_HOME_=$(skep_java_home); JAVA="$JAVA_HOME_/bin/java"
-LIB="$REPO/server/target/lib/*"
 SKEP=("$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$REPO/server/target/skep.jar")
 LOCAL=127.0.0.1
 
-mapfile -t P < <(free_ports 11)
-ZK=""
-for i in 1 2 3; do
-  d="$BENCH_TMP/zk$i"; mkdir -p "$d"; echo "$i" >"$d/myid"
-  c=${P[$((i - 1))]}
-  {
-    echo "tickTime=500"; echo "initLimit=20"; echo "syncLimit=10"; echo "dataDir=$d"; echo "clientPort=$c"
-    echo "clientPortAddress=$LOCAL"; echo "admin.enableServer=false"; echo "4lw.commands.whitelist=srvr"
-    echo "maxClientCnxns=0"
-    for j in 1 2 3; do echo "server.$j=127.0.0.1:${P[$((2 + j * 2 - 1))]}:${P[$((2 + j * 2))]}"; done
-  } >"$d/zoo.cfg"
-  "$JAVA" -Xmx512m -Dzookeeper.log.dir="$d" -cp "$LIB" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg" \
-    >"$d/out.log" 2>&1 &
-  bench_on_exit "bench_stop_pid $! 5"
-  ZK+="${ZK:+,}$LOCAL:$c"
-done
-log "zookeeper ensemble $ZK"
-API=${P[9]}; R1=${P[10]}
-SECRET="$BENCH_TMP/zk.secret"; (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$SECRET")
+zk_ensemble 512m
+mapfile -t P < <(free_ports 2)
+API=${P[0]}; R1=${P[1]}
 COMMON=(--zk "$ZK" --zk-secret "$SECRET")
 
 start_role() { # NAME READY-LINE ARGS...: sets ROLE_PID
