@@ -39,6 +39,9 @@ bench_cleanup() {
   set +e
   for ((i = ${#BENCH_CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${BENCH_CLEANUPS[$i]}" >/dev/null 2>&1; done
   [ -n "$BENCH_TMP" ] && bench_kill_under "$BENCH_TMP"
+  # an agent killed on purpose (failover) cannot unmount its apps' disk images: what is mounted under the run goes
+  [ -n "$BENCH_TMP" ] && awk -v d="$BENCH_TMP/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r |
+    while read -r m; do umount -l "$m"; done
   [ -n "$BENCH_WATCHDOG" ] && kill "$BENCH_WATCHDOG" 2>/dev/null
   if [ -n "$BENCH_TMP" ]; then
     if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $BENCH_TMP"; else rm -rf "$BENCH_TMP"; fi
