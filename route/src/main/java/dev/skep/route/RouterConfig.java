@@ -26,12 +26,14 @@ import java.time.Duration;
  * @param maxConnectionsPerIp client connections one IP (an IPv6 /64) may hold, over all listeners; trusted
  *                        proxies are exempt (everyone behind a load balancer shares its address) and
  *                        bound by maxConnections only
+ * @param wakeHold        how long a request for a sleeping app is held while it wakes (then 504): as long as an
+ *                        instance may take to get ready
  */
 public record RouterConfig(String bindAddress, int port, int workerThreads, Duration connectTimeout,
                            Duration headerTimeout, Duration idleTimeout, Duration backendTimeout,
                            Duration poolIdleTimeout, int maxHeaderBytes, int maxUrlBytes, long maxBodyBytes,
                            int maxConnections, Duration drainTimeout, Duration ejectFor, int httpsPort,
-                           TrustedProxies trustedProxies, int maxConnectionsPerIp) {
+                           TrustedProxies trustedProxies, int maxConnectionsPerIp, Duration wakeHold) {
 
     public RouterConfig {
         if (bindAddress == null || bindAddress.isBlank()) {
@@ -50,6 +52,7 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         positive("poolIdleTimeout", poolIdleTimeout);
         positive("drainTimeout", drainTimeout);
         positive("ejectFor", ejectFor);
+        positive("wakeHold", wakeHold);
         if (maxHeaderBytes < 1024) {
             throw new IllegalArgumentException("maxHeaderBytes must be >= 1024, found " + maxHeaderBytes);
         }
@@ -83,59 +86,67 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
     public static RouterConfig defaults() {
         return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
-                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none(), 256);
+                100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none(), 256,
+                Duration.ofSeconds(60));
     }
 
     public RouterConfig withListen(String address, int newPort) {
         return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     public RouterConfig withWorkerThreads(int n) {
         return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
         return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
                 poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     public RouterConfig withDrainTimeout(Duration d) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     /** Adds an HTTPS listener on {@code port} (0 for any free port). */
     public RouterConfig withHttps(int port) {
         return new RouterConfig(bindAddress, this.port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp);
+                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp, wakeHold);
     }
 
     /** Caps client connections: in all, and per client IP (an IPv6 /64); see {@link #maxConnectionsPerIp}. */
     public RouterConfig withConnectionLimits(int total, int perIp) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, total,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp);
+                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp, wakeHold);
     }
 
     /** Keeps and extends the X-Forwarded-* headers of peers in these ranges (see {@link TrustedProxies}). */
     public RouterConfig withTrustedProxies(TrustedProxies proxies) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp);
+                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp, wakeHold);
+    }
+
+    /** Holds a sleeping app's requests this long while it wakes (see {@link #wakeHold}). */
+    public RouterConfig withWakeHold(Duration hold) {
+        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, hold);
     }
 }

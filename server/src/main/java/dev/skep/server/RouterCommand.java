@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** `skep router --zk HOSTS`: an edge proxy fed from the state; stateless, run as many as you like. */
 @Command(name = "router", mixinStandardHelpOptions = true,
@@ -30,6 +33,14 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--advertise", description = "the address an edge (skep edge haproxy) reaches this router at "
             + "(default: --bind, or this host's address when bound to all)")
     String advertise;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--wake-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "how long a request for a sleeping app is held while it wakes, then 504: the agents' "
+                    + "--start-timeout (default: ${DEFAULT-VALUE})")
+    int wakeTimeoutSeconds;
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
@@ -60,8 +71,13 @@ public final class RouterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (wakeTimeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "--wake-timeout must be a number of seconds above 0, found " + wakeTimeoutSeconds);
+        }
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "router", advertiseHost(), null,
+                Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), zookeeper, 0, false, "router",
+                advertiseHost(), null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
                 edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT)
                 .withZkTls(zkTls.tls(), null);

@@ -22,7 +22,10 @@ final class RouterRole {
         EdgeConfig edge = config.edge();
         RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
                 .withTrustedProxies(dev.skep.route.TrustedProxies.parse(edge.trustedProxies()))
-                .withConnectionLimits(edge.maxConnections(), edge.maxConnectionsPerIp());
+                .withConnectionLimits(edge.maxConnections(), edge.maxConnectionsPerIp())
+                // a waking app's requests wait as long as its instance may take to get ready (the agents' start
+                // timeout; a lone `skep router` is told it with --wake-timeout)
+                .withWakeHold(config.startTimeout());
         if (edge.httpsPort() >= 0) {
             routerConfig = routerConfig.withHttps(edge.httpsPort());
         }

@@ -6,7 +6,6 @@ import dev.skep.route.RouterConfig;
 import io.netty.channel.EventLoop;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +24,8 @@ public final class ProxyContext {
     private final TrafficCounters traffic = new TrafficCounters();
     private final AccessLog accessLog = new AccessLog();
     private final HttpsRedirect httpsRedirect = new HttpsRedirect();
-    /** Requests waiting for a sleeping app to wake: 1000 per app for 30 s at most (a thundering herd stays bounded). */
-    private final WakeHolds wakeHolds = new WakeHolds(1000, Duration.ofSeconds(30));
+    /** Requests waiting for a sleeping app to wake: 1000 per app, for the wake hold at most (a thundering herd stays bounded). */
+    private final WakeHolds wakeHolds;
     private final ConcurrentHashMap<EventLoop, LoopPools> pools = new ConcurrentHashMap<>();
     private final AtomicInteger exchanges = new AtomicInteger();
     private final ClientConnections clients;
@@ -40,6 +39,7 @@ public final class ProxyContext {
 
     public ProxyContext(RouterConfig config, BackendLoads loads, Dialer dialer) {
         this.config = config;
+        this.wakeHolds = new WakeHolds(1000, config.wakeHold());
         this.loads = loads;
         this.dialer = dialer;
         this.clients = new ClientConnections(config.maxConnections(), config.maxConnectionsPerIp(),
