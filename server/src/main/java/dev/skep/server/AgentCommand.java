@@ -81,7 +81,7 @@ public final class AgentCommand implements Callable<Integer> {
                         new ControllerAssignmentCheck(state.state(), state.controllers()));
                 setup = setup.withOrphanStop(new AgentSetup.OrphanStop(Duration.ofSeconds(orphanStopSeconds), check));
             }
-            AgentRole.start(life, config, data, state.state(), slugs, new LogEvents(), Clock.systemUTC(), setup);
+            AgentRole.start(life, config, data, state, slugs, new LogEvents(), Clock.systemUTC(), setup);
         });
     }
 }

@@ -1,6 +1,5 @@
 package dev.skep.server;
 
-import dev.skep.model.ClusterState;
 import dev.skep.model.EventSink;
 import dev.skep.model.SlugStore;
 import dev.skep.supervise.Agent;
@@ -16,9 +15,11 @@ final class AgentRole {
     }
 
     /** @param setup what the agent gets beside its config: hooks, limits, board, host resources, orphan stop */
-    static Agent start(Lifecycle life, ServerConfig config, Path data, ClusterState state, SlugStore slugs,
+    static Agent start(Lifecycle life, ServerConfig config, Path data, StateRole state, SlugStore slugs,
                        EventSink events, Clock clock, AgentSetup setup) {
-        Agent agent = life.add("agent", new Agent(agentConfig(config, data), state, slugs, events, clock, setup));
+        // the state's ZooKeeper is closed to apps: they share 127.0.0.1 with skep, where no per-address cap can tell
+        Agent agent = life.add("agent", new Agent(agentConfig(config, data).withClosedPorts(state.zooKeeperPorts()),
+                state.state(), slugs, events, clock, setup));
         agent.start();
         return agent;
     }

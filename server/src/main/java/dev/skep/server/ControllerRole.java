@@ -202,7 +202,7 @@ final class ControllerRole {
         // each app's build cache below is its build user's own (0700); the parent only lets it through
         SkepServer.passThroughDir(data.resolve("build-cache"));
         // each build and release phase in a cgroup of its own, killed whole when it ends (root only)
-        BuildJail jail = new BuildJail(CgroupSetup.detect(), security(config).buildLimits(), BuildJail.scopeOf(data));
+        BuildJail jail = new BuildJail(CgroupSetup.detect(s.zooKeeperPorts()), security(config).buildLimits(), BuildJail.scopeOf(data));
         LoggerFactory.getLogger(ControllerRole.class).info("event=build.jail cgroups=\"{}\" limits=\"{}\"",
                 jail.describe(), jail.limits());
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser); a release

@@ -70,7 +70,7 @@ public final class SkepServer implements AutoCloseable {
             EventSink events = monitor.events(operatorLog);
             // the slugs before both their users: the controller builds into them, the agent runs from them
             LocalSlugStore slugs = localSlugs(data);
-            Agent agent = AgentRole.start(life, config, data, state.state(), slugs, events, clock,
+            Agent agent = AgentRole.start(life, config, data, state, slugs, events, clock,
                     AgentSetup.plain().withHooks(monitor.agentHooks()).withLimits(security.limits()).withBoard(board));
             ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
                     new AgentLogs(agentLogs, state.state()), slugs, ControllerRole.LocalAgent.of(agent));

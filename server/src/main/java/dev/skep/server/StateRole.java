@@ -14,10 +14,13 @@ import java.time.Duration;
  * What every role starts with: the state. The embedded ZooKeeper (under the data dir) when no
  * ensemble is given, which only `skep server` allows; the other roles always name one.
  *
- * @param connectString where the state is, for the start-up log line
+ * @param connectString  where the state is, for the start-up log line
+ * @param zooKeeperPorts the ports of the state's ZooKeeper servers (an embedded one's TLS port too): no app
+ *                       or build may connect to them (see {@link dev.skep.model.limits.BindGuard})
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString, dev.skep.state.ZkAcl acl, dev.skep.state.ZkTls tls) {
+                 String connectString, dev.skep.state.ZkAcl acl, dev.skep.state.ZkTls tls,
+                 java.util.Set<Integer> zooKeeperPorts) {
 
     /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -80,6 +83,7 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         }
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
-                new ZkControllers(connection.client()), zk, acl, tls);
+                new ZkControllers(connection.client()), zk, acl, tls,
+                dev.skep.state.ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()));
     }
 }

@@ -25,6 +25,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
     private static final int TICK_MILLIS = 500;
+    /**
+     * Connections one address may hold (per port). Each may make the server buffer one request of up to
+     * jute.maxbuffer (ZooKeeper's 1 MB default; a longer one closes the connection), so one address can pin
+     * at most about 100 MB of skep's heap. Apps on this host cannot connect at all (the bind guard's connect
+     * hook); skep's own processes hold a few sessions each.
+     */
+    static final int MAX_CONNECTIONS_PER_ADDRESS = 100;
     /** Snapshots (and the transaction logs they need) kept; older ones are deleted every hour. */
     private static final int SNAPSHOTS_KEPT = 3;
 
@@ -83,7 +90,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         // Sessions of a killed skep must expire fast, so its ephemeral nodes go with it.
         server.setMinSessionTimeout(2 * TICK_MILLIS);
         server.setMaxSessionTimeout(20 * TICK_MILLIS);
-        ServerCnxnFactory connections = ServerCnxnFactory.createFactory(address, 1000);
+        ServerCnxnFactory connections = ServerCnxnFactory.createFactory(address, MAX_CONNECTIONS_PER_ADDRESS);
         try {
             connections.startup(server);
         } catch (InterruptedException e) {
@@ -114,7 +121,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         System.setProperty(x509.getSslClientAuthProperty(), "none"); // the cluster secret is the clients' identity
         x509.close();
         ServerCnxnFactory secure = nettyFactory();
-        secure.configure(port.address(), 1000, -1, true);
+        secure.configure(port.address(), MAX_CONNECTIONS_PER_ADDRESS, -1, true);
         try {
             secure.startup(server, false); // the plain factory started the server
         } catch (InterruptedException e) {

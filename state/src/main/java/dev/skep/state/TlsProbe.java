@@ -28,12 +28,9 @@ final class TlsProbe {
             return Optional.of("cannot use the TLS stores for ZooKeeper (" + tls + "): " + rootMessage(e)
                     + "; check the files and their password files");
         }
-        for (String hostPort : connectString.replaceFirst("/.*$", "").split(",")) {
-            int colon = hostPort.lastIndexOf(':');
-            String host = hostPort.substring(0, colon).strip();
-            int port = Integer.parseInt(hostPort.substring(colon + 1).strip());
+        for (ZkHostPort hostPort : ZkHostPort.parse(connectString)) {
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-                socket.connect(new InetSocketAddress(host, port), PROBE_MILLIS);
+                socket.connect(new InetSocketAddress(hostPort.host(), hostPort.port()), PROBE_MILLIS);
                 socket.setSoTimeout(PROBE_MILLIS);
                 socket.startHandshake();
             } catch (SSLException e) {

@@ -82,6 +82,69 @@ class EmbeddedLockdownTest {
         }
     }
 
+    /**
+     * What a connection may cost skep: one address holds at most {@link EmbeddedZooKeeper#MAX_CONNECTIONS_PER_ADDRESS}
+     * connections (others still connect), and a request declared longer than jute.maxbuffer is not buffered: the
+     * connection is closed. Together they bound the heap one address can pin while trickling requests.
+     */
+    @Test
+    void oneAddressHoldsAtMostItsCapOfConnectionsAndNoRequestOverTheBufferLimit() throws Exception {
+        startAsSkepServer(ZkAcl.inDataDir(dir));
+        InetSocketAddress zk = new InetSocketAddress("127.0.0.1",
+                Integer.parseInt(server.connectString().substring(server.connectString().lastIndexOf(':') + 1)));
+        java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < EmbeddedZooKeeper.MAX_CONNECTIONS_PER_ADDRESS; i++) {
+                held.add(connectFrom("127.0.0.1", zk));
+            }
+            // the server counts a connection once its selector thread took it over from the acceptor
+            Thread.sleep(1_000);
+            assertThat(refusedWithin("127.0.0.1", zk, Duration.ofSeconds(2))).as("the connection over the cap").isTrue();
+            assertThat(closedWithin(held.get(0), Duration.ofMillis(500))).as("one under the cap").isFalse();
+            try (java.net.Socket other = connectFrom("127.0.0.2", zk)) {
+                assertThat(closedWithin(other, Duration.ofMillis(500))).as("another address").isFalse();
+            }
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+        try (java.net.Socket big = connectFrom("127.0.0.3", zk)) {
+            // a 2 MB request's length, and nothing more: over the limit, it is refused as it is announced
+            big.getOutputStream().write(java.nio.ByteBuffer.allocate(4).putInt(2 << 20).array());
+            big.getOutputStream().flush();
+            assertThat(closedWithin(big, Duration.ofSeconds(2))).as("a request over jute.maxbuffer").isTrue();
+        }
+    }
+
+    private static java.net.Socket connectFrom(String source, InetSocketAddress target) throws Exception {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(target, 5_000);
+        return s;
+    }
+
+    /** Whether a connection from {@code source} is closed by the server (at once, or within {@code wait}). */
+    private static boolean refusedWithin(String source, InetSocketAddress target, Duration wait) throws Exception {
+        try (java.net.Socket s = connectFrom(source, target)) {
+            return closedWithin(s, wait);
+        } catch (java.net.SocketException closedWhileConnecting) {
+            return true;
+        }
+    }
+
+    /** Whether the server closed {@code s} (end of stream or reset) within {@code wait}; nothing is ever sent back. */
+    private static boolean closedWithin(java.net.Socket s, Duration wait) throws Exception {
+        s.setSoTimeout((int) wait.toMillis());
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException open) {
+            return false;
+        } catch (java.net.SocketException reset) {
+            return true;
+        }
+    }
+
     @Test
     void junkAnOlderVersionLetInIsRemovedAtStartAndCompactedAway() throws Exception {
         // an older skep: open to any session, with /zookeeper world-writable, as ZooKeeper ships it

@@ -138,7 +138,8 @@ public final class Agent implements AutoCloseable {
             log.info("isolation off agent={}: apps run as the agent's user ({})", config.agentId(),
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
-        Cgroups cgroups = limits == null ? Cgroups.none("no limits configured") : CgroupSetup.detect();
+        Cgroups cgroups = limits == null ? Cgroups.none("no limits configured")
+                : CgroupSetup.detect(config.closedPorts());
         // a release names the Node it was built with; one this host lacks is fetched (once) at its first start
         NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
                 NodeDist.onPath(config.node().getParent() + File.pathSeparator

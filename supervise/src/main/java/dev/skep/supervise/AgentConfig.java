@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -28,11 +29,14 @@ import java.util.function.Consumer;
  *                         host's builds); default {@code dataDir/node}
  * @param diskQuota        bytes each app's volumes and writable copies may hold on this host (a loop image of
  *                         that size when root, else measured against it)
+ * @param closedPorts      ports no instance may connect to, on any address (skep's ZooKeeper's), when the
+ *                         bind guard is on
  */
 public record AgentConfig(String agentId, String host, Path dataDir, int portMin, int portMax, int capacity,
                           Duration startTimeout, Duration stopGrace, Duration drainDelay,
                           RestartPolicy restart, LogPolicy logs, boolean keepAppsOnClose,
-                          boolean isolateWhenRoot, Path node, Path nodeCache, long diskQuota) {
+                          boolean isolateWhenRoot, Path node, Path nodeCache, long diskQuota,
+                          Set<Integer> closedPorts) {
 
     public static final int DEFAULT_PORT_MIN = 20000;
     public static final int DEFAULT_PORT_MAX = 29999;
@@ -45,6 +49,7 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(restart, "restart");
         Objects.requireNonNull(logs, "logs");
+        closedPorts = Set.copyOf(Objects.requireNonNull(closedPorts, "closedPorts"));
         dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
         if (portMin < 1 || portMax > 65535 || portMin > portMax) {
             throw new IllegalArgumentException("port range must be within 1-65535, found " + portMin + "-" + portMax);
@@ -72,7 +77,7 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
     public static AgentConfig defaults(String agentId, String host, Path dataDir, Path node) {
         return new AgentConfig(agentId, host, dataDir, DEFAULT_PORT_MIN, DEFAULT_PORT_MAX, 100,
                 Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ZERO,
-                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node, null, DEFAULT_DISK_QUOTA);
+                RestartPolicy.DEFAULT, LogPolicy.DEFAULT, false, true, node, null, DEFAULT_DISK_QUOTA, Set.of());
     }
 
     public AgentConfig withPorts(int min, int max) {
@@ -117,6 +122,11 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         return edit(d -> d.diskQuota = bytes);
     }
 
+    /** Ports no instance may connect to, on any address: skep's ZooKeeper's (see BindGuard). */
+    public AgentConfig withClosedPorts(Set<Integer> ports) {
+        return edit(d -> d.closedPorts = Set.copyOf(ports));
+    }
+
     /** A copy with what {@code change} sets on a draft of this config, checked again by the constructor. */
     private AgentConfig edit(Consumer<Draft> change) {
         Draft d = new Draft(this);
@@ -124,7 +134,7 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         return d.build();
     }
 
-    /** The components as mutable fields: the one place the with-methods copy the other fifteen from. */
+    /** The components as mutable fields: the one place the with-methods copy the other sixteen from. */
     private static final class Draft {
         String agentId;
         String host;
@@ -142,6 +152,7 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         Path node;
         Path nodeCache;
         long diskQuota;
+        Set<Integer> closedPorts;
 
         Draft(AgentConfig c) {
             agentId = c.agentId;
@@ -160,11 +171,13 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
             node = c.node;
             nodeCache = c.nodeCache;
             diskQuota = c.diskQuota;
+            closedPorts = c.closedPorts;
         }
 
         AgentConfig build() {
             return new AgentConfig(agentId, host, dataDir, portMin, portMax, capacity, startTimeout, stopGrace,
-                    drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota);
+                    drainDelay, restart, logs, keepAppsOnClose, isolateWhenRoot, node, nodeCache, diskQuota,
+                    closedPorts);
         }
     }
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * <p>After an agent restart a new pump starts at offset 0 of the raw files; lines consumed by the
  * previous pump and not yet truncated (less than rawTruncateBytes) then appear twice. A clean
  * {@link #close()} reads to the end and truncates, so only a killed agent causes that.
+ *
+ * <p>A log that cannot be written (its disk full) does not stop the pump: the lines read but not written wait in
+ * memory (one round at most: nothing more is read meanwhile), the rest waits in the capture files, and each pass
+ * tries again, so once there is room nothing the capture files held is lost ({@code event=log.write-failed}, then
+ * {@code event=log.write-resumed}). What the app writes while the capture file's own disk is full is refused to
+ * it by the kernel.
  */
 public final class LogPump implements AutoCloseable {
 
@@ -57,6 +64,10 @@ public final class LogPump implements AutoCloseable {
     private final Clock clock;
     private volatile boolean closing;
     private Thread thread;
+    /** Lines read but not yet written to {@link #out}: only while it fails (pump thread only). */
+    private final ArrayDeque<String> unwritten = new ArrayDeque<>();
+    /** Whether the last write or flush to {@link #out} failed (pump thread only). */
+    private boolean failing;
 
     public LogPump(String instance, Path stdout, Path stderr, RotatingLog out, LogPolicy policy, Clock clock) {
         this.instance = instance;
@@ -124,13 +135,22 @@ public final class LogPump implements AutoCloseable {
             while (true) {
                 boolean stop = closing;
                 long read = 0;
-                for (Source source : sources) {
-                    read += source.pump(stop);
+                if (writeUnwritten()) { // nothing is read while the log cannot take it: the capture files hold it
+                    for (Source source : sources) {
+                        read += source.pump(stop);
+                    }
+                    flush();
                 }
-                out.flush();
                 passes++;
                 if (stop) {
+                    if (failing) {
+                        log.error("event=log.lines-lost instance={} lines={} reason=\"the log could not be written when "
+                                + "the instance stopped\"", instance, unwritten.size());
+                    }
                     return;
+                }
+                if (failing) {
+                    read = 0; // wait as a quiet pump does before trying again
                 }
                 if (read == 0) {
                     LockSupport.parkNanos(idle * 1_000_000L);
@@ -152,6 +172,57 @@ public final class LogPump implements AutoCloseable {
                 source.closeQuietly();
             }
         }
+    }
+
+    /** Writes one line to the log, or keeps it when the log cannot take it (or still holds lines back). */
+    private void write(String line) {
+        if (!unwritten.isEmpty()) {
+            unwritten.add(line);
+            return;
+        }
+        try {
+            out.append(line);
+        } catch (IOException e) {
+            unwritten.add(line);
+            failed(e);
+        }
+    }
+
+    private void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            failed(e);
+        }
+    }
+
+    /** Tries the lines held back, then a flush; whether the log took them all (and reading may go on). */
+    private boolean writeUnwritten() {
+        if (!failing) {
+            return true;
+        }
+        try {
+            out.flush(); // what the log's buffer kept from the failed flush goes first
+            while (!unwritten.isEmpty()) {
+                out.append(unwritten.peekFirst());
+                unwritten.removeFirst();
+            }
+            out.flush();
+        } catch (IOException e) {
+            return false;
+        }
+        failing = false;
+        log.info("event=log.write-resumed instance={}", instance);
+        return true;
+    }
+
+    private void failed(IOException e) {
+        if (!failing) {
+            log.error("event=log.write-failed instance={} log={} error=\"{}\" effect=\"the app's output waits in its "
+                    + "capture files until the log can be written; nothing more is read meanwhile\" fix=\"free space "
+                    + "on the data dir's disk\"", instance, out.file(), e.toString());
+        }
+        failing = true;
     }
 
     /** One raw capture file and the position read so far. */
@@ -212,11 +283,11 @@ public final class LogPump implements AutoCloseable {
             channel.truncate(0);
             position = 0;
             partial.reset();
-            out.append(format(clock.instant(), stream,
+            write(format(clock.instant(), stream,
                     "[skep: dropped " + dropped + " bytes of output: the app writes faster than logs are kept]"));
         }
 
-        private void split(byte[] bytes, int length) throws IOException {
+        private void split(byte[] bytes, int length) {
             int start = 0;
             for (int i = 0; i < length; i++) {
                 if (bytes[i] == '\n') {
@@ -231,13 +302,13 @@ public final class LogPump implements AutoCloseable {
             }
         }
 
-        private void emit() throws IOException {
+        private void emit() {
             String text = partial.toString(StandardCharsets.UTF_8);
             partial.reset();
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
             }
-            out.append(format(clock.instant(), stream, text));
+            write(format(clock.instant(), stream, text));
         }
 
         void closeQuietly() {

@@ -86,6 +86,23 @@ class BuildJailTest {
     }
 
     @Test
+    void aBuildPastItsTimeLimitIsStoppedWithEverythingItDetached() throws Exception {
+        Path app = app("(setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > daemon.pid); sleep 1000");
+        NodeBuilder builder = new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(5))
+                .confinedBy(new BuildJail(cgroups, ResourceLimits.defaults(), BuildJail.scopeOf(tmp)));
+
+        assertThatThrownBy(() -> builder.build(app, request(), output::add))
+                .isInstanceOfSatisfying(SkepException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(SkepException.Kind.TIMEOUT);
+                    assertThat(e.getMessage()).contains("timed out: a build may take at most 5s");
+                });
+
+        long pid = Long.parseLong(Files.readString(app.resolve("daemon.pid")).trim());
+        assertThat(UidProcesses.running(pid)).as("the detached sleep " + pid + " runs").isFalse();
+        assertThat(UidProcesses.of(user.uid())).as("processes of the build's uid").isEmpty();
+    }
+
+    @Test
     void aPreinstallForkingPastThePidsLimitFailsAndLeavesNothing() throws Exception {
         // 200 sleeps, well past the limit of 64: without one they would all start and the build pass
         Path app = app("for i in $(seq 1 200); do sleep 5 & done; wait");

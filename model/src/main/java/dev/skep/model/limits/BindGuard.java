@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link BindProgram} on each bind(2) in the cgroup and its children (cgroup v2's BPF hooks; on a
  * hybrid host the unified hierarchy under {@code /sys/fs/cgroup/unified}, which skep's processes
  * join as well). So a tenant's app cannot take another app's port, a port skep hands out later, or
- * one of skep's own on the loopback skep does not hold. The program stays attached to the cgroup
+ * one of skep's own on the loopback skep does not hold. The same cgroup's connect(2)s to skep's
+ * ZooKeeper ports ({@code closedPorts}) are refused too: every app shares 127.0.0.1 with skep, so
+ * ZooKeeper's per-address connection cap cannot tell a tenant from skep, and a tenant that may connect
+ * can hold connections (each up to jute.maxbuffer of skep's heap) and sessions. The programs stay attached to the cgroup
  * directory, whatever becomes of skep: an app that outlives a skep restart stays guarded. Off (and
  * said so, once) without root, a cgroup2 mount or BPF.
  */
@@ -30,28 +34,34 @@ public final class BindGuard {
     private static final int BPF_PROG_TYPE_CGROUP_SOCK_ADDR = 18;
     static final int BPF_CGROUP_INET4_BIND = 8;
     static final int BPF_CGROUP_INET6_BIND = 9;
+    static final int BPF_CGROUP_INET4_CONNECT = 10;
+    static final int BPF_CGROUP_INET6_CONNECT = 11;
     /** bpf(2)'s attr is a union; a zeroed buffer larger than any field used is what the kernel expects. */
     private static final int ATTR_SIZE = 128;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
 
     private final Path root;
     private final String off;
+    private final Set<Integer> closedPorts;
 
-    private BindGuard(Path root, String off) {
+    private BindGuard(Path root, String off, Set<Integer> closedPorts) {
         this.root = root;
         this.off = off;
+        this.closedPorts = Set.copyOf(closedPorts);
     }
 
     /** A guard that guards nothing, saying why. */
     public static BindGuard off(String why) {
-        return new BindGuard(null, why);
+        return new BindGuard(null, why, Set.of());
     }
 
     /**
      * The guard over {@code skep/} in the cgroup2 hierarchy mounted at {@code cgroup2} (created here), if
      * this process may load cgroup BPF programs there; else one that is off, saying why.
+     *
+     * @param closedPorts ports no guarded process may connect to, on any address (skep's ZooKeeper's)
      */
-    static BindGuard detect(Path cgroup2) {
+    static BindGuard detect(Path cgroup2, Set<Integer> closedPorts) {
         Long nr = syscallNumber();
         if (nr == null) {
             return off("no bpf(2) system call number known for " + System.getProperty("os.arch"));
@@ -63,11 +73,11 @@ public final class BindGuard {
             return off("cgroup2 at " + cgroup2 + " is not writable here (" + e.getMessage() + ")");
         }
         try {
-            close(load(0, BPF_CGROUP_INET4_BIND));
+            close(load(BindProgram.allowing(0), BPF_CGROUP_INET4_BIND));
         } catch (IOException | LinkageError e) {
             return off(e.getMessage());
         }
-        return new BindGuard(skep, null);
+        return new BindGuard(skep, null, closedPorts);
     }
 
     public boolean on() {
@@ -91,7 +101,7 @@ public final class BindGuard {
 
     /**
      * Lets the processes in {@code cgroup} (a cgroup2 directory) bind {@code port} and port 0 only, on IPv4 and
-     * IPv6; replaces what an earlier call allowed there.
+     * IPv6, and connect anywhere but to the closed ports; replaces what an earlier call allowed there.
      */
     void allowOnly(Path cgroup, int port) throws IOException {
         byte[] path = (cgroup.toString() + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -100,8 +110,12 @@ public final class BindGuard {
             throw new IOException("cannot open cgroup " + cgroup + ": " + error(Native.getLastError()));
         }
         try {
-            for (int type : new int[] {BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND}) {
-                int prog = load(port, type);
+            byte[] bind = BindProgram.allowing(port);
+            byte[] connect = BindProgram.refusingConnects(closedPorts);
+            for (int type : new int[] {BPF_CGROUP_INET4_BIND, BPF_CGROUP_INET6_BIND, BPF_CGROUP_INET4_CONNECT,
+                                       BPF_CGROUP_INET6_CONNECT}) {
+                boolean binds = type == BPF_CGROUP_INET4_BIND || type == BPF_CGROUP_INET6_BIND;
+                int prog = load(binds ? bind : connect, type);
                 try {
                     Memory attr = attr();
                     attr.setInt(0, dir);
@@ -127,16 +141,16 @@ public final class BindGuard {
         }
         if (on()) {
             log.info("event=bindguard.on cgroup2={} rule=\"an instance binds its PORT and port 0 only, a build port 0 "
-                    + "only, on IPv4 and IPv6\"", root);
+                    + "only, on IPv4 and IPv6; neither connects to skep's ZooKeeper\" closed_ports={}", root,
+                    closedPorts.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         } else {
             log.warn("event=bindguard.off reason=\"{}\" effect=\"apps may listen on any free port of this host, "
                     + "another app's included\" fix=\"run skep as root on a kernel with cgroup2 and BPF\"", off);
         }
     }
 
-    /** Loads the program for one hook; its fd. */
-    private static int load(int port, int attachType) throws IOException {
-        byte[] code = BindProgram.allowing(port);
+    /** Loads a program for one hook; its fd. */
+    private static int load(byte[] code, int attachType) throws IOException {
         Memory insns = new Memory(code.length);
         insns.write(0, code, 0, code.length);
         Memory license = new Memory(4);
@@ -146,11 +160,12 @@ public final class BindGuard {
         attr.setInt(4, code.length / 8);
         attr.setLong(8, com.sun.jna.Pointer.nativeValue(insns));
         attr.setLong(16, com.sun.jna.Pointer.nativeValue(license));
-        attr.setString(48, "skep_bind", "US-ASCII"); // prog_name: what bpftool shows
+        // prog_name: what bpftool shows
+        attr.setString(48, attachType >= BPF_CGROUP_INET4_CONNECT ? "skep_connect" : "skep_bind", "US-ASCII");
         attr.setInt(68, attachType); // expected_attach_type
         long fd = bpf(BPF_PROG_LOAD, attr);
         if (fd < 0) {
-            throw new IOException("bpf(BPF_PROG_LOAD) of the bind guard failed: " + error(Native.getLastError()));
+            throw new IOException("bpf(BPF_PROG_LOAD) of the bind guard (attach type " + attachType + ") failed: " + error(Native.getLastError()));
         }
         return (int) fd;
     }

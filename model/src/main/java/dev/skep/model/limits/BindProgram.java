@@ -4,11 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The eBPF program the kernel runs on every bind(2) of a guarded cgroup's processes (a
- * {@code BPF_PROG_TYPE_CGROUP_SOCK_ADDR} program at the INET4 and INET6 bind hooks): it allows port 0
- * (the kernel picks an ephemeral port, as clients do) and the one port given, and refuses every other,
- * so bind(2) fails with EPERM. Six instructions, no maps, no helpers; built here as raw
- * {@code struct bpf_insn}s so no compiler is needed.
+ * The eBPF programs the kernel runs on every bind(2) and connect(2) of a guarded cgroup's processes
+ * ({@code BPF_PROG_TYPE_CGROUP_SOCK_ADDR} programs at the INET4 and INET6 bind and connect hooks). The bind
+ * one allows port 0 (the kernel picks an ephemeral port, as clients do) and the one port given, and refuses
+ * every other, so bind(2) fails with EPERM; the connect one refuses a few ports (skep's ZooKeeper's) on any
+ * address, so connect(2) fails with EPERM. A handful of instructions, no maps, no helpers; built here as
+ * raw {@code struct bpf_insn}s so no compiler is needed.
  */
 final class BindProgram {
 
@@ -49,6 +50,38 @@ final class BindProgram {
         }
         insn(out, JEQ_IMM, 2, 0, (short) 1, 0);
         insn(out, MOV64_IMM, 0, 0, (short) 0, 0);
+        insn(out, EXIT, 0, 0, (short) 0, 0);
+        return out.array();
+    }
+
+    /**
+     * The program that refuses connecting to any of {@code ports} and allows every other destination.
+     *
+     * <pre>
+     *   r2 = *(u32 *)(r1 + 24)      user_port
+     *   r0 = 0                      refuse: EPERM
+     *   if r2 == htons(port) goto exit   (one per port)
+     *   r0 = 1                      allow
+     * exit:
+     *   exit
+     * </pre>
+     */
+    static byte[] refusingConnects(java.util.Set<Integer> ports) {
+        for (int port : ports) {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("a port to refuse is 1-65535, found " + port);
+            }
+        }
+        int n = ports.size();
+        ByteBuffer out = ByteBuffer.allocate((n + 4) * 8).order(ByteOrder.nativeOrder());
+        insn(out, LDX_MEM_W, 2, 1, USER_PORT, 0);
+        insn(out, MOV64_IMM, 0, 0, (short) 0, 0);
+        int i = 0;
+        for (int port : ports) {
+            insn(out, JEQ_IMM, 2, 0, (short) (n - i), networkOrder(port)); // to exit, past the rest and "allow"
+            i++;
+        }
+        insn(out, MOV64_IMM, 0, 0, (short) 0, 1);
         insn(out, EXIT, 0, 0, (short) 0, 0);
         return out.array();
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Finds the cgroups this host offers and prepares skep's part: cgroup v2 when the unified
@@ -26,9 +27,17 @@ public final class CgroupSetup {
      * Logs (once) whether the bind guard is on.
      */
     public static Cgroups detect() {
+        return detect(Set.of());
+    }
+
+    /**
+     * As {@link #detect()}, with {@code closedPorts} (skep's ZooKeeper's) refused to every connect(2) of the
+     * guarded processes, on any address: see {@link BindGuard}.
+     */
+    public static Cgroups detect(Set<Integer> closedPorts) {
         Cgroups cgroups;
         try {
-            cgroups = detect(CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))));
+            cgroups = detect(CgroupMounts.parse(Files.readAllLines(Path.of("/proc/self/mountinfo"))), closedPorts);
         } catch (IOException e) {
             cgroups = Cgroups.none("cannot read /proc/self/mountinfo: " + e.getMessage());
         }
@@ -37,13 +46,17 @@ public final class CgroupSetup {
     }
 
     static Cgroups detect(CgroupMounts mounts) {
+        return detect(mounts, Set.of());
+    }
+
+    static Cgroups detect(CgroupMounts mounts, Set<Integer> closedPorts) {
         String v2Problem = null;
         if (mounts.v2().isPresent()) {
             Path root = mounts.v2().get();
             try {
                 String controllers = Files.readString(root.resolve("cgroup.controllers"));
                 if (List.of(controllers.trim().split("\\s+")).containsAll(List.of("memory", "pids"))) {
-                    return v2(root);
+                    return v2(root, closedPorts);
                 }
                 v2Problem = "cgroup v2 at " + root + " lacks memory/pids (has: " + controllers.trim() + ")";
             } catch (IOException e) {
@@ -58,7 +71,7 @@ public final class CgroupSetup {
                 return new CgroupV1(Files.createDirectories(memory.get().resolve("skep")),
                         Files.createDirectories(pids.get().resolve("skep")),
                         Files.createDirectories(cpu.get().resolve("skep")),
-                        mounts.v2().map(BindGuard::detect).orElseGet(() -> BindGuard.off("no cgroup2 mount")));
+                        mounts.v2().map(v2 -> BindGuard.detect(v2, closedPorts)).orElseGet(() -> BindGuard.off("no cgroup2 mount")));
             } catch (IOException e) {
                 return Cgroups.none("cgroup v1 is not writable here (" + e.getMessage() + ")");
             }
@@ -66,12 +79,12 @@ public final class CgroupSetup {
         return Cgroups.none(v2Problem != null ? v2Problem : "no cgroup v2 nor v1 memory, pids and cpu mounts");
     }
 
-    private static Cgroups v2(Path root) {
+    private static Cgroups v2(Path root, Set<Integer> closedPorts) {
         try {
             Path skep = Files.createDirectories(root.resolve("skep"));
             enable(root);
             enable(skep);
-            return new CgroupV2(skep, BindGuard.detect(root));
+            return new CgroupV2(skep, BindGuard.detect(root, closedPorts));
         } catch (IOException e) {
             return Cgroups.none("cgroup v2 at " + root + " is not writable here (" + e.getMessage() + ")");
         }

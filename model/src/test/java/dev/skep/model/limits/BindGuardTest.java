@@ -53,6 +53,54 @@ class BindGuardTest {
         assertThat(slot.procsFiles()).allMatch(f -> !java.nio.file.Files.exists(f.getParent()));
     }
 
+    /** Connects to each "host port" of argv[1] (JSON) in turn and prints "host port ok|ERRNO-CODE". */
+    static final String TRY_CONNECTS = """
+            const net = require('net');
+            (async () => {
+              for (const [host, port] of JSON.parse(process.argv[1])) {
+                const r = await new Promise(done => {
+                  const s = net.connect({host, port});
+                  s.once('error', e => done(e.code));
+                  s.once('connect', () => { s.destroy(); done('ok'); });
+                });
+                console.log(host + ' ' + port + ' ' + r);
+              }
+            })();
+            """;
+
+    /**
+     * Every app shares 127.0.0.1 with skep, so ZooKeeper's per-address cap cannot tell a tenant's connections
+     * from skep's: a guarded process may not connect to skep's ZooKeeper ports at all, in any spelling of any
+     * address, and still reaches every other port (the router's, the API's, another host's services).
+     */
+    @Test
+    void aGuardedProcessCannotConnectToTheClosedPortsOnAnyAddress() throws Exception {
+        assumeThat(DataDirs.runningAsRoot()).as("needs root (cgroups, BPF); CI runs as root").isTrue();
+        try (ServerSocket zk4 = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+             ServerSocket open = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int closed = zk4.getLocalPort();
+            int tls = freePort();
+            try (ServerSocket zk6 = new ServerSocket(closed, 50, java.net.InetAddress.getByName("::1"))) {
+                Cgroups cgroups = CgroupSetup.detect(java.util.Set.of(closed, tls));
+                assumeThat(cgroups.bindGuard().on()).as("needs the bind guard: " + cgroups.bindGuard().describe())
+                        .isTrue();
+                ResourceLimits limits = new ResourceLimits(256L << 20, 64, 1024, 256);
+                CgroupSlot slot = cgroups.slot("test.connect." + UUID.randomUUID().toString().substring(0, 8),
+                        limits, freePort()).orElseThrow();
+                try {
+                    String out = run(slot, limits, TRY_CONNECTS, "[[\"127.0.0.1\"," + closed + "],[\"::1\"," + closed
+                            + "],[\"::ffff:127.0.0.1\"," + closed + "],[\"127.0.0.2\"," + closed + "],"
+                            + "[\"127.0.0.1\"," + tls + "],[\"127.0.0.1\"," + open.getLocalPort() + "]]");
+                    assertThat(out.lines()).containsExactly("127.0.0.1 " + closed + " EPERM", "::1 " + closed + " EPERM",
+                            "::ffff:127.0.0.1 " + closed + " EPERM", "127.0.0.2 " + closed + " EPERM",
+                            "127.0.0.1 " + tls + " EPERM", "127.0.0.1 " + open.getLocalPort() + " ok");
+                } finally {
+                    slot.killAll(java.time.Duration.ofSeconds(5));
+                }
+            }
+        }
+    }
+
     @Test
     void aSlotForPortZeroBindsNothingElse() throws Exception {
         assumeThat(DataDirs.runningAsRoot()).as("needs root (cgroups, BPF); CI runs as root").isTrue();
@@ -91,8 +139,12 @@ class BindGuardTest {
     }
 
     private static String run(CgroupSlot slot, ResourceLimits limits, String tries) throws Exception {
+        return run(slot, limits, TRY_BINDS, tries);
+    }
+
+    private static String run(CgroupSlot slot, ResourceLimits limits, String script, String tries) throws Exception {
         List<String> command = new ArrayList<>(Confinement.head(limits, slot.procsFiles()));
-        command.addAll(List.of("node", "-e", TRY_BINDS, tries));
+        command.addAll(List.of("node", "-e", script, tries));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -73,6 +73,28 @@ class BindProgramTest {
     }
 
     @Test
+    void theConnectProgramRefusesEachClosedPortAndAllowsTheRest() {
+        for (java.util.Set<Integer> ports : List.of(java.util.Set.<Integer>of(), java.util.Set.of(2181),
+                java.util.Set.of(2181, 2281, 41_234))) {
+            List<Insn> insns = decode(BindProgram.refusingConnects(ports));
+            assertThat(insns).hasSize(ports.size() + 4);
+            assertThat(insns.get(0)).isEqualTo(new Insn(0x61, 2, 1, 24, 0));
+            assertThat(insns.get(1)).as("refuse unless let through").isEqualTo(new Insn(0xb7, 0, 0, 0, 0));
+            assertThat(insns.get(insns.size() - 2)).as("allow").isEqualTo(new Insn(0xb7, 0, 0, 0, 1));
+            List<Integer> matched = new ArrayList<>();
+            for (int i = 2; i < insns.size() - 2; i++) {
+                assertThat(insns.get(i).code()).isEqualTo(0x15);
+                assertThat(i + 1 + insns.get(i).off()).as("jump at %d", i).isEqualTo(insns.size() - 1);
+                matched.add(insns.get(i).imm());
+            }
+            assertThat(matched).containsExactlyInAnyOrderElementsOf(
+                    ports.stream().map(BindProgram::networkOrder).toList());
+        }
+        assertThatThrownBy(() -> BindProgram.refusingConnects(java.util.Set.of(0)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void portsOutOfRangeAreRefused() {
         assertThatThrownBy(() -> BindProgram.allowing(65_536)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BindProgram.allowing(-1)).isInstanceOf(IllegalArgumentException.class);

@@ -108,9 +108,13 @@ class IsolationEndToEndTest {
                 Integer.toString(server.apiPort), Integer.toString(server.routerPort), Integer.toString(zkPort), "80"));
         List<String> binds6 = new ArrayList<>(List.of(Integer.toString(server.apiPort),
                 Integer.toString(server.routerPort), Integer.toString(zkPort)));
+        // with it, skep's ZooKeeper is closed to apps too (they share 127.0.0.1 with skep, so no per-address cap
+        // could tell a tenant's connections from skep's); without it, its lock-down below must hold alone
+        List<String> connects = new ArrayList<>();
         if (guarded) {
             binds.add(Integer.toString(SkepServerProcess.freePort()));
             binds6.add(Integer.toString(SkepServerProcess.freePort()));
+            connects.add(Integer.toString(zkPort));
         }
 
         StringBuilder query = new StringBuilder("/probe?");
@@ -120,11 +124,12 @@ class IsolationEndToEndTest {
         kills.forEach(p -> query.append("kill=").append(p).append('&'));
         binds.forEach(p -> query.append("bind=").append(p).append('&'));
         binds6.forEach(p -> query.append("bind6=").append(p).append('&'));
+        connects.forEach(p -> query.append("connect=").append(p).append("&connect6=").append(p).append('&'));
         JsonNode results = call(hostile.get("port").asInt(), query.toString());
 
         int tried = 0;
         List<String> escaped = new ArrayList<>();
-        for (String kind : List.of("read", "list", "write", "kill", "bind", "bind6")) {
+        for (String kind : List.of("read", "list", "write", "kill", "bind", "bind6", "connect", "connect6")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = results.get(kind).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> attempt = it.next();
                 tried++;
@@ -135,14 +140,19 @@ class IsolationEndToEndTest {
         }
         System.out.printf("isolation: %d escapes tried, %d blocked%n%s%n", tried, tried - escaped.size(), results);
         assertThat(tried).isEqualTo(reads.size() + lists.size() + writes.size() + kills.size() + binds.size()
-                + binds6.size());
+                + binds6.size() + 2 * connects.size());
         assertThat(escaped).as("attempts that worked").isEmpty();
         if (guarded) {
-            for (String kind : List.of("bind", "bind6")) {
+            for (String kind : List.of("bind", "bind6", "connect", "connect6")) {
                 results.get(kind).fields().forEachRemaining(attempt -> assertThat(attempt.getValue().asText())
                         .as("%s %s", kind, attempt.getKey()).isEqualTo("EPERM"));
             }
         }
+        // what skep serves to apps stays reachable: the router and the API, on both loopbacks
+        JsonNode reach = call(hostile.get("port").asInt(), "/probe?connect=" + server.routerPort + "&connect6="
+                + server.apiPort);
+        assertThat(reach.get("connect").get(Integer.toString(server.routerPort)).asText()).startsWith("ok");
+        assertThat(reach.get("connect6").get(Integer.toString(server.apiPort)).asText()).startsWith("ok");
         // the app's /proc is mounted hidepid=2: other users' processes are not even there
         assertThat(results.get("read").get("/proc/" + server.pid() + "/environ").asText()).isEqualTo("ENOENT");
         assertThat(results.get("kill").get(Long.toString(victimPid)).asText()).isIn("EPERM", "ESRCH");
