@@ -18,8 +18,13 @@ public interface CloudProvider {
     /** Polls the server until it runs and has a public IPv4, at most {@code bound}; a failure names the last state. */
     CloudServer awaitRunning(String id, Duration bound) throws HostFailure;
 
-    /** Deletes the server (and everything the provider bills for it). */
-    void delete(String id) throws HostFailure;
+    /**
+     * Deletes the server (and everything the provider bills for it). One the provider no longer knows counts as
+     * deleted: a retry after an earlier delete whose answer was lost (a 5xx, a timeout) must not fail.
+     *
+     * @return true if this call deleted it, false if it was gone already
+     */
+    boolean delete(String id) throws HostFailure;
 
     /** How a person deletes the server by hand, for a failure after create. */
     String deleteHint(String id);

@@ -91,8 +91,14 @@ public final class DigitalOcean implements CloudProvider {
     }
 
     @Override
-    public void delete(String id) throws HostFailure {
-        send("DELETE", "/v2/droplets/" + id, null, 204, "delete droplet " + id);
+    public boolean delete(String id) throws HostFailure {
+        String what = "delete droplet " + id;
+        HttpResponse<String> response = exchange("DELETE", "/v2/droplets/" + id, null, what);
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        check(response, 204, what);
+        return true;
     }
 
     @Override
@@ -114,6 +120,24 @@ public final class DigitalOcean implements CloudProvider {
 
     /** One API call; an answer other than {@code expected} fails with DigitalOcean's own id and message. */
     private JsonNode send(String method, String path, String body, int expected, String what) throws HostFailure {
+        HttpResponse<String> response = exchange(method, path, body, what);
+        check(response, expected, what);
+        try {
+            return response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new HostFailure("could not " + what + ": DigitalOcean's answer is not JSON (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void check(HttpResponse<String> response, int expected, String what) throws HostFailure {
+        if (response.statusCode() != expected) {
+            throw new HostFailure("could not " + what + ": DigitalOcean answered " + response.statusCode()
+                    + reason(response.body()) + advice(response.statusCode()));
+        }
+    }
+
+    /** Sends one request; no answer at all fails with the API's address. */
+    private HttpResponse<String> exchange(String method, String path, String body, String what) throws HostFailure {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
@@ -132,15 +156,7 @@ public final class DigitalOcean implements CloudProvider {
             Thread.currentThread().interrupt();
             throw new HostFailure("interrupted while trying to " + what, e);
         }
-        if (response.statusCode() != expected) {
-            throw new HostFailure("could not " + what + ": DigitalOcean answered " + response.statusCode()
-                    + reason(response.body()) + advice(response.statusCode()));
-        }
-        try {
-            return response.body().isBlank() ? JSON.missingNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new HostFailure("could not " + what + ": DigitalOcean's answer is not JSON (" + e.getMessage() + ")", e);
-        }
+        return response;
     }
 
     private static String reason(String body) {
@@ -161,7 +177,7 @@ public final class DigitalOcean implements CloudProvider {
             case 404 -> ": no such droplet (it may have been deleted)";
             case 422 -> ": check --region, --size, --image and --ssh-key against what the account offers";
             case 429 -> ": rate limited; try again in a minute";
-            default -> "";
+            default -> status >= 500 ? ": a failure on DigitalOcean's side; try again in a few minutes" : "";
         };
     }
 }

@@ -33,8 +33,9 @@ class DigitalOceanTest {
             assertThat(server).isEqualTo(new CloudServer(id, "active", "203.0.113.7")); // the public one, not private
             assertThat(api.looks.get(id).get()).isEqualTo(3); // new, new, active
 
-            cloud.delete(id);
+            assertThat(cloud.delete(id)).isTrue();
             assertThat(api.deleted).containsExactly(id);
+            assertThat(cloud.delete(id)).as("a retry after a lost answer: gone counts as deleted").isFalse();
             assertThatThrownBy(() -> cloud.awaitRunning(id, Duration.ofSeconds(1)))
                     .isInstanceOf(HostFailure.class).hasMessageContaining("404").hasMessageContaining("not_found");
         }

@@ -31,8 +31,8 @@ record HostList(Path data, PrintWriter out) {
                 String state;
                 String version = r.version();
                 String instances = "-";
-                if ("installing".equals(r.state())) {
-                    state = "installing";
+                if ("installing".equals(r.state()) || HostRecord.UNINSTALLED.equals(r.state())) {
+                    state = r.state();
                 } else if ("agent".equals(r.role())) {
                     AgentInfo agent = agents.get(r.id());
                     state = agent == null ? "unreachable" : draining.contains(r.id()) ? "draining" : "ready";

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * @param advertise the address the cluster reaches it at
  * @param service   how the role is kept running: systemd or detached
  * @param version   the skep version installed
- * @param state     installing (the last add did not finish) or ready
+ * @param state     installing (the last add did not finish), ready, or uninstalled (rm stopped and uninstalled the
+ *                  role but could not delete its cloud server: the next rm retries the delete)
  * @param appPorts  an agent's --app-ports as added (null: the agent's default)
  * @param zkTls     its role reaches ZooKeeper over TLS (an upgrade must be given the --zk-tls-* flags again)
  * @param cloud     the cloud server skep hosts create rented for it (skep hosts rm deletes it), or null
@@ -47,6 +48,8 @@ record HostRecord(String id, String target, String role, String dir, String adve
             return provider + " server " + id + " (" + name + ")";
         }
     }
+
+    static final String UNINSTALLED = "uninstalled";
 
     /** skep's one JSON configuration, indented: a person may read (or mend) these files. */
     private static final JsonMapper JSON = SkepJson.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

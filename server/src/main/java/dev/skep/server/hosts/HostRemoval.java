@@ -38,17 +38,22 @@ final class HostRemoval {
         Path data = hosts.data();
         HostRecord record = HostRecord.find(data, name).orElseThrow(() -> new HostFailure("no host '" + name
                 + "' was added from this machine (skep hosts lists them)"));
-        try (ClusterLink link = hosts.link()) {
-            if ("agent".equals(record.role())) {
-                drain(link, record);
-            }
-            uninstall(record);
-            if ("agent".equals(record.role())) {
-                link.state().setDraining(record.id(), false); // the mark would outlive the agent it named
+        if (HostRecord.UNINSTALLED.equals(record.state())) {
+            // an earlier rm stopped and uninstalled the role, then failed to delete the server: only that is left
+            steps.done(record.id() + " was stopped and uninstalled by an earlier skep hosts rm");
+        } else {
+            try (ClusterLink link = hosts.link()) {
+                if ("agent".equals(record.role())) {
+                    drain(link, record);
+                }
+                uninstall(record);
+                if ("agent".equals(record.role())) {
+                    link.state().setDraining(record.id(), false); // the mark would outlive the agent it named
+                }
             }
         }
         if (record.cloud() != null) {
-            deleteServer(record, delete);
+            deleteServer(record, delete, data);
         }
         record.forget(data);
         out.println("removed " + record.id() + " (" + record.target() + ")");
@@ -56,10 +61,10 @@ final class HostRemoval {
     }
 
     /**
-     * Deletes the server after its role is gone. A failed delete keeps the record unless --force (a second rm finds
-     * nothing left to stop and tries the delete again), and says how to delete it by hand.
+     * Deletes the server after its role is gone. A failed delete keeps the record, marked uninstalled, unless --force:
+     * the server is still there (and billed), a second rm goes straight to the delete, and skep hosts lists it.
      */
-    private void deleteServer(HostRecord record, ServerDelete delete) throws HostFailure {
+    private void deleteServer(HostRecord record, ServerDelete delete, Path data) throws HostFailure, IOException {
         HostRecord.Cloud server = record.cloud();
         if (delete == null) {
             steps.done("kept " + server.describe() + " (--keep-server): it is still there, and billed");
@@ -71,14 +76,17 @@ final class HostRemoval {
             cloud = CloudAccount.open(server.provider(), delete.tokenFile() != null ? delete.tokenFile()
                     : server.tokenFile() == null ? null : Path.of(server.tokenFile()),
                     server.apiUrl() == null ? null : URI.create(server.apiUrl()), Duration.ofSeconds(5));
-            cloud.delete(server.id());
-            steps.done("deleted " + server.describe());
+            steps.done(cloud.delete(server.id()) ? "deleted " + server.describe()
+                    : server.describe() + " was gone already (an earlier delete went through)");
         } catch (HostFailure e) {
             String hint = cloud != null ? cloud.deleteHint(server.id()) : "delete it at the provider";
             if (!force) {
-                throw new HostFailure(record.id() + " is uninstalled, but deleting " + server.describe() + " failed: "
-                        + e.getMessage() + ". Run skep hosts rm again (--token-file FILE), or " + hint
-                        + " and run skep hosts rm --force", e);
+                record.withState(HostRecord.UNINSTALLED).save(data);
+                throw new HostFailure(record.id() + " is stopped and uninstalled, but deleting " + server.describe()
+                        + " failed: " + e.getMessage() + ". The server is still there, and billed; skep hosts keeps "
+                        + record.id() + " as " + HostRecord.UNINSTALLED + ". Run skep hosts rm " + record.id()
+                        + " again to retry the delete (--token-file FILE for another token), or " + hint
+                        + " and run skep hosts rm " + record.id() + " --force", e);
             }
             steps.done("could not delete " + server.describe() + " (" + e.getMessage() + "): " + hint
                     + "; forgetting the host as --force asks");

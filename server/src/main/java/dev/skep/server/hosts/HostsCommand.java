@@ -229,6 +229,10 @@ public final class HostsCommand implements Callable<Integer> {
         void run() throws Exception {
             HostRecord r = HostRecord.find(hosts.data(), host).orElseThrow(() -> new HostFailure("no host '" + host
                     + "' was added from this machine (skep hosts lists them)"));
+            if (HostRecord.UNINSTALLED.equals(r.state())) { // nothing is left there to upgrade
+                throw new HostFailure(r.id() + " was uninstalled by skep hosts rm, which could not delete its cloud "
+                        + "server: finish with skep hosts rm " + r.id() + ", or install it again with skep hosts add");
+            }
             ZkTls tls = hosts.tls();
             if (r.zkTls() && tls == null) { // rewritten without them, its role would no longer reach the ensemble
                 throw new HostFailure(r.id() + " was added with ZooKeeper over TLS: give skep hosts the same "

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * skep hosts create end to end, with a local fake of DigitalOcean's droplets API (not the real cloud) whose droplet
  * turns active at the address of Debian's sshd in a network namespace: the command creates it, waits, logs in and
- * installs an agent there as skep hosts add does, and the agent joins the cluster; skep hosts rm uninstalls it and
- * deletes the droplet. Root only.
+ * installs an agent there as skep hosts add does, and the agent joins the cluster; skep hosts rm uninstalls it, and
+ * when the API fails the delete, keeps the host as uninstalled until a second rm deletes the droplet. Root only.
  */
 class HostsCreateEndToEndTest {
 
@@ -35,6 +35,8 @@ class HostsCreateEndToEndTest {
     static HttpServer api;
     static Path remote;
     static final List<String> requests = new CopyOnWriteArrayList<>();
+    /** What the fake answers a DELETE of droplet 42: a 5xx is DigitalOcean failing on its side. */
+    static volatile int deleteStatus = 204;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +55,13 @@ class HostsCreateEndToEndTest {
                 boolean post = "POST".equals(x.getRequestMethod());
                 boolean authorized = ("Bearer " + TOKEN).equals(x.getRequestHeaders().getFirst("Authorization"));
                 if (authorized && "DELETE".equals(x.getRequestMethod())) {
-                    x.sendResponseHeaders("/v2/droplets/42".equals(x.getRequestURI().getPath()) ? 204 : 404, -1);
+                    int status = !"/v2/droplets/42".equals(x.getRequestURI().getPath()) ? 404 : deleteStatus;
+                    byte[] error = "{\"id\":\"server_error\",\"message\":\"Server was unable to give you a response.\"}"
+                            .getBytes(StandardCharsets.UTF_8);
+                    x.sendResponseHeaders(status, status >= 500 ? error.length : -1);
+                    if (status >= 500) {
+                        x.getResponseBody().write(error);
+                    }
                     return;
                 }
                 int status = !authorized ? 401 : post ? 202 : 200;
@@ -112,14 +120,25 @@ class HostsCreateEndToEndTest {
         assertThat(Files.readString(knownHosts)).startsWith(ns.address + " ecdsa-sha2-nistp256 ");
         assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).contains("\"" + hostId + "\"");
 
-        // rm uninstalls the agent, then deletes the droplet it was created on (with the recorded --token-file)
+        // rm uninstalls the agent, then the droplet's delete fails (500): the host stays, as uninstalled, exit 1
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
-        CliRun removed = HostsEndToEndTest.hosts(dir, server, "rm", hostId).expect(0);
-        assertThat(removed.out()).contains("stopped; " + remote + " removed", "==> deleting digitalocean server 42",
-                "deleted digitalocean server 42", "removed " + hostId).doesNotContain(TOKEN);
-        assertThat(requests).filteredOn(r -> r.startsWith("DELETE")).containsExactly("DELETE /v2/droplets/42 ");
+        deleteStatus = 500;
+        CliRun failed = HostsEndToEndTest.hosts(dir, server, "rm", hostId).expect(1);
+        assertThat(failed.out()).contains("stopped; " + remote + " removed", "==> deleting digitalocean server 42");
+        assertThat(failed.err()).contains(hostId + " is stopped and uninstalled, but deleting digitalocean server 42",
+                "DigitalOcean answered 500", "still there, and billed", "Run skep hosts rm " + hostId + " again",
+                "skep hosts rm " + hostId + " --force").doesNotContain(TOKEN);
         assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(remote).doesNotExist();
+        assertThat(HostsEndToEndTest.hosts(dir, server).expect(0).out()).containsPattern(hostId + " +agent .* uninstalled");
+
+        // the second rm goes straight to the delete (with the recorded --token-file), and forgets the host
+        deleteStatus = 204;
+        CliRun removed = HostsEndToEndTest.hosts(dir, server, "rm", hostId).expect(0);
+        assertThat(removed.out()).contains("was stopped and uninstalled by an earlier skep hosts rm",
+                "deleted digitalocean server 42", "removed " + hostId).doesNotContain("==> stopping", TOKEN);
+        assertThat(requests).filteredOn(r -> r.startsWith("DELETE"))
+                .containsExactly("DELETE /v2/droplets/42 ", "DELETE /v2/droplets/42 ");
         assertThat(HostsEndToEndTest.hosts(dir, server).expect(0).out()).contains("no hosts");
     }
 }

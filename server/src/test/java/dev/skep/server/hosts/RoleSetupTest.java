@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The restart loop a host without systemd runs, run for real with sh and setsid around a stand-in role. */
+/**
+ * The restart loop a host without systemd runs, run for real with sh and setsid around a stand-in role; the systemd
+ * unit checked by systemd's own parser (HostsSystemdEndToEndTest runs it under systemd as PID 1).
+ */
 class RoleSetupTest {
 
     @TempDir
@@ -30,6 +34,25 @@ class RoleSetupTest {
                 .contains("'" + dir + "/skep/cp/000-skep.jar:" + dir + "/skep/cp/001-lib.jar'")
                 .contains("'dev.skep.server.Main' 'agent' '--zk' '10.0.0.5:2181'");
         assertThat(setup().systemdUnit()).contains("ExecStart=" + dir + "/bin/run", "Restart=always");
+    }
+
+    @Test
+    void theSystemdUnitPassesSystemdAnalyzeVerify() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        Assumptions.assumeTrue(Files.isExecutable(analyze), "no " + analyze + " here (Debian's systemd package)");
+        for (String sub : List.of("bin", "log")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        Files.writeString(dir.resolve("bin/run"), "#!/bin/sh\n"); // verify checks that ExecStart is executable
+        dir.resolve("bin/run").toFile().setExecutable(true);
+        Path unit = dir.resolve(setup().unitName());
+        Files.writeString(unit, setup().systemdUnit());
+        Process verify = new ProcessBuilder(analyze.toString(), "verify", unit.toString()).redirectErrorStream(true)
+                .start();
+        String said = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(verify.waitFor()).as(said).isZero();
+        // it exits 0 on an unknown key or a bad value too ("..., ignoring"): anything it says of the unit fails
+        assertThat(said.lines().filter(line -> line.contains(unit.getFileName().toString()))).as(said).isEmpty();
     }
 
     @Test
