@@ -115,7 +115,7 @@ public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int 
                 Map<String, String> env = new HashMap<>(s.env());
                 env.putAll(set);
                 unset.forEach(env::remove);
-                return s.withEnv(env, clock.instant());
+                return s.withEnv(EnvNames.requireSize(app.toString(), env), clock.instant());
             });
             if (spec.release() == 0) {
                 return null;

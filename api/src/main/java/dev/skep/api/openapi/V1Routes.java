@@ -93,6 +93,7 @@ final class V1Routes {
                                 + "(the answer lists keys only)")
                         .body(EnvChange.class).answers(200, EnvView.class)
                         .errors(400, "a value that is not a string, an invalid key",
+                                413, "names and values would come to more than 64 KiB",
                                 422, "the new release did not get ready (the previous one keeps serving)"),
 
                 // deploys and releases (DeployRoutes, ReleaseRoutes)

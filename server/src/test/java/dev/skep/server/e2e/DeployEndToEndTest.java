@@ -108,6 +108,25 @@ class DeployEndToEndTest {
     }
 
     @Test
+    void anEnvGrownPastItsBoundPiecewiseIsRefusedAndTheAppKeepsServingWhatItHad() throws Exception {
+        assertThat(deploy("/deploy/", "frank/big-env", Fixtures.tarball("hello")).status()).isEqualTo(200);
+        // each body is small; together they would make a state node over ZooKeeper's 1 MB, which closes the
+        // connection of every role in the process, if nothing bounded the sum
+        Http.Answer first = Http.send("PATCH", server.api("/v1/apps/frank/big-env/env"), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("set", Map.of("BIG_A", "a".repeat(40 * 1024)))));
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        Http.Answer second = Http.send("PATCH", server.api("/v1/apps/frank/big-env/env"), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("set", Map.of("BIG_B", "b".repeat(40 * 1024)))));
+        assertThat(second.status()).as(second.body()).isEqualTo(413);
+        assertThat(second.json().get("error").asText()).contains("would be 81930 bytes, more than 65536");
+        JsonNode env = Http.get(server.api("/v1/apps/frank/big-env/env"), token).json().get("env");
+        assertThat(env.has("BIG_A")).isTrue();
+        assertThat(env.has("BIG_B")).isFalse();
+        assertThat(Http.hosted(server.routerPort, "big-env.frank.localhost", "/").body())
+                .startsWith("hello from frank.big-env.2.");
+    }
+
+    @Test
     void anAppWithDependenciesIsBuiltWithNpm() throws Exception {
         Http.Answer answer = deploy("/v1/apps/", "carol/deps/releases", Fixtures.tarball("with-deps"));
         assertThat(answer.status()).as(answer.body()).isEqualTo(201);
