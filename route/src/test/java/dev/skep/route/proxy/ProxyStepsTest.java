@@ -4,7 +4,6 @@ import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
-import dev.skep.route.RouterConfig;
 import dev.skep.route.StickyKeys;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -23,7 +22,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,29 +39,21 @@ class ProxyStepsTest {
     static final Backend SHOP_2 = new Backend("shop-2", "10.0.0.6", 5001);
     static final Backend SPARE = new Backend("shop-3", "10.0.0.7", 5001);
 
+    private EmbeddedProxy fixture;
     private ProxyContext proxy;
     private BackendLoads loads;
-    private final List<EmbeddedChannel> backends = new java.util.ArrayList<>();
+    private List<EmbeddedChannel> backends;
 
     @BeforeEach
     void setUp() {
-        RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
-        loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
-        proxy = new ProxyContext(config, loads, null);
-        backends.clear();
-        proxy.dialer((b, loop, raw) -> {
-            EmbeddedChannel backend = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
-            backends.add(backend);
-            return backend.newSucceededFuture();
-        });
-        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
+        fixture = new EmbeddedProxy(SHOP, SHOP_1);
+        proxy = fixture.proxy;
+        loads = fixture.loads;
+        backends = fixture.backends;
     }
 
     private EmbeddedChannel client() {
-        FrontendPipelineTest.ClientChannel ch = new FrontendPipelineTest.ClientChannel();
-        FrontendInitializer.addHttpHandlers(ch.pipeline(), proxy, false);
-        ch.pipeline().fireChannelActive();
-        return ch;
+        return fixture.client();
     }
 
     @Test

@@ -1,16 +1,9 @@
 package dev.skep.route.proxy;
 
-import dev.skep.route.AppRoute;
-import dev.skep.route.RouteTable;
-import dev.skep.route.RouterConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static dev.skep.route.proxy.FrontendPipelineTest.SHOP;
 import static dev.skep.route.proxy.FrontendPipelineTest.SHOP_1;
@@ -25,26 +18,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ResponsePipelineTest {
 
-    private ProxyContext proxy;
-    private final List<EmbeddedChannel> backends = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
-        proxy = new ProxyContext(config, new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
-        proxy.dialer((b, loop, raw) -> {
-            EmbeddedChannel backend = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
-            backends.add(backend);
-            return backend.newSucceededFuture();
-        });
-        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
-    }
+    private final EmbeddedProxy fixture = new EmbeddedProxy(SHOP, SHOP_1);
+    private final ProxyContext proxy = fixture.proxy;
+    private final List<EmbeddedChannel> backends = fixture.backends;
 
     private EmbeddedChannel client() {
-        FrontendPipelineTest.ClientChannel ch = new FrontendPipelineTest.ClientChannel();
-        FrontendInitializer.addHttpHandlers(ch.pipeline(), proxy, false);
-        ch.pipeline().fireChannelActive();
-        return ch;
+        return fixture.client();
     }
 
     /** The backend connection the last request went to, its request read off. */

@@ -95,6 +95,14 @@ class ResponseRelayTest {
         return new ObjectResponseRelay(rec, rec, req, upgrade, "rid-1", false);
     }
 
+    /** A relay that was handed {@code h} and the empty end a body-less head comes with. */
+    private ObjectResponseRelay relayedAlone(HttpResponse h, boolean upgradeRequested) {
+        ObjectResponseRelay relay = objects(HttpVersion.HTTP_1_1, HttpMethod.GET, upgradeRequested);
+        relay.relay(h);
+        relay.relay(LastHttpContent.EMPTY_LAST_CONTENT);
+        return relay;
+    }
+
     private static HttpResponse head(int status, String... headers) {
         HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         for (int i = 0; i < headers.length; i += 2) {
@@ -150,10 +158,8 @@ class ResponseRelayTest {
 
     @Test
     void anInformationalHeadGoesOnAndOnlyTheFinalResponsesEndFinishes() {
-        ObjectResponseRelay relay = objects(HttpVersion.HTTP_1_1, HttpMethod.GET, false);
         HttpResponse early = head(103, "Link", "</s.css>", "Connection", "x-hop");
-        relay.relay(early);
-        relay.relay(LastHttpContent.EMPTY_LAST_CONTENT);
+        ObjectResponseRelay relay = relayedAlone(early, false);
         assertThat(rec.events).containsExactly("started");
         assertThat(relay.status()).isZero();
         assertThat(early.headers().get("link")).isEqualTo("</s.css>");
@@ -170,10 +176,8 @@ class ResponseRelayTest {
     @Test
     void a101TheClientAskedForKeepsItsUpgradeHeadersGetsTheStickyCookieAndEndsInASplice() {
         rec.stickyKey = "k1";
-        ObjectResponseRelay relay = objects(HttpVersion.HTTP_1_1, HttpMethod.GET, true);
         HttpResponse switching = head(101, "Connection", "Upgrade", "Upgrade", "websocket");
-        relay.relay(switching);
-        relay.relay(LastHttpContent.EMPTY_LAST_CONTENT);
+        ObjectResponseRelay relay = relayedAlone(switching, true);
 
         assertThat(switching.headers().get(HttpHeaderNames.UPGRADE)).isEqualTo("websocket");
         assertThat(switching.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("upgrade");
@@ -185,10 +189,8 @@ class ResponseRelayTest {
 
     @Test
     void a101NobodyAskedForIsPassedOnAsInformational() {
-        ObjectResponseRelay relay = objects(HttpVersion.HTTP_1_1, HttpMethod.GET, false);
         HttpResponse h = head(101, "Connection", "Upgrade", "Upgrade", "websocket");
-        relay.relay(h);
-        relay.relay(LastHttpContent.EMPTY_LAST_CONTENT);
+        relayedAlone(h, false);
         assertThat(h.headers().contains(HttpHeaderNames.UPGRADE)).isFalse();
         assertThat(rec.events).containsExactly("started");
     }
