@@ -45,4 +45,11 @@ public final class BackendInitializer extends ChannelInitializer<Channel> {
                 .setMaxChunkSize(64 * 1024);
         p.addLast(HTTP, new HttpClientCodec(decoder, false, false));
     }
+
+    /** After a 101: the HTTP codec leaves, the bytes it holds passed on; what follows is relayed as it is. */
+    static void removeForUpgrade(ChannelPipeline p) {
+        HttpClientCodec codec = p.get(HttpClientCodec.class);
+        codec.removeOutboundHandler();
+        p.remove(codec);
+    }
 }

@@ -1,7 +1,3 @@
-// Above 450 lines on purpose: what is left here is the exchange's state machine (attempting, sending, waiting,
-// responding, spliced, done) over fields every transition reads; the stateless steps are BackendPicker (pick),
-// RetryRule (retry) and ResponseFraming (respond). The object and raw response relays are the next to go
-// (issue 11 §1), once they can take a sink interface instead of these fields.
 package dev.skep.route.proxy;
 
 import dev.skep.route.AppRoute;
@@ -10,14 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -41,10 +33,12 @@ import java.util.Set;
  * Backpressure: client bytes are read only while the backend is writable, backend bytes only while
  * the client is writable; both flushed once per read burst.
  * <p>
- * A <em>raw</em> exchange (an HTTP/1.1 client, no upgrade) reads the response with {@link ResponseReader}
- * and writes it on as bytes, only its head rewritten; the others read and write Netty's HTTP objects.
+ * The steps it drives: {@link BackendPicker} (pick), {@link RetryRule} (retry) and a {@link ResponseRelay}
+ * (respond), which calls back through {@link ResponseSink}; this class keeps only the state machine. A <em>raw</em>
+ * exchange (an HTTP/1.1 client, no upgrade) relays the response as bytes ({@link RawResponseRelay}), the others
+ * as Netty's HTTP objects ({@link ObjectResponseRelay}).
  */
-final class Exchange {
+final class Exchange implements ResponseSink {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
@@ -54,17 +48,13 @@ final class Exchange {
     private final HttpRequest request;
     private final AppRoute route;
     private final String requestId;
-    private final String path;
     private final boolean replayable;
-    private final boolean upgradeRequested;
-    private final boolean http10;
     private final boolean head;
     private final boolean raw;
     private final long maxBody;
     /** The sticky cookie the client sent (already taken out of the request), or null; only for sticky apps. */
     private final String stickyKey;
-    /** The client came over HTTPS (here or at a trusted proxy): a sticky cookie set is Secure. */
-    private final boolean secure;
+    private final ResponseRelay relay;
     private final long startNanos = System.nanoTime();
     private final Set<Backend> tried = new HashSet<>(4);
     private final int maxAttempts;
@@ -77,28 +67,15 @@ final class Exchange {
     private boolean requestComplete;
     private long requestBytes;
     private boolean responseStarted;
-    private boolean informational;
-    private boolean switching;
     private boolean spliced;
-    private boolean backendKeepAlive;
-    /** A raw body that ends with the backend's close, sent on to the client in chunks. */
-    private boolean rechunk;
     private boolean closeClient;
-    private int status;
-    private long responseBytes;
     private boolean done;
-    private boolean responseTimerArmed;
 
-    Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
-             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw) {
-        this(front, client, proxy, request, route, requestId, maxBody, clientKeepAlive, raw, null, false);
-    }
-
+    /** {@code stickyKey}: the client's sticky cookie, or null; {@code secure}: the client came over HTTPS. */
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
              AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw, String stickyKey,
              boolean secure) {
         this.stickyKey = stickyKey;
-        this.secure = secure;
         this.front = front;
         this.client = client;
         this.proxy = proxy;
@@ -107,18 +84,13 @@ final class Exchange {
         this.requestId = requestId;
         this.maxBody = maxBody;
         this.raw = raw;
-        this.path = pathOf(request.uri());
-        this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         this.head = request.method().equals(HttpMethod.HEAD);
         this.closeClient = !clientKeepAlive;
-        this.upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
+        boolean upgradeRequested = ProxyHeaders.isUpgrade(request.headers());
         this.replayable = RetryRule.replayable(request, upgradeRequested);
         this.maxAttempts = RetryRule.maxAttempts(route);
-    }
-
-    private static String pathOf(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? uri : uri.substring(0, q);
+        this.relay = raw ? new RawResponseRelay(this, front, client.alloc(), requestId, secure)
+                : new ObjectResponseRelay(this, front, request, upgradeRequested, requestId, secure);
     }
 
     void start() {
@@ -145,19 +117,6 @@ final class Exchange {
             connected(b, f);
         } else {
             f.addListener(x -> connected(b, (ChannelFuture) x));
-        }
-    }
-
-    /** The cookie value to set on this response, or null: the app is not sticky, or the client's cookie holds. */
-    private String newStickyKey() {
-        return BackendPicker.newStickyKey(route, stickyKey, backend);
-    }
-
-    private void addStickyCookie(HttpResponse r) {
-        String key = newStickyKey();
-        if (key != null) {
-            r.headers().add(HttpHeaderNames.SET_COOKIE, StickyCookie.setCookie(key, secure));
-            r.headers().add(HttpHeaderNames.CACHE_CONTROL, StickyCookie.CACHE_CONTROL);
         }
     }
 
@@ -218,15 +177,11 @@ final class Exchange {
     }
 
     void requestContent(HttpContent c) {
-        if (c.decoderResult().isFailure()) { // a bad chunk size or trailer: the body's framing is unknown
-            c.release();
-            badBody();
-            return;
-        }
         requestBytes += c.content().readableBytes();
-        if (requestBytes > maxBody) {
+        HttpResponseStatus refusal = RequestIntake.bodyRefusal(c, requestBytes, maxBody);
+        if (refusal != null) {
             c.release();
-            tooLarge();
+            refuseBody(refusal);
             return;
         }
         boolean last = c instanceof LastHttpContent;
@@ -262,27 +217,12 @@ final class Exchange {
     }
 
     /**
-     * The client's body framing broke mid-request: the backend connection, which holds part of a
-     * request, is closed rather than finished with a terminating chunk, and the client gets 400.
+     * The client's body broke its framing (400) or the size limit (413) mid-request: the backend connection,
+     * which holds part of a request, is closed rather than finished with a terminating chunk.
      */
-    private void badBody() {
+    private void refuseBody(HttpResponseStatus s) {
         closeClient = true;
-        if (responseStarted) {
-            abort();
-        } else {
-            dropBackend();
-            fail(HttpResponseStatus.BAD_REQUEST);
-        }
-    }
-
-    private void tooLarge() {
-        closeClient = true;
-        if (responseStarted) {
-            abort();
-        } else {
-            dropBackend();
-            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-        }
+        fail(s); // closes the backend connection, or the client's too if a response started
     }
 
     // ---- response, backend -> client ----
@@ -290,120 +230,46 @@ final class Exchange {
     void fromBackend(Object msg) {
         if (done && !spliced) {
             ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (raw) {
-            fromBackendRaw(msg);
-        } else if (msg instanceof HttpResponse r) {
-            responseHead(r);
-        } else if (msg instanceof HttpContent c) {
-            responseContent(c);
         } else if (msg instanceof ByteBuf b && spliced) {
             front.write(b);
         } else {
-            ReferenceCountUtil.release(msg);
+            relay.relay(msg);
         }
     }
 
-    private void responseHead(HttpResponse r) {
+    @Override
+    public void responseStarted() {
         responseStarted = true;
         cancelResponseTimer();
-        int code = r.status().code();
-        if (code == 101 && upgradeRequested) {
-            switching = true;
-            status = code;
-            ProxyHeaders.forResponse(r.headers(), true, requestId);
-            addStickyCookie(r);
-            front.write(r);
-            return;
-        }
-        if (code >= 100 && code < 200) {
-            informational = true;
-            ProxyHeaders.forResponse(r.headers(), false, requestId);
-            front.write(r);
-            return;
-        }
-        status = code;
-        backendKeepAlive = HttpUtil.isKeepAlive(r);
-        ProxyHeaders.forResponse(r.headers(), false, requestId);
-        addStickyCookie(r);
-        frame(r);
-        front.write(r);
     }
 
-    private void fromBackendRaw(Object msg) {
-        if (msg instanceof ByteBuf body) {
-            responseBytes += body.readableBytes();
-            front.writeRaw(rechunk ? RawResponse.chunk(client.alloc(), body) : body);
-        } else if (msg instanceof RawResponse.Head h) {
-            rawHead(h);
-        } else if (msg == RawResponse.END) {
-            if (rechunk) {
-                front.writeRaw(RawResponse.lastChunk(client.alloc()));
-            }
-            finish();
-        } else if (msg instanceof RawResponse.Malformed m) {
-            log.warn("event=proxy.malformed-response app={} backend={} error=\"{}\" request={}", route.app(), backend,
-                    m.reason(), requestId);
-            fail(HttpResponseStatus.BAD_GATEWAY);
-        } else {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    private void rawHead(RawResponse.Head h) {
-        try {
-            if (h.status == 101) { // never asked for: raw exchanges carry no upgrade
-                log.warn("event=proxy.unasked-upgrade app={} backend={} request={}", route.app(), backend, requestId);
-                fail(HttpResponseStatus.BAD_GATEWAY);
-                return;
-            }
-            responseStarted = true;
-            cancelResponseTimer();
-            if (h.informational()) { // 100 Continue, 103 Early Hints: the final head follows
-                front.writeRaw(h.encode(client.alloc(), requestId, false));
-                return;
-            }
-            status = h.status;
-            backendKeepAlive = h.keepAlive;
-            rechunk = h.framing == RawResponse.Framing.UNTIL_CLOSE;
-            if (!requestComplete || proxy.draining()) {
-                closeClient = true;
-            }
-            String key = newStickyKey();
-            front.writeRaw(h.encode(client.alloc(), requestId, closeClient,
-                    key == null ? null : StickyCookie.headLines(key, secure)));
-        } finally {
-            h.release();
-        }
-    }
-
-    /** Chooses how the body is delimited towards the client and whether its connection stays open. */
-    private void frame(HttpResponse r) {
+    @Override
+    public boolean closesClient() {
         if (!requestComplete || proxy.draining()) {
             closeClient = true;
         }
-        closeClient = ResponseFraming.frame(r, status, head, http10, closeClient);
+        return closeClient;
     }
 
-    private void responseContent(HttpContent c) {
-        boolean last = c instanceof LastHttpContent;
-        if (switching) {
-            c.release();
-            if (last) {
-                splice();
-            }
-            return;
+    @Override
+    public void closeClient() {
+        closeClient = true;
+    }
+
+    @Override
+    public String newStickyKey() {
+        return BackendPicker.newStickyKey(route, stickyKey, backend);
+    }
+
+    @Override
+    public void badResponse(String reason) {
+        if (reason == null) {
+            log.warn("event=proxy.unasked-upgrade app={} backend={} request={}", route.app(), backend, requestId);
+        } else {
+            log.warn("event=proxy.malformed-response app={} backend={} error=\"{}\" request={}", route.app(),
+                    backend, reason, requestId);
         }
-        responseBytes += c.content().readableBytes();
-        front.write(c);
-        if (last) {
-            if (informational) {
-                informational = false;
-            } else {
-                finish();
-            }
-        }
+        fail(HttpResponseStatus.BAD_GATEWAY);
     }
 
     void backendReadComplete() {
@@ -420,33 +286,33 @@ final class Exchange {
         front.maybeRead();
     }
 
-    private void finish() {
+    @Override
+    public void finish() {
         done = true;
         cancelResponseTimer();
         uncount();
         Channel ch = backendCh;
         backendHandler.unbind();
-        if (requestComplete && backendKeepAlive && !proxy.draining()) {
+        if (requestComplete && relay.backendKeepAlive() && !proxy.draining()) {
             proxy.pool(client.channel().eventLoop(), raw).release(backend, ch);
         } else {
             ch.close();
         }
-        end(status);
+        end(relay.status());
         client.flush();
         front.exchangeDone(closeClient);
     }
 
     // ---- websocket (or other) upgrade ----
 
-    private void splice() {
+    @Override
+    public void splice() {
         spliced = true;
         done = true;
         cancelResponseTimer();
         front.upgraded();
-        HttpClientCodec codec = backendCh.pipeline().get(HttpClientCodec.class);
-        codec.removeOutboundHandler();
-        backendCh.pipeline().remove(codec);
-        record(status);
+        BackendInitializer.removeForUpgrade(backendCh.pipeline());
+        record(relay.status());
         client.flush();
         backendCh.flush();
         backendCh.read();
@@ -485,22 +351,18 @@ final class Exchange {
         abort();
     }
 
+    /** The connection's response timer is armed only by the exchange on it, and disarmed by each way out. */
     private void startResponseTimer() {
-        if (!responseTimerArmed && !responseStarted) {
-            responseTimerArmed = true;
+        if (!front.responseTimer().armed() && !responseStarted) {
             front.responseTimer().arm(proxy.config().backendTimeout().toNanos());
         }
     }
 
     private void cancelResponseTimer() {
-        if (responseTimerArmed) {
-            responseTimerArmed = false;
-            front.responseTimer().disarm();
-        }
+        front.responseTimer().disarm();
     }
 
     void timedOut() {
-        responseTimerArmed = false;
         if (done || responseStarted) {
             return;
         }
@@ -540,7 +402,7 @@ final class Exchange {
         done = true;
         cancelResponseTimer();
         dropBackend();
-        end(status == 0 ? 502 : status);
+        end(relay.status() == 0 ? 502 : relay.status());
         front.closeAfterFlush();
     }
 
@@ -576,7 +438,7 @@ final class Exchange {
     }
 
     private void record(int finalStatus) {
-        ExchangeLog.forwarded(proxy, route, backend, request, path, finalStatus, responseBytes,
+        ExchangeLog.forwarded(proxy, route, backend, request, finalStatus, relay.bytes(),
                 System.nanoTime() - startNanos, requestId);
     }
 }

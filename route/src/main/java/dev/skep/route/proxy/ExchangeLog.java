@@ -16,13 +16,13 @@ final class ExchangeLog {
     }
 
     /** A request that went to a backend (or was meant to: {@code backend} is null when none was reached). */
-    static void forwarded(ProxyContext proxy, AppRoute route, Backend backend, HttpRequest request, String path,
-                          int status, long responseBytes, long nanos, String requestId) {
+    static void forwarded(ProxyContext proxy, AppRoute route, Backend backend, HttpRequest request, int status,
+                          long responseBytes, long nanos, String requestId) {
         proxy.traffic().record(route.app(), backend, status, nanos);
         AccessLog logger = proxy.accessLog();
         if (logger.enabled()) {
             logger.write(new AccessLog.Entry(Instant.now(), route.app(),
-                    backend == null ? null : backend.instance(), request.method().name(), path, status,
+                    backend == null ? null : backend.instance(), request.method().name(), path(request), status,
                     responseBytes, nanos / 1e6, requestId));
         }
     }
@@ -35,10 +35,15 @@ final class ExchangeLog {
         }
         AccessLog accessLog = proxy.accessLog();
         if (accessLog.enabled()) {
-            String uri = req.uri();
-            int q = uri.indexOf('?');
             accessLog.write(new AccessLog.Entry(Instant.now(), route == null ? null : route.app(), null,
-                    req.method().name(), q < 0 ? uri : uri.substring(0, q), status, 0, 0, requestId));
+                    req.method().name(), path(req), status, 0, 0, requestId));
         }
+    }
+
+    /** The request's path, its query left out of the log. */
+    private static String path(HttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
     }
 }

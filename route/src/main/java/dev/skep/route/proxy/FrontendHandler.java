@@ -33,7 +33,7 @@ import java.util.ArrayDeque;
  * validates and routes each, and runs it as an {@link Exchange}. Auto-read is off; this handler
  * asks for the next bytes only when they can go somewhere.
  */
-public final class FrontendHandler extends ChannelInboundHandlerAdapter {
+public final class FrontendHandler extends ChannelInboundHandlerAdapter implements ClientOut {
 
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
@@ -290,15 +290,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean raw = rawOut != null && req.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && !ProxyHeaders.isUpgrade(req.headers());
         ForwardedHeaders.forRequest(req.headers(), peer, tls, localPort, requestId, config.trustedProxies());
+        String stickyKey = null;
+        boolean secure = false;
         if (route.sticky() != null) {
             // the router's cookie is its own: taken out before the app sees the request ("indirect")
-            String stickyKey = StickyCookie.take(req.headers());
-            boolean secure = "https".equals(req.headers().get(ProxyHeaders.X_FORWARDED_PROTO));
-            current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw, stickyKey,
-                    secure);
-        } else {
-            current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw);
+            stickyKey = StickyCookie.take(req.headers());
+            secure = "https".equals(req.headers().get(ProxyHeaders.X_FORWARDED_PROTO));
         }
+        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw, stickyKey,
+                secure);
         current.start();
     }
 
@@ -368,14 +368,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         exchangeDone(false);
     }
 
-    // ---- called by the exchange ----
+    // ---- called by the exchange and its response relay ----
 
-    void write(Object msg) {
+    @Override
+    public void write(Object msg) {
         ctx.write(msg, ctx.voidPromise());
     }
 
-    /** Bytes already in HTTP/1.1 form: past the encoder. */
-    void writeRaw(ByteBuf bytes) {
+    @Override
+    public void writeRaw(ByteBuf bytes) {
         rawOut.write(bytes, rawOut.voidPromise());
     }
 

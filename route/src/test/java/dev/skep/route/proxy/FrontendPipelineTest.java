@@ -60,7 +60,8 @@ class FrontendPipelineTest {
         return ch;
     }
 
-    private static String outbound(EmbeddedChannel ch) {
+    /** What a channel wrote, as text; shared by the proxy's pipeline tests. */
+    static String outbound(EmbeddedChannel ch) {
         StringBuilder b = new StringBuilder();
         for (Object o; (o = ch.readOutbound()) != null; ) {
             ByteBuf buf = (ByteBuf) o;
@@ -70,7 +71,7 @@ class FrontendPipelineTest {
         return b.toString();
     }
 
-    private static void send(EmbeddedChannel ch, String text) {
+    static void send(EmbeddedChannel ch, String text) {
         ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
     }
 

@@ -4,13 +4,14 @@ import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
-import dev.skep.route.RouterConfig;
 import dev.skep.route.StickyKeys;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,13 +22,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.skep.route.proxy.FrontendPipelineTest.outbound;
+import static dev.skep.route.proxy.FrontendPipelineTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The proxy's named steps (intake, pick, retry, respond framing, lingering close), alone and on EmbeddedChannels. */
@@ -38,43 +39,21 @@ class ProxyStepsTest {
     static final Backend SHOP_2 = new Backend("shop-2", "10.0.0.6", 5001);
     static final Backend SPARE = new Backend("shop-3", "10.0.0.7", 5001);
 
+    private EmbeddedProxy fixture;
     private ProxyContext proxy;
     private BackendLoads loads;
-    private final List<EmbeddedChannel> backends = new java.util.ArrayList<>();
+    private List<EmbeddedChannel> backends;
 
     @BeforeEach
     void setUp() {
-        RouterConfig config = RouterConfig.defaults().withLimits(2048, 512, 1000, 100);
-        loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
-        proxy = new ProxyContext(config, loads, null);
-        backends.clear();
-        proxy.dialer((b, loop, raw) -> {
-            EmbeddedChannel backend = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
-            backends.add(backend);
-            return backend.newSucceededFuture();
-        });
-        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
+        fixture = new EmbeddedProxy(SHOP, SHOP_1);
+        proxy = fixture.proxy;
+        loads = fixture.loads;
+        backends = fixture.backends;
     }
 
     private EmbeddedChannel client() {
-        FrontendPipelineTest.ClientChannel ch = new FrontendPipelineTest.ClientChannel();
-        FrontendInitializer.addHttpHandlers(ch.pipeline(), proxy, false);
-        ch.pipeline().fireChannelActive();
-        return ch;
-    }
-
-    private static String outbound(EmbeddedChannel ch) {
-        StringBuilder b = new StringBuilder();
-        for (Object o; (o = ch.readOutbound()) != null; ) {
-            ByteBuf buf = (ByteBuf) o;
-            b.append(buf.toString(StandardCharsets.ISO_8859_1));
-            buf.release();
-        }
-        return b.toString();
-    }
-
-    private static void send(EmbeddedChannel ch, String text) {
-        ch.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+        return fixture.client();
     }
 
     @Test
@@ -91,6 +70,25 @@ class ProxyStepsTest {
         assertThat(out).startsWith("HTTP/1.1 414 ").contains("connection: close");
         // an EmbeddedChannel is no duplex socket: the lingering close closes it at once
         assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void intakeRefusesABodyChunkThatBreaksItsFramingWith400AndOnePastTheLimitWith413() {
+        HttpContent fine = new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[10]));
+        HttpContent broken = new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
+        broken.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("bad chunk size")));
+        assertThat(RequestIntake.bodyRefusal(fine, 1000, 1000)).isNull();
+        assertThat(RequestIntake.bodyRefusal(fine, 1001, 1000)).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        assertThat(RequestIntake.bodyRefusal(broken, 1001, 1000)).isEqualTo(HttpResponseStatus.BAD_REQUEST);
+        fine.release();
+
+        EmbeddedChannel ch = client();
+        send(ch, "POST /x HTTP/1.1\r\nHost: shop.test\r\nTransfer-Encoding: chunked\r\n\r\n3e8\r\n" + "a".repeat(1000)
+                + "\r\n1\r\nb\r\n");
+        assertThat(outbound(ch)).startsWith("HTTP/1.1 413 ").contains("connection: close");
+        assertThat(backends).hasSize(1);
+        assertThat(backends.get(0).isOpen()).isFalse();
+        assertThat(proxy.exchanges().get()).isZero();
     }
 
     @Test

@@ -1,0 +1,42 @@
+package dev.skep.route.proxy;
+
+import dev.skep.model.AppId;
+import dev.skep.route.AppRoute;
+import dev.skep.route.Backend;
+import dev.skep.route.RouteTable;
+import dev.skep.route.RouterConfig;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A proxy on EmbeddedChannels for the pipeline tests: shop.test routed to one backend, each backend connection it
+ * dials an EmbeddedChannel kept in dial order, each client an EmbeddedChannel with the router's HTTP handlers.
+ */
+final class EmbeddedProxy {
+
+    final BackendLoads loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
+    final ProxyContext proxy = new ProxyContext(RouterConfig.defaults().withLimits(2048, 512, 1000, 100), loads,
+            null);
+    final List<EmbeddedChannel> backends = new ArrayList<>();
+
+    EmbeddedProxy(AppId app, Backend backend) {
+        proxy.dialer((b, loop, raw) -> {
+            EmbeddedChannel ch = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
+            backends.add(ch);
+            return ch.newSucceededFuture();
+        });
+        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(app, List.of(backend)))));
+    }
+
+    /** A client connection from 203.0.113.7, active. */
+    EmbeddedChannel client() {
+        FrontendPipelineTest.ClientChannel ch = new FrontendPipelineTest.ClientChannel();
+        FrontendInitializer.addHttpHandlers(ch.pipeline(), proxy, false);
+        ch.pipeline().fireChannelActive();
+        return ch;
+    }
+}
