@@ -177,7 +177,11 @@ public final class SshHost implements AutoCloseable {
             }
             return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8),
                     err.toString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
+            if (e instanceof IllegalStateException && session.isOpen() && !session.isClosing()) {
+                throw (IllegalStateException) e; // not the connection: a bug to see as one
+            }
+            // a session closing as a channel opens: MINA refuses the channel with an IllegalStateException
             throw new HostFailure("the SSH connection to " + target.host() + " failed while running '"
                     + shortened(command) + "': " + describe(e) + ". Run the same command again: it picks up "
                     + "where it stopped", e);
@@ -187,6 +191,9 @@ public final class SshHost implements AutoCloseable {
     /** {@code run}, failing unless the command exits 0; its output. */
     public String check(String what, String command, Duration timeout) throws HostFailure {
         Result result = run(command, timeout);
+        if (!result.ok() && result.said().contains("No space left on device")) {
+            throw noSpace(firstPath(command), what + " stopped: " + firstLine(result.said()));
+        }
         if (!result.ok()) {
             throw new HostFailure(what + " failed on " + target.host() + " (exit " + result.exit() + "): "
                     + result.said());
@@ -222,8 +229,18 @@ public final class SshHost implements AutoCloseable {
         try (OutputStream out = sftp.write(part)) {
             content.transferTo(out);
         } catch (IOException e) {
+            try {
+                run("rm -f " + Shell.quote(part), Duration.ofSeconds(30));
+            } catch (HostFailure ignored) {
+                // the failure below is the one to report
+            }
+            // OpenSSH's sftp-server answers a full disk with a bare "Failure": the free space tells
+            long free = freeBytes(remote.substring(0, Math.max(1, remote.lastIndexOf('/'))));
+            if (free >= 0 && free < 1 << 20) {
+                throw noSpace(remote, free / 1024 + " KiB free; SFTP said: " + describe(e));
+            }
             throw new HostFailure("copying to " + target.host() + ":" + remote + " over SFTP failed: " + describe(e)
-                    + " (is the disk full, or sftp-server missing?)", e);
+                    + " (is sftp-server missing?)", e);
         }
         check("renaming " + part, "mv -f " + Shell.quote(part) + " " + Shell.quote(remote), Duration.ofSeconds(30));
     }
@@ -244,8 +261,7 @@ public final class SshHost implements AutoCloseable {
             tar.flush();
         });
         if (!result.ok()) {
-            throw new HostFailure("unpacking " + local + " into " + target.host() + ":" + remote + " failed (exit "
-                    + result.exit() + "): " + result.said() + " (is the disk full?)");
+            throw copyFailed("unpacking " + local + " into", remote, fresh, result);
         }
     }
 
@@ -268,9 +284,53 @@ public final class SshHost implements AutoCloseable {
             tar.flush();
         });
         if (!result.ok()) {
-            throw new HostFailure("unpacking " + entries.size() + " files into " + target.host() + ":" + remoteDir
-                    + " failed (exit " + result.exit() + "): " + result.said() + " (is the disk full?)");
+            throw copyFailed("unpacking " + entries.size() + " files into", remoteDir, incoming, result);
         }
+    }
+
+    /**
+     * Why a copy into {@code remote} failed, after removing what it left half-unpacked in {@code partial} (on a
+     * full disk that is the space the next try needs).
+     */
+    private HostFailure copyFailed(String what, String remote, String partial, Result result) {
+        try {
+            run("rm -rf " + Shell.quote(partial), Duration.ofSeconds(60));
+        } catch (HostFailure e) {
+            // the failure below is the one to report; the next try removes it first anyway
+        }
+        if (result.said().contains("No space left on device")) {
+            return noSpace(remote, "the copy stopped there: " + firstLine(result.said()));
+        }
+        return new HostFailure(what + " " + target.host() + ":" + remote + " failed (exit " + result.exit() + "): "
+                + result.said());
+    }
+
+    /** The bytes an unprivileged writer may still put on the file system holding {@code path}; -1 if unknown. */
+    public long freeBytes(String path) {
+        try {
+            Result df = run("df -Pk " + Shell.quote(path) + " | awk 'NR == 2 { print $4 }'", Duration.ofSeconds(30));
+            return df.ok() && df.out().strip().matches("[0-9]+") ? Long.parseLong(df.out().strip()) * 1024 : -1;
+        } catch (HostFailure e) {
+            return -1;
+        }
+    }
+
+    /** A full file system under {@code remote}: which host, which path, what to do. */
+    public HostFailure noSpace(String remote, String detail) {
+        String parent = remote.lastIndexOf('/') > 0 ? remote.substring(0, remote.lastIndexOf('/')) : "/";
+        return new HostFailure("no space left on the device at " + target.host() + ":" + remote + " (" + detail
+                + "). Free space there (df -h " + parent + " shows what is left) or install into a --remote-dir on a "
+                + "larger file system, then run the same command again");
+    }
+
+    /** The first quoted absolute path in a command: where a check that ran out of space wrote. */
+    private static String firstPath(String command) {
+        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'(/[^']*)'").matcher(command);
+        return quoted.find() ? quoted.group(1) : "(" + shortened(command) + ")";
+    }
+
+    private static String firstLine(String text) {
+        return text.strip().lines().findFirst().orElse("");
     }
 
     private static TarArchiveOutputStream tar(OutputStream stdin) {

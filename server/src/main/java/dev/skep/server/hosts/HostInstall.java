@@ -95,8 +95,7 @@ public final class HostInstall {
             steps.step("skep " + version);
             List<String> classPath = copySkep(host, dir);
             steps.step("cluster secret");
-            host.upload(new ByteArrayInputStream((secret + "\n").getBytes(StandardCharsets.UTF_8)), dir + "/etc/zk.secret");
-            host.check("locking the secret", "chmod 600 " + quote(dir + "/etc/zk.secret"), SHORT);
+            writeIfChanged(host, dir + "/etc/zk.secret", secret + "\n", "600");
             steps.done(dir + "/etc/zk.secret (0600)");
             boolean tlsChanged = tlsFiles.copy(host, dir);
 
@@ -199,7 +198,18 @@ public final class HostInstall {
     }
 
     /** The java to run: one of 21+ found there, or this JVM's runtime copied to DIR/jdk. [path, major] */
-    private String[] java(SshHost host, String dir) throws HostFailure {
+    private String[] java(SshHost host, String dir) throws HostFailure, IOException {
+        Path home = Path.of(System.getProperty("java.home"));
+        String localRelease = release(home);
+        String copied = dir + "/jdk/bin/java";
+        // a runtime copied there before, still this machine's: what a search would pick first, so no search (it
+        // starts every java it finds, a second or more each)
+        boolean copyIsCurrent = localRelease.equals(host.run("[ -x " + quote(copied) + " ] && cat "
+                + quote(dir + "/jdk/release") + " 2>/dev/null", SHORT).out());
+        if (copyIsCurrent) {
+            steps.done("found " + copied + " (this machine's runtime, Java " + Runtime.version() + ")");
+            return new String[] {copied, String.valueOf(Runtime.version().feature())};
+        }
         String find = "for j in " + quote(dir + "/jdk/bin/java") + " \"$(command -v java)\" /usr/lib/jvm/*/bin/java; do "
                 + "[ -x \"$j\" ] || continue; "
                 + "v=$(\"$j\" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\\.specification\\.version = \\([0-9]*\\).*/\\1/p' | head -n 1); "
@@ -211,30 +221,25 @@ public final class HostInstall {
                 found.add(parts);
             }
         }
-        Path home = Path.of(System.getProperty("java.home"));
-        String localRelease = release(home);
-        String copied = dir + "/jdk/bin/java";
-        boolean copyIsCurrent = localRelease.equals(host.run("cat " + quote(dir + "/jdk/release") + " 2>/dev/null",
-                SHORT).out());
         if (!request.copyJava()) {
             for (String[] candidate : found) {
-                if (!candidate[0].equals(copied) || copyIsCurrent) {
+                if (!candidate[0].equals(copied)) { // a stale copy is replaced below, or another found here
                     steps.done("found " + candidate[0] + " (Java " + candidate[1] + ")");
                     return candidate;
                 }
             }
-        } else if (copyIsCurrent) {
-            steps.done(copied + " is this machine's runtime already (" + Runtime.version() + ")");
-            return new String[] {copied, String.valueOf(Runtime.version().feature())};
         }
         steps.done((found.isEmpty() ? "none there: " : "") + "copying this machine's runtime " + home + " ("
                 + Runtime.version() + ") to " + dir + "/jdk");
         long start = System.nanoTime();
-        host.sendTree(home, dir + "/jdk", relative -> {
+        java.util.function.Predicate<Path> skip = relative -> {
             String name = relative.toString();
             return name.equals("lib/src.zip") || name.equals("jmods") || name.startsWith("jmods/")
                     || name.equals("man") || name.startsWith("man/") || name.equals("demo") || name.startsWith("demo/");
-        }, COPY);
+        };
+        // unpacked beside a stale copy, which goes only once the new one is complete
+        needSpace(host, dir + "/jdk", DiskUse.of(home, skip));
+        host.sendTree(home, dir + "/jdk", skip, COPY);
         String check = host.check("running the copied java", quote(copied) + " -version 2>&1", SHORT);
         steps.done("copied in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + check.lines().findFirst().orElse(""));
         return new String[] {copied, String.valueOf(Runtime.version().feature())};
@@ -264,6 +269,7 @@ public final class HostInstall {
         Path binary = LocalNode.standaloneBinary();
         steps.done("copying this machine's node " + binary + " (" + wanted + ") to " + copied);
         host.check("creating " + dir + "/node/bin", "mkdir -p " + quote(dir + "/node/bin"), SHORT);
+        needSpace(host, copied, Files.size(binary));
         host.upload(binary, copied);
         String check = host.check("running the copied node", "chmod 755 " + quote(copied) + " && " + quote(copied)
                 + " --version", SHORT).strip();
@@ -277,7 +283,7 @@ public final class HostInstall {
 
     /** Copies the class path entries that differ from what the host has; the remote names in order. */
     private List<String> copySkep(SshHost host, String dir) throws HostFailure, IOException {
-        List<ClassPathEntry> entries = ClassPathEntry.ofThisJvm();
+        List<ClassPathEntry> entries = ClassPathEntry.ofThisJvm(request.data().resolve("hosts-digests"));
         String manifestPath = dir + "/skep/manifest";
         Map<String, String> there = new LinkedHashMap<>();
         for (String line : host.run("cat " + quote(manifestPath) + " 2>/dev/null", SHORT).out().split("\n")) {
@@ -298,21 +304,45 @@ public final class HostInstall {
         }
         int sent = changed.size();
         if (!changed.isEmpty()) { // one tar stream: a round trip per file would cost seconds per hundred jars
+            long need = 0;
+            for (Path local : changed.values()) {
+                need += DiskUse.of(local, p -> false);
+            }
+            needSpace(host, dir + "/skep/cp", need);
             host.sendInto(changed, dir + "/skep/cp", COPY);
         }
-        // what an older version had and this one does not: gone, so the class path holds only this version
-        StringBuilder keep = new StringBuilder();
-        for (ClassPathEntry entry : entries) {
-            keep.append(' ').append(quote(entry.remoteName()));
+        // the manifest is written last, after the clean-up: one that lists just this class path means a run
+        // finished with these files and nothing else there, so neither is needed again
+        boolean manifestCurrent = sent == 0 && there.size() == entries.size();
+        if (!manifestCurrent) {
+            // what an older version had and this one does not: gone, so the class path holds only this version
+            StringBuilder keep = new StringBuilder();
+            for (ClassPathEntry entry : entries) {
+                keep.append(' ').append(quote(entry.remoteName()));
+            }
+            host.check("removing old skep files", "cd " + quote(dir + "/skep/cp") + " && for f in *; do case \" "
+                    + keep.toString().replace("'", "") + " \" in *\" $f \"*) ;; *) rm -rf \"$f\" ;; esac; done",
+                    SHORT);
+            // written last: an install cut short is copied again next time
+            host.upload(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)), manifestPath);
         }
-        host.check("removing old skep files", "cd " + quote(dir + "/skep/cp") + " && for f in *; do case \" "
-                + keep.toString().replace("'", "") + " \" in *\" $f \"*) ;; *) rm -rf \"$f\" ;; esac; done", SHORT);
-        // written last: an install cut short is copied again next time
-        host.upload(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)), manifestPath);
         skepChanged = sent > 0;
         steps.done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
                 + " files (" + bytes / 1024 + " KiB in jars)");
         return entries.stream().map(ClassPathEntry::remoteName).toList();
+    }
+
+    /**
+     * Fails before a copy of {@code bytes} into {@code path} that its file system has no room for: a copy that
+     * runs out of space part-way takes as long and leaves a half-written tree behind.
+     */
+    private void needSpace(SshHost host, String path, long bytes) throws HostFailure {
+        long free = host.freeBytes(path.substring(0, path.lastIndexOf('/')));
+        long need = DiskUse.withSlack(bytes);
+        if (free >= 0 && free < need) {
+            throw host.noSpace(path, "it needs about " + DiskUse.mib(need) + ", the file system has "
+                    + DiskUse.mib(free) + " free");
+        }
     }
 
     private List<String> roleArgs(String dir, String id) {
@@ -333,9 +363,13 @@ public final class HostInstall {
         return args;
     }
 
-    /** Writes {@code content} to {@code path} unless it holds that already; whether it wrote. */
+    /**
+     * Writes {@code content} to {@code path} with {@code mode} unless it holds that already (its mode set all the
+     * same, in the command that reads it); whether it wrote. A file that holds it costs one command, no SFTP.
+     */
     private static boolean writeIfChanged(SshHost host, String path, String content, String mode) throws HostFailure {
-        String current = host.run("cat " + quote(path) + " 2>/dev/null", SHORT).out();
+        String current = host.run("chmod " + mode + " " + quote(path) + " 2>/dev/null; cat " + quote(path)
+                + " 2>/dev/null", SHORT).out();
         if (current.equals(content)) {
             return false;
         }
@@ -359,8 +393,9 @@ public final class HostInstall {
         Result alive = host.run("p=$(cat " + run + "/supervisor.pid 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && "
                 + "echo \"$p\"", SHORT);
         if (alive.ok() && !alive.out().isBlank()) {
-            if (changed) { // the loop starts the new one 2 s after the old one exits
-                host.check("restarting the role", "kill $(cat " + run + "/role.pid)", SHORT);
+            if (changed) { // run/restart: the loop starts the new one as soon as the old one exits
+                host.check("restarting the role", "touch " + run + "/restart && kill $(cat " + run + "/role.pid)",
+                        SHORT);
                 steps.done("supervisor " + alive.out().strip() + " restarts the " + setup.role() + " with the new files");
             } else {
                 steps.done("already running (supervisor " + alive.out().strip() + "), nothing changed");

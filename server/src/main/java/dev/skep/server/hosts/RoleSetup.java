@@ -49,8 +49,8 @@ record RoleSetup(String dir, String java, int javaMajor, String nodeDir, List<St
 
     /**
      * The restart loop of a host without systemd, started with setsid so it outlives the SSH session: it
-     * restarts the role 2 s after it exits, until {@code run/stop} exists. Its pid and the role's are in
-     * {@code run/}.
+     * restarts the role 2 s after it exits (at once when {@code run/restart} asks), until {@code run/stop}
+     * exists. Its pid and the role's are in {@code run/}.
      */
     String superviseScript() {
         String run = Shell.quote(dir + "/run");
@@ -64,7 +64,8 @@ record RoleSetup(String dir, String java, int javaMajor, String nodeDir, List<St
                 + "  " + Shell.quote(dir + "/bin/run") + " >> " + Shell.quote(dir + "/log/" + role() + ".log") + " 2>&1 &\n"
                 + "  echo $! > " + run + "/role.pid\n"
                 + "  wait $!; wait $(cat " + run + "/role.pid) 2>/dev/null\n"
-                + "  [ -e " + run + "/stop ] || sleep 2\n"
+                // a crash waits 2 s before the next start; a restart skep hosts asked for (run/restart) does not
+                + "  [ -e " + run + "/stop ] || { [ -e " + run + "/restart ] && rm -f " + run + "/restart; } || sleep 2\n"
                 + "done\n"
                 + "rm -f " + run + "/role.pid " + run + "/supervisor.pid\n";
     }

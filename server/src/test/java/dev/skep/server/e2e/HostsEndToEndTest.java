@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a `skep server` whose ZooKeeper listens on the veth address (plain and TLS) grows by one agent over SSH; an app
  * placed there serves through the server's router; a second add changes nothing; a router added over ZooKeeper TLS
  * serves it too; unknown and changed host keys and a refused login fail with what to do; upgrade drains, restarts
- * and undrains it without a failed request; rm stops and uninstalls it; a directory another cluster installed is
- * taken over only with --force. Root only.
+ * and undrains it without a failed request; a directory another cluster installed is taken over only with --force;
+ * rm stops and uninstalls the agent. The first add meets a full remote disk. Root only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostsEndToEndTest {
@@ -38,6 +38,7 @@ class HostsEndToEndTest {
 
     static SshNamespace ns;
     static SkepServerProcess server;
+    static Path small;
     static Path remote;
     static Path knownHosts;
     static String hostId;
@@ -49,10 +50,16 @@ class HostsEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "root only");
+        // the agent's dir is on a file system of its own, 2 MiB until the first add has met a full disk; mounted
+        // before sshd starts: ip netns exec gives it a copy of the mounts there are then (a remount reaches both)
+        small = dir.resolve("small");
+        Files.createDirectories(small);
+        SshNamespace.must("mount", "-t", "tmpfs", "-o", "size=2m,mode=0711", "tmpfs", small.toString());
         ns = SshNamespace.start(dir.resolve("ssh"), "ed25519"); // HostsCreateEndToEndTest's has ECDSA keys
         Assumptions.assumeTrue(ns != null, "no network namespace with sshd here (needs root, ip netns, "
                 + "/usr/sbin/sshd)");
-        remote = dir.resolve("remote");
+        remote = small.resolve("remote");
         knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, "");
         hostId = ns.address.replace('.', '-');
@@ -148,9 +155,24 @@ class HostsEndToEndTest {
         assertThat(remote).doesNotExist();
     }
 
+    /**
+     * The first add finds the remote file system full: it fails before copying Java, saying where and what to do, and
+     * starts nothing; once there is room the same command installs and starts the agent.
+     */
     @Test
     @Order(2)
     void addCopiesJavaAndSkepStartsAnAgentThereAndWaitsUntilItJoined() throws Exception {
+        CliRun full = hosts(add("--accept-new-host-key", "--copy-java").toArray(String[]::new)).expect(1);
+        assertThat(full.err()).contains("no space left on the device at " + ns.address + ":" + remote.resolve("jdk"),
+                "MiB free", "Free space there", "--remote-dir on a larger file system", "run the same command again");
+        assertThat(remote.resolve("run/supervisor.pid")).as("nothing started").doesNotExist();
+        assertThat(remote.resolve("run/role.pid")).doesNotExist();
+        assertThat(remote.resolve("jdk.new")).as("nothing left half-copied").doesNotExist();
+        assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).doesNotContain(hostId);
+        assertThat(hosts().expect(0).out().lines().filter(l -> l.startsWith(hostId))).singleElement().asString()
+                .contains(" installing ");
+        SshNamespace.must("mount", "-o", "remount,size=2g", small.toString());
+
         CliRun added = hosts(add("--accept-new-host-key", "--copy-java").toArray(String[]::new)).expect(0);
         assertThat(added.out()).contains("==> checking the host", "Linux", "copying this machine's runtime",
                 "==> node", "==> skep", "/etc/zk.secret (0600)", "started a detached supervisor",
@@ -351,7 +373,7 @@ class HostsEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void rmDrainsTheHostStopsAndUninstallsItsAgentAndForgetsIt() throws Exception {
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
         // two instances spread over both agents: one runs on the host when it is removed
@@ -371,14 +393,16 @@ class HostsEndToEndTest {
     }
 
     /**
-     * A --remote-dir another cluster installed (its mark, its restart loop and an app its agent left running there)
-     * is refused, everything left running; with --force it is taken over: both stop, and a router of this cluster
-     * runs there.
+     * A --remote-dir another cluster installed (its mark, its skep files, its restart loop and an app its agent left
+     * running there) is refused, everything left running; with --force it is taken over: both stop, and a router of
+     * this cluster runs there. That cluster ran this version of skep: its files are kept, not sent again.
      */
     @Test
-    @Order(10)
+    @Order(9)
     void aDirAnotherClusterInstalledIsTakenOverOnlyWithForce() throws Exception {
         Path foreign = dir.resolve("remote-foreign");
+        Files.createDirectories(foreign);
+        SshNamespace.must("cp", "-a", remote.resolve("skep").toString(), foreign.resolve("skep").toString());
         Files.createDirectories(foreign.resolve("etc"));
         Files.createDirectories(foreign.resolve("run"));
         Files.createDirectories(foreign.resolve("data/app"));
@@ -398,7 +422,8 @@ class HostsEndToEndTest {
             add.add("--force");
             CliRun taken = hosts(add.toArray(String[]::new)).expect(0);
             assertThat(taken.out()).contains("==> taking " + foreign + " over from another skep cluster (--force)",
-                    "stopped what it ran there", "skep router router-" + hostId + " at " + ns.address + " is ready");
+                    "stopped what it ran there", "files, all current",
+                    "skep router router-" + hostId + " at " + ns.address + " is ready");
             assertThat(loop.waitFor(10, TimeUnit.SECONDS)).as("the other cluster's restart loop stopped").isTrue();
             assertThat(app.waitFor(10, TimeUnit.SECONDS)).as("the app it left running stopped").isTrue();
             assertThat(Files.readString(foreign.resolve("etc/cluster"))).isNotEqualTo(theirMark);

@@ -225,7 +225,8 @@ final class SshNamespace implements AutoCloseable {
         return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString();
     }
 
-    private static void must(String... command) throws Exception {
+    /** Runs {@code command}, failing with what it printed unless it exits 0 within 30 s. */
+    static void must(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

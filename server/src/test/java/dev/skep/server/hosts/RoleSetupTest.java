@@ -72,10 +72,23 @@ class RoleSetupTest {
                     && pid("supervisor.pid").isPresent());
             supervisor = pid("supervisor.pid").orElseThrow();
             long first = pid("role.pid").orElseThrow();
+            long crashed = System.nanoTime();
             ProcessHandle.of(first).orElseThrow().destroyForcibly(); // a crash
             await("restarted after 2 s").atMost(Duration.ofSeconds(10)).until(() -> pid("role.pid")
                     .filter(p -> p != first && ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
                     .isPresent());
+            assertThat(Duration.ofNanos(System.nanoTime() - crashed)).as("a crash waits").isGreaterThan(
+                    Duration.ofMillis(1900));
+            long asked = pid("role.pid").orElseThrow();
+            Files.createFile(dir.resolve("run/restart")); // skep hosts add restarting it with new files
+            long restarted = System.nanoTime();
+            ProcessHandle.of(asked).orElseThrow().destroy();
+            await("restarted at once").atMost(Duration.ofSeconds(10)).until(() -> pid("role.pid")
+                    .filter(p -> p != asked && ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
+                    .isPresent());
+            assertThat(Duration.ofNanos(System.nanoTime() - restarted)).as("an asked restart does not wait")
+                    .isLessThan(Duration.ofMillis(1500));
+            assertThat(dir.resolve("run/restart")).doesNotExist();
             long second = pid("role.pid").orElseThrow();
             ProcessHandle.of(supervisor).orElseThrow().destroy(); // TERM: stop the role, no restart
             await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(second).isEmpty()

@@ -1,0 +1,40 @@
+package dev.skep.server.hosts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** How much room a copy of local files takes on a remote file system, to refuse it before it runs out. */
+final class DiskUse {
+
+    private DiskUse() {
+    }
+
+    /** The bytes of the regular files under {@code root} (or of {@code root} itself) that {@code skip} keeps. */
+    static long of(Path root, Predicate<Path> skip) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return Files.size(root);
+        }
+        long bytes = 0;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) walk::iterator) {
+                if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !skip.test(root.relativize(path))) {
+                    bytes += Files.size(path);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /** {@code bytes} plus what blocks and directories add on a file system: 5%, at least 1 MiB. */
+    static long withSlack(long bytes) {
+        return bytes + Math.max(1 << 20, bytes / 20);
+    }
+
+    static String mib(long bytes) {
+        return (bytes + (1 << 20) - 1 >> 20) + " MiB";
+    }
+}
