@@ -16,6 +16,7 @@ public final class Main {
         cli.addSubcommand("controller", new ControllerCommand());
         cli.addSubcommand("edge", new EdgeCommand());
         cli.addSubcommand("hosts", new dev.skep.server.hosts.HostsCommand());
+        cli.addSubcommand("zk-sweep", new ZkSweep());
         System.exit(cli.execute(args));
     }
 }

@@ -50,8 +50,10 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         boolean embedded = config.zookeeper() == null;
         EmbeddedZooKeeper server = null;
         if (embedded) {
+            Path zkDir = SkepServer.privateDir(data.resolve("zk"));
+            ZkSweep.ifTooBig(data, zkDir); // state bigger than this heap (junk of an older skep's) is swept first
             // apps on this host reach its port: a session that does not authenticate is closed at once
-            server = life.add("zookeeper", EmbeddedZooKeeper.start(SkepServer.privateDir(data.resolve("zk")),
+            server = life.add("zookeeper", EmbeddedZooKeeper.start(zkDir,
                     new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true,
                     config.zkSecurePort()));
             zk = server.connectString();

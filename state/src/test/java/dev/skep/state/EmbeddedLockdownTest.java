@@ -145,6 +145,23 @@ class EmbeddedLockdownTest {
         }
     }
 
+    /** How skep judges, before loading, whether the state fits its heap: by what the logs hold, not their size. */
+    @Test
+    void loadBytesCountsWhatTheLogsHoldNotTheirPreallocatedZeros() throws Exception {
+        server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
+        try (ZooKeeper tenant = client(server.connectString())) {
+            write(tenant, "/small", 1_000);
+        }
+        long empty = EmbeddedZooKeeper.loadBytes(dir.resolve("zk"));
+        assertThat(empty).as("a log of one small write, preallocated to 64 MB").isLessThan(100_000);
+        try (ZooKeeper tenant = client(server.connectString())) {
+            for (int i = 0; i < 30; i++) {
+                write(tenant, "/big" + i, 500_000);
+            }
+        }
+        assertThat(EmbeddedZooKeeper.loadBytes(dir.resolve("zk"))).isBetween(15_000_000L, 16_000_000L);
+    }
+
     @Test
     void junkAnOlderVersionLetInIsRemovedAtStartAndCompactedAway() throws Exception {
         // an older skep: open to any session, with /zookeeper world-writable, as ZooKeeper ships it
