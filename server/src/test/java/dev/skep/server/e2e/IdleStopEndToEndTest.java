@@ -253,6 +253,53 @@ class IdleStopEndToEndTest {
         awaitState("carol/broken", "crash-loop", Duration.ofSeconds(60));
     }
 
+    /**
+     * Issue 12, bad input: a thundering herd. 1,000 requests at once for a sleeping app, from ten client addresses
+     * (as a herd comes from many clients; one address alone is capped at 256 connections): one wake, every request
+     * its 200, and another app served meanwhile.
+     */
+    @Test
+    void aThunderingHerdOfAThousandRequestsWakesTheAppOnceAndEachGetsItsAnswer() throws Exception {
+        deploy("gina/herd", "hello");
+        assertThat(patch("gina/herd", "{\"idleStop\": 2}").status()).isEqualTo(200);
+        awaitState("gina/herd", "sleeping", Duration.ofSeconds(20));
+        long asksBefore = wakeAsks("gina/herd");
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> herd = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String from = "127.0.0." + (2 + i % 10);
+                herd.add(pool.submit(() -> statusFrom(from, "gina/herd")));
+            }
+            Reply other = get("bob/awake");
+            assertThat(other.status()).isEqualTo(200);
+            assertThat(other.millis()).as("another app during the herd").isLessThan(2000);
+            Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+            for (Future<Integer> f : herd) {
+                statuses.merge(f.get(), 1, Integer::sum);
+            }
+            assertThat(statuses).isEqualTo(Map.of(200, 1000));
+        }
+        // asked once, and again at most once a second while the herd waited
+        assertThat(wakeAsks("gina/herd") - asksBefore).isBetween(1L, 5L);
+        assertThat(state("gina/herd")).isEqualTo("running");
+    }
+
+    /** The status of one GET through the router from {@code source} (a loopback address) on a fresh connection. */
+    static int statusFrom(String source, String app) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new java.net.InetSocketAddress(source, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.routerPort), 10_000);
+            s.setSoTimeout(45_000);
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host(app) + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return Math.abs(LoadLoop.readResponse(new BufferedInputStream(s.getInputStream()), new ByteArrayOutputStream()));
+        }
+    }
+
+    static long wakeAsks(String app) {
+        return server.output().lines().filter(l -> l.contains("event=app.wake-asked app=" + app + " ")).count();
+    }
+
     @Test
     void aWebsocketUpgradeWakesASleepingAppAndBytesFlow() throws Exception {
         assertThat(patch("fred/ws", "{\"idleStop\": 2}").status()).isEqualTo(200);
