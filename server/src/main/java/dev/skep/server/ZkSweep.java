@@ -51,7 +51,7 @@ final class ZkSweep implements Callable<Integer> {
                 Main.class.getName(), "zk-sweep", "--data-dir", data.toString()));
         Process child = new ProcessBuilder(command).inheritIO().start();
         if (!child.waitFor(30, TimeUnit.MINUTES)) {
-            child.destroyForcibly();
+            child.destroyForcibly().waitFor(); // then its exit value says it failed
         }
         if (child.exitValue() != 0) {
             throw new IllegalStateException("the embedded ZooKeeper's data in " + zkDir + " (" + bytes / MIB
