@@ -51,7 +51,7 @@ class CutOffStateTest {
     void readsComeFromTheLastKnownStateAndWritesAreRefusedAtOnceUntilZooKeeperIsBack() throws Exception {
         server = EmbeddedZooKeeper.start(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
         String connect = server.connectString();
-        int port = Integer.parseInt(connect.substring(connect.lastIndexOf(':') + 1));
+        int port = ZkHostPort.parse(connect).getFirst().port();
         connection = StateConnection.open(connect, Duration.ofSeconds(30), Duration.ofSeconds(10));
         state = new ZkClusterState(connection.client(), Clock.systemUTC());
         ZkUserStore users = new ZkUserStore(state.view());

@@ -91,7 +91,7 @@ class EmbeddedLockdownTest {
     void oneAddressHoldsAtMostItsCapOfConnectionsAndNoRequestOverTheBufferLimit() throws Exception {
         startAsSkepServer(ZkAcl.inDataDir(dir));
         InetSocketAddress zk = new InetSocketAddress("127.0.0.1",
-                Integer.parseInt(server.connectString().substring(server.connectString().lastIndexOf(':') + 1)));
+                ZkHostPort.parse(server.connectString()).getFirst().port());
         java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < EmbeddedZooKeeper.MAX_CONNECTIONS_PER_ADDRESS; i++) {
