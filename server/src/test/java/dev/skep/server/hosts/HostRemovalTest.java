@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * skep hosts rm of a host whose role an earlier rm already stopped and uninstalled, but whose cloud server it could
@@ -65,18 +62,11 @@ class HostRemovalTest {
         api.stop(0);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
     /** `skep hosts ARGS`, in this JVM; no ZooKeeper and no SSH: an uninstalled host needs neither. */
-    private Run hosts(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new HostsCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    private HostsRun hosts(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181"));
         all.addAll(List.of(args));
-        int code = cli.execute(all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        return HostsRun.of(all);
     }
 
     private void uninstalledHost(String apiUrl) throws IOException {
@@ -99,7 +89,7 @@ class HostRemovalTest {
         uninstalledHost(api());
         deleteStatus = 500;
 
-        Run failed = hosts("rm", "203-0-113-7");
+        HostsRun failed = hosts("rm", "203-0-113-7");
 
         assertThat(failed.code()).isEqualTo(1);
         assertThat(failed.out()).contains("was stopped and uninstalled by an earlier skep hosts rm",
@@ -112,7 +102,7 @@ class HostRemovalTest {
         assertThat(Files.readString(record())).contains("\"state\" : \"uninstalled\"", "\"id\" : \"42\"");
 
         deleteStatus = 204;
-        Run retried = hosts("rm", "203-0-113-7");
+        HostsRun retried = hosts("rm", "203-0-113-7");
 
         assertThat(retried.code()).as(retried.err()).isZero();
         assertThat(retried.out()).contains("deleted digitalocean server 42", "removed 203-0-113-7");
@@ -128,7 +118,7 @@ class HostRemovalTest {
         }
         uninstalledHost("http://127.0.0.1:" + closed);
 
-        Run failed = hosts("rm", "203-0-113-7");
+        HostsRun failed = hosts("rm", "203-0-113-7");
 
         assertThat(failed.code()).isEqualTo(1);
         assertThat(failed.err()).contains("deleting digitalocean server 42 (skep-agent-x) failed",
@@ -146,7 +136,7 @@ class HostRemovalTest {
             throw new AssertionError(e);
         }
 
-        Run run = hosts("rm", "203-0-113-7");
+        HostsRun run = hosts("rm", "203-0-113-7");
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("digitalocean server 42 (skep-agent-x) was gone already", "removed 203-0-113-7");
@@ -158,7 +148,7 @@ class HostRemovalTest {
         uninstalledHost(api());
         deleteStatus = 503;
 
-        Run run = hosts("rm", "203-0-113-7", "--force");
+        HostsRun run = hosts("rm", "203-0-113-7", "--force");
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out()).contains("could not delete digitalocean server 42 (skep-agent-x)", "503",
@@ -170,7 +160,7 @@ class HostRemovalTest {
     void anUninstalledHostIsListedSoAndNotUpgraded() throws IOException {
         uninstalledHost(api());
 
-        Run upgrade = hosts("upgrade", "203-0-113-7");
+        HostsRun upgrade = hosts("upgrade", "203-0-113-7");
 
         assertThat(upgrade.code()).isEqualTo(1);
         assertThat(upgrade.err()).contains("203-0-113-7 was uninstalled by skep hosts rm",

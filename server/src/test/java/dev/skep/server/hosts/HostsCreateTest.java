@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * skep hosts create against a local fake of DigitalOcean's droplets API (not the real cloud) whose droplet is
@@ -74,13 +71,7 @@ class HostsCreateTest {
         api.stop(0);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private Run create(String... extra) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new HostsCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    private HostsRun create(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181",
                 "--zk-secret", dir.resolve("zk.secret").toString(), "create", "--provider", "digitalocean",
                 "--region", "nyc3", "--size", "s-1vcpu-1gb", "--image", "debian-12-x64", "--ssh-key", "aa:bb",
@@ -96,13 +87,12 @@ class HostsCreateTest {
                 args.add(extra[i]);
             }
         }
-        int code = cli.execute(args.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
+        return HostsRun.of(args);
     }
 
     @Test
     void aFailureAfterCreateSaysWhatWasCreatedAndHowToFinishOrDeleteIt() {
-        Run run = create("--name", "skep-agent-test");
+        HostsRun run = create("--name", "skep-agent-test");
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(requests).containsExactly("POST /v2/droplets", "GET /v2/droplets/77");
@@ -117,7 +107,7 @@ class HostsCreateTest {
 
     @Test
     void deleteOnFailureDeletesTheServer() {
-        Run run = create("--delete-on-failure");
+        HostsRun run = create("--delete-on-failure");
 
         assertThat(run.code()).isEqualTo(1);
         assertThat(requests).containsExactly("POST /v2/droplets", "GET /v2/droplets/77", "DELETE /v2/droplets/77");
