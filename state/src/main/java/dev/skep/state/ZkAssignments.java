@@ -86,58 +86,54 @@ final class ZkAssignments implements Assignments {
             return;
         }
         nodes.view().requireWritable("assign " + (put.size() + withdraw.size()) + " instances");
-        List<Assignment> batched = new ArrayList<>();
-        List<Runnable> singles = new ArrayList<>();
-        List<CuratorOp> batch = new ArrayList<>();
+        List<Write> batch = new ArrayList<>();
         int bytes = 0;
         for (Assignment a : put) {
             byte[] data = Json.write(a);
             if (batch.size() == BATCH_OPS || bytes + data.length > BATCH_BYTES) {
-                commit(batch, singles, batched, written);
+                commit(batch, written);
                 bytes = 0;
             }
-            batch.add(op(() -> nodes.zk().transactionOp().create()
-                    .forPath(Paths.assignment(a.agent(), a.instance()), data)));
-            singles.add(() -> putAssignment(a));
-            batched.add(a);
+            batch.add(new Write(a, op(() -> nodes.zk().transactionOp().create()
+                    .forPath(Paths.assignment(a.agent(), a.instance()), data)), () -> putAssignment(a)));
             bytes += data.length;
         }
         for (Assignment a : withdraw) {
             if (batch.size() == BATCH_OPS) {
-                commit(batch, singles, batched, written);
+                commit(batch, written);
             }
-            batch.add(op(() -> nodes.zk().transactionOp().delete()
-                    .forPath(Paths.assignment(a.agent(), a.instance()))));
-            singles.add(() -> removeAssignment(a.agent(), a.instance()));
-            batched.add(a);
+            batch.add(new Write(a, op(() -> nodes.zk().transactionOp().delete()
+                    .forPath(Paths.assignment(a.agent(), a.instance()))),
+                    () -> removeAssignment(a.agent(), a.instance())));
         }
-        commit(batch, singles, batched, written);
+        commit(batch, written);
+    }
+
+    /** One assignment's write: as part of a multi-op, and the same write alone. */
+    private record Write(Assignment assignment, CuratorOp op, Runnable alone) {
     }
 
     /**
      * Writes the batch as one multi-op, or its writes one at a time when the multi-op fails; tells {@code written}
-     * of each one done, and empties the lists.
+     * of each one done, and empties the batch.
      */
-    private void commit(List<CuratorOp> batch, List<Runnable> singles, List<Assignment> batched,
-                        Consumer<Assignment> written) {
+    private void commit(List<Write> batch, Consumer<Assignment> written) {
         if (batch.isEmpty()) {
             return;
         }
         try {
-            nodes.zk().transaction().forOperations(batch);
+            nodes.zk().transaction().forOperations(batch.stream().map(Write::op).toList());
             nodes.changed();
-            batched.forEach(written);
+            batch.forEach(w -> written.accept(w.assignment()));
         } catch (KeeperException e) {
-            for (int i = 0; i < singles.size(); i++) { // which node made it fail is not worth finding out: each alone
-                singles.get(i).run();
-                written.accept(batched.get(i));
+            for (Write w : batch) { // which node made it fail is not worth finding out: each alone
+                w.alone().run();
+                written.accept(w.assignment());
             }
         } catch (Exception e) {
             throw ZkNodes.failure("assign " + batch.size() + " instances", e);
         } finally {
             batch.clear();
-            singles.clear();
-            batched.clear();
         }
     }
 
