@@ -186,6 +186,25 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     }
 
     /**
+     * An upper bound of {@link #loadBytes}, from the files' sizes alone (no log is read): when even this is small,
+     * a start need not walk the logs' transactions.
+     */
+    public static long fileBytes(Path dataDir) throws IOException {
+        long bytes = 0;
+        for (String sub : List.of("snapshots", "txlog")) {
+            Path dir = dataDir.resolve(sub).resolve("version-2");
+            if (Files.isDirectory(dir)) {
+                try (var files = Files.list(dir)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        bytes += Files.size(file);
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * The bytes of a transaction log's transactions after {@code zxid}. The format (FileTxnLog): a 16-byte header,
      * then per transaction an 8-byte checksum, a 4-byte length and that many bytes (a header whose clientId, cxid
      * and zxid come first) and an end-of-record byte; a zero length is where the preallocated zeros begin.
