@@ -121,7 +121,7 @@ class CrashConsistencyTest {
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("crash consistency failed with seed " + seed + " (replay with -Dskep.crash.seed="
-                    + seed + ")\n" + String.join("\n", log), e);
+                    + seed + ")\n" + String.join("\n", log) + "\nwhat failed: " + e.getMessage(), e);
         }
         System.out.printf("crash consistency: %d kills, %d restarts, %d changes acknowledged, %d interrupted, "
                 + "%d/%d apps serving their last good release after every restart, 0 orphans, 0 duplicates%n",
