@@ -46,7 +46,10 @@ final class DeployCommand extends ClientVerb {
     public Integer call() throws IOException {
         Path root = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(root)) {
-            throw usage("DIR " + root + " is not a directory");
+            // `skep deploy alice/shop` is the usual slip of a Heroku user: the app is named with -a
+            boolean looksLikeApp = appOption == null && dir.getNameCount() == 2 && !dir.isAbsolute();
+            throw usage("DIR " + root + " is not a directory"
+                    + (looksLikeApp ? "; to name the app, use: skep deploy -a " + dir : ""));
         }
         if (!Files.exists(root.resolve("package.json")) && !Files.exists(root.resolve("Procfile"))) {
             throw new CliFailure(root + " " + Tarball.NO_APP_ROOT,

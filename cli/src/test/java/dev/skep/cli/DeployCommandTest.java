@@ -297,7 +297,16 @@ class DeployCommandTest {
         CliRun.Result result = new CliRun(fake, home).run("deploy", app.resolve("nope").toString(), "-a", "alice/shop");
 
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).contains("is not a directory");
+        assertThat(result.err()).contains("is not a directory").doesNotContain("use: skep deploy -a");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
+    void anAppNamedWhereTheDirGoesIsPointedToDashA() {
+        CliRun.Result result = new CliRun(fake, home).run("deploy", "alice/shop");
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("is not a directory; to name the app, use: skep deploy -a alice/shop");
         assertThat(fake.requests()).isEmpty();
     }
 
