@@ -7,9 +7,14 @@ import io.javalin.http.Context;
 /** Reads who is calling and which app a path names; both were checked by the before-handler. */
 public final class Caller {
 
-    static final String PRINCIPAL = "skep.principal";
+    private static final String PRINCIPAL = "skep.principal";
 
     private Caller() {
+    }
+
+    /** Records who is calling: the server's before-handler, once it has checked the token or session. */
+    public static void identify(Context ctx, Principal who) {
+        ctx.attribute(PRINCIPAL, who);
     }
 
     public static Principal principal(Context ctx) {

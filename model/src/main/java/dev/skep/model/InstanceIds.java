@@ -43,6 +43,19 @@ public final class InstanceIds {
         return id != null && ID.matcher(id).matches();
     }
 
+    /**
+     * The app an instance id belongs to: ids start "{user}.{app}.".
+     *
+     * @throws SkepException (bad request) for an invalid id, before anything builds a path from it
+     */
+    public static AppId app(String id) {
+        if (!isValid(id)) {
+            throw SkepException.badRequest("invalid instance id", "instance ids look like user.app.3.a1b2c3");
+        }
+        String[] parts = id.split("\\.");
+        return new AppId(parts[0], parts[1]);
+    }
+
     /** The process type an id names: "web" for ids made before process types; null for an invalid id. */
     public static String type(String id) {
         Matcher m = id == null ? null : ID.matcher(id);

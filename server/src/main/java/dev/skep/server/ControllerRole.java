@@ -2,7 +2,8 @@ package dev.skep.server;
 
 import dev.skep.api.AgentViews;
 import dev.skep.api.ApiConfig;
-import dev.skep.api.ApiServer;
+import dev.skep.api.Routes;
+import dev.skep.api.server.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
@@ -236,7 +237,7 @@ final class ControllerRole {
      * @param extra   more route groups
      * @param monitor adds usage figures, health settings and the monitor's routes; null for none
      */
-    ApiServer startApi(Lifecycle life, int routerPort, List<ApiServer.Routes> extra,
+    ApiServer startApi(Lifecycle life, int routerPort, List<Routes> extra,
                        MonitorRole monitor, ApiTls tls) throws IOException {
         ApiConfig apiConfig = new ApiConfig(config.bind(), config.apiPort(), 64 * 1024, config.baseDomain(),
                 routerPort, 64, Version.current());
@@ -247,7 +248,7 @@ final class ControllerRole {
         RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
         var documents = new ZkAppDocuments(state.state().view());
         var routeSettings = new RouteSettingsStore(documents);
-        List<ApiServer.Routes> groups = new ArrayList<>(List.of(
+        List<Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
                 new ReleaseRoutes(commands, views, deployer.buildLogs()),
                 new AppRoutes(commands, views, bodies, monitor == null ? null : monitor.health(), routeSettings,

@@ -1,10 +1,10 @@
 package dev.skep.server;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.HealthSettings;
+import dev.skep.api.Routes;
 import dev.skep.api.v1.AlertRoutes;
 import dev.skep.api.v1.EventRoutes;
 import dev.skep.api.v1.HealthRoutes;
@@ -144,7 +144,7 @@ final class MonitorRole implements AutoCloseable {
         return new AppViews.Usage(last.rssBytes(), Math.round(last.cpuPercent() * 10) / 10.0);
     }
 
-    List<ApiServer.Routes> routes(AppCommands commands, AppViews views, Bodies bodies) {
+    List<Routes> routes(AppCommands commands, AppViews views, Bodies bodies) {
         return List.of(
                 new HeartbeatRoutes(monitor.heartbeats()),
                 new EventRoutes(monitor.events(), clock),

@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-import dev.skep.api.ApiServer;
+import dev.skep.api.server.ApiServer;
 import dev.skep.api.tls.ApiTls;
 import dev.skep.api.tls.PemKeyStore;
 import dev.skep.deploy.slug.LocalSlugStore;

@@ -4,7 +4,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -144,17 +143,10 @@ class ArchitectureTest {
         slices().matching("dev.skep.(*)..").should().beFreeOfCycles().check(classes);
     }
 
-    /**
-     * Modules whose packages still need each other both ways (api: its root and v1, audit, dashboard, openapi;
-     * supervise: its root and workspace), each in a change of its own; take one off once its cycles are gone.
-     */
-    static final String[] PACKAGE_CYCLES_LEFT = {"dev.skep.api..", "dev.skep.supervise.."};
-
     @Test
     void packagesHaveNoCycles() {
         // inside a module too: a package that needs another is never needed by it (route.server uses route.proxy,
         // which uses the route table and config of dev.skep.route, which uses neither)
-        slices().matching("dev.skep.(**)").should().beFreeOfCycles()
-                .check(classes.that(JavaClass.Predicates.resideOutsideOfPackages(PACKAGE_CYCLES_LEFT)));
+        slices().matching("dev.skep.(**)").should().beFreeOfCycles().check(classes);
     }
 }

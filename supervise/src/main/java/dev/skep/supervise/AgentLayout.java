@@ -2,7 +2,6 @@ package dev.skep.supervise;
 
 import dev.skep.model.AppId;
 import dev.skep.model.InstanceIds;
-import dev.skep.model.SkepException;
 import dev.skep.model.VolumePaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,7 +83,7 @@ public final class AgentLayout {
     }
 
     public Path logFile(String instance) {
-        return appLogDir(appOf(instance)).resolve(requireInstance(instance) + ".log");
+        return appLogDir(InstanceIds.app(instance)).resolve(requireInstance(instance) + ".log");
     }
 
     public Path work() {
@@ -116,17 +115,8 @@ public final class AgentLayout {
         return root.resolve("uids.json");
     }
 
-    /** The app an instance id belongs to: ids are "{user}.{app}.{release}.{hex}". */
-    public static AppId appOf(String instance) {
-        String id = requireInstance(instance);
-        String[] parts = id.split("\\.");
-        return new AppId(parts[0], parts[1]);
-    }
-
     public static String requireInstance(String instance) {
-        if (!InstanceIds.isValid(instance)) {
-            throw SkepException.badRequest("invalid instance id", "instance ids look like user.app.3.a1b2c3");
-        }
+        InstanceIds.app(instance); // throws for an invalid id
         return instance;
     }
 }

@@ -1,8 +1,8 @@
 package dev.skep.api.dashboard;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Authenticator;
 import dev.skep.api.auth.Principal;
@@ -24,7 +24,7 @@ import java.util.Map;
  * the /v1 routes like any client, as its session's user.
  */
 public record DashboardRoutes(DashboardSessions sessions, Authenticator auth, Bodies bodies,
-                    Clock clock) implements ApiServer.Routes {
+                    Clock clock) implements Routes {
 
     public static final String COOKIE = "skep_session";
     public static final String CSRF_HEADER = "X-Skep-CSRF";

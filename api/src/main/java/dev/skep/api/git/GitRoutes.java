@@ -1,7 +1,7 @@
 package dev.skep.api.git;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.GitAuth;
 import dev.skep.api.auth.Principal;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * (any user name: see {@link dev.skep.api.auth.GitAuth}).
  */
 public record GitRoutes(Deployer deployer, GitRepos repos, UploadLimits limits, Path tmp, Predicate<AppId> exists,
-                    Function<AppId, String> url) implements ApiServer.Routes {
+                    Function<AppId, String> url) implements Routes {
 
     private static final Logger log = LoggerFactory.getLogger(GitRoutes.class);
 

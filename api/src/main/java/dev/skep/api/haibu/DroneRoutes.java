@@ -2,11 +2,11 @@ package dev.skep.api.haibu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
@@ -28,7 +28,7 @@ import java.util.Map;
  * naming another app is refused) and answers are a safe projection: no environment, no stack.
  */
 public record DroneRoutes(AppCatalog state, AppCommands commands, AppViews views,
-                    Bodies bodies) implements ApiServer.Routes {
+                    Bodies bodies) implements Routes {
 
     /** How long a start waits for its first ready instance, as a deploy does. */
     private static final Duration START_WAIT = Duration.ofSeconds(60);

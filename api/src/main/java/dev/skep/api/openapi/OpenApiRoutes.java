@@ -3,7 +3,7 @@ package dev.skep.api.openapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
+import dev.skep.api.Routes;
 import io.javalin.config.RoutesConfig;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * GET /v1/openapi.json: the API's OpenAPI document. Public, as /version is: it describes routes, not data, and
  * tools (generators, Swagger UI) fetch it without credentials.
  */
-public final class OpenApiRoutes implements ApiServer.Routes {
+public final class OpenApiRoutes implements Routes {
 
     public static final String PATH = "/v1/openapi.json";
 

@@ -1,6 +1,6 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
+import dev.skep.api.Routes;
 import dev.skep.api.auth.Tokens;
 import dev.skep.model.AppId;
 import dev.skep.model.Assignments;
@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * keeps everything running (a general outage moves nothing).
  */
 public record AgentAssignmentRoutes(Assignments assignmentTable, ChangeFeed changeFeed,
-                                    Supplier<String> clusterToken) implements ApiServer.Routes {
+                                    Supplier<String> clusterToken) implements Routes {
 
     private static final String PREFIX = "/v1/agents/";
     private static final String SUFFIX = "/assignments";

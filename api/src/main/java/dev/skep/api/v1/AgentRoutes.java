@@ -1,8 +1,8 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.AgentViews;
-import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AgentRegistry;
 import dev.skep.model.RouteEpochs;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * it cannot move: a drain is refused, naming them, unless forced (then they keep running there).
  */
 public record AgentRoutes(AgentRegistry registry, RouteEpochs routeEpochs, ChangeFeed changeFeed, AgentViews views,
-                          EventSink events, Clock clock) implements ApiServer.Routes {
+                          EventSink events, Clock clock) implements Routes {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRoutes.class);
 

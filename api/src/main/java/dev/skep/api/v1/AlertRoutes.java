@@ -1,8 +1,8 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
+import dev.skep.api.Routes;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.AlertSettings;
@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param webhookSecret the hex key an app's webhook receivers check signatures with
  */
 public record AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies bodies, Tester tester,
-                    Function<AppId, String> webhookSecret) implements ApiServer.Routes {
+                    Function<AppId, String> webhookSecret) implements Routes {
 
     /** Sends a test alert for an app; per reactor what happened. */
     @FunctionalInterface

@@ -1,12 +1,12 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.HealthSettings;
 import dev.skep.api.RouteSettingsStore;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Principal;
 import dev.skep.deploy.release.ProbationSettings;
@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * @param probation where {@code {"probation": SECONDS}} goes, or null when this API takes none
  */
 public record AppRoutes(AppCommands commands, AppViews views, Bodies bodies, HealthSettings health,
-                    RouteSettingsStore routeSettings, ProbationSettings probation) implements ApiServer.Routes {
+                    RouteSettingsStore routeSettings, ProbationSettings probation) implements Routes {
 
     /**
      * PATCH /v1/apps/{user}/{app}; {@code probation} in whole seconds; {@code instances} is the web count,

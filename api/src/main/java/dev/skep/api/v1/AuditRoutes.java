@@ -1,12 +1,12 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.AuditLog;
 import io.javalin.config.RoutesConfig;
 
 /** {@code GET /v1/audit?limit=N} (admin): the newest audit entries, oldest first. */
-public record AuditRoutes(AuditLog audit) implements ApiServer.Routes {
+public record AuditRoutes(AuditLog audit) implements Routes {
 
     private static final int MAX = 10_000;
 

@@ -2,11 +2,11 @@ package dev.skep.api.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.DomainRules;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.tls.CertificateCheck;
 import dev.skep.model.AppCertificates;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * @param apps every app, to refuse a certificate that names another app's hosts
  */
 public record CertificateRoutes(AppDocuments documents, AppCommands commands, DomainRules rules, Bodies bodies,
-                    Clock clock, Supplier<List<AppSpec>> apps) implements ApiServer.Routes {
+                    Clock clock, Supplier<List<AppSpec>> apps) implements Routes {
 
     /** PUT body: PEM certificate chain (leaf first) and unencrypted PKCS#8 PEM key. */
     public record CertificateUpload(String cert, String key) {

@@ -2,9 +2,9 @@ package dev.skep.api.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.haibu.HaibuDrone;
 import dev.skep.deploy.DeployListener;
@@ -34,7 +34,7 @@ import java.util.function.Function;
  * Deploys: haibu's {@code POST /deploy/{user}/{app}} (answers {"drone": ...}) and
  * {@code POST /v1/apps/{user}/{app}/releases} (a DeployResult, or NDJSON progress lines).
  */
-public record DeployRoutes(Deployer deployer, AppViews views) implements ApiServer.Routes {
+public record DeployRoutes(Deployer deployer, AppViews views) implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {

@@ -1,10 +1,10 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.DomainRules;
+import dev.skep.api.Routes;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -19,7 +19,7 @@ import java.util.List;
 
 /** Custom domains of an app: GET|POST /v1/apps/{user}/{app}/domains, DELETE .../domains/{domain}. */
 public record DomainRoutes(AppCatalog state, AppCommands commands, DomainRules rules, Bodies bodies,
-                    Clock clock) implements ApiServer.Routes {
+                    Clock clock) implements Routes {
 
     /** POST body. */
     public record DomainRequest(String domain) {

@@ -1,8 +1,8 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
 import dev.skep.model.Event;
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * server-sent events ({@code event: TYPE}, {@code data: JSON}). A user sees the events of their own apps;
  * an admin sees all, the install's own (agents) included.
  */
-public record EventRoutes(EventLog events, Clock clock) implements ApiServer.Routes {
+public record EventRoutes(EventLog events, Clock clock) implements Routes {
 
     static final int MAX_LIMIT = 10_000;
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([smhd])");

@@ -1,6 +1,6 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
+import dev.skep.api.Routes;
 import dev.skep.model.view.ApiError;
 import dev.skep.monitor.heartbeat.HeartbeatRegistry;
 import io.javalin.config.RoutesConfig;
@@ -10,7 +10,7 @@ import io.javalin.http.Context;
  * POST /v1/heartbeat/{instance} with {@code Authorization: Bearer SECRET}: an app proves it is alive. Public (no
  * user token): the per-instance secret is the credential. 204, or 403 for a wrong secret or unknown instance.
  */
-public record HeartbeatRoutes(HeartbeatRegistry heartbeats) implements ApiServer.Routes {
+public record HeartbeatRoutes(HeartbeatRegistry heartbeats) implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {

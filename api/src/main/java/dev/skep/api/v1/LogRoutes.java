@@ -1,7 +1,7 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
+import dev.skep.api.Routes;
 import dev.skep.model.AppId;
 import dev.skep.model.LogSource;
 import io.javalin.config.RoutesConfig;
@@ -14,7 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
-public record LogRoutes(LogSource logs, AppCommands commands) implements ApiServer.Routes {
+public record LogRoutes(LogSource logs, AppCommands commands) implements Routes {
 
     private static final int MAX_TAIL = 10_000;
     /** How often an idle follow writes an empty line; dashboards and {@code skep logs -f} skip empty lines. */

@@ -1,9 +1,9 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.InstanceStatus;
@@ -24,7 +24,7 @@ import java.util.function.Function;
  */
 public record MetricsRoutes(PrometheusExport prometheus, MetricsHistory history, AppCommands commands, AppViews views,
                     Function<AppId, MetricsView.Traffic> traffic,
-                    Function<String, MetricsView.InstanceTraffic> instanceTraffic) implements ApiServer.Routes {
+                    Function<String, MetricsView.InstanceTraffic> instanceTraffic) implements Routes {
 
     /**
      * @param traffic         the router's figures for an app, or null when it has seen none

@@ -2,10 +2,10 @@ package dev.skep.api.v1;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * carry to run the app's instances ({@code {}}: any agent). The scheduler moves instances that no longer match,
  * rolling, at its next pass; no release.
  */
-public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodies bodies) implements ApiServer.Routes {
+public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodies bodies) implements Routes {
 
     private static final Logger log = LoggerFactory.getLogger(PlacementRoutes.class);
 

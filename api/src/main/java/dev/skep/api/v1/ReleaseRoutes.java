@@ -1,9 +1,9 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.deploy.BuildLogs;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * GET /v1/apps/{user}/{app}/releases: the release list (status, build facts); GET .../build-log[?release=N]: a
  * deploy's whole output as text, the newest deploy's (a failed build's too) without {@code release}.
  */
-public record ReleaseRoutes(AppCommands commands, AppViews views, BuildLogs buildLogs) implements ApiServer.Routes {
+public record ReleaseRoutes(AppCommands commands, AppViews views, BuildLogs buildLogs) implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {

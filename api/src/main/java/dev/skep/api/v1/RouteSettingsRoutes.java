@@ -1,13 +1,13 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.RouteSettingsStore;
+import dev.skep.api.Routes;
 import dev.skep.model.AppId;
 import io.javalin.config.RoutesConfig;
 
 /** GET /v1/apps/{user}/{app}/route: the app's router settings (body limit, HTTPS only); set them with PATCH. */
-public record RouteSettingsRoutes(RouteSettingsStore settings, AppCommands commands) implements ApiServer.Routes {
+public record RouteSettingsRoutes(RouteSettingsStore settings, AppCommands commands) implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {

@@ -1,10 +1,10 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.ApiJson;
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * request: when the client goes away, everything it started is killed.
  */
 public record RunRoutes(AppCatalog state, AppCommands commands, Bodies bodies,
-                    OneOffs oneOffs) implements ApiServer.Routes {
+                    OneOffs oneOffs) implements Routes {
 
     /** How the body names the command: an argv, as exec takes it (no shell unless you run one). */
     public record RunRequest(List<String> command) {

@@ -1,6 +1,6 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
+import dev.skep.api.Routes;
 import dev.skep.api.auth.Tokens;
 import dev.skep.deploy.slug.LocalSlugStore;
 import dev.skep.deploy.slug.SlugArchive;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * they show the cluster token ({@code Authorization: Bearer TOKEN}), which only members of the
  * cluster can read from the state.
  */
-public record SlugRoutes(LocalSlugStore slugs, Supplier<String> clusterToken) implements ApiServer.Routes {
+public record SlugRoutes(LocalSlugStore slugs, Supplier<String> clusterToken) implements Routes {
 
     public static final String PREFIX = "/v1/slugs/";
 

@@ -1,8 +1,8 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.auth.Accounts;
 import dev.skep.api.auth.Lifetimes;
@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code GET /v1/whoami}, {@code GET|POST /v1/users}, {@code DELETE /v1/users/{user}},
  * {@code GET|POST /v1/tokens[?user=U]}, {@code DELETE /v1/tokens/{id}}.
  */
-public record UserRoutes(Accounts accounts, Bodies bodies) implements ApiServer.Routes {
+public record UserRoutes(Accounts accounts, Bodies bodies) implements Routes {
 
     @Override
     public void register(RoutesConfig routes) {

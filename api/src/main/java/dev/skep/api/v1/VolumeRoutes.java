@@ -1,10 +1,10 @@
 package dev.skep.api.v1;
 
-import dev.skep.api.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
 import dev.skep.api.Caller;
 import dev.skep.api.LocalVolumes;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.deploy.slug.LocalSlugStore;
 import dev.skep.deploy.slug.SlugArchive;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public record VolumeRoutes(AppCatalog catalog, Assignments assignmentTable, AgentRegistry registry,
                            AppCommands commands, Bodies bodies, Clock clock, LocalSlugStore slugs, LocalVolumes local)
-        implements ApiServer.Routes {
+        implements Routes {
 
     private static final Logger log = LoggerFactory.getLogger(VolumeRoutes.class);
 

@@ -3,7 +3,6 @@ package dev.skep.supervise.workspace;
 import dev.skep.model.AppId;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.fs.RecursiveDelete;
-import dev.skep.supervise.AgentLayout;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -131,7 +130,7 @@ public final class LoopDisks implements AppDisks {
 
     @Override
     public Path layers(String instance) {
-        return mountPoint(AgentLayout.appOf(instance)).resolve("layers").resolve(instance);
+        return mountPoint(InstanceIds.app(instance)).resolve("layers").resolve(instance);
     }
 
     @Override

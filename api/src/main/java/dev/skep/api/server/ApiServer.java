@@ -1,5 +1,9 @@
-package dev.skep.api;
+package dev.skep.api.server;
 
+import dev.skep.api.ApiConfig;
+import dev.skep.api.ApiJson;
+import dev.skep.api.Caller;
+import dev.skep.api.Routes;
 import dev.skep.api.audit.Audit;
 import dev.skep.api.audit.AuditLog;
 import dev.skep.api.auth.Authenticator;
@@ -9,6 +13,7 @@ import dev.skep.api.dashboard.DashboardRoutes;
 import dev.skep.api.dashboard.DashboardSessions;
 import dev.skep.api.openapi.OpenApiRoutes;
 import dev.skep.api.tls.ApiTls;
+import dev.skep.api.v1.AgentAssignmentRoutes;
 import dev.skep.api.v1.SlugRoutes;
 import dev.skep.model.view.ApiError;
 import dev.skep.model.view.AuditEntry;
@@ -43,12 +48,6 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin javalin;
     private final ApiConfig config;
-
-    /** A group of routes (deploys, apps, logs, drones, monitor, users ...), all behind the same auth. */
-    @FunctionalInterface
-    public interface Routes {
-        void register(RoutesConfig routes);
-    }
 
     public ApiServer(ApiConfig config, Authenticator auth, List<Routes> groups) {
         this(config, auth, groups, null, null, Clock.systemUTC());
@@ -102,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
     private static void authenticate(Authenticator auth, DashboardSessions sessions, Context ctx) {
         String path = ctx.path();
         if (PUBLIC.stream().anyMatch(p -> p.endsWith("/") ? path.startsWith(p) : path.equals(p))
-                || dev.skep.api.v1.AgentAssignmentRoutes.isPath(path)) { // agents: the route checks the cluster token
+                || AgentAssignmentRoutes.isPath(path)) { // agents: the route checks the cluster token
             return;
         }
         if (sessions != null && DashboardRoutes.isPublic(ctx)) {
@@ -112,13 +111,13 @@ public final class ApiServer implements AutoCloseable {
         String session = sessions == null ? null : ctx.cookie(DashboardRoutes.COOKIE);
         if ((authorization == null || authorization.isBlank()) && session != null && !session.isEmpty()) {
             // a dashboard session: its token's user, when the request echoes its CSRF token (see DashboardSessions)
-            ctx.attribute(Caller.PRINCIPAL, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
+            Caller.identify(ctx, sessions.principal(session, ctx.header(DashboardRoutes.CSRF_HEADER)));
             return;
         }
         if (path.startsWith(GitAuth.PREFIX)) {
             authorization = GitAuth.tokenOnly(authorization); // git's user name is anything
         }
-        ctx.attribute(Caller.PRINCIPAL, auth.authenticate(authorization, ctx.ip()));
+        Caller.identify(ctx, auth.authenticate(authorization, ctx.ip()));
     }
 
     /** After a route that named a change (see {@link Audit}): one audit entry with who, where and how it ended. */

@@ -1,4 +1,4 @@
-package dev.skep.api;
+package dev.skep.api.server;
 
 import dev.skep.api.auth.GitAuth;
 import dev.skep.api.auth.TooManyFailures;
