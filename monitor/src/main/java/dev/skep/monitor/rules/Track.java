@@ -24,6 +24,25 @@ sealed interface Track {
     /** Started holding at (for "since"), given it holds now. */
     Instant holdingSince(Instant now);
 
+    /** " on {instance}" for an instance's alert, "" for an app's: how a description names its subject. */
+    static String on(AlertKey key) {
+        return key.instance() != null ? " on " + key.instance() : "";
+    }
+
+    /** What every track holds: the rule it judges, fixed for the track's life. */
+    abstract sealed class Of<R extends Rule> implements Track {
+        final R rule;
+
+        Of(R rule) {
+            this.rule = rule;
+        }
+
+        @Override
+        public final R rule() {
+            return rule;
+        }
+    }
+
     static String human(Duration d) {
         long s = d.toSeconds();
         if (s % 3600 == 0 && s >= 3600) {
@@ -35,12 +54,11 @@ sealed interface Track {
         return s + "s";
     }
 
-    final class Expire implements Track {
-        private final ExpireRule rule;
+    final class Expire extends Of<ExpireRule> {
         private Instant lastSeen;
 
         Expire(ExpireRule rule, Instant seen) {
-            this.rule = rule;
+            super(rule);
             this.lastSeen = seen;
         }
 
@@ -56,11 +74,6 @@ sealed interface Track {
         /** The same silence judged by a changed rule (a new T): when it was last seen carries over. */
         Expire withRule(ExpireRule changed) {
             return new Expire(changed, lastSeen);
-        }
-
-        @Override
-        public ExpireRule rule() {
-            return rule;
         }
 
         @Override
@@ -86,13 +99,12 @@ sealed interface Track {
         }
     }
 
-    final class Threshold implements Track {
-        private final ThresholdRule rule;
+    final class Threshold extends Of<ThresholdRule> {
         private Instant breachSince;
         private double last;
 
         Threshold(ThresholdRule rule) {
-            this.rule = rule;
+            super(rule);
         }
 
         void observe(double value, Instant now) {
@@ -104,11 +116,6 @@ sealed interface Track {
             } else {
                 breachSince = null;
             }
-        }
-
-        @Override
-        public ThresholdRule rule() {
-            return rule;
         }
 
         @Override
@@ -128,9 +135,8 @@ sealed interface Track {
 
         @Override
         public String describe(AlertKey key, Instant now) {
-            String on = key.instance() != null ? " on " + key.instance() : "";
             String held = rule.forDuration().isZero() ? "" : " for " + human(rule.forDuration());
-            return rule.metric() + " " + rule.op().symbol() + " " + fmt(rule.value()) + held + on
+            return rule.metric() + " " + rule.op().symbol() + " " + fmt(rule.value()) + held + on(key)
                     + " (now " + fmt(last) + ")";
         }
 
@@ -139,13 +145,12 @@ sealed interface Track {
         }
     }
 
-    final class Rate implements Track {
-        private final RateRule rule;
+    final class Rate extends Of<RateRule> {
         private final ArrayDeque<Instant> times = new ArrayDeque<>();
         private Instant reachedAt;
 
         Rate(RateRule rule) {
-            this.rule = rule;
+            super(rule);
         }
 
         void add(Instant now) {
@@ -170,11 +175,6 @@ sealed interface Track {
         }
 
         @Override
-        public RateRule rule() {
-            return rule;
-        }
-
-        @Override
         public boolean holding(Instant now) {
             prune(now);
             return times.size() >= rule.count();
@@ -193,21 +193,19 @@ sealed interface Track {
 
         @Override
         public String describe(AlertKey key, Instant now) {
-            String on = key.instance() != null ? " on " + key.instance() : "";
-            return times.size() + " " + rule.eventType() + " events in " + human(rule.window()) + on
+            return times.size() + " " + rule.eventType() + " events in " + human(rule.window()) + on(key)
                     + " (limit " + rule.count() + ")";
         }
     }
 
-    final class Event implements Track {
-        private final EventRule rule;
+    final class Event extends Of<EventRule> {
         private Instant first;
         private Instant last;
         private int count;
         private String lastMessage;
 
         Event(EventRule rule) {
-            this.rule = rule;
+            super(rule);
         }
 
         void hit(Instant now, String message) {
@@ -227,11 +225,6 @@ sealed interface Track {
         }
 
         @Override
-        public EventRule rule() {
-            return rule;
-        }
-
-        @Override
         public boolean holding(Instant now) {
             return last != null && now.isBefore(last.plus(rule.quiet()));
         }
@@ -248,10 +241,9 @@ sealed interface Track {
 
         @Override
         public String describe(AlertKey key, Instant now) {
-            String on = key.instance() != null ? " on " + key.instance() : "";
             String times = count > 1 ? " (" + count + " times)" : "";
             String msg = lastMessage == null || lastMessage.isBlank() ? "" : ": " + lastMessage;
-            return rule.eventType() + on + times + msg;
+            return rule.eventType() + on(key) + times + msg;
         }
     }
 }
