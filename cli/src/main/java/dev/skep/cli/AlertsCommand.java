@@ -4,33 +4,27 @@ import dev.skep.model.AppId;
 import dev.skep.model.view.AlertSettings;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** skep alerts USER/APP, and its verbs set, rm, test. */
 @Command(name = "alerts", description = {"Show an app's alert settings: who gets mail, which webhooks, its rules.",
     "Apps without recipients of their own alert the install's (--alert-mail, --webhook of skep server)."},
         subcommands = {AlertsSetCommand.class, AlertsRmCommand.class, AlertsTestCommand.class})
-final class AlertsCommand extends ClientVerb {
-
-    @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
+final class AlertsCommand extends ShowVerb<AlertSettings> {
 
     @CommandLine.Option(names = "--json", description = "print the settings as one JSON document (the API's fields)")
-    boolean json;
+    void json(boolean on) {
+        json = on;
+    }
 
     @Override
-    public Integer call() {
-        if (app == null) {
-            throw usage("name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
-        }
-        AlertSettings settings = client().monitor().alerts(app);
-        if (json) {
-            out().println(Views.json(settings));
-        } else {
-            print(out(), settings);
-        }
-        return SkepCli.EXIT_OK;
+    AlertSettings fetch(AppId app) {
+        return client().monitor().alerts(app);
+    }
+
+    @Override
+    void show(PrintWriter out, AppId app, AlertSettings settings) {
+        print(out, settings);
     }
 
     static void print(PrintWriter out, AlertSettings a) {

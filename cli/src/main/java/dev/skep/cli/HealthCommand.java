@@ -5,7 +5,6 @@ import dev.skep.model.view.HealthView;
 import java.io.PrintWriter;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** skep health USER/APP, and its verbs set, rm. */
@@ -13,27 +12,22 @@ import picocli.CommandLine;
     "A failing instance leaves the route table at once, returns when it answers again, and is restarted after "
         + "--restart-after."},
         subcommands = {HealthSetCommand.class, HealthRmCommand.class})
-final class HealthCommand extends ClientVerb {
-
-    @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "the app, e.g. alice/shop")
-    AppId app;
+final class HealthCommand extends ShowVerb<HealthView> {
 
     @CommandLine.Option(names = "--json", description = "print the check as one JSON document (the API's "
             + "fields, durations in seconds)")
-    boolean json;
+    void json(boolean on) {
+        json = on;
+    }
 
     @Override
-    public Integer call() {
-        if (app == null) {
-            throw usage("name the app: skep health USER/APP, or skep health set|rm USER/APP");
-        }
-        HealthView check = client().monitor().health(app);
-        if (json) {
-            out().println(Views.json(check));
-        } else {
-            print(out(), app, check);
-        }
-        return SkepCli.EXIT_OK;
+    HealthView fetch(AppId app) {
+        return client().monitor().health(app);
+    }
+
+    @Override
+    void show(PrintWriter out, AppId app, HealthView check) {
+        print(out, app, check);
     }
 
     static void print(PrintWriter out, AppId app, HealthView h) {

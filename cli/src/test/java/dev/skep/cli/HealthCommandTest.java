@@ -95,6 +95,19 @@ class HealthCommandTest {
     }
 
     @Test
+    void namesItsVerbsWhenNoAppIsGiven() {
+        // the usage line lists the subcommands (ShowVerb reads them from picocli): alerts has one more
+        CliRun.Result health = run("health");
+        CliRun.Result alerts = run("alerts");
+
+        assertThat(health.exit()).isEqualTo(2);
+        assertThat(health.err()).contains("name the app: skep health USER/APP, or skep health set|rm USER/APP");
+        assertThat(alerts.exit()).isEqualTo(2);
+        assertThat(alerts.err()).contains("name the app: skep alerts USER/APP, or skep alerts set|rm|test USER/APP");
+        assertThat(fake.requests()).isEmpty();
+    }
+
+    @Test
     void refusesADurationItCannotRead() {
         CliRun.Result result = run("health", "set", "alice/shop", "--tcp", "--interval", "soon");
 
