@@ -33,18 +33,15 @@ final class CertsCommand extends ClientVerb {
 
     @Override
     public Integer call() {
-        List<String> a = args.size() == 2 && args.get(0).equals("ls") ? args.subList(1, 2) : args;
-        if (a.size() == 1) {
-            print(client().edge().certificates(SkepCli.appArgument(spec, a.get(0))));
+        AppAction a = AppAction.parse(spec, args, List.of(AppAction.LIST, "add", "rm"), "use: skep certs [ls] "
+                + "USER/APP, skep certs add USER/APP DOMAIN --cert PEM --key PEM, or skep certs rm USER/APP DOMAIN");
+        if (a.lists()) {
+            print(client().edge().certificates(a.app()));
             return SkepCli.EXIT_OK;
         }
-        if (a.size() != 3 || !List.of("add", "rm").contains(a.get(0))) {
-            throw usage("use: skep certs [ls] USER/APP, skep certs add USER/APP DOMAIN --cert PEM --key PEM, "
-                    + "or skep certs rm USER/APP DOMAIN");
-        }
-        AppId app = SkepCli.appArgument(spec, a.get(1));
-        String domain = a.get(2);
-        if (a.get(0).equals("rm")) {
+        AppId app = a.app();
+        String domain = a.thing();
+        if (a.action().equals("rm")) {
             client().edge().removeCertificate(app, domain);
             out().println("removed the certificate of " + domain + " from " + app);
             return SkepCli.EXIT_OK;

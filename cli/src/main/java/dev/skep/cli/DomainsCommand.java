@@ -24,23 +24,22 @@ final class DomainsCommand extends ClientVerb {
 
     @Override
     public Integer call() {
-        if (args.size() == 1) {
-            print(client().domains(SkepCli.appArgument(spec, args.get(0))));
+        AppAction a = AppAction.parse(spec, args, List.of("add", "rm"),
+                "use: skep domains USER/APP, skep domains add USER/APP DOMAIN, or skep domains rm USER/APP DOMAIN");
+        if (a.lists()) {
+            print(client().domains(a.app()));
             return SkepCli.EXIT_OK;
         }
-        if (args.size() != 3 || !List.of("add", "rm").contains(args.get(0))) {
-            throw usage("use: skep domains USER/APP, skep domains add USER/APP DOMAIN, or skep domains rm USER/APP DOMAIN");
-        }
-        AppId app = SkepCli.appArgument(spec, args.get(1));
-        String domain = args.get(2);
-        DomainsView after = "add".equals(args.get(0)) ? client().addDomain(app, domain)
-                : client().removeDomain(app, domain);
+        AppId app = a.app();
+        String domain = a.thing();
+        boolean add = "add".equals(a.action());
+        DomainsView after = add ? client().addDomain(app, domain) : client().removeDomain(app, domain);
         if (json) {
             print(after);
             return SkepCli.EXIT_OK;
         }
-        out().println(("add".equals(args.get(0)) ? "added " : "removed ") + domain
-                + ("add".equals(args.get(0)) ? " to " : " from ") + app + " (live on the routers within a second)");
+        out().println((add ? "added " : "removed ") + domain + (add ? " to " : " from ") + app
+                + " (live on the routers within a second)");
         print(after);
         return SkepCli.EXIT_OK;
     }

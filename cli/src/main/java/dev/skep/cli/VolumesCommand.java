@@ -28,25 +28,23 @@ final class VolumesCommand extends ClientVerb {
 
     @Override
     public Integer call() {
-        if (args.size() == 1) {
-            print(client().volumes(SkepCli.appArgument(spec, args.get(0))));
+        AppAction a = AppAction.parse(spec, args, List.of("add", "rm", "export"), "use: skep volumes USER/APP, "
+                + "skep volumes add|rm USER/APP PATH [--purge], or skep volumes export USER/APP PATH > FILE.tar.gz");
+        if (a.lists()) {
+            print(client().volumes(a.app()));
             return SkepCli.EXIT_OK;
         }
-        if (args.size() != 3 || !List.of("add", "rm", "export").contains(args.get(0))) {
-            throw usage("use: skep volumes USER/APP, skep volumes add|rm "
-                    + "USER/APP PATH [--purge], or skep volumes export USER/APP PATH > FILE.tar.gz");
-        }
-        AppId app = SkepCli.appArgument(spec, args.get(1));
-        String path = args.get(2);
-        if (json && args.get(0).equals("export")) {
+        AppId app = a.app();
+        String path = a.thing();
+        if (json && a.action().equals("export")) {
             throw usage("export writes a tar.gz, not JSON: leave out --json");
         }
         if (json) {
-            print("add".equals(args.get(0)) ? client().addVolume(app, path)
+            print("add".equals(a.action()) ? client().addVolume(app, path)
                     : client().removeVolume(app, path, purge));
             return SkepCli.EXIT_OK;
         }
-        switch (args.get(0)) {
+        switch (a.action()) {
             case "add" -> {
                 VolumesView after = client().addVolume(app, path);
                 out().println("added volume " + path + " to " + app + " on agent " + after.agent()
