@@ -1,9 +1,9 @@
 package dev.skep.route;
 
+import dev.skep.model.net.AddressRange;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,25 +17,8 @@ public final class TrustedProxies {
 
     private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
-    /** One range: the network's bytes (4 or 16) and its prefix length. */
-    private record Range(byte[] network, int prefix, String text) {
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (address[full] & mask) == (network[full] & mask);
-        }
+    /** One range and the entry it was read from, for toString. */
+    private record Range(AddressRange range, String text) {
     }
 
     private final Range[] ranges;
@@ -68,60 +51,11 @@ public final class TrustedProxies {
     }
 
     private static Range range(String cidr) {
-        int slash = cidr.indexOf('/');
-        String ip = slash < 0 ? cidr : cidr.substring(0, slash);
-        byte[] network = literal(ip, cidr);
-        int bits = network.length * 8;
-        int prefix = bits;
-        if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(cidr.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                prefix = -1;
-            }
-            if (prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("trusted proxy range '" + cidr + "' has a bad prefix length; use 0-"
-                        + bits + ", e.g. " + (bits == 32 ? "10.0.0.0/8" : "fd00::/8"));
-            }
+        try {
+            return new Range(AddressRange.parse(cidr), cidr);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("trusted proxy range " + e.getMessage(), e);
         }
-        return new Range(network, prefix, cidr);
-    }
-
-    private static byte[] literal(String ip, String entry) {
-        byte[] v4 = ipv4(ip);
-        if (v4 != null) {
-            return v4;
-        }
-        if (ip.indexOf(':') >= 0) {
-            try {
-                return normalize(InetAddress.getByName(ip).getAddress()); // a literal with ':' is never looked up
-            } catch (UnknownHostException e) {
-                // fall through to the message below
-            }
-        }
-        throw new IllegalArgumentException("trusted proxy range '" + entry + "' is not an IP address or CIDR range; "
-                + "use e.g. 10.0.0.0/8, 192.168.1.5 or fd00::/8");
-    }
-
-    /** Four dotted numbers 0-255, else null. */
-    private static byte[] ipv4(String ip) {
-        String[] parts = ip.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return null;
-            }
-            int n = Integer.parseInt(p);
-            if (n > 255) {
-                return null;
-            }
-            out[i] = (byte) n;
-        }
-        return out;
     }
 
     /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d, from a dual-stack socket) counts as IPv4. */
@@ -160,7 +94,7 @@ public final class TrustedProxies {
             a = normalize(a);
         }
         for (Range r : ranges) {
-            if (r.contains(a)) {
+            if (r.range().contains(a)) {
                 return true;
             }
         }

@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-import dev.skep.monitor.net.AddressRange;
+import dev.skep.model.net.AddressRange;
 import dev.skep.monitor.net.Destinations;
 import dev.skep.monitor.react.MailConfig;
 import dev.skep.monitor.settings.AlertSettingsStore;

@@ -1,5 +1,6 @@
 package dev.skep.monitor.net;
 
+import dev.skep.model.net.AddressRange;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.skep.monitor.net;
+package dev.skep.model.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * One CIDR range, IPv4 or IPv6, e.g. "10.0.5.0/24" or "fd00::/8"; a bare address is one host. Literals only,
- * never names (no DNS when flags are read).
+ * never names (no DNS when flags are read). The one parser and matcher of ranges: the monitor's allowed webhook
+ * destinations and the router's trusted proxies both use it.
  */
 public record AddressRange(byte[] network, int prefix) {
 
@@ -42,7 +43,11 @@ public record AddressRange(byte[] network, int prefix) {
     }
 
     public boolean contains(InetAddress address) {
-        byte[] a = address.getAddress();
+        return contains(address.getAddress());
+    }
+
+    /** @param a an address's bytes, 4 or 16: another length than the range's is outside it */
+    public boolean contains(byte[] a) {
         if (a.length != network.length) {
             return false;
         }

@@ -1,4 +1,4 @@
-package dev.skep.monitor.net;
+package dev.skep.model.net;
 
 import org.junit.jupiter.api.Test;
 
