@@ -141,12 +141,7 @@ public final class ReleasePhase {
 
     private void runIn(BuildJail.Cell cell, Release release, Path appDir, BuildUser user, List<String> argv,
                        Map<String, String> env, Consumer<String> outputLine) throws InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(cell.wrap(user == null ? argv : user.wrap(argv)))
-                .directory(appDir.toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        builder.environment().putAll(env);
+        ProcessBuilder builder = StepRunner.processIn(cell, user, argv, appDir, env);
         String what = "release phase '" + String.join(" ", release.releasePhase()) + "'";
         Process process;
         try {

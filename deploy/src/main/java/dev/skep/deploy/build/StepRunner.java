@@ -39,17 +39,27 @@ final class StepRunner {
         this.limit = limit;
     }
 
-    /** Runs the step; throws what {@link StepFailure} makes of a non-zero exit or the deadline. */
-    void run(BuildStep step, Path dir, Map<String, String> env, Instant deadline, Consumer<String> outputLine,
-             BuildUser user, PackageManager pm, BuildJail.Cell cell) throws InterruptedException {
-        List<String> argv = new ArrayList<>(step.argv());
-        argv.set(0, find(argv.get(0), env.get("PATH")));
+    /**
+     * A build process as every one runs (a step, the release phase): in the jail's cell, as the build user (null:
+     * skep's own), in {@code dir}, with only {@code env}, nothing on stdin and stderr into stdout.
+     */
+    static ProcessBuilder processIn(BuildJail.Cell cell, BuildUser user, List<String> argv, Path dir,
+                                    Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(cell.wrap(user == null ? argv : user.wrap(argv)))
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().clear();
         builder.environment().putAll(env);
+        return builder;
+    }
+
+    /** Runs the step; throws what {@link StepFailure} makes of a non-zero exit or the deadline. */
+    void run(BuildStep step, Path dir, Map<String, String> env, Instant deadline, Consumer<String> outputLine,
+             BuildUser user, PackageManager pm, BuildJail.Cell cell) throws InterruptedException {
+        List<String> argv = new ArrayList<>(step.argv());
+        argv.set(0, find(argv.get(0), env.get("PATH")));
+        ProcessBuilder builder = processIn(cell, user, argv, dir, env);
         Process process;
         try {
             process = builder.start();
