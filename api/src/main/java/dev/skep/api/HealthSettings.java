@@ -1,11 +1,9 @@
 package dev.skep.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.HealthCheck;
 import dev.skep.model.SkepException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -78,13 +76,7 @@ public final class HealthSettings {
     }
 
     public Optional<HealthCheck> read(AppId app) {
-        return documents.get(app, DOCUMENT).map(json -> {
-            try {
-                return ApiJson.MAPPER.readValue(json, HealthCheck.class);
-            } catch (IOException e) {
-                throw new IllegalStateException("health setting of " + app + " is not valid: " + e.getMessage(), e);
-            }
-        });
+        return ApiJson.readDocument(app, documents.get(app, DOCUMENT), HealthCheck.class, "health setting");
     }
 
     /** Sets (or with type "off" removes) the app's check; returns it, or null when off. */
@@ -93,11 +85,7 @@ public final class HealthSettings {
         if (check == null) {
             documents.delete(app, DOCUMENT);
         } else {
-            try {
-                documents.put(app, DOCUMENT, ApiJson.MAPPER.writeValueAsString(check));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write health setting", e);
-            }
+            documents.put(app, DOCUMENT, ApiJson.writeDocument(check, "health setting"));
         }
         cache.remove(app);
         log.info("event=health.set app={} check={}", app, check);

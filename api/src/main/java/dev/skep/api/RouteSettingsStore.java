@@ -1,10 +1,8 @@
 package dev.skep.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.RouteSettings;
-import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,21 +27,8 @@ public final class RouteSettingsStore {
     }
 
     private static RouteSettings parse(AppId app, Optional<String> document) {
-        return document.map(json -> {
-            try {
-                return ApiJson.MAPPER.readValue(json, RouteSettings.class);
-            } catch (IOException e) {
-                throw new IllegalStateException("route settings of " + app + " are not valid: " + e.getMessage(), e);
-            }
-        }).orElse(RouteSettings.DEFAULTS);
-    }
-
-    private static String json(RouteSettings settings) {
-        try {
-            return ApiJson.MAPPER.writeValueAsString(settings);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write route settings", e);
-        }
+        return ApiJson.readDocument(app, document, RouteSettings.class, "route settings")
+                .orElse(RouteSettings.DEFAULTS);
     }
 
     /** Changes what is named (null: keep) and returns the settings now in force. */
@@ -56,7 +41,8 @@ public final class RouteSettingsStore {
         // one atomic read-modify-write: two PATCHes naming different settings both land
         RouteSettings next = documents.update(app, RouteSettings.DOCUMENT, now -> {
             RouteSettings changed = parse(app, now).with(maxBodyBytes, httpsOnly, sticky, idleStopSeconds);
-            return changed.equals(RouteSettings.DEFAULTS) ? Optional.empty() : Optional.of(json(changed));
+            return changed.equals(RouteSettings.DEFAULTS) ? Optional.empty()
+                    : Optional.of(ApiJson.writeDocument(changed, "route settings"));
         }).map(json -> parse(app, Optional.of(json))).orElse(RouteSettings.DEFAULTS);
         log.info("event=route.settings app={} max_body_bytes={} https_only={} sticky={} idle_stop_s={}", app,
                 next.maxBodyBytes(), next.httpsOnly(), next.sticky(), next.idleStopSeconds());

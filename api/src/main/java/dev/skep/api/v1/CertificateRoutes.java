@@ -1,6 +1,5 @@
 package dev.skep.api.v1;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
@@ -17,7 +16,6 @@ import dev.skep.model.SkepException;
 import dev.skep.model.view.CertificateView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -118,13 +116,7 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
     }
 
     private static AppCertificates parse(AppId app, Optional<String> document) {
-        return document.map(json -> {
-            try {
-                return ApiJson.MAPPER.readValue(json, AppCertificates.class);
-            } catch (IOException e) {
-                throw new IllegalStateException("certificates of " + app + " are not readable: " + e.getMessage(), e);
-            }
-        }).orElse(AppCertificates.NONE);
+        return ApiJson.readDocument(app, document, AppCertificates.class, "certificates").orElse(AppCertificates.NONE);
     }
 
     /** One atomic read-modify-write of the app's certificates (concurrent changes both land); returns the result. */
@@ -134,11 +126,7 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
             if (next.certificates().isEmpty()) {
                 return Optional.empty();
             }
-            try {
-                return Optional.of(ApiJson.MAPPER.writeValueAsString(next));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot write certificates", e);
-            }
+            return Optional.of(ApiJson.writeDocument(next, "certificates"));
         }));
     }
 

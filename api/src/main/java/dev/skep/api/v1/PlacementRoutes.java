@@ -1,6 +1,5 @@
 package dev.skep.api.v1;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
 import dev.skep.api.AppCommands;
 import dev.skep.api.Bodies;
@@ -14,9 +13,7 @@ import dev.skep.model.PlacementSettings;
 import dev.skep.model.SkepException;
 import dev.skep.model.view.PlacementView;
 import io.javalin.config.RoutesConfig;
-import java.io.IOException;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +45,7 @@ public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodi
             if (next.constraints().isEmpty()) {
                 documents.delete(app, PlacementSettings.DOCUMENT);
             } else {
-                documents.put(app, PlacementSettings.DOCUMENT, json(next));
+                documents.put(app, PlacementSettings.DOCUMENT, ApiJson.writeDocument(next, "placement settings"));
             }
             log.info("event=app.placement app={} constraints=\"{}\"", app,
                     Labels.text(next.constraints()));
@@ -57,22 +54,8 @@ public record PlacementRoutes(AppDocuments documents, AppCommands commands, Bodi
     }
 
     private PlacementSettings read(AppId app) {
-        Optional<String> doc = documents.get(app, PlacementSettings.DOCUMENT);
-        if (doc.isEmpty()) {
-            return PlacementSettings.NONE;
-        }
-        try {
-            return ApiJson.MAPPER.readValue(doc.get(), PlacementSettings.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("placement of " + app + " is not valid: " + e.getMessage(), e);
-        }
+        return ApiJson.readDocument(app, documents.get(app, PlacementSettings.DOCUMENT), PlacementSettings.class,
+                "placement").orElse(PlacementSettings.NONE);
     }
 
-    private static String json(PlacementSettings settings) {
-        try {
-            return ApiJson.MAPPER.writeValueAsString(settings);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write placement settings", e);
-        }
-    }
 }
