@@ -88,18 +88,25 @@ class BuildJailTest {
     @Test
     void aBuildPastItsTimeLimitIsStoppedWithEverythingItDetached() throws Exception {
         Path app = app("(setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > daemon.pid); sleep 1000");
-        NodeBuilder builder = new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(5))
-                .confinedBy(new BuildJail(cgroups, ResourceLimits.defaults(), BuildJail.scopeOf(tmp)));
+        // 5 s is the case; on a loaded host npm may not reach the preinstall by then, so a limit that ran out before
+        // the daemon started is tried again with a longer one (the test is about what runs when the limit hits)
+        for (int limit : new int[] {5, 30}) {
+            NodeBuilder builder = new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(limit))
+                    .confinedBy(new BuildJail(cgroups, ResourceLimits.defaults(), BuildJail.scopeOf(tmp)));
 
-        assertThatThrownBy(() -> builder.build(app, request(), output::add))
-                .isInstanceOfSatisfying(SkepException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(SkepException.Kind.TIMEOUT);
-                    assertThat(e.getMessage()).contains("timed out: a build may take at most 5s");
-                });
+            assertThatThrownBy(() -> builder.build(app, request(), output::add))
+                    .isInstanceOfSatisfying(SkepException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SkepException.Kind.TIMEOUT);
+                        assertThat(e.getMessage()).contains("timed out: a build may take at most " + limit + "s");
+                    });
+            assertThat(UidProcesses.of(user.uid())).as("processes of the build's uid").isEmpty();
+            if (Files.exists(app.resolve("daemon.pid"))) {
+                break;
+            }
+        }
 
         long pid = Long.parseLong(Files.readString(app.resolve("daemon.pid")).trim());
         assertThat(UidProcesses.running(pid)).as("the detached sleep " + pid + " runs").isFalse();
-        assertThat(UidProcesses.of(user.uid())).as("processes of the build's uid").isEmpty();
     }
 
     @Test
