@@ -33,8 +33,9 @@ import java.util.Set;
  * Backpressure: client bytes are read only while the backend is writable, backend bytes only while
  * the client is writable; both flushed once per read burst.
  * <p>
- * The steps it drives: {@link BackendPicker} (pick), {@link RetryRule} (retry) and a {@link ResponseRelay}
- * (respond), which calls back through {@link ResponseSink}; this class keeps only the state machine. A <em>raw</em>
+ * The steps it drives: {@link BackendPicker} (pick), {@link RequestBody} (forward the body), {@link RetryRule}
+ * (retry) and a {@link ResponseRelay} (respond), which calls back through {@link ResponseSink}; this class keeps
+ * only the state machine. A <em>raw</em>
  * exchange (an HTTP/1.1 client, no upgrade) relays the response as bytes ({@link RawResponseRelay}), the others
  * as Netty's HTTP objects ({@link ObjectResponseRelay}).
  */
@@ -51,7 +52,8 @@ final class Exchange implements ResponseSink {
     private final boolean replayable;
     private final boolean head;
     private final boolean raw;
-    private final long maxBody;
+    /** The connection's body step, reset for this request. */
+    private final RequestBody body;
     /** The sticky cookie the client sent (already taken out of the request), or null; only for sticky apps. */
     private final String stickyKey;
     private final ResponseRelay relay;
@@ -64,17 +66,18 @@ final class Exchange implements ResponseSink {
     private boolean counted;
     private Channel backendCh;
     private BackendHandler backendHandler;
-    private boolean requestComplete;
-    private long requestBytes;
     private boolean responseStarted;
     private boolean spliced;
     private boolean closeClient;
     private boolean done;
 
-    /** {@code stickyKey}: the client's sticky cookie, or null; {@code secure}: the client came over HTTPS. */
+    /**
+     * {@code body}: the connection's body step, reset for this request; {@code stickyKey}: the client's sticky
+     * cookie, or null; {@code secure}: the client came over HTTPS.
+     */
     Exchange(FrontendHandler front, ChannelHandlerContext client, ProxyContext proxy, HttpRequest request,
-             AppRoute route, String requestId, long maxBody, boolean clientKeepAlive, boolean raw, String stickyKey,
-             boolean secure) {
+             AppRoute route, String requestId, RequestBody body, boolean clientKeepAlive, boolean raw,
+             String stickyKey, boolean secure) {
         this.stickyKey = stickyKey;
         this.front = front;
         this.client = client;
@@ -82,7 +85,7 @@ final class Exchange implements ResponseSink {
         this.request = request;
         this.route = route;
         this.requestId = requestId;
-        this.maxBody = maxBody;
+        this.body = body;
         this.raw = raw;
         this.head = request.method().equals(HttpMethod.HEAD);
         this.closeClient = !clientKeepAlive;
@@ -147,7 +150,7 @@ final class Exchange implements ResponseSink {
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.bind(this, head);
         ch.write(request);
-        if (requestComplete) { // a replay after a reset: the body-less request ends here
+        if (body.complete()) { // a replay after a reset: the body-less request ends here
             ch.write(LastHttpContent.EMPTY_LAST_CONTENT);
             startResponseTimer();
         }
@@ -169,7 +172,7 @@ final class Exchange implements ResponseSink {
     // ---- request body, client -> backend ----
 
     boolean acceptsRequestContent() {
-        return backendCh != null && !requestComplete && !done;
+        return backendCh != null && !body.complete() && !done;
     }
 
     boolean wantsRequestContent() {
@@ -177,17 +180,10 @@ final class Exchange implements ResponseSink {
     }
 
     void requestContent(HttpContent c) {
-        requestBytes += c.content().readableBytes();
-        HttpResponseStatus refusal = RequestIntake.bodyRefusal(c, requestBytes, maxBody);
+        HttpResponseStatus refusal = body.forward(c, backendCh);
         if (refusal != null) {
-            c.release();
             refuseBody(refusal);
-            return;
-        }
-        boolean last = c instanceof LastHttpContent;
-        backendCh.write(c, backendCh.voidPromise());
-        if (last) {
-            requestComplete = true;
+        } else if (body.complete()) {
             startResponseTimer();
         }
     }
@@ -245,7 +241,7 @@ final class Exchange implements ResponseSink {
 
     @Override
     public boolean closesClient() {
-        if (!requestComplete || proxy.draining()) {
+        if (!body.complete() || proxy.draining()) {
             closeClient = true;
         }
         return closeClient;
@@ -293,7 +289,7 @@ final class Exchange implements ResponseSink {
         uncount();
         Channel ch = backendCh;
         backendHandler.unbind();
-        if (requestComplete && relay.backendKeepAlive() && !proxy.draining()) {
+        if (body.complete() && relay.backendKeepAlive() && !proxy.draining()) {
             proxy.pool(client.channel().eventLoop(), raw).release(backend, ch);
         } else {
             ch.close();
@@ -390,7 +386,7 @@ final class Exchange implements ResponseSink {
         done = true;
         cancelResponseTimer();
         dropBackend();
-        if (!requestComplete && !RetryRule.bodyless(request)) {
+        if (!body.complete() && !RetryRule.bodyless(request)) {
             closeClient = true;
         }
         end(s.code());

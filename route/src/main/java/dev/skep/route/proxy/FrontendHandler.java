@@ -53,6 +53,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     /** Null until this connection first holds a request for a waking app; see {@link #held()}. */
     private WakeHold wake;
     private boolean closing;
+    /** The connection's body step, reused by each exchange. */
+    private final RequestBody body = new RequestBody();
     private boolean upgraded;
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
     private boolean reading;
@@ -297,8 +299,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             stickyKey = StickyCookie.take(req.headers());
             secure = "https".equals(req.headers().get(ProxyHeaders.X_FORWARDED_PROTO));
         }
-        current = new Exchange(this, ctx, proxy, req, route, requestId, maxBody, clientKeepAlive, raw, stickyKey,
-                secure);
+        current = new Exchange(this, ctx, proxy, req, route, requestId, body.reset(maxBody), clientKeepAlive, raw,
+                stickyKey, secure);
         current.start();
     }
 
