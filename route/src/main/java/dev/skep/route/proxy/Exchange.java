@@ -34,8 +34,8 @@ import java.util.Set;
  * the client is writable; both flushed once per read burst.
  * <p>
  * The steps it drives: {@link BackendPicker} (pick), {@link RequestBody} (forward the body), {@link RetryRule}
- * (retry) and a {@link ResponseRelay} (respond), which calls back through {@link ResponseSink}; this class keeps
- * only the state machine. A <em>raw</em>
+ * (retry), a {@link ResponseRelay} (respond), which calls back through {@link ResponseSink}, and after a 101 an
+ * {@link UpgradeSplice}; this class keeps only the state machine. A <em>raw</em>
  * exchange (an HTTP/1.1 client, no upgrade) relays the response as bytes ({@link RawResponseRelay}), the others
  * as Netty's HTTP objects ({@link ObjectResponseRelay}).
  */
@@ -67,7 +67,8 @@ final class Exchange implements ResponseSink {
     private Channel backendCh;
     private BackendHandler backendHandler;
     private boolean responseStarted;
-    private boolean spliced;
+    /** Set by a 101 that went through; ends when either side closes. */
+    private UpgradeSplice splice;
     private boolean closeClient;
     private boolean done;
 
@@ -188,22 +189,10 @@ final class Exchange implements ResponseSink {
         }
     }
 
-    void relayFromClient(ByteBuf buf) {
-        if (backendCh != null && backendCh.isActive()) {
-            backendCh.write(buf, backendCh.voidPromise());
-        } else {
-            buf.release();
-        }
-    }
-
     void flushBackend() {
         if (backendCh != null) {
             backendCh.flush();
         }
-    }
-
-    boolean backendWritable() {
-        return backendCh != null && backendCh.isWritable();
     }
 
     void backendWritabilityChanged() {
@@ -224,10 +213,10 @@ final class Exchange implements ResponseSink {
     // ---- response, backend -> client ----
 
     void fromBackend(Object msg) {
-        if (done && !spliced) {
+        if (done && !spliced()) {
             ReferenceCountUtil.release(msg);
-        } else if (msg instanceof ByteBuf b && spliced) {
-            front.write(b);
+        } else if (msg instanceof ByteBuf b && spliced()) {
+            splice.fromBackend(b);
         } else {
             relay.relay(msg);
         }
@@ -276,7 +265,7 @@ final class Exchange implements ResponseSink {
     }
 
     void clientWritable() {
-        if (backendCh != null && (!done || spliced) && backendCh.isActive()) {
+        if (backendCh != null && (!done || spliced()) && backendCh.isActive()) {
             backendCh.read();
         }
         front.maybeRead();
@@ -303,25 +292,26 @@ final class Exchange implements ResponseSink {
 
     @Override
     public void splice() {
-        spliced = true;
+        splice = new UpgradeSplice(client, backendCh, proxy.exchanges());
         done = true;
         cancelResponseTimer();
-        front.upgraded();
-        BackendInitializer.removeForUpgrade(backendCh.pipeline());
+        front.upgraded(splice);
         record(relay.status());
-        client.flush();
-        backendCh.flush();
-        backendCh.read();
+        splice.start();
         front.maybeRead();
+    }
+
+    private boolean spliced() {
+        return splice != null && splice.open();
     }
 
     // ---- failures ----
 
     /** The backend connection closed while this exchange owned it. */
     void backendClosed() {
-        if (spliced) {
+        if (spliced()) {
             uncount();
-            endSplice();
+            splice.end();
             front.closeAfterFlush();
             return;
         }
@@ -404,8 +394,8 @@ final class Exchange implements ResponseSink {
 
     /** The client went away. */
     void clientClosed() {
-        if (spliced) {
-            endSplice();
+        if (spliced()) {
+            splice.end();
             uncount();
             if (backendCh != null) {
                 backendCh.close();
@@ -424,13 +414,6 @@ final class Exchange implements ResponseSink {
     private void end(int finalStatus) {
         proxy.exchanges().decrementAndGet();
         record(finalStatus);
-    }
-
-    private void endSplice() {
-        if (spliced) {
-            spliced = false;
-            proxy.exchanges().decrementAndGet();
-        }
     }
 
     private void record(int finalStatus) {

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -55,7 +54,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private boolean closing;
     /** The connection's body step, reused by each exchange. */
     private final RequestBody body = new RequestBody();
-    private boolean upgraded;
+    /** Set after a 101 went through: from then on client bytes go to the backend as they are. */
+    private UpgradeSplice splice;
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
     private boolean reading;
     /** Set once an early answer was sent and the rest of the request is being read and dropped. */
@@ -92,7 +92,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     private void idleExpired() {
-        if (current == null && !upgraded && !closing) {
+        if (current == null && splice == null && !closing) {
             closing = true;
             ctx.close();
         }
@@ -103,9 +103,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         reading = true;
         if (closing) {
             ReferenceCountUtil.release(msg);
-        } else if (upgraded) {
-            if (msg instanceof ByteBuf b && current != null) {
-                current.relayFromClient(b);
+        } else if (splice != null) {
+            if (msg instanceof ByteBuf b) {
+                splice.fromClient(b);
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -215,7 +215,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (closing || held() || !inbox.isEmpty() || !ctx.channel().isActive()) {
             return;
         }
-        if (upgraded ? current != null && current.backendWritable()
+        if (splice != null ? splice.backendWritable()
                 : current == null || current.wantsRequestContent()) {
             ctx.read();
         }
@@ -408,21 +408,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         }
     }
 
-    /** After a 101: the HTTP codec and timeouts leave; bytes are relayed as they are. */
-    void upgraded() {
-        upgraded = true;
+    /** After a 101: the HTTP codec and timeouts leave; the splice relays bytes as they are. */
+    void upgraded(UpgradeSplice splice) {
+        this.splice = splice;
         idle.stop();
         headerTimeout = null;
-        if (encoder != null) {
-            ctx.pipeline().remove(encoder);
-            encoder = null;
-            rawOut = null;
-        }
-        FrontendInitializer.removeForUpgrade(ctx.pipeline());
-        HttpRequestDecoder decoder = ctx.pipeline().get(HttpRequestDecoder.class);
-        if (decoder != null) {
-            ctx.pipeline().remove(decoder); // hands on bytes it held: the first of the upgraded protocol
-        }
+        encoder = null;
+        rawOut = null;
+        splice.stripClient(); // its decoder hands on bytes it held, which find the splice set
     }
 
     boolean inReadBurst() {
