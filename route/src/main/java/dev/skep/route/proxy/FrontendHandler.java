@@ -32,7 +32,8 @@ import java.util.ArrayDeque;
  * validates and routes each, and runs it as an {@link Exchange}. Auto-read is off; this handler
  * asks for the next bytes only when they can go somewhere.
  */
-public final class FrontendHandler extends ChannelInboundHandlerAdapter implements ClientOut {
+public final class FrontendHandler extends ChannelInboundHandlerAdapter
+        implements ClientOut, RequestRouting.Outcome {
 
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
@@ -229,61 +230,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
         if (headerTimeout != null) {
             headerTimeout.headReceived();
         }
-        RouterConfig config = proxy.config();
         String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        HttpResponseStatus refused = RequestIntake.refusal(req, config.maxUrlBytes());
+        HttpResponseStatus refused = RequestIntake.refusal(req, proxy.config().maxUrlBytes());
         if (refused != null) {
-            local(refused, req, requestId, null, true);
+            local(RequestRouting.page(refused, req, requestId, ctx.channel()), req, requestId, null, true);
             return;
         }
-        String host = RequestHost.of(req);
-        if (host == null) { // no Host, two of them, or a target naming another host: closed, as RFC 9112 wants
-            local(HttpResponseStatus.BAD_REQUEST, req, requestId, null, true);
-            return;
-        }
-        if (RouterHealth.asks(host)) { // the edge's health check: before any app, which can never own this name
-            local(RouterHealth.response(proxy, ctx.alloc()), req, requestId, null, !RetryRule.bodyless(req));
-            return;
-        }
-        AppRoute route = proxy.table().lookup(host);
-        if (route == null) {
-            local(HttpResponseStatus.NOT_FOUND, req, requestId, null, !RetryRule.bodyless(req));
-            return;
-        }
-        if (!tls) {
-            // behind a trusted load balancer (skep edge haproxy, a cloud's) the client's port is not this router's:
-            // https goes to the default port, and not at all when the balancer already took the request over https
-            InetSocketAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-            boolean viaProxy = from != null && config.trustedProxies().contains(from);
-            FullHttpResponse redirect = viaProxy && "https".equalsIgnoreCase(
-                    req.headers().get(ProxyHeaders.X_FORWARDED_PROTO)) ? null
-                    : proxy.httpsRedirect().response(route, host, req.uri(), requestId, ctx.alloc(), viaProxy);
-            if (redirect != null) {
-                local(redirect, req, requestId, route, !RetryRule.bodyless(req));
-                return;
-            }
-        }
-        if (route.backends().isEmpty() && route.running() && route.idleStop()) {
-            wakeHold().hold(req, route, host, requestId);
-            return;
-        }
-        if (route.backends().isEmpty()) {
-            String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-            local(route.running() ? ErrorPages.response(HttpResponseStatus.SERVICE_UNAVAILABLE, accept, requestId,
-                    ctx.alloc()) : ErrorPages.stopped(accept, requestId, ctx.alloc()), req, requestId, route,
-                    !RetryRule.bodyless(req));
-            return;
-        }
-        long maxBody = route.maxBodyBytes() > 0 ? route.maxBodyBytes() : config.maxBodyBytes();
-        if (HttpUtil.getContentLength(req, 0L) > maxBody) {
-            local(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, req, requestId, route, true);
-            return;
-        }
-        if (req.headers().contains(HttpHeaderNames.EXPECT)
-                && !req.headers().contains(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
-            local(HttpResponseStatus.EXPECTATION_FAILED, req, requestId, route, true);
-            return;
-        }
+        RequestRouting.route(req, requestId, proxy, ctx.channel(), tls, this);
+    }
+
+    // ---- the route step's outcomes ----
+
+    @Override
+    public void answer(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
+        local(r, req, requestId, route, close);
+    }
+
+    @Override
+    public void hold(HttpRequest req, AppRoute route, String host, String requestId) {
+        wakeHold().hold(req, route, host, requestId);
+    }
+
+    /** The request goes to the app: rewritten for it (forwarding headers, the router's cookie out), then run. */
+    @Override
+    public void forward(HttpRequest req, AppRoute route, String requestId, long maxBody) {
+        RouterConfig config = proxy.config();
         InetSocketAddress peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
         int localPort = ctx.channel().localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
         // read before the hop-by-hop Connection header is stripped for the backend
@@ -330,12 +301,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
             });
         }
         return wake;
-    }
-
-    /** A response made here, not by an app: routing and limit errors. */
-    private void local(HttpResponseStatus s, HttpRequest req, String requestId, AppRoute route, boolean close) {
-        String accept = req.headers().get(HttpHeaderNames.ACCEPT);
-        local(ErrorPages.response(s, accept, requestId, ctx.alloc()), req, requestId, route, close);
     }
 
     /** A response made here (an error page, a redirect): counted, logged, written. */
