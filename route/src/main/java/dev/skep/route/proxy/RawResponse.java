@@ -24,8 +24,12 @@ final class RawResponse {
         }
     };
 
+    /** What parsing a head gives: the head, or why it is no HTTP/1.x response head. */
+    sealed interface Parsed permits Head, Malformed {
+    }
+
     /** The backend sent something that is not an HTTP/1.x response; the connection is closed. */
-    record Malformed(String reason) {
+    record Malformed(String reason) implements Parsed {
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -56,7 +60,7 @@ final class RawResponse {
      * A parsed response head. {@code bytes} holds the head as received; {@code kept} the [start, end)
      * offsets (line ends excluded) of the status line and of each header line to forward.
      */
-    static final class Head {
+    static final class Head implements Parsed {
         final int status;
         final boolean keepAlive;
         final Framing framing;

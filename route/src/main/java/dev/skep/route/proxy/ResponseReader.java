@@ -4,15 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads HTTP/1.x responses from a backend without decoding them into objects: it parses the head
- * (status, framing, keep-alive, which lines are hop-by-hop) and then passes body bytes through as
- * they arrive, following Content-Length or the chunk framing only to find where the response ends.
+ * Reads HTTP/1.x responses from a backend without decoding them into objects: it finds the head's lines, has
+ * {@link ResponseHeadParser} parse them (status, framing, keep-alive, which lines are hop-by-hop), and then passes
+ * body bytes through as they arrive, following Content-Length or the chunk framing only to find where the response
+ * ends.
  * Used for HTTP/1.1 clients, where the body goes out exactly as it came in; this is most of the
  * router's traffic, and skipping Netty's HTTP objects for it roughly halves the work per response.
  *
@@ -27,14 +26,6 @@ final class ResponseReader extends ByteToMessageDecoder {
     private static final int MAX_CHUNK_LINE = 4096;
 
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER, UNTIL_CLOSE, BROKEN }
-
-    private static final byte[] CONTENT_LENGTH = ascii("content-length");
-    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-    private static final byte[] CONNECTION = ascii("connection");
-    private static final byte[] X_REQUEST_ID = ascii("x-request-id");
-    /** Hop-by-hop: they describe the backend connection, not the response. */
-    private static final byte[][] HOP_BY_HOP = ProxyHeaders.HOP_BY_HOP.stream().map(n -> ascii(n.toString()))
-            .toArray(byte[][]::new);
 
     private State state = State.HEAD;
     private boolean headRequest;
@@ -84,9 +75,13 @@ final class ResponseReader extends ByteToMessageDecoder {
     }
 
     private void broken(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, String reason) {
+        broken(ctx, in, out, new RawResponse.Malformed(reason));
+    }
+
+    private void broken(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, RawResponse.Malformed why) {
         state = State.BROKEN;
         in.skipBytes(in.readableBytes());
-        out.add(new RawResponse.Malformed(reason));
+        out.add(why);
         ctx.close();
     }
 
@@ -122,126 +117,22 @@ final class ResponseReader extends ByteToMessageDecoder {
             return;
         }
         ByteBuf head = in.readRetainedSlice(end - start);
-        String problem = parseHead(head, spans, lines, out);
-        if (problem != null) {
+        RawResponse.Parsed parsed = ResponseHeadParser.parse(head, spans, lines, headRequest);
+        if (parsed instanceof RawResponse.Malformed m) {
             head.release();
-            broken(ctx, in, out, problem);
+            broken(ctx, in, out, m);
+            return;
         }
-    }
-
-    /** Parses a complete head; adds it to {@code out} and sets the body state. Returns a problem, or null. */
-    private String parseHead(ByteBuf head, int[] spans, int lines, List<Object> out) {
-        int s = spans[0];
-        int e = spans[1];
-        // HTTP/1.x SP 3DIGIT [SP reason]
-        if (e - s < 12 || !startsWith(head, s, "HTTP/1.") || head.getByte(s + 8) != ' ') {
-            return "not an HTTP/1.x status line";
-        }
-        boolean http10 = head.getByte(s + 7) == '0';
-        int status = 0;
-        for (int i = s + 9; i < s + 12; i++) {
-            byte b = head.getByte(i);
-            if (b < '0' || b > '9') {
-                return "status code is not three digits";
-            }
-            status = status * 10 + (b - '0');
-        }
-        if (status < 100 || e - s > 12 && head.getByte(s + 12) != ' ') {
-            return "bad status code";
-        }
-        int[] kept = new int[lines * 2];
-        kept[0] = s;
-        kept[1] = e;
-        int keptCount = 2;
-        long contentLength = -1;
-        boolean chunked = false;
-        boolean otherCoding = false;
-        boolean close = false;
-        boolean keepAlive = false;
-        boolean hasRequestId = false;
-        List<String> named = null; // headers the Connection header names as hop-by-hop
-        for (int l = 1; l < lines; l++) {
-            s = spans[l * 2];
-            e = spans[l * 2 + 1];
-            byte first = head.getByte(s);
-            if (first == ' ' || first == '\t') {
-                return "folded header line";
-            }
-            int colon = head.indexOf(s, e, (byte) ':');
-            if (colon <= s || isSpace(head.getByte(colon - 1))) {
-                return "header line without a name";
-            }
-            int nameLen = colon - s;
-            int v = colon + 1;
-            int ve = e;
-            while (v < ve && isSpace(head.getByte(v))) {
-                v++;
-            }
-            while (ve > v && isSpace(head.getByte(ve - 1))) {
-                ve--;
-            }
-            if (nameIs(head, s, nameLen, CONTENT_LENGTH)) {
-                long n = parseLength(head, v, ve);
-                if (n < 0 || contentLength >= 0 && n != contentLength) {
-                    return "bad or conflicting Content-Length";
-                }
-                contentLength = n;
-            } else if (nameIs(head, s, nameLen, TRANSFER_ENCODING)) {
-                String codings = head.toString(v, ve - v, StandardCharsets.ISO_8859_1).toLowerCase();
-                int comma = codings.lastIndexOf(',');
-                String last = (comma < 0 ? codings : codings.substring(comma + 1)).trim();
-                chunked = last.equals("chunked");
-                otherCoding = !chunked;
-            } else if (nameIs(head, s, nameLen, CONNECTION)) {
-                for (String token : head.toString(v, ve - v, StandardCharsets.ISO_8859_1).split(",")) {
-                    String t = token.trim().toLowerCase();
-                    if (t.equals("close")) {
-                        close = true;
-                    } else if (t.equals("keep-alive")) {
-                        keepAlive = true;
-                    } else if (!t.isEmpty() && !t.equals("transfer-encoding")) {
-                        named = named == null ? new ArrayList<>(2) : named;
-                        named.add(t);
-                    }
-                }
-                continue;
-            } else if (hopByHop(head, s, nameLen)) {
-                continue;
-            } else if (nameIs(head, s, nameLen, X_REQUEST_ID)) {
-                hasRequestId = true;
-            }
-            kept[keptCount++] = s;
-            kept[keptCount++] = e;
-        }
-        RawResponse.Framing framing;
-        if (headRequest || status < 200 || status == 204 || status == 304) {
-            framing = RawResponse.Framing.NONE;
-        } else if (chunked) {
-            framing = RawResponse.Framing.CHUNKED;
-        } else if (otherCoding) {
-            framing = RawResponse.Framing.UNTIL_CLOSE;
-        } else if (contentLength >= 0) {
-            framing = RawResponse.Framing.LENGTH;
-        } else {
-            framing = RawResponse.Framing.UNTIL_CLOSE;
-        }
-        if (framing == RawResponse.Framing.CHUNKED && contentLength >= 0) { // chunked wins over a length
-            keptCount = dropLength(head, kept, keptCount);
-        }
-        if (named != null) {
-            keptCount = dropNamed(head, kept, keptCount, named);
-        }
-        boolean reusable = framing != RawResponse.Framing.UNTIL_CLOSE && !close && (!http10 || keepAlive);
-        out.add(new RawResponse.Head(status, reusable, framing, contentLength, head, kept, keptCount,
-                hasRequestId));
-        switch (framing) {
+        RawResponse.Head h = (RawResponse.Head) parsed;
+        out.add(h);
+        switch (h.framing) {
             case NONE -> {
-                if (status >= 200) { // after a 1xx the final head follows
+                if (h.status >= 200) { // after a 1xx the final head follows
                     end(out);
                 }
             }
             case LENGTH -> {
-                remaining = contentLength;
+                remaining = h.contentLength;
                 if (remaining == 0) {
                     end(out);
                 } else {
@@ -251,32 +142,6 @@ final class ResponseReader extends ByteToMessageDecoder {
             case CHUNKED -> state = State.CHUNK_SIZE;
             case UNTIL_CLOSE -> state = State.UNTIL_CLOSE;
         }
-        return null;
-    }
-
-    private static int dropLength(ByteBuf head, int[] kept, int keptCount) {
-        int w = 2;
-        for (int i = 2; i < keptCount; i += 2) {
-            int colon = head.indexOf(kept[i], kept[i + 1], (byte) ':');
-            if (!nameIs(head, kept[i], colon - kept[i], CONTENT_LENGTH)) {
-                kept[w++] = kept[i];
-                kept[w++] = kept[i + 1];
-            }
-        }
-        return w;
-    }
-
-    private static int dropNamed(ByteBuf head, int[] kept, int keptCount, List<String> names) {
-        int w = 2;
-        for (int i = 2; i < keptCount; i += 2) {
-            int colon = head.indexOf(kept[i], kept[i + 1], (byte) ':');
-            String name = head.toString(kept[i], colon - kept[i], StandardCharsets.ISO_8859_1).toLowerCase();
-            if (!names.contains(name)) {
-                kept[w++] = kept[i];
-                kept[w++] = kept[i + 1];
-            }
-        }
-        return w;
     }
 
     // ---- chunked bodies: bytes pass through; the framing is only followed ----
@@ -360,65 +225,6 @@ final class ResponseReader extends ByteToMessageDecoder {
     }
 
     // ---- byte helpers ----
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
-    private static boolean startsWith(ByteBuf buf, int at, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            if (buf.getByte(at + i) != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Case-insensitive match of a header name against a lower-case ASCII name. */
-    private static boolean nameIs(ByteBuf buf, int at, int len, byte[] lower) {
-        if (len != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            byte b = buf.getByte(at + i);
-            if (b >= 'A' && b <= 'Z') {
-                b += 32;
-            }
-            if (b != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean hopByHop(ByteBuf buf, int at, int len) {
-        for (byte[] name : HOP_BY_HOP) {
-            if (nameIs(buf, at, len, name)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Decimal digits only, at most 18 of them; -1 otherwise. */
-    private static long parseLength(ByteBuf buf, int from, int to) {
-        if (from == to || to - from > 18) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = from; i < to; i++) {
-            byte b = buf.getByte(i);
-            if (b < '0' || b > '9') {
-                return -1;
-            }
-            n = n * 10 + (b - '0');
-        }
-        return n;
-    }
 
     /** The hex size at the start of a chunk line (extensions after ';' ignored); -1 when malformed. */
     private static long parseHex(ByteBuf buf, int from, int lf) {
