@@ -3,8 +3,6 @@ package dev.skep.route.proxy;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouterConfig;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -13,13 +11,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,15 +48,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     private Exchange current;
     /** Null until this connection first holds a request for a waking app; see {@link #held()}. */
     private WakeHold wake;
-    private boolean closing;
+    /** Whether and how this connection ends. */
+    private ClientClose end;
     /** The connection's body step, reused by each exchange. */
     private final RequestBody body = new RequestBody();
     /** Set after a 101 went through: from then on client bytes go to the backend as they are. */
     private UpgradeSplice splice;
     /** Between a read and its read-complete, which flushes to the backend what the burst brought. */
     private boolean reading;
-    /** Set once an early answer was sent and the rest of the request is being read and dropped. */
-    private LingeringClose lingering;
 
     public FrontendHandler(ProxyContext proxy, boolean tls) {
         this.proxy = proxy;
@@ -70,6 +65,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.end = new ClientClose(ctx);
         this.headerTimeout = ctx.pipeline().get(HeaderTimeout.class);
         this.encoder = ctx.pipeline().get(ClientResponseEncoder.class);
         this.rawOut = encoder == null ? null : ctx.pipeline().context(encoder);
@@ -93,16 +89,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
 
     private void idleExpired() {
-        if (current == null && splice == null && !closing) {
-            closing = true;
-            ctx.close();
+        if (current == null && splice == null && !end.closing()) {
+            end.now();
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reading = true;
-        if (closing) {
+        if (end.closing()) {
             ReferenceCountUtil.release(msg);
         } else if (splice != null) {
             if (msg instanceof ByteBuf b) {
@@ -119,8 +114,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
-        if (lingering != null) {
-            lingering.onReadComplete();
+        if (end.lingeringRead()) {
             return;
         }
         if (current != null) {
@@ -139,14 +133,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        closing = true;
+        end.closed();
         idle.stop();
         responseTimer.stop();
         if (wake != null) {
             wake.release();
-        }
-        if (lingering != null) {
-            lingering.stop();
         }
         Object m;
         while ((m = inbox.poll()) != null) {
@@ -163,12 +154,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HeaderTimeout.Expired expired) {
-            if (current == null && !closing) {
+            if (current == null && !end.closing()) {
                 if (expired.partial()) {
                     sendError(HttpResponseStatus.REQUEST_TIMEOUT, null, ProxyHeaders.requestId(null), true);
                 } else {
-                    closing = true;
-                    ctx.close();
+                    end.now();
                 }
             }
         } else {
@@ -179,15 +169,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("event=proxy.client-failed client={} error=\"{}\"", ctx.channel().remoteAddress(), cause.toString());
-        closing = true;
-        ctx.close();
+        end.now();
     }
 
     // ---- the request queue ----
 
     /** Feeds queued messages to the current exchange, or starts the next one. */
     void drain() {
-        while (!inbox.isEmpty() && !closing && !held()) {
+        while (!inbox.isEmpty() && !end.closing() && !held()) {
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
@@ -213,7 +202,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     /** Reads more from the client when what comes next can be handled. */
     void maybeRead() {
-        if (closing || held() || !inbox.isEmpty() || !ctx.channel().isActive()) {
+        if (end.closing() || held() || !inbox.isEmpty() || !ctx.channel().isActive()) {
             return;
         }
         if (splice != null ? splice.backendWritable()
@@ -285,7 +274,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
             wake = new WakeHold(proxy, ctx, new WakeHold.Connection() {
                 @Override
                 public boolean closing() {
-                    return closing;
+                    return end.closing();
                 }
 
                 @Override
@@ -320,15 +309,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     private void send(FullHttpResponse r, boolean close) {
         if (close || proxy.draining()) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            closing = true;
-            ctx.writeAndFlush(r).addListener(f -> {
-                if (f.isSuccess()) {
-                    lingering = LingeringClose.start(ctx);
-                } else {
-                    ctx.close();
-                }
-            });
+            end.afterAnswer(r);
             return;
         }
         ctx.writeAndFlush(r);
@@ -362,15 +343,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
     }
 
     void closeAfterFlush() {
-        if (!closing) {
-            closing = true;
-            if (ctx.channel() instanceof Http2StreamChannel) {
-                ctx.flush();
-                ctx.close();
-            } else {
-                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            }
-        }
+        end.afterFlush();
     }
 
     /** After a 101: the HTTP codec and timeouts leave; the splice relays bytes as they are. */
