@@ -5,8 +5,6 @@ import dev.skep.route.RouterConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -24,9 +22,12 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 
 /**
- * The client end of a connection: takes requests one at a time (pipelined ones wait in the inbox),
- * validates and routes each, and runs it as an {@link Exchange}. Auto-read is off; this handler
- * asks for the next bytes only when they can go somewhere.
+ * The client end of a connection: takes requests one at a time (pipelined ones wait in the inbox) and passes each
+ * through the steps: intake ({@link RequestIntake}), route ({@link RequestRouting}, this handler its outcome: an
+ * answer made here, a {@link WakeHold}, or forwarding), then an {@link Exchange} (pick, forward, retry, respond),
+ * which may end in an {@link UpgradeSplice}; {@link ClientClose} ends the connection. The steps are plain calls,
+ * not pipeline handlers: a request crosses no extra channel hop. Auto-read is off; this handler asks for the next
+ * bytes only when they can go somewhere.
  */
 public final class FrontendHandler extends ChannelInboundHandlerAdapter
         implements ClientOut, RequestRouting.Outcome {
@@ -180,12 +181,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
             Object m = inbox.peek();
             if (current == null) {
                 inbox.poll();
-                if (m instanceof FullHttpRequest full) { // from HTTP/2: split into head and body as HTTP/1 has them
-                    HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
-                            full.headers());
-                    head.setDecoderResult(full.decoderResult());
-                    inbox.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
-                    startExchange(head);
+                if (m instanceof FullHttpRequest full) { // from HTTP/2
+                    startExchange(RequestIntake.split(full, inbox));
                 } else if (m instanceof HttpRequest req) {
                     startExchange(req);
                 } else {

@@ -1,10 +1,15 @@
 package dev.skep.route.proxy;
 
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+
+import java.util.Deque;
 
 /**
  * The intake step: refuses a request head the router cannot take before any route is looked up (a head the
@@ -41,5 +46,16 @@ final class RequestIntake {
             return HttpResponseStatus.BAD_REQUEST;
         }
         return bodyBytes > maxBody ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE : null;
+    }
+
+    /**
+     * A request from HTTP/2 comes whole: it is split into head and body as HTTP/1 has them, so one exchange serves
+     * both. The body (content and trailers, not copied) goes first in {@code inbox}, to follow the head returned.
+     */
+    static HttpRequest split(FullHttpRequest full, Deque<Object> inbox) {
+        HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+        head.setDecoderResult(full.decoderResult());
+        inbox.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+        return head;
     }
 }

@@ -8,9 +8,11 @@ import dev.skep.route.StickyKeys;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -19,9 +21,12 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -181,5 +186,34 @@ class ProxyStepsTest {
         String sent = outbound(backends.get(0));
         assertThat(sent).startsWith("GET /held HTTP/1.1\r\n");
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void intakeSplitsAWholeRequestFromHttp2IntoHeadAndBodyAndBothReachTheBackend() {
+        FullHttpRequest whole = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/orders",
+                Unpooled.copiedBuffer("{\"n\":1}", StandardCharsets.UTF_8));
+        ArrayDeque<Object> inbox = new ArrayDeque<>(List.of("next request"));
+        HttpRequest head = RequestIntake.split(whole, inbox);
+        assertThat(head.uri()).isEqualTo("/orders");
+        assertThat(inbox.peekFirst()).isInstanceOf(LastHttpContent.class);
+        assertThat(((LastHttpContent) inbox.peekFirst()).content()).isSameAs(whole.content()); // not copied
+        assertThat(inbox.peekLast()).isEqualTo("next request");
+        whole.release();
+
+        // as on an HTTP/2 stream: the proxy handler alone, whole requests in, response objects out
+        EmbeddedChannel stream = new EmbeddedChannel(new FrontendHandler(proxy, true));
+        FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/orders",
+                Unpooled.copiedBuffer("{\"n\":1}", StandardCharsets.UTF_8));
+        req.headers().set(HttpHeaderNames.HOST, "shop.test").setInt(HttpHeaderNames.CONTENT_LENGTH, 7);
+        stream.writeInbound(req);
+        assertThat(backends).hasSize(1);
+        assertThat(outbound(backends.get(0))).startsWith("POST /orders HTTP/1.1\r\n").endsWith("\r\n\r\n{\"n\":1}");
+
+        send(backends.get(0), "HTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok");
+        Object first = stream.readOutbound();
+        assertThat(first).isInstanceOf(HttpResponse.class);
+        assertThat(((HttpResponse) first).status().code()).isEqualTo(201);
+        assertThat(proxy.exchanges().get()).isZero();
+        stream.finishAndReleaseAll();
     }
 }
