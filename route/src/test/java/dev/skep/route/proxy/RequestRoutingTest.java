@@ -54,10 +54,14 @@ class RequestRoutingTest {
         String host;
         long maxBody;
 
+        private void decided(String outcome) {
+            assertThat(kind).as("one outcome per request").isNull();
+            kind = outcome;
+        }
+
         @Override
         public void answer(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close) {
-            assertThat(kind).as("one outcome per request").isNull();
-            kind = "answer";
+            decided("answer");
             answer = r;
             body = r.content().toString(StandardCharsets.UTF_8);
             r.release();
@@ -67,16 +71,14 @@ class RequestRoutingTest {
 
         @Override
         public void hold(HttpRequest req, AppRoute route, String host, String requestId) {
-            assertThat(kind).as("one outcome per request").isNull();
-            kind = "hold";
+            decided("hold");
             this.route = route;
             this.host = host;
         }
 
         @Override
         public void forward(HttpRequest req, AppRoute route, String requestId, long maxBody) {
-            assertThat(kind).as("one outcome per request").isNull();
-            kind = "forward";
+            decided("forward");
             this.route = route;
             this.maxBody = maxBody;
         }
