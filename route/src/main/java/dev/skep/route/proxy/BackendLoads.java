@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Shared by all event loops: requests outstanding per backend and passive health (a backend
@@ -25,6 +27,10 @@ public final class BackendLoads {
     private final AtomicInteger cursor = new AtomicInteger();
     private final long ejectNanos;
     private final LongSupplier nanoClock;
+    // the choice's functions, made once: a pick allocates nothing whether or not the JIT inlines it
+    private static final Predicate<Backend> NONE_TRIED = b -> false;
+    private final ToIntFunction<Backend> outstandingOf = b -> load(b).outstanding.get();
+    private final Predicate<Backend> healthy = this::healthy;
 
     public BackendLoads(Duration ejectFor, LongSupplier nanoClock) {
         this.ejectNanos = ejectFor.toNanos();
@@ -35,11 +41,15 @@ public final class BackendLoads {
         return loads.computeIfAbsent(b, k -> new Load());
     }
 
-    /** Chooses a backend for one attempt, or null when all were tried. */
+    /** Not ejected, or its ejection is over; the clock is read only for a backend ejected once. */
+    private boolean healthy(Backend b) {
+        long until = load(b).ejectedUntil;
+        return until == Long.MIN_VALUE || until - nanoClock.getAsLong() <= 0;
+    }
+
+    /** Chooses a backend for one attempt, or null when all were tried. A first attempt allocates nothing. */
     public Backend choose(List<Backend> backends, Set<Backend> tried) {
-        long now = nanoClock.getAsLong();
-        return Balancer.pick(backends, b -> load(b).outstanding.get(), tried::contains,
-                b -> load(b).ejectedUntil - now <= 0 || load(b).ejectedUntil == Long.MIN_VALUE,
+        return Balancer.pick(backends, outstandingOf, tried.isEmpty() ? NONE_TRIED : tried::contains, healthy,
                 cursor.getAndIncrement());
     }
 

@@ -108,8 +108,11 @@ public final class ProxyContext {
 
     /** The loop's pool of backend connections of one kind ({@code raw}: see {@link Dialer}). */
     BackendPool pool(EventLoop loop, boolean raw) {
-        LoopPools both = pools.computeIfAbsent(loop, l -> new LoopPools(new BackendPool(this, false),
-                new BackendPool(this, true)));
+        LoopPools both = pools.get(loop); // before computeIfAbsent, whose capturing lambda would be made per call
+        if (both == null) {
+            both = pools.computeIfAbsent(loop, l -> new LoopPools(new BackendPool(this, false),
+                    new BackendPool(this, true)));
+        }
         return raw ? both.raw() : both.objects();
     }
 
