@@ -1,5 +1,7 @@
 package dev.skep.server.hosts;
 
+import dev.skep.hosts.HostFailure;
+import dev.skep.hosts.SshHost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,18 @@ final class DiskUse {
     /** {@code bytes} plus what blocks and directories add on a file system: 5%, at least 1 MiB. */
     static long withSlack(long bytes) {
         return bytes + Math.max(1 << 20, bytes / 20);
+    }
+
+    /**
+     * Fails before a copy of {@code bytes} into {@code path} that its file system has no room for: a copy that
+     * runs out of space part-way takes as long and leaves a half-written tree behind.
+     */
+    static void requireRoom(SshHost host, String path, long bytes) throws HostFailure {
+        long free = host.freeBytes(path.substring(0, path.lastIndexOf('/')));
+        long need = withSlack(bytes);
+        if (free >= 0 && free < need) {
+            throw host.noSpace(path, "it needs about " + mib(need) + ", the file system has " + mib(free) + " free");
+        }
     }
 
     static String mib(long bytes) {

@@ -29,8 +29,8 @@ import java.util.Optional;
  */
 public final class HostInstall {
 
-    private static final Duration SHORT = Duration.ofSeconds(30);
-    private static final Duration COPY = Duration.ofMinutes(10);
+    static final Duration SHORT = Duration.ofSeconds(30);
+    static final Duration COPY = Duration.ofMinutes(10);
     static final Duration JOIN = Duration.ofSeconds(120);
 
     private final AddRequest request;
@@ -88,10 +88,11 @@ public final class HostInstall {
             claimForThisCluster(host, dir, secret);
             record.save(r.data()); // from here on an install cut short shows as installing
 
+            RemoteRuntimes runtimes = new RemoteRuntimes(host, dir, steps);
             steps.step("Java 21+");
-            String[] java = java(host, dir);
+            String[] java = runtimes.java(request.copyJava());
             steps.step("node " + LocalNode.version());
-            String nodeDir = node(host, dir);
+            String nodeDir = runtimes.node();
             steps.step("skep " + version);
             List<String> classPath = copySkep(host, dir);
             steps.step("cluster secret");
@@ -197,88 +198,6 @@ public final class HostInstall {
         }
     }
 
-    /** The java to run: one of 21+ found there, or this JVM's runtime copied to DIR/jdk. [path, major] */
-    private String[] java(SshHost host, String dir) throws HostFailure, IOException {
-        Path home = Path.of(System.getProperty("java.home"));
-        String localRelease = release(home);
-        String copied = dir + "/jdk/bin/java";
-        // a runtime copied there before, still this machine's: what a search would pick first, so no search (it
-        // starts every java it finds, a second or more each)
-        boolean copyIsCurrent = localRelease.equals(host.run("[ -x " + quote(copied) + " ] && cat "
-                + quote(dir + "/jdk/release") + " 2>/dev/null", SHORT).out());
-        if (copyIsCurrent) {
-            steps.done("found " + copied + " (this machine's runtime, Java " + Runtime.version() + ")");
-            return new String[] {copied, String.valueOf(Runtime.version().feature())};
-        }
-        String find = "for j in " + quote(dir + "/jdk/bin/java") + " \"$(command -v java)\" /usr/lib/jvm/*/bin/java; do "
-                + "[ -x \"$j\" ] || continue; "
-                + "v=$(\"$j\" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\\.specification\\.version = \\([0-9]*\\).*/\\1/p' | head -n 1); "
-                + "if [ \"${v:-0}\" -ge 21 ]; then echo \"$j $v\"; fi; done";
-        List<String[]> found = new ArrayList<>();
-        for (String line : host.run(find, Duration.ofMinutes(2)).out().split("\n")) {
-            String[] parts = line.strip().split(" ");
-            if (parts.length == 2) {
-                found.add(parts);
-            }
-        }
-        if (!request.copyJava()) {
-            for (String[] candidate : found) {
-                if (!candidate[0].equals(copied)) { // a stale copy is replaced below, or another found here
-                    steps.done("found " + candidate[0] + " (Java " + candidate[1] + ")");
-                    return candidate;
-                }
-            }
-        }
-        steps.done((found.isEmpty() ? "none there: " : "") + "copying this machine's runtime " + home + " ("
-                + Runtime.version() + ") to " + dir + "/jdk");
-        long start = System.nanoTime();
-        java.util.function.Predicate<Path> skip = relative -> {
-            String name = relative.toString();
-            return name.equals("lib/src.zip") || name.equals("jmods") || name.startsWith("jmods/")
-                    || name.equals("man") || name.startsWith("man/") || name.equals("demo") || name.startsWith("demo/");
-        };
-        // unpacked beside a stale copy, which goes only once the new one is complete
-        needSpace(host, dir + "/jdk", DiskUse.of(home, skip));
-        host.sendTree(home, dir + "/jdk", skip, COPY);
-        String check = host.check("running the copied java", quote(copied) + " -version 2>&1", SHORT);
-        steps.done("copied in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + check.lines().findFirst().orElse(""));
-        return new String[] {copied, String.valueOf(Runtime.version().feature())};
-    }
-
-    private static String release(Path javaHome) {
-        try {
-            return Files.readString(javaHome.resolve("release"));
-        } catch (IOException e) {
-            return "(no release file)";
-        }
-    }
-
-    /** The directory to put first on PATH for a copied node, or null when the host's node is the same version. */
-    private String node(SshHost host, String dir) throws HostFailure, IOException {
-        String wanted = LocalNode.version();
-        String copied = dir + "/node/bin/node";
-        String probe = "for n in \"$(command -v node)\" " + quote(copied) + "; do [ -x \"$n\" ] && echo \"$n $(\"$n\" "
-                + "--version 2>/dev/null)\"; done";
-        for (String line : host.run(probe, SHORT).out().split("\n")) {
-            String[] parts = line.strip().split(" ");
-            if (parts.length == 2 && parts[1].equals(wanted)) {
-                steps.done("found " + parts[0] + " (" + wanted + ")");
-                return parts[0].equals(copied) ? dir + "/node/bin" : null;
-            }
-        }
-        Path binary = LocalNode.standaloneBinary();
-        steps.done("copying this machine's node " + binary + " (" + wanted + ") to " + copied);
-        host.check("creating " + dir + "/node/bin", "mkdir -p " + quote(dir + "/node/bin"), SHORT);
-        needSpace(host, copied, Files.size(binary));
-        host.upload(binary, copied);
-        String check = host.check("running the copied node", "chmod 755 " + quote(copied) + " && " + quote(copied)
-                + " --version", SHORT).strip();
-        if (!check.equals(wanted)) {
-            throw new HostFailure("the copied node answers '" + check + "', not " + wanted);
-        }
-        return dir + "/node/bin";
-    }
-
     private boolean skepChanged;
 
     /** Copies the class path entries that differ from what the host has; the remote names in order. */
@@ -308,7 +227,7 @@ public final class HostInstall {
             for (Path local : changed.values()) {
                 need += DiskUse.of(local, p -> false);
             }
-            needSpace(host, dir + "/skep/cp", need);
+            DiskUse.requireRoom(host, dir + "/skep/cp", need);
             host.sendInto(changed, dir + "/skep/cp", COPY);
         }
         // the manifest is written last, after the clean-up: one that lists just this class path means a run
@@ -330,19 +249,6 @@ public final class HostInstall {
         steps.done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
                 + " files (" + bytes / 1024 + " KiB in jars)");
         return entries.stream().map(ClassPathEntry::remoteName).toList();
-    }
-
-    /**
-     * Fails before a copy of {@code bytes} into {@code path} that its file system has no room for: a copy that
-     * runs out of space part-way takes as long and leaves a half-written tree behind.
-     */
-    private void needSpace(SshHost host, String path, long bytes) throws HostFailure {
-        long free = host.freeBytes(path.substring(0, path.lastIndexOf('/')));
-        long need = DiskUse.withSlack(bytes);
-        if (free >= 0 && free < need) {
-            throw host.noSpace(path, "it needs about " + DiskUse.mib(need) + ", the file system has "
-                    + DiskUse.mib(free) + " free");
-        }
     }
 
     private List<String> roleArgs(String dir, String id) {
