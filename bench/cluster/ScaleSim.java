@@ -51,7 +51,7 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * skep issue 15 §6: N simulated agents against a real ensemble and a real controller and router. Each agent is one
  * ZooKeeper session with the cluster secret's digest, and writes what a real agent writes (state module:
  * ZkAgents / AgentHeartbeat / ZkInstances): an ephemeral /skep/agents/ID (AgentInfo JSON), an ephemeral
- * /skep-heartbeats/ID rewritten at the pace the leader publishes on /skep-heartbeats (HeartbeatPace: 500 ms until
+ * /skep-heartbeats/ID rewritten from its registration on at the pace the leader publishes on /skep-heartbeats (HeartbeatPace: 500 ms until
  * it publishes one; one watch in this process re-paces all agents, spread over the interval; "MILLIS 0": no memory
  * budget), and for each assignment the scheduler
  * puts under /skep/assignments/ID an ephemeral /skep/instances/INSTANCE with state READY. Every instance points at
@@ -134,7 +134,7 @@ public final class ScaleSim {
         }
         HeartbeatPace next = HeartbeatPace.parse(data).orElse(HeartbeatPace.initial());
         synchronized (beating) {
-            if (!beating.isEmpty() && next.equals(pace)) {
+            if (next.equals(pace)) {
                 return;
             }
             beating.forEach(f -> f.cancel(false));
@@ -147,6 +147,15 @@ public final class ScaleSim {
             }
         }
         log("agents beat every " + next.interval().toMillis() + " ms");
+    }
+
+    /** An agent beats from its registration on, as a real one does (AgentHeartbeat starts with registerAgent). */
+    void register(Agent a) {
+        synchronized (beating) {
+            agents.add(a);
+            long interval = pace.interval().toMillis();
+            beating.add(beats.scheduleAtFixedRate(a::tick, interval, interval, TimeUnit.MILLISECONDS));
+        }
     }
 
     /** One simulated agent: a session, its registration, its beat, and its assignments acknowledged as READY. */
@@ -329,11 +338,11 @@ public final class ScaleSim {
 
         // ---- agents ----
         long t = System.nanoTime();
+        sim.followPace(admin);
         for (int i = 0; i < nAgents; i++) {
-            sim.agents.add(sim.new Agent(String.format("sim%04d", i)));
+            sim.register(sim.new Agent(String.format("sim%04d", i)));
         }
         out.printf("%d simulated agents registered in %.1f s%n", nAgents, (System.nanoTime() - t) / 1e9);
-        sim.followPace(admin);
         Thread.sleep(3000);
         long z0 = sim.zxid();
         long tz = System.nanoTime();
