@@ -210,8 +210,10 @@ public final class HeartbeatWatch implements AgentLiveness, AutoCloseable {
             }
             for (String agent : silent) {
                 if (!lastSilent.contains(agent)) {
-                    log.warn("event=agent.silent agent={} silence_ms={} next=\"the leader places its instances elsewhere\"",
-                            agent, silenceNanos() / 1_000_000);
+                    // session-ended: its node went with its session; no-beat: its node is there, unchanged too long
+                    log.warn("event=agent.silent agent={} reason={} silence_ms={} next=\"the leader places its "
+                            + "instances elsewhere\"", agent, gone.containsKey(agent) ? "session-ended" : "no-beat",
+                            silenceNanos() / 1_000_000);
                 }
             }
             lastSilent = silent;
