@@ -178,8 +178,10 @@ final class ControllerRole {
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(leading.client(), config.agentId());
         // an agent killed outright is known dead by its silent heartbeat (~2 s while the cluster is small, slower
-        // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s)
-        HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
+        // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s). The
+        // watch is on the leadership session: on the main one its beats queued behind the /skep cache's events, and
+        // a burst of writes (3,000 apps seeded in 7 s, bench/cluster/scale.sh) held every beat back past its silence
+        HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(leading.client(),
                 StateRole.SESSION_TIMEOUT.plusSeconds(1)));
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
                 heartbeats, new UnplacedDocuments(s.state(), documents));
