@@ -3,6 +3,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.AppId;
+import dev.skep.model.HeartbeatPace;
 import dev.skep.model.Assignment;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
@@ -49,7 +51,9 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * skep issue 15 §6: N simulated agents against a real ensemble and a real controller and router. Each agent is one
  * ZooKeeper session with the cluster secret's digest, and writes what a real agent writes (state module:
  * ZkAgents / AgentHeartbeat / ZkInstances): an ephemeral /skep/agents/ID (AgentInfo JSON), an ephemeral
- * /skep-heartbeats/ID rewritten every 500 ms ("MILLIS 0": no memory budget), and for each assignment the scheduler
+ * /skep-heartbeats/ID rewritten from its registration on at the pace the leader publishes on /skep-heartbeats (HeartbeatPace: 500 ms until
+ * it publishes one; one watch in this process re-paces all agents, spread over the interval; "MILLIS 0": no memory
+ * budget), and for each assignment the scheduler
  * puts under /skep/assignments/ID an ephemeral /skep/instances/INSTANCE with state READY. Every instance points at
  * one HTTP listener of this process (200 "ok"), so the router's route to it is a real one.
  *
@@ -73,6 +77,8 @@ public final class ScaleSim {
     final Map<String, Long> placedAt = new ConcurrentHashMap<>(); // app name -> nanos of its newest assignment seen
     final Map<String, String> placedOn = new ConcurrentHashMap<>(); // app name -> agent
     final ScheduledExecutorService beats = Executors.newScheduledThreadPool(2);
+    final List<ScheduledFuture<?>> beating = new ArrayList<>(); // guarded by itself
+    volatile HeartbeatPace pace = HeartbeatPace.initial();
     int httpPort;
 
     ScaleSim(String zkConnect, String secret) throws NoSuchAlgorithmException {
@@ -109,6 +115,46 @@ public final class ScaleSim {
             zk.create(path, new byte[0], acl, CreateMode.PERSISTENT);
         } catch (KeeperException.NodeExistsException fine) {
             // there already
+        }
+    }
+
+    /** Beats every agent at the published pace, now and at each change (as AgentHeartbeat does, one watch for all). */
+    void followPace(ZooKeeper admin) throws Exception {
+        byte[] data;
+        try {
+            data = admin.getData("/skep-heartbeats", e -> {
+                try {
+                    followPace(admin);
+                } catch (Exception failed) {
+                    log("re-reading the heartbeat pace failed: " + failed);
+                }
+            }, null);
+        } catch (KeeperException.NoNodeException none) {
+            data = null;
+        }
+        HeartbeatPace next = HeartbeatPace.parse(data).orElse(HeartbeatPace.initial());
+        synchronized (beating) {
+            if (next.equals(pace)) {
+                return;
+            }
+            beating.forEach(f -> f.cancel(false));
+            beating.clear();
+            pace = next;
+            long interval = next.interval().toMillis();
+            for (int i = 0; i < agents.size(); i++) {
+                beating.add(beats.scheduleAtFixedRate(agents.get(i)::tick, interval * i / Math.max(1, agents.size()),
+                        interval, TimeUnit.MILLISECONDS));
+            }
+        }
+        log("agents beat every " + next.interval().toMillis() + " ms");
+    }
+
+    /** An agent beats from its registration on, as a real one does (AgentHeartbeat starts with registerAgent). */
+    void register(Agent a) {
+        synchronized (beating) {
+            agents.add(a);
+            long interval = pace.interval().toMillis();
+            beating.add(beats.scheduleAtFixedRate(a::tick, interval, interval, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -292,14 +338,11 @@ public final class ScaleSim {
 
         // ---- agents ----
         long t = System.nanoTime();
+        sim.followPace(admin);
         for (int i = 0; i < nAgents; i++) {
-            sim.agents.add(sim.new Agent(String.format("sim%04d", i)));
+            sim.register(sim.new Agent(String.format("sim%04d", i)));
         }
         out.printf("%d simulated agents registered in %.1f s%n", nAgents, (System.nanoTime() - t) / 1e9);
-        for (int i = 0; i < sim.agents.size(); i++) {
-            Agent a = sim.agents.get(i);
-            sim.beats.scheduleAtFixedRate(a::tick, 500 * i / Math.max(1, nAgents), 500, TimeUnit.MILLISECONDS);
-        }
         Thread.sleep(3000);
         long z0 = sim.zxid();
         long tz = System.nanoTime();
@@ -446,9 +489,10 @@ public final class ScaleSim {
             Thread.sleep(20);
         }
         double killSecs = (System.nanoTime() - k0) / 1e9;
-        out.printf("%d agents vanish at once (beats stop, sessions kept: a hung or cut-off host; ~2 s heartbeat "
-                + "detection): %d of their %d apps placed on live agents; per app %s; all within %.2f s "
-                + "(%.0f ZooKeeper writes/s meanwhile)%n", victims.size(), resched.size(), moved.size(),
+        out.printf("%d agents vanish at once (beats stop, sessions kept: a hung or cut-off host; beats every %d ms, "
+                + "silent after %.1f s): %d of their %d apps placed on live agents; per app %s; all within %.2f s "
+                + "(%.0f ZooKeeper writes/s meanwhile)%n", victims.size(), sim.pace.interval().toMillis(),
+                sim.pace.silence().toMillis() / 1000.0, resched.size(), moved.size(),
                 pct(resched), killSecs, (sim.zxid() - z0) / killSecs);
         out.printf("controller RSS at the end: %.1f MiB%n", rssKib(controllerPid) / 1024.0);
         sim.beats.shutdownNow();

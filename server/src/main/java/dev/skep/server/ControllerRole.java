@@ -83,9 +83,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ControllerRole {
 
-    /** An agent whose heartbeat (every 500 ms) has not changed this long is dead: four beats missed. */
-    static final Duration AGENT_SILENCE = Duration.ofSeconds(2);
-
     private final ServerConfig config;
     private final StateRole state;
     private final SlugBuilder builder;
@@ -180,12 +177,16 @@ final class ControllerRole {
         Rollout rollout = new Rollout(s.state(), owners, events, clock, config.startTimeout().plusSeconds(5), logs,
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(leading.client(), config.agentId());
-        // an agent killed outright is known dead by its silent heartbeat (~2 s), not its session's end (10 s)
-        HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(s.connection().client(),
-                AGENT_SILENCE, StateRole.SESSION_TIMEOUT.plusSeconds(1)));
+        // an agent killed outright is known dead by its silent heartbeat (~2 s while the cluster is small, slower
+        // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s). The
+        // watch is on the leadership session: on the main one its beats queued behind the /skep cache's events, and
+        // a burst of writes (3,000 apps seeded in 7 s, bench/cluster/scale.sh) held every beat back past its silence
+        HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(leading.client(),
+                StateRole.SESSION_TIMEOUT.plusSeconds(1)));
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
                 heartbeats, new UnplacedDocuments(s.state(), documents));
         heartbeats.onChange(scheduler::poke);
+        heartbeats.publishPaceWhile(leadership::isLeader);
         leadership.whenLeader(scheduler::poke);
         life.add("leadership", leadership);
         leadership.start();

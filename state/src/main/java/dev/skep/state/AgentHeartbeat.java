@@ -1,13 +1,19 @@
 package dev.skep.state;
 
+import dev.skep.model.HeartbeatPace;
 import dev.skep.model.HostMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
@@ -17,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * An agent's heartbeat: an ephemeral node whose data (this host's clock, for a human reading it, and the memory it
  * has free, for placement) is rewritten every interval. The leader times the changes with its own clock ({@link HeartbeatWatch}), so a
  * host killed outright is known dead in about two seconds instead of a whole session timeout. The node is
- * a {@link PersistentNode}: it comes back on a new session, like the agent's own node.
+ * a {@link PersistentNode}: it comes back on a new session, like the agent's own node. The interval is the
+ * {@link HeartbeatPace} the leader publishes on /skep-heartbeats (watched here), the given one while none is.
  */
 final class AgentHeartbeat implements AutoCloseable {
 
@@ -25,18 +32,57 @@ final class AgentHeartbeat implements AutoCloseable {
 
     private final PersistentNode node;
     private final ScheduledExecutorService timer;
+    private final CuratorCache pace;
+    private final Duration unpublished;
+    private final String agentId;
+    private ScheduledFuture<?> beating; // guarded by this
+    private Duration interval; // guarded by this
     private volatile boolean warned;
 
     /** The memory budget whose free part each beat carries (the agent's registered memory), 0 for none. */
     private final long memoryBudget;
 
+    /** @param interval how often to beat while no pace is published */
     AgentHeartbeat(CuratorFramework zk, String agentId, Duration interval, long memoryBudget) {
         this.memoryBudget = memoryBudget;
+        this.agentId = agentId;
+        this.unpublished = interval;
         node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, Paths.heartbeat(agentId), beat(), true);
         node.start();
         timer = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("heartbeat-" + agentId).daemon().unstarted(r));
-        timer.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            this.interval = interval;
+            beating = timer.scheduleAtFixedRate(this::tick, interval.toMillis(), interval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        pace = CuratorCache.build(zk, Paths.HEARTBEATS, CuratorCache.Options.SINGLE_NODE_CACHE);
+        pace.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> paced(after))
+                .forDeletes(gone -> repace(unpublished))
+                .build());
+        pace.start();
+    }
+
+    private void paced(ChildData data) {
+        repace(HeartbeatPace.parse(data.getData()).map(HeartbeatPace::interval).orElse(unpublished));
+    }
+
+    /**
+     * Beats every {@code next} from now on, the first within a random part of it: all agents hear of a change at
+     * once, and their first beats at the new pace should not land at once. Either way the first comes within the
+     * new interval, which the leader's watch allows for (it holds a slower pace's silence that long and more).
+     */
+    private synchronized void repace(Duration next) {
+        if (next.equals(interval) || timer.isShutdown()) {
+            return;
+        }
+        beating.cancel(false);
+        long millis = next.toMillis();
+        beating = timer.scheduleAtFixedRate(this::tick, ThreadLocalRandom.current().nextLong(millis), millis,
+                TimeUnit.MILLISECONDS);
+        log.info("event=agent.heartbeat-paced agent={} interval_ms={} was_ms={}", agentId, millis, interval.toMillis());
+        interval = next;
     }
 
     private void tick() {
@@ -70,8 +116,14 @@ final class AgentHeartbeat implements AutoCloseable {
         }
     }
 
+    /** How often this agent beats now. */
+    synchronized Duration interval() {
+        return interval;
+    }
+
     @Override
     public void close() {
+        pace.close();
         timer.shutdownNow();
         try {
             node.close();

@@ -6,6 +6,7 @@ import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.ClusterState;
+import dev.skep.model.HeartbeatPace;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import dev.skep.model.RouterEndpoint;
@@ -32,8 +33,8 @@ import org.apache.curator.framework.state.ConnectionState;
  */
 public final class ZkClusterState implements ClusterState, AutoCloseable {
 
-    /** How often a registered agent beats; the leader's HeartbeatWatch allows a few missed beats. */
-    public static final Duration HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+    /** How often a registered agent beats until the leader publishes a slower pace (HeartbeatPace, HeartbeatWatch). */
+    public static final Duration HEARTBEAT_INTERVAL = HeartbeatPace.MIN_INTERVAL;
 
     private final CuratorFramework zk;
     private final ZkView view;

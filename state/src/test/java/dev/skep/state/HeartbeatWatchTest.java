@@ -57,7 +57,7 @@ class HeartbeatWatchTest {
      */
     @Test
     void anAgentWhoseHeartbeatNodeIsGoneStaysSilentUntilItBeatsAgain() throws Exception {
-        watch = new HeartbeatWatch(connection.client(), Duration.ofMillis(500), Duration.ofMillis(500));
+        watch = new HeartbeatWatch(connection.client(), Duration.ofSeconds(2)); // settled: connected a silence long
         beating = new AgentHeartbeat(connection.client(), "a3", Duration.ofMillis(100), 0);
         await().atMost(Duration.ofSeconds(5)).until(watch::settled);
         await().atMost(Duration.ofSeconds(5)).until(() -> connection.client().checkExists()
@@ -90,7 +90,7 @@ class HeartbeatWatchTest {
         java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
         // timed from before the watcher exists: its start-up (slow on a loaded machine) is inside the window
         long start = System.nanoTime();
-        watch = new HeartbeatWatch(connection.client(), Duration.ofMillis(1500), Duration.ofSeconds(2));
+        watch = new HeartbeatWatch(connection.client(), Duration.ofSeconds(2));
         watch.onChange(changes::incrementAndGet);
         assertThat(watch.silent()).as("nobody is silent before the watcher has been connected that long").isEmpty();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
@@ -109,5 +109,36 @@ class HeartbeatWatchTest {
         Thread.sleep(2_000); // longer than the silence, still cut off
         assertThat(watch.silent()).isEmpty();
         assertThat(watch.settled()).isFalse();
+    }
+
+    /**
+     * The leader's watch publishes the pace for the agents beating (here a cap of 2 beats/s: 3 agents beat every
+     * 1.5 s), every agent takes it up from /skep-heartbeats, and nobody is silent across the change; when two go, the
+     * last one speeds up again, and only the two gone are silent.
+     */
+    @Test
+    void theLeaderSlowsTheBeatAsAgentsJoinAndTheAgentsFollowWithoutFallingSilent() throws Exception {
+        watch = new HeartbeatWatch(connection.client(), Duration.ofMillis(500), 2, System::nanoTime);
+        watch.publishPaceWhile(() -> true);
+        beating = new AgentHeartbeat(connection.client(), "a1", Duration.ofMillis(500), 0);
+        AgentHeartbeat a2 = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(500), 0);
+        AgentHeartbeat a3 = new AgentHeartbeat(connection.client(), "a3", Duration.ofMillis(500), 0);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> watch.pace().interval().equals(Duration.ofMillis(1500)));
+            assertThat(new String(connection.client().getData().forPath(Paths.HEARTBEATS))).isEqualTo("1500");
+            await().atMost(Duration.ofSeconds(5)).until(() -> beating.interval().equals(Duration.ofMillis(1500))
+                    && a2.interval().equals(Duration.ofMillis(1500)) && a3.interval().equals(Duration.ofMillis(1500)));
+            long until = System.nanoTime() + Duration.ofSeconds(6).toNanos(); // four beats at the new pace
+            while (System.nanoTime() < until) {
+                assertThat(watch.silent()).as("beating at the old pace, then the new").isEmpty();
+                Thread.sleep(50);
+            }
+        } finally {
+            a2.close();
+            a3.close();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> beating.interval().equals(Duration.ofSeconds(1)));
+        assertThat(watch.pace().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(watch.silent()).containsExactlyInAnyOrder("a2", "a3");
     }
 }
