@@ -141,9 +141,11 @@ public final class ScaleSim {
             beating.clear();
             pace = next;
             long interval = next.interval().toMillis();
-            for (int i = 0; i < agents.size(); i++) {
-                beating.add(beats.scheduleAtFixedRate(agents.get(i)::tick, interval * i / Math.max(1, agents.size()),
-                        interval, TimeUnit.MILLISECONDS));
+            for (int i = 0; i < agents.size(); i++) { // spread, but never later than an interval after its last beat
+                Agent a = agents.get(i);
+                long dueByLastBeat = Math.max(0, interval - (System.nanoTime() - a.lastBeat) / 1_000_000);
+                beating.add(beats.scheduleAtFixedRate(a::tick, Math.min(interval * i / Math.max(1, agents.size()),
+                        dueByLastBeat), interval, TimeUnit.MILLISECONDS));
             }
         }
         log("agents beat every " + next.interval().toMillis() + " ms");
@@ -164,6 +166,7 @@ public final class ScaleSim {
         final ZooKeeper zk;
         final Set<String> known = ConcurrentHashMap.newKeySet();
         volatile boolean beating = true;
+        volatile long lastBeat = System.nanoTime(); // its registration counts as one
 
         Agent(String id) throws Exception {
             this.id = id;
@@ -187,6 +190,7 @@ public final class ScaleSim {
 
         void tick() {
             if (beating) {
+                lastBeat = System.nanoTime();
                 zk.setData("/skep-heartbeats/" + id, beat(), -1, (rc, path, ctx, stat) -> { }, null);
             }
         }
@@ -495,7 +499,8 @@ public final class ScaleSim {
                 sim.pace.silence().toMillis() / 1000.0, resched.size(), moved.size(),
                 pct(resched), killSecs, (sim.zxid() - z0) / killSecs);
         out.printf("controller RSS at the end: %.1f MiB%n", rssKib(controllerPid) / 1024.0);
-        sim.beats.shutdownNow();
+        // the sessions close first, beating until then: beats stopped before a close still pending would make the
+        // controller (rightly) call those agents silent, which the run would count as false silences
         // one by one, a close waits for its session's end: a minute at 200 agents
         try (var closing = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Agent a : sim.agents) {
@@ -508,6 +513,7 @@ public final class ScaleSim {
                 });
             }
         }
+        sim.beats.shutdownNow();
         admin.close();
         http.stop(0);
     }

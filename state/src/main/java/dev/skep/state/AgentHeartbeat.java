@@ -38,6 +38,7 @@ final class AgentHeartbeat implements AutoCloseable {
     private ScheduledFuture<?> beating; // guarded by this
     private Duration interval; // guarded by this
     private volatile boolean warned;
+    private volatile long lastBeat = System.nanoTime(); // the node's creation counts as one
 
     /** The memory budget whose free part each beat carries (the agent's registered memory), 0 for none. */
     private final long memoryBudget;
@@ -70,8 +71,10 @@ final class AgentHeartbeat implements AutoCloseable {
 
     /**
      * Beats every {@code next} from now on, the first within a random part of it: all agents hear of a change at
-     * once, and their first beats at the new pace should not land at once. Either way the first comes within the
-     * new interval, which the leader's watch allows for (it holds a slower pace's silence that long and more).
+     * once, and their first beats at the new pace should not land at once. The first comes at the latest one new
+     * interval after the last beat, which the leader's watch allows for (it holds a slower pace's silence that long
+     * and more); timed from now instead, paces changing faster than the beat (a cluster growing by hundreds of agents)
+     * put the next beat off again at every change, and the agent fell silent.
      */
     private synchronized void repace(Duration next) {
         if (next.equals(interval) || timer.isShutdown()) {
@@ -79,13 +82,15 @@ final class AgentHeartbeat implements AutoCloseable {
         }
         beating.cancel(false);
         long millis = next.toMillis();
-        beating = timer.scheduleAtFixedRate(this::tick, ThreadLocalRandom.current().nextLong(millis), millis,
-                TimeUnit.MILLISECONDS);
+        long dueByLastBeat = Math.max(0, millis - (System.nanoTime() - lastBeat) / 1_000_000);
+        long first = Math.min(ThreadLocalRandom.current().nextLong(millis), dueByLastBeat);
+        beating = timer.scheduleAtFixedRate(this::tick, first, millis, TimeUnit.MILLISECONDS);
         log.info("event=agent.heartbeat-paced agent={} interval_ms={} was_ms={}", agentId, millis, interval.toMillis());
         interval = next;
     }
 
     private void tick() {
+        lastBeat = System.nanoTime();
         try {
             node.setData(beat()); // asynchronous: a beat while ZooKeeper is away lands with the node's re-creation
             warned = false;

@@ -141,4 +141,33 @@ class HeartbeatWatchTest {
         assertThat(watch.pace().interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(watch.silent()).containsExactlyInAnyOrder("a2", "a3");
     }
+
+    /**
+     * Paces published faster than the beat (a cluster growing by hundreds of agents changes it every few seconds):
+     * every change re-paces the agent, and none may put its next beat off past one interval from its last.
+     */
+    @Test
+    void paceChangesFasterThanTheBeatNeverPutTheNextBeatOffPastAnInterval() throws Exception {
+        beating = new AgentHeartbeat(connection.client(), "a1", Duration.ofMillis(500), 0);
+        var zk = connection.client();
+        zk.create().orSetData().forPath(Paths.HEARTBEATS, "2000".getBytes());
+        await().atMost(Duration.ofSeconds(5)).until(() -> beating.interval().equals(Duration.ofMillis(2000)));
+        long lastMtime = zk.checkExists().forPath(Paths.heartbeat("a1")).getMtime();
+        long longestGap = 0;
+        long end = System.currentTimeMillis() + 8_000;
+        for (int change = 0; System.currentTimeMillis() < end; change++) {
+            zk.setData().forPath(Paths.HEARTBEATS, (change % 2 == 0 ? "2500" : "2000").getBytes());
+            long next = System.currentTimeMillis() + 300;
+            while (System.currentTimeMillis() < next) {
+                long mtime = zk.checkExists().forPath(Paths.heartbeat("a1")).getMtime();
+                if (mtime != lastMtime) {
+                    longestGap = Math.max(longestGap, mtime - lastMtime);
+                    lastMtime = mtime;
+                }
+                Thread.sleep(20);
+            }
+        }
+        longestGap = Math.max(longestGap, System.currentTimeMillis() - lastMtime);
+        assertThat(longestGap).as("the longest time between two beats (ms), paces 2000/2500 ms").isLessThan(3_000);
+    }
 }
