@@ -41,10 +41,26 @@ public final class Bodies {
         }
     }
 
+    /** Bodies up to this much past the cap are read and dropped before the 413, so the client gets to read it. */
+    private static final long DISCARD_LIMIT = 8L << 20;
+
+    /**
+     * Closing with the rest of a body unread makes the kernel reset the connection, and a client still sending
+     * loses the 413 waiting in its buffer ("no bytes"): a bounded rest is read away first, as a lingering close does.
+     */
+    private static void discardRest(InputStream in) throws IOException {
+        byte[] sink = new byte[16 * 1024];
+        long discarded = 0;
+        for (int n; discarded < DISCARD_LIMIT && (n = in.read(sink)) > 0; ) {
+            discarded += n;
+        }
+    }
+
     private byte[] readCapped(Context ctx) {
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] bytes = in.readNBytes((int) maxBytes + 1);
             if (bytes.length > maxBytes) {
+                discardRest(in);
                 throw new SkepException(SkepException.Kind.TOO_LARGE, "body larger than " + maxBytes + " bytes",
                         "JSON bodies are small; this one is too big");
             }
