@@ -143,9 +143,9 @@ public final class ScaleSim {
             long interval = next.interval().toMillis();
             for (int i = 0; i < agents.size(); i++) { // spread, but never later than an interval after its last beat
                 Agent a = agents.get(i);
-                long dueByLastBeat = Math.max(0, interval - (System.nanoTime() - a.lastBeat) / 1_000_000);
-                beating.add(beats.scheduleAtFixedRate(a::tick, Math.min(interval * i / Math.max(1, agents.size()),
-                        dueByLastBeat), interval, TimeUnit.MILLISECONDS));
+                long first = next.firstBeatMillis(interval * i / Math.max(1, agents.size()),
+                        (System.nanoTime() - a.lastBeat) / 1_000_000);
+                beating.add(beats.scheduleAtFixedRate(a::tick, first, interval, TimeUnit.MILLISECONDS));
             }
         }
         log("agents beat every " + next.interval().toMillis() + " ms");

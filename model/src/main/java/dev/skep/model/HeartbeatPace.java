@@ -70,6 +70,15 @@ public record HeartbeatPace(Duration interval) {
         return interval.multipliedBy(2).plus(LATENCY_MARGIN);
     }
 
+    /**
+     * When an agent re-paced to this pace beats first, in ms from now: at {@code spreadMillis} (its place in the
+     * spread that keeps all agents from beating at once), but never later than one interval after its last beat,
+     * {@code sinceLastBeatMillis} ago; paces that change faster than the beat would otherwise put it off each time.
+     */
+    public long firstBeatMillis(long spreadMillis, long sinceLastBeatMillis) {
+        return Math.min(spreadMillis, Math.max(0, interval.toMillis() - sinceLastBeatMillis));
+    }
+
     /** What the leader writes: the interval in milliseconds. */
     public byte[] bytes() {
         return Long.toString(interval.toMillis()).getBytes(StandardCharsets.US_ASCII);

@@ -58,4 +58,12 @@ class HeartbeatPaceTest {
         assertThat(HeartbeatPace.parse("100".getBytes(StandardCharsets.US_ASCII)))
                 .as("never faster than the floor").contains(HeartbeatPace.initial());
     }
+
+    @Test
+    void aRepacedAgentBeatsAtItsPlaceInTheSpreadButNeverPastAnIntervalFromItsLastBeat() {
+        HeartbeatPace pace = new HeartbeatPace(Duration.ofMillis(2000));
+        assertThat(pace.firstBeatMillis(700, 100)).isEqualTo(700); // its spread comes first
+        assertThat(pace.firstBeatMillis(1900, 500)).isEqualTo(1500); // due 2000 ms after the last beat
+        assertThat(pace.firstBeatMillis(1900, 5000)).isZero(); // overdue: at once
+    }
 }

@@ -82,8 +82,8 @@ final class AgentHeartbeat implements AutoCloseable {
         }
         beating.cancel(false);
         long millis = next.toMillis();
-        long dueByLastBeat = Math.max(0, millis - (System.nanoTime() - lastBeat) / 1_000_000);
-        long first = Math.min(ThreadLocalRandom.current().nextLong(millis), dueByLastBeat);
+        long first = new HeartbeatPace(next).firstBeatMillis(ThreadLocalRandom.current().nextLong(millis),
+                (System.nanoTime() - lastBeat) / 1_000_000);
         beating = timer.scheduleAtFixedRate(this::tick, first, millis, TimeUnit.MILLISECONDS);
         log.info("event=agent.heartbeat-paced agent={} interval_ms={} was_ms={}", agentId, millis, interval.toMillis());
         interval = next;
