@@ -4,7 +4,6 @@ import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,18 +116,18 @@ final class Exchange implements ResponseSink {
         backend = b;
         proxy.loads().started(b);
         counted = true;
-        ChannelFuture f = proxy.pool(client.channel().eventLoop(), raw).acquire(b, client.channel().eventLoop());
+        Future<Channel> f = proxy.pool(client.channel().eventLoop(), raw).acquire(b, client.channel().eventLoop());
         if (f.isDone()) {
             connected(b, f);
         } else {
-            f.addListener(x -> connected(b, (ChannelFuture) x));
+            f.addListener(x -> connected(b, f));
         }
     }
 
-    private void connected(Backend b, ChannelFuture f) {
+    private void connected(Backend b, Future<Channel> f) {
         if (done) {
-            if (f.isSuccess()) {
-                f.channel().close();
+            if (f.isSuccess()) { // unused: another exchange (perhaps one queued for this backend) can have it
+                proxy.pool(client.channel().eventLoop(), raw).release(b, f.getNow());
             }
             return;
         }
@@ -143,7 +143,7 @@ final class Exchange implements ResponseSink {
             }
             return;
         }
-        bind(f.channel());
+        bind(f.getNow());
     }
 
     private void bind(Channel ch) {
