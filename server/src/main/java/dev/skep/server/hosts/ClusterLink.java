@@ -12,6 +12,8 @@ import java.time.Duration;
 /** `skep hosts`' own session with the cluster's ZooKeeper: who joined, what runs where, draining. */
 final class ClusterLink implements AutoCloseable {
 
+    private static final Duration CONNECT = Duration.ofSeconds(30);
+
     private final StateConnection connection;
     private final ZkClusterState state;
 
@@ -22,8 +24,9 @@ final class ClusterLink implements AutoCloseable {
 
     /** @param tls the ensemble's TLS settings, or null for a plain connection */
     static ClusterLink open(String zk, Path secret, ZkTls tls) throws IOException {
-        StateConnection connection = StateConnection.open(zk, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                ZkAcl.fromFile(secret), tls);
+        // 30 s as the roles wait: a fresh JVM's first TLS handshake on a busy host took past 15 s (CI, load ~20)
+        StateConnection connection = StateConnection.open(zk, Duration.ofSeconds(10), CONNECT, ZkAcl.fromFile(secret),
+                tls);
         try {
             return new ClusterLink(connection, new ZkClusterState(connection.client(), Clock.systemUTC()));
         } catch (RuntimeException e) {
