@@ -63,7 +63,7 @@ final class EphemeralNodes implements AutoCloseable {
                     closeQuietly(path, h.node);
                     h.node = null;
                 } catch (Exception e) {
-                    throw ZkClusterState.failure("write " + path, e);
+                    throw ZkNodes.failure("write " + path, e);
                 }
             }
             dropForeign(path);
@@ -132,7 +132,7 @@ final class EphemeralNodes implements AutoCloseable {
         } catch (KeeperException.NoNodeException gone) {
             // what we wanted
         } catch (Exception e) {
-            throw ZkClusterState.failure("delete " + path, e);
+            throw ZkNodes.failure("delete " + path, e);
         }
     }
 

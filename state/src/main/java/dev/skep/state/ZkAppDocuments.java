@@ -47,7 +47,7 @@ public final class ZkAppDocuments implements AppDocuments {
         } catch (SkepException e) {
             throw e;
         } catch (Exception e) {
-            throw ZkClusterState.failure("write " + name + " of " + app, e);
+            throw ZkNodes.failure("write " + name + " of " + app, e);
         }
     }
 
@@ -93,7 +93,7 @@ public final class ZkAppDocuments implements AppDocuments {
         } catch (SkepException e) {
             throw e;
         } catch (Exception e) {
-            throw ZkClusterState.failure("update " + name + " of " + app, e);
+            throw ZkNodes.failure("update " + name + " of " + app, e);
         }
     }
 
@@ -126,7 +126,7 @@ public final class ZkAppDocuments implements AppDocuments {
         } catch (KeeperException.NoNodeException e) {
             // already gone
         } catch (Exception e) {
-            throw ZkClusterState.failure("delete " + name + " of " + app, e);
+            throw ZkNodes.failure("delete " + name + " of " + app, e);
         }
     }
 }

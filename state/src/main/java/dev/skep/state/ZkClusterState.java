@@ -10,7 +10,6 @@ import dev.skep.model.HeartbeatPace;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import dev.skep.model.RouterEndpoint;
-import dev.skep.model.SkepException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -75,11 +74,6 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     /** How the user store and app documents read: the same connection and cache. */
     public ZkView view() {
         return view;
-    }
-
-    /** What every piece of the state store throws when ZooKeeper fails it: UNAVAILABLE, saying what failed. */
-    static SkepException failure(String what, Exception e) {
-        return ZkNodes.failure(what, e);
     }
 
     // --- change feed and snapshots ---

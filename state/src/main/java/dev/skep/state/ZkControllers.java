@@ -53,7 +53,7 @@ public final class ZkControllers {
         } catch (KeeperException.NoNodeException e) {
             return urls;
         } catch (Exception e) {
-            throw ZkClusterState.failure("list controllers", e);
+            throw ZkNodes.failure("list controllers", e);
         }
         return urls;
     }
@@ -75,7 +75,7 @@ public final class ZkControllers {
                 }
             }
         } catch (Exception e) {
-            throw ZkClusterState.failure("read the cluster token", e);
+            throw ZkNodes.failure("read the cluster token", e);
         }
     }
 }

@@ -78,6 +78,7 @@ final class ZkNodes {
         return new SkepException(SkepException.Kind.CONFLICT, message, "try again");
     }
 
+    /** What every piece of the state store throws when ZooKeeper fails it: UNAVAILABLE, saying what failed. */
     static SkepException failure(String what, Exception e) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();

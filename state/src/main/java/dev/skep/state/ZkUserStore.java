@@ -49,7 +49,7 @@ public final class ZkUserStore implements UserStore {
         } catch (KeeperException.NodeExistsException e) {
             throw new SkepException(SkepException.Kind.CONFLICT, "user " + user.name() + " exists", null);
         } catch (Exception e) {
-            throw ZkClusterState.failure("create user " + user.name(), e);
+            throw ZkNodes.failure("create user " + user.name(), e);
         }
     }
 
@@ -69,7 +69,7 @@ public final class ZkUserStore implements UserStore {
             } catch (KeeperException.NoNodeException e) {
                 throw SkepException.notFound("no user " + name);
             } catch (Exception e) {
-                throw ZkClusterState.failure("update user " + name, e);
+                throw ZkNodes.failure("update user " + name, e);
             }
         }
     }
@@ -83,7 +83,7 @@ public final class ZkUserStore implements UserStore {
         } catch (KeeperException.NoNodeException e) {
             throw SkepException.notFound("no user " + name);
         } catch (Exception e) {
-            throw ZkClusterState.failure("delete user " + name, e);
+            throw ZkNodes.failure("delete user " + name, e);
         }
     }
 }

@@ -59,7 +59,7 @@ public final class ZkView implements AutoCloseable {
                 return List.of();
             } catch (Exception e) {
                 if (connected) {
-                    throw ZkClusterState.failure("list " + path, e);
+                    throw ZkNodes.failure("list " + path, e);
                 }
             }
         }
@@ -78,7 +78,7 @@ public final class ZkView implements AutoCloseable {
                 return Optional.empty();
             } catch (Exception e) {
                 if (connected) {
-                    throw ZkClusterState.failure("read " + path, e);
+                    throw ZkNodes.failure("read " + path, e);
                 }
             }
         }
