@@ -3,6 +3,7 @@ package dev.skep.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.model.ClusterState;
+import dev.skep.model.concurrent.PeriodicTask;
 import dev.skep.state.ZkControllers;
 import dev.skep.supervise.AssignmentCheck;
 import java.net.URI;
@@ -35,7 +36,7 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
     private final ClusterState state;
     private final ZkControllers controllers;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final Thread refresher;
+    private final PeriodicTask refresher;
     private volatile List<String> urls = List.of();
     private volatile String token;
     private volatile String lastUnknown;
@@ -45,18 +46,7 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
         this.state = state;
         this.controllers = controllers;
         refresh();
-        refresher = Thread.ofVirtual().name("controllers-refresh").start(this::refreshLoop);
-    }
-
-    private void refreshLoop() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(REFRESH.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-            refresh();
-        }
+        refresher = PeriodicTask.start("controllers-refresh", REFRESH, this::refresh, this::refreshFailed);
     }
 
     private void refresh() {
@@ -69,8 +59,12 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
             urls = List.copyOf(now);
             token = known;
         } catch (RuntimeException e) {
-            log.debug("event=controllers.refresh-failed error=\"{}\"", e.getMessage());
+            refreshFailed(e);
         }
+    }
+
+    private void refreshFailed(RuntimeException e) {
+        log.debug("event=controllers.refresh-failed error=\"{}\"", e.getMessage());
     }
 
     @Override
@@ -119,6 +113,6 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
 
     @Override
     public void close() {
-        refresher.interrupt();
+        refresher.close();
     }
 }

@@ -4,6 +4,7 @@ import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.ClusterState;
 import dev.skep.model.EventSink;
 import dev.skep.model.RolloutOwners;
+import dev.skep.model.concurrent.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -29,7 +30,7 @@ final class RolloutJanitor implements AutoCloseable {
     private final BooleanSupplier isLeader;
     private final EventSink events;
     private final Clock clock;
-    private Thread thread;
+    private PeriodicTask task;
     private final java.util.Map<dev.skep.model.AppId, Long> unclaimedSince = new java.util.HashMap<>();
     private final java.util.Set<dev.skep.model.AppId> asked = new java.util.HashSet<>();
 
@@ -61,35 +62,28 @@ final class RolloutJanitor implements AutoCloseable {
     }
 
     RolloutJanitor start() {
-        thread = Thread.ofVirtual().name("rollout-janitor").start(this::run);
+        task = PeriodicTask.start("rollout-janitor", EVERY, this::pass, e -> log.warn(
+                "event=rollout.recovery-failed error=\"{}\" next=\"tried again in {} s\"", e.getMessage(),
+                EVERY.toSeconds()));
         return this;
     }
 
-    private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(EVERY.toMillis());
-                if (isLeader.getAsBoolean() && state.reachable()) {
-                    int recovered = RolloutRecovery.recover(state, patient, events, clock);
-                    unclaimedSince.keySet().retainAll(asked);
-                    asked.clear();
-                    if (recovered > 0) {
-                        log.info("event=rollout.recovered count={}", recovered);
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("event=rollout.recovery-failed error=\"{}\" next=\"tried again in {} s\"", e.getMessage(),
-                        EVERY.toSeconds());
+    /** One look, on the leader only, for rollouts nobody claims. */
+    private void pass() {
+        if (isLeader.getAsBoolean() && state.reachable()) {
+            int recovered = RolloutRecovery.recover(state, patient, events, clock);
+            unclaimedSince.keySet().retainAll(asked);
+            asked.clear();
+            if (recovered > 0) {
+                log.info("event=rollout.recovered count={}", recovered);
             }
         }
     }
 
     @Override
     public void close() {
-        if (thread != null) {
-            thread.interrupt();
+        if (task != null) {
+            task.close();
         }
     }
 }

@@ -16,6 +16,7 @@ import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
 import dev.skep.model.VolumePaths;
+import dev.skep.model.concurrent.PeriodicTask;
 import dev.skep.model.limits.CgroupSetup;
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.ResourceLimits;
@@ -88,7 +89,7 @@ public final class Agent implements AutoCloseable {
     private AutoCloseable subscription;
     private Thread worker;
     private final InstanceBoard board;
-    private Thread diskWatch;
+    private PeriodicTask diskWatch;
     private Thread leaseRenewal;
     private final OrphanWatchdog orphans;
     private final AssignmentCheck assignmentCheck;
@@ -171,8 +172,7 @@ public final class Agent implements AutoCloseable {
         }
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
-        DiskWatch watch = new DiskWatch(context, this::instances);
-        diskWatch = Thread.ofVirtual().name("agent-disks-" + config.agentId()).start(watch::run);
+        diskWatch = new DiskWatch(context, this::instances).start();
         subscription = changeFeed.onChange(this::requestReconcile);
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
@@ -273,7 +273,7 @@ public final class Agent implements AutoCloseable {
             log.warn("state subscription close failed agent={} error={}", config.agentId(), e.toString());
         }
         worker.interrupt();
-        diskWatch.interrupt();
+        diskWatch.close();
         if (leaseRenewal != null) {
             leaseRenewal.interrupt();
         }

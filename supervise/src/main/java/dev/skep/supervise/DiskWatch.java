@@ -4,6 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.Event;
 import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.concurrent.PeriodicTask;
 import dev.skep.supervise.workspace.AppDisks;
 import java.io.IOException;
 import java.time.Duration;
@@ -36,18 +37,10 @@ final class DiskWatch {
         this.instances = instances;
     }
 
-    /** Checks until interrupted. */
-    void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(INTERVAL);
-                check();
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("event=disk.check-failed agent={} error=\"{}\"", ctx.config().agentId(), e.toString());
-            }
-        }
+    /** Checks every {@link #INTERVAL} until the task is closed. */
+    PeriodicTask start() {
+        return PeriodicTask.start("agent-disks-" + ctx.config().agentId(), INTERVAL, this::check, e -> log.warn(
+                "event=disk.check-failed agent={} error=\"{}\"", ctx.config().agentId(), e.toString()));
     }
 
     void check() {

@@ -6,6 +6,7 @@ import dev.skep.model.AppSpec;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceStatuses;
+import dev.skep.model.concurrent.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class CrashLoopWatch implements AutoCloseable {
     private final Duration window;
     private final Map<AppId, Watch> watched = new ConcurrentHashMap<>();
     private final RollBack rollBack;
-    private volatile Thread loop;
+    private volatile PeriodicTask loop;
 
     /**
      * @param window   how long after going live a crash loop still rolls a release back (zero: never)
@@ -61,18 +62,9 @@ public final class CrashLoopWatch implements AutoCloseable {
 
     /** Starts checking once a second. */
     public CrashLoopWatch start() {
-        loop = Thread.ofVirtual().name("crash-loop-watch").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    Thread.sleep(PERIOD);
-                    check();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (RuntimeException e) { // a state read failed: the next pass tries again
-                    log.warn("event=crash-loop-watch.failed error=\"{}\"", e.toString());
-                }
-            }
-        });
+        // a failed state read is logged, and the next pass tries again
+        loop = PeriodicTask.start("crash-loop-watch", PERIOD, this::check,
+                e -> log.warn("event=crash-loop-watch.failed error=\"{}\"", e.toString()));
         return this;
     }
 
@@ -120,9 +112,9 @@ public final class CrashLoopWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        Thread t = loop;
+        PeriodicTask t = loop;
         if (t != null) {
-            t.interrupt();
+            t.close();
         }
     }
 }
