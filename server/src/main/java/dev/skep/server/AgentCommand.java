@@ -58,12 +58,12 @@ public final class AgentCommand implements Callable<Integer> {
         Path data = cluster.data(System.getenv());
         int[] ports = PortRange.parse(host.appPorts);
         ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost",
-                host.keepApps, Duration.ofSeconds(host.startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper,
+                host.keepApps, Duration.ofSeconds(host.startTimeoutSeconds), Duration.ofSeconds(10), cluster.ensemble.zookeeper,
                 0, false, ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
                 EdgeConfig.plain(),
-                Duration.ZERO, null, cluster.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
-                .withZkTls(cluster.zkTls.tls(), null);
+                Duration.ZERO, null, cluster.ensemble.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
+                .withZkTls(cluster.ensemble.zkTls.tls(), null);
         return RoleRunner.run("agent", life -> {
             if (dev.skep.model.DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

@@ -2,27 +2,18 @@ package dev.skep.server;
 
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
-import dev.skep.server.options.ZkTlsOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Flags every cluster role shares: the ensemble and the data dir. */
+/** Flags every cluster role with a data dir shares (agent, controller): the ensemble, the data dir, the address. */
 final class ClusterOptions {
 
-    @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
-    String zookeeper;
-
-    static final String ZK_SECRET_HELP = "the secret that locks skep's state in the ensemble (ZooKeeper digest "
-            + "ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host";
-
-    @Option(names = "--zk-secret", paramLabel = "FILE", description = ZK_SECRET_HELP)
-    Path zkSecret;
-
-    @picocli.CommandLine.Mixin
-    ZkTlsOptions zkTls = new ZkTlsOptions();
+    @Mixin
+    EnsembleOptions ensemble = new EnsembleOptions();
 
     @Option(names = "--data-dir", description = "this role's own files (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
     Path dataDir;

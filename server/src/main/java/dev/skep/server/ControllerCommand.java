@@ -55,11 +55,11 @@ public final class ControllerCommand implements Callable<Integer> {
     ServerConfig config(Path data) throws java.io.IOException {
         SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
         return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.baseDomain, false,
-                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.zookeeper, 0, false,
+                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.ensemble.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
-                EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.zkSecret,
-                api.releases()).withZkTls(cluster.zkTls.tls(), null);
+                EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.ensemble.zkSecret,
+                api.releases()).withZkTls(cluster.ensemble.zkTls.tls(), null);
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

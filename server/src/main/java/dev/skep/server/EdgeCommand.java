@@ -1,7 +1,6 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.ReleasePolicy;
-import dev.skep.server.options.ZkTlsOptions;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +37,8 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "it up to date and reload HAProxy when routers join or leave.")
     static final class Haproxy implements Callable<Integer> {
 
-        @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
-        String zookeeper;
-
-        @Option(names = "--zk-secret", paramLabel = "FILE", description = ClusterOptions.ZK_SECRET_HELP)
-        Path zkSecret;
-
         @picocli.CommandLine.Mixin
-        ZkTlsOptions zkTls = new ZkTlsOptions();
+        EnsembleOptions ensemble = new EnsembleOptions();
 
         @Option(names = "--bind", defaultValue = "0.0.0.0:80", paramLabel = "ADDR:PORT",
                 description = "the HTTP listener (default: ${DEFAULT-VALUE})")
@@ -87,10 +80,10 @@ public final class EdgeCommand implements Callable<Integer> {
                         + out.toAbsolutePath().getParent() + " does not exist; create it or choose another");
             }
             ServerConfig state = new ServerConfig(Path.of("."), "127.0.0.1", 0, 0, 1, 1, "localhost", false,
-                    Duration.ofSeconds(60), Duration.ofSeconds(10), zookeeper, 0, false, "edge", "127.0.0.1", null,
+                    Duration.ofSeconds(60), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "edge", "127.0.0.1", null,
                     dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
-                    null, zkSecret, ReleasePolicy.DEFAULT)
-                    .withZkTls(zkTls.tls(), null);
+                    null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
+                    .withZkTls(ensemble.zkTls.tls(), null);
             ReloadCommand reload = reloadCmd == null || reloadCmd.isBlank() ? null : new ReloadCommand(reloadCmd);
             if (watch) {
                 return RoleRunner.run("edge", life -> {

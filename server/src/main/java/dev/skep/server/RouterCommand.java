@@ -1,7 +1,6 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.ReleasePolicy;
-import dev.skep.server.options.ZkTlsOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,14 +17,8 @@ import picocli.CommandLine.Spec;
         description = "Run a skep edge router: Host header -> app -> its ready instances, from the cluster state.")
 public final class RouterCommand implements Callable<Integer> {
 
-    @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
-    String zookeeper;
-
-    @Option(names = "--zk-secret", paramLabel = "FILE", description = ClusterOptions.ZK_SECRET_HELP)
-    Path zkSecret;
-
     @Mixin
-    ZkTlsOptions zkTls = new ZkTlsOptions();
+    EnsembleOptions ensemble = new EnsembleOptions();
 
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
@@ -76,11 +69,11 @@ public final class RouterCommand implements Callable<Integer> {
                     "--wake-timeout must be a number of seconds above 0, found " + wakeTimeoutSeconds);
         }
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
-                Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), zookeeper, 0, false, "router",
+                Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "router",
                 advertiseHost(), null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
-                edge.config(), Duration.ZERO, null, zkSecret, ReleasePolicy.DEFAULT)
-                .withZkTls(zkTls.tls(), null);
+                edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
+                .withZkTls(ensemble.zkTls.tls(), null);
         return RoleRunner.run("router", life -> {
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
             RouterRole.start(life, config, state.state(),

@@ -1,0 +1,24 @@
+package dev.skep.server;
+
+import dev.skep.server.options.ZkTlsOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Flags of a role that joins an existing ensemble (agent, controller, router, edge haproxy): where it is, the secret
+ * that locks skep's state in it, and TLS to it. {@code skep server} names the ensemble differently (optional: without
+ * it, an embedded one), so it declares its own.
+ */
+final class EnsembleOptions {
+
+    @Option(names = "--zk", required = true, description = "the ZooKeeper ensemble, host:port[,host:port...]")
+    String zookeeper;
+
+    @Option(names = "--zk-secret", paramLabel = "FILE", description = "the secret that locks skep's state in the "
+            + "ensemble (ZooKeeper digest ACL): one file (mode 600, openssl rand -hex 32) copied to every skep host")
+    Path zkSecret;
+
+    @Mixin
+    ZkTlsOptions zkTls = new ZkTlsOptions();
+}
