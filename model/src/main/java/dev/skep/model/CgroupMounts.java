@@ -1,5 +1,6 @@
 package dev.skep.model;
 
+import dev.skep.model.fs.MountInfo;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public record CgroupMounts(Optional<Path> v2, Map<String, Path> v1) {
             if (before.length < 5 || after.length < 3) {
                 continue;
             }
-            Path mountPoint = Path.of(unescape(before[4]));
+            Path mountPoint = Path.of(MountInfo.unescape(before[4]));
             switch (after[0]) {
                 case "cgroup2" -> {
                     // the real unified hierarchy sits at /sys/fs/cgroup; a hybrid host's extra one does not count first
@@ -46,20 +47,5 @@ public record CgroupMounts(Optional<Path> v2, Map<String, Path> v1) {
             }
         }
         return new CgroupMounts(Optional.ofNullable(v2), Map.copyOf(v1));
-    }
-
-    /** mountinfo escapes spaces and the like as \040. */
-    private static String unescape(String s) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length() && Character.isDigit(s.charAt(i + 1))) {
-                out.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.skep.supervise.workspace;
 
+import dev.skep.model.fs.MountInfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,24 +22,10 @@ public final class MountTable {
         String wanted = dir.toAbsolutePath().normalize().toString();
         for (String line : mountinfo.split("\n")) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
+            if (fields.length > 4 && MountInfo.unescape(fields[4]).equals(wanted)) {
                 return true;
             }
         }
         return false;
-    }
-
-    static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
