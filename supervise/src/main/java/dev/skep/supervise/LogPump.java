@@ -1,10 +1,8 @@
 package dev.skep.supervise;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -229,7 +227,7 @@ public final class LogPump implements AutoCloseable {
     private final class Source {
         private final String stream;
         private final Path path;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final LineAssembler lines = new LineAssembler(this::emit);
         private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
         private FileChannel channel;
         private long position;
@@ -266,10 +264,13 @@ public final class LogPump implements AutoCloseable {
                 }
                 position += n;
                 total += n;
-                split(buffer.array(), n);
+                lines.feed(buffer.array(), n);
+                if (lines.pendingBytes() > MAX_LINE) {
+                    lines.flush();
+                }
             }
-            if (last && partial.size() > 0) {
-                emit();
+            if (last && lines.pendingBytes() > 0) {
+                lines.flush();
             }
             if (eof && (position >= policy.rawTruncateBytes() || (last && position > 0))) {
                 channel.truncate(0);
@@ -282,29 +283,12 @@ public final class LogPump implements AutoCloseable {
         private void drop(long dropped) throws IOException {
             channel.truncate(0);
             position = 0;
-            partial.reset();
+            lines.discard();
             write(format(clock.instant(), stream,
                     "[skep: dropped " + dropped + " bytes of output: the app writes faster than logs are kept]"));
         }
 
-        private void split(byte[] bytes, int length) {
-            int start = 0;
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] == '\n') {
-                    partial.write(bytes, start, i - start);
-                    emit();
-                    start = i + 1;
-                }
-            }
-            partial.write(bytes, start, length - start);
-            if (partial.size() > MAX_LINE) {
-                emit();
-            }
-        }
-
-        private void emit() {
-            String text = partial.toString(StandardCharsets.UTF_8);
-            partial.reset();
+        private void emit(String text) {
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
             }

@@ -1,7 +1,6 @@
 package dev.skep.supervise;
 
 import dev.skep.model.AppId;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -169,13 +168,12 @@ public final class LogReader {
     /** Polls one log file; reopens it when rotation replaced it. */
     private final class Follower implements Runnable {
         private final Path file;
-        private final Consumer<String> sink;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final LineAssembler lines;
         private volatile boolean closed;
 
         Follower(Path file, Consumer<String> sink) {
             this.file = file;
-            this.sink = sink;
+            this.lines = new LineAssembler(sink);
         }
 
         @Override
@@ -210,13 +208,13 @@ public final class LogReader {
                         while ((n = channel.read(buffer.clear(), position)) > 0) {
                             position += n;
                             progressed = true;
-                            deliver(buffer.array(), n);
+                            lines.feed(buffer.array(), n);
                         }
                         Object now = Files.exists(file) ? fileKey(file) : null;
                         if (now != null && !now.equals(key)) { // rotated: finish the old file, then switch
                             while ((n = channel.read(buffer.clear(), position)) > 0) {
                                 position += n;
-                                deliver(buffer.array(), n);
+                                lines.feed(buffer.array(), n);
                             }
                             channel.close();
                             channel = null;
@@ -303,26 +301,13 @@ public final class LogReader {
                     int read;
                     while ((read = between.read(buffer.clear(), position)) > 0) {
                         position += read;
-                        deliver(buffer.array(), read);
+                        lines.feed(buffer.array(), read);
                     }
                 } catch (NoSuchFileException gone) {
                     // rotated out of the kept set meanwhile: those lines are beyond reach
                 }
             }
             return lastRead;
-        }
-
-        private void deliver(byte[] bytes, int length) {
-            int start = 0;
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] == '\n') {
-                    partial.write(bytes, start, i - start);
-                    sink.accept(partial.toString(StandardCharsets.UTF_8));
-                    partial.reset();
-                    start = i + 1;
-                }
-            }
-            partial.write(bytes, start, length - start);
         }
 
         private static Object fileKey(Path file) throws IOException {
