@@ -10,10 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -146,20 +144,7 @@ public final class LoopDisks implements AppDisks {
 
     @Override
     public Set<AppId> apps() throws IOException {
-        Set<AppId> apps = new TreeSet<>(Comparator.comparing(AppId::toString));
-        try (var entries = Files.list(root)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".")) {
-                    continue;
-                }
-                AppId app = appOf(name.endsWith(IMAGE) ? name.substring(0, name.length() - IMAGE.length()) : name);
-                if (app != null) {
-                    apps.add(app);
-                }
-            }
-        }
-        return apps;
+        return AppDirNames.appsIn(root, IMAGE);
     }
 
     @Override
@@ -250,18 +235,5 @@ public final class LoopDisks implements AppDisks {
 
     private Object lock(AppId app) {
         return locks.computeIfAbsent(app, a -> new Object());
-    }
-
-    /** "alice.shop" as an app, or null for a name that is none. */
-    static AppId appOf(String name) {
-        int dot = name.indexOf('.');
-        if (dot < 1 || name.indexOf('.', dot + 1) >= 0) {
-            return null;
-        }
-        try {
-            return new AppId(name.substring(0, dot), name.substring(dot + 1));
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

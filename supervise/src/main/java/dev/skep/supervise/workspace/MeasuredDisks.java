@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -58,19 +56,7 @@ public final class MeasuredDisks implements AppDisks {
 
     @Override
     public Set<AppId> apps() throws IOException {
-        Set<AppId> apps = new TreeSet<>(Comparator.comparing(AppId::toString));
-        if (!Files.isDirectory(volumesRoot)) {
-            return apps;
-        }
-        try (var entries = Files.list(volumesRoot)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                AppId app = LoopDisks.appOf(p.getFileName().toString());
-                if (app != null) {
-                    apps.add(app);
-                }
-            }
-        }
-        return apps;
+        return AppDirNames.appsIn(volumesRoot, "");
     }
 
     @Override
