@@ -2,6 +2,7 @@ package dev.skep.api;
 
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
+import dev.skep.model.SkepException;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,15 @@ public interface DomainRules {
 
     /** The domain as stored and routed ("shop.example.com", "*.example.com"); IllegalArgumentException if it is none. */
     String normalize(String domain);
+
+    /** {@link #normalize} of a domain a request named: one that is none is the client's mistake, 400 with why. */
+    default String normalizeRequested(String domain) {
+        try {
+            return normalize(domain);
+        } catch (IllegalArgumentException e) {
+            throw SkepException.badRequest(e.getMessage(), null);
+        }
+    }
 
     /** The host every app answers at without a custom domain. */
     String defaultHost(AppId app);

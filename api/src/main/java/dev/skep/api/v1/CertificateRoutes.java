@@ -81,7 +81,7 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
 
     private void delete(Context ctx) {
         AppId app = commands.ownedApp(ctx);
-        String domain = normalize(ctx.pathParam("domain"));
+        String domain = rules.normalizeRequested(ctx.pathParam("domain"));
         Audit.action(ctx, "app.certificate.delete", app, Map.of("domain", domain));
         update(app, now -> {
             if (!now.has(domain)) {
@@ -95,20 +95,12 @@ public record CertificateRoutes(AppDocuments documents, AppCommands commands, Do
 
     /** The domain, normalized, if it is the app's default host or one of its custom domains. */
     private String hostOf(AppSpec spec, String given) {
-        String domain = normalize(given);
+        String domain = rules.normalizeRequested(given);
         if (!domain.equals(rules.defaultHost(spec.id())) && !spec.domains().contains(domain)) {
             throw new SkepException(SkepException.Kind.UNPROCESSABLE, domain + " is not a host of " + spec.id(),
                     "add it first: skep domains add " + spec.id() + " " + domain);
         }
         return domain;
-    }
-
-    private String normalize(String domain) {
-        try {
-            return rules.normalize(domain);
-        } catch (IllegalArgumentException e) {
-            throw SkepException.badRequest(e.getMessage(), null);
-        }
     }
 
     private AppCertificates read(AppId app) {

@@ -86,11 +86,7 @@ public record DomainRoutes(AppCatalog state, AppCommands commands, DomainRules r
         if (domain == null || domain.isBlank()) {
             throw SkepException.badRequest("missing domain", "send {\"domain\": \"shop.example.com\"} (or *.example.com)");
         }
-        try {
-            return rules.normalize(domain);
-        } catch (IllegalArgumentException e) {
-            throw SkepException.badRequest(e.getMessage(), null);
-        }
+        return rules.normalizeRequested(domain);
     }
 
     private DomainsView view(AppSpec spec) {
