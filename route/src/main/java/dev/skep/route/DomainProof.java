@@ -1,9 +1,7 @@
 package dev.skep.route;
 
 import com.google.common.net.InternetDomainName;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.skep.model.hash.Sha256;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,13 +27,7 @@ public final class DomainProof {
 
     /** The value the user's TXT record must hold. */
     public static String value(String user) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("skep-domain-proof:" + user).getBytes(StandardCharsets.UTF_8));
-            return "skep-verify=" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
+        return "skep-verify=" + HexFormat.of().formatHex(Sha256.of("skep-domain-proof:" + user), 0, 16);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.skep.route;
 
+import dev.skep.model.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,14 +34,10 @@ public record StickyKeys(Map<String, Backend> byKey) {
 
     /** The cookie value for an instance: 16 hex digits (64 bits) of SHA-256 over the instance id. */
     public static String key(String instance) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(DOMAIN);
-            byte[] digest = sha.digest(instance.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
+        sha.update(DOMAIN);
+        byte[] digest = sha.digest(instance.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 8);
     }
 
     /** The serving instance a cookie value names, or null (unknown, gone, not ready, of another release). */

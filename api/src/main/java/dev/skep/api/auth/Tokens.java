@@ -1,8 +1,8 @@
 package dev.skep.api.auth;
 
+import dev.skep.model.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -27,12 +27,7 @@ public final class Tokens {
     }
 
     public static String sha256(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(token));
     }
 
     /** Constant-time comparison of two hex hashes. */

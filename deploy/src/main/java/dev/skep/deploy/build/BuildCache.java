@@ -1,6 +1,7 @@
 package dev.skep.deploy.build;
 
 import dev.skep.model.fs.RecursiveDelete;
+import dev.skep.model.hash.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -51,7 +51,7 @@ final class BuildCache {
 
     /** The node_modules key of an app with a lockfile. */
     static String key(PackageManager pm, byte[] lockfile, PackageJson pkg, String nodeVersion) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(("pm=" + pm.tool() + " berry=" + pm.yarnBerry() + " packageManager="
                 + pkg.packageManager().orElse("") + "\nnode=" + nodeVersion + "\n").getBytes(StandardCharsets.UTF_8));
         sha.update(pkg.dependencyFields().getBytes(StandardCharsets.UTF_8));
@@ -171,13 +171,5 @@ final class BuildCache {
 
     private static String cacheName(String relative) {
         return relative.replace('/', '-');
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

@@ -1,13 +1,11 @@
 package dev.skep.deploy.build;
 
+import dev.skep.model.hash.Sha256;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Cgroups;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -55,13 +53,7 @@ public final class BuildJail {
 
     /** A short stable name for a data dir: two servers with different data dirs never share build cgroups. */
     public static String scopeOf(Path dataDir) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(dataDir.toAbsolutePath().normalize().toString()), 0, 5);
     }
 
     /** No cgroups: builds run unconfined (tests, hosts without cgroups). */

@@ -2,13 +2,13 @@ package dev.skep.deploy.intake;
 
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.hash.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ public final class Intake {
     }
 
     private static Upload copy(InputStream body, Path file, UploadLimits limits) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         byte[] buffer = new byte[CHUNK];
         long total = 0;
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -81,14 +81,6 @@ public final class Intake {
             return Files.createTempFile(tmpDir, "upload-", ".tar.gz");
         } catch (IOException e) {
             throw new SkepException(Kind.FAILED, "could not store the upload", "check the server's data directory", e);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

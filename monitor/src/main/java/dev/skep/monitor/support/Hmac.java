@@ -1,11 +1,11 @@
 package dev.skep.monitor.support;
 
+import dev.skep.model.hash.Sha256;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** HMAC-SHA256 and constant-time comparison: the monitor's only cryptography. */
@@ -38,15 +38,7 @@ public final class Hmac {
         if (a == null || b == null) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(a), sha256(b));
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return MessageDigest.isEqual(Sha256.of(a), Sha256.of(b));
     }
 
     /** A fresh random key, e.g. for a new install's heartbeat or webhook secret. */

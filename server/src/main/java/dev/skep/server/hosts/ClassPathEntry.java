@@ -1,13 +1,12 @@
 package dev.skep.server.hosts;
 
+import dev.skep.model.hash.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
@@ -142,7 +141,7 @@ record ClassPathEntry(Path local, String remoteName, String sha256) {
 
     /** SHA-256 of a file, or of a directory's relative names and contents in name order. */
     static String digest(Path path) throws IOException {
-        MessageDigest sha = newSha256();
+        MessageDigest sha = Sha256.newDigest();
         if (Files.isDirectory(path)) {
             try (Stream<Path> walk = Files.walk(path)) {
                 for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
@@ -163,14 +162,6 @@ record ClassPathEntry(Path local, String remoteName, String sha256) {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
             }
-        }
-    }
-
-    static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new UncheckedIOException(new IOException("no SHA-256 in this JVM", e));
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.skep.hosts.Result;
 import dev.skep.hosts.SshHost;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.RouterEndpoint;
+import dev.skep.model.hash.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -173,7 +174,7 @@ public final class HostInstall {
 
     /** A host belongs to one cluster: the digest of its secret, kept there, must be ours (or absent). */
     private void claimForThisCluster(SshHost host, String dir, String secret) throws HostFailure {
-        String ours = HexFormat.of().formatHex(ClassPathEntry.newSha256().digest(
+        String ours = HexFormat.of().formatHex(Sha256.newDigest().digest(
                 ("skep-cluster:" + secret).getBytes(StandardCharsets.UTF_8))).substring(0, 32);
         Result current = host.run("cat " + quote(dir + "/etc/cluster") + " 2>/dev/null", SHORT);
         String theirs = current.out().strip();

@@ -4,6 +4,7 @@ import static dev.skep.hosts.Shell.quote;
 
 import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshHost;
+import dev.skep.model.hash.Sha256;
 import dev.skep.state.ZkTls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -93,7 +94,7 @@ record ZkTlsFiles(ZkTls tls, Steps steps) {
             byte[] content = file.content();
             String remote = dir + "/etc/" + file.name();
             keep.append(' ').append(file.name());
-            String digest = HexFormat.of().formatHex(ClassPathEntry.newSha256().digest(content));
+            String digest = HexFormat.of().formatHex(Sha256.newDigest().digest(content));
             String there = host.run("sha256sum " + quote(remote) + " 2>/dev/null", SHORT).out().strip();
             if (there.startsWith(digest + " ")) {
                 steps.done(remote + " (0600) current");
