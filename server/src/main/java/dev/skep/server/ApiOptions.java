@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The API's flags, shared by `skep server` and `skep controller`: what an upload may be, and HTTPS. */
@@ -60,10 +59,7 @@ final class ApiOptions {
             return new SecurityConfig(tlsCert(), tlsKey(), limits.get(),
                     buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, verifyDomains, dnsServer);
         } catch (IllegalArgumentException e) {
-            if (command == null) {
-                throw e;
-            }
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw FlagError.of(command, e);
         }
     }
 
@@ -75,10 +71,7 @@ final class ApiOptions {
     ReleasePolicy releases() {
         if (autoRollbackSeconds < 0) {
             String why = "--auto-rollback must be 0 (off) or more seconds, found " + autoRollbackSeconds;
-            if (command == null) {
-                throw new IllegalArgumentException(why);
-            }
-            throw new ParameterException(command.commandLine(), why);
+            throw FlagError.of(command, why);
         }
         return new ReleasePolicy(probation(), Duration.ofSeconds(autoRollbackSeconds));
     }
@@ -89,10 +82,7 @@ final class ApiOptions {
         if (probationSeconds < 0 || window.compareTo(ProbationSettings.MAX) > 0) {
             String why = "--probation must be 0 to " + ProbationSettings.MAX.toSeconds() + " seconds, found "
                     + probationSeconds;
-            if (command == null) {
-                throw new IllegalArgumentException(why);
-            }
-            throw new ParameterException(command.commandLine(), why);
+            throw FlagError.of(command, why);
         }
         return window;
     }

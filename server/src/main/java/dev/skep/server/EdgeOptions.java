@@ -3,7 +3,6 @@ package dev.skep.server;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The router's edge flags, shared by `skep server` and `skep router`. */
@@ -39,10 +38,7 @@ final class EdgeOptions {
         try {
             return new EdgeConfig(httpsPort, tlsCert, tlsKey, trustedProxies, maxConnections, maxConnectionsPerIp);
         } catch (IllegalArgumentException e) {
-            if (command == null) {
-                throw e;
-            }
-            throw new ParameterException(command.commandLine(), e.getMessage());
+            throw FlagError.of(command, e);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -98,9 +99,7 @@ public final class AlertEngine {
                 && event.app() != null) {
             sleeping.remove(event.app()); // its signals count again (a lost app.woke: its first ready instance)
         }
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             for (Rule rule : rules.forApp(event.app())) {
                 switch (rule) {
                     case EventRule r -> {
@@ -127,8 +126,7 @@ public final class AlertEngine {
                     }
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /**
@@ -136,9 +134,7 @@ public final class AlertEngine {
      * (router latencies, 5xx rate).
      */
     public synchronized void onSample(AppId app, String instance, Map<String, Double> metrics) {
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             for (Rule rule : rules.forApp(app)) {
                 if (rule instanceof ThresholdRule r && metrics.containsKey(r.metric())) {
                     AlertKey key = new AlertKey(r.id(), app, instance);
@@ -148,29 +144,23 @@ public final class AlertEngine {
                     seen(r, app, instance, now, out);
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /** A valid heartbeat from an instance (the {@code HeartbeatRegistry} checked the secret). */
     public synchronized void onHeartbeat(AppId app, String instance) {
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             for (Rule rule : rules.forApp(app)) {
                 if (rule instanceof ExpireRule r && r.signal() == ExpireRule.Signal.HEARTBEAT) {
                     seen(r, app, instance, now, out);
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /** The instance stopped on purpose or moved: forget it; its open alerts resolve. */
     public synchronized void onInstanceGone(AppId app, String instance) {
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<AlertKey, Track> e = it.next();
@@ -180,8 +170,7 @@ public final class AlertEngine {
                     it.remove();
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /**
@@ -191,9 +180,7 @@ public final class AlertEngine {
      */
     public synchronized void onAppSleeping(AppId app) {
         sleeping.add(app);
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<AlertKey, Track> e = it.next();
@@ -202,15 +189,12 @@ public final class AlertEngine {
                     it.remove();
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /** Re-judges every condition at the clock's now: expiries, repeats, quiet periods. Call every few seconds. */
     public synchronized void tick() {
-        List<Alert> out = new ArrayList<>();
-        {
-            Instant now = clock.instant();
+        pass((now, out) -> {
             Map<AppId, Map<String, Rule>> current = new HashMap<>();
             Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
             while (it.hasNext()) {
@@ -234,8 +218,7 @@ public final class AlertEngine {
                     it.remove();
                 }
             }
-        }
-        publish(out);
+        });
     }
 
     /** The earliest deadline of an expiry that is not firing yet, if any: when a {@link #tick()} should run. */
@@ -345,21 +328,26 @@ public final class AlertEngine {
                 rule.reactors());
     }
 
+    /**
+     * One signal's pass at the clock's now: {@code body} judges and adds what fires or resolves to its list, which is
+     * then published (still under the engine's lock, which every caller holds).
+     */
+    private void pass(BiConsumer<Instant, List<Alert>> body) {
+        List<Alert> out = new ArrayList<>();
+        body.accept(clock.instant(), out);
+        publish(out);
+    }
+
     private void publish(List<Alert> out) {
-        if (out.isEmpty()) {
-            return;
-        }
-        {
-            for (Alert alert : out) {
-                LOG.info("alert {} {} app {} instance {}: {}", alert.status().name().toLowerCase(), alert.ruleId(),
-                        alert.appLabel(), alert.instance(), alert.summary());
-                try {
-                    listener.onAlert(alert);
-                } catch (RuntimeException e) {
-                    LOG.warn("alert listener failed for {} app {}: {}", alert.ruleId(), alert.appLabel(), e.toString());
-                }
-                events.emit(toEvent(alert));
+        for (Alert alert : out) {
+            LOG.info("alert {} {} app {} instance {}: {}", alert.status().name().toLowerCase(), alert.ruleId(),
+                    alert.appLabel(), alert.instance(), alert.summary());
+            try {
+                listener.onAlert(alert);
+            } catch (RuntimeException e) {
+                LOG.warn("alert listener failed for {} app {}: {}", alert.ruleId(), alert.appLabel(), e.toString());
             }
+            events.emit(toEvent(alert));
         }
     }
 
