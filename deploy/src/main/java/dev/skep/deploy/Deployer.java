@@ -49,6 +49,7 @@ public final class Deployer {
     private final AppLocks locks;
     /** What else goes with an app (its git repository ...), called inside {@link #delete} under the app's lock. */
     private final List<Consumer<AppId>> alsoDeleted;
+    private final LaunchAhead launchAhead;
     /** The deploy output's stage for the release phase's lines. */
     public static final String RELEASE_PHASE = "release";
 
@@ -58,10 +59,12 @@ public final class Deployer {
      * @param locks        the apps' locks, which the crash-loop rollback and the API's commands hold too
      * @param alsoDeleted  what else goes with an app (its git repository ...): called inside {@link #delete}, under
      *                     the app's lock, so none may wait for anything that holds that lock
+     * @param launchAhead  told of each built app before its release is stored, to ready its launch meanwhile
      */
     public Deployer(AppCatalog state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
                     int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops, AppLocks locks,
-                    List<Consumer<AppId>> alsoDeleted) {
+                    List<Consumer<AppId>> alsoDeleted, LaunchAhead launchAhead) {
+        this.launchAhead = launchAhead;
         this.locks = locks;
         this.alsoDeleted = List.copyOf(alsoDeleted);
         this.buildLogs = buildLogs;
@@ -110,6 +113,10 @@ public final class Deployer {
                     "build failed: " + e.getMessage(), Map.of()));
             throw e;
         }
+        // the build passed: the app's disk is mounted while the release is stored and rolled out, not after the
+        // assignment (a first deploy waited 35-100 ms for it). Not before the build: a refused upload leaves nothing
+        // behind (a store failing below leaves a disk of no app, which the agent's disk watch removes within 10 s)
+        launchAhead.ready(app);
         // only now does the app exist: a refused upload leaves nothing behind
         Instant storing = clock.instant();
         Release release = state.addReleaseCreatingApp(app, (spec, n) -> new Release(app, n, slug.sha256(), slug.slug(),
@@ -118,7 +125,8 @@ public final class Deployer {
         log.info("event=release.stored app={} release={} took_ms={}", app, release.number(),
                 Duration.between(storing, clock.instant()).toMillis());
         recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
-        List<InstanceStatus> ready = activate(app, release, listener);
+        // the app's lock is held since the spec was read above: the release it served is still `previous`
+        List<InstanceStatus> ready = activate(app, release, listener, previous);
         Duration took = Duration.between(start, clock.instant());
         recording.write("released", "release " + release.number() + " released in " + took.toMillis() + " ms");
         log.info("event=deploy.succeeded app={} release={} node={} took_ms={}", app, release.number(), release.node(),
@@ -131,11 +139,15 @@ public final class Deployer {
      * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */
     public List<InstanceStatus> activate(AppId app, Release release, DeployListener listener) {
-        int previous = state.app(app).map(AppSpec::release).orElse(0);
+        return activate(app, release, listener, state.app(app).map(AppSpec::release).orElse(0));
+    }
+
+    /** @param previous the release the app serves now (0: none), read by the caller under the app's lock */
+    private List<InstanceStatus> activate(AppId app, Release release, DeployListener listener, int previous) {
         releasePhase(app, release, listener);
         listener.stage("starting", "release " + release.number() + ": " + describe(release)
                 + (release.node() == null ? "" : " (Node " + release.node() + ")"));
-        List<InstanceStatus> ready = rollout.activate(app, release.number(),
+        List<InstanceStatus> ready = rollout.activate(release,
                 (serving, probation) -> listener.serving(release, serving, probation));
         crashLoops.watch(app, release.number(), previous);
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release.number(), null, null,

@@ -19,6 +19,19 @@ public interface AppCatalog {
     /** Atomic read-modify-write (retried on concurrent change). Throws NOT_FOUND if absent. */
     AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change);
 
+    /**
+     * {@link #updateApp}, and in the same write a new route epoch (see {@link RouteEpochs#markRouteEpoch}), so that a
+     * router reporting that epoch routes by the changed spec: a rollout's switch and its marker in one round trip
+     * instead of two. The epoch is 0 where this store keeps none in the same write: mark one after, then.
+     */
+    default Marked updateAppMarkingRoutes(AppId id, UnaryOperator<AppSpec> change) {
+        return new Marked(updateApp(id, change), 0);
+    }
+
+    /** A spec as written, and the route epoch written with it (0: none). */
+    record Marked(AppSpec spec, long routeEpoch) {
+    }
+
     /** Removes the app, its releases and its assignments. */
     void deleteApp(AppId id);
 

@@ -36,6 +36,7 @@ import dev.skep.api.v1.UserRoutes;
 import dev.skep.api.v1.VolumeRoutes;
 import dev.skep.deploy.BuildLogs;
 import dev.skep.deploy.Deployer;
+import dev.skep.deploy.LaunchAhead;
 import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.build.BuildJail;
 import dev.skep.deploy.build.BuildUser;
@@ -100,14 +101,15 @@ final class ControllerRole {
 
     /**
      * What the agent in the same process (`skep server`) lends the controller: whose uid each app's build runs
-     * under, the volumes the API sizes, exports and purges, and where the API's one-offs (`skep run`) run.
-     * {@link #none()} for a controller alone. The agent starts first, so all of it is there when the controller is
-     * built.
+     * under, the volumes the API sizes, exports and purges, where the API's one-offs (`skep run`) run, and what it
+     * readies for a deploy's first launch while the deploy goes on. {@link #none()} for a controller alone. The agent
+     * starts first, so all of it is there when the controller is built.
      */
-    record LocalAgent(Function<AppId, BuildUser> buildUsers, LocalVolumes volumes, OneOffs oneOffs) {
+    record LocalAgent(Function<AppId, BuildUser> buildUsers, LocalVolumes volumes, OneOffs oneOffs,
+                      LaunchAhead launchAhead) {
 
         static LocalAgent none() {
-            return new LocalAgent(app -> null, LocalVolumes.none(), OneOffs.none());
+            return new LocalAgent(app -> null, LocalVolumes.none(), OneOffs.none(), LaunchAhead.none());
         }
 
         /** Builds run under the uid the agent gives each app (root only; otherwise as skep). */
@@ -132,7 +134,7 @@ final class ControllerRole {
                     return agent.disk(app);
                 }
             };
-            return new LocalAgent(users, volumes, agent.oneOffs());
+            return new LocalAgent(users, volumes, agent.oneOffs(), agent::prepareAhead);
         }
     }
 
@@ -222,7 +224,8 @@ final class ControllerRole {
         CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback(),
                 new CrashRollback(s.state(), rollout, locks, events, clock));
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
-                new BuildLogs(data.resolve("build-logs"), clock), crashLoops, locks, List.of(gitRepos::delete));
+                new BuildLogs(data.resolve("build-logs"), clock), crashLoops, locks, List.of(gitRepos::delete),
+                agent.launchAhead());
         life.add("crash-loop watch", crashLoops.start());
         return new ControllerRole(config, s, builder, deployer, logs, probation, heartbeats, agent, gitRepos, events,
                 clock);

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -77,6 +78,33 @@ final class ZkApps implements AppCatalog {
                 nodes.zk().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
                 nodes.changed();
                 return next;
+            } catch (KeeperException.BadVersionException e) {
+                // someone else changed it between our read and write: read again
+            } catch (KeeperException.NoNodeException e) {
+                throw SkepException.notFound("no app " + id);
+            } catch (SkepException e) {
+                throw e;
+            } catch (Exception e) {
+                throw ZkNodes.failure("update app " + id, e);
+            }
+        }
+    }
+
+    @Override
+    public Marked updateAppMarkingRoutes(AppId id, UnaryOperator<AppSpec> change) {
+        String path = Paths.app(id);
+        nodes.view().requireWritable("change app " + id);
+        while (true) {
+            try {
+                Stat stat = new Stat();
+                byte[] bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
+                AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
+                // one multi-op: the spec, then the unconditional write whose new data version is the route epoch
+                List<CuratorTransactionResult> results = nodes.zk().transaction().forOperations(
+                        nodes.zk().transactionOp().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next)),
+                        nodes.zk().transactionOp().setData().forPath(Paths.ROUTE_EPOCH, new byte[0]));
+                nodes.changed();
+                return new Marked(next, results.get(1).getResultStat().getVersion());
             } catch (KeeperException.BadVersionException e) {
                 // someone else changed it between our read and write: read again
             } catch (KeeperException.NoNodeException e) {

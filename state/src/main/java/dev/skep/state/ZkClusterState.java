@@ -121,6 +121,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public Marked updateAppMarkingRoutes(AppId id, UnaryOperator<AppSpec> change) {
+        return apps.updateAppMarkingRoutes(id, change);
+    }
+
+    @Override
     public void deleteApp(AppId id) {
         apps.deleteApp(id);
     }

@@ -235,6 +235,38 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void aSwitchWritesTheSpecAndItsRouteEpochTogether() throws Exception {
+        state.createApp(shop);
+        long before = state.markRouteEpoch();
+        dev.skep.model.AppCatalog.Marked marked = state.updateAppMarkingRoutes(shop,
+                spec -> spec.withRelease(3, Instant.now()));
+        assertThat(marked.spec().release()).isEqualTo(3);
+        assertThat(marked.routeEpoch()).as("the next epoch, written with the spec").isEqualTo(before + 1);
+        assertThat(state.app(shop)).get().extracting(AppSpec::release).isEqualTo(3);
+        assertThat(state.markRouteEpoch()).isEqualTo(before + 2);
+        // one transaction: the spec and the epoch share its zxid, so no reader sees the epoch without the spec
+        org.apache.zookeeper.data.Stat spec = connection.client().checkExists().forPath(Paths.app(shop));
+        state.updateAppMarkingRoutes(shop, s -> s.withRelease(4, Instant.now()));
+        org.apache.zookeeper.data.Stat specAfter = connection.client().checkExists().forPath(Paths.app(shop));
+        org.apache.zookeeper.data.Stat epochAfter = connection.client().checkExists().forPath(Paths.ROUTE_EPOCH);
+        assertThat(specAfter.getMzxid()).isGreaterThan(spec.getMzxid()).isEqualTo(epochAfter.getMzxid());
+
+        // a concurrent writer between the read and the write: read again, and the epoch still comes once
+        AtomicInteger tries = new AtomicInteger();
+        dev.skep.model.AppCatalog.Marked raced = state.updateAppMarkingRoutes(shop, s -> {
+            if (tries.getAndIncrement() == 0) {
+                state.updateApp(shop, other -> other.withInstances(5, Instant.now()));
+            }
+            return s.withRelease(5, Instant.now());
+        });
+        assertThat(tries.get()).isEqualTo(2);
+        assertThat(raced.spec().instances()).as("the second try read the other writer's spec").isEqualTo(5);
+        assertThat(raced.routeEpoch()).isEqualTo(before + 4);
+        assertThatThrownBy(() -> state.updateAppMarkingRoutes(AppId.parse("alice/none"), s -> s))
+                .isInstanceOf(SkepException.class);
+    }
+
+    @Test
     void routersRegisterWhereTheyTakeTrafficForAsLongAsTheirSessionLives() {
         assertThat(state.routers()).isEmpty();
         state.registerRouter(new dev.skep.model.RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));

@@ -188,6 +188,30 @@ public final class Agent implements AutoCloseable {
         return nodes.binaryFor(release.node());
     }
 
+    /**
+     * Readies, in the background, what the app's instances here need before they launch (its disk: with loop images,
+     * the app's image mounted), so that a deploy's new instance does not wait for it once assigned. Best effort: a
+     * launch prepares the disk anyway, waiting for one this started. Before the agent started: nothing.
+     */
+    public void prepareAhead(AppId app) {
+        RunnerContext ctx = context;
+        if (ctx == null || lifecycle.get() != Lifecycle.STARTED) {
+            return;
+        }
+        // a platform thread: the mount runs a tool inside the disk's lock, which would pin a virtual thread's carrier
+        Thread.ofPlatform().daemon().name("disk-ahead-" + app).start(() -> {
+            long begun = System.nanoTime();
+            try {
+                ctx.disks().prepare(app);
+                log.debug("event=disk.prepared-ahead agent={} app={} took_ms={}", config.agentId(), app,
+                        (System.nanoTime() - begun) / 1_000_000);
+            } catch (IOException | RuntimeException e) {
+                log.warn("event=disk.ahead-failed agent={} app={} error=\"{}\" effect=\"its first launch prepares "
+                        + "the disk itself, and says why if that fails too\"", config.agentId(), app, e.toString());
+            }
+        });
+    }
+
     /** What an app holds on this host against its quota; empty before the agent started. */
     public Optional<VolumesView.Disk> disk(AppId app) {
         RunnerContext ctx = context;

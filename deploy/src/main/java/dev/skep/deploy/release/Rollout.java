@@ -100,10 +100,19 @@ public final class Rollout {
      * probation), or throws with the reason and the old release serving.
      */
     public List<InstanceStatus> activate(AppId app, int release, Progress progress) {
+        return activate(app, release, null, progress);
+    }
+
+    /** {@link #activate(AppId, int, Progress)} of a release the caller holds: it is not read again. */
+    public List<InstanceStatus> activate(Release release, Progress progress) {
+        return activate(release.app(), release.number(), release, progress);
+    }
+
+    private List<InstanceStatus> activate(AppId app, int release, Release known, Progress progress) {
         Instant start = clock.instant();
         AutoCloseable claim = owners.claim(app); // before the candidate is set: a claimless candidate is abandoned
         try {
-            return claimed(app, release, progress, start);
+            return claimed(app, release, known, progress, start);
         } finally {
             try {
                 claim.close();
@@ -114,7 +123,7 @@ public final class Rollout {
         }
     }
 
-    private List<InstanceStatus> claimed(AppId app, int release, Progress progress, Instant start) {
+    private List<InstanceStatus> claimed(AppId app, int release, Release known, Progress progress, Instant start) {
         // with a probation the old release stays from the start: the scheduler would retire it once the candidate
         // is ready, before the switch, and there would be nothing to go back to. The spec is read once, by the
         // update that sets the candidate (a round trip less on every deploy)
@@ -129,7 +138,8 @@ public final class Rollout {
         int previous = found[0];
         Duration window = previous == release ? Duration.ZERO : appWindow;
         int warm = window.isZero() ? 0 : previous;
-        int needed = Math.max(1, catalog.release(app, release).map(r -> r.types().stream().mapToInt(wanted::count).sum())
+        Optional<Release> theRelease = known != null ? Optional.of(known) : catalog.release(app, release);
+        int needed = Math.max(1, theRelease.map(r -> r.types().stream().mapToInt(wanted::count).sum())
                 .orElse(wanted.instances())); // every process type's instances: a worker that never runs fails it
         log.info("event=rollout.started app={} release={} previous={} instances={} took_ms={}", app, release, previous,
                 needed, Duration.between(start, clock.instant()).toMillis());
@@ -138,10 +148,12 @@ public final class Rollout {
         try (AutoCloseable subscription = changeFeed.onChange(changes::changed)) {
             while (true) {
                 long seen = changes.count();
-                List<InstanceStatus> mine = statuses.instances(app).stream().filter(i -> i.release() == release).toList();
+                List<InstanceStatus> all = statuses.instances(app);
+                List<InstanceStatus> mine = all.stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
-                    return serve(app, release, previous, warm, window, ready, progress, changes);
+                    boolean othersBefore = all.size() > mine.size(); // instances of another release, before the switch
+                    return serve(app, release, previous, warm, window, ready, progress, changes, othersBefore);
                 }
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
                 if (failed != null) {
@@ -170,19 +182,20 @@ public final class Rollout {
      * serves, watch it through the window, then let the previous one go.
      */
     private List<InstanceStatus> serve(AppId app, int release, int previous, int warm, Duration window,
-                                       List<InstanceStatus> ready, Progress progress, Changes changes)
-            throws InterruptedException {
-        AppSpec switched = catalog.updateApp(app, spec -> spec.candidate() == release
+                                       List<InstanceStatus> ready, Progress progress, Changes changes,
+                                       boolean othersBefore) throws InterruptedException {
+        // the switch carries its route epoch in the same write: the routers' wait below needs no marker of its own
+        AppCatalog.Marked switched = catalog.updateAppMarkingRoutes(app, spec -> spec.candidate() == release
                 ? spec.withRelease(release, clock.instant()).withWarm(warm, clock.instant()) : spec);
-        if (switched.release() != release) {
+        if (switched.spec().release() != release) {
             return ready; // another rollout replaced this one meanwhile: it decides
         }
         if (window.isZero()) {
-            awaitSwitch(app, release, changes);
+            awaitSwitch(app, release, changes, switched.routeEpoch(), othersBefore);
             progress.serving(ready, Duration.ZERO);
             return ready;
         }
-        awaitRouters(app, release, changes);
+        awaitRouters(app, release, changes, switched.routeEpoch());
         log.info("event=release.probation app={} release={} seconds={} instances={} warm={}", app, release,
                 window.toSeconds(), ready.size(), warm);
         progress.serving(ready, window);
@@ -260,9 +273,12 @@ public final class Rollout {
      * request reaches the new release. Bounded: a slow agent or a lagging router is logged, not waited for.
      * Once the release is live, a failed wait must not report it failed: it is logged.
      */
-    private void awaitSwitch(AppId app, int release, Changes changes) throws InterruptedException {
+    private void awaitSwitch(AppId app, int release, Changes changes, long switchEpoch, boolean othersBefore)
+            throws InterruptedException {
         awaitOldOut(app, release, changes);
-        awaitRouters(app, release, changes);
+        // with no other release's instance in the state before the switch, the switch's own epoch is a state without
+        // them; else they leave the routers' tables after it, and the wait is for an epoch marked once they left
+        awaitRouters(app, release, changes, othersBefore ? 0 : switchEpoch);
     }
 
     private void awaitOldOut(AppId app, int release, Changes changes) throws InterruptedException {
@@ -281,12 +297,12 @@ public final class Rollout {
     }
 
     /**
-     * Marks a route epoch and waits until every router routes by a state at least that new: with the release
-     * switched to, they send it the requests (other ready instances only stand by).
+     * Waits until every router routes by a state at least as new as {@code marked} (0: a route epoch marked now):
+     * with the release switched to, they send it the requests (other ready instances only stand by).
      */
-    private void awaitRouters(AppId app, int release, Changes changes) throws InterruptedException {
+    private void awaitRouters(AppId app, int release, Changes changes, long marked) throws InterruptedException {
         try {
-            long epoch = routeEpochs.markRouteEpoch();
+            long epoch = marked > 0 ? marked : routeEpochs.markRouteEpoch();
             Set<String> behind = new TreeSet<>();
             boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
                 behind.clear();
