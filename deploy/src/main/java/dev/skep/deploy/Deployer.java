@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -117,16 +118,20 @@ public final class Deployer {
         // assignment (a first deploy waited 35-100 ms for it). Not before the build: a refused upload leaves nothing
         // behind (a store failing below leaves a disk of no app, which the agent's disk watch removes within 10 s)
         launchAhead.ready(app);
-        // only now does the app exist: a refused upload leaves nothing behind
         Instant storing = clock.instant();
-        Release release = state.addReleaseCreatingApp(app, (spec, n) -> new Release(app, n, slug.sha256(), slug.slug(),
+        BiFunction<AppSpec, Integer, Release> newRelease = (spec, n) -> new Release(app, n, slug.sha256(), slug.slug(),
                 slug.command(), spec.env(), clock.instant(), by, "deploy", slug.processes().others(),
-                slug.processes().release(), slug.build().node()));
+                slug.processes().release(), slug.build().node());
+        // a first deploy creates the app with its release, without a read first; a redeploy reads the spec again
+        // (another controller may have changed its env during the build) and adds its release
+        Optional<AppSpec> now = existing.isEmpty() ? existing : state.app(app);
+        Release release = now.isPresent() ? state.addRelease(app, n -> newRelease.apply(now.get(), n))
+                : state.addReleaseCreatingApp(app, newRelease); // (again, if another controller deleted it meanwhile)
         log.info("event=release.stored app={} release={} took_ms={}", app, release.number(),
                 Duration.between(storing, clock.instant()).toMillis());
         recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());
-        // the app's lock is held since the spec was read above: the release it served is still `previous`
-        List<InstanceStatus> ready = activate(app, release, listener, previous);
+        // what the app served when its release was stored (this process's changes of it wait for the app's lock)
+        List<InstanceStatus> ready = activate(app, release, listener, now.map(AppSpec::release).orElse(0));
         Duration took = Duration.between(start, clock.instant());
         recording.write("released", "release " + release.number() + " released in " + took.toMillis() + " ms");
         log.info("event=deploy.succeeded app={} release={} node={} took_ms={}", app, release.number(), release.node(),

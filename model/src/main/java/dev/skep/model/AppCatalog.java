@@ -48,7 +48,7 @@ public interface AppCatalog {
     /**
      * A deploy's first writes: creates the app if absent and stores its next release, whose factory gets the
      * app's spec and the release's number. A store that can does both in one transaction (one round trip, and
-     * never an app without its first release).
+     * never an app without its first release). For an app known to exist, {@link #addRelease} costs less.
      */
     default Release addReleaseCreatingApp(AppId id, BiFunction<AppSpec, Integer, Release> factory) {
         AppSpec spec = createApp(id);

@@ -176,10 +176,7 @@ final class ZkApps implements AppCatalog {
 
     @Override
     public Release addReleaseCreatingApp(AppId id, BiFunction<AppSpec, Integer, Release> factory) {
-        Optional<AppSpec> existing = app(id);
-        if (existing.isPresent()) {
-            return addRelease(id, n -> factory.apply(existing.get(), n));
-        }
+        // the create first, without a read: a deploy calls this for an app it did not find, so it rarely exists
         nodes.view().requireWritable("create app " + id);
         AppSpec fresh = AppSpec.create(id, clock.instant());
         Release first = factory.apply(fresh, 1);
@@ -195,7 +192,7 @@ final class ZkApps implements AppCatalog {
             } catch (KeeperException.NoNodeException e) {
                 nodes.ensure(Paths.user(id.user())); // the user's first app: its parent, then again
             } catch (KeeperException.NodeExistsException e) {
-                break; // created meanwhile (another deploy of it): store the next release of that one
+                break; // it exists (created meanwhile by another deploy of it): store the next release of that one
             } catch (Exception e) {
                 throw ZkNodes.failure("create app " + id, e);
             }
