@@ -177,6 +177,28 @@ class ZkClusterStateTest {
         assertThat(state.assignments()).hasSize(3 + put.size() + 1 - 10);
     }
 
+    @Test
+    void newAgentsFirstAssignmentsAreStillOneMultiOp() throws Exception {
+        state.createApp(shop);
+        Release r = state.addRelease(shop, this::release);
+        List<Assignment> put = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) { // ten agents that hold nothing yet: none has its folder of assignments
+            put.add(new Assignment(InstanceIds.next(shop, 1, "web", i), "fresh" + (i % 10), r, 0, Instant.now()));
+        }
+        List<Assignment> heard = new ArrayList<>();
+
+        state.writeAssignments(put, List.of(), heard::add);
+
+        assertThat(heard).containsExactlyElementsOf(put);
+        Set<Long> transactions = new HashSet<>();
+        for (Assignment a : put) {
+            transactions.add(connection.client().checkExists().forPath(Paths.assignment(a.agent(), a.instance()))
+                    .getCzxid());
+        }
+        assertThat(transactions).as("the folders made first, then one multi-op, not 30 writes alone").hasSize(1);
+        assertThat(state.assignments()).containsExactlyInAnyOrderElementsOf(put);
+    }
+
     private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {
         List<Assignment> all = new ArrayList<>(a);
         all.addAll(b);
