@@ -55,6 +55,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
         view.cache().listenable().addListener(
                 CuratorCacheListener.builder().forAll((type, before, after) -> changes.changed()).build());
+        this.snapshots = new ZkSnapshots(view.cache()); // before the start: its index hears the initial load
         view.start();
         this.ephemerals = new EphemeralNodes(zk, changes::changed, Duration.ofSeconds(5));
         // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
@@ -63,7 +64,6 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 changes.changed();
             }
         });
-        this.snapshots = new ZkSnapshots(view.cache());
         this.assignments = new ZkAssignments(nodes);
         this.apps = new ZkApps(nodes, assignments, clock);
         this.instances = new ZkInstances(nodes, ephemerals);

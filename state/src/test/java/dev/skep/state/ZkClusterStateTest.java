@@ -12,6 +12,7 @@ import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.PlacementSettings;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import java.net.InetSocketAddress;
@@ -117,6 +118,47 @@ class ZkClusterStateTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(onlyApp(state.snapshot())).isNotNull().isNotSameAs(first)
                         .extracting(AppSpec::instances).isEqualTo(first.instances()));
+    }
+
+    @Test
+    void aSnapshotHoldsEveryKindFromTheInitialLoadOnAndLosesWhatIsDeleted() throws Exception {
+        AppId blog = AppId.parse("bob/blog");
+        state.createApp(shop);
+        state.createApp(blog);
+        Release r = state.addRelease(shop, this::release);
+        state.registerAgent(new AgentInfo("a1", "10.0.0.1", 10, "t", Instant.now()));
+        Assignment placed = new Assignment(InstanceIds.next(shop, 1), "a1", r, 0, Instant.now());
+        state.putAssignment(placed);
+        state.putInstance(new InstanceStatus(placed.instance(), shop, 1, "a1", "10.0.0.1", 20000, 1,
+                InstanceState.READY, Instant.now(), 0, null, null));
+        new ZkAppDocuments(state.view()).put(blog, PlacementSettings.DOCUMENT, "{\"constraints\":{\"disk\":\"ssd\"}}");
+
+        // another process's state, started on that tree: what its cache loads at its start is in its snapshots
+        try (StateConnection other = StateConnection.open(server.connectString(), Duration.ofSeconds(5),
+                Duration.ofSeconds(10)); ZkClusterState late = new ZkClusterState(other.client(), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                ClusterSnapshot now = late.snapshot();
+                assertThat(now.apps()).extracting(a -> a.id().toString()).containsExactly("alice/shop", "bob/blog");
+                assertThat(now.release(shop, 1)).contains(r);
+                assertThat(now.agents()).extracting(AgentInfo::id).containsExactly("a1");
+                assertThat(now.assignments()).containsExactly(placed);
+                assertThat(now.instances()).extracting(InstanceStatus::instance).containsExactly(placed.instance());
+                assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class))
+                        .isEqualTo(Map.of(blog, new PlacementSettings(Map.of("disk", "ssd"))));
+            });
+
+            new ZkAppDocuments(state.view()).delete(blog, PlacementSettings.DOCUMENT);
+            state.removeInstance(placed.instance());
+            state.removeAssignment("a1", placed.instance());
+            state.deleteApp(blog);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                ClusterSnapshot now = late.snapshot();
+                assertThat(now.apps()).extracting(a -> a.id().toString()).containsExactly("alice/shop");
+                assertThat(now.assignments()).isEmpty();
+                assertThat(now.instances()).isEmpty();
+                assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)).isEmpty();
+            });
+        }
     }
 
     private static AppSpec onlyApp(ClusterSnapshot snapshot) {
