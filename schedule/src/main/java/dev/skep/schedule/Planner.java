@@ -76,14 +76,15 @@ public final class Planner {
             List<String> paths = spec.volumes().stream().map(Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
+                String type = a.type(); // parsed from the id: once per assignment and pass
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
                         && a.release().equals(wanted) && a.generation() == spec.generation()
-                        && currentByType.containsKey(a.type())
+                        && currentByType.containsKey(type)
                         && a.volumes().equals(paths) && (pinned == null ? !view.draining().contains(a.agent())
                         : pinned.equals(a.agent())) // a draining agent's are replaced, rolling; not a pinned app's
                         && matches(view, a.agent(), constraints); // so are those on agents the constraints exclude
                 if (isCurrent) {
-                    currentByType.get(a.type()).add(a);
+                    currentByType.get(type).add(a);
                 } else {
                     old.add(a);
                 }

@@ -10,8 +10,8 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 
 /**
  * The cache's nodes of /skep sorted by kind as they change, so a snapshot reads the apps, releases, agents,
- * assignments and instances it needs, and a document of one name, without walking every node of the cache and
- * splitting its path. With 3,000 apps the scheduler and the idle watcher walked ~12,000 nodes several times a pass
+ * assignments and instances it needs, a document of one name, or the drained agents, without walking every node of the
+ * cache and splitting its path. With 3,000 apps the scheduler and the idle watcher walked ~12,000 nodes several times a pass
  * (a snapshot and three document reads per pass, twice a second for the idle watch): about half of each pass.
  * Must listen before the cache starts, so it hears the initial load too.
  */
@@ -23,6 +23,7 @@ final class NodeIndex {
     private final Map<String, ChildData> agents = new ConcurrentHashMap<>();
     private final Map<String, ChildData> assignments = new ConcurrentHashMap<>();
     private final Map<String, ChildData> instances = new ConcurrentHashMap<>();
+    private final Map<String, ChildData> draining = new ConcurrentHashMap<>();
     /** Document name, then the document nodes of that name by path. */
     private final Map<String, Map<String, ChildData>> documents = new ConcurrentHashMap<>();
 
@@ -51,6 +52,11 @@ final class NodeIndex {
 
     Collection<ChildData> instances() {
         return instances.values();
+    }
+
+    /** The nodes /skep/draining/AGENT. */
+    Collection<ChildData> draining() {
+        return draining.values();
     }
 
     /** The nodes /skep/apps/USER/APP/documents/{@code name}. */
@@ -95,6 +101,7 @@ final class NodeIndex {
             case "agents" -> parts.length == 4 ? agents : null;
             case "assignments" -> parts.length == 5 ? assignments : null;
             case "instances" -> parts.length == 4 ? instances : null;
+            case "draining" -> parts.length == 4 ? draining : null;
             default -> null;
         };
     }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterSnapshots} from the watch-fed cache of /skep: no round trips, and through a {@link NodeIndex}, no walk
- * over the nodes it does not need. Built before the cache starts (its index must hear the initial load).
+ * over the nodes it does not need.
  */
 final class ZkSnapshots implements ClusterSnapshots {
 
@@ -30,9 +30,9 @@ final class ZkSnapshots implements ClusterSnapshots {
     private final ParsedNodes parsed;
     private final NodeIndex index;
 
-    ZkSnapshots(CuratorCache cache) {
+    ZkSnapshots(CuratorCache cache, NodeIndex index) {
         this.parsed = new ParsedNodes(cache);
-        this.index = new NodeIndex(cache);
+        this.index = index;
     }
 
     @Override

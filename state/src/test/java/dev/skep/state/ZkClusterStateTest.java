@@ -121,7 +121,7 @@ class ZkClusterStateTest {
     }
 
     @Test
-    void aSnapshotHoldsEveryKindFromTheInitialLoadOnAndLosesWhatIsDeleted() throws Exception {
+    void snapshotsAndDrainedAgentsHoldEveryKindFromTheInitialLoadOnAndLoseWhatIsDeleted() throws Exception {
         AppId blog = AppId.parse("bob/blog");
         state.createApp(shop);
         state.createApp(blog);
@@ -132,6 +132,7 @@ class ZkClusterStateTest {
         state.putInstance(new InstanceStatus(placed.instance(), shop, 1, "a1", "10.0.0.1", 20000, 1,
                 InstanceState.READY, Instant.now(), 0, null, null));
         new ZkAppDocuments(state.view()).put(blog, PlacementSettings.DOCUMENT, "{\"constraints\":{\"disk\":\"ssd\"}}");
+        state.setDraining("a1", true);
 
         // another process's state, started on that tree: what its cache loads at its start is in its snapshots
         try (StateConnection other = StateConnection.open(server.connectString(), Duration.ofSeconds(5),
@@ -145,18 +146,21 @@ class ZkClusterStateTest {
                 assertThat(now.instances()).extracting(InstanceStatus::instance).containsExactly(placed.instance());
                 assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class))
                         .isEqualTo(Map.of(blog, new PlacementSettings(Map.of("disk", "ssd"))));
+                assertThat(late.drainingAgents()).containsExactly("a1");
             });
 
             new ZkAppDocuments(state.view()).delete(blog, PlacementSettings.DOCUMENT);
             state.removeInstance(placed.instance());
             state.removeAssignment("a1", placed.instance());
             state.deleteApp(blog);
+            state.setDraining("a1", false);
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 ClusterSnapshot now = late.snapshot();
                 assertThat(now.apps()).extracting(a -> a.id().toString()).containsExactly("alice/shop");
                 assertThat(now.assignments()).isEmpty();
                 assertThat(now.instances()).isEmpty();
                 assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)).isEmpty();
+                assertThat(late.drainingAgents()).isEmpty();
             });
         }
     }
