@@ -100,8 +100,9 @@ public final class Planner {
                     remove.addAll(current.subList(0, current.size() - desired));
                     current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
                 }
-                Set<Integer> taken = current.stream().map(a -> InstanceIds.ordinal(a.instance()))
-                        .collect(Collectors.toSet());
+                // the ordinals in use, parsed from the ids only when one is to be placed (most passes place none)
+                Set<Integer> taken = current.size() >= desired ? Set.of() : current.stream()
+                        .map(a -> InstanceIds.ordinal(a.instance())).collect(Collectors.toSet());
                 int ordinal = 0;
                 for (int i = current.size(); i < desired; i++) {
                     Placer.Choice choice = placer.pick(spec.id(), pinned, constraints);
@@ -118,8 +119,9 @@ public final class Planner {
                     add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number(), type, ordinal), agent,
                             wanted, spec.generation(), now, paths));
                 }
-                long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
-                allReady &= readyCurrent >= desired;
+                if (allReady && !old.isEmpty()) { // readiness decides only whether the old ones go
+                    allReady = current.stream().filter(a -> isReady(view, a)).count() >= desired;
+                }
             }
             boolean stopped = !spec.running() || wanted == null
                     || currentByType.keySet().stream().allMatch(t -> spec.count(t) == 0);
