@@ -24,14 +24,14 @@ import org.slf4j.LoggerFactory;
  * and an agent placed later fetches it from any of them. A copy is pruned by the next deploy of its app through this
  * controller, like its own builds. It reads the apps and releases from the state's snapshot (the watch-fed cache), not
  * from ZooKeeper: reading each app and release there took two round trips per app on every change, 6,000 reads a
- * change with 3,000 apps, on the connection whose watch tells the scheduler of a new app; and it looks at most every
- * {@link #GAP}, so a burst of changes costs few looks.
+ * change with 3,000 apps, on the connection whose watch tells the scheduler of a new app. It looks at once on a
+ * change, never after a pause: a release's controller may die a moment after storing it (ControllerFailoverEndToEndTest
+ * kills it ~0.4 s after; a 500 ms pause between looks missed that window).
  */
 public final class SlugReplicator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SlugReplicator.class);
     static final Duration EVERY = Duration.ofSeconds(5);
-    static final Duration GAP = Duration.ofMillis(500);
 
     private final ClusterSnapshots snapshots;
     private final ChangeFeed changes;
@@ -63,7 +63,6 @@ public final class SlugReplicator implements AutoCloseable {
                 if (changes.reachable()) {
                     copyMissing();
                 }
-                Thread.sleep(GAP.toMillis()); // the changes meanwhile wait in the wake-up and make one look
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
