@@ -9,12 +9,15 @@
 # Seeding: one app (bench/tpl) is deployed through the API (by ScaleSim, once its agents are up); the APPS others are copies of its spec and release
 # written straight into ZooKeeper (see ScaleSim.java), since a build per app would time builds, not scheduling.
 # Usage: bench/cluster/scale.sh [AGENTS=1000] [APPS=10000] [PROBES=100] [KILL=100]      Goal: p99 < 1 s.
+# SCALE_CONTROLLER_OPTS: JVM options for the controller alone, e.g. a flight recording to profile it with:
+#   SCALE_CONTROLLER_OPTS="-XX:StartFlightRecording=settings=profile,filename=/tmp/ctl.jfr" bench/cluster/scale.sh 300 3000
 . "$(dirname "$0")/../lib.sh"
 AGENTS=${1:-1000}; APPS=${2:-10000}; PROBES=${3:-100}; KILL=${4:-100}
 bench_init scale $((600 + APPS / 10))
 skep_build
 JAVA_HOME_=$(skep_java_home); JAVA="$JAVA_HOME_/bin/java"
-SKEP=("$JAVA" -XX:+UseSerialGC -Xmx512m -jar "$REPO/server/target/skep.jar")
+SKEP_JVM=("$JAVA" -XX:+UseSerialGC -Xmx512m)
+SKEP_JAR=(-jar "$REPO/server/target/skep.jar")
 LOCAL=127.0.0.1
 
 zk_ensemble 512m
@@ -22,9 +25,9 @@ mapfile -t P < <(free_ports 2)
 API=${P[0]}; R1=${P[1]}
 COMMON=(--zk "$ZK" --zk-secret "$SECRET")
 
-start_role() { # NAME READY-LINE ARGS...: sets ROLE_PID
-  local name=$1 ready=$2 i; shift 2
-  "${SKEP[@]}" "$@" >>"$BENCH_TMP/$name.log" 2>&1 &
+start_role() { # NAME READY-LINE "JVM-OPTIONS" ARGS...: sets ROLE_PID
+  local name=$1 ready=$2 i opts; read -ra opts <<<"$3"; shift 3
+  "${SKEP_JVM[@]}" "${opts[@]}" "${SKEP_JAR[@]}" "$@" >>"$BENCH_TMP/$name.log" 2>&1 &
   ROLE_PID=$!
   bench_on_exit "bench_stop_pid $ROLE_PID 10"
   for i in $(seq 900); do
@@ -34,10 +37,10 @@ start_role() { # NAME READY-LINE ARGS...: sets ROLE_PID
   done
   die "$name not ready after 90 s"
 }
-start_role controller "event=api.started" controller "${COMMON[@]}" --data-dir "$BENCH_TMP/ctl" --api-port "$API" \
+start_role controller "event=api.started" "${SCALE_CONTROLLER_OPTS:-}" controller "${COMMON[@]}" --data-dir "$BENCH_TMP/ctl" --api-port "$API" \
   --bind "$LOCAL" --advertise "$LOCAL" --id ctl --router-port "$R1"
 CTL_PID=$ROLE_PID
-start_role router1 "event=router.listening" router "${COMMON[@]}" --bind "$LOCAL" --port "$R1"
+start_role router1 "event=router.listening" "" router "${COMMON[@]}" --bind "$LOCAL" --port "$R1"
 SKEP_TOKEN=$(tr -d '[:space:]' <"$BENCH_TMP/ctl/admin.token"); SKEP_API="http://$LOCAL:$API"
 
 tar -cz -C "$HELLO" . >"$BENCH_TMP/hello.tgz" # ScaleSim deploys it as bench/tpl once its agents are up

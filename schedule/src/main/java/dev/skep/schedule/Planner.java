@@ -76,14 +76,15 @@ public final class Planner {
             List<String> paths = spec.volumes().stream().map(Volume::path).toList();
             List<Assignment> old = new ArrayList<>();
             for (Assignment a : mine) {
+                String type = a.type(); // parsed from the id: once per assignment and pass
                 boolean isCurrent = wanted != null && a.release().number() == wanted.number()
                         && a.release().equals(wanted) && a.generation() == spec.generation()
-                        && currentByType.containsKey(a.type())
+                        && currentByType.containsKey(type)
                         && a.volumes().equals(paths) && (pinned == null ? !view.draining().contains(a.agent())
                         : pinned.equals(a.agent())) // a draining agent's are replaced, rolling; not a pinned app's
                         && matches(view, a.agent(), constraints); // so are those on agents the constraints exclude
                 if (isCurrent) {
-                    currentByType.get(a.type()).add(a);
+                    currentByType.get(type).add(a);
                 } else {
                     old.add(a);
                 }
@@ -99,8 +100,9 @@ public final class Planner {
                     remove.addAll(current.subList(0, current.size() - desired));
                     current = new ArrayList<>(current.subList(current.size() - desired, current.size()));
                 }
-                Set<Integer> taken = current.stream().map(a -> InstanceIds.ordinal(a.instance()))
-                        .collect(Collectors.toSet());
+                // the ordinals in use, parsed from the ids only when one is to be placed (most passes place none)
+                Set<Integer> taken = current.size() >= desired ? Set.of() : current.stream()
+                        .map(a -> InstanceIds.ordinal(a.instance())).collect(Collectors.toSet());
                 int ordinal = 0;
                 for (int i = current.size(); i < desired; i++) {
                     Placer.Choice choice = placer.pick(spec.id(), pinned, constraints);
@@ -117,8 +119,9 @@ public final class Planner {
                     add.add(new Assignment(InstanceIds.next(spec.id(), wanted.number(), type, ordinal), agent,
                             wanted, spec.generation(), now, paths));
                 }
-                long readyCurrent = current.stream().filter(a -> isReady(view, a)).count();
-                allReady &= readyCurrent >= desired;
+                if (allReady && !old.isEmpty()) { // readiness decides only whether the old ones go
+                    allReady = current.stream().filter(a -> isReady(view, a)).count() >= desired;
+                }
             }
             boolean stopped = !spec.running() || wanted == null
                     || currentByType.keySet().stream().allMatch(t -> spec.count(t) == 0);

@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Scheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** A pass this long is logged with where its time went: a new app waits up to two passes for its placement. */
+    private static final long SLOW_PASS_MS = 100;
 
     private final Assignments assignmentTable;
     private final AgentRegistry registry;
@@ -57,12 +58,7 @@ public final class Scheduler implements AutoCloseable {
     private Map<String, AgentInfo> knownAgents;
     private final Map<String, Instant> agentsGoneSince = new HashMap<>(); // worker thread only
     private final CoalescingWorker worker;
-    /**
-     * Our own writes the (watch-fed) snapshot may not show yet: without them a quick second pass
-     * would place an instance twice or withdraw one twice. Touched only on the worker thread.
-     */
-    private final Map<String, Assignment> addedNotSeen = new HashMap<>();
-    private final Map<String, Instant> removedNotSeen = new HashMap<>();
+    private final OwnWrites ownWrites = new OwnWrites(); // worker thread only
     private AutoCloseable subscription;
 
     public <S extends Assignments & AgentRegistry & ClusterSnapshots & ChangeFeed> Scheduler(
@@ -124,22 +120,34 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         try {
-            Plan plan = Planner.plan(snapshot(), clock.instant());
+            long t0 = System.nanoTime();
+            ClusterView view = snapshot();
+            long t1 = System.nanoTime();
+            Plan plan = Planner.plan(view, clock.instant());
+            long t2 = System.nanoTime();
             Set<Assignment> placing = Set.copyOf(plan.add());
             assignmentTable.writeAssignments(plan.add(), plan.remove(), a -> {
                 // our own writes, until the watch shows them: a quick second pass must not place or withdraw twice
                 if (placing.contains(a)) {
-                    addedNotSeen.put(a.instance(), a);
+                    ownWrites.placed(a, clock.instant());
                     log.info("event=schedule.assigned app={} release={} instance={} agent={}",
                             a.app(), a.release().number(), a.instance(), a.agent());
                 } else {
-                    removedNotSeen.put(a.instance(), clock.instant());
+                    ownWrites.withdrew(a, clock.instant());
                     log.info("event=schedule.withdrawn app={} release={} instance={} agent={}",
                             a.app(), a.release().number(), a.instance(), a.agent());
                 }
             });
+            long t3 = System.nanoTime();
             if (unplaced.update(plan.unplaced(), clock.instant())) {
                 worker.pokeIn(UnplacedTracker.SETTLE.plusMillis(50));
+            }
+            long total = (System.nanoTime() - t0) / 1_000_000;
+            if (total >= SLOW_PASS_MS) {
+                log.info("event=schedule.pass-slow ms={} view_ms={} plan_ms={} write_ms={} apps={} assignments={} "
+                                + "added={} withdrawn={}", total, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000, view.apps().size(), view.assignments().size(), plan.add().size(),
+                        plan.remove().size());
             }
         } catch (RuntimeException e) {
             log.error("event=schedule.failed error=\"{}\" next=retry on the next change", e.getMessage(), e);
@@ -159,7 +167,7 @@ public final class Scheduler implements AutoCloseable {
         Map<String, Long> free = liveness.memoryFree();
         var agents = alive(now.agents()).stream() // memory free as of the last heartbeat, not of registration
                 .map(a -> free.containsKey(a.id()) ? a.withMemoryFree(free.get(a.id())) : a).toList();
-        var assignments = withOwnWrites(now.assignments());
+        var assignments = ownWrites.correct(now.assignments(), clock.instant());
         Set<String> live = agents.stream().map(AgentInfo::id).collect(Collectors.toSet());
         noteMembership(agents, live);
         Set<String> assigned = assignments.stream().map(Assignment::agent).collect(Collectors.toSet());
@@ -239,18 +247,6 @@ public final class Scheduler implements AutoCloseable {
         }
         knownAgents = new HashMap<>();
         agents.forEach(a -> knownAgents.put(a.id(), a));
-    }
-
-    /** The snapshot's assignments corrected by our writes it does not reflect yet. */
-    private List<Assignment> withOwnWrites(List<Assignment> seen) {
-        Map<String, Assignment> byId = new LinkedHashMap<>();
-        seen.forEach(a -> byId.put(a.instance(), a));
-        Instant stale = clock.instant().minusSeconds(30); // a write never seen in 30 s is not coming
-        addedNotSeen.values().removeIf(a -> byId.containsKey(a.instance()) || a.created().isBefore(stale));
-        removedNotSeen.entrySet().removeIf(e -> !byId.containsKey(e.getKey()) || e.getValue().isBefore(stale));
-        addedNotSeen.values().forEach(a -> byId.putIfAbsent(a.instance(), a));
-        removedNotSeen.keySet().forEach(byId::remove);
-        return List.copyOf(byId.values());
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.deploy.release.RolloutRecovery;
 import dev.skep.model.AppId;
+import dev.skep.model.RolloutOwners;
+import dev.skep.model.AppSpec;
 import dev.skep.model.Event;
 import dev.skep.model.Release;
 import dev.skep.state.EmbeddedZooKeeper;
@@ -120,5 +122,26 @@ class RolloutOwnershipTest {
         assertThat(recoverOnTheLeader()).isEqualTo(1);
         assertThat(state.app(shop).orElseThrow().warm()).isZero();
         assertThat(state.app(shop).orElseThrow().release()).isEqualTo(2);
+    }
+
+    @Test
+    void aListingThatLagsTheStateDropsOnlyWhatTheStateStillHolds() {
+        // the janitor lists apps from the cache: one listed with a candidate whose rollout has ended since
+        AppSpec listed = state.updateApp(shop, spec -> spec.withCandidate(2, Instant.now()));
+        state.updateApp(shop, spec -> spec.withRelease(2, Instant.now()).withCandidate(0, Instant.now()));
+
+        assertThat(RolloutRecovery.recover(List.of(listed), state, RolloutOwners.none(), events::add,
+                Clock.systemUTC())).isZero();
+        assertThat(state.app(shop).orElseThrow().release()).isEqualTo(2);
+        assertThat(state.release(shop, 2)).as("the release the listing calls a candidate is live now").isPresent();
+        assertThat(events).isEmpty();
+
+        // and one whose rollout is still in the state, unclaimed: dropped as from a fresh read
+        AppSpec again = state.updateApp(shop, spec -> spec.withCandidate(3, Instant.now()));
+        state.addRelease(shop, this::release);
+        assertThat(RolloutRecovery.recover(List.of(again), state, RolloutOwners.none(), events::add,
+                Clock.systemUTC())).isEqualTo(1);
+        assertThat(state.app(shop).orElseThrow().candidate()).isZero();
+        assertThat(state.release(shop, 3)).isEmpty();
     }
 }

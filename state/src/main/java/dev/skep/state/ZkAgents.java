@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
 
 /**
  * {@link AgentRegistry}: each live agent's ephemeral node in /skep/agents with its heartbeat, and the drained
@@ -20,14 +19,14 @@ final class ZkAgents implements AgentRegistry, AutoCloseable {
 
     private final ZkNodes nodes;
     private final EphemeralNodes ephemerals;
-    private final CuratorCache cache;
+    private final NodeIndex index;
     private final Duration heartbeatInterval;
     private final Map<String, AgentHeartbeat> heartbeats = new HashMap<>();
 
-    ZkAgents(ZkNodes nodes, EphemeralNodes ephemerals, CuratorCache cache, Duration heartbeatInterval) {
+    ZkAgents(ZkNodes nodes, EphemeralNodes ephemerals, NodeIndex index, Duration heartbeatInterval) {
         this.nodes = nodes;
         this.ephemerals = ephemerals;
-        this.cache = cache;
+        this.index = index;
         this.heartbeatInterval = heartbeatInterval;
     }
 
@@ -54,11 +53,7 @@ final class ZkAgents implements AgentRegistry, AutoCloseable {
     public Set<String> drainingAgents() {
         Set<String> draining = new TreeSet<>();
         String prefix = Paths.DRAINING + "/";
-        cache.stream().forEach(node -> {
-            if (node.getPath().startsWith(prefix)) {
-                draining.add(node.getPath().substring(prefix.length()));
-            }
-        });
+        index.draining().forEach(node -> draining.add(node.getPath().substring(prefix.length())));
         return draining;
     }
 

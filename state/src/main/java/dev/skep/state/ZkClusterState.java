@@ -55,6 +55,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
         view.cache().listenable().addListener(
                 CuratorCacheListener.builder().forAll((type, before, after) -> changes.changed()).build());
+        NodeIndex index = new NodeIndex(view.cache()); // before the start: it must hear the initial load
+        this.snapshots = new ZkSnapshots(view.cache(), index);
         view.start();
         this.ephemerals = new EphemeralNodes(zk, changes::changed, Duration.ofSeconds(5));
         // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
@@ -63,11 +65,10 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 changes.changed();
             }
         });
-        this.snapshots = new ZkSnapshots(view.cache());
         this.assignments = new ZkAssignments(nodes);
         this.apps = new ZkApps(nodes, assignments, clock);
         this.instances = new ZkInstances(nodes, ephemerals);
-        this.agents = new ZkAgents(nodes, ephemerals, view.cache(), HEARTBEAT_INTERVAL);
+        this.agents = new ZkAgents(nodes, ephemerals, index, HEARTBEAT_INTERVAL);
         this.routes = new ZkRouteEpochs(nodes, ephemerals, view.cache());
     }
 

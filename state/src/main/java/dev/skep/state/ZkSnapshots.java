@@ -10,95 +10,71 @@ import dev.skep.model.ClusterSnapshots;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link ClusterSnapshots} from the watch-fed cache of /skep: no round trips. */
+/**
+ * {@link ClusterSnapshots} from the watch-fed cache of /skep: no round trips, and through a {@link NodeIndex}, no walk
+ * over the nodes it does not need.
+ */
 final class ZkSnapshots implements ClusterSnapshots {
 
     private static final Logger log = LoggerFactory.getLogger(ZkClusterState.class);
 
-    private final CuratorCache cache;
     private final ParsedNodes parsed;
+    private final NodeIndex index;
 
-    ZkSnapshots(CuratorCache cache) {
-        this.cache = cache;
+    ZkSnapshots(CuratorCache cache, NodeIndex index) {
         this.parsed = new ParsedNodes(cache);
+        this.index = index;
     }
 
     @Override
     public ClusterSnapshot snapshot() {
-        List<AppSpec> apps = new ArrayList<>();
-        List<Release> releases = new ArrayList<>();
-        List<AgentInfo> agents = new ArrayList<>();
-        List<Assignment> assignments = new ArrayList<>();
-        List<InstanceStatus> instances = new ArrayList<>();
-        cache.stream().forEach(node -> {
+        // apps in the order of their ids: the index keeps them sorted by path, the same order
+        return new ClusterSnapshot(read(index.apps(), AppSpec.class), read(index.releases(), Release.class),
+                read(index.agents(), AgentInfo.class), read(index.assignments(), Assignment.class),
+                read(index.instances(), InstanceStatus.class));
+    }
+
+    private <T> List<T> read(Collection<ChildData> nodes, Class<T> type) {
+        List<T> values = new ArrayList<>(nodes.size());
+        for (ChildData node : nodes) {
             byte[] data = node.getData();
             if (data == null || data.length == 0) {
-                return;
+                continue;
             }
-            String[] parts = node.getPath().split("/"); // "", "skep", kind, ...
             try {
-                switch (parts.length > 2 ? parts[2] : "") {
-                    case "apps" -> {
-                        if (parts.length == 5) {
-                            apps.add(parsed.read(node, AppSpec.class));
-                        } else if (parts.length == 7 && parts[5].equals("releases")) {
-                            releases.add(parsed.read(node, Release.class));
-                        }
-                    }
-                    case "agents" -> {
-                        if (parts.length == 4) {
-                            agents.add(parsed.read(node, AgentInfo.class));
-                        }
-                    }
-                    case "assignments" -> {
-                        if (parts.length == 5) {
-                            assignments.add(parsed.read(node, Assignment.class));
-                        }
-                    }
-                    case "instances" -> {
-                        if (parts.length == 4) {
-                            instances.add(parsed.read(node, InstanceStatus.class));
-                        }
-                    }
-                    default -> { }
-                }
+                values.add(parsed.read(node, type));
             } catch (RuntimeException e) {
                 log.warn("event=state.unreadable path={} error=\"{}\"", node.getPath(), e.getMessage());
             }
-        });
-        apps.sort(Comparator.comparing(a -> a.id().toString()));
-        return new ClusterSnapshot(apps, releases, agents, assignments, instances);
+        }
+        return values;
     }
 
     @Override
     public <T> Map<AppId, T> documents(String name, Class<T> type) {
         AppDocuments.requireName(name);
         Map<AppId, T> found = new HashMap<>();
-        String suffix = "/documents/" + name;
-        cache.stream().forEach(node -> {
-            if (!node.getPath().endsWith(suffix)) {
-                return; // most nodes: decided without splitting the path (this runs for every node, several times a pass)
-            }
+        for (ChildData node : index.documents(name)) {
             String[] parts = node.getPath().split("/"); // "", "skep", "apps", user, app, "documents", name
             byte[] data = node.getData();
-            if (parts.length != 7 || !parts[2].equals("apps") || !parts[5].equals("documents")
-                    || !parts[6].equals(name) || data == null || data.length == 0) {
-                return;
+            if (data == null || data.length == 0) {
+                continue;
             }
             try {
                 found.put(new AppId(parts[3], parts[4]), parsed.read(node, type));
             } catch (RuntimeException e) {
                 log.warn("event=state.unreadable path={} error=\"{}\"", node.getPath(), e.getMessage());
             }
-        });
+        }
         return found;
     }
 }

@@ -12,6 +12,7 @@ import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.PlacementSettings;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import java.net.InetSocketAddress;
@@ -119,6 +120,51 @@ class ZkClusterStateTest {
                         .extracting(AppSpec::instances).isEqualTo(first.instances()));
     }
 
+    @Test
+    void snapshotsAndDrainedAgentsHoldEveryKindFromTheInitialLoadOnAndLoseWhatIsDeleted() throws Exception {
+        AppId blog = AppId.parse("bob/blog");
+        state.createApp(shop);
+        state.createApp(blog);
+        Release r = state.addRelease(shop, this::release);
+        state.registerAgent(new AgentInfo("a1", "10.0.0.1", 10, "t", Instant.now()));
+        Assignment placed = new Assignment(InstanceIds.next(shop, 1), "a1", r, 0, Instant.now());
+        state.putAssignment(placed);
+        state.putInstance(new InstanceStatus(placed.instance(), shop, 1, "a1", "10.0.0.1", 20000, 1,
+                InstanceState.READY, Instant.now(), 0, null, null));
+        new ZkAppDocuments(state.view()).put(blog, PlacementSettings.DOCUMENT, "{\"constraints\":{\"disk\":\"ssd\"}}");
+        state.setDraining("a1", true);
+
+        // another process's state, started on that tree: what its cache loads at its start is in its snapshots
+        try (StateConnection other = StateConnection.open(server.connectString(), Duration.ofSeconds(5),
+                Duration.ofSeconds(10)); ZkClusterState late = new ZkClusterState(other.client(), Clock.systemUTC())) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                ClusterSnapshot now = late.snapshot();
+                assertThat(now.apps()).extracting(a -> a.id().toString()).containsExactly("alice/shop", "bob/blog");
+                assertThat(now.release(shop, 1)).contains(r);
+                assertThat(now.agents()).extracting(AgentInfo::id).containsExactly("a1");
+                assertThat(now.assignments()).containsExactly(placed);
+                assertThat(now.instances()).extracting(InstanceStatus::instance).containsExactly(placed.instance());
+                assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class))
+                        .isEqualTo(Map.of(blog, new PlacementSettings(Map.of("disk", "ssd"))));
+                assertThat(late.drainingAgents()).containsExactly("a1");
+            });
+
+            new ZkAppDocuments(state.view()).delete(blog, PlacementSettings.DOCUMENT);
+            state.removeInstance(placed.instance());
+            state.removeAssignment("a1", placed.instance());
+            state.deleteApp(blog);
+            state.setDraining("a1", false);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                ClusterSnapshot now = late.snapshot();
+                assertThat(now.apps()).extracting(a -> a.id().toString()).containsExactly("alice/shop");
+                assertThat(now.assignments()).isEmpty();
+                assertThat(now.instances()).isEmpty();
+                assertThat(late.documents(PlacementSettings.DOCUMENT, PlacementSettings.class)).isEmpty();
+                assertThat(late.drainingAgents()).isEmpty();
+            });
+        }
+    }
+
     private static AppSpec onlyApp(ClusterSnapshot snapshot) {
         return snapshot.apps().size() == 1 ? snapshot.apps().get(0) : null;
     }
@@ -175,6 +221,28 @@ class ZkClusterStateTest {
         assertThat(state.assignment(rewritten.agent(), rewritten.instance())).contains(rewritten);
         assertThat(state.assignment("a9", newAgent.instance())).contains(newAgent);
         assertThat(state.assignments()).hasSize(3 + put.size() + 1 - 10);
+    }
+
+    @Test
+    void newAgentsFirstAssignmentsAreStillOneMultiOp() throws Exception {
+        state.createApp(shop);
+        Release r = state.addRelease(shop, this::release);
+        List<Assignment> put = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) { // ten agents that hold nothing yet: none has its folder of assignments
+            put.add(new Assignment(InstanceIds.next(shop, 1, "web", i), "fresh" + (i % 10), r, 0, Instant.now()));
+        }
+        List<Assignment> heard = new ArrayList<>();
+
+        state.writeAssignments(put, List.of(), heard::add);
+
+        assertThat(heard).containsExactlyElementsOf(put);
+        Set<Long> transactions = new HashSet<>();
+        for (Assignment a : put) {
+            transactions.add(connection.client().checkExists().forPath(Paths.assignment(a.agent(), a.instance()))
+                    .getCzxid());
+        }
+        assertThat(transactions).as("the folders made first, then one multi-op, not 30 writes alone").hasSize(1);
+        assertThat(state.assignments()).containsExactlyInAnyOrderElementsOf(put);
     }
 
     private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {

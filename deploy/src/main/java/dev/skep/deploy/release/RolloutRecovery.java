@@ -7,6 +7,7 @@ import dev.skep.model.EventSink;
 import dev.skep.model.EventTypes;
 import dev.skep.model.RolloutOwners;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,8 +34,17 @@ public final class RolloutRecovery {
 
     /** Drops the rollouts no live controller claims; returns how many. */
     public static int recover(AppCatalog state, RolloutOwners owners, EventSink events, Clock clock) {
+        return recover(state.apps(), state, owners, events, clock);
+    }
+
+    /**
+     * Drops the rollouts no live controller claims among {@code apps}, a listing that may lag the state (a snapshot
+     * of the cache, say: each change is decided on the spec as it is in the state then); returns how many.
+     */
+    public static int recover(List<AppSpec> apps, AppCatalog state, RolloutOwners owners, EventSink events,
+                              Clock clock) {
         int recovered = 0;
-        for (AppSpec app : state.apps()) {
+        for (AppSpec app : apps) {
             if ((app.candidate() == 0 && app.warm() == 0) || owners.owned(app.id())) {
                 continue;
             }
