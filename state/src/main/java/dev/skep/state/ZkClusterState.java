@@ -53,9 +53,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         ZkNodes nodes = new ZkNodes(zk, view, changes::changed);
         nodes.ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
                 Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
+        // the index listens first: Curator calls a cache's listeners in order, and a change must be in the index
+        // before the feed wakes a reader (else the reader sees the node as it was, and nothing wakes it again)
+        NodeIndex index = new NodeIndex(view.cache()); // before the start: it must hear the initial load
         view.cache().listenable().addListener(
                 CuratorCacheListener.builder().forAll((type, before, after) -> changes.changed()).build());
-        NodeIndex index = new NodeIndex(view.cache()); // before the start: it must hear the initial load
         this.snapshots = new ZkSnapshots(view.cache(), index);
         view.start();
         this.ephemerals = new EphemeralNodes(zk, changes::changed, Duration.ofSeconds(5));
