@@ -55,7 +55,7 @@ class OpenApiConformanceTest {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         Files.setPosixFilePermissions(data.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
         ServerCommand command = new ServerCommand();
-        int appPorts = 20000 + (int) (Math.random() * 120) * 100;
+        int appPorts = dev.skep.server.e2e.SkepServerProcess.appPorts(1);
         new CommandLine(command).parseArgs("--data-dir", data.toString(), "--api-port", String.valueOf(freePort()),
                 "--router-port", String.valueOf(freePort()), "--app-ports", appPorts + "-" + (appPorts + 9));
         server = SkepServer.start(command.config(System.getenv()), event -> { }, Clock.systemUTC());

@@ -38,8 +38,8 @@ class ClusterEndToEndTest {
     static RoleProcess agent2;
     static int apiPort;
     static int routerPort;
-    static final int A1 = 31000 + (int) (Math.random() * 50) * 100;
-    static final int A2 = A1 + 5000;
+    static final int A1 = SkepServerProcess.appPorts(1); // see there: no other server of the suite gets them
+    static final int A2 = SkepServerProcess.appPorts(1);
     static final List<Long> appPids = new ArrayList<>();
     static Path secret;
 

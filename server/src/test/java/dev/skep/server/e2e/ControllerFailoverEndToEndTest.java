@@ -30,8 +30,8 @@ class ControllerFailoverEndToEndTest {
 
     static EmbeddedZooKeeper zk;
     static final List<RoleProcess> roles = new ArrayList<>();
-    /** Below Linux's ephemeral range (32768+), where an outgoing connection could hold an app's port. */
-    static final int A1 = 20000 + (int) (Math.random() * 120) * 100;
+    /** Two agents' ranges (A1, A1 + 100) no other server of the suite is given (see SkepServerProcess.appPorts). */
+    static int A1;
     static int routerPort;
     static final int[] apiPorts = new int[3];
     static Path secret;
@@ -40,6 +40,7 @@ class ControllerFailoverEndToEndTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        A1 = SkepServerProcess.appPorts(2);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         zk = EmbeddedZooKeeper.start(Files.createDirectories(dir.resolve("zk")), new InetSocketAddress("127.0.0.1", 0));
         zkHosts = zk.connectString();

@@ -74,7 +74,7 @@ class HaproxyEdgeEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(openssl.waitFor()).as("openssl makes the routers' default certificate").isZero();
         config = dir.resolve("haproxy.cfg");
-        int appPorts = 33000 + (int) (Math.random() * 50) * 100;
+        int appPorts = SkepServerProcess.appPorts(1);
         roles.add(RoleProcess.start("controller", logs(), "event=api.started", "controller", "--zk", zk(),
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("controller").toString(),
                 "--api-port", String.valueOf(apiPort), "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1",

@@ -42,10 +42,11 @@ class OrphanStopEndToEndTest {
     static RoleProcess agent2;
     static int apiPort;
     static int routerPort;
-    // app ports below Linux's ephemeral range (32768+), where an outgoing connection of a test beside this one could
-    // hold one (an app then fails to listen: a CI run's deploy here failed with 'exited before it was ready')
-    static final int A1 = 20000 + (int) (Math.random() * 60) * 100;
-    static final int A2 = A1 + 6000;
+    // app ports no other server of the suite is given (an app then fails to listen: a CI run's deploy here failed
+    // with 'exited before it was ready')
+    static final int A1 = SkepServerProcess.appPorts(1);
+    static final int A2 = SkepServerProcess.appPorts(1);
+    static final int A3 = SkepServerProcess.appPorts(1);
     static final List<Long> appPids = new ArrayList<>();
     static String token;
 
@@ -190,7 +191,7 @@ class OrphanStopEndToEndTest {
     @Test
     @Order(3)
     void anAgentCutOffAloneStopsTheInstancesMovedAwayMeanwhile() throws Exception {
-        int a3Ports = A1 + 2500;
+        int a3Ports = A3;
         try (TcpProxy relay = TcpProxy.to(new InetSocketAddress("127.0.0.1", zkPort))) {
             RoleProcess agent3 = RoleProcess.start("a3", dir.resolve("logs"), "agent started", "agent", "--zk",
                     relay.address(), "--zk-secret", dir.resolve("zk.secret").toString(), "--data-dir",

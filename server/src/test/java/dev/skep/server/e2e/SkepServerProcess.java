@@ -33,7 +33,7 @@ public final class SkepServerProcess implements AutoCloseable {
 
     public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv) throws IOException {
         // app ports below Linux's ephemeral range (32768+), where no outgoing connection can sit on them
-        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), 20000 + (int) (Math.random() * 120) * 100);
+        this(dataDir, extraArgs, extraEnv, freePort(), freePort(), appPorts(1));
     }
 
     /** The same ports again: a restart of the same server. */
@@ -68,11 +68,47 @@ public final class SkepServerProcess implements AutoCloseable {
         throw new IOException("no free port in 10000-19999 after 1000 tries");
     }
 
+    /**
+     * The first of {@code blocks} × 100 app ports no other fork of this suite run was given: below Linux's ephemeral
+     * range (32768+), where no outgoing connection can sit on them, and claimed as {@link #freePort} claims, since two
+     * servers handed the same range give the same port to two apps (a CI run's deploy died with EADDRINUSE). Not
+     * 21700-21999, which the hosts tests' agents use.
+     */
+    public static int appPorts(int blocks) {
+        try {
+            return claimAppPorts(blocks);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("claiming app ports under " + PORT_CLAIMS, e);
+        }
+    }
+
+    private static int claimAppPorts(int blocks) throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            int first = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(120 - blocks + 1) * 100;
+            int last = first + blocks * 100 - 1;
+            if (last >= 21700 && first <= 21999) {
+                continue;
+            }
+            boolean all = true;
+            for (int b = 0; b < blocks && all; b++) {
+                all = claim("apps-" + (first + b * 100));
+            }
+            if (all) {
+                return first;
+            }
+        }
+        throw new IOException("no unclaimed block of " + blocks * 100 + " app ports in 20000-31999 after 1000 tries");
+    }
+
     private static final Path PORT_CLAIMS = Path.of("target", "e2e-ports").toAbsolutePath();
 
     /** Whether this JVM may hand out {@code port}: no fork was given it in the last half hour. */
     private static boolean claim(int port) throws IOException {
-        Path claim = Files.createDirectories(PORT_CLAIMS).resolve(Integer.toString(port));
+        return claim(Integer.toString(port));
+    }
+
+    private static boolean claim(String name) throws IOException {
+        Path claim = Files.createDirectories(PORT_CLAIMS).resolve(name);
         try {
             Files.createFile(claim);
             return true;
