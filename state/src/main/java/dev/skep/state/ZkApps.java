@@ -68,30 +68,20 @@ final class ZkApps implements AppCatalog {
 
     @Override
     public AppSpec updateApp(AppId id, UnaryOperator<AppSpec> change) {
-        String path = Paths.app(id);
-        nodes.view().requireWritable("change app " + id);
-        while (true) {
-            try {
-                Stat stat = new Stat();
-                byte[] bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
-                AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
-                nodes.zk().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
-                nodes.changed();
-                return next;
-            } catch (KeeperException.BadVersionException e) {
-                // someone else changed it between our read and write: read again
-            } catch (KeeperException.NoNodeException e) {
-                throw SkepException.notFound("no app " + id);
-            } catch (SkepException e) {
-                throw e;
-            } catch (Exception e) {
-                throw ZkNodes.failure("update app " + id, e);
-            }
-        }
+        return update(id, change, false).spec();
     }
 
     @Override
     public Marked updateAppMarkingRoutes(AppId id, UnaryOperator<AppSpec> change) {
+        return update(id, change, true);
+    }
+
+    /**
+     * Reads the spec, changes it and writes it back conditioned on the version read, again until no one wrote
+     * between. With {@code markRoutes}, one multi-op also makes the unconditional write whose new data version is
+     * the route epoch (0 in the answer when not marked).
+     */
+    private Marked update(AppId id, UnaryOperator<AppSpec> change, boolean markRoutes) {
         String path = Paths.app(id);
         nodes.view().requireWritable("change app " + id);
         while (true) {
@@ -99,12 +89,18 @@ final class ZkApps implements AppCatalog {
                 Stat stat = new Stat();
                 byte[] bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
                 AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
-                // one multi-op: the spec, then the unconditional write whose new data version is the route epoch
-                List<CuratorTransactionResult> results = nodes.zk().transaction().forOperations(
-                        nodes.zk().transactionOp().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next)),
-                        nodes.zk().transactionOp().setData().forPath(Paths.ROUTE_EPOCH, new byte[0]));
+                long epoch = 0;
+                if (markRoutes) {
+                    List<CuratorTransactionResult> results = nodes.zk().transaction().forOperations(
+                            nodes.zk().transactionOp().setData().withVersion(stat.getVersion()).forPath(path,
+                                    Json.write(next)),
+                            nodes.zk().transactionOp().setData().forPath(Paths.ROUTE_EPOCH, new byte[0]));
+                    epoch = results.get(1).getResultStat().getVersion();
+                } else {
+                    nodes.zk().setData().withVersion(stat.getVersion()).forPath(path, Json.write(next));
+                }
                 nodes.changed();
-                return new Marked(next, results.get(1).getResultStat().getVersion());
+                return new Marked(next, epoch);
             } catch (KeeperException.BadVersionException e) {
                 // someone else changed it between our read and write: read again
             } catch (KeeperException.NoNodeException e) {

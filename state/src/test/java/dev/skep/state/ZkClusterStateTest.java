@@ -202,12 +202,7 @@ class ZkClusterStateTest {
         state.writeAssignments(put, List.of(), heard::add);
 
         assertThat(heard).containsExactlyElementsOf(put);
-        Set<Long> transactions = new HashSet<>();
-        for (Assignment a : put) {
-            transactions.add(connection.client().checkExists().forPath(Paths.assignment(a.agent(), a.instance()))
-                    .getCzxid());
-        }
-        assertThat(transactions).as("one multi-op per batch").hasSize(2);
+        assertThat(transactionsThatMade(put)).as("one multi-op per batch").hasSize(2);
 
         // a batch that cannot be one multi-op: a node already there, a new agent's missing parent, a node gone
         Assignment rewritten = new Assignment(put.get(0).instance(), put.get(0).agent(), r, 1, Instant.now());
@@ -236,13 +231,19 @@ class ZkClusterStateTest {
         state.writeAssignments(put, List.of(), heard::add);
 
         assertThat(heard).containsExactlyElementsOf(put);
+        assertThat(transactionsThatMade(put)).as("the folders made first, then one multi-op, not 30 writes alone")
+                .hasSize(1);
+        assertThat(state.assignments()).containsExactlyInAnyOrderElementsOf(put);
+    }
+
+    /** The transactions (zxids) that created these assignments' nodes. */
+    private Set<Long> transactionsThatMade(List<Assignment> assignments) throws Exception {
         Set<Long> transactions = new HashSet<>();
-        for (Assignment a : put) {
+        for (Assignment a : assignments) {
             transactions.add(connection.client().checkExists().forPath(Paths.assignment(a.agent(), a.instance()))
                     .getCzxid());
         }
-        assertThat(transactions).as("the folders made first, then one multi-op, not 30 writes alone").hasSize(1);
-        assertThat(state.assignments()).containsExactlyInAnyOrderElementsOf(put);
+        return transactions;
     }
 
     private static List<Assignment> concat(List<Assignment> a, List<Assignment> b) {

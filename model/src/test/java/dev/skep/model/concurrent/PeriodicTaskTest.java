@@ -2,14 +2,15 @@ package dev.skep.model.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class PeriodicTaskTest {
@@ -72,11 +73,7 @@ class PeriodicTaskTest {
                 .hasMessageContaining("period must be positive");
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(until);
-            Thread.sleep(5);
-        }
+    private static void waitFor(Callable<Boolean> condition) {
+        await("condition within 5 s").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(condition);
     }
 }
