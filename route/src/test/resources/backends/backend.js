@@ -1,5 +1,5 @@
 // Test backend for the router: no packages, node's http module only.
-// Usage: node backend.js PORT NAME
+// Usage: node backend.js PORT NAME (PORT 0: any free port, printed as "listening PORT NAME")
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -118,4 +118,5 @@ function frame(op, payload) {
 }
 
 server.keepAliveTimeout = 5000;
-server.listen(port, '127.0.0.1', () => console.log(`listening ${port} ${name}`));
+// port 0: the kernel picks a free one, with no window for another socket to take it first
+server.listen(port, '127.0.0.1', () => console.log(`listening ${server.address().port} ${name}`));

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,14 +83,21 @@ class SessionExpiryTest {
         state.reportRoutesApplied("router-1", 7);
         long before = expireSession();
 
+        // the cache can still hold the old session's nodes for a moment: wait for the server's own nodes to be
+        // owned by the new session, then for the cache to show them
         await().atMost(Duration.ofSeconds(20)).until(() -> sessionId() != before
-                && state.agents().size() == 1 && state.instances().size() == 1 && !state.routesApplied().isEmpty());
-        assertThat(state.instances()).singleElement()
-                .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.UNHEALTHY));
-        assertThat(state.agents()).singleElement().satisfies(a -> assertThat(a.id()).isEqualTo("agent-1"));
-        assertThat(state.routesApplied()).isEqualTo(Map.of("router-1", 7L));
-        assertThat(connection.client().checkExists().forPath(Paths.instance(id)).getEphemeralOwner())
-                .as("owned by the new session").isEqualTo(sessionId());
+                && ownedByThisSession(Paths.instance(id)) && ownedByThisSession(Paths.agent("agent-1")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(state.instances()).singleElement()
+                    .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.UNHEALTHY));
+            assertThat(state.agents()).singleElement().satisfies(a -> assertThat(a.id()).isEqualTo("agent-1"));
+            assertThat(state.routesApplied()).isEqualTo(Map.of("router-1", 7L));
+        });
+    }
+
+    private boolean ownedByThisSession(String path) throws Exception {
+        Stat stat = connection.client().checkExists().forPath(path);
+        return stat != null && stat.getEphemeralOwner() == sessionId();
     }
 
     @Test

@@ -28,9 +28,10 @@ final class NodeBackend implements AutoCloseable {
     }
 
     static NodeBackend start(String name) {
-        int port = freePort();
         try {
-            Process p = new ProcessBuilder("node", SCRIPT.toString(), Integer.toString(port), name)
+            // node binds port 0 and prints the port it got: a port probed free here could be taken (e.g. as the
+            // local end of a router's outbound connection) before node binds it
+            Process p = new ProcessBuilder("node", SCRIPT.toString(), "0", name)
                     .redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -38,6 +39,7 @@ final class NodeBackend implements AutoCloseable {
                 p.destroyForcibly();
                 throw new IllegalStateException("backend " + name + " did not start: " + line);
             }
+            int port = Integer.parseInt(line.split(" ")[1]);
             Thread.ofVirtual().start(() -> {
                 try {
                     while (out.readLine() != null) {
