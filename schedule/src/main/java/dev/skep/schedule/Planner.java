@@ -7,6 +7,7 @@ import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Labels;
+import dev.skep.model.ProcessTypes;
 import dev.skep.model.Release;
 import dev.skep.model.Volume;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
  * spread over hosts, then load); what fits nowhere is returned as {@link Unplaced} with why. Extra current ones are
  * withdrawn, not-ready first. Instances of an older release or generation are withdrawn only
  * once enough current ones of every type are READY, so a deploy or restart is rolling and a release that never
- * gets ready leaves the old one serving; those of a release kept warm during a probation stay until it ends.
+ * gets ready leaves the old one serving; the web ones of a release kept warm during a probation stay until it ends.
  * Assignments of an app that is gone are withdrawn, and so
  * are those of an agent whose node has been gone for longer than the grace period: they no longer
  * count, so replacements are placed on the live agents. Those on a draining agent are old, like an older
@@ -132,9 +133,14 @@ public final class Planner {
         return new Plan(add, remove, unplaced);
     }
 
-    /** An instance of the release kept warm while the new one is in probation (of any generation: it stays as is). */
+    /**
+     * A web instance of the release kept warm while the new one is in probation (of any generation: it stays as is).
+     * Only web: a warm one stands by in the routers for a switch back, while a worker kept warm would do its work
+     * twice beside the new release's (two consumers of one queue, two writers of one volume) for the whole window.
+     * The old workers go once the new release's instances are ready; a switch back starts them again.
+     */
     private static boolean keptWarm(AppSpec spec, Assignment a) {
-        return spec.warm() > 0 && a.release().number() == spec.warm();
+        return spec.warm() > 0 && a.release().number() == spec.warm() && ProcessTypes.isWeb(a.type());
     }
 
     /** True when {@code agent} carries the app's constraint labels; an agent not registered now is not judged. */

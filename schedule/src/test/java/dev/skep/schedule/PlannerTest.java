@@ -87,6 +87,40 @@ class PlannerTest {
     }
 
     @Test
+    void onlyTheWebInstancesOfAReleaseKeptWarmStayItsWorkersGoOnceTheNewOnesAreReady() {
+        AppSpec first = spec(1, 1);
+        Plan one = plan(first, withWorker(1, true));
+        one.add().forEach(a -> run(a, InstanceState.READY));
+        AppSpec starting = spec(2, 1).withWarm(1, NOW);
+        Plan two = plan(starting, withWorker(2, true));
+        assertThat(two.remove()).as("nothing goes before the new release is ready").isEmpty();
+        two.add().forEach(a -> run(a, InstanceState.READY));
+
+        Plan inProbation = plan(starting, withWorker(2, true));
+        assertThat(inProbation.remove()).as("the old worker: two would do the same work")
+                .singleElement().satisfies(a -> {
+                    assertThat(a.type()).isEqualTo("worker");
+                    assertThat(a.release().number()).isEqualTo(1);
+                });
+        assertThat(inProbation.add()).isEmpty();
+    }
+
+    @Test
+    void aSwitchBackFromProbationStartsTheOldReleasesWorkersAgain() {
+        Plan one = plan(spec(1, 1), withWorker(1, true));
+        one.add().forEach(a -> run(a, InstanceState.READY));
+        Assignment oldWorker = one.add().stream().filter(a -> a.type().equals("worker")).findFirst().orElseThrow();
+        assignments.remove(oldWorker); // gone during release 2's probation
+        instances.remove(oldWorker.instance());
+
+        Plan back = plan(spec(1, 1), withWorker(1, true));
+        assertThat(back.add()).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo("worker");
+            assertThat(a.release().number()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void scalingDownWithdrawsNotReadyInstancesFirst() {
         Plan first = plan(spec(1, 3), release(1));
         run(first.add().get(0), InstanceState.READY);
