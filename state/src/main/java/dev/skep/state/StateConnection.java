@@ -6,6 +6,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,7 @@ public final class StateConnection implements AutoCloseable {
         if (acl != null) {
             builder.authorization("digest", acl.auth()).aclProvider(acl.provider());
         }
-        if (tls != null) {
-            builder.zkClientConfig(tls.clientConfig());
-        }
+        builder.zkClientConfig(clientConfig(tls));
         CuratorFramework client = builder.build();
         client.getConnectionStateListenable().addListener((c, state) -> logState(connectString, c, state));
         client.start();
@@ -65,6 +64,17 @@ public final class StateConnection implements AutoCloseable {
             throw new IllegalStateException("interrupted while connecting to ZooKeeper", e);
         }
         return new StateConnection(client);
+    }
+
+    /**
+     * Without SASL: skep logs in with a digest. With it on (ZooKeeper's default), every connection attempt first
+     * builds a Kerberos principal for the server it never uses, by two reverse DNS lookups of the server's address:
+     * on a host whose resolver does not answer, 10 s each, so a role took 20 s to join (and as long to reconnect).
+     */
+    static ZKClientConfig clientConfig(ZkTls tls) {
+        ZKClientConfig config = tls != null ? tls.clientConfig() : new ZKClientConfig();
+        config.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
+        return config;
     }
 
     private static void logState(String connectString, CuratorFramework client, ConnectionState state) {

@@ -33,6 +33,8 @@ public final class HostInstall {
     static final Duration SHORT = Duration.ofSeconds(30);
     static final Duration COPY = Duration.ofMinutes(10);
     static final Duration JOIN = Duration.ofSeconds(120);
+    /** How a step that found everything in place begins its line: a repair run shows what it left alone. */
+    static final String UNCHANGED = "unchanged: ";
 
     private final AddRequest request;
     private final Steps steps;
@@ -97,8 +99,8 @@ public final class HostInstall {
             steps.step("skep " + version);
             List<String> classPath = copySkep(host, dir);
             steps.step("cluster secret");
-            writeIfChanged(host, dir + "/etc/zk.secret", secret + "\n", "600");
-            steps.done(dir + "/etc/zk.secret (0600)");
+            boolean secretWritten = writeIfChanged(host, dir + "/etc/zk.secret", secret + "\n", "600");
+            steps.done((secretWritten ? "" : UNCHANGED) + dir + "/etc/zk.secret (0600)");
             boolean tlsChanged = tlsFiles.copy(host, dir);
 
             RoleSetup setup = new RoleSetup(dir, java[0], Integer.parseInt(java[1]), nodeDir, classPath,
@@ -247,7 +249,7 @@ public final class HostInstall {
             host.upload(new ByteArrayInputStream(manifest.toString().getBytes(StandardCharsets.UTF_8)), manifestPath);
         }
         skepChanged = sent > 0;
-        steps.done(sent == 0 ? entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
+        steps.done(sent == 0 ? UNCHANGED + entries.size() + " files, all current" : "sent " + sent + " of " + entries.size()
                 + " files (" + bytes / 1024 + " KiB in jars)");
         return entries.stream().map(ClassPathEntry::remoteName).toList();
     }
@@ -305,7 +307,7 @@ public final class HostInstall {
                         SHORT);
                 steps.done("supervisor " + alive.out().strip() + " restarts the " + setup.role() + " with the new files");
             } else {
-                steps.done("already running (supervisor " + alive.out().strip() + "), nothing changed");
+                steps.done(UNCHANGED + "already running (supervisor " + alive.out().strip() + "), nothing changed");
             }
             return;
         }

@@ -40,7 +40,7 @@ final class RemoteRuntimes {
         boolean copyIsCurrent = localRelease.equals(host.run("[ -x " + quote(copied) + " ] && cat "
                 + quote(dir + "/jdk/release") + " 2>/dev/null", SHORT).out());
         if (copyIsCurrent) {
-            steps.done("found " + copied + " (this machine's runtime, Java " + Runtime.version() + ")");
+            steps.done(HostInstall.UNCHANGED + "found " + copied + " (this machine's runtime, Java " + Runtime.version() + ")");
             return new String[] {copied, String.valueOf(Runtime.version().feature())};
         }
         String find = "for j in " + quote(dir + "/jdk/bin/java") + " \"$(command -v java)\" /usr/lib/jvm/*/bin/java; do "
@@ -95,7 +95,7 @@ final class RemoteRuntimes {
         for (String line : host.run(probe, SHORT).out().split("\n")) {
             String[] parts = line.strip().split(" ");
             if (parts.length == 2 && parts[1].equals(wanted)) {
-                steps.done("found " + parts[0] + " (" + wanted + ")");
+                steps.done(HostInstall.UNCHANGED + "found " + parts[0] + " (" + wanted + ")");
                 return parts[0].equals(copied) ? dir + "/node/bin" : null;
             }
         }

@@ -97,7 +97,7 @@ record ZkTlsFiles(ZkTls tls, Steps steps) {
             String digest = HexFormat.of().formatHex(Sha256.newDigest().digest(content));
             String there = host.run("sha256sum " + quote(remote) + " 2>/dev/null", SHORT).out().strip();
             if (there.startsWith(digest + " ")) {
-                steps.done(remote + " (0600) current");
+                steps.done(HostInstall.UNCHANGED + remote + " (0600) current");
                 continue;
             }
             host.upload(new ByteArrayInputStream(content), remote);

@@ -111,7 +111,7 @@ class HostsEndToEndTest {
     }
 
     /** A `skep hosts` run going on, whose output can be read while it runs. */
-    record Started(List<String> args, Process process, Path out, Path err) {
+    record Started(List<String> args, Process process, Path out, Path err, long startNanos) {
 
         static Started start(Path dir, SkepServerProcess server, String... args) throws Exception {
             List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC",
@@ -122,7 +122,7 @@ class HostsEndToEndTest {
             Path err = Files.createTempFile(dir, "hosts", ".err");
             Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                     .start();
-            return new Started(List.of(args), process, out, err);
+            return new Started(List.of(args), process, out, err, System.nanoTime());
         }
 
         String outSoFar() throws java.io.IOException {
@@ -133,7 +133,11 @@ class HostsEndToEndTest {
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
             }
-            return new CliRun(args, process.waitFor(), Files.readString(out), Files.readString(err));
+            CliRun run = new CliRun(args, process.waitFor(), Files.readString(out), Files.readString(err));
+            // in the class's failsafe output: where a slow run spent its time (each step line has its seconds)
+            System.out.printf("event=hosts.run args=%s exit=%d ms=%d%n%s%s%n", String.join(" ", args), run.exit(),
+                    (System.nanoTime() - startNanos) / 1_000_000, run.out(), run.err());
+            return run;
         }
     }
 
@@ -197,6 +201,8 @@ class HostsEndToEndTest {
         CliRun again = hosts(add().toArray(String[]::new)).expect(0);
         assertThat(again.out()).contains("found " + remote.resolve("jdk/bin/java"), "all current",
                 "nothing changed", "is ready");
+        // each step found its part in place and says so: Java, node, skep's files, the secret, the running agent
+        assertThat(again.out().lines().filter(l -> l.startsWith("    unchanged: "))).hasSize(5);
         assertThat(Files.readString(remote.resolve("run/role.pid")).strip()).isEqualTo(role);
 
         // an install cut short: a jar missing there, and not in its manifest (written last); the next add repairs
