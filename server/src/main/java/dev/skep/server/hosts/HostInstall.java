@@ -290,6 +290,12 @@ public final class HostInstall {
     private void startSystemd(SshHost host, RoleSetup setup, boolean changed) throws HostFailure {
         String unit = "/etc/systemd/system/" + setup.unitName();
         boolean unitChanged = writeIfChanged(host, unit, setup.systemdUnit(), "644");
+        if (!changed && !unitChanged && host.run("systemctl is-active --quiet " + setup.unitName()
+                + " && systemctl is-enabled --quiet " + setup.unitName(), SHORT).ok()) {
+            // a repair run: it runs these files already, enabled; no daemon-reload, no start
+            steps.done(UNCHANGED + unit + ", enabled and running");
+            return;
+        }
         String action = changed || unitChanged ? "restart" : "start";
         host.check("systemctl", "systemctl daemon-reload && systemctl enable " + setup.unitName() + " >/dev/null 2>&1 "
                 + "&& systemctl " + action + " " + setup.unitName(), Duration.ofMinutes(2));

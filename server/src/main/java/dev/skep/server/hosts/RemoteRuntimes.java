@@ -57,7 +57,7 @@ final class RemoteRuntimes {
         if (!copyJava) {
             for (String[] candidate : found) {
                 if (!candidate[0].equals(copied)) { // a stale copy is replaced below, or another found here
-                    steps.done("found " + candidate[0] + " (Java " + candidate[1] + ")");
+                    steps.done(HostInstall.UNCHANGED + "found " + candidate[0] + " (Java " + candidate[1] + ")");
                     return candidate;
                 }
             }

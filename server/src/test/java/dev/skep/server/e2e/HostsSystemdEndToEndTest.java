@@ -62,9 +62,10 @@ class HostsSystemdEndToEndTest {
         String hostId = ns.address.replace('.', '-');
 
         // --service auto: systemd, since it runs there and the login is root
-        CliRun added = HostsEndToEndTest.hosts(dir, server, "add", "ssh://root@" + ns.address, "--identity",
-                ns.userKey.toString(), "--known-hosts", knownHosts.toString(), "--accept-new-host-key",
-                "--remote-dir", remote.toString(), "--app-ports", "21900-21999").expect(0);
+        String[] add = {"add", "ssh://root@" + ns.address, "--identity", ns.userKey.toString(), "--known-hosts",
+                knownHosts.toString(), "--accept-new-host-key", "--remote-dir", remote.toString(), "--app-ports",
+                "21900-21999"};
+        CliRun added = HostsEndToEndTest.hosts(dir, server, add).expect(0);
         assertThat(added.out()).contains(", systemd", "starting skep agent (systemd)",
                 "/etc/systemd/system/" + UNIT + " installed", "agent " + hostId + " registered");
         assertThat(ns.systemctl("show", "-p", "ActiveState,UnitFileState,ExecStart", UNIT))
@@ -82,6 +83,13 @@ class HostsSystemdEndToEndTest {
         await("the restarted agent registers").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> agentStarted(hostId).filter(s -> !s.equals(started)).isPresent());
         assertThat(ns.systemctl("show", "-p", "ActiveState", UNIT)).isEqualTo("ActiveState=active");
+
+        // the same add again finds it running as it would start it: it leaves it running, the same process
+        long running = agentPid().orElseThrow();
+        CliRun again = HostsEndToEndTest.hosts(dir, server, add).expect(0);
+        assertThat(again.out()).contains("unchanged: /etc/systemd/system/" + UNIT + ", enabled and running",
+                "agent " + hostId + " registered", "is ready");
+        assertThat(agentPid()).contains(running);
 
         // rm stops and disables the unit, removes it and the directory
         CliRun removed = HostsEndToEndTest.hosts(dir, server, "rm", hostId).expect(0);
