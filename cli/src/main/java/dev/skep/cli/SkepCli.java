@@ -3,6 +3,7 @@ package dev.skep.cli;
 import dev.skep.client.ClientConfig;
 import dev.skep.client.SkepClient;
 import dev.skep.model.AppId;
+import dev.skep.model.DataDirs;
 import dev.skep.model.SkepException;
 import java.io.Console;
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class SkepCli implements Callable<Integer> {
 
     /** The {@code skep} command for this process: reads the environment and home once, here. */
     public static CommandLine commandLine() {
-        return commandLine(new SkepCli(System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(),
+        return commandLine(new SkepCli(System.getenv(), DataDirs.home(System.getenv()), Clock.systemUTC(),
                 SkepCli::onTerminal)); // asked only by verbs that draw progress: finding the console costs ~3 ms
     }
 

@@ -76,6 +76,32 @@ class LoginCommandTest {
         assertThat(Files.readString(home.resolve(".gitconfig")).split("git-credential", -1)).hasSize(2);
     }
 
+    /**
+     * The real entry point, in its own JVM, with HOME apart from the JVM's user.home (sudo -E, CI): git reads
+     * $HOME/.gitconfig, so that is where --git must write. It wrote to user.home's, which git push never read.
+     */
+    @Test
+    void withGitTheRealCommandWritesTheGitconfigInDollarHome(@TempDir Path passwdHome) throws Exception {
+        Path dollarHome = Files.createDirectory(home.resolve("dollar-home"));
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder skep = new ProcessBuilder(java, "-Duser.home=" + passwdHome, "-cp",
+                System.getProperty("java.class.path"), SkepCli.class.getName(),
+                "login", fake.uri().toString(), "--token-stdin", "--git").redirectErrorStream(true);
+        skep.environment().put("HOME", dollarHome.toString());
+        for (String name : new String[] {"XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL", "SKEP_SERVER", "SKEP_TOKEN"}) {
+            skep.environment().remove(name);
+        }
+        Process process = skep.start();
+        process.getOutputStream().write((FakeSkep.TOKEN + "\n").getBytes());
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+
+        assertThat(dollarHome.resolve(".gitconfig")).content().contains("helper = !skep git-credential");
+        assertThat(dollarHome.resolve(".config/skep/login")).content().contains("token=" + FakeSkep.TOKEN);
+        assertThat(passwdHome).isEmptyDirectory();
+    }
+
     @Test
     void aWrongTokenIsRefusedAndNothingIsStored() {
         CliRun.Result login = cli.stdin("wrong\n").run("login", fake.uri().toString(), "--token-stdin");

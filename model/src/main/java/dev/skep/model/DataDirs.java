@@ -25,6 +25,21 @@ public final class DataDirs {
         return root ? ROOT_DEFAULT : home.resolve(".skep");
     }
 
+    /**
+     * The user's home as git and the shell see it: $HOME when set, else the JVM's {@code user.home}. The JVM takes
+     * user.home from the password database and ignores $HOME, so with HOME pointed elsewhere (sudo -E, CI, a
+     * container) skep and the git it runs would each use another home: `skep login --git` wrote a credential
+     * helper to a gitconfig that git push never read.
+     */
+    public static Path home(Map<String, String> env) {
+        return home(env, Path.of(System.getProperty("user.home")));
+    }
+
+    static Path home(Map<String, String> env, Path passwdHome) {
+        String home = env.get("HOME");
+        return home != null && home.startsWith("/") ? Path.of(home) : passwdHome;
+    }
+
     /** True when this process runs with effective uid 0. */
     public static boolean runningAsRoot() {
         try {

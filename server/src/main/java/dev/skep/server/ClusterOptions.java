@@ -23,7 +23,7 @@ final class ClusterOptions {
 
     Path data(Map<String, String> env) {
         return (dataDir != null ? dataDir
-                : DataDirs.resolve(env, Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot()))
+                : DataDirs.resolve(env, DataDirs.home(env), DataDirs.runningAsRoot()))
                 .toAbsolutePath();
     }
 

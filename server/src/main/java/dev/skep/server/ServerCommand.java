@@ -118,7 +118,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     ServerConfig config(java.util.Map<String, String> env) throws IOException {
         Path data = dataDir != null ? dataDir
-                : DataDirs.resolve(env, Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot());
+                : DataDirs.resolve(env, DataDirs.home(env), DataDirs.runningAsRoot());
         if (zkSecret != null && zookeeper == null) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");

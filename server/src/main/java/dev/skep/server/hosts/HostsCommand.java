@@ -45,7 +45,7 @@ public final class HostsCommand implements Callable<Integer> {
 
     Path data() {
         return (dataDir != null ? dataDir
-                : DataDirs.resolve(System.getenv(), Path.of(System.getProperty("user.home")), DataDirs.runningAsRoot()))
+                : DataDirs.resolve(System.getenv(), DataDirs.home(System.getenv()), DataDirs.runningAsRoot()))
                 .toAbsolutePath();
     }
 
