@@ -67,6 +67,15 @@ public final class ErrorPages {
         return r;
     }
 
+    /** What a router answers before its first route table is in: it cannot tell yet whether the app exists. */
+    public static final String STARTING = "The router is starting and does not know this address yet. "
+            + "Try again in a moment.";
+
+    /** The 503 of a router without its first table: with Retry-After, as waiting helps. */
+    public static FullHttpResponse starting(String accept, String requestId, ByteBufAllocator alloc) {
+        return response(HttpResponseStatus.SERVICE_UNAVAILABLE, STARTING, accept, requestId, alloc);
+    }
+
     /** A request held for a sleeping app that did not get a ready instance within the bound. */
     public static final String WAKE_TIMED_OUT = "The app was asleep and did not become ready in time after waking. "
             + "Its owner can see why with skep logs and skep ps.";

@@ -52,6 +52,13 @@ final class RequestRouting {
             return;
         }
         AppRoute route = proxy.table().lookup(host);
+        if (route == null && !proxy.routing()) {
+            // no table yet (a router just started, or a skep server restarting with --keep-apps while its apps
+            // run on): not knowing the host is not "no such app", so a 503 to retry rather than a 404 to believe
+            outcome.answer(ErrorPages.starting(req.headers().get(HttpHeaderNames.ACCEPT), requestId, client.alloc()),
+                    req, requestId, null, !RetryRule.bodyless(req));
+            return;
+        }
         if (route == null) {
             outcome.answer(page(HttpResponseStatus.NOT_FOUND, req, requestId, client), req, requestId, null,
                     !RetryRule.bodyless(req));

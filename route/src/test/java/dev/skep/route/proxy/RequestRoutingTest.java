@@ -120,6 +120,24 @@ class RequestRoutingTest {
     }
 
     @Test
+    void beforeItsFirstTableAnyHostIs503ToRetryNot404() {
+        ProxyContext starting = new ProxyContext(RouterConfig.defaults(),
+                new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
+        Recorded r = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "shop.test"), "req-1", starting, client, false, r);
+        assertThat(r.kind).isEqualTo("answer");
+        assertThat(r.answer.status().code()).isEqualTo(503);
+        assertThat(r.answer.headers().get(HttpHeaderNames.RETRY_AFTER)).isNotNull();
+        assertThat(r.body).contains(ErrorPages.STARTING);
+        assertThat(r.close).isFalse();
+
+        starting.update(RouteTable.of(Map.of("shop.test", new AppRoute(SHOP, List.of(SHOP_1)))));
+        Recorded known = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "other.test"), "req-2", starting, client, false, known);
+        assertThat(known.answer.status().code()).as("once the table is in, an unknown host is unknown").isEqualTo(404);
+    }
+
+    @Test
     void anUnknownHostIs404KeepingTheConnectionUnlessABodyFollowsUnread() {
         Recorded r = route(request(HttpMethod.GET, "nobody.test"));
         assertThat(r.kind).isEqualTo("answer");
