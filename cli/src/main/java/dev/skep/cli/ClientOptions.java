@@ -1,5 +1,6 @@
 package dev.skep.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,12 +14,6 @@ final class ClientOptions {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
     boolean help;
 
-    @Option(names = "--server", paramLabel = "URL", description = SkepCli.SERVER_HELP)
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = SkepCli.TOKEN_HELP)
-    String token;
-
-    @Option(names = "--ca-file", paramLabel = "PEM", description = SkepCli.CA_HELP)
-    String caFile;
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
 }

@@ -1,7 +1,7 @@
 package dev.skep.cli;
 
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * A verb that lists: one row an item in a table, or with {@code --json} the API's document. Each list verb says
@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
  */
 abstract class ListVerb<T> extends ClientVerb {
 
-    @Option(names = "--json", description = "print one JSON document (the API's fields), no table")
-    boolean json;
+    @Mixin
+    JsonDocumentOption format = new JsonDocumentOption();
 
     abstract List<T> items();
 
@@ -26,7 +26,7 @@ abstract class ListVerb<T> extends ClientVerb {
     @Override
     public final Integer call() {
         List<T> items = items();
-        if (json) {
+        if (format.json) {
             return printJson(items);
         }
         if (items.isEmpty() && empty() != null) {

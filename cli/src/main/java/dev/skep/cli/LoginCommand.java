@@ -46,10 +46,10 @@ final class LoginCommand extends LocalVerb {
 
     @Override
     public Integer call() throws IOException {
-        URI server = ClientConfig.parseServer(first(serverArgument, serverOption, skep.topServer(),
+        URI server = ClientConfig.parseServer(first(serverArgument, serverOption, skep.top().server,
                 skep.env().get("SKEP_SERVER"), ClientConfig.DEFAULT_SERVER));
         String token = token(server);
-        String ca = first(caFile, skep.topCaFile(), skep.env().get("SKEP_CA_FILE"), null, null);
+        String ca = first(caFile, skep.top().caFile, skep.env().get("SKEP_CA_FILE"), null, null);
         Path caPath = ca == null ? null : Path.of(ca).toAbsolutePath();
         Whoami who;
         try (SkepClient client = SkepClient.of(new ClientConfig(server, token, "login", caPath))) {
@@ -109,7 +109,7 @@ final class LoginCommand extends LocalVerb {
             }
             return line.trim();
         }
-        String given = first(tokenOption, skep.topToken(), skep.env().get("SKEP_TOKEN"), null, null);
+        String given = first(tokenOption, skep.top().token, skep.env().get("SKEP_TOKEN"), null, null);
         if (given != null) {
             return given;
         }

@@ -25,14 +25,14 @@ final class PsCommand extends ClientVerb {
     @Parameters(arity = "0..1", paramLabel = "USER/APP", description = "show one app in detail")
     AppId app;
 
-    @CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
-    boolean json;
+    @CommandLine.Mixin
+    JsonDocumentOption format = new JsonDocumentOption();
 
     @Override
     public Integer call() throws InterruptedException {
         Instant now = skep().clock().instant();
         PrintWriter out = out();
-        if (app != null && json) {
+        if (app != null && format.json) {
             out.println(Views.json(client().app(app)));
             return SkepCli.EXIT_OK;
         }
@@ -41,7 +41,7 @@ final class PsCommand extends ClientVerb {
             return SkepCli.EXIT_OK;
         }
         List<AppView> apps = withInstances(client(), client().apps());
-        if (json) {
+        if (format.json) {
             out.println(Views.json(apps));
         } else if (apps.isEmpty()) {
             out.println("no apps yet: deploy one with `skep deploy --app USER/APP DIR`");

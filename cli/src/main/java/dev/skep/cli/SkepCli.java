@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -51,14 +51,8 @@ public final class SkepCli implements Callable<Integer> {
     static final String TOKEN_HELP = "API token (default: $SKEP_TOKEN, else the admin.token file)";
     static final String CA_HELP = "trust this CA for https (default: $SKEP_CA_FILE)";
 
-    @Option(names = "--server", paramLabel = "URL", description = SERVER_HELP)
-    String server;
-
-    @Option(names = "--token", paramLabel = "TOKEN", description = TOKEN_HELP)
-    String token;
-
-    @Option(names = "--ca-file", paramLabel = "PEM", description = CA_HELP)
-    String caFile;
+    @Mixin
+    ConnectionOptions connection = new ConnectionOptions();
 
     @Spec
     CommandSpec spec;
@@ -160,8 +154,9 @@ public final class SkepCli implements Callable<Integer> {
 
     ClientConfig config(ClientOptions verb) {
         if (config == null) {
-            config = ClientConfig.resolve(either(verb.server, server), either(verb.token, token),
-                    either(verb.caFile, caFile), env, home);
+            ConnectionOptions mine = verb.connection;
+            config = ClientConfig.resolve(either(mine.server, connection.server), either(mine.token, connection.token),
+                    either(mine.caFile, connection.caFile), env, home);
         }
         return config;
     }
@@ -205,16 +200,8 @@ public final class SkepCli implements Callable<Integer> {
     }
 
     /** The top-level --server, --token and --ca-file, for verbs that do not take the mixin. */
-    String topServer() {
-        return server;
-    }
-
-    String topToken() {
-        return token;
-    }
-
-    String topCaFile() {
-        return caFile;
+    ConnectionOptions top() {
+        return connection;
     }
 
     /** True when a person watches a terminal: progress may redraw one line. */

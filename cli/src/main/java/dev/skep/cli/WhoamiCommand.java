@@ -11,14 +11,14 @@ import picocli.CommandLine;
 @Command(name = "whoami", description = "Show the user the token logs in as, the server, and where the token came from.")
 final class WhoamiCommand extends ClientVerb {
 
-    @CommandLine.Option(names = "--json", description = "print one JSON document (the API's fields), no table")
-    boolean json;
+    @CommandLine.Mixin
+    JsonDocumentOption format = new JsonDocumentOption();
 
     @Override
     public Integer call() {
         Whoami who = client().accounts().whoami();
         ClientConfig config = skep().config(options);
-        if (json) {
+        if (format.json) {
             Map<String, Object> document = new LinkedHashMap<>(); // keys in a stable order
             document.put("user", who.user());
             document.put("admin", who.admin());

@@ -58,7 +58,7 @@ public final class AgentCommand implements Callable<Integer> {
         Path data = cluster.data(System.getenv());
         int[] ports = PortRange.parse(host.appPorts);
         ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost",
-                host.keepApps, Duration.ofSeconds(host.startTimeoutSeconds), Duration.ofSeconds(10), cluster.ensemble.zookeeper,
+                host.keepApps, host.start.duration(), Duration.ofSeconds(10), cluster.ensemble.zookeeper,
                 0, false, ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
                 EdgeConfig.plain(),

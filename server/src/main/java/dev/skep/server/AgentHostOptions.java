@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Flags of a host that runs app instances, the same for `skep server` and `skep agent`. */
@@ -11,8 +12,8 @@ final class AgentHostOptions {
     @Option(names = "--agent-id", description = "this host's agent id (default: from the host name, kept in the data dir)")
     String agentId;
 
-    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
-    int startTimeoutSeconds;
+    @Mixin
+    StartTimeoutOption start = new StartTimeoutOption();
 
     @Option(names = "--drain-timeout", defaultValue = "10", description = "seconds a withdrawn instance may take "
             + "to finish its requests, out of every router, before SIGTERM (default: ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Flags of the API and the scheduler, the same for `skep server` and `skep controller`. */
@@ -8,8 +9,8 @@ final class ControlPlaneOptions {
     @Option(names = "--api-port", defaultValue = "9002", description = "default: ${DEFAULT-VALUE}")
     int apiPort;
 
-    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
-    String baseDomain;
+    @Mixin
+    BaseDomainOption domain = new BaseDomainOption();
 
     @Option(names = "--agent-grace", defaultValue = "0", description = "seconds an agent may be gone (heartbeat "
             + "silent 2 s, or its session ended) before its instances are started on other agents; raise it to ride "

@@ -25,8 +25,8 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--router-port", defaultValue = "8080", description = "the routers' port, for app URLs (default: ${DEFAULT-VALUE})")
     int routerPort;
 
-    @Option(names = "--start-timeout", defaultValue = "60", description = "seconds an instance has to get ready (default: ${DEFAULT-VALUE})")
-    int startTimeoutSeconds;
+    @Mixin
+    StartTimeoutOption start = new StartTimeoutOption();
 
     @Option(names = "--id", description = "this controller's id among controllers (default: from the host name, kept in the data dir)")
     String id;
@@ -54,8 +54,8 @@ public final class ControllerCommand implements Callable<Integer> {
 
     ServerConfig config(Path data) throws java.io.IOException {
         SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
-        return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.baseDomain, false,
-                Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(10), cluster.ensemble.zookeeper, 0, false,
+        return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.domain.baseDomain, false,
+                start.duration(), Duration.ofSeconds(10), cluster.ensemble.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
                 EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.ensemble.zkSecret,

@@ -48,9 +48,8 @@ public final class EdgeCommand implements Callable<Integer> {
                 description = "an HTTPS listener passing TLS through to the routers' HTTPS ports (default: none)")
         String tlsBind;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "write the config here (atomically); default: "
-                + "standard output")
-        Path out;
+        @picocli.CommandLine.Mixin
+        EdgeOutOption output = new EdgeOutOption();
 
         @Option(names = "--reload-cmd", paramLabel = "CMD",
                 description = "run with /bin/sh after each rewrite, e.g. 'kill -USR2 $(cat /run/haproxy.pid)' "
@@ -65,6 +64,7 @@ public final class EdgeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            Path out = output.out;
             HaproxyConfig config;
             try {
                 config = new HaproxyConfig(ListenAddress.parse("--bind", bind),
@@ -91,11 +91,11 @@ public final class EdgeCommand implements Callable<Integer> {
                     life.add("edge watch", new EdgeWatch(role.state(), config, out, reload));
                 });
             }
-            return once(config, state, reload);
+            return once(config, state, reload, out);
         }
 
         /** Renders once from the routers live now, writes it, reloads; exit 1 with the reason when any step fails. */
-        private int once(HaproxyConfig config, ServerConfig stateConfig, ReloadCommand reload) {
+        private int once(HaproxyConfig config, ServerConfig stateConfig, ReloadCommand reload, Path out) {
             PrintStream stdout = System.out;
             if (out == null) {
                 System.setOut(System.err); // the log lines go to stderr: standard output is the config alone
@@ -103,13 +103,7 @@ public final class EdgeCommand implements Callable<Integer> {
             try (Lifecycle life = new Lifecycle()) {
                 StateRole role = StateRole.open(life, stateConfig, null, Clock.systemUTC());
                 List<dev.skep.model.RouterEndpoint> routers = role.state().routers();
-                String text = config.render(routers);
-                if (out == null) {
-                    stdout.print(text);
-                    stdout.flush();
-                } else {
-                    EdgeFile.write(out, text);
-                }
+                output.write(config.render(routers), stdout);
                 long usable = routers.stream().filter(HaproxyConfig::usable).count();
                 System.err.println("skep edge: " + usable + " live router(s)" + (out == null ? "" : ", written to " + out)
                         + (usable == 0 ? "; clients get 503 until a router joins" : ""));
@@ -157,9 +151,8 @@ public final class EdgeCommand implements Callable<Integer> {
                 description = "exits 0 while HAProxy is up (default: ${DEFAULT-VALUE})")
         String check;
 
-        @Option(names = "--out", paramLabel = "FILE", description = "write the config here (atomically); default: "
-                + "standard output")
-        Path out;
+        @picocli.CommandLine.Mixin
+        EdgeOutOption output = new EdgeOutOption();
 
         @Spec
         CommandSpec spec;
@@ -172,13 +165,7 @@ public final class EdgeCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            String text = config.render();
-            if (out == null) {
-                System.out.print(text);
-                System.out.flush();
-            } else {
-                EdgeFile.write(out, text);
-            }
+            output.write(config.render(), System.out);
             return 0;
         }
     }

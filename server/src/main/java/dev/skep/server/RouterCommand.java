@@ -38,8 +38,8 @@ public final class RouterCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--base-domain", defaultValue = "localhost", description = "apps answer at APP.USER.BASE (default: ${DEFAULT-VALUE})")
-    String baseDomain;
+    @Mixin
+    BaseDomainOption domain = new BaseDomainOption();
 
     @Mixin
     EdgeOptions edge = new EdgeOptions();
@@ -68,7 +68,7 @@ public final class RouterCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--wake-timeout must be a number of seconds above 0, found " + wakeTimeoutSeconds);
         }
-        ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, baseDomain, false,
+        ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, domain.baseDomain, false,
                 Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "router",
                 advertiseHost(), null,
                 dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,

@@ -129,8 +129,8 @@ public final class ServerCommand implements Callable<Integer> {
                     "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
         }
         return new ServerConfig(data.toAbsolutePath(), bind, control.apiPort, routerPort,
-                Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()), control.baseDomain, host.keepApps,
-                Duration.ofSeconds(host.startTimeoutSeconds),
+                Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()), control.domain.baseDomain, host.keepApps,
+                host.start.duration(),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync,
                 host.agentId != null ? AppId.requireName("agent", host.agentId)
                 : persistentAgentId(data), advertise != null ? advertise
