@@ -20,7 +20,11 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,8 @@ public final class LogReader {
 
     private static final Logger log = LoggerFactory.getLogger(LogReader.class);
     private static final int STAMP_LENGTH = "2026-11-26T01:02:03.456Z".length();
+    /** An instance's log or one of its rotated files: "ID.log", "ID.log.2". */
+    private static final Pattern LOG_FILE = Pattern.compile("(.+)\\.log(\\.\\d+)?");
 
     private final AgentLayout layout;
     private final int filesKept;
@@ -73,13 +79,20 @@ public final class LogReader {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.log")) {
+        // the instances are named by their rotated files too: a rotation renames "ID.log" before it makes a new one,
+        // and an app whose every instance was listed in that moment would read as having no log at all
+        Set<String> instances = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.log*")) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                String instance = name.substring(0, name.length() - ".log".length());
-                for (String line : tail(instance, lines)) {
-                    merged.add(withInstance(line, instance));
+                Matcher m = LOG_FILE.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    instances.add(m.group(1));
                 }
+            }
+        }
+        for (String instance : instances) {
+            for (String line : tail(instance, lines)) {
+                merged.add(withInstance(line, instance));
             }
         }
         merged.sort(Comparator.comparing(LogReader::stamp)); // stable: each instance's order is kept

@@ -40,6 +40,23 @@ class LogReaderTest {
     }
 
     @Test
+    void anAppsTailFindsAnInstanceWhoseActiveFileARotationJustMovedAway() throws Exception {
+        AgentLayout layout = new AgentLayout(dataDir);
+        try (RotatingLog log = open(a, layout)) {
+            for (int i = 0; i < 200; i++) {
+                log.append(line(i, "line " + i));
+            }
+        }
+        Path file = layout.logFile(a);
+        java.nio.file.Files.move(file, RotatingLog.rotated(file, 4)); // the moment between a rotation's rename and create
+        assertThat(file).doesNotExist();
+
+        List<String> tail = new LogReader(layout, 4, Duration.ofMillis(20)).tail(new AppId("alice", "shop"), 3);
+
+        assertThat(tail).hasSize(3).allSatisfy(l -> assertThat(l).contains(" " + a + " stdout line "));
+    }
+
+    @Test
     void tailReadsAcrossRotatedFilesAndRotationKeepsABoundedNumber() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
         try (RotatingLog log = open(a, layout)) {
