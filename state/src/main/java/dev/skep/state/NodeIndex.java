@@ -5,15 +5,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 
 /**
  * The cache's nodes of /skep sorted by kind as they change, so a snapshot reads the apps, releases, agents,
  * assignments and instances it needs, a document of one name, or the drained agents, without walking every node of the
  * cache and splitting its path. With 3,000 apps the scheduler and the idle watcher walked ~12,000 nodes several times a pass
  * (a snapshot and three document reads per pass, twice a second for the idle watch): about half of each pass.
- * Must listen before the cache starts, so it hears the initial load too.
+ * Fed by the state's one cache listener (see ZkClusterState) from before the cache starts, so it holds the initial
+ * load too.
  */
 final class NodeIndex {
 
@@ -27,11 +26,7 @@ final class NodeIndex {
     /** Document name, then the document nodes of that name by path. */
     private final Map<String, Map<String, ChildData>> documents = new ConcurrentHashMap<>();
 
-    NodeIndex(CuratorCache cache) {
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> put(after))
-                .forDeletes(this::remove)
-                .build());
+    NodeIndex() {
     }
 
     Collection<ChildData> apps() {

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 
 /**
  * The cache's nodes as records, each parsed once per change of the node (its mzxid) rather than on every read: the
@@ -21,8 +20,11 @@ final class ParsedNodes {
 
     ParsedNodes(CuratorCache cache) {
         this.cache = cache;
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forDeletes(node -> parsed.remove(node.getPath())).build());
+    }
+
+    /** The node is gone: its record is not kept (the state's cache listener calls this). */
+    void forget(String path) {
+        parsed.remove(path);
     }
 
     /** The node's data as {@code type}; a RuntimeException when it does not parse. */

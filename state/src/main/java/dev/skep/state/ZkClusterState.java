@@ -53,13 +53,23 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         ZkNodes nodes = new ZkNodes(zk, view, changes::changed);
         nodes.ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,
                 Paths.ROUTERS, Paths.DRAINING, Paths.ROUTER_ENDPOINTS);
-        // the index listens first: Curator calls a cache's listeners in order, and a change must be in the index
-        // before the feed wakes a reader (else the reader sees the node as it was, and nothing wakes it again)
-        NodeIndex index = new NodeIndex(view.cache()); // before the start: it must hear the initial load
-        view.cache().listenable().addListener(
-                CuratorCacheListener.builder().forAll((type, before, after) -> changes.changed()).build());
-        this.snapshots = new ZkSnapshots(view.cache(), index);
-        view.start();
+        NodeIndex index = new NodeIndex();
+        ParsedNodes parsed = new ParsedNodes(view.cache());
+        // One listener does it all, in this order: a change must be in the index before the feed wakes a reader (else
+        // the reader sees the node as it was, and nothing wakes it again). Two listeners would not do: Curator keeps a
+        // cache's listeners in a ConcurrentHashMap and calls them in its order, which changes from run to run (a route
+        // setting or a new instance then reached a router only with the next change, in about half the test runs).
+        view.cache().listenable().addListener((type, before, after) -> {
+            if (type == CuratorCacheListener.Type.NODE_DELETED) {
+                index.remove(before);
+                parsed.forget(before.getPath());
+            } else {
+                index.put(after);
+            }
+            changes.changed();
+        });
+        this.snapshots = new ZkSnapshots(parsed, index);
+        view.start(); // after the listener: the index holds the initial load too
         this.ephemerals = new EphemeralNodes(zk, changes::changed, Duration.ofSeconds(5));
         // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
         zk.getConnectionStateListenable().addListener((client, newState) -> {

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +29,8 @@ final class ZkSnapshots implements ClusterSnapshots {
     private final ParsedNodes parsed;
     private final NodeIndex index;
 
-    ZkSnapshots(CuratorCache cache, NodeIndex index) {
-        this.parsed = new ParsedNodes(cache);
+    ZkSnapshots(ParsedNodes parsed, NodeIndex index) {
+        this.parsed = parsed;
         this.index = index;
     }
 
