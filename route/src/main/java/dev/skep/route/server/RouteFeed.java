@@ -12,12 +12,9 @@ import dev.skep.model.concurrent.CoalescingWorker;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.route.RouteTable;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class RouteFeed implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RouteFeed.class);
-    /**
-     * The table is also rebuilt this often without a change notification, as informers resync: a change whose
-     * notification never came (seen in tests under load: a route setting, a new instance, not served for 10 s and
-     * more, cause not found) is served within this bound instead of never. Each such catch is logged.
-     */
-    static final Duration RESYNC = Duration.ofSeconds(2);
 
     private final ClusterSnapshots snapshots;
     private final RouteEpochs routeEpochs;
@@ -45,10 +36,6 @@ public final class RouteFeed implements AutoCloseable {
     /** The route epoch last reported to the state; -1 before the first report registers this router. */
     private long reportedEpoch = -1;
     private final CoalescingWorker worker = new CoalescingWorker("route-feed", this::rebuild);
-    /** A change notification came since the last rebuild began (else the rebuild is a resync). */
-    private final AtomicBoolean notified = new AtomicBoolean(true);
-    /** The table of the last rebuild (feed thread only): a resync that finds another one caught a lost change. */
-    private RouteTable last;
     private final AutoCloseable subscription;
     /** Where this router takes traffic, registered once its first table is in (an edge then sends it clients). */
     private final RouterEndpoint endpoint;
@@ -91,15 +78,11 @@ public final class RouteFeed implements AutoCloseable {
         this.routerId = routerId;
         this.endpoint = endpoint;
         this.warmUp = warmUp;
-        this.subscription = changeFeed.onChange(() -> {
-            notified.set(true);
-            worker.poke();
-        });
-        worker.pokeEvery(RESYNC); // the first run now
+        this.subscription = changeFeed.onChange(worker::poke);
+        worker.poke();
     }
 
     private void rebuild() {
-        boolean byChange = notified.getAndSet(false); // before the reads: a change after this rebuilds again
         long epoch;
         try {
             epoch = routeEpochs.routeEpochSeen(); // read first: the snapshot is at least this new
@@ -111,11 +94,6 @@ public final class RouteFeed implements AutoCloseable {
             listener.read(settings, sleeping);
             router.syncCertificates(certificates(table));
             router.update(table);
-            if (!byChange && last != null && !sameRoutes(last, table)) {
-                log.warn("event=route.resync-changed router={} note=\"the state changed without a change notification "
-                        + "reaching this router (or it came just now); served from now on\"", routerId);
-            }
-            last = table;
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(Collectors.toSet()),
                     now.instances().stream().map(i -> i.instance()).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
@@ -146,19 +124,6 @@ public final class RouteFeed implements AutoCloseable {
                         routerId, e.getMessage());
             }
         }
-    }
-
-    private static boolean sameRoutes(RouteTable a, RouteTable b) {
-        if (!a.hosts().equals(b.hosts())) {
-            return false;
-        }
-        for (String host : a.hosts()) {
-            String probe = host.startsWith("*.") ? "x" + host.substring(1) : host; // a name the wildcard answers
-            if (!Objects.equals(a.lookup(probe), b.lookup(probe))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The apps' certificates for the hosts they own in this table (a domain an app lost is not served). */
