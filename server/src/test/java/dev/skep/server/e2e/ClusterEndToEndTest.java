@@ -321,7 +321,7 @@ class ClusterEndToEndTest {
                 return servedBy.size() == 2;
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // seen twice under load, not understood: what the router did is what tells why
+            // what the router did tells why (seen when the state's cache listeners ran out of order, fixed)
             throw new AssertionError("the router served only " + servedBy + " of " + instances(token)
                     + "\nrouter log:\n" + roles.get(ROUTER).output(), e);
         }
