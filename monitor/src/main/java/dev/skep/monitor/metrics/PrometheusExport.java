@@ -99,16 +99,21 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
      * showed has none, and registering only from the first sample lost them for the instance's whole life.
      */
     private void addCgroupGauges(Series one, InstanceSample sample) {
-        if (sample.cgroupMemoryBytes() >= 0) {
+        // once each: registering again hands back the same gauge, but Micrometer warns of it
+        if (sample.cgroupMemoryBytes() >= 0 && !has(one, "skep.instance.cgroup.memory.usage")) {
             one.meters().add(gauge("skep.instance.cgroup.memory.usage", BaseUnits.BYTES,
                     "Memory use of the instance's cgroup, page cache included", one.tags(), one.latest(),
                     InstanceSample::cgroupMemoryBytes));
         }
-        if (sample.cgroupMemoryLimitBytes() > 0) {
+        if (sample.cgroupMemoryLimitBytes() > 0 && !has(one, "skep.instance.cgroup.memory.limit")) {
             one.meters().add(gauge("skep.instance.cgroup.memory.limit", BaseUnits.BYTES,
                     "Memory limit of the instance's cgroup", one.tags(), one.latest(),
                     InstanceSample::cgroupMemoryLimitBytes));
         }
+    }
+
+    private static boolean has(Series one, String name) {
+        return one.meters().stream().anyMatch(m -> m.getId().getName().equals(name));
     }
 
     private Meter gauge(String name, String unit, String help, Tags tags, AtomicReference<InstanceSample> latest,

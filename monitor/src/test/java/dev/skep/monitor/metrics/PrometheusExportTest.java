@@ -49,6 +49,26 @@ class PrometheusExportTest {
     }
 
     @Test
+    void each_cgroup_gauge_is_registered_once_however_many_samples_bring_it() {
+        ch.qos.logback.classic.Logger micrometer = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                new ch.qos.logback.core.read.ListAppender<>();
+        warnings.start();
+        micrometer.addAppender(warnings);
+        try (PrometheusExport export = new PrometheusExport()) {
+            for (int i = 0; i < 3; i++) {
+                export.sample(new InstanceSample(Instant.now(), SHOP, "alice.shop.3.abc123", 42, 1, 1, 1, 1, 0, i,
+                        30L << 20, 512L << 20));
+            }
+            assertThat(export.scrape()).contains("skep_instance_cgroup_memory_usage_bytes");
+        } finally {
+            micrometer.detachAppender(warnings);
+        }
+        assertThat(warnings.list).as("Micrometer's 'already registered' warning").isEmpty();
+    }
+
+    @Test
     void cgroup_gauges_appear_when_a_later_sample_first_has_the_cgroup() {
         try (PrometheusExport export = new PrometheusExport()) {
             // sampled before its cgroup showed: no figures yet
