@@ -30,6 +30,16 @@ class LogReaderTest {
         return new RotatingLog(layout.logFile(instance), POLICY);
     }
 
+    /** Lines "line 0" to "line 199" to instance a's log, rotated on the way; returns its active file. */
+    private Path write200Lines(AgentLayout layout) throws Exception {
+        try (RotatingLog log = open(a, layout)) {
+            for (int i = 0; i < 200; i++) {
+                log.append(line(i, "line " + i));
+            }
+        }
+        return layout.logFile(a);
+    }
+
     private static String line(int i, String text) {
         return LogPump.format(T0.plusMillis(i), "stdout", text);
     }
@@ -42,12 +52,7 @@ class LogReaderTest {
     @Test
     void anAppsTailFindsAnInstanceWhoseActiveFileARotationJustMovedAway() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
-        try (RotatingLog log = open(a, layout)) {
-            for (int i = 0; i < 200; i++) {
-                log.append(line(i, "line " + i));
-            }
-        }
-        Path file = layout.logFile(a);
+        Path file = write200Lines(layout);
         java.nio.file.Files.move(file, RotatingLog.rotated(file, 4)); // the moment between a rotation's rename and create
         assertThat(file).doesNotExist();
 
@@ -59,12 +64,7 @@ class LogReaderTest {
     @Test
     void tailReadsAcrossRotatedFilesAndRotationKeepsABoundedNumber() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
-        try (RotatingLog log = open(a, layout)) {
-            for (int i = 0; i < 200; i++) {
-                log.append(line(i, "line " + i));
-            }
-        }
-        Path file = layout.logFile(a);
+        Path file = write200Lines(layout);
         assertThat(RotatingLog.rotated(file, 3)).exists();
         assertThat(RotatingLog.rotated(file, 4)).doesNotExist();
 
