@@ -71,9 +71,14 @@ final class IdleWatcher implements AutoCloseable {
             return;
         }
         try {
-            ClusterSnapshot now = state.snapshot();
             Map<AppId, IdleState> idle = state.documents(IdleState.DOCUMENT, IdleState.class);
             Map<AppId, RouteSettings> settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
+            if (knownAsleep.isEmpty() && settings.values().stream().noneMatch(RouteSettings::idleStop)
+                    && idle.values().stream().noneMatch(IdleState::sleeping)) {
+                onSince.clear(); // no app may sleep and none does: no snapshot of the whole cluster twice a second
+                return;
+            }
+            ClusterSnapshot now = state.snapshot();
             long at = clock.millis();
             Set<AppId> asleep = IdleState.asleep(now.apps(), idle, settings);
             for (AppSpec spec : now.apps()) {
