@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,7 +38,7 @@ public final class EdgeCommand implements Callable<Integer> {
                     + "it up to date and reload HAProxy when routers join or leave.")
     static final class Haproxy implements Callable<Integer> {
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         EnsembleOptions ensemble = new EnsembleOptions();
 
         @Option(names = "--bind", defaultValue = "0.0.0.0:80", paramLabel = "ADDR:PORT",
@@ -48,7 +49,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 description = "an HTTPS listener passing TLS through to the routers' HTTPS ports (default: none)")
         String tlsBind;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         EdgeOutOption output = new EdgeOutOption();
 
         @Option(names = "--reload-cmd", paramLabel = "CMD",
@@ -91,11 +92,12 @@ public final class EdgeCommand implements Callable<Integer> {
                     life.add("edge watch", new EdgeWatch(role.state(), config, out, reload));
                 });
             }
-            return once(config, state, reload, out);
+            return once(config, state, reload);
         }
 
         /** Renders once from the routers live now, writes it, reloads; exit 1 with the reason when any step fails. */
-        private int once(HaproxyConfig config, ServerConfig stateConfig, ReloadCommand reload, Path out) {
+        private int once(HaproxyConfig config, ServerConfig stateConfig, ReloadCommand reload) {
+            Path out = output.out;
             PrintStream stdout = System.out;
             if (out == null) {
                 System.setOut(System.err); // the log lines go to stderr: standard output is the config alone
@@ -151,7 +153,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 description = "exits 0 while HAProxy is up (default: ${DEFAULT-VALUE})")
         String check;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         EdgeOutOption output = new EdgeOutOption();
 
         @Spec
