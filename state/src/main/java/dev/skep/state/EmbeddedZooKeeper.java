@@ -9,13 +9,16 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.server.AuthenticationHelper;
 import org.apache.zookeeper.server.DatadirCleanupManager;
 import org.apache.zookeeper.server.NettyServerCnxnFactory;
 import org.apache.zookeeper.server.PurgeTxnLog;
 import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZKDatabase;
 import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.util.ServiceUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,24 +39,52 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     static final int MAX_CONNECTIONS_PER_ADDRESS = 100;
     /** Snapshots (and the transaction logs they need) kept; older ones are deleted every hour. */
     private static final int SNAPSHOTS_KEPT = 3;
+    /** How often the watchdog looks whether the server still runs (a volatile read). */
+    private static final long WATCH_MILLIS = 500;
+    private static final long MAX_BACKOFF_MILLIS = 10_000;
+    /**
+     * How many times ZooKeeper asked to exit the JVM, which it does on a "severe" error such as a snapshot that
+     * could not be written (a full disk). skep's process hosts the router, the API and the apps' supervisors too,
+     * so it never exits for ZooKeeper (ZooKeeper's own embedded API offers the same choice): the request is logged
+     * and counted, and the watchdog replaces the server.
+     */
+    private static final AtomicLong EXIT_REQUESTS = new AtomicLong();
 
-    private final ZooKeeperServer server;
-    private final ServerCnxnFactory connections;
-    private final DatadirCleanupManager cleanup;
     private final Path snapshots;
     private final Path txlog;
+    private final boolean requireAuth;
     private final ServerSocket twin;
-    private final ServerCnxnFactory secureConnections;
+    private final DatadirCleanupManager cleanup;
+    /** The server and its ports now: replaced when the server fails (see {@link #restartWhenFailed}). */
+    private volatile Serving serving;
+    private volatile boolean closed;
+    private final Thread watchdog;
 
-    private EmbeddedZooKeeper(ZooKeeperServer server, ServerCnxnFactory connections, DatadirCleanupManager cleanup,
-                              Path snapshots, Path txlog, ServerSocket twin, ServerCnxnFactory secureConnections) {
-        this.twin = twin;
-        this.secureConnections = secureConnections;
-        this.server = server;
-        this.connections = connections;
+    /** A ZooKeeperServer and the ports it serves on; a failed server cannot be started again, so all are new. */
+    private record Serving(ZooKeeperServer server, ServerCnxnFactory connections, ServerCnxnFactory secure,
+                           ZkSecurePort securePort, long exitRequestsBefore) {
+        boolean failed() {
+            return !server.isRunning() || EXIT_REQUESTS.get() != exitRequestsBefore;
+        }
+
+        void shutdown() {
+            if (secure != null) {
+                secure.shutdown();
+            }
+            connections.shutdown();
+            stop(server);
+        }
+    }
+
+    private EmbeddedZooKeeper(Serving serving, DatadirCleanupManager cleanup, Path snapshots, Path txlog,
+                              boolean requireAuth, ServerSocket twin) {
+        this.serving = serving;
         this.cleanup = cleanup;
         this.snapshots = snapshots;
         this.txlog = txlog;
+        this.requireAuth = requireAuth;
+        this.twin = twin;
+        this.watchdog = Thread.ofPlatform().daemon().name("zookeeper-watchdog").start(this::restartWhenFailed);
     }
 
     /** Starts on the given address (port 0 picks a free one), without fsync per write, open to any session. */
@@ -86,8 +117,25 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                                           boolean requireAuth, ZkSecurePort securePort) throws IOException {
         // ZooKeeper reads this once, when its transaction log class loads: set it before the server exists
         System.setProperty("zookeeper.forceSync", syncEachWrite ? "yes" : "no");
+        ServiceUtils.setSystemExitProcedure(code -> {
+            EXIT_REQUESTS.incrementAndGet();
+            log.error("event=zookeeper.exit-refused code={} action=\"skep replaces its ZooKeeper server instead\"", code);
+        });
         Path snapshots = Files.createDirectories(dataDir.resolve("snapshots"));
         Path txlog = Files.createDirectories(dataDir.resolve("txlog"));
+        Serving serving = serve(snapshots, txlog, requireAuth, address, securePort);
+        DatadirCleanupManager cleanup = new DatadirCleanupManager(txlog.toFile(), snapshots.toFile(), SNAPSHOTS_KEPT, 1);
+        cleanup.start();
+        log.info("event=zookeeper.started address={} tls_address={} data={} auth_required={}",
+                connectString(serving.connections()),
+                serving.secure() == null ? "none" : connectString(serving.secure()), dataDir, requireAuth);
+        return new EmbeddedZooKeeper(serving, cleanup, snapshots, txlog, requireAuth,
+                holdTwin(serving.connections().getLocalAddress()));
+    }
+
+    private static Serving serve(Path snapshots, Path txlog, boolean requireAuth, InetSocketAddress address,
+                                 ZkSecurePort securePort) throws IOException {
+        long exitRequestsBefore = EXIT_REQUESTS.get();
         ZooKeeperServer server = newServer(snapshots, txlog, requireAuth);
         // Sessions of a killed skep must expire fast, so its ephemeral nodes go with it.
         server.setMinSessionTimeout(2 * TICK_MILLIS);
@@ -98,15 +146,96 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             connections.shutdown();
+            stop(server);
             throw new IOException("interrupted while starting ZooKeeper", e);
+        } catch (IOException | RuntimeException e) {
+            connections.shutdown();
+            stop(server);
+            throw e;
         }
-        ServerCnxnFactory secure = securePort == null ? null : startSecure(server, securePort);
-        DatadirCleanupManager cleanup = new DatadirCleanupManager(txlog.toFile(), snapshots.toFile(), SNAPSHOTS_KEPT, 1);
-        cleanup.start();
-        log.info("event=zookeeper.started address={} tls_address={} data={} auth_required={}",
-                connectString(connections), secure == null ? "none" : connectString(secure), dataDir, requireAuth);
-        return new EmbeddedZooKeeper(server, connections, cleanup, snapshots, txlog,
-                holdTwin(connections.getLocalAddress()), secure);
+        ServerCnxnFactory secure = null;
+        if (securePort != null) {
+            try {
+                secure = startSecure(server, securePort);
+            } catch (IOException | RuntimeException e) {
+                connections.shutdown();
+                stop(server);
+                throw e;
+            }
+        }
+        ZkSecurePort boundSecure = secure == null ? null
+                : new ZkSecurePort(secure.getLocalAddress(), securePort.keystore(), securePort.keystorePassword());
+        return new Serving(server, connections, secure, boundSecure, exitRequestsBefore);
+    }
+
+    /**
+     * A ZooKeeper server stops for good when it cannot write its transaction log (a full disk, an I/O error):
+     * its request thread dies and the server is left in an error state, refusing every session. Standalone
+     * ZooKeeper then exits for its supervisor to restart it; embedded, skep would stay read-only until restarted.
+     * So a failed server is replaced by a new one on the same data and ports: it loads what was written, the
+     * clients' sessions resume within their timeout, and the write that failed was never applied (its caller saw
+     * a connection loss). While the new one cannot start (the disk is still full), it retries with back-off.
+     */
+    private void restartWhenFailed() {
+        long backoffMillis = 1000;
+        while (!closed) {
+            try {
+                Thread.sleep(WATCH_MILLIS);
+                Serving now = serving;
+                if (closed || !now.failed()) {
+                    continue;
+                }
+                log.error("event=zookeeper.failed data={} free_bytes={} action=\"ZooKeeper could not write its data "
+                                + "(a full disk?); free space on that filesystem; skep restarts it on its own\"",
+                        txlog.getParent(), freeBytes());
+                now.shutdown();
+                while (!closed) {
+                    try {
+                        Serving next = serve(snapshots, txlog, requireAuth, now.connections().getLocalAddress(),
+                                now.securePort());
+                        if (next.failed()) { // started, but could not write its first snapshot, say
+                            next.shutdown();
+                            throw new IOException("the new server failed as it started");
+                        }
+                        serving = next;
+                        log.info("event=zookeeper.restarted address={}", connectString(serving.connections()));
+                        backoffMillis = 1000;
+                        break;
+                    } catch (IOException | RuntimeException e) {
+                        log.error("event=zookeeper.restart-failed error=\"{}\" free_bytes={} retry_in_ms={}",
+                                e, freeBytes(), backoffMillis);
+                        Thread.sleep(backoffMillis);
+                        backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+        }
+    }
+
+    /**
+     * ZooKeeperServer.shutdown does nothing for a server that never reached RUNNING, so one whose start failed
+     * would keep its transaction log open: its database is closed here too (closing twice is harmless).
+     */
+    private static void stop(ZooKeeperServer server) {
+        server.shutdown();
+        ZKDatabase data = server.getZKDatabase();
+        if (data != null) {
+            try {
+                data.close();
+            } catch (IOException e) {
+                log.debug("event=zookeeper.close-failed error={}", e.toString());
+            }
+        }
+    }
+
+    private long freeBytes() {
+        try {
+            return Files.getFileStore(txlog).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /**
@@ -232,7 +361,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
     /** The TLS port's host:port, or null when there is none. */
     public String secureConnectString() {
-        return secureConnections == null ? null : connectString(secureConnections);
+        ServerCnxnFactory secure = serving.secure();
+        return secure == null ? null : connectString(secure);
     }
 
     /**
@@ -301,13 +431,13 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * was removed, the next start loads only what is left instead of replaying the junk's writes.
      */
     public void compact() throws IOException {
-        server.takeSnapshot();
+        serving.server().takeSnapshot();
         PurgeTxnLog.purge(snapshots.toFile(), txlog.toFile(), SNAPSHOTS_KEPT); // (log dir, snapshot dir): see newServer
         log.info("event=zookeeper.compacted kept_snapshots={}", SNAPSHOTS_KEPT);
     }
 
     public String connectString() {
-        return connectString(connections);
+        return connectString(serving.connections());
     }
 
     private static String connectString(ServerCnxnFactory connections) {
@@ -324,12 +454,15 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                 log.debug("event=zookeeper.twin-close-failed error={}", e.toString());
             }
         }
-        cleanup.shutdown();
-        if (secureConnections != null) {
-            secureConnections.shutdown();
+        closed = true;
+        watchdog.interrupt();
+        try {
+            watchdog.join(MAX_BACKOFF_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        connections.shutdown();
-        server.shutdown();
+        cleanup.shutdown();
+        serving.shutdown();
         log.info("event=zookeeper.stopped");
     }
 }

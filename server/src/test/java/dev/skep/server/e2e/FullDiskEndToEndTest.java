@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * skep's data dir on a filesystem that fills up (issue 10: a full disk during a deploy and while apps log): a small
  * ext4 image mounted as the data dir (root only), filled to the last block. The deploy fails saying what and why,
  * the previous release keeps serving, the API keeps answering and skep stays up; once there is room again, the next
- * deploy is released.
+ * deploy is released, also after a change reached the embedded ZooKeeper while it could not write.
  */
 class FullDiskEndToEndTest {
 
@@ -127,9 +127,19 @@ class FullDiskEndToEndTest {
         assertThat(apps.json().get("release").asInt()).isEqualTo(1);
         assertThat(ProcessHandle.of(server.pid()).map(ProcessHandle::isAlive)).contains(true);
 
+        // A change that reaches ZooKeeper while its disk is full: the embedded server cannot log it and stops;
+        // skep must replace it once there is room (before, every later change got "ZooKeeper is unreachable").
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/alice/hello/env"), token, "application/json",
+                "{\"set\":{\"WHILE_FULL\":\"1\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(env.status()).as(env.body()).isGreaterThanOrEqualTo(500);
+
         Files.delete(filler);
-        Http.Answer again = deploy(token, Fixtures.tarball(app));
-        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        byte[] v2 = Fixtures.tarball(app);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            Http.Answer again = deploy(token, v2);
+            assertThat(again.status()).as(again.body()).isIn(201, 503); // 503 only until ZooKeeper is back
+            return again.status() == 201;
+        });
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 Http.hosted(server.routerPort, "hello.alice.localhost", "/").body().startsWith("hello from alice.hello.2."));
     }
