@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.StateConnection;
 import dev.skep.state.ZkAcl;
+import dev.skep.state.ZkDataSize;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -36,10 +37,10 @@ final class ZkSweep implements Callable<Integer> {
     /** Sweeps {@code zkDir} in a child JVM when its files come to half this heap or more; else does nothing. */
     static void ifTooBig(Path data, Path zkDir) throws IOException, InterruptedException {
         long heap = Runtime.getRuntime().maxMemory();
-        if (EmbeddedZooKeeper.fileBytes(zkDir) < heap / 2) {
+        if (ZkDataSize.fileBytes(zkDir) < heap / 2) {
             return; // the usual start: the files' sizes alone settle it, no log is walked
         }
-        long bytes = EmbeddedZooKeeper.loadBytes(zkDir);
+        long bytes = ZkDataSize.loadBytes(zkDir);
         if (bytes < heap / 2) {
             return;
         }
@@ -63,7 +64,7 @@ final class ZkSweep implements Callable<Integer> {
                     + " this host more memory, or move " + zkDir + " aside to start with an empty state");
         }
         log.info("event=zookeeper.swept data_mib_before={} data_mib_after={} took_ms={}", bytes / MIB,
-                EmbeddedZooKeeper.loadBytes(zkDir) / MIB, (System.nanoTime() - started) / 1_000_000);
+                ZkDataSize.loadBytes(zkDir) / MIB, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The child's part: load, remove what is not skep's, lock, compact. */

@@ -152,16 +152,16 @@ class EmbeddedLockdownTest {
         try (ZooKeeper tenant = client(server.connectString())) {
             write(tenant, "/small", 1_000);
         }
-        long empty = EmbeddedZooKeeper.loadBytes(dir.resolve("zk"));
+        long empty = ZkDataSize.loadBytes(dir.resolve("zk"));
         assertThat(empty).as("a log of one small write, preallocated to 64 MB").isLessThan(100_000);
         try (ZooKeeper tenant = client(server.connectString())) {
             for (int i = 0; i < 30; i++) {
                 write(tenant, "/big" + i, 500_000);
             }
         }
-        assertThat(EmbeddedZooKeeper.loadBytes(dir.resolve("zk"))).isBetween(15_000_000L, 16_000_000L);
-        assertThat(EmbeddedZooKeeper.fileBytes(dir.resolve("zk"))).as("an upper bound")
-                .isGreaterThanOrEqualTo(EmbeddedZooKeeper.loadBytes(dir.resolve("zk")));
+        assertThat(ZkDataSize.loadBytes(dir.resolve("zk"))).isBetween(15_000_000L, 16_000_000L);
+        assertThat(ZkDataSize.fileBytes(dir.resolve("zk"))).as("an upper bound")
+                .isGreaterThanOrEqualTo(ZkDataSize.loadBytes(dir.resolve("zk")));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.skep.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.state.EmbeddedZooKeeper;
+import dev.skep.state.ZkDataSize;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class OversizedStateEndToEndTest {
                 app.close();
             }
         }
-        long before = EmbeddedZooKeeper.loadBytes(zk);
+        long before = ZkDataSize.loadBytes(zk);
         assertThat(before).as("junk on disk").isGreaterThan((long) JUNK_NODES * NODE_BYTES);
 
         // a 256 MB heap, as every test server has: loading the junk there would die of an OutOfMemoryError
@@ -59,7 +60,7 @@ class OversizedStateEndToEndTest {
         try {
             assertThat(server.output()).contains("event=zookeeper.sweep-started").contains("event=zookeeper.swept")
                     .contains("event=zookeeper.junk-removed subtrees=" + JUNK_NODES);
-            assertThat(EmbeddedZooKeeper.loadBytes(zk)).as("what the next start loads").isLessThan(before / 10);
+            assertThat(ZkDataSize.loadBytes(zk)).as("what the next start loads").isLessThan(before / 10);
             assertThat(Http.get(server.api("/v1/apps"), server.token()).status()).isEqualTo(200);
         } finally {
             assertThat(server.stop()).isZero();
