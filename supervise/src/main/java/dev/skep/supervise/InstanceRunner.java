@@ -1,15 +1,18 @@
 package dev.skep.supervise;
 
 import dev.skep.model.Assignment;
+import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.supervise.InstanceSignal.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +34,10 @@ final class InstanceRunner {
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile StatusReport report;
     private volatile boolean stopRequested;
+    /** The command that ended the wait for a slot that could not be had, or null. */
+    private Command slotlessEnd;
+    private static final Duration SLOT_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration SLOT_RETRY_MAX = Duration.ofSeconds(30);
 
     /**
      * @param previous the record a former agent process left, or null
@@ -96,7 +103,11 @@ final class InstanceRunner {
         InstanceSlot slot = null;
         InstanceMachine machine = null;
         try {
-            slot = InstanceSlot.open(ctx, assignment, previous, adopt);
+            slot = openSlot();
+            if (slot == null) {
+                detached = adopt && slotlessEnd == Command.DETACH; // an adopted process keeps running
+                return;
+            }
             report = new StatusReport(ctx, assignment, slot);
             machine = machine(slot);
             machine.begin(adopt);
@@ -107,13 +118,47 @@ final class InstanceRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             detached = true; // leave the app running; the next agent re-adopts it
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             log.error("instance supervision failed app={} release={} instance={} error={}: stopping it; "
                     + "the next reconcile starts it again", assignment.app(), assignment.release().number(), id,
                     e.toString(), e);
             abort(machine);
         } finally {
             finish(slot, machine, detached);
+        }
+    }
+
+    /**
+     * Takes the instance's slot (port, cgroup, run dir, log pump). When that fails (a full disk, say), the instance
+     * says why in its status and tries again with back-off until it is stopped, instead of ending at once to be
+     * started again by the next reconcile, in a loop nobody saw: a deploy's new instance is FAILED, so the deploy
+     * fails at once saying why; any other stays STARTING with the reason until the slot can be had. Null when a
+     * command ended the wait ({@link #slotlessEnd} says which).
+     */
+    private InstanceSlot openSlot() throws InterruptedException {
+        boolean deployStart = previous == null && !released(ctx, assignment);
+        long backoffMillis = SLOT_RETRY_FIRST.toMillis();
+        while (true) {
+            try {
+                return InstanceSlot.open(ctx, assignment, previous, adopt);
+            } catch (IOException | RuntimeException e) {
+                String why = "could not prepare the instance on " + ctx.config().agentId() + ": "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage());
+                log.error("event=instance.slot-failed app={} release={} instance={} error=\"{}\" retry_in_ms={} "
+                                + "fix=\"free space or fix the agent's data dir\"", assignment.app(),
+                        assignment.release().number(), id, why, backoffMillis);
+                report = new StatusReport(ctx, assignment, null); // no slot: publish and forget need none
+                report.publish(
+                        deployStart ? InstanceState.FAILED : InstanceState.STARTING, null, ctx.clock().instant(),
+                        new InstanceReport.Facts(0, 0, null, why));
+            }
+            InstanceSignal signal = mailbox.poll(backoffMillis, TimeUnit.MILLISECONDS);
+            if (signal == Command.STOP || signal == Command.DETACH) {
+                slotlessEnd = (Command) signal;
+                return null;
+            }
+            backoffMillis = signal == Command.RESTART ? SLOT_RETRY_FIRST.toMillis()
+                    : Math.min(backoffMillis * 2, SLOT_RETRY_MAX.toMillis());
         }
     }
 
