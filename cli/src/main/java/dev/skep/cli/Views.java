@@ -1,6 +1,7 @@
 package dev.skep.cli;
 
 import dev.skep.client.Json;
+import dev.skep.model.InstanceState;
 import dev.skep.model.view.AppView;
 import dev.skep.model.view.InstanceView;
 import java.io.PrintWriter;
@@ -95,6 +96,14 @@ final class Views {
         table.print(out);
     }
 
+    /**
+     * An instance's {@code since} is when it entered its state, which is its uptime only while it is ready (a
+     * stopping or unhealthy instance showed "0s" as if it had just come up).
+     */
+    private static boolean serving(String state) {
+        return InstanceState.READY.label().equals(state);
+    }
+
     /** ps for one app's instances: one row each. */
     static void printInstances(PrintWriter out, List<InstanceView> instances, Instant now) {
         Table table = new Table("PROCESS", "INSTANCE", "RELEASE", "STATE", "HOST:PORT", "PID", "UPTIME", "RESTARTS",
@@ -102,7 +111,7 @@ final class Views {
         for (InstanceView i : instances) {
             table.row(i.process() == null ? "web" : i.process(), i.instance(), Format.release(i.release()), i.state(),
                     i.port() > 0 ? i.host() + ":" + i.port() : i.host(), i.pid() > 0 ? i.pid() : null,
-                    Format.uptime(i.since(), now), i.restarts(),
+                    serving(i.state()) ? Format.uptime(i.since(), now) : null, i.restarts(),
                     i.memoryBytes() == null ? null : Format.bytes(i.memoryBytes()),
                     i.cpuPercent() == null ? null : String.format(Locale.ROOT, "%.1f%%", i.cpuPercent()),
                     i.lastExit());

@@ -65,7 +65,7 @@ class PsCommandTest {
 
                 PROCESS  INSTANCE             RELEASE  STATE    HOST:PORT        PID   UPTIME  RESTARTS  MEMORY   CPU   LAST EXIT
                 web      alice.shop.3.ab12cd  v3       ready    127.0.0.1:40001  4242  1h 0m   0         50.0 MB  1.5%  -
-                web      alice.shop.3.ef34ab  v3       backoff  127.0.0.1:40002  4243  30s     4         -        -     code 1
+                web      alice.shop.3.ef34ab  v3       backoff  127.0.0.1:40002  4243  -       4         -        -     code 1
 
                 RELEASE  CREATED               BY     NODE     NOTE    COMMAND
                 *v3      2026-11-26T01:00:00Z  alice  22.23.5  deploy  node server.js
