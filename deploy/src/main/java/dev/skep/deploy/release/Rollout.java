@@ -145,9 +145,11 @@ public final class Rollout {
                 needed, Duration.between(start, clock.instant()).toMillis());
         Instant deadline = clock.instant().plus(timeout);
         Changes changes = new Changes();
+        boolean cutOff = false; // the state was unreachable at some point of the wait
         try (AutoCloseable subscription = changeFeed.onChange(changes::changed)) {
             while (true) {
                 long seen = changes.count();
+                cutOff |= !changeFeed.reachable();
                 List<InstanceStatus> all = statuses.instances(app);
                 List<InstanceStatus> mine = all.stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
@@ -161,8 +163,11 @@ public final class Rollout {
                             lastLines(app, failed.instance()));
                 }
                 if (clock.instant().isAfter(deadline)) {
+                    // while cut off, an instance's status (FAILED, saying why) may never have reached the state
                     throw onFailure.notStarted(app, release, previous, "not ready within " + timeout.toSeconds()
-                            + " s (" + ready.size() + " of " + needed + " instances ready)",
+                            + " s (" + ready.size() + " of " + needed + " instances ready" + (cutOff
+                            ? "; the cluster state (ZooKeeper) was unreachable during the wait, so why may not have"
+                            + " reached it: see skep logs and the server's log" : "") + ")",
                             mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
                 }
                 changes.awaitAfter(seen, POLL);

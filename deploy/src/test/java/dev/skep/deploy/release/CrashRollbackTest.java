@@ -184,6 +184,14 @@ class CrashRollbackTest {
         public AutoCloseable onChange(Runnable listener) {
             return () -> { };
         }
+
+        /** False: as a state cut off from ZooKeeper, whose reads are its last known state. */
+        volatile boolean reachable = true;
+
+        @Override
+        public boolean reachable() {
+            return reachable;
+        }
     }
 
     /** Per-app documents in memory. */

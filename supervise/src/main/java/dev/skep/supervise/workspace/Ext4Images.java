@@ -73,6 +73,11 @@ final class Ext4Images {
         FileTrees.run(List.of(tool("resize2fs"), image.toString()));
     }
 
+    /** Checks an unmounted image's ext4 and fixes what it finds ({@code e2fsck -f -y}: fixed errors are success). */
+    static void check(Path image) throws IOException {
+        FileTrees.run(List.of(tool("e2fsck"), "-f", "-y", image.toString()), 1);
+    }
+
     /**
      * Mounts the image's loop device if it has one still (instances that outlived their skep hold it in their
      * own mount namespaces: a second loop device on the same file would be two kernels' views of one ext4,
@@ -84,11 +89,20 @@ final class Ext4Images {
 
     /** @param mayHaveDevice false for a fresh image (never mounted), which has no loop device to look for */
     static void mount(Path image, Path mountPoint, boolean mayHaveDevice) throws IOException {
+        mount(image, mountPoint, mayHaveDevice, "nosuid,nodev");
+    }
+
+    /** Mounts it read-only: an ext4 that turned itself read-only can be mounted no other way until checked. */
+    static void mountReadOnly(Path image, Path mountPoint) throws IOException {
+        mount(image, mountPoint, true, "ro,nosuid,nodev");
+    }
+
+    private static void mount(Path image, Path mountPoint, boolean mayHaveDevice, String options) throws IOException {
         String device = mayHaveDevice ? loopDeviceOf(image) : null;
         if (device != null) {
-            FileTrees.run(List.of(tool("mount"), "-o", "nosuid,nodev", device, mountPoint.toString()));
+            FileTrees.run(List.of(tool("mount"), "-o", options, device, mountPoint.toString()));
         } else {
-            FileTrees.run(List.of(tool("mount"), "-o", "loop,nosuid,nodev", image.toString(), mountPoint.toString()));
+            FileTrees.run(List.of(tool("mount"), "-o", "loop," + options, image.toString(), mountPoint.toString()));
         }
     }
 

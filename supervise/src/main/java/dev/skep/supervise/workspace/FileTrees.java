@@ -34,6 +34,11 @@ public final class FileTrees {
     }
 
     static void run(List<String> command) throws IOException {
+        run(command, 0);
+    }
+
+    /** Runs {@code command}; an exit code up to {@code maxOk} is success (e2fsck's 1: errors found and fixed). */
+    static void run(List<String> command, int maxOk) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -47,7 +52,7 @@ public final class FileTrees {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", command), e);
         }
-        if (process.exitValue() != 0) {
+        if (process.exitValue() < 0 || process.exitValue() > maxOk) {
             throw new IOException(command.get(0) + " failed (code " + process.exitValue() + "): " + output.strip());
         }
     }

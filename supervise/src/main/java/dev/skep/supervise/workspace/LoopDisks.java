@@ -70,6 +70,9 @@ public final class LoopDisks implements AppDisks {
     public Path prepare(AppId app) throws IOException {
         synchronized (lock(app)) {
             Path mountPoint = mountPoint(app);
+            if (MountTable.mounted(mountPoint) && Files.getFileStore(mountPoint).isReadOnly()) {
+                repair(app, mountPoint, image(app));
+            }
             if (!MountTable.mounted(mountPoint)) {
                 Path image = image(app);
                 boolean fresh = !Files.exists(image);
@@ -97,6 +100,44 @@ public final class LoopDisks implements AppDisks {
             VolumeMoveIn.move(app, oldVolumes.apply(app), volumes);
             return volumes;
         }
+    }
+
+    /**
+     * ext4 turns itself read-only when a write to its device fails, and stays so: an app's image is sparse, so a
+     * write into it fails when the filesystem under skep's data dir is full. Once none of the app's instances holds
+     * the image (each holds it in its own mount namespace), it is unmounted, checked and fixed here, and mounted
+     * again by the caller; while one does, the launch fails saying how to get there.
+     */
+    private void repair(AppId app, Path mountPoint, Path image) throws IOException {
+        log.warn("event=disk.read-only app={} image={} free_bytes_under_it={} cause=\"a write to the image failed "
+                + "(was the filesystem under skep's data dir full?)\"", app, image, root.toFile().getUsableSpace());
+        Ext4Images.unmount(mountPoint);
+        if (stillAttached(image)) {
+            Ext4Images.mountReadOnly(image, mountPoint); // as it was, for what reads the app's volumes meanwhile
+            throw new IOException("the disk of " + app + " (" + image + ") went read-only after a write to it failed "
+                    + "(was the filesystem of skep's data dir full?); it is checked and repaired once none of the "
+                    + "app's instances runs on this host: free space there, then `skep stop " + app
+                    + "` and `skep start " + app + "`");
+        }
+        Ext4Images.check(image);
+        log.info("event=disk.repaired app={} image={}", app, image);
+    }
+
+    /** The image's loop device outlives the host's mount while an instance's mount namespace holds it. */
+    private static boolean stillAttached(Path image) throws IOException {
+        long until = System.nanoTime() + 1_000_000_000L; // the device detaches as its last mount goes, a moment later
+        while (Ext4Images.loopDeviceOf(image) != null) {
+            if (System.nanoTime() > until) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unmounting " + image, e);
+            }
+        }
+        return false;
     }
 
     /** A quota raised since the image was made: the image grows to it (never shrinks: data could be lost). */

@@ -208,4 +208,40 @@ class LoopDisksTest {
             holder.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * A disk ext4 turned read-only (as it does when a write into its sparse image failed because the filesystem under
+     * skep's data dir was full; here a read-only remount stands in): the next launch's prepare checks and mounts it
+     * again, data kept, once no instance's mount namespace holds it; while one does, it fails saying what to do.
+     */
+    @Test
+    void aReadOnlyDiskIsRepairedOnceNoInstanceHoldsItAndRefusedWithTheWayThereWhileOneDoes() throws Exception {
+        Path volumes = disks.prepare(shop);
+        Files.writeString(volumes.resolve("kept"), "data");
+        Path mountPoint = disks.mountPoint(shop);
+        Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sleep", "60").start();
+        try {
+            Thread.sleep(300); // its namespace copies the host's mounts, the disk's among them
+            run("mount", "-o", "remount,ro", mountPoint.toString());
+            assertThat(Files.getFileStore(mountPoint).isReadOnly()).isTrue();
+
+            assertThatThrownBy(() -> disks.prepare(shop)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("went read-only after a write to it failed")
+                    .hasMessageContaining("skep stop alice/shop");
+            assertThat(MountTable.mounted(mountPoint)).as("mounted again, for reads").isTrue();
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+
+        assertThat(disks.prepare(shop)).isEqualTo(volumes);
+        assertThat(Files.getFileStore(mountPoint).isReadOnly()).isFalse();
+        assertThat(Files.readString(volumes.resolve("kept"))).isEqualTo("data");
+        Files.writeString(volumes.resolve("after"), "writable again");
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+    }
 }
