@@ -40,7 +40,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     private static final int SNAPSHOTS_KEPT = 3;
     /** How often the watchdog looks whether the server still runs (a volatile read). */
     private static final long WATCH_MILLIS = 500;
+    private static final long FIRST_BACKOFF_MILLIS = 1000;
     private static final long MAX_BACKOFF_MILLIS = 10_000;
+    /** A restarted server that fails within this long of its start failed again for the same reason. */
+    private static final long STABLE_NANOS = 30_000_000_000L;
     /**
      * How many times ZooKeeper asked to exit the JVM, which it does on a "severe" error such as a snapshot that
      * could not be written (a full disk). skep's process hosts the router, the API and the apps' supervisors too,
@@ -176,7 +179,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
      * a connection loss). While the new one cannot start (the disk is still full), it retries with back-off.
      */
     private void restartWhenFailed() {
-        long backoffMillis = 1000;
+        long backoffMillis = FIRST_BACKOFF_MILLIS;
+        long servingSince = System.nanoTime();
         while (!closed) {
             try {
                 Thread.sleep(WATCH_MILLIS);
@@ -184,10 +188,19 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                 if (closed || !now.failed()) {
                     continue;
                 }
-                log.error("event=zookeeper.failed data={} free_bytes={} action=\"ZooKeeper could not write its data "
-                                + "(a full disk?); free space on that filesystem; skep restarts it on its own\"",
-                        txlog.getParent(), freeBytes());
+                // a server that failed soon after it started (the disk is still full) is not started again at once:
+                // the back-off goes on growing, rather than a restart and a failed write every second or two
+                boolean soon = System.nanoTime() - servingSince < STABLE_NANOS;
+                log.error("event=zookeeper.failed data={} free_bytes={} restart_in_ms={} action=\"ZooKeeper could not "
+                                + "write its data (a full disk?); free space on that filesystem; skep restarts it on its "
+                                + "own\"", txlog.getParent(), freeBytes(), soon ? backoffMillis : 0);
                 now.shutdown();
+                if (soon) {
+                    Thread.sleep(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
+                } else {
+                    backoffMillis = FIRST_BACKOFF_MILLIS;
+                }
                 while (!closed) {
                     try {
                         Serving next = serve(snapshots, txlog, requireAuth, now.connections().getLocalAddress(),
@@ -197,8 +210,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                             throw new IOException("the new server failed as it started");
                         }
                         serving = next;
+                        servingSince = System.nanoTime();
                         log.info("event=zookeeper.restarted address={}", connectString(serving.connections()));
-                        backoffMillis = 1000;
                         break;
                     } catch (IOException | RuntimeException e) {
                         log.error("event=zookeeper.restart-failed error=\"{}\" free_bytes={} retry_in_ms={}",
