@@ -55,8 +55,10 @@ final class AgentHarness implements AutoCloseable {
         if (!java.nio.file.Files.isDirectory(copy)) {
             Path source = REPO.resolve(slug);
             java.nio.file.Files.createDirectories(copy.getParent());
-            // apps run under their own uid when root: as in a real data dir (0711), they may pass through
-            for (Path d = copy.getParent(); d != null && d.startsWith(dataDir.getParent()); d = d.getParent()) {
+            // apps run under their own uid when root: as in a real data dir (0711), they may pass through. The data
+            // dir and what is below it only: its parent is the machine's /tmp, which this once turned 0711 (no
+            // sticky bit, no one else could write there), breaking every other user of /tmp on the machine
+            for (Path d = copy.getParent(); d != null && d.startsWith(dataDir); d = d.getParent()) {
                 java.nio.file.Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
             }
             try (var paths = java.nio.file.Files.walk(source)) {
