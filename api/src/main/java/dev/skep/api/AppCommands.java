@@ -29,7 +29,19 @@ public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int 
 
     public AppSpec require(AppId app) {
         return state.app(app).orElseThrow(() -> new SkepException(SkepException.Kind.NOT_FOUND, "no app " + app,
-                "deploy it first: skep deploy --app " + app));
+                "deploy it first (skep deploy --app " + app + "), or create it: skep create " + app));
+    }
+
+    /**
+     * Creates an app with no release, as `heroku create` does: its config vars can then be set before its first
+     * build (which sees them: a private registry's token, NODE_MODULES_CACHE, NPM_CONFIG_PRODUCTION ...).
+     */
+    public AppSpec create(AppId app) {
+        if (state.app(app).isPresent()) {
+            throw new SkepException(SkepException.Kind.CONFLICT, "app " + app + " exists",
+                    "deploy to it, or delete it first: skep delete " + app + " --yes");
+        }
+        return state.createApp(app);
     }
 
     public AppSpec start(AppId app) {

@@ -19,7 +19,7 @@ import picocli.CommandLine;
 final class VerbsOnDemand extends CommandLine {
 
     /** The verbs in the order the usage lists them. */
-    static final List<String> VERBS = List.of("login", "logout", "whoami", "deploy", "open", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
+    static final List<String> VERBS = List.of("login", "logout", "whoami", "create", "deploy", "open", "ps", "logs", "run", "start", "stop", "restart", "scale", "env",
             "releases", "rollback", "domains", "volumes", "set", "certs", "delete", "events", "top", "alerts", "health", "users", "tokens", "audit", "agents", "dashboard", "git-credential", "version", "completion", "help");
     private static final Set<String> TOP_OPTIONS_WITH_VALUE = Set.of("--server", "--token", "--ca-file");
 
@@ -32,6 +32,7 @@ final class VerbsOnDemand extends CommandLine {
             case "login" -> new LoginCommand();
             case "logout" -> new LogoutCommand();
             case "whoami" -> new WhoamiCommand();
+            case "create" -> new CreateCommand();
             case "deploy" -> new DeployCommand();
             case "open" -> new OpenCommand();
             case "ps" -> new PsCommand();

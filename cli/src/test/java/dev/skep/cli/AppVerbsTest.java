@@ -43,6 +43,29 @@ class AppVerbsTest {
     }
 
     @Test
+    void createPostsToTheAppsPathAndSaysWhatComesNext() {
+        fake.on("POST", "/v1/apps/alice/shop", 201, Fixtures.shop("stopped", false, 0));
+
+        CliRun.Result result = run("create", "alice/shop");
+
+        assertThat(result.exit()).isZero();
+        assertThat(fake.last()).hasToString("POST /v1/apps/alice/shop");
+        assertThat(result.out()).isEqualTo("created alice/shop: set its env with `skep env set alice/shop KEY=VALUE` "
+                + "(its first build sees it), then `skep deploy --app alice/shop`\n");
+    }
+
+    @Test
+    void createOfAnAppThatExistsSaysSo() {
+        fake.on("POST", "/v1/apps/alice/shop", 409,
+                "{\"error\":\"app alice/shop exists\",\"detail\":\"deploy to it, or delete it first\"}");
+
+        CliRun.Result result = run("create", "alice/shop");
+
+        assertThat(result.exit()).isNotZero();
+        assertThat(result.err()).contains("app alice/shop exists");
+    }
+
+    @Test
     void saysHowToWatchWhenInstancesAreNotReadyYet() {
         fake.on("POST", "/v1/apps/alice/shop/start", 200, Fixtures.shop("starting", true, 2));
 

@@ -128,6 +128,11 @@ public final class SkepClient implements AutoCloseable {
         return call("POST", appPath(app) + "/restart", null, AppView.class);
     }
 
+    /** Creates the app with no release (its env may be set before its first deploy). */
+    public AppView create(AppId app) {
+        return call("POST", appPath(app), null, AppView.class);
+    }
+
     /** Deletes the app, its releases and its instances. */
     public void delete(AppId app) {
         call("DELETE", appPath(app), null, null);

@@ -67,6 +67,9 @@ final class V1Routes {
                         .answers(200, listOf(AppView.class)),
                 Operation.of("GET", APP, OWNER, "One app with its instances and releases")
                         .answers(200, AppView.class),
+                Operation.of("POST", APP, OWNER, "Create the app with no release, so its config vars can be set "
+                                + "before its first build")
+                        .answers(201, AppView.class).errors(409, "the app exists"),
                 Operation.of("PATCH", APP, OWNER, "Scale (instances, formation), set the health check, the router "
                                 + "settings (maxBodyBytes, httpsOnly, sticky, idleStop in seconds, 0: off) or the probation "
                                 + "window; no release")

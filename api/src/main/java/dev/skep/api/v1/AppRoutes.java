@@ -66,6 +66,10 @@ public record AppRoutes(AppCommands commands, AppViews views, Bodies bodies, Hea
     public void register(RoutesConfig routes) {
         routes.get("/v1/apps", this::list);
         routes.get("/v1/apps/{user}/{app}", ctx -> ctx.json(views.full(commands.require(Caller.ownedApp(ctx)))));
+        routes.post("/v1/apps/{user}/{app}", ctx -> {
+            AppSpec created = commands.create(audited(ctx, "app.create", Map.of()));
+            ctx.status(201).json(views.full(created));
+        });
         routes.patch("/v1/apps/{user}/{app}", this::patch);
         routes.delete("/v1/apps/{user}/{app}", ctx -> {
             commands.delete(audited(ctx, "app.delete", Map.of()));

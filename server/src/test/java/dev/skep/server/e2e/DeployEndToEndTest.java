@@ -108,6 +108,24 @@ class DeployEndToEndTest {
     }
 
     @Test
+    void anAppCreatedBeforeItsFirstDeployTakesTheEnvSetMeanwhile() throws Exception {
+        Http.Answer created = Http.send("POST", server.api("/v1/apps/gina/early"), token, null, null);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("release").asInt()).isZero();
+        Http.Answer again = Http.send("POST", server.api("/v1/apps/gina/early"), token, null, null);
+        assertThat(again.status()).as(again.body()).isEqualTo(409);
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/gina/early/env"), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("set", Map.of("GREETING", "set early"))));
+        assertThat(env.status()).as(env.body()).isEqualTo(200);
+
+        Http.Answer first = deploy("/v1/apps/", "gina/early/releases", Fixtures.tarball("hello"));
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(first.json().get("release").asInt()).isEqualTo(1);
+        assertThat(Http.hosted(server.routerPort, "early.gina.localhost", "/").body())
+                .startsWith("set early from gina.early.1.");
+    }
+
+    @Test
     void anEnvGrownPastItsBoundPiecewiseIsRefusedAndTheAppKeepsServingWhatItHad() throws Exception {
         assertThat(deploy("/deploy/", "frank/big-env", Fixtures.tarball("hello")).status()).isEqualTo(200);
         // each body is small; together they would make a state node over ZooKeeper's 1 MB, which closes the
