@@ -4,6 +4,7 @@ import dev.skep.deploy.build.BuildStep.Phase;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The environment of a build command: the app's config vars (as Heroku shows them to a build),
@@ -13,10 +14,16 @@ import java.util.Map;
  *
  * @param searchPath the PATH commands run with, where node, npm and corepack's shims are found
  * @param cache      the npm (and corepack, pnpm store) cache of the user the build runs as
+ * @param hostPrefix the host node's prefix ({@code /usr} for {@code /usr/bin/node}) when the build runs
+ *                   a Node release skep fetched: npm, yarn and pnpm find their global npmrc (the host's
+ *                   registry, proxy, cafile) under the prefix of the node running them, which for a
+ *                   fetched release is its own dir, holding none
  */
-record BuildEnvironment(String searchPath, Path cache) {
+record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix) {
 
     static final String NODE_ENV = "NODE_ENV";
+    /** Read by npm, yarn 1 and pnpm before they derive the prefix from the node binary. */
+    static final String PREFIX = "PREFIX";
 
     Path home() {
         return cache.resolve("_home");
@@ -30,6 +37,8 @@ record BuildEnvironment(String searchPath, Path cache) {
         } else {
             env.putIfAbsent(NODE_ENV, "production");
         }
+        // as with the host's node, where a PREFIX config var wins too
+        hostPrefix.ifPresent(prefix -> env.putIfAbsent(PREFIX, prefix.toString()));
         env.put("PATH", searchPath);
         env.put("HOME", home().toString());
         env.put("npm_config_cache", cache.toString());

@@ -121,7 +121,8 @@ public final class NodeBuilder {
         // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
         // host's is where the PATH has it already)
         String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
-        BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user));
+        BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user),
+                node.host() ? Optional.empty() : Optional.of(hostPrefix()));
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();
@@ -259,6 +260,18 @@ public final class NodeBuilder {
             throw new SkepException(Kind.UNPROCESSABLE, "could not read " + pm.lockfile().get() + " (" + e.getMessage()
                     + ")", "commit the lockfile as the file your package manager writes", e);
         }
+    }
+
+    /** Where npm would say the host's node lives ({@code /usr}): it derives it from the real path of node. */
+    private Path hostPrefix() {
+        Path node = nodes.hostNode();
+        try {
+            node = node.toRealPath();
+        } catch (IOException e) {
+            log.warn("event=build.host-node-unresolved node={} error=\"{}\"", node, e.getMessage());
+        }
+        Path bin = node.getParent();
+        return bin.getParent() == null ? bin : bin.getParent();
     }
 
     private Path sharedCache() {

@@ -8,6 +8,9 @@ import dev.skep.deploy.Fixtures;
 import dev.skep.deploy.fs.TreeCopy;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -367,6 +370,35 @@ class NodeBuilderTest {
                 .hasMessageMatching("(?s).*per major: \\d+\\.\\d+\\.\\d+(, \\d+\\.\\d+\\.\\d+){7}$")
                 .hasMessageContaining(", " + hostMajor() + ".");
         assertThat(output).noneMatch(line -> line.startsWith("$ "));
+    }
+
+    @Test
+    void npmUnderAFetchedNodeReadsTheHostsGlobalNpmrcAsUnderTheHostsNode() throws IOException, InterruptedException {
+        // the host's npmrc is where an admin puts the registry mirror, proxy or cafile builds need; npm
+        // looks for it under the prefix of the node running it, a fetched release's own dir (none there)
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        Path hostNode = Path.of(StepRunner.find("node", path));
+        Path nodes = tmp.resolve("node");
+        // a release as a download leaves it, under a version below the host's (the host's binary will do:
+        // what matters is the prefix it runs from)
+        Path release = Files.createDirectories(nodes.resolve("18.20.8/bin")).resolve("node");
+        Files.copy(hostNode, release);
+        NodeBuilder npm = new NodeBuilder(tmp.resolve("cache"), Duration.ofMinutes(2), path,
+                new NodeInstalls(hostNode, new NodeCache(nodes, NodeDist.onPath(path))));
+        Path app = Files.createDirectories(tmp.resolve("globalconfig"));
+        Files.writeString(app.resolve("package.json"), """
+                { "name": "globalconfig", "version": "1.0.0", "engines": { "node": "18.20.8" },
+                  "scripts": { "build": "echo \\"npm runs $(node -p process.execPath), globalconfig $(npm config get globalconfig)\\"" } }
+                """);
+
+        BuildResult built = npm.build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.node()).isEqualTo("18.20.8");
+        Process host = new ProcessBuilder("npm", "config", "get", "globalconfig").redirectErrorStream(true).start();
+        String hostConfig = new String(host.getInputStream().readAllBytes()).strip();
+        host.waitFor();
+        assertThat(hostConfig).endsWith("/etc/npmrc");
+        assertThat(output).contains("npm runs " + release + ", globalconfig " + hostConfig);
     }
 
     private static String hostVersion() {
