@@ -18,8 +18,11 @@ import java.util.Optional;
  *                   a Node release skep fetched: npm, yarn and pnpm find their global npmrc (the host's
  *                   registry, proxy, cafile) under the prefix of the node running them, which for a
  *                   fetched release is its own dir, holding none
+ * @param tmp        the build's own temp dir ({@code TMPDIR}), the build user's: yarn 1's {@code run} writes
+ *                   there, and the host's {@code /tmp} is neither private to one app nor always writable
+ *                   by apps' uids
  */
-record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix) {
+record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp) {
 
     static final String NODE_ENV = "NODE_ENV";
     /** Read by npm, yarn 1 and pnpm before they derive the prefix from the node binary. */
@@ -41,6 +44,7 @@ record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix
         hostPrefix.ifPresent(prefix -> env.putIfAbsent(PREFIX, prefix.toString()));
         env.put("PATH", searchPath);
         env.put("HOME", home().toString());
+        env.put("TMPDIR", tmp.toString());
         env.put("npm_config_cache", cache.toString());
         env.put("npm_config_update_notifier", "false");
         if (tool == PackageManager.Tool.PNPM) {

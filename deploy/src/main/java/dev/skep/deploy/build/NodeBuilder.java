@@ -2,6 +2,7 @@ package dev.skep.deploy.build;
 
 import dev.skep.model.SkepException.Kind;
 import dev.skep.model.SkepException;
+import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.node.NodeCache;
 import dev.skep.model.node.NodeChoice;
 import dev.skep.model.node.NodeDist;
@@ -121,8 +122,10 @@ public final class NodeBuilder {
         // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
         // host's is where the PATH has it already)
         String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
-        BuildEnvironment env = new BuildEnvironment(path, user == null ? sharedCache() : userCache(user),
-                node.host() ? Optional.empty() : Optional.of(hostPrefix()));
+        Path userCache = user == null ? sharedCache() : userCache(user);
+        Path tmp = buildTmp(userCache, user);
+        BuildEnvironment env = new BuildEnvironment(path, userCache,
+                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp);
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();
@@ -161,6 +164,7 @@ public final class NodeBuilder {
             throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);
         } finally {
             save.awaitQuietly(); // a failed build still ends with no copy running into the cache
+            deleteBuildTmp(tmp); // after the cell: nothing of the build still writes there
         }
         Duration took = since(started);
         log.info("event=build.done dir={} pm={} node={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(),
@@ -259,6 +263,28 @@ public final class NodeBuilder {
         } catch (IOException e) {
             throw new SkepException(Kind.UNPROCESSABLE, "could not read " + pm.lockfile().get() + " (" + e.getMessage()
                     + ")", "commit the lockfile as the file your package manager writes", e);
+        }
+    }
+
+    /** A fresh temp dir for one build, the build user's, in its cache dir (0700 when it has a user). */
+    private static Path buildTmp(Path userCache, BuildUser user) {
+        try {
+            Path tmp = Files.createTempDirectory(userCache, "_tmp-");
+            if (user != null) {
+                user.own(tmp);
+            }
+            return tmp;
+        } catch (IOException e) {
+            throw new SkepException(Kind.FAILED, "could not make the build's temp dir in " + userCache + " ("
+                    + e.getMessage() + ")", "check the server's data directory", e);
+        }
+    }
+
+    private static void deleteBuildTmp(Path tmp) {
+        try {
+            RecursiveDelete.delete(tmp);
+        } catch (IOException e) {
+            log.warn("event=build.tmp-left dir={} error=\"{}\"", tmp, e.getMessage());
         }
     }
 

@@ -69,6 +69,18 @@ class BuildJailTest {
     }
 
     @Test
+    void theBuildsUidWritesItsTempFilesWhereverTheHostsTmpLetsIt() throws Exception {
+        // yarn 1's `run` makes its dir in os.tmpdir(); a host /tmp the app's uid may not write (0711 on the
+        // machine this was found on) failed every `yarn run build` with EACCES
+        Path app = app("node -e \"const fs = require('fs'), os = require('os'); "
+                + "console.log('wrote ' + fs.mkdtempSync(os.tmpdir() + '/yarn--'))\"");
+
+        builder(ResourceLimits.defaults()).build(app, request(), output::add);
+
+        assertThat(output).anyMatch(line -> line.startsWith("wrote " + tmp.resolve("cache")));
+    }
+
+    @Test
     void aDaemonTheReleasePhaseDetachesIsGoneWhenItEnds() throws Exception {
         Path app = Files.createDirectories(tmp.resolve("released"));
         Files.writeString(app.resolve("migrate.sh"), "(setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > daemon.pid)\n");

@@ -171,9 +171,25 @@ class NodeBuilderTest {
         Set<String> names = output.stream().filter(l -> l.startsWith("env: ")).map(l -> l.substring(5))
                 .collect(Collectors.toSet());
         // sh adds PWD (and some add SHLVL, _) itself; nothing may come from this JVM's environment.
-        assertThat(names).contains("PATH", "HOME", "npm_config_cache")
-                .isSubsetOf("PATH", "HOME", "npm_config_cache", "npm_config_update_notifier",
+        assertThat(names).contains("PATH", "HOME", "TMPDIR", "npm_config_cache")
+                .isSubsetOf("PATH", "HOME", "TMPDIR", "npm_config_cache", "npm_config_update_notifier",
                         "COREPACK_HOME", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "SHLVL", "_");
+    }
+
+    @Test
+    void eachBuildWritesItsTempFilesInADirOfItsOwnThatGoesWithIt() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        addScript(app, "build", "tsc");
+        NodeBuilder npm = fakeNpm("echo \"tmp: $TMPDIR\"; touch \"$TMPDIR/$1.left\"");
+
+        npm.build(app, BuildRequest.plain(), output::add);
+        npm.build(app, BuildRequest.plain(), output::add);
+
+        List<Path> dirs = output.stream().filter(l -> l.startsWith("tmp: ")).map(l -> Path.of(l.substring(5))).toList();
+        // install and build of one build share one, the next build gets another: not the host's /tmp, shared by apps
+        assertThat(dirs).hasSize(4).allMatch(dir -> dir.startsWith(tmp.resolve("cache")));
+        assertThat(dirs.get(0)).isEqualTo(dirs.get(1)).isNotEqualTo(dirs.get(2));
+        assertThat(dirs).allMatch(dir -> Files.notExists(dir));
     }
 
     @Test
