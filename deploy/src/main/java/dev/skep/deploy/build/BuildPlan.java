@@ -10,17 +10,18 @@ import java.util.Optional;
 /**
  * What a build runs, in the order Heroku's Node.js buildpack runs it: {@code heroku-prebuild},
  * install with devDependencies (lifecycle scripts included), {@code heroku-postbuild} else
- * {@code build}, then prune devDependencies unless the app's config keeps them. A pure function
- * of package.json, the package manager and the app's config vars.
+ * {@code build}, then prune devDependencies unless the app's config keeps them, then
+ * {@code heroku-cleanup}. A pure function of package.json, the package manager and the app's config vars.
  *
  * @param install     the install from scratch (npm ci with a lockfile)
  * @param warmInstall the install over node_modules restored from the build cache: it still runs
  *                    the app's lifecycle scripts, but has nothing to download
+ * @param cleanup     {@code heroku-cleanup}, after the prune: what the app drops from its slug itself
  * @param notes       lines for the deploy output before the build starts (warnings, opt-outs)
  */
 public record BuildPlan(PackageManager packageManager, Optional<BuildStep> prepare, Optional<BuildStep> prebuild,
                         Optional<BuildStep> install, Optional<BuildStep> warmInstall, Optional<BuildStep> build,
-                        Optional<BuildStep> prune, List<String> notes) {
+                        Optional<BuildStep> prune, Optional<BuildStep> cleanup, List<String> notes) {
 
     /** Scripts npm, yarn and pnpm run themselves during an install of the app. */
     static final List<String> LIFECYCLE_SCRIPTS = List.of("preinstall", "install", "postinstall", "prepare");
@@ -48,6 +49,7 @@ public record BuildPlan(PackageManager packageManager, Optional<BuildStep> prepa
         Optional<BuildStep> buildScript = pkg.script("heroku-postbuild").map(s -> run(pm, "heroku-postbuild"))
                 .or(() -> pkg.script("build").map(s -> run(pm, "build")));
         Optional<BuildStep> prebuild = pkg.script("heroku-prebuild").map(s -> run(pm, "heroku-prebuild"));
+        Optional<BuildStep> cleanup = pkg.script("heroku-cleanup").map(s -> run(pm, "heroku-cleanup"));
         Optional<BuildStep> install = installs ? Optional.of(install(pm, false)) : Optional.empty();
         Optional<BuildStep> warm = installs && pm.lockfile().isPresent() ? Optional.of(install(pm, true))
                 : Optional.empty();
@@ -60,17 +62,17 @@ public record BuildPlan(PackageManager packageManager, Optional<BuildStep> prepa
                 prune = Optional.of(prune(pm));
             }
         }
-        boolean usesTool = install.isPresent() || buildScript.isPresent() || prebuild.isPresent();
+        boolean usesTool = install.isPresent() || buildScript.isPresent() || prebuild.isPresent() || cleanup.isPresent();
         Optional<BuildStep> prepare = usesTool && pm.tool().viaCorepack()
                 ? Optional.of(new BuildStep(Phase.PREPARE, pm.command() + " through corepack",
                         List.of(pm.command(), "--version")))
                 : Optional.empty();
-        return new BuildPlan(pm, prepare, prebuild, install, warm, buildScript, prune, notes);
+        return new BuildPlan(pm, prepare, prebuild, install, warm, buildScript, prune, cleanup, notes);
     }
 
     /** Nothing to run: no dependencies, no scripts. */
     public boolean isEmpty() {
-        return install.isEmpty() && build.isEmpty() && prebuild.isEmpty();
+        return install.isEmpty() && build.isEmpty() && prebuild.isEmpty() && cleanup.isEmpty();
     }
 
     private static BuildStep install(PackageManager pm, boolean warm) {

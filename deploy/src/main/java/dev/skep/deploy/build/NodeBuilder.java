@@ -159,6 +159,10 @@ public final class NodeBuilder {
                 steps.run(plan.prune().get());
                 done.add(plan.prune().get().label());
             }
+            if (plan.cleanup().isPresent()) {
+                steps.run(plan.cleanup().get());
+                done.add(plan.cleanup().get().label());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkepException(Kind.FAILED, "build interrupted", "the server is stopping; deploy again", e);

@@ -48,6 +48,16 @@ class BuildPlanTest {
     }
 
     @Test
+    void herokuCleanupRunsWhenTheAppHasOne() {
+        BuildPlan plan = plan("""
+                {"scripts": {"build": "tsc", "heroku-cleanup": "rm -rf src"},
+                 "dependencies": {"ms": "2"}, "devDependencies": {"typescript": "5"}}""", NPM, Map.of());
+
+        assertThat(argv(plan.cleanup())).containsExactly("npm", "run", "heroku-cleanup");
+        assertThat(plan(TYPESCRIPT_APP, NPM, Map.of()).cleanup()).isEmpty();
+    }
+
+    @Test
     void withoutALockfileNpmInstallsAndTheOutputSaysWhy() {
         BuildPlan plan = plan(TYPESCRIPT_APP, NPM_NO_LOCK, Map.of());
 

@@ -177,6 +177,21 @@ class NodeBuilderTest {
     }
 
     @Test
+    void herokuCleanupRunsLastAfterThePruneAsOnHeroku() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        String json = Files.readString(app.resolve("package.json")).strip();
+        Files.writeString(app.resolve("package.json"), json.substring(0, json.length() - 1)
+                + ", \"devDependencies\": { \"typescript\": \"5\" }, "
+                + "\"scripts\": { \"build\": \"tsc\", \"heroku-cleanup\": \"rm -rf src\" } }");
+
+        BuildResult built = fakeNpm("echo \"ran $1 $2 NODE_ENV=$NODE_ENV\"").build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.detail()).isEqualTo("npm ci, npm run build, npm prune --omit=dev, npm run heroku-cleanup");
+        assertThat(output).containsSubsequence("ran ci --include=dev NODE_ENV=", "ran run build NODE_ENV=production",
+                "ran prune --omit=dev NODE_ENV=production", "ran run heroku-cleanup NODE_ENV=production");
+    }
+
+    @Test
     void eachBuildWritesItsTempFilesInADirOfItsOwnThatGoesWithIt() throws IOException {
         Path app = copyOf("with-deps", "app");
         addScript(app, "build", "tsc");
