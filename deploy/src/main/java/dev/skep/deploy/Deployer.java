@@ -215,7 +215,7 @@ public final class Deployer {
         if (e instanceof SkepException se) {
             String kept = serving > 0 ? "release " + serving + " keeps serving" : "nothing was running before";
             return new SkepException(se.kind(), "release " + release.number() + " of " + app + ": "
-                    + se.getMessage(), kept + "; " + se.detail(), se);
+                    + se.getMessage(), se.detail() == null ? kept : kept + "; " + se.detail(), se);
         }
         return e;
     }

@@ -179,8 +179,9 @@ public final class ReleasePhase {
             }
             reader.join(OUTPUT_DRAIN);
         }
-        String fix = "release " + release.number() + " is marked failed and the running release keeps serving; fix "
-                + "the Procfile's release: command (run it locally with the app's config) and deploy again";
+        // what keeps serving is the deployer's to say (it knows which release runs)
+        String fix = "release " + release.number() + " is marked failed; fix the Procfile's release: command (run it "
+                + "locally with the app's config) or the config it reads, and deploy again";
         if (!finished) {
             throw new SkepException(Kind.TIMEOUT, "the " + what + " did not finish within " + limit.toSeconds()
                     + " s and was killed", fix + "\n" + tail.text());

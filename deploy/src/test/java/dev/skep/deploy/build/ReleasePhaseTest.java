@@ -64,7 +64,8 @@ class ReleasePhaseTest {
                 .isInstanceOfSatisfying(SkepException.class, e -> {
                     assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
                     assertThat(e.getMessage()).isEqualTo("the release phase 'node migrate.js' failed (exit 3)");
-                    assertThat(e.detail()).contains("keeps serving", "step 1", "table users is locked");
+                    assertThat(e.detail()).contains("release 4 is marked failed", "step 1", "table users is locked")
+                            .as("the deployer says which release keeps serving").doesNotContain("keeps serving");
                 });
         assertThat(output).containsExactly("step 1", "table users is locked");
     }
