@@ -37,6 +37,8 @@ public final class NodeBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(NodeBuilder.class);
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+    /** The config var that turns the build cache off for a build, as on Heroku. */
+    static final String CACHE_SWITCH = "NODE_MODULES_CACHE";
 
     private final Path npmCacheDir;
     private final Duration timeout;
@@ -118,7 +120,10 @@ public final class NodeBuilder {
         }
 
         BuildUser user = request.user().orElse(null);
-        Optional<BuildCache> cache = request.cacheDir().map(dir -> new BuildCache(dir, user));
+        // Heroku's switch for a cache gone bad: this build neither restores nor saves one
+        boolean cacheOff = "false".equalsIgnoreCase(request.config().getOrDefault(CACHE_SWITCH, "").strip());
+        Optional<BuildCache> cache = cacheOff ? Optional.empty()
+                : request.cacheDir().map(dir -> new BuildCache(dir, user));
         // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
         // host's is where the PATH has it already)
         String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
@@ -133,6 +138,9 @@ public final class NodeBuilder {
         try (BuildJail.Cell cell = jail.open("app")) {
             Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm, cell, save);
             plan.notes().forEach(outputLine);
+            if (cacheOff && request.cacheDir().isPresent()) {
+                outputLine.accept("build cache off: " + CACHE_SWITCH + "=false is set (nothing restored or saved)");
+            }
             if (plan.prepare().isPresent()) {
                 corepack.ensure(pm);
                 steps.run(plan.prepare().get());

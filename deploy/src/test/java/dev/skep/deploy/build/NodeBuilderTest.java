@@ -192,6 +192,28 @@ class NodeBuilderTest {
     }
 
     @Test
+    void nodeModulesCacheFalseBuildsWithoutRestoringOrSavingTheCacheAsOnHeroku() throws IOException {
+        Path app = copyOf("with-deps", "app");
+        NodeBuilder npm = fakeNpm("mkdir -p node_modules/ms && echo \"$1\" > node_modules/ms/installed-by");
+        BuildRequest off = cached().withConfig(Map.of("NODE_MODULES_CACHE", "false"));
+
+        BuildResult first = npm.build(app, off, output::add);
+
+        assertThat(first.how()).isEqualTo("npm ci");
+        assertThat(output).contains("build cache off: NODE_MODULES_CACHE=false is set (nothing restored or saved)");
+        assertThat(tmp.resolve("build-cache")).as("nothing saved").doesNotExist();
+
+        npm.build(copyOf("with-deps", "second"), cached(), output::add);
+        assertThat(tmp.resolve("build-cache/node_modules/ms/installed-by")).as("saved when on").exists();
+        output.clear();
+
+        BuildResult third = npm.build(copyOf("with-deps", "third"), off, output::add);
+
+        assertThat(third.how()).as("not restored").isEqualTo("npm ci");
+        assertThat(output).noneMatch(line -> line.startsWith("restored node_modules"));
+    }
+
+    @Test
     void eachBuildWritesItsTempFilesInADirOfItsOwnThatGoesWithIt() throws IOException {
         Path app = copyOf("with-deps", "app");
         addScript(app, "build", "tsc");
