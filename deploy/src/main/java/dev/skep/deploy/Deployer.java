@@ -51,6 +51,7 @@ public final class Deployer {
     /** What else goes with an app (its git repository ...), called inside {@link #delete} under the app's lock. */
     private final List<Consumer<AppId>> alsoDeleted;
     private final LaunchAhead launchAhead;
+    private final AppQuota quota;
     /** The deploy output's stage for the release phase's lines. */
     public static final String RELEASE_PHASE = "release";
 
@@ -61,10 +62,12 @@ public final class Deployer {
      * @param alsoDeleted  what else goes with an app (its git repository ...): called inside {@link #delete}, under
      *                     the app's lock, so none may wait for anything that holds that lock
      * @param launchAhead  told of each built app before its release is stored, to ready its launch meanwhile
+     * @param quota        how many apps a user may own: a first deploy past it is refused before its build
      */
     public Deployer(AppCatalog state, SlugBuilder builder, Rollout rollout, EventSink events, Clock clock,
                     int releasesKept, BuildLogs buildLogs, CrashLoopWatch crashLoops, AppLocks locks,
-                    List<Consumer<AppId>> alsoDeleted, LaunchAhead launchAhead) {
+                    List<Consumer<AppId>> alsoDeleted, LaunchAhead launchAhead, AppQuota quota) {
+        this.quota = quota;
         this.launchAhead = launchAhead;
         this.locks = locks;
         this.alsoDeleted = List.copyOf(alsoDeleted);
@@ -80,6 +83,11 @@ public final class Deployer {
 
     /** What a deploy produced. */
     public record Outcome(Release release, BuiltSlug slug, List<InstanceStatus> instances, Duration took) {
+    }
+
+    /** Refuses (403) a new app past the owner's quota; see {@link AppQuota}. */
+    public void requireRoomFor(AppId app) {
+        quota.requireRoomFor(app);
     }
 
     public Outcome deploy(AppId app, InputStream upload, String by, DeployListener listener) {
@@ -101,6 +109,9 @@ public final class Deployer {
                                  BuildLogs.Recording recording) {
         Instant start = clock.instant();
         Optional<AppSpec> existing = state.app(app);
+        if (existing.isEmpty()) {
+            quota.requireRoomFor(app); // before the build: a refused app costs no build
+        }
         int previous = existing.map(AppSpec::release).orElse(0);
         // the build sees the app's config vars, as the release will
         Map<String, String> config = existing.map(AppSpec::env).orElse(Map.of());

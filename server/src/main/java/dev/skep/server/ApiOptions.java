@@ -18,6 +18,10 @@ final class ApiOptions {
     @Option(names = "--max-unpacked-mb", defaultValue = "2048", description = "largest unpacked app (default: ${DEFAULT-VALUE})")
     long maxUnpackedMb;
 
+    @Option(names = "--max-apps-per-user", defaultValue = "100", paramLabel = "N", description = "apps one user "
+            + "may own; a deploy or create of one more is refused (default: ${DEFAULT-VALUE})")
+    int maxAppsPerUser;
+
     @Option(names = "--max-entries", defaultValue = "100000", description = "most files in an upload (default: ${DEFAULT-VALUE})")
     int maxEntries;
 
@@ -57,7 +61,7 @@ final class ApiOptions {
     SecurityConfig security(java.util.function.Supplier<dev.skep.model.limits.ResourceLimits> limits) {
         try {
             return new SecurityConfig(tlsCert(), tlsKey(), limits.get(),
-                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, verifyDomains, dnsServer);
+                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, verifyDomains, dnsServer, maxAppsPerUser);
         } catch (IllegalArgumentException e) {
             throw FlagError.of(command, e);
         }

@@ -34,6 +34,7 @@ import dev.skep.api.v1.RunRoutes;
 import dev.skep.api.v1.SlugRoutes;
 import dev.skep.api.v1.UserRoutes;
 import dev.skep.api.v1.VolumeRoutes;
+import dev.skep.deploy.AppQuota;
 import dev.skep.deploy.BuildLogs;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.LaunchAhead;
@@ -225,7 +226,7 @@ final class ControllerRole {
                 new CrashRollback(s.state(), rollout, locks, events, clock));
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
                 new BuildLogs(data.resolve("build-logs"), clock), crashLoops, locks, List.of(gitRepos::delete),
-                agent.launchAhead());
+                agent.launchAhead(), new AppQuota(s.state(), security(config).maxAppsPerUser()));
         life.add("crash-loop watch", crashLoops.start());
         return new ControllerRole(config, s, builder, deployer, logs, probation, heartbeats, agent, gitRepos, events,
                 clock);

@@ -15,13 +15,20 @@ import java.nio.file.Path;
  * @param buildMemoryFloor a build's (and release phase's) memory limit when the app's is smaller, bytes
  * @param verifyDomains    whether users must prove a domain theirs (a DNS TXT record) before an app claims it
  * @param dnsServer        the DNS server ("HOST[:PORT]") those proofs are asked of; null for the host's resolvers
+ * @param maxAppsPerUser   how many apps one user may own (admins create past it for nobody: the quota is the owner's)
  */
 public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits, long buildMemoryFloor,
-                             boolean verifyDomains, String dnsServer) {
+                             boolean verifyDomains, String dnsServer, int maxAppsPerUser) {
+
+    /** Enough for any real user; a bound on what one token can make the state hold (each app is nodes in it). */
+    public static final int DEFAULT_MAX_APPS_PER_USER = 100;
 
     public SecurityConfig {
         if ((apiTlsCert == null) != (apiTlsKey == null)) {
             throw new IllegalArgumentException("give both --api-tls-cert and --api-tls-key, or neither");
+        }
+        if (maxAppsPerUser < 1) {
+            throw new IllegalArgumentException("--max-apps-per-user must be >= 1, found " + maxAppsPerUser);
         }
         if (buildMemoryFloor < 64 * ResourceLimits.MIB) {
             throw new IllegalArgumentException("--build-memory must be >= 64 (MiB), found "
@@ -30,7 +37,7 @@ public record SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits lim
     }
 
     public SecurityConfig(Path apiTlsCert, Path apiTlsKey, ResourceLimits limits) {
-        this(apiTlsCert, apiTlsKey, limits, BuildJail.DEFAULT_MEMORY_FLOOR, false, null);
+        this(apiTlsCert, apiTlsKey, limits, BuildJail.DEFAULT_MEMORY_FLOOR, false, null, DEFAULT_MAX_APPS_PER_USER);
     }
 
     /** Who asks DNS for users' domain proofs; null when they need none. */

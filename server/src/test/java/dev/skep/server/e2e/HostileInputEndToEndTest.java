@@ -48,7 +48,7 @@ class HostileInputEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
+        server = new SkepServerProcess(dir.resolve("data"), List.of("--max-apps-per-user", "4"), Map.of()).start();
         token = server.token();
         Http.Answer first = Http.send("POST", server.api("/v1/apps/alice/web/releases"), token, "application/gzip",
                 Fixtures.tarball("hello"));
@@ -112,6 +112,31 @@ class HostileInputEndToEndTest {
         refusedWith(deploy(Tars.app(tar -> Tars.special(tar, "shadow", TarConstants.LF_LINK, "../../../etc/shadow"))),
                 400, "unsafe archive");
         assertThat(Path.of("/etc/skep-pwned")).doesNotExist();
+    }
+
+    @Test
+    void aUserCannotMakeMoreAppsThanTheQuotaByCreateOrDeploy() throws Exception {
+        List<String> made = new java.util.ArrayList<>();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                Http.Answer created = Http.send("POST", server.api("/v1/apps/mallory/app" + i), token, null, null);
+                assertThat(created.status()).as(created.body()).isEqualTo(201);
+                made.add("mallory/app" + i);
+            }
+            refusedWith(Http.send("POST", server.api("/v1/apps/mallory/app5"), token, null, null), 403,
+                    "mallory owns 4 apps, the most this server allows one user (--max-apps-per-user 4)");
+            refusedWith(Http.send("POST", server.api("/v1/apps/mallory/app6/releases"), token, "application/gzip",
+                    Fixtures.tarball("hello")), 403, "mallory owns 4 apps");
+            assertThat(Http.get(server.api("/v1/apps/mallory/app6"), token).status()).isEqualTo(404);
+            // an app the user has is no new app: its deploys go on
+            Http.Answer redeploy = Http.send("POST", server.api("/v1/apps/mallory/app1/releases"), token,
+                    "application/gzip", Fixtures.tarball("hello"));
+            assertThat(redeploy.status()).as(redeploy.body()).isEqualTo(201);
+        } finally {
+            for (String app : made) {
+                assertThat(Http.send("DELETE", server.api("/v1/apps/" + app), token, null, null).status()).isEqualTo(204);
+            }
+        }
     }
 
     @Test
