@@ -241,7 +241,7 @@ skep_start() {
   SKEP_DATA="$BENCH_TMP/skep-data"
   SKEP_LOG="$BENCH_TMP/skep.log"
   "$REPO/bin/skep" server --data-dir "$SKEP_DATA" --api-port "$api" --router-port "$router" \
-    --app-ports "$range" "$@" >"$SKEP_LOG" 2>&1 &
+    --app-ports "$range" --max-apps-per-user 100000 "$@" >"$SKEP_LOG" 2>&1 &
   SKEP_PID=$!
   bench_on_exit "bench_stop_pid $SKEP_PID 20"
   SKEP_API="http://127.0.0.1:$api"
