@@ -247,7 +247,7 @@ final class InstanceMachine {
             say.launchFailed(e);
             noteOomKill();
             Instant now = timers.now();
-            afterExit("exited before it was ready (" + lastExit + ")", now);
+            afterExit("exited before it was ready (" + lastExit + ")", now, false);
             return;
         }
         started(proc);
@@ -318,23 +318,25 @@ final class InstanceMachine {
         closeWatches();
         stopProcess(Duration.ZERO);
         lastExit = why;
-        afterExit(why, current.started());
+        afterExit(why, current.started(), false);
     }
 
     private void exited(String how) throws InterruptedException {
+        boolean wasReady = phase != Phase.STARTING;
         closeWatches();
         alarm.cancel();
         lastExit = how;
         noteOomKill();
         steps.stop().sweep(current);
-        afterExit("exited before it was ready (" + how + ")", current.started());
+        afterExit("exited before it was ready (" + how + ")", current.started(), wasReady);
     }
 
-    private void afterExit(String failure, Instant started) throws InterruptedException {
+    /** @param wasReady whether the process got ready before it ended */
+    private void afterExit(String failure, Instant started, boolean wasReady) throws InterruptedException {
         if (firstStart) {
             fail(failure);
         } else {
-            backOff(started);
+            backOff(started, wasReady);
         }
     }
 
@@ -354,9 +356,11 @@ final class InstanceMachine {
     }
 
     /** Records an exit, then launches again after the tracker's delay (BACKOFF, or CRASH_LOOP). */
-    private void backOff(Instant started) throws InterruptedException {
+    private void backOff(Instant started, boolean wasReady) throws InterruptedException {
         Instant now = timers.now();
-        RestartTracker.Decision decision = tracker.onExit(started, now);
+        // a start that never got ready did not run, however long it took (a start timeout is far past the
+        // minimum uptime): counted as a quick death, so an app that hangs on start crash-loops as one that exits
+        RestartTracker.Decision decision = wasReady ? tracker.onExit(started, now) : tracker.onFailedStart();
         restarts++;
         boolean enteringLoop = decision.crashLoop() && !crashLooping;
         crashLooping = decision.crashLoop();

@@ -13,7 +13,7 @@ import java.util.function.DoubleSupplier;
  *  exit after >= minUptime    ──> history forgotten, restart at once
  *  exit, first since reset    ──> restart at once
  *  exit again                 ──> initialDelay * multiplier^(n-2), capped at maxDelay, +-jitter
- *  crashLoopAfter quick deaths (uptime < minUptime) in a row ──> CRASH_LOOP, retried at maxDelay
+ *  crashLoopAfter quick deaths (uptime < minUptime, or never ready) in a row ──> CRASH_LOOP, retried at maxDelay
  * </pre>
  *
  * Not thread-safe: owned by one {@link InstanceMachine}.
@@ -43,19 +43,27 @@ public final class RestartTracker {
 
     /** Records one exit of a process that ran from {@code started} to {@code exited}. */
     public Decision onExit(Instant started, Instant exited) {
-        Duration uptime = Duration.between(started, exited);
+        return record(Duration.between(started, exited).compareTo(policy.minUptime()) < 0);
+    }
+
+    /**
+     * Records a process that ended before it was ever ready (it exited, or its start timed out): a quick death
+     * whatever its age, or an app that hangs on start would be restarted at once forever, never a crash loop.
+     */
+    public Decision onFailedStart() {
+        return record(true);
+    }
+
+    private Decision record(boolean quick) {
         // Only dying young earns a back-off (forever's lesson): a process that outlived its
         // minimum uptime is restarted at once, however often that happens.
-        if (uptime.compareTo(policy.minUptime()) >= 0) {
+        if (quick) {
+            quickDeaths++;
+        } else {
             attempts = 0;
             quickDeaths = 0;
         }
         attempts++;
-        if (uptime.compareTo(policy.minUptime()) < 0) {
-            quickDeaths++;
-        } else {
-            quickDeaths = 0;
-        }
         if (quickDeaths >= policy.crashLoopAfter()) {
             return new Decision(jittered(policy.maxDelay()), true, attempts, quickDeaths, REASON_CRASH_LOOP);
         }

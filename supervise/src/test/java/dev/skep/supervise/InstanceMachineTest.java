@@ -184,6 +184,31 @@ class InstanceMachineTest {
         assertThat(readiness.open).isZero();
     }
 
+    /**
+     * Issue 12: an app that never becomes ready on wake (or after any restart) goes to crash-loop as one that exits
+     * at once does. Each start lasts the whole start timeout, far past the minimum uptime, yet none of them ran.
+     */
+    @Test
+    void aRestartedWebProcessThatNeverGetsReadyCrashLoopsAfterAsManyStartsAsAQuickDeath() throws Exception {
+        readiness.lastWhy = "connection refused";
+        InstanceMachine m = machine("web", false);
+        for (int start = 1; start < POLICY.crashLoopAfter(); start++) {
+            assertThat(launch.launched).isEqualTo(start);
+            advance(m, START_TIMEOUT);
+            assertThat(report.states()).doesNotContain(InstanceState.CRASH_LOOP);
+            advance(m, Duration.ofSeconds(1)); // the back-off so far is at most 200 ms
+        }
+        assertThat(launch.launched).isEqualTo(POLICY.crashLoopAfter());
+        advance(m, START_TIMEOUT);
+        assertThat(report.states()).endsWith(InstanceState.CRASH_LOOP);
+        assertThat(report.events).contains(EventTypes.INSTANCE_CRASH_LOOP);
+        assertThat(m.facts().lastExit()).isEqualTo("not ready within 60 s (last check: connection refused)");
+        advance(m, Duration.ofSeconds(29));
+        assertThat(launch.launched).as("a crash loop is retried at the cap").isEqualTo(POLICY.crashLoopAfter());
+        advance(m, Duration.ofSeconds(1));
+        assertThat(launch.launched).isEqualTo(POLICY.crashLoopAfter() + 1);
+    }
+
     @Test
     void stopDrainsAndEndsWhileDetachLeavesTheProcessRunning() throws Exception {
         InstanceMachine m = machine("web", false);

@@ -47,6 +47,23 @@ class RestartTrackerTest {
     }
 
     @Test
+    void startsThatNeverGotReadyAreQuickDeathsHoweverLongTheyTookAndARealRunForgetsThem() {
+        RestartTracker tracker = new RestartTracker(POLICY, () -> 0.5);
+        for (int i = 1; i < POLICY.crashLoopAfter(); i++) {
+            assertThat(tracker.onFailedStart().crashLoop()).isFalse();
+        }
+        assertThat(tracker.quickDeaths()).isEqualTo(POLICY.crashLoopAfter() - 1);
+        assertThat(runFor(tracker, Duration.ofMinutes(5)).crashLoop()).as("it ran: history forgotten").isFalse();
+        assertThat(tracker.quickDeaths()).isZero();
+        for (int i = 1; i < POLICY.crashLoopAfter(); i++) {
+            tracker.onFailedStart();
+        }
+        RestartTracker.Decision last = tracker.onFailedStart();
+        assertThat(last.crashLoop()).isTrue();
+        assertThat(last.delay()).isEqualTo(POLICY.maxDelay());
+    }
+
+    @Test
     void theBackOffIsCapped() {
         RestartPolicy patient = new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.0,
                 Duration.ofSeconds(1), 1000);

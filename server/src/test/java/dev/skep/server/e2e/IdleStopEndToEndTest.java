@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Idle stop against a real server and real node apps: an app without requests for its idle stop sleeps (no node
  * process, {@code ps} says sleeping), the next request wakes it and gets its 200, a burst to a sleeping app all get
- * 200, an app that cannot start on wake gets its held requests a 504 after the bound while other apps serve, turning
+ * 200, an app that cannot start on wake (it exits, or hangs) gets its held requests a 504 after the bound and
+ * crash-loops while other apps serve, turning
  * it off keeps an app up, only all-web apps may sleep, and a sleeping app raises no "no samples" alert.
  */
 class IdleStopEndToEndTest {
@@ -51,6 +52,7 @@ class IdleStopEndToEndTest {
             deploy(app, "hello");
         }
         deploy("carol/broken", "breaks-later");
+        deploy("hank/hangs", "breaks-later");
         deploy("fred/ws", "ws-echo");
     }
 
@@ -219,21 +221,31 @@ class IdleStopEndToEndTest {
         assertThat(get("bob/awake").status()).isEqualTo(200);
     }
 
+    /**
+     * Issue 12, bad input: apps that never become ready on wake, one whose every start exits and one whose every
+     * start hangs without listening (each start lasts the whole start timeout, far past the minimum uptime). The
+     * held requests of both get a 504 after the bound, another app serves meanwhile, and both go to crash-loop.
+     */
     @Test
-    void anAppThatCannotStartOnWakeGetsA504AfterTheBoundAndOthersServe() throws Exception {
+    void appsThatCannotStartOnWakeGetA504AfterTheBoundAndCrashLoopWhileOthersServe() throws Exception {
         long breakAt = System.currentTimeMillis() + 25_000;
-        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/carol/broken/env"), token, "application/json",
-                ("{\"set\": {\"BREAK_AT\": \"" + breakAt + "\"}}").getBytes(StandardCharsets.UTF_8));
-        assertThat(env.status()).as(env.body()).isEqualTo(200);
-        assertThat(cli("set", "carol/broken", "--idle-stop", "2s")).startsWith("0:");
+        for (String app : List.of("carol/broken", "hank/hangs")) {
+            String how = app.equals("hank/hangs") ? ", \"BREAK_HOW\": \"hang\"" : "";
+            Http.Answer env = Http.send("PATCH", server.api("/v1/apps/" + app + "/env"), token, "application/json",
+                    ("{\"set\": {\"BREAK_AT\": \"" + breakAt + "\"" + how + "}}").getBytes(StandardCharsets.UTF_8));
+            assertThat(env.status()).as(env.body()).isEqualTo(200);
+            assertThat(cli("set", app, "--idle-stop", "2s")).startsWith("0:");
+        }
         awaitState("carol/broken", "sleeping", Duration.ofSeconds(20));
-        assertThat(System.currentTimeMillis()).as("asleep before its break time").isLessThan(breakAt);
-        Thread.sleep(Math.max(0, breakAt - System.currentTimeMillis() + 500)); // from now on every start exits
+        awaitState("hank/hangs", "sleeping", Duration.ofSeconds(20));
+        assertThat(System.currentTimeMillis()).as("asleep before their break time").isLessThan(breakAt);
+        Thread.sleep(Math.max(0, breakAt - System.currentTimeMillis() + 500)); // from now on every start fails
 
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Reply>> held = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                held.add(pool.submit(() -> get("carol/broken")));
+            for (int i = 0; i < 6; i++) {
+                String app = i % 2 == 0 ? "carol/broken" : "hank/hangs";
+                held.add(pool.submit(() -> get(app)));
             }
             // meanwhile another app serves as ever
             for (int i = 0; i < 10; i++) {
@@ -251,6 +263,11 @@ class IdleStopEndToEndTest {
             }
         }
         awaitState("carol/broken", "crash-loop", Duration.ofSeconds(60));
+        // five starts in a row that timed out: about 5 x the start timeout after the wake
+        awaitState("hank/hangs", "crash-loop", Duration.ofSeconds(6L * START_TIMEOUT_S + 30));
+        JsonNode hung = app("hank/hangs").get("instances").get(0);
+        assertThat(hung.get("lastExit").asText()).startsWith("not ready within " + START_TIMEOUT_S + " s");
+        assertThat(get("bob/awake").status()).isEqualTo(200);
     }
 
     /**
