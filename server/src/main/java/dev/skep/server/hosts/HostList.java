@@ -20,8 +20,8 @@ record HostList(Path data, PrintWriter out) {
             out.flush();
             return;
         }
-        String format = "%-20s %-7s %-16s %-12s %-12s %-9s %s%n";
-        out.printf(format, "HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES", "SSH");
+        String format = "%-20s %-7s %-16s %-12s %-12s %-9s %-9s %s%n";
+        out.printf(format, "HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES", "LOAD", "SSH");
         try (ClusterLink link = hosts.link()) {
             Map<String, AgentInfo> agents = link.state().agents().stream()
                     .collect(Collectors.toMap(AgentInfo::id, Function.identity(), (a, b) -> a));
@@ -31,6 +31,7 @@ record HostList(Path data, PrintWriter out) {
                 String state;
                 String version = r.version();
                 String instances = "-";
+                String load = "-";
                 if ("installing".equals(r.state()) || HostRecord.UNINSTALLED.equals(r.state())) {
                     state = r.state();
                 } else if ("agent".equals(r.role())) {
@@ -38,12 +39,25 @@ record HostList(Path data, PrintWriter out) {
                     state = agent == null ? "unreachable" : draining.contains(r.id()) ? "draining" : "ready";
                     version = agent == null ? version : agent.version();
                     instances = String.valueOf(link.state().assignments(r.id()).size());
+                    load = load(agent);
                 } else {
                     state = routers.stream().anyMatch(e -> e.host().equals(r.advertise())) ? "ready" : "unreachable";
                 }
-                out.printf(format, r.id(), r.role(), r.advertise(), version, state, instances, r.target());
+                out.printf(format, r.id(), r.role(), r.advertise(), version, state, instances, load, r.target());
             }
         }
         out.flush();
+    }
+
+    /**
+     * The host's memory in use now, from the agent's last heartbeat (MemAvailable): what decides whether one more
+     * instance fits there. "-" when the agent is gone or said nothing of its memory.
+     */
+    static String load(AgentInfo agent) {
+        if (agent == null || agent.memoryBytes() <= 0 || agent.memoryFree() <= 0) {
+            return "-";
+        }
+        long used = Math.max(0, agent.memoryBytes() - agent.memoryFree());
+        return "mem " + Math.round(100.0 * used / agent.memoryBytes()) + "%";
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * placed there serves through the server's router; a second add changes nothing; a router added over ZooKeeper TLS
  * serves it too; unknown and changed host keys and a refused login fail with what to do; upgrade drains, restarts
  * and undrains it without a failed request; a directory another cluster installed is taken over only with --force;
- * rm stops and uninstalls the agent. The first add meets a full remote disk. Root only.
+ * rm drains it under load without a failed request, stops and uninstalls the agent. The first add meets a full
+ * remote disk. Root only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostsEndToEndTest {
@@ -314,9 +315,11 @@ class HostsEndToEndTest {
     @Order(6)
     void hostsListsItsRoleAddressVersionStateAndInstances() throws Exception {
         CliRun list = hosts().expect(0);
-        assertThat(list.out()).contains("HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES");
+        assertThat(list.out()).contains("HOST", "ROLE", "ADDRESS", "VERSION", "STATE", "INSTANCES", "LOAD");
         String line = list.out().lines().filter(l -> l.startsWith(hostId)).findFirst().orElseThrow();
-        assertThat(line.split("\\s+")).containsSequence(hostId, "agent", ns.address, "dev", "ready", "1");
+        assertThat(line.split("\\s+")).containsSequence(hostId, "agent", ns.address, "dev", "ready", "1", "mem");
+        // the load: the host's memory in use, from the agent's heartbeats
+        assertThat(line).containsPattern(" 1 +mem ([1-9][0-9]?|100)% ");
     }
 
     /**
@@ -387,7 +390,18 @@ class HostsEndToEndTest {
                 "{\"instances\": 2}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
         long app = pidOn(ns.address);
-        CliRun removed = hosts("rm", hostId).expect(0);
+        // its instance moves with no failed request: a steady GET load through the server's router meanwhile
+        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
+        CliRun removed;
+        LoadLoop.Result result;
+        try {
+            removed = hosts("rm", hostId);
+        } finally {
+            result = load.stop();
+        }
+        removed.expect(0);
+        assertThat(result.failed()).as(result.toString()).isZero();
+        assertThat(result.ok()).isPositive();
         assertThat(removed.out()).contains("draining " + hostId, "no instance left", "removed " + hostId);
         assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(remote).doesNotExist();
