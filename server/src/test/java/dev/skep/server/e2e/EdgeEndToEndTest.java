@@ -262,6 +262,11 @@ class EdgeEndToEndTest {
     }
 
     static String servedSubject(String sni) throws Exception {
+        return servedSubject(httpsPort, sni);
+    }
+
+    /** The subject of the certificate a router's HTTPS port presents for {@code sni}. */
+    static String servedSubject(int httpsPort, String sni) throws Exception {
         javax.net.ssl.SSLContext tls = trustAll();
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
                 .createSocket("127.0.0.1", httpsPort)) {

@@ -39,14 +39,18 @@ class IdleStopEndToEndTest {
 
     static SkepServerProcess server;
     static String token;
+    static int httpsPort;
     static final int START_TIMEOUT_S = 15;
 
     @BeforeAll
     static void start() throws Exception {
         // no auto-rollback: the app that breaks must stay broken; samples every second for the alert rule; a waking
-        // app's requests are held as long as the start timeout
+        // app's requests are held as long as the start timeout; HTTPS, for an app's certificate kept through a sleep
+        String[] fallback = selfSigned("skep-default");
+        httpsPort = SkepServerProcess.freePort();
         server = new SkepServerProcess(dir.resolve("data"), List.of("--drain-timeout", "1", "--auto-rollback", "0",
-                "--monitor-interval", "1", "--start-timeout", String.valueOf(START_TIMEOUT_S)), Map.of()).start();
+                "--monitor-interval", "1", "--start-timeout", String.valueOf(START_TIMEOUT_S), "--https-port",
+                String.valueOf(httpsPort), "--tls-cert", fallback[0], "--tls-key", fallback[1]), Map.of()).start();
         token = server.token();
         for (String app : List.of("alice/nap", "bob/awake", "erin/stopped")) {
             deploy(app, "hello");
@@ -54,6 +58,19 @@ class IdleStopEndToEndTest {
         deploy("carol/broken", "breaks-later");
         deploy("hank/hangs", "breaks-later");
         deploy("fred/ws", "ws-echo");
+        deploy("ivy/keeps", "notes");
+    }
+
+    /** A self-signed certificate for {@code name} by openssl: its cert and key files. */
+    static String[] selfSigned(String name) throws Exception {
+        Path cert = dir.resolve(name + ".crt");
+        Path key = dir.resolve(name + ".key");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=DNS:" + name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor()).as("openssl makes a certificate for " + name).isZero();
+        return new String[] {cert.toString(), key.toString()};
     }
 
     @AfterAll
@@ -268,6 +285,79 @@ class IdleStopEndToEndTest {
         JsonNode hung = app("hank/hangs").get("instances").get(0);
         assertThat(hung.get("lastExit").asText()).startsWith("not ready within " + START_TIMEOUT_S + " s");
         assertThat(get("bob/awake").status()).isEqualTo(200);
+    }
+
+    /**
+     * Issue 12: a sleeping app keeps its release, env, domains, certificates and volumes. Each is set before the
+     * sleep, and after a request to its custom domain wakes it, the new process has the env, the volume's note
+     * written before is there, and the router presents the app's own certificate for the domain.
+     */
+    @Test
+    void aSleepingAppKeepsItsReleaseEnvDomainCertificateAndVolume() throws Exception {
+        String app = "ivy/keeps";
+        String domain = "keeps.example.org";
+        assertThat(Http.send("POST", server.api("/v1/apps/" + app + "/volumes"), token, "application/json",
+                "{\"path\": \"data\"}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/" + app + "/env"), token, "application/json",
+                "{\"set\": {\"KEPT\": \"through-sleep\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(env.status()).as(env.body()).isEqualTo(200);
+        Http.Answer added = Http.send("POST", server.api("/v1/apps/" + app + "/domains"), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("domain", domain)));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+        String[] pem = selfSigned(domain);
+        Http.Answer cert = Http.send("PUT", server.api("/v1/apps/" + app + "/certificates/" + domain), token,
+                "application/json", Http.JSON.writeValueAsBytes(Map.of("cert", java.nio.file.Files.readString(
+                        Path.of(pem[0])), "key", java.nio.file.Files.readString(Path.of(pem[1])))));
+        assertThat(cert.status()).as(cert.body()).isEqualTo(200);
+        // the note goes to the volume through the domain, once the release with the env serves there
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                environ(app).contains("KEPT=through-sleep") && Http.hosted(server.routerPort, domain, "/").status() == 200);
+        assertThat(post(domain, "written before the sleep")).isEqualTo(200);
+        int release = app(app).get("release").asInt();
+
+        assertThat(patch(app, "{\"idleStop\": 2}").status()).isEqualTo(200);
+        awaitState(app, "sleeping", Duration.ofSeconds(20));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app(app).get("instances").isEmpty());
+
+        Http.Answer woke = Http.hosted(server.routerPort, domain, "/");
+        assertThat(woke.status()).as(woke.body()).isEqualTo(200);
+        JsonNode seen = Http.JSON.readTree(woke.body());
+        assertThat(seen.get("notes").asText()).isEqualTo("written before the sleep\n");
+        assertThat(java.nio.file.Files.readString(Fixtures.volume(server.dataDir, "ivy.keeps", "data")
+                .resolve("notes.txt"))).as("in the volume, not the instance's copy").isEqualTo("written before the sleep\n");
+        assertThat(seen.get("release").asInt()).isEqualTo(release);
+        assertThat(environ(app)).contains("KEPT=through-sleep");
+        assertThat(EdgeEndToEndTest.servedSubject(httpsPort, domain)).isEqualTo("CN=" + domain);
+        assertThat(Http.get(server.api("/v1/apps/" + app + "/domains"), token).json().get("domains").toString())
+                .contains(domain);
+    }
+
+    /** The environment of the app's (only) running process, from /proc; empty when none runs. */
+    static String environ(String app) throws Exception {
+        List<Long> pids = pids(app);
+        if (pids.size() != 1 || pids.get(0) <= 0) {
+            return "";
+        }
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc", String.valueOf(pids.get(0)), "environ"),
+                    StandardCharsets.ISO_8859_1).replace('\0', '\n');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** POST / with a body and {@code Host: host} through the router; its status. */
+    static int post(String host, String body) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
+            s.setSoTimeout(20_000);
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            s.getOutputStream().write(("POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(bytes);
+            return Math.abs(LoadLoop.readResponse(new BufferedInputStream(s.getInputStream()),
+                    new ByteArrayOutputStream()));
+        }
     }
 
     /**
