@@ -13,4 +13,12 @@ public record Result(int exit, String out, String err) {
         text = text.strip();
         return text.length() > 2000 ? "..." + text.substring(text.length() - 2000) : text;
     }
+
+    /**
+     * The first line it printed that contains {@code text}, stripped, else empty. Searches everything, not the tail
+     * {@link #said()} keeps: a tar that ran out of space says so first, then "Cannot open" for every file after.
+     */
+    public String lineWith(String text) {
+        return (err + "\n" + out).lines().filter(l -> l.contains(text)).findFirst().map(String::strip).orElse("");
+    }
 }

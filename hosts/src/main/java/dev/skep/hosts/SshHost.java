@@ -34,6 +34,8 @@ import org.apache.sshd.sftp.client.SftpClientFactory;
 public final class SshHost implements AutoCloseable {
 
     private static final Duration CONNECT = Duration.ofSeconds(15);
+    /** What a full file system (ENOSPC, out of blocks or inodes) makes tar, cp and the shell say. */
+    private static final String NO_SPACE = "No space left on device";
 
     private final SshTarget target;
     private final SshClient client;
@@ -191,8 +193,8 @@ public final class SshHost implements AutoCloseable {
     /** {@code run}, failing unless the command exits 0; its output. */
     public String check(String what, String command, Duration timeout) throws HostFailure {
         Result result = run(command, timeout);
-        if (!result.ok() && result.said().contains("No space left on device")) {
-            throw noSpace(firstPath(command), what + " stopped: " + firstLine(result.said()));
+        if (!result.ok() && !result.lineWith(NO_SPACE).isEmpty()) {
+            throw noSpace(firstPath(command), what + " stopped: " + result.lineWith(NO_SPACE));
         }
         if (!result.ok()) {
             throw new HostFailure(what + " failed on " + target.host() + " (exit " + result.exit() + "): "
@@ -298,8 +300,8 @@ public final class SshHost implements AutoCloseable {
         } catch (HostFailure e) {
             // the failure below is the one to report; the next try removes it first anyway
         }
-        if (result.said().contains("No space left on device")) {
-            return noSpace(remote, "the copy stopped there: " + firstLine(result.said()));
+        if (!result.lineWith(NO_SPACE).isEmpty()) {
+            return noSpace(remote, "the copy stopped there: " + result.lineWith(NO_SPACE));
         }
         return new HostFailure(what + " " + target.host() + ":" + remote + " failed (exit " + result.exit() + "): "
                 + result.said());
@@ -327,10 +329,6 @@ public final class SshHost implements AutoCloseable {
     private static String firstPath(String command) {
         java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'(/[^']*)'").matcher(command);
         return quoted.find() ? quoted.group(1) : "(" + shortened(command) + ")";
-    }
-
-    private static String firstLine(String text) {
-        return text.strip().lines().findFirst().orElse("");
     }
 
     private static TarArchiveOutputStream tar(OutputStream stdin) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serves it too; unknown and changed host keys and a refused login fail with what to do; upgrade drains, restarts
  * and undrains it without a failed request; a directory another cluster installed is taken over only with --force;
  * rm drains it under load without a failed request, stops and uninstalls the agent. The first add meets a full
- * remote disk. Root only.
+ * remote disk, then one that fills while Java is unpacked. Root only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostsEndToEndTest {
@@ -162,7 +162,9 @@ class HostsEndToEndTest {
 
     /**
      * The first add finds the remote file system full: it fails before copying Java, saying where and what to do, and
-     * starts nothing; once there is room the same command installs and starts the agent.
+     * starts nothing. The second has room by the free-space check, but the disk fills while Java is unpacked: it
+     * fails the same way and leaves no half-unpacked copy. Once there is room the same command installs and starts
+     * the agent.
      */
     @Test
     @Order(2)
@@ -176,7 +178,20 @@ class HostsEndToEndTest {
         assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).doesNotContain(hostId);
         assertThat(hosts().expect(0).out().lines().filter(l -> l.startsWith(hostId))).singleElement().asString()
                 .contains(" installing ");
-        SshNamespace.must("mount", "-o", "remount,size=2g", small.toString());
+
+        // room by the free-space check, but the disk fills while Java is unpacked there (few inodes left: ENOSPC
+        // as from a full disk): it fails saying so, removes the half-unpacked copy and starts nothing
+        SshNamespace.must("mount", "-o", "remount,size=2g,nr_inodes=" + (inodesUsed(small) + 25), small.toString());
+        CliRun filled = hosts(add("--accept-new-host-key", "--copy-java").toArray(String[]::new)).expect(1);
+        assertThat(filled.err()).contains("no space left on the device at " + ns.address + ":" + remote.resolve("jdk"),
+                "the copy stopped there", "No space left on device", "run the same command again");
+        assertThat(remote.resolve("jdk.new")).as("the half-unpacked copy is removed").doesNotExist();
+        assertThat(remote.resolve("jdk")).doesNotExist();
+        assertThat(remote.resolve("run/supervisor.pid")).as("nothing started").doesNotExist();
+        assertThat(remote.resolve("run/role.pid")).doesNotExist();
+        assertThat(Http.get(server.api("/v1/agents"), server.token()).json().toString()).doesNotContain(hostId);
+
+        SshNamespace.must("mount", "-o", "remount,nr_inodes=1000000", small.toString());
 
         CliRun added = hosts(add("--accept-new-host-key", "--copy-java").toArray(String[]::new)).expect(0);
         assertThat(added.out()).contains("==> checking the host", "Linux", "copying this machine's runtime",
@@ -217,6 +232,14 @@ class HostsEndToEndTest {
                 "agent " + hostId + " registered");
         assertThat(remote.resolve("skep/cp").resolve(lost)).exists();
         assertThat(Files.readAllLines(manifest)).hasSize(lines.size());
+    }
+
+    /** How many inodes the file system holding {@code path} has in use (df -i). */
+    static long inodesUsed(Path path) throws Exception {
+        Process df = new ProcessBuilder("df", "-Pi", path.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(df.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        assertThat(df.waitFor()).as(String.join("\n", lines)).isZero();
+        return Long.parseLong(lines.get(1).trim().split("\\s+")[2]);
     }
 
     static void deleteTree(Path path) throws java.io.IOException {
@@ -330,20 +353,10 @@ class HostsEndToEndTest {
     @Order(7)
     void upgradeDrainsRestartsAndUndrainsTheAgentWithoutAFailedRequest() throws Exception {
         long role = Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip());
-        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
-        CliRun upgraded;
-        LoadLoop.Result result;
-        try {
-            upgraded = hosts("upgrade", hostId);
-        } finally {
-            result = load.stop();
-        }
-        upgraded.expect(0);
+        CliRun upgraded = underLoadWithoutAFailedRequest("upgrade", hostId).expect(0);
         assertThat(upgraded.out()).contains("draining " + hostId, "no instance left", "restarts the agent",
                 "agent " + hostId + " registered", "is ready", "undrained " + hostId);
         assertThat(Long.parseLong(Files.readString(remote.resolve("run/role.pid")).strip())).isNotEqualTo(role);
-        assertThat(result.failed()).as(result.toString()).isZero();
-        assertThat(result.ok()).isPositive();
         assertThat(readyOn(ns.here)).isTrue();
         JsonNode agent = null;
         for (JsonNode a : Http.get(server.api("/v1/agents"), server.token()).json()) {
@@ -390,18 +403,7 @@ class HostsEndToEndTest {
                 "{\"instances\": 2}".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> readyOn(ns.address));
         long app = pidOn(ns.address);
-        // its instance moves with no failed request: a steady GET load through the server's router meanwhile
-        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
-        CliRun removed;
-        LoadLoop.Result result;
-        try {
-            removed = hosts("rm", hostId);
-        } finally {
-            result = load.stop();
-        }
-        removed.expect(0);
-        assertThat(result.failed()).as(result.toString()).isZero();
-        assertThat(result.ok()).isPositive();
+        CliRun removed = underLoadWithoutAFailedRequest("rm", hostId).expect(0);
         assertThat(removed.out()).contains("draining " + hostId, "no instance left", "removed " + hostId);
         assertThat(ProcessHandle.of(role).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(remote).doesNotExist();
@@ -454,6 +456,24 @@ class HostsEndToEndTest {
             loop.destroyForcibly();
             app.destroyForcibly();
         }
+    }
+
+    /**
+     * `skep hosts ARGS...` under a steady GET load of the app through the server's router: not one request may fail
+     * meanwhile (the host's instances move first). The run, for its own checks.
+     */
+    static CliRun underLoadWithoutAFailedRequest(String... args) throws Exception {
+        LoadLoop load = LoadLoop.paced("far.alice.localhost", server.routerPort, 1, Duration.ofMillis(20));
+        CliRun run;
+        LoadLoop.Result result;
+        try {
+            run = hosts(args);
+        } finally {
+            result = load.stop();
+        }
+        assertThat(result.failed()).as(String.join(" ", args) + ": " + result + "; it said: " + run.err()).isZero();
+        assertThat(result.ok()).isPositive();
+        return run;
     }
 
     static long pidOn(String host) throws Exception {
