@@ -6,6 +6,7 @@ import dev.skep.model.Release;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
+import dev.skep.model.node.PnpHook;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,14 +35,22 @@ public final class Launcher {
      * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
      * when none apply, {@code cgroup} null when the host has no usable cgroups; {@code mounts} the head
      * of the chain that mounts the instance's copy and volumes (see workspace/), empty for none;
-     * {@code argv} what to run instead of the assignment's process type (a one-off), null for that.
+     * {@code argv} what to run instead of the assignment's process type (a one-off), null for that;
+     * {@code slugDir} the slug the app dir is a copy of, null when the app dir holds its files already (an
+     * overlay copy is mounted only in the instance's own namespace, so the agent reads the slug instead).
      */
     public record Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
-                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts, List<String> argv) {
+                       ResourceLimits limits, CgroupSlot cgroup, List<String> mounts, List<String> argv,
+                       Path slugDir) {
 
         public Spec {
             mounts = mounts == null ? List.of() : List.copyOf(mounts);
             argv = argv == null ? null : List.copyOf(argv);
+        }
+
+        public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
+                    ResourceLimits limits, CgroupSlot cgroup, List<String> mounts, List<String> argv) {
+            this(assignment, appDir, port, runDir, user, limits, cgroup, mounts, argv, null);
         }
 
         public Spec(Assignment assignment, Path appDir, int port, Path runDir, AppUsers.AppUser user,
@@ -118,7 +127,7 @@ public final class Launcher {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.clear();
-        env.putAll(environment(spec.assignment(), spec.port(), spec.appDir(), node));
+        env.putAll(environment(spec, node));
         return builder;
     }
 
@@ -168,6 +177,14 @@ public final class Launcher {
     /** The whole environment of an instance: the release's env plus what skep sets. */
     public Map<String, String> environment(Assignment assignment, int port, Path appDir) {
         return environment(assignment, port, appDir, nodes.apply(assignment.release()));
+    }
+
+    /** The environment of the process a spec starts: with yarn's Plug'n'Play hook when its slug has one. */
+    Map<String, String> environment(Spec spec, Path node) {
+        Map<String, String> env = environment(spec.assignment(), spec.port(), spec.appDir(), node);
+        PnpHook.of(spec.slugDir() == null ? spec.appDir() : spec.slugDir())
+                .ifPresent(hook -> hook.applyTo(env, spec.appDir()));
+        return env;
     }
 
     /** @param node the release's node binary: its directory comes first on PATH, so scripts' npm/node are it */

@@ -101,7 +101,7 @@ final class OneOffRunner implements OneOffs {
             prepared = true;
             Prepared dirs = LaunchDirs.prepare(ctx, id, assignment, slugDir, owner);
             process = ctx.launcher().startPiped(new Launcher.Spec(assignment, dirs.appDir(), port,
-                    ctx.layout().runDir(id), user, ctx.limits(), cgroup, dirs.head(), argv));
+                    ctx.layout().runDir(id), user, ctx.limits(), cgroup, dirs.head(), argv, slugDir));
             log.info("event=run.started app={} release={} instance={} pid={} uid={} argv0=\"{}\" args={}",
                     release.app(), release.number(), id, process.pid(), user == null ? "-" : user.uid(), argv.get(0),
                     argv.size() - 1);

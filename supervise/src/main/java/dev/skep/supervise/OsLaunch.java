@@ -43,7 +43,7 @@ final class OsLaunch extends SlotStep implements InstanceLaunch {
         AppUsers.AppUser user = slot.user();
         int port = slot.port();
         Process process = ctx.launcher().start(new Launcher.Spec(assignment, prepared.appDir(), port,
-                ctx.layout().runDir(id), user, ctx.limits(), slot.cgroup(), prepared.head()));
+                ctx.layout().runDir(id), user, ctx.limits(), slot.cgroup(), prepared.head(), null, slugDir));
         Instant started = ctx.clock().instant();
         long pid = process.pid();
         long startTime = ProcessTree.startTime(pid);

@@ -1,9 +1,19 @@
 package dev.skep.supervise;
 
+import dev.skep.model.AppId;
+import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
+import dev.skep.model.Release;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,5 +44,38 @@ class LauncherTest {
         assertThat(OsLaunch.describe(3)).isEqualTo("code 3");
         assertThat(OsLaunch.describe(137)).isEqualTo("signal 9");
         assertThat(OsLaunch.describe(143)).isEqualTo("signal 15");
+    }
+
+    /**
+     * A yarn Plug'n'Play slug: its processes get yarn's hook in NODE_OPTIONS, pointing into the instance's own
+     * copy, after the app's options. The slug is read for the hook, not the app dir: an overlay copy is
+     * mounted only in the instance's namespace.
+     */
+    @Test
+    void aPnpSlugsProcessesRunWithYarnsHookFromTheirOwnCopy(@TempDir Path slug, @TempDir Path copy,
+                                                            @TempDir Path run) throws Exception {
+        String hook = "globalThis.pnpFrom = __dirname;";
+        Files.writeString(slug.resolve(".pnp.cjs"), hook);
+        Files.writeString(copy.resolve(".pnp.cjs"), hook);
+        String script = "console.log(globalThis.pnpFrom, process.env.NODE_OPTIONS)";
+        Release release = new Release(AppId.parse("alice/shop"), 3, "sha", "slug-3.tgz", List.of("node", "-e", script),
+                Map.of("NODE_OPTIONS", "--max-old-space-size=200"), Instant.EPOCH, "alice", null);
+        Assignment assignment = new Assignment(InstanceIds.next(release.app(), 3, "web", 1), "agent-1", release, 1,
+                Instant.EPOCH);
+        Launcher launcher = new Launcher(AgentConfig.findNode(System.getenv("PATH")));
+
+        assertThat(output(launcher, new Launcher.Spec(assignment, copy, 0, run, null, null, null, List.of(), null,
+                slug))).isEqualTo(copy + " --require " + copy.resolve(".pnp.cjs") + " --max-old-space-size=200");
+
+        Files.delete(slug.resolve(".pnp.cjs")); // the copy's file alone is not the slug's
+        assertThat(output(launcher, new Launcher.Spec(assignment, copy, 0, run, null, null, null, List.of(), null,
+                slug))).isEqualTo("undefined --max-old-space-size=200");
+    }
+
+    private static String output(Launcher launcher, Launcher.Spec spec) throws Exception {
+        Process process = launcher.startPiped(spec);
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 }

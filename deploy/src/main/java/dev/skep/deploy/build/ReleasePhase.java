@@ -3,6 +3,7 @@ package dev.skep.deploy.build;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException.Kind;
 import dev.skep.model.SkepException;
+import dev.skep.model.node.PnpHook;
 import dev.skep.model.fs.RecursiveDelete;
 import java.io.BufferedReader;
 import java.io.File;
@@ -202,6 +203,7 @@ public final class ReleasePhase {
         env.put("PATH", appDir.resolve("node_modules/.bin") + File.pathSeparator
                 + (node == null ? "" : node.toAbsolutePath().getParent() + File.pathSeparator) + searchPath);
         env.put("HOME", appDir.toString());
+        PnpHook.of(appDir).ifPresent(hook -> hook.applyTo(env, appDir)); // its own copy: the slug's files are here
         return env;
     }
 }

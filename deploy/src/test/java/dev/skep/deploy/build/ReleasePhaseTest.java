@@ -103,6 +103,18 @@ class ReleasePhaseTest {
         }
     }
 
+    /** A yarn Plug'n'Play slug: the release phase gets yarn's hook, as its instances do, after the app's options. */
+    @Test
+    void aPnpSlugsReleasePhaseRunsWithYarnsHook() throws Exception {
+        write(".pnp.cjs", "globalThis.pnpFrom = __dirname;");
+        write("migrate.js", "console.log(globalThis.pnpFrom, process.env.NODE_OPTIONS);");
+        Release release = new Release(AppId.parse("alice/shop"), 4, "sha", "slug", List.of("node", "server.js"),
+                Map.of("NODE_OPTIONS", "--max-old-space-size=200"), Instant.now(), "alice", "deploy", Map.of(),
+                List.of("node", "migrate.js"));
+        phase(Duration.ofSeconds(30)).run(release, app, null, output::add);
+        assertThat(output).containsExactly(app + " --require " + app.resolve(".pnp.cjs") + " --max-old-space-size=200");
+    }
+
     private void write(String name, String text) throws IOException {
         Files.writeString(app.resolve(name), text);
     }
