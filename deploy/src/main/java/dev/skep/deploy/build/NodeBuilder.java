@@ -9,6 +9,7 @@ import dev.skep.model.node.NodeDist;
 import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NodeRequirement;
 import dev.skep.model.node.NodeVersion;
+import dev.skep.model.node.NpmChoice;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,6 +47,8 @@ public final class NodeBuilder {
     private final CorepackShims corepack;
     private final StepRunner runner;
     private final NodeInstalls nodes;
+    /** npm releases, beside the Node ones: a build on a fetched Node runs the npm that Node ships */
+    private final NodeCache npms;
     private final BuildJail jail;
 
     /** Finds npm, node and corepack on the PATH this server started with. */
@@ -65,6 +68,7 @@ public final class NodeBuilder {
     /** @param nodes the host's node and the cached releases: builds run with the one the app asks for */
     public NodeBuilder(Path npmCacheDir, Duration timeout, String searchPath, NodeInstalls nodes) {
         this.nodes = nodes;
+        this.npms = NodeCache.npm(nodes.cache().dir().resolveSibling("npm"), NodeDist.npmOnPath(searchPath));
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
         }
@@ -83,6 +87,7 @@ public final class NodeBuilder {
         this.corepack = base.corepack;
         this.runner = base.runner;
         this.nodes = base.nodes;
+        this.npms = base.npms;
         this.jail = jail;
     }
 
@@ -125,8 +130,9 @@ public final class NodeBuilder {
         Optional<BuildCache> cache = cacheOff ? Optional.empty()
                 : request.cacheDir().map(dir -> new BuildCache(dir, user));
         // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
-        // host's is where the PATH has it already)
-        String path = node.host() ? searchPath : nodeBinary.getParent() + File.pathSeparator + searchPath;
+        // host's is where the PATH has it already), and before it the npm that release ships
+        String path = node.host() ? searchPath : npm(node, pkg.get(), outputLine).getParent() + File.pathSeparator
+                + nodeBinary.getParent() + File.pathSeparator + searchPath;
         Path userCache = user == null ? sharedCache() : userCache(user);
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
@@ -211,6 +217,20 @@ public final class NodeBuilder {
                     + " through npm); kept for the next deploys");
         }
         return nodes.binary(node.version());
+    }
+
+    /**
+     * The npm of a build on a fetched Node ({@link NpmChoice}), downloaded once per host: the host's npm
+     * may not run on that Node.
+     */
+    private Path npm(NodeChoice node, PackageJson pkg, Consumer<String> outputLine) {
+        NpmChoice npm = NpmChoice.choose(pkg.enginesNpm(), node.version(), npms.available());
+        outputLine.accept(npm.reason());
+        if (!npms.has(npm.version())) {
+            outputLine.accept("downloading npm " + npm.version() + " (through the host's npm); kept for the next deploys");
+        }
+        log.info("event=build.npm node={} npm={}", node.version(), npm.version());
+        return npms.ensure(npm.version());
     }
 
     /** The install: over node_modules from the cache when its key matches, else from scratch. */

@@ -96,6 +96,12 @@ public final class PackageJson {
         return text(engines.path("node"), "engines.node");
     }
 
+    /** {@code engines.npm}, the npm version range the app asks for, if set and not blank. */
+    public Optional<String> enginesNpm() {
+        enginesNode(); // the same check that engines is an object
+        return text(root.path("engines").path("npm"), "engines.npm");
+    }
+
     /** The {@code dependencies} object; an empty one if absent. */
     public JsonNode dependencies() {
         return object("dependencies");

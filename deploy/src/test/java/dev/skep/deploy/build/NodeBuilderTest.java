@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -452,6 +453,37 @@ class NodeBuilderTest {
         host.waitFor();
         assertThat(hostConfig).endsWith("/etc/npmrc");
         assertThat(output).contains("npm runs " + release + ", globalconfig " + hostConfig);
+    }
+
+    /**
+     * Node 16 from the real registry (fetched once into target/node), and its npm: the host's npm 11 fails there
+     * at once ({@code tracingChannel is not a function}); Heroku runs the npm the release ships, 8.x.
+     */
+    @Test
+    void anAppOnNode16InstallsAndBuildsWithTheNpmNode16Ships() throws IOException, InterruptedException {
+        Path app = Files.createDirectories(tmp.resolve("node16"));
+        Files.createDirectories(app.resolve("greeting"));
+        Files.writeString(app.resolve("greeting/package.json"), "{ \"name\": \"greeting\", \"version\": \"1.0.0\" }");
+        Files.writeString(app.resolve("greeting/index.js"), "module.exports = 'installed';");
+        Files.writeString(app.resolve("package.json"), """
+                { "name": "node16", "version": "1.0.0", "engines": { "node": "16.x" },
+                  "dependencies": { "greeting": "file:greeting" },
+                  "scripts": { "build": "echo \\"built on $(node -v) with npm $(npm -v) from $(command -v npm): $(node -p 'require(`greeting`)')\\"" } }
+                """);
+        // the lockfile, by the host's npm (a local dependency: nothing fetched)
+        Process lock = new ProcessBuilder("npm", "install", "--package-lock-only", "--no-audit", "--no-fund")
+                .directory(app.toFile()).redirectErrorStream(true).start();
+        String lockOutput = new String(lock.getInputStream().readAllBytes());
+        assertThat(lock.waitFor()).as(lockOutput).isZero();
+
+        BuildResult built = realNpm().build(app, BuildRequest.plain(), output::add);
+
+        assertThat(built.node()).startsWith("16.");
+        assertThat(built.how()).isEqualTo("npm ci");
+        Path npms = CACHE.resolveSibling("npm");
+        assertThat(output).anyMatch(line -> line.matches("npm 8\\.\\d+\\.\\d+: the npm 8\\.x Node 16\\.\\d+\\.\\d+ ships"));
+        assertThat(output).anyMatch(line -> line.matches("built on v" + Pattern.quote(built.node()) + " with npm 8\\.\\d+\\.\\d+ from "
+                + Pattern.quote(npms.toString()) + "/8\\.\\d+\\.\\d+/bin/npm: installed"));
     }
 
     private static String hostVersion() {

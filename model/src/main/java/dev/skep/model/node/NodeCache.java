@@ -15,13 +15,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Node releases downloaded once per host and kept for every app and agent on it:
- * {@code DIR/22.23.5/bin/node}. A release is fetched into {@code DIR/.download-*}, checked
+ * {@code DIR/22.23.5/bin/node}; or, as {@link #npm}, npm releases laid out as a global install
+ * ({@code DIR/8.19.4/bin/npm}, a link to {@code lib/node_modules/npm/bin/npm-cli.js}), the npm a build
+ * on an older fetched Node runs. A release is fetched into {@code DIR/.download-*}, checked
  * (integrity, then {@code node --version} runs here and says the same version) and renamed into
  * place in one step, so a reader sees a whole release or none, and two processes that download at
  * once both end with the same one. Releases are world-readable: apps run them under their own uids.
@@ -34,12 +38,37 @@ public final class NodeCache {
 
     private final Path dir;
     private final NodeDist dist;
+    private final Contents contents;
+
+    /** What a release of the cached package holds, and how a download is told to be whole. */
+    private enum Contents {
+        /** {@code bin/node}, checked by running it. */
+        NODE("node"),
+        /** npm's own package under {@code lib/node_modules/npm}, with {@code bin/npm} and {@code bin/npx} linked. */
+        NPM("npm");
+
+        final String executable;
+
+        Contents(String executable) {
+            this.executable = executable;
+        }
+    }
     /** Per release dir, for the whole JVM: a controller's builds and its agent hold caches of their own on one dir. */
     private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
     public NodeCache(Path dir, NodeDist dist) {
+        this(dir, dist, Contents.NODE);
+    }
+
+    private NodeCache(Path dir, NodeDist dist, Contents contents) {
         this.dir = dir.toAbsolutePath().normalize();
         this.dist = dist;
+        this.contents = contents;
+    }
+
+    /** npm releases from {@code dist} (the package npm): {@link #binary} is a release's {@code bin/npm}. */
+    public static NodeCache npm(Path dir, NodeDist dist) {
+        return new NodeCache(dir, dist, Contents.NPM);
     }
 
     public Path dir() {
@@ -50,9 +79,9 @@ public final class NodeCache {
         return dist;
     }
 
-    /** Where that release's node is once cached. */
+    /** Where that release's node (or npm) is once cached. */
     public Path binary(NodeVersion version) {
-        return dir.resolve(version.toString()).resolve("bin").resolve("node");
+        return dir.resolve(version.toString()).resolve("bin").resolve(contents.executable);
     }
 
     public boolean has(NodeVersion version) {
@@ -90,10 +119,15 @@ public final class NodeCache {
             Path tarball = dist.download(version, work);
             long bytes = Files.size(tarball);
             Path unpacked = Files.createDirectory(work.resolve("node"));
+            Path into = contents == Contents.NPM ? Files.createDirectories(unpacked.resolve(NPM_PACKAGE)) : unpacked;
             // --no-same-owner: as root tar would keep the packer's uids
-            Command.run(List.of("tar", "-xzf", tarball.toString(), "-C", unpacked.toString(), "--strip-components=1",
+            Command.run(List.of("tar", "-xzf", tarball.toString(), "-C", into.toString(), "--strip-components=1",
                     "--no-same-owner"), work, CHECK_TIMEOUT.multipliedBy(4));
-            check(version, unpacked.resolve("bin").resolve("node"), work);
+            if (contents == Contents.NPM) {
+                checkNpm(version, unpacked);
+            } else {
+                check(version, unpacked.resolve("bin").resolve("node"), work);
+            }
             openUp(unpacked);
             try {
                 Files.move(unpacked, dir.resolve(version.toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -133,6 +167,31 @@ public final class NodeCache {
         if (!said.equals("v" + version)) {
             throw new SkepException(Kind.FAILED, "the Node " + version + " binary says it is \"" + said + "\"",
                     "check the registry npm uses");
+        }
+    }
+
+    /** Where npm's package goes in a release: where a global install of npm has it. */
+    private static final String NPM_PACKAGE = "lib/node_modules/npm";
+    private static final Pattern PACKAGE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
+
+    /**
+     * The package is the release it claims to be (integrity was checked against the registry's); links
+     * bin/npm and bin/npx to its scripts, as a global install does (its own bin/npm is a Windows shell shim).
+     */
+    private static void checkNpm(NodeVersion version, Path release) throws IOException {
+        Path pkg = release.resolve(NPM_PACKAGE);
+        Path cli = pkg.resolve("bin").resolve("npm-cli.js");
+        Matcher said = PACKAGE_VERSION.matcher(Files.isRegularFile(pkg.resolve("package.json"))
+                ? Files.readString(pkg.resolve("package.json")) : "");
+        if (!Files.isRegularFile(cli) || !said.find() || !said.group(1).equals(version.toString())) {
+            throw new SkepException(Kind.FAILED, "the package of npm " + version + " has no bin/npm-cli.js of that "
+                    + "version", "check the registry npm uses");
+        }
+        Path bin = Files.createDirectories(release.resolve("bin"));
+        for (String name : List.of("npm", "npx")) {
+            Path script = pkg.resolve("bin").resolve(name + "-cli.js");
+            script.toFile().setExecutable(true, false);
+            Files.createSymbolicLink(bin.resolve(name), bin.relativize(script));
         }
     }
 

