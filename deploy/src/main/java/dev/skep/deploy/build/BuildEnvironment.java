@@ -21,8 +21,11 @@ import java.util.Optional;
  * @param tmp        the build's own temp dir ({@code TMPDIR}), the build user's: yarn 1's {@code run} writes
  *                   there, and the host's {@code /tmp} is neither private to one app nor always writable
  *                   by apps' uids
+ * @param plugAndPlay yarn 2+ installs Plug'n'Play: its package cache goes in the app ({@code .yarn/cache}), as
+ *                   {@code .pnp.cjs} names each package's zip by a path relative to the app; yarn's global
+ *                   cache (in HOME) is not in the slug, so the app could not start anywhere else
  */
-record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp) {
+record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp, boolean plugAndPlay) {
 
     static final String NODE_ENV = "NODE_ENV";
     /** Read by npm, yarn 1 and pnpm before they derive the prefix from the node binary. */
@@ -49,6 +52,9 @@ record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix
         env.put("npm_config_update_notifier", "false");
         if (tool == PackageManager.Tool.PNPM) {
             env.put("npm_config_store_dir", cache.resolve("pnpm-store").toString());
+        }
+        if (plugAndPlay) {
+            env.putIfAbsent("YARN_ENABLE_GLOBAL_CACHE", "false");
         }
         env.put("COREPACK_HOME", cache.resolve("corepack").toString());
         env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0");

@@ -136,7 +136,7 @@ public final class NodeBuilder {
         Path userCache = user == null ? sharedCache() : userCache(user);
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
-                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp);
+                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp, pm.plugAndPlay(appRoot, request.config()));
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();

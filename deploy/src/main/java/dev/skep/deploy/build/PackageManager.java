@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -48,6 +49,7 @@ public record PackageManager(Tool tool, Optional<String> lockfile, boolean yarnB
     static final List<String> LOCKFILES = List.of(NPM_SHRINKWRAP, NPM_LOCK, YARN_LOCK, PNPM_LOCK);
 
     private static final Pattern PACKAGE_MANAGER = Pattern.compile("^(npm|yarn|pnpm)@(\\d+)[^\\s]*$");
+    private static final Pattern NODE_LINKER = Pattern.compile("(?m)^nodeLinker:\\s*[\"']?([\\w-]+)");
     /** yarn 1 lockfiles are not YAML; yarn 2+ ones start with a __metadata block. */
     private static final int BERRY_SNIFF_BYTES = 4096;
 
@@ -96,6 +98,28 @@ public record PackageManager(Tool tool, Optional<String> lockfile, boolean yarnB
                     "run `corepack use yarn@<your version>` (it sets packageManager in package.json), commit, deploy again");
         }
         return new PackageManager(tool, lockfile, berry);
+    }
+
+    /**
+     * yarn 2+ installing Plug'n'Play (its default): no node_modules, a {@code .pnp.cjs} naming where each
+     * package's zip is. The app's {@code .yarnrc.yml} or a YARN_NODE_LINKER config var may choose another linker.
+     */
+    boolean plugAndPlay(Path appRoot, Map<String, String> config) {
+        if (!yarnBerry) {
+            return false;
+        }
+        String linker = config.get("YARN_NODE_LINKER");
+        if (linker == null) {
+            Path yarnrc = appRoot.resolve(".yarnrc.yml");
+            try {
+                Matcher m = NODE_LINKER.matcher(Files.isRegularFile(yarnrc) ? Files.readString(yarnrc) : "");
+                linker = m.find() ? m.group(1) : "pnp";
+            } catch (IOException e) {
+                throw unprocessable("could not read .yarnrc.yml (" + e.getMessage() + ")",
+                        "commit .yarnrc.yml as the text file yarn writes");
+            }
+        }
+        return linker.strip().equals("pnp");
     }
 
     /** The tool as it is called, e.g. "npm", "yarn". */

@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.skep.deploy.build.PackageManager.Tool;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PackageManagerTest {
 
@@ -74,5 +79,18 @@ class PackageManagerTest {
             assertThat(e.getMessage()).contains(message);
             assertThat(e.detail()).contains(detail);
         });
+    }
+
+    /** Plug'n'Play is yarn 2+'s default linker; .yarnrc.yml or a YARN_NODE_LINKER config var chooses another. */
+    @Test
+    void yarnBerryIsPlugAndPlayUnlessItsConfigChoosesAnotherLinker(@TempDir Path app) throws IOException {
+        PackageManager berry = new PackageManager(Tool.YARN, Optional.of("yarn.lock"), true);
+        assertThat(berry.plugAndPlay(app, Map.of())).isTrue();
+        assertThat(new PackageManager(Tool.YARN, Optional.of("yarn.lock"), false).plugAndPlay(app, Map.of())).isFalse();
+        assertThat(berry.plugAndPlay(app, Map.of("YARN_NODE_LINKER", "node-modules"))).isFalse();
+        Files.writeString(app.resolve(".yarnrc.yml"), "enableTelemetry: false\nnodeLinker: \"node-modules\"\n");
+        assertThat(berry.plugAndPlay(app, Map.of())).isFalse();
+        Files.writeString(app.resolve(".yarnrc.yml"), "nodeLinker: pnp\n");
+        assertThat(berry.plugAndPlay(app, Map.of())).isTrue();
     }
 }
