@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real TypeScript app, built as Heroku builds it (npm ci with devDependencies, tsc, prune) by a
  * real `skep server` against the real registry: its start file exists only after the build, a
- * code-only redeploy is quick and serves the new code, and a failing build changes nothing.
+ * code-only redeploy is quick and serves the new code, and a failing build changes nothing; and a yarn 4
+ * Plug'n'Play app, which has no node_modules, runs.
  */
 class BuildEndToEndTest {
 
@@ -105,6 +109,40 @@ class BuildEndToEndTest {
         assertThat(Http.get(server.api("/v1/apps/ts/api/build-log"), token).body())
                 .contains("error TS2322").contains("error npm run build failed (exit 2)");
         assertThat(Http.get(server.api("/v1/apps/ts/api/build-log?release=2"), token).status()).isEqualTo(404);
+    }
+
+    /**
+     * A default yarn 4 app (Plug'n'Play: no node_modules), built with the real yarn through corepack: its
+     * instance and a one-off resolve express through yarn's hook, from the zip in the slug's own .yarn/cache.
+     * Before skep gave its processes that hook the app crashed at start with Cannot find module 'express'.
+     */
+    @Test
+    void aYarnPlugAndPlayAppServesAndItsOneOffsResolveItsPackagesThroughYarnsHook() throws Exception {
+        String app = "alice/pnp";
+        cli("create", app);
+        // corepack fetches yarn 2+ from yarn's own site unless told the registry npm uses (the host's)
+        Process npm = new ProcessBuilder("npm", "config", "get", "registry").redirectErrorStream(true).start();
+        String registry = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()
+                .replaceAll("/+$", "");
+        assertThat(npm.waitFor()).as(registry).isZero();
+        Map<String, String> config = new TreeMap<>(Map.of("COREPACK_NPM_REGISTRY", registry,
+                "NODE_OPTIONS", "--no-deprecation"));
+        // a host whose TLS goes through a proxy of its own CA: node (corepack, yarn) trusts it only when told
+        Optional.ofNullable(System.getenv("NODE_EXTRA_CA_CERTS")).ifPresent(ca -> config.put("NODE_EXTRA_CA_CERTS", ca));
+        Http.Answer env = Http.send("PATCH", server.api("/v1/apps/" + app + "/env"), token, "application/json",
+                Http.JSON.writeValueAsBytes(Map.of("set", config)));
+        assertThat(env.status()).as(env.body()).isEqualTo(200);
+
+        Http.Answer deployed = Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token,
+                "application/gzip", Fixtures.tarball(Fixtures.app("yarn-pnp")));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+
+        JsonNode answer = Http.hosted(server.routerPort, "pnp.alice.localhost", "/").json();
+        assertThat(answer.get("pnp").asText()).as(answer.toString()).isEqualTo("3");
+        assertThat(answer.get("express").asText()).contains("/.yarn/cache/express-npm-")
+                .contains(".zip/node_modules/express/index.js");
+        assertThat(answer.get("nodeOptions").asText()).matches("--require /\\S+/\\.pnp\\.cjs --no-deprecation");
+        assertThat(cli("run", app, "--", "node", "-p", "require.resolve('express')")).contains("/.yarn/cache/express-npm-");
     }
 
     /** Runs the skep CLI against the server; asserts it exits 0 and returns what it printed. */
