@@ -35,6 +35,9 @@ public final class NodeCache {
     private static final Logger log = LoggerFactory.getLogger(NodeCache.class);
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STALE_DOWNLOAD = Duration.ofHours(1);
+    /** Where npm's package goes in a release: where a global install of npm has it. */
+    private static final String NPM_PACKAGE = "lib/node_modules/npm";
+    private static final Pattern PACKAGE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
 
     private final Path dir;
     private final NodeDist dist;
@@ -169,10 +172,6 @@ public final class NodeCache {
                     "check the registry npm uses");
         }
     }
-
-    /** Where npm's package goes in a release: where a global install of npm has it. */
-    private static final String NPM_PACKAGE = "lib/node_modules/npm";
-    private static final Pattern PACKAGE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
 
     /**
      * The package is the release it claims to be (integrity was checked against the registry's); links
