@@ -24,8 +24,11 @@ import java.util.Optional;
  * @param plugAndPlay yarn 2+ installs Plug'n'Play: its package cache goes in the app ({@code .yarn/cache}), as
  *                   {@code .pnp.cjs} names each package's zip by a path relative to the app; yarn's global
  *                   cache (in HOME) is not in the slug, so the app could not start anywhere else
+ * @param corepack   the host's npm settings corepack needs (see {@link CorepackShims#hostSettings}); the app's
+ *                   config vars of the same names win
  */
-record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp, boolean plugAndPlay) {
+record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp, boolean plugAndPlay,
+                        Map<String, String> corepack) {
 
     static final String NODE_ENV = "NODE_ENV";
     /** Read by npm, yarn 1 and pnpm before they derive the prefix from the node binary. */
@@ -56,6 +59,7 @@ record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix
         if (plugAndPlay) {
             env.putIfAbsent("YARN_ENABLE_GLOBAL_CACHE", "false");
         }
+        corepack.forEach(env::putIfAbsent);
         env.put("COREPACK_HOME", cache.resolve("corepack").toString());
         env.put("COREPACK_ENABLE_DOWNLOAD_PROMPT", "0");
         return env;

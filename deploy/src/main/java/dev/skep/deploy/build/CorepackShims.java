@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,7 @@ final class CorepackShims {
     private final Path dir;
     private final String searchPath;
     private boolean enabled;
+    private Map<String, String> hostSettings;
 
     /** @param dir where the shims go; the build's PATH starts with it */
     CorepackShims(Path dir, String searchPath) {
@@ -61,6 +64,58 @@ final class CorepackShims {
             throw missing(pm, "corepack enable could not run (" + e.getMessage() + ")");
         }
         enabled = true;
+    }
+
+    /**
+     * What corepack needs of the host's npm settings, read once ({@code npm config get}): corepack fetches with
+     * node's own client, so npm's registry and cafile (a company registry, a TLS proxy's CA) do not reach it, and
+     * it fetches yarn 2+ from yarn's own site unless told a registry. Passed to builds as
+     * {@code COREPACK_NPM_REGISTRY} and {@code NODE_EXTRA_CA_CERTS}; an app's config var of the same name wins.
+     */
+    synchronized Map<String, String> hostSettings() throws InterruptedException {
+        if (hostSettings == null) {
+            hostSettings = readHostSettings();
+        }
+        return hostSettings;
+    }
+
+    private Map<String, String> readHostSettings() throws InterruptedException {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(StepRunner.find("npm", searchPath), "config", "get",
+                    "registry", "cafile")
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true);
+            builder.environment().keySet().retainAll(List.of("HOME"));
+            builder.environment().put("PATH", searchPath);
+            Process process = builder.start();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                ProcessTree.kill(process.toHandle());
+                return Map.of();
+            }
+            return parse(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Map.of(); // no npm config to pass on: corepack goes with its defaults
+        }
+    }
+
+    /** {@code npm config get registry cafile}'s answer ({@code key=value} lines) as corepack's variables. */
+    static Map<String, String> parse(String npmConfig) {
+        Map<String, String> out = new TreeMap<>();
+        for (String line : npmConfig.split("\n")) {
+            int eq = line.indexOf('=');
+            String value = eq < 0 ? "" : line.substring(eq + 1).strip();
+            if (value.isEmpty() || value.equals("null") || value.equals("undefined")) {
+                continue;
+            }
+            if (line.startsWith("registry=")) {
+                if (!value.matches("(?i)[a-z]+://[^/]*@.*")) { // a user:password in it is the server's, not the app's
+                    out.put("COREPACK_NPM_REGISTRY", value.replaceAll("/+$", ""));
+                }
+            } else if (line.startsWith("cafile=")) {
+                out.put("NODE_EXTRA_CA_CERTS", value);
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private static SkepException missing(PackageManager pm, String why) {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -136,7 +137,8 @@ public final class NodeBuilder {
         Path userCache = user == null ? sharedCache() : userCache(user);
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
-                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp, pm.plugAndPlay(appRoot, request.config()));
+                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp, pm.plugAndPlay(appRoot, request.config()),
+                plan.prepare().isPresent() ? corepackSettings() : Map.of());
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();
@@ -321,6 +323,16 @@ public final class NodeBuilder {
     }
 
     /** Where npm would say the host's node lives ({@code /usr}): it derives it from the real path of node. */
+    /** The host's npm settings a yarn or pnpm build's corepack needs (read once per server). */
+    private Map<String, String> corepackSettings() {
+        try {
+            return corepack.hostSettings();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+    }
+
     private Path hostPrefix() {
         Path node = nodes.hostNode();
         try {

@@ -7,15 +7,12 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,15 +117,9 @@ class BuildEndToEndTest {
     void aYarnPlugAndPlayAppServesAndItsOneOffsResolveItsPackagesThroughYarnsHook() throws Exception {
         String app = "alice/pnp";
         cli("create", app);
-        // corepack fetches yarn 2+ from yarn's own site unless told the registry npm uses (the host's)
-        Process npm = new ProcessBuilder("npm", "config", "get", "registry").redirectErrorStream(true).start();
-        String registry = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()
-                .replaceAll("/+$", "");
-        assertThat(npm.waitFor()).as(registry).isZero();
-        Map<String, String> config = new TreeMap<>(Map.of("COREPACK_NPM_REGISTRY", registry,
-                "NODE_OPTIONS", "--no-deprecation"));
-        // a host whose TLS goes through a proxy of its own CA: node (corepack, yarn) trusts it only when told
-        Optional.ofNullable(System.getenv("NODE_EXTRA_CA_CERTS")).ifPresent(ca -> config.put("NODE_EXTRA_CA_CERTS", ca));
+        // corepack fetches yarn 2+ from yarn's own site, and trusts only node's CAs: skep hands a yarn or pnpm build
+        // the host npm's registry and cafile itself (this host's TLS goes through a proxy of its own CA)
+        Map<String, String> config = Map.of("NODE_OPTIONS", "--no-deprecation");
         Http.Answer env = Http.send("PATCH", server.api("/v1/apps/" + app + "/env"), token, "application/json",
                 Http.JSON.writeValueAsBytes(Map.of("set", config)));
         assertThat(env.status()).as(env.body()).isEqualTo(200);
