@@ -22,7 +22,6 @@ final class NodeIndex {
     private final Map<String, ChildData> agents = new ConcurrentHashMap<>();
     private final Map<String, ChildData> assignments = new ConcurrentHashMap<>();
     private final Map<String, ChildData> instances = new ConcurrentHashMap<>();
-    private final Map<String, ChildData> draining = new ConcurrentHashMap<>();
     /** Document name, then the document nodes of that name by path. */
     private final Map<String, Map<String, ChildData>> documents = new ConcurrentHashMap<>();
 
@@ -47,11 +46,6 @@ final class NodeIndex {
 
     Collection<ChildData> instances() {
         return instances.values();
-    }
-
-    /** The nodes /skep/draining/AGENT. */
-    Collection<ChildData> draining() {
-        return draining.values();
     }
 
     /** The nodes /skep/apps/USER/APP/documents/{@code name}. */
@@ -96,7 +90,6 @@ final class NodeIndex {
             case "agents" -> parts.length == 4 ? agents : null;
             case "assignments" -> parts.length == 5 ? assignments : null;
             case "instances" -> parts.length == 4 ? instances : null;
-            case "draining" -> parts.length == 4 ? draining : null;
             default -> null;
         };
     }

@@ -19,14 +19,12 @@ final class ZkAgents implements AgentRegistry, AutoCloseable {
 
     private final ZkNodes nodes;
     private final EphemeralNodes ephemerals;
-    private final NodeIndex index;
     private final Duration heartbeatInterval;
     private final Map<String, AgentHeartbeat> heartbeats = new HashMap<>();
 
-    ZkAgents(ZkNodes nodes, EphemeralNodes ephemerals, NodeIndex index, Duration heartbeatInterval) {
+    ZkAgents(ZkNodes nodes, EphemeralNodes ephemerals, Duration heartbeatInterval) {
         this.nodes = nodes;
         this.ephemerals = ephemerals;
-        this.index = index;
         this.heartbeatInterval = heartbeatInterval;
     }
 
@@ -49,12 +47,13 @@ final class ZkAgents implements AgentRegistry, AutoCloseable {
         return agents;
     }
 
+    /**
+     * Read as {@link #agents()} is (ZooKeeper itself while connected, the cache while not): from the cache alone, a
+     * process that had just connected (`skep hosts`) saw no agent draining until its cache had loaded.
+     */
     @Override
     public Set<String> drainingAgents() {
-        Set<String> draining = new TreeSet<>();
-        String prefix = Paths.DRAINING + "/";
-        index.draining().forEach(node -> draining.add(node.getPath().substring(prefix.length())));
-        return draining;
+        return new TreeSet<>(nodes.children(Paths.DRAINING));
     }
 
     @Override

@@ -80,7 +80,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.assignments = new ZkAssignments(nodes);
         this.apps = new ZkApps(nodes, assignments, clock);
         this.instances = new ZkInstances(nodes, ephemerals);
-        this.agents = new ZkAgents(nodes, ephemerals, index, HEARTBEAT_INTERVAL);
+        this.agents = new ZkAgents(nodes, ephemerals, HEARTBEAT_INTERVAL);
         this.routes = new ZkRouteEpochs(nodes, ephemerals, view.cache());
     }
 
