@@ -2,6 +2,7 @@ package dev.skep.deploy.build;
 
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import dev.skep.model.node.NpmConfig;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,48 +73,32 @@ final class CorepackShims {
      * it fetches yarn 2+ from yarn's own site unless told a registry. Passed to builds as
      * {@code COREPACK_NPM_REGISTRY} and {@code NODE_EXTRA_CA_CERTS}; an app's config var of the same name wins.
      */
-    synchronized Map<String, String> hostSettings() throws InterruptedException {
+    synchronized Map<String, String> hostSettings() {
         if (hostSettings == null) {
-            hostSettings = readHostSettings();
+            try {
+                hostSettings = corepackVariables(NpmConfig.get(searchPath, List.of("registry", "cafile")));
+            } catch (SkepException e) {
+                hostSettings = Map.of(); // no npm config to pass on: corepack goes with its defaults
+            }
         }
         return hostSettings;
     }
 
-    private Map<String, String> readHostSettings() throws InterruptedException {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(StepRunner.find("npm", searchPath), "config", "get",
-                    "registry", "cafile")
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true);
-            builder.environment().keySet().retainAll(List.of("HOME"));
-            builder.environment().put("PATH", searchPath);
-            Process process = builder.start();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                ProcessTree.kill(process.toHandle());
-                return Map.of();
-            }
-            return parse(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Map.of(); // no npm config to pass on: corepack goes with its defaults
-        }
-    }
-
     /** {@code npm config get registry cafile}'s answer ({@code key=value} lines) as corepack's variables. */
     static Map<String, String> parse(String npmConfig) {
+        return corepackVariables(NpmConfig.parse(npmConfig));
+    }
+
+    private static Map<String, String> corepackVariables(Map<String, String> npm) {
         Map<String, String> out = new TreeMap<>();
-        for (String line : npmConfig.split("\n")) {
-            int eq = line.indexOf('=');
-            String value = eq < 0 ? "" : line.substring(eq + 1).strip();
-            if (value.isEmpty() || value.equals("null") || value.equals("undefined")) {
-                continue;
-            }
-            if (line.startsWith("registry=")) {
-                if (!value.matches("(?i)[a-z]+://[^/]*@.*")) { // a user:password in it is the server's, not the app's
-                    out.put("COREPACK_NPM_REGISTRY", value.replaceAll("/+$", ""));
-                }
-            } else if (line.startsWith("cafile=")) {
-                out.put("NODE_EXTRA_CA_CERTS", value);
-            }
+        String registry = npm.get("registry");
+        // a user:password in the registry's URL is the server's, not the app's
+        if (registry != null && !registry.matches("(?i)[a-z]+://[^/]*@.*")) {
+            out.put("COREPACK_NPM_REGISTRY", registry.replaceAll("/+$", ""));
+        }
+        String cafile = npm.get("cafile");
+        if (cafile != null) {
+            out.put("NODE_EXTRA_CA_CERTS", cafile);
         }
         return Map.copyOf(out);
     }

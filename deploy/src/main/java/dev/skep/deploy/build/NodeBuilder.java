@@ -138,7 +138,7 @@ public final class NodeBuilder {
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
                 node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp, pm.plugAndPlay(appRoot, request.config()),
-                plan.prepare().isPresent() ? corepackSettings() : Map.of());
+                plan.prepare().isPresent() ? corepack.hostSettings() : Map.of());
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();
@@ -323,16 +323,6 @@ public final class NodeBuilder {
     }
 
     /** Where npm would say the host's node lives ({@code /usr}): it derives it from the real path of node. */
-    /** The host's npm settings a yarn or pnpm build's corepack needs (read once per server). */
-    private Map<String, String> corepackSettings() {
-        try {
-            return corepack.hostSettings();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Map.of();
-        }
-    }
-
     private Path hostPrefix() {
         Path node = nodes.hostNode();
         try {
