@@ -70,10 +70,12 @@ public final class LoopDisks implements AppDisks {
     public Path prepare(AppId app) throws IOException {
         synchronized (lock(app)) {
             Path mountPoint = mountPoint(app);
-            if (MountTable.mounted(mountPoint) && Files.getFileStore(mountPoint).isReadOnly()) {
-                repair(app, mountPoint, image(app));
+            boolean mounted = MountTable.mounted(mountPoint);
+            if (mounted && Files.getFileStore(mountPoint).isReadOnly()) {
+                repair(app, mountPoint, image(app)); // unmounted now, or it threw
+                mounted = false;
             }
-            if (!MountTable.mounted(mountPoint)) {
+            if (!mounted) {
                 Path image = image(app);
                 boolean fresh = !Files.exists(image);
                 if (fresh) {
