@@ -11,11 +11,8 @@ import dev.skep.model.SkepException;
  */
 public record AppQuota(AppCatalog state, int maxPerUser) {
 
-    /** Refuses (403) a new app for a user who owns {@link #maxPerUser} already; an existing app always passes. */
+    /** Refuses (403) {@code app}, which its caller found does not exist, when its user owns {@link #maxPerUser}. */
     public void requireRoomFor(AppId app) {
-        if (state.app(app).isPresent()) {
-            return;
-        }
         long owned = state.apps().stream().filter(a -> a.id().user().equals(app.user())).count();
         if (owned >= maxPerUser) {
             throw new SkepException(SkepException.Kind.FORBIDDEN, app.user() + " owns " + owned + " apps, the most "

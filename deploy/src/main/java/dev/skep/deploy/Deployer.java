@@ -85,7 +85,7 @@ public final class Deployer {
     public record Outcome(Release release, BuiltSlug slug, List<InstanceStatus> instances, Duration took) {
     }
 
-    /** Refuses (403) a new app past the owner's quota; see {@link AppQuota}. */
+    /** Refuses (403) an app the caller found does not exist, past its owner's quota; see {@link AppQuota}. */
     public void requireRoomFor(AppId app) {
         quota.requireRoomFor(app);
     }
