@@ -221,7 +221,11 @@ class LoopDisksTest {
         Path mountPoint = disks.mountPoint(shop);
         Process holder = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sleep", "60").start();
         try {
-            Thread.sleep(300); // its namespace copies the host's mounts, the disk's among them
+            // its namespace, made with a copy of the host's mounts (the disk's among them), differs from ours
+            Path ns = Path.of("/proc", Long.toString(holder.pid()), "ns", "mnt");
+            String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> !Files.readSymbolicLink(ns).toString().equals(ours));
             run("mount", "-o", "remount,ro", mountPoint.toString());
             assertThat(Files.getFileStore(mountPoint).isReadOnly()).isTrue();
 
