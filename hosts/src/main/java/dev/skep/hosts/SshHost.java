@@ -163,8 +163,16 @@ public final class SshHost implements AutoCloseable {
             channel.setOut(out);
             channel.setErr(err);
             channel.open().verify(CONNECT.toMillis(), TimeUnit.MILLISECONDS);
+            IOException stoppedReading = null;
             try (OutputStream stdin = channel.getInvertedIn()) {
                 feed.write(stdin);
+            } catch (IOException e) {
+                if (!session.isOpen() || session.isClosing()) {
+                    throw e;
+                }
+                // the session is up, so the command ended before it read all (a tar on a full disk): its exit
+                // status and output say why, not this write
+                stoppedReading = e;
             }
             var events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED, ClientChannelEvent.EXIT_STATUS),
                     timeout.toMillis());
@@ -176,6 +184,9 @@ public final class SshHost implements AutoCloseable {
             Integer exit = channel.getExitStatus();
             if (exit == null && !session.isOpen()) { // not the command's failure: the connection went
                 throw new IOException("the connection closed before the command ended");
+            }
+            if (stoppedReading != null && (exit == null || exit == 0)) {
+                throw stoppedReading; // it did not fail of its own: the write's failure is the news
             }
             return new Result(exit == null ? -1 : exit, out.toString(StandardCharsets.UTF_8),
                     err.toString(StandardCharsets.UTF_8));
