@@ -12,6 +12,7 @@ import dev.skep.model.concurrent.CoalescingWorker;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.route.RouteTable;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,8 @@ public final class RouteFeed implements AutoCloseable {
     private Runnable warmUp;
     private boolean registered;
     private final TableListener listener;
+    /** A READY instance whose status vanished (a session loss) is still routed to while its node comes back. */
+    private final VanishedInstances vanished = new VanishedInstances(Duration.ofSeconds(3), System::nanoTime);
 
     /** Hears, with every table, what the feed read for it: each app's route settings, and which apps sleep. */
     @FunctionalInterface
@@ -90,12 +93,14 @@ public final class RouteFeed implements AutoCloseable {
             var settings = snapshots.documents(RouteSettings.DOCUMENT, RouteSettings.class);
             var sleeping = IdleState.asleep(now.apps(),
                     snapshots.documents(IdleState.DOCUMENT, IdleState.class), settings);
-            RouteTable table = RouteTable.build(now.apps(), now.instances(), baseDomain, settings, sleeping);
+            var instances = vanished.withVanished(now.instances());
+            vanished.nextExpiry().ifPresent(in -> worker.pokeIn(in.plusMillis(1)));
+            RouteTable table = RouteTable.build(now.apps(), instances, baseDomain, settings, sleeping);
             listener.read(settings, sleeping);
             router.syncCertificates(certificates(table));
             router.update(table);
             router.metrics().retain(now.apps().stream().map(a -> a.id()).collect(Collectors.toSet()),
-                    now.instances().stream().map(i -> i.instance()).collect(Collectors.toSet()));
+                    instances.stream().map(i -> i.instance()).collect(Collectors.toSet()));
         } catch (RuntimeException e) {
             log.error("event=route.rebuild-failed error=\"{}\" next=\"the old table keeps serving\"", e.getMessage(), e);
             return;
