@@ -151,6 +151,14 @@ public final class Deployer {
     }
 
     /**
+     * skep is stopping: deploys waiting on their rollouts are answered now (see {@link Rollout#stopWaiting()}), so
+     * the API can close without cutting them off.
+     */
+    public void stopWaiting() {
+        rollout.stopWaiting();
+    }
+
+    /**
      * Rolls out a release and waits until it is released (ready, then through its probation). If it fails, the
      * old release serves and the failed one is kept, marked failed, so its number is never handed out again.
      */

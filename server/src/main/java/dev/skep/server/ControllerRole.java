@@ -287,6 +287,8 @@ final class ControllerRole {
         groups.add(new DashboardRoutes(sessions, auth, bodies, clock));
         ApiServer api = life.add("api", new ApiServer(apiConfig, auth, groups, audit, tls, clock, sessions));
         api.start();
+        // closed before the API: a deploy waiting on its rollout gets its answer, not a connection cut after 2 s
+        life.add("rollouts in flight", () -> deployer.stopWaiting());
         String url = "http://" + config.advertiseHost() + ":" + api.port();
         if (config.zookeeper() != null) { // controllers of a cluster: each keeps a copy of every live release's slug
             RemoteSlugStore fromOthers = new RemoteSlugStore(builder.store(), () -> state.controllers().urls().stream()

@@ -368,6 +368,9 @@ public final class Agent implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (lifecycle.get() != Lifecycle.STARTED) { // the close interrupted its read: nothing failed
+                    return;
+                }
                 log.error("reconcile failed agent={} error={}: retried on the next state change",
                         config.agentId(), e.toString(), e);
             }

@@ -53,6 +53,8 @@ public final class Rollout {
     static final Duration ROUTERS_WAIT = Duration.ofSeconds(2);
     /** A re-check without any change notice, in case one was missed. */
     private static final long POLL = 100;
+    /** Set once skep stops: waiting rollouts end within a poll, so their requests are answered before the API closes. */
+    private volatile boolean stopping;
 
     /** Hears when the release serves, before its probation (if any) is over. */
     @FunctionalInterface
@@ -170,6 +172,10 @@ public final class Rollout {
                             + " reached it: see skep logs and the server's log" : "") + ")",
                             mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
                 }
+                if (stopping) { // as a restart would find it: a rollout in flight dies with skep
+                    throw onFailure.notStarted(app, release, previous, "skep stopped during the rollout; deploy "
+                            + "again once it is back", List.of());
+                }
                 changes.awaitAfter(seen, POLL);
             }
         } catch (InterruptedException e) {
@@ -195,12 +201,25 @@ public final class Rollout {
         if (switched.spec().release() != release) {
             return ready; // another rollout replaced this one meanwhile: it decides
         }
+        try {
+            return switchedTo(app, release, previous, warm, window, ready, progress, changes, othersBefore,
+                    switched.routeEpoch());
+        } catch (InterruptedException e) { // the release serves: an unfinished wait must not mark it failed
+            Thread.currentThread().interrupt();
+            throw probationCut(app, release, previous, "the deploy was interrupted");
+        }
+    }
+
+    /** After the switch: the routers' catch-up, then the probation watch, if any. */
+    private List<InstanceStatus> switchedTo(AppId app, int release, int previous, int warm, Duration window,
+                                            List<InstanceStatus> ready, Progress progress, Changes changes,
+                                            boolean othersBefore, long switchEpoch) throws InterruptedException {
         if (window.isZero()) {
-            awaitSwitch(app, release, changes, switched.routeEpoch(), othersBefore);
+            awaitSwitch(app, release, changes, switchEpoch, othersBefore);
             progress.serving(ready, Duration.ZERO);
             return ready;
         }
-        awaitRouters(app, release, changes, switched.routeEpoch());
+        awaitRouters(app, release, changes, switchEpoch);
         log.info("event=release.probation app={} release={} seconds={} instances={} warm={}", app, release,
                 window.toSeconds(), ready.size(), warm);
         progress.serving(ready, window);
@@ -236,6 +255,9 @@ public final class Rollout {
             } catch (RuntimeException e) { // a state read failed: the release is live, look again
                 log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
                         + "in {} ms\"", app, release, e.getMessage(), POLL);
+                if (stopping) {
+                    throw probationCut(app, release, previous, "skep is stopping");
+                }
                 changes.awaitAfter(seen, POLL);
                 if (clock.instant().isAfter(end)) {
                     return;
@@ -251,12 +273,35 @@ public final class Rollout {
                 throw onFailure.failedInProbation(app, release, previous, failure.get().why(),
                         failure.get().instance());
             }
+            if (stopping) {
+                throw probationCut(app, release, previous, "skep is stopping");
+            }
             long left = Duration.between(clock.instant(), end).toMillis();
             if (left <= 0) {
                 return;
             }
             changes.awaitAfter(seen, Math.min(POLL, left));
         }
+    }
+
+    /**
+     * The probation watch ended before its window did: the release serves and is not marked failed, but it was not
+     * watched to the end, and the caller hears so rather than "released".
+     */
+    private static SkepException probationCut(AppId app, int release, int previous, String why) {
+        log.warn("event=release.probation-cut app={} release={} reason=\"{}\" effect=\"it serves; its probation "
+                + "was not finished\"", app, release, why);
+        return new SkepException(SkepException.Kind.UNAVAILABLE, "release " + release + " of " + app + " serves, but "
+                + why + " before skep finished watching it (its probation)", "watch it with `skep ps " + app + "`"
+                + (previous > 0 ? "; if it misbehaves, `skep rollback " + app + " " + previous + "`" : ""));
+    }
+
+    /**
+     * skep is stopping: every rollout still waiting ends within a poll (one before its switch fails as a restart
+     * would find it; one in probation keeps serving), so the API's requests are answered before it closes.
+     */
+    public void stopWaiting() {
+        stopping = true;
     }
 
     /** The probation is over (passed or not): the release kept warm is no longer needed as such. */
