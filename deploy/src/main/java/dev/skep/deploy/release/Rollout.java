@@ -292,7 +292,7 @@ public final class Rollout {
         log.warn("event=release.probation-cut app={} release={} reason=\"{}\" effect=\"it serves; its probation "
                 + "was not finished\"", app, release, why);
         return new SkepException(SkepException.Kind.UNAVAILABLE, "release " + release + " of " + app + " serves, but "
-                + why + " before skep finished watching it (its probation)", "watch it with `skep ps " + app + "`"
+                + "its probation was cut short (" + why + ")", "watch it with `skep ps " + app + "`"
                 + (previous > 0 ? "; if it misbehaves, `skep rollback " + app + " " + previous + "`" : ""));
     }
 

@@ -71,7 +71,7 @@ class RolloutStopTest {
         rollout.stopWaiting();
         SkepException cut = failure(deploy);
         assertThat(cut.kind()).isEqualTo(SkepException.Kind.UNAVAILABLE);
-        assertThat(cut.getMessage()).contains("release 2 of alice/shop serves, but skep is stopping");
+        assertThat(cut.getMessage()).contains("release 2 of alice/shop serves, but its probation was cut short (skep is stopping)");
         assertThat(cut.detail()).contains("skep rollback alice/shop 1");
         assertThat(state.app(SHOP).orElseThrow().release()).isEqualTo(2);
         assertThat(failures.of(SHOP)).isEmpty();
