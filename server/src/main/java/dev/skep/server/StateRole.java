@@ -2,13 +2,21 @@ package dev.skep.server;
 
 import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.StateConnection;
+import dev.skep.state.ZkAcl;
 import dev.skep.state.ZkClusterState;
 import dev.skep.state.ZkControllers;
+import dev.skep.state.ZkHostPort;
+import dev.skep.state.ZkTls;
 import dev.skep.state.ZkUserStore;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every role starts with: the state. The embedded ZooKeeper (under the data dir) when no
@@ -19,8 +27,7 @@ import java.time.Duration;
  *                       or build may connect to them (see {@link dev.skep.model.limits.BindGuard})
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString, dev.skep.state.ZkAcl acl, dev.skep.state.ZkTls tls,
-                 java.util.Set<Integer> zooKeeperPorts) {
+                 String connectString, ZkAcl acl, ZkTls tls, Set<Integer> zooKeeperPorts) {
 
     /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -58,34 +65,37 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
                     config.zkSecurePort()));
             zk = server.connectString();
             if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
-                java.nio.file.Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
+                Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
                 Path tlsFile = data.resolve(ZK_TLS_CONNECT_FILE); // and where, with --zk-tls-*, over TLS
                 if (config.zkSecurePort() != null) {
-                    java.nio.file.Files.writeString(tlsFile, server.secureConnectString() + "\n");
+                    Files.writeString(tlsFile, server.secureConnectString() + "\n");
                 } else {
-                    java.nio.file.Files.deleteIfExists(tlsFile); // a port of an earlier start is gone
+                    Files.deleteIfExists(tlsFile); // a port of an earlier start is gone
                 }
             }
         }
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
-        dev.skep.state.ZkAcl acl = embedded && data != null ? dev.skep.state.ZkAcl.inDataDir(data)
-                : !embedded && config.zkSecret() != null ? dev.skep.state.ZkAcl.fromFile(config.zkSecret()) : null;
+        ZkAcl acl = embedded && data != null ? ZkAcl.inDataDir(data)
+                : !embedded && config.zkSecret() != null ? ZkAcl.fromFile(config.zkSecret()) : null;
         if (!embedded && acl == null) {
-            org.slf4j.LoggerFactory.getLogger(StateRole.class).warn("event=zk.open-acl zk={} risk=\"whoever reaches the "
+            LoggerFactory.getLogger(StateRole.class).warn("event=zk.open-acl zk={} risk=\"whoever reaches the "
                     + "ensemble reads and changes skep's state, the cluster token included\" fix=\"start every skep "
                     + "role with --zk-secret FILE (the same file on each host)\"", zk);
         }
         // the embedded server is reached on its plain loopback port from this process: TLS is for other hosts
-        dev.skep.state.ZkTls tls = embedded ? null : config.zkTls();
+        ZkTls tls = embedded ? null : config.zkTls();
         StateConnection connection = life.add("zookeeper client",
                 StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
         if (acl != null && acl.secure(connection.client(), embedded) > 0) { // an ensemble's root is not ours to lock
             server.compact(); // the next start loads what is left, not the junk
         }
-        ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock));
+        // the embedded server knows why it is down (a full disk): refused changes say so, not just "unreachable"
+        EmbeddedZooKeeper local = server;
+        Supplier<Optional<String>> whyDown = local == null ? Optional::empty : local::trouble;
+        ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock, whyDown));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
                 new ZkControllers(connection.client()), zk, acl, tls,
-                dev.skep.state.ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()));
+                ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()));
     }
 }

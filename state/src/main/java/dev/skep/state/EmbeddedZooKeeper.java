@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.server.AuthenticationHelper;
@@ -60,6 +61,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     /** The server and its ports now: replaced when the server fails (see {@link #restartWhenFailed}). */
     private volatile Serving serving;
     private volatile boolean closed;
+    /** Why the server is down now, for the answers of the changes refused meanwhile; null while it serves. */
+    private volatile String trouble;
     private final Thread watchdog;
 
     /** A ZooKeeperServer and the ports it serves on; a failed server cannot be started again, so all are new. */
@@ -194,6 +197,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                 log.error("event=zookeeper.failed data={} free_bytes={} restart_in_ms={} action=\"ZooKeeper could not "
                                 + "write its data (a full disk?); free space on that filesystem; skep restarts it on its "
                                 + "own\"", txlog.getParent(), freeBytes(), soon ? backoffMillis : 0);
+                trouble = "the embedded ZooKeeper could not write its data in " + txlog.getParent() + " ("
+                        + freeBytes() + " bytes free there: a full disk?); free space on that filesystem, and skep "
+                        + "restarts it on its own";
                 now.shutdown();
                 if (soon) {
                     Thread.sleep(backoffMillis);
@@ -210,6 +216,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                             throw new IOException("the new server failed as it started");
                         }
                         serving = next;
+                        trouble = null;
                         servingSince = System.nanoTime();
                         log.info("event=zookeeper.restarted address={}", connectString(serving.connections()));
                         break;
@@ -365,6 +372,11 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         serving.server().takeSnapshot();
         PurgeTxnLog.purge(snapshots.toFile(), txlog.toFile(), SNAPSHOTS_KEPT); // (log dir, snapshot dir): see newServer
         log.info("event=zookeeper.compacted kept_snapshots={}", SNAPSHOTS_KEPT);
+    }
+
+    /** Why the server is down and being restarted (a full disk, say), or empty while it serves. */
+    public Optional<String> trouble() {
+        return Optional.ofNullable(trouble);
     }
 
     public String connectString() {

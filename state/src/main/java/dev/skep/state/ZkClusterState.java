@@ -13,11 +13,12 @@ import dev.skep.model.RouterEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -47,8 +48,14 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     private final ZkRouteEpochs routes;
 
     public ZkClusterState(CuratorFramework zk, Clock clock) {
+        this(zk, clock, Optional::empty);
+    }
+
+    /** @param whyDown why ZooKeeper is down when this process knows it (its embedded server's failure), for the
+     *                 answers of the changes refused meanwhile */
+    public ZkClusterState(CuratorFramework zk, Clock clock, Supplier<Optional<String>> whyDown) {
         this.zk = zk;
-        this.view = new ZkView(zk);
+        this.view = new ZkView(zk, whyDown);
         this.changes = new ZkChangeFeed(view);
         ZkNodes nodes = new ZkNodes(zk, view, changes::changed);
         nodes.ensure(Paths.APPS, Paths.AGENTS, Paths.ASSIGNMENTS, Paths.INSTANCES, Paths.USERS, Paths.ROUTE_EPOCH,

@@ -3,6 +3,7 @@ package dev.skep.state;
 import dev.skep.model.SkepException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -23,9 +24,12 @@ public final class ZkView implements AutoCloseable {
     private final CuratorFramework zk;
     private final CuratorCache cache;
     private volatile boolean connected;
+    /** Why ZooKeeper is down, when this process knows (its embedded server's failure); else empty. */
+    private final Supplier<Optional<String>> whyDown;
 
-    ZkView(CuratorFramework zk) {
+    ZkView(CuratorFramework zk, Supplier<Optional<String>> whyDown) {
         this.zk = zk;
+        this.whyDown = whyDown;
         this.cache = CuratorCache.build(zk, Paths.ROOT);
         this.connected = zk.getZookeeperClient().isConnected();
         zk.getConnectionStateListenable().addListener((client, state) -> {
@@ -88,10 +92,12 @@ public final class ZkView implements AutoCloseable {
     /** Refuses a change at once while cut off: it could not be stored, and waiting on retries helps nobody. */
     void requireWritable(String what) {
         if (!connected) {
+            Optional<String> why = whyDown.get();
             throw new SkepException(SkepException.Kind.UNAVAILABLE, "cannot " + what
-                    + ": the cluster state (ZooKeeper) is unreachable, so skep accepts no changes until it is back;"
-                    + " apps keep running and reads show the last known state",
-                    "try again when ZooKeeper is reachable (skep reconnects on its own)");
+                    + ": the cluster state (ZooKeeper) is " + (why.isPresent() ? "down" : "unreachable")
+                    + ", so skep accepts no changes until it is back; apps keep running and reads show the last "
+                    + "known state", why.map(w -> w + "; then try again")
+                    .orElse("try again when ZooKeeper is reachable (skep reconnects on its own)"));
         }
     }
 

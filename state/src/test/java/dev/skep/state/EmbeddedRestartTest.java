@@ -2,14 +2,18 @@ package dev.skep.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.model.SkepException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -34,9 +38,13 @@ class EmbeddedRestartTest {
     Path mnt;
     EmbeddedZooKeeper server;
     StateConnection connection;
+    ZkClusterState state;
 
     @AfterEach
     void stop() throws Exception {
+        if (state != null) {
+            state.close();
+        }
         if (connection != null) {
             connection.close();
         }
@@ -61,6 +69,7 @@ class EmbeddedRestartTest {
         server = EmbeddedZooKeeper.start(mnt.resolve("zk"), new InetSocketAddress("127.0.0.1", 0));
         connection = StateConnection.open(server.connectString(), Duration.ofSeconds(30), Duration.ofSeconds(10));
         CuratorFramework client = connection.client();
+        state = new ZkClusterState(client, Clock.systemUTC(), server::trouble);
         client.create().withMode(CreateMode.EPHEMERAL).forPath("/mine");
         long session = client.getZookeeperClient().getZooKeeper().getSessionId();
 
@@ -69,6 +78,16 @@ class EmbeddedRestartTest {
         Throwable whileFull = catchThrowable(() ->
                 raw.create("/while-full", new byte[4096], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT));
         assertThat(whileFull).as("a write while the disk is full fails").isNotNull();
+        // while it is down, a change refused says why, and what to do
+        {
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.trouble().isPresent());
+            SkepException refused = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> catchThrowableOfType(SkepException.class,
+                            () -> state.createApp(AppId.parse("alice/shop"))), e -> e != null);
+            assertThat(refused.getMessage()).contains("the cluster state (ZooKeeper) is down");
+            assertThat(refused.detail()).contains("the embedded ZooKeeper could not write its data in " + mnt)
+                    .contains("free space on that filesystem");
+        }
 
         Files.delete(filler);
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
@@ -78,6 +97,7 @@ class EmbeddedRestartTest {
         assertThat(client.checkExists().forPath("/while-full")).as("the failed write was not applied").isNull();
         assertThat(client.checkExists().forPath("/mine")).as("the session's ephemeral node is still there").isNotNull();
         assertThat(client.getZookeeperClient().getZooKeeper().getSessionId()).isEqualTo(session);
+        assertThat(server.trouble()).as("serving again").isEmpty();
     }
 
     /** Writes until the filesystem has no room left; returns the file. */
