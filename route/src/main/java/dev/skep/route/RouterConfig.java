@@ -28,12 +28,16 @@ import java.time.Duration;
  *                        bound by maxConnections only
  * @param wakeHold        how long a request for a sleeping app is held while it wakes (then 504): as long as an
  *                        instance may take to get ready
+ * @param startHold       for this long after its first table the router holds the requests of a running app with
+ *                        no ready instance instead of answering 503 (a `skep server` restarted with its apps left
+ *                        running re-adopts them meanwhile); zero for never
  */
 public record RouterConfig(String bindAddress, int port, int workerThreads, Duration connectTimeout,
                            Duration headerTimeout, Duration idleTimeout, Duration backendTimeout,
                            Duration poolIdleTimeout, int maxHeaderBytes, int maxUrlBytes, long maxBodyBytes,
                            int maxConnections, Duration drainTimeout, Duration ejectFor, int httpsPort,
-                           TrustedProxies trustedProxies, int maxConnectionsPerIp, Duration wakeHold) {
+                           TrustedProxies trustedProxies, int maxConnectionsPerIp, Duration wakeHold,
+                           Duration startHold) {
 
     public RouterConfig {
         if (bindAddress == null || bindAddress.isBlank()) {
@@ -53,6 +57,9 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         positive("drainTimeout", drainTimeout);
         positive("ejectFor", ejectFor);
         positive("wakeHold", wakeHold);
+        if (startHold == null || startHold.isNegative()) {
+            throw new IllegalArgumentException("startHold must be >= 0, found " + startHold);
+        }
         if (maxHeaderBytes < 1024) {
             throw new IllegalArgumentException("maxHeaderBytes must be >= 1024, found " + maxHeaderBytes);
         }
@@ -87,66 +94,73 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
                 100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none(), 256,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), Duration.ofSeconds(5));
     }
 
     public RouterConfig withListen(String address, int newPort) {
         return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     public RouterConfig withWorkerThreads(int n) {
         return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
                 drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
         return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
                 poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     public RouterConfig withDrainTimeout(Duration d) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold);
+                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     /** Adds an HTTPS listener on {@code port} (0 for any free port). */
     public RouterConfig withHttps(int port) {
         return new RouterConfig(bindAddress, this.port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp, wakeHold);
+                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     /** Caps client connections: in all, and per client IP (an IPv6 /64); see {@link #maxConnectionsPerIp}. */
     public RouterConfig withConnectionLimits(int total, int perIp) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, total,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp, wakeHold);
+                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp, wakeHold, startHold);
     }
 
     /** Keeps and extends the X-Forwarded-* headers of peers in these ranges (see {@link TrustedProxies}). */
     public RouterConfig withTrustedProxies(TrustedProxies proxies) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp, wakeHold);
+                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp, wakeHold, startHold);
     }
 
     /** Holds a sleeping app's requests this long while it wakes (see {@link #wakeHold}). */
     public RouterConfig withWakeHold(Duration hold) {
         return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
                 backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, hold);
+                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, hold, startHold);
+    }
+
+    /** Holds the requests of apps with no ready instance this long after the first table (see {@link #startHold}). */
+    public RouterConfig withStartHold(Duration hold) {
+        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, hold);
     }
 }

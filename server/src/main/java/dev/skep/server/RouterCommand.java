@@ -1,6 +1,8 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.route.server.RouterServer;
+import dev.skep.state.ZkAppDocuments;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,9 +77,10 @@ public final class RouterCommand implements Callable<Integer> {
                 edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
                 .withZkTls(ensemble.zkTls.tls(), null);
         return RoleRunner.run("router", life -> {
+            RouterServer router = RouterRole.listen(life, config);
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
-            RouterRole.start(life, config, state.state(),
-                    new dev.skep.state.ZkAppDocuments(state.state().view()), routerId(port));
+            RouterRole.follow(life, config, router, state.state(), new ZkAppDocuments(state.state().view()),
+                    routerId(port));
         });
     }
 }

@@ -56,11 +56,13 @@ public final class SkepServer implements AutoCloseable {
             ApiTls tls = apiTls(security);
             warnIfPublicWithoutTls(config.bind(), tls != null);
             privateDir(data.resolve("tmp"));
+            // the router first, before the state: after a restart that left the apps running, clients connect again
+            // as soon as this JVM is up and their requests wait for the table (and the apps' re-adoption)
+            RouterServer router = RouterRole.listen(life, config);
             StateRole state = StateRole.open(life, config, data, clock);
-            // the router first: it emits no events, and the monitor turns its counters into request rates
+            // its feed next: it emits no events, and the monitor turns its counters into request rates
             ZkAppDocuments documents = new ZkAppDocuments(state.state().view());
-            RouterServer router = RouterRole.start(life, config, state.state(), documents,
-                    config.agentId() + "-router");
+            RouterRole.follow(life, config, router, state.state(), documents, config.agentId() + "-router");
             ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
             InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
             LogReader agentLogs = new LogReader(AgentRole.agentConfig(config, data)); // before the agent: plain files

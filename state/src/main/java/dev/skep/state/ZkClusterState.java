@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -23,6 +25,8 @@ import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterState} over ZooKeeper: one connection and one watch-fed cache of /skep shared by a piece per view
@@ -35,6 +39,9 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
 
     /** How often a registered agent beats until the leader publishes a slower pace (HeartbeatPace, HeartbeatWatch). */
     public static final Duration HEARTBEAT_INTERVAL = HeartbeatPace.MIN_INTERVAL;
+    private static final Logger log = LoggerFactory.getLogger(ZkClusterState.class);
+    /** How long a new state waits for its cache's first load of /skep before readers see it. */
+    private static final Duration INITIAL_LOAD = Duration.ofSeconds(10);
 
     private final CuratorFramework zk;
     private final ZkView view;
@@ -66,7 +73,8 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         // the reader sees the node as it was, and nothing wakes it again). Two listeners would not do: Curator keeps a
         // cache's listeners in a ConcurrentHashMap and calls them in its order, which changes from run to run (a route
         // setting or a new instance then reached a router only with the next change, in about half the test runs).
-        view.cache().listenable().addListener((type, before, after) -> {
+        CountDownLatch loaded = new CountDownLatch(1);
+        view.cache().listenable().addListener(CuratorCacheListener.builder().forAll((type, before, after) -> {
             if (type == CuratorCacheListener.Type.NODE_DELETED) {
                 index.remove(before);
                 parsed.forget(before.getPath());
@@ -74,9 +82,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
                 index.put(after);
             }
             changes.changed();
-        });
+        }).forInitialized(loaded::countDown).build());
         this.snapshots = new ZkSnapshots(parsed, index);
         view.start(); // after the listener: the index holds the initial load too
+        // and readers start from the whole state: a router's first table with half the apps would answer 404s
+        awaitInitialLoad(loaded);
         this.ephemerals = new EphemeralNodes(zk, changes::changed, Duration.ofSeconds(5));
         // a new session (after an expiry) or a reconnect: every loop re-reads what it may have missed
         zk.getConnectionStateListenable().addListener((client, newState) -> {
@@ -89,6 +99,17 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
         this.instances = new ZkInstances(nodes, ephemerals);
         this.agents = new ZkAgents(nodes, ephemerals, HEARTBEAT_INTERVAL);
         this.routes = new ZkRouteEpochs(nodes, ephemerals, view.cache());
+    }
+
+    private static void awaitInitialLoad(CountDownLatch loaded) {
+        try {
+            if (!loaded.await(INITIAL_LOAD.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("event=state.load-slow waited_ms={} effect=\"readers start from part of the state; the rest "
+                        + "arrives as it loads\"", INITIAL_LOAD.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** How the user store and app documents read: the same connection and cache. */

@@ -36,6 +36,8 @@ public final class ProxyContext {
     private volatile boolean draining;
     /** Set by the first table: before it the router knows no app (see RouterHealth). */
     private volatile boolean routing;
+    /** System.nanoTime() when the first table came (valid once {@link #routing} is set). */
+    private volatile long routingSince;
 
     public ProxyContext(RouterConfig config, BackendLoads loads, Dialer dialer) {
         this.config = config;
@@ -70,6 +72,9 @@ public final class ProxyContext {
         addresses = resolved;
         table = next;
         live = nextLive;
+        if (!routing) {
+            routingSince = System.nanoTime();
+        }
         routing = true;
         loads.retain(nextLive);
         wakeHolds.tableChanged(next); // after the swap: a request held meanwhile sees this table when it checks again
@@ -135,6 +140,19 @@ public final class ProxyContext {
     /** Whether a table from the owner is in (not the empty one the router starts with). */
     public boolean routing() {
         return routing;
+    }
+
+    /**
+     * Whether the router got its first table less than {@link RouterConfig#startHold()} ago: a `skep server` restarted
+     * with its apps left running re-adopts them within about a second of it, and their clients wait that out.
+     */
+    boolean justStarted() {
+        return routing && System.nanoTime() - startHoldEnds() < 0;
+    }
+
+    /** System.nanoTime() when {@link #justStarted()} ends. */
+    long startHoldEnds() {
+        return routingSince + config.startHold().toNanos();
     }
 
     public boolean draining() {

@@ -27,7 +27,10 @@ final class RequestRouting {
         /** Writes a response made here; {@code close}: the connection closes after it whatever the request asked. */
         void answer(FullHttpResponse r, HttpRequest req, String requestId, AppRoute route, boolean close);
 
-        /** The app may sleep and has no ready instance: the request (and the connection) waits for one. */
+        /**
+         * The app has no ready instance yet and one is coming, or there is no table yet ({@code route} null): the
+         * request (and the connection) waits for it.
+         */
         void hold(HttpRequest req, AppRoute route, String host, String requestId);
 
         /** Goes to one of the route's backends; its body may hold {@code maxBody} bytes. */
@@ -53,8 +56,13 @@ final class RequestRouting {
         }
         AppRoute route = proxy.table().lookup(host);
         if (route == null && !proxy.routing()) {
-            // no table yet (a router just started, or a skep server restarting with --keep-apps while its apps
-            // run on): not knowing the host is not "no such app", so a 503 to retry rather than a 404 to believe
+            // no table yet (a router just started, or a skep server restarting with --keep-apps while its apps run
+            // on): not knowing the host is not "no such app". The request waits for the table (the router's start
+            // hold), or without one gets a 503 to retry rather than a 404 to believe
+            if (!config.startHold().isZero()) {
+                outcome.hold(req, null, host, requestId);
+                return;
+            }
             outcome.answer(ErrorPages.starting(req.headers().get(HttpHeaderNames.ACCEPT), requestId, client.alloc()),
                     req, requestId, null, !RetryRule.bodyless(req));
             return;
@@ -77,7 +85,7 @@ final class RequestRouting {
                 return;
             }
         }
-        if (route.backends().isEmpty() && route.running() && route.idleStop()) {
+        if (waitsForInstance(route, proxy)) {
             outcome.hold(req, route, host, requestId);
             return;
         }
@@ -101,6 +109,14 @@ final class RequestRouting {
             return;
         }
         outcome.forward(req, route, requestId, maxBody);
+    }
+
+    /**
+     * Whether a request for this route waits for a ready instance rather than getting a 503: the app runs, has none
+     * ready, and may sleep (it is woken), or the router has only just started (the instances are being re-adopted).
+     */
+    static boolean waitsForInstance(AppRoute route, ProxyContext proxy) {
+        return route.backends().isEmpty() && route.running() && (route.idleStop() || proxy.justStarted());
     }
 
     /** An error page in the form the request's Accept asks for. */

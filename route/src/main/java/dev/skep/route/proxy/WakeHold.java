@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ final class WakeHold {
     private long deadline;
     /** The request {@link #deadline} counts for: a request held again after a resume keeps its first deadline. */
     private HttpRequest deadlineOf;
+    /** Held because the router has just started, not for a wake: at the deadline it is routed again, not a 504. */
+    private boolean startHold;
 
     WakeHold(ProxyContext proxy, ChannelHandlerContext ctx, Connection connection) {
         this.proxy = proxy;
@@ -52,22 +55,24 @@ final class WakeHold {
     }
 
     /**
-     * The app may sleep and has no ready instance: the request waits (unread body and all) until a table gives it
-     * one, then runs as any request; a sleeping app is asked to wake. Past the bound: 504; beyond the app's queue:
-     * 503 with Retry-After. Called again on every resume, keeping the first deadline.
+     * The app has no ready instance and one is coming (it may sleep, or the router has just started), or the router
+     * has no table yet ({@code route} null): the request waits (unread body and all) until a table gives it one, then
+     * runs as any request; a sleeping app is asked to wake. Past the bound: 504 for a wake, 503 for a start; beyond
+     * the queue: 503 with Retry-After. Called again on every resume, keeping the first deadline.
      */
     void hold(HttpRequest req, AppRoute route, String host, String requestId) {
-        if (route.sleeping()) {
+        if (route != null && route.sleeping()) {
             proxy.wakeHolds().askWake(route.app());
         }
         WakeHolds holds = proxy.wakeHolds();
         if (deadlineOf != req) {
             deadlineOf = req;
-            deadline = System.nanoTime() + holds.holdFor().toNanos();
+            startHold = route == null || !route.idleStop();
+            deadline = System.nanoTime() + (startHold ? proxy.config().startHold() : holds.holdFor()).toNanos();
             req.headers().set(ProxyHeaders.X_REQUEST_ID, requestId); // the same id when it goes on, or times out
         }
         WakeHolds.Held t = () -> ctx.executor().execute(this::resume);
-        if (!holds.hold(route.app(), t)) {
+        if (route == null ? !holds.holdUntilTable(t) : !holds.hold(route.app(), t)) {
             held = null;
             String accept = req.headers().get(HttpHeaderNames.ACCEPT);
             connection.answer(ErrorPages.wakeQueueFull(accept, requestId, ctx.alloc(), 2), req, requestId, route,
@@ -76,16 +81,21 @@ final class WakeHold {
         }
         held = req;
         token = t;
-        app = route.app();
+        app = route == null ? null : route.app();
         long left = deadline - System.nanoTime();
         timer.arm(Math.max(left, 1));
         // the table may have changed between the lookup and the hold: look again, or wait for the next change
-        AppRoute now = proxy.table().lookup(host);
-        if (now == null || !now.backends().isEmpty() || !now.idleStop()) {
-            if (holds.release(app, t)) {
-                resume();
-            }
+        boolean stillWaits = route == null ? !proxy.routing()
+                : proxy.table().lookup(host) instanceof AppRoute now && RequestRouting.waitsForInstance(now, proxy);
+        if (!stillWaits && releaseHeld()) {
+            resume();
         }
+    }
+
+    /** Takes the held request out of its queue; false when it was resumed meanwhile. */
+    private boolean releaseHeld() {
+        WakeHolds holds = proxy.wakeHolds();
+        return app == null ? holds.releaseUntilTable(token) : holds.release(app, token);
     }
 
     /** On this loop: the held request goes through routing again. */
@@ -107,7 +117,7 @@ final class WakeHold {
             return;
         }
         AppId a = app;
-        boolean mine = proxy.wakeHolds().release(a, token);
+        boolean mine = releaseHeld();
         held = null;
         token = null;
         app = null;
@@ -115,10 +125,19 @@ final class WakeHold {
             return; // resumed meanwhile: its resume task runs next and finds nothing held
         }
         String requestId = ProxyHeaders.requestId(req.headers().get(ProxyHeaders.X_REQUEST_ID));
-        log.warn("event=router.wake-timeout app={} held_ms={} next=\"the app did not get a ready instance in "
-                + "time; see skep logs and skep ps\"", a, proxy.wakeHolds().holdFor().toMillis());
         String accept = req.headers().get(HttpHeaderNames.ACCEPT);
         AppRoute route = proxy.table().lookup(RequestHost.of(req));
+        if (startHold) { // waited the router's start out: the 503 it would have had at once, with Retry-After
+            log.info("event=router.start-hold-timeout app={} held_ms={} next=\"{}\"", a,
+                    proxy.config().startHold().toMillis(), a == null ? "the router has no table yet: see its "
+                    + "connection to ZooKeeper" : "the app has no ready instance yet: see skep ps");
+            connection.answer(proxy.routing() ? ErrorPages.response(HttpResponseStatus.SERVICE_UNAVAILABLE, accept,
+                    requestId, ctx.alloc()) : ErrorPages.starting(accept, requestId, ctx.alloc()), req, requestId,
+                    route, !RetryRule.bodyless(req));
+            return;
+        }
+        log.warn("event=router.wake-timeout app={} held_ms={} next=\"the app did not get a ready instance in "
+                + "time; see skep logs and skep ps\"", a, proxy.wakeHolds().holdFor().toMillis());
         connection.answer(ErrorPages.wakeTimedOut(accept, requestId, ctx.alloc()), req, requestId, route,
                 !RetryRule.bodyless(req));
     }
@@ -126,7 +145,7 @@ final class WakeHold {
     /** The connection closed while a request was held: it leaves the app's queue. */
     void release() {
         if (held != null) {
-            proxy.wakeHolds().release(app, token);
+            releaseHeld();
             ReferenceCountUtil.release(held);
             held = null;
             token = null;

@@ -36,6 +36,8 @@ public final class WakeHolds {
     private final ConcurrentHashMap<AppId, Set<Held>> held = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AppId, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<AppId, Long> askedAt = new ConcurrentHashMap<>();
+    /** Requests that came before the router's first table (it knows no app yet): all go on with the first one. */
+    private final Set<Held> beforeTable = ConcurrentHashMap.newKeySet();
     private volatile Consumer<AppId> wakes = app -> { };
 
     public WakeHolds(int maxPerApp, Duration holdFor) {
@@ -93,8 +95,27 @@ public final class WakeHolds {
         return false;
     }
 
-    /** A new table: the held requests of apps that have a ready instance in it go on. */
+    /** Holds a request that came before the first table; false when {@link #maxPerApp()} already wait so. */
+    public boolean holdUntilTable(Held h) {
+        if (beforeTable.size() >= maxPerApp) {
+            return false;
+        }
+        beforeTable.add(h);
+        return true;
+    }
+
+    /** Forgets a request held until the first table; false when already resumed. */
+    public boolean releaseUntilTable(Held h) {
+        return beforeTable.remove(h);
+    }
+
+    /** A new table: the requests held for one go on, and those of apps that have a ready instance in it. */
     public void tableChanged(RouteTable table) {
+        for (Held h : List.copyOf(beforeTable)) {
+            if (beforeTable.remove(h)) {
+                h.resume();
+            }
+        }
         if (held.isEmpty()) {
             return;
         }

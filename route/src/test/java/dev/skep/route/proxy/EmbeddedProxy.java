@@ -19,17 +19,29 @@ import java.util.Map;
 final class EmbeddedProxy {
 
     final BackendLoads loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
-    final ProxyContext proxy = new ProxyContext(RouterConfig.defaults().withLimits(2048, 512, 1000, 100), loads,
-            null);
+    final ProxyContext proxy;
     final List<EmbeddedChannel> backends = new ArrayList<>();
 
     EmbeddedProxy(AppId app, Backend backend) {
+        this(app, backend, RouterConfig.defaults());
+    }
+
+    /** With the router's other settings from {@code config}. */
+    EmbeddedProxy(AppId app, Backend backend, RouterConfig config) {
+        this(app, backend, config, true);
+    }
+
+    /** {@code withTable} false: the router has no table yet (it just started). */
+    EmbeddedProxy(AppId app, Backend backend, RouterConfig config, boolean withTable) {
+        proxy = new ProxyContext(config.withLimits(2048, 512, 1000, 100), loads, null);
         proxy.dialer((b, loop, raw) -> {
             EmbeddedChannel ch = new EmbeddedChannel(new BackendInitializer(proxy, b, raw));
             backends.add(ch);
             return ch.newSucceededFuture();
         });
-        proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(app, List.of(backend)))));
+        if (withTable) {
+            proxy.update(RouteTable.of(Map.of("shop.test", new AppRoute(app, List.of(backend)))));
+        }
     }
 
     /** A client connection from 203.0.113.7, active. */

@@ -30,8 +30,9 @@ class RequestRoutingTest {
     private static final AppId GONE = new AppId("alice", "gone");
     private static final AppId EMPTY = new AppId("alice", "empty");
 
-    private final ProxyContext proxy = new ProxyContext(RouterConfig.defaults().withLimits(2048, 512, 1000, 100),
-            new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
+    /** Past its start (no start hold): an app with no ready instance is answered at once. */
+    private final ProxyContext proxy = new ProxyContext(RouterConfig.defaults().withLimits(2048, 512, 1000, 100)
+            .withStartHold(Duration.ZERO), new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
     private final EmbeddedChannel client = new EmbeddedChannel();
     private final Recorded outcome = new Recorded();
 
@@ -120,8 +121,15 @@ class RequestRoutingTest {
     }
 
     @Test
-    void beforeItsFirstTableAnyHostIs503ToRetryNot404() {
-        ProxyContext starting = new ProxyContext(RouterConfig.defaults(),
+    void beforeItsFirstTableARequestWaitsForItOrWithoutAStartHoldIs503ToRetryNot404() {
+        ProxyContext holding = new ProxyContext(RouterConfig.defaults(),
+                new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
+        Recorded waits = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "shop.test"), "req-0", holding, client, false, waits);
+        assertThat(waits.kind).isEqualTo("hold");
+        assertThat(waits.route).as("no app known yet").isNull();
+
+        ProxyContext starting = new ProxyContext(RouterConfig.defaults().withStartHold(Duration.ZERO),
                 new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
         Recorded r = new Recorded();
         RequestRouting.route(request(HttpMethod.GET, "shop.test"), "req-1", starting, client, false, r);
@@ -178,6 +186,24 @@ class RequestRoutingTest {
         assertThat(empty.answer.status().code()).isEqualTo(503);
         assertThat(empty.body).doesNotContain(ErrorPages.STOPPED);
         assertThat(empty.close).isFalse();
+    }
+
+    @Test
+    void justAfterItsFirstTableARunningAppWithNoReadyInstanceIsHeldAStoppedOneIs503() {
+        // a skep server restarted with its apps left running: they are re-adopted a moment after the first table
+        ProxyContext started = new ProxyContext(RouterConfig.defaults(),
+                new BackendLoads(Duration.ofSeconds(5), System::nanoTime), null);
+        started.update(RouteTable.of(Map.of(
+                "empty.test", new AppRoute(EMPTY, List.of()),
+                "gone.test", new AppRoute(GONE, List.of(), List.of(), 0, false, false, null))));
+        Recorded held = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "empty.test"), "req-1", started, client, false, held);
+        assertThat(held.kind).isEqualTo("hold");
+        assertThat(held.route.app()).isEqualTo(EMPTY);
+
+        Recorded stopped = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "gone.test"), "req-2", started, client, false, stopped);
+        assertThat(stopped.answer.status().code()).as("a stopped app is not coming back").isEqualTo(503);
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 of skep: apps keep serving, are re-adopted, or restarted if they died meanwhile. */
+/** kill -9 or a restart of skep: apps keep serving, are re-adopted, or restarted if they died meanwhile. */
 class SurviveRestartTest {
 
     @TempDir
@@ -28,7 +28,11 @@ class SurviveRestartTest {
     }
 
     private SkepServerProcess restart() throws Exception {
-        SkepServerProcess next = new SkepServerProcess(server.dataDir, List.of(), Map.of(), server.apiPort,
+        return restart(List.of());
+    }
+
+    private SkepServerProcess restart(List<String> args) throws Exception {
+        SkepServerProcess next = new SkepServerProcess(server.dataDir, args, Map.of(), server.apiPort,
                 server.routerPort, server.firstAppPort);
         server = next.start();
         return server;
@@ -58,6 +62,37 @@ class SurviveRestartTest {
             assertThat(i.get("pid").asLong()).isEqualTo(pid);
         });
         assertThat(Http.plain("http://127.0.0.1:" + port + "/").body()).contains("pid " + pid);
+    }
+
+    /**
+     * A plain stop and start with --keep-apps (an upgrade): while the JVM is down connections are refused, but every
+     * request the router takes is answered by the app: the router listens before the state is open and holds
+     * requests until its table, and then until the app is re-adopted (before: 503s and 404s for about a second).
+     */
+    @Test
+    void aRestartWithKeepAppsAnswersEveryRequestItTakesFromTheApp() throws Exception {
+        List<String> keep = List.of("--keep-apps");
+        server = new SkepServerProcess(dir.resolve("data"), keep, Map.of()).start();
+        Http.Answer deployed = Http.send("POST", server.api("/deploy/alice/hello"), server.token(),
+                "application/gzip", Fixtures.tarball("hello"));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(200);
+        long pid = deployed.json().get("drone").get("pid").asLong();
+        LoadLoop.Result result;
+        try (LoadLoop load = LoadLoop.paced("hello.alice.localhost", server.routerPort, 2, Duration.ofMillis(10))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > 10);
+            assertThat(server.stop()).isZero();
+            restart(keep);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode i = instance("alice/hello");
+                assertThat(i.get("state").asText()).isEqualTo("ready");
+                assertThat(i.get("pid").asLong()).as("re-adopted, not restarted").isEqualTo(pid);
+            });
+            long before = load.okSoFar();
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > before + 20);
+            result = load.stop();
+        }
+        assertThat(result.non2xx()).as("answers other than the app's 200: %s", result.samples()).isZero();
+        assertThat(result.ok()).isPositive();
     }
 
     @Test
