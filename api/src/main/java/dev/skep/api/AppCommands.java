@@ -41,8 +41,7 @@ public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int 
             throw new SkepException(SkepException.Kind.CONFLICT, "app " + app + " exists",
                     "deploy to it, or delete it first: skep delete " + app + " --yes");
         }
-        deployer.requireRoomFor(app);
-        return state.createApp(app);
+        return deployer.createWithinQuota(app, () -> state.createApp(app));
     }
 
     public AppSpec start(AppId app) {

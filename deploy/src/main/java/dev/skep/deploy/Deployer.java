@@ -85,9 +85,12 @@ public final class Deployer {
     public record Outcome(Release release, BuiltSlug slug, List<InstanceStatus> instances, Duration took) {
     }
 
-    /** Refuses (403) an app the caller found does not exist, past its owner's quota; see {@link AppQuota}. */
-    public void requireRoomFor(AppId app) {
-        quota.requireRoomFor(app);
+    /**
+     * Makes an app the caller found does not exist, unless its owner is at the quota (403); see
+     * {@link AppQuota#create}.
+     */
+    public <T> T createWithinQuota(AppId app, Supplier<T> make) {
+        return quota.create(app, make);
     }
 
     public Outcome deploy(AppId app, InputStream upload, String by, DeployListener listener) {
@@ -137,7 +140,8 @@ public final class Deployer {
         // (another controller may have changed its env during the build) and adds its release
         Optional<AppSpec> now = existing.isEmpty() ? existing : state.app(app);
         Release release = now.isPresent() ? state.addRelease(app, n -> newRelease.apply(now.get(), n))
-                : state.addReleaseCreatingApp(app, newRelease); // (again, if another controller deleted it meanwhile)
+                : quota.create(app, () -> state.addReleaseCreatingApp(app, newRelease)); // (again, if another
+                // controller deleted it meanwhile); the quota again: other first deploys of the user built meanwhile
         log.info("event=release.stored app={} release={} took_ms={}", app, release.number(),
                 Duration.between(storing, clock.instant()).toMillis());
         recording.released(release.number(), slug.build().took().toMillis(), slug.uploadBytes(), slug.appDir());

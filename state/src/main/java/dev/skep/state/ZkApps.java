@@ -45,6 +45,12 @@ final class ZkApps implements AppCatalog {
         return apps;
     }
 
+    /** One listing of the user's node, not a read of every app. */
+    @Override
+    public int appCount(String user) {
+        return nodes.children(Paths.user(user)).size();
+    }
+
     @Override
     public Optional<AppSpec> app(AppId id) {
         return nodes.read(Paths.app(id), AppSpec.class);

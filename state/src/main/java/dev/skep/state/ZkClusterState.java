@@ -147,6 +147,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public int appCount(String user) {
+        return apps.appCount(user);
+    }
+
+    @Override
     public Optional<AppSpec> app(AppId id) {
         return apps.app(id);
     }

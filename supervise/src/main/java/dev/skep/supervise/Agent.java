@@ -145,15 +145,18 @@ public final class Agent implements AutoCloseable {
         NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
                 NodeDist.onPath(config.node().getParent() + File.pathSeparator
                         + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH))));
-        if (limits != null) {
-            log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), limits,
-                    cgroups.describe());
-        }
         boolean overlay = users != null && OverlayWorkspaces.works(layout.work());
         AppDisks disks = AgentStorage.disks(config, layout, overlay);
+        // no file an isolated app writes may pass its disk quota: its output too, captured in files on this host's
+        // disk that nobody empties while the agent is down (a flood would fill the host, not the app's own disk)
+        ResourceLimits applied = limits != null && users != null ? limits.withMaxFileBytes(disks.quota()) : limits;
+        if (applied != null) {
+            log.info("event=limits.on agent={} limits=\"{}\" enforced_by=\"{}\"", config.agentId(), applied,
+                    cgroups.describe());
+        }
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
-                () -> ThreadLocalRandom.current().nextDouble(), hooks, limits, cgroups,
+                () -> ThreadLocalRandom.current().nextDouble(), hooks, applied, cgroups,
                 AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board);
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());

@@ -97,8 +97,15 @@ final class OsLaunch extends SlotStep implements InstanceLaunch {
         return user == null ? null : new Owner(user.uid(), user.gid());
     }
 
+    /** SIGXFSZ: a write past the file size limit (see {@link ResourceLimits#maxFileBytes()}). */
+    private static final int SIGXFSZ = 25;
+
     /** "code 3", or "signal 9" for the JVM's 128+N convention of a signalled child. */
     static String describe(int exitValue) {
+        if (exitValue == 128 + SIGXFSZ) {
+            return "signal " + SIGXFSZ + " (a file it wrote, its output included, reached the size limit: its disk "
+                    + "quota)";
+        }
         if (exitValue > 128 && exitValue < 128 + 65) {
             return "signal " + (exitValue - 128);
         }
