@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skep.api.ApiConfig;
 import dev.skep.api.Follows;
 import dev.skep.api.auth.Authenticator;
+import dev.skep.api.auth.OneUser;
 import dev.skep.api.auth.Tokens;
 import dev.skep.api.server.ApiServer;
 import dev.skep.model.Event;
@@ -22,11 +23,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +44,7 @@ class FollowedStreamsStopTest {
     void stoppingTheApiEndsAFollowedStreamAtOnce() throws Exception {
         Clock clock = Clock.systemUTC();
         String token = Tokens.newToken();
-        UserStore users = new OneAdmin(new UserRecord("admin", true, List.of(new UserRecord.Token("t1",
+        UserStore users = new OneUser(new UserRecord("admin", true, List.of(new UserRecord.Token("t1",
                 Tokens.sha256(token), clock.instant(), null)), clock.instant()));
         Follows follows = new Follows();
         try (EventLog events = new EventLog(EventLogConfig.defaults(dir.resolve("events")), clock)) {
@@ -71,33 +70,6 @@ class FollowedStreamsStopTest {
             assertThat(Duration.between(stopping, clock.instant())).isLessThan(Duration.ofMillis(1500));
             read.get(5, TimeUnit.SECONDS); // the client's stream ended, not cut mid-line
             assertThat(answer.get().statusCode()).isEqualTo(200);
-        }
-    }
-
-    private record OneAdmin(UserRecord user) implements UserStore {
-        @Override
-        public Optional<UserRecord> user(String name) {
-            return name.equals(user.name()) ? Optional.of(user) : Optional.empty();
-        }
-
-        @Override
-        public List<UserRecord> users() {
-            return List.of(user);
-        }
-
-        @Override
-        public void createUser(UserRecord u) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public UserRecord updateUser(String name, UnaryOperator<UserRecord> change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteUser(String name) {
-            throw new UnsupportedOperationException();
         }
     }
 }
