@@ -54,7 +54,8 @@ class AppVerbsTest {
                 + "(its first build sees it), then `skep deploy --app alice/shop`\n");
 
         // the hint is a command skep takes (it once named `skep env set alice/shop`, a usage error)
-        fake.on("PATCH", "/v1/apps/alice/shop/env", 200, "{\"app\":\"alice/shop\",\"release\":0,\"env\":{\"KEY\":null}}");
+        fake.on("PATCH", "/v1/apps/alice/shop/env", 200,
+                "{\"app\":\"alice/shop\",\"release\":0,\"env\":{\"KEY\":null}}");
         String hint = result.out().replaceAll("(?s).*?`skep (env [^`]*)`.*", "$1");
         CliRun.Result env = run(hint.split(" "));
         assertThat(env.exit()).as(env.err()).isZero();
