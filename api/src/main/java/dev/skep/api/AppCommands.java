@@ -2,6 +2,7 @@ package dev.skep.api;
 
 import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
+import dev.skep.deploy.release.RolledBackEnv;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.AppCatalog;
@@ -156,6 +157,7 @@ public record AppCommands(AppCatalog state, Deployer deployer, Clock clock, int 
                 throw new SkepException(SkepException.Kind.CONFLICT, "release " + target + " is already current", null);
             }
             deployer.activate(app, release, DeployListener.none());
+            RolledBackEnv.adopt(state, release, clock);
             return release;
         });
     }

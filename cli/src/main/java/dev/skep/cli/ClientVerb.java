@@ -1,6 +1,7 @@
 package dev.skep.cli;
 
 import dev.skep.client.SkepClient;
+import dev.skep.client.SkepClientException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -43,6 +44,15 @@ abstract class ClientVerb implements Callable<Integer> {
     final int done(String line) {
         out().println(line);
         return SkepCli.EXIT_OK;
+    }
+
+    /**
+     * A followed stream ({@code logs -f}, {@code events -f}) that the server ended: it only does so when it stops or
+     * restarts (Ctrl-C ends the CLI itself), so this is a failure to say, not the silent exit 0 it was.
+     */
+    final SkepClientException followEnded(String what) {
+        return new SkepClientException(client().server() + " ended " + what + " (it stopped or restarted)",
+                "run the command again to go on following", null);
     }
 
     /** A value as the API writes it: what --json prints. */

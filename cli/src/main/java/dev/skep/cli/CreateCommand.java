@@ -9,7 +9,7 @@ final class CreateCommand extends AppVerb {
     @Override
     public Integer call() {
         client().create(app);
-        return done("created " + app + ": set its env with `skep env set " + app + " KEY=VALUE` (its first build "
+        return done("created " + app + ": set its env with `skep env " + app + " set KEY=VALUE` (its first build "
                 + "sees it), then `skep deploy --app " + app + "`");
     }
 }

@@ -60,8 +60,9 @@ final class EnvCommand extends AppVerb {
         }
         EnvView after = client().changeEnv(app, change);
         String keys = String.join(", ", "unset".equals(action) ? change.unset() : change.set().keySet());
-        out().println(action + " " + keys + " on " + app + ": release v" + after.release()
-                + " (the instances restart with it)");
+        out().println(action + " " + keys + " on " + app + ": " + (after.release() == 0
+                ? "no release yet: its first deploy builds and runs with it" // skep create, then env, then deploy
+                : "release v" + after.release() + " (the instances restart with it)"));
         return SkepCli.EXIT_OK;
     }
 

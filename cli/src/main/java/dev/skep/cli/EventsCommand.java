@@ -41,6 +41,7 @@ final class EventsCommand extends ClientVerb {
                 out.println(json ? Views.json(e) : line(e));
                 out.flush();
             });
+            throw followEnded("the events");
         } else {
             monitor.events(query).forEach(e -> out.println(json ? Views.json(e) : line(e)));
         }

@@ -59,6 +59,10 @@ final class LogsCommand extends ClientVerb {
                 }
             });
         }
+        if (follow) {
+            out.flush();
+            throw followEnded("the log of " + app);
+        }
         return SkepCli.EXIT_OK;
     }
 }

@@ -50,8 +50,17 @@ class AppVerbsTest {
 
         assertThat(result.exit()).isZero();
         assertThat(fake.last()).hasToString("POST /v1/apps/alice/shop");
-        assertThat(result.out()).isEqualTo("created alice/shop: set its env with `skep env set alice/shop KEY=VALUE` "
+        assertThat(result.out()).isEqualTo("created alice/shop: set its env with `skep env alice/shop set KEY=VALUE` "
                 + "(its first build sees it), then `skep deploy --app alice/shop`\n");
+
+        // the hint is a command skep takes (it once named `skep env set alice/shop`, a usage error)
+        fake.on("PATCH", "/v1/apps/alice/shop/env", 200,
+                "{\"app\":\"alice/shop\",\"release\":0,\"env\":{\"KEY\":null}}");
+        String hint = result.out().replaceAll("(?s).*?`skep (env [^`]*)`.*", "$1");
+        CliRun.Result env = run(hint.split(" "));
+        assertThat(env.exit()).as(env.err()).isZero();
+        assertThat(env.out()).isEqualTo("set KEY on alice/shop: no release yet: its first deploy builds and runs "
+                + "with it\n");
     }
 
     @Test

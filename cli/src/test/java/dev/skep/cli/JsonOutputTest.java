@@ -34,6 +34,13 @@ class JsonOutputTest {
         return result;
     }
 
+    /** A followed stream the fake server then ends: the lines printed, then the end said (exit 3, as a server gone). */
+    private CliRun.Result followed(String... args) {
+        CliRun.Result result = new CliRun(fake, home).run(args);
+        assertThat(result.exit()).as(result.err()).isEqualTo(SkepCli.EXIT_UNREACHABLE);
+        return result;
+    }
+
     @Test
     void logsAreOneObjectPerLineFollowedOrNot() {
         String line1 = "2026-11-26T01:02:03.456Z alice.shop.3.web.1.ab12cd stdout hello  world";
@@ -53,7 +60,7 @@ class JsonOutputTest {
                 """;
 
         assertThat(run("logs", "alice/shop", "--json").out()).isEqualTo(expected);
-        assertThat(run("logs", "-f", "alice/shop", "--json").out()).isEqualTo(expected);
+        assertThat(followed("logs", "-f", "alice/shop", "--json").out()).isEqualTo(expected);
         assertThat(fake.last().query()).isEqualTo("follow=true&tail=100");
     }
 
@@ -86,7 +93,7 @@ class JsonOutputTest {
         });
 
         assertThat(run("events", "--json").out()).isEqualTo(event + "\n" + event + "\n");
-        assertThat(run("events", "-f", "--json").out())
+        assertThat(followed("events", "-f", "--json").out())
                 .isEqualTo(event + "\n" + event.replace("exit 1", "exit 2") + "\n");
     }
 

@@ -48,9 +48,12 @@ class LogsCommandTest {
 
         CliRun.Result result = new CliRun(fake, home).run("logs", "-f", "-n", "5", "alice/shop");
 
-        assertThat(result.exit()).isZero();
         assertThat(result.out()).isEqualTo(LINE_1 + "\n" + LINE_2 + "\n");
         assertThat(fake.last().query()).isEqualTo("follow=true&tail=5");
+        // the server ended the stream (it only does when it stops): said, not a silent exit 0
+        assertThat(result.exit()).isEqualTo(SkepCli.EXIT_UNREACHABLE);
+        assertThat(result.err()).contains("ended the log of alice/shop (it stopped or restarted)",
+                "run the command again");
     }
 
     @Test

@@ -111,7 +111,8 @@ class MonitorMailTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> smtp.getReceivedMessages().length == 1);
         assertThat(smtp.getReceivedMessages()[0].getSubject())
-                .isEqualTo("[skep] ALERT alice/shop: instance.crash-loop: died 5 times in 60s");
+                .isEqualTo("[skep] ALERT alice/shop: instance.crash-loop on alice.shop.3.000000 (release 3): died 5 "
+                        + "times in 60s");
     }
 
     @Test
@@ -130,7 +131,7 @@ class MonitorMailTest {
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> late.getReceivedMessages().length == 1);
             assertThat(late.getReceivedMessages()[0].getSubject())
-                    .isEqualTo("[skep] ALERT alice/shop: deploy.failed: never got ready");
+                    .isEqualTo("[skep] ALERT alice/shop: deploy.failed (release 4): never got ready");
         } finally {
             late.stop();
         }

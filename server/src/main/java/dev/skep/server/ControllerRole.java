@@ -7,6 +7,7 @@ import dev.skep.api.server.ApiServer;
 import dev.skep.api.AppCommands;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
+import dev.skep.api.Follows;
 import dev.skep.api.IdleStore;
 import dev.skep.api.LocalVolumes;
 import dev.skep.api.RouteSettingsStore;
@@ -253,6 +254,7 @@ final class ControllerRole {
         RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
         var documents = new ZkAppDocuments(state.state().view());
         var routeSettings = new RouteSettingsStore(documents);
+        Follows follows = new Follows();
         List<Routes> groups = new ArrayList<>(List.of(
                 new DeployRoutes(deployer, views),
                 new ReleaseRoutes(commands, views, deployer.buildLogs()),
@@ -261,7 +263,7 @@ final class ControllerRole {
                 new DomainRoutes(state.state(), commands, domainRules, bodies, clock),
                 new VolumeRoutes(state.state(), commands, bodies, clock, builder.store(),
                         agent.volumes()),
-                new LogRoutes(logs, commands),
+                new LogRoutes(logs, commands, follows),
                 new DroneRoutes(state.state(), commands, views, bodies),
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken),
                 new AgentAssignmentRoutes(state.state(), state.state(), state.controllers()::clusterToken),
@@ -280,7 +282,7 @@ final class ControllerRole {
                 config.dataDir().resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
         groups.addAll(extra);
         if (monitor != null) {
-            groups.addAll(monitor.routes(commands, views, bodies));
+            groups.addAll(monitor.routes(commands, views, bodies, follows));
         }
         Authenticator auth = new Authenticator(state.users(), clock);
         var sessions = new DashboardSessions(state.users(), clock);
@@ -289,6 +291,7 @@ final class ControllerRole {
         api.start();
         // closed before the API: a deploy waiting on its rollout gets its answer, not a connection cut after 2 s
         life.add("rollouts in flight", () -> deployer.stopWaiting());
+        life.add("followed logs and events", follows); // closed before the API too: their answers end, not cut at 2 s
         String url = "http://" + config.advertiseHost() + ":" + api.port();
         if (config.zookeeper() != null) { // controllers of a cluster: each keeps a copy of every live release's slug
             RemoteSlugStore fromOthers = new RemoteSlugStore(builder.store(), () -> state.controllers().urls().stream()

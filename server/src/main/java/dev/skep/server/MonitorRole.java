@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.api.AppCommands;
+import dev.skep.api.Follows;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
 import dev.skep.api.HealthSettings;
@@ -144,10 +145,10 @@ final class MonitorRole implements AutoCloseable {
         return new AppViews.Usage(last.rssBytes(), Math.round(last.cpuPercent() * 10) / 10.0);
     }
 
-    List<Routes> routes(AppCommands commands, AppViews views, Bodies bodies) {
+    List<Routes> routes(AppCommands commands, AppViews views, Bodies bodies, Follows follows) {
         return List.of(
                 new HeartbeatRoutes(monitor.heartbeats()),
-                new EventRoutes(monitor.events(), clock),
+                new EventRoutes(monitor.events(), clock, follows),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
                         traffic::of, traffic::ofInstance),
                 new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),

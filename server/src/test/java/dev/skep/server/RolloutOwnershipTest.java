@@ -7,6 +7,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.RolloutOwners;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Event;
+import dev.skep.model.EventTypes;
 import dev.skep.model.Release;
 import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.StateConnection;
@@ -122,6 +123,13 @@ class RolloutOwnershipTest {
         assertThat(recoverOnTheLeader()).isEqualTo(1);
         assertThat(state.app(shop).orElseThrow().warm()).isZero();
         assertThat(state.app(shop).orElseThrow().release()).isEqualTo(2);
+        // the deploy's outcome reaches the event stream, which had only its start
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventTypes.DEPLOY_SUCCEEDED);
+            assertThat(e.release()).isEqualTo(2);
+            assertThat(e.message()).isEqualTo("release 2 is live: its probation was cut short (the controller running "
+                    + "it stopped), release 1 stopped");
+        });
     }
 
     @Test

@@ -198,9 +198,20 @@ final class PushDeploy implements PreReceiveHook {
             if (DeployListener.BUILD.equals(stage) || Deployer.RELEASE_PHASE.equals(stage)) {
                 say(rp, INDENT + message);
             } else {
-                say(rp, STAGE + stage + (message == null || message.isEmpty() ? "" : ": " + message));
+                say(rp, stageLine(stage, message));
             }
         };
+    }
+
+    /**
+     * One stage as a "-----> " line: "stage: message", or the message alone when it names its stage itself (it
+     * read "received: received 7424 bytes, sha256 ..." and "unpacked: unpacked 13 entries").
+     */
+    static String stageLine(String stage, String message) {
+        if (message == null || message.isEmpty()) {
+            return STAGE + stage;
+        }
+        return STAGE + (message.startsWith(stage + " ") ? message : stage + ": " + message);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.skep.api.v1;
 
 import dev.skep.api.ApiJson;
 import dev.skep.api.Caller;
+import dev.skep.api.Follows;
 import dev.skep.api.Routes;
 import dev.skep.api.auth.Principal;
 import dev.skep.model.AppId;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  * server-sent events ({@code event: TYPE}, {@code data: JSON}). A user sees the events of their own apps;
  * an admin sees all, the install's own (agents) included.
  */
-public record EventRoutes(EventLog events, Clock clock) implements Routes {
+public record EventRoutes(EventLog events, Clock clock, Follows follows) implements Routes {
 
     static final int MAX_LIMIT = 10_000;
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([smhd])");
@@ -66,7 +67,8 @@ public record EventRoutes(EventLog events, Clock clock) implements Routes {
         ctx.header("Cache-Control", "no-cache");
         ctx.header("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
-        try (Subscription subscription = events.subscribe(filter, live::offer)) {
+        try (AutoCloseable following = follows.enter();
+             Subscription subscription = events.subscribe(filter, live::offer)) {
             List<Event> backlog = events.query(filter, since, limit);
             Set<Event> sent = new HashSet<>(backlog);
             Instant last = backlog.isEmpty() ? Instant.MIN : backlog.getLast().time();
@@ -87,6 +89,8 @@ public record EventRoutes(EventLog events, Clock clock) implements Routes {
             }
         } catch (IOException clientGone) {
             // the client hung up: that is how a follow ends
+        } catch (InterruptedException apiStopping) {
+            // the API stops (Follows): the answer ends here, whole; the flag is not set again, the answer must finish
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.skep.api.v1;
 
 import dev.skep.api.AppCommands;
+import dev.skep.api.Follows;
 import dev.skep.api.Routes;
 import dev.skep.model.AppId;
 import dev.skep.model.LogSource;
@@ -14,7 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** GET /v1/apps/{user}/{app}/logs?tail=N&follow=true: text, one log line per line. */
-public record LogRoutes(LogSource logs, AppCommands commands) implements Routes {
+public record LogRoutes(LogSource logs, AppCommands commands, Follows follows) implements Routes {
 
     private static final int MAX_TAIL = 10_000;
     /** How often an idle follow writes an empty line; dashboards and {@code skep logs -f} skip empty lines. */
@@ -39,7 +40,7 @@ public record LogRoutes(LogSource logs, AppCommands commands) implements Routes 
             return;
         }
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>(10_000);
-        try (AutoCloseable subscription = logs.follow(app, lines::offer)) {
+        try (AutoCloseable following = follows.enter(); AutoCloseable subscription = logs.follow(app, lines::offer)) {
             while (true) {
                 String line = lines.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                 // a heartbeat newline now and then tells us when the client has gone: a write to a closed
@@ -49,6 +50,8 @@ public record LogRoutes(LogSource logs, AppCommands commands) implements Routes 
             }
         } catch (IOException clientGone) {
             // the client closed the stream: that is how a follow ends
+        } catch (InterruptedException apiStopping) {
+            // the API stops (Follows): the answer ends here, whole; the flag is not set again, the answer must finish
         }
     }
 }

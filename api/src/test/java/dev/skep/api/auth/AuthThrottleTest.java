@@ -12,11 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class AuthThrottleTest {
@@ -212,32 +209,5 @@ class AuthThrottleTest {
         assertThat(auth.authenticate("Bearer " + token, "x").user()).isEqualTo("alice");
         clock.advance(Duration.ofSeconds(61));
         assertThatThrownBy(() -> auth.authenticate("Bearer " + token, "x")).hasMessageContaining("invalid token");
-    }
-
-    private record OneUser(UserRecord user) implements UserStore {
-        @Override
-        public Optional<UserRecord> user(String name) {
-            return name.equals(user.name()) ? Optional.of(user) : Optional.empty();
-        }
-
-        @Override
-        public List<UserRecord> users() {
-            return new ArrayList<>(List.of(user));
-        }
-
-        @Override
-        public void createUser(UserRecord u) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public UserRecord updateUser(String name, UnaryOperator<UserRecord> change) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteUser(String name) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -57,7 +57,8 @@ public final class CrashRollback implements CrashLoopWatch.RollBack {
                     rollout.lastLines(app, instance), clock.instant().toString()));
             log.warn("event=release.rolling-back app={} release={} to={} why=\"{}\"", app, bad, good, why);
             try {
-                rollout.activate(app, good, Rollout.Progress.none());
+                rollout.activate(target.get(), Rollout.Progress.none());
+                RolledBackEnv.adopt(state, target.get(), clock);
             } catch (RuntimeException e) {
                 log.error("event=release.rollback-failed app={} release={} to={} error=\"{}\"", app, bad, good,
                         e.getMessage());

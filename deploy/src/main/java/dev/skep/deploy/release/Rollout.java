@@ -4,7 +4,9 @@ import dev.skep.model.AppCatalog;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.ChangeFeed;
+import dev.skep.model.Event;
 import dev.skep.model.EventSink;
+import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceStatuses;
@@ -17,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,6 +50,7 @@ public final class Rollout {
     private final ProbationSettings probation;
     private final RolloutOwners owners;
     private final FailedRollouts onFailure;
+    private final EventSink events;
 
     /** How long a rollout waits, once its release is ready, for the old one to leave the routers. */
     static final Duration SWITCH_WAIT = Duration.ofSeconds(5);
@@ -86,6 +90,7 @@ public final class Rollout {
         this.timeout = timeout;
         this.probation = probation;
         this.onFailure = new FailedRollouts(state, events, clock, logs, failures);
+        this.events = events;
     }
 
     public ReleaseFailures failures() {
@@ -288,9 +293,12 @@ public final class Rollout {
      * The probation watch ended before its window did: the release serves and is not marked failed, but it was not
      * watched to the end, and the caller hears so rather than "released".
      */
-    private static SkepException probationCut(AppId app, int release, int previous, String why) {
+    private SkepException probationCut(AppId app, int release, int previous, String why) {
         log.warn("event=release.probation-cut app={} release={} reason=\"{}\" effect=\"it serves; its probation "
                 + "was not finished\"", app, release, why);
+        // the deploy's outcome for the event stream, which has its deploy.started: the release is live, not failed
+        events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release, null, null, "release "
+                + release + " is live: its probation was cut short (" + why + ")", Map.of()));
         return new SkepException(SkepException.Kind.UNAVAILABLE, "release " + release + " of " + app + " serves, but "
                 + "its probation was cut short (" + why + ")", "watch it with `skep ps " + app + "`"
                 + (previous > 0 ? "; if it misbehaves, `skep rollback " + app + " " + previous + "`" : ""));

@@ -73,7 +73,7 @@ public final class RolloutRecovery {
             if (app.warm() > 0) { // it was ready and serving: it stays, without the rest of its watch
                 int warm = app.warm();
                 AtomicBoolean ended = new AtomicBoolean();
-                state.updateApp(app.id(), spec -> {
+                AppSpec after = state.updateApp(app.id(), spec -> {
                     ended.set(spec.warm() == warm);
                     return ended.get() ? spec.withWarm(0, clock.instant()) : spec;
                 });
@@ -81,8 +81,14 @@ public final class RolloutRecovery {
                     continue;
                 }
                 log.warn("event=release.probation-interrupted app={} release={} warm={} effect=\"the release stays; "
-                        + "release {} stops\" reason=\"skep stopped during the probation\"", app.id(), app.release(),
+                        + "release {} stops\" reason=\"skep stopped during the probation\"", app.id(), after.release(),
                         warm, warm);
+                // the deploy's outcome, as a watched probation would have told it: its client lost the answer, and
+                // the event stream (skep events, the dashboard, a deploy-failed alert waiting for a success) had
+                // only its deploy.started
+                events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app.id(), after.release(), null,
+                        null, "release " + after.release() + " is live: its probation was cut short (the controller "
+                        + "running it stopped), release " + warm + " stopped", Map.of()));
                 recovered++;
             }
         }

@@ -78,6 +78,23 @@ class CrashRollbackTest {
     }
 
     @Test
+    void theRollbackRestoresTheConfigVarsOfTheReleaseItGoesBackTo() throws Exception {
+        // release 2 was a config change that crash-loops: its vars must not stay the app's, or the next deploy
+        // (built with the app's env) would crash the same way
+        Instant now = clock.instant();
+        Map<String, String> good = Map.of("GREETING", "hello");
+        Map<String, String> bad = Map.of("GREETING", "hello", "CRASH_AT", "1");
+        state.releases.put(1, release(1).withEnv(1, good, now, "alice", "deploy"));
+        state.releases.put(2, release(2).withEnv(2, bad, now, "alice", "env: set CRASH_AT"));
+        state.apps.put(SHOP, state.apps.get(SHOP).withEnv(bad, now));
+
+        rollback.from(SHOP, 2, 1, "instance " + BAD + " crash-looped", BAD);
+
+        assertThat(state.app(SHOP).orElseThrow().release()).isEqualTo(1);
+        assertThat(state.app(SHOP).orElseThrow().env()).isEqualTo(good);
+    }
+
+    @Test
     void anAppChangedMeanwhileIsLeftAlone() {
         Instant now = clock.instant();
         state.apps.put(SHOP, state.apps.get(SHOP).withRelease(1, now)); // someone rolled back already

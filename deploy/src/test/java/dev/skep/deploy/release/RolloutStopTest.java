@@ -7,13 +7,17 @@ import static org.awaitility.Awaitility.await;
 import dev.skep.deploy.release.CrashRollbackTest.MemoryDocuments;
 import dev.skep.deploy.release.CrashRollbackTest.MemoryState;
 import dev.skep.model.AppSpec;
+import dev.skep.model.Event;
+import dev.skep.model.EventTypes;
 import dev.skep.model.InstanceState;
 import dev.skep.model.RolloutOwners;
 import dev.skep.model.SkepException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,8 @@ class RolloutStopTest {
 
     final MemoryState state = new MemoryState();
     final ReleaseFailures failures = new ReleaseFailures(new MemoryDocuments());
-    final Rollout rollout = new Rollout(state, RolloutOwners.none(), e -> { }, Clock.systemUTC(),
+    final List<Event> events = new CopyOnWriteArrayList<>();
+    final Rollout rollout = new Rollout(state, RolloutOwners.none(), events::add, Clock.systemUTC(),
             Duration.ofSeconds(60), new CrashRollbackTest.Lines(),
             new ProbationSettings(new MemoryDocuments(), Duration.ofSeconds(60)), failures);
 
@@ -75,5 +80,11 @@ class RolloutStopTest {
         assertThat(cut.detail()).contains("skep rollback alice/shop 1");
         assertThat(state.app(SHOP).orElseThrow().release()).isEqualTo(2);
         assertThat(failures.of(SHOP)).isEmpty();
+        // the event stream hears the deploy's outcome (it had only its deploy.started)
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventTypes.DEPLOY_SUCCEEDED);
+            assertThat(e.release()).isEqualTo(2);
+            assertThat(e.message()).isEqualTo("release 2 is live: its probation was cut short (skep is stopping)");
+        });
     }
 }

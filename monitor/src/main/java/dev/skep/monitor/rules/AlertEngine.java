@@ -105,7 +105,8 @@ public final class AlertEngine {
                     case EventRule r -> {
                         AlertKey key = key(r, r.per(), event.app(), subject(event));
                         if (Rule.typeMatches(r.eventType(), event.type())) {
-                            track(key, k -> new Track.Event(r), Track.Event.class).hit(now, event.message());
+                            track(key, k -> new Track.Event(r), Track.Event.class).hit(now, event.message(),
+                                    event.instance(), event.release());
                             judge(key, now, out);
                         } else if (Rule.typeMatches(r.resolveOn(), event.type())) {
                             clearEventRule(r, event, now, out);

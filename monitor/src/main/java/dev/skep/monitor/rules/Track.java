@@ -203,12 +203,15 @@ sealed interface Track {
         private Instant last;
         private int count;
         private String lastMessage;
+        private String lastInstance;
+        private Integer lastRelease;
 
         Event(EventRule rule) {
             super(rule);
         }
 
-        void hit(Instant now, String message) {
+        /** @param instance, release the event's (either may be null): an app-wide alert still says where it was */
+        void hit(Instant now, String message, String instance, Integer release) {
             if (last == null || now.isAfter(last.plus(rule.quiet()))) {
                 first = now;
                 count = 0;
@@ -216,6 +219,8 @@ sealed interface Track {
             last = now;
             count++;
             lastMessage = message;
+            lastInstance = instance;
+            lastRelease = release;
         }
 
         void clear() {
@@ -243,7 +248,10 @@ sealed interface Track {
         public String describe(AlertKey key, Instant now) {
             String times = count > 1 ? " (" + count + " times)" : "";
             String msg = lastMessage == null || lastMessage.isBlank() ? "" : ": " + lastMessage;
-            return rule.eventType() + on(key) + times + msg;
+            // an app-wide alert (crash-loop, oom-killed) names the instance and release of the event that fired it
+            String where = key.instance() == null && lastInstance != null ? " on " + lastInstance : "";
+            String release = lastRelease != null ? " (release " + lastRelease + ")" : "";
+            return rule.eventType() + on(key) + where + release + times + msg;
         }
     }
 }

@@ -137,6 +137,18 @@ class AlertEngineTest {
     }
 
     @Test
+    void an_app_wide_event_alert_names_the_instance_and_release_of_the_event_that_fired_it() {
+        AlertEngine engine = engine();
+        engine.onEvent(new Event(clock.instant(), EventTypes.INSTANCE_OOM_KILLED, SHOP, 3, I2, "host-a",
+                "killed: out of memory (limit 512 MiB)", Map.of()));
+        assertThat(alerts).singleElement().satisfies(a -> {
+            assertThat(a.instance()).as("one alert per app, however many instances").isNull();
+            assertThat(a.summary()).isEqualTo("instance.oom-killed on " + I2
+                    + " (release 3): killed: out of memory (limit 512 MiB)");
+        });
+    }
+
+    @Test
     void a_failed_deploy_resolves_on_the_next_successful_one() {
         AlertEngine engine = engine();
         engine.onEvent(event(EventTypes.DEPLOY_FAILED, null));

@@ -100,6 +100,10 @@ class CliEndToEndTest {
         CliRun rollback = skep("rollback", "alice/cli");
         assertThat(rollback.exit()).as(rollback.err()).isZero();
         assertThat(Http.hosted(server.routerPort, "cli.alice.localhost", "/").body()).startsWith("hello from alice.cli.1.");
+        // release 1's config vars came back with it (they once stayed the release 2 ones, and the next deploy ran them)
+        CliRun envAfter = skep("env", "alice/cli");
+        assertThat(envAfter.exit()).as(envAfter.err()).isZero();
+        assertThat(envAfter.out()).doesNotContain("GREETING");
     }
 
     @Test
