@@ -94,7 +94,7 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
         return new RouterConfig("0.0.0.0", 8080, 0, Duration.ofSeconds(2), Duration.ofSeconds(10),
                 Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(4), 16 * 1024, 8 * 1024,
                 100L * 1024 * 1024, 10_000, Duration.ofSeconds(10), Duration.ofSeconds(5), -1, TrustedProxies.none(), 256,
-                Duration.ofSeconds(60), Duration.ofSeconds(5));
+                Duration.ofSeconds(60), Duration.ofSeconds(15));
     }
 
     public RouterConfig withListen(String address, int newPort) {
