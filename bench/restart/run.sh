@@ -12,7 +12,7 @@
 # Usage: [KEEPALIVE=1] [PM2_RESTART=update|kill] [SKEP_FLAGS='--max-connections-per-ip 100000'] bench/restart/run.sh [ROUNDS=5]
 # (SKEP_FLAGS: more flags for `skep server`. Every request the router holds keeps a connection open, all from
 # 127.0.0.1 here: past 256 held (2.56 s at this pace) the default per-IP cap closes new ones on accept, as resets.)
-# Goal: skep fails only requests whose connection was refused (no skep JVM), never a non-2xx; fewer than pm2.
+# Goal: skep fails only requests whose connection was refused (no skep JVM): no non-2xx, no reset, the app re-adopted.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../lib.sh"
 rounds=${1:-5}
