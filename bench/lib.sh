@@ -232,20 +232,30 @@ zk_ensemble() {
 }
 
 # skep_start [ARGS...]: `skep server` with a data dir in the temp dir and free ports.
-# Sets SKEP_PID (the JVM), SKEP_API, SKEP_ROUTER_PORT, SKEP_TOKEN, SKEP_SERVER, SKEP_DATA, SKEP_LOG.
+# Sets SKEP_PID (the JVM), SKEP_API, SKEP_ROUTER_PORT, SKEP_TOKEN, SKEP_SERVER, SKEP_DATA, SKEP_LOG, SKEP_CMD.
 skep_start() {
-  local api router range i
+  local api router range
   skep_build
   { read -r api; read -r router; } < <(free_ports 2)
   range=$(free_range 300)
   SKEP_DATA="$BENCH_TMP/skep-data"
   SKEP_LOG="$BENCH_TMP/skep.log"
-  "$REPO/bin/skep" server --data-dir "$SKEP_DATA" --api-port "$api" --router-port "$router" \
-    --app-ports "$range" --max-apps-per-user 100000 "$@" >"$SKEP_LOG" 2>&1 &
-  SKEP_PID=$!
-  bench_on_exit "bench_stop_pid $SKEP_PID 20"
+  SKEP_CMD=("$REPO/bin/skep" server --data-dir "$SKEP_DATA" --api-port "$api" --router-port "$router"
+    --app-ports "$range" --max-apps-per-user 100000 "$@")
   SKEP_API="http://127.0.0.1:$api"
   SKEP_ROUTER_PORT=$router
+  : >"$SKEP_LOG"
+  bench_on_exit 'bench_stop_pid "${SKEP_PID:-}" 20' # expanded at exit: the JVM of the last (re)start
+  skep_launch
+  log "skep server pid $SKEP_PID api $SKEP_API apps $range"
+}
+
+# skep_launch: runs SKEP_CMD (again, for a restart: the same data dir, ports and flags, once the last JVM has
+# exited), its output appended to SKEP_LOG; sets SKEP_PID and returns when its API answers.
+skep_launch() {
+  local i
+  "${SKEP_CMD[@]}" >>"$SKEP_LOG" 2>&1 &
+  SKEP_PID=$!
   for i in $(seq 600); do
     if [ -s "$SKEP_DATA/admin.token" ] &&
        [ "$(curl -s -o /dev/null -w '%{http_code}' "$SKEP_API/v1/apps" -H "Authorization: Bearer $(cat "$SKEP_DATA/admin.token")")" != 000 ]; then
@@ -257,7 +267,6 @@ skep_start() {
   [ -s "$SKEP_DATA/admin.token" ] || { tail -30 "$SKEP_LOG" >&2; die "skep server: no admin token after 60 s"; }
   SKEP_TOKEN=$(tr -d '[:space:]' <"$SKEP_DATA/admin.token")
   export SKEP_SERVER="$SKEP_API" SKEP_TOKEN
-  log "skep server pid $SKEP_PID api $SKEP_API apps $range"
 }
 
 # skep_deploy USER APP DIR: the haibu route; prints the JSON answer.
