@@ -90,6 +90,9 @@ public final class Agent implements AutoCloseable {
     private Thread worker;
     private final InstanceBoard board;
     private PeriodicTask diskWatch;
+    /** How often gone instances' logs are pruned (see {@link LogRetention}). */
+    private static final Duration LOG_RETENTION_EVERY = Duration.ofMinutes(1);
+    private PeriodicTask logRetention;
     private Thread leaseRenewal;
     private final OrphanWatchdog orphans;
     private final AssignmentCheck assignmentCheck;
@@ -176,6 +179,11 @@ public final class Agent implements AutoCloseable {
         readopt();
         worker = Thread.ofVirtual().name("agent-reconcile-" + config.agentId()).start(this::reconcileLoop);
         diskWatch = new DiskWatch(context, this::instances).start();
+        LogRetention retention = new LogRetention(config.agentId(), layout, clock);
+        logRetention = PeriodicTask.start("agent-logs-" + config.agentId(), LOG_RETENTION_EVERY,
+                () -> retention.prune(Set.copyOf(runners.keySet()), app -> DiskWatch.deleted(context, app)),
+                e -> log.warn("event=logs.prune-failed agent={} error=\"{}\" next=\"tried again in {} s\"",
+                        config.agentId(), e.toString(), LOG_RETENTION_EVERY.toSeconds()));
         subscription = changeFeed.onChange(this::requestReconcile);
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
@@ -301,6 +309,7 @@ public final class Agent implements AutoCloseable {
         }
         worker.interrupt();
         diskWatch.close();
+        logRetention.close();
         if (leaseRenewal != null) {
             leaseRenewal.interrupt();
         }

@@ -70,8 +70,13 @@ public final class AgentLayout {
         return instances().resolve(requireInstance(instance) + ".json");
     }
 
+    /** Where each instance's raw output is captured, one dir per instance. */
+    public Path runs() {
+        return root.resolve("run");
+    }
+
     public Path runDir(String instance) {
-        return root.resolve("run").resolve(requireInstance(instance));
+        return runs().resolve(requireInstance(instance));
     }
 
     public Path logs() {

@@ -58,7 +58,7 @@ final class DiskWatch {
         for (AppId app : apps) {
             List<InstanceStatus> mine = byApp.getOrDefault(app, List.of());
             try {
-                if (mine.isEmpty() && deleted(app)) {
+                if (mine.isEmpty() && deleted(ctx, app)) {
                     disks.remove(app);
                     latch.forget(app);
                     log.info("event=disk.removed agent={} app={} mode={}: the app was deleted", ctx.config().agentId(),
@@ -78,7 +78,7 @@ final class DiskWatch {
     }
 
     /** Gone from the cluster's state with nothing of it assigned here: its data is garbage now. */
-    private boolean deleted(AppId app) {
+    static boolean deleted(RunnerContext ctx, AppId app) {
         return ctx.catalog().app(app).isEmpty()
                 && ctx.assignments().assignments(ctx.config().agentId()).stream().noneMatch(a -> a.app().equals(app));
     }
