@@ -15,6 +15,7 @@ import dev.skep.monitor.metrics.PrometheusExport;
 import dev.skep.monitor.metrics.SampleListener;
 import dev.skep.monitor.react.Reactor;
 import dev.skep.monitor.react.ReactorDispatcher;
+import dev.skep.monitor.rules.AlertCarryOver;
 import dev.skep.monitor.rules.AlertEngine;
 import dev.skep.monitor.rules.MonitorEvents;
 import dev.skep.monitor.rules.RuleSource;
@@ -57,6 +58,9 @@ public final class Monitor implements AutoCloseable {
     private final MetricsSampler sampler;
     private final ScheduledExecutorService ticker;
     private final List<String> reactorNames;
+    /** Beside the event log: the alerts firing now, read again after a restart. */
+    static final String FIRING_FILE = "alerts-firing.json";
+    private final AlertCarryOver carryOver;
 
     private Monitor(MonitorConfig config, InstanceSource instances, RuleSource rules,
                     Function<EventSink, List<Reactor>> reactorsOf, Clock clock) {
@@ -66,7 +70,9 @@ public final class Monitor implements AutoCloseable {
         this.dispatcher = new ReactorDispatcher(reactors, config.retry(), config.reactorQueue(), events, clock);
         this.ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("alert-ticker").factory());
         DeadlineTicks deadlines = new DeadlineTicks(ticker, clock, this::tick, this::nextExpiry);
-        this.engine = new AlertEngine(RuleSource.withDefaults(rules), config.repeatEvery(), clock, dispatcher, events,
+        // the firing alerts outlive a restart: those that no longer hold are resolved after it
+        this.carryOver = new AlertCarryOver(config.events().dir().resolve(FIRING_FILE), dispatcher, events, clock);
+        this.engine = new AlertEngine(RuleSource.withDefaults(rules), config.repeatEvery(), clock, carryOver, events,
                 deadlines::at);
         this.engineFeed = events.subscribe(e -> !MonitorEvents.isOwn(e.type()), engine::onEvent);
         this.heartbeats = new HeartbeatRegistry(config.heartbeatKey(), engine::onHeartbeat);
@@ -105,6 +111,7 @@ public final class Monitor implements AutoCloseable {
     private void tick() {
         try {
             engine.tick();
+            carryOver.tick();
         } catch (RuntimeException e) {
             LOG.error("alert tick failed: {}; next tick will retry", e.toString(), e);
         }

@@ -352,7 +352,8 @@ public final class AlertEngine {
         }
     }
 
-    private static Event toEvent(Alert alert) {
+    /** The event log's record of a notification (alert.fired or alert.resolved). */
+    static Event toEvent(Alert alert) {
         String type = alert.status() == Alert.Status.RESOLVED ? MonitorEvents.ALERT_RESOLVED : MonitorEvents.ALERT_FIRED;
         Map<String, String> data = new LinkedHashMap<>();
         data.put("rule", alert.ruleId());
