@@ -16,9 +16,12 @@ import java.util.List;
  * @param idleStop     the app may sleep: a request finding no ready instance is held until one is (bounded), not
  *                     answered 503
  * @param sleeping     the app sleeps: a request for it asks for a wake
+ * @param released     the app has a live release (false before its first deploy succeeded): only such an app's
+ *                     requests wait for its instances in a router's first moments (see RouterConfig#startHold)
  */
 public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
-                       boolean httpsOnly, boolean running, StickyKeys sticky, boolean idleStop, boolean sleeping) {
+                       boolean httpsOnly, boolean running, StickyKeys sticky, boolean idleStop, boolean sleeping,
+                       boolean released) {
 
     public AppRoute {
         if (app == null) {
@@ -29,6 +32,12 @@ public record AppRoute(AppId app, List<Backend> backends, List<Backend> standby,
         }
         backends = List.copyOf(backends);
         standby = List.copyOf(standby);
+    }
+
+    /** A route of an app with a live release. */
+    public AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,
+                    boolean httpsOnly, boolean running, StickyKeys sticky, boolean idleStop, boolean sleeping) {
+        this(app, backends, standby, maxBodyBytes, httpsOnly, running, sticky, idleStop, sleeping, true);
     }
 
     public AppRoute(AppId app, List<Backend> backends, List<Backend> standby, long maxBodyBytes,

@@ -85,7 +85,7 @@ public final class RouteTable {
             ServingSplit split = ServingSplit.of(app.release(), ready.getOrDefault(app.id(), List.of()));
             AppRoute route = new AppRoute(app.id(), split.serving(), split.standby(), s.maxBodyBytes(), s.httpsOnly(),
                     app.running(), s.sticky() ? StickyKeys.of(split.serving()) : null, s.idleStop(),
-                    sleeping.contains(app.id()));
+                    sleeping.contains(app.id()), app.release() > 0);
             for (String host : hostsOf(app, baseDomain)) {
                 AppId first = owner.putIfAbsent(host, app.id());
                 if (first != null) {

@@ -77,8 +77,10 @@ public final class RouterCommand implements Callable<Integer> {
                 edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
                 .withZkTls(ensemble.zkTls.tls(), null);
         return RoleRunner.run("router", life -> {
-            RouterServer router = RouterRole.listen(life, config);
+            // a lone router listens once its state is open: an edge balances over routers and routes to this one
+            // when it routes (its health check), and a router that cannot reach the ensemble fails its start
             StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
+            RouterServer router = RouterRole.listen(life, config);
             RouterRole.follow(life, config, router, state.state(), new ZkAppDocuments(state.state().view()),
                     routerId(port));
         });

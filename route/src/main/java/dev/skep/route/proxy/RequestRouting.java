@@ -113,10 +113,12 @@ final class RequestRouting {
 
     /**
      * Whether a request for this route waits for a ready instance rather than getting a 503: the app runs, has none
-     * ready, and may sleep (it is woken), or the router has only just started (the instances are being re-adopted).
+     * ready, and may sleep (it is woken), or has a live release and the router has only just started (its instances
+     * are being re-adopted). An app whose first deploy never succeeded has nothing coming: 503 at once.
      */
     static boolean waitsForInstance(AppRoute route, ProxyContext proxy) {
-        return route.backends().isEmpty() && route.running() && (route.idleStop() || proxy.justStarted());
+        return route.backends().isEmpty() && route.running()
+                && (route.idleStop() || route.released() && proxy.justStarted());
     }
 
     /** An error page in the form the request's Accept asks for. */

@@ -204,6 +204,13 @@ class RequestRoutingTest {
         Recorded stopped = new Recorded();
         RequestRouting.route(request(HttpMethod.GET, "gone.test"), "req-2", started, client, false, stopped);
         assertThat(stopped.answer.status().code()).as("a stopped app is not coming back").isEqualTo(503);
+
+        // an app whose first deploy failed has nothing coming either
+        started.update(RouteTable.of(Map.of("new.test", new AppRoute(EMPTY, List.of(), List.of(), 0, false, true,
+                null, false, false, false))));
+        Recorded unreleased = new Recorded();
+        RequestRouting.route(request(HttpMethod.GET, "new.test"), "req-3", started, client, false, unreleased);
+        assertThat(unreleased.answer.status().code()).isEqualTo(503);
     }
 
     @Test

@@ -19,11 +19,16 @@ class SurviveRestartTest {
     Path dir;
 
     SkepServerProcess server;
+    /** An app process left running by a --keep-apps server, killed after the test whatever its outcome. */
+    long keptPid;
 
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (keptPid > 0) {
+            ProcessHandle.of(keptPid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -77,6 +82,7 @@ class SurviveRestartTest {
                 "application/gzip", Fixtures.tarball("hello"));
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(200);
         long pid = deployed.json().get("drone").get("pid").asLong();
+        keptPid = pid;
         LoadLoop.Result result;
         try (LoadLoop load = LoadLoop.paced("hello.alice.localhost", server.routerPort, 2, Duration.ofMillis(10))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > 10);
@@ -91,6 +97,10 @@ class SurviveRestartTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.okSoFar() > before + 20);
             result = load.stop();
         }
+        // --keep-apps leaves it running when the test's server stops: stopped here, not left behind
+        assertThat(Http.send("POST", server.api("/v1/apps/alice/hello/stop"), server.token(), null, null).status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertThat(result.non2xx()).as("answers other than the app's 200: %s", result.samples()).isZero();
         assertThat(result.ok()).isPositive();
     }
