@@ -84,6 +84,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        proxy.opened(ctx.channel());
         idle.arm(proxy.config().idleTimeout().toNanos());
         ctx.read();
         ctx.fireChannelActive();
@@ -161,6 +162,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter
                 } else {
                     end.now();
                 }
+            }
+        } else if (evt == ProxyContext.DRAINING) {
+            if (!held()) { // a held request is answered at its deadline (or goes with the process)
+                idleExpired(); // closed now if nothing is in flight on it; else after its response
             }
         } else {
             ctx.fireUserEventTriggered(evt);

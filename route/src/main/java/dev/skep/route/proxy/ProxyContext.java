@@ -3,7 +3,11 @@ package dev.skep.route.proxy;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -34,6 +38,15 @@ public final class ProxyContext {
     private volatile Set<Backend> live = Set.of();
     private volatile Map<Backend, InetSocketAddress> addresses = Map.of();
     private volatile boolean draining;
+    /** Every client connection open now (each leaves as it closes): told when the router starts draining. */
+    private final ChannelGroup clientChannels = new DefaultChannelGroup("router-clients", GlobalEventExecutor.INSTANCE);
+    /** The user event a client connection gets when the router starts draining. */
+    static final Object DRAINING = new Object() {
+        @Override
+        public String toString() {
+            return "router draining";
+        }
+    };
     /** Set by the first table: before it the router knows no app (see RouterHealth). */
     private volatile boolean routing;
     /** System.nanoTime() when the first table came (valid once {@link #routing} is set). */
@@ -159,9 +172,21 @@ public final class ProxyContext {
         return draining;
     }
 
-    /** From now on every response closes its connection and idle pooled connections are closed. */
+    /** A client connection opened: it hears {@link #DRAINING} when the router drains. */
+    void opened(Channel client) {
+        clientChannels.add(client);
+    }
+
+    /**
+     * From now on every response closes its connection, idle client connections are closed (a keep-alive client's
+     * next request then finds the port closed, rather than being taken by a router about to stop, and failing or
+     * hanging until the process exits), and idle pooled connections are closed.
+     */
     public void startDraining() {
         draining = true;
+        for (Channel client : clientChannels) {
+            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAINING));
+        }
         pools.forEach((loop, both) -> loop.execute(() -> both.each(BackendPool::closeAllIdle)));
     }
 
