@@ -23,6 +23,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ResourceLeakDetector;
 import java.util.HashSet;
@@ -258,6 +259,7 @@ public final class RouterServer implements AutoCloseable {
         }
         closeListeners();
         proxy.startDraining();
+        awaitLoops(); // the idle client connections it told to close have closed before the loops shut down
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
         try {
             while (proxy.inFlight() > 0 && System.nanoTime() < deadline) {
@@ -270,6 +272,16 @@ public final class RouterServer implements AutoCloseable {
             log.warn("event=router.close-in-flight requests={} after={}", proxy.inFlight(), config.drainTimeout());
         }
         shutdownGroup();
+    }
+
+    /** Runs a no-op on each event loop and waits for it: what was queued on the loops before has run. */
+    private void awaitLoops() {
+        if (group == null) {
+            return;
+        }
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(1_000);
+        }
     }
 
     private void shutdownGroup() {
