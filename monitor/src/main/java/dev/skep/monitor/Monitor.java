@@ -170,6 +170,7 @@ public final class Monitor implements AutoCloseable {
         sampler.close();
         ticker.shutdownNow();
         engineFeed.close();
+        carryOver.flush(); // what fires now, for the next start
         dispatcher.close();
         prometheus.close();
         events.close();

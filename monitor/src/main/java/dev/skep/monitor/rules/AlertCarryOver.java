@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * before a restart was never resolved after it: its webhook's receiver or mail reader kept it open for good. Between
  * the engine and the reactors, this keeps the firing alerts in a file. After a start, one the engine fires again goes
  * on as a repeat of the old one (not a new incident), and those it has not fired again within {@link #GRACE} are
- * resolved, saying skep has not seen them since it restarted.
+ * resolved, saying skep has not seen them since it restarted. The file is written by {@link #tick()} and
+ * {@link #flush()}, not as alerts pass: the engine notifies under its lock, where listeners only queue.
  */
 public final class AlertCarryOver implements AlertListener {
 
@@ -39,6 +40,8 @@ public final class AlertCarryOver implements AlertListener {
     private final Map<String, Alert> firing = new LinkedHashMap<>();
     /** What fired before this start and has not fired again since. */
     private final Map<String, Alert> carried = new LinkedHashMap<>();
+    /** {@link #firing} changed since it was last written. */
+    private boolean dirty;
 
     /**
      * @param file   where the firing alerts are kept (the monitor's own dir)
@@ -75,14 +78,18 @@ public final class AlertCarryOver implements AlertListener {
         } else {
             firing.put(key, out);
         }
-        save();
+        dirty = true;
         next.onAlert(out);
     }
 
-    /** Resolves what fired before the start and has not fired again, once {@link #GRACE} has passed. */
+    /**
+     * Writes what fires now if it changed, and resolves what fired before the start and has not fired again, once
+     * {@link #GRACE} has passed. Called with every tick of the engine.
+     */
     public synchronized void tick() {
         Instant now = clock.instant();
         if (carried.isEmpty() || now.isBefore(resolveCarriedAt)) {
+            flush();
             return;
         }
         List<Alert> stale = new ArrayList<>(carried.values());
@@ -90,7 +97,8 @@ public final class AlertCarryOver implements AlertListener {
         for (Alert a : stale) {
             firing.remove(key(a));
         }
-        save();
+        dirty = true;
+        flush();
         for (Alert a : stale) {
             Alert resolved = new Alert(a.ruleId(), a.kind(), a.app(), a.instance(), Alert.Status.RESOLVED, a.since(),
                     now, "resolved (not seen since skep restarted): " + a.summary(), a.reactors());
@@ -105,13 +113,18 @@ public final class AlertCarryOver implements AlertListener {
         return a.ruleId() + "|" + a.appLabel() + "|" + a.instance();
     }
 
-    private void save() {
+    /** Writes what fires now, if it changed since the last write (also when the monitor stops). */
+    public synchronized void flush() {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.createDirectories(file.getParent());
             Files.write(tmp, MonitorJson.mapper().writeValueAsBytes(List.copyOf(firing.values())));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+        } catch (IOException e) { // written again with the next change
             log.warn("event=alerts.save-failed file={} error=\"{}\" effect=\"alerts firing now may stay open after a "
                     + "restart\"", file, e.toString());
         }
