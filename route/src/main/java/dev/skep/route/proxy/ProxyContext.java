@@ -160,12 +160,7 @@ public final class ProxyContext {
      * with its apps left running re-adopts them within about a second of it, and their clients wait that out.
      */
     boolean justStarted() {
-        return routing && System.nanoTime() - startHoldEnds() < 0;
-    }
-
-    /** System.nanoTime() when {@link #justStarted()} ends. */
-    long startHoldEnds() {
-        return routingSince + config.startHold().toNanos();
+        return routing && System.nanoTime() - routingSince < config.startHold().toNanos();
     }
 
     public boolean draining() {

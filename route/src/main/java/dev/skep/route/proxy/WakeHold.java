@@ -40,7 +40,7 @@ final class WakeHold {
     private long deadline;
     /** The request {@link #deadline} counts for: a request held again after a resume keeps its first deadline. */
     private HttpRequest deadlineOf;
-    /** Held because the router has just started, not for a wake: at the deadline it is routed again, not a 504. */
+    /** Held because the router has just started, not for a wake: at the deadline it gets a 503, not a 504. */
     private boolean startHold;
 
     WakeHold(ProxyContext proxy, ChannelHandlerContext ctx, Connection connection) {
