@@ -21,6 +21,8 @@ final class EmbeddedProxy {
     final BackendLoads loads = new BackendLoads(Duration.ofSeconds(5), System::nanoTime);
     final ProxyContext proxy;
     final List<EmbeddedChannel> backends = new ArrayList<>();
+    /** Every client made by {@link #client()}, for {@link #close()}. */
+    final List<EmbeddedChannel> clients = new ArrayList<>();
 
     EmbeddedProxy(AppId app, Backend backend) {
         this(app, backend, RouterConfig.defaults());
@@ -49,6 +51,20 @@ final class EmbeddedProxy {
         FrontendPipelineTest.ClientChannel ch = new FrontendPipelineTest.ClientChannel();
         FrontendInitializer.addHttpHandlers(ch.pipeline(), proxy, false);
         ch.pipeline().fireChannelActive();
+        clients.add(ch);
         return ch;
+    }
+
+    /** A client that has sent {@code GET /} for {@code host}. */
+    EmbeddedChannel get(String host) {
+        EmbeddedChannel c = client();
+        FrontendPipelineTest.send(c, "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+        return c;
+    }
+
+    /** Finishes every client and backend channel, releasing what they still hold. */
+    void close() {
+        clients.forEach(EmbeddedChannel::finishAndReleaseAll);
+        List.copyOf(backends).forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 }

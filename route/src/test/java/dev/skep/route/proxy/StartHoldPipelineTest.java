@@ -1,7 +1,6 @@
 package dev.skep.route.proxy;
 
 import static dev.skep.route.proxy.FrontendPipelineTest.outbound;
-import static dev.skep.route.proxy.FrontendPipelineTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,7 +11,6 @@ import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,19 +29,14 @@ class StartHoldPipelineTest {
 
     final EmbeddedProxy proxy = new EmbeddedProxy(FrontendPipelineTest.SHOP, FrontendPipelineTest.SHOP_1,
             RouterConfig.defaults().withStartHold(HOLD));
-    final List<EmbeddedChannel> clients = new ArrayList<>();
 
     @AfterEach
     void close() {
-        clients.forEach(EmbeddedChannel::finishAndReleaseAll);
-        proxy.backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+        proxy.close();
     }
 
     EmbeddedChannel get() {
-        EmbeddedChannel c = proxy.client();
-        clients.add(c);
-        send(c, "GET / HTTP/1.1\r\nHost: web.test\r\n\r\n");
-        return c;
+        return proxy.get("web.test");
     }
 
     void table(List<Backend> backends) {
@@ -66,9 +59,7 @@ class StartHoldPipelineTest {
     void aRequestBeforeTheFirstTableWaitsForItThenForTheInstance() {
         EmbeddedProxy fresh = new EmbeddedProxy(FrontendPipelineTest.SHOP, FrontendPipelineTest.SHOP_1,
                 RouterConfig.defaults().withStartHold(HOLD), false);
-        EmbeddedChannel client = fresh.client();
-        clients.add(client);
-        send(client, "GET / HTTP/1.1\r\nHost: web.test\r\n\r\n");
+        EmbeddedChannel client = fresh.get("web.test");
         assertThat(outbound(client)).as("no table yet: held, not a 503").isEmpty();
 
         fresh.proxy.update(RouteTable.of(Map.of("web.test", new AppRoute(WEB, List.of()))));
@@ -77,7 +68,7 @@ class StartHoldPipelineTest {
         fresh.proxy.update(RouteTable.of(Map.of("web.test", new AppRoute(WEB, List.of(WEB_1)))));
         client.runPendingTasks();
         assertThat(fresh.backends).hasSize(1);
-        List.copyOf(fresh.backends).forEach(EmbeddedChannel::finishAndReleaseAll);
+        fresh.close();
     }
 
     @Test

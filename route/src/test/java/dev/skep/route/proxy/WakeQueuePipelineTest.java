@@ -1,7 +1,6 @@
 package dev.skep.route.proxy;
 
 import static dev.skep.route.proxy.FrontendPipelineTest.outbound;
-import static dev.skep.route.proxy.FrontendPipelineTest.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.model.AppId;
@@ -27,19 +26,14 @@ class WakeQueuePipelineTest {
     static final Backend NAP_1 = new Backend("nap-1", "10.0.0.5", 5001);
 
     final EmbeddedProxy proxy = new EmbeddedProxy(FrontendPipelineTest.SHOP, FrontendPipelineTest.SHOP_1);
-    final List<EmbeddedChannel> clients = new ArrayList<>();
 
     @AfterEach
     void close() {
-        clients.forEach(EmbeddedChannel::finishAndReleaseAll);
-        proxy.backends.forEach(EmbeddedChannel::finishAndReleaseAll);
+        proxy.close();
     }
 
     EmbeddedChannel get() {
-        EmbeddedChannel c = proxy.client();
-        clients.add(c);
-        send(c, "GET / HTTP/1.1\r\nHost: nap.test\r\n\r\n");
-        return c;
+        return proxy.get("nap.test");
     }
 
     static RouteTable table(AppRoute nap) {
