@@ -80,7 +80,7 @@ public final class AppUsers {
         int offset = (int) (crc.getValue() % SPAN);
         for (int i = 0; i < SPAN; i++) {
             int uid = BASE + (offset + i) % SPAN;
-            if (!taken.contains(uid) && UidProcesses.of(uid).isEmpty()) {
+            if (!taken.contains(uid) && !UidProcesses.anyRunAs(uid)) {
                 byApp.put(app.toString(), uid);
                 save();
                 return new AppUser(uid, uid);

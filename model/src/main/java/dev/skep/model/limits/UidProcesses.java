@@ -3,6 +3,7 @@ package dev.skep.model.limits;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -35,6 +36,31 @@ public final class UidProcesses {
             return out;
         }
         return out;
+    }
+
+    /**
+     * True when some process runs as {@code uid}, judged by who owns its /proc directory (its effective uid): one
+     * stat per process instead of reading each one's status, for a choice on a deploy's path (a new app's uid).
+     * Coarser than {@link #of(int)}: a process whose effective uid differs from its real one, or that made itself
+     * non-dumpable (its directory is then root's), is not seen. skep's apps and builds can do neither to hide
+     * (they run with no_new_privs and no capabilities, so all their uids are one), and what is left of a deleted
+     * app is killed with the full check.
+     */
+    public static boolean anyRunAs(int uid) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path dir : dirs) {
+                try {
+                    if (((Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)) == uid) {
+                        return true;
+                    }
+                } catch (IOException gone) {
+                    // exited while we looked
+                }
+            }
+        } catch (IOException e) {
+            return !of(uid).isEmpty(); // no listing: the thorough way says
+        }
+        return false;
     }
 
     /**

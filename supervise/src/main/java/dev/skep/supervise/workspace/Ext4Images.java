@@ -57,7 +57,10 @@ final class Ext4Images {
         }
         Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("rw-------"));
         try {
-            FileTrees.run(List.of(tool("mkfs.ext4"), "-q", "-F", "-m", "0", image.toString()));
+            // the journal is not zeroed: it lies in the new file's holes, which read as zeros already. mkfs then
+            // writes 0.6 MiB, not the 32 MiB journal, and each app's image costs that much less disk
+            FileTrees.run(List.of(tool("mkfs.ext4"), "-q", "-F", "-m", "0", "-E", "lazy_journal_init=1",
+                    image.toString()));
         } catch (IOException e) {
             Files.deleteIfExists(image);
             throw e;

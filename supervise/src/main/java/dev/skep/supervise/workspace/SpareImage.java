@@ -5,35 +5,48 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One blank image of the quota's size kept ready, so that an app's first launch (a first deploy) mounts it
- * instead of waiting for mkfs, the slowest step of a fresh disk. Made in the background when asked, and again a
- * moment after each one is taken; the spare on disk outlives the agent, for the next start.
+ * A few blank images of the quota's size kept ready, so that an app's first launch (a first deploy) mounts one
+ * instead of waiting for mkfs, the slowest step of a fresh disk. More than one: new apps come in bursts (a CI making
+ * review apps, a migration), and with one spare every new app after the first of a burst made its image on the
+ * launch's path (20-60 ms on a busy host). Made in the background when asked, and again a moment after one is taken;
+ * the spares on disk outlive the agent, for the next start.
  */
 final class SpareImage {
 
     private static final Logger log = LoggerFactory.getLogger(SpareImage.class);
-    /** The spare is remade this long after one is taken: not on the CPU the launch that took it needs. */
-    static final long DELAY_MS = 2_000;
+    /** Spares are remade this long after one is taken: not on the CPU the launch that took it needs. */
+    static final long DELAY_MS = 500;
+    /** How many are kept: enough for a burst of new apps a couple of seconds apart each. */
+    static final int COUNT = 3;
 
-    private final Path spare;
+    private final List<Path> spares;
     private final Path part;
     private final long size;
     private final Object lock = new Object();
     private boolean keep; // guarded by lock
     private Thread maker; // guarded by lock
 
-    /** @param spare where the spare lies (a name never taken for an app's image) */
-    SpareImage(Path spare, long size) {
-        this.spare = spare;
-        this.part = spare.resolveSibling(spare.getFileName() + ".part");
+    /** @param first where the first spare lies (a dot name never taken for an app's image); the others beside it */
+    SpareImage(Path first, long size) {
+        String name = first.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        List<Path> all = new ArrayList<>();
+        all.add(first);
+        for (int i = 2; i <= COUNT; i++) {
+            all.add(first.resolveSibling(name.substring(0, dot) + "-" + i + name.substring(dot)));
+        }
+        this.spares = List.copyOf(all);
+        this.part = first.resolveSibling(name + ".part");
         this.size = size;
     }
 
-    /** Starts keeping a spare: one is made now, in the background. */
+    /** Starts keeping spares: they are made now, in the background. */
     void keep() {
         synchronized (lock) {
             keep = true;
@@ -41,25 +54,27 @@ final class SpareImage {
         makeIn(0);
     }
 
-    /** Moves the spare into place as {@code image}; false when there is none of the quota's size. */
+    /** Moves a spare into place as {@code image}; false when there is none of the quota's size. */
     boolean takeAs(Path image) {
         synchronized (lock) {
             if (!keep) {
                 return false;
             }
             boolean taken = false;
-            try {
-                if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS)) {
-                    if (Files.size(spare) == size) {
-                        Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
-                        taken = true;
-                    } else {
+            for (Path spare : spares) {
+                try {
+                    if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS)) {
+                        if (Files.size(spare) == size) {
+                            Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
+                            taken = true;
+                            break;
+                        }
                         Files.delete(spare); // made for another quota
                     }
+                } catch (IOException e) {
+                    log.warn("event=disk.spare-not-taken image={} spare={} error=\"{}\" effect=\"the next spare is "
+                            + "tried, else this app's image is made now\"", image, spare, e.getMessage());
                 }
-            } catch (IOException e) {
-                log.warn("event=disk.spare-not-taken image={} error=\"{}\" effect=\"this app's image is made now\"",
-                        image, e.getMessage());
             }
             makeIn(DELAY_MS);
             return taken;
@@ -68,26 +83,32 @@ final class SpareImage {
 
     private void makeIn(long delayMs) {
         synchronized (lock) {
-            if (!keep || (maker != null && maker.isAlive())) {
+            if (!keep || (maker != null && maker.isAlive())) { // a live maker looks again before it ends
                 return;
             }
             maker = Thread.ofVirtual().name("disk-spare").start(() -> make(delayMs));
         }
     }
 
+    /** Makes the missing spares, one after another, until none is missing (one taken meanwhile included). */
     private void make(long delayMs) {
         try {
             Thread.sleep(delayMs);
-            synchronized (lock) {
-                if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS) && Files.size(spare) == size) {
-                    return;
+            while (true) {
+                Path missing;
+                synchronized (lock) {
+                    missing = keep ? firstMissing() : null;
+                    if (missing == null) {
+                        maker = null; // under the lock: a spare taken from now on starts a new maker
+                        return;
+                    }
+                    Files.deleteIfExists(missing); // none, or made for another quota
                 }
-                Files.deleteIfExists(spare); // none, or made for another quota
-            }
-            Ext4Images.format(part, size);
-            synchronized (lock) {
-                if (keep) {
-                    Files.move(part, spare, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Ext4Images.format(part, size);
+                synchronized (lock) {
+                    if (keep) {
+                        Files.move(part, missing, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -107,7 +128,16 @@ final class SpareImage {
         }
     }
 
-    /** Stops making spares and waits for one being made; the spare on disk stays for the next start. */
+    private Path firstMissing() throws IOException {
+        for (Path spare : spares) {
+            if (!(Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS) && Files.size(spare) == size)) {
+                return spare;
+            }
+        }
+        return null;
+    }
+
+    /** Stops making spares and waits for one being made; the spares on disk stay for the next start. */
     void stop() {
         Thread running;
         synchronized (lock) {

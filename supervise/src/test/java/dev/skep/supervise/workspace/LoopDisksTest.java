@@ -26,6 +26,7 @@ class LoopDisksTest {
 
     final AppId shop = new AppId("alice", "shop");
     final AppId blog = new AppId("bob", "blog");
+    final AppId cms = new AppId("carol", "cms");
     LoopDisks disks;
 
     @BeforeEach
@@ -45,7 +46,7 @@ class LoopDisksTest {
     @AfterEach
     void unmount() throws IOException {
         if (disks != null) {
-            for (AppId app : List.of(shop, blog)) {
+            for (AppId app : List.of(shop, blog, cms)) {
                 disks.remove(app);
             }
         }
@@ -102,6 +103,32 @@ class LoopDisksTest {
             disks.prepare(blog);
             assertThat(fill(disks.volumes(blog).resolve("small"), 4)).isNull(); // blog's own, empty filesystem
             assertThat(disks.volumes(blog).resolve("big")).doesNotExist();
+        } finally {
+            disks.release();
+        }
+    }
+
+    @Test
+    void aBurstOfNewAppsEachTakesASpareAndAllAreRemade() throws Exception {
+        List<Path> spares = List.of(dir.resolve("disks/.spare.img"), dir.resolve("disks/.spare-2.img"),
+                dir.resolve("disks/.spare-3.img"));
+        disks.keepingSpare();
+        try {
+            for (Path spare : spares) {
+                awaitSpareOfQuota(spare);
+            }
+            List<AppId> burst = List.of(shop, blog, cms);
+            for (AppId app : burst) {
+                disks.prepare(app); // within the delay: no spare is remade between them
+            }
+            assertThat(spares).allSatisfy(spare -> assertThat(spare).doesNotExist()); // each became an app's image
+            for (AppId app : burst) {
+                assertThat(Files.size(disks.image(app))).isEqualTo(QUOTA);
+                assertThat(fill(disks.volumes(app).resolve("small"), 4)).isNull();
+            }
+            for (Path spare : spares) {
+                awaitSpareOfQuota(spare); // all made again, for the next burst
+            }
         } finally {
             disks.release();
         }
