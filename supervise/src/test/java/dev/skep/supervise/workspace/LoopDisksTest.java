@@ -8,7 +8,10 @@ import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -94,8 +97,9 @@ class LoopDisksTest {
         disks.keepingSpare();
         try {
             awaitSpareOfQuota(spare);
+            Object made = fileKey(spare);
             Path volumes = disks.prepare(shop);
-            assertThat(spare).doesNotExist(); // it became shop's image
+            assertThat(fileKey(disks.image(shop))).as("the spare became shop's image").isEqualTo(made);
             assertThat(Files.size(disks.image(shop))).isEqualTo(QUOTA);
             assertThat(fill(volumes.resolve("big"), 40)).isNotNull(); // the quota holds on it
             awaitSpareOfQuota(spare); // remade after the delay, for the next new app
@@ -114,14 +118,20 @@ class LoopDisksTest {
                 dir.resolve("disks/.spare-3.img"));
         disks.keepingSpare();
         try {
+            List<Object> made = new ArrayList<>();
             for (Path spare : spares) {
                 awaitSpareOfQuota(spare);
+                made.add(fileKey(spare));
             }
             List<AppId> burst = List.of(shop, blog, cms);
             for (AppId app : burst) {
-                disks.prepare(app); // within the delay: no spare is remade between them
+                disks.prepare(app);
             }
-            assertThat(spares).allSatisfy(spare -> assertThat(spare).doesNotExist()); // each became an app's image
+            List<Object> taken = new ArrayList<>();
+            for (AppId app : burst) {
+                taken.add(fileKey(disks.image(app)));
+            }
+            assertThat(taken).as("each new app's image is one of the spares").containsExactlyInAnyOrderElementsOf(made);
             for (AppId app : burst) {
                 assertThat(Files.size(disks.image(app))).isEqualTo(QUOTA);
                 assertThat(fill(disks.volumes(app).resolve("small"), 4)).isNull();
@@ -136,9 +146,23 @@ class LoopDisksTest {
 
     void awaitSpareOfQuota(Path spare) throws Exception {
         long until = System.nanoTime() + 30_000_000_000L;
-        while (!(Files.exists(spare) && Files.size(spare) == QUOTA)) {
+        while (sizeOrNone(spare) != QUOTA) {
             assertThat(System.nanoTime()).as("a spare image of the quota's size within 30 s").isLessThan(until);
             Thread.sleep(50);
+        }
+    }
+
+    /** The file's identity (device and inode): a file moved elsewhere keeps it. */
+    static Object fileKey(Path file) throws IOException {
+        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    }
+
+    /** The file's size, or -1 while there is none (the maker deletes a spare of the wrong size as we look). */
+    static long sizeOrNone(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return -1;
         }
     }
 
