@@ -16,6 +16,7 @@ import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -90,10 +91,22 @@ final class ZkApps implements AppCatalog {
     private Marked update(AppId id, UnaryOperator<AppSpec> change, boolean markRoutes) {
         String path = Paths.app(id);
         nodes.view().requireWritable("change app " + id);
+        // the first try starts from the cache's copy, a round trip less on every deploy's candidate and switch: the
+        // write is conditioned on the version read, so a stale copy costs a refused write and a read, no more (only
+        // an app deleted and made again up to the same version within the cache's lag, milliseconds, would pass)
+        boolean fromCache = true;
         while (true) {
             try {
-                Stat stat = new Stat();
-                byte[] bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
+                Stat stat;
+                byte[] bytes;
+                Optional<ChildData> cached = fromCache ? nodes.view().cached(path) : Optional.empty();
+                if (cached.isPresent()) {
+                    stat = cached.get().getStat();
+                    bytes = cached.get().getData();
+                } else {
+                    stat = new Stat();
+                    bytes = nodes.zk().getData().storingStatIn(stat).forPath(path);
+                }
                 AppSpec next = change.apply(Json.read(bytes, AppSpec.class));
                 long epoch = 0;
                 if (markRoutes) {
@@ -108,7 +121,7 @@ final class ZkApps implements AppCatalog {
                 nodes.changed();
                 return new Marked(next, epoch);
             } catch (KeeperException.BadVersionException e) {
-                // someone else changed it between our read and write: read again
+                fromCache = false; // someone else changed it between our read and write (or the cache lags): read again
             } catch (KeeperException.NoNodeException e) {
                 throw SkepException.notFound("no app " + id);
             } catch (SkepException e) {

@@ -89,6 +89,14 @@ public final class ZkView implements AutoCloseable {
         return cache.get(path).map(ChildData::getData);
     }
 
+    /**
+     * The node as the watch-fed cache has it (data and stat), maybe a little behind ZooKeeper: for a conditional
+     * write that may start from it, the version check catching a stale copy.
+     */
+    Optional<ChildData> cached(String path) {
+        return cache.get(path).filter(node -> node.getStat() != null && node.getData() != null);
+    }
+
     /** Refuses a change at once while cut off: it could not be stored, and waiting on retries helps nobody. */
     void requireWritable(String what) {
         if (!connected) {

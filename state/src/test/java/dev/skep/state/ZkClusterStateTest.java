@@ -73,6 +73,28 @@ class ZkClusterStateTest {
         assertThat(state.release(shop, 2)).get().extracting(Release::env).isEqualTo(Map.of("K", "v"));
     }
 
+    /**
+     * An update starts from the cache's copy, which lags behind a write by another connection (another controller):
+     * the version check catches it, and every change is applied to the spec as ZooKeeper has it, none lost.
+     */
+    @Test
+    void updatesStartingFromALaggingCacheLoseNoOtherWriterChange() throws Exception {
+        state.createApp(shop);
+        StateConnection other = StateConnection.open(server.connectString(), Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
+        try (ZkClusterState otherState = new ZkClusterState(other.client(), Clock.systemUTC())) {
+            for (int i = 1; i <= 40; i++) {
+                otherState.updateApp(shop, spec -> spec.withInstances(spec.instances() + 1, Instant.now()));
+                // at once: this state's cache has most likely not heard of that write yet
+                AppSpec mine = state.updateApp(shop, spec -> spec.withInstances(spec.instances() + 1, Instant.now()));
+                assertThat(mine.instances()).as("round " + i).isEqualTo(1 + 2 * i);
+            }
+        } finally {
+            other.close();
+        }
+        assertThat(state.app(shop)).get().extracting(AppSpec::instances).isEqualTo(81);
+    }
+
     @Test
     void aDeploysFirstWritesCreateTheAppWithItsReleaseAndLaterOnesAddTheNext() {
         Release first = state.addReleaseCreatingApp(shop, (spec, n) -> release(n));
