@@ -146,7 +146,9 @@ class StreamingTest extends RouterFixture {
         assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
         assertThat(arrivals).hasSize(4);
         assertThat(arrivals.get(0)).isLessThan(1000);            // not held until the stream ends
-        assertThat(arrivals.get(3) - arrivals.get(0)).isGreaterThan(900);
+        // a buffered stream delivers all four at once; a loaded machine may hold the first back a few hundred ms, so
+        // the check is for more than one interval between the first and the last, not for all three
+        assertThat(arrivals.get(3) - arrivals.get(0)).isGreaterThan(500);
     }
 
     @Test
