@@ -233,12 +233,14 @@ public final class StartCommand {
         Optional<String> production = PackageJson.read(appRoot).flatMap(pkg -> pkg.script("start:prod"))
                 .filter(prod -> program(prod).filter(pruned::contains).isEmpty());
         String startWith = production.map(prod -> "start with what the build made, as package.json scripts.start:prod "
-                + "does: a Procfile line 'web: " + prod + "'").orElse("start with what the build made (e.g. a Procfile "
-                + "line 'web: node dist/main.js')");
+                + "does: a Procfile line 'web: " + prod + "'").orElse("start with what the build made (node running "
+                + "the file it wrote, or a command of a dependency)");
+        // the tool may load more devDependencies at start (vite preview loads its config's plugins): keeping them all
+        // is the surer of the two ways that keep it
         return new SkepException(Kind.UNPROCESSABLE, what + " runs " + program + ", which a devDependency provides: "
                 + "devDependencies are pruned after the build, so it would not be found at start",
-                startWith + "; or move the package that provides " + program + " to dependencies; or keep "
-                        + "devDependencies with the config var " + pruned.keptBy());
+                startWith + "; or keep devDependencies with the config var " + pruned.keptBy() + "; or move the package "
+                        + "that provides " + program + ", and what it loads at start, to dependencies");
     }
 
     private static SkepException unprocessable(String message) {

@@ -249,7 +249,7 @@ class StartCommandTest {
                             + "devDependency provides: devDependencies are pruned after the build, so it would not be "
                             + "found at start");
                     assertThat(e.detail()).contains("a Procfile line 'web: node dist/main'")
-                            .contains("move the package that provides nest to dependencies")
+                            .contains("move the package that provides nest, and what it loads at start, to dependencies")
                             .contains("NPM_CONFIG_PRODUCTION=false");
                 });
     }
@@ -260,6 +260,10 @@ class StartCommandTest {
         write("Procfile", "web: vite preview --port $PORT --host\n");
         unprocessable(() -> StartCommand.processes(app, NEST_AND_VITE),
                 "Procfile web: 'vite preview --port $PORT --host' runs vite, which a devDependency provides");
+        // no start:prod to point to: no made-up file name either
+        assertThatThrownBy(() -> StartCommand.processes(app, NEST_AND_VITE)).isInstanceOfSatisfying(SkepException.class,
+                e -> assertThat(e.detail()).startsWith("start with what the build made (node running the file it "
+                        + "wrote, or a command of a dependency); or keep devDependencies"));
         write("Procfile", "web: node server.js\nworker: NODE_ENV=production exec tsc --watch\n");
         write("server.js", "");
         unprocessable(() -> StartCommand.processes(app, NEST_AND_VITE), "Procfile worker: 'NODE_ENV=production exec "
