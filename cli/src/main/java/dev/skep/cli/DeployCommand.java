@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,6 +32,9 @@ final class DeployCommand extends ClientVerb {
     String appOption;
 
     private AppId app;
+
+    /** The stage a deploy's answer starts with once the server has taken the upload. */
+    private static final String RECEIVED = "received";
 
     /** Above this an upload is a mistake more often than an app (a data dir, a video, a build cache). */
     static final long MAX_UPLOAD = 200L * 1024 * 1024;
@@ -65,16 +69,35 @@ final class DeployCommand extends ClientVerb {
             out.println("uploading " + Format.bytes(size) + " to " + client.server() + " as " + app);
             out.flush();
             DeployPrinter printer = new DeployPrinter(out, skep().interactive(), skep().clock());
-            DeployResult result = client.deploy(app, tarball, printer::uploaded, printer::progress);
-            printer.result(result);
-            if (appOption != null && ProjectLink.write(root, app)) {
-                out.println("remembered " + app + " in " + root.resolve(ProjectLink.FILE)
-                        + ": the next skep deploy here needs no --app");
+            AtomicBoolean received = new AtomicBoolean();
+            DeployResult result;
+            try {
+                result = client.deploy(app, tarball, printer::uploaded, progress -> {
+                    received.compareAndSet(false, RECEIVED.equals(progress.stage()));
+                    printer.progress(progress);
+                });
+            } catch (RuntimeException e) {
+                // the server took the upload for this app and its build or release failed: the fix is deployed from
+                // here next, to the same app (a refusal, such as someone else's app or a bad token, names none)
+                if (received.get()) {
+                    remember(root, out);
+                }
+                throw e;
             }
+            printer.result(result);
+            remember(root, out);
         } finally {
             Files.deleteIfExists(tarball);
         }
         return SkepCli.EXIT_OK;
+    }
+
+    private void remember(Path root, PrintWriter out) {
+        if (appOption != null && ProjectLink.write(root, app)) {
+            out.println("remembered " + app + " in " + root.resolve(ProjectLink.FILE)
+                    + ": the next skep deploy here needs no --app");
+            out.flush();
+        }
     }
 
     /** --app, else what DIR/.skep remembers. */

@@ -217,6 +217,27 @@ class DeployCommandTest {
     }
 
     @Test
+    void aDeployTheServerTookButWhoseReleaseFailedIsRememberedForTheFix() throws IOException {
+        // a first deploy that builds and dies at start (a NestJS starter's 'nest start'): the app exists, and the
+        // next try from here must not ask again which app it is
+        fake.on("POST", RELEASES, (exchange, request) -> {
+            try (OutputStream out = FakeSkep.stream(exchange, 200, "application/x-ndjson")) {
+                FakeSkep.writeLine(out, "{\"stage\":\"received\",\"bytes\":" + request.body().length + "}");
+                FakeSkep.writeLine(out, "{\"stage\":\"starting\"}");
+                FakeSkep.writeLine(out, "{\"stage\":\"error\",\"error\":{\"error\":\"release 1 of alice/shop did "
+                        + "not start\",\"detail\":\"nothing was running before\"}}");
+            }
+        });
+
+        CliRun.Result failed = new CliRun(fake, home).run("deploy", app.toString(), "--app", "alice/shop");
+
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err()).contains("release 1 of alice/shop did not start");
+        assertThat(failed.out()).contains("remembered alice/shop in " + app.resolve(".skep"));
+        assertThat(Files.readString(app.resolve(".skep"))).contains("app=alice/shop\n");
+    }
+
+    @Test
     void aBrokenDotSkepSaysHowToFixIt() throws IOException {
         write(".skep", "app=Alice/..\n");
 

@@ -199,8 +199,9 @@ public final class SlugBuilder {
             BuildRequest request = new BuildRequest(config, Optional.of(appCache(app)), Optional.ofNullable(user));
             BuildResult build = npm.build(unpacked.appRoot(), request,
                     line -> listener.stage(DeployListener.BUILD, line));
-            // after the build: a start file the build writes (dist/server.js from tsc) is there now
-            StartCommand.Processes command = StartCommand.processes(unpacked.appRoot());
+            // after the build: a start file the build writes (dist/server.js from tsc) is there now, and a tool the
+            // prune took away is not
+            StartCommand.Processes command = StartCommand.processes(unpacked.appRoot(), build.pruned());
             Path appDir = store.publish(unpacked.appRoot(), slug);
             log.info("event=deploy.built app={} slug={} node={} how=\"{}\" took_ms={} processes=\"{}\"",
                     app, slug, build.node(), build.how(), build.took().toMillis(), command.describe());

@@ -9,10 +9,19 @@ import java.time.Duration;
  * @param took   wall time of the whole build
  * @param detail one line for people, e.g. "npm ci, npm run build, npm prune --omit=dev"
  * @param node   the Node version it built with and the release runs with, e.g. "22.23.5"
+ * @param pruned the commands the prune of devDependencies took away, which no start command may name
  */
-public record BuildResult(String how, Duration took, String detail, String node) {
+public record BuildResult(String how, Duration took, String detail, String node, PrunedBins pruned) {
 
     public static final String NONE = "none";
+
+    public BuildResult {
+        pruned = pruned == null ? PrunedBins.NONE : pruned;
+    }
+
+    public BuildResult(String how, Duration took, String detail, String node) {
+        this(how, took, detail, node, PrunedBins.NONE);
+    }
 
     public BuildResult(String how, Duration took, String detail) {
         this(how, took, detail, null);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +143,7 @@ public final class NodeBuilder {
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
         CacheSave save = new CacheSave();
+        PrunedBins pruned = PrunedBins.NONE;
         // one cgroup for all the steps: killed whole when the build ends, however it ends
         try (BuildJail.Cell cell = jail.open("app")) {
             Steps steps = new Steps(runner, appRoot, request, env, deadline, outputLine, user, pm, cell, save);
@@ -172,8 +174,10 @@ public final class NodeBuilder {
             }
             save.await(); // prune deletes what the copy may still be reading
             if (plan.prune().isPresent()) {
+                Set<String> binsBefore = PrunedBins.listed(appRoot);
                 steps.run(plan.prune().get());
                 done.add(plan.prune().get().label());
+                pruned = PrunedBins.since(binsBefore, appRoot, PruneOptOut.settingFor(pm));
             }
             if (plan.cleanup().isPresent()) {
                 steps.run(plan.cleanup().get());
@@ -189,7 +193,7 @@ public final class NodeBuilder {
         Duration took = since(started);
         log.info("event=build.done dir={} pm={} node={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(),
                 node.version(), how, String.join(", ", done), took.toMillis());
-        return new BuildResult(how, took, String.join(", ", done), node.version().toString());
+        return new BuildResult(how, took, String.join(", ", done), node.version().toString(), pruned);
     }
 
     /**

@@ -35,6 +35,11 @@ public final class StartCommand {
 
     private static final Pattern BARE_SCRIPT = Pattern.compile("[^\\s]+\\.(js|cjs|mjs)");
 
+    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=\\S*");
+
+    /** A command the PATH resolves (node_modules/.bin among it), as npm names bins: no path, no expansion. */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9@._+-]+");
+
     private static final Set<String> NODE = Set.of("node", "nodejs");
     private static final Set<String> NODE_NO_SCRIPT = Set.of("-e", "--eval", "-p", "--print", "-i", "--interactive", "-");
     private static final Set<String> NODE_FLAGS_WITH_VALUE = Set.of("-r", "--require", "--import", "--loader",
@@ -70,11 +75,19 @@ public final class StartCommand {
     }
 
     public static Processes processes(Path appRoot) {
+        return processes(appRoot, PrunedBins.NONE);
+    }
+
+    /**
+     * As {@link #processes(Path)}, after a build whose prune took {@code pruned} away: a command that starts one of
+     * them fails the build now, rather than the start with "not found".
+     */
+    public static Processes processes(Path appRoot, PrunedBins pruned) {
         Map<String, String> procfile = Procfile.read(appRoot).orElse(Map.of());
         Map<String, List<String>> others = new LinkedHashMap<>();
         List<String> release = List.of();
         for (Map.Entry<String, String> e : procfile.entrySet()) {
-            List<String> argv = command(appRoot, e.getValue(), "Procfile " + e.getKey() + ":");
+            List<String> argv = command(appRoot, e.getValue(), "Procfile " + e.getKey() + ":", pruned);
             if (e.getKey().equals(ProcessTypes.RELEASE)) {
                 release = argv;
             } else if (!e.getKey().equals(ProcessTypes.WEB)) {
@@ -83,9 +96,9 @@ public final class StartCommand {
         }
         List<String> web;
         if (procfile.containsKey(ProcessTypes.WEB)) {
-            web = command(appRoot, procfile.get(ProcessTypes.WEB), "Procfile web:");
+            web = command(appRoot, procfile.get(ProcessTypes.WEB), "Procfile web:", pruned);
         } else if (others.isEmpty()) {
-            web = detectWithoutProcfile(appRoot);
+            web = detectWithoutProcfile(appRoot, pruned);
         } else {
             web = List.of();
         }
@@ -101,11 +114,11 @@ public final class StartCommand {
         return processes.web();
     }
 
-    private static List<String> detectWithoutProcfile(Path appRoot) {
+    private static List<String> detectWithoutProcfile(Path appRoot, PrunedBins pruned) {
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
         Optional<String> start = pkg.flatMap(PackageJson::startScript);
         if (start.isPresent()) {
-            return startScript(appRoot, start.get());
+            return startScript(appRoot, start.get(), pruned);
         }
         Optional<String> main = pkg.flatMap(PackageJson::main);
         if (main.isPresent()) {
@@ -126,15 +139,19 @@ public final class StartCommand {
     }
 
     /** npm reads scripts.start as a command; haibu read a bare file name as a script for node. */
-    private static List<String> startScript(Path appRoot, String script) {
+    private static List<String> startScript(Path appRoot, String script, PrunedBins pruned) {
         if (BARE_SCRIPT.matcher(script).matches() && !SHELL_SYNTAX.matcher(script).find()) {
             requireScript(appRoot, script, "package.json scripts.start '" + script + "'");
             return List.of("node", script);
         }
-        return command(appRoot, script, "package.json scripts.start");
+        return command(appRoot, script, "package.json scripts.start", pruned);
     }
 
-    private static List<String> command(Path appRoot, String command, String source) {
+    private static List<String> command(Path appRoot, String command, String source, PrunedBins pruned) {
+        Optional<String> program = program(command);
+        if (program.isPresent() && pruned.contains(program.get())) {
+            throw prunedAway(appRoot, source + " '" + command + "'", program.get(), pruned);
+        }
         if (SHELL_SYNTAX.matcher(command).find()) {
             // exec makes the app the shell's own process, so it gets the signals; a compound line
             // has to keep its shell to run the rest.
@@ -191,6 +208,39 @@ public final class StartCommand {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The program a command line starts: its first word past {@code VAR=value} prefixes and an {@code exec}, when
+     * that is a plain name (not a path nor an expansion) that the PATH would resolve.
+     */
+    static Optional<String> program(String command) {
+        for (String word : command.trim().split("\\s+")) {
+            if (word.equals("exec") || ASSIGNMENT.matcher(word).matches()) {
+                continue;
+            }
+            return PLAIN_NAME.matcher(word).matches() ? Optional.of(word) : Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Heroku's common first-deploy failure ("sh: nest: not found" at start): the start command is a tool of a
+     * devDependency, there for the build and pruned after it. Said at build time, with the ways out.
+     */
+    private static SkepException prunedAway(Path appRoot, String what, String program, PrunedBins pruned) {
+        // Nest's and others' starters name the production start script start:prod
+        Optional<String> production = PackageJson.read(appRoot).flatMap(pkg -> pkg.script("start:prod"))
+                .filter(prod -> program(prod).filter(pruned::contains).isEmpty());
+        String startWith = production.map(prod -> "start with what the build made, as package.json scripts.start:prod "
+                + "does: a Procfile line 'web: " + prod + "'").orElse("start with what the build made (node running "
+                + "the file it wrote, or a command of a dependency)");
+        // the tool may load more devDependencies at start (vite preview loads its config's plugins): keeping them all
+        // is the surer of the two ways that keep it
+        return new SkepException(Kind.UNPROCESSABLE, what + " runs " + program + ", which a devDependency provides: "
+                + "devDependencies are pruned after the build, so it would not be found at start",
+                startWith + "; or keep devDependencies with the config var " + pruned.keptBy() + "; or move the package "
+                        + "that provides " + program + ", and what it loads at start, to dependencies");
     }
 
     private static SkepException unprocessable(String message) {

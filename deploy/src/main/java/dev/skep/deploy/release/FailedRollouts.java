@@ -43,10 +43,16 @@ final class FailedRollouts {
         return failures;
     }
 
-    /** A release that never got ready: the candidate is dropped (unless another rollout replaced it meanwhile). */
-    SkepException notStarted(AppId app, int release, int previous, String failure, List<String> lastLines) {
-        // an app refused a port other than its PORT dies of it: the answer says so, not only "exited"
-        String why = PortRefusal.in(lastLines).map(advice -> failure + "; " + advice).orElse(failure);
+    /**
+     * A release that never got ready: the candidate is dropped (unless another rollout replaced it meanwhile).
+     *
+     * @param lines what its instance wrote ({@link #linesOf}): the answer shows the last 20
+     */
+    SkepException notStarted(AppId app, int release, int previous, String failure, List<String> lines) {
+        // an app refused a port other than its PORT dies of it: the answer says so, not only "exited". Looked for
+        // in all the lines: Nest's stack, Node's error dump and npm's notices pushed it out of the last 20
+        String why = PortRefusal.in(lines).map(advice -> failure + "; " + advice).orElse(failure);
+        List<String> lastLines = last20(lines);
         try {
             catalog.updateApp(app, spec -> spec.candidate() == release
                     ? spec.withCandidate(0, clock.instant()).withWarm(0, clock.instant()) : spec);
@@ -128,11 +134,19 @@ final class FailedRollouts {
 
     /** The last lines one instance wrote (its own lines from the app's log), never more than 20. */
     List<String> lastLines(AppId app, String instance) {
+        return last20(linesOf(app, instance));
+    }
+
+    /** All the lines one instance wrote among the app's last 200. */
+    List<String> linesOf(AppId app, String instance) {
         try {
-            List<String> mine = logs.tail(app, 200).stream().filter(line -> line.contains(" " + instance + " ")).toList();
-            return mine.subList(Math.max(0, mine.size() - 20), mine.size());
+            return logs.tail(app, 200).stream().filter(line -> line.contains(" " + instance + " ")).toList();
         } catch (RuntimeException e) {
             return List.of();
         }
+    }
+
+    private static List<String> last20(List<String> lines) {
+        return lines.subList(Math.max(0, lines.size() - 20), lines.size());
     }
 }

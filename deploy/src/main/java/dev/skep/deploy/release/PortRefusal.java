@@ -12,7 +12,12 @@ import java.util.regex.Pattern;
  */
 final class PortRefusal {
 
-    private static final Pattern REFUSED = Pattern.compile("\\b(?:listen|bind) EPERM: operation not permitted (\\S+)");
+    /**
+     * The address as Node prints it ({@code 0.0.0.0:3000}, {@code :::3000}, {@code [::1]:80}) and nothing after: Nest's
+     * logger colours the line, and its escape codes follow the port with no space.
+     */
+    private static final Pattern REFUSED =
+            Pattern.compile("\\b(?:listen|bind) EPERM: operation not permitted ([0-9A-Fa-f.:\\[\\]]*:\\d+)");
 
     private PortRefusal() {
     }

@@ -167,7 +167,7 @@ public final class Rollout {
                 InstanceStatus failed = mine.stream().filter(Rollout::gaveUp).findFirst().orElse(null);
                 if (failed != null) {
                     throw onFailure.notStarted(app, release, previous, FailedRollouts.describe(failed),
-                            lastLines(app, failed.instance()));
+                            onFailure.linesOf(app, failed.instance()));
                 }
                 if (clock.instant().isAfter(deadline)) {
                     // while cut off, an instance's status (FAILED, saying why) may never have reached the state
@@ -175,7 +175,7 @@ public final class Rollout {
                             + " s (" + ready.size() + " of " + needed + " instances ready" + (cutOff
                             ? "; the cluster state (ZooKeeper) was unreachable during the wait, so why may not have"
                             + " reached it: see skep logs and the server's log" : "") + ")",
-                            mine.isEmpty() ? List.of() : lastLines(app, mine.get(0).instance()));
+                            mine.isEmpty() ? List.of() : onFailure.linesOf(app, mine.get(0).instance()));
                 }
                 if (stopping) { // as a restart would find it: a rollout in flight dies with skep
                     throw onFailure.notStarted(app, release, previous, "skep stopped during the rollout; deploy "

@@ -54,6 +54,9 @@ class NodeBuilderTest {
         assertThat(built.detail()).isEqualTo("npm ci, npm run build, npm prune --omit=dev");
         assertThat(app.resolve("dist/server.js")).content().contains("typescript v1");
         assertThat(app.resolve("node_modules/typescript")).doesNotExist();
+        // what the prune took away, which no start command may name
+        assertThat(built.pruned().names()).contains("tsc");
+        assertThat(built.pruned().keptBy()).isEqualTo("NPM_CONFIG_PRODUCTION=false");
         assertThat(output).contains("$ npm ci --include=dev --no-audit --no-fund", "$ npm run build",
                 "$ npm prune --omit=dev --no-audit --no-fund");
         assertThat(output).anyMatch(line -> line.contains("> tsc"));
@@ -252,6 +255,7 @@ class NodeBuilderTest {
                 BuildRequest.plain().withConfig(Map.of("NPM_CONFIG_PRODUCTION", "false")), output::add);
 
         assertThat(built.detail()).isEqualTo("npm ci, npm run build");
+        assertThat(built.pruned().names()).isEmpty();
         assertThat(output).contains("keeping devDependencies: NPM_CONFIG_PRODUCTION=false is set")
                 .doesNotContain("ran prune");
     }

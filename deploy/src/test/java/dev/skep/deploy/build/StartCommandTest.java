@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -228,6 +229,67 @@ class StartCommandTest {
     void aStartScriptThatIsNotAStringIsUnprocessable() throws IOException {
         write("package.json", "{\"scripts\":{\"start\":42}}");
         unprocessable(() -> StartCommand.detect(app), "package.json scripts.start must be a string");
+    }
+
+    // --- tools the prune took away ---
+
+    private static final PrunedBins NEST_AND_VITE = new PrunedBins(Set.of("nest", "vite", "tsc"),
+            "NPM_CONFIG_PRODUCTION=false");
+
+    @Test
+    void aStartScriptRunningAPrunedToolFailsTheBuildNamingItAndStartProd() throws IOException {
+        // what `nest new` writes: start runs the CLI, a devDependency; start:prod runs what nest build made
+        write("package.json", "{\"scripts\":{\"start\":\"nest start\",\"start:prod\":\"node dist/main\"}}");
+        write("dist/main.js", "");
+
+        assertThatThrownBy(() -> StartCommand.processes(app, NEST_AND_VITE)).isInstanceOfSatisfying(SkepException.class,
+                e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).isEqualTo("package.json scripts.start 'nest start' runs nest, which a "
+                            + "devDependency provides: devDependencies are pruned after the build, so it would not be "
+                            + "found at start");
+                    assertThat(e.detail()).contains("a Procfile line 'web: node dist/main'")
+                            .contains("move the package that provides nest, and what it loads at start, to dependencies")
+                            .contains("NPM_CONFIG_PRODUCTION=false");
+                });
+    }
+
+    @Test
+    void aShellLineStartingAPrunedToolFailsTooPastAssignmentsAndExec() throws IOException {
+        write("package.json", "{}");
+        write("Procfile", "web: vite preview --port $PORT --host\n");
+        unprocessable(() -> StartCommand.processes(app, NEST_AND_VITE),
+                "Procfile web: 'vite preview --port $PORT --host' runs vite, which a devDependency provides");
+        // no start:prod to point to: no made-up file name either
+        assertThatThrownBy(() -> StartCommand.processes(app, NEST_AND_VITE)).isInstanceOfSatisfying(SkepException.class,
+                e -> assertThat(e.detail()).startsWith("start with what the build made (node running the file it "
+                        + "wrote, or a command of a dependency); or keep devDependencies"));
+        write("Procfile", "web: node server.js\nworker: NODE_ENV=production exec tsc --watch\n");
+        write("server.js", "");
+        unprocessable(() -> StartCommand.processes(app, NEST_AND_VITE), "Procfile worker: 'NODE_ENV=production exec "
+                + "tsc --watch' runs tsc, which a devDependency provides");
+    }
+
+    @Test
+    void commandsTheBuildKeptOrThatAreNotPlainNamesPass() throws IOException {
+        write("package.json", "{\"scripts\":{\"start\":\"serve -s dist -l $PORT\"}}");
+        assertThat(StartCommand.processes(app, NEST_AND_VITE).web())
+                .containsExactly("/bin/sh", "-c", "exec serve -s dist -l $PORT");
+        write("package.json", "{\"scripts\":{\"start\":\"./node_modules/.bin/vite preview\"}}");
+        assertThat(StartCommand.processes(app, NEST_AND_VITE).web())
+                .containsExactly("./node_modules/.bin/vite", "preview");
+        // nothing pruned (kept by NPM_CONFIG_PRODUCTION=false, or a slug reused): no check
+        write("package.json", "{\"scripts\":{\"start\":\"nest start\"}}");
+        assertThat(StartCommand.processes(app, PrunedBins.NONE).web()).containsExactly("nest", "start");
+    }
+
+    @Test
+    void theProgramOfALineIsItsFirstPlainWordPastAssignmentsAndExec() {
+        assertThat(StartCommand.program("vite preview --port $PORT")).hasValue("vite");
+        assertThat(StartCommand.program("  A=1 B= exec  next start")).hasValue("next");
+        assertThat(StartCommand.program("$TOOL start")).isEmpty();
+        assertThat(StartCommand.program("bin/run")).isEmpty();
+        assertThat(StartCommand.program("")).isEmpty();
     }
 
     private List<String> startWith(String script) throws IOException {
