@@ -177,7 +177,7 @@ public final class NodeBuilder {
                 Set<String> binsBefore = PrunedBins.listed(appRoot);
                 steps.run(plan.prune().get());
                 done.add(plan.prune().get().label());
-                pruned = PrunedBins.since(binsBefore, appRoot, PruneOptOut.settingFor(pm));
+                pruned = PrunedBins.since(binsBefore, appRoot, PruneOptOut.settingFor(pm), path);
             }
             if (plan.cleanup().isPresent()) {
                 steps.run(plan.cleanup().get());

@@ -1,5 +1,6 @@
 package dev.skep.deploy.build;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,11 +39,25 @@ public record PrunedBins(Set<String> names, String keptBy) {
         return names;
     }
 
-    /** The names of {@code before} that {@code node_modules/.bin} no longer holds. */
-    static PrunedBins since(Set<String> before, Path appRoot, String keptBy) {
+    /**
+     * The names of {@code before} that {@code node_modules/.bin} no longer holds and that no directory of
+     * {@code path} (the node's and the system's, which follow node_modules/.bin on the app's PATH) provides: the
+     * `node` package among devDependencies goes with the prune, and `node` still starts.
+     */
+    static PrunedBins since(Set<String> before, Path appRoot, String keptBy, String path) {
         Set<String> gone = new TreeSet<>(before);
         gone.removeAll(listed(appRoot));
+        gone.removeIf(name -> onPath(name, path));
         return new PrunedBins(gone, keptBy);
+    }
+
+    private static boolean onPath(String name, String path) {
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean contains(String command) {
