@@ -6,6 +6,7 @@ import dev.skep.model.Release;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
+import dev.skep.model.node.NpmConfig;
 import dev.skep.model.node.PnpHook;
 import java.io.File;
 import java.io.IOException;
@@ -193,6 +194,7 @@ public final class Launcher {
         Map<String, String> env = new TreeMap<>(release.env());
         env.putAll(extraEnv.apply(assignment.instance()));
         env.putIfAbsent("NODE_ENV", "production");
+        NpmConfig.quietAtRuntime(env);
         env.put("PORT", Integer.toString(port));
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));

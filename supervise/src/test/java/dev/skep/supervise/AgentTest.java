@@ -98,13 +98,15 @@ class AgentTest {
         dump.get("env").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
         Path appDir = dataDir.resolve("work").resolve(id).resolve("app"); // its own writable copy, not the slug
 
-        assertThat(env).isEqualTo(Map.of(
-                "GREETING", "hi", "DATABASE_URL", "postgres://x",
-                "PORT", Integer.toString(ready.port()), "NODE_ENV", "production",
-                "SKEP_APP", "alice/env", "SKEP_RELEASE", "1", "SKEP_INSTANCE", id, "SKEP_PROCESS", "web.1",
-                "PATH", appDir.resolve("node_modules/.bin") + ":" + AgentHarness.NODE.getParent()
-                        + ":/usr/local/bin:/usr/bin:/bin",
-                "HOME", appDir.toString()));
+        assertThat(env).isEqualTo(Map.ofEntries(
+                Map.entry("GREETING", "hi"), Map.entry("DATABASE_URL", "postgres://x"),
+                Map.entry("PORT", Integer.toString(ready.port())), Map.entry("NODE_ENV", "production"),
+                Map.entry("npm_config_update_notifier", "false"), // no registry call at each start
+                Map.entry("SKEP_APP", "alice/env"), Map.entry("SKEP_RELEASE", "1"), Map.entry("SKEP_INSTANCE", id),
+                Map.entry("SKEP_PROCESS", "web.1"),
+                Map.entry("PATH", appDir.resolve("node_modules/.bin") + ":" + AgentHarness.NODE.getParent()
+                        + ":/usr/local/bin:/usr/bin:/bin"),
+                Map.entry("HOME", appDir.toString())));
         for (String key : System.getenv().keySet()) {
             if (!key.equals("PATH") && !key.equals("HOME")) {
                 assertThat(env).as("the agent's own env must not leak").doesNotContainKey(key);

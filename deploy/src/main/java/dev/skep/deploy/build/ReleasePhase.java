@@ -3,6 +3,7 @@ package dev.skep.deploy.build;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException.Kind;
 import dev.skep.model.SkepException;
+import dev.skep.model.node.NpmConfig;
 import dev.skep.model.node.PnpHook;
 import dev.skep.model.fs.RecursiveDelete;
 import java.io.BufferedReader;
@@ -197,6 +198,7 @@ public final class ReleasePhase {
     Map<String, String> environment(Release release, Path appDir, Path node) {
         Map<String, String> env = new TreeMap<>(release.env());
         env.putIfAbsent("NODE_ENV", "production");
+        NpmConfig.quietAtRuntime(env);
         env.put("SKEP_APP", release.app().toString());
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_PROCESS", "release");

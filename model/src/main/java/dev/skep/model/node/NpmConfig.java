@@ -12,7 +12,21 @@ public final class NpmConfig {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    /** npm's own variable for its update check, as npm reads variables: in any case. */
+    static final String UPDATE_NOTIFIER = "npm_config_update_notifier";
+
     private NpmConfig() {
+    }
+
+    /**
+     * An app's or release phase's environment without npm's update check, unless the app's vars set it: under
+     * {@code web: npm run ...} every start asked the registry for npm's newest version (a network call on each start,
+     * hung where the registry is unreachable) and printed five notice lines to stderr, over the app's own error.
+     */
+    public static void quietAtRuntime(Map<String, String> env) {
+        if (env.keySet().stream().noneMatch(UPDATE_NOTIFIER::equalsIgnoreCase)) {
+            env.put(UPDATE_NOTIFIER, "false");
+        }
     }
 
     /**

@@ -70,7 +70,8 @@ class DeployEndToEndTest {
         assertThat(names).contains("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE",
                 "SKEP_HEARTBEAT_URL", "SKEP_HEARTBEAT_SECRET");
         assertThat(names).allMatch(n -> List.of("PORT", "NODE_ENV", "SKEP_APP", "SKEP_RELEASE", "SKEP_INSTANCE",
-                "SKEP_PROCESS", "PATH", "HOME", "SKEP_HEARTBEAT_URL", "SKEP_HEARTBEAT_SECRET").contains(n), "only skep's documented vars");
+                "SKEP_PROCESS", "PATH", "HOME", "SKEP_HEARTBEAT_URL", "SKEP_HEARTBEAT_SECRET",
+                "npm_config_update_notifier").contains(n), "only skep's documented vars");
         assertThat(env.get("SKEP_HEARTBEAT_URL").asText())
                 .isEqualTo("http://127.0.0.1:" + server.apiPort + "/v1/heartbeat/" + env.get("SKEP_INSTANCE").asText());
         assertThat(env.get("SKEP_HEARTBEAT_SECRET").asText()).hasSize(64);
