@@ -175,9 +175,15 @@ public final class NodeBuilder {
             save.await(); // prune deletes what the copy may still be reading
             if (plan.prune().isPresent()) {
                 Set<String> binsBefore = PrunedBins.listed(appRoot);
+                int packagesBefore = InstalledPackages.count(appRoot);
                 steps.run(plan.prune().get());
                 done.add(plan.prune().get().label());
                 pruned = PrunedBins.since(binsBefore, appRoot, PruneOptOut.settingFor(pm), path);
+                int packagesAfter = InstalledPackages.count(appRoot);
+                if (packagesBefore >= 0 && packagesAfter >= 0) { // npm's own line may say "up to date" all the same
+                    outputLine.accept("prune: " + (packagesBefore - packagesAfter) + " of " + packagesBefore
+                            + " top-level packages removed (devDependencies), " + packagesAfter + " left");
+                }
             }
             if (plan.cleanup().isPresent()) {
                 steps.run(plan.cleanup().get());

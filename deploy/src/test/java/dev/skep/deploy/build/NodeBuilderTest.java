@@ -60,6 +60,9 @@ class NodeBuilderTest {
         assertThat(output).contains("$ npm ci --include=dev --no-audit --no-fund", "$ npm run build",
                 "$ npm prune --omit=dev --no-audit --no-fund");
         assertThat(output).anyMatch(line -> line.contains("> tsc"));
+        // what the prune removed, in skep's words (npm's own may say "up to date"): the app has devDependencies only
+        assertThat(output).anyMatch(line -> line.matches("prune: (\\d+) of \\1 top-level packages removed "
+                + "\\(devDependencies\\), 0 left"));
         // npm 11 warned 'Unknown env config "store-dir"' on every step when pnpm's store dir reached it
         assertThat(output).noneMatch(line -> line.contains("Unknown env config"));
         // each step ends with its time, so a slow deploy shows where its time went
