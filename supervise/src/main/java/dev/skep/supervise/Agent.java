@@ -160,7 +160,8 @@ public final class Agent implements AutoCloseable {
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
                 new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, applied, cgroups,
-                AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board);
+                AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board,
+                LogWakeups.start(config.agentId()));
         AgentResources host = resources != null ? resources
                 : AgentResources.detect(0, limits == null ? 0 : limits.memoryBytes(), Map.of());
         registry.registerAgent(new AgentInfo(config.agentId(), config.host(), config.capacity(), version(), clock.instant(),
@@ -345,6 +346,7 @@ public final class Agent implements AutoCloseable {
         } catch (ExecutionException e) {
             log.error("agent close failed agent={} error={}", config.agentId(), e.toString());
         }
+        context.logWakeups().close(); // after the runners: their pumps have read what is left
         log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
     }
 

@@ -26,16 +26,19 @@ final class InstanceSlot {
     private final int port;
     private final CgroupSlot cgroup;
     private final LogPump pump;
+    /** Wakes the pump as the capture files are written; closed before it. */
+    private final AutoCloseable pumpWakeups;
     private long oomKillsSeen;
 
     private InstanceSlot(RunnerContext ctx, String id, AppUsers.AppUser user, int port, CgroupSlot cgroup,
-                         LogPump pump) {
+                         LogPump pump, AutoCloseable pumpWakeups) {
         this.ctx = ctx;
         this.id = id;
         this.user = user;
         this.port = port;
         this.cgroup = cgroup;
         this.pump = pump;
+        this.pumpWakeups = pumpWakeups;
         this.oomKillsSeen = cgroup == null ? 0 : cgroup.oomKills();
     }
 
@@ -63,7 +66,7 @@ final class InstanceSlot {
             LogPump pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
                     new RotatingLog(ctx.layout().logFile(id), ctx.config().logs()), ctx.config().logs(), ctx.clock());
             pump.start();
-            return new InstanceSlot(ctx, id, user, port, cgroup, pump);
+            return new InstanceSlot(ctx, id, user, port, cgroup, pump, ctx.logWakeups().watch(runDir, pump::wake));
         } catch (IOException | RuntimeException e) {
             // the runner ends here: give back what was taken, or the next start finds the port held
             if (cgroup != null) {
@@ -115,6 +118,11 @@ final class InstanceSlot {
 
     /** Closes the log pump; unless {@code detached} (the process runs on), frees the cgroup, port and workspace. */
     void release(boolean detached) {
+        try {
+            pumpWakeups.close();
+        } catch (Exception e) {
+            log.debug("event=log.wakeup-not-unwatched instance={} error=\"{}\"", id, e.toString());
+        }
         try {
             pump.close();
         } catch (InterruptedException e) {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * MB at worst for a tight synchronous write loop on a starved host), not growing over time.
  *
  * <p>The pump polls: every 25 ms while the app writes, backing off to once a second while it is quiet (100 idle
- * instances cost 100 wake-ups a second, not 4,000); {@link #awaitCaughtUp} and {@link #close()} wake it at once.
+ * instances cost 100 wake-ups a second, not 4,000); {@link #awaitCaughtUp}, {@link #close()} and {@link #wake()} (a
+ * write to the capture files, see {@link LogWakeups}) wake it at once.
  *
  * <p>After an agent restart a new pump starts at offset 0 of the raw files; lines consumed by the
  * previous pump and not yet truncated (less than rawTruncateBytes) then appear twice. A clean
@@ -99,6 +100,17 @@ public final class LogPump implements AutoCloseable {
         while (passes < target && System.nanoTime() < deadline && t.isAlive()) {
             LockSupport.unpark(t);
             LockSupport.parkNanos(200_000);
+        }
+    }
+
+    /** Something was written to the capture files: look now rather than at the end of the idle park. */
+    public void wake() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 

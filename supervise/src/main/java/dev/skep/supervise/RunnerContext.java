@@ -28,5 +28,5 @@ record RunnerContext(AgentConfig config, AppCatalog catalog, Assignments assignm
                      PortAllocator ports, InstanceStore store, AgentLayout layout, Launcher launcher,
                      AppUsers users, DoubleSupplier random, AgentHooks hooks, ResourceLimits limits, Cgroups cgroups,
                      Workspaces workspaces,
-                     AppDisks disks, InstanceBoard board) {
+                     AppDisks disks, InstanceBoard board, LogWakeups logWakeups) {
 }

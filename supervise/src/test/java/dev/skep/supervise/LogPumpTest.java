@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,36 @@ class LogPumpTest {
         pump.close();
         assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close wakes the parked pump")
                 .isLessThan(Duration.ofMillis(500));
+    }
+
+    @Test
+    void aWakeupBringsALineAfterALongQuietAtOnceStampedWhenItWasWritten() throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Path stdout = Files.writeString(runDir.resolve("stdout"), "first\n");
+        Path stderr = Files.writeString(runDir.resolve("stderr"), "");
+        Path log = dir.resolve("app.log");
+        LogPump pump = new LogPump("alice.shop.1.abcdef", stdout, stderr, new RotatingLog(log, LogPolicy.DEFAULT),
+                LogPolicy.DEFAULT, Clock.systemUTC());
+        try (LogWakeups wakeups = LogWakeups.start("test"); AutoCloseable watch = wakeups.watch(runDir, pump::wake)) {
+            pump.start();
+            await().atMost(Duration.ofSeconds(2)).until(() -> Files.exists(log) && Files.readString(log).contains("first"));
+            Thread.sleep(2500); // the quiet under test: the idle park grows to its 1 s cap
+            for (int i = 1; i <= 3; i++) {
+                Instant written = Instant.now();
+                Files.writeString(stdout, "line " + i + "\n", StandardOpenOption.APPEND);
+                String line = "line " + i;
+                await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> Files.readString(log).contains(line));
+                assertThat(Duration.between(written, Instant.now())).as("woken, not at the end of a 1 s park")
+                        .isLessThan(Duration.ofMillis(400));
+                String stored = Files.readAllLines(log).stream().filter(l -> l.endsWith(line)).findFirst().orElseThrow();
+                assertThat(Duration.between(written, Instant.parse(stored.substring(0, stored.indexOf(' ')))))
+                        .as("stamped as it was written: " + stored).isLessThan(Duration.ofMillis(400));
+                Thread.sleep(1500); // quiet again
+            }
+        } finally {
+            pump.close();
+        }
     }
 
     /**
