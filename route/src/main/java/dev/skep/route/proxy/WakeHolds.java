@@ -97,11 +97,13 @@ public final class WakeHolds {
 
     /** Holds a request that came before the first table; false when {@link #maxPerApp()} already wait so. */
     public boolean holdUntilTable(Held h) {
-        if (beforeTable.size() >= maxPerApp) {
-            return false;
+        synchronized (beforeTable) { // the check and the add as one: every event loop holds at once as skep starts
+            if (beforeTable.size() >= maxPerApp) {
+                return false;
+            }
+            beforeTable.add(h);
+            return true;
         }
-        beforeTable.add(h);
-        return true;
     }
 
     /** Forgets a request held until the first table; false when already resumed. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,36 @@ class WakeHoldsTest {
         assertThat(resumed.get()).isEqualTo(3);
         assertThat(otherResumed.get()).as("another app's requests wait for their own app").isZero();
         assertThat(holds.waiting()).isEqualTo(Map.of(OTHER, 1));
+    }
+
+    @Test
+    void requestsHeldUntilTheFirstTableByManyThreadsAtOnceNeverPassTheBound() throws Exception {
+        WakeHolds holds = new WakeHolds(1000, Duration.ofSeconds(30));
+        AtomicInteger taken = new AtomicInteger();
+        AtomicInteger resumed = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> loops = new ArrayList<>();
+        for (int t = 0; t < 8; t++) { // as a router's event loops do when skep starts under load
+            loops.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 400; i++) {
+                    if (holds.holdUntilTable(resumed::incrementAndGet)) {
+                        taken.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread loop : loops) {
+            loop.join();
+        }
+        assertThat(taken.get()).isEqualTo(1000);
+        holds.tableChanged(table(route(NAP, List.of(), false)));
+        assertThat(resumed.get()).isEqualTo(1000);
     }
 
     @Test
