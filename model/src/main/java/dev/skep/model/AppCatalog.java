@@ -2,9 +2,11 @@ package dev.skep.model;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /** The desired apps and their releases, written by the API and the deployer. A view of {@link ClusterState}. */
 public interface AppCatalog {
@@ -14,6 +16,11 @@ public interface AppCatalog {
     /** How many apps {@code user} owns (a quota's count: cheaper than reading them all where the state can). */
     default int appCount(String user) {
         return (int) apps().stream().filter(a -> a.id().user().equals(user)).count();
+    }
+
+    /** The ids of every app (a listing, cheaper than reading them all where the state can). */
+    default Set<AppId> appIds() {
+        return apps().stream().map(AppSpec::id).collect(Collectors.toSet());
     }
 
     Optional<AppSpec> app(AppId id);

@@ -10,8 +10,10 @@ import dev.skep.model.SkepException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
@@ -44,6 +46,18 @@ final class ZkApps implements AppCatalog {
         }
         apps.sort(Comparator.comparing(a -> a.id().toString()));
         return apps;
+    }
+
+    /** Listings of the users' nodes, not a read of every app. */
+    @Override
+    public Set<AppId> appIds() {
+        Set<AppId> ids = new HashSet<>();
+        for (String user : nodes.children(Paths.APPS)) {
+            for (String name : nodes.children(Paths.user(user))) {
+                ids.add(new AppId(user, name));
+            }
+        }
+        return ids;
     }
 
     /** One listing of the user's node, not a read of every app. */

@@ -152,6 +152,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public Set<AppId> appIds() {
+        return apps.appIds();
+    }
+
+    @Override
     public Optional<AppSpec> app(AppId id) {
         return apps.app(id);
     }

@@ -96,6 +96,16 @@ class ZkClusterStateTest {
     }
 
     @Test
+    void appIdsListEveryUsersAppsWithoutReadingThem() {
+        AppId blog = AppId.parse("bob/blog");
+        state.createApp(shop);
+        state.createApp(blog);
+        assertThat(state.appIds()).containsExactlyInAnyOrder(shop, blog);
+        state.deleteApp(blog);
+        assertThat(state.appIds()).containsExactly(shop);
+    }
+
+    @Test
     void aDeploysFirstWritesCreateTheAppWithItsReleaseAndLaterOnesAddTheNext() {
         Release first = state.addReleaseCreatingApp(shop, (spec, n) -> release(n));
         assertThat(first.number()).isEqualTo(1);

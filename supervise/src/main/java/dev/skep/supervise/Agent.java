@@ -182,7 +182,7 @@ public final class Agent implements AutoCloseable {
         diskWatch = new DiskWatch(context, this::instances).start();
         LogRetention retention = new LogRetention(config.agentId(), layout, clock);
         logRetention = PeriodicTask.start("agent-logs-" + config.agentId(), LOG_RETENTION_EVERY,
-                () -> retention.prune(Set.copyOf(runners.keySet()), app -> DiskWatch.deleted(context, app)),
+                () -> retention.prune(Set.copyOf(runners.keySet()), DiskWatch.deletedThisPass(context)),
                 e -> log.warn("event=logs.prune-failed agent={} error=\"{}\" next=\"tried again in {} s\"",
                         config.agentId(), e.toString(), LOG_RETENTION_EVERY.toSeconds()));
         subscription = changeFeed.onChange(this::requestReconcile);
