@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class AppVerbsTest {
     void refusesAScaleThatIsNotTypeEqualsN() {
         for (List<String> bad : List.of(List.of("web=-1"), List.of("Web.1=2"), List.of("worker"), List.of("web=1", "web=2"),
                 List.of("2", "worker=1"))) {
-            List<String> args = new java.util.ArrayList<>(List.of("scale", "alice/shop"));
+            List<String> args = new ArrayList<>(List.of("scale", "alice/shop"));
             args.addAll(bad);
             CliRun.Result result = run(args.toArray(String[]::new));
             assertThat(result.exit()).as(bad.toString()).isEqualTo(2);

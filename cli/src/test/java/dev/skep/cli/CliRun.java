@@ -1,8 +1,10 @@
 package dev.skep.cli;
 
 import dev.skep.client.FakeSkep;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,8 +49,8 @@ final class CliRun {
 
     Result run(String... args) {
         CommandLine commandLine = SkepCli.commandLine(env, home, Clock.fixed(NOW, ZoneOffset.UTC), false);
-        ((SkepCli) commandLine.getCommand()).stdin(new java.io.ByteArrayInputStream(
-                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        ((SkepCli) commandLine.getCommand()).stdin(new ByteArrayInputStream(
+                stdin.getBytes(StandardCharsets.UTF_8)));
         return run(commandLine, args);
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -281,7 +282,7 @@ class DeployCommandTest {
         Path big = app.resolve("videos/intro.bin");
         Files.createDirectories(big.getParent());
         byte[] chunk = new byte[1 << 20];
-        java.util.Random random = new java.util.Random(7); // incompressible, like media
+        Random random = new Random(7); // incompressible, like media
         try (OutputStream out = Files.newOutputStream(big)) {
             for (int i = 0; i < 205; i++) {
                 random.nextBytes(chunk);

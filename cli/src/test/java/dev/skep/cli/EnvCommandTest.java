@@ -3,6 +3,7 @@ package dev.skep.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.client.FakeSkep;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class EnvCommandTest {
     void importsADotenvFileAsOneChange() throws Exception {
         fake.on("PATCH", ENV, 200, "{\"app\":\"alice/shop\",\"release\":5,\"env\":{\"A\":null,\"B\":null}}");
         Path file = home.resolve(".env");
-        java.nio.file.Files.writeString(file, "# local settings\nA=1\nexport B=\"two words\"\n");
+        Files.writeString(file, "# local settings\nA=1\nexport B=\"two words\"\n");
 
         CliRun.Result result = run("env", "alice/shop", "import", file.toString());
 
@@ -62,7 +63,7 @@ class EnvCommandTest {
     @Test
     void aDotenvFileWithABadLineChangesNothing() throws Exception {
         Path file = home.resolve("bad.env");
-        java.nio.file.Files.writeString(file, "A=1\nnot an assignment\n");
+        Files.writeString(file, "A=1\nnot an assignment\n");
 
         CliRun.Result result = run("env", "alice/shop", "import", file.toString());
 

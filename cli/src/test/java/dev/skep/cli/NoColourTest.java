@@ -3,6 +3,7 @@ package dev.skep.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +45,7 @@ class NoColourTest {
                     return text.contains("\\033") || text.contains("\\u001b") || text.contains("\\u001B")
                             || text.contains("\\x1b");
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }).map(f -> f.getFileName()).toList();
         }

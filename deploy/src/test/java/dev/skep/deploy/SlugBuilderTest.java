@@ -8,7 +8,10 @@ import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
@@ -54,10 +58,10 @@ class SlugBuilderTest {
     void theSameUploadToTheSameAppIsNotBuiltTwice() throws IOException {
         SlugBuilder builder = new SlugBuilder(data, UploadLimits.defaults(), realNpm());
         byte[] tarball = Tarball.create().tree(Fixtures.app("hello"), "").bytes();
-        BuiltSlug first = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Map.of(), listener);
+        BuiltSlug first = builder.build(ALICE_HELLO, new ByteArrayInputStream(tarball), Map.of(), listener);
         heard.clear();
 
-        BuiltSlug again = builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(tarball), Map.of(), listener);
+        BuiltSlug again = builder.build(ALICE_HELLO, new ByteArrayInputStream(tarball), Map.of(), listener);
 
         assertThat(again.slug()).isEqualTo(first.slug());
         assertThat(again.command()).containsExactly("node", "server.js");
@@ -158,7 +162,7 @@ class SlugBuilderTest {
     void anUploadOverTheLimitLeavesNothing() {
         SlugBuilder builder = new SlugBuilder(data, new UploadLimits(1024, 1 << 20, 100), realNpm());
 
-        failsCleanly(() -> builder.build(ALICE_HELLO, new java.io.ByteArrayInputStream(new byte[4096]),
+        failsCleanly(() -> builder.build(ALICE_HELLO, new ByteArrayInputStream(new byte[4096]),
                 Map.of(), listener), Kind.TOO_LARGE);
     }
 
@@ -196,12 +200,12 @@ class SlugBuilderTest {
         Process node = new ProcessBuilder("node", "-e", script).directory(appDir.toFile())
                 .redirectErrorStream(true).start();
         try {
-            assertThat(node.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("node finished").isTrue();
+            assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-        return new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        return new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 
     private static NodeBuilder realNpm() {
@@ -225,7 +229,7 @@ class SlugBuilderTest {
         try (Stream<Path> list = Files.list(slugsDir)) {
             assertThat(list.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(slugs);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.skep.deploy;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,7 +129,7 @@ public final class Tarball {
     }
 
     public InputStream stream() {
-        return new java.io.ByteArrayInputStream(bytes());
+        return new ByteArrayInputStream(bytes());
     }
 
     private void writeTo(OutputStream out) {

@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -282,7 +285,7 @@ public final class SshHost implements AutoCloseable {
      * Sends files and directory trees into {@code remoteDir} in one tar stream, each under the name its key
      * gives, replacing what had that name (unpacked aside first, then each moved in).
      */
-    public void sendInto(java.util.Map<String, Path> entries, String remoteDir, Duration timeout) throws HostFailure {
+    public void sendInto(Map<String, Path> entries, String remoteDir, Duration timeout) throws HostFailure {
         String incoming = remoteDir + ".incoming";
         String command = "rm -rf " + Shell.quote(incoming) + " && mkdir -p " + Shell.quote(incoming) + " && tar -x -C "
                 + Shell.quote(incoming) + " && cd " + Shell.quote(incoming) + " && for f in * .[!.]*; do "
@@ -338,7 +341,7 @@ public final class SshHost implements AutoCloseable {
 
     /** The first quoted absolute path in a command: where a check that ran out of space wrote. */
     private static String firstPath(String command) {
-        java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("'(/[^']*)'").matcher(command);
+        Matcher quoted = Pattern.compile("'(/[^']*)'").matcher(command);
         return quoted.find() ? quoted.group(1) : "(" + shortened(command) + ")";
     }
 

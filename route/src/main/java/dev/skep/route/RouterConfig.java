@@ -1,6 +1,7 @@
 package dev.skep.route;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Everything the router reads at start-up, validated once here.
@@ -98,69 +99,121 @@ public record RouterConfig(String bindAddress, int port, int workerThreads, Dura
     }
 
     public RouterConfig withListen(String address, int newPort) {
-        return new RouterConfig(address, newPort, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> {
+            d.bindAddress = address;
+            d.port = newPort;
+        });
     }
 
     public RouterConfig withWorkerThreads(int n) {
-        return new RouterConfig(bindAddress, port, n, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> d.workerThreads = n);
     }
 
     public RouterConfig withTimeouts(Duration connect, Duration header, Duration idle, Duration backend) {
-        return new RouterConfig(bindAddress, port, workerThreads, connect, header, idle, backend,
-                poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> {
+            d.connectTimeout = connect;
+            d.headerTimeout = header;
+            d.idleTimeout = idle;
+            d.backendTimeout = backend;
+        });
     }
 
     public RouterConfig withLimits(int headerBytes, int urlBytes, long bodyBytes, int connections) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, headerBytes, urlBytes, bodyBytes, connections, drainTimeout,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> {
+            d.maxHeaderBytes = headerBytes;
+            d.maxUrlBytes = urlBytes;
+            d.maxBodyBytes = bodyBytes;
+            d.maxConnections = connections;
+        });
     }
 
-    public RouterConfig withDrainTimeout(Duration d) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections, d,
-                ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+    public RouterConfig withDrainTimeout(Duration timeout) {
+        return edit(d -> d.drainTimeout = timeout);
     }
 
     /** Adds an HTTPS listener on {@code port} (0 for any free port). */
     public RouterConfig withHttps(int port) {
-        return new RouterConfig(bindAddress, this.port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, port, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> d.httpsPort = port);
     }
 
     /** Caps client connections: in all, and per client IP (an IPv6 /64); see {@link #maxConnectionsPerIp}. */
     public RouterConfig withConnectionLimits(int total, int perIp) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, total,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, perIp, wakeHold, startHold);
+        return edit(d -> {
+            d.maxConnections = total;
+            d.maxConnectionsPerIp = perIp;
+        });
     }
 
     /** Keeps and extends the X-Forwarded-* headers of peers in these ranges (see {@link TrustedProxies}). */
     public RouterConfig withTrustedProxies(TrustedProxies proxies) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, proxies, maxConnectionsPerIp, wakeHold, startHold);
+        return edit(d -> d.trustedProxies = proxies);
     }
 
     /** Holds a sleeping app's requests this long while it wakes (see {@link #wakeHold}). */
     public RouterConfig withWakeHold(Duration hold) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, hold, startHold);
+        return edit(d -> d.wakeHold = hold);
     }
 
     /** Holds the requests of apps with no ready instance this long after the first table (see {@link #startHold}). */
     public RouterConfig withStartHold(Duration hold) {
-        return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
-                backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
-                drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, hold);
+        return edit(d -> d.startHold = hold);
+    }
+
+    /** A copy with what {@code change} sets on a draft of this config, checked again by the constructor. */
+    private RouterConfig edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** The components as mutable fields: the one place the with-methods copy the other eighteen from. */
+    private static final class Draft {
+        String bindAddress;
+        int port;
+        int workerThreads;
+        Duration connectTimeout;
+        Duration headerTimeout;
+        Duration idleTimeout;
+        Duration backendTimeout;
+        Duration poolIdleTimeout;
+        int maxHeaderBytes;
+        int maxUrlBytes;
+        long maxBodyBytes;
+        int maxConnections;
+        Duration drainTimeout;
+        Duration ejectFor;
+        int httpsPort;
+        TrustedProxies trustedProxies;
+        int maxConnectionsPerIp;
+        Duration wakeHold;
+        Duration startHold;
+
+        Draft(RouterConfig c) {
+            bindAddress = c.bindAddress;
+            port = c.port;
+            workerThreads = c.workerThreads;
+            connectTimeout = c.connectTimeout;
+            headerTimeout = c.headerTimeout;
+            idleTimeout = c.idleTimeout;
+            backendTimeout = c.backendTimeout;
+            poolIdleTimeout = c.poolIdleTimeout;
+            maxHeaderBytes = c.maxHeaderBytes;
+            maxUrlBytes = c.maxUrlBytes;
+            maxBodyBytes = c.maxBodyBytes;
+            maxConnections = c.maxConnections;
+            drainTimeout = c.drainTimeout;
+            ejectFor = c.ejectFor;
+            httpsPort = c.httpsPort;
+            trustedProxies = c.trustedProxies;
+            maxConnectionsPerIp = c.maxConnectionsPerIp;
+            wakeHold = c.wakeHold;
+            startHold = c.startHold;
+        }
+
+        RouterConfig build() {
+            return new RouterConfig(bindAddress, port, workerThreads, connectTimeout, headerTimeout, idleTimeout,
+                    backendTimeout, poolIdleTimeout, maxHeaderBytes, maxUrlBytes, maxBodyBytes, maxConnections,
+                    drainTimeout, ejectFor, httpsPort, trustedProxies, maxConnectionsPerIp, wakeHold, startHold);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.skep.route;
 
 import dev.skep.model.AppId;
+import dev.skep.model.AppSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -83,7 +84,7 @@ class DomainConflictsTest {
     void aCertificateMayNameOnlyTheAppsOwnHosts() {
         var alice = app(SHOP, 1, "*.alice.test");
         var bob = app(BLOG, 1, "shop.alice.test");
-        List<dev.skep.model.AppSpec> all = List.of(alice, bob);
+        List<AppSpec> all = List.of(alice, bob);
         assertThat(DomainConflicts.certificateNames(SHOP, List.of("*.alice.test"), all, "localhost"))
                 .as("alice's wildcard certificate covers bob's shop.alice.test").singleElement()
                 .satisfies(c -> assertThat(c.owner()).isEqualTo(BLOG));

@@ -3,6 +3,8 @@ package dev.skep.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +80,7 @@ class DomainProofTest {
     @Test
     void aDnsServerThatDoesNotAnswerIsAnErrorNotAMissingRecord() throws Exception {
         int silent;
-        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             silent = socket.getLocalPort();
             assertThatThrownBy(() -> new DnsTxt("127.0.0.1:" + silent).lookup("_skep-challenge.alice-corp.com"))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("could not ask DNS");

@@ -4,6 +4,7 @@ import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import dev.skep.model.RouteSettings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -145,7 +146,7 @@ class RouteTableTest {
                 instance("shop-old", SHOP, 1, 5001, InstanceState.READY),
                 instance("shop-new", SHOP, 2, 5002, InstanceState.READY),
                 instance("blog-1", BLOG, 1, 5003, InstanceState.READY)), "localhost",
-                Map.of(SHOP, new dev.skep.model.RouteSettings(0, false, true)));
+                Map.of(SHOP, new RouteSettings(0, false, true)));
         StickyKeys keys = t.lookup("shop.alice.localhost").sticky();
         assertThat(keys).isNotNull();
         assertThat(keys.backend(StickyKeys.key("shop-new"))).isEqualTo(new Backend("shop-new", "10.0.0.5", 5002));

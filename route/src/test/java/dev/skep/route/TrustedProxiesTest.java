@@ -1,5 +1,6 @@
 package dev.skep.route;
 
+import java.net.Inet6Address;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -49,7 +50,7 @@ class TrustedProxiesTest {
         TrustedProxies t = TrustedProxies.parse("10.0.0.0/8");
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
         // Inet6Address.getByAddress keeps the mapped form (InetAddress.getByAddress would turn it into IPv4)
-        assertThat(t.contains(java.net.Inet6Address.getByAddress(null, mapped, -1))).isTrue();
+        assertThat(t.contains(Inet6Address.getByAddress(null, mapped, -1))).isTrue();
     }
 
     @Test

@@ -6,9 +6,11 @@ import dev.skep.model.AgentInfo;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
+import dev.skep.model.Volume;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +94,7 @@ class PlacementTest {
         List<AgentInfo> agents = List.of(agent("a1", 2048, Map.of()));
         AppId other = AppId.parse("carol/wiki");
         for (int i = 1; i <= 40; i++) {
-            run(List.of(new Assignment(dev.skep.model.InstanceIds.next(other, 1, "web", i), "a1", release(other, 1), 0,
+            run(List.of(new Assignment(InstanceIds.next(other, 1, "web", i), "a1", release(other, 1), 0,
                     NOW, List.of())), InstanceState.READY);
         }
         assertThat(plan(agents, spec(other, 40), spec(SHOP, 4)).add()).hasSize(4);
@@ -194,7 +196,7 @@ class PlacementTest {
     void aPinnedAppStaysOnItsDrainingAgentAndNewInstancesOfItAreUnplacedWithWhy() {
         List<AgentInfo> agents = List.of(agent("a1", 8192, Map.of()), agent("a2", 8192, Map.of()));
         AppSpec pinned = AppSpec.create(SHOP, NOW).withRelease(1, NOW).withInstances(1, NOW)
-                .withVolumes(List.of(new dev.skep.model.Volume("data", "a1", NOW)), NOW);
+                .withVolumes(List.of(new Volume("data", "a1", NOW)), NOW);
         Map<AppId, Release> wanted = Map.of(SHOP, release(SHOP, 1));
         Assignment there = Planner.plan(new ClusterView(List.of(pinned), wanted, agents, assignments, instances), NOW)
                 .add().get(0);

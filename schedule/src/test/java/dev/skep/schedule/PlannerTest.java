@@ -6,9 +6,11 @@ import dev.skep.model.AgentInfo;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
+import dev.skep.model.Volume;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,7 +194,7 @@ class PlannerTest {
     @Test
     void runsOneOfEachProcessTypeByDefaultNamedByTypeAndNumber() {
         Plan plan = plan(spec(1, 2), withWorker(1, true));
-        assertThat(plan.add()).extracting(a -> dev.skep.model.InstanceIds.process(a.instance()))
+        assertThat(plan.add()).extracting(a -> InstanceIds.process(a.instance()))
                 .containsExactlyInAnyOrder("web.1", "web.2", "worker.1");
         assertThat(plan.add()).filteredOn(a -> a.type().equals("worker")).singleElement()
                 .extracting(Assignment::command).isEqualTo(List.of("node", "worker.js"));
@@ -221,7 +223,7 @@ class PlannerTest {
         assignments.remove(first);
         instances.remove(first.instance());
         assertThat(plan(spec(1, 0).withCounts(Map.of("worker", 2), NOW), withWorker(1, true)).add())
-                .singleElement().extracting(a -> dev.skep.model.InstanceIds.process(a.instance())).isEqualTo("worker.1");
+                .singleElement().extracting(a -> InstanceIds.process(a.instance())).isEqualTo("worker.1");
     }
 
     @Test
@@ -240,13 +242,13 @@ class PlannerTest {
         AppSpec old = new AppSpec(SHOP, 1, 0, 3, true, Map.of(), List.of(), 0, NOW, 0, (Map<String, Integer>) null);
         assertThat(old.count("web")).isEqualTo(3);
         assertThat(old.count("worker")).isEqualTo(1);
-        assertThat(dev.skep.model.InstanceIds.type("alice.shop.3.a1b2c3")).isEqualTo("web");
-        assertThat(dev.skep.model.InstanceIds.process("alice.shop.3.worker.2.a1b2c3")).isEqualTo("worker.2");
+        assertThat(InstanceIds.type("alice.shop.3.a1b2c3")).isEqualTo("web");
+        assertThat(InstanceIds.process("alice.shop.3.worker.2.a1b2c3")).isEqualTo("worker.2");
     }
 
     @Test
     void anAppWithVolumesRunsOnlyOnTheAgentThatHoldsThem() {
-        AppSpec pinned = spec(1, 3).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+        AppSpec pinned = spec(1, 3).withVolumes(List.of(new Volume("data", "a2", NOW)), NOW);
         Plan plan = plan(pinned, release(1));
         assertThat(plan.add()).hasSize(3).extracting(Assignment::agent).containsOnly("a2");
         assertThat(plan.add()).extracting(Assignment::volumes).containsOnly(List.of("data"));
@@ -258,7 +260,7 @@ class PlannerTest {
                 List.of(), Map.of()), NOW).add().get(0);
         assertThat(onA1.agent()).isEqualTo("a1");
         run(onA1, InstanceState.READY);
-        AppSpec pinned = spec(1, 1).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+        AppSpec pinned = spec(1, 1).withVolumes(List.of(new Volume("data", "a2", NOW)), NOW);
 
         Plan first = plan(pinned, release(1));
         assertThat(first.add()).singleElement().satisfies(a -> {
@@ -273,13 +275,13 @@ class PlannerTest {
 
     @Test
     void nothingIsPlacedWhileTheVolumesAgentIsGone() {
-        AppSpec pinned = spec(1, 2).withVolumes(List.of(new dev.skep.model.Volume("data", "a9", NOW)), NOW);
+        AppSpec pinned = spec(1, 2).withVolumes(List.of(new Volume("data", "a9", NOW)), NOW);
         assertThat(plan(pinned, release(1)).add()).isEmpty();
     }
 
     @Test
     void everyProcessTypeOfAnAppWithVolumesRunsOnTheVolumesAgent() {
-        AppSpec pinned = spec(1, 2).withVolumes(List.of(new dev.skep.model.Volume("data", "a2", NOW)), NOW);
+        AppSpec pinned = spec(1, 2).withVolumes(List.of(new Volume("data", "a2", NOW)), NOW);
         Plan plan = plan(pinned, withWorker(1, true));
         assertThat(plan.add()).extracting(Assignment::type).containsExactlyInAnyOrder("web", "web", "worker");
         assertThat(plan.add()).extracting(Assignment::agent).containsOnly("a2");

@@ -3,14 +3,24 @@ package dev.skep.server;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.deploy.slug.RemoteSlugStore;
+import dev.skep.model.DataDirs;
+import dev.skep.model.Labels;
+import dev.skep.model.limits.ByteSize;
+import dev.skep.supervise.AgentResources;
 import dev.skep.supervise.AgentSetup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** `skep agent --zk HOSTS`: a host that runs app instances, with slugs fetched from a controller. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
@@ -25,7 +35,7 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "a label apps' constraints can ask for "
             + "(skep set USER/APP --constraint zone=a); repeatable: --label zone=a --label disk=ssd")
-    java.util.List<String> labels = new java.util.ArrayList<>();
+    List<String> labels = new ArrayList<>();
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "memory skep's apps may have on this host, e.g. 8g "
             + "(default: the host's total); a new instance is placed here only while 512 MiB of it is free")
@@ -37,24 +47,24 @@ public final class AgentCommand implements Callable<Integer> {
     int orphanStopSeconds;
 
     /** What this agent tells the scheduler of its host; a bad label or size is a usage error. */
-    dev.skep.supervise.AgentResources resources(picocli.CommandLine cli) {
-        java.util.Map<String, String> given = new java.util.TreeMap<>();
+    AgentResources resources(CommandLine cli) {
+        Map<String, String> given = new TreeMap<>();
         try {
             for (String label : labels) {
-                var pair = dev.skep.model.Labels.parse("--label", label);
+                var pair = Labels.parse("--label", label);
                 given.put(pair.getKey(), pair.getValue());
             }
-            long bytes = memory == null ? 0 : dev.skep.model.limits.ByteSize.parse("--memory", memory);
-            return dev.skep.supervise.AgentResources.detect(bytes, 0, given);
+            long bytes = memory == null ? 0 : ByteSize.parse("--memory", memory);
+            return AgentResources.detect(bytes, 0, given);
         } catch (RuntimeException e) {
-            throw new picocli.CommandLine.ParameterException(cli, e.getMessage());
+            throw new ParameterException(cli, e.getMessage());
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        long appDiskBytes = ServerCommand.appDiskBytes(new picocli.CommandLine(this), host.appDisk);
-        dev.skep.supervise.AgentResources resources = resources(new picocli.CommandLine(this));
+        long appDiskBytes = ServerCommand.appDiskBytes(new CommandLine(this), host.appDisk);
+        AgentResources resources = resources(new CommandLine(this));
         Path data = cluster.data(System.getenv());
         int[] ports = PortRange.parse(host.appPorts);
         ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost",
@@ -65,7 +75,7 @@ public final class AgentCommand implements Callable<Integer> {
                 Duration.ZERO, null, cluster.ensemble.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
                 .withZkTls(cluster.ensemble.zkTls.tls(), null);
         return RoleRunner.run("agent", life -> {
-            if (dev.skep.model.DataDirs.runningAsRoot()) {
+            if (DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);
             }
             StateRole state = StateRole.open(life, config, data, Clock.systemUTC());

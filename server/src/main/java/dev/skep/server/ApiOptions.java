@@ -3,8 +3,10 @@ package dev.skep.server;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ProbationSettings;
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.model.limits.ResourceLimits;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -58,10 +60,10 @@ final class ApiOptions {
     CommandSpec command;
 
     /** The API's TLS pair with the apps' limits; a bad flag (a certificate without its key) is a usage error. */
-    SecurityConfig security(java.util.function.Supplier<dev.skep.model.limits.ResourceLimits> limits) {
+    SecurityConfig security(Supplier<ResourceLimits> limits) {
         try {
             return new SecurityConfig(tlsCert(), tlsKey(), limits.get(),
-                    buildMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, verifyDomains, dnsServer, maxAppsPerUser);
+                    buildMemoryMib * ResourceLimits.MIB, verifyDomains, dnsServer, maxAppsPerUser);
         } catch (IllegalArgumentException e) {
             throw FlagError.of(command, e);
         }

@@ -6,6 +6,7 @@ import dev.skep.model.ClusterState;
 import dev.skep.model.concurrent.PeriodicTask;
 import dev.skep.state.ZkControllers;
 import dev.skep.supervise.AssignmentCheck;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,7 +85,7 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
                     JsonNode body = JSON.readTree(answer.body());
                     body.path("instances").forEach(i -> instances.add(i.asText()));
                     if (!body.path("instances").isArray()) {
-                        throw new java.io.IOException("no instances list in " + answer.body());
+                        throw new IOException("no instances list in " + answer.body());
                     }
                     lastUnknown = null;
                     if (!instances.equals(lastConfirmed)) { // said once per answer that differs, not every 2 s

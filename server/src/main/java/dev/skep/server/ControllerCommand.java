@@ -1,12 +1,17 @@
 package dev.skep.server;
 
+import dev.skep.api.tls.ApiTls;
 import dev.skep.model.AppId;
+import dev.skep.model.LogSource;
 import dev.skep.model.SkepException;
+import dev.skep.model.limits.ResourceLimits;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +48,7 @@ public final class ControllerCommand implements Callable<Integer> {
         ServerConfig config = config(data);
         return RoleRunner.run("controller", life -> {
             Clock clock = Clock.systemUTC();
-            dev.skep.api.tls.ApiTls tls = SkepServer.apiTls(config.security());
+            ApiTls tls = SkepServer.apiTls(config.security());
             SkepServer.warnIfPublicWithoutTls(config.bind(), tls != null);
             StateRole state = StateRole.open(life, config, data, clock);
             ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock,
@@ -52,8 +57,8 @@ public final class ControllerCommand implements Callable<Integer> {
         });
     }
 
-    ServerConfig config(Path data) throws java.io.IOException {
-        SecurityConfig security = api.security(dev.skep.model.limits.ResourceLimits::defaults);
+    ServerConfig config(Path data) throws IOException {
+        SecurityConfig security = api.security(ResourceLimits::defaults);
         return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.domain.baseDomain, false,
                 start.duration(), Duration.ofSeconds(10), cluster.ensemble.zookeeper, 0, false,
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
@@ -63,7 +68,7 @@ public final class ControllerCommand implements Callable<Integer> {
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */
-    private static final class ElsewhereLogs implements dev.skep.model.LogSource {
+    private static final class ElsewhereLogs implements LogSource {
         @Override
         public List<String> tail(AppId app, int lines) {
             throw new SkepException(SkepException.Kind.UNAVAILABLE, "the logs of " + app + " are on its agents' hosts",
@@ -71,7 +76,7 @@ public final class ControllerCommand implements Callable<Integer> {
         }
 
         @Override
-        public AutoCloseable follow(AppId app, java.util.function.Consumer<String> line) {
+        public AutoCloseable follow(AppId app, Consumer<String> line) {
             return tail(app, 0) == null ? null : () -> { };
         }
     }

@@ -1,6 +1,8 @@
 package dev.skep.server;
 
+import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.model.RouterEndpoint;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +84,7 @@ public final class EdgeCommand implements Callable<Integer> {
             }
             ServerConfig state = new ServerConfig(Path.of("."), "127.0.0.1", 0, 0, 1, 1, "localhost", false,
                     Duration.ofSeconds(60), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "edge", "127.0.0.1", null,
-                    dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
+                    UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
                     null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
                     .withZkTls(ensemble.zkTls.tls(), null);
             ReloadCommand reload = reloadCmd == null || reloadCmd.isBlank() ? null : new ReloadCommand(reloadCmd);
@@ -104,7 +106,7 @@ public final class EdgeCommand implements Callable<Integer> {
             }
             try (Lifecycle life = new Lifecycle()) {
                 StateRole role = StateRole.open(life, stateConfig, null, Clock.systemUTC());
-                List<dev.skep.model.RouterEndpoint> routers = role.state().routers();
+                List<RouterEndpoint> routers = role.state().routers();
                 output.write(config.render(routers), stdout);
                 long usable = routers.stream().filter(HaproxyConfig::usable).count();
                 System.err.println("skep edge: " + usable + " live router(s)" + (out == null ? "" : ", written to " + out)

@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import dev.skep.route.TrustedProxies;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +20,7 @@ public record EdgeConfig(int httpsPort, Path tlsCert, Path tlsKey, String truste
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together, found only one of them");
         }
-        dev.skep.route.TrustedProxies.parse(trustedProxies); // refuses a bad range at start-up, naming it
+        TrustedProxies.parse(trustedProxies); // refuses a bad range at start-up, naming it
         if (maxConnections < 1 || maxConnectionsPerIp < 1) {
             throw new IllegalArgumentException("--max-connections and --max-connections-per-ip must be > 0, found "
                     + maxConnections + " and " + maxConnectionsPerIp);

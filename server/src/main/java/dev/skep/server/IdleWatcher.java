@@ -12,6 +12,7 @@ import dev.skep.model.IdleState;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.RouteSettings;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ final class IdleWatcher implements AutoCloseable {
      * When this leader first saw each app's idle stop on (worker thread only): the clock starts then, so a request
      * just before turning it on (reported by no router: it had no idle stop yet) does not count as long ago.
      */
-    private final Map<AppId, Long> onSince = new java.util.HashMap<>();
+    private final Map<AppId, Long> onSince = new HashMap<>();
     /** Apps refused for their process types, logged once each (worker thread only). */
     private final Set<AppId> notEligibleLogged = new HashSet<>();
 

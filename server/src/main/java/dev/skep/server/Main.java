@@ -1,5 +1,7 @@
 package dev.skep.server;
 
+import dev.skep.cli.SkepCli;
+import dev.skep.server.hosts.HostsCommand;
 import picocli.CommandLine;
 
 /** `skep`: the roles (server, ...) and the CLI verbs in one binary. */
@@ -9,13 +11,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = dev.skep.cli.SkepCli.commandLine();
+        CommandLine cli = SkepCli.commandLine();
         cli.addSubcommand("server", new ServerCommand());
         cli.addSubcommand("agent", new AgentCommand());
         cli.addSubcommand("router", new RouterCommand());
         cli.addSubcommand("controller", new ControllerCommand());
         cli.addSubcommand("edge", new EdgeCommand());
-        cli.addSubcommand("hosts", new dev.skep.server.hosts.HostsCommand());
+        cli.addSubcommand("hosts", new HostsCommand());
         cli.addSubcommand("zk-sweep", new ZkSweep());
         System.exit(cli.execute(args));
     }

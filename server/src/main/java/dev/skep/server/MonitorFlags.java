@@ -4,6 +4,8 @@ import dev.skep.model.net.AddressRange;
 import dev.skep.monitor.net.Destinations;
 import dev.skep.monitor.react.MailConfig;
 import dev.skep.monitor.settings.AlertSettingsStore;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,9 +106,9 @@ final class MonitorFlags {
 
     private static String hostName() {
         try {
-            String host = java.net.InetAddress.getLocalHost().getHostName();
+            String host = InetAddress.getLocalHost().getHostName();
             return host.contains(".") ? host : host + ".localdomain";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "localhost.localdomain";
         }
     }

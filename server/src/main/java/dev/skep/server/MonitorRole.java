@@ -1,9 +1,9 @@
 package dev.skep.server;
 
 import dev.skep.api.AppCommands;
-import dev.skep.api.Follows;
 import dev.skep.api.AppViews;
 import dev.skep.api.Bodies;
+import dev.skep.api.Follows;
 import dev.skep.api.HealthSettings;
 import dev.skep.api.Routes;
 import dev.skep.api.v1.AlertRoutes;
@@ -15,6 +15,7 @@ import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.ChangeFeed;
 import dev.skep.model.EventSink;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.TrafficCounts;
 import dev.skep.monitor.Monitor;
 import dev.skep.monitor.MonitorConfig;
@@ -28,10 +29,12 @@ import dev.skep.monitor.react.MailReactor;
 import dev.skep.monitor.react.Reactor;
 import dev.skep.monitor.react.RetryPolicy;
 import dev.skep.monitor.react.TestAlert;
+import dev.skep.monitor.rules.AlertEngine;
 import dev.skep.monitor.settings.AlertSettingsStore;
 import dev.skep.monitor.settings.AppAlerts;
 import dev.skep.supervise.AgentHooks;
 import dev.skep.supervise.LogReader;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -89,14 +92,14 @@ final class MonitorRole implements AutoCloseable {
     }
 
     static MonitorRole start(Path data, MonitorOptions options, ChangeFeed changes, AppDocuments documents,
-                             Local local, Clock clock) throws java.io.IOException {
+                             Local local, Clock clock) throws IOException {
         MonitorSecrets secrets = MonitorSecrets.load(data.resolve("monitor"));
         AlertSettingsStore alerts = new AlertSettingsStore(documents, options.webhookTargets());
         HealthSettings health = new HealthSettings(documents);
         LogTail tail = (app, instance, lines) -> lastLines(local.logs(), app, instance, lines);
         MonitorConfig config = MonitorConfig.defaults(SkepServer.privateDir(data.resolve("events")),
                         secrets.heartbeatKey())
-                .withTiming(options.sampleInterval(), options.tick(), dev.skep.monitor.rules.AlertEngine.DEFAULT_REPEAT,
+                .withTiming(options.sampleInterval(), options.tick(), AlertEngine.DEFAULT_REPEAT,
                         RetryPolicy.defaults());
         List<Reactor> reactors = new ArrayList<>();
         // the webhook reactor reports its deliveries to the monitor's own event log, which the monitor makes
@@ -188,11 +191,11 @@ final class MonitorRole implements AutoCloseable {
             return List.of();
         }
         try {
-            if (instance != null && dev.skep.model.InstanceIds.isValid(instance)) {
+            if (instance != null && InstanceIds.isValid(instance)) {
                 return reader.tail(instance, lines);
             }
             return reader.tail(app, lines);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return List.of("(log lines unavailable: " + e.getMessage() + ")");
         }
     }

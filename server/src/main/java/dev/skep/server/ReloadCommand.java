@@ -1,7 +1,9 @@
 package dev.skep.server;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,11 +27,11 @@ record ReloadCommand(String command) {
     Outcome run() {
         try {
             Process p = new ProcessBuilder("/bin/sh", "-c", command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             byte[] out;
             try (var in = p.getInputStream()) {
                 // a reload command that forks a daemon keeping our pipe open must not hang the edge: read in a thread
-                var reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                var reader = CompletableFuture.supplyAsync(() -> {
                     try {
                         return in.readAllBytes();
                     } catch (IOException e) {

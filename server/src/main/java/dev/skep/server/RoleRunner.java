@@ -3,6 +3,7 @@ package dev.skep.server;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Runs a role until SIGTERM or SIGINT (a normal stop: everything closes in order, exit 0). */
 final class RoleRunner {
@@ -30,7 +31,7 @@ final class RoleRunner {
             return 1;
         }
         for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+            Signal.handle(new Signal(name), signal -> stopped.countDown());
         }
         stopped.await();
         log.info("event={}.stopping", role);

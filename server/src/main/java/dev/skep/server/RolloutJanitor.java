@@ -1,12 +1,17 @@
 package dev.skep.server;
 
 import dev.skep.deploy.release.RolloutRecovery;
+import dev.skep.model.AppId;
 import dev.skep.model.ClusterState;
 import dev.skep.model.EventSink;
 import dev.skep.model.RolloutOwners;
 import dev.skep.model.concurrent.PeriodicTask;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +36,18 @@ final class RolloutJanitor implements AutoCloseable {
     private final EventSink events;
     private final Clock clock;
     private PeriodicTask task;
-    private final java.util.Map<dev.skep.model.AppId, Long> unclaimedSince = new java.util.HashMap<>();
-    private final java.util.Set<dev.skep.model.AppId> asked = new java.util.HashSet<>();
+    private final Map<AppId, Long> unclaimedSince = new HashMap<>();
+    private final Set<AppId> asked = new HashSet<>();
 
     /** The claims as the janitor judges them: a rollout is nobody's once unclaimed for {@link #UNCLAIMED_FOR}. */
     private final RolloutOwners patient = new RolloutOwners() {
         @Override
-        public AutoCloseable claim(dev.skep.model.AppId app) {
+        public AutoCloseable claim(AppId app) {
             return owners.claim(app);
         }
 
         @Override
-        public boolean owned(dev.skep.model.AppId app) {
+        public boolean owned(AppId app) {
             asked.add(app);
             if (owners.owned(app)) {
                 unclaimedSince.remove(app);

@@ -1,8 +1,11 @@
 package dev.skep.server;
 
+import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.route.server.RouterServer;
 import dev.skep.state.ZkAppDocuments;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,18 +53,18 @@ public final class RouterCommand implements Callable<Integer> {
     static String routerId(int port) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
             host = "router";
         }
         return host.replaceAll("[^A-Za-z0-9._-]", "-") + "-" + port;
     }
 
-    private String advertiseHost() throws java.net.UnknownHostException {
+    private String advertiseHost() throws UnknownHostException {
         if (advertise != null) {
             return advertise;
         }
-        return "0.0.0.0".equals(bind) || "::".equals(bind) ? java.net.InetAddress.getLocalHost().getHostAddress() : bind;
+        return "0.0.0.0".equals(bind) || "::".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind;
     }
 
     @Override
@@ -73,7 +76,7 @@ public final class RouterCommand implements Callable<Integer> {
         ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, domain.baseDomain, false,
                 Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "router",
                 advertiseHost(), null,
-                dev.skep.deploy.intake.UploadLimits.defaults(), Duration.ZERO,
+                UploadLimits.defaults(), Duration.ZERO,
                 edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
                 .withZkTls(ensemble.zkTls.tls(), null);
         return RoleRunner.run("router", life -> {

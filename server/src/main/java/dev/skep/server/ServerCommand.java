@@ -2,21 +2,31 @@ package dev.skep.server;
 
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.model.SkepException;
+import dev.skep.model.limits.ByteSize;
+import dev.skep.model.limits.ResourceLimits;
 import dev.skep.server.options.ZkTlsOptions;
+import dev.skep.state.ZkSecurePort;
+import dev.skep.supervise.AgentConfig;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import sun.misc.Signal;
 
 /** `skep server`: every role on one host, with an embedded ZooKeeper. */
 @Command(name = "server", mixinStandardHelpOptions = true,
@@ -102,30 +112,30 @@ public final class ServerCommand implements Callable<Integer> {
         try {
             MonitorOptions monitor = monitorFlags.options(System.getenv());
             server = SkepServer.start(config, monitor, new LogEvents(), Clock.systemUTC());
-        } catch (IllegalStateException | IllegalArgumentException | IOException | dev.skep.model.SkepException e) {
+        } catch (IllegalStateException | IllegalArgumentException | IOException | SkepException e) {
             log().error("event=server.start-failed error=\"{}\"", e.getMessage());
             System.err.println("skep server: cannot start: " + e.getMessage());
             return 1;
         }
         // SIGTERM and SIGINT are a normal stop: close everything in order, then exit 0
         for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopped.countDown());
+            Signal.handle(new Signal(name), signal -> stopped.countDown());
         }
         stopped.await();
         server.close();
         return 0;
     }
 
-    ServerConfig config(java.util.Map<String, String> env) throws IOException {
+    ServerConfig config(Map<String, String> env) throws IOException {
         Path data = dataDir != null ? dataDir
                 : DataDirs.resolve(env, DataDirs.home(env), DataDirs.runningAsRoot());
         if (zkSecret != null && zookeeper == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new ParameterException(new CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
         }
         String[] ports = host.appPorts.split("-");
         if (ports.length != 2) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new ParameterException(new CommandLine(this),
                     "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
         }
         return new ServerConfig(data.toAbsolutePath(), bind, control.apiPort, routerPort,
@@ -138,43 +148,43 @@ public final class ServerCommand implements Callable<Integer> {
                 env.get("PATH"), api.uploadLimits(),
                 Duration.ofSeconds(host.drainSeconds), edge.config(), Duration.ofSeconds(control.agentGraceSeconds),
                 security(),
-                zkSecret, api.releases(), appDiskBytes(new picocli.CommandLine(this), host.appDisk), zkBind)
+                zkSecret, api.releases(), appDiskBytes(new CommandLine(this), host.appDisk), zkBind)
                 .withZkTls(zookeeper != null ? zkTls.tls() : null, securePort());
     }
 
     /** The embedded ZooKeeper's TLS port: its certificate is --zk-tls-keystore, the one this host serves. */
-    private dev.skep.state.ZkSecurePort securePort() throws IOException {
+    private ZkSecurePort securePort() throws IOException {
         if (zkTlsPort == null) {
             return null;
         }
         if (zookeeper != null || zkTls.keystore() == null) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), zookeeper != null
+            throw new ParameterException(new CommandLine(this), zookeeper != null
                     ? "--zk-tls-port is the embedded ZooKeeper's: with --zk the ensemble serves its own TLS"
                     : "--zk-tls-port needs --zk-tls-keystore FILE: the certificate and key the embedded ZooKeeper "
                     + "serves, naming this host as other hosts give it in --zk");
         }
-        return new dev.skep.state.ZkSecurePort(new java.net.InetSocketAddress(zkBind, zkTlsPort),
+        return new ZkSecurePort(new InetSocketAddress(zkBind, zkTlsPort),
                 zkTls.keystore().toAbsolutePath(), zkTls.keystorePassword() == null ? null
-                : java.nio.file.Files.readString(zkTls.keystorePassword()).strip());
+                : Files.readString(zkTls.keystorePassword()).strip());
     }
 
     /** {@code --app-disk}'s bytes; a clear usage error for a bad size (shared with `skep agent`). */
-    static long appDiskBytes(picocli.CommandLine command, String text) {
+    static long appDiskBytes(CommandLine command, String text) {
         try {
-            long bytes = dev.skep.model.limits.ByteSize.parse("--app-disk", text);
-            if (bytes < dev.skep.supervise.AgentConfig.MIN_DISK_QUOTA) {
+            long bytes = ByteSize.parse("--app-disk", text);
+            if (bytes < AgentConfig.MIN_DISK_QUOTA) {
                 throw new IllegalArgumentException("--app-disk must be at least 16m (a filesystem needs room for its "
                         + "journal), found '" + text + "'");
             }
             return bytes;
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(command, e.getMessage());
+            throw new ParameterException(command, e.getMessage());
         }
     }
 
     private SecurityConfig security() {
-        return api.security(() -> new dev.skep.model.limits.ResourceLimits(
-                appMemoryMib * dev.skep.model.limits.ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
+        return api.security(() -> new ResourceLimits(
+                appMemoryMib * ResourceLimits.MIB, appPids, appCpuShares, appOpenFiles));
     }
 
     /** The host name as a valid id, chosen once and kept, so a restart is the same agent. */

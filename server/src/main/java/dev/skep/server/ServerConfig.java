@@ -1,5 +1,10 @@
 package dev.skep.server;
 
+import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.release.ReleasePolicy;
+import dev.skep.state.ZkSecurePort;
+import dev.skep.state.ZkTls;
+import dev.skep.supervise.AgentConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -26,25 +31,25 @@ import java.time.Duration;
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                            String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
-                           String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                           String searchPath, UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                           Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk,
-                           String zkBind, dev.skep.state.ZkTls zkTls, dev.skep.state.ZkSecurePort zkSecurePort) {
+                           Path zkSecret, ReleasePolicy releases, long appDisk,
+                           String zkBind, ZkTls zkTls, ZkSecurePort zkSecurePort) {
 
     /** No TLS to ZooKeeper. */
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                         String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                         String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
-                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        String searchPath, UploadLimits uploadLimits,
                         Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk, String zkBind) {
+                        Path zkSecret, ReleasePolicy releases, long appDisk, String zkBind) {
         this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
                 zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
                 agentGrace, security, zkSecret, releases, appDisk, zkBind, null, null);
     }
 
     /** The same, reaching ZooKeeper with {@code tls} and serving the embedded one's TLS on {@code securePort}. */
-    public ServerConfig withZkTls(dev.skep.state.ZkTls tls, dev.skep.state.ZkSecurePort securePort) {
+    public ServerConfig withZkTls(ZkTls tls, ZkSecurePort securePort) {
         return new ServerConfig(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps,
                 startTimeout, stopGrace, zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits,
                 drainTimeout, edge, agentGrace, security, zkSecret, releases, appDisk, zkBind, tls, securePort);
@@ -54,9 +59,9 @@ public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPor
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                         String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                         String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
-                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        String searchPath, UploadLimits uploadLimits,
                         Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases, long appDisk) {
+                        Path zkSecret, ReleasePolicy releases, long appDisk) {
         this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
                 zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
                 agentGrace, security, zkSecret, releases, appDisk, "127.0.0.1");
@@ -66,11 +71,11 @@ public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPor
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                         String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
                         String zookeeper, int zkPort, boolean zkSync, String agentId, String advertiseHost,
-                        String searchPath, dev.skep.deploy.intake.UploadLimits uploadLimits,
+                        String searchPath, UploadLimits uploadLimits,
                         Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
-                        Path zkSecret, dev.skep.deploy.release.ReleasePolicy releases) {
+                        Path zkSecret, ReleasePolicy releases) {
         this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
                 zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
-                agentGrace, security, zkSecret, releases, dev.skep.supervise.AgentConfig.DEFAULT_DISK_QUOTA);
+                agentGrace, security, zkSecret, releases, AgentConfig.DEFAULT_DISK_QUOTA);
     }
 }

@@ -13,8 +13,11 @@ import dev.skep.supervise.AgentSetup;
 import dev.skep.supervise.InstanceBoard;
 import dev.skep.supervise.LogReader;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
@@ -95,7 +98,7 @@ public final class SkepServer implements AutoCloseable {
      */
     static void requireTraversable(Path data) throws IOException {
         for (Path dir = data.getParent(); dir != null; dir = dir.getParent()) {
-            if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+            if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
                 throw new IllegalStateException("apps run under their own uids and cannot pass through " + dir
                         + " (mode " + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))
                         + ") to reach their code in " + data + "; use a --data-dir whose parents others may pass "
@@ -128,8 +131,8 @@ public final class SkepServer implements AutoCloseable {
 
     static boolean isLoopback(String bind) {
         try {
-            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }

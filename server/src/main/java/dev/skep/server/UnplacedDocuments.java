@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.skep.api.ApiJson;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
@@ -9,8 +10,10 @@ import dev.skep.model.SkepException;
 import dev.skep.model.view.UnplacedView;
 import dev.skep.schedule.Unplaced;
 import dev.skep.schedule.UnplacedBoard;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The leader's board of unplaced instances as one "unplaced" document per app, so the API of any controller shows
@@ -20,7 +23,7 @@ final class UnplacedDocuments implements UnplacedBoard {
 
     private final ClusterSnapshots state;
     private final AppDocuments documents;
-    private final java.util.Set<AppId> written = new java.util.HashSet<>(); // the scheduler's worker thread only
+    private final Set<AppId> written = new HashSet<>(); // the scheduler's worker thread only
 
     UnplacedDocuments(ClusterSnapshots state, AppDocuments documents) {
         this.state = state;
@@ -30,7 +33,7 @@ final class UnplacedDocuments implements UnplacedBoard {
     @Override
     public void publish(Map<AppId, List<Unplaced>> unplaced) {
         // what the (lagging) cache shows and what this process wrote itself, which the cache may not show yet
-        java.util.Set<AppId> shown = new java.util.HashSet<>(written);
+        Set<AppId> shown = new HashSet<>(written);
         shown.addAll(state.documents(PlacementSettings.UNPLACED_DOCUMENT, UnplacedView[].class).keySet());
         written.clear();
         written.addAll(unplaced.keySet());
@@ -46,7 +49,7 @@ final class UnplacedDocuments implements UnplacedBoard {
                 documents.put(app, PlacementSettings.UNPLACED_DOCUMENT, ApiJson.MAPPER.writeValueAsString(views));
             } catch (SkepException gone) {
                 // the app was deleted meanwhile: nothing to show
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write the unplaced instances of " + app, e);
             }
         });

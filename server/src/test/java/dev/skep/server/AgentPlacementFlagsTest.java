@@ -3,6 +3,7 @@ package dev.skep.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.skep.model.HostMemory;
 import dev.skep.supervise.AgentResources;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class AgentPlacementFlagsTest {
 
         AgentResources defaults = resources();
         assertThat(defaults.labels()).isEmpty();
-        assertThat(defaults.memoryBytes()).as("the host's").isEqualTo(dev.skep.model.HostMemory.total()).isPositive();
+        assertThat(defaults.memoryBytes()).as("the host's").isEqualTo(HostMemory.total()).isPositive();
     }
 
     @Test

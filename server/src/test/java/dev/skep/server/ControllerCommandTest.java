@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ class ControllerCommandTest {
         ServerConfig controller = parse("--zk", "127.0.0.1:2181", "--id", "c1").config(dir);
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs("--data-dir", dir.toString(), "--agent-id", "a1");
-        assertThat(controller.uploadLimits()).isEqualTo(server.config(java.util.Map.of()).uploadLimits());
+        assertThat(controller.uploadLimits()).isEqualTo(server.config(Map.of()).uploadLimits());
         assertThat(controller.security().tls()).isFalse();
     }
 

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -54,7 +55,7 @@ class EdgeCommandTest {
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(Files.readString(out)).contains("priority 150").contains("10.0.0.100/24 dev eth0");
         assertThat(Files.getPosixFilePermissions(out))
-                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
 
         Run bad = run("keepalived", "--vip", "10.0.0.100", "--interface", "eth0", "--peer", "edge2");
         assertThat(bad.exit()).isEqualTo(2);

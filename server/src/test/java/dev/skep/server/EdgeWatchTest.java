@@ -3,10 +3,12 @@ package dev.skep.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.skep.model.AppId;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.state.EmbeddedZooKeeper;
 import dev.skep.state.StateConnection;
 import dev.skep.state.ZkClusterState;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ class EdgeWatchTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> lines(reloads) == 2);
             assertThat(Files.readString(out)).contains("    server r1 10.0.0.7:8080 check\n");
 
-            state.createApp(dev.skep.model.AppId.parse("alice/shop")); // a change that is not about routers
+            state.createApp(AppId.parse("alice/shop")); // a change that is not about routers
             Thread.sleep(1_000);
             assertThat(lines(reloads)).as("same config, no reload").isEqualTo(2);
             try (var files = Files.list(dir)) {
@@ -105,7 +107,7 @@ class EdgeWatchTest {
         }
     }
 
-    private static long lines(Path file) throws java.io.IOException {
+    private static long lines(Path file) throws IOException {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 }

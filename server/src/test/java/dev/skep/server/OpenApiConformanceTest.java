@@ -1,10 +1,14 @@
 package dev.skep.server;
 
+import dev.skep.api.ApiJson;
+import dev.skep.api.openapi.OpenApiDocument;
+import dev.skep.server.e2e.SkepServerProcess;
 import dev.skep.server.version.Version;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,12 +16,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -52,10 +58,10 @@ class OpenApiConformanceTest {
     @BeforeAll
     static void start() throws Exception {
         Path data = Files.createDirectories(dir.resolve("home")).resolve("data");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
-        Files.setPosixFilePermissions(data.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(data.getParent(), PosixFilePermissions.fromString("rwx--x--x"));
         ServerCommand command = new ServerCommand();
-        int appPorts = dev.skep.server.e2e.SkepServerProcess.appPorts(1);
+        int appPorts = SkepServerProcess.appPorts(1);
         new CommandLine(command).parseArgs("--data-dir", data.toString(), "--api-port", String.valueOf(freePort()),
                 "--router-port", String.valueOf(freePort()), "--app-ports", appPorts + "-" + (appPorts + 9));
         server = SkepServer.start(command.config(System.getenv()), event -> { }, Clock.systemUTC());
@@ -69,8 +75,8 @@ class OpenApiConformanceTest {
         document = JSON.readTree(served.body());
         // a controller serves a document of the routes it registered; `skep server` registers them all, so what it
         // serves is the whole table: the checks below then cover every route the table names
-        assertThat(document).isEqualTo(JSON.readTree(dev.skep.api.ApiJson.MAPPER.writeValueAsString(
-                dev.skep.api.openapi.OpenApiDocument.build(Version.current()))));
+        assertThat(document).isEqualTo(JSON.readTree(ApiJson.MAPPER.writeValueAsString(
+                OpenApiDocument.build(Version.current()))));
     }
 
     @AfterAll
@@ -169,7 +175,7 @@ class OpenApiConformanceTest {
         TreeSet<String> routes = new TreeSet<>();
         document.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(m -> {
             if (!m.equals("parameters")) {
-                routes.add(m.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                routes.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey());
             }
         }));
         return routes;
@@ -177,7 +183,7 @@ class OpenApiConformanceTest {
 
     private static JsonNode operation(String route) {
         String[] parts = route.split(" ", 2);
-        return document.get("paths").get(parts[1]).get(parts[0].toLowerCase(java.util.Locale.ROOT));
+        return document.get("paths").get(parts[1]).get(parts[0].toLowerCase(Locale.ROOT));
     }
 
     private static void collectRefs(JsonNode node, List<String> refs) {
@@ -218,7 +224,7 @@ class OpenApiConformanceTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws java.io.IOException {
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -3,6 +3,7 @@ package dev.skep.state;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.apache.zookeeper.common.ClientX509Util;
@@ -21,7 +22,7 @@ final class TlsProbe {
 
     /** The reason for the first host of {@code connectString} whose handshake fails, empty if none does. */
     static Optional<String> explain(String connectString, ZkTls tls) {
-        javax.net.ssl.SSLContext context;
+        SSLContext context;
         try (ClientX509Util x509 = new ClientX509Util()) {
             context = x509.createSSLContext(tls.clientConfig());
         } catch (X509Exception.SSLContextException e) {

@@ -8,6 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -40,7 +42,7 @@ public final class ZkAcl {
         try {
             String digest = DigestAuthenticationProvider.generateDigest(USER + ":" + secret);
             // ZooKeeper asks acl.contains(null), which an immutable List refuses: a plain list it is
-            this.acl = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(
+            this.acl = Collections.unmodifiableList(new ArrayList<>(
                     List.of(new ACL(ZooDefs.Perms.ALL, new Id("digest", digest)))));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks SHA-1, which ZooKeeper's digest auth needs", e);
@@ -125,7 +127,7 @@ public final class ZkAcl {
         }
         int changed = secureTree(zk, Paths.ROOT);
         if (lockRoot) {
-            List<ACL> root = new java.util.ArrayList<>(acl);
+            List<ACL> root = new ArrayList<>(acl);
             root.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
             // ZooKeeper's own subtree is world-writable by default: nobody but skep may add to it either
             for (String path : List.of("/", "/zookeeper", "/zookeeper/quota")) {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -192,7 +193,7 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
-    public Release addReleaseCreatingApp(AppId id, java.util.function.BiFunction<AppSpec, Integer, Release> factory) {
+    public Release addReleaseCreatingApp(AppId id, BiFunction<AppSpec, Integer, Release> factory) {
         return apps.addReleaseCreatingApp(id, factory);
     }
 

@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
@@ -35,7 +36,7 @@ public final class ZkControllers {
         PersistentNode node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, CONTROLLERS + "/" + memberId,
                 apiUrl.getBytes(StandardCharsets.UTF_8));
         node.start();
-        node.waitForInitialCreate(10, java.util.concurrent.TimeUnit.SECONDS);
+        node.waitForInitialCreate(10, TimeUnit.SECONDS);
         return node;
     }
 

@@ -1,6 +1,8 @@
 package dev.skep.state;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -9,7 +11,7 @@ public record ZkHostPort(String host, int port) {
 
     /** Each server of {@code connectString}, in order; the chroot left out. */
     public static List<ZkHostPort> parse(String connectString) {
-        return java.util.Arrays.stream(connectString.replaceFirst("/.*$", "").split(",")).map(hostPort -> {
+        return Arrays.stream(connectString.replaceFirst("/.*$", "").split(",")).map(hostPort -> {
             int colon = hostPort.lastIndexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException("a ZooKeeper server is host:port, found '" + hostPort
@@ -22,7 +24,7 @@ public record ZkHostPort(String host, int port) {
 
     /** The ports of every connect string given (nulls skipped). */
     public static Set<Integer> portsOf(String... connectStrings) {
-        return java.util.Arrays.stream(connectStrings).filter(java.util.Objects::nonNull)
+        return Arrays.stream(connectStrings).filter(Objects::nonNull)
                 .flatMap(c -> parse(c).stream()).map(ZkHostPort::port).collect(Collectors.toUnmodifiableSet());
     }
 

@@ -3,6 +3,7 @@ package dev.skep.state;
 import dev.skep.model.AppId;
 import dev.skep.model.RolloutOwners;
 import dev.skep.model.SkepException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -63,7 +64,7 @@ public final class ZkRolloutOwners implements RolloutOwners {
     private static void closeQuietly(PersistentNode node, AppId app) {
         try {
             node.close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("event=rollout.claim-not-removed app={} error=\"{}\" effect=\"it goes with this controller's "
                     + "session\"", app, e.toString());
         }

@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -92,7 +99,7 @@ class EmbeddedLockdownTest {
         startAsSkepServer(ZkAcl.inDataDir(dir));
         InetSocketAddress zk = new InetSocketAddress("127.0.0.1",
                 ZkHostPort.parse(server.connectString()).getFirst().port());
-        java.util.List<java.net.Socket> held = new java.util.ArrayList<>();
+        List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < EmbeddedZooKeeper.MAX_CONNECTIONS_PER_ADDRESS; i++) {
                 held.add(connectFrom("127.0.0.1", zk));
@@ -101,24 +108,24 @@ class EmbeddedLockdownTest {
             Thread.sleep(1_000);
             assertThat(refusedWithin("127.0.0.1", zk, Duration.ofSeconds(2))).as("the connection over the cap").isTrue();
             assertThat(closedWithin(held.get(0), Duration.ofMillis(500))).as("one under the cap").isFalse();
-            try (java.net.Socket other = connectFrom("127.0.0.2", zk)) {
+            try (Socket other = connectFrom("127.0.0.2", zk)) {
                 assertThat(closedWithin(other, Duration.ofMillis(500))).as("another address").isFalse();
             }
         } finally {
-            for (java.net.Socket s : held) {
+            for (Socket s : held) {
                 s.close();
             }
         }
-        try (java.net.Socket big = connectFrom("127.0.0.3", zk)) {
+        try (Socket big = connectFrom("127.0.0.3", zk)) {
             // a 2 MB request's length, and nothing more: over the limit, it is refused as it is announced
-            big.getOutputStream().write(java.nio.ByteBuffer.allocate(4).putInt(2 << 20).array());
+            big.getOutputStream().write(ByteBuffer.allocate(4).putInt(2 << 20).array());
             big.getOutputStream().flush();
             assertThat(closedWithin(big, Duration.ofSeconds(2))).as("a request over jute.maxbuffer").isTrue();
         }
     }
 
-    private static java.net.Socket connectFrom(String source, InetSocketAddress target) throws Exception {
-        java.net.Socket s = new java.net.Socket();
+    private static Socket connectFrom(String source, InetSocketAddress target) throws Exception {
+        Socket s = new Socket();
         s.bind(new InetSocketAddress(source, 0));
         s.connect(target, 5_000);
         return s;
@@ -126,21 +133,21 @@ class EmbeddedLockdownTest {
 
     /** Whether a connection from {@code source} is closed by the server (at once, or within {@code wait}). */
     private static boolean refusedWithin(String source, InetSocketAddress target, Duration wait) throws Exception {
-        try (java.net.Socket s = connectFrom(source, target)) {
+        try (Socket s = connectFrom(source, target)) {
             return closedWithin(s, wait);
-        } catch (java.net.SocketException closedWhileConnecting) {
+        } catch (SocketException closedWhileConnecting) {
             return true;
         }
     }
 
     /** Whether the server closed {@code s} (end of stream or reset) within {@code wait}; nothing is ever sent back. */
-    private static boolean closedWithin(java.net.Socket s, Duration wait) throws Exception {
+    private static boolean closedWithin(Socket s, Duration wait) throws Exception {
         s.setSoTimeout((int) wait.toMillis());
         try {
             return s.getInputStream().read() == -1;
-        } catch (java.net.SocketTimeoutException open) {
+        } catch (SocketTimeoutException open) {
             return false;
-        } catch (java.net.SocketException reset) {
+        } catch (SocketException reset) {
             return true;
         }
     }
@@ -193,7 +200,7 @@ class EmbeddedLockdownTest {
         // none of the junk's 650 kB (snapshots live in zk/txlog: see EmbeddedZooKeeper)
         try (Stream<Path> snaps = Files.walk(dir.resolve("zk/txlog"))) {
             Path newest = snaps.filter(f -> f.getFileName().toString().startsWith("snapshot."))
-                    .max(java.util.Comparator.comparingLong(f -> Long.parseLong(
+                    .max(Comparator.comparingLong(f -> Long.parseLong(
                             f.getFileName().toString().substring("snapshot.".length()), 16))).orElseThrow();
             assertThat(Files.size(newest)).isLessThan(100_000);
         }

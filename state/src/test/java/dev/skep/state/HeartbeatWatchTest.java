@@ -3,9 +3,11 @@ package dev.skep.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.skep.model.HostMemory;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
@@ -80,14 +82,14 @@ class HeartbeatWatchTest {
 
     @Test
     void anAgentThatStopsBeatingIsSilentWhileItsSessionLivesAndACutOffWatcherConcludesNothing() throws Exception {
-        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200), dev.skep.model.HostMemory.total());
+        beating = new AgentHeartbeat(connection.client(), "a2", Duration.ofMillis(200), HostMemory.total());
         // a1 beat once, on a session of its own that outlives it (ZooKeeper keeps a dead host's session a while)
         frozen = new ZooKeeper(server.connectString(), 30_000, event -> { });
         await().atMost(Duration.ofSeconds(5)).until(() -> frozen.getState().isConnected());
         await().atMost(Duration.ofSeconds(5)).until(() -> connection.client().checkExists().forPath(Paths.HEARTBEATS) != null);
         frozen.create(Paths.heartbeat("a1"), "1".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
 
-        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger changes = new AtomicInteger();
         // timed from before the watcher exists: its start-up (slow on a loaded machine) is inside the window
         long start = System.nanoTime();
         watch = new HeartbeatWatch(connection.client(), Duration.ofSeconds(2));
@@ -101,7 +103,7 @@ class HeartbeatWatchTest {
         assertThat(changes.get()).as("listeners hear a1 fall silent and the watcher settle").isGreaterThanOrEqualTo(1);
         assertThat(watch.memoryFree()).as("a2's beats carry its host's free memory; a1's old-style beat none")
                 .containsOnlyKeys("a2");
-        assertThat(watch.memoryFree().get("a2")).isBetween(1L, dev.skep.model.HostMemory.total());
+        assertThat(watch.memoryFree().get("a2")).isBetween(1L, HostMemory.total());
 
         server.close(); // the watcher is cut off: its blindness is not the agents' death
         await().atMost(Duration.ofSeconds(10)).until(() -> !watch.settled());

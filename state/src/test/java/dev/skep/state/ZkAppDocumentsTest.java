@@ -9,6 +9,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,27 +63,27 @@ class ZkAppDocumentsTest {
         state.createApp(shop);
         int writers = 4;
         int each = 25;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
-            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 done.add(pool.submit(() -> {
                     for (int i = 0; i < each; i++) { // a counter: a lost update would show as a short count
-                        documents.update(shop, "route", now -> java.util.Optional.of(
+                        documents.update(shop, "route", now -> Optional.of(
                                 Integer.toString(now.map(Integer::parseInt).orElse(0) + 1)));
                     }
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
+            for (Future<?> f : done) {
                 f.get();
             }
         } finally {
             pool.shutdownNow();
         }
         assertThat(documents.get(shop, "route")).contains(Integer.toString(writers * each));
-        assertThat(documents.update(shop, "route", now -> java.util.Optional.empty())).isEmpty();
+        assertThat(documents.update(shop, "route", now -> Optional.empty())).isEmpty();
         assertThat(documents.get(shop, "route")).isEmpty();
-        assertThatThrownBy(() -> documents.update(AppId.parse("alice/none"), "route", now -> java.util.Optional.of("1")))
+        assertThatThrownBy(() -> documents.update(AppId.parse("alice/none"), "route", now -> Optional.of("1")))
                 .isInstanceOfSatisfying(SkepException.class, e -> assertThat(e.kind()).isEqualTo(SkepException.Kind.NOT_FOUND));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.skep.model.AgentInfo;
+import dev.skep.model.AppCatalog;
 import dev.skep.model.AppId;
 import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
@@ -14,6 +15,7 @@ import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.PlacementSettings;
 import dev.skep.model.Release;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.model.SkepException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,22 +342,22 @@ class ZkClusterStateTest {
     void aSwitchWritesTheSpecAndItsRouteEpochTogether() throws Exception {
         state.createApp(shop);
         long before = state.markRouteEpoch();
-        dev.skep.model.AppCatalog.Marked marked = state.updateAppMarkingRoutes(shop,
+        AppCatalog.Marked marked = state.updateAppMarkingRoutes(shop,
                 spec -> spec.withRelease(3, Instant.now()));
         assertThat(marked.spec().release()).isEqualTo(3);
         assertThat(marked.routeEpoch()).as("the next epoch, written with the spec").isEqualTo(before + 1);
         assertThat(state.app(shop)).get().extracting(AppSpec::release).isEqualTo(3);
         assertThat(state.markRouteEpoch()).isEqualTo(before + 2);
         // one transaction: the spec and the epoch share its zxid, so no reader sees the epoch without the spec
-        org.apache.zookeeper.data.Stat spec = connection.client().checkExists().forPath(Paths.app(shop));
+        Stat spec = connection.client().checkExists().forPath(Paths.app(shop));
         state.updateAppMarkingRoutes(shop, s -> s.withRelease(4, Instant.now()));
-        org.apache.zookeeper.data.Stat specAfter = connection.client().checkExists().forPath(Paths.app(shop));
-        org.apache.zookeeper.data.Stat epochAfter = connection.client().checkExists().forPath(Paths.ROUTE_EPOCH);
+        Stat specAfter = connection.client().checkExists().forPath(Paths.app(shop));
+        Stat epochAfter = connection.client().checkExists().forPath(Paths.ROUTE_EPOCH);
         assertThat(specAfter.getMzxid()).isGreaterThan(spec.getMzxid()).isEqualTo(epochAfter.getMzxid());
 
         // a concurrent writer between the read and the write: read again, and the epoch still comes once
         AtomicInteger tries = new AtomicInteger();
-        dev.skep.model.AppCatalog.Marked raced = state.updateAppMarkingRoutes(shop, s -> {
+        AppCatalog.Marked raced = state.updateAppMarkingRoutes(shop, s -> {
             if (tries.getAndIncrement() == 0) {
                 state.updateApp(shop, other -> other.withInstances(5, Instant.now()));
             }
@@ -370,12 +373,12 @@ class ZkClusterStateTest {
     @Test
     void routersRegisterWhereTheyTakeTrafficForAsLongAsTheirSessionLives() {
         assertThat(state.routers()).isEmpty();
-        state.registerRouter(new dev.skep.model.RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
-        state.registerRouter(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8080, 8443));
-        state.registerRouter(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443)); // re-registered
-        assertThat(state.routers()).containsExactly(new dev.skep.model.RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443),
-                new dev.skep.model.RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
-        assertThatThrownBy(() -> state.registerRouter(new dev.skep.model.RouterEndpoint("../agents", "h", 1, -1)))
+        state.registerRouter(new RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
+        state.registerRouter(new RouterEndpoint("h1-8080", "10.0.0.7", 8080, 8443));
+        state.registerRouter(new RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443)); // re-registered
+        assertThat(state.routers()).containsExactly(new RouterEndpoint("h1-8080", "10.0.0.7", 8081, 8443),
+                new RouterEndpoint("h2-8080", "10.0.0.8", 8080, -1));
+        assertThatThrownBy(() -> state.registerRouter(new RouterEndpoint("../agents", "h", 1, -1)))
                 .isInstanceOf(IllegalArgumentException.class);
 
         state.close();

@@ -6,6 +6,8 @@ import dev.skep.supervise.workspace.LoopDisks;
 import dev.skep.supervise.workspace.MeasuredDisks;
 import dev.skep.supervise.workspace.OverlayWorkspaces;
 import dev.skep.supervise.workspace.Workspaces;
+import java.io.IOException;
+import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +48,14 @@ final class AgentStorage {
                     : "not root");
         } else {
             try {
-                java.nio.file.Files.createDirectories(layout.disks());
+                Files.createDirectories(layout.disks());
                 if (LoopDisks.works(layout.disks(), why)) {
                     log.info("event=disk.quota agent={} mode=loop quota_bytes={}: each app's volumes and writable "
                             + "copies are on a filesystem image of that size; writes past it fail", config.agentId(),
                             quota);
                     return new LoopDisks(layout.disks(), layout::appVolumes, quota).keepingSpare();
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 why.append(e.getMessage());
             }
         }

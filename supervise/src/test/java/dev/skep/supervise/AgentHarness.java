@@ -10,11 +10,14 @@ import dev.skep.model.Release;
 import dev.skep.model.SlugStore;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,20 +53,20 @@ final class AgentHarness implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    private synchronized Path copyOfFixture(String slug) throws java.io.IOException {
+    private synchronized Path copyOfFixture(String slug) throws IOException {
         Path copy = dataDir.resolve("slugs").resolve(slug.replace('/', '_'));
-        if (!java.nio.file.Files.isDirectory(copy)) {
+        if (!Files.isDirectory(copy)) {
             Path source = REPO.resolve(slug);
-            java.nio.file.Files.createDirectories(copy.getParent());
+            Files.createDirectories(copy.getParent());
             // apps run under their own uid when root: as in a real data dir (0711), they may pass through. The data
             // dir and what is below it only: its parent is the machine's /tmp, which this once turned 0711 (no
             // sticky bit, no one else could write there), breaking every other user of /tmp on the machine
             for (Path d = copy.getParent(); d != null && d.startsWith(dataDir); d = d.getParent()) {
-                java.nio.file.Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx--x--x"));
             }
-            try (var paths = java.nio.file.Files.walk(source)) {
+            try (var paths = Files.walk(source)) {
                 for (Path p : (Iterable<Path>) paths::iterator) {
-                    java.nio.file.Files.copy(p, copy.resolve(source.relativize(p).toString()));
+                    Files.copy(p, copy.resolve(source.relativize(p).toString()));
                 }
             }
         }
@@ -209,7 +212,7 @@ final class AgentHarness implements AutoCloseable {
                 continue;
             }
             try {
-                String env = java.nio.file.Files.readString(Path.of("/proc", Long.toString(stat.pid()), "environ"));
+                String env = Files.readString(Path.of("/proc", Long.toString(stat.pid()), "environ"));
                 if (env.contains("SKEP_INSTANCE=" + instance + "\0")) {
                     out.add(stat.pid());
                 }
@@ -244,14 +247,14 @@ final class AgentHarness implements AutoCloseable {
     private void unmountDisks() {
         try {
             String root = dataDir.toAbsolutePath().normalize().toString() + "/";
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String point = line.split(" ")[4];
                 if (point.startsWith(root)) {
                     new ProcessBuilder("umount", point).inheritIO().start().waitFor();
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

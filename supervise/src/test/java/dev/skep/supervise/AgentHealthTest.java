@@ -4,6 +4,7 @@ import dev.skep.model.EventTypes;
 import dev.skep.model.HealthCheck;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import java.nio.file.Files;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,7 @@ class AgentHealthTest {
         InstanceStatus ready = h.awaitState(id, InstanceState.READY);
         assertThat(h.get(ready.port(), "/")).startsWith("beats from " + id);
         assertThat(AgentHarness.processesOf(id)).singleElement().satisfies(pid -> assertThat(
-                java.nio.file.Files.readString(Path.of("/proc", pid.toString(), "environ")))
+                Files.readString(Path.of("/proc", pid.toString(), "environ")))
                 .contains("EXTRA=from-hook\0"));
     }
 }

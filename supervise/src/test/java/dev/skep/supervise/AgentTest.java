@@ -2,6 +2,7 @@ package dev.skep.supervise;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.model.EventTypes;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class AgentTest {
         Agent agent = h.start();
         String id = h.assignProcess("workers", AgentHarness.fixture("procfile-worker"), "worker",
                 List.of("node", "worker.js"));
-        assertThat(dev.skep.model.InstanceIds.process(id)).isEqualTo("worker.1");
+        assertThat(InstanceIds.process(id)).isEqualTo("worker.1");
 
         InstanceStatus ready = h.awaitState(id, InstanceState.READY);
         assertThat(h.events(EventTypes.INSTANCE_READY, id)).hasSize(1);

@@ -2,6 +2,8 @@ package dev.skep.supervise;
 
 import dev.skep.model.InstanceState;
 import dev.skep.model.InstanceStatus;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,8 @@ class CrashRecoveryBenchmarkTest {
         for (int i = 0; i < ROUNDS; i++) {
             bare.add(bareSpawnMicros());
         }
-        h.start(h.config().withRestart(new RestartPolicy(java.time.Duration.ofMillis(100),
-                java.time.Duration.ofSeconds(1), 2.0, 0.1, java.time.Duration.ofMillis(10),
+        h.start(h.config().withRestart(new RestartPolicy(Duration.ofMillis(100),
+                Duration.ofSeconds(1), 2.0, 0.1, Duration.ofMillis(10),
                 100)));
         String id = h.assign("bench", AgentHarness.fixture("crash-after-request"), "server.js");
         List<Long> recovery = new ArrayList<>();
@@ -63,7 +65,7 @@ class CrashRecoveryBenchmarkTest {
             awaitAnswerFromOtherThan(ready.port(), before);
             recovery.add((System.nanoTime() - t0) / 1000);
             h.awaitState(id, InstanceState.READY); // let the agent see it, so the next round starts clean
-            org.awaitility.Awaitility.await().until(() -> h.status(id).orElseThrow().pid() != before);
+            Awaitility.await().until(() -> h.status(id).orElseThrow().pid() != before);
         }
         long bareMedian = median(bare);
         long recoveryMedian = median(recovery);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,7 +60,7 @@ class LogCaptureTest {
             shrank += raw < lastRaw ? 1 : 0;
             lastRaw = raw;
         }
-        org.slf4j.LoggerFactory.getLogger(LogCaptureTest.class).info("flood peak_log_bytes={} peak_raw_bytes={}", maxLogs, maxRaw);
+        LoggerFactory.getLogger(LogCaptureTest.class).info("flood peak_log_bytes={} peak_raw_bytes={}", maxLogs, maxRaw);
         assertThat(Files.exists(logDir.resolve(id + ".log.3"))).as("only filesKept rotated files").isFalse();
         assertThat(maxLogs).isLessThanOrEqualTo(logBound + 4096);
         assertThat(shrank).as("the raw capture is truncated again and again").isGreaterThan(3);

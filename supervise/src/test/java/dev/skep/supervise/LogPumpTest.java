@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.skep.model.DataDirs;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +83,7 @@ class LogPumpTest {
      */
     @Test
     void aFullLogDiskHoldsLinesBackUntilThereIsRoomAndLosesNone() throws Exception {
-        assumeThat(dev.skep.model.DataDirs.runningAsRoot()).as("mounting a tmpfs needs root").isTrue();
+        assumeThat(DataDirs.runningAsRoot()).as("mounting a tmpfs needs root").isTrue();
         Path disk = Files.createDirectories(dir.resolve("disk"));
         run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString());
         try {
@@ -105,9 +109,9 @@ class LogPumpTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(log).contains("line 3001 after"));
             pump.close();
-            java.util.List<String> lines = Files.readAllLines(log).stream().map(l -> l.substring(l.indexOf(" stdout ") + 8))
+            List<String> lines = Files.readAllLines(log).stream().map(l -> l.substring(l.indexOf(" stdout ") + 8))
                     .map(l -> l.split(" ")[1]).toList();
-            java.util.List<String> expected = java.util.stream.IntStream.rangeClosed(0, 3001).mapToObj(Integer::toString)
+            List<String> expected = IntStream.rangeClosed(0, 3001).mapToObj(Integer::toString)
                     .toList();
             // a flush the full disk cut short is written again whole: its lines may be there twice, none is missing
             assertThat(lines.stream().distinct().toList()).as("every line, in order").isEqualTo(expected);
@@ -125,7 +129,7 @@ class LogPumpTest {
             while (true) {
                 out.write(block);
             }
-        } catch (java.io.IOException full) {
+        } catch (IOException full) {
             // the disk is full
         }
     }

@@ -1,6 +1,7 @@
 package dev.skep.supervise;
 
 import dev.skep.model.AppId;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +54,7 @@ class LogReaderTest {
     void anAppsTailFindsAnInstanceWhoseActiveFileARotationJustMovedAway() throws Exception {
         AgentLayout layout = new AgentLayout(dataDir);
         Path file = write200Lines(layout);
-        java.nio.file.Files.move(file, RotatingLog.rotated(file, 4)); // the moment between a rotation's rename and create
+        Files.move(file, RotatingLog.rotated(file, 4)); // the moment between a rotation's rename and create
         assertThat(file).doesNotExist();
 
         List<String> tail = new LogReader(layout, 4, Duration.ofMillis(20)).tail(new AppId("alice", "shop"), 3);
@@ -80,12 +81,12 @@ class LogReaderTest {
 
     @Test
     void aLineStillBeingWrittenIsLeftOutOfTheTail() throws Exception {
-        java.nio.file.Path file = dataDir.resolve("partial.log");
-        java.nio.file.Files.writeString(file, "one\ntwo\nthree\nfou");
+        Path file = dataDir.resolve("partial.log");
+        Files.writeString(file, "one\ntwo\nthree\nfou");
 
         assertThat(LogReader.tailOf(file, 2)).containsExactly("two", "three");
         assertThat(LogReader.tailOf(file, 10)).containsExactly("one", "two", "three");
-        java.nio.file.Files.writeString(file, "no newline yet");
+        Files.writeString(file, "no newline yet");
         assertThat(LogReader.tailOf(file, 3)).isEmpty();
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class OrphanWatchdogTest {
         watchdog = new OrphanWatchdog(dir.resolve("orphan-stop"), Duration.ofSeconds(1), Duration.ofSeconds(1));
         watchdog.start();
         watchdog.watch("alice.web.1.web.1.abc123", app.pid(), ProcessTree.startTime(app.pid()));
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
                 dir.resolve("orphan-stop/instances")))).as("only the agent's user writes what root's loop kills")
                 .isEqualTo("rwx------");
         long loop = Long.parseLong(Files.readString(dir.resolve("orphan-stop/watchdog.pid")).split(" ")[0]);

@@ -1,5 +1,7 @@
 package dev.skep.supervise;
 
+import java.io.IOException;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -23,7 +25,7 @@ class PortAllocatorTest {
         int a = ports.allocate();
         int b = ports.allocate();
         int c = ports.allocate();
-        assertThat(java.util.Set.of(a, b, c)).containsExactlyInAnyOrder(base, base + 1, base + 2);
+        assertThat(Set.of(a, b, c)).containsExactlyInAnyOrder(base, base + 1, base + 2);
         assertThatThrownBy(ports::allocate).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(base + "-" + (base + 2));
         ports.release(b);
@@ -50,7 +52,7 @@ class PortAllocatorTest {
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

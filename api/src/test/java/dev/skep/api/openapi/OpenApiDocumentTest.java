@@ -2,6 +2,7 @@ package dev.skep.api.openapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skep.model.view.VolumesView;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class OpenApiDocumentTest {
     @Test
     void schemasComeFromTheRecordsPrimitivesRequired() {
         RecordSchemas schemas = new RecordSchemas();
-        schemas.of(dev.skep.model.view.VolumesView.class);
+        schemas.of(VolumesView.class);
         assertThat(schemas.components()).containsKeys("VolumesView", "VolumesView.Entry", "VolumesView.Disk");
         @SuppressWarnings("unchecked")
         Map<String, Object> disk = (Map<String, Object>) schemas.components().get("VolumesView.Disk");

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +30,11 @@ class CertificateCheckTest {
     static Pem make(String file, String newKey, String san) throws Exception {
         Path key = dir.resolve(file + ".key");
         Path cert = dir.resolve(file + ".crt");
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl", "req", "-x509",
+        List<String> command = new ArrayList<>(List.of("openssl", "req", "-x509",
                 "-newkey", newKey, "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2",
                 "-subj", "/CN=" + file, "-addext", "subjectAltName=" + san));
         if (newKey.equals("ec")) {
-            command.addAll(java.util.List.of("-pkeyopt", "ec_paramgen_curve:prime256v1"));
+            command.addAll(List.of("-pkeyopt", "ec_paramgen_curve:prime256v1"));
         }
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

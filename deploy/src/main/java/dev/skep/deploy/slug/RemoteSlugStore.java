@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -92,7 +93,7 @@ public final class RemoteSlugStore implements SlugStore {
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new IOException("controller " + base + " answered " + response.statusCode() + " for slug " + slug
-                            + ": " + new String(body.readNBytes(300), java.nio.charset.StandardCharsets.UTF_8));
+                            + ": " + new String(body.readNBytes(300), StandardCharsets.UTF_8));
                 }
                 Files.copy(body, download, StandardCopyOption.REPLACE_EXISTING);
             }

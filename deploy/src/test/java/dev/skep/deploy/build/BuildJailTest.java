@@ -8,6 +8,7 @@ import dev.skep.deploy.SlugBuilder;
 import dev.skep.deploy.intake.UploadLimits;
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.limits.CgroupSetup;
 import dev.skep.model.limits.Cgroups;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -85,8 +87,8 @@ class BuildJailTest {
         Path app = Files.createDirectories(tmp.resolve("released"));
         Files.writeString(app.resolve("migrate.sh"), "(setsid sleep 1000 > /dev/null 2>&1 < /dev/null & echo $! > daemon.pid)\n");
         user.own(app);
-        dev.skep.model.Release release = new dev.skep.model.Release(AppId.parse("alice/shop"), 4, "sha", "slug",
-                List.of("node", "server.js"), Map.of(), java.time.Instant.now(), "alice", "deploy", Map.of(),
+        Release release = new Release(AppId.parse("alice/shop"), 4, "sha", "slug",
+                List.of("node", "server.js"), Map.of(), Instant.now(), "alice", "deploy", Map.of(),
                 List.of("sh", "migrate.sh"));
 
         new ReleasePhase(Duration.ofSeconds(30), "/usr/bin:/bin")

@@ -2,6 +2,7 @@ package dev.skep.deploy.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class CorepackHostSettingsTest {
 
     @Test
     void theHostsOwnNpmIsReadOnceAndItsCafileIsPassedWhenItHasOne() throws Exception {
-        CorepackShims shims = new CorepackShims(java.nio.file.Path.of("/nonexistent"), System.getenv("PATH"));
+        CorepackShims shims = new CorepackShims(Path.of("/nonexistent"), System.getenv("PATH"));
         Map<String, String> first = shims.hostSettings();
         assertThat(shims.hostSettings()).isSameAs(first);
         assertThat(first).containsKey("COREPACK_NPM_REGISTRY"); // npm always has a registry

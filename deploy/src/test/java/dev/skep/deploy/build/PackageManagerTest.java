@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +73,7 @@ class PackageManagerTest {
         return PackageManager.choose(lockfiles, Optional.empty(), false, false);
     }
 
-    private static void refused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message,
+    private static void refused(ThrowableAssert.ThrowingCallable call, String message,
                                 String detail) {
         assertThatThrownBy(call).isInstanceOfSatisfying(SkepException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);

@@ -10,6 +10,7 @@ import dev.skep.model.SkepException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,8 +89,8 @@ class ReleasePhaseTest {
     void runsInACopyOfASealedSlugThatItMayWriteToAndLeavesTheSlugAsItWas(@TempDir Path scratch) throws Exception {
         // as an agent leaves a slug it ran (not root): read-only
         write("migrate.js", "require('fs').writeFileSync('schema.txt', 'v2'); console.log(process.cwd());");
-        Files.setPosixFilePermissions(app.resolve("migrate.js"), java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
-        Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.setPosixFilePermissions(app.resolve("migrate.js"), PosixFilePermissions.fromString("r--r--r--"));
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             phase(Duration.ofSeconds(30)).runInCopy(release("node", "migrate.js"), app, scratch, null, null, output::add);
             assertThat(output).singleElement().isNotEqualTo(app.toString())
@@ -99,7 +100,7 @@ class ReleasePhaseTest {
                 assertThat(left).as("the copy is gone").isEmpty();
             }
         } finally {
-            Files.setPosixFilePermissions(app, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 

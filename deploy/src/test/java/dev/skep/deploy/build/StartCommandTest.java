@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +47,7 @@ class StartCommandTest {
 
         StartCommand.Processes p = StartCommand.processes(app);
         assertThat(p.web()).isEmpty();
-        assertThat(p.others()).containsExactly(java.util.Map.entry("worker", List.of("node", "worker.js")));
+        assertThat(p.others()).containsExactly(Map.entry("worker", List.of("node", "worker.js")));
         assertThat(p.release()).isEmpty();
     }
 
@@ -297,7 +299,7 @@ class StartCommandTest {
         return StartCommand.detect(app);
     }
 
-    private static void unprocessable(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    private static void unprocessable(ThrowableAssert.ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(SkepException.class, e -> {
             assertThat(e.kind()).isEqualTo(Kind.UNPROCESSABLE);
             assertThat(e.getMessage()).contains(message);

@@ -94,7 +94,7 @@ class LocalSlugStoreTest {
         store.publish(build("b"), "alice.shopper.bbbbbbbbbbbb");
         store.publish(build("c"), "bob.shop.cccccccccccc");
 
-        assertThat(store.prune(dev.skep.model.AppId.parse("alice/shop"), Set.of())).containsExactly("alice.shop.aaaaaaaaaaaa");
+        assertThat(store.prune(AppId.parse("alice/shop"), Set.of())).containsExactly("alice.shop.aaaaaaaaaaaa");
 
         assertThat(tmp.resolve("slugs/alice.shopper.bbbbbbbbbbbb")).exists();
         assertThat(tmp.resolve("slugs/bob.shop.cccccccccccc")).exists();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.hosts.HostFailure;
+import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +86,7 @@ class DigitalOceanTest {
 
     @Test
     void anApiThatDoesNotAnswerSaysWhere() throws Exception {
-        java.net.URI gone;
+        URI gone;
         try (FakeDropletsApi api = new FakeDropletsApi(TOKEN, "203.0.113.7", 0)) {
             gone = api.uri();
         }

@@ -3,12 +3,15 @@ package dev.skep.model.limits;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +107,7 @@ public final class BindGuard {
      * IPv6, and connect anywhere but to the closed ports; replaces what an earlier call allowed there.
      */
     void allowOnly(Path cgroup, int port) throws IOException {
-        byte[] path = (cgroup.toString() + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] path = (cgroup.toString() + "\0").getBytes(StandardCharsets.UTF_8);
         int dir = LibC.C.open(path, O_RDONLY_CLOEXEC);
         if (dir < 0) {
             throw new IOException("cannot open cgroup " + cgroup + ": " + error(Native.getLastError()));
@@ -142,7 +145,7 @@ public final class BindGuard {
         if (on()) {
             log.info("event=bindguard.on cgroup2={} rule=\"an instance binds its PORT and port 0 only, a build port 0 "
                     + "only, on IPv4 and IPv6; neither connects to skep's ZooKeeper\" closed_ports={}", root,
-                    closedPorts.stream().sorted().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+                    closedPorts.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
         } else {
             log.warn("event=bindguard.off reason=\"{}\" effect=\"apps may listen on any free port of this host, "
                     + "another app's included\" fix=\"run skep as root on a kernel with cgroup2 and BPF\"", off);
@@ -158,8 +161,8 @@ public final class BindGuard {
         Memory attr = attr();
         attr.setInt(0, BPF_PROG_TYPE_CGROUP_SOCK_ADDR);
         attr.setInt(4, code.length / 8);
-        attr.setLong(8, com.sun.jna.Pointer.nativeValue(insns));
-        attr.setLong(16, com.sun.jna.Pointer.nativeValue(license));
+        attr.setLong(8, Pointer.nativeValue(insns));
+        attr.setLong(16, Pointer.nativeValue(license));
         // prog_name: what bpftool shows
         attr.setString(48, attachType >= BPF_CGROUP_INET4_CONNECT ? "skep_connect" : "skep_bind", "US-ASCII");
         attr.setInt(68, attachType); // expected_attach_type

@@ -2,6 +2,7 @@ package dev.skep.model.limits;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Set;
 
 /**
  * The eBPF programs the kernel runs on every bind(2) and connect(2) of a guarded cgroup's processes
@@ -66,7 +67,7 @@ final class BindProgram {
      *   exit
      * </pre>
      */
-    static byte[] refusingConnects(java.util.Set<Integer> ports) {
+    static byte[] refusingConnects(Set<Integer> ports) {
         for (int port : ports) {
             if (port < 1 || port > 65_535) {
                 throw new IllegalArgumentException("a port to refuse is 1-65535, found " + port);

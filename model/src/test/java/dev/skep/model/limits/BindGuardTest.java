@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.skep.model.DataDirs;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,9 +52,9 @@ class BindGuardTest {
                     "0.0.0.0 " + other + " EPERM", ":: " + other + " EPERM",
                     "127.0.0.1 " + own + " ok", "::1 " + own + " ok", "127.0.0.1 0 ok", "::1 0 ok");
         } finally {
-            slot.killAll(java.time.Duration.ofSeconds(5));
+            slot.killAll(Duration.ofSeconds(5));
         }
-        assertThat(slot.procsFiles()).allMatch(f -> !java.nio.file.Files.exists(f.getParent()));
+        assertThat(slot.procsFiles()).allMatch(f -> !Files.exists(f.getParent()));
     }
 
     /** Connects to each "host port" of argv[1] (JSON) in turn and prints "host port ok|ERRNO-CODE". */
@@ -76,12 +80,12 @@ class BindGuardTest {
     @Test
     void aGuardedProcessCannotConnectToTheClosedPortsOnAnyAddress() throws Exception {
         assumeThat(DataDirs.runningAsRoot()).as("needs root (cgroups, BPF); CI runs as root").isTrue();
-        try (ServerSocket zk4 = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
-             ServerSocket open = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket zk4 = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             ServerSocket open = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int closed = zk4.getLocalPort();
             int tls = freePort();
-            try (ServerSocket zk6 = new ServerSocket(closed, 50, java.net.InetAddress.getByName("::1"))) {
-                Cgroups cgroups = CgroupSetup.detect(java.util.Set.of(closed, tls));
+            try (ServerSocket zk6 = new ServerSocket(closed, 50, InetAddress.getByName("::1"))) {
+                Cgroups cgroups = CgroupSetup.detect(Set.of(closed, tls));
                 assumeThat(cgroups.bindGuard().on()).as("needs the bind guard: " + cgroups.bindGuard().describe())
                         .isTrue();
                 ResourceLimits limits = new ResourceLimits(256L << 20, 64, 1024, 256);
@@ -95,7 +99,7 @@ class BindGuardTest {
                             "::ffff:127.0.0.1 " + closed + " EPERM", "127.0.0.2 " + closed + " EPERM",
                             "127.0.0.1 " + tls + " EPERM", "127.0.0.1 " + open.getLocalPort() + " ok");
                 } finally {
-                    slot.killAll(java.time.Duration.ofSeconds(5));
+                    slot.killAll(Duration.ofSeconds(5));
                 }
             }
         }
@@ -115,7 +119,7 @@ class BindGuardTest {
             assertThat(out.lines()).containsExactly("127.0.0.1 " + other + " EPERM", "::1 " + other + " EPERM",
                     "::1 0 ok");
         } finally {
-            slot.killAll(java.time.Duration.ofSeconds(5));
+            slot.killAll(Duration.ofSeconds(5));
         }
     }
 
@@ -134,7 +138,7 @@ class BindGuardTest {
             String out = run(again, limits, "[[\"127.0.0.1\"," + first + "],[\"127.0.0.1\"," + second + "]]");
             assertThat(out.lines()).containsExactly("127.0.0.1 " + first + " EPERM", "127.0.0.1 " + second + " ok");
         } finally {
-            again.killAll(java.time.Duration.ofSeconds(5));
+            again.killAll(Duration.ofSeconds(5));
         }
     }
 

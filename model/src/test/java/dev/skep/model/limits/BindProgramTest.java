@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BindProgramTest {
@@ -43,7 +45,7 @@ class BindProgramTest {
                 new Insn(0x95, 0, 0, 0, 0));     // exit
         if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             // the first instruction byte for byte, as clang emits it for ctx->user_port
-            assertThat(java.util.Arrays.copyOf(BindProgram.allowing(port), 8))
+            assertThat(Arrays.copyOf(BindProgram.allowing(port), 8))
                     .containsExactly(0x61, 0x12, 0x18, 0, 0, 0, 0, 0);
         }
     }
@@ -74,8 +76,8 @@ class BindProgramTest {
 
     @Test
     void theConnectProgramRefusesEachClosedPortAndAllowsTheRest() {
-        for (java.util.Set<Integer> ports : List.of(java.util.Set.<Integer>of(), java.util.Set.of(2181),
-                java.util.Set.of(2181, 2281, 41_234))) {
+        for (Set<Integer> ports : List.of(Set.<Integer>of(), Set.of(2181),
+                Set.of(2181, 2281, 41_234))) {
             List<Insn> insns = decode(BindProgram.refusingConnects(ports));
             assertThat(insns).hasSize(ports.size() + 4);
             assertThat(insns.get(0)).isEqualTo(new Insn(0x61, 2, 1, 24, 0));
@@ -90,7 +92,7 @@ class BindProgramTest {
             assertThat(matched).containsExactlyInAnyOrderElementsOf(
                     ports.stream().map(BindProgram::networkOrder).toList());
         }
-        assertThatThrownBy(() -> BindProgram.refusingConnects(java.util.Set.of(0)))
+        assertThatThrownBy(() -> BindProgram.refusingConnects(Set.of(0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

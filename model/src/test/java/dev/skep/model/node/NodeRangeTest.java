@@ -3,6 +3,7 @@ package dev.skep.model.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -158,7 +159,7 @@ class NodeRangeTest {
                 .hasMessageContaining("\"");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void ordersVersionsAsSemverDoes() {
         assertThat(v("1.0.0-alpha")).isLessThan(v("1.0.0-alpha.1"));
         assertThat(v("1.0.0-alpha.1")).isLessThan(v("1.0.0-alpha.beta"));

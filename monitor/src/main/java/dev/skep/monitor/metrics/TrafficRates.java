@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ public final class TrafficRates implements AutoCloseable {
     private final Map<String, MetricsView.InstanceTraffic> instances = new ConcurrentHashMap<>();
     private final Map<AppId, List<Meter>> appMeters = new HashMap<>();
     private final Map<String, List<Meter>> instanceMeters = new HashMap<>();
-    private final java.util.function.LongSupplier nanoTime;
+    private final LongSupplier nanoTime;
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("traffic-rates").factory());
 
@@ -74,7 +75,7 @@ public final class TrafficRates implements AutoCloseable {
 
     /** @param nanoTime the clock rates are timed by (tests move it on) */
     TrafficRates(TrafficCounts router, AlertEngine engine, MeterRegistry registry, Duration interval,
-                 java.util.function.LongSupplier nanoTime) {
+                 LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         this.router = router;
         this.engine = engine;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,7 +52,7 @@ class PrometheusExportTest {
     @Test
     void each_cgroup_gauge_is_registered_once_however_many_samples_bring_it() {
         ch.qos.logback.classic.Logger micrometer = (ch.qos.logback.classic.Logger)
-                org.slf4j.LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+                LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
                 new ch.qos.logback.core.read.ListAppender<>();
         warnings.start();

@@ -4,6 +4,8 @@ import dev.skep.model.AppId;
 import dev.skep.model.Event;
 import dev.skep.model.EventTypes;
 import dev.skep.monitor.testing.MutableClock;
+import java.time.Instant;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -73,11 +75,11 @@ class AlertEngineTest {
 
     @Test
     void the_engine_tells_each_expirys_deadline_and_which_one_is_next() {
-        List<java.time.Instant> told = new ArrayList<>();
+        List<Instant> told = new ArrayList<>();
         AlertEngine engine = new AlertEngine(RuleSource.withDefaults(app -> List.of(
                 new ExpireRule("heartbeat", ExpireRule.Signal.HEARTBEAT, Duration.ofSeconds(10), null, null))),
                 Duration.ofMinutes(30), clock, alerts::add, emitted::add, told::add);
-        java.time.Instant t0 = clock.instant();
+        Instant t0 = clock.instant();
         engine.onHeartbeat(SHOP, I1);
         clock.advance(Duration.ofSeconds(3));
         engine.onHeartbeat(SHOP, I2);
@@ -155,8 +157,8 @@ class AlertEngineTest {
         clock.advance(Duration.ofMinutes(5));
         engine.onEvent(event(EventTypes.DEPLOY_SUCCEEDED, null));
         assertThat(alerts).extracting(Alert::ruleId, Alert::status).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("deploy-failed", Alert.Status.FIRING),
-                org.assertj.core.groups.Tuple.tuple("deploy-failed", Alert.Status.RESOLVED));
+                Tuple.tuple("deploy-failed", Alert.Status.FIRING),
+                Tuple.tuple("deploy-failed", Alert.Status.RESOLVED));
     }
 
     @Test
@@ -228,8 +230,8 @@ class AlertEngineTest {
         engine.onEvent(new Event(clock.instant(), EventTypes.AGENT_LOST, null, null, null, "host-b", "session expired", null));
         engine.onEvent(new Event(clock.instant(), EventTypes.AGENT_JOINED, null, null, null, "host-b", null, null));
         assertThat(alerts).extracting(Alert::instance, Alert::status).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("host-b", Alert.Status.FIRING),
-                org.assertj.core.groups.Tuple.tuple("host-b", Alert.Status.RESOLVED));
+                Tuple.tuple("host-b", Alert.Status.FIRING),
+                Tuple.tuple("host-b", Alert.Status.RESOLVED));
         assertThat(alerts.get(0).appLabel()).isEqualTo("install");
     }
 

@@ -1,12 +1,12 @@
 package dev.skep.route.server;
 
+import dev.skep.model.AppId;
+import dev.skep.model.LoopbackTwin;
 import dev.skep.route.AppRoute;
 import dev.skep.route.CertificatePem;
 import dev.skep.route.RouteMetrics;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
-import dev.skep.model.AppId;
-import dev.skep.model.LoopbackTwin;
 import dev.skep.route.proxy.BackendInitializer;
 import dev.skep.route.proxy.BackendLoads;
 import dev.skep.route.proxy.CertificateSync;
@@ -24,20 +24,21 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The edge proxy: one listener, Host header to app, app to its ready instances. The owner calls
@@ -97,13 +98,13 @@ public final class RouterServer implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-        if (transport.socketChannel() == io.netty.channel.epoll.EpollSocketChannel.class) {
+        if (transport.socketChannel() == EpollSocketChannel.class) {
             // A request written to a backend whose host went silent (powered off, cut off) is never acknowledged;
             // without this it waits out the backend timeout (60 s) and the client gives up first. With it the
             // kernel ends the connection once sent data has gone unacknowledged for the connect timeout, and the
             // exchange sees it closed before any answer: an idempotent request is retried on another instance.
             // A slow app is not affected: its kernel acknowledges at once.
-            backends.option(io.netty.channel.epoll.EpollChannelOption.TCP_USER_TIMEOUT,
+            backends.option(EpollChannelOption.TCP_USER_TIMEOUT,
                     (int) config.connectTimeout().toMillis());
         }
         proxy.dialer((backend, loop, raw) -> backends.clone(loop)

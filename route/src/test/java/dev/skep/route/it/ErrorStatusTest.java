@@ -1,7 +1,13 @@
 package dev.skep.route.it;
 
+import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
+import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,8 +50,8 @@ class ErrorStatusTest extends RouterFixture {
 
     @Test
     void aStoppedAppIs503SayingItIsStopped() {
-        startRouter().update(dev.skep.route.RouteTable.of(java.util.Map.of("shop.test",
-                new dev.skep.route.AppRoute(SHOP, List.of(), List.of(), 0, false, false, null))));
+        startRouter().update(RouteTable.of(Map.of("shop.test",
+                new AppRoute(SHOP, List.of(), List.of(), 0, false, false, null))));
         try (RawHttp c = new RawHttp(router.port())) {
             RawHttp.Response r = c.get("shop.test", "/");
             assertThat(r.status()).isEqualTo(503);
@@ -95,15 +101,15 @@ class ErrorStatusTest extends RouterFixture {
         NodeBackend shop = backend("shop-1");
         startRouter().update(table("shop.test", SHOP, of(shop)));
         byte[] body = new byte[32 << 20]; // more than the kernel buffers hold: the write outlasts the answer
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", router.port())) {
+        try (Socket s = new Socket("127.0.0.1", router.port())) {
             s.setSoTimeout(10_000);
-            java.io.OutputStream out = s.getOutputStream();
+            OutputStream out = s.getOutputStream();
             out.write(("POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body); // without a lingering close this write fails with a connection reset
             out.flush();
             byte[] answer = s.getInputStream().readAllBytes(); // to EOF: the router shut its side after answering
-            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII))
+            assertThat(new String(answer, StandardCharsets.US_ASCII))
                     .startsWith("HTTP/1.1 413 ").contains("connection: close");
         }
     }

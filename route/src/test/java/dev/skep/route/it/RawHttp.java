@@ -1,5 +1,6 @@
 package dev.skep.route.it;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ final class RawHttp implements AutoCloseable {
             socket = connected;
             socket.setSoTimeout(30_000);
             socket.setTcpNoDelay(true);
-            in = new java.io.BufferedInputStream(socket.getInputStream());
+            in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

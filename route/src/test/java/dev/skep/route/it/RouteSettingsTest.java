@@ -5,6 +5,8 @@ import dev.skep.route.AppRoute;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
 import dev.skep.route.server.RouterServer;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +69,7 @@ class RouteSettingsTest extends RouterFixture {
         }
         try (RawHttp c = new RawHttp(router.port())) {
             c.send(upload("blog.test", body.length));
-            c.send(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1));
+            c.send(new String(body, StandardCharsets.ISO_8859_1));
             RawHttp.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.text()).contains("\"bytes\":" + body.length);
@@ -90,7 +92,7 @@ class RouteSettingsTest extends RouterFixture {
                     c.send(Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
                 }
                 c.send("0\r\n\r\n");
-            } catch (java.io.UncheckedIOException closedEarly) {
+            } catch (UncheckedIOException closedEarly) {
                 // the router may answer and close before the whole body is sent
             }
             r = c.read();

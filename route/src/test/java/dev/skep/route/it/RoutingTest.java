@@ -1,5 +1,6 @@
 package dev.skep.route.it;
 
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -58,7 +59,7 @@ class RoutingTest extends RouterFixture {
         NodeBackend b = backend("b");
         startRouter().update(table("shop.test", SHOP, of(a, b)));
         try (RawHttp c = new RawHttp(router.port())) {
-            List<String> seen = new java.util.ArrayList<>();
+            List<String> seen = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 seen.add(c.get("shop.test", "/").text());
             }

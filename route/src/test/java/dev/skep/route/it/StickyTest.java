@@ -4,7 +4,13 @@ import dev.skep.model.AppId;
 import dev.skep.route.AppRoute;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
+import dev.skep.route.RouterConfig;
 import dev.skep.route.StickyKeys;
+import dev.skep.route.server.RouterServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +26,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,11 +41,11 @@ class StickyTest extends RouterFixture {
     private NodeBackend b;
     private NodeBackend c;
 
-    @org.junit.jupiter.api.io.TempDir
-    java.nio.file.Path dir;
+    @TempDir
+    Path dir;
 
     @Override
-    dev.skep.route.RouterConfig config() {
+    RouterConfig config() {
         return super.config().withHttps(0);
     }
 
@@ -117,7 +124,7 @@ class StickyTest extends RouterFixture {
         String key = cookieOf(get("chat.test", "/", null));
         String home = servedBy(get("chat.test", "/", "skep_sticky=" + key));
         List<Backend> serving = of(a, b, c);
-        try (dev.skep.route.server.RouterServer other = new dev.skep.route.server.RouterServer(config()).start()) {
+        try (RouterServer other = new RouterServer(config()).start()) {
             other.update(RouteTable.of(Map.of( // built on its own, from the same instances
                     "chat.test", new AppRoute(CHAT, serving, List.of(), 0, false, true, StickyKeys.of(serving)))));
             for (int i = 0; i < 6; i++) {
@@ -181,15 +188,15 @@ class StickyTest extends RouterFixture {
     }
 
     private void defaultCertificate() throws Exception {
-        java.nio.file.Path key = dir.resolve("default.key");
-        java.nio.file.Path cert = dir.resolve("default.crt");
+        Path key = dir.resolve("default.key");
+        Path cert = dir.resolve("default.crt");
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
                 "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost")
                 .redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        router.setDefaultCertificate(java.nio.file.Files.readString(cert), java.nio.file.Files.readString(key));
+        router.setDefaultCertificate(Files.readString(cert), Files.readString(key));
     }
 
     @Test
@@ -208,8 +215,8 @@ class StickyTest extends RouterFixture {
         defaultCertificate();
         HttpClient h2 = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
         URI headers = URI.create("https://localhost:" + router.httpsPort() + "/headers");
-        java.net.http.HttpResponse<String> first = h2.send(java.net.http.HttpRequest.newBuilder(headers).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> first = h2.send(HttpRequest.newBuilder(headers).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(first.version()).isEqualTo(HttpClient.Version.HTTP_2);
         String set = first.headers().firstValue("set-cookie").orElseThrow();
         assertThat(set).endsWith("; Secure");
@@ -220,9 +227,9 @@ class StickyTest extends RouterFixture {
                 : StickyKeys.key("node-b").equals(m.group(1)) ? "node-b" : "node-c";
         assertThat(first.body()).contains("\"name\":\"" + home + "\"");
         for (int i = 0; i < 6; i++) {
-            java.net.http.HttpResponse<String> r = h2.send(java.net.http.HttpRequest.newBuilder(headers)
+            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(headers)
                     .header("Cookie", "lang=en; skep_sticky=" + m.group(1)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).contains("\"name\":\"" + home + "\"").contains("\"cookie\":\"lang=en\"")
                     .doesNotContain("skep_sticky");
             assertThat(r.headers().firstValue("set-cookie")).isEmpty();

@@ -1,7 +1,11 @@
 package dev.skep.route.it;
 
+import dev.skep.route.AppRoute;
+import dev.skep.route.RouteTable;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -96,8 +100,8 @@ class StreamingTest extends RouterFixture {
     @Test
     void largeUploadStreamsThroughWithBoundedMemory() throws Exception {
         NodeBackend shop = backend("shop-1");
-        startRouter().update(dev.skep.route.RouteTable.of(java.util.Map.of("shop.test",
-                new dev.skep.route.AppRoute(SHOP, of(shop), 1L << 30))));
+        startRouter().update(RouteTable.of(Map.of("shop.test",
+                new AppRoute(SHOP, of(shop), 1L << 30))));
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port() + "/upload"))
                 .header("Host", "shop.test")
                 .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
@@ -141,7 +145,7 @@ class StreamingTest extends RouterFixture {
                 .header("Host", "shop.test").header("Accept", "text/event-stream").build();
         long start = System.nanoTime();
         List<Long> arrivals = new CopyOnWriteArrayList<>();
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
         r.body().filter(l -> l.startsWith("data:")).forEach(l -> arrivals.add((System.nanoTime() - start) / 1_000_000));
         assertThat(r.headers().firstValue("content-type")).hasValue("text/event-stream");
         assertThat(arrivals).hasSize(4);

@@ -3,6 +3,8 @@ package dev.skep.route.it;
 import dev.skep.route.AppRoute;
 import dev.skep.route.RouteTable;
 import dev.skep.route.RouterConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,11 +108,11 @@ class TlsTest extends RouterFixture {
         try (SSLSocket s = connectTls("shop.test", "http/1.1")) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: " + (1L << 40)
-                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(body); // read and dropped by the router after its answer
             s.getOutputStream().flush();
             byte[] answer = s.getInputStream().readAllBytes(); // to the router's close_notify
-            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 413 ");
+            assertThat(new String(answer, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 413 ");
         }
     }
 
@@ -166,7 +168,7 @@ class TlsTest extends RouterFixture {
             int first;
             try {
                 first = s.getInputStream().read();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 first = -1;
             }
             assertThat(first).isEqualTo(-1);
@@ -178,14 +180,14 @@ class TlsTest extends RouterFixture {
     void aSilentH2ConnectionIsClosedAtTheIdleTimeout() throws Exception {
         try (SSLSocket s = connectTls("shop.test", "h2")) {
             assertThat(s.getApplicationProtocol()).isEqualTo("h2");
-            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(new byte[]{0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
             s.getOutputStream().flush();
             s.setSoTimeout(IDLE_SECONDS * 1000 + 5000);
             long start = System.nanoTime();
             try {
                 s.getInputStream().readAllBytes(); // the router's SETTINGS and ack, then its close
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // a reset is a close too
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(IDLE_SECONDS * 1000L - 500),

@@ -1,8 +1,10 @@
 package dev.skep.route.proxy;
 
+import dev.skep.model.AppId;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -56,8 +58,8 @@ class ErrorPagesTest {
 
     @Test
     void accessLogLinesAreJson() {
-        String line = AccessLog.json(new AccessLog.Entry(java.time.Instant.parse("2026-01-01T00:00:00Z"),
-                new dev.skep.model.AppId("alice", "shop"), "shop-1", "GET", "/a\"b", 200, 12, 1.23456, "id"));
+        String line = AccessLog.json(new AccessLog.Entry(Instant.parse("2026-01-01T00:00:00Z"),
+                new AppId("alice", "shop"), "shop-1", "GET", "/a\"b", 200, 12, 1.23456, "id"));
         assertThat(line).isEqualTo("{\"time\":\"2026-01-01T00:00:00Z\",\"app\":\"alice/shop\",\"instance\":\"shop-1\","
                 + "\"method\":\"GET\",\"path\":\"/a\\\"b\",\"status\":200,\"bytes\":12,\"ms\":1.235,\"request_id\":\"id\"}");
     }

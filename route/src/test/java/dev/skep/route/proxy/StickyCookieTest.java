@@ -4,6 +4,7 @@ import dev.skep.route.Backend;
 import dev.skep.route.StickyKeys;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -56,7 +57,7 @@ class StickyCookieTest {
         assertThat(StickyCookie.setCookie("k", false)).isEqualTo("skep_sticky=k; Path=/; HttpOnly; SameSite=Lax");
         assertThat(StickyCookie.setCookie("k", true)).endsWith("; Secure").doesNotContainIgnoringCase("expires")
                 .doesNotContainIgnoringCase("max-age");
-        assertThat(new String(StickyCookie.headLines("k", false), java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(new String(StickyCookie.headLines("k", false), StandardCharsets.US_ASCII))
                 .isEqualTo("set-cookie: skep_sticky=k; Path=/; HttpOnly; SameSite=Lax\r\n"
                         + "cache-control: no-cache=\"set-cookie\"\r\n");
     }

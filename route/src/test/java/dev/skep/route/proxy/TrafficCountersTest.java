@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skep.model.AppId;
 import dev.skep.route.Backend;
 import dev.skep.route.RouteMetrics;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,8 @@ class TrafficCountersTest {
         assertThat(counters.snapshot().get(SHOP).requests()).isEqualTo(4);
         assertThat(counters.snapshot().get(SHOP).status5xx()).isEqualTo(1);
         assertThat(counters.instances()).containsOnly(
-                java.util.Map.entry(A.instance(), new RouteMetrics.InstanceTraffic(SHOP, 2, 1)),
-                java.util.Map.entry(B.instance(), new RouteMetrics.InstanceTraffic(SHOP, 1, 0)));
+                Map.entry(A.instance(), new RouteMetrics.InstanceTraffic(SHOP, 2, 1)),
+                Map.entry(B.instance(), new RouteMetrics.InstanceTraffic(SHOP, 1, 0)));
     }
 
     @Test

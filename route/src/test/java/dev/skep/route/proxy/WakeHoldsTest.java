@@ -9,6 +9,7 @@ import dev.skep.route.Backend;
 import dev.skep.route.RouteTable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,7 @@ class WakeHoldsTest {
     }
 
     static RouteTable table(AppRoute... routes) {
-        Map<String, AppRoute> byHost = new java.util.HashMap<>();
+        Map<String, AppRoute> byHost = new HashMap<>();
         for (AppRoute r : routes) {
             byHost.put(r.app().name() + "." + r.app().user() + ".localhost", r);
         }

@@ -2,8 +2,10 @@ package dev.skep.server.hosts;
 
 import dev.skep.hosts.SshTarget;
 import dev.skep.state.ZkTls;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What `skep hosts add` was asked.
@@ -30,7 +32,7 @@ record AddRequest(SshTarget target, List<Path> identities, Path knownHosts, bool
     }
 
     /** skep hosts' own session with the ensemble, as the installed role reaches it. */
-    ClusterLink link() throws java.io.IOException {
+    ClusterLink link() throws IOException {
         return ClusterLink.open(zk, zkSecret, zkTls);
     }
 
@@ -45,7 +47,7 @@ record AddRequest(SshTarget target, List<Path> identities, Path knownHosts, bool
 
     /** The host's id in the cluster: its address as an agent id (lower case, dashes). */
     String hostId() {
-        String id = advertiseHost().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+        String id = advertiseHost().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
                 .replaceAll("^-+|-+$", "");
         if (id.length() > 40) {
             id = id.substring(0, 40).replaceAll("-+$", "");

@@ -1,14 +1,16 @@
 package dev.skep.server.hosts;
 
 import dev.skep.model.hash.Sha256;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -90,7 +92,7 @@ record ClassPathEntry(Path local, String remoteName, String sha256) {
     /** This JVM's class path, jars' manifest Class-Path followed (skep.jar names lib/*.jar so), in order. */
     private static List<Named> pieces() throws IOException {
         Set<Path> paths = new LinkedHashSet<>();
-        for (String part : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String part : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!part.isBlank()) {
                 add(Path.of(part).toAbsolutePath().normalize(), paths);
             }
@@ -145,7 +147,7 @@ record ClassPathEntry(Path local, String remoteName, String sha256) {
         if (Files.isDirectory(path)) {
             try (Stream<Path> walk = Files.walk(path)) {
                 for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                    sha.update(path.relativize(file).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    sha.update(path.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
                     update(sha, file);
                 }

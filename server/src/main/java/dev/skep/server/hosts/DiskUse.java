@@ -4,6 +4,7 @@ import dev.skep.hosts.HostFailure;
 import dev.skep.hosts.SshHost;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ final class DiskUse {
         long bytes = 0;
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
-                if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
                         && !skip.test(root.relativize(path))) {
                     bytes += Files.size(path);
                 }

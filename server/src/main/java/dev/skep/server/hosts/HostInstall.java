@@ -8,6 +8,7 @@ import dev.skep.hosts.SshHost;
 import dev.skep.model.AgentInfo;
 import dev.skep.model.RouterEndpoint;
 import dev.skep.model.hash.Sha256;
+import dev.skep.supervise.Agent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -214,7 +215,7 @@ public final class HostInstall {
                 there.put(parts[0], parts[1]);
             }
         }
-        java.util.Map<String, Path> changed = new java.util.LinkedHashMap<>();
+        Map<String, Path> changed = new LinkedHashMap<>();
         long bytes = 0;
         StringBuilder manifest = new StringBuilder();
         for (ClassPathEntry entry : entries) {
@@ -374,7 +375,7 @@ public final class HostInstall {
 
     /** The version an agent of this build registers with (as Agent reads it). */
     static String agentVersion() {
-        String v = dev.skep.supervise.Agent.class.getPackage().getImplementationVersion();
+        String v = Agent.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 }

@@ -14,8 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** `skep hosts`: the hosts this machine installed cluster roles on, and adding and removing them over SSH. */
@@ -26,7 +30,7 @@ import picocli.CommandLine.Spec;
 public final class HostsCommand implements Callable<Integer> {
 
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
 
     @Option(names = "--data-dir", description = "this machine's skep data dir, with zk.connect, zk.secret and the "
             + "hosts it installed (default: $SKEP_DATA_DIR, else ~/.skep; /var/lib/skep for root)")
@@ -40,7 +44,7 @@ public final class HostsCommand implements Callable<Integer> {
     Path zkSecret;
 
     /** Given, skep hosts talks TLS to the ensemble, and copies these files to each host it installs (0600). */
-    @picocli.CommandLine.Mixin
+    @Mixin
     ZkTlsOptions zkTls = new ZkTlsOptions();
 
     Path data() {
@@ -57,7 +61,7 @@ public final class HostsCommand implements Callable<Integer> {
     ZkTls tls() throws HostFailure {
         try {
             return zkTls.tls();
-        } catch (IOException | IllegalArgumentException | picocli.CommandLine.ParameterException e) {
+        } catch (IOException | IllegalArgumentException | ParameterException e) {
             throw new HostFailure(e.getMessage(), e);
         }
     }
@@ -132,11 +136,11 @@ public final class HostsCommand implements Callable<Integer> {
     /** A subcommand of `skep hosts`: what fails as a {@link HostFailure} is told as "skep hosts VERB: why", exit 1. */
     abstract static class HostVerb implements Callable<Integer> {
 
-        @picocli.CommandLine.ParentCommand
+        @ParentCommand
         HostsCommand hosts;
 
         @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        CommandSpec spec;
 
         abstract void run() throws Exception;
 
@@ -168,7 +172,7 @@ public final class HostsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ssh://USER@HOST[:PORT]")
         String target;
 
-        @picocli.CommandLine.Mixin
+        @Mixin
         InstallOptions install;
 
         @Option(names = "--accept-new-host-key", description = "record an unknown host key in known_hosts instead of "

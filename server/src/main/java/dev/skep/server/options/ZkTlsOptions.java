@@ -3,7 +3,9 @@ package dev.skep.server.options;
 import dev.skep.state.ZkTls;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Flags for reaching ZooKeeper over TLS (its secure client port), shared by every role that names an ensemble, and
@@ -41,7 +43,7 @@ public final class ZkTlsOptions {
     public ZkTls tls() throws IOException {
         if (truststore == null) {
             if (keystore != null || truststorePassword != null || keystorePassword != null) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new ParameterException(new CommandLine(this),
                         "--zk-tls-* flags need --zk-tls-truststore FILE: the CA that signed the ensemble's "
                                 + "certificates");
             }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -118,7 +119,7 @@ class AccountsEndToEndTest {
             {"GET", "/v1/audit"}, {"GET", "/v1/whoami"}};
         for (String token : new String[] {null, "skp_" + "0".repeat(64)}) {
             // a missing token never counts towards the throttle; bad ones do, so only a few of those
-            for (String[] call : token == null ? calls : java.util.Arrays.copyOf(calls, 3)) {
+            for (String[] call : token == null ? calls : Arrays.copyOf(calls, 3)) {
                 Http.Answer answer = json(call[0], call[1], token, call[0].equals("GET") ? null : "{\"instances\": 0}");
                 assertThat(answer.status()).as(call[0] + " " + call[1]).isEqualTo(401);
                 assertThat(answer.json().get("error").asText()).startsWith("unauthorized");

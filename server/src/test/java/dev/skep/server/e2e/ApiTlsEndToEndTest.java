@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skep.client.Tls;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +75,7 @@ class ApiTlsEndToEndTest {
 
     @Test
     void gitPushesOverTheSameTlsAndRefusesAnUntrustedCertificate() throws Exception {
-        Path repo = java.nio.file.Files.createDirectories(dir.resolve("pushed"));
+        Path repo = Files.createDirectories(dir.resolve("pushed"));
         GitCli git = new GitCli(dir.resolve("git-home"));
         for (String file : List.of("server.js", "package.json")) {
             Files.copy(Fixtures.app("hello").resolve(file), repo.resolve(file));
@@ -121,8 +123,8 @@ class ApiTlsEndToEndTest {
         assertThatThrownBy(() -> plain.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort
                 + "/v1/apps")).timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + server.token()).build(),
                 HttpResponse.BodyHandlers.ofString()))
-                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(java.io.IOException.class),
-                        e -> assertThat(e).isInstanceOf(java.net.http.HttpTimeoutException.class));
+                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(IOException.class),
+                        e -> assertThat(e).isInstanceOf(HttpTimeoutException.class));
     }
 
     @Test

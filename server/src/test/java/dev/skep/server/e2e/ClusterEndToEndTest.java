@@ -1,19 +1,32 @@
 package dev.skep.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.state.EmbeddedZooKeeper;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,7 +66,7 @@ class ClusterEndToEndTest {
         // one secret for the whole cluster, as an operator copies it to every host
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+        Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         apiPort = SkepServerProcess.freePort();
         routerPort = SkepServerProcess.freePort();
         Path logs = dir.resolve("logs");
@@ -190,7 +203,7 @@ class ClusterEndToEndTest {
         });
         instances(token, app).forEach(i -> appPids.add(i.get("pid").asLong()));
         List<Integer> ports = readyPorts(token, app);
-        Http.send("POST", java.net.URI.create("http://127.0.0.1:" + ports.get(0) + "/"), null, "text/plain", "kept".getBytes());
+        Http.send("POST", URI.create("http://127.0.0.1:" + ports.get(0) + "/"), null, "text/plain", "kept".getBytes());
         assertThat(Http.plain("http://127.0.0.1:" + ports.get(1) + "/").json().get("notes").asText()).isEqualTo("kept\n");
         assertThat(Files.readString(Fixtures.volume(dir.resolve(keeper), "alice.pinned", "data").resolve("notes.txt")))
                 .isEqualTo("kept\n");
@@ -210,7 +223,7 @@ class ClusterEndToEndTest {
                 + ": their instances cannot move (their data is there)");
         JsonNode agents = Http.get(api("/v1/agents"), token).json();
         assertThat(agents.findValues("state")).extracting(JsonNode::asText).containsOnly("ready");
-        assertThat(agents.findValues("pinned").stream().flatMap(p -> java.util.stream.StreamSupport.stream(
+        assertThat(agents.findValues("pinned").stream().flatMap(p -> StreamSupport.stream(
                 p.spliterator(), false)).map(JsonNode::asText)).containsExactly(app);
     }
 
@@ -225,7 +238,7 @@ class ClusterEndToEndTest {
     void drainingAnAgentMovesItsInstancesAwayWithoutAFailedRequest() throws Exception {
         String token = Files.readString(dir.resolve("controller/admin.token")).trim();
         String app = "alice/drained";
-        java.util.Map<String, String> env = java.util.Map.of("SKEP_SERVER", "http://127.0.0.1:" + apiPort,
+        Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + apiPort,
                 "SKEP_TOKEN", token);
         Path home = Files.createDirectories(dir.resolve("cli-home"));
         Http.Answer deploy = Http.send("POST", api("/v1/apps/" + app + "/releases"), token, "application/gzip",
@@ -320,7 +333,7 @@ class ClusterEndToEndTest {
                 servedBy.add(answer.body().split(" ")[2]);
                 return servedBy.size() == 2;
             });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             // what the router did tells why (seen when the state's cache listeners ran out of order, fixed)
             throw new AssertionError("the router served only " + servedBy + " of " + instances(token)
                     + "\nrouter log:\n" + roles.get(ROUTER).output(), e);
@@ -366,20 +379,20 @@ class ClusterEndToEndTest {
 
     @Test
     void theStateInTheEnsembleIsLockedToHoldersOfTheSecret() throws Exception {
-        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
-        try (org.apache.zookeeper.ZooKeeper client = new org.apache.zookeeper.ZooKeeper(zk.connectString(), 10_000,
+        CountDownLatch connected = new CountDownLatch(1);
+        try (ZooKeeper client = new ZooKeeper(zk.connectString(), 10_000,
                 event -> {
-                    if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                    if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                         connected.countDown();
                     }
                 })) {
-            assertThat(connected.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getData("/skep/cluster-token", false, null))
-                    .as("the cluster token").isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getChildren("/skep/agents", false))
-                    .isInstanceOf(org.apache.zookeeper.KeeperException.NoAuthException.class);
+            assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> client.getData("/skep/cluster-token", false, null))
+                    .as("the cluster token").isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> client.getChildren("/skep/agents", false))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
             client.addAuthInfo("digest", ("skep:" + Files.readString(secret).trim())
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.UTF_8));
             assertThat(client.getChildren("/skep/agents", false)).as("with the secret").contains("a2");
             assertThat(client.getData("/skep/cluster-token", false, null)).isNotEmpty();
         }
@@ -419,7 +432,7 @@ class ClusterEndToEndTest {
         return ports;
     }
 
-    static java.net.URI api(String path) {
-        return java.net.URI.create("http://127.0.0.1:" + apiPort + path);
+    static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
     }
 }

@@ -8,9 +8,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +73,7 @@ class ClusterFaultsEndToEndTest {
         zk = ZooKeeperEnsemble.start(dir.resolve("zk"), local);
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+        Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         apiPort = SkepServerProcess.freePort();
         // two ports: a router's id is its host name and port, and the namespaces share the machine's host name
         routerPorts.put("r1", SkepServerProcess.freePort());

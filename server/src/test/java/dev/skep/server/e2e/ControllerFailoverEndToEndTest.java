@@ -5,13 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.skep.state.EmbeddedZooKeeper;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +51,7 @@ class ControllerFailoverEndToEndTest {
         zkHosts = zk.connectString();
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+        Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         routerPort = SkepServerProcess.freePort();
         apiPorts[1] = SkepServerProcess.freePort();
         apiPorts[2] = SkepServerProcess.freePort();
@@ -93,11 +98,11 @@ class ControllerFailoverEndToEndTest {
         return Files.readString(dir.resolve("c1/admin.token")).trim(); // the first controller made the admin
     }
 
-    static java.net.URI api(int controller, String path) {
-        return java.net.URI.create("http://127.0.0.1:" + apiPorts[controller] + path);
+    static URI api(int controller, String path) {
+        return URI.create("http://127.0.0.1:" + apiPorts[controller] + path);
     }
 
-    static final java.util.concurrent.atomic.AtomicInteger uploads = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger uploads = new AtomicInteger();
 
     /** The hello app with a file that differs per upload: each release has a slug of its own (ids are content's). */
     static Http.Answer deploy(int controller, String app) throws Exception {
@@ -153,7 +158,7 @@ class ControllerFailoverEndToEndTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> c2.output().contains("event=release.probation app="
                     + app + " release=2"));
             RoleProcess back = controller(1, "c1-restarted");
-            Http.Answer answer = second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            Http.Answer answer = second.get(60, TimeUnit.SECONDS);
             assertThat(answer.status()).as(answer.body()).isEqualTo(201);
             assertThat(serving(2, app)).isEqualTo(2);
             assertThat(back.output()).doesNotContain("event=rollout.interrupted")

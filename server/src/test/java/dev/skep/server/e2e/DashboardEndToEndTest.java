@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -241,7 +245,7 @@ class DashboardEndToEndTest {
         button.click();
         await().atMost(Duration.ofSeconds(60)).until(() -> liveRelease() == 1);
         // the page shows it once reloaded after the change (it re-renders meanwhile: elements go stale)
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class).untilAsserted(() ->
                 assertThat(browser.findElement(By.id("live-release")).getAttribute("data-release")).isEqualTo("1"));
         screenshot("dashboard-app");
     }
@@ -258,7 +262,7 @@ class DashboardEndToEndTest {
 
         browser.findElement(By.id("domain-name")).sendKeys("logs.example.org");
         browser.findElement(By.id("domain-add")).click();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
                 .until(() -> !browser.findElements(By.cssSelector("#domains li[data-domain='logs.example.org']")).isEmpty());
         assertThat(Http.get(server.api("/v1/apps/alice/logger/domains"), alice).body()).contains("logs.example.org");
 
@@ -269,7 +273,7 @@ class DashboardEndToEndTest {
                 new WebDriverWait(browser, Duration.ofSeconds(8))
                         .until(d -> d.findElements(By.cssSelector("#instances td.trend svg.spark polyline")).size() >= 2);
                 return true;
-            } catch (org.openqa.selenium.TimeoutException notYet) {
+            } catch (TimeoutException notYet) {
                 return false;
             }
         });
@@ -416,7 +420,7 @@ class DashboardEndToEndTest {
     /** Keeps what the browser shows beside the server's log, for whoever reads a failure. */
     static void screenshot(String name) throws IOException {
         Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
-        byte[] png = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
         Files.write(logs.resolve(name + ".png"), png);
     }
 

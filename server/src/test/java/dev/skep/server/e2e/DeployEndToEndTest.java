@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,8 +180,8 @@ class DeployEndToEndTest {
     @Test
     void deploysOfSeveralAppsAtOnceAllSucceed() throws Exception {
         byte[] hello = Fixtures.tarball("hello");
-        List<Thread> threads = new java.util.ArrayList<>();
-        Map<String, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        Map<String, Integer> statuses = new ConcurrentHashMap<>();
         for (int i = 0; i < 6; i++) {
             String app = "frank/app" + i;
             threads.add(Thread.ofVirtual().start(() -> {

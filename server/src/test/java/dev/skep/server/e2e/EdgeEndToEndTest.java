@@ -4,14 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.cli.SkepCli;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** What a user sets on the edge through the product: custom domains (and, below, per-app router settings). */
 class EdgeEndToEndTest {
@@ -138,17 +156,17 @@ class EdgeEndToEndTest {
     }
 
     /** A TLS client context that trusts any certificate: the router's are self-signed here. */
-    static javax.net.ssl.SSLContext trustAll() throws Exception {
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+    static SSLContext trustAll() throws Exception {
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a) {
             }
 
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            public void checkServerTrusted(X509Certificate[] c, String a) {
             }
 
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
             }
         }}, null);
         return tls;
@@ -156,20 +174,20 @@ class EdgeEndToEndTest {
 
     @Test
     void theHttpsListenerServesAppsWithTheDefaultCertificate() throws Exception {
-        javax.net.ssl.SSLContext tls = trustAll();
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+        SSLContext tls = trustAll();
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory()
                 .createSocket("127.0.0.1", httpsPort)) {
             socket.setSoTimeout(5000);
             socket.startHandshake();
-            String subject = ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+            String subject = ((X509Certificate) socket.getSession().getPeerCertificates()[0])
                     .getSubjectX500Principal().getName();
             assertThat(subject).isEqualTo("CN=skep-default");
             socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.alice.localhost\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            int status = Math.abs(LoadLoop.readResponse(new java.io.BufferedInputStream(socket.getInputStream()), body));
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new BufferedInputStream(socket.getInputStream()), body));
             assertThat(status).isEqualTo(200);
-            assertThat(body.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith("hello from alice.shop.");
+            assertThat(body.toString(StandardCharsets.UTF_8)).startsWith("hello from alice.shop.");
         }
     }
 
@@ -182,13 +200,13 @@ class EdgeEndToEndTest {
 
     /** Sends a request head (and body, when given) to the router; answers the status line and headers. */
     static String rawHead(String head, byte[] body) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.routerPort)) {
+        try (Socket socket = new Socket("127.0.0.1", server.routerPort)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             if (body != null) {
                 socket.getOutputStream().write(body);
             }
-            java.io.InputStream in = socket.getInputStream();
+            InputStream in = socket.getInputStream();
             StringBuilder b = new StringBuilder();
             while (!b.toString().endsWith("\r\n\r\n")) {
                 int c = in.read();
@@ -253,7 +271,7 @@ class EdgeEndToEndTest {
                 "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(p.waitFor()).as("openssl makes a certificate for " + name).isZero();
-        return new Pem(java.nio.file.Files.readString(cert), java.nio.file.Files.readString(key));
+        return new Pem(Files.readString(cert), Files.readString(key));
     }
 
     static Http.Answer putCert(String app, String domain, Pem pem) throws Exception {
@@ -267,15 +285,15 @@ class EdgeEndToEndTest {
 
     /** The subject of the certificate a router's HTTPS port presents for {@code sni}. */
     static String servedSubject(int httpsPort, String sni) throws Exception {
-        javax.net.ssl.SSLContext tls = trustAll();
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+        SSLContext tls = trustAll();
+        try (SSLSocket socket = (SSLSocket) tls.getSocketFactory()
                 .createSocket("127.0.0.1", httpsPort)) {
             socket.setSoTimeout(5000);
-            javax.net.ssl.SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(List.of(new javax.net.ssl.SNIHostName(sni)));
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(sni)));
             socket.setSSLParameters(params);
             socket.startHandshake();
-            return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
                     .getSubjectX500Principal().getName();
         }
     }
@@ -305,10 +323,10 @@ class EdgeEndToEndTest {
         assertThat(list.json().get(0).has("notAfter")).isTrue();
         assertThat(list.body()).doesNotContain("PRIVATE KEY").doesNotContain("keyPem");
 
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(Map.of("SKEP_SERVER",
-                "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token), dir, java.time.Clock.systemUTC(), false);
-        cli.setOut(new java.io.PrintWriter(out, true));
+        StringWriter out = new StringWriter();
+        CommandLine cli = SkepCli.commandLine(Map.of("SKEP_SERVER",
+                "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token), dir, Clock.systemUTC(), false);
+        cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("certs", "ls", "alice/shop")).isZero();
         assertThat(out.toString()).contains("secure.example.org  CN=secure.example.org");
 

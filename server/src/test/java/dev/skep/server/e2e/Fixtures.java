@@ -3,6 +3,8 @@ package dev.skep.server.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 
 /** The fixture apps of the repo, and tarballs of them made with tar, as a user would. */
 public final class Fixtures {
@@ -29,7 +31,7 @@ public final class Fixtures {
      */
     public static Path scratchOutsideTmp(String name) throws IOException {
         Path target = Path.of("target").toAbsolutePath();
-        boolean underScratch = java.util.stream.Stream.of("/tmp", "/var/tmp", "/dev/shm").anyMatch(target::startsWith);
+        boolean underScratch = Stream.of("/tmp", "/var/tmp", "/dev/shm").anyMatch(target::startsWith);
         Path base = underScratch ? Path.of("/var/lib") : target;
         return Files.createDirectories(base.resolve(name + "-" + System.nanoTime()));
     }
@@ -45,13 +47,13 @@ public final class Fixtures {
     public static Path appCopy(String name, Path dir) throws IOException {
         Path from = app(name);
         Path to = dir.resolve("apps").resolve(name);
-        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+        try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path copy = to.resolve(from.relativize(file).toString());
                 if (Files.isDirectory(file)) {
                     Files.createDirectories(copy);
                 } else {
-                    Files.copy(file, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
@@ -79,6 +81,6 @@ public final class Fixtures {
      */
     public static Path volume(Path dataDir, String userDotApp, String name) {
         Path image = dataDir.resolve("agent/disks").resolve(userDotApp).resolve("volumes").resolve(name);
-        return java.nio.file.Files.exists(image) ? image : dataDir.resolve("agent/volumes").resolve(userDotApp).resolve(name);
+        return Files.exists(image) ? image : dataDir.resolve("agent/volumes").resolve(userDotApp).resolve(name);
     }
 }

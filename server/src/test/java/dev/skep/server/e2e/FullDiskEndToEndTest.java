@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.skep.model.DataDirs;
+import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,7 +41,7 @@ class FullDiskEndToEndTest {
             Mounts.unmount(mnt);
         }
         if (dir != null) {
-            dev.skep.model.fs.RecursiveDelete.delete(dir);
+            RecursiveDelete.delete(dir);
         }
     }
 

@@ -3,8 +3,10 @@ package dev.skep.server.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +23,7 @@ record GitCli(Path home, Map<String, String> env) {
     }
 
     GitCli with(Map<String, String> more) {
-        Map<String, String> all = new java.util.HashMap<>(env);
+        Map<String, String> all = new HashMap<>(env);
         all.putAll(more);
         return new GitCli(home, all);
     }
@@ -39,7 +41,7 @@ record GitCli(Path home, Map<String, String> env) {
         builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
         builder.environment().remove("SSH_ASKPASS");
         builder.environment().putAll(env);
-        java.nio.file.Files.createDirectories(home);
+        Files.createDirectories(home);
         Process process = builder.start();
         CompletableFuture<String> out = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {

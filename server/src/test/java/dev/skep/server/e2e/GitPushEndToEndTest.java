@@ -2,6 +2,7 @@ package dev.skep.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skep.client.StoredLogin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import dev.skep.server.e2e.GitCli.Run;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,7 +208,7 @@ class GitPushEndToEndTest {
     void aPushLargerThanTheUploadLimitIsRejectedAndTheOldReleaseServes() throws Exception {
         Path repo = repoOf("huge", "huge");
         byte[] noise = new byte[3 << 20]; // random: git cannot compress it under the 1 MB cap
-        new java.util.Random(7).nextBytes(noise);
+        new Random(7).nextBytes(noise);
         Files.write(repo.resolve("noise.bin"), noise);
         ok(repo, "add", "noise.bin");
         ok(repo, "commit", "-q", "-m", "noise");
@@ -234,7 +237,7 @@ class GitPushEndToEndTest {
         greet(second, "beta");
         ok(second, "commit", "-q", "-am", "beta");
         // a thread each: the common pool of a 2-core machine runs one task at a time
-        java.util.concurrent.Executor threads = task -> Thread.ofPlatform().start(task);
+        Executor threads = task -> Thread.ofPlatform().start(task);
         CompletableFuture<Run> a = CompletableFuture.supplyAsync(() -> quietly(first), threads);
         CompletableFuture<Run> b = CompletableFuture.supplyAsync(() -> quietly(second), threads);
         List<Run> runs = List.of(a.get(5, TimeUnit.MINUTES), b.get(5, TimeUnit.MINUTES));
@@ -259,7 +262,7 @@ class GitPushEndToEndTest {
     void gitTakesTheTokenSkepLoginStoredThroughTheCredentialHelper() throws Exception {
         Path config = Files.createDirectories(dir.resolve("xdg"));
         Map<String, String> env = Map.of("XDG_CONFIG_HOME", config.toString());
-        new dev.skep.client.StoredLogin(server.api("/"), alice, null).save(env, dir.resolve("home"));
+        new StoredLogin(server.api("/"), alice, null).save(env, dir.resolve("home"));
         Path repo = repoOf("helped", "helped");
         // what `credential.helper '!skep git-credential'` runs, without bin/skep's jar
         String helper = "!" + ProcessHandle.current().info().command().orElse("java") + " -cp "

@@ -4,18 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.model.RouterEndpoint;
 import dev.skep.state.EmbeddedZooKeeper;
+import dev.skep.state.StateConnection;
+import dev.skep.state.ZkAcl;
+import dev.skep.state.ZkClusterState;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,7 +75,7 @@ class HaproxyEdgeEndToEndTest {
         zk = EmbeddedZooKeeper.start(Files.createDirectories(dir.resolve("zk")), new InetSocketAddress("127.0.0.1", 0));
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+        Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         apiPort = SkepServerProcess.freePort();
         portA = SkepServerProcess.freePort();
         portB = SkepServerProcess.freePort();
@@ -164,10 +178,10 @@ class HaproxyEdgeEndToEndTest {
                 .until(() -> tlsAnswer().status() == 200);
         Http.Answer a = tlsAnswer();
         assertThat(a.body()).startsWith("hello from ");
-        javax.net.ssl.SSLContext trustAll = trustAll();
-        try (var socket = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", edgeTlsPort)) {
+        SSLContext trustAll = trustAll();
+        try (var socket = (SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", edgeTlsPort)) {
             socket.startHandshake();
-            var presented = (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+            var presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             assertThat(presented.getSubjectX500Principal().getName()).isEqualTo("CN=skep-router-default");
         }
     }
@@ -182,10 +196,10 @@ class HaproxyEdgeEndToEndTest {
     void aRouterKilledUnderLoadCostsNoRequest() throws Exception {
         int ghostPort = SkepServerProcess.freePort();
         LoadLoop.Result result;
-        try (var connection = dev.skep.state.StateConnection.open(zk(), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                dev.skep.state.ZkAcl.fromFile(secret));
-             var state = new dev.skep.state.ZkClusterState(connection.client(), java.time.Clock.systemUTC())) {
-            state.registerRouter(new dev.skep.model.RouterEndpoint("ghost-router", "127.0.0.1", ghostPort, -1));
+        try (var connection = StateConnection.open(zk(), Duration.ofSeconds(10), Duration.ofSeconds(10),
+                ZkAcl.fromFile(secret));
+             var state = new ZkClusterState(connection.client(), Clock.systemUTC())) {
+            state.registerRouter(new RouterEndpoint("ghost-router", "127.0.0.1", ghostPort, -1));
             await("the dead router is written in and HAProxy reloaded").atMost(Duration.ofSeconds(20))
                     .until(() -> edge.output().lines().anyMatch(l -> l.contains("event=edge.reloaded")
                             && l.contains("ghost-router")));
@@ -288,20 +302,20 @@ class HaproxyEdgeEndToEndTest {
         }
     }
 
-    private static javax.net.ssl.SSLContext trustAll() throws Exception {
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+    private static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
 
             @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
             }
 
             @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
             }
         }}, null);
         return context;
@@ -322,11 +336,11 @@ class HaproxyEdgeEndToEndTest {
     /** Each run's logs (roles, haproxy) kept after the test, under target/e2e-logs. */
     static final Path LOGS = Path.of("target", "e2e-logs", "haproxy-edge-" + System.currentTimeMillis()).toAbsolutePath();
 
-    private static Path logs() throws java.io.IOException {
+    private static Path logs() throws IOException {
         return Files.createDirectories(LOGS);
     }
 
-    static java.net.URI api(String path) {
-        return java.net.URI.create("http://127.0.0.1:" + apiPort + path);
+    static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
     }
 }

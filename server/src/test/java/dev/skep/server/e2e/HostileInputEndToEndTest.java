@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -116,7 +117,7 @@ class HostileInputEndToEndTest {
 
     @Test
     void aUserCannotMakeMoreAppsThanTheQuotaByCreateOrDeploy() throws Exception {
-        List<String> made = new java.util.ArrayList<>();
+        List<String> made = new ArrayList<>();
         try {
             for (int i = 1; i <= 4; i++) {
                 Http.Answer created = Http.send("POST", server.api("/v1/apps/mallory/app" + i), token, null, null);
@@ -200,7 +201,7 @@ class HostileInputEndToEndTest {
     @Test
     void brokenGzipNotGzipAndEmptyBodiesAreRefused() throws Exception {
         byte[] good = Fixtures.tarball("hello");
-        refusedWith(deploy(java.util.Arrays.copyOf(good, good.length / 2)), 400, "");
+        refusedWith(deploy(Arrays.copyOf(good, good.length / 2)), 400, "");
         refusedWith(deploy("this is not a tarball at all".getBytes()), 400, "gzip");
         refusedWith(deploy(new byte[0]), 400, "empty");
         refusedWith(Http.send("POST", server.api("/deploy/alice/web"), token, "application/gzip", new byte[0]), 400, "empty");

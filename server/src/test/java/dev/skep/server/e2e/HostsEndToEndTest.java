@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -126,7 +129,7 @@ class HostsEndToEndTest {
             return new Started(List.of(args), process, out, err, System.nanoTime());
         }
 
-        String outSoFar() throws java.io.IOException {
+        String outSoFar() throws IOException {
             return Files.readString(out);
         }
 
@@ -242,9 +245,9 @@ class HostsEndToEndTest {
         return Long.parseLong(lines.get(1).trim().split("\\s+")[2]);
     }
 
-    static void deleteTree(Path path) throws java.io.IOException {
+    static void deleteTree(Path path) throws IOException {
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
@@ -323,7 +326,7 @@ class HostsEndToEndTest {
 
     /** GET / with {@code Host: host} from a router at {@code address}:8080; 0 when it does not answer. */
     static int status(String address, String host) {
-        try (java.net.Socket socket = new java.net.Socket(address, 8080)) {
+        try (Socket socket = new Socket(address, 8080)) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

@@ -2,11 +2,15 @@ package dev.skep.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Raw HTTP calls, as curl would make them: the API is tested on the wire, not through our client. */
@@ -73,13 +77,13 @@ public final class Http {
 
     /** As {@link #hosted(int, String, String)}, to a router listening on {@code address}. */
     public static Answer hosted(String address, int port, String host, String path) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket(address, port)) {
+        try (Socket socket = new Socket(address, port)) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            int status = Math.abs(LoadLoop.readResponse(new java.io.BufferedInputStream(socket.getInputStream()), body));
-            return new Answer(status, body.toString(java.nio.charset.StandardCharsets.UTF_8));
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            int status = Math.abs(LoadLoop.readResponse(new BufferedInputStream(socket.getInputStream()), body));
+            return new Answer(status, body.toString(StandardCharsets.UTF_8));
         }
     }
 }

@@ -4,19 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.cli.SkepCli;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Idle stop against a real server and real node apps: an app without requests for its idle stop sleeps (no node
@@ -124,7 +129,7 @@ class IdleStopEndToEndTest {
     static String cli(String... args) {
         Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
         StringWriter out = new StringWriter();
-        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
+        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(out, true));
         int exit = cli.execute(args);
@@ -306,8 +311,8 @@ class IdleStopEndToEndTest {
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         String[] pem = selfSigned(domain);
         Http.Answer cert = Http.send("PUT", server.api("/v1/apps/" + app + "/certificates/" + domain), token,
-                "application/json", Http.JSON.writeValueAsBytes(Map.of("cert", java.nio.file.Files.readString(
-                        Path.of(pem[0])), "key", java.nio.file.Files.readString(Path.of(pem[1])))));
+                "application/json", Http.JSON.writeValueAsBytes(Map.of("cert", Files.readString(
+                        Path.of(pem[0])), "key", Files.readString(Path.of(pem[1])))));
         assertThat(cert.status()).as(cert.body()).isEqualTo(200);
         // the note goes to the volume through the domain, once the release with the env serves there
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
@@ -323,7 +328,7 @@ class IdleStopEndToEndTest {
         assertThat(woke.status()).as(woke.body()).isEqualTo(200);
         JsonNode seen = Http.JSON.readTree(woke.body());
         assertThat(seen.get("notes").asText()).isEqualTo("written before the sleep\n");
-        assertThat(java.nio.file.Files.readString(Fixtures.volume(server.dataDir, "ivy.keeps", "data")
+        assertThat(Files.readString(Fixtures.volume(server.dataDir, "ivy.keeps", "data")
                 .resolve("notes.txt"))).as("in the volume, not the instance's copy").isEqualTo("written before the sleep\n");
         assertThat(seen.get("release").asInt()).isEqualTo(release);
         assertThat(environ(app)).contains("KEPT=through-sleep");
@@ -339,7 +344,7 @@ class IdleStopEndToEndTest {
             return "";
         }
         try {
-            return java.nio.file.Files.readString(Path.of("/proc", String.valueOf(pids.get(0)), "environ"),
+            return Files.readString(Path.of("/proc", String.valueOf(pids.get(0)), "environ"),
                     StandardCharsets.ISO_8859_1).replace('\0', '\n');
         } catch (IOException gone) {
             return "";
@@ -380,7 +385,7 @@ class IdleStopEndToEndTest {
             Reply other = get("bob/awake");
             assertThat(other.status()).isEqualTo(200);
             assertThat(other.millis()).as("another app during the herd").isLessThan(2000);
-            Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+            Map<Integer, Integer> statuses = new TreeMap<>();
             for (Future<Integer> f : herd) {
                 statuses.merge(f.get(), 1, Integer::sum);
             }
@@ -394,8 +399,8 @@ class IdleStopEndToEndTest {
     /** The status of one GET through the router from {@code source} (a loopback address) on a fresh connection. */
     static int statusFrom(String source, String app) throws IOException {
         try (Socket s = new Socket()) {
-            s.bind(new java.net.InetSocketAddress(source, 0));
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.routerPort), 10_000);
+            s.bind(new InetSocketAddress(source, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", server.routerPort), 10_000);
             s.setSoTimeout(45_000);
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host(app) + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -58,7 +59,7 @@ class LifecycleEndToEndTest {
         long pid = first.get("pid").asLong();
         try {
             Http.plain("http://127.0.0.1:" + port + "/crash");
-        } catch (java.io.IOException expected) {
+        } catch (IOException expected) {
             // the app dies mid-request
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -136,7 +137,7 @@ class LifecycleEndToEndTest {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     followed.add(line);
                 }
-            } catch (java.io.IOException closed) {
+            } catch (IOException closed) {
                 // we hang up at the end
             }
         });

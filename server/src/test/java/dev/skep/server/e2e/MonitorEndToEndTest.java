@@ -6,13 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.skep.model.DataDirs;
 import dev.skep.monitor.metrics.ExpositionChecker;
 import dev.skep.monitor.support.Hmac;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -20,16 +25,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -136,21 +146,21 @@ class MonitorEndToEndTest {
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+            DataInputStream in = new DataInputStream(new BufferedInputStream(
                     socket.getInputStream()));
             StringBuilder head = new StringBuilder();
             while (!head.toString().endsWith("\r\n\r\n")) {
                 head.append((char) in.readUnsignedByte());
             }
             int status = Integer.parseInt(head.substring(9, 12));
-            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+            Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
                     .matcher(head);
             byte[] body;
             if (length.find()) {
                 body = new byte[Integer.parseInt(length.group(1))];
                 in.readFully(body);
             } else if (head.toString().toLowerCase().contains("\r\ntransfer-encoding: chunked")) {
-                java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream chunks = new ByteArrayOutputStream();
                 for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
                     chunks.write(in.readNBytes(size));
                     in.readNBytes(2);
@@ -163,7 +173,7 @@ class MonitorEndToEndTest {
         }
     }
 
-    private static int chunkSize(java.io.DataInputStream in) throws IOException {
+    private static int chunkSize(DataInputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int c = in.readUnsignedByte(); c != '\n'; c = in.readUnsignedByte()) {
             if (c != '\r') {
@@ -258,7 +268,7 @@ class MonitorEndToEndTest {
             return instances.size() == 1 && "ready".equals(instances.get(0).get("state").asText())
                     && !instances.get(0).get("instance").asText().equals(first)
                     ? instances.get(0).get("port").asInt() : null;
-        }, java.util.Objects::nonNull);
+        }, Objects::nonNull);
         try {
             Http.plain("http://127.0.0.1:" + port + "/crashloop");
         } catch (IOException dropped) {
@@ -445,7 +455,7 @@ class MonitorEndToEndTest {
     void eventsAreLiveAsServerSentEvents() throws Exception {
         deploy("alice/live");
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<java.io.InputStream> stream = client.send(HttpRequest.newBuilder(
+        HttpResponse<InputStream> stream = client.send(HttpRequest.newBuilder(
                         server.api("/v1/events?app=alice/live&limit=1"))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -547,14 +557,14 @@ class MonitorEndToEndTest {
                     .extracting(x -> x.labels().get("instance")).containsAll(instances);
         });
 
-        if (dev.skep.model.DataDirs.runningAsRoot()) { // apps run in cgroups of their own (as in CI)
+        if (DataDirs.runningAsRoot()) { // apps run in cgroups of their own (as in CI)
             String id = instances.get(0);
             Path v1 = Path.of("/sys/fs/cgroup/memory/skep", id, "memory.limit_in_bytes");
             Path v2 = Path.of("/sys/fs/cgroup/skep", id, "memory.max");
-            Path limitFile = java.nio.file.Files.exists(v1) ? v1 : v2;
-            org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(limitFile),
+            Path limitFile = Files.exists(v1) ? v1 : v2;
+            Assumptions.assumeTrue(Files.exists(limitFile),
                     "the agent put " + id + " in no memory cgroup (none writable here)");
-            long limit = Long.parseLong(java.nio.file.Files.readString(limitFile).strip());
+            long limit = Long.parseLong(Files.readString(limitFile).strip());
             assertThat(limit).as("--app-memory default").isEqualTo(512L << 20);
             await().atMost(INTERVAL.plus(SLACK)).untilAsserted(() -> {
                 // path(), not get(): a sample taken before the cgroup showed has no such field yet, and an
@@ -578,9 +588,9 @@ class MonitorEndToEndTest {
 
         Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
         String top = cli(env, home, "top", "--once");
-        assertThat(top).contains("MEM/LIMIT", "REQ/S").containsPattern("  " + java.util.regex.Pattern.quote(
+        assertThat(top).contains("MEM/LIMIT", "REQ/S").containsPattern("  " + Pattern.quote(
                 instances.get(0)) + " +ready +[0-9.]+ +[0-9.]+ [KMG]B +("
-                + (dev.skep.model.DataDirs.runningAsRoot() ? "[0-9.]+ [KMG]B / 512.0 MB" : "-") + ") +[0-9.]+ +0 ");
+                + (DataDirs.runningAsRoot() ? "[0-9.]+ [KMG]B / 512.0 MB" : "-") + ") +[0-9.]+ +0 ");
     }
 
     @Test

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.state.EmbeddedZooKeeper;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +61,7 @@ class OrphanStopEndToEndTest {
         String zkHosts = zk.connectString();
         Path secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(secret, java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32)));
+        Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
         apiPort = SkepServerProcess.freePort();
         routerPort = SkepServerProcess.freePort();
         Path logs = dir.resolve("logs");
@@ -279,7 +282,7 @@ class OrphanStopEndToEndTest {
         return ports;
     }
 
-    static java.net.URI api(String path) {
-        return java.net.URI.create("http://127.0.0.1:" + apiPort + path);
+    static URI api(String path) {
+        return URI.create("http://127.0.0.1:" + apiPort + path);
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,7 +123,7 @@ class ProbationEndToEndTest {
         long started = System.nanoTime();
         List<String> lines = new ArrayList<>();
         List<Long> at = new ArrayList<>();
-        HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest
+        HttpResponse<Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest
                 .newBuilder(server.api("/v1/apps/" + app + "/releases")).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/gzip")
                 .header("Accept", "application/x-ndjson")

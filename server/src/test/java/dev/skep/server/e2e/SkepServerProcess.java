@@ -3,17 +3,27 @@ package dev.skep.server.e2e;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real `skep server` in its own JVM, on free ports, with its own data dir: what the end-to-end
@@ -29,7 +39,7 @@ public final class SkepServerProcess implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private Process process;
     private final Path log;
-    private javax.net.ssl.SSLContext tls;
+    private SSLContext tls;
 
     public SkepServerProcess(Path dataDir, List<String> extraArgs, Map<String, String> extraEnv) throws IOException {
         // app ports below Linux's ephemeral range (32768+), where no outgoing connection can sit on them
@@ -60,7 +70,7 @@ public final class SkepServerProcess implements AutoCloseable {
      */
     public static int freePort() throws IOException {
         for (int tries = 0; tries < 1000; tries++) {
-            int port = 10000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10000);
+            int port = 10000 + ThreadLocalRandom.current().nextInt(10000);
             if (claim(port) && free("127.0.0.1", port) && free("::1", port)) {
                 return port;
             }
@@ -78,13 +88,13 @@ public final class SkepServerProcess implements AutoCloseable {
         try {
             return claimAppPorts(blocks);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("claiming app ports under " + PORT_CLAIMS, e);
+            throw new UncheckedIOException("claiming app ports under " + PORT_CLAIMS, e);
         }
     }
 
     private static int claimAppPorts(int blocks) throws IOException {
         for (int tries = 0; tries < 1000; tries++) {
-            int first = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(120 - blocks + 1) * 100;
+            int first = 20000 + ThreadLocalRandom.current().nextInt(120 - blocks + 1) * 100;
             int last = first + blocks * 100 - 1;
             if (last >= 21700 && first <= 21999) {
                 continue;
@@ -112,9 +122,9 @@ public final class SkepServerProcess implements AutoCloseable {
         try {
             Files.createFile(claim);
             return true;
-        } catch (java.nio.file.FileAlreadyExistsException taken) {
-            if (Files.getLastModifiedTime(claim).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofMinutes(30)))) {
-                Files.setLastModifiedTime(claim, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+        } catch (FileAlreadyExistsException taken) {
+            if (Files.getLastModifiedTime(claim).toInstant().isBefore(Instant.now().minus(Duration.ofMinutes(30)))) {
+                Files.setLastModifiedTime(claim, FileTime.from(Instant.now()));
                 return true; // an earlier run's: long since free
             }
             return false;
@@ -123,9 +133,9 @@ public final class SkepServerProcess implements AutoCloseable {
 
     private static boolean free(String address, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new java.net.InetSocketAddress(address, port));
+            socket.bind(new InetSocketAddress(address, port));
             return true;
-        } catch (java.net.BindException taken) {
+        } catch (BindException taken) {
             // a host without IPv6 cannot assign ::1 at all: only "in use" means taken there
             return "::1".equals(address) && !String.valueOf(taken.getMessage()).contains("in use");
         } catch (IOException e) {
@@ -134,17 +144,17 @@ public final class SkepServerProcess implements AutoCloseable {
     }
 
     /** The API speaks HTTPS (started with --api-tls-cert/--api-tls-key): probe it trusting this context. */
-    public SkepServerProcess withTls(javax.net.ssl.SSLContext context) {
+    public SkepServerProcess withTls(SSLContext context) {
         this.tls = context;
         return this;
     }
 
     public SkepServerProcess start() throws IOException {
-        java.nio.file.Files.createDirectories(dataDir.getParent());
-        java.nio.file.Files.createDirectories(log.getParent());
+        Files.createDirectories(dataDir.getParent());
+        Files.createDirectories(log.getParent());
         // as on a real host: apps (own uids when root) must pass through the data dir's parents
-        java.nio.file.Files.setPosixFilePermissions(dataDir.getParent(),
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        Files.setPosixFilePermissions(dataDir.getParent(),
+                PosixFilePermissions.fromString("rwx--x--x"));
         // C1 only: a test's server lives a minute or two, and C2 compiling it would take half the CPU of its start
         List<String> command = new ArrayList<>(TestJvm.command("dev.skep.server.Main", "-XX:+UseSerialGC", "-Xmx256m",
                 "-XX:TieredStopAtLevel=1"));
@@ -224,7 +234,7 @@ public final class SkepServerProcess implements AutoCloseable {
     /** SIGTERM and wait for a clean exit; returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor();
         }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -175,14 +177,14 @@ final class SshNamespace implements AutoCloseable {
 
     /** `systemctl ARGS` as run on the host (systemd mode): what it printed. */
     String systemctl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("systemctl"));
+        List<String> command = new ArrayList<>(List.of("systemctl"));
         command.addAll(List.of(args));
         return onHost(command.toArray(String[]::new));
     }
 
     /** A command run on the host (systemd mode), in all its namespaces, as root there: what it printed. */
     String onHost(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("nsenter", "-t", String.valueOf(pid1()), "-a"));
+        List<String> command = new ArrayList<>(List.of("nsenter", "-t", String.valueOf(pid1()), "-a"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -256,7 +258,7 @@ final class SshNamespace implements AutoCloseable {
             Path cgroup = cgroup2().resolve("skep-e2e-" + name);
             for (int tries = 0; tries < 50 && Files.exists(cgroup); tries++) {
                 try (var tree = Files.walk(cgroup)) {
-                    tree.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder())
+                    tree.filter(Files::isDirectory).sorted(Comparator.reverseOrder())
                             .forEach(d -> d.toFile().delete());
                 }
                 Thread.sleep(100);

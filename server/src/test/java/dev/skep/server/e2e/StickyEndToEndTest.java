@@ -4,20 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.cli.SkepCli;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * socket.io's default client (long-polling first, then the websocket upgrade) against an app of 3 instances,
@@ -90,7 +99,7 @@ class StickyEndToEndTest {
 
     static List<String> readyInstances(String app) throws Exception {
         JsonNode all = Http.get(server.api("/v1/apps/" + app), token).json().get("instances");
-        List<String> ready = new java.util.ArrayList<>();
+        List<String> ready = new ArrayList<>();
         all.forEach(i -> {
             if ("ready".equals(i.get("state").asText())) {
                 ready.add(i.get("instance").asText());
@@ -100,7 +109,7 @@ class StickyEndToEndTest {
     }
 
     static String rawHead(String host) throws IOException {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.routerPort)) {
+        try (Socket s = new Socket("127.0.0.1", server.routerPort)) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -111,9 +120,9 @@ class StickyEndToEndTest {
     @Test
     void socketIoWorksAtThreeInstancesWithStickySessions() throws Exception {
         Map<String, String> env = Map.of("SKEP_SERVER", "http://127.0.0.1:" + server.apiPort, "SKEP_TOKEN", token);
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
-        cli.setOut(new java.io.PrintWriter(out, true));
+        StringWriter out = new StringWriter();
+        CommandLine cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
+        cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("set", "alice/chat", "--sticky")).isZero();
         assertThat(out.toString()).contains("alice/chat: ").contains("sticky sessions on");
         assertThat(Http.get(server.api("/v1/apps/alice/chat/route"), token).json().get("sticky").asBoolean()).isTrue();
@@ -128,14 +137,14 @@ class StickyEndToEndTest {
             assertThat(run.output()).contains("{\"step\":\"open\",\"transport\":\"polling\"}")
                     .contains("{\"step\":\"upgrade\",\"transport\":\"websocket\"}")
                     .contains("\"msg\":\"after the upgrade\"").contains("{\"step\":\"done\"}");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"instance\":\"([^\"]+)\"").matcher(run.output());
+            Matcher m = Pattern.compile("\"instance\":\"([^\"]+)\"").matcher(run.output());
             assertThat(m.find()).isTrue();
             served.add(m.group(1));
         }
         assertThat(ready).containsAll(served);
 
-        cli = dev.skep.cli.SkepCli.commandLine(env, dir, java.time.Clock.systemUTC(), false);
-        cli.setOut(new java.io.PrintWriter(out, true));
+        cli = SkepCli.commandLine(env, dir, Clock.systemUTC(), false);
+        cli.setOut(new PrintWriter(out, true));
         assertThat(cli.execute("set", "alice/chat", "--sticky=false")).isZero();
         assertThat(out.toString()).contains("sticky sessions off");
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
@@ -149,7 +158,7 @@ class StickyEndToEndTest {
         for (int i = 0; i < 9; i++) {
             String head = rawHead("chat.bob.localhost");
             assertThat(head.toLowerCase()).doesNotContain("skep_sticky");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("socketio from (\\S+)").matcher(head);
+            Matcher m = Pattern.compile("socketio from (\\S+)").matcher(head);
             assertThat(m.find()).as(head).isTrue();
             spread.add(m.group(1));
         }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skep.model.DataDirs;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,10 +109,10 @@ class SurviveRestartTest {
 
     @Test
     void aReadoptedAppIsStillHeldToItsOwnPort() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.skep.model.DataDirs.runningAsRoot(),
+        Assumptions.assumeTrue(DataDirs.runningAsRoot(),
                 "the bind guard needs root; run the suite as root, as CI does");
         server = new SkepServerProcess(dir.resolve("data"), List.of(), Map.of()).start();
-        org.junit.jupiter.api.Assumptions.assumeTrue(server.output().contains("event=bindguard.on"),
+        Assumptions.assumeTrue(server.output().contains("event=bindguard.on"),
                 "the bind guard is off on this host");
         Http.Answer deployed = Http.send("POST", server.api("/v1/apps/alice/prober/releases"), server.token(),
                 "application/gzip", Fixtures.tarball("tries-ports"));

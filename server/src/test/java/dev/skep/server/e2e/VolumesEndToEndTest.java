@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.model.DataDirs;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -100,7 +104,7 @@ class VolumesEndToEndTest {
     }
 
     private static JsonNode call(JsonNode instance, String method, String path, String body) throws Exception {
-        Http.Answer answer = Http.sendFresh(method, java.net.URI.create("http://127.0.0.1:" + instance.get("port").asInt()
+        Http.Answer answer = Http.sendFresh(method, URI.create("http://127.0.0.1:" + instance.get("port").asInt()
                 + path), null, "text/plain", body == null ? null : body.getBytes(StandardCharsets.UTF_8));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer.json();
@@ -163,9 +167,9 @@ class VolumesEndToEndTest {
         assertThat(listed.get("volumes").get(0).get("bytes").asLong()).isEqualTo("seeded by the upload\none\ntwo\n".length());
         assertThat(view(app).get("volumesAgent").asText()).isEqualTo(listed.get("agent").asText()).isNotBlank();
 
-        var export = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 server.api("/v1/apps/" + app + "/volumes/data/export")).header("Authorization", "Bearer " + token).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(export.statusCode()).isEqualTo(200);
         assertThat(export.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("gzip"));
         Map<String, String> files = untar(export.body());

@@ -12,8 +12,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,7 @@ class ZkTlsEndToEndTest {
                 false, false, new ZkSecurePort(new InetSocketAddress("127.0.0.1", 0), keystore, null));
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
-        secretText = HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(32));
+        secretText = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
         Files.writeString(secret, secretText);
     }
 
@@ -93,8 +96,8 @@ class ZkTlsEndToEndTest {
     void skepServerServesItsEmbeddedZooKeeperOverTlsToARouter() throws Exception {
         int tlsPort = SkepServerProcess.freePort();
         Path data = dir.resolve("server/data");
-        try (SkepServerProcess server = new SkepServerProcess(data, java.util.List.of("--zk-tls-port",
-                String.valueOf(tlsPort), "--zk-tls-keystore", keystore.toString()), java.util.Map.of()).start()) {
+        try (SkepServerProcess server = new SkepServerProcess(data, List.of("--zk-tls-port",
+                String.valueOf(tlsPort), "--zk-tls-keystore", keystore.toString()), Map.of()).start()) {
             assertThat(server.output()).contains("tls_address=127.0.0.1:" + tlsPort);
             String serverSecret = Files.readString(data.resolve("zk.secret")).strip();
             try (RoleProcess router = RoleProcess.start("router-of-server", dir.resolve("logs"),

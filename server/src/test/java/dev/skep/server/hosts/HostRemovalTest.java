@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +65,7 @@ class HostRemovalTest {
 
     /** `skep hosts ARGS`, in this JVM; no ZooKeeper and no SSH: an uninstalled host needs neither. */
     private HostsRun hosts(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181"));
+        List<String> all = new ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181"));
         all.addAll(List.of(args));
         return HostsRun.of(all);
     }

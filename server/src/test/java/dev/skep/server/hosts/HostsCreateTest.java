@@ -2,6 +2,7 @@ package dev.skep.server.hosts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +62,7 @@ class HostsCreateTest {
         Files.writeString(dir.resolve("zk.secret"), "secret\n");
     }
 
-    private static void send(com.sun.net.httpserver.HttpExchange x, int status, String json) throws IOException {
+    private static void send(HttpExchange x, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         x.sendResponseHeaders(status, bytes.length);
         x.getResponseBody().write(bytes);
@@ -72,7 +74,7 @@ class HostsCreateTest {
     }
 
     private HostsRun create(String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181",
+        List<String> args = new ArrayList<>(List.of("--data-dir", dir.toString(), "--zk", "10.0.0.5:2181",
                 "--zk-secret", dir.resolve("zk.secret").toString(), "create", "--provider", "digitalocean",
                 "--region", "nyc3", "--size", "s-1vcpu-1gb", "--image", "debian-12-x64", "--ssh-key", "aa:bb",
                 "--token-file", dir.resolve("token").toString(), "--api-url", "http://127.0.0.1:"

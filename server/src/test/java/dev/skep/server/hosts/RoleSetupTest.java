@@ -3,6 +3,7 @@ package dev.skep.server.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class RoleSetupTest {
         Files.writeString(unit, setup().systemdUnit());
         Process verify = new ProcessBuilder(analyze.toString(), "verify", unit.toString()).redirectErrorStream(true)
                 .start();
-        String said = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String said = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(verify.waitFor()).as(said).isZero();
         // it exits 0 on an unknown key or a bad value too ("..., ignoring"): anything it says of the unit fails
         assertThat(said.lines().filter(line -> line.contains(unit.getFileName().toString()))).as(said).isEmpty();

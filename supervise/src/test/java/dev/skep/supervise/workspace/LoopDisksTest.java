@@ -11,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -231,7 +234,7 @@ class LoopDisksTest {
         Files.createDirectories(disks.layers(live).resolve("l1/upper"));
         Files.createDirectories(disks.layers(dead).resolve("l1/upper"));
         assertThat(disks.layers(live).getParent()).isEqualTo(disks.mountPoint(shop).resolve("layers"));
-        disks.removeStaleLayers(java.util.Set.of(live));
+        disks.removeStaleLayers(Set.of(live));
         assertThat(disks.layers(live)).isDirectory();
         assertThat(disks.layers(dead)).doesNotExist();
 
@@ -275,7 +278,7 @@ class LoopDisksTest {
             // its namespace, made with a copy of the host's mounts (the disk's among them), differs from ours
             Path ns = Path.of("/proc", Long.toString(holder.pid()), "ns", "mnt");
             String ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions()
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                     .until(() -> !Files.readSymbolicLink(ns).toString().equals(ours));
             run("mount", "-o", "remount,ro", mountPoint.toString());
             assertThat(Files.getFileStore(mountPoint).isReadOnly()).isTrue();

@@ -8,6 +8,7 @@ import dev.skep.model.DataDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -75,7 +76,7 @@ class WorkspacesTest {
         Assumptions.assumeTrue(OverlayWorkspaces.hidepidWorks(), "this kernel cannot mount a /proc with hidepid");
         int uidA = 190_100 + (int) (System.nanoTime() % 1000);
         int uidB = uidA + 1000;
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(dir.resolve("on-the-hosts-tmp"), "x");
         Process other = new ProcessBuilder("/usr/bin/setpriv", "--reuid=" + uidA, "--regid=" + uidA, "--clear-groups",
                 "/bin/sleep", "60").start();
@@ -140,9 +141,9 @@ class WorkspacesTest {
     @Test
     void withoutRootTheSlugIsReadOnly() throws Exception {
         SlugSeal.seal(slug, null);
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        assertThat(PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(slug.resolve("server.js")))).doesNotContain("w");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(slug)))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(slug)))
                 .isEqualTo("r-xr-xr-x");
         RecursiveDelete.delete(slug);
         assertThat(slug).doesNotExist();
