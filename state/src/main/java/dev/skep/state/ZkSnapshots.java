@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ZkSnapshots implements ClusterSnapshots {
 
-    private static final Logger log = LoggerFactory.getLogger(ZkClusterState.class);
+    private static final Logger log = LoggerFactory.getLogger(ZkSnapshots.class);
 
     private final ParsedNodes parsed;
     private final NodeIndex index;

@@ -31,6 +31,7 @@ final class SpareImage {
     private final Object lock = new Object();
     private boolean keep; // guarded by lock
     private Thread maker; // guarded by lock
+    private long lastTake = System.nanoTime() - DELAY_MS * 1_000_000; // guarded by lock
 
     /** @param first where the first spare lies (a dot name never taken for an app's image); the others beside it */
     SpareImage(Path first, long size) {
@@ -66,6 +67,7 @@ final class SpareImage {
                     if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS)) {
                         if (Files.size(spare) == size) {
                             Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
+                            lastTake = System.nanoTime();
                             taken = true;
                             break;
                         }
@@ -96,13 +98,22 @@ final class SpareImage {
             Thread.sleep(delayMs);
             while (true) {
                 Path missing;
+                long wait;
                 synchronized (lock) {
                     missing = keep ? firstMissing() : null;
                     if (missing == null) {
                         maker = null; // under the lock: a spare taken from now on starts a new maker
                         return;
                     }
-                    Files.deleteIfExists(missing); // none, or made for another quota
+                    // a maker already under way also keeps off the CPU of the launch that just took one
+                    wait = lastTake + DELAY_MS * 1_000_000 - System.nanoTime();
+                    if (wait <= 0) {
+                        Files.deleteIfExists(missing); // none, or made for another quota
+                    }
+                }
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000 + 1);
+                    continue;
                 }
                 Ext4Images.format(part, size);
                 synchronized (lock) {
