@@ -61,7 +61,7 @@ final class EnvCommand extends AppVerb {
         EnvView after = client().changeEnv(app, change);
         String keys = String.join(", ", "unset".equals(action) ? change.unset() : change.set().keySet());
         out().println(action + " " + keys + " on " + app + ": " + (after.release() == 0
-                ? "no release yet: its first deploy builds and runs with it" // skep create, then env, then deploy
+                ? "no release serves yet: the next deploy builds and runs with it" // after skep create, or a failed first deploy
                 : "release v" + after.release() + " (the instances restart with it)"));
         return SkepCli.EXIT_OK;
     }
