@@ -11,14 +11,13 @@ import dev.skep.model.EventTypes;
 import dev.skep.model.IdleState;
 import dev.skep.model.ProcessTypes;
 import dev.skep.model.RouteSettings;
+import dev.skep.model.concurrent.PeriodicTask;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +34,15 @@ final class IdleWatcher implements AutoCloseable {
     /** Reports trail the last request by up to a router tick, and the router feed by a few ms: wait that too. */
     static final long SLACK_MILLIS = IdleReporter.TICK_MILLIS + 250;
 
+    static final Duration TICK = Duration.ofMillis(500);
+
     private final ClusterSnapshots state;
     private final IdleStore store;
     private final BooleanSupplier isLeader;
     private final EventSink events;
     private final Clock clock;
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().name("idle-watcher").daemon().unstarted(r));
+    /** Ticks every {@link #TICK} on a thread of its own (the fields below are that thread's alone). */
+    private PeriodicTask worker;
     /** Apps seen asleep at the last tick (worker thread only): one that is not any more woke. */
     private Set<AppId> knownAsleep = Set.of();
     /**
@@ -61,7 +62,8 @@ final class IdleWatcher implements AutoCloseable {
     }
 
     IdleWatcher start() {
-        worker.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+        worker = PeriodicTask.start("idle-watcher", TICK, this::tick,
+                e -> log.warn("event=idle.watch-failed error=\"{}\" next=\"next tick\"", e.getMessage()));
         return this;
     }
 
@@ -149,6 +151,8 @@ final class IdleWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        worker.shutdownNow();
+        if (worker != null) {
+            worker.close();
+        }
     }
 }
