@@ -60,8 +60,8 @@ class AppVerbsTest {
         String hint = result.out().replaceAll("(?s).*?`skep (env [^`]*)`.*", "$1");
         CliRun.Result env = run(hint.split(" "));
         assertThat(env.exit()).as(env.err()).isZero();
-        assertThat(env.out()).isEqualTo("set KEY on alice/shop: no release yet: its first deploy builds and runs "
-                + "with it\n");
+        assertThat(env.out()).isEqualTo("set KEY on alice/shop: no release serves yet: the next deploy builds and "
+                + "runs with it\n");
     }
 
     @Test
