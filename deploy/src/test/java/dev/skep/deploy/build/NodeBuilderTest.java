@@ -486,6 +486,7 @@ class NodeBuilderTest {
         BuildResult built = realNpm().build(app, BuildRequest.plain(), output::add);
 
         assertThat(built.node()).startsWith("16.");
+        assertThat(built.npm()).as("recorded: the release's instances run it too").matches("8\\.\\d+\\.\\d+");
         assertThat(built.how()).isEqualTo("npm ci");
         Path npms = CACHE.resolveSibling("npm");
         assertThat(output).anyMatch(line -> line.matches("npm 8\\.\\d+\\.\\d+: the npm 8\\.x Node 16\\.\\d+\\.\\d+ ships"));
