@@ -10,6 +10,7 @@ import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NodeRequirement;
 import dev.skep.model.node.NodeVersion;
 import dev.skep.model.node.NpmChoice;
+import dev.skep.model.node.NpmPackage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,7 +165,9 @@ public final class NodeBuilder {
                 done.add(plan.prebuild().get().label());
             }
             if (plan.install().isPresent()) {
-                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine, node.version());
+                String npmUsed = npm.map(v -> "npm " + v)
+                        .orElseGet(() -> NpmPackage.identity(Path.of(StepRunner.find("npm", path))));
+                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine, node.version(), npmUsed);
             }
             cache.ifPresent(c -> restoreFrameworkCaches(c, appRoot, deadline));
             if (plan.build().isPresent()) {
@@ -270,18 +273,19 @@ public final class NodeBuilder {
 
     /** The install: over node_modules from the cache when its key matches, else from scratch. */
     private String install(Path appRoot, PackageJson pkg, BuildPlan plan, Optional<BuildCache> cache, Steps steps,
-                           List<String> done, Consumer<String> outputLine, NodeVersion node)
+                           List<String> done, Consumer<String> outputLine, NodeVersion node, String npm)
             throws InterruptedException {
         Optional<String> key = cache.isPresent() && plan.packageManager().lockfile().isPresent()
                 ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
-                        "v" + node))
+                        "v" + node, npm))
                 : Optional.empty();
         long restoring = System.nanoTime();
         boolean warm = key.isPresent() && plan.warmInstall().isPresent()
                 && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
         BuildStep install = warm ? plan.warmInstall().get() : plan.install().get();
         if (warm) {
-            outputLine.accept("restored node_modules from the build cache (same lockfile, package manager and Node)");
+            outputLine.accept("restored node_modules from the build cache (same lockfile, package manager, Node and "
+                    + "npm)");
             outputLine.accept(tookLine("restore node_modules", restoring));
             done.add("node_modules from the build cache");
         }
