@@ -27,9 +27,18 @@ final class AlertsCommand extends ShowVerb<AlertSettings> {
         print(out, settings);
     }
 
+    /** The mail line: without a mail server, recipients (the app's or the install's) get nothing, so it says so. */
+    static String mail(AlertSettings a) {
+        if (Boolean.FALSE.equals(a.mailServer())) {
+            return (a.mail().isEmpty() ? "none" : String.join(", ", a.mail()) + ", but none is sent")
+                    + ": the install has no mail server (skep server --smtp-host HOST; see --smtp-* in the README)";
+        }
+        return a.mail().isEmpty() ? "(the install's)" : String.join(", ", a.mail());
+    }
+
     static void print(PrintWriter out, AlertSettings a) {
         out.println("app:      " + a.app());
-        out.println("mail:     " + (a.mail().isEmpty() ? "(the install's)" : String.join(", ", a.mail())));
+        out.println("mail:     " + mail(a));
         out.println("webhooks: " + (a.webhooks().isEmpty() ? "(the install's)" : String.join(", ", a.webhooks())));
         if (a.webhookSecret() != null) {
             out.println("webhook signing key (X-Skep-Signature: sha256=HMAC of the body): " + a.webhookSecret());

@@ -32,8 +32,7 @@ final class AlertsSetCommand extends AppVerb {
         MonitorClient monitor = client().monitor();
         AlertSettings now = monitor.alerts(app);
         AlertSettings next = new AlertSettings(null, mail == null ? now.mail() : nonEmpty(mail),
-                webhooks == null ? now.webhooks() : nonEmpty(webhooks), rules == null ? now.rules() : readRules(),
-                null);
+                webhooks == null ? now.webhooks() : nonEmpty(webhooks), rules == null ? now.rules() : readRules());
         AlertsCommand.print(out(), monitor.setAlerts(app, next));
         return SkepCli.EXIT_OK;
     }

@@ -3,6 +3,7 @@ package dev.skep.cli;
 import dev.skep.model.Labels;
 import dev.skep.model.RouteSettings;
 import dev.skep.model.SkepException;
+import dev.skep.model.view.ProbationView;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,8 +93,15 @@ final class SetCommand extends AppVerb {
                 : size(settings.maxBodyBytes())) + ", https only " + (settings.httpsOnly() ? "on" : "off")
                 + ", sticky sessions " + (settings.sticky() ? "on" : "off")
                 + ", idle stop " + (settings.idleStop() ? duration(settings.idleStopSeconds()) : "off")
+                + ", probation " + probation(client().probation(app))
                 + (!routeChange() ? "" : " (live on the routers within a second)"));
         return SkepCli.EXIT_OK;
+    }
+
+    /** "10s (the install's default)", "2m", "off". */
+    static String probation(ProbationView window) {
+        return (window.seconds() == 0 ? "off" : duration(window.seconds()))
+                + (window.installDefault() ? " (the install's default)" : "");
     }
 
     private boolean routeChange() {

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** skep set USER/APP --idle-stop: the PATCH it sends (seconds, 0 for off), what it prints, and bad durations. */
+/**
+ * skep set USER/APP --idle-stop: the PATCH it sends (seconds, 0 for off), what it prints, and bad durations; the
+ * listing with the probation window.
+ */
 class SetCommandTest {
 
     @TempDir
@@ -30,6 +33,25 @@ class SetCommandTest {
         fake.on("PATCH", "/v1/apps/alice/blog", 200, Fixtures.shop("running", true, 1));
         fake.on("GET", "/v1/apps/alice/blog/route", 200,
                 "{\"maxBodyBytes\":0,\"httpsOnly\":false,\"sticky\":false,\"idleStopSeconds\":" + idleStop + "}");
+        probation(10, true);
+    }
+
+    private void probation(long seconds, boolean installDefault) {
+        fake.on("GET", "/v1/apps/alice/blog/probation", 200, "{\"app\":\"alice/blog\",\"seconds\":" + seconds
+                + ",\"installDefault\":" + installDefault + "}");
+    }
+
+    @Test
+    void theListingShowsTheProbationWindowBesideTheRouterSettings() {
+        settings(0);
+        CliRun.Result result = run("set", "alice/blog");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains("alice/blog: body limit the router's default, https only off, sticky "
+                + "sessions off, idle stop off, probation 10s (the install's default)");
+        probation(120, false);
+        assertThat(run("set", "alice/blog").out()).contains("idle stop off, probation 2m\n");
+        probation(0, false);
+        assertThat(run("set", "alice/blog").out()).contains("idle stop off, probation off\n");
     }
 
     @Test

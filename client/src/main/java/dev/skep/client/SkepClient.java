@@ -10,6 +10,7 @@ import dev.skep.model.view.EnvChange;
 import dev.skep.model.view.EnvView;
 import dev.skep.model.view.LoginLink;
 import dev.skep.model.view.PlacementView;
+import dev.skep.model.view.ProbationView;
 import dev.skep.model.view.ReleaseView;
 import dev.skep.model.view.VolumesView;
 import java.io.IOException;
@@ -162,6 +163,11 @@ public final class SkepClient implements AutoCloseable {
      */
     public AppView setProbation(AppId app, long seconds) {
         return call("PATCH", appPath(app), Map.of("probation", seconds), AppView.class);
+    }
+
+    /** The app's probation window in force, and whether it is the install's default. */
+    public ProbationView probation(AppId app) {
+        return call("GET", appPath(app) + "/probation", null, ProbationView.class);
     }
 
     /** Rolls back to the release before the current one. */

@@ -89,7 +89,7 @@ class JsonTest {
         EventView event = new EventView(now, "instance.crashed", "alice/shop", 3, "i1", "h", TRICKY,
                 Map.of("code", "1"));
         AlertSettings alerts = new AlertSettings("alice/shop", List.of("ops@example.com"), List.of(),
-                List.of(Map.of("name", "hot", "threshold", 90.5, "for", List.of("1m"), "on", true)), "s3cret");
+                List.of(Map.of("name", "hot", "threshold", 90.5, "for", List.of("1m"), "on", true)), "s3cret", true);
         List<Map<String, Object>> rules = List.of(Map.of("name", "n", "count", 3L));
 
         assertThat(Json.<DomainsView>read(server(new DomainsView("alice/shop", "shop.alice.localhost",

@@ -135,7 +135,7 @@ public final class Deployer {
         Instant storing = clock.instant();
         BiFunction<AppSpec, Integer, Release> newRelease = (spec, n) -> new Release(app, n, slug.sha256(), slug.slug(),
                 slug.command(), spec.env(), clock.instant(), by, "deploy", slug.processes().others(),
-                slug.processes().release(), slug.build().node());
+                slug.processes().release(), slug.build().node(), slug.build().npm());
         // a first deploy creates the app with its release, without a read first; a redeploy reads the spec again
         // (another controller may have changed its env during the build) and adds its release
         Optional<AppSpec> now = existing.isEmpty() ? existing : state.app(app);
@@ -174,7 +174,8 @@ public final class Deployer {
     private List<InstanceStatus> activate(AppId app, Release release, DeployListener listener, int previous) {
         releasePhase(app, release, listener);
         listener.stage("starting", "release " + release.number() + ": " + describe(release)
-                + (release.node() == null ? "" : " (Node " + release.node() + ")"));
+                + (release.node() == null ? "" : " (Node " + release.node()
+                        + (release.npm() == null ? "" : ", npm " + release.npm()) + ")"));
         List<InstanceStatus> ready = rollout.activate(release,
                 (serving, probation) -> listener.serving(release, serving, probation));
         crashLoops.watch(app, release.number(), previous);

@@ -4,6 +4,7 @@ import dev.skep.deploy.build.BuildRequest;
 import dev.skep.deploy.build.BuildResult;
 import dev.skep.deploy.build.BuildUser;
 import dev.skep.deploy.build.NodeBuilder;
+import dev.skep.deploy.build.PrunedBins;
 import dev.skep.deploy.build.ReleasePhase;
 import dev.skep.deploy.build.StartCommand;
 import dev.skep.deploy.intake.Intake;
@@ -20,6 +21,7 @@ import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
 import dev.skep.model.fs.RecursiveDelete;
 import dev.skep.model.limits.UidProcesses;
+import dev.skep.model.node.NodeChoice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -112,7 +114,8 @@ public final class SlugBuilder {
         BuildUser user = buildUsers.apply(release.app());
         // the Node version the release's instances run, fetched here too if this controller lacks it
         // beside the builds' own scratch dirs, which the app's uid can reach
-        releasePhase.runInCopy(release, slugDir, store.dir(), user, npm.nodeFor(release.node()), outputLine);
+        releasePhase.runInCopy(release, slugDir, store.dir(), user, npm.nodeFor(release.node()),
+                npm.npmBinFor(release.npm()), outputLine);
     }
 
     /**
@@ -176,10 +179,10 @@ public final class SlugBuilder {
     private BuiltSlug alreadyBuilt(AppId app, Upload received, String slug, DeployListener listener) {
         Path appDir = store.checkout(slug);
         StartCommand.Processes command = StartCommand.processes(appDir);
-        // the slug does not say which Node built it: the same choice again (the host's, or the newest match)
-        String node = npm.chooseNode(appDir).version().toString();
+        // the slug does not say which Node (and npm) built it: the same choice again (the host's, or the newest match)
+        NodeChoice node = npm.chooseNode(appDir);
         BuildResult build = new BuildResult(BuildResult.NONE, Duration.ZERO, "slug already built from this upload",
-                node);
+                node.version().toString(), PrunedBins.NONE, npm.chooseNpm(appDir, node).orElse(null));
         log.info("event=deploy.built app={} slug={} how=existing", app, slug);
         listener.stage(DeployListener.BUILT, "slug " + slug + " already built from this upload; reusing it");
         return new BuiltSlug(slug, received.sha256(), received.bytes(), command, appDir, build);

@@ -23,10 +23,13 @@ import java.util.Set;
  * @param releasePhase argv of the Procfile's {@code release:} command, run once before the release starts; empty: none
  * @param node      the Node version it was built with and runs with, e.g. "22.23.5" (every agent runs
  *                  that one, fetching it if its host lacks it); null in releases made before skep recorded it
+ * @param npm       the npm of a release on a fetched Node (the one its build ran, e.g. "8.19.4"): its bin dir comes
+ *                  before node's on the instances' PATH, as in the build; null: the host's npm (a release on the
+ *                  host's Node, or made before skep recorded it)
  */
 public record Release(AppId app, int number, String sha256, String slug, List<String> command,
                       Map<String, String> env, Instant created, String createdBy, String note,
-                      Map<String, List<String>> processes, List<String> releasePhase, String node) {
+                      Map<String, List<String>> processes, List<String> releasePhase, String node, String npm) {
 
     @JsonCreator
     public Release {
@@ -41,6 +44,13 @@ public record Release(AppId app, int number, String sha256, String slug, List<St
         }
         processes = Collections.unmodifiableMap(copy);
         releasePhase = releasePhase == null ? List.of() : List.copyOf(releasePhase);
+    }
+
+    /** A release that names no npm: it runs with the host's. */
+    public Release(AppId app, int number, String sha256, String slug, List<String> command,
+                   Map<String, String> env, Instant created, String createdBy, String note,
+                   Map<String, List<String>> processes, List<String> releasePhase, String node) {
+        this(app, number, sha256, slug, command, env, created, createdBy, note, processes, releasePhase, node, null);
     }
 
     /** A release with a web process only that names no Node version (as releases were before both). */
@@ -63,7 +73,8 @@ public record Release(AppId app, int number, String sha256, String slug, List<St
     }
 
     public Release withEnv(int newNumber, Map<String, String> newEnv, Instant when, String by, String why) {
-        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why, processes, releasePhase, node);
+        return new Release(app, newNumber, sha256, slug, command, newEnv, when, by, why, processes, releasePhase, node,
+                npm);
     }
 
     /** The types this release runs, web first when it has one, then the Procfile's order. */

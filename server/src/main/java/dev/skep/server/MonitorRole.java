@@ -154,7 +154,8 @@ final class MonitorRole implements AutoCloseable {
                 new EventRoutes(monitor.events(), clock, follows),
                 new MetricsRoutes(monitor.prometheus(), monitor.history(), commands, views,
                         traffic::of, traffic::ofInstance),
-                new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app)),
+                new AlertRoutes(alerts, commands, bodies, this::test, app -> secrets.webhookSecret(app),
+                        options.mail() != null),
                 new HealthRoutes(health, commands));
     }
 

@@ -158,7 +158,8 @@ public final class Agent implements AutoCloseable {
                     cgroups.describe());
         }
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
-                new Launcher(release -> nodeOf(nodes, release), hooks.environment()), users,
+                new Launcher(release -> nodeOf(nodes, release), release -> npmOf(nodes, release),
+                        hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, applied, cgroups,
                 AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board,
                 LogWakeups.start(config.agentId()));
@@ -198,6 +199,22 @@ public final class Agent implements AutoCloseable {
                     config.agentId(), release.app(), release.number(), release.node());
         }
         return nodes.binaryFor(release.node());
+    }
+
+    /**
+     * The bin dir of the release's npm (one built on a fetched Node), fetched first if this host lacks it; null: the
+     * host's. A fetch that fails does not keep the instance from starting (node starts it, not npm): its npm and npx
+     * are the host's then, as they were before releases named theirs.
+     */
+    private Path npmOf(NodeInstalls nodes, Release release) {
+        try {
+            return nodes.npmBinFor(release.npm());
+        } catch (RuntimeException e) {
+            log.warn("event=npm.fetch-failed agent={} app={} release={} npm={} error=\"{}\" effect=\"its npm and "
+                    + "npx are the host's\"", config.agentId(), release.app(), release.number(), release.npm(),
+                    e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.skep.model.Release;
 import dev.skep.model.limits.CgroupSlot;
 import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
+import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NpmConfig;
 import dev.skep.model.node.PnpHook;
 import java.io.File;
@@ -70,6 +71,7 @@ public final class Launcher {
     }
 
     private final Function<Release, Path> nodes;
+    private final Function<Release, Path> npmBins;
     private final Function<String, Map<String, String>> extraEnv;
 
     public Launcher(Path node) {
@@ -88,7 +90,16 @@ public final class Launcher {
      */
     public Launcher(Function<Release, Path> nodes,
                     Function<String, Map<String, String>> extraEnv) {
+        this(nodes, release -> null, extraEnv);
+    }
+
+    /**
+     * @param npmBins the bin dir of a release's npm (on a fetched Node, the one its build ran), or null: the host's
+     */
+    public Launcher(Function<Release, Path> nodes, Function<Release, Path> npmBins,
+                    Function<String, Map<String, String>> extraEnv) {
         this.nodes = nodes;
+        this.npmBins = npmBins;
         this.extraEnv = extraEnv;
     }
 
@@ -188,7 +199,10 @@ public final class Launcher {
         return env;
     }
 
-    /** @param node the release's node binary: its directory comes first on PATH, so scripts' npm/node are it */
+    /**
+     * @param node the release's node binary: its directory, after its npm's when it names one, comes first on PATH
+     *             (after the app's own bins), so scripts' npm, npx and node are the release's, as in its build
+     */
     private Map<String, String> environment(Assignment assignment, int port, Path appDir, Path node) {
         Release release = assignment.release();
         Map<String, String> env = new TreeMap<>(release.env());
@@ -201,7 +215,8 @@ public final class Launcher {
         env.put("SKEP_INSTANCE", assignment.instance());
         env.put("SKEP_PROCESS", InstanceIds.process(assignment.instance())); // Heroku's DYNO: worker.1
         // as npm does for scripts: the app's own bins (e.g. `next start`) come first
-        env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + node.getParent() + ":" + SYSTEM_PATH);
+        env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + NodeInstalls.pathPrefix(node,
+                npmBins.apply(release)) + ":" + SYSTEM_PATH);
         env.put("HOME", appDir.toString());
         return env;
     }

@@ -4,12 +4,16 @@ import dev.skep.model.AppId;
 import dev.skep.model.Assignment;
 import dev.skep.model.InstanceIds;
 import dev.skep.model.Release;
+import dev.skep.model.node.NodeCache;
+import dev.skep.model.node.NodeDist;
+import dev.skep.model.node.NodeInstalls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +74,44 @@ class LauncherTest {
         Files.delete(slug.resolve(".pnp.cjs")); // the copy's file alone is not the slug's
         assertThat(output(launcher, new Launcher.Spec(assignment, copy, 0, run, null, null, null, List.of(), null,
                 slug))).isEqualTo("undefined --max-old-space-size=200");
+    }
+
+    /**
+     * A release built on a fetched Node names the npm its build ran: its instances find that npm (and npx) first,
+     * then that node, as the build did, not the host's npm, which may not even run on an older Node.
+     */
+    @Test
+    void aReleaseOnAFetchedNodeRunsItsOwnNpmAndNodeFirstOnThePath(@TempDir Path data, @TempDir Path app,
+                                                                   @TempDir Path run) throws Exception {
+        String path = System.getenv("PATH");
+        Path hostNode = AgentConfig.findNode(path);
+        // the host's cache as builds leave it: a Node release (the host's binary will do) and an npm release
+        Path fetched = Files.createDirectories(data.resolve("node/16.20.2/bin")).resolve("node");
+        Files.createSymbolicLink(fetched, hostNode);
+        Path npmBin = Files.createDirectories(data.resolve("npm/8.19.4/bin"));
+        Files.writeString(npmBin.resolve("npm"), "#!/bin/sh\necho npm 8.19.4\n");
+        Files.setPosixFilePermissions(npmBin.resolve("npm"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        NodeInstalls nodes = new NodeInstalls(hostNode, new NodeCache(data.resolve("node"), NodeDist.onPath(path)));
+        Launcher launcher = new Launcher(r -> nodes.binaryFor(r.node()), r -> nodes.npmBinFor(r.npm()), i -> Map.of());
+        List<String> which = List.of("sh", "-c", "command -v npm; command -v node; npm");
+
+        Release fetchedNode = new Release(AppId.parse("alice/old"), 2, "sha", "slug-2.tgz", which, Map.of(),
+                Instant.EPOCH, "alice", null, Map.of(), List.of(), "16.20.2", "8.19.4");
+        assertThat(output(launcher, spec(fetchedNode, app, run))).isEqualTo(npmBin.resolve("npm") + "\n" + fetched
+                + "\nnpm 8.19.4");
+
+        // a release on the host's Node names no npm: npm is the host's, from the system PATH after node's dir
+        Release hostsNode = new Release(AppId.parse("alice/new"), 1, "sha", "slug-1.tgz",
+                List.of("sh", "-c", "command -v node"), Map.of(), Instant.EPOCH, "alice", null);
+        assertThat(output(launcher, spec(hostsNode, app, run))).isEqualTo(hostNode.toString());
+        assertThat(launcher.environment(spec(hostsNode, app, run).assignment(), 0, app).get("PATH"))
+                .isEqualTo(app.resolve("node_modules/.bin") + ":" + hostNode.getParent() + ":" + Launcher.SYSTEM_PATH);
+    }
+
+    private static Launcher.Spec spec(Release release, Path app, Path run) {
+        Assignment assignment = new Assignment(InstanceIds.next(release.app(), release.number(), "web", 1), "agent-1",
+                release, 1, Instant.EPOCH);
+        return new Launcher.Spec(assignment, app, 0, run, null);
     }
 
     private static String output(Launcher launcher, Launcher.Spec spec) throws Exception {

@@ -95,7 +95,11 @@ public final class Authenticator {
         }
         if (found != null && claimedUser != null && !claimedUser.isEmpty() && !claimedUser.equals(found.user())
                 && !found.admin()) {
-            return Optional.empty();
+            // the token is valid, so whose it is is the caller's to know (whoami says it too); an invalid one
+            // says nothing beyond "invalid token"
+            throw Credentials.unauthorized("the token is " + found.user() + "'s, not "
+                    + (Credentials.isUserName(claimedUser) ? claimedUser + "'s" : "that user name's"),
+                    "use -u " + found.user() + ":TOKEN, or `Authorization: Bearer TOKEN`");
         }
         return Optional.ofNullable(found);
     }

@@ -53,7 +53,7 @@ record Credentials(String claimedUser, String token) {
             String user = c.claimedUser();
             if (user != null && !user.isEmpty()) {
                 // a user name as is (readable in the log); anything else hashed, so it is short and safe to log
-                return USER.matcher(user).matches() ? "user:" + user : "user#" + Tokens.sha256(user).substring(0, 16);
+                return isUserName(user) ? "user:" + user : "user#" + Tokens.sha256(user).substring(0, 16);
             }
             return "token:" + Tokens.sha256(c.token()).substring(0, 16);
         } catch (SkepException malformed) {
@@ -62,6 +62,15 @@ record Credentials(String claimedUser, String token) {
     }
 
     static SkepException unauthorized(String why) {
-        return new SkepException(SkepException.Kind.UNAUTHORIZED, "unauthorized: " + why, HOW);
+        return unauthorized(why, HOW);
+    }
+
+    static SkepException unauthorized(String why, String detail) {
+        return new SkepException(SkepException.Kind.UNAUTHORIZED, "unauthorized: " + why, detail);
+    }
+
+    /** Whether a claimed user is a user name a message may quote (anything else, of any length, is not). */
+    static boolean isUserName(String claimedUser) {
+        return USER.matcher(claimedUser).matches();
     }
 }

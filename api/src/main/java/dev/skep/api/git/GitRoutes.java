@@ -113,7 +113,7 @@ public record GitRoutes(Deployer deployer, GitRepos repos, UploadLimits limits, 
         }
         InputStream body = in;
         OutputStream out = ctx.res().getOutputStream();
-        PushDeploy deploy = new PushDeploy(app, who.user(), deployer, limits, tmp, url, out);
+        PushDeploy deploy = new PushDeploy(app, who.user(), deployer::deploy, limits, tmp, url, out);
         // one push of an app at a time, and never beside its delete: the second waits, then finds the branch
         // moved if it was pushed over the same commit (see PushRules)
         deployer.exclusively(app, () -> {
@@ -136,7 +136,8 @@ public record GitRoutes(Deployer deployer, GitRepos repos, UploadLimits limits, 
         });
         out.flush();
         PushDeploy.Deployed deployed = deploy.deployed();
-        Audit.detail(ctx, "outcome", deployed == null ? "rejected" : "released");
+        Audit.detail(ctx, "outcome", deployed == null ? "rejected"
+                : deployed.probationCut() ? "released, probation cut short" : "released");
         if (deployed != null) {
             Audit.detail(ctx, "release", deployed.release());
             Audit.detail(ctx, "commit", deployed.commit());

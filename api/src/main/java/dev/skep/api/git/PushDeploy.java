@@ -3,6 +3,7 @@ package dev.skep.api.git;
 import dev.skep.deploy.DeployListener;
 import dev.skep.deploy.Deployer;
 import dev.skep.deploy.intake.UploadLimits;
+import dev.skep.deploy.release.ProbationCut;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
 import dev.skep.model.fs.RecursiveDelete;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Deploys a push before its branch moves: the pushed commit's tree is checked out, packed as {@code skep deploy}
  * packs a directory (same ignore rules), and deployed as a tarball would be (same build, same release checks).
  * Progress goes to git's own output ("remote: ..."). If the deploy fails, the branch update is rejected with the
- * reason, so the repository, like the app, stays at what serves.
+ * reason, so the repository, like the app, stays at what serves. A release that serves but whose probation was cut
+ * short (skep stopping) moves the branch: the repository says what serves, and the next push is a new commit.
  */
 final class PushDeploy implements PreReceiveHook {
 
@@ -45,13 +47,22 @@ final class PushDeploy implements PreReceiveHook {
     /** The scratch dirs of pushes in {@code <data-dir>/tmp}. */
     static final String WORK_PREFIX = "push-";
 
-    /** What a push that went through produced: its release, for the audit log. */
-    record Deployed(int release, String commit) {
+    /**
+     * What a push that went through produced, for the audit log: its release, and whether its probation was cut
+     * short.
+     */
+    record Deployed(int release, String commit, boolean probationCut) {
+    }
+
+    /** {@link Deployer#deploy}: the one thing a push asks of the deployer. */
+    @FunctionalInterface
+    interface Deploys {
+        Deployer.Outcome deploy(AppId app, InputStream upload, String by, DeployListener listener);
     }
 
     private final AppId app;
     private final String user;
-    private final Deployer deployer;
+    private final Deploys deployer;
     private final UploadLimits limits;
     private final Path tmp;
     private final Function<AppId, String> url;
@@ -61,7 +72,7 @@ final class PushDeploy implements PreReceiveHook {
     private volatile long lastSaid = System.nanoTime();
 
     /** @param raw the response itself, for keep-alive packets while a build is quiet */
-    PushDeploy(AppId app, String user, Deployer deployer, UploadLimits limits, Path tmp, Function<AppId, String> url,
+    PushDeploy(AppId app, String user, Deploys deployer, UploadLimits limits, Path tmp, Function<AppId, String> url,
                OutputStream raw) {
         this.raw = raw;
         this.app = app;
@@ -174,10 +185,21 @@ final class PushDeploy implements PreReceiveHook {
             Thread keepAlive = keepAlive(rp);
             try (InputStream in = Files.newInputStream(tarball)) {
                 outcome = deployer.deploy(app, in, user, listener(rp));
+            } catch (ProbationCut cut) {
+                // the release serves: the branch moves to it (the command is left to be applied), said as a warning
+                deployed = new Deployed(cut.release(), commit.name(), true);
+                say(rp, "warning: " + cut.getMessage());
+                if (cut.detail() != null) {
+                    say(rp, INDENT + cut.detail());
+                }
+                say(rp, INDENT + url.apply(app));
+                log.info("event=git.push-deployed app={} by={} branch={} commit={} release={} probation=cut", app,
+                        user, branch, commit.name(), cut.release());
+                return;
             } finally {
                 keepAlive.interrupt();
             }
-            deployed = new Deployed(outcome.release().number(), commit.name());
+            deployed = new Deployed(outcome.release().number(), commit.name(), false);
             say(rp, STAGE + "released v" + outcome.release().number() + " of " + app + " in "
                     + outcome.took().toMillis() + " ms");
             say(rp, INDENT + url.apply(app));

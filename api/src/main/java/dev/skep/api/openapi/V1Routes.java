@@ -38,6 +38,7 @@ import dev.skep.model.view.MetricsView;
 import dev.skep.model.view.NewToken;
 import dev.skep.model.view.NewUser;
 import dev.skep.model.view.PlacementView;
+import dev.skep.model.view.ProbationView;
 import dev.skep.model.view.ReleaseView;
 import dev.skep.model.view.RunOutput;
 import dev.skep.model.view.TokenView;
@@ -135,6 +136,9 @@ final class V1Routes {
                 // routing, domains, certificates, volumes
                 Operation.of("GET", APP + "/route", OWNER, "The app's router settings (set them with PATCH)")
                         .answers(200, RouteSettings.class),
+                Operation.of("GET", APP + "/probation", OWNER, "The app's probation window in seconds, and whether "
+                                + "it is the install's default (set it with PATCH)")
+                        .answers(200, ProbationView.class),
                 Operation.of("GET", APP + "/domains", OWNER, "The app's default host and custom domains")
                         .answers(200, DomainsView.class),
                 Operation.of("POST", APP + "/domains", OWNER, "Add a custom domain (or *.example.com)")

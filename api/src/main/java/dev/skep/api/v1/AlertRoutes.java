@@ -20,9 +20,10 @@ import java.util.function.Function;
  * defaults), and POST .../alerts/test (a test alert through every reactor now; the answer says what happened).
  *
  * @param webhookSecret the hex key an app's webhook receivers check signatures with
+ * @param mailServer    whether the install has an SMTP server: without one, recipients get no mail
  */
 public record AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies bodies, Tester tester,
-                    Function<AppId, String> webhookSecret) implements Routes {
+                    Function<AppId, String> webhookSecret, boolean mailServer) implements Routes {
 
     /** Sends a test alert for an app; per reactor what happened. */
     @FunctionalInterface
@@ -62,6 +63,6 @@ public record AlertRoutes(AlertSettingsStore store, AppCommands commands, Bodies
 
     private AlertSettings view(AppId app, AppAlerts alerts) {
         return new AlertSettings(app.toString(), alerts.mail(), alerts.webhooks().stream().map(URI::toString).toList(),
-                alerts.rulesJson(), webhookSecret.apply(app));
+                alerts.rulesJson(), webhookSecret.apply(app), mailServer);
     }
 }

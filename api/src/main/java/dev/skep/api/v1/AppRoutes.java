@@ -71,6 +71,10 @@ public record AppRoutes(AppCommands commands, AppViews views, Bodies bodies, Hea
             ctx.status(201).json(views.full(created));
         });
         routes.patch("/v1/apps/{user}/{app}", this::patch);
+        if (probation != null) {
+            routes.get("/v1/apps/{user}/{app}/probation",
+                    ctx -> ctx.json(probation.view(commands.require(Caller.ownedApp(ctx)).id())));
+        }
         routes.delete("/v1/apps/{user}/{app}", ctx -> {
             commands.delete(audited(ctx, "app.delete", Map.of()));
             ctx.status(204);

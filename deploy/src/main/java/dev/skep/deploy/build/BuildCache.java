@@ -49,11 +49,17 @@ final class BuildCache {
         this.user = user;
     }
 
-    /** The node_modules key of an app with a lockfile. */
-    static String key(PackageManager pm, byte[] lockfile, PackageJson pkg, String nodeVersion) {
+    /**
+     * The node_modules key of an app with a lockfile: what installed it (the Node and the npm too, as Heroku's
+     * buildpack keys its cache: another npm may lay node_modules out otherwise, or not accept what an older one made).
+     *
+     * @param npm which npm ran the build ({@link dev.skep.model.node.NpmPackage#identity}, or a fetched release's)
+     */
+    static String key(PackageManager pm, byte[] lockfile, PackageJson pkg, String nodeVersion, String npm) {
         MessageDigest sha = Sha256.newDigest();
         sha.update(("pm=" + pm.tool() + " berry=" + pm.yarnBerry() + " packageManager="
-                + pkg.packageManager().orElse("") + "\nnode=" + nodeVersion + "\n").getBytes(StandardCharsets.UTF_8));
+                + pkg.packageManager().orElse("") + "\nnode=" + nodeVersion + "\nnpm=" + npm + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         sha.update(pkg.dependencyFields().getBytes(StandardCharsets.UTF_8));
         sha.update(lockfile);
         return HexFormat.of().formatHex(sha.digest());

@@ -10,6 +10,7 @@ import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NodeRequirement;
 import dev.skep.model.node.NodeVersion;
 import dev.skep.model.node.NpmChoice;
+import dev.skep.model.node.NpmPackage;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ public final class NodeBuilder {
     /** @param nodes the host's node and the cached releases: builds run with the one the app asks for */
     public NodeBuilder(Path npmCacheDir, Duration timeout, String searchPath, NodeInstalls nodes) {
         this.nodes = nodes;
-        this.npms = NodeCache.npm(nodes.cache().dir().resolveSibling("npm"), NodeDist.npmOnPath(searchPath));
+        this.npms = nodes.npms();
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be > 0, found " + timeout);
         }
@@ -114,8 +115,12 @@ public final class NodeBuilder {
         }
         // fetched now even when nothing is built: a download that fails fails the deploy, not the start
         Path nodeBinary = binary(node, outputLine);
+        // on a fetched Node its npm (the host's may not run there), for the build and, recorded, the instances
+        Optional<NodeVersion> npm = node.host() ? Optional.empty() : Optional.of(npm(node, pkg, outputLine));
+        String npmVersion = npm.map(NodeVersion::toString).orElse(null);
         if (pkg.isEmpty()) {
-            return new BuildResult(BuildResult.NONE, since(started), "no package.json", node.version().toString());
+            return new BuildResult(BuildResult.NONE, since(started), "no package.json", node.version().toString(),
+                    PrunedBins.NONE, npmVersion);
         }
         boolean uploadedModules = Files.exists(appRoot.resolve(BuildCache.NODE_MODULES), LinkOption.NOFOLLOW_LINKS);
         PackageManager pm = PackageManager.detect(appRoot, pkg.get());
@@ -123,7 +128,7 @@ public final class NodeBuilder {
         if (plan.isEmpty()) {
             plan.notes().forEach(outputLine);
             return new BuildResult(BuildResult.NONE, since(started), "nothing to install or build",
-                    node.version().toString());
+                    node.version().toString(), PrunedBins.NONE, npmVersion);
         }
 
         BuildUser user = request.user().orElse(null);
@@ -133,8 +138,8 @@ public final class NodeBuilder {
                 : request.cacheDir().map(dir -> new BuildCache(dir, user));
         // a release's node first: npm, npx, corepack and the app's scripts all run with it (the
         // host's is where the PATH has it already), and before it the npm that release ships
-        String path = node.host() ? searchPath : npm(node, pkg.get(), outputLine).getParent() + File.pathSeparator
-                + nodeBinary.getParent() + File.pathSeparator + searchPath;
+        String path = npm.isEmpty() ? searchPath : NodeInstalls.pathPrefix(nodeBinary, npms.binary(npm.get()).getParent())
+                + File.pathSeparator + searchPath;
         Path userCache = user == null ? sharedCache() : userCache(user);
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
@@ -160,7 +165,9 @@ public final class NodeBuilder {
                 done.add(plan.prebuild().get().label());
             }
             if (plan.install().isPresent()) {
-                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine, node.version());
+                String npmUsed = npm.map(v -> "npm " + v)
+                        .orElseGet(() -> NpmPackage.identity(Path.of(StepRunner.find("npm", path))));
+                how = install(appRoot, pkg.get(), plan, cache, steps, done, outputLine, node.version(), npmUsed);
             }
             cache.ifPresent(c -> restoreFrameworkCaches(c, appRoot, deadline));
             if (plan.build().isPresent()) {
@@ -199,7 +206,7 @@ public final class NodeBuilder {
         Duration took = since(started);
         log.info("event=build.done dir={} pm={} node={} how=\"{}\" steps=\"{}\" took_ms={}", appRoot, pm.command(),
                 node.version(), how, String.join(", ", done), took.toMillis());
-        return new BuildResult(how, took, String.join(", ", done), node.version().toString(), pruned);
+        return new BuildResult(how, took, String.join(", ", done), node.version().toString(), pruned, npmVersion);
     }
 
     /**
@@ -235,30 +242,50 @@ public final class NodeBuilder {
      * The npm of a build on a fetched Node ({@link NpmChoice}), downloaded once per host: the host's npm
      * may not run on that Node.
      */
-    private Path npm(NodeChoice node, PackageJson pkg, Consumer<String> outputLine) {
-        NpmChoice npm = NpmChoice.choose(pkg.enginesNpm(), node.version(), npms.available());
+    private NodeVersion npm(NodeChoice node, Optional<PackageJson> pkg, Consumer<String> outputLine) {
+        NpmChoice npm = chooseNpm(node, pkg);
         outputLine.accept(npm.reason());
         if (!npms.has(npm.version())) {
             outputLine.accept("downloading npm " + npm.version() + " (through the host's npm); kept for the next deploys");
         }
         log.info("event=build.npm node={} npm={}", node.version(), npm.version());
-        return npms.ensure(npm.version());
+        npms.ensure(npm.version());
+        return npm.version();
+    }
+
+    private NpmChoice chooseNpm(NodeChoice node, Optional<PackageJson> pkg) {
+        return NpmChoice.choose(pkg.flatMap(PackageJson::enginesNpm), node.version(), npms.available());
+    }
+
+    /**
+     * The npm a build of this app on that Node runs, as {@link #build} chooses it (not downloaded): empty on the
+     * host's Node, whose npm is the host's.
+     */
+    public Optional<String> chooseNpm(Path appRoot, NodeChoice node) {
+        return node.host() ? Optional.empty()
+                : Optional.of(chooseNpm(node, PackageJson.read(appRoot)).version().toString());
+    }
+
+    /** The bin dir of the npm a release names, fetched if need be; null for one that names none. */
+    public Path npmBinFor(String releaseNpm) {
+        return nodes.npmBinFor(releaseNpm);
     }
 
     /** The install: over node_modules from the cache when its key matches, else from scratch. */
     private String install(Path appRoot, PackageJson pkg, BuildPlan plan, Optional<BuildCache> cache, Steps steps,
-                           List<String> done, Consumer<String> outputLine, NodeVersion node)
+                           List<String> done, Consumer<String> outputLine, NodeVersion node, String npm)
             throws InterruptedException {
         Optional<String> key = cache.isPresent() && plan.packageManager().lockfile().isPresent()
                 ? Optional.of(BuildCache.key(plan.packageManager(), lockfileBytes(appRoot, plan.packageManager()), pkg,
-                        "v" + node))
+                        "v" + node, npm))
                 : Optional.empty();
         long restoring = System.nanoTime();
         boolean warm = key.isPresent() && plan.warmInstall().isPresent()
                 && cache.get().restoreNodeModules(appRoot, key.get(), remaining(steps.deadline()));
         BuildStep install = warm ? plan.warmInstall().get() : plan.install().get();
         if (warm) {
-            outputLine.accept("restored node_modules from the build cache (same lockfile, package manager and Node)");
+            outputLine.accept("restored node_modules from the build cache (same lockfile, package manager, Node and "
+                    + "npm)");
             outputLine.accept(tookLine("restore node_modules", restoring));
             done.add("node_modules from the build cache");
         }

@@ -3,6 +3,7 @@ package dev.skep.deploy.build;
 import dev.skep.model.Release;
 import dev.skep.model.SkepException.Kind;
 import dev.skep.model.SkepException;
+import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NpmConfig;
 import dev.skep.model.node.PnpHook;
 import dev.skep.model.fs.RecursiveDelete;
@@ -69,7 +70,7 @@ public final class ReleasePhase {
      * Runs it in a fresh copy of the slug under {@code scratch}, given to {@code user} (or made writable when
      * there is none), deleted afterwards: the slug itself is never written to or re-owned.
      */
-    public void runInCopy(Release release, Path slugDir, Path scratch, BuildUser user, Path node,
+    public void runInCopy(Release release, Path slugDir, Path scratch, BuildUser user, Path node, Path npmBin,
                           Consumer<String> outputLine) throws InterruptedException {
         Path work;
         try {
@@ -92,7 +93,7 @@ public final class ReleasePhase {
                 throw new SkepException(Kind.FAILED, "could not copy slug " + release.slug() + " for the release phase ("
                         + e.getMessage() + ")", "check the server's data directory (free space, permissions)", e);
             }
-            run(release, appDir, user, node, outputLine);
+            run(release, appDir, user, node, npmBin, outputLine);
         } finally {
             try {
                 RecursiveDelete.delete(work);
@@ -132,7 +133,13 @@ public final class ReleasePhase {
      */
     public void run(Release release, Path appDir, BuildUser user, Path node, Consumer<String> outputLine)
             throws InterruptedException {
-        Map<String, String> env = environment(release, appDir, node);
+        run(release, appDir, user, node, null, outputLine);
+    }
+
+    /** @param npmBin the bin dir of the release's npm, before node on the PATH; null: the one on the search path */
+    public void run(Release release, Path appDir, BuildUser user, Path node, Path npmBin, Consumer<String> outputLine)
+            throws InterruptedException {
+        Map<String, String> env = environment(release, appDir, node, npmBin);
         List<String> argv = new ArrayList<>(release.releasePhase());
         argv.set(0, argv.get(0).equals("node") || argv.get(0).equals("nodejs") ? StepRunner.find("node", env.get("PATH"))
                 : StepRunner.find(argv.get(0), env.get("PATH")));
@@ -195,7 +202,7 @@ public final class ReleasePhase {
     }
 
     /** The release's config vars and skep's per-release variables. */
-    Map<String, String> environment(Release release, Path appDir, Path node) {
+    Map<String, String> environment(Release release, Path appDir, Path node, Path npmBin) {
         Map<String, String> env = new TreeMap<>(release.env());
         env.putIfAbsent("NODE_ENV", "production");
         NpmConfig.quietAtRuntime(env);
@@ -203,7 +210,7 @@ public final class ReleasePhase {
         env.put("SKEP_RELEASE", Integer.toString(release.number()));
         env.put("SKEP_PROCESS", "release");
         env.put("PATH", appDir.resolve("node_modules/.bin") + File.pathSeparator
-                + (node == null ? "" : node.toAbsolutePath().getParent() + File.pathSeparator) + searchPath);
+                + (node == null ? "" : NodeInstalls.pathPrefix(node, npmBin) + File.pathSeparator) + searchPath);
         env.put("HOME", appDir.toString());
         PnpHook.of(appDir).ifPresent(hook -> hook.applyTo(env, appDir)); // its own copy: the slug's files are here
         return env;

@@ -3,6 +3,7 @@ package dev.skep.deploy.release;
 import dev.skep.model.AppDocuments;
 import dev.skep.model.AppId;
 import dev.skep.model.SkepException;
+import dev.skep.model.view.ProbationView;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,13 +32,23 @@ public final class ProbationSettings {
 
     /** The app's window; the default when it set none or its setting is unreadable. */
     public Duration of(AppId app) {
+        return own(app).orElse(defaultWindow);
+    }
+
+    /** The window in force and whether it is the default, for {@code skep set}'s listing. */
+    public ProbationView view(AppId app) {
+        Optional<Duration> own = own(app);
+        return new ProbationView(app.toString(), own.orElse(defaultWindow).toSeconds(), own.isEmpty());
+    }
+
+    /** The app's own window; empty when it set none or its setting is unreadable. */
+    private Optional<Duration> own(AppId app) {
         try {
-            return documents.get(app, DOCUMENT).map(String::trim).map(Long::parseLong).map(Duration::ofSeconds)
-                    .orElse(defaultWindow);
+            return documents.get(app, DOCUMENT).map(String::trim).map(Long::parseLong).map(Duration::ofSeconds);
         } catch (RuntimeException e) {
             log.warn("event=probation.unreadable app={} error=\"{}\" effect=\"the default of {} s applies\"", app,
                     e.getMessage(), defaultWindow.toSeconds());
-            return defaultWindow;
+            return Optional.empty();
         }
     }
 

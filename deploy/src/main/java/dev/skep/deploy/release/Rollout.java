@@ -293,13 +293,13 @@ public final class Rollout {
      * The probation watch ended before its window did: the release serves and is not marked failed, but it was not
      * watched to the end, and the caller hears so rather than "released".
      */
-    private SkepException probationCut(AppId app, int release, int previous, String why) {
+    private ProbationCut probationCut(AppId app, int release, int previous, String why) {
         log.warn("event=release.probation-cut app={} release={} reason=\"{}\" effect=\"it serves; its probation "
                 + "was not finished\"", app, release, why);
         // the deploy's outcome for the event stream, which has its deploy.started: the release is live, not failed
         events.emit(new Event(clock.instant(), EventTypes.DEPLOY_SUCCEEDED, app, release, null, null, "release "
                 + release + " is live: its probation was cut short (" + why + ")", Map.of()));
-        return new SkepException(SkepException.Kind.UNAVAILABLE, "release " + release + " of " + app + " serves, but "
+        return new ProbationCut(release, "release " + release + " of " + app + " serves, but "
                 + "its probation was cut short (" + why + ")", "watch it with `skep ps " + app + "`"
                 + (previous > 0 ? "; if it misbehaves, `skep rollback " + app + " " + previous + "`" : ""));
     }

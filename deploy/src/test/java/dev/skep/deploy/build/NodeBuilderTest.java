@@ -101,7 +101,7 @@ class NodeBuilderTest {
 
             assertThat(app.resolve("postinstall-ran")).as(name).hasContent("yes");
         }
-        assertThat(output).contains("restored node_modules from the build cache (same lockfile, package manager and Node)");
+        assertThat(output).contains("restored node_modules from the build cache (same lockfile, package manager, Node and npm)");
     }
 
     @Test
@@ -217,6 +217,27 @@ class NodeBuilderTest {
         BuildResult third = npm.build(copyOf("with-deps", "third"), off, output::add);
 
         assertThat(third.how()).as("not restored").isEqualTo("npm ci");
+        assertThat(output).noneMatch(line -> line.startsWith("restored node_modules"));
+    }
+
+    /** An upgraded npm (here the host's) installs afresh: node_modules another npm made is not restored. */
+    @Test
+    void anotherNpmDoesNotReuseTheNodeModulesOfTheLast() throws IOException {
+        String install = "mkdir -p node_modules/ms && echo \"$1\" > node_modules/ms/installed-by";
+        NodeBuilder npm = fakeNpm(install);
+        npm.build(copyOf("with-deps", "first"), cached(), output::add);
+        assertThat(tmp.resolve("build-cache/node_modules/ms/installed-by")).as("saved").exists();
+        output.clear();
+
+        npm.build(copyOf("with-deps", "same-npm"), cached(), output::add);
+        assertThat(output).contains("restored node_modules from the build cache (same lockfile, package manager, Node "
+                + "and npm)");
+        output.clear();
+
+        NodeBuilder upgraded = fakeNpm("# npm, a release later\n" + install);
+        BuildResult afresh = upgraded.build(copyOf("with-deps", "new-npm"), cached(), output::add);
+
+        assertThat(afresh.how()).isEqualTo("npm ci");
         assertThat(output).noneMatch(line -> line.startsWith("restored node_modules"));
     }
 
@@ -486,6 +507,7 @@ class NodeBuilderTest {
         BuildResult built = realNpm().build(app, BuildRequest.plain(), output::add);
 
         assertThat(built.node()).startsWith("16.");
+        assertThat(built.npm()).as("recorded: the release's instances run it too").matches("8\\.\\d+\\.\\d+");
         assertThat(built.how()).isEqualTo("npm ci");
         Path npms = CACHE.resolveSibling("npm");
         assertThat(output).anyMatch(line -> line.matches("npm 8\\.\\d+\\.\\d+: the npm 8\\.x Node 16\\.\\d+\\.\\d+ ships"));

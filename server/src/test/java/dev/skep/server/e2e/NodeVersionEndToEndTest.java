@@ -64,7 +64,11 @@ class NodeVersionEndToEndTest {
         // npm ran the build script with that node too, and npm itself ran on it
         assertThat(answer.get("builtWith").get("node").asText()).isEqualTo(version);
         assertThat(answer.get("builtWith").get("npmNode").asText()).isEqualTo(cached.toString());
-        assertThat(answer.get("path").asText()).contains(cached.getParent().toString());
+        // the npm the build ran (the one that Node ships, fetched into DATA/npm) is first at runtime too, then the
+        // release's node: npm and npx in the app are the release's, not the host's
+        assertThat(answer.get("path").asText()).matches("[^:]*/node_modules/\\.bin:"
+                + Pattern.quote(server.dataDir.resolve("npm").toString()) + "/\\d+\\.\\d+\\.\\d+/bin:"
+                + Pattern.quote(cached.getParent().toString()) + ":.*");
 
         JsonNode view = Http.get(server.api("/v1/apps/nv/first"), token).json();
         assertThat(view.get("releases").get(0).get("node").asText()).isEqualTo(release);
