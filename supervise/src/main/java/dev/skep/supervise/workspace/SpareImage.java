@@ -52,7 +52,7 @@ final class SpareImage {
         synchronized (lock) {
             keep = true;
         }
-        makeIn(0);
+        startMaker();
     }
 
     /** Moves a spare into place as {@code image}; false when there is none of the quota's size. */
@@ -64,38 +64,38 @@ final class SpareImage {
             boolean taken = false;
             for (Path spare : spares) {
                 try {
-                    if (Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS)) {
-                        if (Files.size(spare) == size) {
-                            Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
-                            lastTake = System.nanoTime();
-                            taken = true;
-                            break;
-                        }
-                        Files.delete(spare); // made for another quota
+                    if (ready(spare)) {
+                        Files.move(spare, image, StandardCopyOption.ATOMIC_MOVE);
+                        lastTake = System.nanoTime();
+                        taken = true;
+                        break;
                     }
+                    Files.deleteIfExists(spare); // made for another quota
                 } catch (IOException e) {
                     log.warn("event=disk.spare-not-taken image={} spare={} error=\"{}\" effect=\"the next spare is "
                             + "tried, else this app's image is made now\"", image, spare, e.getMessage());
                 }
             }
-            makeIn(DELAY_MS);
+            startMaker();
             return taken;
         }
     }
 
-    private void makeIn(long delayMs) {
+    private void startMaker() {
         synchronized (lock) {
             if (!keep || (maker != null && maker.isAlive())) { // a live maker looks again before it ends
                 return;
             }
-            maker = Thread.ofVirtual().name("disk-spare").start(() -> make(delayMs));
+            maker = Thread.ofVirtual().name("disk-spare").start(this::make);
         }
     }
 
-    /** Makes the missing spares, one after another, until none is missing (one taken meanwhile included). */
-    private void make(long delayMs) {
+    /**
+     * Makes the missing spares, one after another, until none is missing (one taken meanwhile included), none within
+     * {@link #DELAY_MS} of the last take.
+     */
+    private void make() {
         try {
-            Thread.sleep(delayMs);
             while (true) {
                 Path missing;
                 long wait;
@@ -105,7 +105,7 @@ final class SpareImage {
                         maker = null; // under the lock: a spare taken from now on starts a new maker
                         return;
                     }
-                    // a maker already under way also keeps off the CPU of the launch that just took one
+                    // off the CPU of the launch that just took one
                     wait = lastTake + DELAY_MS * 1_000_000 - System.nanoTime();
                     if (wait <= 0) {
                         Files.deleteIfExists(missing); // none, or made for another quota
@@ -141,11 +141,16 @@ final class SpareImage {
 
     private Path firstMissing() throws IOException {
         for (Path spare : spares) {
-            if (!(Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS) && Files.size(spare) == size)) {
+            if (!ready(spare)) {
                 return spare;
             }
         }
         return null;
+    }
+
+    /** A spare of the quota's size lies there (one made for another quota is not). */
+    private boolean ready(Path spare) throws IOException {
+        return Files.isRegularFile(spare, LinkOption.NOFOLLOW_LINKS) && Files.size(spare) == size;
     }
 
     /** Stops making spares and waits for one being made; the spares on disk stay for the next start. */
