@@ -181,7 +181,10 @@ public record AgentConfig(String agentId, String host, Path dataDir, int portMin
         }
     }
 
-    /** Where {@link #findNode(String)} looks when given no PATH. */
+    /**
+     * The system's own dirs: where {@link #findNode(String)} looks when given no PATH, and the end of every app's
+     * PATH.
+     */
     public static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /**

@@ -31,7 +31,6 @@ public final class Launcher {
 
     static final String SETSID = "/usr/bin/setsid";
     static final String SETPRIV = "/usr/bin/setpriv";
-    static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     /**
      * Everything one launch needs. {@code user} is null when isolation is off; {@code limits} null
@@ -216,7 +215,7 @@ public final class Launcher {
         env.put("SKEP_PROCESS", InstanceIds.process(assignment.instance())); // Heroku's DYNO: worker.1
         // as npm does for scripts: the app's own bins (e.g. `next start`) come first
         env.put("PATH", appDir.resolve("node_modules/.bin") + ":" + NodeInstalls.pathPrefix(node,
-                npmBins.apply(release)) + ":" + SYSTEM_PATH);
+                npmBins.apply(release)) + ":" + AgentConfig.SYSTEM_PATH);
         env.put("HOME", appDir.toString());
         return env;
     }

@@ -105,7 +105,7 @@ class LauncherTest {
                 List.of("sh", "-c", "command -v node"), Map.of(), Instant.EPOCH, "alice", null);
         assertThat(output(launcher, spec(hostsNode, app, run))).isEqualTo(hostNode.toString());
         assertThat(launcher.environment(spec(hostsNode, app, run).assignment(), 0, app).get("PATH"))
-                .isEqualTo(app.resolve("node_modules/.bin") + ":" + hostNode.getParent() + ":" + Launcher.SYSTEM_PATH);
+                .isEqualTo(app.resolve("node_modules/.bin") + ":" + hostNode.getParent() + ":" + AgentConfig.SYSTEM_PATH);
     }
 
     private static Launcher.Spec spec(Release release, Path app, Path run) {
