@@ -42,9 +42,10 @@ public final class UidProcesses {
      * True when some process runs as {@code uid}, judged by who owns its /proc directory (its effective uid): one
      * stat per process instead of reading each one's status, for a choice on a deploy's path (a new app's uid).
      * Coarser than {@link #of(int)}: a process whose effective uid differs from its real one, or that made itself
-     * non-dumpable (its directory is then root's), is not seen. skep's apps and builds can do neither to hide
-     * (they run with no_new_privs and no capabilities, so all their uids are one), and what is left of a deleted
-     * app is killed with the full check.
+     * non-dumpable (its directory is then root's), is not seen. skep's apps and builds cannot change their uids
+     * (no_new_privs, no capabilities); one could make itself non-dumpable, but a uid skep handed out is never handed
+     * out again and a deleted app's processes are killed with the full check, so what this guards against is other
+     * users' processes in skep's uid range.
      */
     public static boolean anyRunAs(int uid) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
@@ -58,7 +59,7 @@ public final class UidProcesses {
                 }
             }
         } catch (IOException e) {
-            return !of(uid).isEmpty(); // no listing: the thorough way says
+            return false; // no listing of /proc: nothing to go on (of() finds nothing then either)
         }
         return false;
     }
