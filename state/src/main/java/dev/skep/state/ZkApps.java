@@ -39,10 +39,8 @@ final class ZkApps implements AppCatalog {
     @Override
     public List<AppSpec> apps() {
         List<AppSpec> apps = new ArrayList<>();
-        for (String user : nodes.children(Paths.APPS)) {
-            for (String name : nodes.children(Paths.user(user))) {
-                nodes.read(Paths.APPS + "/" + user + "/" + name, AppSpec.class).ifPresent(apps::add);
-            }
+        for (AppId id : appIds()) {
+            nodes.read(Paths.app(id), AppSpec.class).ifPresent(apps::add);
         }
         apps.sort(Comparator.comparing(a -> a.id().toString()));
         return apps;
