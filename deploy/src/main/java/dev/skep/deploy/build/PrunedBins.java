@@ -1,6 +1,5 @@
 package dev.skep.deploy.build;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +51,7 @@ public record PrunedBins(Set<String> names, String keptBy) {
     }
 
     private static boolean onPath(String name, String path) {
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
+        return !StepRunner.find(name, path).equals(name); // found: the dir's path, else the bare name back
     }
 
     public boolean contains(String command) {
