@@ -62,7 +62,7 @@ final class IdleWatcher implements AutoCloseable {
     }
 
     IdleWatcher start() {
-        worker = PeriodicTask.start("idle-watcher", TICK, this::tick,
+        worker = PeriodicTask.start("idle-watcher", TICK, this::tick, // a failed tick is logged, the next one runs
                 e -> log.warn("event=idle.watch-failed error=\"{}\" next=\"next tick\"", e.getMessage()));
         return this;
     }
@@ -73,55 +73,51 @@ final class IdleWatcher implements AutoCloseable {
             onSince.clear(); // a new leader starts every clock afresh: late, never early
             return;
         }
-        try {
-            Map<AppId, IdleState> idle = state.documents(IdleState.DOCUMENT, IdleState.class);
-            Map<AppId, RouteSettings> settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
-            if (knownAsleep.isEmpty() && settings.values().stream().noneMatch(RouteSettings::idleStop)
-                    && idle.values().stream().noneMatch(IdleState::sleeping)) {
-                onSince.clear(); // no app may sleep and none does: no snapshot of the whole cluster twice a second
-                return;
-            }
-            ClusterSnapshot now = state.snapshot();
-            long at = clock.millis();
-            Set<AppId> asleep = IdleState.asleep(now.apps(), idle, settings);
-            for (AppSpec spec : now.apps()) {
-                IdleState s = idle.getOrDefault(spec.id(), IdleState.AWAKE);
-                RouteSettings r = settings.get(spec.id());
-                if (r == null || !r.idleStop()) {
-                    onSince.remove(spec.id());
-                    if (s.sleeping()) {
-                        store.wake(spec.id(), at); // idle stop turned off: it runs again, and stays up
-                    }
-                    continue;
-                }
-                if (s.sleeping() || !spec.running() || spec.release() == 0 || spec.candidate() != 0
-                        || !serving(now, spec) || !allWeb(now, spec)) {
-                    continue;
-                }
-                long idleMillis = r.idleStopSeconds() * 1000;
-                long since = onSince.computeIfAbsent(spec.id(), k -> at);
-                long lastUse = Math.max(s.lastUse(spec), since);
-                if (at - lastUse >= idleMillis + SLACK_MILLIS && store.sleepIfIdle(spec.id(), at,
-                        idleMillis + SLACK_MILLIS, Math.max(lastChange(spec), since))) {
-                    asleep.add(spec.id());
-                    log.info("event=app.sleeping app={} release={} idle_stop_s={} idle_ms={}", spec.id(),
-                            spec.release(), r.idleStopSeconds(), at - lastUse);
-                    events.emit(new Event(clock.instant(), EventTypes.APP_SLEEPING, spec.id(), spec.release(), null,
-                            null, "no request for " + r.idleStopSeconds() + " s: stopped until the next one",
-                            Map.of()));
-                }
-            }
-            for (AppId woke : knownAsleep) {
-                if (!asleep.contains(woke) && now.apps().stream().anyMatch(a -> a.id().equals(woke))) {
-                    log.info("event=app.woke app={}", woke);
-                    events.emit(new Event(clock.instant(), EventTypes.APP_WOKE, woke, null, null, null,
-                            "woken by a request (or a change of the app)", Map.of()));
-                }
-            }
-            knownAsleep = asleep;
-        } catch (RuntimeException e) {
-            log.warn("event=idle.watch-failed error=\"{}\" next=\"next tick\"", e.getMessage());
+        Map<AppId, IdleState> idle = state.documents(IdleState.DOCUMENT, IdleState.class);
+        Map<AppId, RouteSettings> settings = state.documents(RouteSettings.DOCUMENT, RouteSettings.class);
+        if (knownAsleep.isEmpty() && settings.values().stream().noneMatch(RouteSettings::idleStop)
+                && idle.values().stream().noneMatch(IdleState::sleeping)) {
+            onSince.clear(); // no app may sleep and none does: no snapshot of the whole cluster twice a second
+            return;
         }
+        ClusterSnapshot now = state.snapshot();
+        long at = clock.millis();
+        Set<AppId> asleep = IdleState.asleep(now.apps(), idle, settings);
+        for (AppSpec spec : now.apps()) {
+            IdleState s = idle.getOrDefault(spec.id(), IdleState.AWAKE);
+            RouteSettings r = settings.get(spec.id());
+            if (r == null || !r.idleStop()) {
+                onSince.remove(spec.id());
+                if (s.sleeping()) {
+                    store.wake(spec.id(), at); // idle stop turned off: it runs again, and stays up
+                }
+                continue;
+            }
+            if (s.sleeping() || !spec.running() || spec.release() == 0 || spec.candidate() != 0
+                    || !serving(now, spec) || !allWeb(now, spec)) {
+                continue;
+            }
+            long idleMillis = r.idleStopSeconds() * 1000;
+            long since = onSince.computeIfAbsent(spec.id(), k -> at);
+            long lastUse = Math.max(s.lastUse(spec), since);
+            if (at - lastUse >= idleMillis + SLACK_MILLIS && store.sleepIfIdle(spec.id(), at,
+                    idleMillis + SLACK_MILLIS, Math.max(lastChange(spec), since))) {
+                asleep.add(spec.id());
+                log.info("event=app.sleeping app={} release={} idle_stop_s={} idle_ms={}", spec.id(),
+                        spec.release(), r.idleStopSeconds(), at - lastUse);
+                events.emit(new Event(clock.instant(), EventTypes.APP_SLEEPING, spec.id(), spec.release(), null,
+                        null, "no request for " + r.idleStopSeconds() + " s: stopped until the next one",
+                        Map.of()));
+            }
+        }
+        for (AppId woke : knownAsleep) {
+            if (!asleep.contains(woke) && now.apps().stream().anyMatch(a -> a.id().equals(woke))) {
+                log.info("event=app.woke app={}", woke);
+                events.emit(new Event(clock.instant(), EventTypes.APP_WOKE, woke, null, null, null,
+                        "woken by a request (or a change of the app)", Map.of()));
+            }
+        }
+        knownAsleep = asleep;
     }
 
     /**
