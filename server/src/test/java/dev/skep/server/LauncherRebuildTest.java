@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -23,9 +27,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/skep builds skep.jar again when the sources are newer, but not under a skep JVM running from the same tree:
- * Maven rewrites the jar in place, and the running JVM would later load its classes from the new bytes (an upgrade's
- * `git pull` followed by any `skep` command did that to a running server).
+ * bin/skep builds skep.jar again when the sources are newer, without changing the bytes of the jar a running skep JVM
+ * loads its classes from: Maven's jar plugin rewrites the file in place (same inode), so an upgrade's `git pull`
+ * followed by any `skep` command changed the jar under a running server.
  */
 class LauncherRebuildTest {
 
@@ -33,7 +37,7 @@ class LauncherRebuildTest {
     Path root;
 
     private Path jar;
-    private Path mavenRan;
+    private Path newJar;
 
     @BeforeEach
     void tree() throws Exception {
@@ -42,47 +46,46 @@ class LauncherRebuildTest {
         for (String script : List.of("skep", "find-jdk.sh")) {
             Files.copy(repo.resolve("bin").resolve(script), root.resolve("bin").resolve(script));
         }
-        // a stand-in for the Maven wrapper: it only says it ran
-        mavenRan = root.resolve("maven-ran");
-        Path mvnw = Files.writeString(root.resolve("mvnw"), "#!/bin/sh\ntouch '" + mavenRan + "'\n");
+        jar = jarSaying(Files.createDirectories(root.resolve("server/target")).resolve("skep.jar"), "Old",
+                "the old jar ran");
+        newJar = jarSaying(root.resolve("new.jar"), "New", "the new jar ran");
+        // a stand-in for the Maven wrapper that writes the jar as Maven's jar plugin does: into the file in place
+        Path mvnw = Files.writeString(root.resolve("mvnw"), "#!/bin/sh\n[ -f '" + root.resolve("fail") + "' ] && exit 1\n"
+                + "cat '" + newJar + "' > '" + jar + "'\n");
         Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
-        jar = oldJar(Files.createDirectories(root.resolve("server/target")).resolve("skep.jar"));
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
         Path source = Files.createDirectories(root.resolve("model/src/main/java")).resolve("Changed.java");
         Files.writeString(source, "class Changed {}\n"); // newer than the jar: a `git pull` brought it
     }
 
     @Test
-    void sourcesNewerThanTheJarAreBuilt() throws Exception {
-        Run run = launch();
+    void aBuildLeavesTheBytesOfTheJarARunningSkepHoldsAndTheCommandRunsTheNewJar() throws Exception {
+        byte[] old = Files.readAllBytes(jar);
+        try (FileChannel held = FileChannel.open(jar, StandardOpenOption.READ)) { // as a running server holds it
+            Run run = launch();
 
-        assertThat(mavenRan).exists();
-        assertThat(run.stderr()).contains("building skep.jar");
+            assertThat(run.stderr()).contains("building skep.jar");
+            assertThat(run.stdout()).contains("the new jar ran");
+            assertThat(jar).hasSameBinaryContentAs(newJar);
+            ByteBuffer seen = ByteBuffer.allocate(old.length + 1);
+            held.read(seen, 0);
+            assertThat(Arrays.copyOf(seen.array(), seen.position())).isEqualTo(old);
+        }
     }
 
     @Test
-    void aSkepJvmRunningFromTheTreeKeepsItsJarAndTheCommandRunsThatJar() throws Exception {
-        // a process whose command line names the tree's jar, as a running `skep server` does
-        Process server = new ProcessBuilder("bash", "-c", "exec -a \"java -jar " + jar + " server\" sleep 60").start();
-        try {
-            Run run = launch();
+    void aFailedBuildPutsTheJarBack() throws Exception {
+        byte[] old = Files.readAllBytes(jar);
+        Files.createFile(root.resolve("fail"));
 
-            assertThat(mavenRan).doesNotExist();
-            assertThat(run.stderr()).contains("skep runs from it (pid " + server.pid() + ")")
-                    .contains("not rebuilding").doesNotContain("building skep.jar");
-            assertThat(run.stdout()).contains("the jar as it was ran");
-        } finally {
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
-        }
-        Run after = launch(); // once it is gone, the next command builds
-        assertThat(mavenRan).exists();
-        assertThat(after.stderr()).contains("building skep.jar");
+        Run run = launch();
+
+        assertThat(run.stderr()).contains("the build failed");
+        assertThat(Files.readAllBytes(jar)).isEqualTo(old);
     }
 
     private record Run(String stdout, String stderr) {
     }
-
     private Run launch() throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bin/skep").toString(), "--help");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -102,20 +105,20 @@ class LauncherRebuildTest {
         return new Run(out, err.toString(StandardCharsets.UTF_8));
     }
 
-    /** A jar whose main class prints that it ran: what a command runs when the launcher does not build. */
-    private Path oldJar(Path at) throws IOException {
-        Path src = Files.createDirectories(root.resolve("old-src"));
-        Files.writeString(src.resolve("Old.java"),
-                "public class Old { public static void main(String[] a) { System.out.println(\"the jar as it was ran\"); } }");
+    /** A jar whose main class {@code name} prints {@code says}. */
+    private Path jarSaying(Path at, String name, String says) throws IOException {
+        Path src = Files.createDirectories(root.resolve("src-" + name));
+        Files.writeString(src.resolve(name + ".java"), "public class " + name
+                + " { public static void main(String[] a) { System.out.println(\"" + says + "\"); } }");
         int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.toString(),
-                src.resolve("Old.java").toString());
+                src.resolve(name + ".java").toString());
         assertThat(compiled).isZero();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Old");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, name);
         try (OutputStream file = Files.newOutputStream(at); JarOutputStream out = new JarOutputStream(file, manifest)) {
-            out.putNextEntry(new JarEntry("Old.class"));
-            out.write(Files.readAllBytes(src.resolve("Old.class")));
+            out.putNextEntry(new JarEntry(name + ".class"));
+            out.write(Files.readAllBytes(src.resolve(name + ".class")));
             out.closeEntry();
         }
         return at;
