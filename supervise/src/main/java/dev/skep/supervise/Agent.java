@@ -12,7 +12,6 @@ import dev.skep.model.InstanceStatus;
 import dev.skep.model.InstanceStatuses;
 import dev.skep.model.Labels;
 import dev.skep.model.OneOffs;
-import dev.skep.model.Release;
 import dev.skep.model.SkepException;
 import dev.skep.model.SlugStore;
 import dev.skep.model.VolumePaths;
@@ -145,9 +144,9 @@ public final class Agent implements AutoCloseable {
         Cgroups cgroups = limits == null ? Cgroups.none("no limits configured")
                 : CgroupSetup.detect(config.closedPorts());
         // a release names the Node it was built with; one this host lacks is fetched (once) at its first start
-        NodeInstalls nodes = new NodeInstalls(config.node(), new NodeCache(config.nodeCache(),
-                NodeDist.onPath(config.node().getParent() + File.pathSeparator
-                        + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH))));
+        ReleaseTools tools = new ReleaseTools(config.agentId(), new NodeInstalls(config.node(), new NodeCache(
+                config.nodeCache(), NodeDist.onPath(config.node().getParent() + File.pathSeparator
+                        + System.getenv().getOrDefault("PATH", AgentConfig.SYSTEM_PATH)))));
         boolean overlay = users != null && OverlayWorkspaces.works(layout.work());
         AppDisks disks = AgentStorage.disks(config, layout, overlay);
         // no file an isolated app writes may pass its disk quota: its output too, captured in files on this host's
@@ -158,8 +157,7 @@ public final class Agent implements AutoCloseable {
                     cgroups.describe());
         }
         context = new RunnerContext(config, catalog, assignmentTable, statuses, slugs, events, clock, ports, store, layout,
-                new Launcher(release -> nodeOf(nodes, release), release -> npmOf(nodes, release),
-                        hooks.environment()), users,
+                new Launcher(tools::node, tools::npmBin, hooks.environment()), users,
                 () -> ThreadLocalRandom.current().nextDouble(), hooks, applied, cgroups,
                 AgentStorage.workspaces(config, layout, users != null, overlay, disks), disks, board,
                 LogWakeups.start(config.agentId()));
@@ -190,31 +188,6 @@ public final class Agent implements AutoCloseable {
         requestReconcile();
         log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
                 config.dataDir(), config.portMin(), config.portMax(), config.node());
-    }
-
-    /** The release's node binary; one this host lacks is fetched first (a release built on another host). */
-    private Path nodeOf(NodeInstalls nodes, Release release) {
-        if (!nodes.present(release.node())) {
-            log.info("event=node.fetch agent={} app={} release={} node={}: this host lacks the release's Node",
-                    config.agentId(), release.app(), release.number(), release.node());
-        }
-        return nodes.binaryFor(release.node());
-    }
-
-    /**
-     * The bin dir of the release's npm (one built on a fetched Node), fetched first if this host lacks it; null: the
-     * host's. A fetch that fails does not keep the instance from starting (node starts it, not npm): its npm and npx
-     * are the host's then, as they were before releases named theirs.
-     */
-    private Path npmOf(NodeInstalls nodes, Release release) {
-        try {
-            return nodes.npmBinFor(release.npm());
-        } catch (RuntimeException e) {
-            log.warn("event=npm.fetch-failed agent={} app={} release={} npm={} error=\"{}\" effect=\"its npm and "
-                    + "npx are the host's\"", config.agentId(), release.app(), release.number(), release.npm(),
-                    e.getMessage());
-            return null;
-        }
     }
 
     /**
