@@ -1,9 +1,9 @@
 package dev.skep.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skep.model.ClusterState;
 import dev.skep.model.concurrent.PeriodicTask;
+import dev.skep.model.json.SkepJson;
 import dev.skep.state.ZkControllers;
 import dev.skep.supervise.AssignmentCheck;
 import java.io.IOException;
@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControllerAssignmentCheck.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration REFRESH = Duration.ofSeconds(5);
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
@@ -82,7 +81,7 @@ final class ControllerAssignmentCheck implements AssignmentCheck, AutoCloseable 
                 HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 200) {
                     Set<String> instances = new HashSet<>();
-                    JsonNode body = JSON.readTree(answer.body());
+                    JsonNode body = SkepJson.MAPPER.readTree(answer.body());
                     body.path("instances").forEach(i -> instances.add(i.asText()));
                     if (!body.path("instances").isArray()) {
                         throw new IOException("no instances list in " + answer.body());
