@@ -78,7 +78,7 @@ start_role controller "" "event=api.started" controller "${COMMON[@]}" --data-di
   --bind "$LOCAL" --advertise "$LOCAL" --id ctl --router-port "$R1"
 declare -A AGENT_PID RANGE
 start_agent() { # ID
-  start_role "$1" "$1" "agent started" agent "${COMMON[@]}" --data-dir "$BENCH_TMP/$1" --agent-id "$1" \
+  start_role "$1" "$1" "event=agent.started" agent "${COMMON[@]}" --data-dir "$BENCH_TMP/$1" --agent-id "$1" \
     --advertise "${ADDR[$1]}" --app-ports "${RANGE[$1]}" --drain-timeout 1
   AGENT_PID[$1]=$ROLE_PID
 }

@@ -41,7 +41,7 @@ start_controller() { # ID
     --advertise 127.0.0.1 --id "$1" --router-port "$ROUTER"
 }
 start_agent() { # ID
-  start_role "$1" "agent started" agent "${COMMON[@]}" --data-dir "$BENCH_TMP/$1" --agent-id "$1" \
+  start_role "$1" "event=agent.started" agent "${COMMON[@]}" --data-dir "$BENCH_TMP/$1" --agent-id "$1" \
     --advertise 127.0.0.1 --app-ports "${RANGE[$1]}" --drain-timeout 1 --orphan-stop "$BOUND"
 }
 start_controller c1

@@ -177,8 +177,8 @@ const PHASES = [
   ['stored', /event=release\.stored/],
   ['claimed', /event=rollout\.started/],
   ['assigned', /event=schedule\.assigned/],
-  ['spawned', /instance started app=/],
-  ['ready', /instance ready app=/],
+  ['spawned', /event=instance\.launched app=/],
+  ['ready', /event=instance\.ready app=.* after_ms=/],
   // the haibu route answers once the release serves: before its probation, or when released without one
   ['answered', /event=release\.probation |Deployer event=deploy\.succeeded/],
 ];

@@ -136,9 +136,10 @@ public final class Agent implements AutoCloseable {
         AppUsers users = null;
         if (config.isolateWhenRoot() && AppUsers.runningAsRoot()) {
             users = new AppUsers(layout.uids());
-            log.info("isolation on agent={}: each app runs under its own uid from {}", config.agentId(), AppUsers.BASE);
+            log.info("event=agent.isolation agent={} isolated=true uids_from={}", config.agentId(), AppUsers.BASE);
         } else {
-            log.info("isolation off agent={}: apps run as the agent's user ({})", config.agentId(),
+            log.info("event=agent.isolation agent={} isolated=false why=\"{}\" effect=\"apps run as skep's user\"",
+                    config.agentId(),
                     config.isolateWhenRoot() ? "the agent is not root" : "disabled in the config");
         }
         Cgroups cgroups = limits == null ? Cgroups.none("no limits configured")
@@ -186,8 +187,8 @@ public final class Agent implements AutoCloseable {
                         config.agentId(), e.toString(), LOG_RETENTION_EVERY.toSeconds()));
         subscription = changeFeed.onChange(this::requestReconcile);
         requestReconcile();
-        log.info("agent started agent={} host={} dataDir={} ports={}-{} node={}", config.agentId(), config.host(),
-                config.dataDir(), config.portMin(), config.portMax(), config.node());
+        log.info("event=agent.started agent={} host={} data_dir={} ports={}-{} node={}", config.agentId(),
+                config.host(), config.dataDir(), config.portMin(), config.portMax(), config.node());
     }
 
     /**
@@ -296,7 +297,7 @@ public final class Agent implements AutoCloseable {
                 subscription.close();
             }
         } catch (Exception e) {
-            log.warn("state subscription close failed agent={} error={}", config.agentId(), e.toString());
+            log.warn("event=agent.subscription-close-failed agent={} error=\"{}\"", config.agentId(), e.toString());
         }
         worker.interrupt();
         diskWatch.close();
@@ -331,13 +332,14 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException e) {
-            log.error("agent close timed out agent={} instances={}: some may still run", config.agentId(),
+            log.error("event=agent.close-timed-out agent={} instances={} effect=\"some may still run\"",
+                    config.agentId(),
                     runners.keySet());
         } catch (ExecutionException e) {
-            log.error("agent close failed agent={} error={}", config.agentId(), e.toString());
+            log.error("event=agent.close-failed agent={} error=\"{}\"", config.agentId(), e.toString());
         }
         context.logWakeups().close(); // after the runners: their pumps have read what is left
-        log.info("agent closed agent={} keepApps={}", config.agentId(), config.keepAppsOnClose());
+        log.info("event=agent.closed agent={} keep_apps={}", config.agentId(), config.keepAppsOnClose());
     }
 
     // --- re-adoption and reconciliation ---
@@ -352,7 +354,8 @@ public final class Agent implements AutoCloseable {
                 runners.put(record.instance(), runner);
                 runner.start();
             } else {
-                log.info("recorded instance is gone agent={} instance={} pid={}: started again if still assigned",
+                log.info("event=instance.gone-while-away agent={} instance={} pid={} next=\"started again if still "
+                        + "assigned\"",
                         config.agentId(), record.instance(), record.pid());
                 deadRecords.put(record.instance(), record);
             }
@@ -375,7 +378,7 @@ public final class Agent implements AutoCloseable {
                 if (lifecycle.get() != Lifecycle.STARTED) { // the close interrupted its read: nothing failed
                     return;
                 }
-                log.error("reconcile failed agent={} error={}: retried on the next state change",
+                log.error("event=agent.reconcile-failed agent={} error=\"{}\" next=\"retried on the next change\"",
                         config.agentId(), e.toString(), e);
             }
         }
@@ -401,7 +404,8 @@ public final class Agent implements AutoCloseable {
         }
         for (InstanceRunner runner : runners.values()) {
             if (!wanted.contains(runner.instance()) && !runner.stopRequested()) {
-                log.info("assignment removed agent={} instance={}: stopping", config.agentId(), runner.instance());
+                log.info("event=instance.unassigned agent={} instance={} next=stopping", config.agentId(),
+                        runner.instance());
                 runner.stop();
             }
         }

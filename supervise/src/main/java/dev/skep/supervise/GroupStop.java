@@ -43,18 +43,18 @@ final class GroupStop extends SlotStep implements InstanceStop {
             Thread.sleep(20);
         }
         if (!exited || !ProcessTree.groupMembers(pid).isEmpty()) {
-            log.warn("instance ignored SIGTERM app={} release={} instance={} pid={} grace_ms={}: sending SIGKILL",
+            log.warn("event=instance.sigterm-ignored app={} release={} instance={} pid={} grace_ms={} next=SIGKILL",
                     assignment.app(), assignment.release().number(), id, pid, ctx.config().stopGrace().toMillis());
             ProcessTree.signalGroup(pid, "KILL");
             ProcessTree.killAll(tree.stream().filter(p -> p != pid).toList());
             slot.emptyCgroup();
             if (!await(running.exit(), Duration.ofSeconds(5))) {
-                log.error("instance survived SIGKILL app={} release={} instance={} pid={}", assignment.app(),
+                log.error("event=instance.sigkill-survived app={} release={} instance={} pid={}", assignment.app(),
                         assignment.release().number(), id, pid);
             }
         }
         String how = running.exit().getNow("still running");
-        log.info("instance stopped app={} release={} instance={} pid={} exit=\"{}\"", assignment.app(),
+        log.info("event=instance.stopped app={} release={} instance={} pid={} exit=\"{}\"", assignment.app(),
                 assignment.release().number(), id, pid, how);
         return how;
     }
@@ -80,11 +80,11 @@ final class GroupStop extends SlotStep implements InstanceStop {
         }
         long tookMs = Duration.between(begun, ctx.clock().instant()).toMillis();
         if (connected > 0) {
-            log.warn("instance drain timed out app={} release={} instance={} port={} connections={} drain_ms={}: "
-                            + "stopping it anyway; raise --drain-timeout if requests run longer",
+            log.warn("event=instance.drain-timed-out app={} release={} instance={} port={} connections={} drain_ms={} "
+                            + "effect=\"stopping it anyway\" fix=\"raise --drain-timeout if requests run longer\"",
                     assignment.app(), assignment.release().number(), id, port, connected, tookMs);
         } else {
-            log.info("instance drained app={} release={} instance={} port={} drain_ms={}", assignment.app(),
+            log.info("event=instance.drained app={} release={} instance={} port={} drain_ms={}", assignment.app(),
                     assignment.release().number(), id, port, tookMs);
         }
     }
@@ -102,14 +102,16 @@ final class GroupStop extends SlotStep implements InstanceStop {
                 Thread.sleep(REMNANT_PAUSE.toMillis());
                 Set<Long> left = ProcessTree.groupMembers(pgid);
                 if (!left.isEmpty()) {
-                    log.warn("instance left processes behind app={} release={} instance={} pgid={} pids={}: killing them",
+                    log.warn("event=instance.processes-left app={} release={} instance={} pgid={} pids={} "
+                            + "next=\"killing them\"",
                             assignment.app(), assignment.release().number(), id, pgid, left);
                     ProcessTree.killAll(left);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                log.warn("could not clean up process group pgid={} instance={} error={}", pgid, id, e.toString());
+                log.warn("event=instance.group-cleanup-failed pgid={} instance={} error=\"{}\"", pgid, id,
+                        e.toString());
             }
         });
     }

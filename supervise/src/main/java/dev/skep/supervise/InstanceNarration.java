@@ -44,7 +44,7 @@ final class InstanceNarration {
     }
 
     void launchFailed(Exception e) {
-        log.error("instance launch failed app={} release={} instance={} error={}", assignment.app(),
+        log.error("event=instance.launch-failed app={} release={} instance={} error=\"{}\"", assignment.app(),
                 assignment.release().number(), id, e.toString());
     }
 
@@ -59,21 +59,21 @@ final class InstanceNarration {
     }
 
     void ready(InstanceProc proc, int port, Duration after) {
-        log.info("instance ready app={} release={} instance={} pid={} port={} after_ms={}", assignment.app(),
+        log.info("event=instance.ready app={} release={} instance={} pid={} port={} after_ms={}", assignment.app(),
                 assignment.release().number(), id, proc.pid(), port, after.toMillis());
         event(EventTypes.INSTANCE_READY, "ready on port " + port,
                 Map.of("pid", Long.toString(proc.pid()), "port", Integer.toString(port)));
     }
 
     void unhealthy(String why, int port) {
-        log.warn("instance unhealthy app={} release={} instance={} reason=\"{}\": out of the route "
-                + "table; restarted if it does not recover", assignment.app(), assignment.release().number(),
+        log.warn("event=instance.unhealthy app={} release={} instance={} reason=\"{}\" effect=\"out of the route "
+                + "table; restarted if it does not recover\"", assignment.app(), assignment.release().number(),
                 id, why);
         event(EventTypes.HEALTH_FAILED, why, Map.of("port", Integer.toString(port)));
     }
 
     void recovered(Duration after) {
-        log.info("instance healthy again app={} release={} instance={} unhealthy_ms={}",
+        log.info("event=instance.healthy-again app={} release={} instance={} unhealthy_ms={}",
                 assignment.app(), assignment.release().number(), id, after.toMillis());
         event(EventTypes.HEALTH_RECOVERED, "healthy again after " + seconds(after),
                 Map.of("unhealthyMs", Long.toString(after.toMillis())));
@@ -82,17 +82,17 @@ final class InstanceNarration {
     /** A restart the machine made itself ({@code reason}), or on request when null. */
     void restarted(String reason, String lastExit) {
         if (reason != null) {
-            log.warn("instance restarted app={} release={} instance={} reason=\"{}\"",
+            log.warn("event=instance.restarted app={} release={} instance={} reason=\"{}\"",
                     assignment.app(), assignment.release().number(), id, reason);
             event(EventTypes.INSTANCE_EXITED, lastExit, Map.of("restartInMs", "0"));
         } else {
-            log.info("instance restarting on request app={} release={} instance={}",
+            log.info("event=instance.restarting app={} release={} instance={}",
                     assignment.app(), assignment.release().number(), id);
         }
     }
 
     void exited(String lastExit, Duration uptime, RestartTracker.Decision decision) {
-        log.warn("instance exited app={} release={} instance={} exit=\"{}\" uptime_ms={} restart_in_ms={} "
+        log.warn("event=instance.exited app={} release={} instance={} exit=\"{}\" uptime_ms={} restart_in_ms={} "
                         + "quick_deaths={}", assignment.app(), assignment.release().number(), id, lastExit,
                 uptime.toMillis(), decision.delay().toMillis(), decision.quickDeaths());
         event(EventTypes.INSTANCE_EXITED, lastExit, Map.of("restartInMs", Long.toString(decision.delay().toMillis()),
@@ -100,16 +100,16 @@ final class InstanceNarration {
     }
 
     void crashLoop(String lastExit, RestartTracker.Decision decision, Duration retry) {
-        log.error("instance crash loop app={} release={} instance={} quick_deaths={} exit=\"{}\": still "
-                        + "retried every {}; read its log", assignment.app(), assignment.release().number(), id,
+        log.error("event=instance.crash-loop app={} release={} instance={} quick_deaths={} exit=\"{}\" next=\"retried "
+                        + "every {}\" fix=\"read its log\"", assignment.app(), assignment.release().number(), id,
                 decision.quickDeaths(), lastExit, seconds(retry));
         event(EventTypes.INSTANCE_CRASH_LOOP, decision.quickDeaths() + " quick deaths in a row, last " + lastExit,
                 Map.of("quickDeaths", Integer.toString(decision.quickDeaths())));
     }
 
     void failed(String why) {
-        log.error("instance failed app={} release={} instance={} reason=\"{}\": the release does not start; "
-                + "read its log", assignment.app(), assignment.release().number(), id, why);
+        log.error("event=instance.failed app={} release={} instance={} reason=\"{}\" effect=\"the release does "
+                + "not start\" fix=\"read its log\"", assignment.app(), assignment.release().number(), id, why);
         event(EventTypes.INSTANCE_EXITED, "failed: " + why, Map.of("state", InstanceState.FAILED.label()));
     }
 

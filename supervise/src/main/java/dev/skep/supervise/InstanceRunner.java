@@ -119,8 +119,9 @@ final class InstanceRunner {
             Thread.currentThread().interrupt();
             detached = true; // leave the app running; the next agent re-adopts it
         } catch (RuntimeException e) {
-            log.error("instance supervision failed app={} release={} instance={} error={}: stopping it; "
-                    + "the next reconcile starts it again", assignment.app(), assignment.release().number(), id,
+            log.error("event=instance.supervision-failed app={} release={} instance={} error=\"{}\" "
+                    + "effect=\"stopping it; "
+                    + "the next reconcile starts it again\"", assignment.app(), assignment.release().number(), id,
                     e.toString(), e);
             abort(machine);
         } finally {
@@ -181,7 +182,8 @@ final class InstanceRunner {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             InstanceProc current = machine.current();
-            log.error("could not stop instance={} pid={}: kill it by hand", id, current == null ? -1 : current.pid());
+            log.error("event=instance.stop-failed instance={} pid={} action=\"kill it by hand\"", id,
+                    current == null ? -1 : current.pid());
         }
     }
 
@@ -206,7 +208,8 @@ final class InstanceRunner {
         }
         if (detached) {
             InstanceProc current = machine == null ? null : machine.current();
-            log.info("instance detached app={} release={} instance={} pid={}: left running for re-adoption",
+            log.info("event=instance.detached app={} release={} instance={} pid={} effect=\"left running for "
+                    + "re-adoption\"",
                     assignment.app(), assignment.release().number(), id, current == null ? -1 : current.pid());
         } else {
             StatusReport last = report != null ? report : new StatusReport(ctx, assignment, null);

@@ -48,7 +48,7 @@ final class OsLaunch extends SlotStep implements InstanceLaunch {
         long pid = process.pid();
         long startTime = ProcessTree.startTime(pid);
         CompletableFuture<String> exit = process.onExit().thenApply(p -> describe(p.exitValue()));
-        log.info("instance started app={} release={} instance={} pid={} port={} uid={}", assignment.app(),
+        log.info("event=instance.launched app={} release={} instance={} pid={} port={} uid={}", assignment.app(),
                 assignment.release().number(), id, pid, port, user == null ? "-" : user.uid());
         return new InstanceProc(generation, pid, startTime, started, exit);
     }
@@ -69,7 +69,7 @@ final class OsLaunch extends SlotStep implements InstanceLaunch {
                 Thread.currentThread().interrupt();
             }
         });
-        log.info("instance adopted app={} release={} instance={} pid={} port={}", assignment.app(),
+        log.info("event=instance.adopted app={} release={} instance={} pid={} port={}", assignment.app(),
                 assignment.release().number(), id, pid, slot.port());
         return new InstanceProc(generation, pid, startTime, previous.started(), exit);
     }

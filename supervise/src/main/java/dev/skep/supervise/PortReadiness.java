@@ -109,8 +109,9 @@ final class PortReadiness implements InstanceReadiness {
             }
             if (!foreignListenerLogged) {
                 foreignListenerLogged = true;
-                log.warn("port taken by another process app={} release={} instance={} port={}: not ready until the "
-                        + "instance itself listens there; free the port or narrow the app port range", assignment.app(),
+                log.warn("event=instance.port-taken app={} release={} instance={} port={} effect=\"not ready until the "
+                        + "instance itself listens there\" fix=\"free the port or narrow the "
+                        + "app port range\"", assignment.app(),
                         assignment.release().number(), id, effectivePort);
             }
             return false;
@@ -131,8 +132,8 @@ final class PortReadiness implements InstanceReadiness {
             }
             effectivePort = listening.iterator().next();
             note = "ignores PORT " + port + ", listens on " + effectivePort;
-            log.warn("instance ignores PORT app={} release={} instance={} port={} listening={}: using {}; "
-                            + "make the app listen on process.env.PORT", assignment.app(),
+            log.warn("event=instance.port-ignored app={} release={} instance={} port={} listening={} using={} "
+                            + "fix=\"make the app listen on process.env.PORT\"", assignment.app(),
                     assignment.release().number(), id, port, listening, effectivePort);
             return true;
         }

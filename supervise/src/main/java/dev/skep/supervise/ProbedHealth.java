@@ -43,7 +43,8 @@ final class ProbedHealth implements InstanceHealth {
         try {
             return ctx.hooks().health().apply(assignment.app());
         } catch (RuntimeException e) {
-            log.warn("health setting unreadable app={} instance={} error={}: checking the port only",
+            log.warn("event=health.setting-unreadable app={} instance={} error=\"{}\" effect=\"checking the port "
+                    + "only\"",
                     assignment.app(), assignment.instance(), e.toString());
             return null;
         }

@@ -50,8 +50,9 @@ final class StatusReport extends SlotStep implements InstanceReport {
         try {
             ctx.statuses().putInstance(next);
         } catch (RuntimeException e) {
-            log.warn("instance status not written app={} release={} instance={} state={} error={}: the cluster "
-                    + "sees it late", assignment.app(), assignment.release().number(), id, state.label(), e.toString());
+            log.warn("event=instance.status-not-written app={} release={} instance={} state={} error=\"{}\" "
+                    + "effect=\"the cluster sees it late\"", assignment.app(), assignment.release().number(), id,
+                    state.label(), e.toString());
         }
     }
 
@@ -66,7 +67,7 @@ final class StatusReport extends SlotStep implements InstanceReport {
             ctx.events().emit(new Event(ctx.clock().instant(), type, assignment.app(), assignment.release().number(),
                     id, ctx.config().host(), text, all));
         } catch (RuntimeException e) {
-            log.warn("event not delivered type={} instance={} error={}", type, id, e.toString());
+            log.warn("event=event.not-delivered type={} instance={} error=\"{}\"", type, id, e.toString());
         }
     }
 
@@ -80,12 +81,12 @@ final class StatusReport extends SlotStep implements InstanceReport {
         try {
             ctx.store().delete(id);
         } catch (UncheckedIOException e) {
-            log.warn("instance record not deleted instance={} error={}", id, e.getMessage());
+            log.warn("event=instance.record-not-deleted instance={} error=\"{}\"", id, e.getMessage());
         }
         try {
             ctx.statuses().removeInstance(id);
         } catch (RuntimeException e) {
-            log.warn("instance status not removed instance={} error={}", id, e.toString());
+            log.warn("event=instance.status-not-removed instance={} error=\"{}\"", id, e.toString());
         }
         event(EventTypes.INSTANCE_STOPPED, "stopped" + (facts.lastExit() == null ? "" : " (" + facts.lastExit() + ")"),
                 facts, Map.of());

@@ -102,8 +102,8 @@ public final class AlertCarryOver implements AlertListener {
         for (Alert a : stale) {
             Alert resolved = new Alert(a.ruleId(), a.kind(), a.app(), a.instance(), Alert.Status.RESOLVED, a.since(),
                     now, "resolved (not seen since skep restarted): " + a.summary(), a.reactors());
-            log.info("alert resolved {} app {} instance {}: {}", resolved.ruleId(), resolved.appLabel(),
-                    resolved.instance(), resolved.summary());
+            log.info("event=alert.resolved rule={} app={} instance={} summary=\"{}\"", resolved.ruleId(),
+                    resolved.appLabel(), resolved.instance(), resolved.summary());
             next.onAlert(resolved);
             events.emit(AlertEngine.toEvent(resolved));
         }

@@ -85,7 +85,7 @@ class ClusterEndToEndTest {
     }
 
     static RoleProcess agent(String id, String zkHosts, int firstPort) throws Exception {
-        return RoleProcess.start(id, dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+        return RoleProcess.start(id, dir.resolve("logs"), "event=agent.started", "agent", "--zk", zkHosts,
                 "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", "127.0.0.1",
                 "--app-ports", firstPort + "-" + (firstPort + 99), "--drain-timeout", "2");

@@ -114,7 +114,7 @@ class ClusterFaultsEndToEndTest {
 
     static void startAgent(String id) throws Exception {
         int first = firstAppPort.get(id);
-        agents.put(id, RoleProcess.start(hosts.on(id), id, dir.resolve("logs"), "agent started", "agent",
+        agents.put(id, RoleProcess.start(hosts.on(id), id, dir.resolve("logs"), "event=agent.started", "agent",
                 "--zk", zk.connectString(), "--zk-secret", secret.toString(),
                 "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", hosts.address(id),
                 "--app-ports", first + "-" + (first + 99), "--drain-timeout", "1"));

@@ -58,7 +58,7 @@ class ControllerFailoverEndToEndTest {
         RoleProcess c1 = controller(1);
         await().atMost(Duration.ofSeconds(20)).until(() -> c1.output().contains("event=leader.gained member=c1"));
         controller(2);
-        roles.add(RoleProcess.start("a1", dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+        roles.add(RoleProcess.start("a1", dir.resolve("logs"), "event=agent.started", "agent", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("a1").toString(), "--agent-id", "a1",
                 "--advertise", "127.0.0.1", "--app-ports", A1 + "-" + (A1 + 99), "--drain-timeout", "1"));
         roles.add(RoleProcess.start("router", dir.resolve("logs"), "event=router.listening", "router", "--zk", zkHosts,
@@ -196,7 +196,7 @@ class ControllerFailoverEndToEndTest {
 
         // release 3 was built on c2, which is dead: c1 copied its slug meanwhile, and a fresh agent fetches it there
         assertThat(c1again.output()).contains("event=slug.replicated");
-        RoleProcess a2 = RoleProcess.start("a2", dir.resolve("logs"), "agent started", "agent", "--zk", zkHosts,
+        RoleProcess a2 = RoleProcess.start("a2", dir.resolve("logs"), "event=agent.started", "agent", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("a2").toString(), "--agent-id", "a2",
                 "--advertise", "127.0.0.1", "--app-ports", (A1 + 100) + "-" + (A1 + 199), "--drain-timeout", "1");
         roles.add(a2);

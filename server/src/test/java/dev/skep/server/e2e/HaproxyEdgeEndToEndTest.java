@@ -93,7 +93,7 @@ class HaproxyEdgeEndToEndTest {
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("controller").toString(),
                 "--api-port", String.valueOf(apiPort), "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1",
                 "--router-port", String.valueOf(portA)));
-        roles.add(RoleProcess.start("a1", logs(), "agent started", "agent", "--zk", zk(), "--zk-secret",
+        roles.add(RoleProcess.start("a1", logs(), "event=agent.started", "agent", "--zk", zk(), "--zk-secret",
                 secret.toString(), "--data-dir", dir.resolve("a1").toString(), "--agent-id", "a1", "--advertise",
                 "127.0.0.1", "--app-ports", appPorts + "-" + (appPorts + 99), "--drain-timeout", "2"));
         routerA = router("routerA", portA);

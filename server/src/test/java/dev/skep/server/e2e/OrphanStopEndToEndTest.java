@@ -71,7 +71,7 @@ class OrphanStopEndToEndTest {
                 "--router-port", String.valueOf(routerPort));
         roles.add(controller);
         for (String id : List.of("a1", "a2")) {
-            RoleProcess agent = RoleProcess.start(id, logs, "agent started", "agent", "--zk", zkHosts,
+            RoleProcess agent = RoleProcess.start(id, logs, "event=agent.started", "agent", "--zk", zkHosts,
                     "--zk-secret", secret.toString(), "--data-dir", dir.resolve(id).toString(), "--agent-id", id,
                     "--advertise", "127.0.0.1", "--app-ports", port(id) + "-" + (port(id) + 99),
                     "--drain-timeout", "1", "--orphan-stop", String.valueOf(BOUND_SECONDS));
@@ -196,7 +196,7 @@ class OrphanStopEndToEndTest {
     void anAgentCutOffAloneStopsTheInstancesMovedAwayMeanwhile() throws Exception {
         int a3Ports = A3;
         try (TcpProxy relay = TcpProxy.to(new InetSocketAddress("127.0.0.1", zkPort))) {
-            RoleProcess agent3 = RoleProcess.start("a3", dir.resolve("logs"), "agent started", "agent", "--zk",
+            RoleProcess agent3 = RoleProcess.start("a3", dir.resolve("logs"), "event=agent.started", "agent", "--zk",
                     relay.address(), "--zk-secret", dir.resolve("zk.secret").toString(), "--data-dir",
                     dir.resolve("a3").toString(), "--agent-id", "a3", "--advertise", "127.0.0.1", "--app-ports",
                     a3Ports + "-" + (a3Ports + 99), "--drain-timeout", "1", "--orphan-stop",

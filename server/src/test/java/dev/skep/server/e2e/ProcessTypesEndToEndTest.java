@@ -141,7 +141,7 @@ class ProcessTypesEndToEndTest {
         }
         assertThat(failed).isNotNull();
         assertThat(failed.get("failed").asText()).contains("release phase failed");
-        assertThat(server.output()).doesNotContain("instance started app=pt/keep release=2");
+        assertThat(server.output()).doesNotContain("event=instance.launched app=pt/keep release=2");
 
         // through the API the same: 422 with the output in the detail
         Http.Answer api = deploy("pt/keep", "release-fails");

@@ -134,7 +134,7 @@ final class SpareImage {
             try {
                 Files.deleteIfExists(part);
             } catch (IOException e) {
-                log.debug("spare part not removed: {}", e.toString());
+                log.debug("event=disk.spare-part-not-removed error=\"{}\"", e.toString());
             }
         }
     }
