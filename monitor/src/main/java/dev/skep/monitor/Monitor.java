@@ -103,7 +103,7 @@ public final class Monitor implements AutoCloseable {
         monitor.sampler.start();
         long tick = config.tickInterval().toMillis();
         monitor.ticker.scheduleWithFixedDelay(monitor::tick, tick, tick, TimeUnit.MILLISECONDS);
-        LOG.info("monitor started: sampling every {}, rules judged every {}, reactors {}", config.sampleInterval(),
+        LOG.info("event=monitor.started sample_every={} judge_every={} reactors={}", config.sampleInterval(),
                 config.tickInterval(), monitor.reactorNames);
         return monitor;
     }
@@ -113,7 +113,7 @@ public final class Monitor implements AutoCloseable {
             engine.tick();
             carryOver.tick();
         } catch (RuntimeException e) {
-            LOG.error("alert tick failed: {}; next tick will retry", e.toString(), e);
+            LOG.error("event=alert.tick-failed error=\"{}\" next=\"the next tick\"", e.toString(), e);
         }
     }
 
@@ -174,6 +174,6 @@ public final class Monitor implements AutoCloseable {
         dispatcher.close();
         prometheus.close();
         events.close();
-        LOG.info("monitor stopped");
+        LOG.info("event=monitor.stopped");
     }
 }

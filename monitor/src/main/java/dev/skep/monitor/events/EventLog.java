@@ -61,7 +61,7 @@ public final class EventLog implements EventSink, AutoCloseable {
             }
         }
         store.retain(config.maxEvents(), oldest);
-        LOG.info("event log {}: reloaded {} events", config.dir(), recent.size());
+        LOG.info("event=events.reloaded dir={} events={}", config.dir(), recent.size());
         this.writer = Thread.ofVirtual().name("event-log-writer").start(this::writeLoop);
     }
 
@@ -79,7 +79,7 @@ public final class EventLog implements EventSink, AutoCloseable {
             if (!toWrite.offer(stamped)) {
                 long n = droppedWrites.incrementAndGet();
                 if (n == 1 || n % 1000 == 0) {
-                    LOG.warn("event log writer is behind: {} events not written to {} (disk slow or full?)", n,
+                    LOG.warn("event=events.writer-behind unwritten={} dir={} fix=\"check the disk: slow or full?\"", n,
                             config.dir());
                 }
             }
@@ -87,7 +87,7 @@ public final class EventLog implements EventSink, AutoCloseable {
                 subscriber.offer(stamped);
             }
         } catch (RuntimeException e) {
-            LOG.warn("event log could not take {} for app {}: {}", event.type(), event.app(), e.toString());
+            LOG.warn("event=events.not-taken type={} app={} error=\"{}\"", event.type(), event.app(), e.toString());
         }
     }
 
@@ -183,8 +183,8 @@ public final class EventLog implements EventSink, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
-                LOG.error("event log cannot write to {}: {}; events stay in memory, check the disk", config.dir(),
-                        e.toString());
+                LOG.error("event=events.write-failed dir={} error=\"{}\" effect=\"events stay in memory\" "
+                        + "fix=\"check the disk\"", config.dir(), e.toString());
             }
         }
     }
@@ -207,7 +207,7 @@ public final class EventLog implements EventSink, AutoCloseable {
         try {
             store.close();
         } catch (IOException e) {
-            LOG.warn("event log {}: closing the last segment failed: {}", config.dir(), e.toString());
+            LOG.warn("event=events.close-failed dir={} error=\"{}\"", config.dir(), e.toString());
         }
     }
 }

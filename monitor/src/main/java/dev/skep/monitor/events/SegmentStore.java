@@ -128,7 +128,8 @@ final class SegmentStore implements AutoCloseable {
             try {
                 Files.deleteIfExists(oldest.path());
             } catch (IOException e) {
-                LOG.warn("cannot delete old event segment {}: {}; will retry", oldest.path(), e.toString());
+                LOG.warn("event=events.segment-not-deleted path={} error=\"{}\" next=retry", oldest.path(),
+                        e.toString());
                 return;
             }
             closedSegments.pollFirst();

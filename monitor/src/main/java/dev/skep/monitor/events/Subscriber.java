@@ -44,7 +44,7 @@ final class Subscriber implements Subscription {
         try {
             wanted = filter.test(event);
         } catch (RuntimeException e) {
-            LOG.warn("event subscriber filter failed on {}: {}", event.type(), e.toString());
+            LOG.warn("event=events.filter-failed type={} error=\"{}\"", event.type(), e.toString());
             return;
         }
         if (!wanted) {
@@ -58,7 +58,7 @@ final class Subscriber implements Subscription {
                 queue.pollFirst();
                 long n = dropped.incrementAndGet();
                 if (n == 1 || n % 1000 == 0) {
-                    LOG.warn("event subscriber is slow: dropped {} events so far (oldest first)", n);
+                    LOG.warn("event=events.subscriber-slow dropped={} effect=\"the oldest events were dropped\"", n);
                 }
             }
             queue.addLast(event);
@@ -86,8 +86,8 @@ final class Subscriber implements Subscription {
             try {
                 consumer.accept(next);
             } catch (RuntimeException e) {
-                LOG.warn("event subscriber failed on {} for app {} instance {}: {}", next.type(), next.app(),
-                        next.instance(), e.toString());
+                LOG.warn("event=events.subscriber-failed type={} app={} instance={} error=\"{}\"", next.type(),
+                        next.app(), next.instance(), e.toString());
             }
         }
     }

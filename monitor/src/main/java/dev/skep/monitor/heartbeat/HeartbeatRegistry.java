@@ -64,7 +64,7 @@ public final class HeartbeatRegistry {
             return false;
         }
         if (!Hmac.equalsConstantTime(secretFor(instance), secret.strip())) {
-            LOG.warn("heartbeat refused for instance {}: wrong secret", instance);
+            LOG.warn("event=heartbeat.refused instance={} why=\"wrong secret\"", instance);
             return false;
         }
         String[] parts = instance.split("\\.");

@@ -341,12 +341,13 @@ public final class AlertEngine {
 
     private void publish(List<Alert> out) {
         for (Alert alert : out) {
-            LOG.info("alert {} {} app {} instance {}: {}", alert.status().name().toLowerCase(), alert.ruleId(),
-                    alert.appLabel(), alert.instance(), alert.summary());
+            LOG.info("event=alert.{} rule={} app={} instance={} summary=\"{}\"", alert.status().name().toLowerCase(),
+                    alert.ruleId(), alert.appLabel(), alert.instance(), alert.summary());
             try {
                 listener.onAlert(alert);
             } catch (RuntimeException e) {
-                LOG.warn("alert listener failed for {} app {}: {}", alert.ruleId(), alert.appLabel(), e.toString());
+                LOG.warn("event=alert.listener-failed rule={} app={} error=\"{}\"", alert.ruleId(), alert.appLabel(),
+                        e.toString());
             }
             events.emit(toEvent(alert));
         }
