@@ -18,6 +18,8 @@ import java.util.Optional;
  *                   a Node release skep fetched: npm, yarn and pnpm find their global npmrc (the host's
  *                   registry, proxy, cafile) under the prefix of the node running them, which for a
  *                   fetched release is its own dir, holding none
+ * @param nodeDir    the prefix of the node the build runs, when it has its headers: node-gyp's {@code nodedir}
+ *                   (see {@link NodeBuilder#headersOf}); an app's own nodedir, in any case, wins
  * @param tmp        the build's own temp dir ({@code TMPDIR}), the build user's: yarn 1's {@code run} writes
  *                   there, and the host's {@code /tmp} is neither private to one app nor always writable
  *                   by apps' uids
@@ -27,12 +29,14 @@ import java.util.Optional;
  * @param corepack   the host's npm settings corepack needs (see {@link CorepackShims#hostSettings}); the app's
  *                   config vars of the same names win
  */
-record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Path tmp, boolean plugAndPlay,
-                        Map<String, String> corepack) {
+record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix, Optional<Path> nodeDir, Path tmp,
+                        boolean plugAndPlay, Map<String, String> corepack) {
 
     static final String NODE_ENV = "NODE_ENV";
     /** Read by npm, yarn 1 and pnpm before they derive the prefix from the node binary. */
     static final String PREFIX = "PREFIX";
+    /** Read by node-gyp, under npm, yarn and pnpm alike, as npm passes its config on (any case). */
+    static final String NODEDIR = "npm_config_nodedir";
 
     Path home() {
         return cache.resolve("_home");
@@ -48,6 +52,9 @@ record BuildEnvironment(String searchPath, Path cache, Optional<Path> hostPrefix
         }
         // as with the host's node, where a PREFIX config var wins too
         hostPrefix.ifPresent(prefix -> env.putIfAbsent(PREFIX, prefix.toString()));
+        if (config.keySet().stream().noneMatch(NODEDIR::equalsIgnoreCase)) {
+            nodeDir.ifPresent(dir -> env.put(NODEDIR, dir.toString()));
+        }
         env.put("PATH", searchPath);
         env.put("HOME", home().toString());
         env.put("TMPDIR", tmp.toString());

@@ -143,7 +143,8 @@ public final class NodeBuilder {
         Path userCache = user == null ? sharedCache() : userCache(user);
         Path tmp = buildTmp(userCache, user);
         BuildEnvironment env = new BuildEnvironment(path, userCache,
-                node.host() ? Optional.empty() : Optional.of(hostPrefix()), tmp, pm.plugAndPlay(appRoot, request.config()),
+                node.host() ? Optional.empty() : Optional.of(hostPrefix()), headersOf(nodeBinary), tmp,
+                pm.plugAndPlay(appRoot, request.config()),
                 plan.prepare().isPresent() ? corepack.hostSettings() : Map.of());
         List<String> done = new ArrayList<>();
         String how = BuildResult.NONE;
@@ -361,7 +362,10 @@ public final class NodeBuilder {
 
     /** Where npm would say the host's node lives ({@code /usr}): it derives it from the real path of node. */
     private Path hostPrefix() {
-        Path node = nodes.hostNode();
+        return prefixOf(nodes.hostNode());
+    }
+
+    private static Path prefixOf(Path node) {
         try {
             node = node.toRealPath();
         } catch (IOException e) {
@@ -369,6 +373,20 @@ public final class NodeBuilder {
         }
         Path bin = node.getParent();
         return bin.getParent() == null ? bin : bin.getParent();
+    }
+
+    /**
+     * The prefix of the node a build runs when it holds that very release's headers ({@code include/node}, as
+     * a fetched release and Node's Linux packages do), for node-gyp's {@code nodedir}: without it node-gyp
+     * downloads them from Node's site, which a host that reaches only its registry cannot, and a native addon
+     * with no prebuilt binary for it (better-sqlite3 on a new Node) fails to install.
+     */
+    static Optional<Path> headersOf(Path node) {
+        if (!node.isAbsolute()) { // not on the PATH: the build fails saying so
+            return Optional.empty();
+        }
+        Path prefix = prefixOf(node);
+        return Files.isRegularFile(prefix.resolve("include/node/common.gypi")) ? Optional.of(prefix) : Optional.empty();
     }
 
     private Path sharedCache() {

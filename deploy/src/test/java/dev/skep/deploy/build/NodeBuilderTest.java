@@ -180,7 +180,31 @@ class NodeBuilderTest {
         // sh adds PWD (and some add SHLVL, _) itself; nothing may come from this JVM's environment.
         assertThat(names).contains("PATH", "HOME", "TMPDIR", "npm_config_cache")
                 .isSubsetOf("PATH", "HOME", "TMPDIR", "npm_config_cache", "npm_config_update_notifier",
-                        "COREPACK_HOME", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "SHLVL", "_");
+                        "npm_config_nodedir", "COREPACK_HOME", "COREPACK_ENABLE_DOWNLOAD_PROMPT", "PWD", "SHLVL", "_");
+    }
+
+    /** node-gyp would fetch the headers from Node's site otherwise: a native addon failed on a host without it. */
+    @Test
+    void nodeGypIsPointedAtTheHeadersOfTheNodeTheBuildRunsUnlessTheAppNamesItsOwn() throws IOException {
+        Path prefix = tmp.resolve("node-prefix");
+        Path node = Files.createDirectories(prefix.resolve("bin")).resolve("node");
+        Files.writeString(node, "#!/bin/sh\necho v20.11.1\n");
+        Files.setPosixFilePermissions(node, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String npm = "echo \"nodedir=${npm_config_nodedir-unset} own=${NPM_CONFIG_NODEDIR-unset}\"";
+
+        fakeNpm(npm, node.getParent()).build(copyOf("with-deps", "no-headers"), BuildRequest.plain(), output::add);
+        assertThat(output).as("a node without its headers: left to node-gyp").contains("nodedir=unset own=unset");
+        output.clear();
+
+        Files.createDirectories(prefix.resolve("include/node"));
+        Files.writeString(prefix.resolve("include/node/common.gypi"), "{}");
+        fakeNpm(npm, node.getParent()).build(copyOf("with-deps", "headers"), BuildRequest.plain(), output::add);
+        assertThat(output).contains("nodedir=" + prefix.toRealPath() + " own=unset");
+        output.clear();
+
+        fakeNpm(npm, node.getParent()).build(copyOf("with-deps", "own"),
+                BuildRequest.plain().withConfig(Map.of("NPM_CONFIG_NODEDIR", "/opt/node")), output::add);
+        assertThat(output).contains("nodedir=unset own=/opt/node");
     }
 
     @Test
@@ -561,10 +585,19 @@ class NodeBuilderTest {
 
     /** An "npm" that runs {@code body} under sh, first on a PATH that still has the real tools. */
     private NodeBuilder fakeNpm(String body, Duration timeout) throws IOException {
+        return new NodeBuilder(tmp.resolve("cache"), timeout, npmScript(body) + ":/usr/bin:/bin");
+    }
+
+    /** The same, with the host's node found in {@code nodeBin} */
+    private NodeBuilder fakeNpm(String body, Path nodeBin) throws IOException {
+        return new NodeBuilder(tmp.resolve("cache"), Duration.ofSeconds(30), npmScript(body) + ":" + nodeBin + ":/usr/bin:/bin");
+    }
+
+    private Path npmScript(String body) throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path script = bin.resolve("npm");
         Files.writeString(script, "#!/bin/sh\n" + body + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new NodeBuilder(tmp.resolve("cache"), timeout, bin + ":/usr/bin:/bin");
+        return bin;
     }
 }
