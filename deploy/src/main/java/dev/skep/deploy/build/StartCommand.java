@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Decides how to start an app, as argv run in its directory: Procfile {@code web:} >
  * package.json {@code scripts.start} > {@code main} > server.js / app.js / index.js. Node runs
- * directly, never under {@code npm start}, so signals reach the app and no npm sits in between.
+ * directly, never under {@code npm start}, so signals reach the app and no npm sits in between; a
+ * {@code prestart} script runs first all the same, as {@code npm start} (Heroku's default web) runs it.
  */
 public final class StartCommand {
 
@@ -39,6 +40,11 @@ public final class StartCommand {
 
     /** A command the PATH resolves (node_modules/.bin among it), as npm names bins: no path, no expansion. */
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9@._+-]+");
+
+    private static final Pattern SHELL_WORD = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
+
+    private static final String SH = "/bin/sh";
+    static final String PRESTART = "prestart";
 
     private static final Set<String> NODE = Set.of("node", "nodejs");
     private static final Set<String> NODE_NO_SCRIPT = Set.of("-e", "--eval", "-p", "--print", "-i", "--interactive", "-");
@@ -116,6 +122,31 @@ public final class StartCommand {
 
     private static List<String> detectWithoutProcfile(Path appRoot, PrunedBins pruned) {
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
+        List<String> start = startWithoutProcfile(appRoot, pkg, pruned);
+        Optional<String> prestart = pkg.flatMap(p -> p.script(PRESTART)).filter(line -> !line.isBlank());
+        return prestart.isEmpty() ? start : afterPrestart(appRoot, prestart.get(), start, pruned);
+    }
+
+    /**
+     * {@code start} run once {@code prestart} has succeeded, as npm runs them: the prestart in a shell of its own (a
+     * {@code cd} or {@code exit} there leaves the start alone), the start exec'd so it still gets the signals.
+     */
+    private static List<String> afterPrestart(Path appRoot, String prestart, List<String> start, PrunedBins pruned) {
+        Optional<String> program = program(prestart);
+        if (program.isPresent() && pruned.contains(program.get())) {
+            throw prunedAway(appRoot, "package.json scripts.prestart '" + prestart + "'", program.get(), pruned);
+        }
+        String startLine = start.size() == 3 && start.get(0).equals(SH) && start.get(1).equals("-c") ? start.get(2)
+                : "exec " + String.join(" ", start.stream().map(StartCommand::shellWord).toList());
+        return List.of(SH, "-c", "( " + prestart.strip() + " ) && " + startLine);
+    }
+
+    /** A word as sh reads it back unchanged: bare when it holds nothing sh would interpret, else single-quoted. */
+    private static String shellWord(String word) {
+        return SHELL_WORD.matcher(word).matches() ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static List<String> startWithoutProcfile(Path appRoot, Optional<PackageJson> pkg, PrunedBins pruned) {
         Optional<String> start = pkg.flatMap(PackageJson::startScript);
         if (start.isPresent()) {
             return startScript(appRoot, start.get(), pruned);
@@ -156,7 +187,7 @@ public final class StartCommand {
             // exec makes the app the shell's own process, so it gets the signals; a compound line
             // has to keep its shell to run the rest.
             String line = COMPOUND.matcher(command).find() ? command : "exec " + command;
-            return List.of("/bin/sh", "-c", line);
+            return List.of(SH, "-c", line);
         }
         List<String> argv = Arrays.asList(command.trim().split("\\s+"));
         if (NODE.contains(argv.get(0))) {

@@ -191,6 +191,60 @@ class StartCommandTest {
         assertThat(startWith("node server.js | tee log")).containsExactly("/bin/sh", "-c", "node server.js | tee log");
     }
 
+    // --- prestart, as npm start runs it ---
+
+    @Test
+    void aPrestartScriptRunsBeforeTheStartAsNpmStartRunsIt() throws IOException {
+        write("package.json", "{\"scripts\":{\"prestart\":\"node migrate.js\",\"start\":\"node server.js\"}}");
+        write("server.js", "");
+
+        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( node migrate.js ) && exec node server.js");
+
+        write("package.json", "{\"main\":\"my server.js\",\"scripts\":{\"prestart\":\"echo ready\"}}");
+        write("my server.js", "");
+        assertThat(StartCommand.detect(app)).as("npm start without a start script starts a default file: it too")
+                .containsExactly("/bin/sh", "-c", "( echo ready ) && exec node 'my server.js'");
+
+        write("package.json", "{\"scripts\":{\"prestart\":\"echo ready\",\"start\":\"PORT=1 node server.js || true\"}}");
+        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( echo ready ) && PORT=1 node server.js || true");
+
+        write("Procfile", "web: node server.js\n");
+        assertThat(StartCommand.detect(app)).as("a Procfile's line is the command, as on Heroku")
+                .containsExactly("node", "server.js");
+    }
+
+    /** The line really runs: prestart first, in a shell of its own; the start only after it succeeded, as sh's own process. */
+    @Test
+    void thePrestartLineRunsPrestartThenExecsTheStartAndAFailedPrestartStartsNothing() throws Exception {
+        write("package.json", "{\"scripts\":{\"prestart\":\"cd / && echo migrated > \\\"$OLDPWD/pre.txt\\\"\","
+                + "\"start\":\"sh start.sh\"}}");
+        write("start.sh", "echo \"start after $(cat pre.txt) in $(basename \"$PWD\") as $$ of $PPID\"\n");
+
+        List<String> argv = StartCommand.detect(app);
+        Process run = new ProcessBuilder(argv).directory(app.toFile()).redirectErrorStream(true).start();
+        String said = new String(run.getInputStream().readAllBytes()).strip();
+
+        assertThat(run.waitFor()).isZero();
+        // the cd stayed in prestart's shell; $$ is the sh -c's own pid, the start's parent is this JVM: exec'd
+        assertThat(said).isEqualTo("start after migrated in " + app.getFileName() + " as " + run.pid() + " of "
+                + ProcessHandle.current().pid());
+
+        write("package.json", "{\"scripts\":{\"prestart\":\"exit 3\",\"start\":\"sh start.sh\"}}");
+        Process failed = new ProcessBuilder(StartCommand.detect(app)).directory(app.toFile()).redirectErrorStream(true)
+                .start();
+        assertThat(new String(failed.getInputStream().readAllBytes())).isEmpty();
+        assertThat(failed.waitFor()).isEqualTo(3);
+    }
+
+    @Test
+    void aPrestartRunningAPrunedToolFailsTheBuild() throws IOException {
+        write("package.json", "{\"scripts\":{\"prestart\":\"tsc\",\"start\":\"node server.js\"}}");
+        write("server.js", "");
+
+        unprocessable(() -> StartCommand.processes(app, NEST_AND_VITE),
+                "package.json scripts.prestart 'tsc' runs tsc, which a devDependency provides");
+    }
+
     // --- failures ---
 
     @Test
