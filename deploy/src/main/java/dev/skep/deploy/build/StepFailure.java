@@ -24,6 +24,14 @@ final class StepFailure {
     /** The lines npm adds to say which dependency the lockfile misses, e.g. "Invalid: lock file's ms@2.1.3 ...". */
     private static final List<String> LOCKFILE_DETAILS = List.of("Invalid: ", "Missing: ");
     static final int MAX_TELLING_LINES = 12;
+    /** node-gyp's lines, when a native addon without a prebuilt binary failed to compile (no make, no python3 ...). */
+    private static final String NODE_GYP = "gyp ERR!";
+    /**
+     * What corepack says when the registry's metadata has no signature it trusts: a mirror or proxy that drops
+     * npm's signatures, or a corepack older than the registry's keys.
+     */
+    private static final List<String> UNSIGNED = List.of("No compatible signature found in package metadata",
+            "was not signed by any trusted keys");
 
     private StepFailure() {
     }
@@ -51,15 +59,23 @@ final class StepFailure {
         return switch (step.phase()) {
             case PREPARE -> new SkepException(Kind.UNPROCESSABLE,
                     "could not get " + pm.command() + " through corepack (exit " + exit + ")",
-                    hint("check that package.json packageManager names a published " + pm.command()
-                            + " version and that the server can reach the package registry; or commit a "
-                            + "package-lock.json (npm) instead of " + pm.lockfile().orElse("the lockfile"), tail));
+                    hint((UNSIGNED.stream().anyMatch(tail::contains) ? unsigned(pm)
+                            : "check that package.json packageManager names a published " + pm.command()
+                                    + " version and that the server can reach the package registry")
+                            + "; or commit a package-lock.json (npm) instead of " + pm.lockfile().orElse("the lockfile"),
+                            tail));
             case INSTALL -> outOfSync(seen)
                     ? new SkepException(Kind.UNPROCESSABLE,
                             failed + ": " + pm.lockfile().orElse("the lockfile") + " does not match package.json",
                             hint("run `" + pm.command() + " install` locally and commit the updated "
                                     + pm.lockfile().orElse("lockfile"), seen))
-                    : new SkepException(Kind.UNPROCESSABLE, failed, tail);
+                    : tail.contains(NODE_GYP)
+                            ? new SkepException(Kind.UNPROCESSABLE, failed + ": a native addon did not compile",
+                                    hint("node-gyp compiles an addon that has no prebuilt binary for this Node, on the "
+                                            + "server: it needs python3, make and a C++ compiler there (Debian: apt-get "
+                                            + "install build-essential python3); node-gyp's lines below say what it "
+                                            + "missed", tail))
+                            : new SkepException(Kind.UNPROCESSABLE, failed, tail);
             case BUILD -> new SkepException(Kind.UNPROCESSABLE, failed,
                     hint("the app's build script failed: run `" + step.commandLine()
                             + "` locally, fix what it reports, deploy again", tail));
@@ -67,6 +83,14 @@ final class StepFailure {
                     hint("pruning devDependencies failed; to keep them instead set "
                             + PruneOptOut.settingFor(pm) + " in the app's env", tail));
         };
+    }
+
+    private static String unsigned(PackageManager pm) {
+        return "the registry's metadata for " + pm.command() + " carries no signature corepack trusts (a registry "
+                + "mirror or proxy that drops npm's signatures, or a corepack older than the registry's keys): name the "
+                + "release with its hash in packageManager (" + pm.command() + "@VERSION+sha512.HEX, as `corepack use` "
+                + "writes it), which corepack checks instead of a signature; or update the server's corepack; or skip "
+                + "the check with the config var COREPACK_INTEGRITY_KEYS=0 (then nothing is checked)";
     }
 
     static SkepException timedOut(BuildStep step, Duration limit, String tail) {

@@ -45,4 +45,33 @@ class StepFailureTest {
         assertThat(e.getMessage()).isEqualTo("could not get yarn through corepack (exit 1)");
         assertThat(e.detail()).contains("packageManager").endsWith("Usage Error: not found");
     }
+
+    /** The registry here served metadata without npm's signatures: every yarn and pnpm app without a pinned hash failed so. */
+    @Test
+    void metadataWithoutASignatureCorepackTrustsNamesTheConfigVarThatSkipsTheCheck() {
+        String said = "Error: No compatible signature found in package metadata\n    at verifySignature (corepack.cjs:21999:63)";
+        SkepException e = StepFailure.exited(new BuildStep(Phase.PREPARE, "yarn through corepack",
+                List.of("yarn", "--version")), YARN, 1, said);
+
+        assertThat(e.getMessage()).isEqualTo("could not get yarn through corepack (exit 1)");
+        assertThat(e.detail()).contains("no signature corepack trusts").contains("yarn@VERSION+sha512.HEX")
+                .contains("COREPACK_INTEGRITY_KEYS=0").contains("or commit a package-lock.json").endsWith(said);
+    }
+
+    /** What npm said when better-sqlite3 found no make on a server without build tools. */
+    @Test
+    void aNativeAddonThatDidNotCompileSaysWhatTheServerNeeds() {
+        String said = """
+                npm error command sh -c prebuild-install || node-gyp rebuild --release
+                npm error prebuild-install warn install getaddrinfo ENOTFOUND github.com
+                npm error gyp ERR! build error
+                npm error gyp ERR! stack Error: not found: make
+                npm error gyp ERR! not ok""";
+        BuildStep npmCi = new BuildStep(Phase.INSTALL, "npm ci", List.of("npm", "ci"));
+        SkepException e = StepFailure.exited(npmCi, new PackageManager(Tool.NPM, Optional.of("package-lock.json"), false),
+                1, said);
+
+        assertThat(e.getMessage()).isEqualTo("npm ci failed (exit 1): a native addon did not compile");
+        assertThat(e.detail()).contains("python3, make and a C++ compiler").contains("build-essential").endsWith(said);
+    }
 }
