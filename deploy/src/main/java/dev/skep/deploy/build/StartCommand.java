@@ -24,6 +24,18 @@ public final class StartCommand {
 
     static final List<String> DEFAULT_FILES = List.of("server.js", "app.js", "index.js");
 
+    /**
+     * Servers frameworks' builds write, which their docs start with node but which no convention of npm's or
+     * Heroku's names (SvelteKit's docs say {@code node build}): named when an app has no start command.
+     */
+    private static final List<BuiltServer> BUILT_SERVERS = List.of(
+            new BuiltServer("build/index.js", "SvelteKit's adapter-node"),
+            new BuiltServer("dist/server/entry.mjs", "Astro's node adapter"),
+            new BuiltServer(".output/server/index.mjs", "Nuxt's and Nitro's node server"));
+
+    private record BuiltServer(String path, String writtenBy) {
+    }
+
     /** Anything a shell would interpret: operators, expansions, quotes, redirects, globs, VAR=x prefixes. */
     private static final Pattern SHELL_SYNTAX =
             Pattern.compile("[|&;<>()$`'\"\\\\*?~{}\\[\\]#\\n]|^[A-Za-z_][A-Za-z0-9_]*=");
@@ -166,7 +178,15 @@ public final class StartCommand {
         if (main.isPresent()) {
             throw unprocessable("package.json main '" + main.get() + "' is not in the upload nor made by its build");
         }
-        throw unprocessable("no start command: no Procfile, scripts.start, main, server.js, app.js or index.js");
+        String none = "no start command: no Procfile, scripts.start, main, server.js, app.js or index.js";
+        for (BuiltServer built : BUILT_SERVERS) {
+            if (Files.isRegularFile(appRoot.resolve(built.path()))) {
+                throw new SkepException(Kind.UNPROCESSABLE, none, "the build wrote " + built.path() + " ("
+                        + built.writtenBy() + "): start it with scripts.start 'node " + built.path()
+                        + "' in package.json, or a Procfile line 'web: node " + built.path() + "'");
+            }
+        }
+        throw unprocessable(none);
     }
 
     /** npm reads scripts.start as a command; haibu read a bare file name as a script for node. */

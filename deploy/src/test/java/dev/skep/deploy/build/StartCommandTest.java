@@ -281,6 +281,19 @@ class StartCommandTest {
         unprocessable(() -> StartCommand.detect(app), "no start command");
     }
 
+    /** What `sv create` and adapter-node make: a first deploy failed so, its hint naming server.js. */
+    @Test
+    void withoutAStartCommandTheServerAFrameworksBuildWroteIsNamed() throws IOException {
+        write("package.json", "{\"name\":\"kit\",\"scripts\":{\"build\":\"vite build\"}}");
+        write("build/index.js", "");
+
+        assertThatThrownBy(() -> StartCommand.detect(app)).isInstanceOfSatisfying(SkepException.class, e -> {
+            assertThat(e.getMessage()).startsWith("no start command: no Procfile, scripts.start");
+            assertThat(e.detail()).isEqualTo("the build wrote build/index.js (SvelteKit's adapter-node): start it with "
+                    + "scripts.start 'node build/index.js' in package.json, or a Procfile line 'web: node build/index.js'");
+        });
+    }
+
     @Test
     void aStartScriptThatIsNotAStringIsUnprocessable() throws IOException {
         write("package.json", "{\"scripts\":{\"start\":42}}");
