@@ -50,8 +50,10 @@ final class FailedRollouts {
      */
     SkepException notStarted(AppId app, int release, int previous, String failure, List<String> lines) {
         // an app refused a port other than its PORT dies of it: the answer says so, not only "exited". Looked for
-        // in all the lines: Nest's stack, Node's error dump and npm's notices pushed it out of the last 20
-        String why = PortRefusal.in(lines).map(advice -> failure + "; " + advice).orElse(failure);
+        // in all the lines: Nest's stack, Node's error dump and npm's notices pushed it out of the last 20 (and a
+        // missing addon's error is followed by every path it tried)
+        String why = PortRefusal.in(lines).or(() -> NativeAddonFailure.in(lines)).map(advice -> failure + "; " + advice)
+                .orElse(failure);
         List<String> lastLines = last20(lines);
         try {
             catalog.updateApp(app, spec -> spec.candidate() == release
