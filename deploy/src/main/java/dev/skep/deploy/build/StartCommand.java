@@ -5,6 +5,7 @@ import dev.skep.model.SkepException.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.skep.model.ProcessTypes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -56,6 +57,9 @@ public final class StartCommand {
     private static final Pattern SHELL_WORD = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
 
     private static final String SH = "/bin/sh";
+    private static final Set<String> PACKAGE_MANAGERS = Set.of("npm", "yarn", "pnpm");
+    /** A script's name as a line names it: {@code build}, {@code db:migrate}; no expansion. */
+    private static final Pattern SCRIPT_NAME = Pattern.compile("[A-Za-z0-9@._+:-]+");
     static final String PRESTART = "prestart";
 
     private static final Set<String> NODE = Set.of("node", "nodejs");
@@ -136,21 +140,55 @@ public final class StartCommand {
         Optional<PackageJson> pkg = PackageJson.read(appRoot);
         List<String> start = startWithoutProcfile(appRoot, pkg, pruned);
         Optional<String> prestart = pkg.flatMap(p -> p.script(PRESTART)).filter(line -> !line.isBlank());
-        return prestart.isEmpty() ? start : afterPrestart(appRoot, prestart.get(), start, pruned);
+        return prestart.isEmpty() ? start : afterPrestart(appRoot, pkg.get(), prestart.get(), start, pruned);
     }
 
     /**
      * {@code start} run once {@code prestart} has succeeded, as npm runs them: the prestart in a shell of its own (a
      * {@code cd} or {@code exit} there leaves the start alone), the start exec'd so it still gets the signals.
      */
-    private static List<String> afterPrestart(Path appRoot, String prestart, List<String> start, PrunedBins pruned) {
+    private static List<String> afterPrestart(Path appRoot, PackageJson pkg, String prestart, List<String> start,
+                                              PrunedBins pruned) {
         Optional<String> program = program(prestart);
         if (program.isPresent() && pruned.contains(program.get())) {
             throw prunedAway(appRoot, "package.json scripts.prestart '" + prestart + "'", program.get(), pruned);
         }
+        // "prestart": "npm run build", for a local `npm start`: at every start it would build again, without the
+        // devDependencies the build had
+        Optional<String> script = scriptRun(prestart).filter(name -> pkg.script(name).isPresent());
+        Optional<String> tool = script.flatMap(pkg::script).flatMap(StartCommand::program).filter(pruned::contains);
+        if (tool.isPresent()) {
+            throw new SkepException(Kind.UNPROCESSABLE, "package.json scripts.prestart '" + prestart + "' runs "
+                    + tool.get() + " (scripts." + script.get() + "), which a devDependency provides: devDependencies "
+                    + "are pruned after the build, so it would not be found at start",
+                    "the build ran at deploy already (scripts.heroku-postbuild, else scripts.build): drop the prestart, "
+                            + "or keep devDependencies with the config var " + pruned.keptBy());
+        }
         String startLine = start.size() == 3 && start.get(0).equals(SH) && start.get(1).equals("-c") ? start.get(2)
                 : "exec " + String.join(" ", start.stream().map(StartCommand::shellWord).toList());
         return List.of(SH, "-c", "( " + prestart.strip() + " ) && " + startLine);
+    }
+
+    /** The script a line runs through its package manager ({@code npm run build}, {@code yarn build}), if it does. */
+    static Optional<String> scriptRun(String command) {
+        List<String> words = new ArrayList<>();
+        for (String word : command.trim().split("\\s+")) {
+            if (words.isEmpty() && (word.equals("exec") || ASSIGNMENT.matcher(word).matches())) {
+                continue;
+            }
+            words.add(word);
+        }
+        if (words.size() < 2 || !PACKAGE_MANAGERS.contains(words.get(0))) {
+            return Optional.empty();
+        }
+        boolean run = words.get(1).equals("run") || words.get(1).equals("run-script");
+        if (run) {
+            return words.size() > 2 && SCRIPT_NAME.matcher(words.get(2)).matches() ? Optional.of(words.get(2))
+                    : Optional.empty();
+        }
+        // yarn and pnpm run a script named as their first argument; npm does not
+        return !words.get(0).equals("npm") && SCRIPT_NAME.matcher(words.get(1)).matches() ? Optional.of(words.get(1))
+                : Optional.empty();
     }
 
     /** A word as sh reads it back unchanged: bare when it holds nothing sh would interpret, else single-quoted. */

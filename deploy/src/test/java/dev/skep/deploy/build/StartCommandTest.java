@@ -245,6 +245,36 @@ class StartCommandTest {
                 "package.json scripts.prestart 'tsc' runs tsc, which a devDependency provides");
     }
 
+    /** A prestart that builds for a local npm start would build again at every start, with the build's tools pruned. */
+    @Test
+    void aPrestartRunningTheBuildScriptWithPrunedToolsFailsTheBuildSayingItRanAlready() throws IOException {
+        write("package.json", "{\"scripts\":{\"build\":\"tsc\",\"prestart\":\"npm run build\","
+                + "\"start\":\"node dist/index.js\"}}");
+        write("dist/index.js", "");
+
+        assertThatThrownBy(() -> StartCommand.processes(app, NEST_AND_VITE)).isInstanceOfSatisfying(SkepException.class,
+                e -> {
+                    assertThat(e.getMessage()).isEqualTo("package.json scripts.prestart 'npm run build' runs tsc "
+                            + "(scripts.build), which a devDependency provides: devDependencies are pruned after the "
+                            + "build, so it would not be found at start");
+                    assertThat(e.detail()).contains("the build ran at deploy already").contains("drop the prestart")
+                            .contains("NPM_CONFIG_PRODUCTION=false");
+                });
+        assertThat(StartCommand.processes(app, PrunedBins.NONE).web()).as("devDependencies kept: it runs, as on Heroku")
+                .containsExactly("/bin/sh", "-c", "( npm run build ) && exec node dist/index.js");
+    }
+
+    @Test
+    void theScriptALineRunsThroughItsPackageManagerIsFound() {
+        assertThat(StartCommand.scriptRun("npm run build")).hasValue("build");
+        assertThat(StartCommand.scriptRun("NODE_ENV=production npm run-script db:migrate --")).hasValue("db:migrate");
+        assertThat(StartCommand.scriptRun("yarn build")).hasValue("build");
+        assertThat(StartCommand.scriptRun("pnpm run build")).hasValue("build");
+        assertThat(StartCommand.scriptRun("npm build")).as("npm runs scripts with run only").isEmpty();
+        assertThat(StartCommand.scriptRun("node migrate.js")).isEmpty();
+        assertThat(StartCommand.scriptRun("npm")).isEmpty();
+    }
+
     // --- failures ---
 
     @Test
