@@ -145,7 +145,8 @@ public final class StartCommand {
 
     /**
      * {@code start} run once {@code prestart} has succeeded, as npm runs them: the prestart in a shell of its own (a
-     * {@code cd} or {@code exit} there leaves the start alone), the start exec'd so it still gets the signals.
+     * {@code cd} or {@code exit} there leaves the start alone), its failure the line's exit status, the start exec'd
+     * so it still gets the signals.
      */
     private static List<String> afterPrestart(Path appRoot, PackageJson pkg, String prestart, List<String> start,
                                               PrunedBins pruned) {
@@ -166,7 +167,8 @@ public final class StartCommand {
         }
         String startLine = start.size() == 3 && start.get(0).equals(SH) && start.get(1).equals("-c") ? start.get(2)
                 : "exec " + String.join(" ", start.stream().map(StartCommand::shellWord).toList());
-        return List.of(SH, "-c", "( " + prestart.strip() + " ) && " + startLine);
+        // not "&&": a compound start ("a || b") would then run b when the prestart failed
+        return List.of(SH, "-c", "( " + prestart.strip() + " ) || exit $?; " + startLine);
     }
 
     /** The script a line runs through its package manager ({@code npm run build}, {@code yarn build}), if it does. */

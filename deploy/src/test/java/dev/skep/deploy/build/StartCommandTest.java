@@ -198,15 +198,15 @@ class StartCommandTest {
         write("package.json", "{\"scripts\":{\"prestart\":\"node migrate.js\",\"start\":\"node server.js\"}}");
         write("server.js", "");
 
-        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( node migrate.js ) && exec node server.js");
+        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( node migrate.js ) || exit $?; exec node server.js");
 
         write("package.json", "{\"main\":\"my server.js\",\"scripts\":{\"prestart\":\"echo ready\"}}");
         write("my server.js", "");
         assertThat(StartCommand.detect(app)).as("npm start without a start script starts a default file: it too")
-                .containsExactly("/bin/sh", "-c", "( echo ready ) && exec node 'my server.js'");
+                .containsExactly("/bin/sh", "-c", "( echo ready ) || exit $?; exec node 'my server.js'");
 
         write("package.json", "{\"scripts\":{\"prestart\":\"echo ready\",\"start\":\"PORT=1 node server.js || true\"}}");
-        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( echo ready ) && PORT=1 node server.js || true");
+        assertThat(StartCommand.detect(app)).containsExactly("/bin/sh", "-c", "( echo ready ) || exit $?; PORT=1 node server.js || true");
 
         write("Procfile", "web: node server.js\n");
         assertThat(StartCommand.detect(app)).as("a Procfile's line is the command, as on Heroku")
@@ -229,11 +229,13 @@ class StartCommandTest {
         assertThat(said).isEqualTo("start after migrated in " + app.getFileName() + " as " + run.pid() + " of "
                 + ProcessHandle.current().pid());
 
-        write("package.json", "{\"scripts\":{\"prestart\":\"exit 3\",\"start\":\"sh start.sh\"}}");
-        Process failed = new ProcessBuilder(StartCommand.detect(app)).directory(app.toFile()).redirectErrorStream(true)
-                .start();
-        assertThat(new String(failed.getInputStream().readAllBytes())).isEmpty();
-        assertThat(failed.waitFor()).isEqualTo(3);
+        for (String start : List.of("sh start.sh", "sh start.sh || echo fallback")) {
+            write("package.json", "{\"scripts\":{\"prestart\":\"exit 3\",\"start\":" + json(start) + "}}");
+            Process failed = new ProcessBuilder(StartCommand.detect(app)).directory(app.toFile())
+                    .redirectErrorStream(true).start();
+            assertThat(new String(failed.getInputStream().readAllBytes())).as(start).isEmpty();
+            assertThat(failed.waitFor()).as(start).isEqualTo(3);
+        }
     }
 
     @Test
@@ -261,7 +263,7 @@ class StartCommandTest {
                             .contains("NPM_CONFIG_PRODUCTION=false");
                 });
         assertThat(StartCommand.processes(app, PrunedBins.NONE).web()).as("devDependencies kept: it runs, as on Heroku")
-                .containsExactly("/bin/sh", "-c", "( npm run build ) && exec node dist/index.js");
+                .containsExactly("/bin/sh", "-c", "( npm run build ) || exit $?; exec node dist/index.js");
     }
 
     @Test
