@@ -65,9 +65,11 @@ class OrphanStopEndToEndTest {
         apiPort = SkepServerProcess.freePort();
         routerPort = SkepServerProcess.freePort();
         Path logs = dir.resolve("logs");
+        // a short probation, as every server of the suite has (SkepServerProcess): a deploy waits through its window,
+        // and the default 10 s, three times over, was a quarter of this class's time
         controller = RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
                 "--zk-secret", secret.toString(), "--data-dir", dir.resolve("controller").toString(),
-                "--api-port", String.valueOf(apiPort), "--advertise", "127.0.0.1", "--id", "ctl",
+                "--api-port", String.valueOf(apiPort), "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1",
                 "--router-port", String.valueOf(routerPort));
         roles.add(controller);
         for (String id : List.of("a1", "a2")) {
@@ -237,8 +239,20 @@ class OrphanStopEndToEndTest {
             await().atMost(Duration.ofSeconds(40)).until(() -> readyPorts(app).size() == 2
                     && readyPorts(app).stream().allMatch(p -> inRange(p, A2)));
             instances(app).forEach(i -> appPids.add(i.get("pid").asLong()));
+            long reconnects = reconnects(agent3);
             relay.heal();
+            // stopped here, reconnected, while its relay runs: the relay goes with this block, and an agent stopped
+            // cut off from ZooKeeper took 50 s to exit in the clean-up
+            await("a3 reconnects once healed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> reconnects(agent3) > reconnects);
+            agent3.close();
+            roles.remove(agent3);
         }
+    }
+
+    /** How many times {@code role} has logged getting its ZooKeeper connection back. */
+    private static long reconnects(RoleProcess role) {
+        return role.output().lines().filter(l -> l.contains("event=zookeeper.reconnected")).count();
     }
 
     private static void deploy(String app, int count) throws Exception {
