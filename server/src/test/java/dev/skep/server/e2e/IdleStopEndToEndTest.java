@@ -83,7 +83,12 @@ class IdleStopEndToEndTest {
     }
 
     static void deploy(String app, String fixture) throws Exception {
-        Http.Answer deployed = Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token,
+        deploy(server, app, fixture);
+    }
+
+    /** Release 1 (or the next) of {@code app} from a fixture on {@code on}; fails unless it is live. */
+    static void deploy(SkepServerProcess on, String app, String fixture) throws Exception {
+        Http.Answer deployed = Http.send("POST", on.api("/v1/apps/" + app + "/releases"), on.token(),
                 "application/gzip", Fixtures.tarball(fixture));
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
     }
@@ -115,7 +120,11 @@ class IdleStopEndToEndTest {
     }
 
     static JsonNode app(String app) throws Exception {
-        return Http.get(server.api("/v1/apps/" + app), token).json();
+        return app(server, app);
+    }
+
+    static JsonNode app(SkepServerProcess on, String app) throws Exception {
+        return Http.get(on.api("/v1/apps/" + app), on.token()).json();
     }
 
     static String state(String app) throws Exception {
@@ -139,8 +148,12 @@ class IdleStopEndToEndTest {
     }
 
     static void awaitState(String app, String wanted, Duration within) {
+        awaitState(server, app, wanted, within);
+    }
+
+    static void awaitState(SkepServerProcess on, String app, String wanted, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(state(app)).as("state of " + app).isEqualTo(wanted));
+                assertThat(app(on, app).get("state").asText()).as("state of " + app).isEqualTo(wanted));
     }
 
     static Http.Answer patch(String app, String json) throws Exception {

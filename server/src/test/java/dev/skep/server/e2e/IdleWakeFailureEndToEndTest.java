@@ -1,7 +1,6 @@
 package dev.skep.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.server.e2e.IdleStopEndToEndTest.Reply;
@@ -44,9 +43,9 @@ class IdleWakeFailureEndToEndTest {
                 "--start-timeout", String.valueOf(START_TIMEOUT_S)), Map.of()).start();
         token = server.token();
         for (String app : List.of("carol/broken", "hank/hangs")) {
-            deploy(app, "breaks-later");
+            IdleStopEndToEndTest.deploy(server, app, "breaks-later");
         }
-        deploy("bob/awake", "hello");
+        IdleStopEndToEndTest.deploy(server, "bob/awake", "hello");
     }
 
     @AfterAll
@@ -56,23 +55,16 @@ class IdleWakeFailureEndToEndTest {
         }
     }
 
-    static void deploy(String app, String fixture) throws Exception {
-        Http.Answer deployed = Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token,
-                "application/gzip", Fixtures.tarball(fixture));
-        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
-    }
-
     static Reply get(String app) throws Exception {
         return IdleStopEndToEndTest.get(server.routerPort, app);
     }
 
     static JsonNode app(String app) throws Exception {
-        return Http.get(server.api("/v1/apps/" + app), token).json();
+        return IdleStopEndToEndTest.app(server, app);
     }
 
     static void awaitState(String app, String wanted, Duration within) {
-        await().atMost(within).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(app(app).get("state").asText()).as("state of " + app).isEqualTo(wanted));
+        IdleStopEndToEndTest.awaitState(server, app, wanted, within);
     }
 
     @Test
