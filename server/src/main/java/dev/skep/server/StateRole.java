@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.state.EmbeddedZooKeeper;
+import dev.skep.state.OwnSession;
 import dev.skep.state.StateConnection;
 import dev.skep.state.ZkAcl;
 import dev.skep.state.ZkClusterState;
@@ -49,6 +50,9 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
     /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
     static final String ZK_CONNECT_FILE = "zk.connect";
 
+    /** In a `skep server`'s data dir: its session with the embedded ZooKeeper (see {@link OwnSession}), 0600. */
+    static final String SESSION_FILE = "zk.session";
+
     /** In a `skep server`'s data dir when it serves --zk-tls-port: that TLS address, host:port. */
     static final String ZK_TLS_CONNECT_FILE = "zk.tls.connect";
 
@@ -85,8 +89,15 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         }
         // the embedded server is reached on its plain loopback port from this process: TLS is for other hosts
         ZkTls tls = embedded ? null : config.zkTls();
+        Path session = embedded && data != null ? data.resolve(SESSION_FILE) : null;
+        if (session != null) { // a former process of ours killed outright: its nodes go now, not in 10 s
+            OwnSession.closeLeftover(session, zk, acl);
+        }
         StateConnection connection = life.add("zookeeper client",
                 StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
+        if (session != null) {
+            OwnSession.keep(connection.client(), session);
+        }
         if (acl != null && acl.secure(connection.client(), embedded) > 0) { // an ensemble's root is not ours to lock
             server.compact(); // the next start loads what is left, not the junk
         }
