@@ -31,6 +31,7 @@ final class AgentHeartbeat implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentHeartbeat.class);
 
     private final PersistentNode node;
+    private final CuratorFramework zk;
     private final ScheduledExecutorService timer;
     private final CuratorCache pace;
     private final Duration unpublished;
@@ -46,6 +47,7 @@ final class AgentHeartbeat implements AutoCloseable {
     /** @param interval how often to beat while no pace is published */
     AgentHeartbeat(CuratorFramework zk, String agentId, Duration interval, long memoryBudget) {
         this.memoryBudget = memoryBudget;
+        this.zk = zk;
         this.agentId = agentId;
         this.unpublished = interval;
         node = new PersistentNode(zk, CreateMode.EPHEMERAL, false, Paths.heartbeat(agentId), beat(), true);
@@ -130,10 +132,23 @@ final class AgentHeartbeat implements AutoCloseable {
     public void close() {
         pace.close();
         timer.shutdownNow();
+        if (!zk.getZookeeperClient().isConnected()) {
+            // cut off: the node is ephemeral and goes with the session, and its delete would retry against a server
+            // that does not answer (it held an agent's stop for 24-50 s): closed in the background, so it is not
+            // made again on a new session, and the stop goes on
+            log.info("event=agent.heartbeat-left agent={} why=\"ZooKeeper is unreachable\" effect=\"the node goes "
+                    + "with the session\"", agentId);
+            Thread.ofVirtual().name("heartbeat-close-" + agentId).start(this::closeNode);
+            return;
+        }
+        closeNode();
+    }
+
+    private void closeNode() {
         try {
             node.close();
-        } catch (IOException e) {
-            log.debug("event=agent.heartbeat-close-failed error=\"{}\"", e.toString());
+        } catch (IOException | RuntimeException e) {
+            log.debug("event=agent.heartbeat-close-failed agent={} error=\"{}\"", agentId, e.toString());
         }
     }
 }
