@@ -319,6 +319,7 @@ public final class Agent implements AutoCloseable {
             Duration bound = config.drainDelay().plus(config.stopGrace()).plusSeconds(10);
             CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
                     .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+            context.disks().stopBackground(); // with the apps kept too: spares are made for this agent's launches
             if (!config.keepAppsOnClose()) {
                 context.disks().release(); // nothing of ours runs on them now
             }

@@ -8,12 +8,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The agent dies (as far as its apps can tell, closing with keepApps is the same) and comes back. */
 class ReadoptionTest {
@@ -64,6 +69,27 @@ class ReadoptionTest {
         await().until(() -> h.status(id).filter(s -> s.state() == InstanceState.READY && s.pid() != before.pid())
                 .isPresent());
         assertThat(AgentHarness.processesOf(id)).hasSize(1);
+    }
+
+    /**
+     * An agent closed with its apps kept (a `--keep-apps` stop) stops making spare disk images: made on, they were
+     * written beside the next agent's own (the same files) and into a data dir being deleted.
+     */
+    @Test
+    void anAgentClosedWithItsAppsKeptMakesNoMoreSpareImages() throws Exception {
+        Agent agent = h.start(keepApps()); // its spares are being made now
+        agent.close();
+        Path disks = new AgentLayout(h.config().dataDir()).disks();
+        assumeTrue(Files.isDirectory(disks), "no loop disks here (needs root and overlay)");
+        Set<String> atClose = names(disks);
+        Thread.sleep(2_000); // a spare takes 0.1-0.5 s to make
+        assertThat(names(disks)).isEqualTo(atClose).noneMatch(name -> name.endsWith(".part"));
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        }
     }
 
     @Test

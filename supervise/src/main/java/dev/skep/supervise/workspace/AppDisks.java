@@ -59,6 +59,13 @@ public interface AppDisks {
     }
 
     /**
+     * Stops its work in the background (spare images being made) and waits for it: the agent closes, its apps
+     * stopped or kept running. A closed agent's spares must not be made on beside the next agent's.
+     */
+    default void stopBackground() {
+    }
+
+    /**
      * Skep stops its apps and itself: what it mounted goes (the next launch mounts it again), so a stopped skep
      * holds no loop device. Best effort: what something still uses stays mounted.
      */

@@ -232,8 +232,13 @@ public final class LoopDisks implements AppDisks {
     }
 
     @Override
-    public void release() {
+    public void stopBackground() {
         spare.stop();
+    }
+
+    @Override
+    public void release() {
+        stopBackground();
         try {
             for (AppId app : apps()) {
                 synchronized (lock(app)) {
