@@ -8,6 +8,7 @@ import dev.skep.model.limits.Confinement;
 import dev.skep.model.limits.ResourceLimits;
 import dev.skep.model.node.NodeInstalls;
 import dev.skep.model.node.NpmConfig;
+import dev.skep.model.node.NpmPackageEnv;
 import dev.skep.model.node.PnpHook;
 import java.io.File;
 import java.io.IOException;
@@ -190,11 +191,15 @@ public final class Launcher {
         return environment(assignment, port, appDir, nodes.apply(assignment.release()));
     }
 
-    /** The environment of the process a spec starts: with yarn's Plug'n'Play hook when its slug has one. */
+    /**
+     * The environment of the process a spec starts: with yarn's Plug'n'Play hook when its slug has one, and what npm
+     * tells scripts of their package.
+     */
     Map<String, String> environment(Spec spec, Path node) {
         Map<String, String> env = environment(spec.assignment(), spec.port(), spec.appDir(), node);
-        PnpHook.of(spec.slugDir() == null ? spec.appDir() : spec.slugDir())
-                .ifPresent(hook -> hook.applyTo(env, spec.appDir()));
+        Path files = spec.slugDir() == null ? spec.appDir() : spec.slugDir();
+        PnpHook.of(files).ifPresent(hook -> hook.applyTo(env, spec.appDir()));
+        NpmPackageEnv.applyTo(env, files, spec.appDir());
         return env;
     }
 

@@ -77,6 +77,34 @@ class LauncherTest {
     }
 
     /**
+     * What `npm start` (Heroku's default web) tells an app of its package: its name, version and package.json, read
+     * from the slug (not the copy the app can change); an app's own config var of such a name wins.
+     */
+    @Test
+    void processesGetTheirPackagesNameVersionAndFileAsUnderNpmStart(@TempDir Path slug, @TempDir Path copy,
+                                                                   @TempDir Path run) throws Exception {
+        Files.writeString(slug.resolve("package.json"), "{\"name\": \"shop\", \"version\": \"2.1.0\"}");
+        Files.writeString(copy.resolve("package.json"), "{\"name\": \"changed-by-the-app\", \"version\": \"9\"}");
+        String script = "const e = process.env; console.log(e.npm_package_name, e.npm_package_version, e.npm_package_json)";
+        Launcher launcher = new Launcher(AgentConfig.findNode(System.getenv("PATH")));
+
+        assertThat(output(launcher, new Launcher.Spec(assignmentRunning(script, Map.of()), copy, 0, run, null, null,
+                null, List.of(), null, slug))).isEqualTo("shop 2.1.0 " + copy.resolve("package.json"));
+        assertThat(output(launcher, new Launcher.Spec(assignmentRunning(script, Map.of("npm_package_version", "own")),
+                copy, 0, run, null, null, null, List.of(), null, slug))).isEqualTo("shop own "
+                + copy.resolve("package.json"));
+        Files.delete(slug.resolve("package.json"));
+        assertThat(output(launcher, new Launcher.Spec(assignmentRunning(script, Map.of()), copy, 0, run, null, null,
+                null, List.of(), null, slug))).isEqualTo("undefined undefined undefined");
+    }
+
+    private static Assignment assignmentRunning(String script, Map<String, String> env) {
+        Release release = new Release(AppId.parse("alice/shop"), 3, "sha", "slug-3.tgz", List.of("node", "-e", script),
+                env, Instant.EPOCH, "alice", null);
+        return new Assignment(InstanceIds.next(release.app(), 3, "web", 1), "agent-1", release, 1, Instant.EPOCH);
+    }
+
+    /**
      * A release built on a fetched Node names the npm its build ran: its instances find that npm (and npx) first,
      * then that node, as the build did, not the host's npm, which may not even run on an older Node.
      */
