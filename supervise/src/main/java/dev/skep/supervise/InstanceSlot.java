@@ -66,7 +66,7 @@ final class InstanceSlot {
             LogPump pump = new LogPump(id, Launcher.stdout(runDir), Launcher.stderr(runDir),
                     new RotatingLog(ctx.layout().logFile(id), ctx.config().logs()), ctx.config().logs(), ctx.clock());
             pump.start();
-            return new InstanceSlot(ctx, id, user, port, cgroup, pump, ctx.logWakeups().watch(runDir, pump::wake));
+            return new InstanceSlot(ctx, id, user, port, cgroup, pump, ctx.logWakeups().watch(runDir, pump));
         } catch (IOException | RuntimeException e) {
             // the runner ends here: give back what was taken, or the next start finds the port held
             if (cgroup != null) {

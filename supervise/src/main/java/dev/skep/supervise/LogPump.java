@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * raw file's peak size is then the app's write rate times the pump's scheduling delay (tens of
  * MB at worst for a tight synchronous write loop on a starved host), not growing over time.
  *
- * <p>The pump polls: every 25 ms while the app writes, backing off to once a second while it is quiet (100 idle
- * instances cost 100 wake-ups a second, not 4,000); {@link #awaitCaughtUp}, {@link #close()} and {@link #wake()} (a
- * write to the capture files, see {@link LogWakeups}) wake it at once.
+ * <p>The pump polls: every 25 ms while the app writes, backing off while it is quiet to once a second, or to every
+ * 30 s when writes to the capture files wake it ({@link #wake()}, see {@link LogWakeups}; 100 quiet instances cost a
+ * few wake-ups a second, not 100 or 4,000); {@link #awaitCaughtUp} and {@link #close()} wake it at once too.
  *
  * <p>After an agent restart a new pump starts at offset 0 of the raw files; lines consumed by the
  * previous pump and not yet truncated (less than rawTruncateBytes) then appear twice. A clean
@@ -54,6 +54,11 @@ public final class LogPump implements AutoCloseable {
     private static final long IDLE_MILLIS = 25;
     /** A quiet app's pump looks less and less often (x2 per empty pass), down to once a second. */
     private static final long MAX_IDLE_MILLIS = 1000;
+    /**
+     * The same while writes to the capture files wake it ({@link #wakesOnWrite()}): a look now and then only in case
+     * a wake-up was lost (100 quiet instances woke their pumps 100 times a second for nothing).
+     */
+    private static final long MAX_IDLE_WOKEN_MILLIS = 30_000;
     private static final long ROUND_BYTES = 512 * 1024;
 
     private final String instance;
@@ -62,6 +67,7 @@ public final class LogPump implements AutoCloseable {
     private final LogPolicy policy;
     private final Clock clock;
     private volatile boolean closing;
+    private volatile long maxIdleMillis = MAX_IDLE_MILLIS;
     private Thread thread;
     /** Lines read but not yet written to {@link #out}: only while it fails (pump thread only). */
     private final ArrayDeque<String> unwritten = new ArrayDeque<>();
@@ -101,6 +107,11 @@ public final class LogPump implements AutoCloseable {
             LockSupport.unpark(t);
             LockSupport.parkNanos(200_000);
         }
+    }
+
+    /** Writes to the capture files wake it ({@link #wake()}, see {@link LogWakeups}): a quiet pump may park long. */
+    public void wakesOnWrite() {
+        maxIdleMillis = MAX_IDLE_WOKEN_MILLIS;
     }
 
     /** Something was written to the capture files: look now rather than at the end of the idle park. */
@@ -160,14 +171,15 @@ public final class LogPump implements AutoCloseable {
                     return;
                 }
                 if (failing) {
-                    read = 0; // wait as a quiet pump does before trying again
+                    read = 0; // wait as a quiet pump does before trying again, a second at most: room comes unannounced
+                    idle = Math.min(idle, MAX_IDLE_MILLIS);
                 }
                 if (read == 0) {
                     LockSupport.parkNanos(idle * 1_000_000L);
                     if (Thread.interrupted()) {
                         throw new InterruptedException();
                     }
-                    idle = Math.min(MAX_IDLE_MILLIS, idle * 2);
+                    idle = Math.min(maxIdleMillis, idle * 2);
                 } else {
                     idle = IDLE_MILLIS;
                 }

@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Wakes an instance's {@link LogPump} as soon as its capture files are written (inotify, through java.nio's watch
- * service: one for the agent, one watch per instance's run dir). A quiet app's pump parks up to a second between
+ * service: one for the agent, one watch per instance's run dir). A quiet app's pump parked up to a second between
  * looks, so a line it wrote after a quiet spell reached `skep logs -f` that much later, stamped with the time it was
- * read (a Fastify app's start-up lines, written at .031 s, were stamped .577 s). The pump's own back-off stays, for
- * a host whose watches run out.
+ * read (a Fastify app's start-up lines, written at .031 s, were stamped .577 s). A watched pump parks up to 30 s, a
+ * look in case a wake-up was lost; one whose watch could not be made (a host whose watches ran out) a second.
  */
 final class LogWakeups implements AutoCloseable {
 
@@ -45,14 +45,18 @@ final class LogWakeups implements AutoCloseable {
         return wakeups;
     }
 
-    /** Runs {@code wake} whenever a file in {@code dir} is written, until the returned handle is closed. */
-    AutoCloseable watch(Path dir, Runnable wake) {
+    /**
+     * Wakes {@code pump} whenever a file in {@code dir} is written, until the returned handle is closed; tells the pump
+     * so only when the watch is on (else it keeps looking every second).
+     */
+    AutoCloseable watch(Path dir, LogPump pump) {
         if (watcher == null) {
             return () -> { };
         }
         try {
             WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY);
-            wakes.put(key, wake);
+            wakes.put(key, pump::wake);
+            pump.wakesOnWrite();
             return () -> {
                 wakes.remove(key);
                 key.cancel();
