@@ -2,13 +2,9 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class AgentsCommandTest {
+class AgentsCommandTest extends CliTestCase {
 
     static final String A1 = """
             {"id":"a1","host":"10.0.0.7","state":"draining","instances":1,"memoryBytes":8589934592,\
@@ -18,16 +14,6 @@ class AgentsCommandTest {
             {"id":"a2","host":null,"state":"lost","instances":2,"memoryBytes":0,"memoryUsedBytes":0,\
             "memoryFreeBytes":0,"instanceMemoryBytes":0,"cpus":0,"labels":{},"version":null,"started":null,\
             "pinned":[]}""";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     @Test
     void listsTheAgentsWithStateInstancesMemoryCpusLabelsAndVersion() {

@@ -2,24 +2,10 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** skep alerts USER/APP's mail line: an install without a mail server says so rather than "(the install's)". */
-class AlertsCommandTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
+class AlertsCommandTest extends CliTestCase {
 
     private String mailLine(String mail, Boolean mailServer) {
         fake.on("GET", "/v1/apps/alice/shop/alerts", 200, "{\"app\":\"alice/shop\",\"mail\":" + mail

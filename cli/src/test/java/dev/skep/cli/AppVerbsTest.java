@@ -2,29 +2,15 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** start, stop, restart, scale, rollback, delete: the request each sends and what it prints. */
-class AppVerbsTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
+class AppVerbsTest extends CliTestCase {
 
     private CliRun.Result run(String... args) {
         return new CliRun(fake, home).run(args);

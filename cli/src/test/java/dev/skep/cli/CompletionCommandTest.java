@@ -2,26 +2,13 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** skep completion: scripts made from the command model; the bash one run by a real bash (fish and zsh are not installed here). */
-class CompletionCommandTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
+class CompletionCommandTest extends CliTestCase {
 
     @Test
     void bashCompletesEveryVerbAndItsOptions() throws Exception {

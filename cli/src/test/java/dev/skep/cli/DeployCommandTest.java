@@ -17,27 +17,16 @@ import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DeployCommandTest {
+class DeployCommandTest extends CliTestCase {
 
     private static final String RELEASES = "/v1/apps/alice/shop/releases";
 
     @TempDir
-    Path home;
-
-    @TempDir
     Path app;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     @BeforeEach
     void writeApp() throws IOException {

@@ -2,26 +2,13 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EnvCommandTest {
+class EnvCommandTest extends CliTestCase {
 
     private static final String ENV = "/v1/apps/alice/shop/env";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     private CliRun.Result run(String... args) {
         return new CliRun(fake, home).run(args);

@@ -4,31 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.client.FakeSkep;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** skep git-credential: git's credential helper protocol, answered from what skep login stored. */
-class GitCredentialCommandTest {
+class GitCredentialCommandTest extends CliTestCase {
 
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
     private CliRun cli;
 
     @BeforeEach
     void setUp() {
         fake.on("GET", "/v1/whoami", 200, "{\"user\":\"alice\",\"admin\":false,\"tokenId\":\"tk1\"}");
         cli = new CliRun(fake, home).env("SKEP_SERVER", null).env("SKEP_TOKEN", null);
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
     }
 
     private String ask(String operation, URI server) {

@@ -4,27 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** skep health USER/APP, health set, health rm: the requests each sends and what it prints. */
-class HealthCommandTest {
+class HealthCommandTest extends CliTestCase {
 
     private static final String HTTP_CHECK = """
             {"type":"http","path":"/healthz","interval":5.000000000,"timeout":0.500000000,"failures":3,\
             "restartAfter":60.000000000}""";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     private CliRun.Result run(String... args) {
         return new CliRun(fake, home).run(args);

@@ -5,28 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
 import java.io.OutputStream;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * --json on the read verbs, against a real HTTP server answering as the API does: one JSON document in the API's
  * field names (nulls left out), or NDJSON (one object a line) for logs and events, followed or not.
  */
-class JsonOutputTest {
+class JsonOutputTest extends CliTestCase {
 
     private static final String APP = "/v1/apps/alice/shop";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     private CliRun.Result run(String... args) {
         CliRun.Result result = new CliRun(fake, home).run(args);

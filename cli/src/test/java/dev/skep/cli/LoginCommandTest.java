@@ -7,18 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** skep login, whoami and logout against a fake server that checks the token. */
-class LoginCommandTest {
+class LoginCommandTest extends CliTestCase {
 
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
     private CliRun cli;
 
     @BeforeEach
@@ -27,11 +22,6 @@ class LoginCommandTest {
         fake.on("GET", "/v1/apps", 200, "[]");
         // nothing in the environment: what login stores is all the later commands have
         cli = new CliRun(fake, home).env("SKEP_SERVER", null).env("SKEP_TOKEN", null);
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
     }
 
     private Path loginFile() {

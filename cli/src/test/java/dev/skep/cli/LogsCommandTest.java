@@ -4,26 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.client.FakeSkep;
 import java.io.OutputStream;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LogsCommandTest {
+class LogsCommandTest extends CliTestCase {
 
     private static final String LOGS = "/v1/apps/alice/shop/logs";
     private static final String LINE_1 = "2026-11-26T01:02:03.456Z alice.shop.3.ab12cd stdout hello";
     private static final String LINE_2 = "2026-11-26T01:02:04.000Z alice.shop.3.ab12cd stderr oops";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     @Test
     void printsTheLast100LinesByDefault() {

@@ -2,36 +2,24 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** skep open: runs a real executable found on the PATH skep is given, or prints the URL. */
-class OpenCommandTest {
-
-    @TempDir
-    Path home;
+class OpenCommandTest extends CliTestCase {
 
     @TempDir
     Path bin;
 
-    private final FakeSkep fake = new FakeSkep();
-
     @BeforeEach
     void answer() {
         fake.on("GET", "/v1/apps/alice/shop", 200, Fixtures.SHOP);
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
     }
 
     /** A browser that writes what it was asked to open to a file, and exits with the given code. */

@@ -4,22 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PsCommandTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
+class PsCommandTest extends CliTestCase {
 
     @Test
     void listsEveryAppWithReadyWantedPortsUptimeRestartsAndMemory() {

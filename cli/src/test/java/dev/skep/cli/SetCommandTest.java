@@ -2,28 +2,14 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
 import dev.skep.client.Fixtures;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * skep set USER/APP --idle-stop: the PATCH it sends (seconds, 0 for off), what it prints, and bad durations; the
  * listing with the probation window.
  */
-class SetCommandTest {
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
+class SetCommandTest extends CliTestCase {
 
     private CliRun.Result run(String... args) {
         return new CliRun(fake, home).run(args);

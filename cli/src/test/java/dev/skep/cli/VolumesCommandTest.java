@@ -2,29 +2,15 @@ package dev.skep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.skep.client.FakeSkep;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** skep volumes: the request each form sends and what it prints. */
-class VolumesCommandTest {
+class VolumesCommandTest extends CliTestCase {
 
     static final String TWO = "{\"app\":\"alice/shop\",\"agent\":\"vm\",\"volumes\":["
             + "{\"path\":\"data\",\"agent\":\"vm\",\"created\":\"2026-12-05T12:00:00Z\",\"bytes\":2048},"
             + "{\"path\":\"var/uploads\",\"agent\":\"vm\",\"created\":\"2026-12-05T12:00:00Z\",\"bytes\":null}]}";
     static final String NONE = "{\"app\":\"alice/shop\",\"agent\":null,\"volumes\":[]}";
-
-    @TempDir
-    Path home;
-
-    private final FakeSkep fake = new FakeSkep();
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     private CliRun.Result run(String... args) {
         return new CliRun(fake, home).run(args);
