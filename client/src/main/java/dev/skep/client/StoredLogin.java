@@ -1,13 +1,12 @@
 package dev.skep.client;
 
+import dev.skep.model.fs.PrivateFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
@@ -85,15 +84,8 @@ public record StoredLogin(URI server, String token, Path caFile) {
             } catch (FileAlreadyExistsException e) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             }
-            Path temp = Files.createTempFile(dir, ".login-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(temp, "server=" + server + "\ntoken=" + token + "\n"
-                        + (caFile == null ? "" : "ca-file=" + caFile.toAbsolutePath() + "\n"), StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            PrivateFile.write(file, "server=" + server + "\ntoken=" + token + "\n"
+                    + (caFile == null ? "" : "ca-file=" + caFile.toAbsolutePath() + "\n"));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the login in " + file + ": " + e.getMessage(), e);

@@ -25,6 +25,11 @@ public final class DataDirs {
         return root ? ROOT_DEFAULT : home.resolve(".skep");
     }
 
+    /** A command's {@code --data-dir}, else this process's default ({@link #resolve} for its user and home); absolute. */
+    public static Path orDefault(Path given, Map<String, String> env) {
+        return (given != null ? given : resolve(env, home(env), runningAsRoot())).toAbsolutePath();
+    }
+
     /**
      * The user's home as git and the shell see it: $HOME when set, else the JVM's {@code user.home}. The JVM takes
      * user.home from the password database and ignores $HOME, so with HOME pointed elsewhere (sudo -E, CI, a

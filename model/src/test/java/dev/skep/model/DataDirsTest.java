@@ -25,4 +25,11 @@ class DataDirsTest {
         assertThat(DataDirs.home(Map.of("HOME", ""), PASSWD_HOME)).isEqualTo(PASSWD_HOME);
         assertThat(DataDirs.home(Map.of("HOME", "relative/dir"), PASSWD_HOME)).isEqualTo(PASSWD_HOME);
     }
+
+    @Test
+    void aGivenDataDirWinsOverTheEnvironmentAndComesBackAbsolute() {
+        Map<String, String> env = Map.of("SKEP_DATA_DIR", "/srv/skep");
+        assertThat(DataDirs.orDefault(Path.of("mine"), env)).isEqualTo(Path.of("mine").toAbsolutePath());
+        assertThat(DataDirs.orDefault(null, env)).isEqualTo(Path.of("/srv/skep"));
+    }
 }

@@ -3,12 +3,10 @@ package dev.skep.server;
 import dev.skep.api.auth.Tokens;
 import dev.skep.model.UserRecord;
 import dev.skep.model.UserStore;
+import dev.skep.model.fs.PrivateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -38,11 +36,7 @@ final class AdminBootstrap {
         String token = Tokens.newToken();
         UserRecord admin = new UserRecord(ADMIN, true, List.of(new UserRecord.Token(Tokens.newTokenId(),
                 Tokens.sha256(token), clock.instant(), null)), clock.instant());
-        Path tmp = dataDir.resolve("admin.token.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, token + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFile.write(file, token + "\n");
         users.createUser(admin);
         System.out.println();
         System.out.println("  skep admin token (shown once, saved to " + file + "):");

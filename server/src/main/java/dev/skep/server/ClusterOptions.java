@@ -22,9 +22,7 @@ final class ClusterOptions {
     String advertise;
 
     Path data(Map<String, String> env) {
-        return (dataDir != null ? dataDir
-                : DataDirs.resolve(env, DataDirs.home(env), DataDirs.runningAsRoot()))
-                .toAbsolutePath();
+        return DataDirs.orDefault(dataDir, env);
     }
 
     String advertiseHost() throws IOException {

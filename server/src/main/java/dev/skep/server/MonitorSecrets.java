@@ -1,14 +1,12 @@
 package dev.skep.server;
 
 import dev.skep.model.AppId;
+import dev.skep.model.fs.PrivateFile;
 import dev.skep.monitor.support.Hmac;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +50,7 @@ final class MonitorSecrets {
         return webhookSecret(app).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Reads the key, or makes one: written to a private temp file first, then moved into place. */
+    /** Reads the key, or makes one (a private file, written whole). */
     private static byte[] key(Path file) throws IOException {
         if (Files.exists(file)) {
             byte[] key = HexFormat.of().parseHex(Files.readString(file).strip());
@@ -63,10 +61,7 @@ final class MonitorSecrets {
             return key;
         }
         byte[] key = Hmac.randomKey();
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, HexFormat.of().formatHex(key) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFile.write(file, HexFormat.of().formatHex(key) + "\n");
         log.info("event=monitor.key-created file={}", file);
         return key;
     }

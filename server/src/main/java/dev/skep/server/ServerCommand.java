@@ -127,8 +127,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     ServerConfig config(Map<String, String> env) throws IOException {
-        Path data = dataDir != null ? dataDir
-                : DataDirs.resolve(env, DataDirs.home(env), DataDirs.runningAsRoot());
+        Path data = DataDirs.orDefault(dataDir, env);
         if (zkSecret != null && zookeeper == null) {
             throw new ParameterException(new CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
@@ -138,7 +137,7 @@ public final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(new CommandLine(this),
                     "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
         }
-        return new ServerConfig(data.toAbsolutePath(), bind, control.apiPort, routerPort,
+        return new ServerConfig(data, bind, control.apiPort, routerPort,
                 Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()), control.domain.baseDomain, host.keepApps,
                 host.start.duration(),
                 Duration.ofSeconds(10), zookeeper, zkPort, zkSync,

@@ -1,11 +1,10 @@
 package dev.skep.state;
 
+import dev.skep.model.fs.PrivateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.CountDownLatch;
@@ -97,11 +96,7 @@ public final class OwnSession {
             ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
             String line = Long.toHexString(zk.getSessionId()) + " "
                     + Base64.getEncoder().encodeToString(zk.getSessionPasswd()) + "\n";
-            Path next = file.resolveSibling(file.getFileName() + ".next");
-            Files.deleteIfExists(next);
-            Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(next, line, StandardCharsets.US_ASCII);
-            Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFile.write(file, line);
         } catch (Exception e) {
             log.warn("event=zookeeper.session-not-kept file={} error=\"{}\" effect=\"after a crash the next start "
                     + "waits for this session's timeout\"", file, e.toString());

@@ -1,10 +1,10 @@
 package dev.skep.state;
 
+import dev.skep.model.fs.PrivateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -55,11 +55,7 @@ public final class ZkAcl {
         if (!Files.exists(file)) {
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
-            Path tmp = dataDir.resolve(FILE + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, HexFormat.of().formatHex(bytes) + "\n");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFile.write(file, HexFormat.of().formatHex(bytes) + "\n");
             log.info("event=zk.secret-created file={}", file);
         }
         return new ZkAcl(secretIn(file, "delete it only together with the state"));

@@ -3,13 +3,13 @@ package dev.skep.supervise;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.skep.model.AppId;
 import dev.skep.model.DataDirs;
+import dev.skep.model.fs.PrivateFile;
 import dev.skep.model.limits.UidProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.HashSet;
@@ -100,11 +100,7 @@ public final class AppUsers {
 
     private void save() {
         try {
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temp, InstanceStore.JSON.writeValueAsBytes(byApp));
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFile.write(file, InstanceStore.JSON.writeValueAsBytes(byApp));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -48,9 +48,7 @@ public final class HostsCommand implements Callable<Integer> {
     ZkTlsOptions zkTls = new ZkTlsOptions();
 
     Path data() {
-        return (dataDir != null ? dataDir
-                : DataDirs.resolve(System.getenv(), DataDirs.home(System.getenv()), DataDirs.runningAsRoot()))
-                .toAbsolutePath();
+        return DataDirs.orDefault(dataDir, System.getenv());
     }
 
     Path secret() {
