@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -161,17 +162,8 @@ public final class AlertEngine {
 
     /** The instance stopped on purpose or moved: forget it; its open alerts resolve. */
     public synchronized void onInstanceGone(AppId app, String instance) {
-        pass((now, out) -> {
-            Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<AlertKey, Track> e = it.next();
-                AlertKey key = e.getKey();
-                if (Objects.equals(key.app(), app) && Objects.equals(key.instance(), instance)) {
-                    resolveIfActive(key, e.getValue(), now, "instance stopped", out);
-                    it.remove();
-                }
-            }
-        });
+        forget((key, track) -> Objects.equals(key.app(), app) && Objects.equals(key.instance(), instance),
+                "instance stopped");
     }
 
     /**
@@ -181,16 +173,7 @@ public final class AlertEngine {
      */
     public synchronized void onAppSleeping(AppId app) {
         sleeping.add(app);
-        pass((now, out) -> {
-            Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<AlertKey, Track> e = it.next();
-                if (Objects.equals(e.getKey().app(), app) && e.getValue() instanceof Track.Expire) {
-                    resolveIfActive(e.getKey(), e.getValue(), now, "app sleeping", out);
-                    it.remove();
-                }
-            }
-        });
+        forget((key, track) -> Objects.equals(key.app(), app) && track instanceof Track.Expire, "app sleeping");
     }
 
     /** Re-judges every condition at the clock's now: expiries, repeats, quiet periods. Call every few seconds. */
@@ -333,6 +316,20 @@ public final class AlertEngine {
      * One signal's pass at the clock's now: {@code body} judges and adds what fires or resolves to its list, which is
      * then published (still under the engine's lock, which every caller holds).
      */
+    /** Drops the tracks {@code which} picks; their open alerts resolve, saying {@code why}. */
+    private void forget(BiPredicate<AlertKey, Track> which, String why) {
+        pass((now, out) -> {
+            Iterator<Map.Entry<AlertKey, Track>> it = tracks.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<AlertKey, Track> e = it.next();
+                if (which.test(e.getKey(), e.getValue())) {
+                    resolveIfActive(e.getKey(), e.getValue(), now, why, out);
+                    it.remove();
+                }
+            }
+        });
+    }
+
     private void pass(BiConsumer<Instant, List<Alert>> body) {
         List<Alert> out = new ArrayList<>();
         body.accept(clock.instant(), out);

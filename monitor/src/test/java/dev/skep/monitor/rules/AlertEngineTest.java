@@ -121,6 +121,44 @@ class AlertEngineTest {
     }
 
     @Test
+    void a_stopped_instance_takes_only_its_own_alerts_with_it() {
+        AlertEngine engine = engine();
+        engine.onHeartbeat(SHOP, I1);
+        engine.onHeartbeat(SHOP, I2);
+        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        assertThat(engine.active()).extracting(Alert::instance).containsExactlyInAnyOrder(I1, I2);
+
+        engine.onEvent(event(EventTypes.INSTANCE_STOPPED, I1));
+
+        assertThat(alerts).filteredOn(a -> a.status() == Alert.Status.RESOLVED).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.instance()).isEqualTo(I1);
+                    assertThat(a.summary()).startsWith("resolved (instance stopped): ");
+                });
+        assertThat(engine.active()).extracting(Alert::instance).containsExactly(I2);
+    }
+
+    @Test
+    void a_sleeping_app_resolves_its_silence_alerts_but_not_its_event_alerts() {
+        AlertEngine engine = engine();
+        engine.onHeartbeat(SHOP, I1);
+        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        engine.onEvent(event(EventTypes.INSTANCE_CRASH_LOOP, I1));
+        assertThat(engine.active()).extracting(Alert::ruleId).containsExactlyInAnyOrder("heartbeat", "crash-loop");
+
+        engine.onEvent(new Event(clock.instant(), EventTypes.APP_SLEEPING, SHOP, 3, null, "host-a", "idle", Map.of()));
+
+        assertThat(alerts).filteredOn(a -> a.status() == Alert.Status.RESOLVED).singleElement()
+                .satisfies(a -> {
+                    assertThat(a.ruleId()).isEqualTo("heartbeat");
+                    assertThat(a.summary()).startsWith("resolved (app sleeping): ");
+                });
+        assertThat(engine.active()).extracting(Alert::ruleId).containsExactly("crash-loop");
+        pass(engine, Duration.ofMinutes(5), Duration.ofSeconds(5)); // asleep, its silence fires nothing again
+        assertThat(engine.active()).extracting(Alert::ruleId).doesNotContain("heartbeat");
+    }
+
+    @Test
     void a_crash_loop_storm_is_one_alert_per_app_resolved_after_quiet() {
         AlertEngine engine = engine();
         for (int i = 0; i < 50; i++) {
