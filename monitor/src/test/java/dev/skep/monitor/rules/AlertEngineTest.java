@@ -34,6 +34,16 @@ class AlertEngineTest {
         return new Event(clock.instant(), type, SHOP, 3, instance, "host-a", "exit code 1", Map.of());
     }
 
+    /** An engine whose {@code instances} beat once, then were silent for 3 minutes: their heartbeat alerts fire. */
+    AlertEngine silentFor3Minutes(String... instances) {
+        AlertEngine engine = engine();
+        for (String instance : instances) {
+            engine.onHeartbeat(SHOP, instance);
+        }
+        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        return engine;
+    }
+
     void pass(AlertEngine engine, Duration total, Duration step) {
         for (Duration t = Duration.ZERO; t.compareTo(total) < 0; t = t.plus(step)) {
             clock.advance(step);
@@ -111,9 +121,7 @@ class AlertEngineTest {
 
     @Test
     void a_stopped_instance_resolves_its_alerts_and_is_forgotten() {
-        AlertEngine engine = engine();
-        engine.onHeartbeat(SHOP, I1);
-        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        AlertEngine engine = silentFor3Minutes(I1);
         engine.onEvent(event(EventTypes.INSTANCE_STOPPED, I1));
         pass(engine, Duration.ofMinutes(60), Duration.ofSeconds(30));
         assertThat(alerts).extracting(Alert::status).containsExactly(Alert.Status.FIRING, Alert.Status.RESOLVED);
@@ -122,10 +130,7 @@ class AlertEngineTest {
 
     @Test
     void a_stopped_instance_takes_only_its_own_alerts_with_it() {
-        AlertEngine engine = engine();
-        engine.onHeartbeat(SHOP, I1);
-        engine.onHeartbeat(SHOP, I2);
-        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        AlertEngine engine = silentFor3Minutes(I1, I2);
         assertThat(engine.active()).extracting(Alert::instance).containsExactlyInAnyOrder(I1, I2);
 
         engine.onEvent(event(EventTypes.INSTANCE_STOPPED, I1));
@@ -140,9 +145,7 @@ class AlertEngineTest {
 
     @Test
     void a_sleeping_app_resolves_its_silence_alerts_but_not_its_event_alerts() {
-        AlertEngine engine = engine();
-        engine.onHeartbeat(SHOP, I1);
-        pass(engine, Duration.ofMinutes(3), Duration.ofSeconds(5));
+        AlertEngine engine = silentFor3Minutes(I1);
         engine.onEvent(event(EventTypes.INSTANCE_CRASH_LOOP, I1));
         assertThat(engine.active()).extracting(Alert::ruleId).containsExactlyInAnyOrder("heartbeat", "crash-loop");
 
