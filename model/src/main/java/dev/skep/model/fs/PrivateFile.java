@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Writes a file only its owner may read (0600: a secret, a token, a session) whole or not at all: to
  * {@code <name>.tmp} beside it, made 0600 as it is created, then moved over it. A reader sees the old file or the
- * new one, never half of one, and no other user can read it at any moment, not even before a chmod.
+ * new one, never half of one, and no other user can read it at any moment, not even before a chmod. The temp
+ * file's name is fixed, so writers of one file take turns (each caller's writes are serialized or rare).
  */
 public final class PrivateFile {
 
