@@ -25,6 +25,11 @@ public interface AppCatalog {
 
     Optional<AppSpec> app(AppId id);
 
+    /** The app as this process's watch-fed view last saw it (see {@link InstanceStatuses#instancesSeen}). */
+    default Optional<AppSpec> appSeen(AppId id) {
+        return app(id);
+    }
+
     /** Creates the app if absent, else returns the existing spec. */
     AppSpec createApp(AppId id);
 

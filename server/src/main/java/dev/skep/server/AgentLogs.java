@@ -48,7 +48,8 @@ final class AgentLogs implements LogSource {
     @Override
     public AutoCloseable follow(AppId app, Consumer<String> line) {
         Map<String, Closeable> follows = new ConcurrentHashMap<>();
-        Runnable addNew = () -> statuses.instances(app).stream()
+        // on every change of anything, for as long as someone follows: the watch-fed view, no round trips
+        Runnable addNew = () -> statuses.instancesSeen(app).stream()
                 .forEach(i -> follows.computeIfAbsent(i.instance(), id -> reader.follow(id, withInstance(id, line))));
         addNew.run();
         AutoCloseable subscription = changeFeed.onChange(addNew);

@@ -2,6 +2,7 @@ package dev.skep.state;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.curator.framework.recipes.cache.ChildData;
@@ -21,7 +22,9 @@ final class NodeIndex {
     private final Map<String, ChildData> releases = new ConcurrentHashMap<>();
     private final Map<String, ChildData> agents = new ConcurrentHashMap<>();
     private final Map<String, ChildData> assignments = new ConcurrentHashMap<>();
-    private final Map<String, ChildData> instances = new ConcurrentHashMap<>();
+    /** By path, sorted: an app's instances ("/skep/instances/USER.APP.…") are one range of it. */
+    private final NavigableMap<String, ChildData> instances = new ConcurrentSkipListMap<>();
+    private final Map<String, ChildData> routers = new ConcurrentHashMap<>();
     /** Document name, then the document nodes of that name by path. */
     private final Map<String, Map<String, ChildData>> documents = new ConcurrentHashMap<>();
 
@@ -46,6 +49,21 @@ final class NodeIndex {
 
     Collection<ChildData> instances() {
         return instances.values();
+    }
+
+    /** The instance nodes whose path starts with {@code pathPrefix}. */
+    Collection<ChildData> instancesFrom(String pathPrefix) {
+        return instances.subMap(pathPrefix, true, pathPrefix + Character.MAX_VALUE, false).values();
+    }
+
+    /** The app node at {@code path}, or null. */
+    ChildData app(String path) {
+        return apps.get(path);
+    }
+
+    /** The routers' reports (/skep/routers/ID: the route epoch each routes by). */
+    Collection<ChildData> routers() {
+        return routers.values();
     }
 
     /** The nodes /skep/apps/USER/APP/documents/{@code name}. */
@@ -90,6 +108,7 @@ final class NodeIndex {
             case "agents" -> parts.length == 4 ? agents : null;
             case "assignments" -> parts.length == 5 ? assignments : null;
             case "instances" -> parts.length == 4 ? instances : null;
+            case "routers" -> parts.length == 4 ? routers : null;
             default -> null;
         };
     }

@@ -163,6 +163,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public Optional<AppSpec> appSeen(AppId id) {
+        return snapshots.appSeen(id);
+    }
+
+    @Override
     public AppSpec createApp(AppId id) {
         return apps.createApp(id);
     }
@@ -279,6 +284,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
+    public List<InstanceStatus> instancesSeen(AppId app) {
+        return snapshots.instancesSeen(app);
+    }
+
+    @Override
     public void putInstance(InstanceStatus status) {
         instances.putInstance(status);
     }
@@ -308,6 +318,11 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     @Override
     public Map<String, Long> routesApplied() {
         return routes.routesApplied();
+    }
+
+    @Override
+    public Map<String, Long> routesAppliedSeen() {
+        return snapshots.routesAppliedSeen();
     }
 
     @Override

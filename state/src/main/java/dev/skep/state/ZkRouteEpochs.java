@@ -56,18 +56,21 @@ final class ZkRouteEpochs implements RouteEpochs {
         ephemerals.put(Paths.router(routerId), Long.toString(epoch).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A router's report: the epoch it routes by (0 when unreadable: behind every marker). */
+    static long parseEpoch(byte[] data) {
+        try {
+            return data == null ? 0 : Long.parseLong(new String(data, StandardCharsets.US_ASCII).strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     @Override
     public Map<String, Long> routesApplied() {
         Map<String, Long> applied = new TreeMap<>();
         for (String id : nodes.children(Paths.ROUTERS)) {
             // absent: that router just went away
-            nodes.view().data(Paths.router(id)).ifPresent(data -> {
-                try {
-                    applied.put(id, Long.parseLong(new String(data, StandardCharsets.US_ASCII).strip()));
-                } catch (NumberFormatException e) {
-                    applied.put(id, 0L);
-                }
-            });
+            nodes.view().data(Paths.router(id)).ifPresent(data -> applied.put(id, parseEpoch(data)));
         }
         return applied;
     }

@@ -7,6 +7,7 @@ import dev.skep.model.AppSpec;
 import dev.skep.model.Assignment;
 import dev.skep.model.ClusterSnapshot;
 import dev.skep.model.ClusterSnapshots;
+import dev.skep.model.InstanceIds;
 import dev.skep.model.InstanceStatus;
 import dev.skep.model.Release;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,29 @@ final class ZkSnapshots implements ClusterSnapshots {
         return new ClusterSnapshot(read(index.apps(), AppSpec.class), read(index.releases(), Release.class),
                 read(index.agents(), AgentInfo.class), read(index.assignments(), Assignment.class),
                 read(index.instances(), InstanceStatus.class));
+    }
+
+    /** One app's instances as the cache has them (see {@link dev.skep.model.InstanceStatuses#instancesSeen}). */
+    List<InstanceStatus> instancesSeen(AppId app) {
+        List<InstanceStatus> all = read(index.instancesFrom(Paths.instance(InstanceIds.prefix(app))),
+                InstanceStatus.class);
+        return all.stream().filter(i -> i.app().equals(app)).toList();
+    }
+
+    /** The app as the cache has it (see {@link dev.skep.model.AppCatalog#appSeen}). */
+    Optional<AppSpec> appSeen(AppId app) {
+        ChildData node = index.app(Paths.app(app));
+        return node == null ? Optional.empty() : read(List.of(node), AppSpec.class).stream().findFirst();
+    }
+
+    /** Each router's last report as the cache has it (see {@link dev.skep.model.RouteEpochs#routesAppliedSeen}). */
+    Map<String, Long> routesAppliedSeen() {
+        Map<String, Long> applied = new TreeMap<>();
+        for (ChildData node : index.routers()) {
+            String id = node.getPath().substring(Paths.ROUTERS.length() + 1);
+            applied.put(id, ZkRouteEpochs.parseEpoch(node.getData()));
+        }
+        return applied;
     }
 
     private <T> List<T> read(Collection<ChildData> nodes, Class<T> type) {

@@ -317,6 +317,40 @@ class ZkClusterStateTest {
         assertThat(state.instances()).hasSize(3);
     }
 
+    /**
+     * What the deploys waiting on the change feed read: the watch-fed view, which has every change once the feed
+     * has fired, without a round trip, one app's instances only (not those of an app whose id it prefixes).
+     */
+    @Test
+    void theSeenViewsFollowTheStateWithoutReadingIt() {
+        AppId shop2 = AppId.parse("alice/shop-2");
+        state.createApp(shop);
+        for (AppId app : List.of(shop, shop2)) {
+            state.putInstance(new InstanceStatus(InstanceIds.next(app, 1), app, 1, "local", "127.0.0.1", 20000, 42,
+                    InstanceState.STARTING, Instant.now(), 0, null, null));
+        }
+        state.reportRoutesApplied("node1-router", 7);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(state.instancesSeen(shop)).singleElement().satisfies(i -> assertThat(i.app()).isEqualTo(shop));
+            assertThat(state.appSeen(shop)).get().isEqualTo(state.app(shop).orElseThrow());
+            assertThat(state.routesAppliedSeen()).isEqualTo(Map.of("node1-router", 7L));
+        });
+        assertThat(state.appSeen(AppId.parse("alice/none"))).isEmpty();
+
+        String id = state.instancesSeen(shop).get(0).instance();
+        state.putInstance(new InstanceStatus(id, shop, 1, "local", "127.0.0.1", 20000, 42, InstanceState.READY,
+                Instant.now(), 0, null, null));
+        state.reportRoutesApplied("node1-router", 8);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(state.instancesSeen(shop)).singleElement()
+                    .satisfies(i -> assertThat(i.state()).isEqualTo(InstanceState.READY));
+            assertThat(state.routesAppliedSeen()).isEqualTo(Map.of("node1-router", 8L));
+        });
+        state.removeInstance(id);
+        await().atMost(Duration.ofSeconds(5)).until(() -> state.instancesSeen(shop).isEmpty());
+        assertThat(state.instancesSeen(shop2)).hasSize(1);
+    }
+
     @Test
     void routeEpochsCountUpAndRoutersReportsGoWithTheirSession() {
         long first = state.markRouteEpoch();

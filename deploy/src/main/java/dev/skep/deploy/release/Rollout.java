@@ -157,7 +157,7 @@ public final class Rollout {
             while (true) {
                 long seen = changes.count();
                 cutOff |= !changeFeed.reachable();
-                List<InstanceStatus> all = statuses.instances(app);
+                List<InstanceStatus> all = statuses.instancesSeen(app); // woken by the feed: its view has the change
                 List<InstanceStatus> mine = all.stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
@@ -256,7 +256,9 @@ public final class Rollout {
             Optional<ProbationCheck.Failure> failure;
             try {
                 spec = catalog.app(app).orElse(null);
-                failure = ProbationCheck.failure(watched, statuses.instances(app));
+                // the app itself from the state: the view may not have this rollout's own switch yet, and would look
+                // like someone else's change
+                failure = ProbationCheck.failure(watched, statuses.instancesSeen(app));
             } catch (RuntimeException e) { // a state read failed: the release is live, look again
                 log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
                         + "in {} ms\"", app, release, e.getMessage(), POLL);
@@ -341,7 +343,7 @@ public final class Rollout {
 
     private void awaitOldOut(AppId app, int release, Changes changes) throws InterruptedException {
         try {
-            boolean oldOut = waitUntil(() -> statuses.instances(app).stream()
+            boolean oldOut = waitUntil(() -> statuses.instancesSeen(app).stream()
                     .noneMatch(i -> i.release() != release && i.ready()), clock.instant().plus(SWITCH_WAIT), changes);
             if (!oldOut) {
                 log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
@@ -364,7 +366,7 @@ public final class Rollout {
             Set<String> behind = new TreeSet<>();
             boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
                 behind.clear();
-                routeEpochs.routesApplied().forEach((router, applied) -> {
+                routeEpochs.routesAppliedSeen().forEach((router, applied) -> {
                     if (applied < epoch) {
                         behind.add(router);
                     }
