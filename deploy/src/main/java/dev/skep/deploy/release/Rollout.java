@@ -255,9 +255,10 @@ public final class Rollout {
             AppSpec spec;
             Optional<ProbationCheck.Failure> failure;
             try {
-                spec = catalog.app(app).orElse(null);
-                // the app itself from the state: the view may not have this rollout's own switch yet, and would look
-                // like someone else's change
+                // an app that looks changed is read again from the state: the view may not have this rollout's own
+                // switch yet, which would look like someone else's change
+                spec = catalog.appSeen(app).filter(known -> known.release() == release && known.running())
+                        .or(() -> catalog.app(app)).orElse(null);
                 failure = ProbationCheck.failure(watched, statuses.instancesSeen(app));
             } catch (RuntimeException e) { // a state read failed: the release is live, look again
                 log.warn("event=release.probation-read-failed app={} release={} error=\"{}\" effect=\"checked again "
