@@ -24,6 +24,9 @@ final class ProbedHealth implements InstanceHealth {
 
     @Override
     public Watch watch(InstanceProc proc, int port, Consumer<InstanceSignal> out) {
+        if (!ProcessTypes.isWeb(assignment.type())) {
+            return () -> { }; // never checked (see check()): no thread waking every interval for nothing
+        }
         int gen = proc.generation();
         return HealthWatch.start(assignment.instance(), this::check, port,
                 (healthy, why) -> out.accept(new InstanceSignal.Health(gen, healthy, why)));
