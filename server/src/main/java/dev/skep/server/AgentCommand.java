@@ -73,7 +73,7 @@ public final class AgentCommand implements Callable<Integer> {
                 System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
                 EdgeConfig.plain(),
                 Duration.ZERO, null, cluster.ensemble.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
-                .withZkTls(cluster.ensemble.zkTls.tls(), null);
+                .withZkTls(cluster.ensemble.zkTls.tls(), null).withZkSessionTimeout(cluster.ensemble.session.timeout());
         return RoleRunner.run("agent", life -> {
             if (DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);

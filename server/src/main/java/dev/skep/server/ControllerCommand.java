@@ -64,7 +64,8 @@ public final class ControllerCommand implements Callable<Integer> {
                 ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
                 : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
                 EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.ensemble.zkSecret,
-                api.releases()).withZkTls(cluster.ensemble.zkTls.tls(), null);
+                api.releases()).withZkTls(cluster.ensemble.zkTls.tls(), null)
+                .withZkSessionTimeout(cluster.ensemble.session.timeout());
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

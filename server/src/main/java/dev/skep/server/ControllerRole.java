@@ -182,11 +182,13 @@ final class ControllerRole {
                 probation, new ReleaseFailures(documents));
         Leadership leadership = new Leadership(leading.client(), config.agentId());
         // an agent killed outright is known dead by its silent heartbeat (~2 s while the cluster is small, slower
-        // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s). The
-        // watch is on the leadership session: on the main one its beats queued behind the /skep cache's events, and
-        // a burst of writes (3,000 apps seeded in 7 s, bench/cluster/scale.sh) held every beat back past its silence
+        // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s by
+        // default). The watch is on the leadership session: on the main one its beats queued behind the /skep
+        // cache's events, and a burst of writes (3,000 apps seeded in 7 s, bench/cluster/scale.sh) held every beat
+        // back past its silence. It trusts a missing node after a session of its own (the cluster's, when every role
+        // is given the same --zk-session-timeout)
         HeartbeatWatch heartbeats = life.add("heartbeat watch", new HeartbeatWatch(leading.client(),
-                StateRole.SESSION_TIMEOUT.plusSeconds(1)));
+                s.sessionTimeout().plusSeconds(1)));
         Scheduler scheduler = new Scheduler(s.state(), leadership::isLeader, clock, config.agentGrace(), events,
                 heartbeats, new UnplacedDocuments(s.state(), documents));
         heartbeats.onChange(scheduler::poke);

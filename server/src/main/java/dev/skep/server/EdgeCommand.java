@@ -86,7 +86,7 @@ public final class EdgeCommand implements Callable<Integer> {
                     Duration.ofSeconds(60), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "edge", "127.0.0.1", null,
                     UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
                     null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
-                    .withZkTls(ensemble.zkTls.tls(), null);
+                    .withZkTls(ensemble.zkTls.tls(), null).withZkSessionTimeout(ensemble.session.timeout());
             ReloadCommand reload = reloadCmd == null || reloadCmd.isBlank() ? null : new ReloadCommand(reloadCmd);
             if (watch) {
                 return RoleRunner.run("edge", life -> {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Flags of a role that joins an existing ensemble (agent, controller, router, edge haproxy): where it is, the secret
- * that locks skep's state in it, and TLS to it. {@code skep server} names the ensemble differently (optional: without
+ * that locks skep's state in it, TLS to it and the session's timeout. {@code skep server} names the ensemble differently (optional: without
  * it, an embedded one), so it declares its own.
  */
 final class EnsembleOptions {
@@ -21,4 +21,7 @@ final class EnsembleOptions {
 
     @Mixin
     ZkTlsOptions zkTls = new ZkTlsOptions();
+
+    @Mixin
+    ZkSessionOption session = new ZkSessionOption();
 }

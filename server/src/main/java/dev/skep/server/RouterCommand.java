@@ -78,7 +78,7 @@ public final class RouterCommand implements Callable<Integer> {
                 advertiseHost(), null,
                 UploadLimits.defaults(), Duration.ZERO,
                 edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
-                .withZkTls(ensemble.zkTls.tls(), null);
+                .withZkTls(ensemble.zkTls.tls(), null).withZkSessionTimeout(ensemble.session.timeout());
         return RoleRunner.run("router", life -> {
             // a lone router listens once its state is open: an edge balances over routers and routes to this one
             // when it routes (its health check), and a router that cannot reach the ensemble fails its start

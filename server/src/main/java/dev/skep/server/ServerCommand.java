@@ -74,6 +74,9 @@ public final class ServerCommand implements Callable<Integer> {
     @Mixin
     ZkTlsOptions zkTls = new ZkTlsOptions();
 
+    @Mixin
+    ZkSessionOption zkSession = new ZkSessionOption();
+
     @Option(names = "--zk-sync", description = "fsync the embedded ZooKeeper's log on every write (survives power loss; slower deploys)")
     boolean zkSync;
 
@@ -148,7 +151,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(host.drainSeconds), edge.config(), Duration.ofSeconds(control.agentGraceSeconds),
                 security(),
                 zkSecret, api.releases(), appDiskBytes(new CommandLine(this), host.appDisk), zkBind)
-                .withZkTls(zookeeper != null ? zkTls.tls() : null, securePort());
+                .withZkTls(zookeeper != null ? zkTls.tls() : null, securePort())
+                .withZkSessionTimeout(zkSession.timeout());
     }
 
     /** The embedded ZooKeeper's TLS port: its certificate is --zk-tls-keystore, the one this host serves. */

@@ -27,6 +27,7 @@ import java.time.Duration;
  * @param zkBind     address the embedded ZooKeeper listens on (loopback unless remote agents and routers join)
  * @param zkTls      with an external ensemble: reach it over TLS with these stores, or null (plain)
  * @param zkSecurePort the embedded ZooKeeper's TLS port for other hosts' roles, or null (none)
+ * @param zkSessionTimeout this role's ZooKeeper session: silent this long, it is taken for dead (--zk-session-timeout)
  */
 public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
                            String baseDomain, boolean keepApps, Duration startTimeout, Duration stopGrace,
@@ -34,7 +35,7 @@ public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPor
                            String searchPath, UploadLimits uploadLimits,
                            Duration drainTimeout, EdgeConfig edge, Duration agentGrace, SecurityConfig security,
                            Path zkSecret, ReleasePolicy releases, long appDisk,
-                           String zkBind, ZkTls zkTls, ZkSecurePort zkSecurePort) {
+                           String zkBind, ZkTls zkTls, ZkSecurePort zkSecurePort, Duration zkSessionTimeout) {
 
     /** No TLS to ZooKeeper. */
     public ServerConfig(Path dataDir, String bind, int apiPort, int routerPort, int appPortMin, int appPortMax,
@@ -45,14 +46,23 @@ public record ServerConfig(Path dataDir, String bind, int apiPort, int routerPor
                         Path zkSecret, ReleasePolicy releases, long appDisk, String zkBind) {
         this(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps, startTimeout, stopGrace,
                 zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits, drainTimeout, edge,
-                agentGrace, security, zkSecret, releases, appDisk, zkBind, null, null);
+                agentGrace, security, zkSecret, releases, appDisk, zkBind, null, null, ZkSessionOption.DEFAULT);
     }
 
     /** The same, reaching ZooKeeper with {@code tls} and serving the embedded one's TLS on {@code securePort}. */
     public ServerConfig withZkTls(ZkTls tls, ZkSecurePort securePort) {
         return new ServerConfig(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps,
                 startTimeout, stopGrace, zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits,
-                drainTimeout, edge, agentGrace, security, zkSecret, releases, appDisk, zkBind, tls, securePort);
+                drainTimeout, edge, agentGrace, security, zkSecret, releases, appDisk, zkBind, tls, securePort,
+                zkSessionTimeout);
+    }
+
+    /** The same, with a ZooKeeper session of {@code timeout}. */
+    public ServerConfig withZkSessionTimeout(Duration timeout) {
+        return new ServerConfig(dataDir, bind, apiPort, routerPort, appPortMin, appPortMax, baseDomain, keepApps,
+                startTimeout, stopGrace, zookeeper, zkPort, zkSync, agentId, advertiseHost, searchPath, uploadLimits,
+                drainTimeout, edge, agentGrace, security, zkSecret, releases, appDisk, zkBind, zkTls, zkSecurePort,
+                timeout);
     }
 
     /** The embedded ZooKeeper on loopback only (every role but a `skep server` given --zk-bind). */

@@ -26,25 +26,28 @@ import org.slf4j.LoggerFactory;
  * @param connectString  where the state is, for the start-up log line
  * @param zooKeeperPorts the ports of the state's ZooKeeper servers (an embedded one's TLS port too): no app
  *                       or build may connect to them (see {@link dev.skep.model.limits.BindGuard})
+ * @param sessionTimeout the role's main session (--zk-session-timeout): a process silent this long is taken for
+ *                       dead by the ensemble
  */
 record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore users, ZkControllers controllers,
-                 String connectString, ZkAcl acl, ZkTls tls, Set<Integer> zooKeeperPorts) {
-
-    /** Every role's ZooKeeper session: a process silent this long is taken for dead by the ensemble. */
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+                 String connectString, ZkAcl acl, ZkTls tls, Set<Integer> zooKeeperPorts, Duration sessionTimeout) {
 
     /**
      * The controllers' leadership session (and their rollout claims): a leader killed outright loses both this
      * long after its last word, and another controller leads within about that (issue 15: under 5 s). Shorter than
      * the main session, which a pause or a slow network must not end as easily: a controller that loses only
-     * this one stops leading and keeps serving the API.
+     * this one stops leading and keeps serving the API. A main session set shorter still takes this one down with it.
      */
     static final Duration LEADERSHIP_SESSION_TIMEOUT = Duration.ofSeconds(3);
 
     /** A second connection to the same state, with its own session (see {@link #LEADERSHIP_SESSION_TIMEOUT}). */
     StateConnection leadershipConnection(Lifecycle life) {
         return life.add("zookeeper leadership client",
-                StateConnection.open(connectString, LEADERSHIP_SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
+                StateConnection.open(connectString, leadershipTimeout(), Duration.ofSeconds(30), acl, tls));
+    }
+
+    Duration leadershipTimeout() {
+        return sessionTimeout.compareTo(LEADERSHIP_SESSION_TIMEOUT) < 0 ? sessionTimeout : LEADERSHIP_SESSION_TIMEOUT;
     }
 
     /** In a `skep server`'s data dir: the embedded ZooKeeper's address, host:port. */
@@ -90,11 +93,11 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         // the embedded server is reached on its plain loopback port from this process: TLS is for other hosts
         ZkTls tls = embedded ? null : config.zkTls();
         Path session = embedded && data != null ? data.resolve(SESSION_FILE) : null;
-        if (session != null) { // a former process of ours killed outright: its nodes go now, not in 10 s
+        if (session != null) { // a former process of ours killed outright: its nodes go now, not a session later
             OwnSession.closeLeftover(session, zk, acl);
         }
         StateConnection connection = life.add("zookeeper client",
-                StateConnection.open(zk, SESSION_TIMEOUT, Duration.ofSeconds(30), acl, tls));
+                StateConnection.open(zk, config.zkSessionTimeout(), Duration.ofSeconds(30), acl, tls));
         if (session != null) {
             OwnSession.keep(connection.client(), session);
         }
@@ -107,6 +110,6 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock, whyDown));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
                 new ZkControllers(connection.client()), zk, acl, tls,
-                ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()));
+                ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()), config.zkSessionTimeout());
     }
 }

@@ -142,9 +142,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
                                  ZkSecurePort securePort) throws IOException {
         long exitRequestsBefore = EXIT_REQUESTS.get();
         ZooKeeperServer server = newServer(snapshots, txlog, requireAuth);
-        // Sessions of a killed skep must expire fast, so its ephemeral nodes go with it.
+        // Sessions of a killed skep must expire fast, so its ephemeral nodes go with it: a client gets the timeout it
+        // asks for (skep's --zk-session-timeout, 2-60 s), not one raised to a tick multiple of the server's liking.
         server.setMinSessionTimeout(2 * TICK_MILLIS);
-        server.setMaxSessionTimeout(20 * TICK_MILLIS);
+        server.setMaxSessionTimeout(120 * TICK_MILLIS);
         ServerCnxnFactory connections = ServerCnxnFactory.createFactory(address, MAX_CONNECTIONS_PER_ADDRESS);
         try {
             connections.startup(server);

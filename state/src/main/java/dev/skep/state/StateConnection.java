@@ -79,8 +79,8 @@ public final class StateConnection implements AutoCloseable {
 
     private static void logState(String connectString, CuratorFramework client, ConnectionState state) {
         switch (state) {
-            case CONNECTED, RECONNECTED -> log.info("event=zookeeper.{} zk={} session=0x{}", state.name().toLowerCase(),
-                    connectString, session(client));
+            case CONNECTED, RECONNECTED -> log.info("event=zookeeper.{} zk={} session=0x{} timeout_ms={}",
+                    state.name().toLowerCase(), connectString, session(client), negotiatedTimeout(client));
             case SUSPENDED -> log.warn("event=zookeeper.suspended zk={} next=\"apps and routes keep running as they "
                     + "are; no new work until ZooKeeper answers\"", connectString);
             case LOST -> log.warn("event=zookeeper.lost zk={} next=\"a new session re-registers this process's "
@@ -92,6 +92,15 @@ public final class StateConnection implements AutoCloseable {
     private static String session(CuratorFramework client) {
         try {
             return Long.toHexString(client.getZookeeperClient().getZooKeeper().getSessionId());
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    /** The session timeout the ensemble granted (it may narrow the one asked for to its own bounds). */
+    private static String negotiatedTimeout(CuratorFramework client) {
+        try {
+            return String.valueOf(client.getZookeeperClient().getZooKeeper().getSessionTimeout());
         } catch (Exception e) {
             return "?";
         }
