@@ -37,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A cluster on loopback, each role its own JVM: an embedded ZooKeeper (in the test), one
- * controller, two agents (own data dirs, own port ranges) and one router.
+ * controller, two agents (own data dirs, own port ranges) and one router. Every role runs a 4 s ZooKeeper session
+ * (--zk-session-timeout, 10 s by default): the cases that wait on a session's end (a frozen agent's, a dead host's)
+ * wait on that, whatever its length.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterEndToEndTest {
@@ -57,6 +59,8 @@ class ClusterEndToEndTest {
     /** The router role's place in {@link #roles}. */
     static final int ROUTER = 3;
     static Path secret;
+    /** Every role's ZooKeeper session: each role is started with it, and logs that the ensemble granted it. */
+    static final Duration SESSION = Duration.ofSeconds(4);
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -71,7 +75,7 @@ class ClusterEndToEndTest {
         routerPort = SkepServerProcess.freePort();
         Path logs = dir.resolve("logs");
         roles.add(RoleProcess.start("controller", logs, "event=api.started", "controller", "--zk", zkHosts,
-                "--zk-secret", secret.toString(),
+                "--zk-secret", secret.toString(), "--zk-session-timeout", String.valueOf(SESSION.toSeconds()),
                 "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
                 "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1", "--router-port",
                 String.valueOf(routerPort)));
@@ -80,13 +84,17 @@ class ClusterEndToEndTest {
         agent2 = agent("a2", zkHosts, A2);
         roles.add(agent2);
         roles.add(RoleProcess.start("router", logs, "event=router.listening", "router", "--zk", zkHosts,
-                "--zk-secret", secret.toString(), "--bind",
-                "127.0.0.1", "--port", String.valueOf(routerPort)));
+                "--zk-secret", secret.toString(), "--zk-session-timeout", String.valueOf(SESSION.toSeconds()),
+                "--bind", "127.0.0.1", "--port", String.valueOf(routerPort)));
+        for (RoleProcess role : roles) { // the cases' timings assume this session, not the default
+            await(role + " granted the session").atMost(Duration.ofSeconds(10))
+                    .until(() -> role.output().contains("timeout_ms=" + SESSION.toMillis()));
+        }
     }
 
     static RoleProcess agent(String id, String zkHosts, int firstPort) throws Exception {
         return RoleProcess.start(id, dir.resolve("logs"), "event=agent.started", "agent", "--zk", zkHosts,
-                "--zk-secret", secret.toString(),
+                "--zk-secret", secret.toString(), "--zk-session-timeout", String.valueOf(SESSION.toSeconds()),
                 "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", "127.0.0.1",
                 "--app-ports", firstPort + "-" + (firstPort + 99), "--drain-timeout", "2");
     }
@@ -139,12 +147,18 @@ class ClusterEndToEndTest {
         }
 
         signal("STOP", agent2.pid());
+        long stopped = System.nanoTime();
         try {
-            // its heartbeat falls silent (2 s; its session ends at 10 s): its instance is started on a1
+            // its heartbeat falls silent (2 s): its instance is started on a1
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 List<Integer> now = readyPorts(token, app);
                 return now.size() == 2 && now.stream().allMatch(p -> inRange(p, A1));
             });
+            // and frozen past its session (by 2 s), whether or not the move took that long
+            long left = SESSION.plusSeconds(2).minusNanos(System.nanoTime() - stopped).toMillis();
+            if (left > 0) {
+                Thread.sleep(left);
+            }
         } finally {
             signal("CONT", agent2.pid());
         }
@@ -339,7 +353,7 @@ class ClusterEndToEndTest {
                     + "\nrouter log:\n" + roles.get(ROUTER).output(), e);
         }
 
-        // the host dies: its agent and its instances at once (kill -9), its ZooKeeper session lives on 10 s
+        // the host dies: its agent and its instances at once (kill -9), its ZooKeeper session lives on (SESSION)
         List<Long> onA1 = new ArrayList<>();
         for (JsonNode i : instances(token)) {
             if (inRange(i.get("port").asInt(), A1)) {

@@ -32,18 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
  * each) and a controller in the root network namespace; 3 agents and 2 routers each a host of its own, a network
  * namespace on a bridge ({@link NetnsHosts}). The cases run in order on one cluster and one app of 3 instances,
  * each leaving it settled for the next: a ZooKeeper member down, an agent's host killed, an agent cut off past its
- * session and healed, the quorum lost for 30 s, the controller killed and restarted, a router killed. Needs root (skipped otherwise); everything it
- * made (namespaces, bridge, veths, processes, by pid) goes at the end, and a later run removes what a killed
- * run left.
+ * session and healed, the quorum lost for three sessions, the controller killed and restarted, a router killed.
+ * Every role runs a 4 s ZooKeeper session (--zk-session-timeout, 10 s by default): what is checked is relative to
+ * it (past a session, a session after a reconnect), and a shorter one reaches each of those moments sooner. Needs
+ * root (skipped otherwise); everything it made (namespaces, bridge, veths, processes, by pid) goes at the end, and a
+ * later run removes what a killed run left.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsEndToEndTest {
 
     static final String APP = "alice/faults";
     static final String HOST = "faults.alice.localhost";
-    /** Past the 10 s ZooKeeper session of every role. */
-    static final Duration PARTITION = Duration.ofSeconds(14);
-    static final Duration QUORUM_LOSS = Duration.ofSeconds(30);
+    /** Every role's ZooKeeper session: each role is started with it, and logs that the ensemble granted it. */
+    static final Duration SESSION = Duration.ofSeconds(4);
+    /** Past the ZooKeeper session of every role by a whole session: the cut-off agent's session surely ends. */
+    static final Duration PARTITION = SESSION.multipliedBy(2);
+    /** Every session's deadline passes during the loss, three times over (the 30 s this was with 10 s sessions). */
+    static final Duration QUORUM_LOSS = SESSION.multipliedBy(3);
     /** Each router's load: one client, a request every 40 ms (about 25/s each, 50/s in all). */
     static final Duration PACE = Duration.ofMillis(40);
 
@@ -66,11 +71,13 @@ class ClusterFaultsEndToEndTest {
     @BeforeAll
     static void startCluster() throws Exception {
         Assumptions.assumeTrue(NetnsHosts.available(), "needs root, ip netns and nsenter: the hosts are network namespaces");
+        long start = System.nanoTime();
         NetnsHosts.sweepStale();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
         hosts = NetnsHosts.create(List.of("a1", "a2", "a3", "r1", "r2"));
         String local = hosts.rootAddress();
         zk = ZooKeeperEnsemble.start(dir.resolve("zk"), local);
+        long ensembleUp = System.nanoTime();
         secret = Files.createFile(dir.resolve("zk.secret"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rw-------")));
         Files.writeString(secret, HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
@@ -88,8 +95,17 @@ class ClusterFaultsEndToEndTest {
         }
         for (String r : List.of("r1", "r2")) {
             routers.put(r, RoleProcess.start(hosts.on(r), "router-" + r, dir.resolve("logs"), "event=router.listening",
-                    "router", "--zk", zk.connectString(), "--zk-secret", secret.toString(),
-                    "--bind", hosts.address(r), "--port", String.valueOf(routerPorts.get(r))));
+                    "router", "--zk", zk.connectString(), "--zk-secret", secret.toString(), "--zk-session-timeout",
+                    String.valueOf(SESSION.toSeconds()), "--bind", hosts.address(r),
+                    "--port", String.valueOf(routerPorts.get(r))));
+        }
+        long rolesUp = System.nanoTime();
+        List<RoleProcess> roles = new ArrayList<>(agents.values());
+        roles.addAll(routers.values());
+        roles.add(controller);
+        for (RoleProcess role : roles) { // the cases' timings assume this session, not the default
+            await(role + " granted the session").atMost(Duration.ofSeconds(10))
+                    .until(() -> role.output().contains("timeout_ms=" + SESSION.toMillis()));
         }
         Http.Answer deploy = Http.send("POST", api("/v1/apps/" + APP + "/releases"), token, "application/gzip",
                 Fixtures.tarball("hello"));
@@ -101,12 +117,20 @@ class ClusterFaultsEndToEndTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> Http.hosted(hosts.address(r), routerPorts.get(r), HOST, "/")
                     .status() == 200);
         }
+        System.out.printf("faults: cluster up in %d ms (ensemble %d, roles %d, app of %d instances %d)%n",
+                millisSince(start), Duration.ofNanos(ensembleUp - start).toMillis(),
+                Duration.ofNanos(rolesUp - ensembleUp).toMillis(), wanted, millisSince(rolesUp));
+    }
+
+    static long millisSince(long nanos) {
+        return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
     }
 
     static void startController(String name) throws Exception {
         String local = hosts.rootAddress();
         controller = RoleProcess.start(name, dir.resolve("logs"), "event=api.started", "controller",
                 "--zk", zk.connectString(), "--zk-secret", secret.toString(),
+                "--zk-session-timeout", String.valueOf(SESSION.toSeconds()),
                 "--data-dir", dir.resolve("controller").toString(), "--api-port", String.valueOf(apiPort),
                 "--bind", local, "--advertise", local, "--id", "ctl", "--probation", "1",
                 "--router-port", String.valueOf(routerPorts.get("r1")));
@@ -116,7 +140,8 @@ class ClusterFaultsEndToEndTest {
         int first = firstAppPort.get(id);
         agents.put(id, RoleProcess.start(hosts.on(id), id, dir.resolve("logs"), "event=agent.started", "agent",
                 "--zk", zk.connectString(), "--zk-secret", secret.toString(),
-                "--data-dir", dir.resolve(id).toString(), "--agent-id", id, "--advertise", hosts.address(id),
+                "--zk-session-timeout", String.valueOf(SESSION.toSeconds()), "--data-dir", dir.resolve(id).toString(),
+                "--agent-id", id, "--advertise", hosts.address(id),
                 "--app-ports", first + "-" + (first + 99), "--drain-timeout", "1"));
     }
 
@@ -247,12 +272,12 @@ class ClusterFaultsEndToEndTest {
     }
 
     /**
-     * Two of three members stopped for 30 s: no quorum, every session's deadline passes. Routers keep serving their
+     * Two of three members stopped for three sessions: no quorum, every session's deadline passes. Routers keep serving their
      * last table and agents their apps; once the quorum is back the cluster converges on what it ran, and works.
      */
     @Test
     @Order(4)
-    void quorumLostForThirtySecondsStopsNothingAndEverythingReconverges() throws Exception {
+    void quorumLostForThreeSessionsStopsNothingAndEverythingReconverges() throws Exception {
         Set<Long> before = pids();
         int leader = zk.leader();
         List<Integer> stopped = List.of((leader + 1) % 3, (leader + 2) % 3);
@@ -315,7 +340,8 @@ class ClusterFaultsEndToEndTest {
             assertThat(before).as("every instance's process runs on without a controller")
                     .allMatch(ClusterFaultsEndToEndTest::alive);
             startController("controller-restarted"); // a log of its own: it waits for its own start line
-            Thread.sleep(12_000); // past the session timeout the new leader waits before it concludes anything
+            // past what the new leader waits before it concludes anything (a session and a second), and 2 s more
+            Thread.sleep(SESSION.plusSeconds(3).toMillis());
             loads.awaitMore();
             results = loads.stop();
         }

@@ -44,7 +44,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             for (int i = 0; i < MEMBERS; i++) {
                 Path data = Files.createDirectories(dir.resolve("zk" + (i + 1)));
                 Files.writeString(data.resolve("myid"), String.valueOf(i + 1));
-                // tickTime 500: sessions of skep's 10 s fit under the 20-tick maximum; srvr tells a leader
+                // tickTime 500: sessions of skep's 10 s (and shorter, --zk-session-timeout) fit between the 2-tick
+                // minimum and the 20-tick maximum; srvr tells a leader
                 Files.writeString(data.resolve("zoo.cfg"), String.join("\n", "tickTime=500", "initLimit=20",
                         "syncLimit=10", "dataDir=" + data, "clientPort=" + ensemble.clientPorts[i],
                         "clientPortAddress=" + clientAddress, "admin.enableServer=false",
@@ -70,8 +71,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     /** Members numbered 0..2. */
     public void startMember(int i) throws IOException {
         Path data = dir.resolve("zk" + (i + 1));
+        // an election's notifications back off from 200 ms doubling up to 60 s by default, so members that start
+        // before the others listen look again ever later: the ensemble took 18.5 s to serve, 1.5 s with 1 s at most
         List<String> command = new ArrayList<>(TestJvm.command("org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.log.dir=" + data));
+                "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dzookeeper.log.dir=" + data,
+                "-Dzookeeper.fastleader.maxNotificationInterval=1000"));
         command.add(data.resolve("zoo.cfg").toString());
         members[i] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("out.log").toFile())).start();
