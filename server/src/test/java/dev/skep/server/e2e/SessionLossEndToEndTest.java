@@ -15,12 +15,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * `skep server` frozen longer than its ZooKeeper session timeout (a VM pause, a laptop lid, a long GC):
  * every session expires on resume, and everything must come back by itself: the agent and its instances
- * re-registered, the app still served by the same process, nothing withdrawn by the scheduler.
+ * re-registered, the app still served by the same process, nothing withdrawn by the scheduler. The server runs a
+ * 4 s session (--zk-session-timeout, 10 s by default): what is checked is relative to it.
  */
 class SessionLossEndToEndTest {
 
-    /** Longer than the 10 s session timeout of `skep server`. */
-    private static final Duration PAUSE = Duration.ofSeconds(14);
+    /** The server's ZooKeeper session (it logs that it was granted). */
+    private static final Duration SESSION = Duration.ofSeconds(4);
+    /** Past the session by a whole session: every session ends. */
+    private static final Duration PAUSE = SESSION.multipliedBy(2);
+    private static final Duration GRACE = Duration.ofSeconds(2);
 
     @TempDir
     Path dir;
@@ -48,7 +52,9 @@ class SessionLossEndToEndTest {
     void aServerFrozenPastItsSessionTimeoutKeepsItsAppServingWithTheSameProcess() throws Exception {
         // a grace of 2 s: an agent node that did not come back would have its instance withdrawn well
         // within the test's watch below
-        server = new SkepServerProcess(dir.resolve("data"), List.of("--agent-grace", "2"), Map.of()).start();
+        server = new SkepServerProcess(dir.resolve("data"), List.of("--agent-grace", String.valueOf(GRACE.toSeconds()),
+                "--zk-session-timeout", String.valueOf(SESSION.toSeconds())), Map.of()).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.output().contains("timeout_ms=" + SESSION.toMillis()));
         Http.Answer deployed = Http.send("POST", server.api("/deploy/alice/hello"), server.token(),
                 "application/gzip", Fixtures.tarball("hello"));
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(200);
@@ -64,12 +70,19 @@ class SessionLossEndToEndTest {
         try (LoadLoop load = LoadLoop.start(host, server.routerPort, 2)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> server.output().contains("event=zookeeper.lost"));
             await().atMost(Duration.ofSeconds(30)).until(() -> server.output().contains("event=zookeeper.reconnected"));
+            long reconnected = System.nanoTime();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 JsonNode view = app("alice/hello");
                 assertThat(view.get("instances")).hasSize(1);
                 assertThat(view.get("instances").get(0).get("state").asText()).isEqualTo("ready");
             });
-            Thread.sleep(6_000); // three agent graces: a lost registration would show as a withdrawal
+            // the leader trusts what it sees a session and a second after its reconnect; then three agent graces: a
+            // lost registration would show as a withdrawal by then
+            long left = SESSION.plusSeconds(1).plus(GRACE.multipliedBy(3)).minusNanos(System.nanoTime() - reconnected)
+                    .toMillis();
+            if (left > 0) {
+                Thread.sleep(left);
+            }
             LoadLoop.Result result = load.stop();
             assertThat(result.failed()).as("failed requests after the resume: %s", result.samples()).isZero();
             assertThat(result.ok()).isPositive();
