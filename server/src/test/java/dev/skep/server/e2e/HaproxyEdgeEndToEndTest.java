@@ -41,13 +41,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The edge in front of several routers (issue 12 §2): a real HAProxy (Debian's, master-worker mode) on loopback
  * whose config `skep edge haproxy --watch` writes from the live routers and reloads with SIGUSR2, in front of a
- * cluster of separate JVMs (controller, agent, routers) serving a real node app.
+ * cluster of separate JVMs (controller, agent, routers) serving a real node app. Every role runs a 4 s ZooKeeper
+ * session (--zk-session-timeout, 10 s by default): a killed router leaves the state, and the config, when it ends.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HaproxyEdgeEndToEndTest {
 
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     static final String HOST = "hello.alice.localhost";
+    /** Every role's ZooKeeper session: each role is started with it, and logs that the ensemble granted it. */
+    static final String SESSION_S = "4";
 
     @TempDir
     static Path dir;
@@ -90,11 +93,11 @@ class HaproxyEdgeEndToEndTest {
         config = dir.resolve("haproxy.cfg");
         int appPorts = SkepServerProcess.appPorts(1);
         roles.add(RoleProcess.start("controller", logs(), "event=api.started", "controller", "--zk", zk(),
-                "--zk-secret", secret.toString(), "--data-dir", dir.resolve("controller").toString(),
+                "--zk-secret", secret.toString(), "--zk-session-timeout", SESSION_S, "--data-dir", dir.resolve("controller").toString(),
                 "--api-port", String.valueOf(apiPort), "--advertise", "127.0.0.1", "--id", "ctl", "--probation", "1",
                 "--router-port", String.valueOf(portA)));
         roles.add(RoleProcess.start("a1", logs(), "event=agent.started", "agent", "--zk", zk(), "--zk-secret",
-                secret.toString(), "--data-dir", dir.resolve("a1").toString(), "--agent-id", "a1", "--advertise",
+                secret.toString(), "--zk-session-timeout", SESSION_S, "--data-dir", dir.resolve("a1").toString(), "--agent-id", "a1", "--advertise",
                 "127.0.0.1", "--app-ports", appPorts + "-" + (appPorts + 99), "--drain-timeout", "2"));
         routerA = router("routerA", portA);
         routerB = router("routerB", portB);
@@ -127,10 +130,14 @@ class HaproxyEdgeEndToEndTest {
         haproxy = new ProcessBuilder(HAPROXY.toString(), "-W", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logs().resolve("haproxy.log").toFile())).start();
         edge = RoleProcess.start("edge", logs(), "event=edge.reloaded", "edge", "haproxy", "--zk", zk(), "--zk-secret",
-                secret.toString(), "--bind", "127.0.0.1:" + edgePort, "--tls-bind", "127.0.0.1:" + edgeTlsPort,
+                secret.toString(), "--zk-session-timeout", SESSION_S, "--bind", "127.0.0.1:" + edgePort, "--tls-bind", "127.0.0.1:" + edgeTlsPort,
                 "--out", config.toString(), "--watch",
                 "--reload-cmd", "kill -USR2 " + haproxy.pid());
         roles.add(edge);
+        for (RoleProcess role : roles) { // the router's departure below is timed by this session, not the default
+            await(role + " granted the session").atMost(Duration.ofSeconds(10))
+                    .until(() -> role.output().contains("timeout_ms=" + SESSION_S + "000"));
+        }
         await().atMost(Duration.ofSeconds(20)).until(() -> answer(HOST, "/").status() == 200);
     }
 
@@ -218,7 +225,7 @@ class HaproxyEdgeEndToEndTest {
             Thread.sleep(5_000);
             long before = load.okSoFar();
             routerA.kill();
-            // its session ends within 10 s: the edge drops it from the file and reloads HAProxy, under load too
+            // its session ends (4 s): the edge drops it from the file and reloads HAProxy, under load too
             await("the dead router leaves the config").atMost(Duration.ofSeconds(30))
                     .until(() -> !Files.readString(config).contains(":" + portA + " check"));
             Thread.sleep(3_000);
@@ -259,7 +266,7 @@ class HaproxyEdgeEndToEndTest {
 
     private static RoleProcess router(String name, int port) throws Exception {
         RoleProcess r = RoleProcess.start(name, logs(), "event=router.listening", "router", "--zk", zk(), "--zk-secret",
-                secret.toString(), "--bind", "127.0.0.1", "--port", String.valueOf(port), "--advertise", "127.0.0.1",
+                secret.toString(), "--zk-session-timeout", SESSION_S, "--bind", "127.0.0.1", "--port", String.valueOf(port), "--advertise", "127.0.0.1",
                 "--trusted-proxies", "127.0.0.1", "--https-port", String.valueOf(SkepServerProcess.freePort()),
                 "--tls-cert", cert.toString(), "--tls-key", key.toString());
         roles.add(r);
