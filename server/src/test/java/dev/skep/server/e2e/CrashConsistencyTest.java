@@ -108,16 +108,22 @@ class CrashConsistencyTest {
                 } else {
                     interrupted++;
                 }
-                log.add("round " + round + ": " + what + " " + app + " killed after " + killAfterMs + " ms, "
-                        + (got == null ? "no answer" : "answered " + got.status()));
+                String outcome = "round " + round + ": " + what + " " + app + " killed after " + killAfterMs + " ms, "
+                        + (got == null ? "no answer" : "answered " + got.status());
+                log.add(outcome);
 
+                long restarting = System.nanoTime();
                 server = new SkepServerProcess(server.dataDir, List.of(), Map.of(), server.apiPort, server.routerPort,
                         server.firstAppPort).start();
                 restarts++;
+                long up = System.nanoTime();
                 for (String each : APPS) {
                     settled(each, known.get(each), round);
                 }
                 noOrphansNorDuplicates(round);
+                // where a slow run spent its time
+                log.set(log.size() - 1, outcome + "; up again in " + (up - restarting) / 1_000_000 + " ms, settled "
+                        + (System.nanoTime() - up) / 1_000_000 + " ms later");
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("crash consistency failed with seed " + seed + " (replay with -Dskep.crash.seed="
