@@ -87,8 +87,7 @@ class ClusterEndToEndTest {
                 "--zk-secret", secret.toString(), "--zk-session-timeout", String.valueOf(SESSION.toSeconds()),
                 "--bind", "127.0.0.1", "--port", String.valueOf(routerPort)));
         for (RoleProcess role : roles) { // the cases' timings assume this session, not the default
-            await(role + " granted the session").atMost(Duration.ofSeconds(10))
-                    .until(() -> role.output().contains("timeout_ms=" + SESSION.toMillis()));
+            role.awaitSessionOf(SESSION);
         }
     }
 

@@ -104,8 +104,7 @@ class ClusterFaultsEndToEndTest {
         roles.addAll(routers.values());
         roles.add(controller);
         for (RoleProcess role : roles) { // the cases' timings assume this session, not the default
-            await(role + " granted the session").atMost(Duration.ofSeconds(10))
-                    .until(() -> role.output().contains("timeout_ms=" + SESSION.toMillis()));
+            role.awaitSessionOf(SESSION);
         }
         Http.Answer deploy = Http.send("POST", api("/v1/apps/" + APP + "/releases"), token, "application/gzip",
                 Fixtures.tarball("hello"));

@@ -50,7 +50,8 @@ class HaproxyEdgeEndToEndTest {
     static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
     static final String HOST = "hello.alice.localhost";
     /** Every role's ZooKeeper session: each role is started with it, and logs that the ensemble granted it. */
-    static final String SESSION_S = "4";
+    static final Duration SESSION = Duration.ofSeconds(4);
+    static final String SESSION_S = String.valueOf(SESSION.toSeconds());
 
     @TempDir
     static Path dir;
@@ -135,8 +136,7 @@ class HaproxyEdgeEndToEndTest {
                 "--reload-cmd", "kill -USR2 " + haproxy.pid());
         roles.add(edge);
         for (RoleProcess role : roles) { // the router's departure below is timed by this session, not the default
-            await(role + " granted the session").atMost(Duration.ofSeconds(10))
-                    .until(() -> role.output().contains("timeout_ms=" + SESSION_S + "000"));
+            role.awaitSessionOf(SESSION);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> answer(HOST, "/").status() == 200);
     }

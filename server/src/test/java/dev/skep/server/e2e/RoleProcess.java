@@ -56,6 +56,12 @@ public final class RoleProcess implements AutoCloseable {
         return role;
     }
 
+    /** Waits until the role logs that ZooKeeper granted it a session of {@code timeout} (--zk-session-timeout). */
+    public void awaitSessionOf(Duration timeout) {
+        await(name + " granted a session of " + timeout).atMost(Duration.ofSeconds(10))
+                .until(() -> output().contains("timeout_ms=" + timeout.toMillis()));
+    }
+
     public String output() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
