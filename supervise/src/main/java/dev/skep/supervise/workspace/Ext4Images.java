@@ -95,9 +95,19 @@ final class Ext4Images {
         mount(image, mountPoint, mayHaveDevice, "nosuid,nodev");
     }
 
-    /** Mounts it read-only: an ext4 that turned itself read-only can be mounted no other way until checked. */
-    static void mountReadOnly(Path image, Path mountPoint) throws IOException {
-        mount(image, mountPoint, true, "ro,nosuid,nodev");
+    /**
+     * Mounts it read-only again while instances' mount namespaces hold its superblock. The kernel refuses (EBUSY) a
+     * mount that would change the superblock's own read-only flag, which an ext4 that went read-only after an error
+     * sets on older kernels and not on recent ones (only {@code emergency_ro}): so it is mounted as its superblock
+     * is, and then this mount alone is made read-only.
+     */
+    static void mountReadOnly(Path image, Path mountPoint, boolean superblockReadOnly) throws IOException {
+        if (superblockReadOnly) {
+            mount(image, mountPoint, true, "ro,nosuid,nodev");
+        } else {
+            mount(image, mountPoint, true, "nosuid,nodev");
+            FileTrees.run(List.of(tool("mount"), "-o", "remount,bind,ro", mountPoint.toString()));
+        }
     }
 
     private static void mount(Path image, Path mountPoint, boolean mayHaveDevice, String options) throws IOException {
@@ -107,6 +117,23 @@ final class Ext4Images {
         } else {
             FileTrees.run(List.of(tool("mount"), "-o", "loop," + options, image.toString(), mountPoint.toString()));
         }
+    }
+
+    /**
+     * True when the ext4 mounted at {@code mountPoint} turned itself read-only. A write into its image that failed
+     * (the filesystem under it was full) aborts its journal, and ext4 notices that only at its next change: until
+     * then the mount table says read-write and the next writer gets a bare EROFS. So a change is made first (a file
+     * made and deleted), whose failure makes ext4 mark itself read-only, and then the mount table is asked.
+     */
+    static boolean wentReadOnly(Path mountPoint) throws IOException {
+        Path probe = mountPoint.resolve(".writable");
+        try {
+            Files.deleteIfExists(probe);
+            Files.delete(Files.createFile(probe));
+        } catch (IOException e) {
+            // its state is read below: EROFS shows there, and a full disk (ENOSPC) is not read-only
+        }
+        return MountTable.readOnly(mountPoint);
     }
 
     /** The loop device backed by {@code image} ({@code losetup -j}), or null. */

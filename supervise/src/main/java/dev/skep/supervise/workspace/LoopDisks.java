@@ -71,7 +71,7 @@ public final class LoopDisks implements AppDisks {
         synchronized (lock(app)) {
             Path mountPoint = mountPoint(app);
             boolean mounted = MountTable.mounted(mountPoint);
-            if (mounted && Files.getFileStore(mountPoint).isReadOnly()) {
+            if (mounted && Ext4Images.wentReadOnly(mountPoint)) {
                 repair(app, mountPoint, image(app)); // unmounted now, or it threw
                 mounted = false;
             }
@@ -94,35 +94,59 @@ public final class LoopDisks implements AppDisks {
                 log.info("event=disk.mounted app={} image={} quota_bytes={} fresh={}", app, image,
                         Files.size(image), fresh);
             }
-            Files.setPosixFilePermissions(mountPoint, PosixFilePermissions.fromString("rwx--x--x"));
-            Path volumes = Files.createDirectories(mountPoint.resolve("volumes"));
-            Files.setPosixFilePermissions(volumes, PosixFilePermissions.fromString("rwx--x--x"));
-            Path layers = Files.createDirectories(mountPoint.resolve("layers"));
-            Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwx------"));
-            VolumeMoveIn.move(app, oldVolumes.apply(app), volumes);
-            return volumes;
+            try {
+                return ready(app, mountPoint);
+            } catch (IOException e) {
+                if (MountTable.readOnly(mountPoint)) { // it turned read-only since the look above
+                    log.warn("event=disk.read-only app={} image={} error=\"{}\" next=\"checked at its next launch\"",
+                            app, image(app), e.getMessage());
+                    throw wentReadOnly(app, image(app), e);
+                }
+                throw e;
+            }
         }
+    }
+
+    /** The mounted disk's dirs as a launch wants them; returns its volumes dir. */
+    private Path ready(AppId app, Path mountPoint) throws IOException {
+        Files.setPosixFilePermissions(mountPoint, PosixFilePermissions.fromString("rwx--x--x"));
+        Path volumes = Files.createDirectories(mountPoint.resolve("volumes"));
+        Files.setPosixFilePermissions(volumes, PosixFilePermissions.fromString("rwx--x--x"));
+        Path layers = Files.createDirectories(mountPoint.resolve("layers"));
+        Files.setPosixFilePermissions(layers, PosixFilePermissions.fromString("rwx------"));
+        VolumeMoveIn.move(app, oldVolumes.apply(app), volumes);
+        return volumes;
     }
 
     /**
      * ext4 turns itself read-only when a write to its device fails, and stays so: an app's image is sparse, so a
      * write into it fails when the filesystem under skep's data dir is full. Once none of the app's instances holds
      * the image (each holds it in its own mount namespace), it is unmounted, checked and fixed here, and mounted
-     * again by the caller; while one does, the launch fails saying how to get there.
+     * again by the caller; while one does, the launch fails saying how to get there. The copies other apps'
+     * instances hold (their namespaces copied the host's mounts) are unmounted first: they do not use it.
      */
     private void repair(AppId app, Path mountPoint, Path image) throws IOException {
         log.warn("event=disk.read-only app={} image={} free_bytes_under_it={} cause=\"a write to the image failed "
                 + "(was the filesystem under skep's data dir full?)\"", app, image, root.toFile().getUsableSpace());
+        MountTable.Options was = MountTable.options(mountPoint);
         Ext4Images.unmount(mountPoint);
+        int copies = MountCopies.unmountElsewhere(mountPoint); // other apps' instances hold it too
+        log.info("event=disk.copies-unmounted app={} namespaces={}", app, copies);
         if (stillAttached(image)) {
-            Ext4Images.mountReadOnly(image, mountPoint); // as it was, for what reads the app's volumes meanwhile
-            throw new IOException("the disk of " + app + " (" + image + ") went read-only after a write to it failed "
-                    + "(was the filesystem of skep's data dir full?); it is checked and repaired once none of the "
-                    + "app's instances runs on this host: free space there, then `skep stop " + app
-                    + "` and `skep start " + app + "`");
+            // as it was, for what reads the app's volumes meanwhile
+            Ext4Images.mountReadOnly(image, mountPoint, was != null && was.superblockReadOnly());
+            throw wentReadOnly(app, image, null);
         }
         Ext4Images.check(image);
         log.info("event=disk.repaired app={} image={}", app, image);
+    }
+
+    /** What failed, why, and the way out, for the launch that met the read-only disk ({@code cause}: its write). */
+    private static IOException wentReadOnly(AppId app, Path image, IOException cause) {
+        return new IOException("the disk of " + app + " (" + image + ") went read-only after a write to it failed "
+                + "(was the filesystem of skep's data dir full?); it is checked and repaired once none of the "
+                + "app's instances runs on this host: free space there, then `skep stop " + app
+                + "` and `skep start " + app + "`", cause);
     }
 
     /** The image's loop device outlives the host's mount while an instance's mount namespace holds it. */

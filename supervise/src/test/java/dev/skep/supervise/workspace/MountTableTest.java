@@ -22,6 +22,29 @@ class MountTableTest {
     }
 
     @Test
+    void readOnlyWhenTheMountOrItsSuperblockSaysSoOrExt4WentReadOnlyAfterAnError() {
+        String mountinfo = """
+                98 22 7:3 / /skep/disks/alice.shop rw,nosuid,nodev,relatime shared:50 - ext4 /dev/loop3 rw
+                99 22 7:4 / /skep/disks/bob.blog ro,nosuid,nodev - ext4 /dev/loop4 rw
+                100 22 7:5 / /skep/disks/carol.cms rw,nosuid,nodev - ext4 /dev/loop5 ro,errors=remount-ro
+                101 22 7:6 / /skep/disks/dan.wiki rw,nosuid,nodev,relatime - ext4 /dev/loop6 rw,emergency_ro
+                102 22 7:7 / /skep/disks/erin.shop rw,nosuid,nodev - ext4 /dev/loop7 rw,errors=remount-ro
+                103 22 7:8 / /skep/disks/erin.shop ro,nosuid,nodev - ext4 /dev/loop7 rw,errors=remount-ro
+                """;
+        assertThat(MountTable.options(mountinfo, Path.of("/skep/disks/alice.shop")).readOnly()).isFalse();
+        assertThat(MountTable.options(mountinfo, Path.of("/skep/disks/bob.blog")).readOnly()).as("the mount").isTrue();
+        MountTable.Options carol = MountTable.options(mountinfo, Path.of("/skep/disks/carol.cms"));
+        assertThat(carol.readOnly()).as("the superblock").isTrue();
+        assertThat(carol.superblockReadOnly()).isTrue();
+        MountTable.Options dan = MountTable.options(mountinfo, Path.of("/skep/disks/dan.wiki"));
+        assertThat(dan.readOnly()).as("ext4 after an error").isTrue();
+        assertThat(dan.superblockReadOnly()).as("its flag is not set").isFalse();
+        assertThat(MountTable.options(mountinfo, Path.of("/skep/disks/erin.shop")).readOnly()).as("the top one")
+                .isTrue();
+        assertThat(MountTable.options(mountinfo, Path.of("/skep/disks/none"))).isNull();
+    }
+
+    @Test
     void theRootIsMountedHere() throws Exception {
         assertThat(MountTable.mounted(Path.of("/"))).isTrue();
     }
