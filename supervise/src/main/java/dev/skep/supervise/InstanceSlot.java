@@ -51,6 +51,12 @@ final class InstanceSlot {
             throws IOException {
         String id = assignment.instance();
         AppUsers.AppUser user = ctx.users() == null ? null : ctx.users().forApp(assignment.app());
+        if (!adopt) {
+            // the app's disk before anything is taken: one that went read-only and that an instance on its way out
+            // still holds (`skep stop`, then at once `skep start`) keeps this slot waiting, saying why, where its
+            // launches would fail at once into a crash loop; each launch readies it again (LaunchDirs)
+            ctx.disks().prepare(assignment.app());
+        }
         int port;
         if (adopt) {
             port = previous.port();
