@@ -3,9 +3,11 @@ package dev.skep.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.skep.model.DataDirs;
 import dev.skep.model.fs.RecursiveDelete;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * skep's data dir on a filesystem that fills up (issue 10: a full disk during a deploy and while apps log): a small
  * ext4 image mounted as the data dir (root only), filled to the last block. The deploy fails saying what and why,
  * the previous release keeps serving, the API keeps answering and skep stays up; once there is room again, the next
- * deploy is released, also after a change reached the embedded ZooKeeper while it could not write.
+ * deploy is released, also after a change reached the embedded ZooKeeper while it could not write. An app that wrote
+ * to its own disk meanwhile (a sparse image on that filesystem, which ext4 then turns read-only) gets, at its next
+ * deploy, what happened and the way out, while its running release keeps serving.
  */
 class FullDiskEndToEndTest {
 
@@ -52,7 +56,28 @@ class FullDiskEndToEndTest {
     }
 
     private Http.Answer deploy(String token, byte[] tarball) throws Exception {
-        return Http.send("POST", server.api("/v1/apps/alice/hello/releases"), token, "application/gzip", tarball);
+        return deploy(token, "alice/hello", tarball);
+    }
+
+    private Http.Answer deploy(String token, String app, byte[] tarball) throws Exception {
+        return Http.send("POST", server.api("/v1/apps/" + app + "/releases"), token, "application/gzip", tarball);
+    }
+
+    /** The app's only instance, once it is ready. */
+    private JsonNode readyInstance(String token, String app) {
+        JsonNode[] ready = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode instances = Http.get(server.api("/v1/apps/" + app), token).json().get("instances");
+            ready[0] = instances.size() == 1 && instances.get(0).get("state").asText().equals("ready")
+                    ? instances.get(0) : null;
+            return ready[0] != null;
+        });
+        return ready[0];
+    }
+
+    private static Http.Answer call(JsonNode instance, String method, String path) throws Exception {
+        return Http.sendFresh(method, URI.create("http://127.0.0.1:" + instance.get("port").asInt() + path), null,
+                null, null);
     }
 
     /**
@@ -111,6 +136,11 @@ class FullDiskEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 Http.hosted(server.routerPort, "hello.alice.localhost", "/").body().startsWith("hello from alice.hello.1."));
 
+        // an app that writes to its own disk on request (its writable copy is on its disk image)
+        assertThat(deploy(token, "bob/filler", Fixtures.tarball("fills-disk")).status()).isEqualTo(201);
+        JsonNode writer = readyInstance(token, "bob/filler");
+        assertThat(call(writer, "POST", "/fill?mb=1&in=copy").json().get("code").isNull()).isTrue();
+
         Path filler = fill(mnt);
         Files.writeString(app.resolve("server.js"), "\n// v2\n", StandardOpenOption.APPEND);
         Http.Answer full = deploy(token, Fixtures.tarball(app));
@@ -147,6 +177,12 @@ class FullDiskEndToEndTest {
         assertThat(Http.hosted(server.routerPort, "hello.alice.localhost", "/").body())
                 .startsWith("hello from alice.hello.1.");
 
+        // bob's app writes now: its image cannot grow, the write fails, and so does the journal's commit, which turns
+        // ext4 on bob's disk read-only (ext4 itself says so only at its next change)
+        Http.Answer wrote = call(writer, "POST", "/fill?mb=1&in=copy");
+        assertThat(wrote.status()).as(wrote.body()).isEqualTo(200);
+        assertThat(wrote.json().get("code").isNull()).as("the write fails: " + wrote.body()).isFalse();
+
         Files.delete(filler);
         byte[] v2 = Fixtures.tarball(app);
         Http.Answer[] released = new Http.Answer[1];
@@ -170,5 +206,22 @@ class FullDiskEndToEndTest {
         int release = released[0].json().get("release").asInt();
         await().atMost(Duration.ofSeconds(30)).until(() -> Http.hosted(server.routerPort, "hello.alice.localhost", "/")
                 .body().startsWith("hello from alice.hello." + release + "."));
+
+        // bob's next deploy says what happened to its disk and what to do, never a bare errno, and the release that
+        // runs keeps serving
+        byte[] fillsDisk = Fixtures.tarball("fills-disk");
+        Http.Answer refused = deploy(token, "bob/filler", fillsDisk);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("went read-only", "skep stop bob/filler", "skep start bob/filler");
+        assertThat(call(writer, "GET", "/").status()).isEqualTo(200);
+        // the way out it names: once no instance holds the disk, the next launch checks it and mounts it again
+        assertThat(Http.send("POST", server.api("/v1/apps/bob/filler/stop"), token, null, null).status())
+                .isEqualTo(200);
+        assertThat(Http.send("POST", server.api("/v1/apps/bob/filler/start"), token, null, null).status())
+                .isEqualTo(200);
+        JsonNode again = readyInstance(token, "bob/filler");
+        assertThat(call(again, "POST", "/fill?mb=1&in=copy").json().get("code").isNull()).as("writable again").isTrue();
+        Http.Answer redeployed = deploy(token, "bob/filler", fillsDisk);
+        assertThat(redeployed.status()).as(redeployed.body()).isEqualTo(201);
     }
 }
