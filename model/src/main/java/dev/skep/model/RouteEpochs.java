@@ -29,11 +29,6 @@ public interface RouteEpochs {
         return Map.of();
     }
 
-    /** {@link #routesApplied()} as this process's watch-fed view last saw it (see InstanceStatuses#instancesSeen). */
-    default Map<String, Long> routesAppliedSeen() {
-        return routesApplied();
-    }
-
     /**
      * Registers where this router takes traffic, for as long as its session lives (an edge reads the live routers
      * from here). Called once the router routes by the state, so an edge never sends traffic to an empty table.

@@ -24,7 +24,6 @@ final class NodeIndex {
     private final Map<String, ChildData> assignments = new ConcurrentHashMap<>();
     /** By path, sorted: an app's instances ("/skep/instances/USER.APP.…") are one range of it. */
     private final NavigableMap<String, ChildData> instances = new ConcurrentSkipListMap<>();
-    private final Map<String, ChildData> routers = new ConcurrentHashMap<>();
     /** Document name, then the document nodes of that name by path. */
     private final Map<String, Map<String, ChildData>> documents = new ConcurrentHashMap<>();
 
@@ -59,11 +58,6 @@ final class NodeIndex {
     /** The app node at {@code path}, or null. */
     ChildData app(String path) {
         return apps.get(path);
-    }
-
-    /** The routers' reports (/skep/routers/ID: the route epoch each routes by). */
-    Collection<ChildData> routers() {
-        return routers.values();
     }
 
     /** The nodes /skep/apps/USER/APP/documents/{@code name}. */
@@ -108,7 +102,6 @@ final class NodeIndex {
             case "agents" -> parts.length == 4 ? agents : null;
             case "assignments" -> parts.length == 5 ? assignments : null;
             case "instances" -> parts.length == 4 ? instances : null;
-            case "routers" -> parts.length == 4 ? routers : null;
             default -> null;
         };
     }

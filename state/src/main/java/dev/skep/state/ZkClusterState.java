@@ -321,11 +321,6 @@ public final class ZkClusterState implements ClusterState, AutoCloseable {
     }
 
     @Override
-    public Map<String, Long> routesAppliedSeen() {
-        return snapshots.routesAppliedSeen();
-    }
-
-    @Override
     public void registerRouter(RouterEndpoint endpoint) {
         routes.registerRouter(endpoint);
     }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +55,6 @@ final class ZkSnapshots implements ClusterSnapshots {
     Optional<AppSpec> appSeen(AppId app) {
         ChildData node = index.app(Paths.app(app));
         return node == null ? Optional.empty() : read(List.of(node), AppSpec.class).stream().findFirst();
-    }
-
-    /** Each router's last report as the cache has it (see {@link dev.skep.model.RouteEpochs#routesAppliedSeen}). */
-    Map<String, Long> routesAppliedSeen() {
-        Map<String, Long> applied = new TreeMap<>();
-        for (ChildData node : index.routers()) {
-            String id = node.getPath().substring(Paths.ROUTERS.length() + 1);
-            applied.put(id, ZkRouteEpochs.parseEpoch(node.getData()));
-        }
-        return applied;
     }
 
     private <T> List<T> read(Collection<ChildData> nodes, Class<T> type) {

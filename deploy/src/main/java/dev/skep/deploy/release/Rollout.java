@@ -157,7 +157,9 @@ public final class Rollout {
             while (true) {
                 long seen = changes.count();
                 cutOff |= !changeFeed.reachable();
-                List<InstanceStatus> all = statuses.instancesSeen(app); // woken by the feed: its view has the change
+                // from the state, not the watch-fed view: the instance's READY is this process's own write in one-host
+                // skep, which a read sees at once and the view a watch event and a read later, on every deploy's way
+                List<InstanceStatus> all = statuses.instances(app);
                 List<InstanceStatus> mine = all.stream().filter(i -> i.release() == release).toList();
                 List<InstanceStatus> ready = mine.stream().filter(InstanceStatus::ready).toList();
                 if (ready.size() >= needed) {
@@ -344,7 +346,7 @@ public final class Rollout {
 
     private void awaitOldOut(AppId app, int release, Changes changes) throws InterruptedException {
         try {
-            boolean oldOut = waitUntil(() -> statuses.instancesSeen(app).stream()
+            boolean oldOut = waitUntil(() -> statuses.instances(app).stream()
                     .noneMatch(i -> i.release() != release && i.ready()), clock.instant().plus(SWITCH_WAIT), changes);
             if (!oldOut) {
                 log.warn("event=rollout.old-still-ready app={} release={} waited_ms={} effect=\"the old release may "
@@ -367,7 +369,7 @@ public final class Rollout {
             Set<String> behind = new TreeSet<>();
             boolean caughtUp = waitUntil(() -> { // a router's report is a change: it wakes the wait
                 behind.clear();
-                routeEpochs.routesAppliedSeen().forEach((router, applied) -> {
+                routeEpochs.routesApplied().forEach((router, applied) -> {
                     if (applied < epoch) {
                         behind.add(router);
                     }
