@@ -1,13 +1,12 @@
 package dev.skep.server;
 
-import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.deploy.slug.RemoteSlugStore;
 import dev.skep.model.DataDirs;
 import dev.skep.model.Labels;
 import dev.skep.model.limits.ByteSize;
 import dev.skep.supervise.AgentResources;
 import dev.skep.supervise.AgentSetup;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,24 +60,25 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
+    /** The agent's settings from its flags; {@code searchPath} only finds node. */
+    AgentSettings settings(Path data, String searchPath) throws IOException {
+        long appDiskBytes = ServerCommand.appDiskBytes(new CommandLine(this), host.appDisk);
+        int[] ports = PortRange.parse(host.appPorts);
+        return host.settings(ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
+                searchPath, ports, appDiskBytes);
+    }
+
     @Override
     public Integer call() throws Exception {
-        long appDiskBytes = ServerCommand.appDiskBytes(new CommandLine(this), host.appDisk);
         AgentResources resources = resources(new CommandLine(this));
         Path data = cluster.data(System.getenv());
-        int[] ports = PortRange.parse(host.appPorts);
-        ServerConfig config = new ServerConfig(data, "127.0.0.1", 0, 0, ports[0], ports[1], "localhost",
-                host.keepApps, host.start.duration(), Duration.ofSeconds(10), cluster.ensemble.zookeeper,
-                0, false, ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
-                System.getenv("PATH"), UploadLimits.defaults(), Duration.ofSeconds(host.drainSeconds),
-                EdgeConfig.plain(),
-                Duration.ZERO, null, cluster.ensemble.zkSecret, ReleasePolicy.DEFAULT, appDiskBytes)
-                .withZkTls(cluster.ensemble.zkTls.tls(), null).withZkSessionTimeout(cluster.ensemble.session.timeout());
+        AgentSettings config = settings(data, System.getenv("PATH"));
+        ZkSettings zk = cluster.ensemble.settings();
         return RoleRunner.run("agent", life -> {
             if (DataDirs.runningAsRoot()) {
                 SkepServer.requireTraversable(data);
             }
-            StateRole state = StateRole.open(life, config, data, Clock.systemUTC());
+            StateRole state = StateRole.open(life, zk, data, Clock.systemUTC());
             RemoteSlugStore slugs = new RemoteSlugStore(SkepServer.localSlugs(data), state.controllers()::urls,
                     state.controllers()::clusterToken);
             if (orphanStopSeconds < 0) {

@@ -1,5 +1,6 @@
 package dev.skep.server;
 
+import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -26,4 +27,10 @@ final class AgentHostOptions {
             + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
             + "held by the kernel when skep is root (a filesystem image per app), else measured")
     String appDisk;
+
+    /** The agent's settings from these flags and what the command resolves itself. */
+    AgentSettings settings(String id, String advertiseHost, String searchPath, int[] appPorts, long appDiskBytes) {
+        return new AgentSettings(id, advertiseHost, searchPath, appPorts[0], appPorts[1], start.duration(),
+                Duration.ofSeconds(drainSeconds), keepApps, appDiskBytes);
+    }
 }

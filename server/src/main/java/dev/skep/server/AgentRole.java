@@ -7,15 +7,19 @@ import dev.skep.supervise.AgentConfig;
 import dev.skep.supervise.AgentSetup;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 /** The agent role: runs the instances the scheduler assigns to this host. */
 final class AgentRole {
+
+    /** SIGTERM to SIGKILL of an instance being stopped: no flag sets it. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private AgentRole() {
     }
 
     /** @param setup what the agent gets beside its config: hooks, limits, board, host resources, orphan stop */
-    static Agent start(Lifecycle life, ServerConfig config, Path data, StateRole state, SlugStore slugs,
+    static Agent start(Lifecycle life, AgentSettings config, Path data, StateRole state, SlugStore slugs,
                        EventSink events, Clock clock, AgentSetup setup) {
         // the state's ZooKeeper is closed to apps: they share 127.0.0.1 with skep, where no per-address cap can tell
         Agent agent = life.add("agent", new Agent(agentConfig(config, data).withClosedPorts(state.zooKeeperPorts()),
@@ -25,11 +29,11 @@ final class AgentRole {
     }
 
     /** The agent's settings from the server's: where it keeps its data, ports, timeouts, disk quota. */
-    static AgentConfig agentConfig(ServerConfig config, Path data) {
-        return AgentConfig.defaults(config.agentId(), config.advertiseHost(),
+    static AgentConfig agentConfig(AgentSettings config, Path data) {
+        return AgentConfig.defaults(config.id(), config.advertiseHost(),
                         data.resolve("agent"), AgentConfig.findNode(config.searchPath()))
                 .withPorts(config.appPortMin(), config.appPortMax())
-                .withTimeouts(config.startTimeout(), config.stopGrace())
+                .withTimeouts(config.startTimeout(), STOP_GRACE)
                 .withDrainDelay(config.drainTimeout())
                 .withKeepApps(config.keepApps())
                 .withDiskQuota(config.appDisk())

@@ -45,27 +45,28 @@ public final class ControllerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path data = cluster.data(System.getenv());
-        ServerConfig config = config(data);
+        ControllerSettings config = settings(data);
+        ZkSettings zk = cluster.ensemble.settings();
         return RoleRunner.run("controller", life -> {
             Clock clock = Clock.systemUTC();
             ApiTls tls = SkepServer.apiTls(config.security());
             SkepServer.warnIfPublicWithoutTls(config.bind(), tls != null);
-            StateRole state = StateRole.open(life, config, data, clock);
+            StateRole state = StateRole.open(life, zk, data, clock);
             ControllerRole controller = ControllerRole.start(life, config, data, state, new LogEvents(), clock,
                     new ElsewhereLogs(), SkepServer.localSlugs(data), ControllerRole.LocalAgent.none());
             controller.startApi(life, routerPort, List.of(), null, tls);
         });
     }
 
-    ServerConfig config(Path data) throws IOException {
+    /** A controller of a cluster: never the only one (see {@link ControllerSettings#oneHost()}). */
+    ControllerSettings settings(Path data) throws IOException {
         SecurityConfig security = api.security(ResourceLimits::defaults);
-        return new ServerConfig(data, bind, control.apiPort, routerPort, 1, 1, control.domain.baseDomain, false,
-                start.duration(), Duration.ofSeconds(10), cluster.ensemble.zookeeper, 0, false,
-                ClusterOptions.id(id, SkepServer.passThroughDir(data)), cluster.advertise != null ? cluster.advertise
-                : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind, null, api.uploadLimits(), Duration.ZERO,
-                EdgeConfig.plain(), Duration.ofSeconds(control.agentGraceSeconds), security, cluster.ensemble.zkSecret,
-                api.releases()).withZkTls(cluster.ensemble.zkTls.tls(), null)
-                .withZkSessionTimeout(cluster.ensemble.session.timeout());
+        String controllerId = ClusterOptions.id(id, SkepServer.passThroughDir(data));
+        String advertiseHost = cluster.advertise != null ? cluster.advertise
+                : "0.0.0.0".equals(bind) ? cluster.advertiseHost() : bind;
+        return new ControllerSettings(controllerId, bind, control.apiPort, advertiseHost, control.domain.baseDomain,
+                start.duration(), Duration.ofSeconds(control.agentGraceSeconds), api.uploadLimits(), security,
+                api.releases(), false);
     }
 
     /** A controller holds no app logs: they stay on the agents' hosts. */

@@ -86,7 +86,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ControllerRole {
 
-    private final ServerConfig config;
+    private final ControllerSettings config;
+    /** This controller's own files: git repositories, audit log, uploads in progress. */
+    private final Path data;
     private final StateRole state;
     private final SlugBuilder builder;
     private final Deployer deployer;
@@ -140,10 +142,11 @@ final class ControllerRole {
         }
     }
 
-    private ControllerRole(ServerConfig config, StateRole state, SlugBuilder builder, Deployer deployer,
-                           LogSource logs, ProbationSettings probation, HeartbeatWatch heartbeats, LocalAgent agent,
-                           GitRepos gitRepos, EventSink events, Clock clock) {
+    private ControllerRole(ControllerSettings config, Path data, StateRole state, SlugBuilder builder,
+                           Deployer deployer, LogSource logs, ProbationSettings probation, HeartbeatWatch heartbeats,
+                           LocalAgent agent, GitRepos gitRepos, EventSink events, Clock clock) {
         this.config = config;
+        this.data = data;
         this.state = state;
         this.builder = builder;
         this.deployer = deployer;
@@ -161,11 +164,11 @@ final class ControllerRole {
      * @param slugs where builds are published (and the agent of `skep server` runs them from)
      * @param agent what the agent of this process lends, or {@link LocalAgent#none()}
      */
-    static ControllerRole start(Lifecycle life, ServerConfig config, Path data, StateRole s, EventSink events,
+    static ControllerRole start(Lifecycle life, ControllerSettings config, Path data, StateRole s, EventSink events,
                                 Clock clock, LogSource logs, LocalSlugStore slugs, LocalAgent agent)
             throws Exception {
         AdminBootstrap.ensureAdmin(s.users(), data, clock);
-        boolean oneHost = config.zookeeper() == null;
+        boolean oneHost = config.oneHost();
         if (oneHost) { // one host (`skep server`): whatever rollout was in flight died with us
             RolloutRecovery.recover(s.state(), events, clock);
         }
@@ -175,12 +178,12 @@ final class ControllerRole {
         // so a loaded or paused host neither loses it nor fails a deploy waiting for a claim (a CI run on a load of
         // 70 saw 'cannot record that this controller runs the rollout')
         StateConnection leading = oneHost ? s.connection() : s.leadershipConnection(life);
-        RolloutOwners owners = oneHost ? RolloutOwners.none() : new ZkRolloutOwners(leading.client(), config.agentId());
+        RolloutOwners owners = oneHost ? RolloutOwners.none() : new ZkRolloutOwners(leading.client(), config.id());
         ZkAppDocuments documents = new ZkAppDocuments(s.state().view());
         ProbationSettings probation = new ProbationSettings(documents, config.releases().probation());
         Rollout rollout = new Rollout(s.state(), owners, events, clock, config.startTimeout().plusSeconds(5), logs,
                 probation, new ReleaseFailures(documents));
-        Leadership leadership = new Leadership(leading.client(), config.agentId());
+        Leadership leadership = new Leadership(leading.client(), config.id());
         // an agent killed outright is known dead by its silent heartbeat (~2 s while the cluster is small, slower
         // as the leader's published pace grows with the agents: HeartbeatPace), not its session's end (10 s by
         // default). The watch is on the leadership session: on the main one its beats queued behind the /skep
@@ -210,7 +213,8 @@ final class ControllerRole {
         // each app's build cache below is its build user's own (0700); the parent only lets it through
         SkepServer.passThroughDir(data.resolve("build-cache"));
         // each build and release phase in a cgroup of its own, killed whole when it ends (root only)
-        BuildJail jail = new BuildJail(CgroupSetup.detect(s.zooKeeperPorts()), security(config).buildLimits(), BuildJail.scopeOf(data));
+        BuildJail jail = new BuildJail(CgroupSetup.detect(s.zooKeeperPorts()), config.security().buildLimits(),
+                BuildJail.scopeOf(data));
         LoggerFactory.getLogger(ControllerRole.class).info("event=build.jail cgroups=\"{}\" limits=\"{}\"",
                 jail.describe(), jail.limits());
         // builds run the upload's install scripts: under the app's own uid when root (see BuildUser); a release
@@ -221,22 +225,18 @@ final class ControllerRole {
                 new NodeBuilder(SkepServer.passThroughDir(data.resolve("npm-cache")), Duration.ofMinutes(10))
                         .confinedBy(jail), agent.buildUsers());
         builder.cleanHalfFinished();
-        GitRepos gitRepos = new GitRepos(config.dataDir().resolve("git"));
-        gitRepos.sweep(config.dataDir().resolve("tmp"));
+        GitRepos gitRepos = new GitRepos(data.resolve("git"));
+        gitRepos.sweep(data.resolve("tmp"));
         // deploys, config changes and the crash-loop rollback of one app take turns on its lock
         AppLocks locks = new AppLocks();
         CrashLoopWatch crashLoops = new CrashLoopWatch(s.state(), clock, config.releases().autoRollback(),
                 new CrashRollback(s.state(), rollout, locks, events, clock));
         Deployer deployer = new Deployer(s.state(), builder, rollout, events, clock, 5,
                 new BuildLogs(data.resolve("build-logs"), clock), crashLoops, locks, List.of(gitRepos::delete),
-                agent.launchAhead(), new AppQuota(s.state(), security(config).maxAppsPerUser()));
+                agent.launchAhead(), new AppQuota(s.state(), config.security().maxAppsPerUser()));
         life.add("crash-loop watch", crashLoops.start());
-        return new ControllerRole(config, s, builder, deployer, logs, probation, heartbeats, agent, gitRepos, events,
-                clock);
-    }
-
-    private static SecurityConfig security(ServerConfig config) {
-        return config.security() == null ? SecurityConfig.defaults() : config.security();
+        return new ControllerRole(config, data, s, builder, deployer, logs, probation, heartbeats, agent, gitRepos,
+                events, clock);
     }
 
     /**
@@ -253,7 +253,7 @@ final class ControllerRole {
                 monitor == null ? instance -> null : monitor::usage, new DeployHistory(deployer));
         AppCommands commands = new AppCommands(state.state(), deployer, clock, apiConfig.maxInstances());
         Bodies bodies = new Bodies(apiConfig.maxJsonBytes());
-        RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), security(config).domainProof());
+        RouterDomainRules domainRules = new RouterDomainRules(config.baseDomain(), config.security().domainProof());
         var documents = new ZkAppDocuments(state.state().view());
         var routeSettings = new RouteSettingsStore(documents);
         Follows follows = new Follows();
@@ -270,7 +270,7 @@ final class ControllerRole {
                 new SlugRoutes(builder.store(), state.controllers()::clusterToken),
                 new AgentAssignmentRoutes(state.state(), state.state(), state.controllers()::clusterToken),
                 new RunRoutes(state.state(), commands, bodies, agent.oneOffs())));
-        AuditLog audit = AuditLog.in(config.dataDir().resolve("audit"));
+        AuditLog audit = AuditLog.in(data.resolve("audit"));
         groups.add(new UserRoutes(new Accounts(state.users(), state.state(), clock),
                 bodies));
         groups.add(new AuditRoutes(audit));
@@ -281,7 +281,7 @@ final class ControllerRole {
         groups.add(new CertificateRoutes(documents, commands,
                 domainRules, bodies, clock, state.state()::apps));
         groups.add(new GitRoutes(deployer, gitRepos, config.uploadLimits(),
-                config.dataDir().resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
+                data.resolve("tmp"), app -> state.state().app(app).isPresent(), views::url));
         groups.addAll(extra);
         if (monitor != null) {
             groups.addAll(monitor.routes(commands, views, bodies, follows));
@@ -295,13 +295,13 @@ final class ControllerRole {
         life.add("rollouts in flight", () -> deployer.stopWaiting());
         life.add("followed logs and events", follows); // closed before the API too: their answers end, not cut at 2 s
         String url = "http://" + config.advertiseHost() + ":" + api.port();
-        if (config.zookeeper() != null) { // controllers of a cluster: each keeps a copy of every live release's slug
+        if (!config.oneHost()) { // controllers of a cluster: each keeps a copy of every live release's slug
             RemoteSlugStore fromOthers = new RemoteSlugStore(builder.store(), () -> state.controllers().urls().stream()
                     .filter(other -> !other.equals(url)).toList(), state.controllers()::clusterToken);
             life.add("slug replicator", new SlugReplicator(state.state(), builder.store(), fromOthers).start());
         }
         try {
-            life.add("controller registration", state.controllers().register(config.agentId(), url));
+            life.add("controller registration", state.controllers().register(config.id(), url));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while announcing the controller at " + url, e);

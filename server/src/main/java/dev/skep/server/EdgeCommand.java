@@ -1,13 +1,10 @@
 package dev.skep.server;
 
-import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.model.RouterEndpoint;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -82,11 +79,7 @@ public final class EdgeCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--out " + out + ": its directory "
                         + out.toAbsolutePath().getParent() + " does not exist; create it or choose another");
             }
-            ServerConfig state = new ServerConfig(Path.of("."), "127.0.0.1", 0, 0, 1, 1, "localhost", false,
-                    Duration.ofSeconds(60), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "edge", "127.0.0.1", null,
-                    UploadLimits.defaults(), Duration.ZERO, EdgeConfig.plain(), Duration.ZERO,
-                    null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
-                    .withZkTls(ensemble.zkTls.tls(), null).withZkSessionTimeout(ensemble.session.timeout());
+            ZkSettings state = ensemble.settings();
             ReloadCommand reload = reloadCmd == null || reloadCmd.isBlank() ? null : new ReloadCommand(reloadCmd);
             if (watch) {
                 return RoleRunner.run("edge", life -> {
@@ -98,7 +91,7 @@ public final class EdgeCommand implements Callable<Integer> {
         }
 
         /** Renders once from the routers live now, writes it, reloads; exit 1 with the reason when any step fails. */
-        private int once(HaproxyConfig config, ServerConfig stateConfig, ReloadCommand reload) {
+        private int once(HaproxyConfig config, ZkSettings stateConfig, ReloadCommand reload) {
             Path out = output.out;
             PrintStream stdout = System.out;
             if (out == null) {

@@ -1,6 +1,7 @@
 package dev.skep.server;
 
 import dev.skep.server.options.ZkTlsOptions;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,4 +25,9 @@ final class EnsembleOptions {
 
     @Mixin
     ZkSessionOption session = new ZkSessionOption();
+
+    /** The ensemble as these flags name it; a bad TLS store or session timeout is a usage error. */
+    ZkSettings settings() throws IOException {
+        return ZkSettings.ensemble(zookeeper, zkSecret, zkTls.tls(), session.timeout());
+    }
 }

@@ -1,12 +1,9 @@
 package dev.skep.server;
 
-import dev.skep.deploy.intake.UploadLimits;
-import dev.skep.deploy.release.ReleasePolicy;
 import dev.skep.route.server.RouterServer;
 import dev.skep.state.ZkAppDocuments;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -67,22 +64,24 @@ public final class RouterCommand implements Callable<Integer> {
         return "0.0.0.0".equals(bind) || "::".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind;
     }
 
-    @Override
-    public Integer call() throws Exception {
+    /** The router's settings from its flags; a --wake-timeout below a second is a usage error. */
+    RouterSettings settings() throws UnknownHostException {
         if (wakeTimeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(),
                     "--wake-timeout must be a number of seconds above 0, found " + wakeTimeoutSeconds);
         }
-        ServerConfig config = new ServerConfig(Path.of("."), bind, 0, port, 1, 1, domain.baseDomain, false,
-                Duration.ofSeconds(wakeTimeoutSeconds), Duration.ofSeconds(10), ensemble.zookeeper, 0, false, "router",
-                advertiseHost(), null,
-                UploadLimits.defaults(), Duration.ZERO,
-                edge.config(), Duration.ZERO, null, ensemble.zkSecret, ReleasePolicy.DEFAULT)
-                .withZkTls(ensemble.zkTls.tls(), null).withZkSessionTimeout(ensemble.session.timeout());
+        return new RouterSettings(bind, port, advertiseHost(), domain.baseDomain,
+                Duration.ofSeconds(wakeTimeoutSeconds), edge.config());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RouterSettings config = settings();
+        ZkSettings zk = ensemble.settings();
         return RoleRunner.run("router", life -> {
             // a lone router listens once its state is open: an edge balances over routers and routes to this one
             // when it routes (its health check), and a router that cannot reach the ensemble fails its start
-            StateRole state = StateRole.open(life, config, null, Clock.systemUTC());
+            StateRole state = StateRole.open(life, zk, null, Clock.systemUTC());
             RouterServer router = RouterRole.listen(life, config);
             RouterRole.follow(life, config, router, state.state(), new ZkAppDocuments(state.state().view()),
                     routerId(port));

@@ -31,14 +31,14 @@ final class RouterRole {
     }
 
     /** Starts the proxy on the configured ports, with no table yet. */
-    static RouterServer listen(Lifecycle life, ServerConfig config) throws IOException {
+    static RouterServer listen(Lifecycle life, RouterSettings config) throws IOException {
         EdgeConfig edge = config.edge();
-        RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.routerPort())
+        RouterConfig routerConfig = RouterConfig.defaults().withListen(config.bind(), config.port())
                 .withTrustedProxies(TrustedProxies.parse(edge.trustedProxies()))
                 .withConnectionLimits(edge.maxConnections(), edge.maxConnectionsPerIp())
                 // a waking app's requests wait as long as its instance may take to get ready (the agents' start
                 // timeout; a lone `skep router` is told it with --wake-timeout)
-                .withWakeHold(config.startTimeout());
+                .withWakeHold(config.wakeHold());
         if (edge.httpsPort() >= 0) {
             routerConfig = routerConfig.withHttps(edge.httpsPort());
         }
@@ -60,7 +60,7 @@ final class RouterRole {
      * @param routerId  this router's name among the routers a rollout waits for
      * @param documents where this router reports apps' traffic and wakes sleeping ones (idle stop)
      */
-    static void follow(Lifecycle life, ServerConfig config, RouterServer router, ClusterState state,
+    static void follow(Lifecycle life, RouterSettings config, RouterServer router, ClusterState state,
                        AppDocuments documents, String routerId) {
         IdleReporter idle = life.add("idle reporter", new IdleReporter(router, new IdleStore(documents),
                 Clock.systemUTC()));

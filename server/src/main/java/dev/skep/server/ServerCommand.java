@@ -7,6 +7,7 @@ import dev.skep.model.limits.ByteSize;
 import dev.skep.model.limits.ResourceLimits;
 import dev.skep.server.options.ZkTlsOptions;
 import dev.skep.state.ZkSecurePort;
+import dev.skep.state.ZkTls;
 import dev.skep.supervise.AgentConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -140,19 +141,29 @@ public final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(new CommandLine(this),
                     "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
         }
-        return new ServerConfig(data, bind, control.apiPort, routerPort,
-                Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim()), control.domain.baseDomain, host.keepApps,
-                host.start.duration(),
-                Duration.ofSeconds(10), zookeeper, zkPort, zkSync,
-                host.agentId != null ? AppId.requireName("agent", host.agentId)
-                : persistentAgentId(data), advertise != null ? advertise
-                : "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind,
-                env.get("PATH"), api.uploadLimits(),
-                Duration.ofSeconds(host.drainSeconds), edge.config(), Duration.ofSeconds(control.agentGraceSeconds),
-                security(),
-                zkSecret, api.releases(), appDiskBytes(new CommandLine(this), host.appDisk), zkBind)
-                .withZkTls(zookeeper != null ? zkTls.tls() : null, securePort())
-                .withZkSessionTimeout(zkSession.timeout());
+        int[] appPorts = {Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim())};
+        // one id and one address for the three roles: the router is "<id>-router", the controller registers as <id>
+        String id = host.agentId != null ? AppId.requireName("agent", host.agentId) : persistentAgentId(data);
+        String advertiseHost = advertise != null ? advertise
+                : "0.0.0.0".equals(bind) ? InetAddress.getLocalHost().getHostAddress() : bind;
+        Duration start = host.start.duration(); // the router's wake hold and the rollouts' wait are the agent's
+        RouterSettings router = new RouterSettings(bind, routerPort, advertiseHost, control.domain.baseDomain, start,
+                edge.config());
+        ControllerSettings controller = new ControllerSettings(id, bind, control.apiPort, advertiseHost,
+                control.domain.baseDomain, start, Duration.ofSeconds(control.agentGraceSeconds), api.uploadLimits(),
+                security(), api.releases(), zookeeper == null);
+        AgentSettings agent = host.settings(id, advertiseHost, env.get("PATH"), appPorts,
+                appDiskBytes(new CommandLine(this), host.appDisk));
+        return new ServerConfig(data, zk(), router, agent, controller);
+    }
+
+    /** The state: the ensemble of --zk, or the embedded ZooKeeper. */
+    private ZkSettings zk() throws IOException {
+        ZkTls tls = zookeeper != null ? zkTls.tls() : null;
+        ZkSecurePort securePort = securePort(); // refused with --zk: checked either way
+        Duration session = zkSession.timeout();
+        return zookeeper != null ? ZkSettings.ensemble(zookeeper, zkSecret, tls, session)
+                : ZkSettings.embedded(new ZkSettings.Embedded(zkBind, zkPort, zkSync, securePort), session);
     }
 
     /** The embedded ZooKeeper's TLS port: its certificate is --zk-tls-keystore, the one this host serves. */

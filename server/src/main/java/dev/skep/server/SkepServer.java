@@ -55,36 +55,39 @@ public final class SkepServer implements AutoCloseable {
             if (DataDirs.runningAsRoot()) {
                 requireTraversable(data);
             }
-            SecurityConfig security = config.security() == null ? SecurityConfig.defaults() : config.security();
-            ApiTls tls = apiTls(security);
-            warnIfPublicWithoutTls(config.bind(), tls != null);
+            ControllerSettings control = config.controller();
+            ApiTls tls = apiTls(control.security());
+            warnIfPublicWithoutTls(control.bind(), tls != null);
             privateDir(data.resolve("tmp"));
             // the router first, before the state: after a restart that left the apps running, clients connect again
             // as soon as this JVM is up and their requests wait for the table (and the apps' re-adoption)
-            RouterServer router = RouterRole.listen(life, config);
-            StateRole state = StateRole.open(life, config, data, clock);
+            RouterServer router = RouterRole.listen(life, config.router());
+            StateRole state = StateRole.open(life, config.zk(), data, clock);
             // its feed next: it emits no events, and the monitor turns its counters into request rates
             ZkAppDocuments documents = new ZkAppDocuments(state.state().view());
-            RouterRole.follow(life, config, router, state.state(), documents, config.agentId() + "-router");
-            ApiAddress apiAddress = new ApiAddress(config.advertiseHost(), config.apiPort());
+            RouterRole.follow(life, config.router(), router, state.state(), documents,
+                    config.agent().id() + "-router");
+            ApiAddress apiAddress = new ApiAddress(control.advertiseHost(), control.apiPort());
             InstanceBoard board = new InstanceBoard(); // what the agent runs, sampled by the monitor
-            LogReader agentLogs = new LogReader(AgentRole.agentConfig(config, data)); // before the agent: plain files
+            // before the agent: plain files
+            LogReader agentLogs = new LogReader(AgentRole.agentConfig(config.agent(), data));
             MonitorRole.Local local = new MonitorRole.Local(board::all, agentLogs, router.metrics(), apiAddress);
             MonitorRole monitor = life.add("monitor", MonitorRole.start(data, monitorOptions, state.state(),
                     documents, local, clock));
             EventSink events = monitor.events(operatorLog);
             // the slugs before both their users: the controller builds into them, the agent runs from them
             LocalSlugStore slugs = localSlugs(data);
-            Agent agent = AgentRole.start(life, config, data, state, slugs, events, clock,
-                    AgentSetup.plain().withHooks(monitor.agentHooks()).withLimits(security.limits()).withBoard(board));
-            ControllerRole controller = ControllerRole.start(life, config, data, state, events, clock,
+            Agent agent = AgentRole.start(life, config.agent(), data, state, slugs, events, clock, AgentSetup.plain()
+                    .withHooks(monitor.agentHooks()).withLimits(control.security().limits()).withBoard(board));
+            ControllerRole controller = ControllerRole.start(life, control, data, state, events, clock,
                     new AgentLogs(agentLogs, state.state()), slugs, ControllerRole.LocalAgent.of(agent));
             ApiServer api = controller.startApi(life, router.port(), List.of(), monitor, tls);
             // the one value set after its reader was built: the API's port is known once it has bound (see ApiAddress)
             apiAddress.bound(api.port());
             log.info("event=server.started api={}://{}:{} router={}:{} data={} zk={}", tls == null ? "http" : "https",
-                    config.bind(), api.port(),
-                    config.bind(), router.port(), data, config.zookeeper() == null ? "embedded" : state.connectString());
+                    control.bind(), api.port(),
+                    config.router().bind(), router.port(), data, config.zk().isEmbedded() ? "embedded"
+                    : state.connectString());
             return new SkepServer(life, api);
         } catch (Exception e) {
             life.close();

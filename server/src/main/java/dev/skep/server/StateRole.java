@@ -59,22 +59,22 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
     /** In a `skep server`'s data dir when it serves --zk-tls-port: that TLS address, host:port. */
     static final String ZK_TLS_CONNECT_FILE = "zk.tls.connect";
 
-    static StateRole open(Lifecycle life, ServerConfig config, Path data, Clock clock) throws Exception {
-        String zk = config.zookeeper();
-        boolean embedded = config.zookeeper() == null;
+    static StateRole open(Lifecycle life, ZkSettings config, Path data, Clock clock) throws Exception {
+        String zk = config.ensemble();
+        boolean embedded = config.isEmbedded();
         EmbeddedZooKeeper server = null;
         if (embedded) {
+            ZkSettings.Embedded own = config.embedded();
             Path zkDir = SkepServer.privateDir(data.resolve("zk"));
             ZkSweep.ifTooBig(data, zkDir); // state bigger than this heap (junk of an older skep's) is swept first
             // apps on this host reach its port: a session that does not authenticate is closed at once
             server = life.add("zookeeper", EmbeddedZooKeeper.start(zkDir,
-                    new InetSocketAddress(config.zkBind(), config.zkPort()), config.zkSync(), true,
-                    config.zkSecurePort()));
+                    new InetSocketAddress(own.bind(), own.port()), own.sync(), true, own.securePort()));
             zk = server.connectString();
             if (data != null) { // where `skep hosts add` points the hosts it installs (the secret is zk.secret)
                 Files.writeString(data.resolve(ZK_CONNECT_FILE), zk + "\n");
                 Path tlsFile = data.resolve(ZK_TLS_CONNECT_FILE); // and where, with --zk-tls-*, over TLS
-                if (config.zkSecurePort() != null) {
+                if (own.securePort() != null) {
                     Files.writeString(tlsFile, server.secureConnectString() + "\n");
                 } else {
                     Files.deleteIfExists(tlsFile); // a port of an earlier start is gone
@@ -84,20 +84,20 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         // the embedded server is locked with a secret in the data dir: apps on this host can reach its
         // port, and must not read the state through it (an ensemble's members would share the secret)
         ZkAcl acl = embedded && data != null ? ZkAcl.inDataDir(data)
-                : !embedded && config.zkSecret() != null ? ZkAcl.fromFile(config.zkSecret()) : null;
+                : !embedded && config.secret() != null ? ZkAcl.fromFile(config.secret()) : null;
         if (!embedded && acl == null) {
             LoggerFactory.getLogger(StateRole.class).warn("event=zk.open-acl zk={} risk=\"whoever reaches the "
                     + "ensemble reads and changes skep's state, the cluster token included\" fix=\"start every skep "
                     + "role with --zk-secret FILE (the same file on each host)\"", zk);
         }
         // the embedded server is reached on its plain loopback port from this process: TLS is for other hosts
-        ZkTls tls = embedded ? null : config.zkTls();
+        ZkTls tls = embedded ? null : config.tls();
         Path session = embedded && data != null ? data.resolve(SESSION_FILE) : null;
         if (session != null) { // a former process of ours killed outright: its nodes go now, not a session later
             OwnSession.closeLeftover(session, zk, acl);
         }
         StateConnection connection = life.add("zookeeper client",
-                StateConnection.open(zk, config.zkSessionTimeout(), Duration.ofSeconds(30), acl, tls));
+                StateConnection.open(zk, config.sessionTimeout(), Duration.ofSeconds(30), acl, tls));
         if (session != null) {
             OwnSession.keep(connection.client(), session);
         }
@@ -110,6 +110,6 @@ record StateRole(StateConnection connection, ZkClusterState state, ZkUserStore u
         ZkClusterState state = life.add("state", new ZkClusterState(connection.client(), clock, whyDown));
         return new StateRole(connection, state, new ZkUserStore(state.view()),
                 new ZkControllers(connection.client()), zk, acl, tls,
-                ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()), config.zkSessionTimeout());
+                ZkHostPort.portsOf(zk, server == null ? null : server.secureConnectString()), config.sessionTimeout());
     }
 }

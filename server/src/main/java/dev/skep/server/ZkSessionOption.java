@@ -18,7 +18,6 @@ final class ZkSessionOption {
     static final int MIN_SECONDS = 2;
     /** Past a minute, a dead agent's instances wait that long to move: more likely a mistake than a wish. */
     static final int MAX_SECONDS = 60;
-    static final Duration DEFAULT = Duration.ofSeconds(DEFAULT_SECONDS);
 
     @Option(names = "--zk-session-timeout", defaultValue = "" + DEFAULT_SECONDS, paramLabel = "SECONDS",
             description = "seconds ZooKeeper waits on this role when it falls silent before its session ends and its "

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.skep.model.limits.ResourceLimits;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A build's memory (issue 10 §2): the larger of the app instance's limit and --build-memory, 2 GiB unless the admin
@@ -19,12 +17,7 @@ class BuildMemoryFlagTest {
     Path dir;
 
     private ResourceLimits buildLimits(String... args) throws Exception {
-        ServerCommand command = new ServerCommand();
-        String[] all = new String[args.length + 4];
-        System.arraycopy(new String[] {"--data-dir", dir.toString(), "--agent-id", "a1"}, 0, all, 0, 4);
-        System.arraycopy(args, 0, all, 4, args.length);
-        new CommandLine(command).parseArgs(all);
-        return command.config(Map.of()).security().buildLimits();
+        return ServerFlags.config(dir, args).controller().security().buildLimits();
     }
 
     @Test

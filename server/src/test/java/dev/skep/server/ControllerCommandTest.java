@@ -25,7 +25,7 @@ class ControllerCommandTest {
     void uploadLimitsAndApiTlsReachTheConfig() throws Exception {
         ControllerCommand command = parse("--zk", "127.0.0.1:2181", "--id", "c1", "--max-upload-mb", "5",
                 "--max-unpacked-mb", "50", "--max-entries", "1000", "--api-tls-cert", "api.crt", "--api-tls-key", "api.key");
-        ServerConfig config = command.config(dir);
+        ControllerSettings config = command.settings(dir);
 
         assertThat(config.uploadLimits().maxCompressedBytes()).isEqualTo(5L << 20);
         assertThat(config.uploadLimits().maxUnpackedBytes()).isEqualTo(50L << 20);
@@ -36,17 +36,17 @@ class ControllerCommandTest {
 
     @Test
     void theDefaultsMatchTheServers() throws Exception {
-        ServerConfig controller = parse("--zk", "127.0.0.1:2181", "--id", "c1").config(dir);
+        ControllerSettings controller = parse("--zk", "127.0.0.1:2181", "--id", "c1").settings(dir);
         ServerCommand server = new ServerCommand();
         new CommandLine(server).parseArgs("--data-dir", dir.toString(), "--agent-id", "a1");
-        assertThat(controller.uploadLimits()).isEqualTo(server.config(Map.of()).uploadLimits());
+        assertThat(controller.uploadLimits()).isEqualTo(server.config(Map.of()).controller().uploadLimits());
         assertThat(controller.security().tls()).isFalse();
     }
 
     @Test
     void aCertificateWithoutItsKeyIsRefusedWithTheFlagsNamed() {
         ControllerCommand command = parse("--zk", "127.0.0.1:2181", "--id", "c1", "--api-tls-cert", "api.crt");
-        assertThatThrownBy(() -> command.config(dir)).isInstanceOf(CommandLine.ParameterException.class)
+        assertThatThrownBy(() -> command.settings(dir)).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("--api-tls-key");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -16,20 +15,15 @@ class EdgeOptionsTest {
     Path dir;
 
     private ServerConfig server(String... extra) throws Exception {
-        ServerCommand command = new ServerCommand();
-        String[] args = new String[extra.length + 4];
-        System.arraycopy(new String[]{"--data-dir", dir.toString(), "--agent-id", "a1"}, 0, args, 0, 4);
-        System.arraycopy(extra, 0, args, 4, extra.length);
-        new CommandLine(command).parseArgs(args);
-        return command.config(Map.of());
+        return ServerFlags.config(dir, extra);
     }
 
     @Test
     void connectionCapsDefaultAndReachTheEdgeConfig() throws Exception {
-        EdgeConfig defaults = server().edge();
+        EdgeConfig defaults = server().router().edge();
         assertThat(defaults.maxConnections()).isEqualTo(10_000);
         assertThat(defaults.maxConnectionsPerIp()).isEqualTo(256);
-        EdgeConfig set = server("--max-connections", "5000", "--max-connections-per-ip", "64").edge();
+        EdgeConfig set = server("--max-connections", "5000", "--max-connections-per-ip", "64").router().edge();
         assertThat(set.maxConnections()).isEqualTo(5000);
         assertThat(set.maxConnectionsPerIp()).isEqualTo(64);
     }

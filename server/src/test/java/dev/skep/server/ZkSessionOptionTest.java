@@ -3,9 +3,9 @@ package dev.skep.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,35 +17,32 @@ class ZkSessionOptionTest {
     @TempDir
     Path dir;
 
-    private ServerConfig server(String... args) throws Exception {
-        ServerCommand command = new ServerCommand();
-        new CommandLine(command).parseArgs(with(new String[] {"--data-dir", dir.toString(), "--agent-id", "a1"}, args));
-        return command.config(Map.of());
+    private Duration server(String... args) throws Exception {
+        return ServerFlags.config(dir, args).zk().sessionTimeout();
     }
 
-    private ServerConfig controller(String... args) throws Exception {
-        ControllerCommand command = new ControllerCommand();
-        new CommandLine(command).parseArgs(with(new String[] {"--zk", "127.0.0.1:2181", "--id", "c1"}, args));
-        return command.config(dir);
-    }
-
-    /** The option as the agent, router and edge haproxy read it (their ensemble flags). */
-    private static Duration ensemble(Object command, EnsembleOptions ensemble, String... args) {
+    /** The option as the controller, agent, router and edge haproxy read it (their ensemble flags). */
+    private static Duration ensemble(Object command, EnsembleOptions ensemble, String... args) throws IOException {
         new CommandLine(command).parseArgs(with(new String[] {"--zk", "127.0.0.1:2181"}, args));
-        return ensemble.session.timeout();
+        return ensemble.settings().sessionTimeout();
     }
 
-    private static Duration agent(String... args) {
+    private static Duration controller(String... args) throws IOException {
+        ControllerCommand controller = new ControllerCommand();
+        return ensemble(controller, controller.cluster.ensemble, args);
+    }
+
+    private static Duration agent(String... args) throws IOException {
         AgentCommand agent = new AgentCommand();
         return ensemble(agent, agent.cluster.ensemble, args);
     }
 
-    private static Duration router(String... args) {
+    private static Duration router(String... args) throws IOException {
         RouterCommand router = new RouterCommand();
         return ensemble(router, router.ensemble, args);
     }
 
-    private static Duration edge(String... args) {
+    private static Duration edge(String... args) throws IOException {
         EdgeCommand.Haproxy edge = new EdgeCommand.Haproxy();
         return ensemble(edge, edge.ensemble, args);
     }
@@ -59,8 +56,8 @@ class ZkSessionOptionTest {
 
     @Test
     void everyRoleKeepsTenSecondsUnlessTold() throws Exception {
-        assertThat(server().zkSessionTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(controller().zkSessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(server()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(controller()).isEqualTo(Duration.ofSeconds(10));
         assertThat(agent()).isEqualTo(Duration.ofSeconds(10));
         assertThat(router()).isEqualTo(Duration.ofSeconds(10));
         assertThat(edge()).isEqualTo(Duration.ofSeconds(10));
@@ -68,8 +65,8 @@ class ZkSessionOptionTest {
 
     @Test
     void everyRoleTakesTheFlag() throws Exception {
-        assertThat(server("--zk-session-timeout", "4").zkSessionTimeout()).isEqualTo(Duration.ofSeconds(4));
-        assertThat(controller("--zk-session-timeout", "30").zkSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(server("--zk-session-timeout", "4")).isEqualTo(Duration.ofSeconds(4));
+        assertThat(controller("--zk-session-timeout", "30")).isEqualTo(Duration.ofSeconds(30));
         assertThat(agent("--zk-session-timeout", "2")).isEqualTo(Duration.ofSeconds(2));
         assertThat(router("--zk-session-timeout", "60")).isEqualTo(Duration.ofSeconds(60));
         assertThat(edge("--zk-session-timeout", "5")).isEqualTo(Duration.ofSeconds(5));
