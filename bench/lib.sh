@@ -92,6 +92,8 @@ bench_stop_pid() {
 now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 now_us() { echo "${EPOCHREALTIME/./}"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# cpu_ms PID: the process's utime+stime so far (after the ")" of /proc/PID/stat), in ms
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d\n", ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 free_ports() { node "$PROBE" ports "$1"; }
 free_range() { node "$PROBE" range "$1"; }
 wait_http() { node "$PROBE" wait "$1" "${2:-60}"; }

@@ -19,15 +19,19 @@ node "$PROBE" deploy "$SKEP_API/deploy/alice/warmup" "$BENCH_TMP/skep-app" "admi
 out="$BENCH_TMP/rounds.txt"
 log "deploy: $rounds interleaved rounds"
 printf '%-6s %-6s %9s %6s %8s %10s\n' round target ms port pid upload_ms
+skep_cpu0=$(cpu_ms "$SKEP_PID"); haibu_cpu0=$(cpu_ms "$HAIBU_PID")
 for r in $(seq "$rounds"); do
   read -r ms port pid up < <(timeout 130 node "$PROBE" deploy "$HAIBU_URL/deploy/alice/h$r" "$BENCH_TMP/haibu-app")
   echo "$r haibu $ms" >>"$out"; printf '%-6s %-6s %9s %6s %8s %10s\n' "$r" haibu "$ms" "$port" "$pid" "$up"
   read -r ms port pid up < <(timeout 130 node "$PROBE" deploy "$SKEP_API/deploy/alice/h$r" "$BENCH_TMP/skep-app" "admin:$SKEP_TOKEN")
   echo "$r skep $ms" >>"$out"; printf '%-6s %-6s %9s %6s %8s %10s\n' "$r" skep "$ms" "$port" "$pid" "$up"
 done
+skep_cpu=$(( $(cpu_ms "$SKEP_PID") - skep_cpu0 )); haibu_cpu=$(( $(cpu_ms "$HAIBU_PID") - haibu_cpu0 ))
 echo
 echo "deploy of hello (upload start -> first 200 from the app), $rounds rounds:"
 bench_summary "$out" haibu ms
+echo "CPU of the platform's own process over the rounds, per deploy (the apps' processes apart): skep's JVM" \
+  "$((skep_cpu / rounds)) ms, haibu's node $((haibu_cpu / rounds)) ms"
 echo
 echo "skep's steps (median ms between the log lines of each deploy):"
 node "$PROBE" phases "$SKEP_LOG" alice $(seq -f 'h%g' "$rounds")

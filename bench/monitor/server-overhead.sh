@@ -43,24 +43,22 @@ done
 log "$n instances ready; settling ${settle}s"
 sleep "$settle"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; } # after the ")": utime and stime, in clock ticks
-hz=$(getconf CLK_TCK)
 threads=$(ls "/proc/$SKEP_PID/task" | wc -l)
 if [ "${JFR:-0}" = 1 ]; then
   "$(skep_java_home)/bin/jcmd" "$SKEP_PID" JFR.start duration="${window}s" filename="$BENCH_TMP/overhead.jfr" \
     settings=profile >/dev/null
 fi
 t0=$(now_ms)
-c0=$(cpu_ticks "$SKEP_PID")
+c0=$(cpu_ms "$SKEP_PID")
 sleep "$window"
-c1=$(cpu_ticks "$SKEP_PID")
+c1=$(cpu_ms "$SKEP_PID")
 t1=$(now_ms)
 n=$(ready_count)
 rss=$(rss_kb "$SKEP_PID")
 
-awk -v c=$((c1 - c0)) -v hz="$hz" -v ms=$((t1 - t0)) -v n="$n" -v th="$threads" -v rss="$rss" \
+awk -v c=$((c1 - c0)) -v ms=$((t1 - t0)) -v n="$n" -v th="$threads" -v rss="$rss" \
     -v procs="$(ls -d /proc/[0-9]* | wc -l)" 'BEGIN {
-  s = c / hz; w = ms / 1000
+  s = c / 1000; w = ms / 1000
   printf "skep server watching %d ready instances (host has %d processes), %d JVM threads, RSS %.0f MiB\n", n, procs, th, rss / 1024
   printf "JVM CPU in %.1f s window: %.2f s = %.2f %% of one core (goal < 2 %%)\n", w, s, 100 * s / w }'
 [ "${JFR:-0}" = 1 ] && { sleep 3; log "JFR recording: $BENCH_TMP/overhead.jfr"; }

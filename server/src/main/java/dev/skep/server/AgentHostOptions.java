@@ -1,8 +1,10 @@
 package dev.skep.server;
 
 import java.time.Duration;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Flags of a host that runs app instances, the same for `skep server` and `skep agent`. */
 final class AgentHostOptions {
@@ -27,6 +29,15 @@ final class AgentHostOptions {
             + "this host: its volumes and its instances' writable copies, e.g. 1g, 512m (default: ${DEFAULT-VALUE}); "
             + "held by the kernel when skep is root (a filesystem image per app), else measured")
     String appDisk;
+
+    /** --app-ports as its two ends; a usage error of {@code command} when it is no range of ports. */
+    int[] appPorts(Object command) {
+        try {
+            return PortRange.parse(appPorts);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(new CommandLine(command), e.getMessage());
+        }
+    }
 
     /** The agent's settings from these flags and what the command resolves itself. */
     AgentSettings settings(String id, String advertiseHost, String searchPath, int[] appPorts, long appDiskBytes) {

@@ -1,6 +1,6 @@
 package dev.skep.server;
 
-/** "20000-29999" as two ints. */
+/** "20000-29999" as two ints: ports, the first not above the last. */
 final class PortRange {
 
     private PortRange() {

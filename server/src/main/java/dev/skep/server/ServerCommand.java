@@ -136,12 +136,7 @@ public final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(new CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
         }
-        String[] ports = host.appPorts.split("-");
-        if (ports.length != 2) {
-            throw new ParameterException(new CommandLine(this),
-                    "--app-ports must look like 20000-29999, found '" + host.appPorts + "'");
-        }
-        int[] appPorts = {Integer.parseInt(ports[0].trim()), Integer.parseInt(ports[1].trim())};
+        int[] appPorts = host.appPorts(this);
         // one id and one address for the three roles: the router is "<id>-router", the controller registers as <id>
         String id = host.agentId != null ? AppId.requireName("agent", host.agentId) : persistentAgentId(data);
         String advertiseHost = advertise != null ? advertise

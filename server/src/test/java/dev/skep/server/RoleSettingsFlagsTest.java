@@ -1,10 +1,12 @@
 package dev.skep.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -91,6 +93,21 @@ class RoleSettingsFlagsTest {
                 "--app-ports", "22000-22009", "--start-timeout", "90", "--drain-timeout", "4", "--keep-apps");
         assertThat(command.settings(dir, "/usr/bin")).isEqualTo(new AgentSettings("a2", "10.0.0.9", "/usr/bin",
                 22000, 22009, Duration.ofSeconds(90), Duration.ofSeconds(4), true, 1L << 30));
+    }
+
+    /** Both commands that run an agent read --app-ports one way: a range of ports, else a usage error. */
+    @Test
+    void appPortsThatAreNoRangeOfPortsAreAUsageErrorOfServerAndAgent() throws Exception {
+        for (String bad : List.of("a-b", "9-1", "0-10", "20000", "1-70000")) {
+            assertThatThrownBy(() -> ServerFlags.config(dir, "--app-ports", bad))
+                    .isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessage("--app-ports must look like 20000-29999, found '" + bad + "'");
+            AgentCommand agent = new AgentCommand();
+            new CommandLine(agent).parseArgs("--zk", "127.0.0.1:2181", "--agent-id", "a2", "--app-ports", bad);
+            assertThatThrownBy(() -> agent.settings(dir, "/usr/bin"))
+                    .isInstanceOf(CommandLine.ParameterException.class)
+                    .hasMessage("--app-ports must look like 20000-29999, found '" + bad + "'");
+        }
     }
 
     @Test
