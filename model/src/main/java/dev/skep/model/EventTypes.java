@@ -16,6 +16,8 @@ public final class EventTypes {
     public static final String INSTANCE_OOM_KILLED = "instance.oom-killed";
     /** An app's files (volumes and writable copies) on one host crossed 90% of its disk quota. */
     public static final String APP_DISK_FULL = "app.disk-full";
+    /** An app's disk on one host turned read-only (a write to its image failed): its writes fail until repaired. */
+    public static final String APP_DISK_READ_ONLY = "app.disk-read-only";
     /** An app with an idle stop had no request for that long: its instances are stopped until a request comes. */
     public static final String APP_SLEEPING = "app.sleeping";
     /** A request came for a sleeping app: its instances start again. */

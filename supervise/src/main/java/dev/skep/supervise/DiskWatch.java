@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@link #INTERVAL}: how full each app's disk is on this host ({@code app.disk-full} once per crossing of
- * 90% of its quota), and the disks of apps that were deleted go (image unmounted and deleted, volumes too).
+ * 90% of its quota), whether it turned read-only ({@code app.disk-read-only} once until it is repaired: the app's
+ * writes fail meanwhile, and nothing else would tell), and the disks of apps that were deleted go (image unmounted
+ * and deleted, volumes too).
  */
 final class DiskWatch {
 
@@ -33,6 +36,8 @@ final class DiskWatch {
     private final RunnerContext ctx;
     private final Supplier<List<InstanceStatus>> instances;
     private final FullnessLatch latch = new FullnessLatch(0.9, 0.85);
+    /** Apps whose disk was said to be read-only, until it is writable again. */
+    private final Set<AppId> saidReadOnly = new HashSet<>();
 
     /** @param instances what this agent runs now */
     DiskWatch(RunnerContext ctx, Supplier<List<InstanceStatus>> instances) {
@@ -65,6 +70,7 @@ final class DiskWatch {
                 if (mine.isEmpty() && deleted.test(app)) {
                     disks.remove(app);
                     latch.forget(app);
+                    saidReadOnly.remove(app);
                     log.info("event=disk.removed agent={} app={} mode={}: the app was deleted", ctx.config().agentId(),
                             app, disks.mode());
                     continue;
@@ -73,6 +79,11 @@ final class DiskWatch {
                         ctx.workspaces());
                 if (latch.crossed(app, usage)) {
                     full(app, mine.isEmpty() ? null : mine.get(0), usage);
+                }
+                if (!disks.readOnly(app)) {
+                    saidReadOnly.remove(app);
+                } else if (saidReadOnly.add(app)) {
+                    readOnly(app, mine.isEmpty() ? null : mine.get(0));
                 }
             } catch (IOException | RuntimeException e) {
                 log.warn("event=disk.check-failed agent={} app={} error=\"{}\": tried again in {} s",
@@ -112,12 +123,30 @@ final class DiskWatch {
                 : ": the quota is measured, not enforced here") + "; delete data or ask for a larger --app-disk";
         log.warn("event=app.disk-full agent={} app={} release={} instance={} used_bytes={} limit_bytes={} mode={}",
                 ctx.config().agentId(), app, release, instance, usage.used(), usage.limit(), mode);
+        emit(EventTypes.APP_DISK_FULL, app, release, instance, text, Map.of("used", Long.toString(usage.used()),
+                "limit", Long.toString(usage.limit()), "mode", mode));
+    }
+
+    private void readOnly(AppId app, InstanceStatus some) {
+        Integer release = some == null ? null : some.release();
+        String instance = some == null ? null : some.instance();
+        String text = "the disk of " + app + " on " + ctx.config().agentId() + " went read-only after a write to it "
+                + "failed (was the filesystem of skep's data dir full?): the app's writes fail; free space there, then "
+                + "`skep stop " + app + "` and `skep start " + app + "` (it is checked and repaired once none of its "
+                + "instances runs here)";
+        log.warn("event=app.disk-read-only agent={} app={} release={} instance={} effect=\"the app's writes to its "
+                + "disk fail\" fix=\"free space under the data dir, then skep stop and skep start the app\"",
+                ctx.config().agentId(), app, release, instance);
+        emit(EventTypes.APP_DISK_READ_ONLY, app, release, instance, text, Map.of());
+    }
+
+    /** To the event log (the monitor's rules alert on it); a lost event is logged, the next check goes on. */
+    private void emit(String type, AppId app, Integer release, String instance, String text, Map<String, String> facts) {
         try {
-            ctx.events().emit(new Event(ctx.clock().instant(), EventTypes.APP_DISK_FULL, app, release, instance,
-                    ctx.config().host(), text, Map.of("used", Long.toString(usage.used()), "limit",
-                    Long.toString(usage.limit()), "mode", mode)));
+            ctx.events().emit(new Event(ctx.clock().instant(), type, app, release, instance, ctx.config().host(), text,
+                    facts));
         } catch (RuntimeException e) {
-            log.warn("event=disk.event-lost type={} app={} error=\"{}\"", EventTypes.APP_DISK_FULL, app, e.toString());
+            log.warn("event=disk.event-lost type={} app={} error=\"{}\"", type, app, e.toString());
         }
     }
 }

@@ -32,12 +32,16 @@ public final class DefaultRules {
     public static final EventRule DISK_FULL = new EventRule("disk-full", EventTypes.APP_DISK_FULL,
             Duration.ofHours(1), null, Scope.APP, List.of());
 
+    /** An app's disk on a host turned read-only (the agent says so once, until it is writable again). */
+    public static final EventRule DISK_READ_ONLY = new EventRule("disk-read-only", EventTypes.APP_DISK_READ_ONLY,
+            Duration.ofHours(1), null, Scope.APP, List.of());
+
     /** A host's agent went away (its ZooKeeper session ended); resolved when it joins again. */
     public static final EventRule AGENT_LOST = new EventRule("agent-lost", EventTypes.AGENT_LOST,
             Duration.ofHours(24), EventTypes.AGENT_JOINED, Scope.INSTANCE, List.of());
 
     public static final List<Rule> APP = List.of(HEARTBEAT, CRASH_LOOP, DEPLOY_FAILED, ROLLED_BACK, OOM_KILLED,
-            DISK_FULL);
+            DISK_FULL, DISK_READ_ONLY);
     public static final List<Rule> INSTALL = List.of(AGENT_LOST);
 
     private DefaultRules() {

@@ -214,6 +214,11 @@ class FullDiskEndToEndTest {
         assertThat(refused.status()).as(refused.body()).isEqualTo(422);
         assertThat(refused.body()).contains("went read-only", "skep stop bob/filler", "skep start bob/filler");
         assertThat(call(writer, "GET", "/").status()).isEqualTo(200);
+        // and the operator hears it without deploying: the agent's disk watch says so once, which the default
+        // disk-read-only rule alerts on
+        await().atMost(Duration.ofSeconds(25)).untilAsserted(() -> assertThat(Http.get(server.api(
+                "/v1/events?app=bob/filler&type=app.disk-read-only"), token).json().toString())
+                .contains("went read-only", "skep stop bob/filler"));
         // the way out it names: once no instance holds the disk, the next launch checks it and mounts it again
         assertThat(Http.send("POST", server.api("/v1/apps/bob/filler/stop"), token, null, null).status())
                 .isEqualTo(200);

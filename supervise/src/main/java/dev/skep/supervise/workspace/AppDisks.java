@@ -48,6 +48,14 @@ public interface AppDisks {
     /** The apps that have anything here. */
     Set<AppId> apps() throws IOException;
 
+    /**
+     * True when the app's disk is mounted here and refuses writes: its filesystem turned itself read-only after a
+     * write to it failed. Only filesystems of their own (loop images) can; a directory never does.
+     */
+    default boolean readOnly(AppId app) throws IOException {
+        return false;
+    }
+
     /** Deletes all the app holds here (the app is gone); fails, to be retried, while something still uses it. */
     void remove(AppId app) throws IOException;
 

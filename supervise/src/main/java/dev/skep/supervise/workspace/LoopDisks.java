@@ -210,6 +210,11 @@ public final class LoopDisks implements AppDisks {
     }
 
     @Override
+    public boolean readOnly(AppId app) throws IOException {
+        return MountTable.readOnly(mountPoint(app)); // false when not mounted
+    }
+
+    @Override
     public Set<AppId> apps() throws IOException {
         return AppDirNames.appsIn(root, IMAGE);
     }

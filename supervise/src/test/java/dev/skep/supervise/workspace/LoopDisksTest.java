@@ -277,8 +277,10 @@ class LoopDisksTest {
         Process other = holder(null);
         Process holder = holder(volumes);
         try {
+            assertThat(disks.readOnly(shop)).isFalse();
             run("mount", "-o", "remount,ro", mountPoint.toString());
             assertThat(Files.getFileStore(mountPoint).isReadOnly()).isTrue();
+            assertThat(disks.readOnly(shop)).as("what the disk watch tells").isTrue();
 
             assertThatThrownBy(() -> disks.prepare(shop)).isInstanceOf(IOException.class)
                     .hasMessageContaining("went read-only after a write to it failed")
@@ -293,6 +295,7 @@ class LoopDisksTest {
             other.destroyForcibly().waitFor();
         }
         assertThat(Files.getFileStore(mountPoint).isReadOnly()).isFalse();
+        assertThat(disks.readOnly(shop)).isFalse();
         assertThat(Files.readString(volumes.resolve("kept"))).isEqualTo("data");
         Files.writeString(volumes.resolve("after"), "writable again");
     }
@@ -329,6 +332,7 @@ class LoopDisksTest {
                         .hasMessageContaining("went read-only after a write to it failed")
                         .hasMessageContaining("skep stop alice/shop");
                 assertThat(MountTable.mounted(mountPoint)).as("mounted again, for reads").isTrue();
+                assertThat(onSmall.readOnly(shop)).as("what the disk watch tells").isTrue();
                 assertThat(volumes.resolve("kept")).hasContent("data");
                 holder.destroyForcibly().waitFor();
 
