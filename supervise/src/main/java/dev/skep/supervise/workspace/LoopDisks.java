@@ -146,7 +146,8 @@ public final class LoopDisks implements AppDisks {
         return new IOException("the disk of " + app + " (" + image + ") went read-only after a write to it failed "
                 + "(was the filesystem of skep's data dir full?); it is checked and repaired once none of the "
                 + "app's instances runs on this host: free space there, then `skep stop " + app
-                + "` and `skep start " + app + "`", cause);
+                + "` and `skep start " + app + "` (a start right after the stop waits here, retrying, until the "
+                + "stopped instances have drained)", cause);
     }
 
     /** The image's loop device outlives the host's mount while an instance's mount namespace holds it. */
