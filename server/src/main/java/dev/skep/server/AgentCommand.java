@@ -63,7 +63,7 @@ public final class AgentCommand implements Callable<Integer> {
     /** The agent's settings from its flags; {@code searchPath} only finds node. */
     AgentSettings settings(Path data, String searchPath) throws IOException {
         long appDiskBytes = ServerCommand.appDiskBytes(new CommandLine(this), host.appDisk);
-        int[] ports = host.appPorts(this);
+        int[] ports = host.appPorts();
         return host.settings(ClusterOptions.id(host.agentId, SkepServer.passThroughDir(data)), cluster.advertiseHost(),
                 searchPath, ports, appDiskBytes);
     }

@@ -1,10 +1,10 @@
 package dev.skep.server;
 
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Flags of a host that runs app instances, the same for `skep server` and `skep agent`. */
 final class AgentHostOptions {
@@ -30,12 +30,15 @@ final class AgentHostOptions {
             + "held by the kernel when skep is root (a filesystem image per app), else measured")
     String appDisk;
 
-    /** --app-ports as its two ends; a usage error of {@code command} when it is no range of ports. */
-    int[] appPorts(Object command) {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** --app-ports as its two ends; a usage error when it is no range of ports. */
+    int[] appPorts() {
         try {
             return PortRange.parse(appPorts);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(new CommandLine(command), e.getMessage());
+            throw FlagError.of(command, e);
         }
     }
 

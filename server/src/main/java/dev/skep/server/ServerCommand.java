@@ -136,7 +136,7 @@ public final class ServerCommand implements Callable<Integer> {
             throw new ParameterException(new CommandLine(this),
                     "--zk-secret goes with --zk: the embedded ZooKeeper keeps its own secret in the data dir");
         }
-        int[] appPorts = host.appPorts(this);
+        int[] appPorts = host.appPorts();
         // one id and one address for the three roles: the router is "<id>-router", the controller registers as <id>
         String id = host.agentId != null ? AppId.requireName("agent", host.agentId) : persistentAgentId(data);
         String advertiseHost = advertise != null ? advertise
