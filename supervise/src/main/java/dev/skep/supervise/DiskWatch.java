@@ -130,10 +130,8 @@ final class DiskWatch {
     private void readOnly(AppId app, InstanceStatus some) {
         Integer release = some == null ? null : some.release();
         String instance = some == null ? null : some.instance();
-        String text = "the disk of " + app + " on " + ctx.config().agentId() + " went read-only after a write to it "
-                + "failed (was the filesystem of skep's data dir full?): the app's writes fail; free space there, then "
-                + "`skep stop " + app + "` and `skep start " + app + "` (it is checked and repaired once none of its "
-                + "instances runs here)";
+        String text = AppDisks.readOnlyMessage(app, "on " + ctx.config().agentId())
+                + "; meanwhile the app's writes to it fail";
         log.warn("event=app.disk-read-only agent={} app={} release={} instance={} effect=\"the app's writes to its "
                 + "disk fail\" fix=\"free space under the data dir, then skep stop and skep start the app\"",
                 ctx.config().agentId(), app, release, instance);

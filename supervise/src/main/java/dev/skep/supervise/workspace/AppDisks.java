@@ -56,6 +56,19 @@ public interface AppDisks {
         return false;
     }
 
+    /**
+     * What failed, why, and the way out, the same wherever an app's disk is found read-only (a launch, the agent's
+     * disk watch).
+     *
+     * @param where the disk's image, or its host
+     */
+    static String readOnlyMessage(AppId app, String where) {
+        return "the disk of " + app + " (" + where + ") went read-only after a write to it failed (was the "
+                + "filesystem of skep's data dir full?); it is checked and repaired once none of the app's instances "
+                + "runs on this host: free space there, then `skep stop " + app + "` and `skep start " + app
+                + "` (a start right after the stop waits here, retrying, until the stopped instances have drained)";
+    }
+
     /** Deletes all the app holds here (the app is gone); fails, to be retried, while something still uses it. */
     void remove(AppId app) throws IOException;
 

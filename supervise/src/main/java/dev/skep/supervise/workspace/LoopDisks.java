@@ -143,11 +143,7 @@ public final class LoopDisks implements AppDisks {
 
     /** What failed, why, and the way out, for the launch that met the read-only disk ({@code cause}: its write). */
     private static IOException wentReadOnly(AppId app, Path image, IOException cause) {
-        return new IOException("the disk of " + app + " (" + image + ") went read-only after a write to it failed "
-                + "(was the filesystem of skep's data dir full?); it is checked and repaired once none of the "
-                + "app's instances runs on this host: free space there, then `skep stop " + app
-                + "` and `skep start " + app + "` (a start right after the stop waits here, retrying, until the "
-                + "stopped instances have drained)", cause);
+        return new IOException(AppDisks.readOnlyMessage(app, image.toString()), cause);
     }
 
     /** The image's loop device outlives the host's mount while an instance's mount namespace holds it. */
